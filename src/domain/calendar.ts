@@ -120,7 +120,9 @@ function calendarKey(calendar: BusinessCalendar): string {
   return `${calendar.timeZone}|${calendar.holidayCountry}|${calendar.businessDayStart}|${calendar.businessDayEnd}`;
 }
 
-const timelines = new Map<string, YearTimeline>();
+// Timelines are shared by calendars of equal content; the WeakMap spares building the key on each call.
+const timelinesByKey = new Map<string, Map<number, YearTimeline>>();
+const timelinesByCalendar = new WeakMap<BusinessCalendar, Map<number, YearTimeline>>();
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
@@ -165,11 +167,17 @@ function buildYear(calendar: BusinessCalendar, utcYear: number): YearTimeline {
 }
 
 function timeline(calendar: BusinessCalendar, utcYear: number): YearTimeline {
-  const key = `${calendarKey(calendar)}|${utcYear}`;
-  let year = timelines.get(key);
+  let years = timelinesByCalendar.get(calendar);
+  if (years === undefined) {
+    const key = calendarKey(calendar);
+    years = timelinesByKey.get(key) ?? new Map<number, YearTimeline>();
+    timelinesByKey.set(key, years);
+    timelinesByCalendar.set(calendar, years);
+  }
+  let year = years.get(utcYear);
   if (year === undefined) {
     year = buildYear(calendar, utcYear);
-    timelines.set(key, year);
+    years.set(utcYear, year);
   }
   return year;
 }
