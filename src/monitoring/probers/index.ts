@@ -1,0 +1,35 @@
+// Probers: one function per probe kind, each returning a ProbeResult and never throwing.
+// Owns the network I/O of availability probing; knows nothing of Kubernetes, units or incidents
+// (the incident automation maps a unit's `monitoring` spec to a ProbeSpec and calls runProbe).
+import { probeHttpGet, type HttpGetProbe } from './http.ts';
+import { probePrometheus, type PrometheusProbe } from './prometheus.ts';
+import { probeTcpSocket, type TcpSocketProbe } from './tcp.ts';
+import type { ProbeResult } from './types.ts';
+
+export { probeHttpGet, statusMatches, httpGetOnce, DEFAULT_EXPECTED_STATUSES } from './http.ts';
+export type { HttpGetProbe, StatusMatcher, HttpRequestOptions, HttpResponse } from './http.ts';
+export { probeTcpSocket } from './tcp.ts';
+export type { TcpSocketProbe } from './tcp.ts';
+export { probePrometheus } from './prometheus.ts';
+export type { PrometheusProbe } from './prometheus.ts';
+export type { ProbeResult, TlsOptions } from './types.ts';
+
+/** The probe of a unit, as a discriminated union on `kind`. */
+export type ProbeSpec =
+  | ({ readonly kind: 'httpGet' } & HttpGetProbe)
+  | ({ readonly kind: 'tcpSocket' } & TcpSocketProbe)
+  | ({ readonly kind: 'prometheus' } & PrometheusProbe);
+
+export type ProbeKind = ProbeSpec['kind'];
+
+/** Runs the probe a spec describes. Never throws. */
+export function runProbe(spec: ProbeSpec): Promise<ProbeResult> {
+  switch (spec.kind) {
+    case 'httpGet':
+      return probeHttpGet(spec);
+    case 'tcpSocket':
+      return probeTcpSocket(spec);
+    case 'prometheus':
+      return probePrometheus(spec);
+  }
+}
