@@ -1,0 +1,226 @@
+// Rules of the contract about management levels, support levels and the backup catalogue
+// (domain.md §1, §2, §3, §12). Pure checks: each returns what is wrong, never throws on bad input.
+import { DateTime } from 'luxon';
+import { monthOf, monthPeriod } from './calendar.ts';
+import { CLUSTER_LEVELS, MIN_SUPPORT_COMMITMENT_MONTHS, VM_LEVELS } from './limits.ts';
+import {
+  PREREQUISITES,
+  SUPPORT_LEVELS,
+  type BackupPolicy,
+  type FunctionFamily,
+  type ManagementLevel,
+  type Prerequisite,
+  type SupportLevel,
+  type TargetKind,
+} from './vocabulary.ts';
+
+// ---------------------------------------------------------------------------------------------
+// domain.md §1, §2: levels per target kind, one level per target
+
+/**
+ * domain.md §1: the levels a target kind takes. VM and cluster from the contract; a `Service`
+ * instance (a managed PaaS service) has no OS or cluster of its own to manage, so it takes the
+ * levels above them: Database, Middleware or Application (our decision; the contract is silent).
+ */
+export const ALLOWED_LEVELS: Readonly<Record<TargetKind, readonly ManagementLevel[]>> = {
+  VirtualMachine: VM_LEVELS,
+  KubernetesCluster: CLUSTER_LEVELS,
+  Service: ['Database', 'Middleware', 'Application'],
+};
+
+export function levelAllowedOn(kind: TargetKind, level: ManagementLevel): boolean {
+  return ALLOWED_LEVELS[kind].includes(level);
+}
+
+export interface Target {
+  readonly kind: TargetKind;
+  readonly name: string;
+}
+
+export interface TargetClaim {
+  readonly name: string;
+  readonly createdAt: Date;
+  readonly level: ManagementLevel;
+  readonly targets: readonly Target[];
+}
+
+export interface TargetConflict {
+  readonly target: Target;
+  /** The unit that keeps the target: the earliest created, then the first by name. */
+  readonly winner: string;
+  /** The unit that loses it (one entry per losing unit and target). */
+  readonly loser: string;
+}
+
+function byCreationThenName(a: TargetClaim, b: TargetClaim): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/**
+ * domain.md §1 (§7.1.2): one management level per target, so one unit per target. Every later
+ * claim on an already claimed target is a conflict; the order does not depend on input order.
+ */
+export function findTargetConflicts(units: readonly TargetClaim[]): TargetConflict[] {
+  const owner = new Map<string, string>();
+  const conflicts: TargetConflict[] = [];
+  for (const unit of [...units].sort(byCreationThenName)) {
+    for (const target of unit.targets) {
+      const key = `${target.kind}/${target.name}`;
+      const winner = owner.get(key);
+      if (winner === undefined) owner.set(key, unit.name);
+      else if (winner !== unit.name) conflicts.push({ target, winner, loser: unit.name });
+    }
+  }
+  return conflicts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// domain.md §2: what a subscribed level or family requires the tenant to subscribe as well
+
+export type Subscribable = ManagementLevel | FunctionFamily;
+
+export interface LevelPrerequisite {
+  /** Every one of these must be subscribed. */
+  readonly allOf: readonly Subscribable[];
+  /** At least one of these must be subscribed (empty: no such condition). */
+  readonly anyOf: readonly Subscribable[];
+}
+
+/** domain.md §2, the subscribed-level prerequisites. */
+export const LEVEL_PREREQUISITES: Readonly<Partial<Record<Subscribable, LevelPrerequisite>>> = {
+  Database: { allOf: ['OS'], anyOf: [] },
+  Middleware: { allOf: ['OS'], anyOf: [] },
+  Containers: { allOf: ['Kubernetes'], anyOf: [] },
+  Application: { allOf: ['OS'], anyOf: ['Database', 'Middleware', 'Kubernetes', 'Containers'] },
+  RDS: { allOf: ['OS', 'ActiveDirectory'], anyOf: [] },
+  ActiveDirectory: { allOf: ['OS'], anyOf: [] },
+};
+
+export interface MissingPrerequisite {
+  readonly subscribed: Subscribable;
+  readonly missingAllOf: readonly Subscribable[];
+  /** Non-empty when none of `anyOf` is subscribed: one of these is needed. */
+  readonly missingAnyOf: readonly Subscribable[];
+  readonly message: string;
+}
+
+export function missingLevelPrerequisites(subscribed: readonly Subscribable[]): MissingPrerequisite[] {
+  const have = new Set<Subscribable>(subscribed);
+  const out: MissingPrerequisite[] = [];
+  for (const level of have) {
+    const rule = LEVEL_PREREQUISITES[level];
+    if (rule === undefined) continue;
+    const missingAllOf = rule.allOf.filter((l) => !have.has(l));
+    const missingAnyOf = rule.anyOf.length > 0 && !rule.anyOf.some((l) => have.has(l)) ? rule.anyOf : [];
+    if (missingAllOf.length === 0 && missingAnyOf.length === 0) continue;
+    const parts = [...(missingAllOf.length > 0 ? [missingAllOf.join(' and ')] : []), ...(missingAnyOf.length > 0 ? [`one of ${missingAnyOf.join(', ')}`] : [])];
+    out.push({ subscribed: level, missingAllOf, missingAnyOf, message: `${level} requires ${parts.join(' and ')} to be subscribed (domain.md §2)` });
+  }
+  return out;
+}
+
+/** domain.md §2: Active Directory runs on at least 2 VMs (single forest, single domain). */
+export const MIN_ACTIVE_DIRECTORY_VMS = 2;
+
+export function activeDirectoryVmsSufficient(vmCount: number): boolean {
+  return vmCount >= MIN_ACTIVE_DIRECTORY_VMS;
+}
+
+/** domain.md §8: guarantees apply only once the provider validated all of these on the unit. */
+export const REQUIRED_PREREQUISITES: readonly Prerequisite[] = PREREQUISITES;
+
+export function prerequisitesValidated(validated: readonly Prerequisite[]): boolean {
+  return REQUIRED_PREREQUISITES.every((p) => validated.includes(p));
+}
+
+// ---------------------------------------------------------------------------------------------
+// domain.md §3: support offers
+
+/** domain.md §3 (table 1): maximum managed-application releases per month. */
+export const MAX_RELEASES_PER_MONTH: Readonly<Record<SupportLevel, number>> = { Initial: 1, Standard: 2, Premium: 4 };
+
+function rank(level: SupportLevel): number {
+  return SUPPORT_LEVELS.indexOf(level);
+}
+
+export interface SupportLevelChangeRequest {
+  readonly current: SupportLevel;
+  readonly requested: SupportLevel;
+  /** End of the running commitment (exclusive). */
+  readonly commitmentEnd: Date;
+  readonly requestedAt: Date;
+  readonly timeZone: string;
+}
+
+export type SupportLevelChangePlan =
+  | { readonly accepted: true; readonly effectiveFrom: Date; readonly commitmentEnd: Date }
+  | { readonly accepted: false; readonly reason: 'Unchanged' | 'DowngradeDuringCommitment'; readonly message: string };
+
+/**
+ * domain.md §3: a change takes effect on the 1st of the month after the request (00:00 local);
+ * during the commitment only an upward change is accepted; every accepted change commits 6
+ * months from its effective date. A downward change is accepted when it takes effect at or after
+ * the commitment's end.
+ */
+export function planSupportLevelChange(request: SupportLevelChangeRequest): SupportLevelChangePlan {
+  if (request.requested === request.current) {
+    return { accepted: false, reason: 'Unchanged', message: `support level is already ${request.current}` };
+  }
+  const effectiveFrom = monthPeriod(monthOf(request.requestedAt, request.timeZone), request.timeZone).end;
+  if (rank(request.requested) < rank(request.current) && effectiveFrom.getTime() < request.commitmentEnd.getTime()) {
+    return {
+      accepted: false,
+      reason: 'DowngradeDuringCommitment',
+      message: `cannot move down from ${request.current} to ${request.requested} before the commitment ends on ${request.commitmentEnd.toISOString()} (domain.md §3)`,
+    };
+  }
+  const commitmentEnd = DateTime.fromJSDate(effectiveFrom, { zone: request.timeZone }).plus({ months: MIN_SUPPORT_COMMITMENT_MONTHS }).toJSDate();
+  return { accepted: true, effectiveFrom, commitmentEnd };
+}
+
+export type ManagerRequirement = 'Required' | 'Optional' | 'NotAvailable';
+
+/**
+ * domain.md §3: an SDM and a CBM are mandatory with at least one Premium environment and not
+ * available when all environments are Standard; otherwise (a mix with Initial) optional.
+ */
+export function sdmCbmRequirement(levels: readonly SupportLevel[]): ManagerRequirement {
+  if (levels.includes('Premium')) return 'Required';
+  if (levels.length > 0 && levels.every((l) => l === 'Standard')) return 'NotAvailable';
+  return 'Optional';
+}
+
+// ---------------------------------------------------------------------------------------------
+// domain.md §12: the backup catalogue
+
+export interface BackupPolicySpec {
+  readonly frequency: 'Weekly' | 'Monthly';
+  readonly retention: { readonly unit: 'Weeks' | 'Months'; readonly count: number };
+  readonly files: boolean;
+  readonly office365: boolean;
+}
+
+/** domain.md §12, the backup catalogue. */
+export const BACKUP_CATALOGUE: Readonly<Record<BackupPolicy, BackupPolicySpec>> = {
+  'WEEKLY-1': { frequency: 'Weekly', retention: { unit: 'Weeks', count: 1 }, files: true, office365: false },
+  'WEEKLY-2': { frequency: 'Weekly', retention: { unit: 'Weeks', count: 2 }, files: true, office365: false },
+  'MONTHLY-1': { frequency: 'Monthly', retention: { unit: 'Months', count: 1 }, files: true, office365: false },
+  'MONTHLY-3': { frequency: 'Monthly', retention: { unit: 'Months', count: 3 }, files: true, office365: true },
+  'MONTHLY-6': { frequency: 'Monthly', retention: { unit: 'Months', count: 6 }, files: true, office365: true },
+  'MONTHLY-12': { frequency: 'Monthly', retention: { unit: 'Months', count: 12 }, files: true, office365: true },
+  'MONTHLY-36': { frequency: 'Monthly', retention: { unit: 'Months', count: 36 }, files: false, office365: true },
+};
+
+export type BackupScope = 'Files' | 'Office365';
+
+export function backupPolicyFits(policy: BackupPolicy, scope: BackupScope): boolean {
+  const spec = BACKUP_CATALOGUE[policy];
+  return scope === 'Files' ? spec.files : spec.office365;
+}
+
+/** domain.md §12: backup is offered to units at these levels (or subscribed on its own, as the Backup family). */
+export const BACKUP_LEVELS: readonly ManagementLevel[] = ['OS', 'Database', 'Middleware', 'Containers', 'Application'];
+
+export function backupAllowedForLevel(level: ManagementLevel): boolean {
+  return BACKUP_LEVELS.includes(level);
+}
