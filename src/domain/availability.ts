@@ -1,0 +1,154 @@
+// GTD: availability of a unit and of a managed function over a calendar month (domain.md §5, §8).
+//
+// Unit availability = (t_month − t_interruption + t_exclusion) / t_month, where
+// - t_month is the unit's subscribed time inside the calendar month, in real elapsed time;
+// - t_interruption is the length of the UNION of its P1 incidents' interruptions (overlaps once),
+//   an unresolved incident running to `now`, everything clipped to the subscribed part of the month;
+// - t_exclusion is the part of that union that no counted interruption covers once exclusions are
+//   taken out (maintenance windows that exclude the unit, IaaS outages, the incident's own exclusion
+//   periods, client-involved incidents on co-managed units, third-party AI bugs on Computer Vision,
+//   and everything on a unit whose prerequisites are not validated).
+import { clipOne, subtract, totalSeconds, union, type Interval } from './interval.ts';
+import { creditPercentFor, GTD_CREDIT_TIERS } from './guarantees.ts';
+import type { FunctionFamily, IncidentCause, Priority } from './vocabulary.ts';
+
+const MS_PER_SECOND = 1000;
+
+export interface AvailabilityUnit {
+  readonly name: string;
+  readonly subscription: { readonly start: Date; readonly end?: Date | undefined };
+  readonly coManaged: boolean;
+  readonly prerequisitesValidated: boolean;
+}
+
+export interface InterruptionRecord {
+  readonly name: string;
+  readonly priority: Priority;
+  readonly openedAt: Date;
+  readonly resolvedAt?: Date | undefined;
+  readonly cause: IncidentCause;
+  /** Periods during which the commitments do not apply to this incident. */
+  readonly exclusions: readonly Interval[];
+}
+
+export interface UnitAvailabilityInput {
+  readonly unit: AvailabilityUnit;
+  /** The family of the managed function the unit is measured in (Computer Vision has its own exclusion). */
+  readonly family: FunctionFamily;
+  /** Incidents that reference the unit, any priority (only P1 traces an interruption, domain.md §1). */
+  readonly incidents: readonly InterruptionRecord[];
+  /** Occurrences of maintenance windows marked excludeFromAvailability that cover the unit. */
+  readonly maintenance: readonly Interval[];
+}
+
+/** Why none of an interruption counts, or the part of all of them that does not (domain.md §8). */
+export type ExclusionReason = 'IaaSUnavailable' | 'ClientInvolved' | 'ThirdPartyAIBug' | 'PrerequisitesNotValidated';
+
+export interface UnitAvailability {
+  readonly unit: string;
+  /** t_month: subscribed seconds in the month; 0 when the unit was not subscribed at all. */
+  readonly subscribedSeconds: number;
+  readonly interruptionSeconds: number;
+  readonly excludedSeconds: number;
+  /** Unrounded percent in [0, 100]; 100 for a unit with no subscribed time. */
+  readonly availabilityPercent: number;
+  /** False when the unit's prerequisites are not validated: reported, never penalised. */
+  readonly guaranteeApplies: boolean;
+  /** Names of the incidents whose interruption counted against the unit (the GTD-versus-GTR rule needs them). */
+  readonly countedIncidents: readonly string[];
+}
+
+/** domain.md §8: incidents whose whole interruption does not count, whatever the overlap. */
+export function excludedCause(cause: IncidentCause, unit: AvailabilityUnit, family: FunctionFamily): ExclusionReason | undefined {
+  if (cause === 'IaaS') return 'IaaSUnavailable';
+  if (cause === 'ThirdPartySoftware' && family === 'ComputerVision') return 'ThirdPartyAIBug';
+  if ((cause === 'Client' || cause === 'Shared') && unit.coManaged) return 'ClientInvolved';
+  return undefined;
+}
+
+/** The part of [subscription] inside the month, or undefined when the unit was not subscribed then. */
+export function subscribedPart(unit: AvailabilityUnit, month: Interval): Interval | undefined {
+  return clipOne({ start: unit.subscription.start, end: unit.subscription.end ?? month.end }, month);
+}
+
+/** The interruption of one incident: openedAt → resolvedAt, or → now while unresolved. */
+export function interruptionOf(incident: InterruptionRecord, now: Date): Interval {
+  const end = incident.resolvedAt ?? (now.getTime() > incident.openedAt.getTime() ? now : incident.openedAt);
+  return { start: incident.openedAt, end };
+}
+
+export function unitAvailability(input: UnitAvailabilityInput, month: Interval, now: Date): UnitAvailability {
+  const { unit, family } = input;
+  const bound = subscribedPart(unit, month);
+  if (bound === undefined) {
+    return { unit: unit.name, subscribedSeconds: 0, interruptionSeconds: 0, excludedSeconds: 0, availabilityPercent: 100, guaranteeApplies: unit.prerequisitesValidated, countedIncidents: [] };
+  }
+  const subscribedSeconds = (bound.end.getTime() - bound.start.getTime()) / MS_PER_SECOND;
+
+  const raw: { incident: InterruptionRecord; interval: Interval }[] = [];
+  for (const incident of input.incidents) {
+    if (incident.priority !== 'P1') continue;
+    const interval = clipOne(interruptionOf(incident, now), bound);
+    if (interval !== undefined) raw.push({ incident, interval });
+  }
+  const interruption = union(raw.map((r) => r.interval));
+  const interruptionSeconds = totalSeconds(interruption);
+
+  // domain.md §8 "nothing applies while the client's IaaS is unavailable": an IaaS outage removes
+  // that period for every incident of the unit, like a maintenance window that excludes it.
+  const unitWide = union(input.maintenance, raw.filter((r) => r.incident.cause === 'IaaS').map((r) => r.interval));
+  const counted: Interval[] = [];
+  const countedIncidents: string[] = [];
+  if (unit.prerequisitesValidated) {
+    for (const { incident, interval } of raw) {
+      if (excludedCause(incident.cause, unit, family) !== undefined) continue;
+      const left = subtract(subtract([interval], incident.exclusions), unitWide);
+      if (left.length === 0) continue;
+      counted.push(...left);
+      countedIncidents.push(incident.name);
+    }
+  }
+  const countedSeconds = totalSeconds(counted);
+  return {
+    unit: unit.name,
+    subscribedSeconds,
+    interruptionSeconds,
+    excludedSeconds: interruptionSeconds - countedSeconds,
+    availabilityPercent: (100 * (subscribedSeconds - countedSeconds)) / subscribedSeconds,
+    guaranteeApplies: unit.prerequisitesValidated,
+    countedIncidents,
+  };
+}
+
+export interface FunctionAvailability {
+  /** Production units with subscribed time in the month. */
+  readonly units: number;
+  /** Unrounded arithmetic mean of the units' availability; 100 when no unit was subscribed. */
+  readonly availabilityPercent: number;
+  readonly guaranteePercent: number;
+  /** Guarantee − measured in points, only when measured is strictly below; else 0. */
+  readonly gapPoints: number;
+  readonly creditPercent: number;
+  readonly interruptionSeconds: number;
+  readonly excludedSeconds: number;
+  readonly countedIncidents: ReadonlySet<string>;
+}
+
+/** domain.md §5: function availability = arithmetic mean of its units' availability; gap and credit tier. */
+export function functionAvailability(units: readonly UnitAvailability[], guaranteePercent: number): FunctionAvailability {
+  const measured = units.filter((u) => u.subscribedSeconds > 0);
+  const availabilityPercent = measured.length === 0 ? 100 : measured.reduce((sum, u) => sum + u.availabilityPercent, 0) / measured.length;
+  // Rounded to 9 decimals so that an availability exactly on the guarantee, computed in binary
+  // floating point (99.49999999999999), is not a gap.
+  const gapPoints = Math.max(0, Math.round((guaranteePercent - availabilityPercent) * 1e9) / 1e9);
+  return {
+    units: measured.length,
+    availabilityPercent,
+    guaranteePercent,
+    gapPoints,
+    creditPercent: creditPercentFor(GTD_CREDIT_TIERS, gapPoints),
+    interruptionSeconds: measured.reduce((sum, u) => sum + u.interruptionSeconds, 0),
+    excludedSeconds: measured.reduce((sum, u) => sum + u.excludedSeconds, 0),
+    countedIncidents: new Set(measured.flatMap((u) => u.countedIncidents)),
+  };
+}
