@@ -1,0 +1,143 @@
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMetrics, METRIC_NAMES, type MetricsSnapshot } from './metrics.ts';
+import { startMetricsServer, type MetricsServer } from './server.ts';
+
+const empty: MetricsSnapshot = { units: [], functions: [], incidents: [], changes: [], contracts: [], reports: [] };
+
+const state: MetricsSnapshot = {
+  units: [
+    { namespace: 'acme', name: 'db-1', environment: 'Production', up: false, availabilityRatio: 0.99, maintenance: false },
+    { namespace: 'acme', name: 'db-2', environment: 'Production', up: true, availabilityRatio: 1, maintenance: true },
+    { namespace: 'acme', name: 'new', environment: 'Development', maintenance: false },
+  ],
+  functions: [{ namespace: 'acme', name: 'databases', family: 'Database', units: ['db-1', 'db-2'], availabilityRatio: 0.995, guaranteeRatio: 0.995, errorBudgetRemainingRatio: 0 }],
+  incidents: [
+    { namespace: 'acme', name: 'inc-a', priority: 'P1', restorationDeadline: new Date('2026-10-05T12:00:00Z'), restorationElapsedRatio: 0.8, atRisk: true },
+    { namespace: 'acme', name: 'inc-b', priority: 'P1', atRisk: false },
+  ],
+  changes: [{ namespace: 'acme', phase: 'Pending' }, { namespace: 'acme', phase: 'Pending' }, { namespace: 'acme', phase: 'Completed' }],
+  contracts: [{ namespace: 'acme', name: 'main', tokensUsed: 12, tokensIncluded: 10, creditsAmount: 82 }],
+  reports: [{ namespace: 'acme', name: 'main-2026-09', claimDeadline: new Date('2026-10-31T00:00:00Z') }],
+};
+
+function setup(initial: MetricsSnapshot) {
+  let current = initial;
+  let calls = 0;
+  const registry = new Registry();
+  const metrics = createMetrics(registry, { snapshot: () => { calls++; return current; } });
+  return { registry, metrics, set: (s: MetricsSnapshot) => { current = s; }, calls: () => calls };
+}
+
+describe('createMetrics', () => {
+  it('exports the domain state read at scrape time', async () => {
+    const { registry } = setup(state);
+    const text = await registry.metrics();
+    for (const line of [
+      'managedapps_unit_up{namespace="acme",name="db-1",environment="Production"} 0',
+      'managedapps_unit_up{namespace="acme",name="db-2",environment="Production"} 1',
+      'managedapps_unit_maintenance_active{namespace="acme",name="db-2"} 1',
+      'managedapps_unit_maintenance_active{namespace="acme",name="new"} 0',
+      'managedapps_unit_availability_ratio{namespace="acme",name="db-1",environment="Production"} 0.99',
+      'managedapps_function_unit{namespace="acme",name="databases",unit="db-2"} 1',
+      'managedapps_function_availability_ratio{namespace="acme",name="databases",family="Database"} 0.995',
+      'managedapps_function_guarantee_ratio{namespace="acme",name="databases",family="Database"} 0.995',
+      'managedapps_function_error_budget_remaining_ratio{namespace="acme",name="databases",family="Database"} 0',
+      'managedapps_incidents_open{namespace="acme",priority="P1"} 2',
+      'managedapps_incidents_open{namespace="acme",priority="P4"} 0',
+      'managedapps_incident_restoration_deadline_timestamp_seconds{namespace="acme",name="inc-a",priority="P1"} 1791201600',
+      'managedapps_incident_restoration_elapsed_ratio{namespace="acme",name="inc-a",priority="P1"} 0.8',
+      'managedapps_incident_deadline_at_risk{namespace="acme",name="inc-a",priority="P1"} 1',
+      'managedapps_incident_deadline_at_risk{namespace="acme",name="inc-b",priority="P1"} 0',
+      'managedapps_changes{namespace="acme",phase="Pending"} 2',
+      'managedapps_changes{namespace="acme",phase="Completed"} 1',
+      'managedapps_tokens_used{namespace="acme",name="main"} 12',
+      'managedapps_tokens_included{namespace="acme",name="main"} 10',
+      'managedapps_credits_amount{namespace="acme",name="main"} 82',
+      'managedapps_sla_claim_deadline_timestamp_seconds{namespace="acme",name="main-2026-09"} 1793404800',
+    ]) expect(text.split('\n')).toContain(line);
+    // Not probed yet: no up series rather than a false 0.
+    expect(text).not.toMatch(/managedapps_unit_up\{[^}]*name="new"/);
+    expect(text).not.toMatch(/restoration_deadline_timestamp_seconds\{[^}]*inc-b/);
+  });
+
+  it('reads the snapshot once per scrape, and drops objects that went away', async () => {
+    const { registry, set, calls } = setup(state);
+    await registry.metrics();
+    expect(calls()).toBe(1);
+    set(empty);
+    await new Promise((r) => setImmediate(r));
+    const text = await registry.metrics();
+    expect(calls()).toBe(2);
+    expect(text).not.toMatch(/^managedapps_(unit|function|incident|tokens|credits|changes|sla)\w*\{/m);
+  });
+
+  it('defines exactly METRIC_NAMES, each with a help text', async () => {
+    const { registry } = setup(empty);
+    const all = await registry.getMetricsAsJSON();
+    expect(all.map((m) => m.name).sort()).toEqual([...METRIC_NAMES].sort());
+    for (const m of all) expect(m.help.length, m.name).toBeGreaterThan(20);
+  });
+
+  it('exports runtime metrics in controller-runtime\'s vocabulary', async () => {
+    const { registry, metrics } = setup(empty);
+    metrics.reconcileTotal.inc({ controller: 'incident', result: 'success' });
+    metrics.reconcileTime.observe({ controller: 'incident' }, 0.02);
+    metrics.workqueueDepth.set({ controller: 'incident', name: 'incident' }, 3);
+    metrics.leaderElectionMasterStatus.set({ name: 'managedapps-operator' }, 1);
+    metrics.probeDuration.observe({ namespace: 'acme', probe: 'httpGet', result: 'success' }, 0.004);
+    const lines = (await registry.metrics()).split('\n');
+    expect(lines).toContain('controller_runtime_reconcile_total{controller="incident",result="success"} 1');
+    expect(lines).toContain('controller_runtime_reconcile_time_seconds_count{controller="incident"} 1');
+    expect(lines).toContain('workqueue_depth{controller="incident",name="incident"} 3');
+    expect(lines).toContain('leader_election_master_status{name="managedapps-operator"} 1');
+    expect(lines).toContain('managedapps_probe_duration_seconds_bucket{le="0.005",namespace="acme",probe="httpGet",result="success"} 1');
+  });
+
+  it('keeps registries apart: two instances in one process do not collide', () => {
+    expect(() => { setup(empty); setup(empty); }).not.toThrow();
+  });
+});
+
+describe('startMetricsServer', () => {
+  let server: MetricsServer | undefined;
+  afterEach(async () => { await server?.close(); server = undefined; });
+
+  it('serves /metrics, /healthz and /readyz over real HTTP', async () => {
+    const { registry } = setup(state);
+    let ready = false;
+    server = await startMetricsServer({ port: 0, host: '127.0.0.1', registry, ready: () => ready });
+    const base = `http://127.0.0.1:${server.port}`;
+
+    const metrics = await fetch(`${base}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toBe(registry.contentType);
+    expect(await metrics.text()).toContain('managedapps_tokens_used{namespace="acme",name="main"} 12');
+
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+    ready = true;
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('answers 500 when collecting fails, and keeps serving', async () => {
+    const registry = new Registry();
+    let fail = true;
+    createMetrics(registry, { snapshot: () => { if (fail) throw new Error('cache not synced'); return empty; } });
+    server = await startMetricsServer({ port: 0, host: '127.0.0.1', registry, ready: () => true });
+    const res = await fetch(`http://127.0.0.1:${server.port}/metrics`);
+    expect(res.status).toBe(500);
+    expect(await res.text()).toContain('cache not synced');
+    fail = false;
+    await new Promise((r) => setImmediate(r));
+    expect((await fetch(`http://127.0.0.1:${server.port}/metrics`)).status).toBe(200);
+  });
+
+  it('rejects when the port is taken', async () => {
+    const registry = new Registry();
+    server = await startMetricsServer({ port: 0, host: '127.0.0.1', registry, ready: () => true });
+    await expect(startMetricsServer({ port: server.port, host: '127.0.0.1', registry, ready: () => true })).rejects.toThrow(/EADDRINUSE/);
+  });
+});

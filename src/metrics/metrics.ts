@@ -1,0 +1,209 @@
+// Metric definitions. Two families:
+// - domain gauges (`managedapps_*`), computed at scrape time in `collect()` from an injected
+//   snapshot of the cache, so a restart or a failover loses nothing and nothing drifts;
+// - runtime metrics in controller-runtime's vocabulary, updated by the runtime as it works.
+// Labels are bounded: namespace, object names, family, priority, environment, phase, controller.
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { PRIORITIES, type Environment, type FunctionFamily, type Priority } from '../domain/vocabulary.ts';
+
+export interface UnitSnapshot {
+  readonly namespace: string;
+  readonly name: string;
+  readonly environment: Environment;
+  /** Last probe state; undefined while not probed yet (or on a replica that does not probe): no series. */
+  readonly up?: boolean;
+  /** Month-to-date availability, 0..1. */
+  readonly availabilityRatio?: number;
+  /** Inside an active maintenance window that covers the unit and excludes it from availability. */
+  readonly maintenance: boolean;
+}
+
+export interface FunctionSnapshot {
+  readonly namespace: string;
+  readonly name: string;
+  readonly family: FunctionFamily;
+  /** Names of the production units the function counts (its GTD is their mean availability). */
+  readonly units: readonly string[];
+  readonly availabilityRatio?: number;
+  /** The GTD of the function's support level, 0..1 (e.g. 0.995). */
+  readonly guaranteeRatio?: number;
+  /** Share of the month's error budget left, ≤ 1 (negative once overspent). */
+  readonly errorBudgetRemainingRatio?: number;
+}
+
+/** An open (not resolved) incident. */
+export interface IncidentSnapshot {
+  readonly namespace: string;
+  readonly name: string;
+  readonly priority: Priority;
+  /** The GTR deadline, when GTR applies. */
+  readonly restorationDeadline?: Date;
+  /** Covered time elapsed over the guaranteed restoration time, when GTR applies. */
+  readonly restorationElapsedRatio?: number;
+  /** The domain's AtRisk verdict (covered time ≥ 75 % of the guaranteed restoration time). */
+  readonly atRisk: boolean;
+}
+
+export interface ChangeSnapshot {
+  readonly namespace: string;
+  readonly phase: string;
+}
+
+export interface ContractSnapshot {
+  readonly namespace: string;
+  readonly name: string;
+  /** Tokens consumed this month. */
+  readonly tokensUsed: number;
+  /** Tokens of the monthly pack (0 = pay as you go). */
+  readonly tokensIncluded: number;
+  /** Credits of the current month so far, after the cap, in the contract's currency. */
+  readonly creditsAmount: number;
+}
+
+/** A closed month's SLA report whose claim window is still open and which owes credits. */
+export interface ReportSnapshot {
+  readonly namespace: string;
+  readonly name: string;
+  readonly claimDeadline: Date;
+}
+
+/** What the operator's cache says now. Built on demand, once per scrape. */
+export interface MetricsSnapshot {
+  readonly units: readonly UnitSnapshot[];
+  readonly functions: readonly FunctionSnapshot[];
+  readonly incidents: readonly IncidentSnapshot[];
+  readonly changes: readonly ChangeSnapshot[];
+  readonly contracts: readonly ContractSnapshot[];
+  readonly reports: readonly ReportSnapshot[];
+}
+
+export interface MetricsOptions {
+  /**
+   * Reads the cache. Called at most once per scrape (memoised until the next macrotask), never
+   * otherwise. Should return empty lists on a replica that must not export domain series.
+   */
+  readonly snapshot: () => MetricsSnapshot;
+}
+
+const seconds = (d: Date): number => d.getTime() / 1000;
+const bool = (b: boolean): number => (b ? 1 : 0);
+
+/** Reconcile and queue durations: controller-runtime's buckets (5 ms … 60 s). */
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60];
+/** Probe durations: loopback to a 30 s timeout. */
+const PROBE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export function createMetrics(registry: Registry, options: MetricsOptions) {
+  let memo: MetricsSnapshot | undefined;
+  const snapshot = (): MetricsSnapshot => {
+    if (memo === undefined) {
+      memo = options.snapshot();
+      // Every collect() of one scrape runs in the same synchronous pass of registry.metrics().
+      setImmediate(() => { memo = undefined; });
+    }
+    return memo;
+  };
+  const registers = [registry];
+
+  /** A gauge rebuilt from the snapshot at each scrape: objects that went away leave no stale series. */
+  function scrapeGauge<L extends string>(name: string, help: string, labelNames: readonly L[], fill: (g: Gauge<L>, s: MetricsSnapshot) => void): Gauge<L> {
+    return new Gauge<L>({
+      name, help, labelNames, registers,
+      collect() {
+        this.reset();
+        fill(this, snapshot());
+      },
+    });
+  }
+
+  const domain = {
+    unitUp: scrapeGauge('managedapps_unit_up', 'Whether the unit\'s last probes say it is up (1) or down (0), per its failure and success thresholds. Absent until probed.', ['namespace', 'name', 'environment'], (g, s) => {
+      for (const u of s.units) if (u.up !== undefined) g.set({ namespace: u.namespace, name: u.name, environment: u.environment }, bool(u.up));
+    }),
+    unitMaintenanceActive: scrapeGauge('managedapps_unit_maintenance_active', '1 while a maintenance window that covers the unit and excludes it from availability is active: it opens no incident and burns no error budget.', ['namespace', 'name'], (g, s) => {
+      for (const u of s.units) g.set({ namespace: u.namespace, name: u.name }, bool(u.maintenance));
+    }),
+    unitAvailability: scrapeGauge('managedapps_unit_availability_ratio', 'Availability of the unit over the calendar month to date, 0..1 (domain.md §5).', ['namespace', 'name', 'environment'], (g, s) => {
+      for (const u of s.units) if (u.availabilityRatio !== undefined) g.set({ namespace: u.namespace, name: u.name, environment: u.environment }, u.availabilityRatio);
+    }),
+    functionUnit: scrapeGauge('managedapps_function_unit', 'Always 1: the production unit `unit` counts in the managed function `name` (joins unit series to functions).', ['namespace', 'name', 'unit'], (g, s) => {
+      for (const f of s.functions) for (const unit of f.units) g.set({ namespace: f.namespace, name: f.name, unit }, 1);
+    }),
+    functionAvailability: scrapeGauge('managedapps_function_availability_ratio', 'Availability of the managed function over the calendar month to date: the mean of its production units\', 0..1.', ['namespace', 'name', 'family'], (g, s) => {
+      for (const f of s.functions) if (f.availabilityRatio !== undefined) g.set({ namespace: f.namespace, name: f.name, family: f.family }, f.availabilityRatio);
+    }),
+    functionGuarantee: scrapeGauge('managedapps_function_guarantee_ratio', 'Guaranteed availability (GTD) of the managed function at its support level, 0..1.', ['namespace', 'name', 'family'], (g, s) => {
+      for (const f of s.functions) if (f.guaranteeRatio !== undefined) g.set({ namespace: f.namespace, name: f.name, family: f.family }, f.guaranteeRatio);
+    }),
+    functionErrorBudgetRemaining: scrapeGauge('managedapps_function_error_budget_remaining_ratio', 'Share of the month\'s GTD error budget (1 - guarantee) still unspent: 1 untouched, 0 spent, negative overspent.', ['namespace', 'name', 'family'], (g, s) => {
+      for (const f of s.functions) if (f.errorBudgetRemainingRatio !== undefined) g.set({ namespace: f.namespace, name: f.name, family: f.family }, f.errorBudgetRemainingRatio);
+    }),
+    incidentsOpen: scrapeGauge('managedapps_incidents_open', 'Open (not resolved) incidents per priority; 0 for every priority of every known tenant.', ['namespace', 'priority'], (g, s) => {
+      const namespaces = new Set([...s.units, ...s.functions, ...s.contracts, ...s.incidents].map((o) => o.namespace));
+      for (const namespace of namespaces) for (const priority of PRIORITIES) g.set({ namespace, priority }, 0);
+      for (const i of s.incidents) g.inc({ namespace: i.namespace, priority: i.priority });
+    }),
+    incidentRestorationDeadline: scrapeGauge('managedapps_incident_restoration_deadline_timestamp_seconds', 'GTR restoration deadline of an open incident, Unix seconds (business-hours calendar applied). Absent when GTR does not apply.', ['namespace', 'name', 'priority'], (g, s) => {
+      for (const i of s.incidents) if (i.restorationDeadline !== undefined) g.set({ namespace: i.namespace, name: i.name, priority: i.priority }, seconds(i.restorationDeadline));
+    }),
+    incidentRestorationElapsed: scrapeGauge('managedapps_incident_restoration_elapsed_ratio', 'Covered time elapsed over the guaranteed restoration time of an open incident (1 = deadline reached).', ['namespace', 'name', 'priority'], (g, s) => {
+      for (const i of s.incidents) if (i.restorationElapsedRatio !== undefined) g.set({ namespace: i.namespace, name: i.name, priority: i.priority }, i.restorationElapsedRatio);
+    }),
+    incidentDeadlineAtRisk: scrapeGauge('managedapps_incident_deadline_at_risk', '1 when an open incident has used 75 % or more of its guaranteed restoration time (the AtRisk condition), else 0.', ['namespace', 'name', 'priority'], (g, s) => {
+      for (const i of s.incidents) g.set({ namespace: i.namespace, name: i.name, priority: i.priority }, bool(i.atRisk));
+    }),
+    changes: scrapeGauge('managedapps_changes', 'Change requests per phase.', ['namespace', 'phase'], (g, s) => {
+      for (const c of s.changes) g.inc({ namespace: c.namespace, phase: c.phase });
+    }),
+    tokensUsed: scrapeGauge('managedapps_tokens_used', 'Tokens consumed this month under the support contract `name`.', ['namespace', 'name'], (g, s) => {
+      for (const c of s.contracts) g.set({ namespace: c.namespace, name: c.name }, c.tokensUsed);
+    }),
+    tokensIncluded: scrapeGauge('managedapps_tokens_included', 'Tokens of the monthly pack of the support contract `name` (0: pay as you go).', ['namespace', 'name'], (g, s) => {
+      for (const c of s.contracts) g.set({ namespace: c.namespace, name: c.name }, c.tokensIncluded);
+    }),
+    creditsAmount: scrapeGauge('managedapps_credits_amount', 'SLA credits of the current month so far under the support contract `name`, after the cap, in the contract\'s currency.', ['namespace', 'name'], (g, s) => {
+      for (const c of s.contracts) g.set({ namespace: c.namespace, name: c.name }, c.creditsAmount);
+    }),
+    slaClaimDeadline: scrapeGauge('managedapps_sla_claim_deadline_timestamp_seconds', 'Last instant to claim the credits of the SLA report `name` (30 days after its month), Unix seconds; only for reports that owe credits and whose claim window is open.', ['namespace', 'name'], (g, s) => {
+      for (const r of s.reports) g.set({ namespace: r.namespace, name: r.name }, seconds(r.claimDeadline));
+    }),
+  };
+
+  const probeDuration = new Histogram({
+    name: 'managedapps_probe_duration_seconds',
+    help: 'Duration of availability probes, by probe kind (httpGet, tcpSocket, prometheus) and result (success, failure).',
+    labelNames: ['namespace', 'probe', 'result'] as const,
+    buckets: PROBE_BUCKETS,
+    registers,
+  });
+
+  const runtime = {
+    reconcileTotal: new Counter({ name: 'controller_runtime_reconcile_total', help: 'Total number of reconciliations per controller and result (success, error, requeue, requeue_after).', labelNames: ['controller', 'result'] as const, registers }),
+    reconcileErrors: new Counter({ name: 'controller_runtime_reconcile_errors_total', help: 'Total number of reconciliation errors per controller.', labelNames: ['controller'] as const, registers }),
+    terminalReconcileErrors: new Counter({ name: 'controller_runtime_terminal_reconcile_errors_total', help: 'Total number of terminal reconciliation errors (logged, not retried) per controller.', labelNames: ['controller'] as const, registers }),
+    reconcileTime: new Histogram({ name: 'controller_runtime_reconcile_time_seconds', help: 'Length of time per reconciliation per controller.', labelNames: ['controller'] as const, buckets: DURATION_BUCKETS, registers }),
+    workqueueDepth: new Gauge({ name: 'workqueue_depth', help: 'Current depth of the work queue.', labelNames: ['controller', 'name'] as const, registers }),
+    workqueueAdds: new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by the work queue.', labelNames: ['controller', 'name'] as const, registers }),
+    workqueueQueueDuration: new Histogram({ name: 'workqueue_queue_duration_seconds', help: 'How long in seconds an item stays in the work queue before being requested.', labelNames: ['controller', 'name'] as const, buckets: DURATION_BUCKETS, registers }),
+    workqueueWorkDuration: new Histogram({ name: 'workqueue_work_duration_seconds', help: 'How long in seconds processing an item from the work queue takes.', labelNames: ['controller', 'name'] as const, buckets: DURATION_BUCKETS, registers }),
+    workqueueRetries: new Counter({ name: 'workqueue_retries_total', help: 'Total number of retries (rate-limited re-adds) handled by the work queue.', labelNames: ['controller', 'name'] as const, registers }),
+    watchRestarts: new Counter({ name: 'managedapps_watch_restarts_total', help: 'Total number of watches restarted (expired resourceVersion or broken stream), per kind.', labelNames: ['kind'] as const, registers }),
+    leaderElectionMasterStatus: new Gauge({ name: 'leader_election_master_status', help: 'Whether this replica is (1) or is not (0) the leader of the lease `name`.', labelNames: ['name'] as const, registers }),
+  };
+
+  return { registry, probeDuration, ...domain, ...runtime };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Every metric name this module defines (the dashboards and rules may use only these and their histogram series). */
+export const METRIC_NAMES = [
+  'managedapps_unit_up', 'managedapps_unit_maintenance_active', 'managedapps_unit_availability_ratio', 'managedapps_function_unit',
+  'managedapps_function_availability_ratio', 'managedapps_function_guarantee_ratio', 'managedapps_function_error_budget_remaining_ratio',
+  'managedapps_incidents_open', 'managedapps_incident_restoration_deadline_timestamp_seconds', 'managedapps_incident_restoration_elapsed_ratio',
+  'managedapps_incident_deadline_at_risk', 'managedapps_changes', 'managedapps_tokens_used', 'managedapps_tokens_included',
+  'managedapps_credits_amount', 'managedapps_sla_claim_deadline_timestamp_seconds', 'managedapps_probe_duration_seconds',
+  'controller_runtime_reconcile_total', 'controller_runtime_reconcile_errors_total', 'controller_runtime_terminal_reconcile_errors_total',
+  'controller_runtime_reconcile_time_seconds', 'workqueue_depth', 'workqueue_adds_total', 'workqueue_queue_duration_seconds',
+  'workqueue_work_duration_seconds', 'workqueue_retries_total', 'managedapps_watch_restarts_total', 'leader_election_master_status',
+] as const;
