@@ -1,0 +1,442 @@
+// An informer: a cache of one kind kept current by list + watch, written for the failure modes
+// of client-node's ListWatch (stack-notes.md, "client-node behaviour to design around"):
+//   - ANY list or watch failure (socket reset, 401/403/5xx, failed list, unreadable stream)
+//     restarts the loop after a jittered exponential backoff (500 ms → 30 s), reset by the next
+//     successful list or by a watch that delivered events; every restart is counted with its reason;
+//   - 410 Gone (HTTP status or an ERROR event in the stream) relists at once; the relist diff
+//     emits the objects that vanished;
+//   - a watchdog aborts a watch silent for longer than `watchdogMs` (half-open connections):
+//     watches ask for bookmarks (`allowWatchBookmarks=true`) and end server-side after
+//     `timeoutSeconds`, so a healthy watch is never silent that long;
+//   - a periodic resync hands every cached object to the handlers again (level-based safety net);
+//   - `hasSynced()` is true only after the first successful (complete, paginated) list;
+//   - handlers are called inside try/catch: a throwing handler is logged, never an unhandled
+//     rejection, and the resourceVersion still advances. Handlers are meant to enqueue keys only.
+// Objects in the cache are shared: treat them as read-only. `metadata.managedFields` is dropped
+// (memory). Items of a list carry no apiVersion/kind: they are filled from the list's kind.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { Backoff, LOOP_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { sleep, type Clock, type Timer } from './clock.ts';
+import { ApiError, errorCode, isStatus } from './errors.ts';
+import { apiVersionOf, collectionPath, kindName, objectKey, type KindRef, type KubeClient } from './kube.ts';
+
+/** Called with the current object on add, update and resync, with the last known one on delete. `previous` is the replaced version on update. */
+export type ObjectHandler<T> = (obj: T, previous?: T) => void;
+/** Values an object is filed under in an index (e.g. a label value, a referenced name). */
+export type IndexFunc<T> = (obj: T) => readonly string[];
+
+export interface InformerMetrics {
+  /** The list/watch loop restarted; reason is an error code, `Watchdog` or `Expired`. */
+  watchRestart(kind: string, reason: string): void;
+  /** Objects currently cached. */
+  cacheSize(kind: string, size: number): void;
+}
+
+export const noopInformerMetrics: InformerMetrics = { watchRestart() {}, cacheSize() {} };
+
+export type InformerOptions<T extends KubernetesObject> = {
+  kind: KindRef;
+  /** Watch one namespace only; default all. */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  logger: Logger;
+  clock: Clock;
+  /** Every object is handed to the handlers again this often; 0 disables. Default 10 min. */
+  resyncPeriodMs?: number;
+  /** Server-side watch timeout; each watch draws a value in [t, 2t) like client-go. Default 300. */
+  watchTimeoutSeconds?: number;
+  /** Abort a watch that received nothing (not even a bookmark) for this long. Default 2 × timeout + 30 s. */
+  watchdogMs?: number;
+  /** List page size. Default 500. */
+  pageSize?: number;
+  backoff?: BackoffOptions;
+  indexers?: Record<string, IndexFunc<T>>;
+  metrics?: InformerMetrics;
+  random?: () => number;
+};
+
+type WatchEvent = { type?: string; object?: KubernetesObject & { code?: number; reason?: string; message?: string } };
+type ListResponse<T> = { kind?: string; apiVersion?: string; metadata?: { resourceVersion?: string; continue?: string }; items?: T[] };
+
+/** Reads the flag through a call: the compiler otherwise keeps it narrowed across awaits. */
+const aborted = (signal: AbortSignal): boolean => signal.aborted;
+
+export class Informer<T extends KubernetesObject = KubernetesObject> {
+  readonly kind: KindRef;
+  readonly #name: string;
+  readonly #client: KubeClient;
+  readonly #opts: InformerOptions<T>;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #backoff: Backoff;
+  readonly #metrics: InformerMetrics;
+  readonly #random: () => number;
+
+  readonly #store = new Map<string, Map<string, T>>();
+  #size = 0;
+  readonly #indexes = new Map<string, Map<string, Set<T>>>();
+  readonly #handlers: ObjectHandler<T>[] = [];
+  #resourceVersion = '';
+  #synced = false;
+  readonly #syncWaiters: (() => void)[] = [];
+  #restarts = 0;
+
+  #stop = new AbortController();
+  #watchAbort: AbortController | undefined;
+  #loop: Promise<void> | undefined;
+  #resyncTimer: Timer | undefined;
+
+  constructor(client: KubeClient, opts: InformerOptions<T>) {
+    this.kind = opts.kind;
+    this.#name = kindName(opts.kind);
+    this.#client = client;
+    this.#opts = opts;
+    this.#log = opts.logger.child({ informer: this.#name });
+    this.#clock = opts.clock;
+    this.#random = opts.random ?? Math.random;
+    this.#backoff = new Backoff(opts.backoff ?? LOOP_BACKOFF, this.#random);
+    this.#metrics = opts.metrics ?? noopInformerMetrics;
+    for (const name of Object.keys(opts.indexers ?? {})) this.#indexes.set(name, new Map());
+  }
+
+  /** Registers a handler. Handlers added after sync are not replayed the current content: call `list()`. */
+  addHandler(handler: ObjectHandler<T>): void {
+    this.#handlers.push(handler);
+  }
+
+  /** Starts the list/watch loop in the background (idempotent). */
+  start(): void {
+    if (this.#loop !== undefined) return;
+    this.#stop = new AbortController();
+    this.#loop = this.#run();
+    this.#scheduleResync();
+  }
+
+  /** Stops the loop and waits for it to end. The cache keeps its content. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    this.#watchAbort?.abort();
+    this.#resyncTimer?.cancel();
+    await this.#loop;
+    this.#loop = undefined;
+  }
+
+  hasSynced(): boolean {
+    return this.#synced;
+  }
+
+  /** Resolves true once synced, false if `signal` aborts first. */
+  waitForSync(signal?: AbortSignal): Promise<boolean> {
+    if (this.#synced) return Promise.resolve(true);
+    if (signal?.aborted === true) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const onAbort = (): void => { resolve(false); };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#syncWaiters.push(() => { signal?.removeEventListener('abort', onAbort); resolve(true); });
+    });
+  }
+
+  /** Times the loop restarted after a failure, a watchdog abort or a 410. */
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  get resourceVersion(): string {
+    return this.#resourceVersion;
+  }
+
+  get(namespace: string, name: string): T | undefined {
+    return this.#store.get(namespace)?.get(name);
+  }
+
+  /** Every cached object, or those of one namespace. */
+  list(namespace?: string): T[] {
+    if (namespace !== undefined) return [...(this.#store.get(namespace)?.values() ?? [])];
+    const all: T[] = [];
+    for (const byName of this.#store.values()) all.push(...byName.values());
+    return all;
+  }
+
+  /** Objects filed under `value` by the index `indexName` (declared in the options). */
+  byIndex(indexName: string, value: string): T[] {
+    const index = this.#indexes.get(indexName);
+    if (index === undefined) throw new Error(`informer ${this.#name} has no index ${indexName}`);
+    return [...(index.get(value) ?? [])];
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  // ---- loop ---------------------------------------------------------------------------------
+
+  async #run(): Promise<void> {
+    const stop = this.#stop.signal;
+    while (!stop.aborted) {
+      try {
+        if (this.#resourceVersion === '') {
+          await this.#relist(stop);
+          this.#backoff.reset();
+        }
+        const outcome = await this.#watch(stop);
+        if (aborted(stop)) break;
+        if (outcome === 'expired') {
+          this.#restart('Expired');
+          this.#resourceVersion = '';
+        } else if (outcome === 'watchdog') {
+          this.#restart('Watchdog');
+        } else if (outcome === 'empty') {
+          // Closed at once without an event: back off rather than spin.
+          await sleep(this.#clock, this.#backoff.next(), stop);
+        }
+      } catch (err) {
+        if (aborted(stop)) break;
+        if (isStatus(err, 410)) {
+          this.#resourceVersion = '';
+        }
+        this.#restart(errorCode(err));
+        const delay = this.#backoff.next();
+        this.#log.warn({ err, delayMs: Math.round(delay), failures: this.#backoff.failures }, 'list/watch failed; restarting after backoff');
+        await sleep(this.#clock, delay, stop);
+      }
+    }
+  }
+
+  #restart(reason: string): void {
+    this.#restarts++;
+    this.#metrics.watchRestart(this.#name, reason);
+  }
+
+  async #relist(stop: AbortSignal): Promise<void> {
+    const items: T[] = [];
+    let cont: string | undefined;
+    let rv = '';
+    do {
+      const page = await this.#client.request<ListResponse<T>>('GET', collectionPath(this.kind, this.#opts.namespace), {
+        query: { limit: this.#opts.pageSize ?? 500, continue: cont, labelSelector: this.#opts.labelSelector, fieldSelector: this.#opts.fieldSelector },
+        signal: stop,
+      });
+      const kind = page.kind?.replace(/List$/, '');
+      for (const item of page.items ?? []) {
+        item.apiVersion ??= page.apiVersion ?? apiVersionOf(this.kind);
+        if (kind !== undefined) item.kind ??= kind;
+        items.push(item);
+      }
+      cont = page.metadata?.continue;
+      rv = page.metadata?.resourceVersion ?? '';
+      if (cont === '') cont = undefined;
+    } while (cont !== undefined);
+
+    // Replace the content; hand over what is new or changed, then what vanished.
+    const seen = new Set<string>();
+    for (const raw of items) {
+      const obj = this.#transform(raw);
+      seen.add(objectKey(obj));
+      const previous = this.#put(obj);
+      if (previous?.metadata?.resourceVersion !== obj.metadata?.resourceVersion) this.#notify(obj, previous);
+    }
+    for (const obj of this.list()) {
+      if (!seen.has(objectKey(obj))) {
+        this.#remove(obj);
+        this.#notify(obj);
+      }
+    }
+    this.#resourceVersion = rv;
+    this.#metrics.cacheSize(this.#name, this.#size);
+    this.#log.debug({ objects: items.length, resourceVersion: rv }, 'listed');
+    if (!this.#synced) {
+      this.#synced = true;
+      for (const w of this.#syncWaiters.splice(0)) w();
+    }
+  }
+
+  /** One watch from the current resourceVersion. Returns why it ended; throws on failure. */
+  async #watch(stop: AbortSignal): Promise<'closed' | 'empty' | 'expired' | 'watchdog'> {
+    const abort = new AbortController();
+    this.#watchAbort = abort;
+    const onStop = (): void => { abort.abort(); };
+    stop.addEventListener('abort', onStop, { once: true });
+    const state = { watchdogFired: false };
+    const watchdogMs = this.#opts.watchdogMs ?? (this.#timeoutSeconds() * 2 + 30) * 1000;
+    let watchdog: Timer | undefined;
+    const feed = (): void => {
+      watchdog?.cancel();
+      watchdog = this.#clock.setTimeout(() => { state.watchdogFired = true; abort.abort(); }, watchdogMs);
+    };
+    let events = 0;
+    try {
+      feed();
+      const t = this.#timeoutSeconds();
+      const body = await this.#client.stream(collectionPath(this.kind, this.#opts.namespace), {
+        query: {
+          watch: 'true', resourceVersion: this.#resourceVersion, allowWatchBookmarks: true,
+          timeoutSeconds: Math.floor(t * (1 + this.#random())),
+          labelSelector: this.#opts.labelSelector, fieldSelector: this.#opts.fieldSelector,
+        },
+        signal: abort.signal,
+      });
+      const reader = body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          feed();
+          buffer += decoder.decode(value, { stream: true });
+          let nl = buffer.indexOf('\n');
+          while (nl >= 0) {
+            const line = buffer.slice(0, nl).trim();
+            buffer = buffer.slice(nl + 1);
+            nl = buffer.indexOf('\n');
+            if (line === '') continue;
+            const event = JSON.parse(line) as WatchEvent;
+            if (this.#apply(event) === 'expired') return 'expired';
+            events++;
+          }
+        }
+      } finally {
+        await reader.cancel().catch(() => undefined);
+      }
+      if (events > 0) this.#backoff.reset();
+      return events === 0 ? 'empty' : 'closed';
+    } catch (err) {
+      if (state.watchdogFired) {
+        this.#log.warn({ watchdogMs }, 'watch silent too long; restarting it');
+        return 'watchdog';
+      }
+      if (stop.aborted) return 'closed';
+      throw err;
+    } finally {
+      watchdog?.cancel();
+      stop.removeEventListener('abort', onStop);
+      this.#watchAbort = undefined;
+    }
+  }
+
+  #timeoutSeconds(): number {
+    return this.#opts.watchTimeoutSeconds ?? 300;
+  }
+
+  /** Applies one watch event to the cache. */
+  #apply(event: WatchEvent): 'ok' | 'expired' {
+    const obj = event.object;
+    switch (event.type) {
+      case 'ADDED':
+      case 'MODIFIED': {
+        if (obj === undefined) return 'ok';
+        const current = this.#transform(obj as T);
+        current.apiVersion ??= apiVersionOf(this.kind);
+        const previous = this.#put(current);
+        if (previous === undefined) this.#metrics.cacheSize(this.#name, this.#size);
+        this.#notify(current, previous);
+        break;
+      }
+      case 'DELETED': {
+        if (obj === undefined) return 'ok';
+        const known = this.get(obj.metadata?.namespace ?? '', obj.metadata?.name ?? '') ?? this.#transform(obj as T);
+        this.#remove(known);
+        this.#metrics.cacheSize(this.#name, this.#size);
+        this.#notify(known);
+        break;
+      }
+      case 'BOOKMARK':
+        break;
+      case 'ERROR': {
+        if (obj?.code === 410) return 'expired';
+        throw new ApiError(obj?.code ?? 500, `watch ${this.#name}: ${obj?.message ?? 'error event'}`, obj?.reason);
+      }
+      default:
+        return 'ok';
+    }
+    const rv = obj?.metadata?.resourceVersion;
+    if (rv !== undefined && rv !== '') this.#resourceVersion = rv;
+    return 'ok';
+  }
+
+  // ---- store --------------------------------------------------------------------------------
+
+  #transform(obj: T): T {
+    if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
+    return obj;
+  }
+
+  /** Inserts or replaces; returns the replaced object. */
+  #put(obj: T): T | undefined {
+    const ns = obj.metadata?.namespace ?? '';
+    const name = obj.metadata?.name ?? '';
+    let byName = this.#store.get(ns);
+    if (byName === undefined) { byName = new Map(); this.#store.set(ns, byName); }
+    const previous = byName.get(name);
+    if (previous !== undefined) this.#unindex(previous);
+    else this.#size++;
+    byName.set(name, obj);
+    this.#index(obj);
+    return previous;
+  }
+
+  #remove(obj: T): void {
+    const ns = obj.metadata?.namespace ?? '';
+    const byName = this.#store.get(ns);
+    const current = byName?.get(obj.metadata?.name ?? '');
+    if (byName === undefined || current === undefined) return;
+    this.#unindex(current);
+    byName.delete(obj.metadata?.name ?? '');
+    if (byName.size === 0) this.#store.delete(ns);
+    this.#size--;
+  }
+
+  #index(obj: T): void {
+    for (const [name, fn] of Object.entries(this.#opts.indexers ?? {})) {
+      const index = this.#indexes.get(name);
+      if (index === undefined) continue;
+      for (const value of this.#safeIndex(name, fn, obj)) {
+        let set = index.get(value);
+        if (set === undefined) { set = new Set(); index.set(value, set); }
+        set.add(obj);
+      }
+    }
+  }
+
+  #unindex(obj: T): void {
+    for (const [name, fn] of Object.entries(this.#opts.indexers ?? {})) {
+      const index = this.#indexes.get(name);
+      if (index === undefined) continue;
+      for (const value of this.#safeIndex(name, fn, obj)) {
+        const set = index.get(value);
+        set?.delete(obj);
+        if (set?.size === 0) index.delete(value);
+      }
+    }
+  }
+
+  #safeIndex(name: string, fn: IndexFunc<T>, obj: T): readonly string[] {
+    try {
+      return fn(obj);
+    } catch (err) {
+      this.#log.error({ err, index: name, object: objectKey(obj) }, 'index function threw; object not indexed');
+      return [];
+    }
+  }
+
+  #notify(obj: T, previous?: T): void {
+    for (const handler of this.#handlers) {
+      try {
+        handler(obj, previous);
+      } catch (err) {
+        this.#log.error({ err, object: objectKey(obj) }, 'informer handler threw (handlers must only enqueue)');
+      }
+    }
+  }
+
+  #scheduleResync(): void {
+    const period = this.#opts.resyncPeriodMs ?? 600_000;
+    if (period <= 0 || this.#stop.signal.aborted) return;
+    this.#resyncTimer = this.#clock.setTimeout(() => {
+      if (this.#synced) for (const obj of this.list()) this.#notify(obj);
+      this.#scheduleResync();
+    }, period);
+  }
+}

@@ -1,0 +1,64 @@
+// Everything the runtime observes, as one injected interface (no global registry). The
+// composition root passes `promRuntimeMetrics(registry)` with its own prom-client Registry;
+// tests pass nothing (`noopRuntimeMetrics`). Names follow client-go's workqueue_* and
+// controller-runtime's controller_runtime_* so existing dashboards read them.
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { InformerMetrics } from './informer.ts';
+import type { QueueMetrics } from './workqueue.ts';
+
+export type ReconcileOutcome = 'success' | 'requeue_after' | 'error' | 'terminal';
+
+export interface RuntimeMetrics extends QueueMetrics, InformerMetrics {
+  /** One reconcile ended; `code` is the error code for error/terminal outcomes. */
+  reconcile(controller: string, outcome: ReconcileOutcome, seconds: number, code?: string): void;
+  /** A status apply was sent (`written`) or found unnecessary (`skipped`). */
+  statusWrite(resource: string, outcome: 'written' | 'skipped'): void;
+  /** An Event was created or dropped as a duplicate. */
+  event(reason: string, outcome: 'created' | 'deduplicated' | 'failed'): void;
+  /** This replica holds (1) or does not hold (0) the lease. */
+  leader(isLeader: boolean): void;
+}
+
+export const noopRuntimeMetrics: RuntimeMetrics = {
+  add() {}, depth() {}, queueLatency() {}, workDuration() {}, retry() {},
+  watchRestart() {}, cacheSize() {},
+  reconcile() {}, statusWrite() {}, event() {}, leader() {},
+};
+
+const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export function promRuntimeMetrics(registry: Registry): RuntimeMetrics {
+  const registers = [registry];
+  const adds = new Counter({ name: 'workqueue_adds_total', help: 'Keys added to a work queue.', labelNames: ['name'], registers });
+  const depth = new Gauge({ name: 'workqueue_depth', help: 'Keys waiting in a work queue.', labelNames: ['name'], registers });
+  const latency = new Histogram({ name: 'workqueue_queue_duration_seconds', help: 'Time a key waits before a worker takes it.', labelNames: ['name'], buckets: SECONDS, registers });
+  const work = new Histogram({ name: 'workqueue_work_duration_seconds', help: 'Time spent processing a key.', labelNames: ['name'], buckets: SECONDS, registers });
+  const retries = new Counter({ name: 'workqueue_retries_total', help: 'Keys re-added with backoff after a failure.', labelNames: ['name'], registers });
+  const restarts = new Counter({ name: 'managedapps_informer_watch_restarts_total', help: 'List/watch loop restarts by reason (error code, Watchdog, Expired).', labelNames: ['resource', 'reason'], registers });
+  const cache = new Gauge({ name: 'managedapps_informer_cached_objects', help: 'Objects held in an informer cache.', labelNames: ['resource'], registers });
+  const reconciles = new Counter({ name: 'controller_runtime_reconcile_total', help: 'Reconciles by outcome.', labelNames: ['controller', 'result'], registers });
+  const errors = new Counter({ name: 'controller_runtime_reconcile_errors_total', help: 'Failed reconciles by error code (retried).', labelNames: ['controller', 'code'], registers });
+  const terminal = new Counter({ name: 'controller_runtime_terminal_reconcile_errors_total', help: 'Reconciles that failed for good (not retried), by error code.', labelNames: ['controller', 'code'], registers });
+  const reconcileTime = new Histogram({ name: 'controller_runtime_reconcile_time_seconds', help: 'Reconcile duration.', labelNames: ['controller'], buckets: SECONDS, registers });
+  const status = new Counter({ name: 'managedapps_status_writes_total', help: 'Status applies sent or skipped as unchanged.', labelNames: ['resource', 'outcome'], registers });
+  const events = new Counter({ name: 'managedapps_events_total', help: 'Kubernetes Events created, deduplicated or failed.', labelNames: ['reason', 'outcome'], registers });
+  const leader = new Gauge({ name: 'leader_election_master_status', help: '1 when this replica holds the lease.', registers });
+  return {
+    add: (name) => { adds.inc({ name }); },
+    depth: (name, n) => { depth.set({ name }, n); },
+    queueLatency: (name, s) => { latency.observe({ name }, s); },
+    workDuration: (name, s) => { work.observe({ name }, s); },
+    retry: (name) => { retries.inc({ name }); },
+    watchRestart: (resource, reason) => { restarts.inc({ resource, reason }); },
+    cacheSize: (resource, n) => { cache.set({ resource }, n); },
+    reconcile: (controller, outcome, seconds, code) => {
+      reconciles.inc({ controller, result: outcome });
+      reconcileTime.observe({ controller }, seconds);
+      if (outcome === 'error') errors.inc({ controller, code: code ?? 'Unknown' });
+      if (outcome === 'terminal') terminal.inc({ controller, code: code ?? 'Terminal' });
+    },
+    statusWrite: (resource, outcome) => { status.inc({ resource, outcome }); },
+    event: (reason, outcome) => { events.inc({ reason, outcome }); },
+    leader: (is) => { leader.set(is ? 1 : 0); },
+  };
+}

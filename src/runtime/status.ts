@@ -1,0 +1,99 @@
+// Status is written by server-side apply to the /status subresource, field manager
+// `managedapps-operator`, force: true (we own status; a conflict with another manager is ours
+// to win). An apply is SKIPPED when the desired status equals the current one, compared
+// semantically (key order and undefined-valued keys ignored): a quiet cluster sees no writes.
+//
+// The "current" status is the cached object's. Right after a write the cache may still hold the
+// pre-write object; a reconcile in that window would see a difference that is already written.
+// We remember, per object uid, the status we applied and the resourceVersion it replaced: while
+// the cache still shows that resourceVersion and the same status is desired, we skip too.
+// Contract: the operator is the only writer of the status of its kinds (the whole status is
+// compared, so fields written by someone else would cause a write on every reconcile).
+import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { apiVersionOf, kindName, objectPath, type KindRef, type KubeClient } from './kube.ts';
+import { noopRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
+
+export const FIELD_MANAGER = 'managedapps-operator';
+
+type WithStatus = KubernetesObject & { status?: unknown };
+
+/** JSON with sorted keys and undefined dropped: equal strings ⇔ semantically equal values. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Date) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) {
+      const field = (v as Record<string, unknown>)[k];
+      if (field !== undefined) sorted[k] = field;
+    }
+    return sorted;
+  });
+}
+
+export function semanticEqual(a: unknown, b: unknown): boolean {
+  return canonicalJson(a ?? {}) === canonicalJson(b ?? {});
+}
+
+export type StatusWriterOptions = {
+  fieldManager?: string;
+  metrics?: RuntimeMetrics;
+  /** Remembered writes (see header); oldest dropped beyond this. Default 50 000. */
+  maxMemo?: number;
+};
+
+export class StatusWriter {
+  readonly #client: KubeClient;
+  readonly #fieldManager: string;
+  readonly #metrics: RuntimeMetrics;
+  readonly #maxMemo: number;
+  readonly #memo = new Map<string, { replacedVersion: string; status: string }>();
+
+  constructor(client: KubeClient, opts: StatusWriterOptions = {}) {
+    this.#client = client;
+    this.#fieldManager = opts.fieldManager ?? FIELD_MANAGER;
+    this.#metrics = opts.metrics ?? noopRuntimeMetrics;
+    this.#maxMemo = opts.maxMemo ?? 50_000;
+  }
+
+  /**
+   * Applies `status` to `current` (the cached object) unless it is already there.
+   * Returns the object the API server answered with, or undefined when skipped.
+   * Throws `ApiError` (404 when the object is gone, 422 when the status is invalid, ...).
+   */
+  async apply<T extends WithStatus>(kind: KindRef, current: T, status: object): Promise<T | undefined> {
+    const resource = kindName(kind);
+    const uid = current.metadata?.uid ?? '';
+    const version = current.metadata?.resourceVersion ?? '';
+    const desired = canonicalJson(status);
+    const memo = this.#memo.get(uid);
+    if (memo !== undefined && memo.replacedVersion !== version) this.#memo.delete(uid);
+    if (canonicalJson(current.status ?? {}) === desired || (memo?.replacedVersion === version && memo.status === desired)) {
+      this.#metrics.statusWrite(resource, 'skipped');
+      return undefined;
+    }
+    const name = current.metadata?.name;
+    if (name === undefined || current.kind === undefined) throw new Error(`status apply on ${resource}: object without name or kind`);
+    const namespace = current.metadata?.namespace ?? '';
+    const body = {
+      apiVersion: current.apiVersion ?? apiVersionOf(kind),
+      kind: current.kind,
+      metadata: { name, ...(namespace !== '' ? { namespace } : {}) },
+      status,
+    };
+    const written = await this.#client.request<T>('PATCH', objectPath(kind, namespace, name, 'status'), {
+      query: { fieldManager: this.#fieldManager, force: true },
+      contentType: PatchStrategy.ServerSideApply,
+      body,
+    });
+    this.#metrics.statusWrite(resource, 'written');
+    if (uid !== '') {
+      this.#memo.delete(uid);
+      this.#memo.set(uid, { replacedVersion: version, status: desired });
+      if (this.#memo.size > this.#maxMemo) {
+        const oldest = this.#memo.keys().next();
+        if (oldest.done !== true) this.#memo.delete(oldest.value);
+      }
+    }
+    return written;
+  }
+}
