@@ -1,0 +1,102 @@
+// ChangeRequest (chg): a change on service units, priced in tokens (design.md §1, domain.md §7, §10).
+import { z } from 'zod';
+import { SIMPLE_CHANGE_TOKENS } from '../../domain/limits.ts';
+import { CHANGE_CATEGORIES, INITIATORS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
+import {
+  type KindDefinition, UserInfo, ageColumn, conditionColumn, count, doc, immutable, immutableOnceSet, localRef, localRefs, money,
+  readyColumn, resource, seconds, statusBase, text, time, withRules,
+} from './common.ts';
+
+export const APPROVAL_DECISIONS = ['Approved', 'Rejected'] as const;
+export const VALIDATION_DECISIONS = ['Accepted', 'Refused'] as const;
+export const CHANGE_PHASES = ['AwaitingApproval', 'AwaitingValidation', 'Accepted', 'Completed', 'Rejected', 'Refused'] as const;
+export type ChangePhase = (typeof CHANGE_PHASES)[number];
+
+const contactName = (description: string) => doc(z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), description);
+
+export const Approval = z.object({
+  decision: doc(z.enum(APPROVAL_DECISIONS), 'Approved or Rejected.'),
+  approvedBy: contactName('Name of the ChangeApprover contact of the ManagedTenant who decided.'),
+  decidedAt: time('When the client decided; before the change is implemented (domain.md §10).'),
+  comment: text('Comment of the approver.', 1024).optional(),
+});
+
+export const Validation = z.object({
+  decision: doc(z.enum(VALIDATION_DECISIONS), 'Accepted (quoted) or Refused by the provider.'),
+  validatedBy: text('Who validated on the provider side.', 253),
+  validatedAt: time('When the provider answered: ends the quote clock (domain.md §7).'),
+  quoteTokens: doc(z.int().min(1).max(10000), 'Tokens quoted for the change.').optional(),
+  comment: text('Reason for a refusal, or notes on the quote.', 1024).optional(),
+});
+
+export const ChangeRequestSpec = withRules(
+  z.object({
+    unitRefs: localRefs('The ServiceUnits changed (same namespace).', 64, 1),
+    category: doc(z.enum(CHANGE_CATEGORIES), 'StandardSimple (catalogue, 1 token), StandardComplex (catalogue, more than 1 token) or NonStandard (quoted, validated by the provider) (domain.md §7).'),
+    catalogItem: text('Identifier of the item of the change catalogue; required for standard changes.', 128).optional(),
+    summary: text('What to change, in one line.', 1024),
+    description: text('Details.', 16384).optional(),
+    tokens: doc(z.int().min(1).max(10000), `Price in tokens of 30 minutes, before multipliers: exactly ${SIMPLE_CHANGE_TOKENS} for StandardSimple, more for StandardComplex; the quote for NonStandard.`).optional(),
+    accelerated: doc(z.boolean(), 'Accelerated: shorter deadline, price ×2, a few a year (domain.md §10).').default(false),
+    outsideBusinessHours: doc(z.boolean(), 'Executed outside business hours: price ×2 (domain.md §10).').default(false),
+    initiator: doc(z.enum(INITIATORS), 'Client or Provider; a provider change needs the client\'s approval first (domain.md §10).').default('Client'),
+    relatedIncident: localRef('The Incident this change resolves (a change for a P1 is approved afterwards).').optional(),
+    requestedAt: withRules(z.iso.datetime({ offset: true }), 'When the change was requested: the start of the GTC clock. Immutable.', [immutable('spec.requestedAt')]),
+    approval: doc(Approval, "The client's decision on a provider-initiated change.").optional(),
+    validation: doc(Validation, "The provider's validation (and quote) of a non-standard change.").optional(),
+    completedAt: time('When the provider notified completion: the end of the GTC clock.').optional(),
+    requester: doc(UserInfo, 'Who requested the change: set from the admission request, never from the body. Immutable once set.').optional(),
+  }),
+  'Desired state of a ChangeRequest.',
+  [
+    { rule: `self.category != 'StandardSimple' || (has(self.tokens) && self.tokens == ${SIMPLE_CHANGE_TOKENS})`, message: `spec.tokens: a StandardSimple change is exactly ${SIMPLE_CHANGE_TOKENS} token`, fieldPath: '.tokens' },
+    { rule: `self.category != 'StandardComplex' || (has(self.tokens) && self.tokens > ${SIMPLE_CHANGE_TOKENS})`, message: `spec.tokens: a StandardComplex change is more than ${SIMPLE_CHANGE_TOKENS} token`, fieldPath: '.tokens' },
+    { rule: "self.category == 'NonStandard' || has(self.catalogItem)", message: 'spec.catalogItem is required for a standard change', fieldPath: '.catalogItem', reason: 'FieldValueRequired' },
+    { rule: "!has(self.approval) || self.initiator == 'Provider'", message: 'spec.approval is only for a change with spec.initiator Provider', fieldPath: '.approval', reason: 'FieldValueForbidden' },
+    { rule: "!has(self.validation) || self.category == 'NonStandard'", message: 'spec.validation is only for a NonStandard change', fieldPath: '.validation', reason: 'FieldValueForbidden' },
+    { rule: '!has(self.completedAt) || timestamp(self.completedAt) >= timestamp(self.requestedAt)', message: 'spec.completedAt must not be before spec.requestedAt', fieldPath: '.completedAt' },
+    immutableOnceSet('requester', 'spec.requester'),
+  ],
+);
+export type ChangeRequestSpec = z.infer<typeof ChangeRequestSpec>;
+
+export const ChangeRequestStatus = z.object({
+  ...statusBase,
+  phase: doc(z.enum(CHANGE_PHASES), 'AwaitingApproval, AwaitingValidation, Accepted, Completed, Rejected (by the client) or Refused (by the provider).').optional(),
+  supportLevel: doc(z.enum(SUPPORT_LEVELS), 'Support level of the environment, which fixes the deadline.').optional(),
+  tokensCharged: count('Tokens charged, multipliers included (outside business hours ×2, accelerated ×2).').optional(),
+  price: money('Price of the change at the pay-as-you-go token price.').optional(),
+  currency: doc(z.string().regex(/^[A-Z]{3}$/), 'Currency of the price.').optional(),
+  gtcDeadline: time('When the change must be completed (GTC, counted in business hours).').optional(),
+  coveredSeconds: seconds('Change time so far, counted in the administration window.').optional(),
+  late: doc(z.boolean(), 'The deadline passed before completion.').optional(),
+  gtc: doc(z.object({
+    applicable: doc(z.boolean(), 'Whether the change-time guarantee applies.'),
+    reason: text('Why it does not apply (non-production, Initial level, ...).', 256).optional(),
+  }), 'Whether GTC applies, and why not.').optional(),
+});
+export type ChangeRequestStatus = z.infer<typeof ChangeRequestStatus>;
+
+export const ChangeRequest = resource('ChangeRequest', ChangeRequestSpec, ChangeRequestStatus);
+export type ChangeRequest = z.infer<typeof ChangeRequest>;
+
+export const changeRequestKind: KindDefinition = {
+  kind: 'ChangeRequest',
+  plural: 'changerequests',
+  singular: 'changerequest',
+  shortNames: ['chg'],
+  description: 'A change on service units: category, tokens, acceleration, approval and validation; the status holds its price and deadline.',
+  spec: ChangeRequestSpec,
+  status: ChangeRequestStatus,
+  printerColumns: [
+    { name: 'Category', type: 'string', jsonPath: '.spec.category' },
+    { name: 'Tokens', type: 'integer', jsonPath: '.status.tokensCharged' },
+    { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
+    { name: 'Deadline', type: 'string', format: 'date-time', jsonPath: '.status.gtcDeadline', description: 'Completion deadline (GTC).' },
+    { name: 'Late', type: 'boolean', jsonPath: '.status.late' },
+    { name: 'Accelerated', type: 'boolean', jsonPath: '.spec.accelerated', priority: 1 },
+    conditionColumn('Approved', 'Approved', 'Whether the change is approved.', 1),
+    { ...readyColumn, priority: 1 },
+    ageColumn,
+  ],
+};

@@ -1,0 +1,120 @@
+// Condition types and reasons of managedapps.dev/v1alpha1, beside the API types (style.md §6).
+// Every kind carries `Ready` (kstatus: True when the object is reconciled and healthy); the other
+// types say which fact of the contract the controller observed. Reasons are CamelCase and stable:
+// dashboards, alerts and GitOps health checks match on them.
+
+export const ConditionType = {
+  /** Summary of the object's health: True when reconciled and every other condition is good. */
+  Ready: 'Ready',
+  /** ServiceUnit: the last probes succeeded (successThreshold) and no P1 incident is open. */
+  Available: 'Available',
+  /** ServiceUnit, MaintenanceWindow: an excluding maintenance window is active right now. */
+  InMaintenance: 'InMaintenance',
+  /** ServiceUnit: one of its targets is claimed by another unit (one level per target). */
+  LevelConflict: 'LevelConflict',
+  /** ServiceUnit: the tenant subscribes the levels this one depends on (Database ⇒ OS, ...). */
+  PrerequisitesMet: 'PrerequisitesMet',
+  /** ServiceUnit: every unit of `dependsOn` exists and is managed. */
+  DependenciesReady: 'DependenciesReady',
+  /** ManagedFunction: month-to-date availability is at or above the guarantee. */
+  SLAMet: 'SLAMet',
+  /** ManagedFunction: less than 25 % of the month's error budget is left. */
+  AtRisk: 'AtRisk',
+  /** Incident, ChangeRequest: restored (completed) within the guaranteed time, or still on time. */
+  WithinGuarantee: 'WithinGuarantee',
+  /** SLAReport: every managed function met its availability guarantee (GTD). */
+  GTDMet: 'GTDMet',
+  /** SLAReport: the deviation of restoration times is within 5 % (GTR). */
+  GTRMet: 'GTRMet',
+  /** SLAReport: every change was completed within its guaranteed time (GTC). */
+  GTCMet: 'GTCMet',
+  /** SLAReport: the month is closed; the report no longer changes. */
+  Final: 'Final',
+  /** ChangeRequest: the client approved a provider-initiated change (or none was needed). */
+  Approved: 'Approved',
+  /** Every kind: the cross-object rules hold (named contact with the right role, quota, ...). */
+  Valid: 'Valid',
+  /** SupportContract: the token pack of the month is not exhausted. */
+  TokensAvailable: 'TokensAvailable',
+  /** MaintenanceWindow: a window occurrence is active right now. */
+  Active: 'Active',
+} as const;
+export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
+
+export const ConditionReason = {
+  /** The controller observed the object and everything holds. */
+  Reconciled: 'Reconciled',
+  /** The controller has not computed this condition yet. */
+  Pending: 'Pending',
+  /** An unexpected error kept the controller from deciding; it retries. */
+  InternalError: 'InternalError',
+  /** The spec cannot be converted to the domain's inputs (see the message for the field). */
+  InvalidSpec: 'InvalidSpec',
+  /** A referenced object does not exist (yet: GitOps applies in any order). */
+  ReferenceNotFound: 'ReferenceNotFound',
+
+  /** Available: the probe succeeds. */
+  ProbeSucceeded: 'ProbeSucceeded',
+  /** Available: the probe failed failureThreshold times in a row. */
+  ProbeFailed: 'ProbeFailed',
+  /** Available: no probe is configured or none has run yet. */
+  NotProbed: 'NotProbed',
+  /** InMaintenance: inside a window that excludes the unit from availability. */
+  MaintenanceWindowActive: 'MaintenanceWindowActive',
+  /** InMaintenance: outside every window. */
+  NoActiveWindow: 'NoActiveWindow',
+  /** LevelConflict: another unit already manages one of the targets. */
+  TargetClaimed: 'TargetClaimed',
+  /** LevelConflict: no other unit claims the targets. */
+  NoConflict: 'NoConflict',
+  /** PrerequisitesMet: a level this one requires is not subscribed by the contract. */
+  LevelNotSubscribed: 'LevelNotSubscribed',
+  /** DependenciesReady: a unit of dependsOn is missing. */
+  DependencyMissing: 'DependencyMissing',
+
+  /** SLAMet / GTDMet: measured availability is at or above the guarantee. */
+  GuaranteeMet: 'GuaranteeMet',
+  /** SLAMet / GTDMet: measured availability is strictly below the guarantee. */
+  GuaranteeMissed: 'GuaranteeMissed',
+  /** AtRisk: the error budget left is below the threshold. */
+  ErrorBudgetLow: 'ErrorBudgetLow',
+  /** No guarantee applies (non-production, Initial level "no SLA", prerequisites not validated...). */
+  NotApplicable: 'NotApplicable',
+
+  /** WithinGuarantee: still open and before its deadline. */
+  OnTime: 'OnTime',
+  /** WithinGuarantee: resolved or completed before its deadline. */
+  CompletedOnTime: 'CompletedOnTime',
+  /** WithinGuarantee: the deadline passed before restoration or completion. */
+  DeadlineMissed: 'DeadlineMissed',
+  /** GTRMet: late / resolved is within the 5 % tolerance. */
+  DeviationWithinTolerance: 'DeviationWithinTolerance',
+  /** GTRMet: late / resolved exceeds the 5 % tolerance. */
+  DeviationExceeded: 'DeviationExceeded',
+  /** GTCMet: a change was completed late. */
+  ChangesLate: 'ChangesLate',
+
+  /** Final: the month is closed and the report frozen. */
+  MonthClosed: 'MonthClosed',
+  /** Final: the month is still running. */
+  MonthOpen: 'MonthOpen',
+
+  /** Approved: the client approved the change. */
+  ClientApproved: 'ClientApproved',
+  /** Approved: waiting for the client's approval. */
+  AwaitingApproval: 'AwaitingApproval',
+  /** Approved: a change to resolve a P1 is notified afterwards (domain.md §10). */
+  P1Exception: 'P1Exception',
+  /** Approved: client-initiated changes need no approval. */
+  NotRequired: 'NotRequired',
+
+  /** Valid: the creator is not a named contact with the required role. */
+  NotAuthorized: 'NotAuthorized',
+  /** Valid: the yearly quota of accelerated changes is used up. */
+  QuotaExceeded: 'QuotaExceeded',
+  /** Valid: a support level was lowered during its commitment. */
+  LevelLowered: 'LevelLowered',
+  /** TokensAvailable: the month's token pack is used up; extra tokens are billed. */
+  TokenPackExhausted: 'TokenPackExhausted',
+} as const;
+export type ConditionReason = (typeof ConditionReason)[keyof typeof ConditionReason];

@@ -1,0 +1,81 @@
+// Incident (inc): a ticketed incident on service units (design.md §1, domain.md §6, §9).
+import { z } from 'zod';
+import { DETECTIONS, INCIDENT_CAUSES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
+import {
+  type KindDefinition, UserInfo, ageColumn, conditionColumn, doc, immutable, immutableOnceSet, localRefs, readyColumn, resource,
+  seconds, statusBase, text, time, withRules,
+} from './common.ts';
+
+export const Exclusion = withRules(
+  z.object({
+    start: time('Start of a period that does not count toward the guarantees.'),
+    end: time('End of that period, after start.'),
+    reason: text('Why it does not count (client action, IaaS outage, ...).', 512),
+  }),
+  'A period excluded from the commitments (domain.md §8).',
+  [{ rule: 'timestamp(self.end) > timestamp(self.start)', message: 'spec.exclusions[].end must be after spec.exclusions[].start', fieldPath: '.end' }],
+);
+
+export const INCIDENT_PHASES = ['Open', 'Resolved', 'Closed'] as const;
+export type IncidentPhase = (typeof INCIDENT_PHASES)[number];
+
+export const IncidentSpec = withRules(
+  z.object({
+    unitRefs: localRefs('The ServiceUnits affected (same namespace).', 64, 1),
+    priority: doc(z.enum(PRIORITIES), 'P1 complete loss of service (an interruption), P2 degraded, P3 minor, P4 not an incident (domain.md §1).'),
+    summary: text('What happens, in one line.', 1024),
+    description: text('Details.', 16384).optional(),
+    detection: doc(z.enum(DETECTIONS), 'Monitoring (proactive) or Client (reactive) (domain.md §9).').default('Client'),
+    openedAt: withRules(z.iso.datetime({ offset: true }), 'When the ticket was opened: the start of the restoration clock. Immutable.', [immutable('spec.openedAt')]),
+    resolvedAt: time('When the service was restored.').optional(),
+    closedAt: time('When the client agreed to close the incident; requires resolvedAt.').optional(),
+    cause: doc(z.enum(INCIDENT_CAUSES), 'Provider, Client, Shared, IaaS, ThirdPartySoftware or Unknown: decides whether guarantees apply (domain.md §8).').default('Unknown'),
+    exclusions: doc(z.array(Exclusion).max(32), 'Periods that do not count toward the guarantees.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
+    reporter: doc(UserInfo, 'Who opened the incident: set from the admission request, never from the body. Immutable once set.').optional(),
+  }),
+  'Desired state of an Incident.',
+  [
+    { rule: '!has(self.resolvedAt) || timestamp(self.resolvedAt) >= timestamp(self.openedAt)', message: 'spec.resolvedAt must not be before spec.openedAt', fieldPath: '.resolvedAt' },
+    { rule: '!has(self.closedAt) || has(self.resolvedAt)', message: 'spec.closedAt requires spec.resolvedAt', fieldPath: '.closedAt', reason: 'FieldValueRequired' },
+    { rule: '!has(self.closedAt) || !has(self.resolvedAt) || timestamp(self.closedAt) >= timestamp(self.resolvedAt)', message: 'spec.closedAt must not be before spec.resolvedAt', fieldPath: '.closedAt' },
+    immutableOnceSet('reporter', 'spec.reporter'),
+  ],
+);
+export type IncidentSpec = z.infer<typeof IncidentSpec>;
+
+export const IncidentStatus = z.object({
+  ...statusBase,
+  phase: doc(z.enum(INCIDENT_PHASES), 'Open, Resolved (service restored) or Closed (the client agreed).').optional(),
+  supportLevel: doc(z.enum(SUPPORT_LEVELS), 'Support level of the environment, which fixes the deadline.').optional(),
+  restorationDeadline: time('When the service must be restored (GTR, counted in the exploitation window).').optional(),
+  coveredSeconds: seconds('Restoration time so far, counted inside the window and net of exclusions.').optional(),
+  breached: doc(z.boolean(), 'The deadline passed before restoration.').optional(),
+  gtr: doc(z.object({
+    applicable: doc(z.boolean(), 'Whether the restoration guarantee applies to this incident.'),
+    reason: text('Why it does not apply (non-production, Initial level, client cause, P4, ...).', 256).optional(),
+  }), 'Whether GTR applies, and why not.').optional(),
+});
+export type IncidentStatus = z.infer<typeof IncidentStatus>;
+
+export const Incident = resource('Incident', IncidentSpec, IncidentStatus);
+export type Incident = z.infer<typeof Incident>;
+
+export const incidentKind: KindDefinition = {
+  kind: 'Incident',
+  plural: 'incidents',
+  singular: 'incident',
+  shortNames: ['inc'],
+  description: 'A ticketed incident: priority, units, timestamps, cause and exclusions; the status holds its restoration deadline.',
+  spec: IncidentSpec,
+  status: IncidentStatus,
+  printerColumns: [
+    { name: 'Priority', type: 'string', jsonPath: '.spec.priority' },
+    { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
+    { name: 'Deadline', type: 'string', format: 'date-time', jsonPath: '.status.restorationDeadline', description: 'Restoration deadline (GTR).' },
+    { name: 'Breached', type: 'boolean', jsonPath: '.status.breached' },
+    { name: 'Summary', type: 'string', jsonPath: '.spec.summary', priority: 1 },
+    conditionColumn('Within', 'WithinGuarantee', 'Restored, or still on time.', 1),
+    { ...readyColumn, priority: 1 },
+    ageColumn,
+  ],
+};

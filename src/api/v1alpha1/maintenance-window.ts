@@ -1,0 +1,91 @@
+// MaintenanceWindow (mw): recurring or one-off maintenance windows over units (design.md §1, domain.md §5, §11).
+import { z } from 'zod';
+import { DEFAULT_CALENDAR } from '../../domain/calendar.ts';
+import { MAINTENANCE_PURPOSES } from '../../domain/vocabulary.ts';
+import {
+  type KindDefinition, ageColumn, date, doc, duration, labelSelector, localTime, readyColumn, resource, statusBase, time, timeZone,
+  withRules,
+} from './common.ts';
+
+const WEEKDAY = '(MO|TU|WE|TH|FR|SA|SU)';
+const list = (item: string) => `${item}(,${item})*`;
+const RRULE_PARTS = [
+  'INTERVAL=[1-9][0-9]{0,3}',
+  'COUNT=[1-9][0-9]{0,3}',
+  'UNTIL=[0-9]{8}(T[0-9]{6}Z?)?',
+  `BYDAY=${list(`[+-]?([1-9]|[1-4][0-9]|5[0-3])?${WEEKDAY}`)}`,
+  `BYMONTHDAY=${list('[+-]?([1-9]|[12][0-9]|3[01])')}`,
+  `BYMONTH=${list('([1-9]|1[0-2])')}`,
+  `BYSETPOS=${list('[+-]?[1-9][0-9]{0,2}')}`,
+  `WKST=${WEEKDAY}`,
+];
+/**
+ * RFC 5545 RRULE, the subset a maintenance window needs: FREQ first (DAILY to YEARLY), then
+ * INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS, WKST. The time of day is
+ * `startTime`, so BYHOUR/BYMINUTE/BYSECOND are not accepted. E.g. `FREQ=MONTHLY;BYDAY=2TU`.
+ */
+export const RRULE_PATTERN = new RegExp(`^FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;(${RRULE_PARTS.join('|')}))*$`);
+
+export const Recurrence = z.object({
+  rrule: doc(z.string().max(512).regex(RRULE_PATTERN), 'RFC 5545 recurrence rule, FREQ first, without time-of-day parts, e.g. FREQ=MONTHLY;BYDAY=2TU.'),
+  startDate: date('First local date the recurrence may occur on (its DTSTART date).'),
+  startTime: localTime('Local start time of each occurrence, HH:MM, in spec.timeZone.'),
+});
+export type Recurrence = z.infer<typeof Recurrence>;
+
+export const MaintenanceWindowSpec = withRules(
+  z.object({
+    purpose: doc(z.enum(MAINTENANCE_PURPOSES), 'SecurityPatching, Maintenance or Upgrade (domain.md §11).'),
+    description: doc(z.string().max(1024), 'What is done in the window.').optional(),
+    recurrence: doc(Recurrence, 'A recurring window; exclusive with start.').optional(),
+    start: time('Start of a one-off window; exclusive with recurrence.').optional(),
+    duration: duration('Length of each occurrence (Go duration, e.g. 4h), positive.'),
+    timeZone: timeZone('IANA time zone of startTime.').default(DEFAULT_CALENDAR.timeZone),
+    selector: labelSelector('ServiceUnits of this namespace the window covers; an empty selector covers all.'),
+    excludeFromAvailability: doc(z.boolean(), 'Interruptions inside the window do not count against availability (domain.md §5) and open no incident.').default(true),
+    requiresClientApproval: doc(z.boolean(), 'The client validates each occurrence first (patches, domain.md §11).').default(false),
+  }),
+  'Desired state of a MaintenanceWindow.',
+  [
+    { rule: 'has(self.recurrence) != has(self.start)', message: 'spec must set exactly one of spec.recurrence and spec.start' },
+    { rule: "duration(self.duration) > duration('0s')", message: 'spec.duration must be positive', fieldPath: '.duration' },
+  ],
+);
+export type MaintenanceWindowSpec = z.infer<typeof MaintenanceWindowSpec>;
+
+const Occurrence = z.object({
+  start: time('Start of the occurrence.'),
+  end: time('End of the occurrence.'),
+});
+
+export const MaintenanceWindowStatus = z.object({
+  ...statusBase,
+  active: doc(z.boolean(), 'An occurrence is running now.').optional(),
+  currentOccurrence: doc(Occurrence, 'The occurrence running now.').optional(),
+  nextOccurrences: doc(z.array(Occurrence).max(10), 'The next occurrences, earliest first.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
+  units: doc(z.int().min(0), 'Number of ServiceUnits the selector matches.').optional(),
+});
+export type MaintenanceWindowStatus = z.infer<typeof MaintenanceWindowStatus>;
+
+export const MaintenanceWindow = resource('MaintenanceWindow', MaintenanceWindowSpec, MaintenanceWindowStatus);
+export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
+
+export const maintenanceWindowKind: KindDefinition = {
+  kind: 'MaintenanceWindow',
+  plural: 'maintenancewindows',
+  singular: 'maintenancewindow',
+  shortNames: ['mw'],
+  description: 'A recurring (RRULE) or one-off maintenance window over a selection of service units.',
+  spec: MaintenanceWindowSpec,
+  status: MaintenanceWindowStatus,
+  printerColumns: [
+    { name: 'Purpose', type: 'string', jsonPath: '.spec.purpose' },
+    { name: 'Schedule', type: 'string', jsonPath: '.spec.recurrence.rrule' },
+    { name: 'Duration', type: 'string', jsonPath: '.spec.duration' },
+    { name: 'Active', type: 'boolean', jsonPath: '.status.active' },
+    { name: 'Next', type: 'string', format: 'date-time', jsonPath: '.status.nextOccurrences[0].start' },
+    { name: 'Units', type: 'integer', jsonPath: '.status.units', priority: 1 },
+    readyColumn,
+    ageColumn,
+  ],
+};

@@ -1,0 +1,158 @@
+// ServiceUnit (su): one managed VM, cluster or service instance (design.md §1, domain.md §1, §2, §12).
+import { z } from 'zod';
+import { CLUSTER_LEVELS, VM_LEVELS } from '../../domain/limits.ts';
+import {
+  BACKUP_POLICIES, BUILD_MODELS, ENVIRONMENTS, FUNCTION_FAMILIES, LEVEL_THREE_OWNERS, MANAGEMENT_LEVELS, PREREQUISITES,
+  PRIORITIES, TARGET_KINDS,
+} from '../../domain/vocabulary.ts';
+import {
+  type CelRule, type KindDefinition, ageColumn, conditionColumn, count, doc, duration, immutable, localRef, localRefs, month,
+  percent, readyColumn, resource, seconds, statusBase, text, time, withRules,
+} from './common.ts';
+
+const celList = (values: readonly string[]) => `[${values.map((v) => `'${v}'`).join(', ')}]`;
+
+export const Target = z.object({
+  kind: doc(z.enum(TARGET_KINDS), 'VirtualMachine (a VM or physical server), KubernetesCluster, or Service (a service instance).'),
+  name: text('Name of the target in the IaaS inventory (VM name, cluster name, service instance).', 253),
+});
+export type Target = z.infer<typeof Target>;
+
+export const HttpGetProbe = z.object({
+  url: doc(z.string().min(1).max(2048).regex(/^https?:\/\/[^\s]+$/), 'http:// or https:// URL to GET.'),
+  expectedStatus: doc(z.array(z.int().min(100).max(599)).min(1).max(16), 'HTTP status codes that count as success (default: any 2xx or 3xx).', { 'x-kubernetes-list-type': 'set' }).optional(),
+  insecureSkipVerify: doc(z.boolean(), 'Skip TLS certificate verification.').default(false),
+});
+
+export const TcpSocketProbe = z.object({
+  host: text('Host name or IP address.', 253),
+  port: doc(z.int().min(1).max(65535), 'TCP port.'),
+});
+
+export const PrometheusProbe = z.object({
+  url: doc(z.string().min(1).max(2048).regex(/^https?:\/\/[^\s]+$/), 'Base URL of the Prometheus server.'),
+  query: text('PromQL query; the unit is up when it returns at least one sample with a non-zero value.', 4096),
+});
+
+export const Monitoring = withRules(
+  z.object({
+    httpGet: doc(HttpGetProbe, 'Probe with an HTTP GET.').optional(),
+    tcpSocket: doc(TcpSocketProbe, 'Probe by opening a TCP connection.').optional(),
+    prometheus: doc(PrometheusProbe, 'Probe with a PromQL query.').optional(),
+    period: duration('How often to probe (Go duration, e.g. 30s).').default('30s'),
+    timeout: duration('How long one probe may take (Go duration), at most the period.').default('5s'),
+    failureThreshold: doc(z.int().min(1).max(100), 'Consecutive failures that open an incident.').default(3),
+    successThreshold: doc(z.int().min(1).max(100), 'Consecutive successes that resolve it.').default(1),
+    incidentPriority: doc(z.enum(PRIORITIES), 'Priority of the incident the probe opens.').default('P1'),
+  }),
+  'One probe of the unit: exactly one of httpGet, tcpSocket, prometheus.',
+  [
+    {
+      rule: '(has(self.httpGet) ? 1 : 0) + (has(self.tcpSocket) ? 1 : 0) + (has(self.prometheus) ? 1 : 0) == 1',
+      message: 'spec.monitoring must set exactly one of httpGet, tcpSocket, prometheus',
+    },
+    {
+      rule: "duration(self.period) > duration('0s')",
+      message: 'spec.monitoring.period must be positive',
+      fieldPath: '.period',
+    },
+    {
+      rule: "duration(self.timeout) > duration('0s') && duration(self.timeout) <= duration(self.period)",
+      message: 'spec.monitoring.timeout must be positive and at most spec.monitoring.period',
+      fieldPath: '.timeout',
+    },
+  ],
+);
+
+/** CEL rules of ServiceUnit.spec: the target kind fixes the levels (domain.md §1). */
+export const serviceUnitSpecRules: readonly CelRule[] = [
+  {
+    rule: `!self.targets.exists(t, t.kind == 'VirtualMachine') || self.level in ${celList(VM_LEVELS)}`,
+    message: `spec.level: a VirtualMachine target takes only ${VM_LEVELS.join(', ')}`,
+    fieldPath: '.level',
+  },
+  {
+    rule: `!self.targets.exists(t, t.kind == 'KubernetesCluster') || self.level in ${celList(CLUSTER_LEVELS)}`,
+    message: `spec.level: a KubernetesCluster target takes only ${CLUSTER_LEVELS.join(', ')}`,
+    fieldPath: '.level',
+  },
+  {
+    rule: "!has(self.subscription) || !has(self.subscription.end) || timestamp(self.subscription.end) > timestamp(self.subscription.start)",
+    message: 'spec.subscription.end must be after spec.subscription.start',
+    fieldPath: '.subscription.end',
+  },
+];
+
+export const ServiceUnitSpec = withRules(
+  z.object({
+    level: withRules(z.enum(MANAGEMENT_LEVELS), 'Management level: OS, Database, Middleware, Application (VM) or Kubernetes, Containers, Application (cluster). Immutable.', [immutable('spec.level')]),
+    targets: withRules(z.array(Target).min(1).max(64), 'What the unit manages, keyed by kind and name. Immutable.', [immutable('spec.targets')], {
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['kind', 'name'],
+    }),
+    family: doc(z.enum(FUNCTION_FAMILIES), 'Family of managed functions the unit counts in (domain.md §1); defaults to the family named like the level.').optional(),
+    environment: doc(z.enum(ENVIRONMENTS), 'Production, PreProduction, Integration or Development; only Production carries guarantees.'),
+    buildModel: doc(z.enum(BUILD_MODELS), 'NoBuild, BackendBuild, OperationsBuild or FullBuild (domain.md §2).').default('FullBuild'),
+    levelThreeOwner: doc(z.enum(LEVEL_THREE_OWNERS), 'Who owns level-3 support: Provider or Client. GTR does not apply where the provider is not the owner (domain.md §8).').default('Provider'),
+    subscription: doc(z.object({
+      start: time('When the unit entered the service (prorates the first month).'),
+      end: time('When the unit leaves the service (prorates the last month).').optional(),
+    }), 'Subscription period of the unit, for proration.').optional(),
+    prerequisites: doc(z.object({
+      validated: doc(z.array(z.enum(PREREQUISITES)).max(PREREQUISITES.length), 'Prerequisites the provider validated: Connectivity, Monitoring, Patching, Backup, RestoreProcedure. Guarantees apply only when all are (domain.md §8).', { 'x-kubernetes-list-type': 'set' }),
+      validatedAt: time('When they were last validated.').optional(),
+    }), 'Prerequisites validated by the provider.').optional(),
+    dependsOn: localRefs('Units this one depends on (same namespace); they must be managed too (domain.md §2).', 32).optional(),
+    monitoring: doc(Monitoring, 'How the operator probes the unit.').optional(),
+    backup: doc(z.object({
+      policy: doc(z.enum(BACKUP_POLICIES), 'Backup policy of the catalogue (domain.md §12).'),
+    }), 'Backup of the unit.').optional(),
+  }),
+  'Desired state of a ServiceUnit.',
+  serviceUnitSpecRules,
+);
+export type ServiceUnitSpec = z.infer<typeof ServiceUnitSpec>;
+
+export const ServiceUnitStatus = z.object({
+  ...statusBase,
+  probe: doc(z.object({
+    lastProbeTime: time('When the last probe ran.').optional(),
+    lastResult: doc(z.enum(['Success', 'Failure']), 'Outcome of the last probe.').optional(),
+    message: text('Why the last probe failed.', 1024).optional(),
+    durationSeconds: doc(z.number().min(0), 'How long the last probe took, in seconds.').optional(),
+    consecutiveFailures: count('Failures in a row.').optional(),
+    consecutiveSuccesses: count('Successes in a row.').optional(),
+  }), 'The last probe, kept in the status so that a restart or a failover loses nothing.').optional(),
+  openIncident: localRef('The Incident the monitoring opened and has not resolved yet.').optional(),
+  availability: doc(z.object({
+    month: month('The calendar month, YYYY-MM.'),
+    percent: percent('Month-to-date availability, 4 decimals.'),
+    interruptionSeconds: seconds('Interruption so far this month.'),
+    excludedSeconds: seconds('Part of the interruption excluded from the commitments (maintenance, ...).'),
+    subscribedSeconds: seconds('Time the unit was subscribed so far this month.').optional(),
+  }), 'Month-to-date availability (domain.md §5).').optional(),
+});
+export type ServiceUnitStatus = z.infer<typeof ServiceUnitStatus>;
+
+export const ServiceUnit = resource('ServiceUnit', ServiceUnitSpec, ServiceUnitStatus);
+export type ServiceUnit = z.infer<typeof ServiceUnit>;
+
+export const serviceUnitKind: KindDefinition = {
+  kind: 'ServiceUnit',
+  plural: 'serviceunits',
+  singular: 'serviceunit',
+  shortNames: ['su'],
+  description: 'One managed VM, Kubernetes cluster or service instance at one management level, with its probe and backup policy.',
+  spec: ServiceUnitSpec,
+  status: ServiceUnitStatus,
+  printerColumns: [
+    { name: 'Level', type: 'string', jsonPath: '.spec.level' },
+    { name: 'Environment', type: 'string', jsonPath: '.spec.environment' },
+    conditionColumn('Available', 'Available', 'Whether the probe says the unit is up.'),
+    { name: 'Availability', type: 'number', jsonPath: '.status.availability.percent', description: 'Month-to-date availability, in percent.' },
+    { name: 'Incident', type: 'string', jsonPath: '.status.openIncident.name', priority: 1 },
+    { name: 'Targets', type: 'string', jsonPath: '.spec.targets[*].name', priority: 1 },
+    readyColumn,
+    ageColumn,
+  ],
+};

@@ -1,0 +1,132 @@
+// SLAReport (slar): the SLA report of one contract for one calendar month, written by the operator
+// only (design.md §1, §3). The status IS the report; once `final` it never changes again.
+import { z } from 'zod';
+import { CHANGE_CATEGORIES, FUNCTION_FAMILIES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
+import {
+  type KindDefinition, ageColumn, count, doc, immutable, localRef, money, month, percent, resource, seconds, statusBase, text,
+  time, timeZone, withRules,
+} from './common.ts';
+
+/** Bounds that keep the report (and the CEL cost of its "final" rule) finite. */
+const MAX_FUNCTIONS = 128;
+const MAX_TICKETS = 512;
+
+export const SLAReportSpec = withRules(
+  z.object({
+    contractRef: localRef('The SupportContract reported on (same namespace).'),
+    month: month('The calendar month reported on, YYYY-MM, in the tenant\'s time zone.'),
+  }),
+  'What the report is about. Immutable.',
+  [immutable('spec')],
+);
+export type SLAReportSpec = z.infer<typeof SLAReportSpec>;
+
+const ticketName = (description: string) => doc(z.string().min(1).max(253), description);
+
+export const FunctionReport = z.object({
+  name: ticketName('The ManagedFunction.'),
+  family: doc(z.enum(FUNCTION_FAMILIES), 'Its family.'),
+  supportLevel: doc(z.enum(SUPPORT_LEVELS), 'Support level of Production.'),
+  units: count('Production units counted.'),
+  availabilityPercent: percent('Measured availability, 4 decimals.'),
+  guaranteePercent: percent('Availability guarantee (GTD).'),
+  gapPoints: doc(z.number().min(0), 'Guarantee minus measured, in percentage points; 0 when met.'),
+  creditPercent: percent('Credit as a share of the function\'s monthly charge.'),
+  creditAmount: money('Credit amount, 2 decimals.'),
+  interruptionSeconds: seconds('Interruption time in the month.'),
+  excludedSeconds: seconds('Part of it excluded from the commitments.'),
+});
+
+export const IncidentReport = z.object({
+  name: ticketName('The Incident.'),
+  priority: doc(z.enum(PRIORITIES), 'Its priority.'),
+  supportLevel: doc(z.enum(SUPPORT_LEVELS), 'Support level of its environment.'),
+  deadline: time('Restoration deadline; absent without SLA.').optional(),
+  coveredSeconds: seconds('Restoration time counted in the window.'),
+  late: doc(z.boolean(), 'Restored after the deadline.'),
+  applicable: doc(z.boolean(), 'Whether GTR applies.'),
+  reason: text('Why GTR does not apply.', 256).optional(),
+});
+
+export const ChangeReport = z.object({
+  name: ticketName('The ChangeRequest.'),
+  category: doc(z.enum(CHANGE_CATEGORIES), 'Its category.'),
+  accelerated: doc(z.boolean(), 'Whether it was accelerated.'),
+  deadline: time('Completion deadline; absent without SLA.').optional(),
+  coveredSeconds: seconds('Change time counted in business hours.'),
+  late: doc(z.boolean(), 'Completed after the deadline.'),
+  applicable: doc(z.boolean(), 'Whether GTC applies.'),
+  reason: text('Why GTC does not apply.', 256).optional(),
+});
+
+const byName = { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] };
+
+export const SLAReportStatus = withRules(
+  z.object({
+    ...statusBase,
+    period: doc(z.object({
+      month: month('The month, YYYY-MM.'),
+      start: time('First instant of the month in timeZone.'),
+      end: time('First instant of the next month in timeZone.'),
+      timeZone: timeZone('The tenant\'s time zone.'),
+    }), 'The calendar month reported on.').optional(),
+    final: doc(z.boolean(), 'The month is closed: the report no longer changes.').optional(),
+    currency: doc(z.string().regex(/^[A-Z]{3}$/), 'Currency of every amount.').optional(),
+    functions: doc(z.array(FunctionReport).max(MAX_FUNCTIONS), 'Availability (GTD) per ManagedFunction.', byName).optional(),
+    gtr: doc(z.object({
+      resolved: count('Incidents resolved in the month that GTR applies to.'),
+      late: count('Of those, restored late.'),
+      deviationPercent: percent('late / resolved, or late / 5 under 5 incidents (domain.md §6).'),
+      creditPercent: percent('Credit as a share of the production units\' monthly charge.'),
+      creditAmount: money('Credit amount.'),
+      incidents: doc(z.array(IncidentReport).max(MAX_TICKETS), 'Each incident of the month.', byName).optional(),
+    }), 'Time to restore (GTR).').optional(),
+    gtc: doc(z.object({
+      completed: count('Changes completed in the month that GTC applies to.'),
+      late: count('Of those, completed late.'),
+      creditAmount: money('Credit amount: 50 % of the price of each late change.'),
+      changes: doc(z.array(ChangeReport).max(MAX_TICKETS), 'Each change of the month.', byName).optional(),
+    }), 'Time to change (GTC).').optional(),
+    credits: doc(z.object({
+      uncapped: money('Sum of the credits before the cap.'),
+      capPercent: percent('The cap, as a share of the month\'s recurring charge.'),
+      cap: money('The cap amount.'),
+      total: money('Credits granted on claim.'),
+    }), 'Credits of the month.').optional(),
+    claimDeadline: time('Last instant to claim the credits (30 days after the month).').optional(),
+  }),
+  'The report (design.md §3).',
+  [{ rule: '!has(oldSelf.final) || !oldSelf.final || self == oldSelf', message: 'status is final: a closed month\'s report no longer changes', reason: 'FieldValueForbidden' }],
+);
+export type SLAReportStatus = z.infer<typeof SLAReportStatus>;
+
+export const SLAReport = resource('SLAReport', SLAReportSpec, SLAReportStatus);
+export type SLAReport = z.infer<typeof SLAReport>;
+
+export const slaReportKind: KindDefinition = {
+  kind: 'SLAReport',
+  plural: 'slareports',
+  singular: 'slareport',
+  shortNames: ['slar'],
+  description: 'The SLA report of one contract for one calendar month, named <contract>-<YYYY-MM>, written by the operator.',
+  spec: SLAReportSpec,
+  status: SLAReportStatus,
+  rootRules: [
+    {
+      rule: "self.metadata.name == self.spec.contractRef.name + '-' + self.spec.month",
+      message: 'metadata.name must be <spec.contractRef.name>-<spec.month>',
+      fieldPath: '.metadata.name',
+    },
+  ],
+  printerColumns: [
+    { name: 'Contract', type: 'string', jsonPath: '.spec.contractRef.name' },
+    { name: 'Month', type: 'string', jsonPath: '.spec.month' },
+    { name: 'Final', type: 'boolean', jsonPath: '.status.final' },
+    { name: 'Credits', type: 'number', jsonPath: '.status.credits.total' },
+    { name: 'Currency', type: 'string', jsonPath: '.status.currency', priority: 1 },
+    { name: 'GTD', type: 'string', jsonPath: '.status.conditions[?(@.type=="GTDMet")].status', priority: 1 },
+    { name: 'GTR', type: 'string', jsonPath: '.status.conditions[?(@.type=="GTRMet")].status', priority: 1 },
+    { name: 'GTC', type: 'string', jsonPath: '.status.conditions[?(@.type=="GTCMet")].status', priority: 1 },
+    ageColumn,
+  ],
+};
