@@ -7,6 +7,7 @@
 // searches, whatever the span.
 import Holidays from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
+import { instantOfLocal } from './time.ts';
 
 export interface BusinessCalendar {
   /** IANA time zone, e.g. 'Europe/Paris'. */
@@ -146,9 +147,8 @@ function buildYear(calendar: BusinessCalendar, utcYear: number): YearTimeline {
     const month = civil.getUTCMonth() + 1;
     const day = civil.getUTCDate();
     if (!isBusinessDay(calendar, `${year}-${pad2(month)}-${pad2(day)}`)) continue;
-    // A local time inside a DST gap moves forward (luxon's rule); an ambiguous one takes the earlier offset.
-    const start = DateTime.fromObject({ year, month, day, hour: open.hour, minute: open.minute }, { zone }).toMillis();
-    const end = DateTime.fromObject({ year, month, day, hour: close.hour, minute: close.minute }, { zone }).toMillis();
+    const start = instantOfLocal({ year, month, day, ...open }, zone);
+    const end = instantOfLocal({ year, month, day, ...close }, zone);
     const clippedStart = Math.max(start, yearStart);
     const clippedEnd = Math.min(end, yearEnd);
     if (clippedEnd > clippedStart) {
@@ -310,8 +310,14 @@ const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 export function monthPeriod(month: string, timeZone: string): Interval {
   const match = MONTH.exec(month);
   if (match === null) throw new RangeError(`not a month YYYY-MM: '${month}'`);
-  const first = valid(DateTime.fromObject({ year: Number(match[1]), month: Number(match[2]), day: 1 }, { zone: timeZone }), `month ${month} in '${timeZone}'`);
-  return { start: first.toJSDate(), end: first.plus({ months: 1 }).toJSDate() };
+  const year = Number(match[1]);
+  const monthNumber = Number(match[2]);
+  const zone = zoneOrThrow(timeZone);
+  const next = monthNumber === 12 ? { year: year + 1, month: 1 } : { year, month: monthNumber + 1 };
+  return {
+    start: new Date(instantOfLocal({ year, month: monthNumber, day: 1, hour: 0, minute: 0 }, zone)),
+    end: new Date(instantOfLocal({ ...next, day: 1, hour: 0, minute: 0 }, zone)),
+  };
 }
 
 /** The calendar month 'YYYY-MM' of `instant` in `timeZone`. */
