@@ -1,0 +1,114 @@
+// GTC: time to change (domain.md §7, §8, §10).
+//
+// Change time = request → completion notified by the provider, counted inside the administration
+// window (business hours). A non-standard change has no execution row in the §7 table: what is
+// guaranteed is its quote, so it is timed request → quote, against 5 / 3 business days expressed
+// as 5 × 9 / 3 × 9 covered hours (the §6 **Reading** BUSINESS_DAY_COVERED_HOURS).
+import { coveredSeconds, instantAfterCovered, type BusinessCalendar } from './calendar.ts';
+import { GTC_LATE_CHANGE_CREDIT_RATIO, GTC_TARGET_HOURS, gtcRowOf } from './guarantees.ts';
+import { changePrice } from './tokens.ts';
+import { administrationWindow } from './windows.ts';
+import type { ChangeCategory, Environment, Initiator, SupportLevel } from './vocabulary.ts';
+
+const SECONDS_PER_HOUR = 3600;
+
+/**
+ * **Reading** (domain.md §7): GTC times the client's requests ("request → completion"); a change
+ * the provider initiates (e.g. to resolve a P1) has no client request to time, so it carries no GTC.
+ */
+export const GTC_APPLIES_TO_PROVIDER_INITIATED: boolean = false;
+
+export interface ChangeUnit {
+  readonly name: string;
+  readonly environment: Environment;
+  readonly prerequisitesValidated: boolean;
+}
+
+export interface ChangeFacts {
+  readonly name: string;
+  readonly category: ChangeCategory;
+  /** Catalogue tokens, or the quoted tokens of a non-standard change. */
+  readonly tokens: number;
+  readonly accelerated: boolean;
+  readonly outsideBusinessHours: boolean;
+  readonly initiator: Initiator;
+  readonly requestedAt: Date;
+  readonly completedAt?: Date | undefined;
+  /** When the provider sent the quote of a non-standard change. */
+  readonly quotedAt?: Date | undefined;
+}
+
+export interface ChangeContext {
+  readonly calendar: BusinessCalendar;
+  readonly supportLevelOf: (environment: Environment) => SupportLevel;
+  readonly payAsYouGoTokenPrice: number;
+}
+
+export const GTC_REASONS = ['Applicable', 'UnknownUnit', 'NonProduction', 'NoSLA', 'ProviderInitiated', 'PrerequisitesNotValidated'] as const;
+export type GtcReason = (typeof GTC_REASONS)[number];
+
+export interface ChangeResult {
+  readonly name: string;
+  readonly category: ChangeCategory;
+  readonly accelerated: boolean;
+  readonly supportLevel: SupportLevel;
+  readonly applicable: boolean;
+  readonly reason: GtcReason;
+  readonly targetSeconds: number | undefined;
+  readonly deadline: Date | undefined;
+  /** The instant the measured step ended: completion, or the quote of a non-standard change. */
+  readonly measuredAt: Date | undefined;
+  /** Covered time to `measuredAt`, or to `now` while pending. */
+  readonly coveredSeconds: number;
+  readonly late: boolean;
+  /** Price at the pay-as-you-go token price (×2 outside business hours, ×2 accelerated). */
+  readonly price: number;
+  /** domain.md §7: 50 % of the price when late and applicable and measured; else 0. */
+  readonly creditAmount: number;
+}
+
+function applicability(change: ChangeFacts, units: readonly ChangeUnit[], target: number | undefined): GtcReason {
+  if (units.length === 0) return 'UnknownUnit';
+  const production = units.filter((u) => u.environment === 'Production');
+  if (production.length === 0) return 'NonProduction';
+  if (target === undefined) return 'NoSLA';
+  if (change.initiator === 'Provider' && !GTC_APPLIES_TO_PROVIDER_INITIATED) return 'ProviderInitiated';
+  if (!production.some((u) => u.prerequisitesValidated)) return 'PrerequisitesNotValidated';
+  return 'Applicable';
+}
+
+/** The moment that stops a change's clock: the quote for a non-standard change, else the completion. */
+export function measuredAtOf(change: ChangeFacts): Date | undefined {
+  return change.category === 'NonStandard' ? change.quotedAt : change.completedAt;
+}
+
+export function evaluateChange(change: ChangeFacts, units: readonly ChangeUnit[], context: ChangeContext, now: Date): ChangeResult {
+  const environment: Environment = units.some((u) => u.environment === 'Production') ? 'Production' : (units[0]?.environment ?? 'Production');
+  const supportLevel = context.supportLevelOf(environment);
+  const hours = GTC_TARGET_HOURS[gtcRowOf(change.category, change.accelerated)][supportLevel];
+  const target = hours === undefined ? undefined : hours * SECONDS_PER_HOUR;
+  const reason = applicability(change, units, target);
+  const window = administrationWindow(context.calendar);
+  const measuredAt = measuredAtOf(change);
+  const covered = coveredSeconds(window, change.requestedAt, measuredAt ?? now);
+  const deadline = target === undefined ? undefined : instantAfterCovered(window, change.requestedAt, target);
+  let late = false;
+  if (target !== undefined && deadline !== undefined) late = measuredAt !== undefined ? covered > target : now.getTime() > deadline.getTime();
+  const price = changePrice(change, context.payAsYouGoTokenPrice);
+  const applicable = reason === 'Applicable';
+  return {
+    name: change.name,
+    category: change.category,
+    accelerated: change.accelerated,
+    supportLevel,
+    applicable,
+    reason,
+    targetSeconds: target,
+    deadline,
+    measuredAt,
+    coveredSeconds: covered,
+    late,
+    price,
+    creditAmount: applicable && late && measuredAt !== undefined ? price * GTC_LATE_CHANGE_CREDIT_RATIO : 0,
+  };
+}
