@@ -75,3 +75,8 @@ export class ManualClock implements Clock {
     this.#now = end;
   }
 }
+
+/** Reads `signal.aborted` through a call: the compiler otherwise keeps it narrowed across awaits. */
+export function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}

@@ -17,7 +17,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Backoff, LOOP_BACKOFF, type BackoffOptions } from './backoff.ts';
-import { sleep, type Clock, type Timer } from './clock.ts';
+import { isAborted, sleep, type Clock, type Timer } from './clock.ts';
 import { ApiError, errorCode, isStatus } from './errors.ts';
 import { apiVersionOf, collectionPath, kindName, objectKey, type KindRef, type KubeClient } from './kube.ts';
 
@@ -60,9 +60,6 @@ export type InformerOptions<T extends KubernetesObject> = {
 type WatchEvent = { type?: string; object?: KubernetesObject & { code?: number; reason?: string; message?: string } };
 type ListResponse<T> = { kind?: string; apiVersion?: string; metadata?: { resourceVersion?: string; continue?: string }; items?: T[] };
 
-/** Reads the flag through a call: the compiler otherwise keeps it narrowed across awaits. */
-const aborted = (signal: AbortSignal): boolean => signal.aborted;
-
 export class Informer<T extends KubernetesObject = KubernetesObject> {
   readonly kind: KindRef;
   readonly #name: string;
@@ -76,6 +73,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
 
   readonly #store = new Map<string, Map<string, T>>();
   #size = 0;
+  readonly #indexers = new Map<string, IndexFunc<T>>();
   readonly #indexes = new Map<string, Map<string, Set<T>>>();
   readonly #handlers: ObjectHandler<T>[] = [];
   #resourceVersion = '';
@@ -98,7 +96,18 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     this.#random = opts.random ?? Math.random;
     this.#backoff = new Backoff(opts.backoff ?? LOOP_BACKOFF, this.#random);
     this.#metrics = opts.metrics ?? noopInformerMetrics;
-    for (const name of Object.keys(opts.indexers ?? {})) this.#indexes.set(name, new Map());
+    for (const [name, fn] of Object.entries(opts.indexers ?? {})) {
+      this.#indexers.set(name, fn);
+      this.#indexes.set(name, new Map());
+    }
+  }
+
+  /** Declares an index (objects already cached are filed at once). Names are unique per informer. */
+  addIndexer(name: string, fn: IndexFunc<T>): void {
+    if (this.#indexers.has(name)) throw new Error(`informer ${this.#name} already has an index ${name}`);
+    this.#indexers.set(name, fn);
+    this.#indexes.set(name, new Map());
+    for (const obj of this.list()) this.#indexOne(name, fn, obj);
   }
 
   /** Registers a handler. Handlers added after sync are not replayed the current content: call `list()`. */
@@ -181,7 +190,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
           this.#backoff.reset();
         }
         const outcome = await this.#watch(stop);
-        if (aborted(stop)) break;
+        if (isAborted(stop)) break;
         if (outcome === 'expired') {
           this.#restart('Expired');
           this.#resourceVersion = '';
@@ -192,7 +201,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
           await sleep(this.#clock, this.#backoff.next(), stop);
         }
       } catch (err) {
-        if (aborted(stop)) break;
+        if (isAborted(stop)) break;
         if (isStatus(err, 410)) {
           this.#resourceVersion = '';
         }
@@ -389,19 +398,21 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   }
 
   #index(obj: T): void {
-    for (const [name, fn] of Object.entries(this.#opts.indexers ?? {})) {
-      const index = this.#indexes.get(name);
-      if (index === undefined) continue;
-      for (const value of this.#safeIndex(name, fn, obj)) {
-        let set = index.get(value);
-        if (set === undefined) { set = new Set(); index.set(value, set); }
-        set.add(obj);
-      }
+    for (const [name, fn] of this.#indexers) this.#indexOne(name, fn, obj);
+  }
+
+  #indexOne(name: string, fn: IndexFunc<T>, obj: T): void {
+    const index = this.#indexes.get(name);
+    if (index === undefined) return;
+    for (const value of this.#safeIndex(name, fn, obj)) {
+      let set = index.get(value);
+      if (set === undefined) { set = new Set(); index.set(value, set); }
+      set.add(obj);
     }
   }
 
   #unindex(obj: T): void {
-    for (const [name, fn] of Object.entries(this.#opts.indexers ?? {})) {
+    for (const [name, fn] of this.#indexers) {
       const index = this.#indexes.get(name);
       if (index === undefined) continue;
       for (const value of this.#safeIndex(name, fn, obj)) {

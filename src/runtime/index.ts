@@ -1,0 +1,22 @@
+// src/runtime: a small, generic controller runtime over @kubernetes/client-node (design.md §2).
+// Owns: the informer caches, the work queue, the reconcile contract, status apply, conditions,
+// events, finalizers, leader election, the clock, process safety. Must not import src/domain,
+// src/api, controllers or anything specific to managed apps: it knows kinds only as KindRefs.
+// No module-level singletons: everything is constructed by main.ts and injected.
+export { realClock, ManualClock, sleep, isAborted, type Clock, type Timer } from './clock.ts';
+export { ERROR_CODES, TerminalError, ApiError, errorCode, isRetryable, isStatus, codeForStatus, type ErrorCode } from './errors.ts';
+export { keyOf, requestOf, type Request, type Result, type Reconciler, type ReconcileContext } from './reconcile.ts';
+export { WorkQueue, noopQueueMetrics, type QueueMetrics, type WorkQueueOptions } from './workqueue.ts';
+export { Backoff, backoffDelay, QUEUE_BACKOFF, LOOP_BACKOFF, type BackoffOptions } from './backoff.ts';
+export { KubeClient, assertConfigured, apiVersionOf, collectionPath, objectPath, objectKey, kindName, type KindRef } from './kube.ts';
+export { Informer, type InformerOptions, type IndexFunc, type ObjectHandler, type InformerMetrics } from './informer.ts';
+export { StatusWriter, FIELD_MANAGER, canonicalJson, semanticEqual } from './status.ts';
+export { setCondition, setConditions, findCondition, isTrue, readySummary, toSeconds, type Condition, type ConditionStatus, type DesiredCondition } from './conditions.ts';
+export { EventRecorder, REPORTING_CONTROLLER, type EventSpec, type EventType } from './events.ts';
+export { addFinalizer, removeFinalizer, hasFinalizer, isDeleting } from './finalizers.ts';
+export { LeaderElector, defaultIdentity, type LeaderElectionConfig } from './leader.ts';
+export { Controller, type ControllerSpec, type Watch } from './controller.ts';
+export { Manager, type ManagerOptions } from './manager.ts';
+export type { Runnable } from './runnable.ts';
+export { noopRuntimeMetrics, promRuntimeMetrics, type RuntimeMetrics, type ReconcileOutcome } from './metrics.ts';
+export { installProcessHandlers, type ProcessHandlerOptions } from './process.ts';
