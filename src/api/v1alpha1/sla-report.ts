@@ -114,8 +114,8 @@ export const slaReportKind: KindDefinition = {
   rootRules: [
     {
       rule: "self.metadata.name == self.spec.contractRef.name + '-' + self.spec.month",
+      // No fieldPath: the schema of metadata has no properties to point into.
       message: 'metadata.name must be <spec.contractRef.name>-<spec.month>',
-      fieldPath: '.metadata.name',
     },
   ],
   printerColumns: [
