@@ -1,0 +1,28 @@
+// src/domain — the contract of docs/domain.md as pure functions and data.
+//
+// Owns: business calendars and service windows (§4), maintenance schedules (§11), the guarantee
+// tables and their math — GTD availability (§5), GTR restoration (§6), GTC change times (§7),
+// credits with the cap and the one-credit-per-incident rule (§8) —, token pricing and the monthly
+// ledger (§10), the level, support and backup rules (§1–§3, §12), and the monthly SLA report
+// model of design.md §3 (`computeMonthlyReport`).
+//
+// Must not import: Kubernetes (@kubernetes/*), any I/O (node:fs, node:http, node:net, ...),
+// logging or metrics, nor any other layer of src/ (api, runtime, controllers, webhooks,
+// monitoring, metrics, cli). Never reads the clock: `now` is always a parameter. Lint enforces it.
+// Every number of the contract lives once in this folder, next to the section it comes from.
+
+export * from './vocabulary.ts';
+export * from './limits.ts';
+export * from './calendar.ts';
+export * from './windows.ts';
+export * from './maintenance.ts';
+export * from './interval.ts';
+export * from './guarantees.ts';
+export * from './money.ts';
+export * from './availability.ts';
+export * from './restoration.ts';
+export * from './change.ts';
+export * from './credits.ts';
+export * from './tokens.ts';
+export * from './levels.ts';
+export * from './report.ts';

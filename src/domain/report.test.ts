@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { DEFAULT_CALENDAR } from './calendar.ts';
+import { computeMonthlyReport, type ChangeInput, type FunctionInput, type IncidentInput, type ReportInput, type UnitInput } from './report.ts';
+import { PREREQUISITES } from './vocabulary.ts';
+
+// Fixture builders with modifiers (style.md §13).
+const at = (iso: string) => new Date(iso);
+const H = 3600;
+type Mod<T> = (t: T) => T;
+
+function unit(name: string, ...mods: Mod<UnitInput>[]): UnitInput {
+  const base: UnitInput = {
+    name, level: 'Database', environment: 'Production', targets: [{ kind: 'VirtualMachine', name: `vm-${name}` }],
+    subscription: { start: at('2026-01-01T00:00:00Z') }, prerequisites: PREREQUISITES, coManaged: false, levelThreeOwner: 'Provider', labels: {},
+  };
+  return mods.reduce((u, m) => m(u), base);
+}
+function incident(name: string, unitName: string, openedAt: string, resolvedAt: string | undefined, ...mods: Mod<IncidentInput>[]): IncidentInput {
+  const base: IncidentInput = { name, unitNames: [unitName], priority: 'P1', openedAt: at(openedAt), resolvedAt: resolvedAt === undefined ? undefined : at(resolvedAt), cause: 'Provider', exclusions: [] };
+  return mods.reduce((i, m) => m(i), base);
+}
+const priority = (p: IncidentInput['priority']): Mod<IncidentInput> => (i) => ({ ...i, priority: p });
+function change(name: string, unitName: string, requestedAt: string, completedAt: string): ChangeInput {
+  return { name, unitNames: [unitName], category: 'StandardSimple', tokens: 1, accelerated: false, outsideBusinessHours: false, initiator: 'Client', requestedAt: at(requestedAt), completedAt: at(completedAt) };
+}
+function input(parts: Partial<ReportInput> & { functions: FunctionInput[] }): ReportInput {
+  return {
+    calendar: DEFAULT_CALENDAR,
+    contract: { currency: 'EUR', supportLevels: { Production: 'Standard', Development: 'Initial' }, payAsYouGoTokenPrice: 80, monthlyRecurringCharge: 1000, productionMonthlyCharge: 1500 },
+    units: [], incidents: [], changes: [], maintenanceWindows: [], ...parts,
+  };
+}
+const AFTER = at('2027-01-15T00:00:00Z');
+
+describe('computeMonthlyReport: the design.md §3 example', () => {
+  // October 2026 in Paris has 745 h (DST ends on the 25th). db-1 is down twice 4.5 h (P1, 8 h
+  // target: on time); two production P2 are resolved, one in 25 h for a 24 h target; two changes, one late.
+  const report = computeMonthlyReport(
+    input({
+      units: [unit('db-1'), unit('db-2'), unit('dev-1', (u) => ({ ...u, environment: 'Development' }))],
+      functions: [{ name: 'databases', family: 'Database', units: ['db-1', 'db-2', 'dev-1'], monthlyCharge: 600 }],
+      incidents: [
+        incident('outage-1', 'db-1', '2026-10-05T10:00:00Z', '2026-10-05T14:30:00Z'),
+        incident('outage-2', 'db-1', '2026-10-26T10:00:00Z', '2026-10-26T14:30:00Z'),
+        incident('slow-1', 'db-2', '2026-10-06T10:00:00Z', '2026-10-07T11:00:00Z', priority('P2')),
+        incident('slow-2', 'db-2', '2026-10-08T10:00:00Z', '2026-10-08T11:00:00Z', priority('P2')),
+        incident('dev', 'dev-1', '2026-10-08T10:00:00Z', '2026-10-08T11:00:00Z', priority('P2')),
+      ],
+      changes: [
+        change('resize', 'db-1', '2026-10-12T08:00:00Z', '2026-10-13T08:00:00Z'), // Mon 10:00 → Tue 10:00 Paris: 9 h, within 24 h
+        change('grant', 'db-2', '2026-10-12T08:00:00Z', '2026-10-16T08:00:00Z'), // 36 h > 24 h: late
+      ],
+    }),
+    '2026-10',
+    AFTER,
+  );
+
+  it('GTD: mean of the production units, gap, 2 % credit', () => {
+    expect(report.functions).toEqual([{
+      name: 'databases', family: 'Database', supportLevel: 'Standard', units: 2, availabilityPercent: 99.396, guaranteePercent: 99.5,
+      gapPoints: 0.104, creditPercent: 2, creditAmount: 12, interruptionSeconds: 9 * H, excludedSeconds: 0,
+    }]);
+  });
+
+  it('GTR: P1 8 h met; one P2 late of 4 resolved → 1/5 = 20 % → 2 % of the production charge', () => {
+    expect(report.gtr).toMatchObject({ resolved: 4, late: 1, deviationPercent: 20, creditPercent: 2, creditAmount: 30 });
+    const slow = report.gtr.incidents.find((i) => i.name === 'slow-1');
+    expect(slow).toEqual({ name: 'slow-1', priority: 'P2', supportLevel: 'Standard', deadline: '2026-10-07T10:00:00Z', coveredSeconds: 25 * H, late: true, applicable: true, reason: 'Applicable' });
+    expect(report.gtr.incidents.find((i) => i.name === 'dev')).toMatchObject({ applicable: false, reason: 'NonProduction', supportLevel: 'Initial' });
+  });
+
+  it('GTC, credits, claim deadline, conditions', () => {
+    expect(report.gtc).toMatchObject({ completed: 2, late: 1, creditAmount: 40 });
+    expect(report.credits).toEqual({ uncapped: 82, capPercent: 15, cap: 150, total: 82 });
+    expect(report.period).toEqual({ month: '2026-10', start: '2026-09-30T22:00:00Z', end: '2026-10-31T23:00:00Z', timeZone: 'Europe/Paris' });
+    expect(report.claimDeadline).toBe('2026-11-30T23:00:00Z');
+    expect(report.final).toBe(true);
+    expect(report.conditions.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['GTDMet', 'False', 'GuaranteeMissed'], ['GTRMet', 'False', 'DeviationAboveThreshold'], ['GTCMet', 'False', 'LateChanges'], ['Final', 'True', 'MonthClosed'],
+    ]);
+  });
+});
+
+describe('computeMonthlyReport: one incident, one credit (domain.md §8)', () => {
+  const base = (charge: number) => input({
+    units: [unit('db-1'), unit('db-2')],
+    functions: [{ name: 'databases', family: 'Database', units: ['db-1', 'db-2'], monthlyCharge: charge }],
+    // 9 h P1 at Standard (8 h): both the GTD gap and the only late GTR incident → 1/5 = 20 %.
+    incidents: [incident('big', 'db-1', '2026-11-02T10:00:00Z', '2026-11-02T19:00:00Z')],
+  });
+  it('GTR higher: the GTD credit is waived', () => {
+    const r = computeMonthlyReport(base(600), '2026-11', AFTER); // GTD 2 % of 600 = 12 < GTR 2 % of 1500 = 30
+    expect([r.functions[0]!.creditPercent, r.functions[0]!.creditAmount, r.gtr.creditAmount, r.credits.uncapped]).toEqual([2, 0, 30, 30]);
+    expect(r.conditions[0]!.message).toContain('waived');
+  });
+  it('GTD higher: the GTR credit is waived', () => {
+    const r = computeMonthlyReport(base(2000), '2026-11', AFTER); // GTD 40 > GTR 30
+    expect([r.functions[0]!.creditAmount, r.gtr.creditPercent, r.gtr.creditAmount, r.credits.uncapped]).toEqual([40, 2, 0, 40]);
+  });
+});
+
+describe('computeMonthlyReport: cap, finality, applicability', () => {
+  it('caps the credits at 15 % of the recurring charge', () => {
+    const r = computeMonthlyReport(
+      input({
+        units: [unit('db-1')],
+        functions: [{ name: 'databases', family: 'Database', units: ['db-1'], monthlyCharge: 1000 }],
+        incidents: [incident('long', 'db-1', '2026-11-02T00:00:00Z', '2026-11-05T00:00:00Z', (i) => ({ ...i, cause: 'Client' }))],
+        changes: Array.from({ length: 10 }, (_, k) => change(`c${k}`, 'db-1', '2026-11-02T08:00:00Z', '2026-11-20T08:00:00Z')),
+      }),
+      '2026-11',
+      AFTER,
+    );
+    expect(r.functions[0]!.creditAmount).toBe(100); // 72 h of 720 h: 90 %, gap 9.5 → 10 %
+    // 'long' is also the late GTR incident (30 < 100): GTR waived; 10 late changes × 40.
+    expect(r.credits).toEqual({ uncapped: 100 + 400, capPercent: 15, cap: 150, total: 150 });
+  });
+
+  it('is final from the month end plus the grace period', () => {
+    const inp = input({ functions: [] });
+    expect(computeMonthlyReport(inp, '2026-11', at('2026-11-30T23:00:00Z')).final).toBe(false);
+    expect(computeMonthlyReport(inp, '2026-11', at('2026-12-01T22:59:59Z')).final).toBe(false);
+    expect(computeMonthlyReport(inp, '2026-11', at('2026-12-01T23:00:00Z')).final).toBe(true);
+  });
+
+  it('an incident resolved after `now` is still open; an unresolved one runs to now', () => {
+    const inp = input({
+      units: [unit('db-1')],
+      functions: [{ name: 'databases', family: 'Database', units: ['db-1'], monthlyCharge: 100 }],
+      incidents: [incident('open', 'db-1', '2026-11-10T10:00:00Z', '2026-11-10T20:00:00Z')],
+    });
+    const r = computeMonthlyReport(inp, '2026-11', at('2026-11-10T12:00:00Z'));
+    expect(r.functions[0]!.interruptionSeconds).toBe(2 * H);
+    expect(r.gtr).toMatchObject({ resolved: 0, incidents: [{ name: 'open', late: false, coveredSeconds: 2 * H }] });
+    expect(r.final).toBe(false);
+  });
+
+  it('the report does not depend on input order', () => {
+    const parts = {
+      units: [unit('a'), unit('b'), unit('c')],
+      functions: [{ name: 'f2', family: 'OS' as const, units: ['c'], monthlyCharge: 10 }, { name: 'f1', family: 'Database' as const, units: ['a', 'b'], monthlyCharge: 20 }],
+      incidents: [incident('i1', 'a', '2026-11-02T10:00:00Z', '2026-11-02T20:00:00Z'), incident('i2', 'c', '2026-11-03T10:00:00Z', '2026-11-03T11:00:00Z', priority('P3'))],
+    };
+    const one = computeMonthlyReport(input(parts), '2026-11', AFTER);
+    const two = computeMonthlyReport(input({ units: [...parts.units].reverse(), functions: [...parts.functions].reverse(), incidents: [...parts.incidents].reverse() }), '2026-11', AFTER);
+    expect(two).toEqual(one);
+    expect(one.functions.map((f) => f.name)).toEqual(['f1', 'f2']);
+  });
+
+  it('credits never exceed the cap and availability stays in [0, 100]', () => {
+    const start = at('2026-11-01T00:00:00Z').getTime();
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 700 }), fc.integer({ min: 0, max: 200 }), fc.constantFrom('P1', 'P2', 'P3' as const)), { maxLength: 15 }),
+        fc.integer({ min: 0, max: 5000 }),
+        (raw, charge) => {
+          const units = [0, 1, 2, 3].map((k) => unit(`u${k}`));
+          const incidents = raw.map(([u, s, len, p], k) => incident(`i${k}`, `u${u}`, new Date(start + s * H * 1000).toISOString(), new Date(start + (s + len) * H * 1000).toISOString(), priority(p)));
+          const r = computeMonthlyReport(
+            input({ units, incidents, functions: [{ name: 'f', family: 'Kubernetes', units: ['u0', 'u1'], monthlyCharge: charge }, { name: 'g', family: 'OS', units: ['u2', 'u3'], monthlyCharge: charge }], contract: { currency: 'EUR', supportLevels: { Production: 'Premium' }, payAsYouGoTokenPrice: 80 } }),
+            '2026-11',
+            AFTER,
+          );
+          expect(r.credits.total).toBeLessThanOrEqual(r.credits.cap);
+          expect(r.credits.cap).toBeCloseTo(0.3 * charge, 2);
+          for (const f of r.functions) {
+            expect(f.availabilityPercent).toBeGreaterThanOrEqual(0);
+            expect(f.availabilityPercent).toBeLessThanOrEqual(100);
+          }
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+});

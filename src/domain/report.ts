@@ -1,0 +1,458 @@
+// The monthly SLA report (design.md §3), computed from plain domain data: GTD per managed function,
+// GTR and GTC over the service, credits with the one-credit-per-incident rule and the 15 % cap.
+//
+// `ReportInput` is what src/api's toDomain() builds from the Kubernetes objects; the controller
+// and `managedapps report --offline` both call computeMonthlyReport with it. Exact values are
+// carried throughout; amounts are rounded to 2 decimals and percentages to 4 only when the
+// report is assembled.
+//
+// Cost: one pass to index incidents, changes and maintenance occurrences by unit, then work
+// proportional to the incidents and changes themselves (no units × incidents scan).
+import { DateTime } from 'luxon';
+import { monthPeriod, type BusinessCalendar } from './calendar.ts';
+import { functionAvailability, unitAvailability, type InterruptionRecord, type UnitAvailability } from './availability.ts';
+import { evaluateChange, measuredAtOf, type ChangeResult, type ChangeUnit } from './change.ts';
+import { capCredits, claimDeadline, oneCreditPerIncident } from './credits.ts';
+import { gtdGuaranteePercent, GTR_DEVIATION_THRESHOLD_PERCENT, REVERSIBILITY_MONTHS } from './guarantees.ts';
+import type { Interval } from './interval.ts';
+import { prerequisitesValidated, type Target } from './levels.ts';
+import { occurrencesBetween, type MaintenanceSchedule } from './maintenance.ts';
+import { percentOf, roundAmount, roundPercent } from './money.ts';
+import { evaluateRestoration, gtrCreditPercent, gtrDeviationPercent, type RestorationResult, type RestorationUnit } from './restoration.ts';
+import { acceleratedDecisions } from './tokens.ts';
+import type {
+  ChangeCategory,
+  Environment,
+  FunctionFamily,
+  IncidentCause,
+  Initiator,
+  LevelThreeOwner,
+  ManagementLevel,
+  Prerequisite,
+  Priority,
+  SupportLevel,
+} from './vocabulary.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+export interface ContractInput {
+  /** ISO 4217 code of every amount. */
+  readonly currency: string;
+  /** Support level in force during the month, per environment. */
+  readonly supportLevels: Readonly<Partial<Record<Environment, SupportLevel>>>;
+  readonly payAsYouGoTokenPrice: number;
+  /** The month's recurring charge for the service, the base of the 15 % cap. Default: the sum of the functions' charges. */
+  readonly monthlyRecurringCharge?: number | undefined;
+  /** Monthly recurring charge of all production units, the base of the GTR credit. Default: the sum of the functions' charges (functions group every production unit). */
+  readonly productionMonthlyCharge?: number | undefined;
+  /** Start of the reversibility (exit) period, if any (domain.md §8: it lasts at most 3 months). */
+  readonly reversibilityStart?: Date | undefined;
+  /** Accelerated changes allowed per calendar year (domain.md §10: 6). */
+  readonly acceleratedChangesPerYear?: number | undefined;
+}
+
+export interface UnitInput {
+  readonly name: string;
+  readonly level: ManagementLevel;
+  readonly environment: Environment;
+  readonly targets: readonly Target[];
+  readonly subscription: { readonly start: Date; readonly end?: Date | undefined };
+  /** Prerequisites the provider validated (domain.md §8); guarantees apply only when all are. */
+  readonly prerequisites: readonly Prerequisite[];
+  readonly coManaged: boolean;
+  readonly levelThreeOwner: LevelThreeOwner;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface FunctionInput {
+  readonly name: string;
+  readonly family: FunctionFamily;
+  /** Names of the units the function selects; only production units are measured (domain.md §1). */
+  readonly units: readonly string[];
+  readonly monthlyCharge: number;
+  /** Measured on the "customer portal" row of domain.md §5. */
+  readonly customerPortal?: boolean | undefined;
+}
+
+export interface IncidentInput {
+  readonly name: string;
+  readonly unitNames: readonly string[];
+  readonly priority: Priority;
+  readonly openedAt: Date;
+  readonly resolvedAt?: Date | undefined;
+  readonly cause: IncidentCause;
+  readonly exclusions: readonly Interval[];
+}
+
+export interface ChangeInput {
+  readonly name: string;
+  readonly unitNames: readonly string[];
+  readonly category: ChangeCategory;
+  readonly tokens: number;
+  readonly accelerated: boolean;
+  readonly outsideBusinessHours: boolean;
+  readonly initiator: Initiator;
+  readonly requestedAt: Date;
+  readonly completedAt?: Date | undefined;
+  readonly quotedAt?: Date | undefined;
+}
+
+export interface MaintenanceWindowInput {
+  readonly name: string;
+  readonly schedule: MaintenanceSchedule;
+  /** Units the window's selector covers. */
+  readonly unitNames: readonly string[];
+  readonly excludeFromAvailability: boolean;
+}
+
+export interface ReportInput {
+  readonly calendar: BusinessCalendar;
+  readonly contract: ContractInput;
+  readonly units: readonly UnitInput[];
+  readonly functions: readonly FunctionInput[];
+  readonly incidents: readonly IncidentInput[];
+  readonly changes: readonly ChangeInput[];
+  readonly maintenanceWindows: readonly MaintenanceWindowInput[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output: design.md §3, exactly
+
+export interface ReportCondition {
+  readonly type: 'GTDMet' | 'GTRMet' | 'GTCMet' | 'Final';
+  readonly status: 'True' | 'False' | 'Unknown';
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface FunctionReport {
+  readonly name: string;
+  readonly family: FunctionFamily;
+  readonly supportLevel: SupportLevel;
+  readonly units: number;
+  readonly availabilityPercent: number;
+  readonly guaranteePercent: number;
+  readonly gapPoints: number;
+  readonly creditPercent: number;
+  readonly creditAmount: number;
+  readonly interruptionSeconds: number;
+  readonly excludedSeconds: number;
+}
+
+export interface IncidentReport {
+  readonly name: string;
+  readonly priority: Priority;
+  readonly supportLevel: SupportLevel;
+  readonly deadline: string | null;
+  readonly coveredSeconds: number;
+  readonly late: boolean;
+  readonly applicable: boolean;
+  readonly reason: string;
+}
+
+export interface ChangeReport {
+  readonly name: string;
+  readonly category: ChangeCategory;
+  readonly accelerated: boolean;
+  readonly deadline: string | null;
+  readonly coveredSeconds: number;
+  readonly late: boolean;
+  readonly applicable: boolean;
+}
+
+export interface MonthlyReport {
+  readonly period: { readonly month: string; readonly start: string; readonly end: string; readonly timeZone: string };
+  readonly final: boolean;
+  readonly currency: string;
+  readonly functions: readonly FunctionReport[];
+  readonly gtr: {
+    readonly resolved: number;
+    readonly late: number;
+    readonly deviationPercent: number;
+    readonly creditPercent: number;
+    readonly creditAmount: number;
+    readonly incidents: readonly IncidentReport[];
+  };
+  readonly gtc: { readonly completed: number; readonly late: number; readonly creditAmount: number; readonly changes: readonly ChangeReport[] };
+  readonly credits: { readonly uncapped: number; readonly capPercent: number; readonly cap: number; readonly total: number };
+  readonly claimDeadline: string;
+  readonly conditions: readonly ReportCondition[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constants of the report
+
+/**
+ * A month's report becomes final (immutable) this long after the month's end: time for records
+ * of the month's last hours (an incident resolved or corrected just after midnight) to be applied
+ * before the report freezes; well inside the 30-day claim period.
+ */
+export const REPORT_FINAL_GRACE_HOURS = 24;
+
+/** The support level of an environment the contract does not list: the lowest, which promises least. */
+export const DEFAULT_SUPPORT_LEVEL: SupportLevel = 'Initial';
+
+const MS_PER_HOUR = 3_600_000;
+
+/** RFC 3339, UTC, whole seconds (conditions and reports are truncated to the second). */
+export function rfc3339(instant: Date): string {
+  return new Date(Math.floor(instant.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function byName<T extends { readonly name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+const roundSeconds = (s: number): number => Math.round(s * 1000) / 1000;
+
+// ---------------------------------------------------------------------------------------------
+// The computation
+
+export function computeMonthlyReport(input: ReportInput, month: string, now: Date): MonthlyReport {
+  const { calendar, contract } = input;
+  const timeZone = calendar.timeZone;
+  const period = monthPeriod(month, timeZone);
+  const periodStart = period.start.getTime();
+  const periodEnd = period.end.getTime();
+  const nowMs = now.getTime();
+  const horizon = Math.min(periodEnd, nowMs);
+  const supportLevelOf = (environment: Environment): SupportLevel => contract.supportLevels[environment] ?? DEFAULT_SUPPORT_LEVEL;
+
+  const unitsByName = new Map<string, UnitInput>();
+  const validated = new Map<string, boolean>();
+  for (const unit of input.units) {
+    unitsByName.set(unit.name, unit);
+    validated.set(unit.name, prerequisitesValidated(unit.prerequisites));
+  }
+  const computerVisionUnits = new Set<string>();
+  for (const fn of input.functions) if (fn.family === 'ComputerVision') for (const name of fn.units) computerVisionUnits.add(name);
+
+  // --- GTD ------------------------------------------------------------------------------------
+  // Only P1 incidents trace an interruption (domain.md §1); index those overlapping the month by unit.
+  // A resolution recorded later than `now` is not known yet: the incident is open as of `now`.
+  const incidents = input.incidents.map((i) => (i.resolvedAt !== undefined && i.resolvedAt.getTime() > nowMs ? { ...i, resolvedAt: undefined } : i));
+  const p1ByUnit = new Map<string, InterruptionRecord[]>();
+  for (const incident of incidents) {
+    if (incident.priority !== 'P1') continue;
+    if (incident.openedAt.getTime() >= periodEnd) continue;
+    if ((incident.resolvedAt?.getTime() ?? nowMs) <= periodStart) continue;
+    for (const unitName of incident.unitNames) pushTo(p1ByUnit, unitName, incident);
+  }
+  const maintenanceByUnit = new Map<string, Interval[]>();
+  for (const window of input.maintenanceWindows) {
+    if (!window.excludeFromAvailability || window.unitNames.length === 0) continue;
+    const occurrences = occurrencesBetween(window.schedule, period.start, period.end);
+    if (occurrences.length === 0) continue;
+    for (const unitName of window.unitNames) {
+      const list = maintenanceByUnit.get(unitName);
+      if (list === undefined) maintenanceByUnit.set(unitName, [...occurrences]);
+      else list.push(...occurrences);
+    }
+  }
+
+  const productionLevel = supportLevelOf('Production');
+  const functionResults = [...input.functions].sort(byName).map((fn) => {
+    const unitResults: UnitAvailability[] = [];
+    for (const unitName of fn.units) {
+      const unit = unitsByName.get(unitName);
+      if (unit?.environment !== 'Production') continue;
+      unitResults.push(
+        unitAvailability(
+          {
+            unit: { name: unit.name, subscription: unit.subscription, coManaged: unit.coManaged, prerequisitesValidated: validated.get(unit.name) ?? false },
+            family: fn.family,
+            incidents: p1ByUnit.get(unit.name) ?? [],
+            maintenance: maintenanceByUnit.get(unit.name) ?? [],
+          },
+          period,
+          now,
+        ),
+      );
+    }
+    const guarantee = gtdGuaranteePercent(fn.family, productionLevel, fn.customerPortal ?? false);
+    const availability = functionAvailability(unitResults, guarantee);
+    return { fn, availability, creditAmount: percentOf(fn.monthlyCharge, availability.creditPercent) };
+  });
+
+  // --- GTR ------------------------------------------------------------------------------------
+  const reversibility = contract.reversibilityStart === undefined
+    ? undefined
+    : { start: contract.reversibilityStart, end: DateTime.fromJSDate(contract.reversibilityStart, { zone: timeZone }).plus({ months: REVERSIBILITY_MONTHS }).toJSDate() };
+  const restorationContext = { calendar, supportLevelOf, reversibility };
+  const restorationUnit = (name: string): RestorationUnit | undefined => {
+    const unit = unitsByName.get(name);
+    if (unit === undefined) return undefined;
+    return {
+      name,
+      environment: unit.environment,
+      coManaged: unit.coManaged,
+      levelThreeOwner: unit.levelThreeOwner,
+      prerequisitesValidated: validated.get(name) ?? false,
+      computerVision: computerVisionUnits.has(name),
+    };
+  };
+  // The month's incidents: those resolved in it (they make the deviation), and those opened before
+  // its end (or now) and still unresolved, listed so that a running clock is visible.
+  const restorations: RestorationResult[] = [];
+  const monthIncidents = incidents
+    .filter((i) => {
+      const resolved = i.resolvedAt?.getTime();
+      if (resolved !== undefined) return resolved >= periodStart && resolved < periodEnd;
+      return i.openedAt.getTime() < horizon;
+    })
+    .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || byName(a, b));
+  for (const incident of monthIncidents) {
+    const units = incident.unitNames.map(restorationUnit).filter((u): u is RestorationUnit => u !== undefined);
+    restorations.push(evaluateRestoration(incident, units, restorationContext, now));
+  }
+  const counted = restorations.filter((r) => r.applicable && r.resolved);
+  const lateRestorations = counted.filter((r) => r.late);
+  const deviationPercent = gtrDeviationPercent(counted.length, lateRestorations.length);
+  const gtrCreditPercentValue = gtrCreditPercent(deviationPercent);
+  const productionCharge = contract.productionMonthlyCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
+  const gtrCreditAmount = percentOf(productionCharge, gtrCreditPercentValue);
+
+  // --- GTC ------------------------------------------------------------------------------------
+  // A 7th accelerated change of a year is refused (domain.md §10): it is timed as a normal one.
+  const accelerated = acceleratedDecisions(input.changes, timeZone, contract.acceleratedChangesPerYear);
+  const changeUnit = (name: string): ChangeUnit | undefined => {
+    const unit = unitsByName.get(name);
+    return unit === undefined ? undefined : { name, environment: unit.environment, prerequisitesValidated: validated.get(name) ?? false };
+  };
+  const changeContext = { calendar, supportLevelOf, payAsYouGoTokenPrice: contract.payAsYouGoTokenPrice };
+  const changeResults: ChangeResult[] = input.changes
+    .filter((c) => {
+      const measured = measuredAtOf(c)?.getTime();
+      if (measured !== undefined && measured <= nowMs) return measured >= periodStart && measured < periodEnd;
+      return c.requestedAt.getTime() < horizon;
+    })
+    .sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime() || byName(a, b))
+    .map((c) => {
+      const units = c.unitNames.map(changeUnit).filter((u): u is ChangeUnit => u !== undefined);
+      const acceptedAcceleration = c.accelerated && accelerated.get(c.name)?.accepted === true;
+      const measured = measuredAtOf(c);
+      const known = measured !== undefined && measured.getTime() > nowMs ? { ...c, completedAt: undefined, quotedAt: undefined } : c;
+      return evaluateChange({ ...known, accelerated: acceptedAcceleration }, units, changeContext, now);
+    });
+  const completedChanges = changeResults.filter((c) => c.applicable && c.measuredAt !== undefined);
+  const lateChanges = completedChanges.filter((c) => c.late);
+  const gtcCreditAmount = lateChanges.reduce((sum, c) => sum + c.creditAmount, 0);
+
+  // --- Credits --------------------------------------------------------------------------------
+  const overlap = oneCreditPerIncident(
+    functionResults.map((f) => ({ function: f.fn.name, amount: f.creditAmount, incidents: f.availability.countedIncidents })),
+    { amount: gtrCreditAmount, lateIncidents: new Set(lateRestorations.map((r) => r.name)) },
+  );
+  const waived = new Set(overlap.waivedFunctions);
+  const grantedGtd = functionResults.map((f) => (waived.has(f.fn.name) ? 0 : f.creditAmount));
+  const grantedGtr = overlap.gtrWaived ? 0 : gtrCreditAmount;
+  const uncapped = grantedGtd.reduce((s, a) => s + a, 0) + grantedGtr + gtcCreditAmount;
+  const recurringCharge = contract.monthlyRecurringCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
+  const credits = capCredits(uncapped, recurringCharge);
+
+  const final = nowMs >= periodEnd + REPORT_FINAL_GRACE_HOURS * MS_PER_HOUR;
+
+  // --- Assembly (rounding happens here only) ---------------------------------------------------
+  const functions: FunctionReport[] = functionResults.map((f, i) => ({
+    name: f.fn.name,
+    family: f.fn.family,
+    supportLevel: productionLevel,
+    units: f.availability.units,
+    availabilityPercent: roundPercent(f.availability.availabilityPercent),
+    guaranteePercent: f.availability.guaranteePercent,
+    gapPoints: roundPercent(f.availability.gapPoints),
+    creditPercent: f.availability.creditPercent,
+    creditAmount: roundAmount(grantedGtd[i] ?? 0),
+    interruptionSeconds: roundSeconds(f.availability.interruptionSeconds),
+    excludedSeconds: roundSeconds(f.availability.excludedSeconds),
+  }));
+
+  const conditions: ReportCondition[] = [
+    gtdCondition(functionResults.map((f) => ({ name: f.fn.name, measured: f.availability.availabilityPercent, guarantee: f.availability.guaranteePercent, gap: f.availability.gapPoints })), overlap),
+    gtrCondition(counted.length, lateRestorations.length, deviationPercent, overlap.gtrWaived ? overlap.sharedIncidents : []),
+    gtcCondition(completedChanges.length, lateChanges.map((c) => c.name)),
+    final
+      ? { type: 'Final', status: 'True', reason: 'MonthClosed', message: `the month ended ${rfc3339(period.end)}; the report is final` }
+      : { type: 'Final', status: 'False', reason: 'MonthOpen', message: `the report becomes final at ${rfc3339(new Date(periodEnd + REPORT_FINAL_GRACE_HOURS * MS_PER_HOUR))}` },
+  ];
+
+  return {
+    period: { month, start: rfc3339(period.start), end: rfc3339(period.end), timeZone },
+    final,
+    currency: contract.currency,
+    functions,
+    gtr: {
+      resolved: counted.length,
+      late: lateRestorations.length,
+      deviationPercent: roundPercent(deviationPercent),
+      creditPercent: gtrCreditPercentValue,
+      creditAmount: roundAmount(grantedGtr),
+      incidents: restorations.map((r) => ({
+        name: r.name,
+        priority: r.priority,
+        supportLevel: r.supportLevel,
+        deadline: r.deadline === undefined ? null : rfc3339(r.deadline),
+        coveredSeconds: roundSeconds(r.coveredSeconds),
+        late: r.late,
+        applicable: r.applicable,
+        reason: r.reason,
+      })),
+    },
+    gtc: {
+      completed: completedChanges.length,
+      late: lateChanges.length,
+      creditAmount: roundAmount(gtcCreditAmount),
+      changes: changeResults.map((c) => ({
+        name: c.name,
+        category: c.category,
+        accelerated: c.accelerated,
+        deadline: c.deadline === undefined ? null : rfc3339(c.deadline),
+        coveredSeconds: roundSeconds(c.coveredSeconds),
+        late: c.late,
+        applicable: c.applicable,
+      })),
+    },
+    credits: { uncapped: roundAmount(credits.uncapped), capPercent: credits.capPercent, cap: roundAmount(credits.cap), total: roundAmount(credits.total) },
+    claimDeadline: rfc3339(claimDeadline(period.end, timeZone)),
+    conditions,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conditions: one small function each
+
+function gtdCondition(
+  functions: readonly { name: string; measured: number; guarantee: number; gap: number }[],
+  overlap: { readonly waivedFunctions: readonly string[]; readonly sharedIncidents: readonly string[] },
+): ReportCondition {
+  const missed = functions.filter((f) => f.gap > 0);
+  const waived = overlap.waivedFunctions.length > 0
+    ? `; GTD credit of ${overlap.waivedFunctions.join(', ')} waived: incident(s) ${overlap.sharedIncidents.join(', ')} credited under GTR, the higher (domain.md §8)`
+    : '';
+  if (missed.length === 0) {
+    return { type: 'GTDMet', status: 'True', reason: 'GuaranteesMet', message: `${functions.length} managed function(s) at or above their guarantee` };
+  }
+  const list = missed.map((f) => `${f.name} ${roundPercent(f.measured).toFixed(4)} % < ${f.guarantee} %`).join(', ');
+  return { type: 'GTDMet', status: 'False', reason: 'GuaranteeMissed', message: `${list}${waived}` };
+}
+
+function gtrCondition(resolved: number, late: number, deviation: number, waivedFor: readonly string[]): ReportCondition {
+  const text = `${late} late of ${resolved} resolved, deviation ${roundPercent(deviation)} %`;
+  if (deviation <= GTR_DEVIATION_THRESHOLD_PERCENT) {
+    return { type: 'GTRMet', status: 'True', reason: 'WithinGuarantee', message: `${text} (at most ${GTR_DEVIATION_THRESHOLD_PERCENT} %)` };
+  }
+  const waived = waivedFor.length > 0 ? `; GTR credit waived: incident(s) ${waivedFor.join(', ')} credited under GTD, the higher (domain.md §8)` : '';
+  return { type: 'GTRMet', status: 'False', reason: 'DeviationAboveThreshold', message: `${text} (above ${GTR_DEVIATION_THRESHOLD_PERCENT} %)${waived}` };
+}
+
+function gtcCondition(completed: number, late: readonly string[]): ReportCondition {
+  if (late.length === 0) return { type: 'GTCMet', status: 'True', reason: 'AllChangesOnTime', message: `${completed} change(s) completed within their deadline` };
+  return { type: 'GTCMet', status: 'False', reason: 'LateChanges', message: `${late.length} of ${completed} change(s) late: ${late.join(', ')}` };
+}
