@@ -141,3 +141,11 @@ describe('startMetricsServer', () => {
     await expect(startMetricsServer({ port: server.port, host: '127.0.0.1', registry, ready: () => true })).rejects.toThrow(/EADDRINUSE/);
   });
 });
+
+describe('docs/metrics.md', () => {
+  it('documents every metric', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
+    for (const name of METRIC_NAMES) expect(doc, name).toContain(`| \`${name}\` |`);
+  });
+});
