@@ -93,4 +93,24 @@ describe('Informer failures', () => {
     expect(informer.hasSynced()).toBe(false);
     await informer.stop();
   });
+
+  it('restarts a watch that stays silent past the watchdog, and still sees later changes', async () => {
+    const kc = adminKubeConfig(inject('controlPlane'));
+    const core = kc.makeApiClient(CoreV1Api);
+    const ns = await createNamespace(kc, 'rt-watchdog');
+    const informer = new Informer(new KubeClient(kc), {
+      kind: { group: '', version: 'v1', plural: 'configmaps' }, namespace: ns, labelSelector: 'runtime-test=yes',
+      logger: pino({ level: 'silent' }), clock: realClock, watchdogMs: 300,
+    });
+    informer.start();
+    try {
+      await informer.waitForSync();
+      // Nothing matches the selector: the watch is silent and the watchdog must cut it.
+      await eventually(() => { expect(informer.restarts).toBeGreaterThanOrEqual(2); });
+      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'late', labels: { 'runtime-test': 'yes' } } } });
+      await eventually(() => { expect(informer.get(ns, 'late')).toBeDefined(); });
+    } finally {
+      await informer.stop();
+    }
+  });
 });
