@@ -62,6 +62,7 @@ describe('domain.md §7 lateness and credit', () => {
   it.each<[string, Partial<ChangeFacts>, ChangeUnit[], string]>([
     ['non-production', {}, [{ ...prod, environment: 'Development' }], 'NonProduction'],
     ['no unit', {}, [], 'UnknownUnit'],
+    ['requested before the subscription', {}, [{ ...prod, subscription: { start: at('2026-11-03T00:00:00Z') } }], 'NotSubscribed'],
     ['provider-initiated (Reading)', { initiator: 'Provider' }, [prod], 'ProviderInitiated'],
     ['prerequisites', {}, [{ ...prod, prerequisitesValidated: false }], 'PrerequisitesNotValidated'],
   ])('not applicable: %s', (_name, overrides, units, reason) => {

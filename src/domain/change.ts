@@ -7,6 +7,7 @@
 import { coveredSeconds, instantAfterCovered, type BusinessCalendar } from './calendar.ts';
 import { GTC_LATE_CHANGE_CREDIT_RATIO, GTC_TARGET_HOURS, gtcRowOf } from './guarantees.ts';
 import { changePrice } from './tokens.ts';
+import { subscribedAt } from './restoration.ts';
 import { administrationWindow } from './windows.ts';
 import type { ChangeCategory, Environment, Initiator, SupportLevel } from './vocabulary.ts';
 
@@ -22,6 +23,8 @@ export interface ChangeUnit {
   readonly name: string;
   readonly environment: Environment;
   readonly prerequisitesValidated: boolean;
+  /** The unit's subscription; a change requested outside it carries no guarantee. Absent: always subscribed. */
+  readonly subscription?: { readonly start: Date; readonly end?: Date | undefined } | undefined;
 }
 
 export interface ChangeFacts {
@@ -44,7 +47,7 @@ export interface ChangeContext {
   readonly payAsYouGoTokenPrice: number;
 }
 
-export const GTC_REASONS = ['Applicable', 'UnknownUnit', 'NonProduction', 'NoSLA', 'ProviderInitiated', 'PrerequisitesNotValidated'] as const;
+export const GTC_REASONS = ['Applicable', 'UnknownUnit', 'NotSubscribed', 'NonProduction', 'NoSLA', 'ProviderInitiated', 'PrerequisitesNotValidated'] as const;
 export type GtcReason = (typeof GTC_REASONS)[number];
 
 export interface ChangeResult {
@@ -69,7 +72,9 @@ export interface ChangeResult {
 
 function applicability(change: ChangeFacts, units: readonly ChangeUnit[], target: number | undefined): GtcReason {
   if (units.length === 0) return 'UnknownUnit';
-  const production = units.filter((u) => u.environment === 'Production');
+  const subscribed = units.filter((u) => subscribedAt(u, change.requestedAt));
+  if (subscribed.length === 0) return 'NotSubscribed';
+  const production = subscribed.filter((u) => u.environment === 'Production');
   if (production.length === 0) return 'NonProduction';
   if (target === undefined) return 'NoSLA';
   if (change.initiator === 'Provider' && !GTC_APPLIES_TO_PROVIDER_INITIATED) return 'ProviderInitiated';

@@ -296,6 +296,7 @@ export function computeMonthlyReport(input: ReportInput, month: string, now: Dat
       levelThreeOwner: unit.levelThreeOwner,
       prerequisitesValidated: validated.get(name) ?? false,
       computerVision: computerVisionUnits.has(name),
+      subscription: unit.subscription,
     };
   };
   // The month's incidents: those resolved in it (they make the deviation), and those opened before
@@ -324,7 +325,7 @@ export function computeMonthlyReport(input: ReportInput, month: string, now: Dat
   const accelerated = acceleratedDecisions(input.changes, timeZone, contract.acceleratedChangesPerYear);
   const changeUnit = (name: string): ChangeUnit | undefined => {
     const unit = unitsByName.get(name);
-    return unit === undefined ? undefined : { name, environment: unit.environment, prerequisitesValidated: validated.get(name) ?? false };
+    return unit === undefined ? undefined : { name, environment: unit.environment, prerequisitesValidated: validated.get(name) ?? false, subscription: unit.subscription };
   };
   const changeContext = { calendar, supportLevelOf, payAsYouGoTokenPrice: contract.payAsYouGoTokenPrice };
   const changeResults: ChangeResult[] = input.changes

@@ -111,6 +111,9 @@ describe('domain.md §6, §8 when GTR does not apply', () => {
   it.each<[string, RestorationIncident, RestorationUnit[], string, { start: Date; end: Date }?]>([
     ['applies', base, [prod], 'Applicable'],
     ['no unit', base, [], 'UnknownUnit'],
+    ['opened before the subscription', base, [{ ...prod, subscription: { start: at('2026-11-15T00:00:00Z') } }], 'NotSubscribed'],
+    ['opened after the subscription ended', base, [{ ...prod, subscription: { start: at('2026-01-01T00:00:00Z'), end: at('2026-11-02T10:00:00Z') } }], 'NotSubscribed'],
+    ['opened inside the subscription', base, [{ ...prod, subscription: { start: at('2026-11-02T10:00:00Z') } }], 'Applicable'],
     ['non-production', base, [{ ...prod, environment: 'PreProduction' }], 'NonProduction'],
     ['reversibility', base, [prod], 'Reversibility', { start: at('2026-11-01T00:00:00Z'), end: at('2027-02-01T00:00:00Z') }],
     ['IaaS', { ...base, cause: 'IaaS' }, [prod], 'IaaSUnavailable'],

@@ -17,6 +17,15 @@ export interface RestorationUnit {
   readonly prerequisitesValidated: boolean;
   /** The unit is measured in a Computer Vision function (third-party AI bugs do not count, domain.md §8). */
   readonly computerVision: boolean;
+  /** The unit's subscription; an incident opened outside it carries no guarantee. Absent: always subscribed. */
+  readonly subscription?: { readonly start: Date; readonly end?: Date | undefined } | undefined;
+}
+
+/** Whether `unit` was subscribed at `instant` (subscription end exclusive). */
+export function subscribedAt(unit: { readonly subscription?: { readonly start: Date; readonly end?: Date | undefined } | undefined }, instant: Date): boolean {
+  const sub = unit.subscription;
+  if (sub === undefined) return true;
+  return instant.getTime() >= sub.start.getTime() && (sub.end === undefined || instant.getTime() < sub.end.getTime());
 }
 
 export interface RestorationIncident {
@@ -40,6 +49,7 @@ export const GTR_REASONS = [
   'Applicable',
   'NoCommitment',
   'UnknownUnit',
+  'NotSubscribed',
   'NonProduction',
   'NoSLA',
   'Reversibility',
@@ -107,7 +117,9 @@ export function deadlineExcluding(window: ServiceWindow, start: Date, seconds: n
 function applicability(incident: RestorationIncident, units: readonly RestorationUnit[], target: RestorationTarget, context: RestorationContext): GtrReason {
   if (incident.priority === 'P4' || target.kind === 'NoCommitment') return 'NoCommitment';
   if (units.length === 0) return 'UnknownUnit';
-  const production = units.filter((u) => u.environment === 'Production');
+  const subscribed = units.filter((u) => subscribedAt(u, incident.openedAt));
+  if (subscribed.length === 0) return 'NotSubscribed';
+  const production = subscribed.filter((u) => u.environment === 'Production');
   if (production.length === 0) return 'NonProduction';
   if (target.kind === 'NoSLA') return 'NoSLA';
   const rev = context.reversibility;
