@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceleratedDecisions, changePrice, tokenLedger, tokensCharged, TOKEN_MINUTES } from './tokens.ts';
+import { acceleratedDecisions, changePrice, monthTokenLedger, tokenLedger, tokensCharged, TOKEN_MINUTES } from './tokens.ts';
 
 describe('domain.md §10 token pricing', () => {
   it.each([
@@ -48,5 +48,18 @@ describe('domain.md §10: at most 6 accelerated changes per calendar year', () =
     expect(decisions.get('c7')).toMatchObject({ accepted: false, rank: 7, year: '2026', reason: 'AcceleratedQuotaExceeded' });
     expect(decisions.has('normal')).toBe(false);
     expect(decisions.get('newyear')).toMatchObject({ year: '2027', rank: 1 });
+  });
+});
+
+describe('monthTokenLedger', () => {
+  it('counts the changes completed in the month, in the tenant time zone', () => {
+    const c = (completedAt: string | undefined, accelerated = false) => ({ tokens: 2, outsideBusinessHours: false, accelerated, completedAt: completedAt === undefined ? undefined : new Date(completedAt) });
+    const changes = [
+      c('2026-11-10T10:00:00Z'),
+      c('2026-11-30T23:30:00Z', true), // already 1 December in Paris
+      c('2026-10-31T23:30:00Z', true), // already 1 November in Paris: 4 tokens
+      c(undefined),
+    ];
+    expect(monthTokenLedger(changes, '2026-11', 'Europe/Paris', 5, 80)).toMatchObject({ consumedTokens: 6, fromPack: 5, overageTokens: 1, overageAmount: 80, expiredTokens: 0 });
   });
 });

@@ -95,3 +95,26 @@ export function acceleratedDecisions(
   }
   return out;
 }
+
+export interface LedgerChange extends PricedChange {
+  readonly completedAt?: Date | undefined;
+}
+
+/**
+ * The ledger of calendar month `month` ('YYYY-MM', in `timeZone`): the changes completed in that
+ * month consume tokens (domain.md §10: tokens are charged for work done; a pending change has not
+ * consumed any yet).
+ */
+export function monthTokenLedger(
+  changes: readonly LedgerChange[],
+  month: string,
+  timeZone: string,
+  packTokens: number,
+  payAsYouGoTokenPrice: number,
+): TokenLedger {
+  const charged: number[] = [];
+  for (const change of changes) {
+    if (change.completedAt !== undefined && monthOf(change.completedAt, timeZone) === month) charged.push(tokensCharged(change));
+  }
+  return tokenLedger(packTokens, charged, payAsYouGoTokenPrice);
+}
