@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_CALENDAR } from '../../domain/calendar.ts';
 import { MAINTENANCE_PURPOSES } from '../../domain/vocabulary.ts';
 import {
-  type KindDefinition, ageColumn, date, doc, duration, labelSelector, localTime, readyColumn, resource, statusBase, time, timeZone,
+  type KindDefinition, ageColumn, doc, duration, labelSelector, localTime, readyColumn, resource, statusBase, time, timeZone,
   withRules,
 } from './common.ts';
 
@@ -12,32 +12,40 @@ const list = (item: string) => `${item}(,${item})*`;
 const RRULE_PARTS = [
   'INTERVAL=[1-9][0-9]{0,3}',
   'COUNT=[1-9][0-9]{0,3}',
-  'UNTIL=[0-9]{8}(T[0-9]{6}Z?)?',
   `BYDAY=${list(`[+-]?([1-9]|[1-4][0-9]|5[0-3])?${WEEKDAY}`)}`,
   `BYMONTHDAY=${list('[+-]?([1-9]|[12][0-9]|3[01])')}`,
   `BYMONTH=${list('([1-9]|1[0-2])')}`,
+  `BYYEARDAY=${list('[+-]?[1-9][0-9]{0,2}')}`,
+  `BYWEEKNO=${list('[+-]?[1-9][0-9]?')}`,
   `BYSETPOS=${list('[+-]?[1-9][0-9]{0,2}')}`,
   `WKST=${WEEKDAY}`,
 ];
 /**
- * RFC 5545 RRULE, the subset a maintenance window needs: FREQ first (DAILY to YEARLY), then
- * INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS, WKST. The time of day is
- * `startTime`, so BYHOUR/BYMINUTE/BYSECOND are not accepted. E.g. `FREQ=MONTHLY;BYDAY=2TU`.
+ * RFC 5545 RRULE, the subset the domain expands (src/domain/maintenance.ts validateRrule): FREQ
+ * first (DAILY to YEARLY), then INTERVAL, COUNT, BYDAY, BYMONTHDAY, BYMONTH, BYYEARDAY, BYWEEKNO,
+ * BYSETPOS, WKST. The time of day is `startTime` (no BYHOUR/BYMINUTE/BYSECOND) and the bounds are
+ * `from`/`until` (no DTSTART/UNTIL). E.g. `FREQ=MONTHLY;BYDAY=2TU`. The finer checks (ranges,
+ * ordinals only with MONTHLY/YEARLY) are toDomain()'s, through the domain's validateRrule.
  */
 export const RRULE_PATTERN = new RegExp(`^FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;(${RRULE_PARTS.join('|')}))*$`);
 
 export const Recurrence = z.object({
-  rrule: doc(z.string().max(512).regex(RRULE_PATTERN), 'RFC 5545 recurrence rule, FREQ first, without time-of-day parts, e.g. FREQ=MONTHLY;BYDAY=2TU.'),
-  startDate: date('First local date the recurrence may occur on (its DTSTART date).'),
+  rrule: doc(z.string().max(512).regex(RRULE_PATTERN), 'RFC 5545 recurrence rule body, FREQ first, without time-of-day parts, DTSTART or UNTIL, e.g. FREQ=MONTHLY;BYDAY=2TU.'),
   startTime: localTime('Local start time of each occurrence, HH:MM, in spec.timeZone.'),
+  from: time('No occurrence starts before this instant; INTERVAL and COUNT count from here. Default: Monday 1 January 2024, local.').optional(),
+  until: time('No occurrence starts after this instant (inclusive).').optional(),
 });
 export type Recurrence = z.infer<typeof Recurrence>;
+
+const recurrenceRules = [
+  { rule: '!has(self.from) || !has(self.until) || timestamp(self.until) >= timestamp(self.from)', message: 'spec.recurrence.until must not be before spec.recurrence.from', fieldPath: '.until' },
+];
 
 export const MaintenanceWindowSpec = withRules(
   z.object({
     purpose: doc(z.enum(MAINTENANCE_PURPOSES), 'SecurityPatching, Maintenance or Upgrade (domain.md §11).'),
     description: doc(z.string().max(1024), 'What is done in the window.').optional(),
-    recurrence: doc(Recurrence, 'A recurring window; exclusive with start.').optional(),
+    recurrence: withRules(Recurrence, 'A recurring window; exclusive with start.', recurrenceRules).optional(),
     start: time('Start of a one-off window; exclusive with recurrence.').optional(),
     duration: duration('Length of each occurrence (Go duration, e.g. 4h), positive.'),
     timeZone: timeZone('IANA time zone of startTime.').default(DEFAULT_CALENDAR.timeZone),

@@ -1,6 +1,6 @@
 // ServiceUnit (su): one managed VM, cluster or service instance (design.md §1, domain.md §1, §2, §12).
 import { z } from 'zod';
-import { CLUSTER_LEVELS, VM_LEVELS } from '../../domain/limits.ts';
+import { ALLOWED_LEVELS } from '../../domain/levels.ts';
 import {
   BACKUP_POLICIES, BUILD_MODELS, ENVIRONMENTS, FUNCTION_FAMILIES, LEVEL_THREE_OWNERS, MANAGEMENT_LEVELS, PREREQUISITES,
   PRIORITIES, TARGET_KINDS,
@@ -64,18 +64,13 @@ export const Monitoring = withRules(
   ],
 );
 
-/** CEL rules of ServiceUnit.spec: the target kind fixes the levels (domain.md §1). */
+/** CEL rules of ServiceUnit.spec: the target kind fixes the levels (domain.md §1, ALLOWED_LEVELS). */
 export const serviceUnitSpecRules: readonly CelRule[] = [
-  {
-    rule: `!self.targets.exists(t, t.kind == 'VirtualMachine') || self.level in ${celList(VM_LEVELS)}`,
-    message: `spec.level: a VirtualMachine target takes only ${VM_LEVELS.join(', ')}`,
+  ...TARGET_KINDS.map((kind): CelRule => ({
+    rule: `!self.targets.exists(t, t.kind == '${kind}') || self.level in ${celList(ALLOWED_LEVELS[kind])}`,
+    message: `spec.level: a ${kind} target takes only ${ALLOWED_LEVELS[kind].join(', ')}`,
     fieldPath: '.level',
-  },
-  {
-    rule: `!self.targets.exists(t, t.kind == 'KubernetesCluster') || self.level in ${celList(CLUSTER_LEVELS)}`,
-    message: `spec.level: a KubernetesCluster target takes only ${CLUSTER_LEVELS.join(', ')}`,
-    fieldPath: '.level',
-  },
+  })),
   {
     rule: "!has(self.subscription) || !has(self.subscription.end) || timestamp(self.subscription.end) > timestamp(self.subscription.start)",
     message: 'spec.subscription.end must be after spec.subscription.start',
