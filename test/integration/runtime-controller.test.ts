@@ -170,7 +170,8 @@ describe('Manager + controller on a real API server', () => {
     expect(added?.metadata?.finalizers).toEqual(['managedapps.dev/cleanup']);
     expect(await addFinalizer(manager.client, widgets, added!, 'managedapps.dev/cleanup')).toBeUndefined();
     // Decided on a stale object: refused with 409, nothing changed.
-    const stale = { ...added!, metadata: { ...added!.metadata, resourceVersion: current.metadata?.resourceVersion } };
+    const stale = structuredClone(added!);
+    stale.metadata!.resourceVersion = current.metadata?.resourceVersion;
     const refused = await removeFinalizer(manager.client, widgets, stale, 'managedapps.dev/cleanup').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ApiError);
     expect((refused as ApiError).code).toBe('Conflict');

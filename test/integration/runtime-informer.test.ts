@@ -1,12 +1,12 @@
 // The informer against the real API server: first list, then adds/updates/deletes through the
 // watch, indexes, resync, a throwing handler that breaks nothing, and hasSynced() semantics.
-import { CoreV1Api, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import type { KubeConfig, V1ConfigMap } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
 import { realClock } from '../../src/runtime/clock.ts';
 import { Informer } from '../../src/runtime/informer.ts';
-import { KubeClient } from '../../src/runtime/kube.ts';
+import { collectionPath, KubeClient, objectPath } from '../../src/runtime/kube.ts';
 
 const configMaps = { group: '', version: 'v1', plural: 'configmaps' };
 // `fatal`: one handler below throws on purpose and the informer logs each throw as an error.
@@ -14,17 +14,17 @@ const logger = pino({ level: 'fatal' });
 
 describe('Informer (ConfigMaps)', () => {
   let kc: KubeConfig;
-  let core: CoreV1Api;
+  let api: KubeClient;
   let ns: string;
   let informer: Informer<V1ConfigMap>;
   const seen: string[] = [];
 
   const create = (name: string, data: Record<string, string>, labels: Record<string, string> = {}) =>
-    core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name, labels: { ...labels, 'runtime-test': 'yes' } }, data } });
+    api.request('POST', collectionPath(configMaps, ns), { body: { metadata: { name, labels: { ...labels, 'runtime-test': 'yes' } }, data } });
 
   beforeAll(async () => {
     kc = adminKubeConfig(inject('controlPlane'));
-    core = kc.makeApiClient(CoreV1Api);
+    api = new KubeClient(kc);
     ns = await createNamespace(kc, 'rt-informer');
     await create('before-1', { v: '1' }, { team: 'a' });
     await create('before-2', { v: '1' }, { team: 'b' });
@@ -56,16 +56,15 @@ describe('Informer (ConfigMaps)', () => {
     await eventually(() => { expect(informer.get(ns, 'added')?.data).toEqual({ v: '1' }); });
     expect(informer.byIndex('team', 'a').map((c) => c.metadata?.name).sort()).toEqual(['added', 'before-1']);
 
-    await core.patchNamespacedConfigMap({ namespace: ns, name: 'added', body: [
-      { op: 'replace', path: '/data/v', value: '2' },
-      { op: 'replace', path: '/metadata/labels/team', value: 'b' },
-    ] });
+    await api.request('PATCH', objectPath(configMaps, ns, 'added'), {
+      contentType: 'application/merge-patch+json', body: { data: { v: '2' }, metadata: { labels: { team: 'b' } } },
+    });
     await eventually(() => { expect(informer.get(ns, 'added')?.data).toEqual({ v: '2' }); });
     expect(informer.byIndex('team', 'a').map((c) => c.metadata?.name)).toEqual(['before-1']);
     expect(informer.byIndex('team', 'b').map((c) => c.metadata?.name).sort()).toEqual(['added', 'before-2']);
     expect(seen).toContain('added@2');
 
-    await core.deleteNamespacedConfigMap({ namespace: ns, name: 'added' });
+    await api.request('DELETE', objectPath(configMaps, ns, 'added'));
     await eventually(() => { expect(informer.get(ns, 'added')).toBeUndefined(); });
     expect(informer.byIndex('team', 'b').map((c) => c.metadata?.name)).toEqual(['before-2']);
     expect(informer.restarts).toBe(0);
@@ -96,10 +95,9 @@ describe('Informer failures', () => {
 
   it('restarts a watch that stays silent past the watchdog, and still sees later changes', async () => {
     const kc = adminKubeConfig(inject('controlPlane'));
-    const core = kc.makeApiClient(CoreV1Api);
     const ns = await createNamespace(kc, 'rt-watchdog');
     const informer = new Informer(new KubeClient(kc), {
-      kind: { group: '', version: 'v1', plural: 'configmaps' }, namespace: ns, labelSelector: 'runtime-test=yes',
+      kind: configMaps, namespace: ns, labelSelector: 'runtime-test=yes',
       logger: pino({ level: 'silent' }), clock: realClock, watchdogMs: 300,
     });
     informer.start();
@@ -107,7 +105,7 @@ describe('Informer failures', () => {
       await informer.waitForSync();
       // Nothing matches the selector: the watch is silent and the watchdog must cut it.
       await eventually(() => { expect(informer.restarts).toBeGreaterThanOrEqual(2); });
-      await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'late', labels: { 'runtime-test': 'yes' } } } });
+      await new KubeClient(kc).request('POST', collectionPath(configMaps, ns), { body: { metadata: { name: 'late', labels: { 'runtime-test': 'yes' } } } });
       await eventually(() => { expect(informer.get(ns, 'late')).toBeDefined(); });
     } finally {
       await informer.stop();

@@ -2,17 +2,22 @@
 // the standby keeps warm caches and is ready, a graceful stop hands over within the lease
 // duration (released lease), a crashed holder is replaced once its lease expires, and a leader
 // that cannot renew steps down (its leader work's signal aborts).
-import { CoordinationV1Api, V1MicroTime, type KubeConfig } from '@kubernetes/client-node';
+import { V1MicroTime, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
 import { Manager } from '../../src/runtime/manager.ts';
 import type { LeaderElectionConfig } from '../../src/runtime/leader.ts';
+import { KubeClient } from '../../src/runtime/kube.ts';
+
+type Lease = { metadata?: { resourceVersion?: string }; spec?: { holderIdentity?: string; leaseTransitions?: number; renewTime?: string } };
 
 describe('leader election', () => {
   let kc: KubeConfig;
   let ns: string;
-  let leases: CoordinationV1Api;
+  let api: KubeClient;
+  const leasePath = (name?: string): string => `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases${name !== undefined ? `/${name}` : ''}`;
+  const readLease = (name: string): Promise<Lease> => api.request<Lease>('GET', leasePath(name));
   const managers: Manager[] = [];
   /** Identities whose leader work is running now, and the most ever running at once. */
   const leading = new Set<string>();
@@ -36,7 +41,7 @@ describe('leader election', () => {
 
   beforeAll(async () => {
     kc = adminKubeConfig(inject('controlPlane'));
-    leases = kc.makeApiClient(CoordinationV1Api);
+    api = new KubeClient(kc);
     ns = await createNamespace(kc, 'rt-leader');
   });
 
@@ -60,17 +65,17 @@ describe('leader election', () => {
     expect([...leading]).toEqual(['a']);
 
     await a.stop();
-    const released = await leases.readNamespacedLease({ namespace: ns, name: 'handover' });
+    const released = await readLease('handover');
     expect(released.spec?.holderIdentity ?? '').not.toBe('a');
     await eventually(() => { expect([...leading]).toEqual(['b']); }, { timeoutMs: 15_000 });
     expect(b.isLeader()).toBe(true);
     expect(maxLeading).toBe(1);
-    expect((await leases.readNamespacedLease({ namespace: ns, name: 'handover' })).spec?.holderIdentity).toBe('b');
+    expect((await readLease('handover')).spec?.holderIdentity).toBe('b');
   });
 
   it('takes over from a crashed holder only after its lease expired', async () => {
     // A holder that will never renew: written directly, as a crashed replica leaves it.
-    await leases.createNamespacedLease({ namespace: ns, body: { metadata: { name: 'crash' }, spec: {
+    await api.request('POST', leasePath(), { body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'crash' }, spec: {
       holderIdentity: 'ghost', leaseDurationSeconds: 3, renewTime: new V1MicroTime(), acquireTime: new V1MicroTime(), leaseTransitions: 4,
     } } });
     const c = manager('c', { name: 'crash', leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 300 });
@@ -78,7 +83,7 @@ describe('leader election', () => {
     await c.waitForCacheSync();
     expect(leading.size).toBe(0);
     await eventually(() => { expect([...leading]).toEqual(['c']); }, { timeoutMs: 15_000 });
-    const lease = await leases.readNamespacedLease({ namespace: ns, name: 'crash' });
+    const lease = await readLease('crash');
     expect(lease.spec).toMatchObject({ holderIdentity: 'c', leaseTransitions: 5 });
   });
 
@@ -91,8 +96,8 @@ describe('leader election', () => {
     const usurp = (async () => {
       while (!stopUsurping.signal.aborted) {
         try {
-          const lease = await leases.readNamespacedLease({ namespace: ns, name: 'usurped' });
-          await leases.replaceNamespacedLease({ namespace: ns, name: 'usurped', body: { ...lease, spec: { ...lease.spec, holderIdentity: 'usurper', renewTime: new V1MicroTime() } } });
+          const lease = await readLease('usurped');
+          await api.request('PUT', leasePath('usurped'), { body: { ...lease, spec: { ...lease.spec, holderIdentity: 'usurper', renewTime: new V1MicroTime() } } });
         } catch {
           // conflict with d's renewal: try again
         }

@@ -1,14 +1,14 @@
 // Watch loss: the API server restarts under a running informer (its own private control plane,
 // so other files are not disturbed). The SAME informer instance recovers by itself: the restart
 // is counted, a change made while it was away is seen, and so is a change made after.
-import { CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';
+import type { V1ConfigMap } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNamespace, eventually } from '../controlplane/client.ts';
 import { startControlPlane, type ControlPlane } from '../controlplane/index.ts';
 import { realClock } from '../../src/runtime/clock.ts';
 import { Informer } from '../../src/runtime/informer.ts';
-import { KubeClient } from '../../src/runtime/kube.ts';
+import { collectionPath, KubeClient } from '../../src/runtime/kube.ts';
 
 describe('Informer across an API server restart', () => {
   let cp: ControlPlane;
@@ -17,12 +17,13 @@ describe('Informer across an API server restart', () => {
 
   it('recovers without being recreated and sees what changed meanwhile', async () => {
     const kc = cp.kubeConfig();
-    const core = kc.makeApiClient(CoreV1Api);
+    const api = new KubeClient(kc);
+    const configMaps = { group: '', version: 'v1', plural: 'configmaps' };
     const ns = await createNamespace(kc, 'rt-watchloss');
-    const make = (name: string) => core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name }, data: { v: name } } });
+    const make = (name: string) => api.request('POST', collectionPath(configMaps, ns), { body: { metadata: { name }, data: { v: name } } });
     await make('first');
-    const informer = new Informer<V1ConfigMap>(new KubeClient(kc), {
-      kind: { group: '', version: 'v1', plural: 'configmaps' }, namespace: ns,
+    const informer = new Informer<V1ConfigMap>(api, {
+      kind: configMaps, namespace: ns,
       logger: pino({ level: 'silent' }), clock: realClock, backoff: { baseMs: 100, maxMs: 1000, jitter: 0.5 },
     });
     informer.start();
