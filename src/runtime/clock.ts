@@ -13,11 +13,21 @@ export interface Clock {
   setTimeout(fn: () => void, ms: number): Timer;
 }
 
+/** Node's timers hold at most 2^31-1 ms (~24.8 days); a longer delay would fire after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const realClock: Clock = {
   now: () => new Date(),
   setTimeout(fn, ms) {
-    const handle = globalThis.setTimeout(fn, Math.max(0, ms));
-    handle.unref();
+    // A requeue at the month's end can be 31 days away: chain timers instead of overflowing.
+    const due = Date.now() + Math.max(0, ms);
+    let handle: NodeJS.Timeout;
+    const arm = (): void => {
+      const left = due - Date.now();
+      handle = globalThis.setTimeout(left > MAX_TIMER_MS ? arm : fn, Math.min(Math.max(0, left), MAX_TIMER_MS));
+      handle.unref();
+    };
+    arm();
     return { cancel: () => { globalThis.clearTimeout(handle); } };
   },
 };
