@@ -1,0 +1,211 @@
+// Reading manifests from files and folders, for the offline commands (`managedapps report
+// --offline`). Folders are walked recursively for `.yaml`, `.yml` and `.json`; a YAML file may
+// hold several documents; a `List` (kubectl get -o yaml) is flattened into its items. Every object
+// of managedapps.dev is parsed with its zod schema (defaults applied, as the API server would);
+// objects of other groups (a Namespace, a Kustomization) are ignored.
+//
+// Nothing throws on bad input: each problem becomes one ManifestError that names the file (and
+// the line of the field when the file is YAML), the object and the field path.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { GROUP, SCHEMAS, fieldErrors, type AnyResource, type KindName } from '../api/v1alpha1/index.ts';
+
+const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+export interface LoadedObject {
+  readonly file: string;
+  /** Index of the YAML document in the file (0 for JSON). */
+  readonly document: number;
+  /** Index in `items` when the object came from a List. */
+  readonly item?: number | undefined;
+  /** 1-based line where the object starts, when known. */
+  readonly line?: number | undefined;
+  readonly kind: KindName;
+  readonly namespace: string | undefined;
+  readonly name: string;
+  readonly resource: AnyResource;
+}
+
+export interface ManifestError {
+  readonly file: string;
+  readonly line?: number | undefined;
+  /** `Kind/namespace/name` (or `Kind/name` without a namespace), when the object is known. */
+  readonly object?: string | undefined;
+  /** Field path such as `spec.priority`; absent for a file-level problem (unreadable, bad YAML). */
+  readonly path?: string | undefined;
+  readonly message: string;
+}
+
+/** One line: `file:line: Kind/ns/name: spec.field: message`. */
+export function formatManifestError(error: ManifestError): string {
+  const where = error.line === undefined ? error.file : `${error.file}:${error.line}`;
+  return [where, error.object, error.path, error.message].filter((part) => part !== undefined && part !== '').join(': ');
+}
+
+export function objectId(kind: string, namespace: string | undefined, name: string): string {
+  return namespace === undefined || namespace === '' ? `${kind}/${name}` : `${kind}/${namespace}/${name}`;
+}
+
+export interface LoadResult {
+  readonly objects: LoadedObject[];
+  readonly errors: ManifestError[];
+}
+
+/** Read every manifest under `paths` (files or folders), in a stable order (folders sorted by name). */
+export async function loadManifests(paths: readonly string[]): Promise<LoadResult> {
+  const objects: LoadedObject[] = [];
+  const errors: ManifestError[] = [];
+  for (const path of paths) {
+    for (const file of await manifestFiles(path, errors)) {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        errors.push({ file, message: `cannot read: ${(error as Error).message}` });
+        continue;
+      }
+      const result = parseManifestText(text, file);
+      objects.push(...result.objects);
+      errors.push(...result.errors);
+    }
+  }
+  errors.push(...duplicates(objects));
+  return { objects, errors };
+}
+
+async function manifestFiles(path: string, errors: ManifestError[]): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    errors.push({ file: path, message: 'no such file or folder' });
+    return [];
+  }
+  // A file named explicitly is read whatever its extension; a folder contributes its manifests only.
+  if (!info.isDirectory()) return [path];
+  const files: string[] = [];
+  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) files.push(...(await manifestFiles(child, errors)));
+    else if (entry.isFile() && MANIFEST_EXTENSIONS.has(extname(entry.name).toLowerCase())) files.push(child);
+  }
+  return files;
+}
+
+interface Raw {
+  readonly value: unknown;
+  readonly document: number;
+  readonly item?: number | undefined;
+  /** Path from the document's root to this object (for line lookups), e.g. ['items', 3]. */
+  readonly base: readonly (string | number)[];
+}
+
+/**
+ * Parse the text of one file (YAML, possibly multi-document, or JSON). `file` only names it in
+ * the results. Exported for the benchmark, which parses generated text through the same code.
+ */
+export function parseManifestText(text: string, file: string): LoadResult {
+  const errors: ManifestError[] = [];
+  const lineCounter = new LineCounter();
+  const documents = extname(file).toLowerCase() === '.json' ? undefined : parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const raws: Raw[] = [];
+  const docs: (Document | undefined)[] = [];
+  if (documents === undefined) {
+    try {
+      raws.push(...flatten(JSON.parse(text), 0));
+    } catch (error) {
+      errors.push({ file, message: `not valid JSON: ${(error as Error).message}` });
+    }
+  } else if (!Array.isArray(documents)) {
+    errors.push({ file, message: 'not a YAML stream' });
+  } else {
+    documents.forEach((doc, index) => {
+      docs[index] = doc;
+      const [first] = doc.errors;
+      if (first !== undefined) {
+        const line = first.linePos?.[0].line;
+        errors.push({ file, line, message: `not valid YAML (document ${index + 1}): ${first.message.split('\n')[0] ?? ''}` });
+        return;
+      }
+      raws.push(...flatten(doc.toJS({ maxAliasCount: 1000 }), index));
+    });
+  }
+  const lineOf = (raw: Raw, path: readonly PropertyKey[]): number | undefined => {
+    const doc = docs[raw.document];
+    if (doc === undefined) return undefined;
+    // The deepest node of the path that exists: a missing field points at its parent.
+    const full = [...raw.base, ...path.filter((k): k is string | number => typeof k !== 'symbol')];
+    for (let n = full.length; n >= 0; n--) {
+      const node = doc.getIn(full.slice(0, n), true);
+      if (isNode(node) && node.range !== undefined && node.range !== null) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+
+  const objects: LoadedObject[] = [];
+  for (const raw of raws) {
+    if (!isObject(raw.value)) {
+      if (raw.value !== null && raw.value !== undefined) errors.push({ file, line: lineOf(raw, []), message: `document ${raw.document + 1} is not an object` });
+      continue;
+    }
+    const apiVersion = raw.value.apiVersion;
+    const kind = raw.value.kind;
+    if (typeof apiVersion !== 'string' || !apiVersion.startsWith(`${GROUP}/`)) continue; // another group: not ours
+    const metadata = isObject(raw.value.metadata) ? raw.value.metadata : {};
+    const name = typeof metadata.name === 'string' ? metadata.name : '?';
+    const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+    const object = objectId(typeof kind === 'string' ? kind : '?', namespace, name);
+    if (typeof kind !== 'string' || !Object.hasOwn(SCHEMAS, kind)) {
+      errors.push({ file, line: lineOf(raw, ['kind']), object, path: 'kind', message: `not a kind of ${GROUP}: ${JSON.stringify(kind)}` });
+      continue;
+    }
+    const kindName = kind as KindName;
+    const parsed = SCHEMAS[kindName].safeParse(raw.value);
+    if (!parsed.success) {
+      const paths = fieldErrors(parsed.error);
+      parsed.error.issues.forEach((issue, i) => {
+        errors.push({ file, line: lineOf(raw, issue.path), object, path: paths[i]?.path, message: shortPattern(paths[i]?.message ?? issue.message) });
+      });
+      continue;
+    }
+    objects.push({ file, document: raw.document, item: raw.item, line: lineOf(raw, []), kind: kindName, namespace, name, resource: parsed.data });
+  }
+  return { objects, errors };
+}
+
+/** zod quotes the whole regular expression; past a readable length, say only that the format is wrong. */
+function shortPattern(message: string): string {
+  const match = /^(.*)must match pattern \/(.*)\/$/s.exec(message);
+  return match !== null && (match[2] ?? '').length > 80 ? `${match[1] ?? ''}does not match the expected format` : message;
+}
+
+function isNode(node: unknown): node is { range?: [number, number, number] | null } {
+  return typeof node === 'object' && node !== null && 'range' in node;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A List (`kind: List` or `<Kind>List`, with `items`) becomes its items; anything else stays as is. */
+function flatten(value: unknown, document: number): Raw[] {
+  if (isObject(value) && typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
+    return value.items.map((item: unknown, i) => ({ value: item, document, item: i, base: ['items', i] }));
+  }
+  return [{ value, document, base: [] }];
+}
+
+/** The same object defined twice: the second definition is an error naming the first. */
+function duplicates(objects: readonly LoadedObject[]): ManifestError[] {
+  const seen = new Map<string, LoadedObject>();
+  const errors: ManifestError[] = [];
+  for (const o of objects) {
+    const id = objectId(o.kind, o.namespace, o.name);
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, o);
+    else errors.push({ file: o.file, line: o.line, object: id, path: 'metadata.name', message: `defined twice (first in ${first.file}${first.line === undefined ? '' : `:${first.line}`})` });
+  }
+  return errors;
+}

@@ -1,0 +1,103 @@
+// Printers of the CLI: the report of design.md §3 as JSON or YAML (exactly its shape: one object,
+// or a list when several contracts are reported), or as a table for a person.
+import { stringify } from 'yaml';
+import type { MonthlyReport } from '../domain/index.ts';
+
+export const OUTPUT_FORMATS = ['json', 'yaml', 'table'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** A report and the contract it belongs to (the §3 shape itself does not name its contract). */
+export interface ContractReport {
+  readonly namespace: string;
+  readonly contract: string;
+  readonly report: MonthlyReport;
+}
+
+export function formatReports(reports: readonly ContractReport[], format: OutputFormat): string {
+  const bodies = reports.map((r) => r.report);
+  const value = bodies.length === 1 ? bodies[0] : bodies;
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(value, null, 2)}\n`;
+    case 'yaml':
+      return stringify(value, { lineWidth: 0 });
+    case 'table':
+      return reports.map(reportTable).join('\n');
+  }
+}
+
+// ---- table -------------------------------------------------------------------------------------
+
+const amount = (value: number, currency: string): string => `${value.toFixed(2)} ${currency}`;
+const percent = (value: number): string => `${value.toFixed(4)} %`;
+const yesNo = (value: boolean): string => (value ? 'yes' : 'no');
+
+/** Seconds as `1h02m03s` (hours not folded into days: deadlines are counted in covered hours). */
+export function formatSeconds(total: number): string {
+  const s = Math.round(total);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
+}
+
+/** Left-aligned columns separated by two spaces, kubectl style. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+function reportTable({ namespace, contract, report }: ContractReport): string {
+  const r = report;
+  const c = r.currency;
+  const out: string[] = [];
+  out.push(`SLA report ${namespace}/${contract}, ${r.period.month} (${r.period.timeZone}: ${r.period.start} to ${r.period.end})${r.final ? ', final' : ', provisional'}`);
+  out.push('');
+  out.push('GTD');
+  out.push(
+    r.functions.length === 0
+      ? '  no managed function'
+      : indent(table(
+        ['FUNCTION', 'FAMILY', 'LEVEL', 'UNITS', 'AVAILABILITY', 'GUARANTEE', 'GAP', 'INTERRUPTED', 'EXCLUDED', 'CREDIT'],
+        r.functions.map((f) => [
+          f.name,
+          f.family,
+          f.supportLevel,
+          String(f.units),
+          percent(f.availabilityPercent),
+          `${f.guaranteePercent} %`,
+          f.gapPoints > 0 ? `${f.gapPoints.toFixed(4)} pt` : 'met',
+          formatSeconds(f.interruptionSeconds),
+          formatSeconds(f.excludedSeconds),
+          f.creditAmount > 0 ? `${f.creditPercent} % = ${amount(f.creditAmount, c)}` : amount(0, c),
+        ]),
+      )),
+  );
+  out.push('');
+  out.push(`GTR  ${r.gtr.late} late of ${r.gtr.resolved} resolved, deviation ${percent(r.gtr.deviationPercent)}, credit ${r.gtr.creditPercent} % = ${amount(r.gtr.creditAmount, c)}`);
+  if (r.gtr.incidents.length > 0) {
+    out.push(indent(table(
+      ['INCIDENT', 'PRIORITY', 'LEVEL', 'DEADLINE', 'COVERED', 'LATE', 'GTR'],
+      r.gtr.incidents.map((i) => [i.name, i.priority, i.supportLevel, i.deadline ?? '-', formatSeconds(i.coveredSeconds), yesNo(i.late), i.applicable ? 'applies' : `no: ${i.reason}`]),
+    )));
+  }
+  out.push('');
+  out.push(`GTC  ${r.gtc.late} late of ${r.gtc.completed} completed, credit ${amount(r.gtc.creditAmount, c)}`);
+  if (r.gtc.changes.length > 0) {
+    out.push(indent(table(
+      ['CHANGE', 'CATEGORY', 'ACCELERATED', 'DEADLINE', 'COVERED', 'LATE', 'GTC'],
+      r.gtc.changes.map((ch) => [ch.name, ch.category, yesNo(ch.accelerated), ch.deadline ?? '-', formatSeconds(ch.coveredSeconds), yesNo(ch.late), ch.applicable ? 'applies' : 'no']),
+    )));
+  }
+  out.push('');
+  out.push(`Credits  ${amount(r.credits.total, c)} (uncapped ${amount(r.credits.uncapped, c)}, cap ${r.credits.capPercent} % = ${amount(r.credits.cap, c)})`);
+  out.push(`Claim deadline  ${r.claimDeadline}`);
+  out.push('');
+  out.push(indent(table(['CONDITION', 'STATUS', 'REASON', 'MESSAGE'], r.conditions.map((cond) => [cond.type, cond.status, cond.reason, cond.message]))));
+  return `${out.join('\n')}\n`;
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => `  ${l}`).join('\n');
+}

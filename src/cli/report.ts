@@ -1,0 +1,219 @@
+// `managedapps report`: the monthly SLA report of design.md §3.
+//
+// `--offline` computes it from manifests alone, with no cluster, through the same code as the
+// controller: parse each object with its schema, convert the tenant's objects with
+// reportInputToDomain() (src/api), then computeMonthlyReport() (src/domain). Reading from a cluster
+// comes with the kubectl plugin; until then the command says so (exit 2).
+//
+// Exit codes: 0 done, 1 bad input (manifests, conversion, no contract), 2 usage (flags).
+import type { Command } from 'commander';
+import {
+  MONTH_PATTERN, reportInputToDomain, type ChangeRequest, type Incident, type MaintenanceWindow, type ManagedFunction, type ManagedTenant,
+  type ServiceUnit, type SupportContract,
+} from '../api/v1alpha1/index.ts';
+import { computeMonthlyReport } from '../domain/index.ts';
+import { formatManifestError, loadManifests, objectId, type LoadedObject, type ManifestError } from './manifests.ts';
+import { formatReports, OUTPUT_FORMATS, type ContractReport, type OutputFormat } from './output.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_BAD_INPUT = 1;
+export const EXIT_USAGE = 2;
+
+/** The namespace of objects written without one, as kubectl would apply them without `-n`. */
+export const DEFAULT_NAMESPACE = 'default';
+
+export interface ReportOptions {
+  readonly offline: boolean;
+  readonly files: readonly string[];
+  readonly month: string;
+  /** RFC 3339; default: the real clock (read here only). */
+  readonly now?: string | undefined;
+  readonly output: OutputFormat;
+  /** Only this SupportContract (by name). */
+  readonly contract?: string | undefined;
+  /** Only this namespace; objects without a namespace are taken as in it. */
+  readonly namespace?: string | undefined;
+}
+
+export interface CommandIO {
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+}
+
+/** RFC 3339 with a time zone (offset or Z), seconds optional fraction. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+export async function reportCommand(opts: ReportOptions, io: CommandIO): Promise<number> {
+  const usage = (message: string): number => {
+    io.stderr(`error: ${message}\n`);
+    return EXIT_USAGE;
+  };
+  if (!opts.offline) return usage('not implemented yet: use --offline (reading the report from a cluster comes with the kubectl plugin)');
+  if (opts.files.length === 0) return usage('--offline needs manifests: -f <file or folder>...');
+  if (opts.month === '') return usage('--month YYYY-MM is required');
+  if (!MONTH_PATTERN.test(opts.month)) return usage(`--month '${opts.month}' is not a calendar month YYYY-MM`);
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(opts.output)) return usage(`-o '${opts.output}': expected one of ${OUTPUT_FORMATS.join(', ')}`);
+  let now = new Date();
+  if (opts.now !== undefined) {
+    now = new Date(opts.now);
+    if (!RFC3339.test(opts.now) || Number.isNaN(now.getTime())) return usage(`--now '${opts.now}' is not an RFC 3339 instant such as 2026-11-02T09:00:00Z`);
+  }
+
+  const loaded = await loadManifests(opts.files);
+  if (loaded.errors.length > 0) return badInput(io, loaded.errors);
+  const computed = computeReports(loaded.objects, opts.month, now, { contract: opts.contract, namespace: opts.namespace });
+  if (computed.errors.length > 0) return badInput(io, computed.errors);
+  if (computed.reports.length === 0) {
+    const scope = [opts.contract === undefined ? '' : ` named '${opts.contract}'`, opts.namespace === undefined ? '' : ` in namespace '${opts.namespace}'`].join('');
+    io.stderr(`error: no SupportContract${scope} in ${opts.files.join(', ')}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  io.stdout(formatReports(computed.reports, opts.output));
+  return EXIT_OK;
+}
+
+function badInput(io: CommandIO, errors: readonly ManifestError[]): number {
+  io.stderr(errors.map((e) => `${formatManifestError(e)}\n`).join(''));
+  io.stderr(`error: ${errors.length} problem(s) in the manifests; no report computed\n`);
+  return EXIT_BAD_INPUT;
+}
+
+// ---- manifests → reports ----------------------------------------------------------------------
+
+export interface Selection {
+  readonly contract?: string | undefined;
+  readonly namespace?: string | undefined;
+}
+
+interface Tenant {
+  tenants: LoadedObject[];
+  contracts: LoadedObject[];
+  units: ServiceUnit[];
+  functions: ManagedFunction[];
+  incidents: Incident[];
+  changes: ChangeRequest[];
+  maintenanceWindows: MaintenanceWindow[];
+  /** `Kind/name` → where it was read, to point conversion errors at the file. */
+  readonly where: Map<string, LoadedObject>;
+}
+
+/**
+ * The report of every SupportContract of the loaded objects (or the ones selected), sorted by
+ * namespace then contract name: the objects of its namespace converted by reportInputToDomain(),
+ * then computeMonthlyReport(). Conversion errors come back as manifest errors naming the file.
+ */
+export function computeReports(objects: readonly LoadedObject[], month: string, now: Date, selection: Selection = {}): { reports: ContractReport[]; errors: ManifestError[] } {
+  const byNamespace = new Map<string, Tenant>();
+  for (const o of objects) {
+    const namespace = o.namespace ?? selection.namespace ?? DEFAULT_NAMESPACE;
+    if (selection.namespace !== undefined && namespace !== selection.namespace) continue;
+    let t = byNamespace.get(namespace);
+    if (t === undefined) {
+      t = { tenants: [], contracts: [], units: [], functions: [], incidents: [], changes: [], maintenanceWindows: [], where: new Map() };
+      byNamespace.set(namespace, t);
+    }
+    t.where.set(`${o.kind}/${o.name}`, o);
+    const r = o.resource;
+    switch (r.kind) {
+      case 'ManagedTenant': t.tenants.push(o); break;
+      case 'SupportContract': t.contracts.push(o); break;
+      case 'ServiceUnit': t.units.push(r); break;
+      case 'ManagedFunction': t.functions.push(r); break;
+      case 'Incident': t.incidents.push(r); break;
+      case 'ChangeRequest': t.changes.push(r); break;
+      case 'MaintenanceWindow': t.maintenanceWindows.push(r); break;
+      case 'SLAReport': break; // the operator's output, not an input
+    }
+  }
+
+  const reports: ContractReport[] = [];
+  const errors: ManifestError[] = [];
+  for (const namespace of [...byNamespace.keys()].sort()) {
+    const t = byNamespace.get(namespace);
+    if (t === undefined) continue;
+    const contracts = t.contracts.filter((c) => selection.contract === undefined || c.name === selection.contract).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (contracts.length === 0) continue;
+    // design.md §1: one ManagedTenant per namespace.
+    for (const extra of t.tenants.slice(1)) {
+      errors.push({ file: extra.file, line: extra.line, object: objectId(extra.kind, namespace, extra.name), message: `a second ManagedTenant in namespace '${namespace}' (one per namespace; the first is ${t.tenants[0]?.name ?? '?'})` });
+    }
+    if (t.tenants.length > 1) continue;
+    const tenant = t.tenants[0]?.resource as ManagedTenant | undefined;
+    for (const contractObject of contracts) {
+      const contract = contractObject.resource as SupportContract;
+      const conversion = reportInputToDomain({
+        tenant,
+        contract,
+        units: t.units,
+        functions: t.functions,
+        incidents: t.incidents,
+        changes: t.changes,
+        maintenanceWindows: t.maintenanceWindows,
+      });
+      if (!conversion.ok) {
+        for (const e of conversion.errors) errors.push(conversionError(e.path, e.message, namespace, t.where, contractObject));
+        continue;
+      }
+      reports.push({ namespace, contract: contractObject.name, report: computeMonthlyReport(conversion.value, month, now) });
+    }
+  }
+  return { reports, errors };
+}
+
+/** `ServiceUnit/db-1: spec.level` → the file and line of ServiceUnit db-1, object and field apart. */
+function conversionError(path: string, message: string, namespace: string, where: ReadonlyMap<string, LoadedObject>, fallback: LoadedObject): ManifestError {
+  const match = /^([A-Za-z]+)\/([^:]+): (.*)$/.exec(path);
+  const source = match === null ? undefined : where.get(`${match[1] ?? ''}/${match[2] ?? ''}`);
+  if (match === null || source === undefined) {
+    return { file: fallback.file, line: fallback.line, object: objectId(fallback.kind, namespace, fallback.name), path, message };
+  }
+  return { file: source.file, line: source.line, object: objectId(source.kind, namespace, source.name), path: match[3], message };
+}
+
+// ---- commander ----------------------------------------------------------------------------------
+
+interface ReportFlags {
+  offline?: boolean;
+  filename?: string[];
+  month?: string;
+  now?: string;
+  output: string;
+  contract?: string;
+  namespace?: string;
+}
+
+/**
+ * Add `report` to the program. The action sets `process.exitCode` from reportCommand's result;
+ * commander's own parse errors (an unknown flag, a flag without its value) exit with EXIT_USAGE.
+ */
+export function registerReportCommand(program: Command, io: CommandIO): Command {
+  return program
+    .command('report')
+    .description('Print the monthly SLA report of each SupportContract (design.md §3).')
+    .option('--offline', 'compute the report from manifests (-f), with no cluster', false)
+    .option('-f, --filename <path...>', 'manifest files or folders (recursive: .yaml, .yml, .json)')
+    .option('--month <YYYY-MM>', 'the calendar month, in the tenant time zone (required)')
+    .option('--now <RFC3339>', 'the instant the report is computed at (default: now)')
+    .option('-o, --output <format>', `output format: ${OUTPUT_FORMATS.join(', ')}`, 'table')
+    .option('--contract <name>', 'only this SupportContract')
+    .option('-n, --namespace <namespace>', 'only this namespace (the tenant); objects without a namespace belong to it')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride((error) => {
+      // Help and version exit 0; every other commander error is a usage error.
+      process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+    })
+    .action(async (flags: ReportFlags) => {
+      process.exitCode = await reportCommand(
+        {
+          offline: flags.offline === true,
+          files: flags.filename ?? [],
+          month: flags.month ?? '',
+          now: flags.now,
+          output: flags.output as OutputFormat,
+          contract: flags.contract,
+          namespace: flags.namespace,
+        },
+        io,
+      );
+    });
+}
