@@ -7,7 +7,9 @@ import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parse as parseKustomization } from 'yaml';
-import { GROUP, KINDS, VERSION } from '../../src/api/v1alpha1/index.ts';
+import { computeMonthlyReport } from '../../src/domain/report.ts';
+import { GROUP, KINDS, VERSION, parseManifest, reportConditions, reportInputToDomain, reportStatusFromDomain } from '../../src/api/v1alpha1/index.ts';
+import type { AnyResource, TenantObjects } from '../../src/api/v1alpha1/index.ts';
 import * as v1alpha1 from '../../src/api/v1alpha1/index.ts';
 import { adminKubeConfig, createNamespace } from '../controlplane/client.ts';
 
@@ -48,5 +50,43 @@ describe('config/samples on a real API server', () => {
     // Every field written is there with the same value; the server may only add defaults.
     expect(stored.spec).toMatchObject(sample.spec as object);
     expect(() => schemaOf(sample.kind).parse(stored)).not.toThrow();
+  });
+
+  it('stores the report the domain computes from the samples as SLAReport.status, unchanged', async () => {
+    const parsed = samples.map((m) => parseManifest(m)).map((r) => {
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      return r.value;
+    });
+    const of = <T extends AnyResource>(kind: T['kind']) => parsed.filter((o): o is T => o.kind === kind);
+    const objects = {
+      tenant: of('ManagedTenant')[0],
+      contract: of('SupportContract')[0],
+      units: of('ServiceUnit'),
+      functions: of('ManagedFunction'),
+      incidents: of('Incident'),
+      changes: of('ChangeRequest'),
+      maintenanceWindows: of('MaintenanceWindow'),
+    } as TenantObjects;
+    const input = reportInputToDomain(objects);
+    if (!input.ok) throw new Error(JSON.stringify(input.errors));
+    const report = computeMonthlyReport(input.value, '2026-10', new Date('2026-11-10T00:00:00Z'));
+    const status = {
+      ...reportStatusFromDomain(report),
+      observedGeneration: 1,
+      conditions: reportConditions(report).map((c) => ({ ...c, observedGeneration: 1, lastTransitionTime: '2026-11-10T00:00:00Z' })),
+    };
+
+    const api = kc.makeApiClient(CustomObjectsApi);
+    const name = `${objects.contract.metadata.name}-2026-10`;
+    const target = { group: GROUP, version: VERSION, namespace, plural: 'slareports' };
+    const created = (await api.createNamespacedCustomObject({ ...target, body: {
+      apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport', metadata: { name, namespace }, spec: { contractRef: { name: objects.contract.metadata.name }, month: '2026-10' },
+    } })) as { metadata: { resourceVersion: string } };
+    await api.replaceNamespacedCustomObjectStatus({ ...target, name, body: {
+      apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport', metadata: { name, namespace, resourceVersion: created.metadata.resourceVersion },
+      spec: { contractRef: { name: objects.contract.metadata.name }, month: '2026-10' }, status,
+    } });
+    const stored = (await api.getNamespacedCustomObject({ ...target, name })) as { status: unknown };
+    expect(stored.status).toEqual(JSON.parse(JSON.stringify(status)));
   });
 });

@@ -87,12 +87,16 @@ export const ConditionReason = {
   CompletedOnTime: 'CompletedOnTime',
   /** WithinGuarantee: the deadline passed before restoration or completion. */
   DeadlineMissed: 'DeadlineMissed',
-  /** GTRMet: late / resolved is within the 5 % tolerance. */
-  DeviationWithinTolerance: 'DeviationWithinTolerance',
-  /** GTRMet: late / resolved exceeds the 5 % tolerance. */
-  DeviationExceeded: 'DeviationExceeded',
-  /** GTCMet: a change was completed late. */
-  ChangesLate: 'ChangesLate',
+  /** GTDMet (SLAReport, from the domain's report): every function at or above its guarantee. */
+  GuaranteesMet: 'GuaranteesMet',
+  /** GTRMet: the month's deviation is within the 5 % tolerance (domain.md §6). */
+  WithinGuarantee: 'WithinGuarantee',
+  /** GTRMet: the month's deviation is above the 5 % tolerance. */
+  DeviationAboveThreshold: 'DeviationAboveThreshold',
+  /** GTCMet: every change was completed within its deadline. */
+  AllChangesOnTime: 'AllChangesOnTime',
+  /** GTCMet: at least one change was completed late. */
+  LateChanges: 'LateChanges',
 
   /** Final: the month is closed and the report frozen. */
   MonthClosed: 'MonthClosed',

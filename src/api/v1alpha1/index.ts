@@ -32,3 +32,5 @@ export const KINDS: readonly KindDefinition[] = [
   maintenanceWindowKind,
   slaReportKind,
 ];
+export * from './to-domain.ts';
+export * from './from-domain.ts';

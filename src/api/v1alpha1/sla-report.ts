@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CHANGE_CATEGORIES, FUNCTION_FAMILIES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
-  type KindDefinition, ageColumn, count, doc, immutable, localRef, money, month, percent, resource, seconds, statusBase, text,
+  type KindDefinition, ageColumn, count, doc, immutable, localRef, money, month, percent, resource, statusBase, text,
   time, timeZone, withRules,
 } from './common.ts';
 
@@ -21,6 +21,9 @@ export const SLAReportSpec = withRules(
 );
 export type SLAReportSpec = z.infer<typeof SLAReportSpec>;
 
+/** Seconds in the report: the domain keeps millisecond precision (e.g. 32400.5), so a number. */
+const reportSeconds = (description: string) => doc(z.number().min(0), description);
+
 const ticketName = (description: string) => doc(z.string().min(1).max(253), description);
 
 export const FunctionReport = z.object({
@@ -33,8 +36,8 @@ export const FunctionReport = z.object({
   gapPoints: doc(z.number().min(0), 'Guarantee minus measured, in percentage points; 0 when met.'),
   creditPercent: percent('Credit as a share of the function\'s monthly charge.'),
   creditAmount: money('Credit amount, 2 decimals.'),
-  interruptionSeconds: seconds('Interruption time in the month.'),
-  excludedSeconds: seconds('Part of it excluded from the commitments.'),
+  interruptionSeconds: reportSeconds('Interruption time in the month.'),
+  excludedSeconds: reportSeconds('Part of it excluded from the commitments.'),
 });
 
 export const IncidentReport = z.object({
@@ -42,7 +45,7 @@ export const IncidentReport = z.object({
   priority: doc(z.enum(PRIORITIES), 'Its priority.'),
   supportLevel: doc(z.enum(SUPPORT_LEVELS), 'Support level of its environment.'),
   deadline: time('Restoration deadline; absent without SLA.').optional(),
-  coveredSeconds: seconds('Restoration time counted in the window.'),
+  coveredSeconds: reportSeconds('Restoration time counted in the window.'),
   late: doc(z.boolean(), 'Restored after the deadline.'),
   applicable: doc(z.boolean(), 'Whether GTR applies.'),
   reason: text('Why GTR does not apply.', 256).optional(),
@@ -53,7 +56,7 @@ export const ChangeReport = z.object({
   category: doc(z.enum(CHANGE_CATEGORIES), 'Its category.'),
   accelerated: doc(z.boolean(), 'Whether it was accelerated.'),
   deadline: time('Completion deadline; absent without SLA.').optional(),
-  coveredSeconds: seconds('Change time counted in business hours.'),
+  coveredSeconds: reportSeconds('Change time counted in business hours.'),
   late: doc(z.boolean(), 'Completed after the deadline.'),
   applicable: doc(z.boolean(), 'Whether GTC applies.'),
   reason: text('Why GTC does not apply.', 256).optional(),

@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
+import { computeMonthlyReport } from '../../domain/report.ts';
+import type { ChangeRequest } from './change-request.ts';
+import { reportStatusFromDomain } from './from-domain.ts';
+import type { Incident } from './incident.ts';
+import type { MaintenanceWindow } from './maintenance-window.ts';
+import type { ManagedFunction } from './managed-function.ts';
+import type { ManagedTenant } from './managed-tenant.ts';
+import type { ServiceUnit } from './service-unit.ts';
+import { SLAReportStatus } from './sla-report.ts';
+import type { SupportContract } from './support-contract.ts';
+import {
+  type AnyResource, type TenantObjects, matchesSelector, parseGoDuration, parseManifest, reportInputToDomain, scheduleToDomain, unitToDomain,
+} from './to-domain.ts';
+
+const dir = join(import.meta.dirname, '..', '..', '..', 'config', 'samples');
+const files = (parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[] }).resources;
+const raw = files.flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as { kind: string }));
+
+function sampleObjects(): TenantObjects {
+  const parsed = raw.filter((o) => o.kind !== 'Namespace').map((o) => {
+    const result = parseManifest(o);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    return result.value;
+  });
+  const of = <T extends AnyResource>(kind: string) => parsed.filter((o): o is T => o.kind === kind);
+  return {
+    tenant: of<ManagedTenant>('ManagedTenant')[0],
+    contract: of<SupportContract>('SupportContract')[0]!,
+    units: of<ServiceUnit>('ServiceUnit'),
+    functions: of<ManagedFunction>('ManagedFunction'),
+    incidents: of<Incident>('Incident'),
+    changes: of<ChangeRequest>('ChangeRequest'),
+    maintenanceWindows: of<MaintenanceWindow>('MaintenanceWindow'),
+  };
+}
+
+describe('parseGoDuration', () => {
+  it.each([
+    ['4h', 14_400], ['2h30m', 9_000], ['1.5h', 5_400], ['90s', 90], ['500ms', 0.5], ['1h0m30s', 3_630],
+  ])('%s = %d s', (text, seconds) => {
+    expect(parseGoDuration(text)).toBeCloseTo(seconds, 9);
+  });
+  it.each(['', '4', '1d', '4 hours', 'h', '-1h'])('%j is not a Go duration', (text) => {
+    expect(parseGoDuration(text)).toBeUndefined();
+  });
+});
+
+describe('matchesSelector', () => {
+  const labels = { app: 'erp', tier: 'db' };
+  it.each([
+    [undefined, true],
+    [{}, true],
+    [{ matchLabels: { app: 'erp' } }, true],
+    [{ matchLabels: { app: 'crm' } }, false],
+    [{ matchExpressions: [{ key: 'tier', operator: 'In' as const, values: ['db', 'web'] }] }, true],
+    [{ matchExpressions: [{ key: 'tier', operator: 'NotIn' as const, values: ['db'] }] }, false],
+    [{ matchExpressions: [{ key: 'zone', operator: 'NotIn' as const, values: ['a'] }] }, true],
+    [{ matchExpressions: [{ key: 'app', operator: 'Exists' as const }] }, true],
+    [{ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' as const }] }, false],
+    [{ matchLabels: { app: 'erp' }, matchExpressions: [{ key: 'zone', operator: 'Exists' as const }] }, false],
+  ])('%j → %s', (selector, expected) => {
+    expect(matchesSelector(selector, labels)).toBe(expected);
+  });
+});
+
+describe('parseManifest', () => {
+  it('applies the defaults the API server would', () => {
+    const result = parseManifest({
+      apiVersion: 'managedapps.dev/v1alpha1', kind: 'ServiceUnit', metadata: { name: 'u' },
+      spec: { level: 'OS', targets: [{ kind: 'VirtualMachine', name: 'vm' }], environment: 'Production', monitoring: { tcpSocket: { host: 'h', port: 22 } } },
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok || result.value.kind !== 'ServiceUnit') return;
+    expect(result.value.spec).toMatchObject({ buildModel: 'FullBuild', levelThreeOwner: 'Provider', monitoring: { period: '30s', timeout: '5s', failureThreshold: 3, incidentPriority: 'P1' } });
+  });
+
+  it('names the fields in error', () => {
+    const result = parseManifest({ apiVersion: 'managedapps.dev/v1alpha1', kind: 'ServiceUnit', metadata: { name: 'u' }, spec: { level: 'Network', targets: [{ kind: 'Box', name: 'vm' }] } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => e.path)).toEqual(expect.arrayContaining(['spec.level', 'spec.targets[0].kind', 'spec.environment']));
+  });
+
+  it('refuses other kinds', () => {
+    expect(parseManifest({ kind: 'Pod' })).toMatchObject({ ok: false, errors: [{ path: 'kind' }] });
+  });
+});
+
+describe('toDomain on the samples', () => {
+  const objects = sampleObjects();
+  const converted = reportInputToDomain(objects);
+
+  it('converts the whole tenant', () => {
+    if (!converted.ok) throw new Error(JSON.stringify(converted.errors));
+    const input = converted.value;
+    expect(input.calendar).toEqual({ timeZone: 'Europe/Paris', holidayCountry: 'FR', businessDayStart: '09:00', businessDayEnd: '18:00' });
+    expect(input.contract).toMatchObject({ currency: 'EUR', payAsYouGoTokenPrice: 95, supportLevels: { Production: 'Premium', PreProduction: 'Standard' }, monthlyRecurringCharge: 8200 });
+    expect(input.units).toHaveLength(9);
+    const fn = (name: string) => input.functions.find((f) => f.name === name)!;
+    expect(fn('databases').units).toEqual(['db-erp-pp01', 'db-erp01']);
+    expect(fn('erp').units).toEqual(['app-erp']);
+    expect(fn('customer-portal')).toMatchObject({ units: ['app-portal'], customerPortal: true });
+    const window = input.maintenanceWindows.find((w) => w.name === 'security-patching')!;
+    expect(window.unitNames).toEqual(['db-erp-pp01', 'db-erp01', 'mw-erp01', 'os-files01']);
+    expect(window.schedule).toMatchObject({ timeZone: 'Europe/Paris', durationSeconds: 14_400, recurrence: { rrule: 'FREQ=MONTHLY;BYDAY=2TU', startTime: '22:00' } });
+    const incident = input.incidents.find((i) => i.name === 'inc-20261021-db-slow')!;
+    expect(incident.exclusions).toEqual([{ start: new Date('2026-10-21T13:00:00Z'), end: new Date('2026-10-21T15:00:00Z') }]);
+    expect(input.changes.find((c) => c.name === 'chg-20261102-sso')).toMatchObject({ tokens: 12, quotedAt: new Date('2026-11-05T09:30:00Z') });
+  });
+
+  it('yields a report that SLAReport.status accepts', () => {
+    if (!converted.ok) throw new Error(JSON.stringify(converted.errors));
+    const report = computeMonthlyReport(converted.value, '2026-10', new Date('2026-11-10T00:00:00Z'));
+    const status = reportStatusFromDomain(report);
+    expect(SLAReportStatus.safeParse(status).error).toBeUndefined();
+    expect(status.functions).toHaveLength(7);
+    expect(status.gtr?.incidents?.map((i) => i.name)).toContain('inc-20261014-erp-down');
+  });
+});
+
+describe('toDomain errors name the object and the field', () => {
+  it('reports a unit that cannot be measured and a reference to a missing unit', () => {
+    const objects = sampleObjects();
+    const unit = structuredClone(objects.units[0]!);
+    delete unit.spec.subscription;
+    const incident = structuredClone(objects.incidents[0]!);
+    incident.spec.unitRefs = [{ name: 'ghost' }];
+    const result = reportInputToDomain({ ...objects, units: [unit, ...objects.units.slice(1)], incidents: [incident] });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { path: `ServiceUnit/${unit.metadata.name}: spec.subscription.start`, message: expect.stringContaining('required') },
+        { path: `Incident/${incident.metadata.name}: spec.unitRefs[0].name`, message: "no ServiceUnit named 'ghost' in the tenant" },
+      ],
+    });
+  });
+
+  it('takes the subscription start from creationTimestamp when the spec has none', () => {
+    const unit = structuredClone(sampleObjects().units[0]!);
+    delete unit.spec.subscription;
+    unit.metadata.creationTimestamp = '2026-05-04T10:00:00Z';
+    expect(unitToDomain(unit)).toMatchObject({ ok: true, value: { subscription: { start: new Date('2026-05-04T10:00:00Z') } } });
+  });
+
+  it("maps the domain's schedule checks to the window's fields", () => {
+    const window = structuredClone(sampleObjects().maintenanceWindows[0]!);
+    window.spec.recurrence = { rrule: 'FREQ=WEEKLY;BYDAY=2TU', startTime: '22:00' };
+    window.spec.timeZone = 'Mars/Olympus';
+    const result = scheduleToDomain(window);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => e.path).sort()).toEqual(['spec.recurrence.rrule', 'spec.timeZone']);
+  });
+});

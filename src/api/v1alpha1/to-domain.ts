@@ -1,0 +1,383 @@
+// Conversions at the boundary (style.md §4): API objects of managedapps.dev/v1alpha1 → the pure
+// domain's inputs. The controllers, the admission webhook and `managedapps report --offline` all
+// go through these functions, so an object means the same thing everywhere. Each returns the
+// domain value or every problem found, as field paths (`spec.monitoring.period`), never throws.
+//
+// The CRD schema already checked formats and per-object rules on objects read from the API
+// server; manifests read from files (offline) go through parseManifest() first, which applies
+// the same defaults. What the schema cannot check is checked here: IANA zones, the finer RRULE
+// rules of the domain, and references between objects.
+import { IANAZone } from 'luxon';
+import type { z } from 'zod';
+import { DEFAULT_CALENDAR, type BusinessCalendar } from '../../domain/calendar.ts';
+import type { Interval } from '../../domain/interval.ts';
+import { validateSchedule, type MaintenanceSchedule } from '../../domain/maintenance.ts';
+import type {
+  ChangeInput, ContractInput, FunctionInput, IncidentInput, MaintenanceWindowInput, ReportInput, UnitInput,
+} from '../../domain/report.ts';
+import type { Environment, FunctionFamily, SupportLevel } from '../../domain/vocabulary.ts';
+import { ChangeRequest } from './change-request.ts';
+import type { LabelSelector } from './common.ts';
+import { Incident } from './incident.ts';
+import { MaintenanceWindow } from './maintenance-window.ts';
+import { ManagedFunction } from './managed-function.ts';
+import { ManagedTenant } from './managed-tenant.ts';
+import { ServiceUnit } from './service-unit.ts';
+import { SLAReport } from './sla-report.ts';
+import { SupportContract } from './support-contract.ts';
+
+export interface FieldError {
+  /** Where the problem is, e.g. `spec.openedAt`, or `ServiceUnit/db-1: spec.level` across objects. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export type Conversion<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: FieldError[] };
+
+const ok = <T>(value: T): Conversion<T> => ({ ok: true, value });
+const fail = <T>(errors: FieldError[]): Conversion<T> => ({ ok: false, errors });
+
+/** Collects field errors while a conversion runs; `done` returns the value only if none was found. */
+class Collector {
+  readonly errors: FieldError[] = [];
+
+  add(path: string, message: string): void {
+    this.errors.push({ path, message });
+  }
+
+  /** An RFC 3339 instant; records an error and returns undefined when it does not parse. */
+  time(path: string, value: string): Date | undefined {
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) {
+      this.add(path, `'${value}' is not an RFC 3339 instant`);
+      return undefined;
+    }
+    return date;
+  }
+
+  optionalTime(path: string, value: string | undefined): Date | undefined {
+    return value === undefined ? undefined : this.time(path, value);
+  }
+
+  /** Merge the errors of a nested conversion, prefixed with `prefix`. */
+  take<T>(prefix: string, conversion: Conversion<T>): T | undefined {
+    if (conversion.ok) return conversion.value;
+    for (const e of conversion.errors) this.add(prefix === '' ? e.path : `${prefix}: ${e.path}`, e.message);
+    return undefined;
+  }
+
+  done<T>(build: () => T): Conversion<T> {
+    return this.errors.length > 0 ? fail(this.errors) : ok(build());
+  }
+}
+
+// ---- scalars ---------------------------------------------------------------------------------
+
+const GO_DURATION_UNIT_SECONDS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/** A Go duration (`2h30m`, `1.5h`, `90s`) in seconds, or undefined when it is not one. */
+export function parseGoDuration(text: string): number | undefined {
+  if (!/^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/.test(text)) return undefined;
+  let total = 0;
+  for (const match of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|ms|s|m|h)/g)) {
+    total += Number(match[1]) * (GO_DURATION_UNIT_SECONDS[match[2] ?? ''] ?? Number.NaN);
+  }
+  return Number.isFinite(total) ? total : undefined;
+}
+
+/** Whether a metav1.LabelSelector selects these labels (an empty selector selects everything). */
+export function matchesSelector(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
+  if (selector === undefined) return true;
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
+  for (const requirement of selector.matchExpressions ?? []) {
+    const value = labels[requirement.key];
+    const values = requirement.values ?? [];
+    switch (requirement.operator) {
+      case 'In':
+        if (value === undefined || !values.includes(value)) return false;
+        break;
+      case 'NotIn':
+        if (value !== undefined && values.includes(value)) return false;
+        break;
+      case 'Exists':
+        if (value === undefined) return false;
+        break;
+      case 'DoesNotExist':
+        if (value !== undefined) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+// ---- parsing manifests -------------------------------------------------------------------------
+
+/** The schema of each kind, to parse manifests read from files or the API. */
+export const SCHEMAS = {
+  ManagedTenant,
+  SupportContract,
+  ServiceUnit,
+  ManagedFunction,
+  Incident,
+  ChangeRequest,
+  MaintenanceWindow,
+  SLAReport,
+} as const;
+export type KindName = keyof typeof SCHEMAS;
+export type AnyResource = z.infer<(typeof SCHEMAS)[KindName]>;
+
+/** zod issues as field errors: `spec.targets.0.kind` → `spec.targets[0].kind`. */
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc === '' ? String(key) : `${acc}.${String(key)}`), '') || '(object)',
+    message: issue.message,
+  }));
+}
+
+/** Parse one manifest of the group (defaults applied, as the API server would). */
+export function parseManifest(raw: unknown): Conversion<AnyResource> {
+  const kind = typeof raw === 'object' && raw !== null && 'kind' in raw ? (raw).kind : undefined;
+  if (typeof kind !== 'string' || !(kind in SCHEMAS)) return fail([{ path: 'kind', message: `not a kind of managedapps.dev/v1alpha1: ${JSON.stringify(kind)}` }]);
+  const result = SCHEMAS[kind as KindName].safeParse(raw);
+  return result.success ? ok(result.data) : fail(fieldErrors(result.error));
+}
+
+// ---- one object at a time ----------------------------------------------------------------------
+
+/** The tenant's business calendar (DEFAULT_CALENDAR without a tenant: domain.md §4). */
+export function calendarToDomain(tenant: ManagedTenant | undefined): Conversion<BusinessCalendar> {
+  if (tenant === undefined) return ok(DEFAULT_CALENDAR);
+  const c = new Collector();
+  const calendar = tenant.spec.calendar;
+  if (!IANAZone.isValidZone(calendar.timeZone)) c.add('spec.calendar.timeZone', `unknown IANA time zone '${calendar.timeZone}'`);
+  return c.done(() => ({
+    timeZone: calendar.timeZone,
+    holidayCountry: calendar.holidayCountry,
+    businessDayStart: calendar.businessHours.start,
+    businessDayEnd: calendar.businessHours.end,
+  }));
+}
+
+/**
+ * The contract's terms for a report. Support levels are the spec's (the levels subscribed); the
+ * month's recurring charge (the base of the 15 % cap) is the sum of `prices.monthlyFees` when
+ * some are listed, else the domain's default (the functions' charges).
+ */
+export function contractToDomain(contract: SupportContract): Conversion<ContractInput> {
+  const c = new Collector();
+  const spec = contract.spec;
+  const supportLevels: Partial<Record<Environment, SupportLevel>> = {};
+  for (const entry of spec.supportLevels) supportLevels[entry.environment] = entry.level;
+  const fees = spec.prices.monthlyFees ?? [];
+  const reversibilityStart = c.optionalTime('spec.reversibilityStart', spec.reversibilityStart);
+  return c.done(() => ({
+    currency: spec.prices.currency,
+    supportLevels,
+    payAsYouGoTokenPrice: spec.prices.tokenPrice,
+    monthlyRecurringCharge: fees.length > 0 ? fees.reduce((sum, fee) => sum + fee.amount, 0) : undefined,
+    reversibilityStart,
+    acceleratedChangesPerYear: spec.acceleratedChangesPerYear,
+  }));
+}
+
+/**
+ * One unit. Without `spec.subscription` the unit is taken as subscribed from its creation
+ * (metadata.creationTimestamp); a manifest with neither cannot be measured.
+ */
+export function unitToDomain(unit: ServiceUnit, tenant?: ManagedTenant): Conversion<UnitInput> {
+  const c = new Collector();
+  const spec = unit.spec;
+  let start: Date | undefined;
+  let end: Date | undefined;
+  if (spec.subscription !== undefined) {
+    start = c.time('spec.subscription.start', spec.subscription.start);
+    end = c.optionalTime('spec.subscription.end', spec.subscription.end);
+  } else if (unit.metadata.creationTimestamp !== undefined) {
+    start = c.time('metadata.creationTimestamp', unit.metadata.creationTimestamp);
+  } else {
+    c.add('spec.subscription.start', 'required to measure availability when the object has no creationTimestamp');
+  }
+  return c.done(() => ({
+    name: unit.metadata.name,
+    level: spec.level,
+    environment: spec.environment,
+    targets: spec.targets.map((t) => ({ kind: t.kind, name: t.name })),
+    subscription: { start: start ?? new Date(0), end },
+    prerequisites: spec.prerequisites?.validated ?? [],
+    coManaged: tenant?.spec.managementModel === 'CoManaged',
+    levelThreeOwner: spec.levelThreeOwner,
+    labels: unit.metadata.labels ?? {},
+  }));
+}
+
+/** The family a unit counts in: its `spec.family`, else the family named like its level. */
+export function unitFamily(unit: ServiceUnit): FunctionFamily {
+  return unit.spec.family ?? unit.spec.level;
+}
+
+/**
+ * The units a function groups: those its selector matches, or without a selector every unit of
+ * its family (domain.md §1). Sorted by name, so the result does not depend on listing order.
+ */
+export function functionUnits(fn: ManagedFunction, units: readonly ServiceUnit[]): string[] {
+  const selected = fn.spec.selector === undefined
+    ? units.filter((u) => unitFamily(u) === fn.spec.family)
+    : units.filter((u) => matchesSelector(fn.spec.selector, u.metadata.labels ?? {}));
+  return selected.map((u) => u.metadata.name).sort();
+}
+
+export function functionToDomain(fn: ManagedFunction, units: readonly ServiceUnit[]): Conversion<FunctionInput> {
+  return ok({
+    name: fn.metadata.name,
+    family: fn.spec.family,
+    units: functionUnits(fn, units),
+    monthlyCharge: fn.spec.monthlyCharge,
+    customerPortal: fn.spec.customerPortal,
+  });
+}
+
+export function incidentToDomain(incident: Incident): Conversion<IncidentInput> {
+  const c = new Collector();
+  const spec = incident.spec;
+  const openedAt = c.time('spec.openedAt', spec.openedAt);
+  const resolvedAt = c.optionalTime('spec.resolvedAt', spec.resolvedAt);
+  if (openedAt !== undefined && resolvedAt !== undefined && resolvedAt < openedAt) c.add('spec.resolvedAt', 'must not be before spec.openedAt');
+  const exclusions: Interval[] = [];
+  (spec.exclusions ?? []).forEach((exclusion, i) => {
+    const start = c.time(`spec.exclusions[${i}].start`, exclusion.start);
+    const end = c.time(`spec.exclusions[${i}].end`, exclusion.end);
+    if (start !== undefined && end !== undefined) {
+      if (end <= start) c.add(`spec.exclusions[${i}].end`, 'must be after start');
+      else exclusions.push({ start, end });
+    }
+  });
+  return c.done(() => ({
+    name: incident.metadata.name,
+    unitNames: spec.unitRefs.map((r) => r.name),
+    priority: spec.priority,
+    openedAt: openedAt ?? new Date(0),
+    resolvedAt,
+    cause: spec.cause,
+    exclusions,
+  }));
+}
+
+/**
+ * One change. Its tokens are `spec.tokens`, else the quote of the provider's validation; a
+ * non-standard change not quoted yet counts 0 tokens (it has no price until it is quoted).
+ */
+export function changeToDomain(change: ChangeRequest): Conversion<ChangeInput> {
+  const c = new Collector();
+  const spec = change.spec;
+  const requestedAt = c.time('spec.requestedAt', spec.requestedAt);
+  const completedAt = c.optionalTime('spec.completedAt', spec.completedAt);
+  const quotedAt = spec.validation === undefined ? undefined : c.time('spec.validation.validatedAt', spec.validation.validatedAt);
+  if (requestedAt !== undefined && completedAt !== undefined && completedAt < requestedAt) c.add('spec.completedAt', 'must not be before spec.requestedAt');
+  return c.done(() => ({
+    name: change.metadata.name,
+    unitNames: spec.unitRefs.map((r) => r.name),
+    category: spec.category,
+    tokens: spec.tokens ?? spec.validation?.quoteTokens ?? 0,
+    accelerated: spec.accelerated,
+    outsideBusinessHours: spec.outsideBusinessHours,
+    initiator: spec.initiator,
+    requestedAt: requestedAt ?? new Date(0),
+    completedAt,
+    quotedAt,
+  }));
+}
+
+/** The schedule of a window, checked by the domain (zone, RRULE subset, positive duration). */
+export function scheduleToDomain(window: MaintenanceWindow): Conversion<MaintenanceSchedule> {
+  const c = new Collector();
+  const spec = window.spec;
+  const durationSeconds = parseGoDuration(spec.duration);
+  if (durationSeconds === undefined) c.add('spec.duration', `'${spec.duration}' is not a Go duration such as 4h or 2h30m`);
+  const r = spec.recurrence;
+  const from = r === undefined ? undefined : c.optionalTime('spec.recurrence.from', r.from);
+  const until = r === undefined ? undefined : c.optionalTime('spec.recurrence.until', r.until);
+  const start = c.optionalTime('spec.start', spec.start);
+  if ((r === undefined) === (spec.start === undefined)) c.add('spec', 'set exactly one of spec.recurrence and spec.start');
+  if (c.errors.length > 0) return fail(c.errors);
+  const schedule: MaintenanceSchedule = {
+    timeZone: spec.timeZone,
+    durationSeconds: durationSeconds ?? 0,
+    ...(r === undefined ? {} : {
+      recurrence: { rrule: r.rrule, startTime: r.startTime, ...(from === undefined ? {} : { from }), ...(until === undefined ? {} : { until }) },
+    }),
+    ...(start === undefined ? {} : { oneOff: { start } }),
+  };
+  // The domain names its fields (`recurrence.rrule: ...`, `durationSeconds: ...`); map them to the API's.
+  for (const problem of validateSchedule(schedule)) {
+    const colon = problem.indexOf(': ');
+    const field = colon > 0 ? problem.slice(0, colon) : '';
+    const message = colon > 0 ? problem.slice(colon + 2) : problem;
+    const path = field === 'durationSeconds' ? 'spec.duration' : /^[a-zA-Z.]+$/.test(field) ? `spec.${field}` : 'spec';
+    c.add(path, field !== '' && path === 'spec' ? problem : message);
+  }
+  return c.done(() => schedule);
+}
+
+export function maintenanceWindowToDomain(window: MaintenanceWindow, units: readonly ServiceUnit[]): Conversion<MaintenanceWindowInput> {
+  const schedule = scheduleToDomain(window);
+  if (!schedule.ok) return schedule;
+  return ok({
+    name: window.metadata.name,
+    schedule: schedule.value,
+    unitNames: units.filter((u) => matchesSelector(window.spec.selector, u.metadata.labels ?? {})).map((u) => u.metadata.name).sort(),
+    excludeFromAvailability: window.spec.excludeFromAvailability,
+  });
+}
+
+// ---- a whole tenant ----------------------------------------------------------------------------
+
+/** The objects of one tenant (namespace) that a monthly report reads. */
+export interface TenantObjects {
+  readonly tenant?: ManagedTenant | undefined;
+  readonly contract: SupportContract;
+  readonly units: readonly ServiceUnit[];
+  readonly functions: readonly ManagedFunction[];
+  readonly incidents: readonly Incident[];
+  readonly changes: readonly ChangeRequest[];
+  readonly maintenanceWindows: readonly MaintenanceWindow[];
+}
+
+/**
+ * The domain's ReportInput for one contract. Errors name the object and the field
+ * (`ServiceUnit/db-1: spec.subscription.start`); a reference to a unit that does not exist is an
+ * error of the referring object (GitOps may apply it before the unit: the controller retries).
+ */
+export function reportInputToDomain(objects: TenantObjects): Conversion<ReportInput> {
+  const c = new Collector();
+  const id = (kind: string, o: { metadata: { name: string } }) => `${kind}/${o.metadata.name}`;
+  const calendar = c.take(objects.tenant === undefined ? 'ManagedTenant' : id('ManagedTenant', objects.tenant), calendarToDomain(objects.tenant));
+  const contract = c.take(id('SupportContract', objects.contract), contractToDomain(objects.contract));
+  const unitNames = new Set(objects.units.map((u) => u.metadata.name));
+  const units = objects.units.map((u) => c.take(id('ServiceUnit', u), unitToDomain(u, objects.tenant)));
+  const functions = objects.functions.map((f) => c.take(id('ManagedFunction', f), functionToDomain(f, objects.units)));
+  const checkRefs = (kind: string, o: { metadata: { name: string }; spec: { unitRefs: readonly { name: string }[] } }) => {
+    o.spec.unitRefs.forEach((ref, i) => {
+      if (!unitNames.has(ref.name)) c.add(`${id(kind, o)}: spec.unitRefs[${i}].name`, `no ServiceUnit named '${ref.name}' in the tenant`);
+    });
+  };
+  const incidents = objects.incidents.map((i) => {
+    checkRefs('Incident', i);
+    return c.take(id('Incident', i), incidentToDomain(i));
+  });
+  const changes = objects.changes.map((ch) => {
+    checkRefs('ChangeRequest', ch);
+    return c.take(id('ChangeRequest', ch), changeToDomain(ch));
+  });
+  const maintenanceWindows = objects.maintenanceWindows.map((w) => c.take(id('MaintenanceWindow', w), maintenanceWindowToDomain(w, objects.units)));
+  const defined = <T>(items: readonly (T | undefined)[]): T[] => items.filter((x): x is T => x !== undefined);
+  if (c.errors.length > 0 || calendar === undefined || contract === undefined) return fail(c.errors);
+  return ok({
+    calendar,
+    contract,
+    units: defined(units),
+    functions: defined(functions),
+    incidents: defined(incidents),
+    changes: defined(changes),
+    maintenanceWindows: defined(maintenanceWindows),
+  });
+}
