@@ -202,10 +202,13 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
         }
       } catch (err) {
         if (isAborted(stop)) break;
-        if (isStatus(err, 410)) {
-          this.#resourceVersion = '';
-        }
         this.#restart(errorCode(err));
+        if (isStatus(err, 410) && this.#resourceVersion !== '') {
+          // The watch's resourceVersion expired (HTTP 410 rather than an ERROR event): relist now.
+          // A 410 from the list itself (expired continue token) backs off like any failure.
+          this.#resourceVersion = '';
+          continue;
+        }
         const delay = this.#backoff.next();
         this.#log.warn({ err, delayMs: Math.round(delay), failures: this.#backoff.failures }, 'list/watch failed; restarting after backoff');
         await sleep(this.#clock, delay, stop);
@@ -275,6 +278,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       watchdog = this.#clock.setTimeout(() => { state.watchdogFired = true; abort.abort(); }, watchdogMs);
     };
     let events = 0;
+    const opened = this.#clock.now().getTime();
     try {
       feed();
       const t = this.#timeoutSeconds();
@@ -309,8 +313,11 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       } finally {
         await reader.cancel().catch(() => undefined);
       }
-      if (events > 0) this.#backoff.reset();
-      return events === 0 ? 'empty' : 'closed';
+      // A watch that ends quickly with nothing in it is suspicious (backoff); one that lasted is
+      // a normal server-side timeout on a quiet resource.
+      const lasted = this.#clock.now().getTime() - opened >= 1000;
+      if (events > 0 || lasted) this.#backoff.reset();
+      return events === 0 && !lasted ? 'empty' : 'closed';
     } catch (err) {
       if (state.watchdogFired) {
         this.#log.warn({ watchdogMs }, 'watch silent too long; restarting it');

@@ -4,8 +4,10 @@
 // reach `/api/v1`). Errors are `ApiError`s carrying the HTTP status and the Status reason.
 //
 // Performance: client-node builds a new undici Agent (connection pool) for every request, so
-// every request pays a TLS handshake. We keep the first Agent and reuse it while the TLS
-// material is unchanged; headers (tokens) are still re-applied on every request.
+// every request pays a TLS handshake. We keep the first Agent for the client's lifetime (its
+// CA and client certificate are those read at the first request: a rotated client certificate
+// needs a new KubeClient); headers, bearer tokens included, are re-applied on every request,
+// so in-cluster token rotation keeps working.
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { ApiError } from './errors.ts';
 
