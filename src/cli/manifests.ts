@@ -125,7 +125,7 @@ export function parseManifestText(text: string, file: string): LoadResult {
       docs[index] = doc;
       const [first] = doc.errors;
       if (first !== undefined) {
-        const line = first.linePos?.[0].line;
+        const line = lineCounter.linePos(first.pos[0]).line;
         errors.push({ file, line, message: `not valid YAML (document ${index + 1}): ${first.message.split('\n')[0] ?? ''}` });
         return;
       }

@@ -1,0 +1,305 @@
+// `managedapps report --offline` (design.md §3): the report of config/samples has exactly the §3
+// shape; a fixture tenant (test/fixtures/report/*/manifests) matches its golden expected.json
+// (UPDATE_GOLDEN=1 rewrites it: review the diff); bad manifests give one line each naming the
+// file, the object and the field, and exit 1; bad flags exit 2.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { loadManifests, formatManifestError } from '../../src/cli/manifests.ts';
+import type { MonthlyReport } from '../../src/domain/index.ts';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, registerReportCommand, reportCommand, type ReportOptions } from '../../src/cli/report.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const SAMPLES = join(ROOT, 'config', 'samples');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'report');
+const update = process.env.UPDATE_GOLDEN === '1';
+
+async function run(options: Partial<ReportOptions>): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await reportCommand(
+    { offline: true, files: [SAMPLES], month: '2026-10', now: '2026-11-03T08:00:00Z', output: 'json', ...options },
+    { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) },
+  );
+  return { code, stdout, stderr };
+}
+
+const parseReport = (text: string): MonthlyReport => JSON.parse(text) as MonthlyReport;
+const keys = (value: unknown): string[] => Object.keys(value as object).sort();
+
+// design.md §3, field by field.
+const SHAPE = {
+  top: ['claimDeadline', 'conditions', 'credits', 'currency', 'final', 'functions', 'gtc', 'gtr', 'period'],
+  period: ['end', 'month', 'start', 'timeZone'],
+  function: ['availabilityPercent', 'creditAmount', 'creditPercent', 'excludedSeconds', 'family', 'gapPoints', 'guaranteePercent', 'interruptionSeconds', 'name', 'supportLevel', 'units'],
+  gtr: ['creditAmount', 'creditPercent', 'deviationPercent', 'incidents', 'late', 'resolved'],
+  incident: ['applicable', 'coveredSeconds', 'deadline', 'late', 'name', 'priority', 'reason', 'supportLevel'],
+  gtc: ['changes', 'completed', 'creditAmount', 'late'],
+  change: ['accelerated', 'applicable', 'category', 'coveredSeconds', 'deadline', 'late', 'name'],
+  credits: ['cap', 'capPercent', 'total', 'uncapped'],
+};
+
+const decimals = (n: number): number => (Number.isInteger(n) ? 0 : String(n).split('.')[1]?.length ?? 0);
+
+describe('report --offline on config/samples', () => {
+  it('prints one report with exactly the design.md §3 shape', async () => {
+    const { code, stdout, stderr } = await run({});
+    expect(stderr).toBe('');
+    expect(code).toBe(EXIT_OK);
+    const report = parseReport(stdout);
+    expect(keys(report)).toEqual(SHAPE.top);
+    expect(keys(report.period)).toEqual(SHAPE.period);
+    expect(report.period).toMatchObject({ month: '2026-10', start: '2026-09-30T22:00:00Z', end: '2026-10-31T23:00:00Z', timeZone: 'Europe/Paris' });
+    expect(report.currency).toBe('EUR');
+    expect(report.final).toBe(true);
+    // One entry per ManagedFunction of the samples, sorted by name.
+    expect(report.functions.map((f) => f.name)).toEqual(['containers', 'customer-portal', 'databases', 'erp', 'kubernetes', 'middleware', 'os']);
+    for (const f of report.functions) {
+      expect(keys(f)).toEqual(SHAPE.function);
+      expect(decimals(f.availabilityPercent)).toBeLessThanOrEqual(4);
+      expect(decimals(f.creditAmount)).toBeLessThanOrEqual(2);
+    }
+    expect(keys(report.gtr)).toEqual(SHAPE.gtr);
+    expect(report.gtr.incidents.map((i) => i.name)).toEqual(['inc-20261014-erp-down', 'inc-20261021-db-slow']);
+    for (const i of report.gtr.incidents) expect(keys(i)).toEqual(SHAPE.incident);
+    expect(keys(report.gtc)).toEqual(SHAPE.gtc);
+    expect(report.gtc.changes.map((c) => c.name)).toEqual(['chg-20261007-db-user', 'chg-20261019-mw-tuning', 'chg-20261026-db-index']);
+    for (const c of report.gtc.changes) expect(keys(c)).toEqual(SHAPE.change);
+    expect(keys(report.credits)).toEqual(SHAPE.credits);
+    // The cap is 15 % of the contract's monthly fees (2400 + 600 + 5200).
+    expect(report.credits).toMatchObject({ capPercent: 15, cap: 1230 });
+    expect(report.claimDeadline).toBe('2026-11-30T23:00:00Z');
+    expect(report.conditions.map((c) => c.type)).toEqual(['GTDMet', 'GTRMet', 'GTCMet', 'Final']);
+  });
+
+  it('prints the same report as YAML', async () => {
+    const json = await run({ output: 'json' });
+    const yaml = await run({ output: 'yaml' });
+    expect(yaml.code).toBe(EXIT_OK);
+    expect(parseYaml(yaml.stdout)).toEqual(JSON.parse(json.stdout));
+  });
+
+  it('prints a table with functions, GTR, GTC, credits and the claim deadline', async () => {
+    const { code, stdout } = await run({ output: 'table' });
+    expect(code).toBe(EXIT_OK);
+    expect(stdout).toContain('SLA report acme-logistics/acme-logistics-2026, 2026-10');
+    expect(stdout).toMatch(/^ {2}erp +Application +Premium +1 +99\.\d{4} % +99\.5 %/m);
+    expect(stdout).toMatch(/^GTR {2}\d+ late of \d+ resolved/m);
+    expect(stdout).toMatch(/^GTC {2}\d+ late of \d+ completed/m);
+    expect(stdout).toMatch(/^Credits {2}[\d.]+ EUR \(uncapped [\d.]+ EUR, cap 15 % = 1230\.00 EUR\)/m);
+    expect(stdout).toContain('Claim deadline  2026-11-30T23:00:00Z');
+  });
+
+  it('is provisional while the month is open: as of mid-month, later incidents are not listed', async () => {
+    const { code, stdout } = await run({ now: '2026-10-15T00:00:00Z' });
+    expect(code).toBe(EXIT_OK);
+    const report = parseReport(stdout);
+    expect(report.final).toBe(false);
+    expect(report.gtr.incidents.map((i) => i.name)).toEqual(['inc-20261014-erp-down']);
+  });
+});
+
+describe('golden reports of test/fixtures/report', () => {
+  // Each scenario: manifests/ (any layout), args.json ({ month, now }), expected.json.
+  const scenarios = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+
+  it('has scenarios', () => {
+    expect(scenarios.length).toBeGreaterThan(0);
+  });
+
+  it.each(scenarios)('%s', async (scenario) => {
+    const dir = join(FIXTURES, scenario);
+    const args = JSON.parse(readFileSync(join(dir, 'args.json'), 'utf8')) as { month: string; now: string };
+    const { code, stdout, stderr } = await run({ files: [join(dir, 'manifests')], month: args.month, now: args.now });
+    expect(stderr).toBe('');
+    expect(code).toBe(EXIT_OK);
+    const expectedPath = join(dir, 'expected.json');
+    if (update || !existsSync(expectedPath)) {
+      writeFileSync(expectedPath, stdout);
+      if (!update) throw new Error(`${expectedPath} did not exist: written, review it`);
+      return;
+    }
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(readFileSync(expectedPath, 'utf8')));
+  });
+});
+
+describe('bad manifests', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mao-report-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const contract = `apiVersion: managedapps.dev/v1alpha1
+kind: SupportContract
+metadata: { name: c1, namespace: t1 }
+spec:
+  start: "2026-01-01"
+  supportChain: FullFrance
+  supportLevels: [{ environment: Production, level: Standard }]
+  subscribedLevels: [Database]
+  prices: { currency: EUR, tokenPrice: 90 }
+`;
+  const unit = (name: string, extra = '') => `apiVersion: managedapps.dev/v1alpha1
+kind: ServiceUnit
+metadata: { name: ${name}, namespace: t1 }
+spec:
+  level: Database
+  targets: [{ kind: VirtualMachine, name: vm-${name} }]
+  environment: Production
+  subscription: { start: "2026-01-01T00:00:00Z" }
+${extra}`;
+
+  it('gives one line per problem naming file, object and field, and exits 1', async () => {
+    writeFileSync(join(dir, 'contract.yaml'), contract);
+    writeFileSync(join(dir, 'units.yaml'), `${unit('db-1')}---\n${unit('db-2').replace('environment: Production', 'environment: Prod')}`);
+    writeFileSync(join(dir, 'incidents.yaml'), `apiVersion: managedapps.dev/v1alpha1
+kind: Incident
+metadata: { name: inc-1, namespace: t1 }
+spec:
+  unitRefs: [{ name: db-1 }]
+  priority: P1
+  openedAt: "2026-10-14 07:12"
+`);
+    const { code, stdout, stderr } = await run({ files: [dir] });
+    expect(code).toBe(EXIT_BAD_INPUT);
+    expect(stdout).toBe('');
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines.slice(0, -1).sort()).toEqual([
+      `${join(dir, 'incidents.yaml')}:5: Incident/t1/inc-1: spec.summary: Invalid input: expected string, received undefined`,
+      `${join(dir, 'incidents.yaml')}:7: Incident/t1/inc-1: spec.openedAt: Invalid ISO datetime`,
+      `${join(dir, 'units.yaml')}:16: ServiceUnit/t1/db-2: spec.environment: Invalid option: expected one of "Production"|"PreProduction"|"Integration"|"Development"`,
+    ]);
+    expect(lines.at(-1)).toBe('error: 3 problem(s) in the manifests; no report computed');
+  });
+
+  it('names the referring object when a conversion fails (an incident on a unit that does not exist)', async () => {
+    writeFileSync(join(dir, 'all.yaml'), `${contract}---\n${unit('db-1')}---
+apiVersion: managedapps.dev/v1alpha1
+kind: Incident
+metadata: { name: inc-1, namespace: t1 }
+spec:
+  unitRefs: [{ name: db-9 }]
+  priority: P1
+  summary: down
+  openedAt: "2026-10-14T07:12:00Z"
+`);
+    const { code, stderr } = await run({ files: [join(dir, 'all.yaml')] });
+    expect(code).toBe(EXIT_BAD_INPUT);
+    expect(stderr.split('\n')[0]).toBe(`${join(dir, 'all.yaml')}:20: Incident/t1/inc-1: spec.unitRefs[0].name: no ServiceUnit named 'db-9' in the tenant`);
+  });
+
+  it('reports invalid YAML, a missing path and an unknown kind of the group', async () => {
+    writeFileSync(join(dir, 'broken.yaml'), 'kind: [unclosed\n');
+    writeFileSync(join(dir, 'unknown.yaml'), 'apiVersion: managedapps.dev/v1alpha1\nkind: Tenant\nmetadata: { name: x }\n');
+    const { errors } = await loadManifests([dir, join(dir, 'missing')]);
+    expect(errors.map(formatManifestError)).toEqual([
+      expect.stringMatching(new RegExp(`^${join(dir, 'broken.yaml')}:2: not valid YAML \\(document 1\\)`)),
+      `${join(dir, 'unknown.yaml')}:2: Tenant/x: kind: not a kind of managedapps.dev: "Tenant"`,
+      `${join(dir, 'missing')}: no such file or folder`,
+    ]);
+  });
+
+  it('refuses the same object defined twice', async () => {
+    mkdirSync(join(dir, 'a'));
+    writeFileSync(join(dir, 'a', 'u.yaml'), unit('db-1'));
+    writeFileSync(join(dir, 'u.yml'), unit('db-1'));
+    const { errors } = await loadManifests([dir]);
+    expect(errors.map(formatManifestError)).toEqual([`${join(dir, 'u.yml')}:1: ServiceUnit/t1/db-1: metadata.name: defined twice (first in ${join(dir, 'a', 'u.yaml')}:1)`]);
+  });
+});
+
+describe('loading manifests', () => {
+  it('walks folders, flattens Lists and ignores other groups', async () => {
+    const { objects, errors } = await loadManifests([join(FIXTURES, 'standard-retail', 'manifests')]);
+    expect(errors).toEqual([]);
+    const shop = objects.find((o) => o.name === 'app-shop');
+    expect(shop).toMatchObject({ kind: 'ServiceUnit', namespace: 'beta-retail', document: 0, item: 0, file: expect.stringMatching(/units\/shop\.json$/) });
+    expect(objects.some((o) => (o.kind as string) === 'Namespace' || (o.kind as string) === 'Kustomization')).toBe(false);
+    // Defaults applied as the API server would.
+    const db = objects.find((o) => o.name === 'db-shop01');
+    expect(db?.resource.kind === 'ServiceUnit' && db.resource.spec.levelThreeOwner).toBe('Provider');
+  });
+});
+
+describe('several contracts', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mao-report-'));
+    const other = readFileSync(join(SAMPLES, 'supportcontract.yaml'), 'utf8').replace('name: acme-logistics-2026', 'name: acme-logistics-2027');
+    writeFileSync(join(dir, 'second-contract.yaml'), other);
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints a list, sorted by contract, or the one named by --contract', async () => {
+    const all = await run({ files: [SAMPLES, dir] });
+    expect(all.code).toBe(EXIT_OK);
+    const list = JSON.parse(all.stdout);
+    expect(Array.isArray(list)).toBe(true);
+    expect(list).toHaveLength(2);
+    const one = await run({ files: [SAMPLES, dir], contract: 'acme-logistics-2027' });
+    expect(JSON.parse(one.stdout)).toEqual(list[1]);
+  });
+
+  it('exits 1 when the named contract is not there', async () => {
+    const { code, stderr } = await run({ contract: 'nope' });
+    expect(code).toBe(EXIT_BAD_INPUT);
+    expect(stderr).toContain("no SupportContract named 'nope'");
+  });
+});
+
+describe('usage errors exit 2', () => {
+  it.each([
+    [{ month: '2026-13' }, "--month '2026-13' is not a calendar month YYYY-MM"],
+    [{ month: '10/2026' }, "--month '10/2026' is not a calendar month YYYY-MM"],
+    [{ month: '' }, '--month YYYY-MM is required'],
+    [{ now: '2026-11-03' }, "--now '2026-11-03' is not an RFC 3339 instant"],
+    [{ output: 'xml' as 'json' }, "-o 'xml': expected one of json, yaml, table"],
+    [{ files: [] }, '--offline needs manifests'],
+    [{ offline: false }, 'not implemented yet: use --offline'],
+  ] as const)('%j', async (options, message) => {
+    const { code, stdout, stderr } = await run(options);
+    expect(code).toBe(EXIT_USAGE);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
+  });
+});
+
+describe('registerReportCommand', () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  it('parses the flags of the command line', async () => {
+    let stdout = '';
+    const program = new Command('managedapps');
+    registerReportCommand(program, { stdout: (s) => (stdout += s), stderr: () => undefined });
+    await program.parseAsync(['report', '--offline', '-f', SAMPLES, '--month', '2026-10', '--now', '2026-11-03T08:00:00Z', '-o', 'yaml', '-n', 'acme-logistics', '--contract', 'acme-logistics-2026'], { from: 'user' });
+    expect(process.exitCode).toBe(EXIT_OK);
+    expect(parseYaml(stdout)).toMatchObject({ period: { month: '2026-10' }, currency: 'EUR' });
+  });
+
+  it('takes objects without a namespace into the one given by -n', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mao-report-'));
+    try {
+      for (const file of ['supportcontract.yaml', 'managedfunctions.yaml', 'serviceunits.yaml']) {
+        writeFileSync(join(dir, file), readFileSync(join(SAMPLES, file), 'utf8').replaceAll('  namespace: acme-logistics\n', ''));
+      }
+      const program = new Command('managedapps');
+      let stdout = '';
+      registerReportCommand(program, { stdout: (s) => (stdout += s), stderr: () => undefined });
+      await program.parseAsync(['report', '--offline', '-f', dir, '--month', '2026-10', '--now', '2026-11-03T08:00:00Z', '-o', 'json', '-n', 'acme-logistics'], { from: 'user' });
+      expect(process.exitCode).toBe(EXIT_OK);
+      expect(JSON.parse(stdout).functions).toHaveLength(7);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
