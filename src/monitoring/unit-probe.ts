@@ -1,0 +1,269 @@
+// Pure pieces of the incident automation: a ServiceUnit's `spec.monitoring` as a scheduler
+// target, the deterministic name of the incident a detection opens, the status the prober
+// applies, and which maintenance windows cover a unit at an instant. No I/O, no clock.
+import type { Incident, MaintenanceWindow, ServiceUnit } from '../api/v1alpha1/index.ts';
+import { ConditionReason, ConditionType, matchesSelector, parseGoDuration, scheduleToDomain } from '../api/v1alpha1/index.ts';
+import type { Interval } from '../domain/calendar.ts';
+import { activeOccurrence, nextEdge, type MaintenanceSchedule } from '../domain/maintenance.ts';
+import type { Priority } from '../domain/vocabulary.ts';
+import { toSeconds, type Condition, type ConditionStatus } from '../runtime/conditions.ts';
+import type { ProbeSpec, StatusMatcher } from './probers/index.ts';
+import type { ProbeState } from './scheduler.ts';
+
+/** What the scheduler needs to probe a unit, and the priority of the incident it opens. */
+export interface UnitProbe {
+  readonly spec: ProbeSpec;
+  readonly periodMs: number;
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+  readonly priority: Priority;
+}
+
+/**
+ * The probe of a unit, or undefined when it has none (no `spec.monitoring`, or a spec the CRD
+ * would have refused: no probe kind, an unparsable duration). Objects come from the API server,
+ * which applied the schema's defaults. Never throws.
+ */
+export function unitProbe(unit: ServiceUnit): UnitProbe | undefined {
+  const m = unit.spec.monitoring;
+  if (m === undefined) return undefined;
+  const periodS = parseGoDuration(m.period);
+  const timeoutS = parseGoDuration(m.timeout);
+  if (periodS === undefined || timeoutS === undefined || !(periodS > 0) || !(timeoutS > 0)) return undefined;
+  const timeoutMs = Math.max(1, Math.round(timeoutS * 1000));
+  let spec: ProbeSpec;
+  if (m.httpGet !== undefined) {
+    const statuses: StatusMatcher[] | undefined = m.httpGet.expectedStatus;
+    spec = {
+      kind: 'httpGet', url: m.httpGet.url, timeoutMs,
+      ...(statuses !== undefined ? { expectedStatuses: statuses } : {}),
+      ...(m.httpGet.insecureSkipVerify ? { tls: { insecureSkipVerify: true } } : {}),
+    };
+  } else if (m.tcpSocket !== undefined) {
+    spec = { kind: 'tcpSocket', host: m.tcpSocket.host, port: m.tcpSocket.port, timeoutMs };
+  } else if (m.prometheus !== undefined) {
+    spec = { kind: 'prometheus', url: m.prometheus.url, query: m.prometheus.query, timeoutMs };
+  } else {
+    return undefined;
+  }
+  return {
+    spec,
+    periodMs: Math.max(1, Math.round(periodS * 1000)),
+    failureThreshold: m.failureThreshold,
+    successThreshold: m.successThreshold,
+    priority: m.incidentPriority,
+  };
+}
+
+/** `20261014083000`: an instant in UTC, to the second. */
+export function compactUtc(at: Date): string {
+  return at.toISOString().slice(0, 19).replace(/[-T:]/g, '');
+}
+
+/** Object names are DNS subdomains of at most 253 characters. */
+const MAX_NAME = 253;
+
+/**
+ * `<unit>-mon-<yyyymmddhhmmss>` (UTC) of the detection instant: the same detection always gives
+ * the same name, so a retried or repeated create answers 409 instead of opening a second incident.
+ */
+export function monitoringIncidentName(unitName: string, detectedAt: Date): string {
+  const suffix = `-mon-${compactUtc(detectedAt)}`;
+  return `${unitName.slice(0, MAX_NAME - suffix.length)}${suffix}`;
+}
+
+/** A Monitoring incident that has no `resolvedAt` yet. Client-reported incidents never are. */
+export function isOpenMonitoringIncident(incident: Incident): boolean {
+  return incident.spec.detection === 'Monitoring' && incident.spec.resolvedAt === undefined;
+}
+
+/** Index values of an open monitoring incident: `<namespace>/<unit>` of each unit it names. */
+export function openMonitoringIncidentUnits(incident: Incident): string[] {
+  if (!isOpenMonitoringIncident(incident)) return [];
+  const ns = incident.metadata.namespace ?? '';
+  return incident.spec.unitRefs.map((r) => `${ns}/${r.name}`);
+}
+
+/** The Incident the automation creates for a detection. */
+export function monitoringIncident(unit: ServiceUnit, priority: Priority, detectedAt: Date, message: string, failures: number): Incident {
+  const name = unit.metadata.name;
+  return {
+    apiVersion: 'managedapps.dev/v1alpha1',
+    kind: 'Incident',
+    metadata: {
+      name: monitoringIncidentName(name, detectedAt),
+      namespace: unit.metadata.namespace ?? '',
+      labels: { 'app.kubernetes.io/managed-by': 'managedapps-operator', 'managedapps.dev/detection': 'Monitoring' },
+    },
+    spec: {
+      unitRefs: [{ name }],
+      priority,
+      summary: truncate(`${name} is down: ${message}`, 1024),
+      description: truncate(`Opened by the availability probe after ${failures} consecutive failure(s); the first failing probe ran at ${detectedAt.toISOString()}. Last message: ${message}`, 16384),
+      detection: 'Monitoring',
+      openedAt: toSeconds(detectedAt),
+      cause: 'Unknown',
+    },
+  };
+}
+
+/**
+ * The instant service was restored, for `resolvedAt`: the start of the first successful probe of
+ * the run, but never before `openedAt` (the CRD refuses it; a failover can see that order).
+ */
+export function resolutionInstant(incident: Incident, restoredSince: Date): Date {
+  const opened = new Date(incident.spec.openedAt);
+  return Number.isNaN(opened.getTime()) || restoredSince >= opened ? restoredSince : opened;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+// ---- status -----------------------------------------------------------------------------------
+
+/** The part of `status.probe` and of the `Available` condition whose change causes a write. */
+export interface ProbeOutcome {
+  readonly result: 'Success' | 'Failure';
+  /** Only for a failure ("why the last probe failed"). */
+  readonly message?: string;
+  readonly available: ConditionStatus;
+}
+
+export function outcomeKey(o: ProbeOutcome): string {
+  return `${o.result}|${o.available}|${o.message ?? ''}`;
+}
+
+/** The outcome the cached object already shows; undefined when the prober never wrote it. */
+export function cachedOutcome(unit: ServiceUnit): ProbeOutcome | undefined {
+  const probe = unit.status?.probe;
+  if (probe?.lastResult === undefined) return undefined;
+  const available = unit.status?.conditions?.find((c) => c.type === ConditionType.Available)?.status ?? 'Unknown';
+  return { result: probe.lastResult, available, ...(probe.message !== undefined && probe.lastResult === 'Failure' ? { message: probe.message } : {}) };
+}
+
+/**
+ * `Available` from the scheduler's state. While a new leader's state is still Unknown (thresholds
+ * not reached yet) the condition already stored is kept: a failover does not flap it.
+ */
+export function availableStatus(state: ProbeState, existing: Condition | undefined): ConditionStatus {
+  switch (state) {
+    case 'Up':
+      return 'True';
+    case 'Down':
+      return 'False';
+    case 'Unknown':
+      return existing?.status ?? 'Unknown';
+  }
+}
+
+export interface ProbeStatusInput {
+  readonly outcome: ProbeOutcome;
+  readonly probedAt: Date;
+  readonly durationMs: number;
+  readonly consecutiveFailures: number;
+  readonly consecutiveSuccesses: number;
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+  /** The unit's current Available condition (its lastTransitionTime is kept unless the status flips). */
+  readonly existing: Condition | undefined;
+  readonly generation: number | undefined;
+}
+
+/** The status fields the prober owns: `status.probe` and the `Available` condition, nothing else. */
+export function probeStatus(input: ProbeStatusInput): { probe: NonNullable<NonNullable<ServiceUnit['status']>['probe']>; conditions: Condition[] } {
+  const { outcome, existing } = input;
+  const reason = outcome.available === 'True' ? ConditionReason.ProbeSucceeded : outcome.available === 'False' ? ConditionReason.ProbeFailed : ConditionReason.NotProbed;
+  const message = outcome.available === 'True'
+    ? `${input.successThreshold} consecutive successful probe(s)`
+    : outcome.available === 'False'
+      ? truncate(`${input.failureThreshold} consecutive failed probe(s): ${outcome.message ?? ''}`, 32768)
+      : 'not enough probes yet to decide';
+  const condition: Condition = {
+    type: ConditionType.Available,
+    status: outcome.available,
+    reason: existing !== undefined && existing.status === outcome.available ? existing.reason : reason,
+    message: existing !== undefined && existing.status === outcome.available ? existing.message : message,
+    lastTransitionTime: existing !== undefined && existing.status === outcome.available ? existing.lastTransitionTime : toSeconds(input.probedAt),
+    ...(input.generation !== undefined ? { observedGeneration: input.generation } : {}),
+  };
+  return {
+    probe: {
+      lastProbeTime: toSeconds(input.probedAt),
+      lastResult: outcome.result,
+      ...(outcome.message !== undefined ? { message: truncate(outcome.message, 1024) } : {}),
+      durationSeconds: Math.round(input.durationMs) / 1000,
+      consecutiveFailures: input.consecutiveFailures,
+      consecutiveSuccesses: input.consecutiveSuccesses,
+    },
+    conditions: [condition],
+  };
+}
+
+// ---- maintenance ------------------------------------------------------------------------------
+
+/** Whether a window takes part in suppression: it excludes the units it covers from availability. */
+function excludes(window: MaintenanceWindow): boolean {
+  return window.spec.excludeFromAvailability;
+}
+
+/**
+ * Which occurrence of which window covers a unit at an instant, with a memo per window version:
+ * the answer for a window holds until its next edge (start or end of an occurrence), so a check
+ * per probe costs no RRULE expansion.
+ */
+export class MaintenanceLookup {
+  readonly #memo = new Map<string, { version: string; schedule: MaintenanceSchedule | undefined; active: Interval | undefined; from: number; until: number }>();
+
+  /** The active occurrence (of the windows given, those of the unit's namespace) covering the unit, latest end first. */
+  covering(windows: readonly MaintenanceWindow[], unit: ServiceUnit, at: Date): Interval | undefined {
+    let best: Interval | undefined;
+    for (const w of windows) {
+      if (!excludes(w) || !matchesSelector(w.spec.selector, unit.metadata.labels ?? {})) continue;
+      const active = this.#active(w, at);
+      if (active !== undefined && (best === undefined || active.end > best.end)) best = active;
+    }
+    return best;
+  }
+
+  /**
+   * The first instant at or after `at` outside every covering window: `at` itself when none is
+   * active, else the end of the chain of overlapping occurrences (bounded).
+   */
+  firstUncovered(windows: readonly MaintenanceWindow[], unit: ServiceUnit, at: Date): Date {
+    let t = at;
+    for (let i = 0; i < 16; i++) {
+      const active = this.covering(windows, unit, t);
+      if (active === undefined) return t;
+      t = active.end;
+    }
+    return t;
+  }
+
+  /** Forgets windows that are gone. */
+  retain(uids: ReadonlySet<string>): void {
+    for (const uid of this.#memo.keys()) if (!uids.has(uid)) this.#memo.delete(uid);
+  }
+
+  #active(w: MaintenanceWindow, at: Date): Interval | undefined {
+    const uid = w.metadata.uid ?? `${w.metadata.namespace ?? ''}/${w.metadata.name}`;
+    const version = w.metadata.resourceVersion ?? '';
+    const t = at.getTime();
+    let entry = this.#memo.get(uid);
+    if (entry !== undefined && entry.version === version && t >= entry.from && t < entry.until) return entry.active;
+    let schedule = entry?.version === version ? entry.schedule : undefined;
+    if (schedule === undefined) {
+      const converted = scheduleToDomain(w);
+      schedule = converted.ok ? converted.value : undefined;
+    }
+    if (schedule === undefined) {
+      entry = { version, schedule, active: undefined, from: -Infinity, until: Infinity };
+    } else {
+      const active = activeOccurrence(schedule, at);
+      const until = active !== undefined ? active.end.getTime() : (nextEdge(schedule, at)?.getTime() ?? Infinity);
+      entry = { version, schedule, active, from: active !== undefined ? active.start.getTime() : t, until };
+    }
+    this.#memo.set(uid, entry);
+    return entry.active;
+  }
+}
