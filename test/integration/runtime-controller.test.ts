@@ -178,4 +178,37 @@ describe('Manager + controller on a real API server', () => {
     const removed = await removeFinalizer(manager.client, widgets, added!, 'managedapps.dev/cleanup');
     expect(removed?.metadata?.finalizers).toBeUndefined();
   });
+
+  it('stops gracefully: the in-flight reconcile sees its signal aborted and finishes before stop() resolves', async () => {
+    let entered!: () => void;
+    const inFlight = new Promise<void>((r) => { entered = r; });
+    let release!: () => void;
+    const released = new Promise<void>((r) => { release = r; });
+    let sawAbort = false;
+    let finished = false;
+    const second = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false });
+    second.addController({
+      name: 'slow', kind: widgets,
+      reconcile: async (req, ctx) => {
+        if (req.name !== 'slow') return {};
+        entered();
+        await released;
+        sawAbort = ctx.signal.aborted;
+        finished = true;
+        return {};
+      },
+    });
+    second.start();
+    await create('slow', { ready: true });
+    await inFlight;
+    let stopped = false;
+    const stopping = second.stop().then(() => { stopped = true; });
+    await barrier();
+    expect(stopped).toBe(false);
+    expect(second.ready()).toBe(false);
+    release();
+    await stopping;
+    expect(finished).toBe(true);
+    expect(sawAbort).toBe(true);
+  });
 });
