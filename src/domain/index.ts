@@ -26,3 +26,4 @@ export * from './credits.ts';
 export * from './tokens.ts';
 export * from './levels.ts';
 export * from './report.ts';
+export * from './risk.ts';

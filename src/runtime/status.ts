@@ -59,15 +59,18 @@ export class StatusWriter {
    * Applies `status` to `current` (the cached object) unless it is already there.
    * Returns the object the API server answered with, or undefined when skipped.
    * Throws `ApiError` (404 when the object is gone, 422 when the status is invalid, ...).
+   * `project`, for a status shared with another field manager: the part of the current status
+   * this writer owns (compared instead of the whole status, so the other writer's fields do not
+   * force a write on every call).
    */
-  async apply<T extends WithStatus>(kind: KindRef, current: T, status: object): Promise<T | undefined> {
+  async apply<T extends WithStatus>(kind: KindRef, current: T, status: object, project?: (current: unknown) => unknown): Promise<T | undefined> {
     const resource = kindName(kind);
     const uid = current.metadata?.uid ?? '';
     const version = current.metadata?.resourceVersion ?? '';
     const desired = canonicalJson(status);
     const memo = this.#memo.get(uid);
     if (memo !== undefined && memo.replacedVersion !== version) this.#memo.delete(uid);
-    if (canonicalJson(current.status ?? {}) === desired || (memo?.replacedVersion === version && memo.status === desired)) {
+    if (canonicalJson((project === undefined ? current.status : project(current.status)) ?? {}) === desired || (memo?.replacedVersion === version && memo.status === desired)) {
       this.#metrics.statusWrite(resource, 'skipped');
       return undefined;
     }

@@ -1,0 +1,105 @@
+// ChangeRequest status (domain.md §7, §10): phase, tokens and price charged, GTC deadline and
+// outcome; the client's approval of a provider change (except one resolving a P1, notified
+// afterwards); the 7th accelerated change of a calendar year refused by condition.
+import { ConditionReason, ConditionType, type ChangeRequestStatus } from '../../api/v1alpha1/index.ts';
+import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type ChangeResult } from '../../domain/index.ts';
+import type { DesiredCondition } from '../../runtime/index.ts';
+import type { ChangeObj } from '../shared/kinds.ts';
+import { firstBlocker, readyCondition } from '../shared/status.ts';
+import { changeTokens } from '../shared/to-domain.ts';
+
+/** Reasons beside ConditionReason's. */
+export const ChangeReason = {
+  /** Approved: the client rejected the provider's change. */
+  ClientRejected: 'ClientRejected',
+} as const;
+
+export interface ChangeFacts {
+  readonly change: ChangeObj;
+  /** The domain's decision on an accelerated change (rank in its year); undefined when not accelerated. */
+  readonly accelerated: AcceleratedDecision | undefined;
+  /** The related incident is a P1: a provider change needs no prior approval (domain.md §10). */
+  readonly forP1Incident: boolean;
+  /** undefined while the namespace has no contract. */
+  readonly result: ChangeResult | undefined;
+  readonly currency: string | undefined;
+  readonly missingUnits: readonly string[];
+  readonly now: Date;
+}
+
+const known = (t: string | undefined, now: Date): boolean => t !== undefined && new Date(t).getTime() <= now.getTime();
+
+/** The approval step applies to provider changes, except those resolving a P1 (domain.md §10). */
+export function needsApproval(f: ChangeFacts): boolean {
+  return f.change.spec.initiator === 'Provider' && !f.forP1Incident;
+}
+
+export function phaseOf(f: ChangeFacts): NonNullable<ChangeRequestStatus['phase']> {
+  const s = f.change.spec;
+  if (s.category === 'NonStandard') {
+    if (s.validation === undefined || !known(s.validation.validatedAt, f.now)) return 'AwaitingValidation';
+    if (s.validation.decision === 'Refused') return 'Refused';
+  }
+  if (needsApproval(f)) {
+    if (s.approval === undefined || !known(s.approval.decidedAt, f.now)) return 'AwaitingApproval';
+    if (s.approval.decision === 'Rejected') return 'Rejected';
+  }
+  return known(s.completedAt, f.now) ? 'Completed' : 'Accepted';
+}
+
+export function approvedCondition(f: ChangeFacts): DesiredCondition {
+  const s = f.change.spec;
+  const type = ConditionType.Approved;
+  if (s.initiator === 'Client') return { type, status: 'True', reason: ConditionReason.NotRequired, message: 'client-initiated change' };
+  if (f.forP1Incident) return { type, status: 'True', reason: ConditionReason.P1Exception, message: `resolves P1 incident ${s.relatedIncident?.name ?? ''}: notified to the client afterwards (domain.md §10)` };
+  if (s.approval === undefined || !known(s.approval.decidedAt, f.now)) return { type, status: 'False', reason: ConditionReason.AwaitingApproval, message: 'a provider change needs the client\'s approval before it is implemented (domain.md §10)' };
+  if (s.approval.decision === 'Rejected') return { type, status: 'False', reason: ChangeReason.ClientRejected, message: `rejected by ${s.approval.approvedBy}` };
+  return { type, status: 'True', reason: ConditionReason.ClientApproved, message: `approved by ${s.approval.approvedBy}` };
+}
+
+export function validCondition(f: ChangeFacts): DesiredCondition {
+  const d = f.accelerated;
+  if (d !== undefined && !d.accepted) return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.QuotaExceeded, message: `${d.message}: timed and priced as a normal change` };
+  return { type: ConditionType.Valid, status: 'True', reason: ConditionReason.Reconciled, message: '' };
+}
+
+export function withinGuaranteeCondition(f: ChangeFacts): DesiredCondition {
+  const r = f.result;
+  const type = ConditionType.WithinGuarantee;
+  if (r === undefined) return { type, status: 'Unknown', reason: ConditionReason.ReferenceNotFound, message: 'no SupportContract in the namespace yet: the support level is unknown' };
+  if (!r.applicable) return { type, status: 'True', reason: ConditionReason.NotApplicable, message: `GTC does not apply: ${r.reason}` };
+  const deadline = r.deadline === undefined ? '' : rfc3339(r.deadline);
+  if (r.late) return { type, status: 'False', reason: ConditionReason.DeadlineMissed, message: `GTC deadline ${deadline} missed` };
+  if (r.measuredAt !== undefined) return { type, status: 'True', reason: ConditionReason.CompletedOnTime, message: `completed before ${deadline}` };
+  return { type, status: 'True', reason: ConditionReason.OnTime, message: `to complete before ${deadline}` };
+}
+
+export function changeConditions(f: ChangeFacts): DesiredCondition[] {
+  const valid = validCondition(f);
+  const ready = readyCondition(firstBlocker([
+    () => (valid.status === 'False' ? valid : undefined),
+    () => (f.missingUnits.length > 0 ? { reason: ConditionReason.ReferenceNotFound, message: `ServiceUnit ${f.missingUnits.join(', ')} not found` } : undefined),
+    () => (f.result === undefined ? { reason: ConditionReason.ReferenceNotFound, message: 'no SupportContract in the namespace yet' } : undefined),
+  ]));
+  return [approvedCondition(f), valid, withinGuaranteeCondition(f), ready];
+}
+
+export function changeFields(f: ChangeFacts): Omit<ChangeRequestStatus, 'conditions' | 'observedGeneration'> {
+  const s = f.change.spec;
+  const accelerated = s.accelerated && f.accelerated?.accepted === true;
+  const charged = tokensCharged({ tokens: changeTokens(f.change), outsideBusinessHours: s.outsideBusinessHours, accelerated });
+  const phase = phaseOf(f);
+  const r = f.result;
+  if (r === undefined) return { phase, tokensCharged: charged };
+  return {
+    phase,
+    supportLevel: r.supportLevel,
+    tokensCharged: charged,
+    price: roundAmount(r.price),
+    ...(f.currency !== undefined ? { currency: f.currency } : {}),
+    ...(r.deadline !== undefined ? { gtcDeadline: rfc3339(r.deadline) } : {}),
+    coveredSeconds: Math.floor(r.coveredSeconds),
+    late: r.late,
+    gtc: r.applicable ? { applicable: true } : { applicable: false, reason: r.reason },
+  };
+}

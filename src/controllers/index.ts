@@ -1,0 +1,193 @@
+// src/controllers: one controller per kind of managedapps.dev/v1alpha1 (design.md §2), each a thin
+// adapter: read the caches → call the domain → write status (conditions with observedGeneration,
+// a `Ready` summary) → requeue at the next instant the domain says something changes.
+//
+// Owns: the reconcilers and their pure status builders (<kind>/status.ts), the caches' indexes and
+// typed views (shared/cache.ts), the conversions from cached objects to the domain's inputs
+// (shared/to-domain.ts), the creation of SLAReports, the metrics snapshot read from the caches.
+// Imports: src/domain, src/api, src/runtime (and src/metrics' types). Must not import the CLI,
+// webhooks or monitoring; main.ts wires this module. No module-level state.
+//
+// Status ownership: the operator's field manager writes every status field of every kind except
+// ServiceUnit's `probe`, `openIncident` and `Available` condition, which belong to the probing
+// automation; it must apply them with a field manager of its own so that neither removes the other's fields.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { ConditionType } from '../api/v1alpha1/index.ts';
+import { REPORT_FINAL_GRACE_HOURS } from '../domain/index.ts';
+import type { MetricsSnapshot } from '../metrics/index.ts';
+import type { Clock, Informer, Manager, Request, Watch } from '../runtime/index.ts';
+import { changeReconciler } from './change/reconciler.ts';
+import { contractReconciler } from './contract/reconciler.ts';
+import { functionReconciler } from './function/reconciler.ts';
+import { incidentFacts, incidentReconciler } from './incident/reconciler.ts';
+import { reportReconciler } from './report/reconciler.ts';
+import { Caches } from './shared/cache.ts';
+import type { Deps } from './shared/deps.ts';
+import { KIND_REFS } from './shared/kinds.ts';
+import { tenantReconciler } from './tenant/reconciler.ts';
+import { unitReconciler } from './unit/reconciler.ts';
+import { windowReconciler } from './window/reconciler.ts';
+
+export { Caches } from './shared/cache.ts';
+export { KIND_REFS } from './shared/kinds.ts';
+export { reportName } from './contract/reconciler.ts';
+
+const MS_PER_HOUR = 3_600_000;
+
+export interface ControllerOptions {
+  /** The clock the reconcilers read `now` from; default the Manager's. */
+  readonly clock?: Clock;
+  /** How long after its month's end an SLAReport becomes final; default the domain's REPORT_FINAL_GRACE_HOURS. */
+  readonly gracePeriodMs?: number;
+  /** Distinct keys reconciled at once per controller; default the runtime's. */
+  readonly concurrency?: number;
+}
+
+export interface RegisteredControllers {
+  readonly caches: Caches;
+  /** The snapshot src/metrics reads at scrape time, built from the caches. */
+  metricsSnapshot(): MetricsSnapshot;
+}
+
+const nameOf = (o: KubernetesObject): string => o.metadata?.name ?? '';
+const nsOf = (o: KubernetesObject): string => o.metadata?.namespace ?? '';
+const spec = (o: KubernetesObject): Record<string, unknown> => (o as { spec?: Record<string, unknown> }).spec ?? {};
+const refNames = (v: unknown): string[] => (Array.isArray(v) ? v : [v]).flatMap((r) => (r !== null && typeof r === 'object' && typeof (r as { name?: unknown }).name === 'string' ? [(r as { name: string }).name] : []));
+
+/** Every object of `informer` in the namespace of `o`. */
+const inNamespace = (informer: Informer) => (o: KubernetesObject): Request[] => informer.list(nsOf(o)).map((x) => ({ namespace: nsOf(o), name: nameOf(x) }));
+/** The objects of `informer` filed under `value(o)` in `index`. */
+const indexed = (informer: Informer, index: string, values: (o: KubernetesObject) => string[]) => (o: KubernetesObject): Request[] =>
+  values(o).flatMap((v) => informer.byIndex(index, `${nsOf(o)}/${v}`)).map((x) => ({ namespace: nsOf(o), name: nameOf(x) }));
+const watch = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS[kind], map });
+
+/**
+ * Registers the eight controllers on `manager` (call before `manager.start()`), with the watches
+ * that map a change of a secondary kind to the primaries it affects. Returns the caches' handle
+ * and the metrics snapshot factory.
+ */
+export function registerControllers(manager: Manager, options: ControllerOptions = {}): RegisteredControllers {
+  const caches = new Caches(manager);
+  const clock = options.clock ?? manager.clock;
+  const deps: Deps = { manager, caches, now: () => clock.now(), gracePeriodMs: options.gracePeriodMs ?? REPORT_FINAL_GRACE_HOURS * MS_PER_HOUR };
+  const i = {
+    tenants: caches.tenants.informer as unknown as Informer,
+    contracts: caches.contracts.informer as unknown as Informer,
+    units: caches.units.informer as unknown as Informer,
+    functions: caches.functions.informer as unknown as Informer,
+    incidents: caches.incidents.informer as unknown as Informer,
+    changes: caches.changes.informer as unknown as Informer,
+    windows: caches.windows.informer as unknown as Informer,
+    reports: caches.reports.informer as unknown as Informer,
+  };
+  const add = (name: string, kind: keyof typeof KIND_REFS, reconcile: ReturnType<typeof tenantReconciler>, watches: Watch[]): void => {
+    manager.addController({ name, kind: KIND_REFS[kind], reconcile, watches, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
+  };
+  const unitTargets = (o: KubernetesObject): string[] => (Array.isArray(spec(o).targets) ? (spec(o).targets as { kind?: unknown; name?: unknown }[]) : []).map((t) => `${String(t.kind)}/${String(t.name)}`);
+  const accelerated = (o: KubernetesObject): Request[] => (spec(o).accelerated === true ? i.changes.list(nsOf(o)).filter((c) => spec(c).accelerated === true).map((c) => ({ namespace: nsOf(o), name: nameOf(c) })) : []);
+
+  add('managedtenant', 'ManagedTenant', tenantReconciler(deps), [
+    watch('ManagedTenant', inNamespace(i.tenants)),
+    watch('SupportContract', inNamespace(i.tenants)),
+  ]);
+  add('supportcontract', 'SupportContract', contractReconciler(deps), [
+    watch('ChangeRequest', inNamespace(i.contracts)),
+    watch('ManagedTenant', inNamespace(i.contracts)),
+    watch('SLAReport', (o) => refNames(spec(o).contractRef).map((name) => ({ namespace: nsOf(o), name }))),
+  ]);
+  add('serviceunit', 'ServiceUnit', unitReconciler(deps), [
+    watch('ServiceUnit', (o) => [...indexed(i.units, 'target', unitTargets)(o), ...indexed(i.units, 'dependsOn', (x) => [nameOf(x)])(o)]),
+    watch('MaintenanceWindow', inNamespace(i.units)),
+    watch('Incident', (o) => refNames(spec(o).unitRefs).map((name) => ({ namespace: nsOf(o), name }))),
+    watch('SupportContract', inNamespace(i.units)),
+    watch('ManagedTenant', inNamespace(i.units)),
+  ]);
+  add('managedfunction', 'ManagedFunction', functionReconciler(deps), [
+    watch('ServiceUnit', inNamespace(i.functions)),
+    watch('Incident', inNamespace(i.functions)),
+    watch('MaintenanceWindow', inNamespace(i.functions)),
+    watch('SupportContract', inNamespace(i.functions)),
+    watch('ManagedTenant', inNamespace(i.functions)),
+  ]);
+  add('incident', 'Incident', incidentReconciler(deps), [
+    watch('ServiceUnit', indexed(i.incidents, 'unit', (o) => [nameOf(o)])),
+    watch('ManagedFunction', inNamespace(i.incidents)),
+    watch('SupportContract', inNamespace(i.incidents)),
+    watch('ManagedTenant', inNamespace(i.incidents)),
+  ]);
+  add('changerequest', 'ChangeRequest', changeReconciler(deps), [
+    watch('ChangeRequest', accelerated),
+    watch('ServiceUnit', indexed(i.changes, 'unit', (o) => [nameOf(o)])),
+    watch('Incident', indexed(i.changes, 'incident', (o) => [nameOf(o)])),
+    watch('SupportContract', inNamespace(i.changes)),
+    watch('ManagedTenant', inNamespace(i.changes)),
+  ]);
+  add('maintenancewindow', 'MaintenanceWindow', windowReconciler(deps), [
+    watch('ServiceUnit', inNamespace(i.windows)),
+  ]);
+  add('slareport', 'SLAReport', reportReconciler(deps), [
+    watch('SupportContract', indexed(i.reports, 'contract', (o) => [nameOf(o)])),
+    watch('ManagedTenant', inNamespace(i.reports)),
+    watch('ServiceUnit', inNamespace(i.reports)),
+    watch('ManagedFunction', inNamespace(i.reports)),
+    watch('Incident', inNamespace(i.reports)),
+    watch('ChangeRequest', inNamespace(i.reports)),
+    watch('MaintenanceWindow', inNamespace(i.reports)),
+  ]);
+
+  return { caches, metricsSnapshot: () => snapshot(deps) };
+}
+
+/** What src/metrics exports at scrape time, from the caches (statuses written by the controllers and the prober). */
+function snapshot(deps: Deps): MetricsSnapshot {
+  const { caches } = deps;
+  const now = deps.now();
+  const cond = (conditions: readonly { type: string; status: string }[] | undefined, type: string): string | undefined => conditions?.find((c) => c.type === type)?.status;
+  const units = caches.units.all().map((u) => {
+    const up = cond(u.status?.conditions, ConditionType.Available);
+    const percent = u.status?.availability?.percent;
+    return {
+      namespace: u.namespace, name: u.name, environment: u.spec.environment,
+      ...(up === 'True' || up === 'False' ? { up: up === 'True' } : {}),
+      ...(percent !== undefined ? { availabilityRatio: percent / 100 } : {}),
+      maintenance: cond(u.status?.conditions, ConditionType.InMaintenance) === 'True',
+    };
+  });
+  const functions = caches.functions.all().map((f) => {
+    const s = f.status;
+    return {
+      namespace: f.namespace, name: f.name, family: f.spec.family, units: s?.units ?? [],
+      ...(s?.availabilityPercent !== undefined ? { availabilityRatio: s.availabilityPercent / 100 } : {}),
+      ...(s?.guaranteePercent !== undefined ? { guaranteeRatio: s.guaranteePercent / 100 } : {}),
+      ...(s?.errorBudgetRemainingPercent !== undefined ? { errorBudgetRemainingRatio: s.errorBudgetRemainingPercent / 100 } : {}),
+    };
+  });
+  const incidents = caches.incidents.all().filter((inc) => inc.status?.phase === 'Open').map((inc) => {
+    const r = incidentFacts(deps, inc, now).result;
+    const applies = r?.applicable === true && r.deadline !== undefined && r.targetSeconds !== undefined;
+    return {
+      namespace: inc.namespace, name: inc.name, priority: inc.spec.priority,
+      ...(applies ? { restorationDeadline: r.deadline, restorationElapsedRatio: r.coveredSeconds / r.targetSeconds } : {}),
+      atRisk: cond(inc.status?.conditions, ConditionType.AtRisk) === 'True',
+    };
+  });
+  const changes = caches.changes.all().flatMap((c) => (c.status?.phase === undefined ? [] : [{ namespace: c.namespace, phase: c.status.phase }]));
+  const reports = caches.reports.all();
+  const contracts = caches.contracts.all().map((c) => {
+    const month = c.status?.tokens?.month;
+    const current = month === undefined ? undefined : reports.find((r) => r.namespace === c.namespace && r.spec.contractRef.name === c.name && r.spec.month === month);
+    return {
+      namespace: c.namespace, name: c.name,
+      tokensUsed: c.status?.tokens?.used ?? 0,
+      tokensIncluded: c.status?.tokens?.included ?? c.spec.monthlyTokens,
+      creditsAmount: current?.status?.credits?.total ?? 0,
+    };
+  });
+  const claimable = reports.flatMap((r) => {
+    const s = r.status;
+    if (s?.final !== true || s.claimDeadline === undefined || (s.credits?.total ?? 0) <= 0) return [];
+    const deadline = new Date(s.claimDeadline);
+    return deadline.getTime() > now.getTime() ? [{ namespace: r.namespace, name: r.name, claimDeadline: deadline }] : [];
+  });
+  return { units, functions, incidents, changes, contracts, reports: claimable };
+}

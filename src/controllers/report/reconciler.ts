@@ -1,0 +1,68 @@
+// SLAReport reconciler: the namespace's objects from the cache → ReportInput → the domain's
+// computeMonthlyReport → report/status.ts → status. A final report is never written again (the
+// CRD refuses it too). Requeued when it becomes final, and at the deadlines of the month's open
+// incidents and pending changes.
+import { ConditionReason, ConditionType } from '../../api/v1alpha1/index.ts';
+import { computeMonthlyReport, monthPeriod, type ReportInput } from '../../domain/index.ts';
+import type { Reconciler } from '../../runtime/index.ts';
+import type { Caches } from '../shared/cache.ts';
+import type { Deps } from '../shared/deps.ts';
+import { KIND_REFS, type ContractObj } from '../shared/kinds.ts';
+import { emitOnTransition, invalidSpecConditions, readyCondition, requeueAt, writeStatus } from '../shared/status.ts';
+import { calendarOf, changeInput, contractInput, functionInput, incidentInput, unitInput, windowInput } from '../shared/to-domain.ts';
+import { isFinal, reportConditions, reportFields } from './status.ts';
+
+/** Everything of the namespace the report reads, as the domain's input. */
+export function reportInput(caches: Caches, contract: ContractObj): ReportInput {
+  const ns = contract.namespace;
+  const tenant = caches.tenant(ns);
+  const units = caches.units.list(ns);
+  return {
+    calendar: calendarOf(tenant),
+    contract: contractInput(contract),
+    units: units.map((u) => unitInput(u, tenant)),
+    functions: caches.functions.list(ns).map((f) => functionInput(f, units)),
+    incidents: caches.incidents.list(ns).map(incidentInput),
+    changes: caches.changes.list(ns).map(changeInput),
+    maintenanceWindows: caches.windows.list(ns).map((w) => windowInput(w, units)),
+  };
+}
+
+export function reportReconciler(deps: Deps): Reconciler {
+  const { caches, manager } = deps;
+  return async (req) => {
+    const parsed = caches.reports.get(req.namespace, req.name);
+    if (parsed === undefined) return {};
+    const now = deps.now();
+    if (!parsed.ok) {
+      await writeStatus(manager, KIND_REFS.SLAReport, { raw: parsed.raw, generation: parsed.raw.metadata?.generation }, {}, invalidSpecConditions(parsed.error), now);
+      return {};
+    }
+    const report = parsed.value;
+    // design.md §1: once final, the report never changes again.
+    if (report.status?.final === true) return {};
+    const contract = caches.contracts.valid(req.namespace, report.spec.contractRef.name);
+    if (contract === undefined) {
+      const missing = readyCondition({ reason: ConditionReason.ReferenceNotFound, message: `SupportContract ${report.spec.contractRef.name} not found` });
+      await writeStatus(manager, KIND_REFS.SLAReport, report, {}, [missing], now);
+      return {};
+    }
+    const input = reportInput(caches, contract);
+    const period = monthPeriod(report.spec.month, input.calendar.timeZone);
+    const finalAt = new Date(period.end.getTime() + deps.gracePeriodMs);
+    const final = isFinal(period.end, deps.gracePeriodMs, now);
+    const computed = computeMonthlyReport(input, report.spec.month, now);
+    const written = await writeStatus(manager, KIND_REFS.SLAReport, report, reportFields(computed, final), reportConditions(computed, final, finalAt), now);
+    for (const type of [ConditionType.GTDMet, ConditionType.GTRMet, ConditionType.GTCMet]) {
+      await emitOnTransition(manager, report.raw, report.status?.conditions, type, 'False', written, {
+        type: 'Warning', reason: 'SLABreached', action: 'Reconcile', note: `${type}: ${written.find((c) => c.type === type)?.message ?? ''}`,
+      });
+    }
+    if (final) return {};
+    const deadlines = [
+      ...computed.gtr.incidents.filter((i) => !i.late && i.deadline !== null).map((i) => new Date(i.deadline ?? 0)),
+      ...computed.gtc.changes.filter((c) => !c.late && c.deadline !== null).map((c) => new Date(c.deadline ?? 0)),
+    ];
+    return requeueAt(now, [finalAt, period.end, ...deadlines]);
+  };
+}

@@ -1,0 +1,99 @@
+// The eight kinds as the runtime names them (KindRef), and the typed view of a cached object:
+// metadata as stored, `spec` parsed by the kind's zod schema (defaults applied), `status` as
+// stored. Parsing is memoised per cached object: the informer replaces an object on every
+// update, so a WeakMap keyed by the object never serves a stale parse.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { z } from 'zod';
+import {
+  ChangeRequestSpec, GROUP, IncidentSpec, MaintenanceWindowSpec, ManagedFunctionSpec, ManagedTenantSpec, SLAReportSpec, ServiceUnitSpec,
+  SupportContractSpec, VERSION,
+  type ChangeRequestStatus, type IncidentStatus, type MaintenanceWindowStatus, type ManagedFunctionStatus, type ManagedTenantStatus,
+  type SLAReportStatus, type ServiceUnitStatus, type SupportContractStatus,
+} from '../../api/v1alpha1/index.ts';
+import type { KindRef } from '../../runtime/index.ts';
+
+const ref = (plural: string): KindRef => ({ group: GROUP, version: VERSION, plural });
+
+export const KIND_REFS = {
+  ManagedTenant: ref('managedtenants'),
+  SupportContract: ref('supportcontracts'),
+  ServiceUnit: ref('serviceunits'),
+  ManagedFunction: ref('managedfunctions'),
+  Incident: ref('incidents'),
+  ChangeRequest: ref('changerequests'),
+  MaintenanceWindow: ref('maintenancewindows'),
+  SLAReport: ref('slareports'),
+} as const;
+export type KindName = keyof typeof KIND_REFS;
+
+/** A cached object with its status typed (as stored: written by us, or absent). */
+export type Stored<St> = KubernetesObject & { status?: St };
+
+/** A cached object whose spec parsed. */
+export interface Typed<S, St> {
+  readonly raw: Stored<St>;
+  readonly namespace: string;
+  readonly name: string;
+  readonly generation: number | undefined;
+  /** metadata.creationTimestamp (epoch when absent: sorts first, deterministic). */
+  readonly createdAt: Date;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly spec: S;
+  readonly status: St | undefined;
+}
+
+export type Parsed<S, St> = { readonly ok: true; readonly value: Typed<S, St> } | { readonly ok: false; readonly raw: Stored<St>; readonly error: string };
+
+/** A parser of one kind's cached objects, memoised per object. */
+export class SpecParser<S, St> {
+  readonly #schema: z.ZodType<S>;
+  readonly #memo = new WeakMap<object, Parsed<S, St>>();
+
+  constructor(schema: z.ZodType<S>) {
+    this.#schema = schema;
+  }
+
+  parse(obj: Stored<St>): Parsed<S, St> {
+    const known = this.#memo.get(obj);
+    if (known !== undefined) return known;
+    const result = this.#schema.safeParse((obj as { spec?: unknown }).spec);
+    const meta = obj.metadata;
+    const parsed: Parsed<S, St> = result.success
+      ? {
+          ok: true,
+          value: {
+            raw: obj,
+            namespace: meta?.namespace ?? '',
+            name: meta?.name ?? '',
+            generation: meta?.generation,
+            createdAt: new Date(meta?.creationTimestamp ?? 0),
+            labels: meta?.labels ?? {},
+            spec: result.data,
+            status: obj.status,
+          },
+        }
+      : { ok: false, raw: obj, error: result.error.issues.map((i) => `spec.${i.path.join('.')}: ${i.message}`).join('; ') };
+    this.#memo.set(obj, parsed);
+    return parsed;
+  }
+}
+
+export type TenantObj = Typed<z.infer<typeof ManagedTenantSpec>, ManagedTenantStatus>;
+export type ContractObj = Typed<z.infer<typeof SupportContractSpec>, SupportContractStatus>;
+export type UnitObj = Typed<z.infer<typeof ServiceUnitSpec>, ServiceUnitStatus>;
+export type FunctionObj = Typed<z.infer<typeof ManagedFunctionSpec>, ManagedFunctionStatus>;
+export type IncidentObj = Typed<z.infer<typeof IncidentSpec>, IncidentStatus>;
+export type ChangeObj = Typed<z.infer<typeof ChangeRequestSpec>, ChangeRequestStatus>;
+export type WindowObj = Typed<z.infer<typeof MaintenanceWindowSpec>, MaintenanceWindowStatus>;
+export type ReportObj = Typed<z.infer<typeof SLAReportSpec>, SLAReportStatus>;
+
+export const SCHEMAS = {
+  ManagedTenant: ManagedTenantSpec,
+  SupportContract: SupportContractSpec,
+  ServiceUnit: ServiceUnitSpec,
+  ManagedFunction: ManagedFunctionSpec,
+  Incident: IncidentSpec,
+  ChangeRequest: ChangeRequestSpec,
+  MaintenanceWindow: MaintenanceWindowSpec,
+  SLAReport: SLAReportSpec,
+} as const;

@@ -1,0 +1,121 @@
+// What every reconciler shares: the "why not ready" chain (style.md item 7), the conditions it
+// owns set through the runtime's setter (style.md item 5), the requeue at the next instant that
+// matters (style.md item 8), and Events on outcome changes only.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { ConditionReason, ConditionType } from '../../api/v1alpha1/index.ts';
+import { isStatus, setConditions, type Condition, type DesiredCondition, type EventSpec, type KindRef, type Manager, type Result } from '../../runtime/index.ts';
+
+/** One reason an object is not ready; undefined when the check passes. */
+export type Blocker = { readonly reason: string; readonly message: string };
+export type Check = () => Blocker | undefined;
+
+/** The first failing check of an ordered chain, or undefined when all pass. */
+export function firstBlocker(checks: readonly Check[]): Blocker | undefined {
+  for (const check of checks) {
+    const b = check();
+    if (b !== undefined) return b;
+  }
+  return undefined;
+}
+
+/** `Ready` (kstatus) from the chain: False with the first blocker's reason, else True. */
+export function readyCondition(blocker: Blocker | undefined, readyMessage = ''): DesiredCondition {
+  return blocker === undefined
+    ? { type: ConditionType.Ready, status: 'True', reason: ConditionReason.Reconciled, message: readyMessage }
+    : { type: ConditionType.Ready, status: 'False', reason: blocker.reason, message: blocker.message };
+}
+
+/** A condition in the Unknown state because the controller could not decide (e.g. a thrown domain error). */
+export function internalError(type: string, err: unknown): DesiredCondition {
+  return { type, status: 'Unknown', reason: ConditionReason.InternalError, message: err instanceof Error ? err.message : String(err) };
+}
+
+/** Runs a pure condition function; a throw becomes an Unknown/InternalError condition of that type. */
+export function guarded(type: string, fn: () => DesiredCondition): DesiredCondition {
+  try {
+    return fn();
+  } catch (err) {
+    return internalError(type, err);
+  }
+}
+
+/**
+ * The conditions this controller writes: the desired ones, in order, keeping `lastTransitionTime`
+ * from the stored ones when the status did not flip. Types it does not own are left out (with
+ * server-side apply, another field manager's conditions stay as they are).
+ */
+export function ownedConditions(stored: readonly Condition[] | undefined, desired: readonly DesiredCondition[], now: Date, generation: number | undefined): Condition[] {
+  const types = new Set(desired.map((d) => d.type));
+  const mine = (stored ?? []).filter((c) => types.has(c.type));
+  const set = setConditions(mine, desired, now, generation);
+  const order = desired.map((d) => d.type);
+  return set.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+}
+
+/** The longest delay a timer takes (Node's setTimeout limit, about 24.8 days); a later instant is re-planned then. */
+export const MAX_REQUEUE_MS = 2_147_483_647;
+
+/** Requeue at the earliest of `instants` strictly after `now`; none: no requeue. */
+export function requeueAt(now: Date, instants: readonly (Date | undefined)[]): Result {
+  let best: number | undefined;
+  for (const i of instants) {
+    if (i === undefined) continue;
+    const t = i.getTime();
+    if (t > now.getTime() && (best === undefined || t < best)) best = t;
+  }
+  // +1 s: the instant itself is past once the timer fires (edges are inclusive on the right side).
+  return best === undefined ? {} : { requeueAfter: Math.min(MAX_REQUEUE_MS, best - now.getTime() + 1000) };
+}
+
+/** The stored status of a condition type. */
+export function storedStatus(conditions: readonly Condition[] | undefined, type: string): string | undefined {
+  return conditions?.find((c) => c.type === type)?.status;
+}
+
+/**
+ * Emits `event` when the condition `type` moves to `status` (from anything else, including
+ * absence): Events say "something changed", not "we looked again".
+ */
+export async function emitOnTransition(
+  manager: Manager,
+  obj: KubernetesObject,
+  stored: readonly Condition[] | undefined,
+  type: string,
+  status: string,
+  next: readonly Condition[],
+  event: EventSpec,
+): Promise<void> {
+  const before = storedStatus(stored, type);
+  const after = storedStatus(next, type);
+  if (after === status && before !== status) await manager.events.emit(obj, event);
+}
+
+/**
+ * Applies `fields` plus the owned conditions to the object's /status (skipped by the writer when
+ * unchanged). An object deleted meanwhile is not an error: there is nothing left to report on.
+ * Returns the conditions written (or that would have been).
+ */
+export async function writeStatus(
+  manager: Manager,
+  kind: KindRef,
+  obj: { readonly raw: KubernetesObject & { status?: unknown }; readonly generation: number | undefined },
+  fields: object,
+  desired: readonly DesiredCondition[],
+  now: Date,
+  project?: (stored: unknown) => unknown,
+): Promise<Condition[]> {
+  const stored = (obj.raw.status as { conditions?: Condition[] } | undefined)?.conditions;
+  const conditions = ownedConditions(stored, desired, now, obj.generation);
+  const status = { ...fields, observedGeneration: obj.generation, conditions };
+  try {
+    await manager.status.apply(kind, obj.raw, status, project);
+  } catch (err) {
+    if (!isStatus(err, 404)) throw err;
+  }
+  return conditions;
+}
+
+/** The status of an object whose spec does not parse: Ready False, InvalidSpec, naming the fields. */
+export function invalidSpecConditions(error: string): DesiredCondition[] {
+  return [{ type: ConditionType.Ready, status: 'False', reason: ConditionReason.InvalidSpec, message: error.slice(0, 1024) }];
+}
