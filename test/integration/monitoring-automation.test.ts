@@ -1,0 +1,339 @@
+// The incident automation against a real API server and real sockets: HTTP and TCP targets
+// started here on 127.0.0.1 go down and up; the ProbeAutomation (a fresh Manager per test, no
+// leader election) writes the unit's probe status, opens exactly one Monitoring incident with a
+// deterministic name after the failure threshold and resolves it after recovery; an active
+// maintenance window suppresses it; a failover during an outage does not open a second one; a
+// client-reported incident is never auto-resolved. Waits are on outcomes (probes counted by the
+// targets or by the scheduler), never on durations.
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
+import type { Incident, ServiceUnit } from '../../src/api/v1alpha1/index.ts';
+import { ProbeAutomation, PROBER_FIELD_MANAGER } from '../../src/monitoring/automation.ts';
+import { compactUtc } from '../../src/monitoring/unit-probe.ts';
+import { Manager } from '../../src/runtime/manager.ts';
+
+const group = 'managedapps.dev';
+const version = 'v1alpha1';
+
+/** An HTTP target: 200 while healthy, 503 otherwise; counts the requests it answered. */
+class HttpTarget {
+  healthy = true;
+  requests = 0;
+  readonly #server = http.createServer((_req, res) => {
+    this.requests++;
+    res.writeHead(this.healthy ? 200 : 503, { 'content-type': 'text/plain' }).end(this.healthy ? 'ok' : 'unavailable');
+  });
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => { this.#server.listen(0, '127.0.0.1', resolve); });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/healthz`;
+  }
+
+  /** Resolves once `n` more requests were answered. */
+  async more(n: number): Promise<void> {
+    const target = this.requests + n;
+    await eventually(() => this.requests >= target);
+  }
+
+  close(): Promise<void> {
+    this.#server.closeAllConnections();
+    return new Promise((resolve) => { this.#server.close(() => { resolve(); }); });
+  }
+}
+
+/** A TCP target: listening (up) or closed (connection refused) on a fixed port. */
+class TcpTarget {
+  port = 0;
+  #server: net.Server | undefined;
+
+  async open(): Promise<void> {
+    const server = net.createServer((socket) => { socket.destroy(); });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => { resolve(); });
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.#server = server;
+  }
+
+  async close(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (server !== undefined) await new Promise<void>((resolve) => { server.close(() => { resolve(); }); });
+  }
+}
+
+describe('ProbeAutomation on a real API server', () => {
+  const info = inject('controlPlane');
+  let kc: KubeConfig;
+  let custom: CustomObjectsApi;
+  let ns: string;
+  const cleanups: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    kc = adminKubeConfig(info);
+    custom = kc.makeApiClient(CustomObjectsApi);
+    ns = await createNamespace(kc, 'monitoring');
+  });
+
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    // Units left behind would be probed by later automations in other files: delete them.
+    const units = (await custom.listNamespacedCustomObject({ group, version, plural: 'serviceunits', namespace: ns })) as { items: ServiceUnit[] };
+    for (const u of units.items) await custom.deleteNamespacedCustomObject({ group, version, plural: 'serviceunits', namespace: ns, name: u.metadata.name });
+  });
+
+  /** A Manager (no leader election) running one ProbeAutomation; stopped after the test unless stopped before. */
+  function startAutomation(): { manager: Manager; automation: ProbeAutomation; stop: () => Promise<void> } {
+    const manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false });
+    const automation = new ProbeAutomation({ manager, concurrency: 16 });
+    manager.add(automation);
+    manager.start();
+    let stopped: Promise<void> | undefined;
+    const stop = (): Promise<void> => (stopped ??= manager.stop());
+    cleanups.push(stop);
+    return { manager, automation, stop };
+  }
+
+  const createUnit = async (name: string, monitoring: Record<string, unknown>, labels?: Record<string, string>): Promise<void> => {
+    await custom.createNamespacedCustomObject({
+      group, version, plural: 'serviceunits', namespace: ns,
+      body: {
+        apiVersion: `${group}/${version}`, kind: 'ServiceUnit', metadata: { name, ...(labels !== undefined ? { labels } : {}) },
+        spec: { level: 'OS', targets: [{ kind: 'VirtualMachine', name: `vm-${name}` }], environment: 'Production', monitoring },
+      },
+    });
+    cleanups.push(() => custom.deleteNamespacedCustomObject({ group, version, plural: 'serviceunits', namespace: ns, name }));
+  };
+  const readUnit = async (name: string): Promise<ServiceUnit> =>
+    (await custom.getNamespacedCustomObject({ group, version, plural: 'serviceunits', namespace: ns, name })) as ServiceUnit;
+  const incidentsOf = async (unit: string): Promise<Incident[]> => {
+    const list = (await custom.listNamespacedCustomObject({ group, version, plural: 'incidents', namespace: ns })) as { items: Incident[] };
+    return list.items.filter((i) => i.spec.unitRefs.some((r) => r.name === unit));
+  };
+  const monitoringIncidentsOf = async (unit: string): Promise<Incident[]> =>
+    (await incidentsOf(unit)).filter((i) => i.spec.detection === 'Monitoring');
+  const available = (u: ServiceUnit) => u.status?.conditions?.find((c) => c.type === 'Available');
+  /** Waits until the scheduler of `automation` has run `n` more probes of `key`. */
+  const moreProbes = async (automation: ProbeAutomation, key: string, n: number): Promise<void> => {
+    const s = automation.status(key);
+    const start = (s?.consecutiveFailures ?? 0) + (s?.consecutiveSuccesses ?? 0);
+    await eventually(() => {
+      const now = automation.status(key);
+      return (now?.consecutiveFailures ?? 0) + (now?.consecutiveSuccesses ?? 0) >= start + n;
+    });
+  };
+  /** Whole-second floor, as the API stores times. */
+  const floorSecond = (d: Date): Date => new Date(Math.floor(d.getTime() / 1000) * 1000);
+
+  it('HTTP: keeps the probe status without writing while nothing changes, opens exactly one incident after the threshold, resolves it after recovery', async () => {
+    const target = new HttpTarget();
+    await target.start();
+    cleanups.push(() => target.close());
+    const { automation } = startAutomation();
+    await createUnit('web', {
+      httpGet: { url: target.url }, period: '200ms', timeout: '150ms', failureThreshold: 3, successThreshold: 2, incidentPriority: 'P2',
+    });
+
+    const upUnit = await eventually(async () => {
+      const u = await readUnit('web');
+      expect(u.status?.probe).toMatchObject({ lastResult: 'Success', consecutiveFailures: 0 });
+      expect(u.status?.probe?.message).toBeUndefined();
+      expect(available(u)).toMatchObject({ status: 'True', reason: 'ProbeSucceeded', observedGeneration: 1 });
+      return u;
+    });
+    // The prober owns its fields under its own manager, on the status subresource.
+    expect(upUnit.metadata.managedFields).toEqual(expect.arrayContaining([
+      expect.objectContaining({ manager: PROBER_FIELD_MANAGER, operation: 'Apply', subresource: 'status' }),
+    ]));
+    // A quiet unit: more successful probes write nothing.
+    await target.more(6);
+    expect((await readUnit('web')).metadata.resourceVersion).toBe(upUnit.metadata.resourceVersion);
+
+    // A probe in flight when the target flips (≤ the 150 ms timeout) may be the first failing one.
+    const wentDown = floorSecond(new Date(Date.now() - 200));
+    target.healthy = false;
+    const [incident] = await eventually(async () => {
+      const found = await monitoringIncidentsOf('web');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    const openedAt = new Date(incident!.spec.openedAt);
+    expect(incident!.metadata.name).toBe(`web-mon-${compactUtc(openedAt)}`);
+    expect(openedAt.getTime()).toBeGreaterThanOrEqual(wentDown.getTime());
+    expect(openedAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(incident!.spec).toMatchObject({ detection: 'Monitoring', priority: 'P2', cause: 'Unknown', unitRefs: [{ name: 'web' }] });
+    expect(incident!.spec.summary).toContain('HTTP 503');
+    expect(incident!.spec.resolvedAt).toBeUndefined();
+    await eventually(async () => {
+      const u = await readUnit('web');
+      expect(u.status?.probe).toMatchObject({ lastResult: 'Failure' });
+      expect(u.status?.probe?.message).toContain('HTTP 503');
+      expect(available(u)).toMatchObject({ status: 'False', reason: 'ProbeFailed' });
+    });
+
+    // The outage goes on: still exactly one incident.
+    await target.more(6);
+    expect((await monitoringIncidentsOf('web')).map((i) => i.metadata.name)).toEqual([incident!.metadata.name]);
+
+    target.healthy = true;
+    const resolved = await eventually(async () => {
+      const [i] = await monitoringIncidentsOf('web');
+      expect(i?.spec.resolvedAt).toBeDefined();
+      return i!;
+    });
+    expect(resolved.metadata.name).toBe(incident!.metadata.name);
+    expect(new Date(resolved.spec.resolvedAt!).getTime()).toBeGreaterThanOrEqual(openedAt.getTime());
+    await eventually(async () => {
+      const u = await readUnit('web');
+      expect(available(u)).toMatchObject({ status: 'True', reason: 'ProbeSucceeded' });
+      expect(u.status?.probe?.message).toBeUndefined();
+    });
+    await target.more(4);
+    expect(await monitoringIncidentsOf('web')).toHaveLength(1);
+    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'web', up: true, maintenance: false });
+  });
+
+  it('TCP: a refused connection opens one incident; resolving it by hand during the outage does not reopen another; recovery', async () => {
+    const target = new TcpTarget();
+    await target.open();
+    cleanups.push(() => target.close());
+    const { automation } = startAutomation();
+    const key = `${ns}/db`;
+    await createUnit('db', { tcpSocket: { host: '127.0.0.1', port: target.port }, period: '150ms', timeout: '100ms', failureThreshold: 2, successThreshold: 1, incidentPriority: 'P1' });
+    await eventually(async () => { expect(available(await readUnit('db'))?.status).toBe('True'); });
+
+    await target.close();
+    const [incident] = await eventually(async () => {
+      const found = await monitoringIncidentsOf('db');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(incident!.metadata.name).toBe(`db-mon-${compactUtc(new Date(incident!.spec.openedAt))}`);
+    expect(incident!.spec).toMatchObject({ detection: 'Monitoring', priority: 'P1' });
+    expect(incident!.spec.summary).toContain('connection refused');
+
+    // Someone resolves it while the target is still down: it was this outage's incident, so the
+    // automation does not open a second one for the same outage.
+    await custom.patchNamespacedCustomObject({
+      group, version, plural: 'incidents', namespace: ns, name: incident!.metadata.name,
+      body: [{ op: 'add', path: '/spec/resolvedAt', value: new Date(Date.now() + 1000).toISOString().replace(/\.\d+Z$/, 'Z') }],
+    });
+    await moreProbes(automation, key, 8);
+    expect(automation.status(key)?.state).toBe('Down');
+    expect(await monitoringIncidentsOf('db')).toHaveLength(1);
+
+    await target.open();
+    await eventually(async () => { expect(available(await readUnit('db'))?.status).toBe('True'); });
+    expect(await monitoringIncidentsOf('db')).toHaveLength(1);
+  });
+
+  it('inside an active maintenance window: probed, status kept, no incident, metrics say maintenance; the incident opens once the window is gone', async () => {
+    const target = new HttpTarget();
+    await target.start();
+    cleanups.push(() => target.close());
+    await custom.createNamespacedCustomObject({
+      group, version, plural: 'maintenancewindows', namespace: ns,
+      body: {
+        apiVersion: `${group}/${version}`, kind: 'MaintenanceWindow', metadata: { name: 'patching' },
+        spec: {
+          purpose: 'SecurityPatching', start: new Date(Date.now() - 600_000).toISOString().replace(/\.\d+Z$/, 'Z'), duration: '2h', timeZone: 'Europe/Paris',
+          selector: { matchLabels: { tier: 'batch' } },
+        },
+      },
+    });
+    cleanups.push(() => custom.deleteNamespacedCustomObject({ group, version, plural: 'maintenancewindows', namespace: ns, name: 'patching' }));
+    const { automation } = startAutomation();
+    const key = `${ns}/batch`;
+    await createUnit('batch', { httpGet: { url: target.url }, period: '150ms', timeout: '100ms', failureThreshold: 2, successThreshold: 1 }, { tier: 'batch' });
+    await eventually(async () => { expect(available(await readUnit('batch'))?.status).toBe('True'); });
+    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: true, maintenance: true });
+
+    target.healthy = false;
+    await eventually(async () => { expect(available(await readUnit('batch'))).toMatchObject({ status: 'False', reason: 'ProbeFailed' }); });
+    await target.more(8);
+    expect(automation.status(key)?.state).toBe('Down');
+    expect(await incidentsOf('batch')).toEqual([]);
+    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: false, maintenance: true });
+
+    // The window goes away while the unit is still down: now the outage counts.
+    await custom.deleteNamespacedCustomObject({ group, version, plural: 'maintenancewindows', namespace: ns, name: 'patching' });
+    await eventually(async () => { expect(await monitoringIncidentsOf('batch')).toHaveLength(1); });
+    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: false, maintenance: false });
+  });
+
+  it('a failover during an outage does not open a second incident; the new leader resolves the first', async () => {
+    const target = new HttpTarget();
+    await target.start();
+    cleanups.push(() => target.close());
+    const key = `${ns}/api`;
+    const a = startAutomation();
+    await createUnit('api', { httpGet: { url: target.url }, period: '150ms', timeout: '100ms', failureThreshold: 3, successThreshold: 1, incidentPriority: 'P2' });
+    await eventually(async () => { expect(available(await readUnit('api'))?.status).toBe('True'); });
+
+    target.healthy = false;
+    const [first] = await eventually(async () => {
+      const found = await monitoringIncidentsOf('api');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    await a.stop();
+
+    // A new leader, with a fresh scheduler and no memory, while the target is still down.
+    const b = startAutomation();
+    await eventually(() => { expect(b.automation.status(key)?.state).toBe('Down'); });
+    await moreProbes(b.automation, key, 6);
+    const during = await monitoringIncidentsOf('api');
+    expect(during.map((i) => i.metadata.name)).toEqual([first!.metadata.name]);
+    expect(during[0]!.spec.resolvedAt).toBeUndefined();
+    // The stored condition survived the failover.
+    expect(available(await readUnit('api'))?.status).toBe('False');
+
+    target.healthy = true;
+    await eventually(async () => {
+      const after = await monitoringIncidentsOf('api');
+      expect(after.map((i) => i.metadata.name)).toEqual([first!.metadata.name]);
+      expect(after[0]!.spec.resolvedAt).toBeDefined();
+    });
+  });
+
+  it('never auto-resolves a client-reported incident on the same unit', async () => {
+    const target = new HttpTarget();
+    await target.start();
+    cleanups.push(() => target.close());
+    const { automation } = startAutomation();
+    const key = `${ns}/shop`;
+    await createUnit('shop', { httpGet: { url: target.url }, period: '150ms', timeout: '100ms', failureThreshold: 2, successThreshold: 1, incidentPriority: 'P1' });
+    await custom.createNamespacedCustomObject({
+      group, version, plural: 'incidents', namespace: ns,
+      body: {
+        apiVersion: `${group}/${version}`, kind: 'Incident', metadata: { name: 'shop-slow-checkout' },
+        spec: { unitRefs: [{ name: 'shop' }], priority: 'P3', summary: 'checkout is slow', detection: 'Client', openedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), cause: 'Unknown' },
+      },
+    });
+    await eventually(async () => { expect(available(await readUnit('shop'))?.status).toBe('True'); });
+
+    target.healthy = false;
+    await eventually(async () => { expect(await monitoringIncidentsOf('shop')).toHaveLength(1); });
+    target.healthy = true;
+    await eventually(async () => { expect((await monitoringIncidentsOf('shop'))[0]?.spec.resolvedAt).toBeDefined(); });
+    await moreProbes(automation, key, 6);
+
+    const all = await incidentsOf('shop');
+    expect(all).toHaveLength(2);
+    const client = all.find((i) => i.metadata.name === 'shop-slow-checkout');
+    expect(client?.spec.detection).toBe('Client');
+    expect(client?.spec.resolvedAt).toBeUndefined();
+  });
+});
