@@ -1,0 +1,63 @@
+// Who is asking: the identities of design.md §1 and domain.md §3, §10.
+//   - the operator's own service account (it opens incidents from monitoring, writes reports);
+//   - a provider identity: a member of one of the provider groups of the configuration;
+//   - a named contact of the namespace's ManagedTenant, matched by user name or by group, with
+//     the roles of every contact the user matches (IncidentReporter, ChangeRequester, ...);
+//   - anyone else: a stranger to the tenant, whatever RBAC lets them send.
+import type { Contact, ManagedTenant } from '../api/v1alpha1/index.ts';
+import type { ContactRole } from '../domain/vocabulary.ts';
+import type { UserInfo } from './admission.ts';
+
+export interface IdentityConfig {
+  /** Groups whose members act for the provider, e.g. `managedapps:provider`. */
+  readonly providerGroups: readonly string[];
+  /** The operator's own user, e.g. `system:serviceaccount:managed-apps-system:managed-apps-operator`. */
+  readonly operatorUsername: string;
+}
+
+export interface Identity {
+  readonly username: string;
+  readonly groups: readonly string[];
+  readonly operator: boolean;
+  readonly provider: boolean;
+  /** The tenant's contacts this user acts as (by user name or group), in spec order. */
+  readonly contacts: readonly Contact[];
+  readonly roles: ReadonlySet<ContactRole>;
+}
+
+export function contactMatches(contact: Contact, user: UserInfo): boolean {
+  const username = user.username ?? '';
+  if (username !== '' && (contact.users ?? []).includes(username)) return true;
+  const groups = user.groups ?? [];
+  return (contact.groups ?? []).some((g) => groups.includes(g));
+}
+
+export function identify(user: UserInfo, tenant: ManagedTenant | undefined, config: IdentityConfig): Identity {
+  const username = user.username ?? '';
+  const groups = user.groups ?? [];
+  const contacts = (tenant?.spec.contacts ?? []).filter((c) => contactMatches(c, user));
+  return {
+    username,
+    groups,
+    operator: username !== '' && username === config.operatorUsername,
+    provider: groups.some((g) => config.providerGroups.includes(g)),
+    contacts,
+    roles: new Set(contacts.flatMap((c) => c.roles)),
+  };
+}
+
+/** Operator or provider: acts for the provider side. */
+export function actsForProvider(id: Identity): boolean {
+  return id.operator || id.provider;
+}
+
+/** The first contact of the user that holds `role` (the name written in `approval.approvedBy`). */
+export function contactWithRole(id: Identity, role: ContactRole): Contact | undefined {
+  return id.contacts.find((c) => c.roles.includes(role));
+}
+
+/** "user 'x' (groups a, b)" for messages; system:authenticated is left out as noise. */
+export function describeUser(id: Identity): string {
+  const groups = id.groups.filter((g) => g !== 'system:authenticated');
+  return `user '${id.username}'${groups.length > 0 ? ` (groups ${groups.join(', ')})` : ''}`;
+}

@@ -1,0 +1,324 @@
+// The validating hook's decisions: the cross-object rules of design.md §1, decided from the
+// request and a read-only view of the tenant's objects (the Manager's caches). Pure apart from
+// the view: `now` is a parameter. The same conversions (toDomain) and domain rules as the
+// controllers, which re-check every rule as a condition (GitOps applies in any order and a
+// controller never trusts that this hook ran).
+//
+// Per kind, in order (each answer names the field):
+//   every kind       the object parses (zod schema of the kind) and converts (toDomain)
+//   ManagedTenant    one per namespace
+//   SupportContract  subscribed-level prerequisites (domain.md §2); support level only raised
+//                    during the commitment (domain.md §3)
+//   ServiceUnit      one unit per target (domain.md §1); its level is subscribed by the contract
+//   Incident         creator: operator, provider, or an IncidentReporter contact
+//   ChangeRequest    creator/editor: operator, provider, or a ChangeRequester contact; only the
+//                    provider side writes `initiator: Provider`; an approval is given by a
+//                    ChangeApprover contact; at most N accelerated changes a calendar year
+//   SLAReport        written by the operator only
+import { DateTime } from 'luxon';
+import type { z } from 'zod';
+import {
+  calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, scheduleToDomain, unitToDomain,
+  type ChangeRequest, type Conversion, type FieldError, type ManagedTenant, type ServiceUnit, type SupportContract,
+  ChangeRequest as ChangeRequestSchema, Incident as IncidentSchema, MaintenanceWindow as MaintenanceWindowSchema,
+  ManagedFunction as ManagedFunctionSchema, ManagedTenant as ManagedTenantSchema, SLAReport as SLAReportSchema,
+  ServiceUnit as ServiceUnitSchema, SupportContract as SupportContractSchema, GROUP,
+} from '../api/v1alpha1/index.ts';
+import { DEFAULT_CALENDAR } from '../domain/calendar.ts';
+import { findTargetConflicts, missingLevelPrerequisites, planSupportLevelChange, type TargetClaim } from '../domain/levels.ts';
+import { MAX_ACCELERATED_CHANGES_PER_YEAR, MIN_SUPPORT_COMMITMENT_MONTHS } from '../domain/limits.ts';
+import { acceleratedDecisions, type AcceleratedRequest } from '../domain/tokens.ts';
+import type { ContactRole } from '../domain/vocabulary.ts';
+import { ALLOW, deny, type AdmissionRequest, type Verdict, type Violation } from './admission.ts';
+import { actsForProvider, describeUser, identify, type Identity, type IdentityConfig } from './identity.ts';
+
+/** What the rules read of a namespace (a tenant): the Manager's caches, or a fixture. */
+export interface TenantView {
+  tenants(namespace: string): readonly ManagedTenant[];
+  contracts(namespace: string): readonly SupportContract[];
+  units(namespace: string): readonly ServiceUnit[];
+  changes(namespace: string): readonly ChangeRequest[];
+}
+
+export interface RuleContext {
+  readonly view: TenantView;
+  readonly identity: IdentityConfig;
+  readonly now: Date;
+}
+
+const SCHEMAS = {
+  ManagedTenant: ManagedTenantSchema,
+  SupportContract: SupportContractSchema,
+  ServiceUnit: ServiceUnitSchema,
+  ManagedFunction: ManagedFunctionSchema,
+  Incident: IncidentSchema,
+  ChangeRequest: ChangeRequestSchema,
+  MaintenanceWindow: MaintenanceWindowSchema,
+  SLAReport: SLAReportSchema,
+} as const;
+type Kind = keyof typeof SCHEMAS;
+type Parsed<K extends Kind> = z.infer<(typeof SCHEMAS)[K]>;
+
+function isKind(kind: string): kind is Kind {
+  return Object.hasOwn(SCHEMAS, kind);
+}
+
+function parse<K extends Kind>(kind: K, raw: unknown): Conversion<Parsed<K>> {
+  const result = SCHEMAS[kind].safeParse(raw);
+  return result.success ? { ok: true, value: result.data as Parsed<K> } : { ok: false, errors: fieldErrors(result.error) };
+}
+
+const invalid = (errors: readonly FieldError[]): Verdict => deny('Invalid', errors);
+
+/** The one ManagedTenant of a namespace (the oldest if several slipped in), for identities and the calendar. */
+export function tenantOf(view: TenantView, namespace: string): ManagedTenant | undefined {
+  return [...view.tenants(namespace)].sort(byCreation)[0];
+}
+
+function contractOf(view: TenantView, namespace: string): SupportContract | undefined {
+  return [...view.contracts(namespace)].sort(byCreation)[0];
+}
+
+function byCreation(a: { metadata: { name: string; creationTimestamp?: string | undefined } }, b: { metadata: { name: string; creationTimestamp?: string | undefined } }): number {
+  const ta = a.metadata.creationTimestamp ?? '';
+  const tb = b.metadata.creationTimestamp ?? '';
+  return ta < tb ? -1 : ta > tb ? 1 : a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+}
+
+function timeZoneOf(tenant: ManagedTenant | undefined): string {
+  const calendar = calendarToDomain(tenant);
+  return calendar.ok ? calendar.value.timeZone : DEFAULT_CALENDAR.timeZone;
+}
+
+/** Decides one admission request of our group (CREATE or UPDATE of a main resource). */
+export function validate(request: AdmissionRequest, ctx: RuleContext): Verdict {
+  if (request.kind.group !== GROUP || !isKind(request.kind.kind)) return ALLOW;
+  if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return ALLOW;
+  if (request.subResource !== undefined && request.subResource !== '') return ALLOW;
+  const namespace = request.namespace ?? '';
+  const kind = request.kind.kind;
+  switch (kind) {
+    case 'ManagedTenant': return validateTenant(request, ctx, namespace);
+    case 'SupportContract': return validateContract(request, ctx, namespace);
+    case 'ServiceUnit': return validateUnit(request, ctx, namespace);
+    case 'ManagedFunction': return parsedOnly('ManagedFunction', request);
+    case 'Incident': return validateIncident(request, ctx, namespace);
+    case 'ChangeRequest': return validateChange(request, ctx, namespace);
+    case 'MaintenanceWindow': return validateWindow(request);
+    case 'SLAReport': return validateReport(request, ctx);
+  }
+}
+
+function parsedOnly(kind: Kind, request: AdmissionRequest): Verdict {
+  const object = parse(kind, request.object);
+  return object.ok ? ALLOW : invalid(object.errors);
+}
+
+// ---- ManagedTenant ------------------------------------------------------------------------------
+
+function validateTenant(request: AdmissionRequest, ctx: RuleContext, namespace: string): Verdict {
+  const object = parse('ManagedTenant', request.object);
+  if (!object.ok) return invalid(object.errors);
+  const calendar = calendarToDomain(object.value);
+  if (!calendar.ok) return invalid(calendar.errors);
+  if (request.operation === 'CREATE') {
+    const other = ctx.view.tenants(namespace).find((t) => t.metadata.name !== object.value.metadata.name);
+    if (other !== undefined) {
+      return invalid([{ path: 'metadata.name', message: `namespace '${namespace}' already has ManagedTenant '${other.metadata.name}': one tenant per namespace (design.md §1)` }]);
+    }
+  }
+  return ALLOW;
+}
+
+// ---- SupportContract ------------------------------------------------------------------------------
+
+function validateContract(request: AdmissionRequest, ctx: RuleContext, namespace: string): Verdict {
+  const object = parse('SupportContract', request.object);
+  if (!object.ok) return invalid(object.errors);
+  const contract = object.value;
+  const converted = contractToDomain(contract);
+  if (!converted.ok) return invalid(converted.errors);
+  const violations: Violation[] = missingLevelPrerequisites(contract.spec.subscribedLevels)
+    .map((m) => ({ path: 'spec.subscribedLevels', message: m.message }));
+  if (request.operation === 'UPDATE') {
+    const old = parse('SupportContract', request.oldObject);
+    if (old.ok) violations.push(...supportLevelViolations(old.value, contract, timeZoneOf(tenantOf(ctx.view, namespace)), ctx.now));
+  }
+  return violations.length > 0 ? invalid(violations) : ALLOW;
+}
+
+/**
+ * domain.md §3: during the commitment a support level only goes up. The commitment of an
+ * environment ends where the status says (the controller tracks re-commitments), else 6 months
+ * after the contract's start, in the tenant's time zone.
+ */
+function supportLevelViolations(old: SupportContract, next: SupportContract, timeZone: string, now: Date): Violation[] {
+  const out: Violation[] = [];
+  next.spec.supportLevels.forEach((entry, i) => {
+    const before = old.spec.supportLevels.find((e) => e.environment === entry.environment);
+    if (before === undefined || before.level === entry.level) return;
+    const plan = planSupportLevelChange({
+      current: before.level,
+      requested: entry.level,
+      commitmentEnd: commitmentEnd(old, entry.environment, timeZone),
+      requestedAt: now,
+      timeZone,
+    });
+    if (!plan.accepted && plan.reason === 'DowngradeDuringCommitment') out.push({ path: `spec.supportLevels[${i}].level`, message: `${entry.environment}: ${plan.message}` });
+  });
+  return out;
+}
+
+function commitmentEnd(contract: SupportContract, environment: string, timeZone: string): Date {
+  const tracked = contract.status?.effectiveSupportLevels?.find((e) => e.environment === environment)?.commitmentEnd;
+  if (tracked !== undefined) return new Date(tracked);
+  // domain.md §3: support is subscribed for at least MIN_SUPPORT_COMMITMENT_MONTHS from the start.
+  return DateTime.fromISO(contract.spec.start, { zone: timeZone }).startOf('day').plus({ months: MIN_SUPPORT_COMMITMENT_MONTHS }).toJSDate();
+}
+
+// ---- ServiceUnit -------------------------------------------------------------------------------
+
+function claimOf(unit: ServiceUnit, fallbackCreatedAt: Date): TargetClaim {
+  const created = unit.metadata.creationTimestamp;
+  return { name: unit.metadata.name, createdAt: created === undefined ? fallbackCreatedAt : new Date(created), level: unit.spec.level, targets: unit.spec.targets };
+}
+
+function validateUnit(request: AdmissionRequest, ctx: RuleContext, namespace: string): Verdict {
+  const object = parse('ServiceUnit', request.object);
+  if (!object.ok) return invalid(object.errors);
+  const unit = object.value;
+  const withCreation: ServiceUnit = unit.metadata.creationTimestamp === undefined
+    ? { ...unit, metadata: { ...unit.metadata, creationTimestamp: ctx.now.toISOString() } }
+    : unit;
+  const converted = unitToDomain(withCreation, tenantOf(ctx.view, namespace));
+  if (!converted.ok) return invalid(converted.errors);
+  const violations: Violation[] = [];
+  // domain.md §1: one unit per target. On CREATE the new unit is the latest claim, so any
+  // conflict it is part of is one it loses; on UPDATE (targets are immutable) the same rule
+  // keeps the older unit valid.
+  const others = ctx.view.units(namespace).filter((u) => u.metadata.name !== unit.metadata.name);
+  const claims = [...others.map((u) => claimOf(u, ctx.now)), claimOf(withCreation, ctx.now)];
+  for (const conflict of findTargetConflicts(claims)) {
+    if (conflict.loser !== unit.metadata.name) continue;
+    const i = unit.spec.targets.findIndex((t) => t.kind === conflict.target.kind && t.name === conflict.target.name);
+    violations.push({
+      path: `spec.targets[${i}]`,
+      message: `${conflict.target.kind} '${conflict.target.name}' is already managed by ServiceUnit '${conflict.winner}': one management level per target (domain.md §1)`,
+    });
+  }
+  const contract = contractOf(ctx.view, namespace);
+  if (contract !== undefined && !contract.spec.subscribedLevels.includes(unit.spec.level)) {
+    violations.push({
+      path: 'spec.level',
+      message: `level ${unit.spec.level} is not subscribed by SupportContract '${contract.metadata.name}' (spec.subscribedLevels: ${contract.spec.subscribedLevels.join(', ')})`,
+    });
+  }
+  return violations.length > 0 ? invalid(violations) : ALLOW;
+}
+
+// ---- Incident -----------------------------------------------------------------------------------
+
+/** The creator rule of design.md §1 for `role`: operator, provider, or a contact holding it. */
+function creatorViolation(id: Identity, role: ContactRole, tenant: ManagedTenant | undefined, namespace: string, what: string): Violation | undefined {
+  if (actsForProvider(id) || id.roles.has(role)) return undefined;
+  if (tenant === undefined) {
+    return { path: 'metadata.namespace', message: `namespace '${namespace}' has no ManagedTenant: only the provider may ${what} here` };
+  }
+  if (id.contacts.length === 0) {
+    return { path: 'metadata', message: `${describeUser(id)} is not a named contact of ManagedTenant '${tenant.metadata.name}' (spec.contacts): only named contacts with the ${role} role may ${what} (domain.md §3)` };
+  }
+  return {
+    path: 'metadata',
+    message: `${describeUser(id)} is contact ${id.contacts.map((c) => `'${c.name}'`).join(', ')} of ManagedTenant '${tenant.metadata.name}' without the ${role} role (spec.contacts[].roles): may not ${what}`,
+  };
+}
+
+function validateIncident(request: AdmissionRequest, ctx: RuleContext, namespace: string): Verdict {
+  const object = parse('Incident', request.object);
+  if (!object.ok) return invalid(object.errors);
+  const tenant = tenantOf(ctx.view, namespace);
+  const id = identify(request.userInfo, tenant, ctx.identity);
+  const who = creatorViolation(id, 'IncidentReporter', tenant, namespace, request.operation === 'CREATE' ? 'open incidents' : 'edit incidents');
+  if (who !== undefined) return deny('Forbidden', [who]);
+  const converted = incidentToDomain(object.value);
+  return converted.ok ? ALLOW : invalid(converted.errors);
+}
+
+// ---- ChangeRequest ------------------------------------------------------------------------------
+
+/** The spec without the fields the webhook owns or that the approver writes. */
+function requesterPart(change: ChangeRequest): unknown {
+  const { approval: _approval, requester: _requester, ...rest } = change.spec;
+  return rest;
+}
+
+function validateChange(request: AdmissionRequest, ctx: RuleContext, namespace: string): Verdict {
+  const object = parse('ChangeRequest', request.object);
+  if (!object.ok) return invalid(object.errors);
+  const change = object.value;
+  const old = request.operation === 'UPDATE' ? parse('ChangeRequest', request.oldObject) : undefined;
+  const before = old?.ok === true ? old.value : undefined;
+  const tenant = tenantOf(ctx.view, namespace);
+  const id = identify(request.userInfo, tenant, ctx.identity);
+
+  // Who: the requester's part of the spec is written by the provider side or a ChangeRequester.
+  const requesterEdit = before === undefined || JSON.stringify(requesterPart(before)) !== JSON.stringify(requesterPart(change));
+  if (requesterEdit) {
+    const who = creatorViolation(id, 'ChangeRequester', tenant, namespace, request.operation === 'CREATE' ? 'request changes' : 'edit change requests');
+    if (who !== undefined) return deny('Forbidden', [who]);
+    if (change.spec.initiator === 'Provider' && !actsForProvider(id) && (before === undefined || before.spec.initiator !== 'Provider')) {
+      return deny('Forbidden', [{ path: 'spec.initiator', message: `only the provider initiates a change with initiator Provider; ${describeUser(id)} is a client contact (use initiator Client)` }]);
+    }
+  }
+  // The client's explicit approval of a provider change (domain.md §10), by a ChangeApprover.
+  const approvalChanged = JSON.stringify(change.spec.approval) !== JSON.stringify(before?.spec.approval);
+  if (change.spec.approval !== undefined && approvalChanged && !id.roles.has('ChangeApprover')) {
+    const tenantName = tenant === undefined ? `(no ManagedTenant in namespace '${namespace}')` : `ManagedTenant '${tenant.metadata.name}'`;
+    return deny('Forbidden', [{
+      path: 'spec.approval',
+      message: `${describeUser(id)} is not a ChangeApprover contact of ${tenantName}: only the client's ChangeApprover contacts approve a provider change (domain.md §10)`,
+    }]);
+  }
+  const converted = changeToDomain(change);
+  if (!converted.ok) return invalid(converted.errors);
+  if (change.spec.accelerated && before?.spec.accelerated !== true) {
+    const quota = acceleratedViolation(change, ctx, namespace, tenant);
+    if (quota !== undefined) return invalid([quota]);
+  }
+  return ALLOW;
+}
+
+/** domain.md §10: the 7th accelerated change of a calendar year (tenant time zone) is refused. */
+function acceleratedViolation(change: ChangeRequest, ctx: RuleContext, namespace: string, tenant: ManagedTenant | undefined): Violation | undefined {
+  const contract = contractOf(ctx.view, namespace);
+  const quota = contract?.spec.acceleratedChangesPerYear ?? MAX_ACCELERATED_CHANGES_PER_YEAR;
+  const timeZone = timeZoneOf(tenant);
+  const asRequest = (c: ChangeRequest): AcceleratedRequest => ({ name: c.metadata.name, accelerated: c.spec.accelerated, requestedAt: new Date(c.spec.requestedAt) });
+  const others = ctx.view.changes(namespace).filter((c) => c.metadata.name !== change.metadata.name).map(asRequest);
+  const without = acceleratedDecisions(others, timeZone, quota);
+  const withIt = acceleratedDecisions([...others, asRequest(change)], timeZone, quota);
+  const own = withIt.get(change.metadata.name);
+  const source = contract === undefined ? '' : ` (SupportContract '${contract.metadata.name}' spec.acceleratedChangesPerYear)`;
+  if (own !== undefined && !own.accepted) return { path: 'spec.accelerated', message: `${own.message}${source}` };
+  for (const [name, decision] of withIt) {
+    if (!decision.accepted && without.get(name)?.accepted === true) {
+      return { path: 'spec.accelerated', message: `would push accelerated change '${name}' beyond the ${quota} of ${decision.year}: at most ${quota} a year (domain.md §10)${source}` };
+    }
+  }
+  return undefined;
+}
+
+// ---- MaintenanceWindow, SLAReport -------------------------------------------------------------------
+
+function validateWindow(request: AdmissionRequest): Verdict {
+  const object = parse('MaintenanceWindow', request.object);
+  if (!object.ok) return invalid(object.errors);
+  const schedule = scheduleToDomain(object.value);
+  return schedule.ok ? ALLOW : invalid(schedule.errors);
+}
+
+function validateReport(request: AdmissionRequest, ctx: RuleContext): Verdict {
+  const id = identify(request.userInfo, undefined, ctx.identity);
+  if (!id.operator) return deny('Forbidden', [{ path: 'metadata', message: `an SLAReport is written by the operator only (design.md §1); ${describeUser(id)} may read it` }]);
+  return parsedOnly('SLAReport', request);
+}
