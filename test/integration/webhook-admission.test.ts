@@ -1,0 +1,278 @@
+// Who may do what, enforced by the REAL API server: the RBAC of config/rbac applied, the
+// admission webhook running in this process on 127.0.0.1 and registered in url mode, and
+// minted users (client certificates) sending the requests. The control plane is shared by every
+// integration file: the webhook configurations select only the namespaces labelled with this
+// run's id, and are deleted in afterAll.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node's models are plain data classes; object literals are how its own docs build them. */
+import { randomBytes } from 'node:crypto';
+import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { GROUP, VERSION } from '../../src/api/v1alpha1/index.ts';
+import { Manager } from '../../src/runtime/manager.ts';
+import { deleteWebhookConfiguration, ensureWebhookConfiguration, webhookCertificates } from '../../src/webhooks/certs.ts';
+import { rbacManifests, type RbacManifest } from '../../src/webhooks/rbac.ts';
+import { createWebhookServer, type WebhookServer } from '../../src/webhooks/server.ts';
+import { adminKubeConfig, createNamespace, eventually, userKubeConfig } from '../controlplane/client.ts';
+
+const run = randomBytes(4).toString('hex');
+const SELECT_LABEL = 'managedapps.dev/webhook-test';
+const CONFIG_NAME = `mao-webhook-test-${run}`;
+const PROVIDER_GROUP = 'managedapps:provider';
+const CONTACTS_GROUP = `acme-${run}:contacts`;
+const OPS_GROUP = `acme-${run}:ops`;
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; resourceVersion?: string }; spec: Record<string, unknown>; status?: Record<string, unknown> };
+type Outcome = { ok: true; object: Obj } | { ok: false; code: number; message: string };
+
+const PLURALS: Record<string, string> = {
+  ManagedTenant: 'managedtenants', SupportContract: 'supportcontracts', ServiceUnit: 'serviceunits', ManagedFunction: 'managedfunctions',
+  Incident: 'incidents', ChangeRequest: 'changerequests', MaintenanceWindow: 'maintenancewindows', SLAReport: 'slareports',
+};
+
+async function attempt(fn: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    return { ok: true, object: (await fn()) as Obj };
+  } catch (err) {
+    if (!(err instanceof ApiException)) throw err;
+    const e = err as ApiException<unknown>;
+    const raw: unknown = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
+    return { ok: false, code: e.code, message: (raw as { message?: string } | undefined)?.message ?? String(e.body) };
+  }
+}
+
+describe('admission webhook and RBAC on a real API server', () => {
+  const info = inject('controlPlane');
+  const log = pino({ level: 'silent' });
+  let admin: KubeConfig;
+  let ns: string;
+  let opNs: string;
+  let operatorUser: string;
+  let manager: Manager;
+  let server: WebhookServer;
+  let applied: RbacManifest[] = [];
+  const users = new Map<string, KubeConfig>();
+  const api = (user: string) => (users.get(user) ?? admin).makeApiClient(CustomObjectsApi);
+
+  const create = (user: string, kind: string, name: string, spec: Record<string, unknown>) =>
+    attempt(() => api(user).createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURALS[kind]!, body: { apiVersion: `${GROUP}/${VERSION}`, kind, metadata: { name }, spec } }));
+  const get = (user: string, kind: string, name: string) =>
+    attempt(() => api(user).getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURALS[kind]!, name }));
+  const list = (user: string, kind: string) =>
+    attempt(() => api(user).listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURALS[kind]! }));
+  /** GET as admin, change the spec, PUT as `user` (the `update` verb). */
+  const update = async (user: string, kind: string, name: string, change: (spec: Record<string, unknown>) => void) => {
+    const current = (await api('admin').getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURALS[kind]!, name })) as Obj;
+    change(current.spec);
+    return attempt(() => api(user).replaceNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURALS[kind]!, name, body: current }));
+  };
+  const remove = (user: string, kind: string, name: string) =>
+    attempt(() => api(user).deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURALS[kind]!, name }));
+
+  const incident = (extra: Record<string, unknown> = {}) => ({ unitRefs: [{ name: 'os-vm1' }], priority: 'P3', summary: 'Slow logins', openedAt: '2026-11-20T10:00:00Z', ...extra });
+  const change = (extra: Record<string, unknown> = {}) => ({
+    unitRefs: [{ name: 'os-vm1' }], category: 'StandardSimple', catalogItem: 'os.package.install', summary: 'Install a package', tokens: 1, requestedAt: '2026-11-20T10:00:00Z', ...extra,
+  });
+  const unit = (target: string) => ({ level: 'OS', environment: 'Production', targets: [{ kind: 'VirtualMachine', name: target }] });
+
+  beforeAll(async () => {
+    admin = adminKubeConfig(info);
+    ns = await createNamespace(admin, 'webhook');
+    opNs = await createNamespace(admin, 'webhook-operator');
+    const core = admin.makeApiClient(CoreV1Api);
+    await core.patchNamespace({ name: ns, body: { metadata: { labels: { [SELECT_LABEL]: run } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+
+    // config/rbac as kustomize would install it in opNs, and bindings for the people of the tenant.
+    applied = rbacManifests({ namespace: opNs });
+    const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+    for (const m of applied) {
+      const body = m as unknown as Parameters<RbacAuthorizationV1Api['createClusterRole']>[0]['body'];
+      if (m.kind === 'ClusterRole') await rbac.patchClusterRole({ name: m.metadata.name, body, fieldManager: 'webhook-test', force: true }, setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply));
+      if (m.kind === 'ClusterRoleBinding') await rbac.patchClusterRoleBinding({ name: m.metadata.name, body, fieldManager: 'webhook-test', force: true }, setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply));
+      if (m.kind === 'Role') await rbac.patchNamespacedRole({ name: m.metadata.name, namespace: opNs, body, fieldManager: 'webhook-test', force: true }, setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply));
+      if (m.kind === 'RoleBinding') await rbac.patchNamespacedRoleBinding({ name: m.metadata.name, namespace: opNs, body, fieldManager: 'webhook-test', force: true }, setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply));
+    }
+    const bind = (name: string, role: string, subject: { kind: 'Group' | 'User'; name: string }) =>
+      rbac.createNamespacedRoleBinding({ namespace: ns, body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', ...subject }] } });
+    await bind('contacts', 'managedapps-client', { kind: 'Group', name: CONTACTS_GROUP });
+    await bind('provider', 'managedapps-provider', { kind: 'Group', name: PROVIDER_GROUP });
+    await bind('viewer', 'view', { kind: 'User', name: 'viewer' });
+    await bind('editor', 'edit', { kind: 'User', name: 'editor' });
+
+    operatorUser = `system:serviceaccount:${opNs}:managed-apps-operator`;
+    const mint = (name: string, groups: string[]) => { users.set(name, userKubeConfig(info, name, groups)); };
+    mint('alice', [CONTACTS_GROUP]);
+    mint('bob', [CONTACTS_GROUP, OPS_GROUP]);
+    mint('carol', [CONTACTS_GROUP]);
+    mint('dave', [CONTACTS_GROUP]);
+    mint('eve', [CONTACTS_GROUP]);
+    mint('frank', []);
+    mint('paul', [PROVIDER_GROUP]);
+    mint('viewer', []);
+    mint('editor', []);
+    users.set('operator', userKubeConfig(info, operatorUser, ['system:serviceaccounts', `system:serviceaccounts:${opNs}`]));
+
+    // The webhook, in this process, over the Manager's caches.
+    manager = new Manager({ kubeConfig: admin, logger: log, leaderElection: false });
+    const certs = await webhookCertificates(manager.client, { mode: 'url', host: '127.0.0.1' });
+    server = createWebhookServer({ manager, tls: certs.tls, port: 0, host: '127.0.0.1', providerGroups: [PROVIDER_GROUP], operatorUsername: operatorUser, logger: log });
+    manager.add(server);
+    manager.start();
+    const address = await server.listening;
+    await ensureWebhookConfiguration(manager.client, {
+      mode: 'url', url: `https://127.0.0.1:${address.port}`, caBundle: certs.caBundle, name: CONFIG_NAME,
+      operatorNamespace: opNs, namespaceSelector: { matchLabels: { [SELECT_LABEL]: run } },
+    });
+    // The API server picks the configurations up asynchronously: wait until a write is judged.
+    await eventually(async () => {
+      const probe = await attempt(() => api('admin').createNamespacedCustomObject({
+        group: GROUP, version: VERSION, namespace: ns, plural: 'incidents', dryRun: 'All',
+        body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'Incident', metadata: { name: 'probe' }, spec: incident() },
+      }));
+      expect(probe.ok ? '' : probe.message).toContain('validate.managedapps.dev');
+    }, { timeoutMs: 30_000 });
+
+    // The tenant, its contract and a unit, written by the provider.
+    expect(await create('paul', 'ManagedTenant', 'acme', {
+      managementModel: 'FullyManaged', iaas: { provider: 'OutscaleCloud' },
+      contacts: [
+        { name: 'alice', email: 'alice@acme.example', users: ['alice'], roles: ['IncidentReporter', 'ChangeRequester', 'ChangeApprover'] },
+        { name: 'ops-team', email: 'ops@acme.example', groups: [OPS_GROUP], roles: ['IncidentReporter'] },
+        { name: 'carol', email: 'carol@acme.example', users: ['carol'], roles: ['ChangeRequester'] },
+        { name: 'dave', email: 'dave@acme.example', users: ['dave'], roles: ['ChangeApprover', 'SLAClaimer'] },
+      ],
+    })).toMatchObject({ ok: true });
+    expect(await create('paul', 'SupportContract', 'acme-2026', {
+      start: '2026-11-01', supportChain: 'FullFrance', subscribedLevels: ['OS', 'Database'],
+      supportLevels: [{ environment: 'Production', level: 'Standard' }], prices: { currency: 'EUR', tokenPrice: 95 },
+    })).toMatchObject({ ok: true });
+    expect(await create('paul', 'ServiceUnit', 'os-vm1', unit('vm-1'))).toMatchObject({ ok: true });
+    expect(await create('paul', 'ChangeRequest', 'provider-change', change({ initiator: 'Provider', summary: 'Kernel upgrade' }))).toMatchObject({ ok: true });
+    // The caches the webhook reads have them before the matrix runs.
+    await eventually(() => manager.informer({ group: GROUP, version: VERSION, plural: 'changerequests' }).get(ns, 'provider-change') !== undefined);
+  });
+
+  afterAll(async () => {
+    await deleteWebhookConfiguration(manager.client, CONFIG_NAME);
+    await manager.stop();
+    const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+    for (const m of applied) {
+      if (m.kind === 'ClusterRole') await rbac.deleteClusterRole({ name: m.metadata.name }).catch(() => undefined);
+      if (m.kind === 'ClusterRoleBinding') await rbac.deleteClusterRoleBinding({ name: m.metadata.name }).catch(() => undefined);
+    }
+    const core = admin.makeApiClient(CoreV1Api);
+    await core.deleteNamespace({ name: ns }).catch(() => undefined);
+    await core.deleteNamespace({ name: opNs }).catch(() => undefined);
+  });
+
+  const WEBHOOK = /admission webhook "(validate|mutate)\.managedapps\.dev" denied the request/;
+  const RBAC = /is forbidden: User ".*" cannot/;
+  type Expect = 'allowed' | { rbac: true } | { webhook: RegExp };
+  const matrix: [string, string, string, string, () => Promise<Outcome>, Expect][] = [
+    // user, kind, verb, what, action, expected
+    ['alice (contact, all roles)', 'Incident', 'create', '', () => create('alice', 'Incident', 'inc-alice', incident()), 'allowed'],
+    ['bob (contact by group, IncidentReporter)', 'Incident', 'create', '', () => create('bob', 'Incident', 'inc-bob', incident()), 'allowed'],
+    ['carol (contact, ChangeRequester only)', 'Incident', 'create', '', () => create('carol', 'Incident', 'inc-carol', incident()), { webhook: /metadata: user 'carol'.*is contact 'carol' of ManagedTenant 'acme' without the IncidentReporter role/ }],
+    ['dave (contact, ChangeApprover only)', 'Incident', 'create', '', () => create('dave', 'Incident', 'inc-dave', incident()), { webhook: /without the IncidentReporter role/ }],
+    ['eve (client role, not a contact)', 'Incident', 'create', '', () => create('eve', 'Incident', 'inc-eve', incident()), { webhook: /user 'eve'.*is not a named contact of ManagedTenant 'acme' \(spec\.contacts\)/ }],
+    ['frank (stranger, no role)', 'Incident', 'create', '', () => create('frank', 'Incident', 'inc-frank', incident()), { rbac: true }],
+    ['paul (provider)', 'Incident', 'create', '', () => create('paul', 'Incident', 'inc-paul', incident()), 'allowed'],
+    ['operator service account', 'Incident', 'create', 'from monitoring', () => create('operator', 'Incident', 'inc-operator', incident({ detection: 'Monitoring' })), 'allowed'],
+    ['alice', 'ChangeRequest', 'create', '', () => create('alice', 'ChangeRequest', 'chg-alice', change()), 'allowed'],
+    ['carol (ChangeRequester)', 'ChangeRequest', 'create', '', () => create('carol', 'ChangeRequest', 'chg-carol', change()), 'allowed'],
+    ['bob (IncidentReporter only)', 'ChangeRequest', 'create', '', () => create('bob', 'ChangeRequest', 'chg-bob', change()), { webhook: /is contact 'ops-team' of ManagedTenant 'acme' without the ChangeRequester role/ }],
+    ['dave (ChangeApprover only)', 'ChangeRequest', 'create', '', () => create('dave', 'ChangeRequest', 'chg-dave', change()), { webhook: /without the ChangeRequester role/ }],
+    ['eve (not a contact)', 'ChangeRequest', 'create', '', () => create('eve', 'ChangeRequest', 'chg-eve', change()), { webhook: /is not a named contact/ }],
+    ['frank (no role)', 'ChangeRequest', 'create', '', () => create('frank', 'ChangeRequest', 'chg-frank', change()), { rbac: true }],
+    ['carol', 'ChangeRequest', 'create', 'initiator Provider', () => create('carol', 'ChangeRequest', 'chg-carol-p', change({ initiator: 'Provider' })), { webhook: /spec\.initiator: only the provider initiates a change with initiator Provider/ }],
+    ['paul (provider)', 'ChangeRequest', 'create', 'initiator Provider', () => create('paul', 'ChangeRequest', 'chg-paul', change({ initiator: 'Provider' })), 'allowed'],
+    ['operator service account', 'ChangeRequest', 'create', 'least privilege: it never requests changes', () => create('operator', 'ChangeRequest', 'chg-operator', change()), { rbac: true }],
+    ['operator service account', 'ChangeRequest', 'update', 'finalizers, labels', () => update('operator', 'ChangeRequest', 'chg-alice', (s) => { s.summary = 'Install a package (noted)'; }), 'allowed'],
+    ['carol (not ChangeApprover)', 'ChangeRequest', 'update', 'approve', () => update('carol', 'ChangeRequest', 'provider-change', (s) => { s.approval = { decision: 'Approved', approvedBy: 'carol', decidedAt: '2026-11-21T09:00:00Z' }; }), { webhook: /spec\.approval: user 'carol'.* is not a ChangeApprover contact of ManagedTenant 'acme'/ }],
+    ['paul (provider)', 'ChangeRequest', 'update', 'approve its own change', () => update('paul', 'ChangeRequest', 'provider-change', (s) => { s.approval = { decision: 'Approved', approvedBy: 'dave', decidedAt: '2026-11-21T09:00:00Z' }; }), { webhook: /spec\.approval: user 'paul'.* is not a ChangeApprover contact/ }],
+    ['dave (ChangeApprover)', 'ChangeRequest', 'update', 'approve', () => update('dave', 'ChangeRequest', 'provider-change', (s) => { s.approval = { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-11-21T09:00:00Z' }; }), 'allowed'],
+    ['alice', 'Incident', 'list', '', () => list('alice', 'Incident'), 'allowed'],
+    ['eve (not a contact)', 'Incident', 'get', 'reads are RBAC only', () => get('eve', 'Incident', 'inc-alice'), 'allowed'],
+    ['alice', 'SupportContract', 'get', '', () => get('alice', 'SupportContract', 'acme-2026'), 'allowed'],
+    ['alice', 'SupportContract', 'update', 'its own contract', () => update('alice', 'SupportContract', 'acme-2026', (s) => { s.monthlyTokens = 500; }), { rbac: true }],
+    ['alice', 'ServiceUnit', 'create', '', () => create('alice', 'ServiceUnit', 'os-alice', unit('vm-alice')), { rbac: true }],
+    ['alice', 'ManagedTenant', 'update', 'its contacts', () => update('alice', 'ManagedTenant', 'acme', (s) => { s.displayName = 'ACME'; }), { rbac: true }],
+    ['alice', 'MaintenanceWindow', 'create', '', () => create('alice', 'MaintenanceWindow', 'mw-alice', { timeZone: 'Europe/Paris', duration: '2h', start: '2026-12-01T22:00:00Z', purpose: 'Maintenance' }), { rbac: true }],
+    ['alice', 'ManagedFunction', 'create', '', () => create('alice', 'ManagedFunction', 'mf-alice', { family: 'OS', monthlyCharge: 1 }), { rbac: true }],
+    ['alice', 'Incident', 'delete', '', () => remove('alice', 'Incident', 'inc-alice'), { rbac: true }],
+    ['alice', 'Incident', 'update', 'incidents are the provider\'s to update', () => update('alice', 'Incident', 'inc-alice', (s) => { s.priority = 'P1'; }), { rbac: true }],
+    ['paul (provider)', 'ServiceUnit', 'create', 'VM already claimed', () => create('paul', 'ServiceUnit', 'os-vm1-again', unit('vm-1')), { webhook: /spec\.targets\[0\]: VirtualMachine 'vm-1' is already managed by ServiceUnit 'os-vm1'/ }],
+    ['paul (provider)', 'ServiceUnit', 'create', 'level not subscribed', () => create('paul', 'ServiceUnit', 'k8s-1', { level: 'Kubernetes', environment: 'Production', targets: [{ kind: 'KubernetesCluster', name: 'c-1' }] }), { webhook: /spec\.level: level Kubernetes is not subscribed by SupportContract 'acme-2026'/ }],
+    ['paul (provider)', 'SupportContract', 'update', 'subscribe Middleware without... OS kept', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.subscribedLevels = ['Database', 'Middleware']; }), { webhook: /spec\.subscribedLevels: Database requires OS to be subscribed/ }],
+    ['paul (provider)', 'SupportContract', 'update', 'lower support level in commitment', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Initial' }]; }), { webhook: /spec\.supportLevels\[0\]\.level: Production: cannot move down from Standard to Initial before the commitment ends/ }],
+    ['paul (provider)', 'SupportContract', 'update', 'raise support level', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Premium' }]; }), 'allowed'],
+    ['paul (provider)', 'SLAReport', 'create', '', () => create('paul', 'SLAReport', 'acme-2026-2026-10', { contractRef: { name: 'acme-2026' }, month: '2026-10' }), { webhook: /an SLAReport is written by the operator only/ }],
+    ['operator service account', 'SLAReport', 'create', '', () => create('operator', 'SLAReport', 'acme-2026-2026-10', { contractRef: { name: 'acme-2026' }, month: '2026-10' }), 'allowed'],
+    ['alice', 'SLAReport', 'update', 'its report', () => update('alice', 'SLAReport', 'acme-2026-2026-10', (s) => { s.month = '2026-09'; }), { rbac: true }],
+    ['alice', 'ChangeRequest', 'update', 'status', () => attempt(() => api('alice').patchNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace: ns, plural: 'changerequests', name: 'chg-alice', body: [{ op: 'add', path: '/status', value: { phase: 'Completed' } }] })), { rbac: true }],
+    ['viewer (aggregated view)', 'ServiceUnit', 'list', '', () => list('viewer', 'ServiceUnit'), 'allowed'],
+    ['viewer (aggregated view)', 'Incident', 'create', '', () => create('viewer', 'Incident', 'inc-viewer', incident()), { rbac: true }],
+    ['editor (aggregated edit, not a contact)', 'Incident', 'create', '', () => create('editor', 'Incident', 'inc-editor', incident()), { webhook: /is not a named contact/ }],
+    ['editor (aggregated edit)', 'SupportContract', 'update', '', () => update('editor', 'SupportContract', 'acme-2026', (s) => { s.monthlyTokens = 1; }), { rbac: true }],
+  ];
+
+  it('the matrix has at least 30 cases', () => {
+    expect(matrix.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(matrix)('%s: %s %s %s', async (_user, _kind, _verb, _what, action, expected) => {
+    const outcome = await action();
+    if (expected === 'allowed') {
+      expect(outcome.ok ? 'allowed' : `${outcome.code} ${outcome.message}`).toBe('allowed');
+    } else if ('rbac' in expected) {
+      expect(outcome.ok ? 'allowed' : `${outcome.code} ${outcome.message}`).toMatch(/^403 .*is forbidden: User ".*" cannot/);
+    } else {
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) {
+        expect(outcome.message).toMatch(WEBHOOK);
+        expect(outcome.message).toMatch(expected.webhook);
+        expect(outcome.message).not.toMatch(RBAC);
+      }
+    }
+  });
+
+  it('stamps reporter and requester from the request, overwriting a spoofed body', async () => {
+    const spoof = { username: 'mallory', groups: [PROVIDER_GROUP] };
+    const inc = await create('bob', 'Incident', 'inc-spoofed', incident({ reporter: spoof }));
+    expect(inc.ok && inc.object.spec.reporter).toEqual({ username: 'bob', groups: [CONTACTS_GROUP, OPS_GROUP, 'system:authenticated'] });
+    const chg = await create('carol', 'ChangeRequest', 'chg-spoofed', change({ requester: spoof }));
+    expect(chg.ok && chg.object.spec.requester).toEqual({ username: 'carol', groups: [CONTACTS_GROUP, 'system:authenticated'] });
+    // An update cannot rewrite it either: the stored requester is put back.
+    const updated = await update('carol', 'ChangeRequest', 'chg-spoofed', (s) => { s.requester = spoof; s.summary = 'Install two packages'; });
+    expect(updated.ok && updated.object.spec).toMatchObject({ summary: 'Install two packages', requester: { username: 'carol' } });
+  });
+
+  it('an approval is stamped with the approver contact, not what the body says', async () => {
+    const stored = await get('admin', 'ChangeRequest', 'provider-change');
+    expect(stored.ok && stored.object.spec.approval).toMatchObject({ decision: 'Approved', approvedBy: 'dave' });
+  });
+
+  it('refuses the 7th accelerated change of a year', async () => {
+    for (let i = 1; i <= 6; i++) {
+      expect(await create('paul', 'ChangeRequest', `acc-${i}`, change({ accelerated: true, requestedAt: `2026-03-0${i}T10:00:00Z` }))).toMatchObject({ ok: true });
+    }
+    await eventually(() => manager.informer({ group: GROUP, version: VERSION, plural: 'changerequests' }).get(ns, 'acc-6') !== undefined);
+    const seventh = await create('alice', 'ChangeRequest', 'acc-7', change({ accelerated: true, requestedAt: '2026-06-01T10:00:00Z' }));
+    expect(seventh.ok ? 'allowed' : seventh.message).toMatch(/spec\.accelerated: accelerated change 7 of 2026: at most 6 a year/);
+    // Another year has its own quota.
+    expect(await create('alice', 'ChangeRequest', 'acc-2027', change({ accelerated: true, requestedAt: '2027-01-05T10:00:00Z' }))).toMatchObject({ ok: true });
+  });
+
+  describe('webhook down', () => {
+    it('fails closed for our kinds; reads and other kinds are not affected', async () => {
+      await manager.stop();
+      const write = await create('paul', 'Incident', 'inc-while-down', incident());
+      expect(write.ok).toBe(false);
+      if (!write.ok) expect(write.message).toMatch(/failed calling webhook "(mutate|validate)\.managedapps\.dev"/);
+      const read = await get('alice', 'Incident', 'inc-alice');
+      expect(read.ok).toBe(true);
+      const configMap = await attempt(() => admin.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'unaffected' }, data: { a: 'b' } } }));
+      expect(configMap.ok).toBe(true);
+    });
+  });
+});
