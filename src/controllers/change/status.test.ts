@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeRequestSpec } from '../../api/v1alpha1/index.ts';
+import { typed } from '../shared/testing.ts';
+import { approvedCondition, phaseOf, type ChangeFacts } from './status.ts';
+
+const now = new Date('2026-11-15T12:00:00Z');
+const base: ChangeRequestSpec = {
+  unitRefs: [{ name: 'u' }], category: 'StandardSimple', catalogItem: 'x', summary: 's', tokens: 1, accelerated: false, outsideBusinessHours: false,
+  initiator: 'Client', requestedAt: '2026-11-02T09:00:00Z',
+};
+const approval = (decision: 'Approved' | 'Rejected', decidedAt = '2026-11-03T09:00:00Z') => ({ decision, approvedBy: 'alice', decidedAt });
+const validation = (decision: 'Accepted' | 'Refused') => ({ decision, validatedBy: 'provider', validatedAt: '2026-11-03T09:00:00Z', quoteTokens: 4 });
+const facts = (over: Partial<ChangeRequestSpec>, forP1Incident = false): ChangeFacts => ({
+  change: typed('c', { ...base, ...over }), accelerated: undefined, forP1Incident, result: undefined, currency: undefined, missingUnits: [], now,
+});
+
+describe('ChangeRequest phase and approval (domain.md §7, §10)', () => {
+  it.each<[string, Partial<ChangeRequestSpec>, boolean, string, string]>([
+    ['client change, open', {}, false, 'Accepted', 'NotRequired'],
+    ['client change, completed', { completedAt: '2026-11-03T10:00:00Z' }, false, 'Completed', 'NotRequired'],
+    ['completion after now is not known yet', { completedAt: '2026-11-20T10:00:00Z' }, false, 'Accepted', 'NotRequired'],
+    ['provider change without approval', { initiator: 'Provider' }, false, 'AwaitingApproval', 'AwaitingApproval'],
+    ['provider change approved', { initiator: 'Provider', approval: approval('Approved') }, false, 'Accepted', 'ClientApproved'],
+    ['provider change rejected', { initiator: 'Provider', approval: approval('Rejected') }, false, 'Rejected', 'ClientRejected'],
+    ['provider change for a P1: approved afterwards', { initiator: 'Provider', completedAt: '2026-11-03T10:00:00Z' }, true, 'Completed', 'P1Exception'],
+    ['non-standard, not validated', { category: 'NonStandard', tokens: undefined, catalogItem: undefined }, false, 'AwaitingValidation', 'NotRequired'],
+    ['non-standard, refused', { category: 'NonStandard', validation: validation('Refused') }, false, 'Refused', 'NotRequired'],
+    ['non-standard, accepted', { category: 'NonStandard', validation: validation('Accepted') }, false, 'Accepted', 'NotRequired'],
+  ])('%s', (_name, over, forP1, phase, approvedReason) => {
+    const f = facts(over, forP1);
+    expect(phaseOf(f)).toBe(phase);
+    expect(approvedCondition(f).reason).toBe(approvedReason);
+  });
+});
