@@ -2,7 +2,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node's models are plain data classes; object literals are how its own docs build them. */
 import type { Typed } from './kinds.ts';
 
-export function typed<S, St = never>(name: string, spec: S, extra: { createdAt?: string; labels?: Record<string, string>; status?: St; generation?: number } = {}): Typed<S, St> {
+export function typed<S, St = never>(name: string, spec: S, extra: { createdAt?: string; labels?: Record<string, string>; status?: St | undefined; generation?: number } = {}): Typed<S, St> {
   return {
     raw: { apiVersion: 'managedapps.dev/v1alpha1', kind: 'Test', metadata: { name, namespace: 'ns' } },
     namespace: 'ns',
