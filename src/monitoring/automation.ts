@@ -7,9 +7,10 @@
 //     cluster: before opening, the cache is searched for an open Monitoring incident of the unit
 //     (reused), and the name is derived from the unit and the detection instant, so a retry, a
 //     restart or a failover never opens two (a 409 AlreadyExists is success).
-//   - Writes: `status.probe` and the `Available` condition by server-side apply under the field
-//     manager `managedapps-prober` (the controllers own the rest of the status under theirs),
-//     only when the result, the state or the failure message changes: a quiet cluster sees none.
+//   - Writes: `status.probe`, `status.openIncident` and the `Available` condition by server-side
+//     apply under the field manager `managedapps-prober` (src/controllers owns the rest of the
+//     status under its own), only when the result, the state, the failure message or the open
+//     incident changes: a quiet cluster sees none.
 //     Incidents: a create, and a merge patch of `spec.resolvedAt` on Monitoring incidents only
 //     (a client-reported incident is never resolved by a probe).
 //   - Inside an active MaintenanceWindow that covers the unit and excludes it from availability,
@@ -73,6 +74,8 @@ interface UnitEntry {
   up?: Transition;
   /** Name of the incident created (or found already existing) for the current `down` run. */
   opened?: string;
+  /** The last probe's outcome, as the scheduler reported it. */
+  last?: TargetStatus;
   /** Incidents whose resolvedAt was patched, until the cache shows them resolved. */
   readonly resolved: Set<string>;
   busy: boolean;
@@ -109,6 +112,18 @@ export class ProbeAutomation implements Runnable {
     this.#incidents.addIndexer(OPEN_MONITORING_INCIDENTS_BY_UNIT, (o) => openMonitoringIncidentUnits(asIncident(o)));
     this.#units.addHandler((o) => {
       if (this.#scheduler !== undefined) this.#sync(o);
+    });
+    // An incident opened, resolved or deleted changes its units' `status.openIncident`.
+    this.#incidents.addHandler((o, previous) => {
+      if (this.#scheduler === undefined) return;
+      const keys = new Set([o, ...(previous !== undefined ? [previous] : [])].flatMap((i) => {
+        const inc = asIncident(i);
+        return inc.spec.unitRefs.map((r) => `${inc.metadata.namespace ?? ''}/${r.name}`);
+      }));
+      for (const key of keys) {
+        const entry = this.#entries.get(key);
+        if (entry !== undefined) this.#refreshStatus(entry);
+      }
     });
   }
 
@@ -221,46 +236,66 @@ export class ProbeAutomation implements Runnable {
     const entry = this.#entries.get(key);
     const result = status.lastResult;
     if (entry === undefined || result === undefined) return;
+    entry.last = status;
     this.#opts.metrics?.probeDuration.observe(
       { namespace: entry.namespace, probe: entry.probe.spec.kind, result: result.up ? 'success' : 'failure' },
       result.durationMs / 1000,
     );
-    const cached = this.#units.get(entry.namespace, entry.name);
-    if (cached !== undefined) {
-      const unit = asUnit(cached);
-      const existing = unit.status?.conditions?.find((c) => c.type === 'Available');
-      const outcome: ProbeOutcome = {
-        result: result.up ? 'Success' : 'Failure',
-        available: availableStatus(status.state, existing),
-        ...(result.up ? {} : { message: result.message }),
-      };
-      const key2 = outcomeKey(outcome);
-      const baseline = entry.written ?? (() => { const c = cachedOutcome(unit); return c === undefined ? undefined : outcomeKey(c); })();
-      if (key2 !== baseline) {
-        entry.written = key2;
-        const body = probeStatus({
-          outcome,
-          probedAt: status.lastProbeAt ?? this.#manager.clock.now(),
-          durationMs: result.durationMs,
-          consecutiveFailures: status.consecutiveFailures,
-          consecutiveSuccesses: status.consecutiveSuccesses,
-          failureThreshold: entry.probe.failureThreshold,
-          successThreshold: entry.probe.successThreshold,
-          existing,
-          generation: unit.metadata.generation,
-        });
-        entry.statusChain = this.#track(entry.statusChain.then(async () => {
-          try {
-            await this.#applyStatus(entry, body);
-          } catch (err) {
-            // Compare with the cache again at the next result, which retries the write.
-            if (entry.written === key2) entry.written = undefined;
-            if (!isStatus(err, 404)) this.#log.warn({ err, unit: key }, 'could not write the probe status');
-          }
-        }));
-      }
-    }
+    this.#refreshStatus(entry);
     this.#kick(entry);
+  }
+
+  /** The unit's open Monitoring incident as the cache shows it (minus those we just resolved). */
+  #openIncident(entry: UnitEntry): string | undefined {
+    const open = this.#incidents.byIndex(OPEN_MONITORING_INCIDENTS_BY_UNIT, entry.key).map(asIncident)
+      .filter((i) => !entry.resolved.has(i.metadata.name))
+      .sort((a, b) => a.spec.openedAt.localeCompare(b.spec.openedAt) || a.metadata.name.localeCompare(b.metadata.name));
+    return open[0]?.metadata.name;
+  }
+
+  /**
+   * Applies the prober's part of the status when its outcome (result, Available, failure
+   * message, open incident) differs from what was last applied, or, when nothing was applied
+   * by this leader yet, from what the cache shows: a quiet cluster, or a failover, writes nothing.
+   */
+  #refreshStatus(entry: UnitEntry): void {
+    const status = entry.last;
+    const result = status?.lastResult;
+    const cached = this.#units.get(entry.namespace, entry.name);
+    if (status === undefined || result === undefined || cached === undefined) return;
+    const unit = asUnit(cached);
+    const existing = unit.status?.conditions?.find((c) => c.type === 'Available');
+    const openIncident = this.#openIncident(entry);
+    const outcome: ProbeOutcome = {
+      result: result.up ? 'Success' : 'Failure',
+      available: availableStatus(status.state, existing),
+      ...(result.up ? {} : { message: result.message }),
+      ...(openIncident !== undefined ? { openIncident } : {}),
+    };
+    const desired = outcomeKey(outcome);
+    const stored = cachedOutcome(unit);
+    if (desired === (entry.written ?? (stored === undefined ? undefined : outcomeKey(stored)))) return;
+    entry.written = desired;
+    const body = probeStatus({
+      outcome,
+      probedAt: status.lastProbeAt ?? this.#manager.clock.now(),
+      durationMs: result.durationMs,
+      consecutiveFailures: status.consecutiveFailures,
+      consecutiveSuccesses: status.consecutiveSuccesses,
+      failureThreshold: entry.probe.failureThreshold,
+      successThreshold: entry.probe.successThreshold,
+      existing,
+      generation: unit.metadata.generation,
+    });
+    entry.statusChain = this.#track(entry.statusChain.then(async () => {
+      try {
+        await this.#applyStatus(entry, body);
+      } catch (err) {
+        // Compare with the cache again at the next result, which retries the write.
+        if (entry.written === desired) entry.written = undefined;
+        if (!isStatus(err, 404)) this.#log.warn({ err, unit: entry.key }, 'could not write the probe status');
+      }
+    }));
   }
 
   async #applyStatus(entry: UnitEntry, status: object): Promise<void> {

@@ -115,15 +115,19 @@ describe('probe status', () => {
     expect(flipped.conditions[0]).toMatchObject({ status: 'False', reason: 'ProbeFailed', lastTransitionTime: '2026-03-01T10:00:00Z' });
     expect(flipped.conditions[0]?.message).toContain('HTTP 503');
     expect(flipped.probe.message).toBe('HTTP 503');
+    expect(flipped.openIncident).toBeUndefined();
+    const withIncident = probeStatus({ ...base, outcome: { result: 'Failure', available: 'False', message: 'HTTP 503', openIncident: 'web-mon-20260301100000' }, existing: available('False', 'ProbeFailed') });
+    expect(withIncident.openIncident).toEqual({ name: 'web-mon-20260301100000' });
   });
 
   it('reads back the outcome it wrote, so that a restart writes nothing new', () => {
     const written = probeStatus({
-      outcome: { result: 'Failure', available: 'False', message: 'connection refused' }, probedAt: new Date(), durationMs: 1,
+      outcome: { result: 'Failure', available: 'False', message: 'connection refused', openIncident: 'web-mon-1' }, probedAt: new Date(), durationMs: 1,
       consecutiveFailures: 3, consecutiveSuccesses: 0, failureThreshold: 3, successThreshold: 1, existing: undefined, generation: 1,
     });
-    const stored = unit('web', { tcpSocket: { host: 'h', port: 1 } }, undefined, { probe: written.probe, conditions: written.conditions });
-    expect(outcomeKey(cachedOutcome(stored)!)).toBe(outcomeKey({ result: 'Failure', available: 'False', message: 'connection refused' }));
+    const stored = unit('web', { tcpSocket: { host: 'h', port: 1 } }, undefined, written);
+    expect(outcomeKey(cachedOutcome(stored)!)).toBe(outcomeKey({ result: 'Failure', available: 'False', message: 'connection refused', openIncident: 'web-mon-1' }));
+    expect(outcomeKey(cachedOutcome(stored)!)).not.toBe(outcomeKey({ result: 'Failure', available: 'False', message: 'connection refused' }));
     expect(cachedOutcome(unit('web'))).toBeUndefined();
   });
 });

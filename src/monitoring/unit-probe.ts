@@ -128,10 +128,12 @@ export interface ProbeOutcome {
   /** Only for a failure ("why the last probe failed"). */
   readonly message?: string;
   readonly available: ConditionStatus;
+  /** The open Monitoring incident of the unit, if any (`status.openIncident`). */
+  readonly openIncident?: string;
 }
 
 export function outcomeKey(o: ProbeOutcome): string {
-  return `${o.result}|${o.available}|${o.message ?? ''}`;
+  return JSON.stringify([o.result, o.available, o.message ?? '', o.openIncident ?? '']);
 }
 
 /** The outcome the cached object already shows; undefined when the prober never wrote it. */
@@ -139,7 +141,12 @@ export function cachedOutcome(unit: ServiceUnit): ProbeOutcome | undefined {
   const probe = unit.status?.probe;
   if (probe?.lastResult === undefined) return undefined;
   const available = unit.status?.conditions?.find((c) => c.type === ConditionType.Available)?.status ?? 'Unknown';
-  return { result: probe.lastResult, available, ...(probe.message !== undefined && probe.lastResult === 'Failure' ? { message: probe.message } : {}) };
+  const openIncident = unit.status?.openIncident?.name;
+  return {
+    result: probe.lastResult, available,
+    ...(probe.message !== undefined && probe.lastResult === 'Failure' ? { message: probe.message } : {}),
+    ...(openIncident !== undefined ? { openIncident } : {}),
+  };
 }
 
 /**
@@ -170,8 +177,13 @@ export interface ProbeStatusInput {
   readonly generation: number | undefined;
 }
 
-/** The status fields the prober owns: `status.probe` and the `Available` condition, nothing else. */
-export function probeStatus(input: ProbeStatusInput): { probe: NonNullable<NonNullable<ServiceUnit['status']>['probe']>; conditions: Condition[] } {
+type UnitStatus = NonNullable<ServiceUnit['status']>;
+
+/**
+ * The status fields the prober owns: `status.probe`, `status.openIncident` and the `Available`
+ * condition, nothing else (src/controllers writes the rest under its own field manager).
+ */
+export function probeStatus(input: ProbeStatusInput): { probe: NonNullable<UnitStatus['probe']>; openIncident?: NonNullable<UnitStatus['openIncident']>; conditions: Condition[] } {
   const { outcome, existing } = input;
   const reason = outcome.available === 'True' ? ConditionReason.ProbeSucceeded : outcome.available === 'False' ? ConditionReason.ProbeFailed : ConditionReason.NotProbed;
   const message = outcome.available === 'True'
@@ -196,6 +208,7 @@ export function probeStatus(input: ProbeStatusInput): { probe: NonNullable<NonNu
       consecutiveFailures: input.consecutiveFailures,
       consecutiveSuccesses: input.consecutiveSuccesses,
     },
+    ...(outcome.openIncident !== undefined ? { openIncident: { name: outcome.openIncident } } : {}),
     conditions: [condition],
   };
 }

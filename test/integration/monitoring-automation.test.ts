@@ -8,11 +8,13 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
 import type { Incident, ServiceUnit } from '../../src/api/v1alpha1/index.ts';
+import { registerControllers } from '../../src/controllers/index.ts';
 import { ProbeAutomation, PROBER_FIELD_MANAGER } from '../../src/monitoring/automation.ts';
 import { compactUtc } from '../../src/monitoring/unit-probe.ts';
 import { Manager } from '../../src/runtime/manager.ts';
@@ -94,9 +96,10 @@ describe('ProbeAutomation on a real API server', () => {
     for (const u of units.items) await custom.deleteNamespacedCustomObject({ group, version, plural: 'serviceunits', namespace: ns, name: u.metadata.name });
   });
 
-  /** A Manager (no leader election) running one ProbeAutomation; stopped after the test unless stopped before. */
-  function startAutomation(): { manager: Manager; automation: ProbeAutomation; stop: () => Promise<void> } {
+  /** A Manager (no leader election) running one ProbeAutomation (and the controllers if asked); stopped after the test unless stopped before. */
+  function startAutomation(options: { controllers?: boolean } = {}): { manager: Manager; automation: ProbeAutomation; stop: () => Promise<void> } {
     const manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false });
+    if (options.controllers === true) registerControllers(manager);
     const automation = new ProbeAutomation({ manager, concurrency: 16 });
     manager.add(automation);
     manager.start();
@@ -133,6 +136,29 @@ describe('ProbeAutomation on a real API server', () => {
       const now = automation.status(key);
       return (now?.consecutiveFailures ?? 0) + (now?.consecutiveSuccesses ?? 0) >= start + n;
     });
+  };
+  /** Status writes to the ServiceUnit `name` in the audit log, by field manager. */
+  const statusWrites = (name: string): Map<string, number> => {
+    const counts = new Map<string, number>();
+    for (const line of readFileSync(info.auditLogPath!, 'utf8').split('\n')) {
+      if (line === '') continue;
+      const e = JSON.parse(line) as { verb: string; requestURI: string; stage?: string; objectRef?: { resource?: string; namespace?: string; name?: string; subresource?: string } };
+      const ref = e.objectRef;
+      if (e.verb !== 'patch' || ref?.resource !== 'serviceunits' || ref.subresource !== 'status' || ref.namespace !== ns || ref.name !== name) continue;
+      const manager = new URL(e.requestURI, 'https://x').searchParams.get('fieldManager') ?? '';
+      counts.set(manager, (counts.get(manager) ?? 0) + 1);
+    }
+    return counts;
+  };
+  /** Writes an audited marker and waits for it: every write answered before it is then in the log. */
+  const auditBarrier = async (): Promise<void> => {
+    const name = `barrier-${Math.random().toString(36).slice(2, 8)}`;
+    await custom.createNamespacedCustomObject({
+      group, version, plural: 'maintenancewindows', namespace: ns,
+      body: { apiVersion: `${group}/${version}`, kind: 'MaintenanceWindow', metadata: { name }, spec: { purpose: 'Maintenance', start: '2020-01-01T00:00:00Z', duration: '1h', selector: { matchLabels: { none: 'none' } } } },
+    });
+    cleanups.push(() => custom.deleteNamespacedCustomObject({ group, version, plural: 'maintenancewindows', namespace: ns, name }));
+    await eventually(() => readFileSync(info.auditLogPath!, 'utf8').includes(`"name":"${name}"`));
   };
   /** Whole-second floor, as the API stores times. */
   const floorSecond = (d: Date): Date => new Date(Math.floor(d.getTime() / 1000) * 1000);
@@ -181,6 +207,7 @@ describe('ProbeAutomation on a real API server', () => {
       expect(u.status?.probe).toMatchObject({ lastResult: 'Failure' });
       expect(u.status?.probe?.message).toContain('HTTP 503');
       expect(available(u)).toMatchObject({ status: 'False', reason: 'ProbeFailed' });
+      expect(u.status?.openIncident).toEqual({ name: incident!.metadata.name });
     });
 
     // The outage goes on: still exactly one incident.
@@ -199,6 +226,7 @@ describe('ProbeAutomation on a real API server', () => {
       const u = await readUnit('web');
       expect(available(u)).toMatchObject({ status: 'True', reason: 'ProbeSucceeded' });
       expect(u.status?.probe?.message).toBeUndefined();
+      expect(u.status?.openIncident).toBeUndefined();
     });
     await target.more(4);
     expect(await monitoringIncidentsOf('web')).toHaveLength(1);
@@ -305,6 +333,42 @@ describe('ProbeAutomation on a real API server', () => {
       const after = await monitoringIncidentsOf('api');
       expect(after.map((i) => i.metadata.name)).toEqual([first!.metadata.name]);
       expect(after[0]!.spec.resolvedAt).toBeDefined();
+    });
+  });
+
+  it('alongside the controllers: each field manager keeps its own status fields, and a quiet unit sees no status writes', async () => {
+    const target = new HttpTarget();
+    await target.start();
+    cleanups.push(() => target.close());
+    startAutomation({ controllers: true });
+    await createUnit('cache', { httpGet: { url: target.url }, period: '150ms', timeout: '100ms', failureThreshold: 2, successThreshold: 1 });
+    const settled = await eventually(async () => {
+      const u = await readUnit('cache');
+      expect(available(u)).toMatchObject({ status: 'True', reason: 'ProbeSucceeded' });
+      expect(u.status?.probe?.lastResult).toBe('Success');
+      // The controllers' part of the same status (their Ready summary and observedGeneration).
+      expect(u.status?.observedGeneration).toBe(1);
+      expect(u.status?.conditions?.some((c) => c.type === 'Ready')).toBe(true);
+      return u;
+    });
+    await target.more(6);
+    await auditBarrier();
+    const before = statusWrites('cache');
+    expect(before.get(PROBER_FIELD_MANAGER)).toBeGreaterThanOrEqual(1);
+    await target.more(10);
+    await auditBarrier();
+    expect(statusWrites('cache')).toEqual(before);
+    const after = await readUnit('cache');
+    expect(available(after)).toEqual(available(settled));
+    expect(after.status?.probe).toEqual(settled.status?.probe);
+
+    // A change of the probe's outcome is written by the prober without erasing the controllers' fields.
+    target.healthy = false;
+    await eventually(async () => {
+      const u = await readUnit('cache');
+      expect(available(u)).toMatchObject({ status: 'False', reason: 'ProbeFailed' });
+      expect(u.status?.observedGeneration).toBe(1);
+      expect(u.status?.conditions?.some((c) => c.type === 'Ready')).toBe(true);
     });
   });
 
