@@ -1,0 +1,77 @@
+// The admission decisions as tables, on a fixture view (the integration test runs them through
+// the real API server; these pin the edge cases).
+import { describe, expect, it } from 'vitest';
+import type { ChangeRequest, ManagedTenant, ServiceUnit, SupportContract } from '../api/v1alpha1/index.ts';
+import type { AdmissionRequest, Operation } from './admission.ts';
+import { mutate } from './mutate.ts';
+import { validate, type TenantView } from './rules.ts';
+
+const ns = 'acme';
+const meta = (name: string, created = '2026-01-01T00:00:00Z') => ({ name, namespace: ns, creationTimestamp: created });
+const tenant = {
+  apiVersion: 'managedapps.dev/v1alpha1', kind: 'ManagedTenant', metadata: meta('acme'),
+  spec: {
+    managementModel: 'FullyManaged', iaas: { provider: 'X' }, calendar: { timeZone: 'Europe/Paris', holidayCountry: 'FR', businessHours: { start: '09:00', end: '18:00' } },
+    contacts: [
+      { name: 'alice', email: 'a@x.example', users: ['alice'], roles: ['IncidentReporter', 'ChangeRequester', 'ChangeApprover'] },
+      { name: 'ops', email: 'o@x.example', groups: ['acme:ops'], roles: ['IncidentReporter'] },
+    ],
+  },
+} as unknown as ManagedTenant;
+const contract = {
+  apiVersion: 'managedapps.dev/v1alpha1', kind: 'SupportContract', metadata: meta('c'),
+  spec: { start: '2026-11-01', commitmentMonths: 12, supportChain: 'FullFrance', supportLevels: [{ environment: 'Production', level: 'Standard' }], subscribedLevels: ['OS'], prices: { currency: 'EUR', tokenPrice: 1 }, monthlyTokens: 0, acceleratedChangesPerYear: 2 },
+} as unknown as SupportContract;
+const unit = (name: string, vm: string, created?: string) => ({
+  apiVersion: 'managedapps.dev/v1alpha1', kind: 'ServiceUnit', metadata: meta(name, created),
+  spec: { level: 'OS', environment: 'Production', buildModel: 'FullBuild', levelThreeOwner: 'Provider', targets: [{ kind: 'VirtualMachine', name: vm }] },
+}) as unknown as ServiceUnit;
+const change = (name: string, spec: Record<string, unknown> = {}) => ({
+  apiVersion: 'managedapps.dev/v1alpha1', kind: 'ChangeRequest', metadata: meta(name),
+  spec: { unitRefs: [{ name: 'u' }], category: 'StandardSimple', catalogItem: 'x', summary: 's', tokens: 1, accelerated: false, outsideBusinessHours: false, initiator: 'Client', requestedAt: '2026-03-01T10:00:00Z', ...spec },
+}) as unknown as ChangeRequest;
+
+const view = (changes: ChangeRequest[] = []): TenantView => ({
+  tenants: () => [tenant], contracts: () => [contract], units: () => [unit('os-1', 'vm-1')], changes: () => changes,
+});
+const identity = { providerGroups: ['provider'], operatorUsername: 'op' };
+const req = (kind: string, operation: Operation, object: unknown, user: string, groups: string[] = [], oldObject?: unknown): AdmissionRequest => ({
+  uid: 'u', kind: { group: 'managedapps.dev', version: 'v1alpha1', kind }, namespace: ns, operation, userInfo: { username: user, groups }, object, oldObject,
+});
+const decide = (r: AdmissionRequest, changes: ChangeRequest[] = []) => {
+  const v = validate(r, { view: view(changes), identity, now: new Date('2026-11-26T00:00:00Z') });
+  return v.allowed ? 'allowed' : v.violations.map((x) => `${x.path}: ${x.message}`).join('; ');
+};
+
+describe('validate', () => {
+  it.each([
+    ['contact by group opens an incident', req('Incident', 'CREATE', { apiVersion: 'managedapps.dev/v1alpha1', kind: 'Incident', metadata: meta('i'), spec: { unitRefs: [{ name: 'u' }], priority: 'P2', summary: 's', detection: 'Client', openedAt: '2026-11-01T00:00:00Z', cause: 'Unknown' } }, 'bob', ['acme:ops']), /^allowed$/],
+    ['stranger opens an incident', req('Incident', 'CREATE', { apiVersion: 'managedapps.dev/v1alpha1', kind: 'Incident', metadata: meta('i'), spec: { unitRefs: [{ name: 'u' }], priority: 'P2', summary: 's', detection: 'Client', openedAt: '2026-11-01T00:00:00Z', cause: 'Unknown' } }, 'eve'), /^metadata: user 'eve' is not a named contact/],
+    ['second unit on vm-1', req('ServiceUnit', 'CREATE', unit('os-2', 'vm-1', '2026-02-01T00:00:00Z'), 'p', ['provider']), /^spec\.targets\[0\]: VirtualMachine 'vm-1' is already managed by ServiceUnit 'os-1'/],
+    ['the unit already holding vm-1 is updated', req('ServiceUnit', 'UPDATE', unit('os-1', 'vm-1'), 'p', ['provider'], unit('os-1', 'vm-1')), /^allowed$/],
+    ['downgrade during the commitment', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, supportLevels: [{ environment: 'Production', level: 'Initial' }] } }, 'p', ['provider'], contract), /^spec\.supportLevels\[0\]\.level: Production: cannot move down/],
+    ['approval by the provider', req('ChangeRequest', 'UPDATE', change('c', { initiator: 'Provider', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } }), 'p', ['provider'], change('c', { initiator: 'Provider' })), /^spec\.approval: user 'p'.* is not a ChangeApprover contact/],
+    ['unchanged approval, provider edits the summary', req('ChangeRequest', 'UPDATE', change('c', { initiator: 'Provider', summary: 't', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } }), 'p', ['provider'], change('c', { initiator: 'Provider', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } })), /^allowed$/],
+    ['SLAReport by the provider', req('SLAReport', 'CREATE', {}, 'p', ['provider']), /operator only/],
+  ])('%s', (_name, request, expected) => {
+    expect(decide(request)).toMatch(expected);
+  });
+
+  it('the quota of the contract (2 here) counts per calendar year, and an earlier request cannot push a counted one out', () => {
+    const two = [change('a', { accelerated: true, requestedAt: '2026-03-01T10:00:00Z' }), change('b', { accelerated: true, requestedAt: '2026-04-01T10:00:00Z' })];
+    expect(decide(req('ChangeRequest', 'CREATE', change('c', { accelerated: true, requestedAt: '2026-05-01T10:00:00Z' }), 'alice'), two)).toMatch(/^spec\.accelerated: accelerated change 3 of 2026: at most 2 a year/);
+    expect(decide(req('ChangeRequest', 'CREATE', change('c', { accelerated: true, requestedAt: '2026-01-01T10:00:00Z' }), 'alice'), two)).toMatch(/^spec\.accelerated: would push accelerated change 'b' beyond the 2 of 2026/);
+    expect(decide(req('ChangeRequest', 'CREATE', change('c', { accelerated: true, requestedAt: '2027-01-01T10:00:00Z' }), 'alice'), two)).toBe('allowed');
+  });
+});
+
+describe('mutate', () => {
+  it('puts the stored requester back on update, and removes one the body added to an object without', () => {
+    const stored = change('c', { requester: { username: 'alice' } });
+    const spoofed = change('c', { requester: { username: 'mallory' } });
+    const back = mutate(req('ChangeRequest', 'UPDATE', spoofed, 'mallory', [], stored), view(), identity);
+    expect(back).toEqual({ allowed: true, patch: [{ op: 'add', path: '/spec/requester', value: { username: 'alice' } }] });
+    const removed = mutate(req('ChangeRequest', 'UPDATE', spoofed, 'mallory', [], change('c')), view(), identity);
+    expect(removed).toEqual({ allowed: true, patch: [{ op: 'remove', path: '/spec/requester' }] });
+  });
+});
