@@ -1,0 +1,70 @@
+{{/* The full name of the objects: the release name when it contains the chart name. */}}
+{{- define "mao.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Labels of every object. */}}
+{{- define "mao.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/name: managed-apps-operator
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: managed-apps-operator
+{{- end }}
+
+{{/* Labels selecting the operator pods. */}}
+{{- define "mao.selectorLabels" -}}
+app.kubernetes.io/name: managed-apps-operator
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end }}
+
+{{/* The ServiceAccount of the operator. */}}
+{{- define "mao.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "mao.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The image reference: repository@digest or repository:tag. */}}
+{{- define "mao.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/* Names shared by several templates. */}}
+{{- define "mao.webhookServiceName" -}}{{ include "mao.fullname" . }}-webhook{{- end }}
+{{- define "mao.webhookConfigurationName" -}}{{ include "mao.fullname" . }}{{- end }}
+{{- define "mao.webhookSecretName" -}}{{ include "mao.fullname" . }}-webhook-tls{{- end }}
+{{- define "mao.metricsServiceName" -}}{{ include "mao.fullname" . }}-metrics{{- end }}
+{{- define "mao.leaseName" -}}{{ default (include "mao.fullname" .) .Values.leaderElection.leaseName }}{{- end }}
+
+{{/*
+Renames an object name of config/ for this release: "managed-apps-operator<suffix>" becomes
+"<fullname><suffix>" (other names, such as the people roles managedapps-*, are kept).
+Call with (list $name $context).
+*/}}
+{{- define "mao.rename" -}}
+{{- $n := index . 0 }}
+{{- $ctx := index . 1 }}
+{{- if hasPrefix "managed-apps-operator" $n }}
+{{- printf "%s%s" (include "mao.fullname" $ctx) (trimPrefix "managed-apps-operator" $n) }}
+{{- else }}
+{{- $n }}
+{{- end }}
+{{- end }}

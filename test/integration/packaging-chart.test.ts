@@ -1,0 +1,224 @@
+// The Helm chart (docs/install.md): its copies of crds/ and config/ are current, its README is
+// generated from values.yaml, `helm lint` passes, `helm template` (defaults, and every switch on)
+// renders what design.md §5 asks for and passes a server-side dry-run on the real API server, and
+// a real `helm install` creates the objects. helm is built once from the pinned tools module by
+// test/controlplane/build-helm.sh.
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parse } from 'yaml';
+import { adminKubeConfig, createNamespace } from '../controlplane/client.ts';
+import { installCrds, readCrds, type CrdManifest } from '../controlplane/crds.ts';
+import { documentedValues, renderReadme } from '../../scripts/chart-readme.ts';
+import { differences } from '../../scripts/sync-chart-crds.ts';
+import {
+  chartDir, deleteObject, getObject, helmTemplate, identity, packagingTools, resetDiscovery, root, serverSideApply,
+  thirdPartyCrds, tool, type Manifest,
+} from './packaging-support.ts';
+
+const info = inject('controlPlane');
+const kc = adminKubeConfig(info);
+
+/** Every switch of values.yaml on. */
+const ALL_ON = {
+  serviceMonitor: { enabled: true, labels: { release: 'kube-prometheus-stack' } },
+  prometheusRule: { enabled: true, labels: { release: 'kube-prometheus-stack' } },
+  grafanaDashboards: { enabled: true },
+  webhook: { enabled: true, certManager: { enabled: true } },
+  networkPolicy: { enabled: true, metricsFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }] },
+  podDisruptionBudget: { enabled: true },
+  rbac: { create: true, createUserRoles: true },
+};
+
+const find = (objects: readonly Manifest[], kind: string, name?: string): Manifest[] =>
+  objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+const one = (objects: readonly Manifest[], kind: string, name?: string): Manifest => {
+  const found = find(objects, kind, name);
+  expect(found.map(identity), `exactly one ${kind}${name ? ` ${name}` : ''}`).toHaveLength(1);
+  return found[0]!;
+};
+
+type Container = {
+  name: string; args?: string[]; env?: { name: string; value?: string }[]; ports?: { name: string; containerPort: number }[];
+  livenessProbe?: { httpGet?: { path: string; port: string } }; readinessProbe?: { httpGet?: { path: string; port: string } };
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: Record<string, unknown>; volumeMounts?: { name: string; mountPath: string }[];
+};
+type PodSpec = { securityContext?: Record<string, unknown>; containers: Container[]; volumes?: { name: string; emptyDir?: unknown; secret?: { secretName: string } }[]; serviceAccountName?: string };
+const podSpec = (d: Manifest): PodSpec => (d as unknown as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
+
+let ns: string;
+let valuesAllOn: string;
+
+beforeAll(async () => {
+  await packagingTools(); // builds helm and kustomize once (minutes), cached afterwards
+  ns = await createNamespace(kc, 'chart');
+  valuesAllOn = join(mkdtempSync(join(tmpdir(), 'mao-chart-')), 'all-on.yaml');
+  writeFileSync(valuesAllOn, JSON.stringify(ALL_ON));
+}, 900_000);
+
+describe('chart sources', () => {
+  it('holds current copies of crds/, config/prometheus/rules.yaml, the dashboards, config/rbac and config/webhook (npm run chart:sync)', () => {
+    expect(differences()).toEqual([]);
+  });
+
+  it('documents every value, and its README is the one generated from values.yaml (npm run chart:readme)', () => {
+    const values = readFileSync(join(chartDir, 'values.yaml'), 'utf8');
+    const docs = documentedValues(values);
+    expect(docs.map((d) => d.key)).toEqual(expect.arrayContaining(['replicaCount', 'webhook.certManager.enabled', 'serviceMonitor.enabled', 'networkPolicy.enabled']));
+    for (const d of docs) expect(d.description, d.key).not.toBe('');
+    expect(readFileSync(join(chartDir, 'README.md'), 'utf8')).toBe(renderReadme(values, readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')));
+  });
+
+  it('refuses an undocumented value', () => {
+    expect(() => documentedValues('# -- documented\na: 1\nb: 2\n')).toThrow(/no "# --" comment on b/);
+  });
+});
+
+describe('helm lint and helm template', () => {
+  it('passes helm lint --strict with the defaults and with every switch on', async () => {
+    const out = await tool('helm', ['lint', '--strict', chartDir]);
+    expect(out).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
+    const allOn = await tool('helm', ['lint', '--strict', chartDir, '-f', valuesAllOn]);
+    expect(allOn).toMatch(/0 chart\(s\) failed/);
+  });
+
+  it('renders the defaults of design.md §5', async () => {
+    const objects = await helmTemplate(['managed-apps-operator', chartDir, '--namespace', ns, '--include-crds']);
+
+    // CRDs: exactly those of crds/.
+    const crdNames = readCrds(join(root, 'crds')).map((c) => c.metadata.name).sort();
+    expect(find(objects, 'CustomResourceDefinition').map((c) => c.metadata.name).sort()).toEqual(crdNames);
+
+    const deployment = one(objects, 'Deployment', 'managed-apps-operator');
+    expect((deployment as unknown as { spec: { replicas: number } }).spec.replicas).toBe(2);
+    const pod = podSpec(deployment);
+    const c = pod.containers[0]!;
+    expect(c.args?.[0]).toBe('run');
+    const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({ MANAGEDAPPS_LEADER_ELECT: 'true', MANAGEDAPPS_METRICS_PORT: '8080', MANAGEDAPPS_WEBHOOK: 'true', MANAGEDAPPS_WEBHOOK_PORT: '9443' });
+    expect(c.env?.find((e) => e.name === 'POD_NAMESPACE')).toBeDefined();
+    expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
+    expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
+    expect(c.resources?.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(c.resources?.limits?.memory).toBeDefined();
+    // The restricted Pod Security Standard.
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(c.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+    expect(pod.volumes?.find((v) => v.name === 'tmp')?.emptyDir).toBeDefined();
+    expect(pod.serviceAccountName).toBe(one(objects, 'ServiceAccount').metadata.name);
+
+    const metrics = one(objects, 'Service', 'managed-apps-operator-metrics');
+    expect(metrics.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'managed-apps-operator', 'app.kubernetes.io/component': 'metrics' });
+    expect((metrics as unknown as { spec: { ports: { name: string }[] } }).spec.ports.map((p) => p.name)).toEqual(['metrics']);
+    // The ServiceMonitor of config/prometheus selects this Service.
+    const sm = parse(readFileSync(join(root, 'config', 'prometheus', 'servicemonitor.yaml'), 'utf8')) as { spec: { selector: { matchLabels: Record<string, string> } } };
+    expect(metrics.metadata.labels).toMatchObject(sm.spec.selector.matchLabels);
+
+    one(objects, 'Service', 'managed-apps-operator-webhook');
+    expect((one(objects, 'PodDisruptionBudget') as unknown as { spec: { minAvailable: number } }).spec.minAvailable).toBe(1);
+    one(objects, 'NetworkPolicy');
+    for (const kind of ['ServiceMonitor', 'PrometheusRule', 'Issuer', 'Certificate']) expect(find(objects, kind), kind).toEqual([]);
+    expect(find(objects, 'ConfigMap')).toEqual([]);
+
+    // RBAC: the operator's ServiceAccount is bound to a ClusterRole and to a Role for its Lease.
+    const sa = one(objects, 'ServiceAccount').metadata.name;
+    const boundTo = (kind: string): string[] =>
+      find(objects, kind)
+        .filter((b) => ((b as unknown as { subjects?: { kind: string; name: string }[] }).subjects ?? []).some((s) => s.kind === 'ServiceAccount' && s.name === sa))
+        .map((b) => (b as unknown as { roleRef: { name: string } }).roleRef.name);
+    expect(boundTo('ClusterRoleBinding').length).toBeGreaterThan(0);
+    const leaseRoles = find(objects, 'Role').filter((r) =>
+      ((r as unknown as { rules: { apiGroups: string[]; resources: string[] }[] }).rules).some((rule) => rule.apiGroups.includes('coordination.k8s.io') && rule.resources.includes('leases')));
+    expect(leaseRoles.map((r) => r.metadata.name).filter((n) => boundTo('RoleBinding').includes(n))).toHaveLength(1);
+    // The people roles of design.md §5.
+    expect(find(objects, 'ClusterRole').map((r) => r.metadata.name)).toEqual(expect.arrayContaining(['managedapps-client', 'managedapps-provider']));
+
+    // The webhook configuration points at the chart's Service.
+    const configs = [...find(objects, 'ValidatingWebhookConfiguration'), ...find(objects, 'MutatingWebhookConfiguration')];
+    expect(configs.length).toBeGreaterThan(0);
+    for (const cfg of configs) {
+      for (const w of (cfg as unknown as { webhooks: { clientConfig: { service: { name: string; namespace: string } }; failurePolicy: string }[] }).webhooks) {
+        expect(w.clientConfig.service).toMatchObject({ name: 'managed-apps-operator-webhook', namespace: ns });
+        expect(w.failurePolicy).toBe('Fail');
+      }
+    }
+  });
+
+  it('renders every switch on: ServiceMonitor, PrometheusRule from rules.yaml, dashboards, cert-manager', async () => {
+    const objects = await helmTemplate(['managed-apps-operator', chartDir, '--namespace', ns, '-f', valuesAllOn]);
+    const sm = one(objects, 'ServiceMonitor');
+    expect(sm.metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
+    expect((sm as unknown as { spec: { endpoints: { port: string; honorLabels: boolean }[] } }).spec.endpoints[0]).toMatchObject({ port: 'metrics', honorLabels: true });
+    const rule = one(objects, 'PrometheusRule');
+    expect((rule as unknown as { spec: unknown }).spec).toEqual(parse(readFileSync(join(root, 'config', 'prometheus', 'rules.yaml'), 'utf8')));
+    const dashboards = find(objects, 'ConfigMap');
+    expect(dashboards).toHaveLength(4);
+    for (const cm of dashboards) {
+      expect(cm.metadata.labels?.grafana_dashboard).toBe('1');
+      const [file, json] = Object.entries((cm as unknown as { data: Record<string, string> }).data)[0]!;
+      expect(json).toBe(readFileSync(join(root, 'config', 'grafana', 'dashboards', file), 'utf8').replace(/\n$/, ''));
+    }
+    one(objects, 'Issuer');
+    const cert = one(objects, 'Certificate');
+    const secretName = (cert as unknown as { spec: { secretName: string; dnsNames: string[] } }).spec.secretName;
+    expect((cert as unknown as { spec: { dnsNames: string[] } }).spec.dnsNames).toContain(`managed-apps-operator-webhook.${ns}.svc`);
+    const pod = podSpec(one(objects, 'Deployment'));
+    expect(pod.volumes?.find((v) => v.secret?.secretName === secretName)).toBeDefined();
+    for (const cfg of [...find(objects, 'ValidatingWebhookConfiguration'), ...find(objects, 'MutatingWebhookConfiguration')]) {
+      expect(cfg.metadata.annotations?.['cert-manager.io/inject-ca-from']).toBe(`${ns}/${cert.metadata.name}`);
+    }
+  });
+});
+
+describe('on the API server', () => {
+  const thirdParty = thirdPartyCrds();
+
+  beforeAll(async () => {
+    // prometheus-operator's and cert-manager's kinds, as minimal CRDs (see thirdPartyCrds).
+    await installCrds(kc, thirdParty as unknown as CrdManifest[]);
+    resetDiscovery();
+  });
+
+  afterAll(async () => {
+    for (const crd of thirdParty) await deleteObject(kc, crd);
+  });
+
+  it('accepts the default render and the all-switches render (server-side dry-run)', async () => {
+    for (const args of [[], ['-f', valuesAllOn]]) {
+      const objects = await helmTemplate(['managed-apps-operator', chartDir, '--namespace', ns, '--include-crds', ...args]);
+      const answered = await serverSideApply(kc, objects, { dryRun: true });
+      expect(answered.map(identity).sort()).toEqual(objects.map(identity).sort());
+    }
+    // Dry-run: nothing was stored.
+    expect(await getObject(kc, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'managed-apps-operator', namespace: ns } })).toBeUndefined();
+  });
+
+  it('installs with helm install: every object is created; helm uninstall removes them', async () => {
+    const kubeconfig = ['--kubeconfig', info.kubeconfigPath];
+    const rendered = await helmTemplate(['managed-apps-operator', chartDir, '--namespace', ns]);
+    try {
+      const out = await tool('helm', ['install', 'managed-apps-operator', chartDir, '--namespace', ns, ...kubeconfig]);
+      expect(out).toMatch(/STATUS: deployed/);
+      for (const o of rendered) {
+        const stored = await getObject(kc, { ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace } });
+        expect(stored, identity(o)).toBeDefined();
+        expect(stored?.metadata.labels?.['app.kubernetes.io/managed-by'], identity(o)).toBe('Helm');
+      }
+      const status = JSON.parse(await tool('helm', ['status', 'managed-apps-operator', '--namespace', ns, '-o', 'json', ...kubeconfig])) as { info: { status: string } };
+      expect(status.info.status).toBe('deployed');
+    } finally {
+      await tool('helm', ['uninstall', 'managed-apps-operator', '--namespace', ns, ...kubeconfig]).catch(() => undefined);
+      // Never leave a webhook configuration behind: with no pod to answer, it would refuse the
+      // managedapps.dev objects of the following test files.
+      for (const o of rendered) if (o.kind.endsWith('WebhookConfiguration')) await deleteObject(kc, o);
+    }
+    for (const o of rendered.filter((r) => r.kind !== 'CustomResourceDefinition')) {
+      expect(await getObject(kc, o), `${identity(o)} after uninstall`).toBeUndefined();
+    }
+  });
+});
