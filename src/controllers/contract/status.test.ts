@@ -18,7 +18,7 @@ describe('SupportContract support levels (domain.md §3)', () => {
     ['a pending raise takes effect on its date', 'Premium', { ...inForce, pendingSupportLevels: [{ environment: 'Production' as const, level: 'Premium' as const, effectiveFrom: '2026-11-01T00:00:00Z' }] },
       { effective: 'Premium', since: '2026-11-01T00:00:00Z', pending: undefined, refused: 0 }],
   ] as const)('%s', (_name, requested, status, expected) => {
-    const contract = typed<SupportContractSpec, SupportContractStatus>('c', spec([{ environment: 'Production', level: requested }]), { status });
+    const contract = typed<SupportContractSpec, SupportContractStatus>('c', spec([{ environment: 'Production', level: requested }]), { status: status as SupportContractStatus | undefined });
     const out = supportLevels({ contract, timeZone: 'Europe/Paris', changes: [], now });
     expect(out.effective[0]).toMatchObject({ level: expected.effective, since: expected.since });
     expect(out.pending[0]?.effectiveFrom).toBe(expected.pending);
