@@ -1,9 +1,209 @@
-// The composition root: the only place that wires the layers together (docs/design.md §2).
-import { Command } from 'commander';
+// The composition root (docs/design.md §2, style.md item 11): the only module that wires the layers
+// together. `managedapps run` builds one Manager (caches, leader election), registers the eight
+// controllers, the probe automation (leader only), the metrics/health server and, when enabled,
+// the admission webhook (every replica); options.ts is the only reader of the environment.
+import { ApiextensionsV1Api, KubeConfig } from '@kubernetes/client-node';
+import { Command, Option } from 'commander';
+import { pino, type Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { crdManifests, crdYaml } from './api/crds.ts';
+import { applyObjects, readObjects } from './cli/apply.ts';
+import { dev } from './cli/dev.ts';
+import { registerReportCommand, type CommandIO } from './cli/report.ts';
+import { registerControllers } from './controllers/index.ts';
+import { createMetrics, startMetricsServer, type MetricsSnapshot } from './metrics/index.ts';
+import { ProbeAutomation } from './monitoring/automation.ts';
+import { createWebhookServer, ensureWebhookConfiguration, webhookCertificates } from './webhooks/index.ts';
+import { inCluster, loadOptions, type Options } from './options.ts';
+import { assertConfigured, installProcessHandlers, Manager } from './runtime/index.ts';
+
+export interface Operator {
+  readonly manager: Manager;
+  readonly metricsPort: number;
+  stop(): Promise<void>;
+}
+
+/** What a replica that does not lead exports: no domain series (the leader's are authoritative). */
+function emptySnapshot(): MetricsSnapshot {
+  return { units: [], functions: [], incidents: [], changes: [], contracts: [], reports: [] };
+}
+
+/** The kubeconfig to use: an explicit file, else in-cluster, else the default chain (never the silent localhost:8080). */
+export function loadKubeConfig(options: Pick<Options, 'kubeconfig'>): KubeConfig {
+  const kc = new KubeConfig();
+  if (options.kubeconfig !== undefined) kc.loadFromFile(options.kubeconfig);
+  else if (inCluster()) kc.loadFromCluster();
+  else kc.loadFromDefault();
+  assertConfigured(kc);
+  return kc;
+}
+
+/** Starts the operator; resolves once its servers listen (the caches sync in the background). */
+export async function startOperator(options: Options, logger: Logger, kubeConfig = loadKubeConfig(options)): Promise<Operator> {
+  const registry = new Registry();
+  // The snapshot reads the caches at scrape time; they exist once the manager is built below.
+  let snapshot: () => MetricsSnapshot = emptySnapshot;
+  const metrics = createMetrics(registry, { snapshot: () => snapshot() });
+  const manager = new Manager({
+    kubeConfig,
+    logger,
+    metrics: metrics.runtime,
+    leaderElection: options.leaderElect
+      ? { namespace: options.leaderElectionNamespace, name: options.leaderElectionName, identity: options.identity }
+      : false,
+  });
+  const controllers = registerControllers(manager);
+  let probes: ProbeAutomation | undefined;
+  snapshot = () => {
+      if (!manager.isLeader()) return emptySnapshot();
+      const snap = controllers.metricsSnapshot();
+      const probed = new Map((probes?.probeSnapshot() ?? []).map((p) => [`${p.namespace}/${p.name}`, p]));
+      return {
+        ...snap,
+        units: snap.units.map((u) => {
+          const p = probed.get(`${u.namespace}/${u.name}`);
+          return p === undefined ? u : { ...u, maintenance: p.maintenance, ...(p.up !== undefined ? { up: p.up } : {}) };
+        }),
+      };
+  };
+  if (options.probes) {
+    probes = new ProbeAutomation({ manager, concurrency: options.probeConcurrency, metrics });
+    manager.add(probes);
+  }
+  const webhook = options.webhook ? await startWebhook(manager, options, logger) : undefined;
+  const server = await startMetricsServer({ host: options.metricsHost, port: options.metricsPort, registry, ready: () => manager.ready() });
+  manager.start();
+  if (webhook !== undefined) await webhook();
+  logger.info({ identity: manager.identity, metricsPort: server.port, leaderElection: options.leaderElect }, 'operator started');
+  return {
+    manager,
+    metricsPort: server.port,
+    async stop() {
+      await manager.stop();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * Sets up the admission webhook (docs/security.md): its certificate (cert-manager's mounted Secret,
+ * or generated and shared through a Secret, or generated for 127.0.0.1 in url mode), the server
+ * (every replica, not leader-bound) and, once it listens, both webhook configurations.
+ * Returns the step to run after `manager.start()`.
+ */
+async function startWebhook(manager: Manager, options: Options, logger: Logger): Promise<() => Promise<void>> {
+  const namespace = options.leaderElectionNamespace;
+  const certs = options.webhookMode === 'url'
+    ? await webhookCertificates(manager.client, { mode: 'url', host: options.webhookHost })
+    : await webhookCertificates(manager.client, {
+      mode: 'service', namespace, service: options.webhookService,
+      ...(options.webhookCertDir !== undefined ? { mountedDir: options.webhookCertDir } : {}),
+    });
+  const server = createWebhookServer({
+    manager, tls: certs.tls, port: options.webhookPort, host: options.webhookHost, logger,
+    providerGroups: options.providerGroups,
+    operatorUsername: `system:serviceaccount:${namespace}:${options.serviceAccount}`,
+  });
+  manager.add(server);
+  return async () => {
+    const address = await server.listening;
+    await ensureWebhookConfiguration(manager.client, {
+      mode: options.webhookMode,
+      caBundle: certs.caBundle,
+      name: options.webhookConfigurationName,
+      operatorNamespace: namespace,
+      ...(options.webhookMode === 'url'
+        ? { url: `https://${options.webhookHost}:${address.port}` }
+        : { service: { namespace, name: options.webhookService } }),
+    });
+    logger.info({ port: address.port, certificates: certs.source }, 'admission webhook serving');
+  };
+}
+
+/** Applies the CRDs and waits until the API server serves them. */
+export async function installCrds(kc: KubeConfig): Promise<void> {
+  const crds = crdManifests() as unknown as Parameters<typeof applyObjects>[1];
+  await applyObjects(kc, crds);
+  const api = kc.makeApiClient(ApiextensionsV1Api);
+  for (const crd of crds) {
+    const name = crd.metadata?.name ?? '';
+    for (let attempt = 0; ; attempt++) {
+      const got = await api.readCustomResourceDefinition({ name });
+      if (got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true) break;
+      if (attempt > 100) throw new Error(`CRD ${name} not Established after 10 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+const stdio: CommandIO = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
+
+function operatorFlags(cmd: Command): Command {
+  return cmd
+    .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)')
+    .option('--metrics-port <port>', 'port of /metrics, /healthz and /readyz [MANAGEDAPPS_METRICS_PORT, 8080]')
+    .option('--metrics-host <host>', 'address the metrics server binds [MANAGEDAPPS_METRICS_HOST, 0.0.0.0]')
+    .addOption(new Option('--leader-elect <bool>', 'elect a leader through a Lease before reconciling [MANAGEDAPPS_LEADER_ELECT, true]'))
+    .option('--leader-election-namespace <ns>', 'namespace of the Lease [POD_NAMESPACE, managedapps-system]')
+    .option('--probes <bool>', 'run the availability probers on the leader [MANAGEDAPPS_PROBES, true]')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace [LOG_LEVEL, info]');
+}
+
+async function runCommand(flags: Record<string, unknown>): Promise<void> {
+  const options = loadOptions(flags);
+  const logger = pino({ level: options.logLevel, base: { component: 'managedapps-operator' } });
+  const operator = await startOperator(options, logger);
+  installProcessHandlers({ logger, shutdown: () => operator.stop() });
+}
+
+async function devCommand(flags: { controlPlaneOnly?: boolean; samples?: boolean }): Promise<void> {
+  await dev({
+    controlPlaneOnly: flags.controlPlaneOnly === true,
+    onReady: async (kubeconfigPath) => {
+      // The local control plane's admin (system:masters) acts as the provider, so that
+      // `kubectl apply` of incidents and changes passes the admission rules in development.
+      const options = loadOptions({
+        kubeconfig: kubeconfigPath, leaderElect: false, metricsHost: '127.0.0.1',
+        webhook: true, webhookMode: 'url', webhookHost: '127.0.0.1', webhookPort: 0,
+        providerGroups: 'managedapps:provider,system:masters',
+      });
+      const logger = pino({ level: options.logLevel });
+      const kc = loadKubeConfig(options);
+      await installCrds(kc);
+      process.stderr.write('managedapps dev: CRDs installed\n');
+      if (flags.samples !== false) {
+        const samples = new URL('../config/samples/', import.meta.url);
+        await applyObjects(kc, readObjects(samples.pathname));
+        process.stderr.write('managedapps dev: samples applied (namespace from config/samples)\n');
+      }
+      const operator = await startOperator(options, logger, kc);
+      process.stderr.write(`managedapps dev: operator running; metrics on http://127.0.0.1:${operator.metricsPort}/metrics\n`);
+      process.stderr.write('managedapps dev: look at it with: kubectl get managedapps -A\n');
+    },
+  });
+}
+
+export function buildProgram(io: CommandIO = stdio): Command {
+  const program = new Command('managedapps')
+    .description('Run managed-services contracts as code on Kubernetes (also usable as `kubectl managedapps`).')
+    .showHelpAfterError();
+  operatorFlags(program.command('run').description('run the operator against the configured cluster (kubeconfig or in-cluster)'))
+    .action(runCommand);
+  program.command('dev')
+    .description('local development: with no cluster configured, start a local control plane; install the CRDs and samples; run the operator')
+    .option('--control-plane-only', 'only start the local control plane')
+    .option('--no-samples', 'do not apply config/samples')
+    .action(devCommand);
+  program.command('crds')
+    .description('print the CustomResourceDefinitions (for `kubectl apply -f -`)')
+    .action(() => { io.stdout(crdYaml()); });
+  registerReportCommand(program, io);
+  return program;
+}
 
 export async function main(argv: readonly string[]): Promise<void> {
-  const program = new Command('managedapps')
-    .description('Run managed-services contracts as code on Kubernetes.')
-    .showHelpAfterError();
-  await program.parseAsync([...argv], { from: 'user' });
+  await buildProgram().parseAsync([...argv], { from: 'user' });
 }
+
+// `node dist/main.js ...` (the container image) runs the command line directly.
+if (import.meta.main) await main(process.argv.slice(2));

@@ -81,16 +81,15 @@ describe('createMetrics', () => {
 
   it('exports runtime metrics in controller-runtime\'s vocabulary', async () => {
     const { registry, metrics } = setup(empty);
-    metrics.reconcileTotal.inc({ controller: 'incident', result: 'success' });
-    metrics.reconcileTime.observe({ controller: 'incident' }, 0.02);
-    metrics.workqueueDepth.set({ controller: 'incident', name: 'incident' }, 3);
-    metrics.leaderElectionMasterStatus.set({ name: 'managedapps-operator' }, 1);
+    metrics.runtime.reconcile('incident', 'success', 0.02);
+    metrics.runtime.depth('incident', 3);
+    metrics.runtime.leader(true);
     metrics.probeDuration.observe({ namespace: 'acme', probe: 'httpGet', result: 'success' }, 0.004);
     const lines = (await registry.metrics()).split('\n');
     expect(lines).toContain('controller_runtime_reconcile_total{controller="incident",result="success"} 1');
     expect(lines).toContain('controller_runtime_reconcile_time_seconds_count{controller="incident"} 1');
-    expect(lines).toContain('workqueue_depth{controller="incident",name="incident"} 3');
-    expect(lines).toContain('leader_election_master_status{name="managedapps-operator"} 1');
+    expect(lines).toContain('workqueue_depth{name="incident"} 3');
+    expect(lines).toContain('leader_election_master_status 1');
     expect(lines).toContain('managedapps_probe_duration_seconds_bucket{le="0.005",namespace="acme",probe="httpGet",result="success"} 1');
   });
 

@@ -1,9 +1,11 @@
 // Metric definitions. Two families:
 // - domain gauges (`managedapps_*`), computed at scrape time in `collect()` from an injected
 //   snapshot of the cache, so a restart or a failover loses nothing and nothing drifts;
-// - runtime metrics in controller-runtime's vocabulary, updated by the runtime as it works.
+// - runtime metrics in controller-runtime's vocabulary, defined by src/runtime/metrics.ts and
+//   updated by the runtime as it works (`metrics.runtime` is what the Manager takes).
 // Labels are bounded: namespace, object names, family, priority, environment, phase, controller.
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Gauge, Histogram, type Registry } from 'prom-client';
+import { promRuntimeMetrics, RUNTIME_METRIC_NAMES } from '../runtime/metrics.ts';
 import { PRIORITIES, type Environment, type FunctionFamily, type Priority } from '../domain/vocabulary.ts';
 
 export interface UnitSnapshot {
@@ -88,8 +90,6 @@ export interface MetricsOptions {
 const seconds = (d: Date): number => d.getTime() / 1000;
 const bool = (b: boolean): number => (b ? 1 : 0);
 
-/** Reconcile and queue durations: controller-runtime's buckets (5 ms … 60 s). */
-const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60];
 /** Probe durations: loopback to a 30 s timeout. */
 const PROBE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -177,21 +177,10 @@ export function createMetrics(registry: Registry, options: MetricsOptions) {
     registers,
   });
 
-  const runtime = {
-    reconcileTotal: new Counter({ name: 'controller_runtime_reconcile_total', help: 'Total number of reconciliations per controller and result (success, error, requeue, requeue_after).', labelNames: ['controller', 'result'] as const, registers }),
-    reconcileErrors: new Counter({ name: 'controller_runtime_reconcile_errors_total', help: 'Total number of reconciliation errors per controller.', labelNames: ['controller'] as const, registers }),
-    terminalReconcileErrors: new Counter({ name: 'controller_runtime_terminal_reconcile_errors_total', help: 'Total number of terminal reconciliation errors (logged, not retried) per controller.', labelNames: ['controller'] as const, registers }),
-    reconcileTime: new Histogram({ name: 'controller_runtime_reconcile_time_seconds', help: 'Length of time per reconciliation per controller.', labelNames: ['controller'] as const, buckets: DURATION_BUCKETS, registers }),
-    workqueueDepth: new Gauge({ name: 'workqueue_depth', help: 'Current depth of the work queue.', labelNames: ['controller', 'name'] as const, registers }),
-    workqueueAdds: new Counter({ name: 'workqueue_adds_total', help: 'Total number of adds handled by the work queue.', labelNames: ['controller', 'name'] as const, registers }),
-    workqueueQueueDuration: new Histogram({ name: 'workqueue_queue_duration_seconds', help: 'How long in seconds an item stays in the work queue before being requested.', labelNames: ['controller', 'name'] as const, buckets: DURATION_BUCKETS, registers }),
-    workqueueWorkDuration: new Histogram({ name: 'workqueue_work_duration_seconds', help: 'How long in seconds processing an item from the work queue takes.', labelNames: ['controller', 'name'] as const, buckets: DURATION_BUCKETS, registers }),
-    workqueueRetries: new Counter({ name: 'workqueue_retries_total', help: 'Total number of retries (rate-limited re-adds) handled by the work queue.', labelNames: ['controller', 'name'] as const, registers }),
-    watchRestarts: new Counter({ name: 'managedapps_watch_restarts_total', help: 'Total number of watches restarted (expired resourceVersion or broken stream), per kind.', labelNames: ['kind'] as const, registers }),
-    leaderElectionMasterStatus: new Gauge({ name: 'leader_election_master_status', help: 'Whether this replica is (1) or is not (0) the leader of the lease `name`.', labelNames: ['name'] as const, registers }),
-  };
+  // The runtime's metrics are defined once, in src/runtime/metrics.ts, on the same registry.
+  const runtime = promRuntimeMetrics(registry);
 
-  return { registry, probeDuration, ...domain, ...runtime };
+  return { registry, probeDuration, runtime, ...domain };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -203,7 +192,5 @@ export const METRIC_NAMES = [
   'managedapps_incidents_open', 'managedapps_incident_restoration_deadline_timestamp_seconds', 'managedapps_incident_restoration_elapsed_ratio',
   'managedapps_incident_deadline_at_risk', 'managedapps_changes', 'managedapps_tokens_used', 'managedapps_tokens_included',
   'managedapps_credits_amount', 'managedapps_sla_claim_deadline_timestamp_seconds', 'managedapps_probe_duration_seconds',
-  'controller_runtime_reconcile_total', 'controller_runtime_reconcile_errors_total', 'controller_runtime_terminal_reconcile_errors_total',
-  'controller_runtime_reconcile_time_seconds', 'workqueue_depth', 'workqueue_adds_total', 'workqueue_queue_duration_seconds',
-  'workqueue_work_duration_seconds', 'workqueue_retries_total', 'managedapps_watch_restarts_total', 'leader_election_master_status',
+  ...RUNTIME_METRIC_NAMES,
 ] as const;

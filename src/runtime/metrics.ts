@@ -27,6 +27,14 @@ export const noopRuntimeMetrics: RuntimeMetrics = {
 
 const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
+/** Every metric `promRuntimeMetrics` defines (src/metrics adds them to its list for dashboards and rules). */
+export const RUNTIME_METRIC_NAMES = [
+  'workqueue_adds_total', 'workqueue_depth', 'workqueue_queue_duration_seconds', 'workqueue_work_duration_seconds', 'workqueue_retries_total',
+  'managedapps_informer_watch_restarts_total', 'managedapps_informer_cached_objects', 'controller_runtime_reconcile_total',
+  'controller_runtime_reconcile_errors_total', 'controller_runtime_terminal_reconcile_errors_total', 'controller_runtime_reconcile_time_seconds',
+  'managedapps_status_writes_total', 'managedapps_events_total', 'leader_election_master_status',
+] as const;
+
 export function promRuntimeMetrics(registry: Registry): RuntimeMetrics {
   const registers = [registry];
   const adds = new Counter({ name: 'workqueue_adds_total', help: 'Keys added to a work queue.', labelNames: ['name'], registers });
@@ -39,7 +47,7 @@ export function promRuntimeMetrics(registry: Registry): RuntimeMetrics {
   const reconciles = new Counter({ name: 'controller_runtime_reconcile_total', help: 'Reconciles by outcome.', labelNames: ['controller', 'result'], registers });
   const errors = new Counter({ name: 'controller_runtime_reconcile_errors_total', help: 'Failed reconciles by error code (retried).', labelNames: ['controller', 'code'], registers });
   const terminal = new Counter({ name: 'controller_runtime_terminal_reconcile_errors_total', help: 'Reconciles that failed for good (not retried), by error code.', labelNames: ['controller', 'code'], registers });
-  const reconcileTime = new Histogram({ name: 'controller_runtime_reconcile_time_seconds', help: 'Reconcile duration.', labelNames: ['controller'], buckets: SECONDS, registers });
+  const reconcileTime = new Histogram({ name: 'controller_runtime_reconcile_time_seconds', help: 'Duration of one reconcile, per controller.', labelNames: ['controller'], buckets: SECONDS, registers });
   const status = new Counter({ name: 'managedapps_status_writes_total', help: 'Status applies sent or skipped as unchanged.', labelNames: ['resource', 'outcome'], registers });
   const events = new Counter({ name: 'managedapps_events_total', help: 'Kubernetes Events created, deduplicated or failed.', labelNames: ['reason', 'outcome'], registers });
   const leader = new Gauge({ name: 'leader_election_master_status', help: '1 when this replica holds the lease.', registers });

@@ -35,17 +35,16 @@ describe.skipIf(!available && !ci)('metrics scraped by a real Prometheus with th
     const registry = new Registry();
     const metrics = createMetrics(registry, { snapshot: () => snapshot });
     // One observation of each runtime series, as a running operator would have.
-    metrics.reconcileTotal.inc({ controller: 'incident', result: 'success' });
-    metrics.reconcileErrors.inc({ controller: 'incident' });
-    metrics.terminalReconcileErrors.inc({ controller: 'incident' });
-    metrics.reconcileTime.observe({ controller: 'incident' }, 0.01);
-    metrics.workqueueDepth.set({ controller: 'incident', name: 'incident' }, 0);
-    metrics.workqueueAdds.inc({ controller: 'incident', name: 'incident' });
-    metrics.workqueueQueueDuration.observe({ controller: 'incident', name: 'incident' }, 0.001);
-    metrics.workqueueWorkDuration.observe({ controller: 'incident', name: 'incident' }, 0.01);
-    metrics.workqueueRetries.inc({ controller: 'incident', name: 'incident' });
-    metrics.watchRestarts.inc({ kind: 'Incident' });
-    metrics.leaderElectionMasterStatus.set({ name: 'managedapps-operator' }, 1);
+    metrics.runtime.reconcile('incident', 'success', 0.01);
+    metrics.runtime.reconcile('incident', 'error', 0.01, 'Conflict');
+    metrics.runtime.reconcile('incident', 'terminal', 0.01, 'Invalid');
+    metrics.runtime.depth('incident', 0);
+    metrics.runtime.add('incident');
+    metrics.runtime.queueLatency('incident', 0.001);
+    metrics.runtime.workDuration('incident', 0.01);
+    metrics.runtime.retry('incident');
+    metrics.runtime.watchRestart('incidents.managedapps.dev', 'Watchdog');
+    metrics.runtime.leader(true);
     metrics.probeDuration.observe({ namespace: 'acme', probe: 'httpGet', result: 'success' }, 0.002);
     server = await startMetricsServer({ port: 0, host: '127.0.0.1', registry, ready: () => true });
     prometheus = await startPrometheus({ targets: [`127.0.0.1:${server.port}`], ruleFiles: [join(root, 'config/prometheus/rules.yaml')] });

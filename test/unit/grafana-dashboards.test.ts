@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { METRIC_NAMES } from '../../src/metrics/metrics.ts';
+import { RUNTIME_METRIC_NAMES } from '../../src/runtime/metrics.ts';
 import { baseMetricName, metricNames } from './promql-metric-names.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -70,7 +71,7 @@ describe('config/grafana dashboards', () => {
 
   it('filters every tenant-scoped series by the tenant variable', () => {
     for (const { where, expr } of panelQueries) {
-      const scoped = [...metricNames(expr)].some((n) => /^managedapps[_:]/.test(n) && n !== 'managedapps_watch_restarts_total');
+      const scoped = [...metricNames(expr)].some((n) => /^managedapps[_:]/.test(n) && !(RUNTIME_METRIC_NAMES as readonly string[]).includes(n));
       if (scoped) expect(expr, where).toContain('namespace=~"$tenant"');
     }
   });

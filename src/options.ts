@@ -1,0 +1,88 @@
+// The operator's configuration: the ONLY module that reads process.env (style.md item 11).
+// Flags win over environment variables, which win over defaults. Bad values fail at start with
+// one line naming the flag and the variable.
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]);
+
+const schema = z.object({
+  kubeconfig: z.string().optional(),
+  metricsHost: z.string().default('0.0.0.0'),
+  metricsPort: port.default(8080),
+  webhookHost: z.string().default('0.0.0.0'),
+  webhookPort: port.default(9443),
+  /** Serve the admission webhook (its certificate and configuration are set up at start). */
+  webhook: bool.default(false),
+  /** `service`: the API server calls the webhook through a Service (in a cluster); `url`: at https://<webhookHost>:<port> (local). */
+  webhookMode: z.enum(['service', 'url']).default('service'),
+  webhookService: z.string().min(1).default('managed-apps-operator-webhook'),
+  /** Where cert-manager's Secret is mounted; unset: the operator generates the certificate and injects its CA. */
+  webhookCertDir: z.string().optional(),
+  webhookConfigurationName: z.string().min(1).default('managed-apps-operator'),
+  /** The operator's own ServiceAccount (its user is always allowed by the admission rules). */
+  serviceAccount: z.string().min(1).default('managed-apps-operator'),
+  leaderElect: bool.default(true),
+  leaderElectionNamespace: z.string().min(1).default('managedapps-system'),
+  leaderElectionName: z.string().min(1).default('managed-apps-operator'),
+  identity: z.string().min(1).default(`${hostname()}-${process.pid}`),
+  /** Groups whose members act as the provider (admission rules, docs/security.md). */
+  providerGroups: list.default(['managedapps:provider']),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** Run the availability probers (leader only). */
+  probes: bool.default(true),
+  probeConcurrency: z.coerce.number().int().positive().default(64),
+});
+
+export type Options = z.infer<typeof schema>;
+
+/** Where each option can come from: its flag (camelCase, from commander) and its variable. */
+const ENV: Record<keyof Options, string> = {
+  kubeconfig: 'KUBECONFIG',
+  metricsHost: 'MANAGEDAPPS_METRICS_HOST',
+  metricsPort: 'MANAGEDAPPS_METRICS_PORT',
+  webhookHost: 'MANAGEDAPPS_WEBHOOK_HOST',
+  webhookPort: 'MANAGEDAPPS_WEBHOOK_PORT',
+  webhook: 'MANAGEDAPPS_WEBHOOK',
+  webhookMode: 'MANAGEDAPPS_WEBHOOK_MODE',
+  webhookService: 'MANAGEDAPPS_WEBHOOK_SERVICE',
+  webhookCertDir: 'MANAGEDAPPS_WEBHOOK_CERT_DIR',
+  webhookConfigurationName: 'MANAGEDAPPS_WEBHOOK_CONFIGURATION',
+  serviceAccount: 'MANAGEDAPPS_SERVICE_ACCOUNT',
+  leaderElect: 'MANAGEDAPPS_LEADER_ELECT',
+  leaderElectionNamespace: 'POD_NAMESPACE',
+  leaderElectionName: 'MANAGEDAPPS_LEADER_ELECTION_NAME',
+  identity: 'POD_NAME',
+  providerGroups: 'MANAGEDAPPS_PROVIDER_GROUPS',
+  logLevel: 'LOG_LEVEL',
+  probes: 'MANAGEDAPPS_PROBES',
+  probeConcurrency: 'MANAGEDAPPS_PROBE_CONCURRENCY',
+};
+
+export function environmentVariables(): Readonly<Record<keyof Options, string>> {
+  return ENV;
+}
+
+/** Merges flags over process.env over defaults; throws one readable line on a bad value. */
+export function loadOptions(flags: Partial<Record<keyof Options, unknown>>, env: NodeJS.ProcessEnv = process.env): Options {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ENV) as (keyof Options)[]) {
+    const value = flags[key] ?? env[ENV[key]];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? '');
+    const variable = key in ENV ? ENV[key as keyof Options] : '';
+    throw new Error(`invalid option ${key}${variable !== '' ? ` (flag or ${variable})` : ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** True when the process runs in a pod (the service-account token and API address are there). */
+export function inCluster(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.KUBERNETES_SERVICE_HOST !== undefined && env.KUBERNETES_SERVICE_PORT !== undefined;
+}
