@@ -3,7 +3,7 @@
 // `kubectl-managedapps`). The operator needs Node >= 22.19 (@kubernetes/client-node 2 and
 // undici 8). On an older Node it re-runs itself under the Node 24 that `npm install` brings in
 // (the `node` devDependency), or stops with one line saying what to install.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,8 +18,11 @@ if (!recentEnough) {
     console.error(`managedapps needs Node.js >= 22.19 (this is ${process.version}); install Node 24 LTS, or run 'npm install' here to get it.`);
     process.exit(1);
   }
-  const child = spawnSync(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(child.status ?? 1);
+  // Forward signals so that the child (the real command) shuts down gracefully and nothing is orphaned.
+  const child = spawn(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  const code = await new Promise((resolve) => child.on('exit', (status, signal) => resolve(status ?? (signal ? 128 : 1))));
+  process.exit(code);
 }
 
 // In a checkout, run the TypeScript sources directly (Node strips the types); in the image or

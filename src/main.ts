@@ -145,7 +145,10 @@ function operatorFlags(cmd: Command): Command {
     .option('--metrics-host <host>', 'address the metrics server binds [MANAGEDAPPS_METRICS_HOST, 0.0.0.0]')
     .addOption(new Option('--leader-elect <bool>', 'elect a leader through a Lease before reconciling [MANAGEDAPPS_LEADER_ELECT, true]'))
     .option('--leader-election-namespace <ns>', 'namespace of the Lease [POD_NAMESPACE, managedapps-system]')
+    .option('--identity <name>', 'this replica\'s identity in the Lease [POD_NAME, hostname-pid]')
     .option('--probes <bool>', 'run the availability probers on the leader [MANAGEDAPPS_PROBES, true]')
+    .option('--webhook <bool>', 'serve the admission webhook and register its configurations [MANAGEDAPPS_WEBHOOK, false]')
+    .option('--webhook-port <port>', 'port of the admission webhook (HTTPS) [MANAGEDAPPS_WEBHOOK_PORT, 9443]')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace [LOG_LEVEL, info]');
 }
 
