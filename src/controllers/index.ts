@@ -21,7 +21,7 @@ import { contractReconciler } from './contract/reconciler.ts';
 import { functionReconciler } from './function/reconciler.ts';
 import { incidentFacts, incidentReconciler } from './incident/reconciler.ts';
 import { reportReconciler } from './report/reconciler.ts';
-import { Caches } from './shared/cache.ts';
+import { Caches, refNames, targetKeys } from './shared/cache.ts';
 import type { Deps } from './shared/deps.ts';
 import { KIND_REFS } from './shared/kinds.ts';
 import { tenantReconciler } from './tenant/reconciler.ts';
@@ -52,7 +52,6 @@ export interface RegisteredControllers {
 const nameOf = (o: KubernetesObject): string => o.metadata?.name ?? '';
 const nsOf = (o: KubernetesObject): string => o.metadata?.namespace ?? '';
 const spec = (o: KubernetesObject): Record<string, unknown> => (o as { spec?: Record<string, unknown> }).spec ?? {};
-const refNames = (v: unknown): string[] => (Array.isArray(v) ? v : [v]).flatMap((r) => (r !== null && typeof r === 'object' && typeof (r as { name?: unknown }).name === 'string' ? [(r as { name: string }).name] : []));
 
 /** Every object of `informer` in the namespace of `o`. */
 const inNamespace = (informer: Informer) => (o: KubernetesObject): Request[] => informer.list(nsOf(o)).map((x) => ({ namespace: nsOf(o), name: nameOf(x) }));
@@ -83,7 +82,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
   const add = (name: string, kind: keyof typeof KIND_REFS, reconcile: ReturnType<typeof tenantReconciler>, watches: Watch[]): void => {
     manager.addController({ name, kind: KIND_REFS[kind], reconcile, watches, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
   };
-  const unitTargets = (o: KubernetesObject): string[] => (Array.isArray(spec(o).targets) ? (spec(o).targets as { kind?: unknown; name?: unknown }[]) : []).map((t) => `${String(t.kind)}/${String(t.name)}`);
+  const unitTargets = (o: KubernetesObject): string[] => targetKeys(spec(o).targets);
   const accelerated = (o: KubernetesObject): Request[] => (spec(o).accelerated === true ? i.changes.list(nsOf(o)).filter((c) => spec(c).accelerated === true).map((c) => ({ namespace: nsOf(o), name: nameOf(c) })) : []);
 
   add('managedtenant', 'ManagedTenant', tenantReconciler(deps), [

@@ -23,6 +23,9 @@ describe('controllers on a real API server', () => {
   let kc: KubeConfig;
   let api: CustomObjectsApi;
   let manager: Manager;
+  let caches: ReturnType<typeof registerControllers>['caches'];
+  /** What the operator logged at error level (an index function that throws logs here). */
+  const errors: string[] = [];
   const ns = { samples: '', cases: '', prereq: '', lower: '' };
 
   const get = async (namespace: string, kind: string, name: string): Promise<Obj> =>
@@ -63,8 +66,8 @@ describe('controllers on a real API server', () => {
       serviceUnit('os-1', withLabels({ tier: 'a' })),
     ]);
 
-    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false });
-    registerControllers(manager, { clock: fixedClock });
+    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'error' }, { write: (line: string) => { errors.push(line); } }), leaderElection: false });
+    caches = registerControllers(manager, { clock: fixedClock }).caches;
     manager.start();
     expect(await manager.waitForCacheSync()).toBe(true);
   });
@@ -204,6 +207,13 @@ describe('controllers on a real API server', () => {
         expect(await events(ns.cases, 'inc-risk', 'DeadlineAtRisk')).toHaveLength(1);
         expect(await events(ns.cases, 'inc-risk', 'IncidentOpened')).toHaveLength(1);
       });
+    });
+
+    it('changes without relatedIncident are indexed without error (every index function is total)', () => {
+      const byUnit = caches.changes.byIndex('unit', ns.cases, 'os-a').map((c) => c.name);
+      expect(byUnit).toContain('chg-late');
+      expect(caches.changes.get(ns.cases, 'chg-late')?.ok && caches.changes.valid(ns.cases, 'chg-late')?.spec.relatedIncident).toBeUndefined();
+      expect(errors.filter((line) => line.includes('index function threw'))).toEqual([]);
     });
 
     it('a late change: late, ChangeLate Event', async () => {

@@ -18,7 +18,33 @@ import {
 
 type Spec = { spec?: Record<string, unknown> };
 const nsKey = (obj: KubernetesObject, value: string): string => `${obj.metadata?.namespace ?? ''}/${value}`;
-const refs = (v: unknown): string[] => (Array.isArray(v) ? v.flatMap((r) => (typeof (r as { name?: unknown }).name === 'string' ? [(r as { name: string }).name] : [])) : []);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The names of a reference or a list of references (`{ name }`), as stored: total, because index
+ * functions and watch maps run on every cached object, valid or not (an absent optional reference,
+ * a `null`, a string are simply no reference).
+ */
+export const refNames = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : [v]).flatMap((r) => (isRecord(r) && typeof r.name === 'string' ? [r.name] : []));
+
+/** `kind/name` of each well-formed target of a unit, as stored. */
+export const targetKeys = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : []).flatMap((t) => (isRecord(t) && typeof t.kind === 'string' && typeof t.name === 'string' ? [`${t.kind}/${t.name}`] : []));
+
+const spec = (o: KubernetesObject): Record<string, unknown> => { const s = (o as Spec).spec; return isRecord(s) ? s : {}; };
+
+/**
+ * The index functions of the table above. They run on every cached object, valid or not, so they
+ * are total: a missing or malformed field indexes nothing (the reconciler reports the invalid spec).
+ */
+export const INDEXES = {
+  target: (o: KubernetesObject): string[] => targetKeys(spec(o).targets).map((t) => nsKey(o, t)),
+  dependsOn: (o: KubernetesObject): string[] => refNames(spec(o).dependsOn).map((n) => nsKey(o, n)),
+  unitRefs: (o: KubernetesObject): string[] => refNames(spec(o).unitRefs).map((n) => nsKey(o, n)),
+  relatedIncident: (o: KubernetesObject): string[] => refNames(spec(o).relatedIncident).map((n) => nsKey(o, n)),
+  contractRef: (o: KubernetesObject): string[] => refNames(spec(o).contractRef).map((n) => nsKey(o, n)),
+} as const;
 
 /** The oldest first, then by name: the order every "first one wins" rule uses. */
 export function byAge<T extends { createdAt: Date; name: string }>(a: T, b: T): number {
@@ -98,14 +124,12 @@ export class Caches {
     this.changes = view(manager, 'ChangeRequest', SCHEMAS.ChangeRequest);
     this.windows = view(manager, 'MaintenanceWindow', SCHEMAS.MaintenanceWindow);
     this.reports = view(manager, 'SLAReport', SCHEMAS.SLAReport);
-    const spec = (o: KubernetesObject): Record<string, unknown> => (o as Spec).spec ?? {};
-    this.units.informer.addIndexer('target', (o) => (Array.isArray(spec(o).targets) ? (spec(o).targets as { kind?: unknown; name?: unknown }[]) : [])
-      .map((t) => nsKey(o, `${String(t.kind)}/${String(t.name)}`)));
-    this.units.informer.addIndexer('dependsOn', (o) => refs(spec(o).dependsOn).map((n) => nsKey(o, n)));
-    this.incidents.informer.addIndexer('unit', (o) => refs(spec(o).unitRefs).map((n) => nsKey(o, n)));
-    this.changes.informer.addIndexer('unit', (o) => refs(spec(o).unitRefs).map((n) => nsKey(o, n)));
-    this.changes.informer.addIndexer('incident', (o) => refs([spec(o).relatedIncident]).map((n) => nsKey(o, n)));
-    this.reports.informer.addIndexer('contract', (o) => refs([spec(o).contractRef]).map((n) => nsKey(o, n)));
+    this.units.informer.addIndexer('target', INDEXES.target);
+    this.units.informer.addIndexer('dependsOn', INDEXES.dependsOn);
+    this.incidents.informer.addIndexer('unit', INDEXES.unitRefs);
+    this.changes.informer.addIndexer('unit', INDEXES.unitRefs);
+    this.changes.informer.addIndexer('incident', INDEXES.relatedIncident);
+    this.reports.informer.addIndexer('contract', INDEXES.contractRef);
   }
 
   /** The tenant of a namespace: the oldest valid ManagedTenant (a second one is refused by condition). */
