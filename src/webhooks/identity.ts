@@ -11,7 +11,11 @@ import type { UserInfo } from './admission.ts';
 export interface IdentityConfig {
   /** Groups whose members act for the provider, e.g. `managedapps:provider`. */
   readonly providerGroups: readonly string[];
-  /** The operator's own user, e.g. `system:serviceaccount:managed-apps-system:managed-apps-operator`. */
+  /**
+   * The user the operator runs as: the only one that writes SLAReports. Its ServiceAccount in a
+   * cluster (`system:serviceaccount:<ns>:<sa>`), the local admin under `managedapps dev`; matched
+   * exactly, no name pattern is assumed.
+   */
   readonly operatorUsername: string;
 }
 

@@ -57,6 +57,19 @@ describe('validate', () => {
     expect(decide(request)).toMatch(expected);
   });
 
+  // The operator is whoever `operatorUsername` names: its ServiceAccount in a cluster, the local
+  // admin under `managedapps dev`. No user-name pattern is assumed.
+  const report = { apiVersion: 'managedapps.dev/v1alpha1', kind: 'SLAReport', metadata: meta('acme-2026-11'), spec: { contractRef: { name: 'c' }, month: '2026-11' } };
+  it.each<[string, { providerGroups: string[]; operatorUsername: string }, string, string[], RegExp]>([
+    ['the configured operator (a service account)', { providerGroups: ['provider'], operatorUsername: 'system:serviceaccount:ops:op' }, 'system:serviceaccount:ops:op', ['system:serviceaccounts'], /^allowed$/],
+    ['the configured operator (the dev admin, also a provider group member)', { providerGroups: ['provider', 'system:masters'], operatorUsername: 'kubernetes-admin' }, 'kubernetes-admin', ['system:masters'], /^allowed$/],
+    ['another service account of the same namespace', { providerGroups: ['provider'], operatorUsername: 'system:serviceaccount:ops:op' }, 'system:serviceaccount:ops:other', ['system:serviceaccounts'], /operator only/],
+    ['a provider-group member that is not the configured operator', { providerGroups: ['provider', 'system:masters'], operatorUsername: 'kubernetes-admin' }, 'someone', ['system:masters'], /operator only/],
+  ])('SLAReport created by %s', (_name, config, user, groups, expected) => {
+    const v = validate(req('SLAReport', 'CREATE', report, user, groups), { view: view(), identity: config, now: new Date('2026-11-26T00:00:00Z') });
+    expect(v.allowed ? 'allowed' : v.violations.map((x) => x.message).join('; ')).toMatch(expected);
+  });
+
   it('the quota of the contract (2 here) counts per calendar year, and an earlier request cannot push a counted one out', () => {
     const two = [change('a', { accelerated: true, requestedAt: '2026-03-01T10:00:00Z' }), change('b', { accelerated: true, requestedAt: '2026-04-01T10:00:00Z' })];
     expect(decide(req('ChangeRequest', 'CREATE', change('c', { accelerated: true, requestedAt: '2026-05-01T10:00:00Z' }), 'alice'), two)).toMatch(/^spec\.accelerated: accelerated change 3 of 2026: at most 2 a year/);
