@@ -29,8 +29,8 @@ import type { Runnable } from '../runtime/runnable.ts';
 import { runProbe } from './probers/index.ts';
 import { ProbeScheduler, type TargetStatus, type Transition } from './scheduler.ts';
 import {
-  MaintenanceLookup, availableStatus, cachedOutcome, monitoringIncident, openMonitoringIncidentUnits, outcomeKey, probeStatus,
-  resolutionInstant, unitProbe, type ProbeOutcome, type UnitProbe,
+  MaintenanceLookup, availableStatus, cachedOutcome, monitoringIncident, notProbedStatus, openMonitoringIncidentUnits, outcomeKey, probeStatus,
+  resolutionInstant, showsNotProbed, unitProbe, type ProbeOutcome, type UnitProbe,
 } from './unit-probe.ts';
 
 /** The field manager of the prober's status writes (not the controllers' `managedapps-operator`). */
@@ -98,6 +98,8 @@ export class ProbeAutomation implements Runnable {
   readonly #windows: Informer;
   readonly #maintenance = new MaintenanceLookup();
   readonly #entries = new Map<string, UnitEntry>();
+  /** Units that cannot be probed, with the reason already logged and written. */
+  readonly #invalid = new Map<string, string>();
   readonly #pending = new Set<Promise<unknown>>();
   #scheduler: ProbeScheduler | undefined;
 
@@ -117,8 +119,9 @@ export class ProbeAutomation implements Runnable {
     this.#incidents.addHandler((o, previous) => {
       if (this.#scheduler === undefined) return;
       const keys = new Set([o, ...(previous !== undefined ? [previous] : [])].flatMap((i) => {
-        const inc = asIncident(i);
-        return inc.spec.unitRefs.map((r) => `${inc.metadata.namespace ?? ''}/${r.name}`);
+        const refs: unknown = (i as { spec?: { unitRefs?: unknown } }).spec?.unitRefs;
+        return (Array.isArray(refs) ? refs : []).flatMap((r: unknown) =>
+          (typeof r === 'object' && r !== null && typeof (r as { name?: unknown }).name === 'string' ? [`${i.metadata?.namespace ?? ''}/${(r as { name: string }).name}`] : []));
       }));
       for (const key of keys) {
         const entry = this.#entries.get(key);
@@ -149,6 +152,7 @@ export class ProbeAutomation implements Runnable {
     await scheduler.stop();
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
     this.#entries.clear();
+    this.#invalid.clear();
     this.#log.info('probing stopped');
   }
 
@@ -188,22 +192,35 @@ export class ProbeAutomation implements Runnable {
 
   // ---- targets --------------------------------------------------------------------------------
 
+  /** Informer handlers call this: it never throws (a bad unit is reported in its status, logged once). */
   #sync(o: Obj): void {
+    try {
+      this.#syncUnit(o);
+    } catch (err) {
+      this.#log.error({ err, unit: `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}` }, 'could not schedule the probe of the unit');
+    }
+  }
+
+  #syncUnit(o: Obj): void {
     const scheduler = this.#scheduler;
     if (scheduler === undefined) return;
     const namespace = o.metadata?.namespace ?? '';
     const name = o.metadata?.name ?? '';
     const key = `${namespace}/${name}`;
     const cached = this.#units.get(namespace, name);
-    const probe = cached === undefined || cached.metadata?.deletionTimestamp !== undefined ? undefined : unitProbe(asUnit(cached));
+    const plan = cached === undefined || cached.metadata?.deletionTimestamp !== undefined ? undefined : unitProbe(asUnit(cached));
     const entry = this.#entries.get(key);
-    if (probe === undefined) {
+    if (plan?.ok !== true) {
       if (entry !== undefined) {
         scheduler.remove(key);
         this.#entries.delete(key);
       }
+      if (plan === undefined) this.#invalid.delete(key);
+      else if (cached !== undefined) this.#reportInvalid(key, asUnit(cached), plan.reason);
       return;
     }
+    this.#invalid.delete(key);
+    const probe = plan.probe;
     const probeJson = JSON.stringify(probe);
     if (entry !== undefined && entry.probeJson === probeJson) return;
     if (entry === undefined) {
@@ -218,6 +235,25 @@ export class ProbeAutomation implements Runnable {
       successThreshold: probe.successThreshold,
       probe: () => runProbe(this.#entries.get(key)?.probe.spec ?? probe.spec),
     });
+  }
+
+  /** A unit that cannot be probed: logged once per reason, and said in its status (once: not on every resync). */
+  #reportInvalid(key: string, unit: ServiceUnit, reason: string): void {
+    if (this.#invalid.get(key) === reason) return;
+    this.#invalid.set(key, reason);
+    this.#log.warn({ unit: key, reason }, 'unit not probed: invalid spec.monitoring');
+    if (showsNotProbed(unit, reason)) return;
+    const body = notProbedStatus(reason, unit.status?.conditions?.find((c) => c.type === 'Available'), unit.metadata.generation, this.#manager.clock.now());
+    const namespace = unit.metadata.namespace ?? '';
+    void this.#track(this.#manager.client.request('PATCH', objectPath(SERVICE_UNITS, namespace, unit.metadata.name, 'status'), {
+      query: { fieldManager: this.#opts.fieldManager ?? PROBER_FIELD_MANAGER, force: true },
+      contentType: PatchStrategy.ServerSideApply,
+      body: { apiVersion: `${GROUP}/v1alpha1`, kind: 'ServiceUnit', metadata: { name: unit.metadata.name, namespace }, status: body },
+    }).catch((err: unknown) => {
+      // Written again at the next change of the unit.
+      if (this.#invalid.get(key) === reason) this.#invalid.delete(key);
+      if (!isStatus(err, 404)) this.#log.warn({ err, unit: key }, 'could not write the probe status');
+    }));
   }
 
   #windowsOf(namespace: string): MaintenanceWindow[] {

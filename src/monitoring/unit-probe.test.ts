@@ -3,8 +3,9 @@ import type { Incident, MaintenanceWindow, ServiceUnit } from '../api/v1alpha1/i
 import type { Condition } from '../runtime/conditions.ts';
 import {
   MaintenanceLookup, availableStatus, cachedOutcome, compactUtc, monitoringIncident, monitoringIncidentName, openMonitoringIncidentUnits,
-  outcomeKey, probeStatus, resolutionInstant, unitProbe,
+  notProbedStatus, outcomeKey, probeStatus, resolutionInstant, showsNotProbed, unitProbe,
 } from './unit-probe.ts';
+import { Monitoring as MonitoringSchema } from '../api/v1alpha1/index.ts';
 
 type Monitoring = NonNullable<ServiceUnit['spec']['monitoring']>;
 const defaults = { period: '30s', timeout: '5s', failureThreshold: 3, successThreshold: 1, incidentPriority: 'P1' } as const;
@@ -43,20 +44,52 @@ describe('unitProbe', () => {
     ['tcpSocket', { tcpSocket: { host: 'db.internal', port: 5432 } }, { kind: 'tcpSocket', host: 'db.internal', port: 5432, timeoutMs: 5000 }],
     ['prometheus', { prometheus: { url: 'http://prom:9090', query: 'up{job="db"}' } }, { kind: 'prometheus', url: 'http://prom:9090', query: 'up{job="db"}', timeoutMs: 5000 }],
   ])('maps %s', (_name, monitoring, spec) => {
-    expect(unitProbe(unit('web', monitoring))).toEqual({ spec, periodMs: 30_000, failureThreshold: 3, successThreshold: 1, priority: 'P1' });
+    expect(unitProbe(unit('web', monitoring))).toEqual({ ok: true, probe: { spec, periodMs: 30_000, failureThreshold: 3, successThreshold: 1, priority: 'P1' } });
   });
 
   it('reads Go durations, thresholds and priority', () => {
     expect(unitProbe(unit('web', { tcpSocket: { host: 'h', port: 1 }, period: '1m30s', timeout: '250ms', failureThreshold: 5, successThreshold: 2, incidentPriority: 'P3' })))
-      .toMatchObject({ periodMs: 90_000, failureThreshold: 5, successThreshold: 2, priority: 'P3', spec: { timeoutMs: 250 } });
+      .toMatchObject({ ok: true, probe: { periodMs: 90_000, failureThreshold: 5, successThreshold: 2, priority: 'P3', spec: { timeoutMs: 250 } } });
   });
 
-  it.each([
-    ['no monitoring', unit('web')],
-    ['no probe kind', unit('web', {})],
-    ['a bad period', unit('web', { tcpSocket: { host: 'h', port: 1 }, period: 'soon' })],
-  ])('is undefined with %s', (_name, u) => {
-    expect(unitProbe(u)).toBeUndefined();
+  it('is undefined without spec.monitoring', () => {
+    expect(unitProbe(unit('web'))).toBeUndefined();
+  });
+
+  it("applies the schema's defaults to fields the stored object lacks (successThreshold, ...)", () => {
+    const bare = unit('web');
+    (bare.spec as { monitoring?: unknown }).monitoring = { tcpSocket: { host: 'h', port: 1 }, failureThreshold: 3 };
+    const schemaDefaults = MonitoringSchema.parse({});
+    expect(unitProbe(bare)).toEqual({
+      ok: true,
+      probe: expect.objectContaining({ failureThreshold: 3, successThreshold: schemaDefaults.successThreshold, priority: schemaDefaults.incidentPriority }) as unknown,
+    });
+  });
+
+  it.each<[string, unknown, string]>([
+    ['no probe kind', { period: '30s' }, 'exactly one of httpGet, tcpSocket, prometheus'],
+    ['a bad period', { tcpSocket: { host: 'h', port: 1 }, period: 'soon' }, 'spec.monitoring.period'],
+    ['a zero threshold', { tcpSocket: { host: 'h', port: 1 }, successThreshold: 0 }, 'spec.monitoring.successThreshold'],
+    ['not an object', 'yes', 'spec.monitoring'],
+  ])('says why with %s', (_name, monitoring, reason) => {
+    const u = unit('web');
+    (u.spec as { monitoring?: unknown }).monitoring = monitoring;
+    const plan = unitProbe(u);
+    expect(plan?.ok).toBe(false);
+    expect(plan?.ok === false ? plan.reason : '').toContain(reason);
+  });
+
+  it('a unit that cannot be probed: status.probe.message says why, Available Unknown (NotProbed), written once', () => {
+    const at = new Date('2026-03-01T10:00:00Z');
+    const status = notProbedStatus('spec.monitoring.period: bad', undefined, 2, at);
+    expect(status).toEqual({
+      probe: { message: 'not probed: spec.monitoring.period: bad' },
+      conditions: [{ type: 'Available', status: 'Unknown', reason: 'NotProbed', message: 'not probed: spec.monitoring.period: bad', lastTransitionTime: '2026-03-01T10:00:00Z', observedGeneration: 2 }],
+    });
+    const u = unit('web', undefined, undefined, status);
+    u.metadata.generation = 2;
+    expect(showsNotProbed(u, 'spec.monitoring.period: bad')).toBe(true);
+    expect(showsNotProbed(u, 'another reason')).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@
 // target, the deterministic name of the incident a detection opens, the status the prober
 // applies, and which maintenance windows cover a unit at an instant. No I/O, no clock.
 import type { Incident, MaintenanceWindow, ServiceUnit } from '../api/v1alpha1/index.ts';
-import { ConditionReason, ConditionType, matchesSelector, parseGoDuration, scheduleToDomain } from '../api/v1alpha1/index.ts';
+import { ConditionReason, ConditionType, Monitoring, fieldErrors, matchesSelector, parseGoDuration, scheduleToDomain } from '../api/v1alpha1/index.ts';
 import type { Interval } from '../domain/calendar.ts';
 import { activeOccurrence, nextEdge, type MaintenanceSchedule } from '../domain/maintenance.ts';
 import type { Priority } from '../domain/vocabulary.ts';
@@ -19,17 +19,26 @@ export interface UnitProbe {
   readonly priority: Priority;
 }
 
+/** A unit's probe, or why it cannot be probed (a spec the CRD should have refused). */
+export type UnitProbePlan = { readonly ok: true; readonly probe: UnitProbe } | { readonly ok: false; readonly reason: string };
+
 /**
- * The probe of a unit, or undefined when it has none (no `spec.monitoring`, or a spec the CRD
- * would have refused: no probe kind, an unparsable duration). Objects come from the API server,
- * which applied the schema's defaults. Never throws.
+ * The probe of a unit; undefined when it has none (no `spec.monitoring`). Missing fields take the
+ * schema's defaults (the zod `Monitoring` schema, the same one the CRD's `default:`s come from),
+ * so a stored object that lacks one is probed as the API server would have defaulted it. A
+ * monitoring block the schema refuses is `{ ok: false, reason }`. Never throws.
  */
-export function unitProbe(unit: ServiceUnit): UnitProbe | undefined {
-  const m = unit.spec.monitoring;
-  if (m === undefined) return undefined;
+export function unitProbe(unit: ServiceUnit): UnitProbePlan | undefined {
+  const raw: unknown = (unit.spec as { monitoring?: unknown } | undefined)?.monitoring;
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = Monitoring.safeParse(raw);
+  const invalid = (reason: string): UnitProbePlan => ({ ok: false, reason });
+  if (!parsed.success) return invalid(fieldErrors(parsed.error).map((e) => `spec.monitoring.${e.path}: ${e.message}`).join('; '));
+  const m = parsed.data;
   const periodS = parseGoDuration(m.period);
   const timeoutS = parseGoDuration(m.timeout);
-  if (periodS === undefined || timeoutS === undefined || !(periodS > 0) || !(timeoutS > 0)) return undefined;
+  if (periodS === undefined || !(periodS > 0)) return invalid(`spec.monitoring.period: '${m.period}' is not a positive Go duration`);
+  if (timeoutS === undefined || !(timeoutS > 0)) return invalid(`spec.monitoring.timeout: '${m.timeout}' is not a positive Go duration`);
   const timeoutMs = Math.max(1, Math.round(timeoutS * 1000));
   let spec: ProbeSpec;
   if (m.httpGet !== undefined) {
@@ -44,14 +53,17 @@ export function unitProbe(unit: ServiceUnit): UnitProbe | undefined {
   } else if (m.prometheus !== undefined) {
     spec = { kind: 'prometheus', url: m.prometheus.url, query: m.prometheus.query, timeoutMs };
   } else {
-    return undefined;
+    return invalid('spec.monitoring must set exactly one of httpGet, tcpSocket, prometheus');
   }
   return {
-    spec,
-    periodMs: Math.max(1, Math.round(periodS * 1000)),
-    failureThreshold: m.failureThreshold,
-    successThreshold: m.successThreshold,
-    priority: m.incidentPriority,
+    ok: true,
+    probe: {
+      spec,
+      periodMs: Math.max(1, Math.round(periodS * 1000)),
+      failureThreshold: m.failureThreshold,
+      successThreshold: m.successThreshold,
+      priority: m.incidentPriority,
+    },
   };
 }
 
@@ -211,6 +223,35 @@ export function probeStatus(input: ProbeStatusInput): { probe: NonNullable<UnitS
     ...(outcome.openIncident !== undefined ? { openIncident: { name: outcome.openIncident } } : {}),
     conditions: [condition],
   };
+}
+
+/**
+ * The prober's part of the status of a unit it cannot probe: `status.probe.message` says why,
+ * `Available` is Unknown (NotProbed). Replaces whatever the prober wrote before (last result,
+ * open incident), since nothing is probed any more.
+ */
+export function notProbedStatus(reason: string, existing: Condition | undefined, generation: number | undefined, at: Date): { probe: { message: string }; conditions: Condition[] } {
+  const message = truncate(`not probed: ${reason}`, 1024);
+  const same = existing !== undefined && existing.status === 'Unknown';
+  return {
+    probe: { message },
+    conditions: [{
+      type: ConditionType.Available,
+      status: 'Unknown',
+      reason: ConditionReason.NotProbed,
+      message,
+      lastTransitionTime: same ? existing.lastTransitionTime : toSeconds(at),
+      ...(generation !== undefined ? { observedGeneration: generation } : {}),
+    }],
+  };
+}
+
+/** Whether the cached unit already shows `notProbedStatus(reason)`: then nothing is written. */
+export function showsNotProbed(unit: ServiceUnit, reason: string): boolean {
+  const available = unit.status?.conditions?.find((c) => c.type === ConditionType.Available);
+  const message = truncate(`not probed: ${reason}`, 1024);
+  return unit.status?.probe?.message === message && unit.status.probe.lastResult === undefined
+    && available?.status === 'Unknown' && available.message === message && available.observedGeneration === unit.metadata.generation;
 }
 
 // ---- maintenance ------------------------------------------------------------------------------
