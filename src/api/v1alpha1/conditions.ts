@@ -111,6 +111,13 @@ export const ConditionReason = {
   P1Exception: 'P1Exception',
   /** Approved: client-initiated changes need no approval. */
   NotRequired: 'NotRequired',
+  /** Approved: the client rejected the provider's change. */
+  ClientRejected: 'ClientRejected',
+
+  /** AtRisk (Incident): 75 % of the guaranteed restoration time is spent and the service is not restored. */
+  DeadlineAtRisk: 'DeadlineAtRisk',
+  /** AtRisk (Incident): restored, or more than 25 % of the time is left, or no deadline. */
+  NotAtRisk: 'NotAtRisk',
 
   /** Valid: the creator is not a named contact with the required role. */
   NotAuthorized: 'NotAuthorized',
@@ -118,6 +125,14 @@ export const ConditionReason = {
   QuotaExceeded: 'QuotaExceeded',
   /** Valid: a support level was lowered during its commitment. */
   LevelLowered: 'LevelLowered',
+  /** Valid (ManagedTenant): another ManagedTenant, older, already is the tenant of this namespace. */
+  DuplicateTenant: 'DuplicateTenant',
+  /** Valid (ManagedTenant): a contact is invalid (a Kubernetes user acting as two contacts, too many phones). */
+  InvalidContacts: 'InvalidContacts',
+  /** Valid (ManagedTenant): a Premium environment requires an SDM and a CBM (domain.md §3). */
+  ManagersRequired: 'ManagersRequired',
+  /** Valid (ManagedTenant): all environments Standard, so no SDM or CBM is available (domain.md §3). */
+  ManagersNotAvailable: 'ManagersNotAvailable',
   /** TokensAvailable: the month's token pack is used up; extra tokens are billed. */
   TokenPackExhausted: 'TokenPackExhausted',
 } as const;

@@ -8,12 +8,6 @@ import type { ChangeObj } from '../shared/kinds.ts';
 import { firstBlocker, readyCondition } from '../shared/status.ts';
 import { changeTokens } from '../shared/to-domain.ts';
 
-/** Reasons beside ConditionReason's. */
-export const ChangeReason = {
-  /** Approved: the client rejected the provider's change. */
-  ClientRejected: 'ClientRejected',
-} as const;
-
 export interface ChangeFacts {
   readonly change: ChangeObj;
   /** The domain's decision on an accelerated change (rank in its year); undefined when not accelerated. */
@@ -53,7 +47,7 @@ export function approvedCondition(f: ChangeFacts): DesiredCondition {
   if (s.initiator === 'Client') return { type, status: 'True', reason: ConditionReason.NotRequired, message: 'client-initiated change' };
   if (f.forP1Incident) return { type, status: 'True', reason: ConditionReason.P1Exception, message: `resolves P1 incident ${s.relatedIncident?.name ?? ''}: notified to the client afterwards (domain.md §10)` };
   if (s.approval === undefined || !known(s.approval.decidedAt, f.now)) return { type, status: 'False', reason: ConditionReason.AwaitingApproval, message: 'a provider change needs the client\'s approval before it is implemented (domain.md §10)' };
-  if (s.approval.decision === 'Rejected') return { type, status: 'False', reason: ChangeReason.ClientRejected, message: `rejected by ${s.approval.approvedBy}` };
+  if (s.approval.decision === 'Rejected') return { type, status: 'False', reason: ConditionReason.ClientRejected, message: `rejected by ${s.approval.approvedBy}` };
   return { type, status: 'True', reason: ConditionReason.ClientApproved, message: `approved by ${s.approval.approvedBy}` };
 }
 

@@ -7,14 +7,6 @@ import type { DesiredCondition } from '../../runtime/index.ts';
 import type { IncidentObj } from '../shared/kinds.ts';
 import { firstBlocker, readyCondition } from '../shared/status.ts';
 
-/** Reasons of the incident's conditions beside ConditionReason's. */
-export const IncidentReason = {
-  /** AtRisk: 75 % of the guaranteed restoration time is spent and the service is not restored. */
-  DeadlineAtRisk: 'DeadlineAtRisk',
-  /** AtRisk: restored, or more than 25 % of the time is left, or no deadline. */
-  NotAtRisk: 'NotAtRisk',
-} as const;
-
 export interface IncidentFacts {
   readonly incident: IncidentObj;
   /** undefined while the namespace has no contract (the support level, hence the target, is unknown). */
@@ -51,9 +43,9 @@ export function atRiskCondition(f: IncidentFacts): DesiredCondition {
   if (r === undefined) return noContract(ConditionType.AtRisk);
   const open = !r.resolved;
   if (open && r.applicable && !r.late && f.atRiskAt !== undefined && f.now.getTime() >= f.atRiskAt.getTime()) {
-    return { type: ConditionType.AtRisk, status: 'True', reason: IncidentReason.DeadlineAtRisk, message: `75 % of the restoration time spent; deadline ${r.deadline === undefined ? '' : rfc3339(r.deadline)}` };
+    return { type: ConditionType.AtRisk, status: 'True', reason: ConditionReason.DeadlineAtRisk, message: `75 % of the restoration time spent; deadline ${r.deadline === undefined ? '' : rfc3339(r.deadline)}` };
   }
-  return { type: ConditionType.AtRisk, status: 'False', reason: IncidentReason.NotAtRisk, message: '' };
+  return { type: ConditionType.AtRisk, status: 'False', reason: ConditionReason.NotAtRisk, message: '' };
 }
 
 export function incidentConditions(f: IncidentFacts): DesiredCondition[] {

@@ -6,18 +6,6 @@ import type { DesiredCondition } from '../../runtime/index.ts';
 import { firstBlocker, readyCondition, type Blocker } from '../shared/status.ts';
 import type { TenantObj } from '../shared/kinds.ts';
 
-/** Reasons of the tenant's `Valid` condition (beside ConditionReason's). */
-export const TenantReason = {
-  /** Another ManagedTenant, older, already is the tenant of this namespace. */
-  DuplicateTenant: 'DuplicateTenant',
-  /** A contact is invalid (a Kubernetes user acting as two contacts, too many phones). */
-  InvalidContacts: 'InvalidContacts',
-  /** A Premium environment requires an SDM and a CBM (domain.md §3). */
-  ManagersRequired: 'ManagersRequired',
-  /** All environments Standard: no SDM or CBM is available (domain.md §3). */
-  ManagersNotAvailable: 'ManagersNotAvailable',
-} as const;
-
 export interface TenantFacts {
   readonly tenant: TenantObj;
   /** The older tenant of the namespace, when this one is not the first. */
@@ -27,18 +15,18 @@ export interface TenantFacts {
 }
 
 function duplicateTenant(f: TenantFacts): Blocker | undefined {
-  return f.olderTenant === undefined ? undefined : { reason: TenantReason.DuplicateTenant, message: `ManagedTenant ${f.olderTenant} is the tenant of this namespace (one per namespace, the oldest wins)` };
+  return f.olderTenant === undefined ? undefined : { reason: ConditionReason.DuplicateTenant, message: `ManagedTenant ${f.olderTenant} is the tenant of this namespace (one per namespace, the oldest wins)` };
 }
 
 function invalidContacts(f: TenantFacts): Blocker | undefined {
   const contacts = f.tenant.spec.contacts;
   const phones = contacts.filter((c) => c.phone !== undefined).length;
-  if (phones > MAX_PHONE_CONTACTS) return { reason: TenantReason.InvalidContacts, message: `${phones} contacts have a phone; at most ${MAX_PHONE_CONTACTS} (domain.md §3)` };
+  if (phones > MAX_PHONE_CONTACTS) return { reason: ConditionReason.InvalidContacts, message: `${phones} contacts have a phone; at most ${MAX_PHONE_CONTACTS} (domain.md §3)` };
   const owner = new Map<string, string>();
   for (const c of contacts) {
     for (const user of c.users ?? []) {
       const other = owner.get(user);
-      if (other !== undefined) return { reason: TenantReason.InvalidContacts, message: `user ${user} acts as two contacts: ${other} and ${c.name}` };
+      if (other !== undefined) return { reason: ConditionReason.InvalidContacts, message: `user ${user} acts as two contacts: ${other} and ${c.name}` };
       owner.set(user, c.name);
     }
   }
@@ -51,10 +39,10 @@ function managers(f: TenantFacts): Blocker | undefined {
   switch (sdmCbmRequirement(f.supportLevels)) {
     case 'Required':
       if (has.sdm && has.cbm) return undefined;
-      return { reason: TenantReason.ManagersRequired, message: `a Premium environment requires ${[has.sdm ? '' : 'spec.serviceDeliveryManager', has.cbm ? '' : 'spec.contractBusinessManager'].filter((s) => s !== '').join(' and ')} (domain.md §3)` };
+      return { reason: ConditionReason.ManagersRequired, message: `a Premium environment requires ${[has.sdm ? '' : 'spec.serviceDeliveryManager', has.cbm ? '' : 'spec.contractBusinessManager'].filter((s) => s !== '').join(' and ')} (domain.md §3)` };
     case 'NotAvailable':
       if (!has.sdm && !has.cbm) return undefined;
-      return { reason: TenantReason.ManagersNotAvailable, message: 'every environment is Standard: no Service Delivery Manager or Contract Business Manager is available (domain.md §3)' };
+      return { reason: ConditionReason.ManagersNotAvailable, message: 'every environment is Standard: no Service Delivery Manager or Contract Business Manager is available (domain.md §3)' };
     case 'Optional':
       return undefined;
   }
