@@ -3,6 +3,7 @@
 // controllers, the probe automation (leader only), the metrics/health server and, when enabled,
 // the admission webhook (every replica); options.ts is the only reader of the environment.
 import { ApiextensionsV1Api, KubeConfig } from '@kubernetes/client-node';
+import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -102,7 +103,7 @@ async function startWebhook(manager: Manager, options: Options, logger: Logger):
   const server = createWebhookServer({
     manager, tls: certs.tls, port: options.webhookPort, host: options.webhookHost, logger,
     providerGroups: options.providerGroups,
-    operatorUsername: `system:serviceaccount:${namespace}:${options.serviceAccount}`,
+    operatorUsername: options.operatorUsername ?? `system:serviceaccount:${namespace}:${options.serviceAccount}`,
   });
   manager.add(server);
   return async () => {
@@ -162,26 +163,29 @@ async function runCommand(flags: Record<string, unknown>): Promise<void> {
 async function devCommand(flags: { controlPlaneOnly?: boolean; samples?: boolean }): Promise<void> {
   await dev({
     controlPlaneOnly: flags.controlPlaneOnly === true,
-    onReady: async (kubeconfigPath) => {
-      // The local control plane's admin (system:masters) acts as the provider, so that
-      // `kubectl apply` of incidents and changes passes the admission rules in development.
+    onReady: async (kubeconfigPath, cluster) => {
+      // On the local control plane the admission webhook runs in url mode on 127.0.0.1, and its
+      // admin (system:masters) acts as the provider and as the operator's own identity, so that
+      // `kubectl apply` of incidents and changes passes the admission rules. Against a configured
+      // cluster no webhook is registered: it would point the cluster at this machine.
       const options = loadOptions({
-        kubeconfig: kubeconfigPath, leaderElect: false, metricsHost: '127.0.0.1',
-        webhook: true, webhookMode: 'url', webhookHost: '127.0.0.1', webhookPort: 0,
-        providerGroups: 'managedapps:provider,system:masters',
+        kubeconfig: kubeconfigPath, leaderElect: false, metricsHost: '127.0.0.1', metricsPort: 0,
+        ...(cluster.local
+          ? { webhook: true, webhookMode: 'url', webhookHost: '127.0.0.1', webhookPort: 0, providerGroups: 'managedapps:provider,system:masters', operatorUsername: 'admin' }
+          : { webhook: false }),
       });
       const logger = pino({ level: options.logLevel });
       const kc = loadKubeConfig(options);
       await installCrds(kc);
       process.stderr.write('managedapps dev: CRDs installed\n');
       if (flags.samples !== false) {
-        const samples = new URL('../config/samples/', import.meta.url);
-        await applyObjects(kc, readObjects(samples.pathname));
-        process.stderr.write('managedapps dev: samples applied (namespace from config/samples)\n');
+        await applyObjects(kc, readObjects(fileURLToPath(new URL('../config/samples/', import.meta.url))));
+        process.stderr.write('managedapps dev: samples applied (namespace acme-logistics)\n');
       }
       const operator = await startOperator(options, logger, kc);
       process.stderr.write(`managedapps dev: operator running; metrics on http://127.0.0.1:${operator.metricsPort}/metrics\n`);
-      process.stderr.write('managedapps dev: look at it with: kubectl get managedapps -A\n');
+      process.stderr.write(`managedapps dev: look at it with: KUBECONFIG=${kubeconfigPath} kubectl get managedapps -A\n`);
+      return () => operator.stop();
     },
   });
 }

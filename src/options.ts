@@ -24,6 +24,8 @@ const schema = z.object({
   webhookConfigurationName: z.string().min(1).default('managed-apps-operator'),
   /** The operator's own ServiceAccount (its user is always allowed by the admission rules). */
   serviceAccount: z.string().min(1).default('managed-apps-operator'),
+  /** The operator's user as the API server sees it; default `system:serviceaccount:<namespace>:<serviceAccount>`. */
+  operatorUsername: z.string().min(1).optional(),
   leaderElect: bool.default(true),
   leaderElectionNamespace: z.string().min(1).default('managedapps-system'),
   leaderElectionName: z.string().min(1).default('managed-apps-operator'),
@@ -51,6 +53,7 @@ const ENV: Record<keyof Options, string> = {
   webhookCertDir: 'MANAGEDAPPS_WEBHOOK_CERT_DIR',
   webhookConfigurationName: 'MANAGEDAPPS_WEBHOOK_CONFIGURATION',
   serviceAccount: 'MANAGEDAPPS_SERVICE_ACCOUNT',
+  operatorUsername: 'MANAGEDAPPS_OPERATOR_USERNAME',
   leaderElect: 'MANAGEDAPPS_LEADER_ELECT',
   leaderElectionNamespace: 'POD_NAMESPACE',
   leaderElectionName: 'MANAGEDAPPS_LEADER_ELECTION_NAME',

@@ -19,7 +19,12 @@ export interface DevOptions {
   /** Start only the local control plane (even when a cluster is configured); do not call onReady. */
   controlPlaneOnly: boolean;
   /** Called once the cluster is reachable, with its kubeconfig path. */
-  onReady?: (kubeconfigPath: string) => Promise<void>;
+  /**
+   * Called once the cluster is reachable, with its kubeconfig path and whether it is the local
+   * control plane; may return a function that stops what it started (run before the control
+   * plane stops, on Ctrl-C or SIGTERM).
+   */
+  onReady?: (kubeconfigPath: string, cluster: { local: boolean }) => Promise<(() => Promise<void>) | undefined>;
 }
 
 /** The part of test/controlplane/index.ts used here (kept structural: src/ does not compile test/). */
@@ -42,8 +47,9 @@ export async function dev(options: DevOptions): Promise<void> {
     const configured = configuredKubeconfig();
     if (configured && !options.controlPlaneOnly) {
       process.stderr.write(`managedapps dev: using the cluster configured in ${configured}\n`);
-      await options.onReady?.(configured);
+      const stopStarted = await options.onReady?.(configured, { local: false });
       await stop.requested;
+      await stopStarted?.();
       return;
     }
 
@@ -66,8 +72,9 @@ export async function dev(options: DevOptions): Promise<void> {
       writeFileSync(devKubeconfig, readFileSync(plane.info.kubeconfigPath), { mode: 0o600 });
       process.stderr.write(`managedapps dev: Kubernetes ${plane.info.version} at ${plane.info.server}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C stops it\n`);
       process.stdout.write(`export KUBECONFIG=${devKubeconfig}\n`);
-      if (!options.controlPlaneOnly) await options.onReady?.(devKubeconfig);
+      const stopStarted = options.controlPlaneOnly ? undefined : await options.onReady?.(devKubeconfig, { local: true });
       await stop.requested;
+      await stopStarted?.();
     } finally {
       process.stderr.write('managedapps dev: stopping the control plane\n');
       rmSync(devKubeconfig, { force: true });
