@@ -5,7 +5,6 @@
 //   const kc = adminKubeConfig(info);
 //   const ns = await createNamespace(kc, 'leases');
 //   await eventually(async () => { expect(await read()).toBe(...) }, { timeoutMs: 10_000 });
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node's models are plain data classes; object literals are how its own docs build them. */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

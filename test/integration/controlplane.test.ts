@@ -1,7 +1,6 @@
 // The test control plane is a real one: version, CRDs with CEL and a status subresource,
 // server-side apply, watches, RBAC for client-certificate users, and the controller manager.
 // Also: its failures are clear and leave nothing behind.
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node's models are plain data classes; object literals are how its own docs build them. */
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';

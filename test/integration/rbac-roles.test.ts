@@ -1,7 +1,6 @@
 // config/rbac on the real API server: the operator's ClusterRole is least privilege (no
 // wildcard; webhook configurations by name only; no Secrets outside its namespace) and the
 // people's roles are what docs/security.md says, asked with SubjectAccessReviews.
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node's models are plain data classes. */
 import { AuthorizationV1Api, CoreV1Api, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KINDS } from '../../src/api/v1alpha1/index.ts';

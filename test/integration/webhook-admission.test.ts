@@ -3,7 +3,6 @@
 // minted users (client certificates) sending the requests. The control plane is shared by every
 // integration file: the webhook configurations select only the namespaces labelled with this
 // run's id, and are deleted in afterAll.
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment -- client-node's models are plain data classes; object literals are how its own docs build them. */
 import { randomBytes } from 'node:crypto';
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
