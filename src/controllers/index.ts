@@ -3,8 +3,9 @@
 // a `Ready` summary) → requeue at the next instant the domain says something changes.
 //
 // Owns: the reconcilers and their pure status builders (<kind>/status.ts), the caches' indexes and
-// typed views (shared/cache.ts), the conversions from cached objects to the domain's inputs
-// (shared/to-domain.ts), the creation of SLAReports, the metrics snapshot read from the caches.
+// typed views (shared/cache.ts; the conversions to the domain's inputs are src/api's toDomain(),
+// shared with the webhook and the offline report), the creation of SLAReports, the metrics
+// snapshot read from the caches.
 // Imports: src/domain, src/api, src/runtime (and src/metrics' types). Must not import the CLI,
 // webhooks or monitoring; main.ts wires this module. No module-level state.
 //

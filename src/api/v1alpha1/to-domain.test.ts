@@ -13,7 +13,7 @@ import type { ServiceUnit } from './service-unit.ts';
 import { SLAReportStatus } from './sla-report.ts';
 import type { SupportContract } from './support-contract.ts';
 import {
-  type AnyResource, type TenantObjects, matchesSelector, parseGoDuration, parseManifest, reportInputToDomain, scheduleToDomain, unitToDomain,
+  type AnyResource, type TenantObjects, functionUnits, matchesSelector, parseGoDuration, parseManifest, reportInputToDomain, scheduleToDomain, unitToDomain,
 } from './to-domain.ts';
 
 const dir = join(import.meta.dirname, '..', '..', '..', 'config', 'samples');
@@ -126,24 +126,39 @@ describe('toDomain errors name the object and the field', () => {
   it('reports a unit that cannot be measured and a reference to a missing unit', () => {
     const objects = sampleObjects();
     const unit = structuredClone(objects.units[0]!);
-    delete unit.spec.subscription;
+    unit.spec.subscription = { start: 'first of May' };
     const incident = structuredClone(objects.incidents[0]!);
     incident.spec.unitRefs = [{ name: 'ghost' }];
     const result = reportInputToDomain({ ...objects, units: [unit, ...objects.units.slice(1)], incidents: [incident] });
     expect(result).toEqual({
       ok: false,
       errors: [
-        { path: `ServiceUnit/${unit.metadata.name}: spec.subscription.start`, message: expect.stringContaining('required') },
+        { path: `ServiceUnit/${unit.metadata.name}: spec.subscription.start`, message: "'first of May' is not an RFC 3339 instant" },
         { path: `Incident/${incident.metadata.name}: spec.unitRefs[0].name`, message: "no ServiceUnit named 'ghost' in the tenant" },
       ],
     });
   });
 
-  it('takes the subscription start from creationTimestamp when the spec has none', () => {
+  it('without spec.subscription the unit is subscribed throughout (no proration), whenever it was created', () => {
     const unit = structuredClone(sampleObjects().units[0]!);
     delete unit.spec.subscription;
     unit.metadata.creationTimestamp = '2026-05-04T10:00:00Z';
-    expect(unitToDomain(unit)).toMatchObject({ ok: true, value: { subscription: { start: new Date('2026-05-04T10:00:00Z') } } });
+    expect(unitToDomain(unit)).toMatchObject({ ok: true, value: { subscription: { start: new Date(0), end: undefined } } });
+  });
+
+  it('a function groups the units of its family that its selector matches', () => {
+    const { functions, units } = sampleObjects();
+    const app = functions.find((f) => f.spec.family === 'Application' && f.spec.selector !== undefined)!;
+    const labelled = units.filter((u) => matchesSelector(app.spec.selector, u.metadata.labels ?? {}));
+    const os = structuredClone(labelled[0]!);
+    os.metadata.name = 'same-labels-other-family';
+    os.spec.level = 'OS';
+    delete os.spec.family;
+    expect(functionUnits(app, [...units, os])).not.toContain('same-labels-other-family');
+  });
+
+  it.each([['1500µs', 0.0015], ['1500μs', 0.0015], ['2h30m', 9000]])('parses the Go duration %s', (text, seconds) => {
+    expect(parseGoDuration(text)).toBeCloseTo(seconds, 9);
   });
 
   it("maps the domain's schedule checks to the window's fields", () => {

@@ -7,17 +7,22 @@
 // server; manifests read from files (offline) go through parseManifest() first, which applies
 // the same defaults. What the schema cannot check is checked here: IANA zones, the finer RRULE
 // rules of the domain, and references between objects.
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { z } from 'zod';
 import { DEFAULT_CALENDAR, type BusinessCalendar } from '../../domain/calendar.ts';
+import type { ChangeContext, ChangeUnit } from '../../domain/change.ts';
+import { REVERSIBILITY_MONTHS } from '../../domain/guarantees.ts';
 import type { Interval } from '../../domain/interval.ts';
+import { prerequisitesValidated } from '../../domain/levels.ts';
 import { validateSchedule, type MaintenanceSchedule } from '../../domain/maintenance.ts';
-import type {
-  ChangeInput, ContractInput, FunctionInput, IncidentInput, MaintenanceWindowInput, ReportInput, UnitInput,
+import {
+  DEFAULT_SUPPORT_LEVEL, type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput,
+  type UnitInput,
 } from '../../domain/report.ts';
+import type { RestorationContext, RestorationUnit } from '../../domain/restoration.ts';
 import type { Environment, FunctionFamily, SupportLevel } from '../../domain/vocabulary.ts';
 import { ChangeRequest } from './change-request.ts';
-import type { LabelSelector } from './common.ts';
+import type { LabelSelector, ObjectMeta } from './common.ts';
 import { Incident } from './incident.ts';
 import { MaintenanceWindow } from './maintenance-window.ts';
 import { ManagedFunction } from './managed-function.ts';
@@ -33,6 +38,16 @@ export interface FieldError {
 }
 
 export type Conversion<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: FieldError[] };
+
+/**
+ * What a conversion reads of an object: its name, labels, creation time, spec and status. Whole
+ * API objects (parsed manifests, admission requests) and the controllers' cached views both are.
+ */
+export interface Obj<K extends { spec: unknown; status?: unknown }> {
+  readonly metadata: Pick<ObjectMeta, 'name' | 'labels' | 'creationTimestamp'>;
+  readonly spec: K['spec'];
+  readonly status?: K['status'] | undefined;
+}
 
 const ok = <T>(value: T): Conversion<T> => ({ ok: true, value });
 const fail = <T>(errors: FieldError[]): Conversion<T> => ({ ok: false, errors });
@@ -73,13 +88,14 @@ class Collector {
 
 // ---- scalars ---------------------------------------------------------------------------------
 
-const GO_DURATION_UNIT_SECONDS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+// Go's time.ParseDuration units, microseconds spelled `us`, `µs` (U+00B5) or `μs` (U+03BC).
+const GO_DURATION_UNIT_SECONDS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
 /** A Go duration (`2h30m`, `1.5h`, `90s`) in seconds, or undefined when it is not one. */
 export function parseGoDuration(text: string): number | undefined {
-  if (!/^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$/.test(text)) return undefined;
+  if (!/^([0-9]+(\.[0-9]+)?(ns|us|µs|μs|ms|s|m|h))+$/.test(text)) return undefined;
   let total = 0;
-  for (const match of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|ms|s|m|h)/g)) {
+  for (const match of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|μs|ms|s|m|h)/g)) {
     total += Number(match[1]) * (GO_DURATION_UNIT_SECONDS[match[2] ?? ''] ?? Number.NaN);
   }
   return Number.isFinite(total) ? total : undefined;
@@ -145,7 +161,7 @@ export function parseManifest(raw: unknown): Conversion<AnyResource> {
 // ---- one object at a time ----------------------------------------------------------------------
 
 /** The tenant's business calendar (DEFAULT_CALENDAR without a tenant: domain.md §4). */
-export function calendarToDomain(tenant: ManagedTenant | undefined): Conversion<BusinessCalendar> {
+export function calendarToDomain(tenant: Obj<ManagedTenant> | undefined): Conversion<BusinessCalendar> {
   if (tenant === undefined) return ok(DEFAULT_CALENDAR);
   const c = new Collector();
   const calendar = tenant.spec.calendar;
@@ -159,15 +175,26 @@ export function calendarToDomain(tenant: ManagedTenant | undefined): Conversion<
 }
 
 /**
- * The contract's terms for a report. Support levels are the spec's (the levels subscribed); the
- * month's recurring charge (the base of the 15 % cap) is the sum of `prices.monthlyFees` when
+ * Support levels in force per environment: the spec's, overridden by the status's
+ * `effectiveSupportLevels` when the controller wrote them (a raise takes effect at the start of
+ * the next calendar month, domain.md §3).
+ */
+export function supportLevelsInForce(contract: Obj<SupportContract>): Partial<Record<Environment, SupportLevel>> {
+  const levels: Partial<Record<Environment, SupportLevel>> = {};
+  for (const entry of contract.spec.supportLevels) levels[entry.environment] = entry.level;
+  for (const entry of contract.status?.effectiveSupportLevels ?? []) levels[entry.environment] = entry.level;
+  return levels;
+}
+
+/**
+ * The contract's terms for a report. Support levels are those in force (supportLevelsInForce);
+ * the month's recurring charge (the base of the 15 % cap) is the sum of `prices.monthlyFees` when
  * some are listed, else the domain's default (the functions' charges).
  */
-export function contractToDomain(contract: SupportContract): Conversion<ContractInput> {
+export function contractToDomain(contract: Obj<SupportContract>): Conversion<ContractInput> {
   const c = new Collector();
   const spec = contract.spec;
-  const supportLevels: Partial<Record<Environment, SupportLevel>> = {};
-  for (const entry of spec.supportLevels) supportLevels[entry.environment] = entry.level;
+  const supportLevels = supportLevelsInForce(contract);
   const fees = spec.prices.monthlyFees ?? [];
   const reversibilityStart = c.optionalTime('spec.reversibilityStart', spec.reversibilityStart);
   return c.done(() => ({
@@ -180,23 +207,18 @@ export function contractToDomain(contract: SupportContract): Conversion<Contract
   }));
 }
 
+/** A unit without a subscription period is subscribed "forever" as far as any month goes. */
+const ALWAYS = new Date(0);
+
 /**
- * One unit. Without `spec.subscription` the unit is taken as subscribed from its creation
- * (metadata.creationTimestamp); a manifest with neither cannot be measured.
+ * One unit. Without `spec.subscription` the unit is subscribed throughout (no proration: the
+ * schema's "Subscription period of the unit, for proration"), whenever the object was created.
  */
-export function unitToDomain(unit: ServiceUnit, tenant?: ManagedTenant): Conversion<UnitInput> {
+export function unitToDomain(unit: Obj<ServiceUnit>, tenant?: Obj<ManagedTenant>): Conversion<UnitInput> {
   const c = new Collector();
   const spec = unit.spec;
-  let start: Date | undefined;
-  let end: Date | undefined;
-  if (spec.subscription !== undefined) {
-    start = c.time('spec.subscription.start', spec.subscription.start);
-    end = c.optionalTime('spec.subscription.end', spec.subscription.end);
-  } else if (unit.metadata.creationTimestamp !== undefined) {
-    start = c.time('metadata.creationTimestamp', unit.metadata.creationTimestamp);
-  } else {
-    c.add('spec.subscription.start', 'required to measure availability when the object has no creationTimestamp');
-  }
+  const start = spec.subscription === undefined ? ALWAYS : c.time('spec.subscription.start', spec.subscription.start);
+  const end = c.optionalTime('spec.subscription.end', spec.subscription?.end);
   return c.done(() => ({
     name: unit.metadata.name,
     level: spec.level,
@@ -211,22 +233,23 @@ export function unitToDomain(unit: ServiceUnit, tenant?: ManagedTenant): Convers
 }
 
 /** The family a unit counts in: its `spec.family`, else the family named like its level. */
-export function unitFamily(unit: ServiceUnit): FunctionFamily {
+export function unitFamily(unit: Obj<ServiceUnit>): FunctionFamily {
   return unit.spec.family ?? unit.spec.level;
 }
 
 /**
- * The units a function groups: those its selector matches, or without a selector every unit of
- * its family (domain.md §1). Sorted by name, so the result does not depend on listing order.
+ * The units a function groups: the units of its family that its selector matches (every unit of
+ * the family without a selector; domain.md §1). Sorted by name, so the result does not depend on
+ * listing order.
  */
-export function functionUnits(fn: ManagedFunction, units: readonly ServiceUnit[]): string[] {
-  const selected = fn.spec.selector === undefined
-    ? units.filter((u) => unitFamily(u) === fn.spec.family)
-    : units.filter((u) => matchesSelector(fn.spec.selector, u.metadata.labels ?? {}));
-  return selected.map((u) => u.metadata.name).sort();
+export function functionUnits(fn: Obj<ManagedFunction>, units: readonly Obj<ServiceUnit>[]): string[] {
+  return units
+    .filter((u) => unitFamily(u) === fn.spec.family && matchesSelector(fn.spec.selector, u.metadata.labels ?? {}))
+    .map((u) => u.metadata.name)
+    .sort();
 }
 
-export function functionToDomain(fn: ManagedFunction, units: readonly ServiceUnit[]): Conversion<FunctionInput> {
+export function functionToDomain(fn: Obj<ManagedFunction>, units: readonly Obj<ServiceUnit>[]): Conversion<FunctionInput> {
   return ok({
     name: fn.metadata.name,
     family: fn.spec.family,
@@ -236,7 +259,7 @@ export function functionToDomain(fn: ManagedFunction, units: readonly ServiceUni
   });
 }
 
-export function incidentToDomain(incident: Incident): Conversion<IncidentInput> {
+export function incidentToDomain(incident: Obj<Incident>): Conversion<IncidentInput> {
   const c = new Collector();
   const spec = incident.spec;
   const openedAt = c.time('spec.openedAt', spec.openedAt);
@@ -262,11 +285,16 @@ export function incidentToDomain(incident: Incident): Conversion<IncidentInput> 
   }));
 }
 
+/** Catalogue tokens, or the provider's quote of a non-standard change (0 until quoted). */
+export function changeTokens(change: Obj<ChangeRequest>): number {
+  return change.spec.tokens ?? change.spec.validation?.quoteTokens ?? 0;
+}
+
 /**
  * One change. Its tokens are `spec.tokens`, else the quote of the provider's validation; a
  * non-standard change not quoted yet counts 0 tokens (it has no price until it is quoted).
  */
-export function changeToDomain(change: ChangeRequest): Conversion<ChangeInput> {
+export function changeToDomain(change: Obj<ChangeRequest>): Conversion<ChangeInput> {
   const c = new Collector();
   const spec = change.spec;
   const requestedAt = c.time('spec.requestedAt', spec.requestedAt);
@@ -277,7 +305,7 @@ export function changeToDomain(change: ChangeRequest): Conversion<ChangeInput> {
     name: change.metadata.name,
     unitNames: spec.unitRefs.map((r) => r.name),
     category: spec.category,
-    tokens: spec.tokens ?? spec.validation?.quoteTokens ?? 0,
+    tokens: changeTokens(change),
     accelerated: spec.accelerated,
     outsideBusinessHours: spec.outsideBusinessHours,
     initiator: spec.initiator,
@@ -288,7 +316,7 @@ export function changeToDomain(change: ChangeRequest): Conversion<ChangeInput> {
 }
 
 /** The schedule of a window, checked by the domain (zone, RRULE subset, positive duration). */
-export function scheduleToDomain(window: MaintenanceWindow): Conversion<MaintenanceSchedule> {
+export function scheduleToDomain(window: Obj<MaintenanceWindow>): Conversion<MaintenanceSchedule> {
   const c = new Collector();
   const spec = window.spec;
   const durationSeconds = parseGoDuration(spec.duration);
@@ -318,7 +346,7 @@ export function scheduleToDomain(window: MaintenanceWindow): Conversion<Maintena
   return c.done(() => schedule);
 }
 
-export function maintenanceWindowToDomain(window: MaintenanceWindow, units: readonly ServiceUnit[]): Conversion<MaintenanceWindowInput> {
+export function maintenanceWindowToDomain(window: Obj<MaintenanceWindow>, units: readonly Obj<ServiceUnit>[]): Conversion<MaintenanceWindowInput> {
   const schedule = scheduleToDomain(window);
   if (!schedule.ok) return schedule;
   return ok({
@@ -329,17 +357,62 @@ export function maintenanceWindowToDomain(window: MaintenanceWindow, units: read
   });
 }
 
+// ---- guarantee contexts (GTR, GTC) -------------------------------------------------------------
+
+/** The unit's prerequisites are all validated (domain.md §5: no guarantee otherwise). */
+export function unitPrerequisitesValidated(unit: Obj<ServiceUnit>): boolean {
+  return prerequisitesValidated(unit.spec.prerequisites?.validated ?? []);
+}
+
+/** The reversibility (exit) period of domain.md §8, from its start; undefined without one. */
+export function reversibilityPeriod(contract: Obj<SupportContract>, timeZone: string): Interval | undefined {
+  const start = contract.spec.reversibilityStart;
+  if (start === undefined) return undefined;
+  const s = new Date(start);
+  return Number.isNaN(s.getTime()) ? undefined : { start: s, end: DateTime.fromJSDate(s, { zone: timeZone }).plus({ months: REVERSIBILITY_MONTHS }).toJSDate() };
+}
+
+/** GTR's view of a namespace: calendar, support levels in force, reversibility. */
+export function restorationContext(contract: Obj<SupportContract>, calendar: BusinessCalendar): RestorationContext {
+  const levels = supportLevelsInForce(contract);
+  return { calendar, supportLevelOf: (env) => levels[env] ?? DEFAULT_SUPPORT_LEVEL, reversibility: reversibilityPeriod(contract, calendar.timeZone) };
+}
+
+/** GTC's view of a namespace. */
+export function changeContext(contract: Obj<SupportContract>, calendar: BusinessCalendar): ChangeContext {
+  const levels = supportLevelsInForce(contract);
+  return { calendar, supportLevelOf: (env) => levels[env] ?? DEFAULT_SUPPORT_LEVEL, payAsYouGoTokenPrice: contract.spec.prices.tokenPrice };
+}
+
+/** A unit as GTR sees it. */
+export function restorationUnit(unit: UnitInput, computerVision: boolean): RestorationUnit {
+  return {
+    name: unit.name,
+    environment: unit.environment,
+    coManaged: unit.coManaged,
+    levelThreeOwner: unit.levelThreeOwner,
+    prerequisitesValidated: prerequisitesValidated(unit.prerequisites),
+    computerVision,
+    subscription: unit.subscription,
+  };
+}
+
+/** A unit as GTC sees it. */
+export function changeUnit(unit: UnitInput): ChangeUnit {
+  return { name: unit.name, environment: unit.environment, prerequisitesValidated: prerequisitesValidated(unit.prerequisites), subscription: unit.subscription };
+}
+
 // ---- a whole tenant ----------------------------------------------------------------------------
 
 /** The objects of one tenant (namespace) that a monthly report reads. */
 export interface TenantObjects {
-  readonly tenant?: ManagedTenant | undefined;
-  readonly contract: SupportContract;
-  readonly units: readonly ServiceUnit[];
-  readonly functions: readonly ManagedFunction[];
-  readonly incidents: readonly Incident[];
-  readonly changes: readonly ChangeRequest[];
-  readonly maintenanceWindows: readonly MaintenanceWindow[];
+  readonly tenant?: Obj<ManagedTenant> | undefined;
+  readonly contract: Obj<SupportContract>;
+  readonly units: readonly Obj<ServiceUnit>[];
+  readonly functions: readonly Obj<ManagedFunction>[];
+  readonly incidents: readonly Obj<Incident>[];
+  readonly changes: readonly Obj<ChangeRequest>[];
+  readonly maintenanceWindows: readonly Obj<MaintenanceWindow>[];
 }
 
 /**

@@ -1,13 +1,12 @@
 // ChangeRequest reconciler: cache (its units, the namespace's accelerated changes, the related
 // incident, the contract) → the domain's evaluateChange and acceleratedDecisions →
 // change/status.ts → status. Requeued at the GTC deadline; ChangeLate Event when it passes.
-import { ConditionType } from '../../api/v1alpha1/index.ts';
+import { ConditionType, changeContext, changeToDomain, changeUnit, unitToDomain } from '../../api/v1alpha1/index.ts';
 import { acceleratedDecisions, evaluateChange } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
-import { KIND_REFS, type ChangeObj } from '../shared/kinds.ts';
+import { KIND_REFS, converted, type ChangeObj } from '../shared/kinds.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
-import { calendarOf, changeContext, changeInput, changeUnit } from '../shared/to-domain.ts';
 import { changeConditions, changeFields, type ChangeFacts } from './status.ts';
 
 export function changeFacts(deps: Deps, change: ChangeObj, now: Date): ChangeFacts {
@@ -19,18 +18,19 @@ export function changeFacts(deps: Deps, change: ChangeObj, now: Date): ChangeFac
   const units = names.flatMap((n) => caches.units.valid(ns, n) ?? []);
   const missingUnits = names.filter((n) => caches.units.informer.get(ns, n) === undefined);
   const related = change.spec.relatedIncident === undefined ? undefined : caches.incidents.valid(ns, change.spec.relatedIncident.name);
-  const timeZone = calendarOf(tenant).timeZone;
+  const calendar = caches.calendar(ns);
+  const timeZone = calendar.timeZone;
   const decisions = change.spec.accelerated
-    ? acceleratedDecisions(caches.changes.list(ns).map(changeInput), timeZone, contract?.spec.acceleratedChangesPerYear)
+    ? acceleratedDecisions(caches.changes.list(ns).map((c) => converted(changeToDomain(c))), timeZone, contract?.spec.acceleratedChangesPerYear)
     : undefined;
   const accelerated = decisions?.get(change.name);
   let result;
   if (contract !== undefined) {
-    const input = changeInput(change);
+    const input = converted(changeToDomain(change));
     // A completion or quote recorded after `now` is not known yet.
     const measured = input.category === 'NonStandard' ? input.quotedAt : input.completedAt;
     const knownInput = measured !== undefined && measured.getTime() > now.getTime() ? { ...input, completedAt: undefined, quotedAt: undefined } : input;
-    result = evaluateChange({ ...knownInput, accelerated: input.accelerated && accelerated?.accepted === true }, units.map(changeUnit), changeContext(contract, tenant), now);
+    result = evaluateChange({ ...knownInput, accelerated: input.accelerated && accelerated?.accepted === true }, units.map((u) => changeUnit(converted(unitToDomain(u, tenant)))), changeContext(contract, calendar), now);
   }
   return {
     change,

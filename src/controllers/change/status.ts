@@ -1,12 +1,11 @@
 // ChangeRequest status (domain.md §7, §10): phase, tokens and price charged, GTC deadline and
 // outcome; the client's approval of a provider change (except one resolving a P1, notified
 // afterwards); the 7th accelerated change of a calendar year refused by condition.
-import { ConditionReason, ConditionType, type ChangeRequestStatus } from '../../api/v1alpha1/index.ts';
+import { ConditionReason, ConditionType, changeTokens, type ChangeRequestStatus } from '../../api/v1alpha1/index.ts';
 import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type ChangeResult } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 import type { ChangeObj } from '../shared/kinds.ts';
 import { firstBlocker, readyCondition } from '../shared/status.ts';
-import { changeTokens } from '../shared/to-domain.ts';
 
 export interface ChangeFacts {
   readonly change: ChangeObj;

@@ -1,13 +1,12 @@
 // SupportContract reconciler: cache → contract/status.ts → status; then it makes sure the SLA
 // reports exist (design.md §1: one per contract and month, created by the operator, owned by the
 // contract): the current month's, and the previous month's until it is final.
-import { API_VERSION, type SLAReport } from '../../api/v1alpha1/index.ts';
+import { API_VERSION, changeToDomain, type SLAReport } from '../../api/v1alpha1/index.ts';
 import { monthOf, monthPeriod } from '../../domain/index.ts';
 import { collectionPath, isStatus, type Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
-import { KIND_REFS, type ContractObj } from '../shared/kinds.ts';
+import { KIND_REFS, converted, type ContractObj } from '../shared/kinds.ts';
 import { invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
-import { calendarOf, changeInput } from '../shared/to-domain.ts';
 import { contractStart, contractStatus } from './status.ts';
 
 /** `<contract>-<YYYY-MM>` (design.md §1). */
@@ -59,8 +58,8 @@ export function contractReconciler(deps: Deps): Reconciler {
       return {};
     }
     const contract = parsed.value;
-    const timeZone = calendarOf(caches.tenant(req.namespace)).timeZone;
-    const facts = { contract, timeZone, changes: caches.changes.list(req.namespace).map(changeInput), now };
+    const timeZone = caches.calendar(req.namespace).timeZone;
+    const facts = { contract, timeZone, changes: caches.changes.list(req.namespace).map((c) => converted(changeToDomain(c))), now };
     const outcome = contractStatus(facts);
     await writeStatus(manager, KIND_REFS.SupportContract, contract, outcome.fields, outcome.conditions, now);
     if (ctx.signal.aborted || contract.raw.metadata?.deletionTimestamp !== undefined) return {};

@@ -1,25 +1,26 @@
 // ManagedFunction reconciler: cache (the namespace's units, their incidents and windows) →
 // function/status.ts → status; requeued at the month's end. SLABreached on the transition.
-import { ConditionType } from '../../api/v1alpha1/index.ts';
+import { ConditionType, functionUnits, supportLevelsInForce } from '../../api/v1alpha1/index.ts';
 import { DEFAULT_SUPPORT_LEVEL } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, type FunctionObj } from '../shared/kinds.ts';
 import { currentMonth, measureUnit } from '../shared/measure.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
-import { calendarOf, functionMembers, supportLevelsOf } from '../shared/to-domain.ts';
 import { functionConditions, functionFields, measure, type FunctionFacts } from './status.ts';
 
 export function functionFacts(deps: Deps, fn: FunctionObj, now: Date): FunctionFacts {
   const { caches } = deps;
   const ns = fn.namespace;
-  const { month, period } = currentMonth(now, calendarOf(caches.tenant(ns)).timeZone);
-  const members = functionMembers(fn, caches.units.list(ns)).filter((u) => u.spec.environment === 'Production').sort((a, b) => (a.name < b.name ? -1 : 1));
+  const { month, period } = currentMonth(now, caches.calendar(ns).timeZone);
+  const units = caches.units.list(ns);
+  const names = new Set(functionUnits(fn, units));
+  const members = units.filter((u) => names.has(u.name) && u.spec.environment === 'Production').sort((a, b) => (a.name < b.name ? -1 : 1));
   const contract = caches.contract(ns);
   return {
     fn,
     units: members.map((u) => measureUnit(caches, u, period, now)).filter((a) => a.subscribedSeconds > 0),
-    supportLevel: contract === undefined ? undefined : (supportLevelsOf(contract).Production ?? DEFAULT_SUPPORT_LEVEL),
+    supportLevel: contract === undefined ? undefined : (supportLevelsInForce(contract).Production ?? DEFAULT_SUPPORT_LEVEL),
     month,
     period,
   };

@@ -1,13 +1,12 @@
 // Incident reconciler: cache (its units, the contract, the tenant's calendar) → the domain's
 // evaluateRestoration → incident/status.ts → status. Requeued at 75 % of the deadline (AtRisk,
 // DeadlineAtRisk Event) and at the deadline (WithinGuarantee False, SLABreached Event).
-import { ConditionType } from '../../api/v1alpha1/index.ts';
+import { ConditionType, functionUnits, incidentToDomain, restorationContext, restorationUnit, unitToDomain } from '../../api/v1alpha1/index.ts';
 import { evaluateRestoration, restorationAtRiskInstant } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
-import { KIND_REFS, type IncidentObj } from '../shared/kinds.ts';
+import { KIND_REFS, converted, type IncidentObj } from '../shared/kinds.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
-import { functionMembers, incidentInput, restorationContext, restorationUnit } from '../shared/to-domain.ts';
 import { incidentConditions, incidentFields, phaseOf, type IncidentFacts } from './status.ts';
 
 export function incidentFacts(deps: Deps, incident: IncidentObj, now: Date): IncidentFacts {
@@ -20,10 +19,10 @@ export function incidentFacts(deps: Deps, incident: IncidentObj, now: Date): Inc
   const missingUnits = names.filter((n) => caches.units.informer.get(ns, n) === undefined);
   if (contract === undefined) return { incident, result: undefined, atRiskAt: undefined, missingUnits, now };
   const all = caches.units.list(ns);
-  const cv = new Set(caches.functions.list(ns).filter((f) => f.spec.family === 'ComputerVision').flatMap((f) => functionMembers(f, all).map((u) => u.name)));
-  const context = restorationContext(contract, tenant);
-  const domainUnits = units.map((u) => restorationUnit(u, tenant, cv.has(u.name)));
-  const input = incidentInput(incident);
+  const cv = new Set(caches.functions.list(ns).filter((f) => f.spec.family === 'ComputerVision').flatMap((f) => functionUnits(f, all)));
+  const context = restorationContext(contract, caches.calendar(ns));
+  const domainUnits = units.map((u) => restorationUnit(converted(unitToDomain(u, tenant)), cv.has(u.name)));
+  const input = converted(incidentToDomain(incident));
   // A resolution recorded after `now` is not known yet (explicit past clocks in tests, clock skew).
   const known = input.resolvedAt !== undefined && input.resolvedAt.getTime() > now.getTime() ? { ...input, resolvedAt: undefined } : input;
   return {

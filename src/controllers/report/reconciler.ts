@@ -2,30 +2,31 @@
 // computeMonthlyReport → report/status.ts → status. A final report is never written again (the
 // CRD refuses it too). Requeued when it becomes final, and at the deadlines of the month's open
 // incidents and pending changes.
-import { ConditionReason, ConditionType } from '../../api/v1alpha1/index.ts';
+import { ConditionReason, ConditionType, reportInputToDomain } from '../../api/v1alpha1/index.ts';
 import { computeMonthlyReport, monthPeriod, type ReportInput } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
-import { KIND_REFS, type ContractObj } from '../shared/kinds.ts';
+import { KIND_REFS, converted, type ContractObj } from '../shared/kinds.ts';
 import { emitOnTransition, invalidSpecConditions, readyCondition, requeueAt, writeStatus } from '../shared/status.ts';
-import { calendarOf, changeInput, contractInput, functionInput, incidentInput, unitInput, windowInput } from '../shared/to-domain.ts';
 import { isFinal, reportConditions, reportFields } from './status.ts';
 
 /** Everything of the namespace the report reads, as the domain's input. */
 export function reportInput(caches: Caches, contract: ContractObj): ReportInput {
   const ns = contract.namespace;
-  const tenant = caches.tenant(ns);
   const units = caches.units.list(ns);
-  return {
-    calendar: calendarOf(tenant),
-    contract: contractInput(contract),
-    units: units.map((u) => unitInput(u, tenant)),
-    functions: caches.functions.list(ns).map((f) => functionInput(f, units)),
-    incidents: caches.incidents.list(ns).map(incidentInput),
-    changes: caches.changes.list(ns).map(changeInput),
-    maintenanceWindows: caches.windows.list(ns).map((w) => windowInput(w, units)),
-  };
+  // Only valid objects: the references to a unit that is not there (yet) are the referring object's problem (its own condition).
+  const unitNames = new Set(units.map((u) => u.name));
+  const refsKnown = (o: { spec: { unitRefs: readonly { name: string }[] } }): boolean => o.spec.unitRefs.every((r) => unitNames.has(r.name));
+  return converted(reportInputToDomain({
+    tenant: caches.tenant(ns),
+    contract,
+    units,
+    functions: caches.functions.list(ns),
+    incidents: caches.incidents.list(ns).filter(refsKnown),
+    changes: caches.changes.list(ns).filter(refsKnown),
+    maintenanceWindows: caches.windows.list(ns),
+  }));
 }
 
 export function reportReconciler(deps: Deps): Reconciler {

@@ -10,9 +10,13 @@
 //   ChangeRequest `incident`   its relatedIncident
 //   SLAReport     `contract`   its contractRef
 import type { KubernetesObject } from '@kubernetes/client-node';
+import {
+  calendarToDomain, changeToDomain, contractToDomain, incidentToDomain, scheduleToDomain, unitToDomain,
+} from '../../api/v1alpha1/index.ts';
+import type { BusinessCalendar } from '../../domain/index.ts';
 import type { Informer, Manager } from '../../runtime/index.ts';
 import {
-  KIND_REFS, SCHEMAS, SpecParser, type ChangeObj, type ContractObj, type FunctionObj, type IncidentObj, type Parsed, type ReportObj,
+  KIND_REFS, SCHEMAS, SpecParser, converted, type Check, type ChangeObj, type ContractObj, type FunctionObj, type IncidentObj, type Parsed, type ReportObj,
   type Stored, type TenantObj, type Typed, type UnitObj, type WindowObj,
 } from './kinds.ts';
 
@@ -100,8 +104,8 @@ class View<S, St> {
   }
 }
 
-function view<S, St>(manager: Manager, kind: keyof typeof KIND_REFS, schema: { safeParse: unknown }): View<S, St> {
-  return new View<S, St>(manager.informer<Stored<St>>(KIND_REFS[kind]), new SpecParser<S, St>(schema as never));
+function view<S, St>(manager: Manager, kind: keyof typeof KIND_REFS, schema: { safeParse: unknown }, check?: Check<S, St>): View<S, St> {
+  return new View<S, St>(manager.informer<Stored<St>>(KIND_REFS[kind]), new SpecParser<S, St>(schema as never, check));
 }
 
 export class Caches {
@@ -116,13 +120,15 @@ export class Caches {
 
   /** Creates the views and declares the indexes on the Manager's shared informers (once per Manager). */
   constructor(manager: Manager) {
-    this.tenants = view(manager, 'ManagedTenant', SCHEMAS.ManagedTenant);
-    this.contracts = view(manager, 'SupportContract', SCHEMAS.SupportContract);
-    this.units = view(manager, 'ServiceUnit', SCHEMAS.ServiceUnit);
+    // An object is valid when its spec parses and converts (src/api toDomain(), as the webhook
+    // checks it): the reconcilers then convert valid objects without a failure to handle.
+    this.tenants = view(manager, 'ManagedTenant', SCHEMAS.ManagedTenant, calendarToDomain);
+    this.contracts = view(manager, 'SupportContract', SCHEMAS.SupportContract, contractToDomain);
+    this.units = view(manager, 'ServiceUnit', SCHEMAS.ServiceUnit, (u) => unitToDomain(u));
     this.functions = view(manager, 'ManagedFunction', SCHEMAS.ManagedFunction);
-    this.incidents = view(manager, 'Incident', SCHEMAS.Incident);
-    this.changes = view(manager, 'ChangeRequest', SCHEMAS.ChangeRequest);
-    this.windows = view(manager, 'MaintenanceWindow', SCHEMAS.MaintenanceWindow);
+    this.incidents = view(manager, 'Incident', SCHEMAS.Incident, incidentToDomain);
+    this.changes = view(manager, 'ChangeRequest', SCHEMAS.ChangeRequest, changeToDomain);
+    this.windows = view(manager, 'MaintenanceWindow', SCHEMAS.MaintenanceWindow, scheduleToDomain);
     this.reports = view(manager, 'SLAReport', SCHEMAS.SLAReport);
     this.units.informer.addIndexer('target', INDEXES.target);
     this.units.informer.addIndexer('dependsOn', INDEXES.dependsOn);
@@ -135,6 +141,11 @@ export class Caches {
   /** The tenant of a namespace: the oldest valid ManagedTenant (a second one is refused by condition). */
   tenant(namespace: string): TenantObj | undefined {
     return this.tenants.list(namespace)[0];
+  }
+
+  /** The business calendar of a namespace: its tenant's, the default without one (domain.md §4). */
+  calendar(namespace: string): BusinessCalendar {
+    return converted(calendarToDomain(this.tenant(namespace)));
   }
 
   /** The contract of a namespace: the oldest valid SupportContract. */

@@ -6,7 +6,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { z } from 'zod';
 import {
   ChangeRequestSpec, GROUP, IncidentSpec, MaintenanceWindowSpec, ManagedFunctionSpec, ManagedTenantSpec, SLAReportSpec, ServiceUnitSpec,
-  SupportContractSpec, VERSION,
+  SupportContractSpec, VERSION, type Conversion,
   type ChangeRequestStatus, type IncidentStatus, type MaintenanceWindowStatus, type ManagedFunctionStatus, type ManagedTenantStatus,
   type SLAReportStatus, type ServiceUnitStatus, type SupportContractStatus,
 } from '../../api/v1alpha1/index.ts';
@@ -32,6 +32,8 @@ export type Stored<St> = KubernetesObject & { status?: St };
 /** A cached object whose spec parsed. */
 export interface Typed<S, St> {
   readonly raw: Stored<St>;
+  /** What src/api's toDomain() conversions read (they take these views as they take API objects). */
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly creationTimestamp?: string };
   readonly namespace: string;
   readonly name: string;
   readonly generation: number | undefined;
@@ -44,13 +46,27 @@ export interface Typed<S, St> {
 
 export type Parsed<S, St> = { readonly ok: true; readonly value: Typed<S, St> } | { readonly ok: false; readonly raw: Stored<St>; readonly error: string };
 
+/** The kind's conversion to the domain (src/api toDomain()): an object that does not convert is invalid. */
+export type Check<S, St> = (obj: Typed<S, St>) => Conversion<unknown>;
+
+/**
+ * The value of a conversion of a valid cached object. Views only list objects whose conversion
+ * succeeded (SpecParser's check), so a failure here is a bug: thrown, the request is retried.
+ */
+export function converted<T>(conversion: Conversion<T>): T {
+  if (conversion.ok) return conversion.value;
+  throw new Error(`conversion of a valid object failed: ${conversion.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+}
+
 /** A parser of one kind's cached objects, memoised per object. */
 export class SpecParser<S, St> {
   readonly #schema: z.ZodType<S>;
+  readonly #check: Check<S, St> | undefined;
   readonly #memo = new WeakMap<object, Parsed<S, St>>();
 
-  constructor(schema: z.ZodType<S>) {
+  constructor(schema: z.ZodType<S>, check?: Check<S, St>) {
     this.#schema = schema;
+    this.#check = check;
   }
 
   parse(obj: Stored<St>): Parsed<S, St> {
@@ -58,21 +74,31 @@ export class SpecParser<S, St> {
     if (known !== undefined) return known;
     const result = this.#schema.safeParse((obj as { spec?: unknown }).spec);
     const meta = obj.metadata;
-    const parsed: Parsed<S, St> = result.success
-      ? {
-          ok: true,
-          value: {
-            raw: obj,
-            namespace: meta?.namespace ?? '',
-            name: meta?.name ?? '',
-            generation: meta?.generation,
-            createdAt: new Date(meta?.creationTimestamp ?? 0),
-            labels: meta?.labels ?? {},
-            spec: result.data,
-            status: obj.status,
-          },
-        }
-      : { ok: false, raw: obj, error: result.error.issues.map((i) => `spec.${i.path.join('.')}: ${i.message}`).join('; ') };
+    let parsed: Parsed<S, St>;
+    if (result.success) {
+      const created = meta?.creationTimestamp as Date | string | undefined;
+      const creationTimestamp = created === undefined ? undefined : typeof created === 'string' ? created : created.toISOString();
+      const name = meta?.name ?? '';
+      const namespace = meta?.namespace ?? '';
+      const labels = meta?.labels ?? {};
+      const value: Typed<S, St> = {
+        raw: obj,
+        metadata: { name, namespace, labels, ...(creationTimestamp !== undefined ? { creationTimestamp } : {}) },
+        namespace,
+        name,
+        generation: meta?.generation,
+        createdAt: new Date(creationTimestamp ?? 0),
+        labels,
+        spec: result.data,
+        status: obj.status,
+      };
+      const checked = this.#check?.(value);
+      parsed = checked === undefined || checked.ok
+        ? { ok: true, value }
+        : { ok: false, raw: obj, error: checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ') };
+    } else {
+      parsed = { ok: false, raw: obj, error: result.error.issues.map((i) => `spec.${i.path.join('.')}: ${i.message}`).join('; ') };
+    }
     this.#memo.set(obj, parsed);
     return parsed;
   }

@@ -6,7 +6,8 @@ import {
 } from '../../domain/index.ts';
 import type { Caches } from './cache.ts';
 import type { UnitObj, WindowObj } from './kinds.ts';
-import { familyOf, incidentInput, scheduleOf, selectorMatches, unitInput, unitValidated } from './to-domain.ts';
+import { incidentToDomain, matchesSelector, scheduleToDomain, unitFamily, unitPrerequisitesValidated, unitToDomain } from '../../api/v1alpha1/index.ts';
+import { converted } from './kinds.ts';
 
 /** The calendar month of `now` in `timeZone`, as 'YYYY-MM' and as an interval. */
 export function currentMonth(now: Date, timeZone: string): { month: string; period: Interval } {
@@ -16,7 +17,7 @@ export function currentMonth(now: Date, timeZone: string): { month: string; peri
 
 /** The maintenance windows of the namespace whose selector matches the unit. */
 export function windowsOf(caches: Caches, unit: UnitObj): WindowObj[] {
-  return caches.windows.list(unit.namespace).filter((w) => selectorMatches(w.spec.selector, unit.labels));
+  return caches.windows.list(unit.namespace).filter((w) => matchesSelector(w.spec.selector, unit.labels));
 }
 
 /** The windows selecting the unit and excluding it from availability that are active at `now`. */
@@ -24,7 +25,7 @@ export function activeExclusions(caches: Caches, unit: UnitObj, now: Date): { wi
   const out: { window: WindowObj; occurrence: Interval }[] = [];
   for (const window of windowsOf(caches, unit)) {
     if (!window.spec.excludeFromAvailability) continue;
-    const occurrence = activeOccurrence(scheduleOf(window), now);
+    const occurrence = activeOccurrence(converted(scheduleToDomain(window)), now);
     if (occurrence !== undefined) out.push({ window, occurrence });
   }
   return out;
@@ -32,16 +33,16 @@ export function activeExclusions(caches: Caches, unit: UnitObj, now: Date): { wi
 
 export function measureUnit(caches: Caches, unit: UnitObj, period: Interval, now: Date): UnitAvailability {
   const tenant = caches.tenant(unit.namespace);
-  const input = unitInput(unit, tenant);
+  const input = converted(unitToDomain(unit, tenant));
   const maintenance: Interval[] = [];
   for (const window of windowsOf(caches, unit)) {
-    if (window.spec.excludeFromAvailability) maintenance.push(...occurrencesBetween(scheduleOf(window), period.start, period.end));
+    if (window.spec.excludeFromAvailability) maintenance.push(...occurrencesBetween(converted(scheduleToDomain(window)), period.start, period.end));
   }
   return unitAvailability(
     {
-      unit: { name: unit.name, subscription: input.subscription, coManaged: input.coManaged, prerequisitesValidated: unitValidated(unit) },
-      family: familyOf(unit),
-      incidents: caches.incidents.byIndex('unit', unit.namespace, unit.name).map(incidentInput),
+      unit: { name: unit.name, subscription: input.subscription, coManaged: input.coManaged, prerequisitesValidated: unitPrerequisitesValidated(unit) },
+      family: unitFamily(unit),
+      incidents: caches.incidents.byIndex('unit', unit.namespace, unit.name).map((i) => converted(incidentToDomain(i))),
       maintenance,
     },
     period,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { firstBlocker, MAX_REQUEUE_MS, ownedConditions, requeueAt } from './status.ts';
-import { goDurationSeconds, selectorMatches } from './to-domain.ts';
 
 const now = new Date('2026-11-15T12:00:00Z');
 
@@ -35,23 +34,5 @@ describe('ownedConditions', () => {
       { type: 'Valid', status: 'True', reason: 'Reconciled', message: '', lastTransitionTime: '2026-11-15T12:00:00Z', observedGeneration: 3 },
       { type: 'Ready', status: 'True', reason: 'Reconciled', message: 'x', lastTransitionTime: '2026-11-02T00:00:00Z', observedGeneration: 3 },
     ]);
-  });
-});
-
-describe('conversions', () => {
-  it.each([['30s', 30], ['4h', 14400], ['2h30m', 9000], ['1.5h', 5400], ['500ms', 0.5]])('goDurationSeconds(%s) = %d', (text, seconds) => {
-    expect(goDurationSeconds(text)).toBe(seconds);
-  });
-
-  it.each([
-    ['no selector', undefined, { a: '1' }, true],
-    ['matchLabels', { matchLabels: { a: '1' } }, { a: '1', b: '2' }, true],
-    ['matchLabels mismatch', { matchLabels: { a: '2' } }, { a: '1' }, false],
-    ['In', { matchExpressions: [{ key: 'a', operator: 'In' as const, values: ['1', '3'] }] }, { a: '1' }, true],
-    ['NotIn', { matchExpressions: [{ key: 'a', operator: 'NotIn' as const, values: ['1'] }] }, { a: '1' }, false],
-    ['Exists', { matchExpressions: [{ key: 'a', operator: 'Exists' as const }] }, {}, false],
-    ['DoesNotExist', { matchExpressions: [{ key: 'a', operator: 'DoesNotExist' as const }] }, { b: '1' }, true],
-  ])('selectorMatches: %s', (_name, selector, labels, expected) => {
-    expect(selectorMatches(selector, labels)).toBe(expected);
   });
 });

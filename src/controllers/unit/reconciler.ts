@@ -1,13 +1,12 @@
 // ServiceUnit reconciler: cache (target and dependsOn indexes, the namespace's windows and
 // incidents) → unit/status.ts → status; requeued at the next maintenance edge or the month's end.
-import { ConditionType } from '../../api/v1alpha1/index.ts';
+import { ConditionType, scheduleToDomain } from '../../api/v1alpha1/index.ts';
 import { nextEdge } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
-import { KIND_REFS, type UnitObj } from '../shared/kinds.ts';
+import { KIND_REFS, converted, type UnitObj } from '../shared/kinds.ts';
 import { currentMonth, measureUnit, windowsOf, activeExclusions } from '../shared/measure.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
-import { calendarOf, scheduleOf } from '../shared/to-domain.ts';
 import { availabilityField, ownedPart, unitConditions, type UnitFacts } from './status.ts';
 
 export function unitFacts(deps: Deps, unit: UnitObj, now: Date): UnitFacts {
@@ -15,7 +14,7 @@ export function unitFacts(deps: Deps, unit: UnitObj, now: Date): UnitFacts {
   const ns = unit.namespace;
   const claimants = new Map<string, UnitObj>([[unit.name, unit]]);
   for (const t of unit.spec.targets) for (const u of caches.units.byIndex('target', ns, `${t.kind}/${t.name}`)) claimants.set(u.name, u);
-  const { month, period } = currentMonth(now, calendarOf(caches.tenant(ns)).timeZone);
+  const { month, period } = currentMonth(now, caches.calendar(ns).timeZone);
   return {
     unit,
     claimants: [...claimants.values()],
@@ -44,8 +43,8 @@ export function unitReconciler(deps: Deps): Reconciler {
     await emitOnTransition(manager, unit.raw, unit.status?.conditions, ConditionType.LevelConflict, 'True', written, {
       type: 'Warning', reason: 'LevelConflict', action: 'Reconcile', note: conflict?.message ?? '',
     });
-    const edges = windowsOf(caches, unit).map((w) => nextEdge(scheduleOf(w), now));
-    const period = currentMonth(now, calendarOf(caches.tenant(unit.namespace)).timeZone).period;
+    const edges = windowsOf(caches, unit).map((w) => nextEdge(converted(scheduleToDomain(w)), now));
+    const period = currentMonth(now, caches.calendar(unit.namespace).timeZone).period;
     return requeueAt(now, [...edges, period.end]);
   };
 }

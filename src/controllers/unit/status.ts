@@ -2,7 +2,7 @@
 // LevelConflict), subscribed-level prerequisites (domain.md §2), dependencies present, month-to-date
 // availability (domain.md §5), InMaintenance. `probe`, `openIncident` and the `Available`
 // condition belong to the probing automation (its own field manager): never written here.
-import { ConditionReason, ConditionType, type ServiceUnitStatus } from '../../api/v1alpha1/index.ts';
+import { ConditionReason, ConditionType, unitFamily, type ServiceUnitStatus } from '../../api/v1alpha1/index.ts';
 import {
   findTargetConflicts, levelAllowedOn, missingLevelPrerequisites, roundPercent, type ManagementLevel, type Subscribable, type TargetConflict,
   type UnitAvailability,
@@ -10,7 +10,6 @@ import {
 import type { Condition, DesiredCondition } from '../../runtime/index.ts';
 import type { UnitObj } from '../shared/kinds.ts';
 import { firstBlocker, readyCondition, type Blocker } from '../shared/status.ts';
-import { familyOf } from '../shared/to-domain.ts';
 
 export interface UnitFacts {
   readonly unit: UnitObj;
@@ -62,7 +61,7 @@ export function prerequisitesCondition(f: UnitFacts): DesiredCondition {
   if (!f.subscribedLevels.includes(level)) {
     return { type: ConditionType.PrerequisitesMet, status: 'False', reason: ConditionReason.LevelNotSubscribed, message: `level ${level} is not subscribed by the contract` };
   }
-  const subjects = new Set<Subscribable>([level, familyOf(f.unit)]);
+  const subjects = new Set<Subscribable>([level, unitFamily(f.unit)]);
   const missing = missingLevelPrerequisites([...new Set<Subscribable>([...f.subscribedLevels, ...subjects])]).filter((m) => subjects.has(m.subscribed));
   if (missing.length > 0) return { type: ConditionType.PrerequisitesMet, status: 'False', reason: ConditionReason.LevelNotSubscribed, message: missing.map((m) => m.message).join('; ') };
   return { type: ConditionType.PrerequisitesMet, status: 'True', reason: ConditionReason.Reconciled, message: '' };

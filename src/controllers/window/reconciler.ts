@@ -1,11 +1,11 @@
 // MaintenanceWindow reconciler: cache → window/status.ts → status; requeued at the next edge
 // (an occurrence's start or end), computed by the domain.
+import { matchesSelector, scheduleToDomain } from '../../api/v1alpha1/index.ts';
 import { nextEdge } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
-import { KIND_REFS } from '../shared/kinds.ts';
+import { KIND_REFS, converted } from '../shared/kinds.ts';
 import { invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
-import { scheduleOf, selectorMatches } from '../shared/to-domain.ts';
 import { windowOutcome } from './status.ts';
 
 export function windowReconciler(deps: Deps): Reconciler {
@@ -19,8 +19,8 @@ export function windowReconciler(deps: Deps): Reconciler {
       return {};
     }
     const window = parsed.value;
-    const schedule = scheduleOf(window);
-    const units = caches.units.list(req.namespace).filter((u) => selectorMatches(window.spec.selector, u.labels)).length;
+    const schedule = converted(scheduleToDomain(window));
+    const units = caches.units.list(req.namespace).filter((u) => matchesSelector(window.spec.selector, u.labels)).length;
     const outcome = windowOutcome({ schedule, units, now });
     await writeStatus(manager, KIND_REFS.MaintenanceWindow, window, outcome.fields, outcome.conditions, now);
     if (outcome.fields.nextOccurrences === undefined) return {};
