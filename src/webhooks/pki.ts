@@ -98,7 +98,8 @@ export function needsRenewal(cert: ServingCertificate, names: { dnsNames?: reado
   }
 }
 
-interface ToSign {
+/** What signCertificate needs: one X.509 v3 certificate, ECDSA P-256 / SHA-256. */
+export interface ToSign {
   readonly subject: Name;
   readonly issuer: Name;
   readonly spki: Buffer;
@@ -108,7 +109,8 @@ interface ToSign {
   readonly extensions: Extension[];
 }
 
-function signCertificate(input: ToSign): Buffer {
+/** A DER X.509 certificate signed by `signer`; shared with the test control plane's PKI (test/controlplane/pki.ts). */
+export function signCertificate(input: ToSign): Buffer {
   const serial = randomBytes(16);
   serial[0] = (serial[0] ?? 0) & 0x7f; // a positive INTEGER
   const algorithm = new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 });
