@@ -1,0 +1,112 @@
+// The README's quick start, run as written: `npm start` brings up its own local control plane,
+// installs the CRDs and samples and runs the operator; the README's kubectl commands then show
+// the samples with their statuses; Ctrl-C stops everything. Also the offline report commands.
+// (`npm install` has run already: this test runs inside `npm test`.)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '../controlplane/client.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+/** The shell commands of the README's fenced `sh` blocks, without comments. */
+function readmeCommands(): string[] {
+  return [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .flatMap((m) => (m[1] ?? '').replace(/\\\n\s*/g, ' ').split('\n'))
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line !== '');
+}
+
+function hasKubectl(): boolean {
+  return spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+}
+
+describe('the README quick start', () => {
+  let start: ChildProcess | undefined;
+  let output = '';
+
+  afterAll(async () => {
+    // A failed run must not leave `npm start` behind.
+    if (start?.pid !== undefined && start.exitCode === null && start.signalCode === null) {
+      try {
+        process.kill(-start.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await Promise.resolve();
+  });
+
+  it('lists the two commands, and .ci/run runs the test one', () => {
+    const commands = readmeCommands();
+    expect(commands).toContain('npm install && npm start');
+    expect(commands).toContain('npm test');
+    expect(readFileSync(join(root, '.ci', 'run'), 'utf8')).toMatch(/^npm test$/m);
+  });
+
+  it('npm start runs the operator on a local control plane with the samples, and Ctrl-C stops it', async () => {
+    const env = { ...process.env };
+    delete env.KUBECONFIG;
+    // A HOME without ~/.kube/config: "no cluster configured", whatever this machine has.
+    env.HOME = join(root, '.dev', 'quickstart-home');
+    env.XDG_CACHE_HOME = process.env.XDG_CACHE_HOME ?? join(process.env.HOME ?? '/root', '.cache');
+    start = spawn('npm', ['start'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    start.stdout?.on('data', (c: Buffer) => { output += c.toString(); });
+    start.stderr?.on('data', (c: Buffer) => { output += c.toString(); });
+
+    await eventually(() => output.includes('managedapps dev: operator running'), { timeoutMs: 240_000, intervalMs: 500 });
+    const exported = /export KUBECONFIG=(\S+)/.exec(output)?.[1];
+    expect(exported).toBe(join(root, '.dev', 'kubeconfig'));
+
+    if (hasKubectl()) {
+      const kubectl = (args: string[]): string => {
+        const r = spawnSync('kubectl', args, { env: { ...env, KUBECONFIG: exported }, encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        return r.stdout;
+      };
+      // The README's commands, as written.
+      for (const line of readmeCommands().filter((l) => l.startsWith('kubectl get'))) {
+        expect(kubectl(line.split(/\s+/).slice(1))).not.toBe('');
+      }
+      const units = await eventually(() => {
+        const table = kubectl(['get', 'su', '-n', 'acme-logistics']);
+        return /db-erp01\s+Database\s+Production/.test(table) && table;
+      }, { timeoutMs: 60_000 });
+      expect(units).toMatch(/k8s-platform\s+Kubernetes\s+Production/);
+      await eventually(() => /acme-logistics-2026-2026-10/.test(kubectl(['get', 'slar', '-n', 'acme-logistics'])), { timeoutMs: 60_000 });
+    }
+
+    const pid = start.pid ?? -1;
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+      start?.once('exit', (code, signal) => { resolve({ code, signal }); });
+    });
+    // Ctrl-C in a terminal: SIGINT to the whole foreground process group (npm, node, node 24).
+    process.kill(-pid, 'SIGINT');
+    const { code, signal } = await exited;
+    expect(code === 0 || code === 130 || signal === 'SIGINT', `npm start ended with ${code ?? signal ?? '?'}`).toBe(true);
+    await eventually(() => output.includes('managedapps dev: stopping the control plane'), { timeoutMs: 30_000 });
+    // Nothing left running: the group is gone (the control plane runs in groups of its own, stopped by dev).
+    await eventually(() => {
+      try {
+        process.kill(-pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, { timeoutMs: 30_000 });
+    expect(spawnSync('pgrep', ['-f', join(root, '.dev', 'quickstart-home')]).status).not.toBe(0);
+  }, 300_000);
+
+  it('the offline report commands print the report', () => {
+    const commands = readmeCommands().filter((l) => l.includes('report --offline'));
+    expect(commands.length).toBeGreaterThanOrEqual(2);
+    for (const command of commands) {
+      const r = spawnSync('sh', ['-c', command], { cwd: root, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/2026-10/);
+    }
+  });
+});
