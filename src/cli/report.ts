@@ -2,16 +2,21 @@
 //
 // `--offline` computes it from manifests alone, with no cluster, through the same code as the
 // controller: parse each object with its schema, convert the tenant's objects with
-// reportInputToDomain() (src/api), then computeMonthlyReport() (src/domain). Reading from a cluster
-// comes with the kubectl plugin; until then the command says so (exit 2).
+// reportInputToDomain() (src/api), then computeMonthlyReport() (src/domain).
 //
-// Exit codes: 0 done, 1 bad input (manifests, conversion, no contract), 2 usage (flags).
+// Without `--offline` it reads the report the operator wrote: the SLAReport `<contract>-<month>`
+// of the namespace (kubectl's `-n`, `--context`, `--kubeconfig`), whose status is the report, and
+// prints it with the same printers. Default contract: the namespace's only SupportContract;
+// default month: the current one in the tenant's time zone.
+//
+// Exit codes: 0 done, 1 bad input (manifests, conversion, no contract) or an API error, 2 usage (flags).
 import type { Command } from 'commander';
 import {
   MONTH_PATTERN, reportInputToDomain, type ChangeRequest, type Incident, type MaintenanceWindow, type ManagedFunction, type ManagedTenant,
   type ServiceUnit, type SupportContract,
 } from '../api/v1alpha1/index.ts';
 import { computeMonthlyReport } from '../domain/index.ts';
+import { reportFromCluster } from './kubectl/report.ts';
 import { formatManifestError, loadManifests, objectId, type LoadedObject, type ManifestError } from './manifests.ts';
 import { formatReports, OUTPUT_FORMATS, type ContractReport, type OutputFormat } from './output.ts';
 
@@ -31,8 +36,12 @@ export interface ReportOptions {
   readonly output: OutputFormat;
   /** Only this SupportContract (by name). */
   readonly contract?: string | undefined;
-  /** Only this namespace; objects without a namespace are taken as in it. */
+  /** Only this namespace; objects without a namespace are taken as in it. In the cluster: the namespace (default: the context's). */
   readonly namespace?: string | undefined;
+  /** In the cluster: the kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster). */
+  readonly kubeconfig?: string | undefined;
+  /** In the cluster: the kubeconfig context. */
+  readonly context?: string | undefined;
 }
 
 export interface CommandIO {
@@ -48,7 +57,13 @@ export async function reportCommand(opts: ReportOptions, io: CommandIO): Promise
     io.stderr(`error: ${message}\n`);
     return EXIT_USAGE;
   };
-  if (!opts.offline) return usage('not implemented yet: use --offline (reading the report from a cluster comes with the kubectl plugin)');
+  if (!opts.offline) {
+    if (opts.files.length > 0) return usage('-f is only with --offline (without it the report is read from the cluster)');
+    if (opts.now !== undefined) return usage('--now is only with --offline (the operator computed the report in the cluster)');
+    if (opts.month !== '' && !MONTH_PATTERN.test(opts.month)) return usage(`--month '${opts.month}' is not a calendar month YYYY-MM`);
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(opts.output)) return usage(`-o '${opts.output}': expected one of ${OUTPUT_FORMATS.join(', ')}`);
+    return reportFromCluster(opts, io);
+  }
   if (opts.files.length === 0) return usage('--offline needs manifests: -f <file or folder>...');
   if (opts.month === '') return usage('--month YYYY-MM is required');
   if (!MONTH_PATTERN.test(opts.month)) return usage(`--month '${opts.month}' is not a calendar month YYYY-MM`);
@@ -180,6 +195,8 @@ interface ReportFlags {
   output: string;
   contract?: string;
   namespace?: string;
+  kubeconfig?: string;
+  context?: string;
 }
 
 /**
@@ -189,14 +206,24 @@ interface ReportFlags {
 export function registerReportCommand(program: Command, io: CommandIO): Command {
   return program
     .command('report')
-    .description('Print the monthly SLA report of each SupportContract (design.md §3).')
+    .description('Print the monthly SLA report (design.md §3): the SLAReport the operator wrote in the cluster, or with --offline computed from manifests.')
     .option('--offline', 'compute the report from manifests (-f), with no cluster', false)
-    .option('-f, --filename <path...>', 'manifest files or folders (recursive: .yaml, .yml, .json)')
-    .option('--month <YYYY-MM>', 'the calendar month, in the tenant time zone (required)')
-    .option('--now <RFC3339>', 'the instant the report is computed at (default: now)')
+    .option('-f, --filename <path...>', 'with --offline: manifest files or folders (recursive: .yaml, .yml, .json)')
+    .option('--month <YYYY-MM>', 'the calendar month, in the tenant time zone (required with --offline; default: the current month)')
+    .option('--now <RFC3339>', 'with --offline: the instant the report is computed at (default: now)')
     .option('-o, --output <format>', `output format: ${OUTPUT_FORMATS.join(', ')}`, 'table')
-    .option('--contract <name>', 'only this SupportContract')
-    .option('-n, --namespace <namespace>', 'only this namespace (the tenant); objects without a namespace belong to it')
+    .option('--contract <name>', 'only this SupportContract (in the cluster, default: the namespace\'s only one)')
+    .option('-n, --namespace <namespace>', 'the namespace (the tenant); in the cluster default: the context\'s namespace, else default; offline, objects without a namespace belong to it')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('--kubeconfig <path>', 'the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
+    .addHelpText('after', [
+      '',
+      'Examples:',
+      '  kubectl managedapps report -n acme                         # this month, the namespace\'s contract',
+      '  kubectl managedapps report -n acme --contract acme-2026 --month 2026-10 -o yaml',
+      '  managedapps report --offline -f config/samples --month 2026-10 -o json',
+      '',
+    ].join('\n'))
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride((error) => {
       // Help and version exit 0; every other commander error is a usage error.
@@ -212,6 +239,8 @@ export function registerReportCommand(program: Command, io: CommandIO): Command 
           output: flags.output as OutputFormat,
           contract: flags.contract,
           namespace: flags.namespace,
+          kubeconfig: flags.kubeconfig,
+          context: flags.context,
         },
         io,
       );

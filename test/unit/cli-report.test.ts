@@ -263,7 +263,8 @@ describe('usage errors exit 2', () => {
     [{ now: '2026-11-03' }, "--now '2026-11-03' is not an RFC 3339 instant"],
     [{ output: 'xml' as 'json' }, "-o 'xml': expected one of json, yaml, table"],
     [{ files: [] }, '--offline needs manifests'],
-    [{ offline: false }, 'not implemented yet: use --offline'],
+    [{ offline: false }, '-f is only with --offline'],
+    [{ offline: false, files: [], now: '2026-11-03T08:00:00Z' }, '--now is only with --offline'],
   ] as const)('%j', async (options, message) => {
     const { code, stdout, stderr } = await run(options);
     expect(code).toBe(EXIT_USAGE);

@@ -1,0 +1,344 @@
+// `kubectl managedapps ...`: the commands a client or the provider runs against a cluster, with
+// kubectl's habits (src/cli/kubectl/client.ts): `-n`, `-A`, `-o`, `--context`, `--kubeconfig`,
+// exit 0 on success and 1 with one line `error: ...` on stderr otherwise.
+//
+//   approve CHANGE / reject CHANGE   the client's decision on a provider-initiated ChangeRequest
+//   resolve INCIDENT / close INCIDENT spec.resolvedAt / spec.closedAt (the client agreed)
+//   windows                           the next maintenance windows, from MaintenanceWindow status
+//
+// Writes are JSON merge patches carrying the resourceVersion read (a concurrent edit fails with a
+// conflict instead of being overwritten). Who approved is never sent: the admission webhook
+// stamps `spec.approval.approvedBy` from the authenticated user. `report` (report.ts) and `crds`
+// (main.ts) are registered elsewhere.
+import type { Command } from 'commander';
+import {
+  matchesSelector, type ChangeRequestSpec, type IncidentSpec, type LabelSelector, type MaintenanceWindowSpec, type MaintenanceWindowStatus,
+} from '../api/v1alpha1/index.ts';
+import type { KubeClient } from '../runtime/index.ts';
+import { ApiError } from '../runtime/index.ts';
+import {
+  CliError, EXIT_OK, OBJECT_FORMATS, REFS, checkFormat, connect, getObject, kubectlExits, listObjects, mergePatch, nowRfc3339, parseInstant,
+  printValue, resourceName, runCommand, withKubeFlags, type ApiObject, type CommandIO, type KubeFlags, type ObjectFormat,
+} from './kubectl/client.ts';
+import { table } from './output.ts';
+
+export { EXIT_ERROR, EXIT_OK, type CommandIO, type KubeFlags } from './kubectl/client.ts';
+
+/** The client clock, injectable for tests; read only when no `--at` is given. */
+type Clock = () => Date;
+
+// ---- approve / reject ---------------------------------------------------------------------------
+
+export interface DecideOptions extends KubeFlags {
+  readonly change: string;
+  readonly decision: 'Approved' | 'Rejected';
+  /** The approver's comment; the reason of a rejection. */
+  readonly comment?: string | undefined;
+  readonly output?: string | undefined;
+  readonly now?: Clock;
+}
+
+/** As stored: the API server applied the schema's defaults, but read defensively. */
+type ChangeSpec = Partial<ChangeRequestSpec>;
+
+/** Records the client's decision on a provider-initiated change (`spec.approval`, domain.md §10). */
+export async function decideCommand(opts: DecideOptions, io: CommandIO): Promise<number> {
+  let client: KubeClient | undefined;
+  return runCommand(io, async () => {
+    const output = checkFormat<ObjectFormat>(opts.output, OBJECT_FORMATS);
+    if (opts.decision === 'Rejected' && (opts.comment ?? '').trim() === '') throw new CliError('reject needs --reason: tell the provider why');
+    const conn = connect(opts);
+    client = conn.client;
+    const change = await getObject<ChangeSpec, unknown>(conn.client, REFS.ChangeRequest, conn.namespace, opts.change);
+    const name = resourceName(REFS.ChangeRequest, opts.change);
+    const spec = change.spec;
+    if (spec === undefined) throw new CliError(`${name} has no spec`);
+    if ((spec.initiator ?? 'Client') !== 'Provider') {
+      throw new CliError(`${name} was requested by the client (spec.initiator ${spec.initiator ?? 'Client'}): only a provider-initiated change needs the client's approval`);
+    }
+    if (spec.approval !== undefined) {
+      throw new CliError(`${name} is already ${spec.approval.decision} by ${spec.approval.approvedBy} at ${spec.approval.decidedAt}`);
+    }
+    const approval = {
+      decision: opts.decision,
+      decidedAt: nowRfc3339((opts.now ?? (() => new Date()))()),
+      ...(opts.comment !== undefined && opts.comment !== '' ? { comment: opts.comment } : {}),
+    };
+    let patched: ApiObject<ChangeSpec, unknown>;
+    try {
+      patched = await mergePatch<ChangeSpec, unknown>(conn.client, REFS.ChangeRequest, conn.namespace, opts.change, {
+        metadata: { resourceVersion: change.metadata.resourceVersion },
+        spec: { approval },
+      });
+    } catch (err) {
+      // The mutating webhook stamps approvedBy only for a ChangeApprover contact (and only when it
+      // serves the namespace); the schema, checked before the validating webhook, requires it.
+      if (err instanceof ApiError && err.statusCode === 422 && /approvedBy/.test(err.message)) {
+        throw new CliError(`${name}: no approver recorded (spec.approval.approvedBy): the admission webhook records only a ChangeApprover contact of the namespace's ManagedTenant, from the user you are authenticated as; check that you are one (and that the managedapps webhook serves this namespace)`);
+      }
+      throw err;
+    }
+    if (output !== undefined) {
+      io.stdout(output === 'name' ? `${name}\n` : printValue(patched, output));
+    } else {
+      const by = patched.spec?.approval?.approvedBy;
+      io.stdout(`${name} ${opts.decision === 'Approved' ? 'approved' : 'rejected'}${by === undefined ? '' : ` by ${by}`}\n`);
+    }
+    return EXIT_OK;
+  }, () => client?.server);
+}
+
+// ---- resolve / close ----------------------------------------------------------------------------
+
+export interface IncidentOptions extends KubeFlags {
+  readonly incident: string;
+  readonly action: 'resolve' | 'close';
+  /** RFC 3339; default now. */
+  readonly at?: string | undefined;
+  readonly output?: string | undefined;
+  readonly now?: Clock;
+}
+
+type IncidentFields = Partial<IncidentSpec>;
+
+/** `resolve` sets spec.resolvedAt (service restored); `close` sets spec.closedAt (the client agreed; needs resolvedAt). */
+export async function incidentCommand(opts: IncidentOptions, io: CommandIO): Promise<number> {
+  let client: KubeClient | undefined;
+  return runCommand(io, async () => {
+    const output = checkFormat<ObjectFormat>(opts.output, OBJECT_FORMATS);
+    const at = opts.at === undefined ? nowRfc3339((opts.now ?? (() => new Date()))()) : parseInstant('--at', opts.at);
+    const conn = connect(opts);
+    client = conn.client;
+    const incident = await getObject<IncidentFields, unknown>(conn.client, REFS.Incident, conn.namespace, opts.incident);
+    const name = resourceName(REFS.Incident, opts.incident);
+    const spec = incident.spec;
+    if (spec === undefined) throw new CliError(`${name} has no spec`);
+    if (spec.closedAt !== undefined) throw new CliError(`${name} is already closed (spec.closedAt ${spec.closedAt})`);
+    let field: 'resolvedAt' | 'closedAt';
+    if (opts.action === 'resolve') {
+      if (spec.resolvedAt !== undefined) throw new CliError(`${name} is already resolved (spec.resolvedAt ${spec.resolvedAt}); edit spec.resolvedAt to correct it`);
+      if (spec.openedAt !== undefined && new Date(at) < new Date(spec.openedAt)) throw new CliError(`--at ${at} is before the incident was opened (spec.openedAt ${spec.openedAt})`);
+      field = 'resolvedAt';
+    } else {
+      if (spec.resolvedAt === undefined) {
+        throw new CliError(`${name} is not resolved (no spec.resolvedAt): it can be closed only once the service is restored; resolve it first (kubectl managedapps resolve ${opts.incident})`);
+      }
+      if (new Date(at) < new Date(spec.resolvedAt)) throw new CliError(`--at ${at} is before the incident was resolved (spec.resolvedAt ${spec.resolvedAt})`);
+      field = 'closedAt';
+    }
+    const patched = await mergePatch<IncidentFields, unknown>(conn.client, REFS.Incident, conn.namespace, opts.incident, {
+      metadata: { resourceVersion: incident.metadata.resourceVersion },
+      spec: { [field]: at },
+    });
+    if (output !== undefined) io.stdout(output === 'name' ? `${name}\n` : printValue(patched, output));
+    else io.stdout(`${name} ${opts.action === 'resolve' ? 'resolved' : 'closed'} at ${at}\n`);
+    return EXIT_OK;
+  }, () => client?.server);
+}
+
+// ---- windows ------------------------------------------------------------------------------------
+
+export const WINDOW_FORMATS = ['json', 'yaml', 'wide'] as const;
+export type WindowFormat = (typeof WINDOW_FORMATS)[number];
+export const DEFAULT_WINDOW_COUNT = 10;
+
+export interface WindowsOptions extends KubeFlags {
+  readonly allNamespaces?: boolean | undefined;
+  /** How many occurrences to show, all windows together; default 10. */
+  readonly count?: string | number | undefined;
+  readonly output?: string | undefined;
+}
+
+/** One occurrence of a window, as `windows -o json|yaml` prints it. */
+export interface WindowOccurrence {
+  readonly namespace: string;
+  readonly name: string;
+  readonly purpose: string;
+  readonly start: string;
+  readonly end: string;
+  /** Running now. */
+  readonly active: boolean;
+  readonly timeZone: string;
+  readonly selector: string;
+  readonly excludeFromAvailability: boolean;
+  readonly requiresClientApproval: boolean;
+  /** The ServiceUnits the selector matches now, sorted. */
+  readonly units: readonly string[];
+}
+
+type Window = ApiObject<MaintenanceWindowSpec, MaintenanceWindowStatus>;
+
+/** A label selector as kubectl writes one (`app=db,tier in (a,b),!legacy`); the empty selector covers every unit. */
+export function formatSelector(selector: LabelSelector | undefined): string {
+  const parts = [
+    ...Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(selector?.matchExpressions ?? []).map((e) => {
+      switch (e.operator) {
+        case 'In': return `${e.key} in (${(e.values ?? []).join(',')})`;
+        case 'NotIn': return `${e.key} notin (${(e.values ?? []).join(',')})`;
+        case 'Exists': return e.key;
+        case 'DoesNotExist': return `!${e.key}`;
+      }
+    }),
+  ];
+  return parts.length === 0 ? '<all units>' : parts.join(',');
+}
+
+/** The next occurrences of the windows (the running one first when active), sorted by start, at most `count`. */
+export function windowOccurrences(windows: readonly Window[], units: readonly ApiObject<unknown, unknown>[], count: number): WindowOccurrence[] {
+  const rows: WindowOccurrence[] = [];
+  for (const w of windows) {
+    const spec = w.spec;
+    if (spec === undefined) continue;
+    const namespace = w.metadata.namespace ?? '';
+    const selected = units
+      .filter((u) => (u.metadata.namespace ?? '') === namespace && matchesSelector(spec.selector, u.metadata.labels ?? {}))
+      .map((u) => u.metadata.name)
+      .sort();
+    const current = w.status?.active === true ? w.status.currentOccurrence : undefined;
+    const occurrences = [...(current === undefined ? [] : [current]), ...(w.status?.nextOccurrences ?? []).filter((o) => o.start !== current?.start)];
+    for (const o of occurrences) {
+      rows.push({
+        namespace,
+        name: w.metadata.name,
+        purpose: spec.purpose,
+        start: o.start,
+        end: o.end,
+        active: o === current,
+        timeZone: spec.timeZone,
+        selector: formatSelector(spec.selector),
+        excludeFromAvailability: spec.excludeFromAvailability,
+        requiresClientApproval: spec.requiresClientApproval,
+        units: selected,
+      });
+    }
+  }
+  const key = (r: WindowOccurrence): string => `${r.namespace}/${r.name}`;
+  rows.sort((a, b) => new Date(a.start).getTime() - new Date(b.start).getTime() || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return rows.slice(0, count);
+}
+
+function parseCount(value: string | number | undefined): number {
+  if (value === undefined) return DEFAULT_WINDOW_COUNT;
+  const text = String(value);
+  if (!/^[1-9]\d{0,3}$/.test(text)) throw new CliError(`--count '${text}' is not a whole number from 1 to 9999`);
+  return Number(text);
+}
+
+export async function windowsCommand(opts: WindowsOptions, io: CommandIO): Promise<number> {
+  let client: KubeClient | undefined;
+  return runCommand(io, async () => {
+    const output = checkFormat<WindowFormat>(opts.output, WINDOW_FORMATS);
+    const count = parseCount(opts.count);
+    const conn = connect(opts);
+    client = conn.client;
+    const scope = opts.allNamespaces === true ? undefined : conn.namespace;
+    const windows = await listObjects<MaintenanceWindowSpec, MaintenanceWindowStatus>(conn.client, REFS.MaintenanceWindow, scope);
+    const units = windows.length === 0 || output === undefined ? [] : await listObjects(conn.client, REFS.ServiceUnit, scope);
+    const rows = windowOccurrences(windows, units, count);
+    if (output === 'json' || output === 'yaml') {
+      io.stdout(printValue(rows, output));
+      return EXIT_OK;
+    }
+    if (rows.length === 0) {
+      const pending = windows.length > 0 ? ` (${windows.length} MaintenanceWindow(s) without next occurrences in their status yet)` : '';
+      io.stderr(`No maintenance windows found${scope === undefined ? '' : ` in ${scope} namespace`}${pending}.\n`);
+      return EXIT_OK;
+    }
+    const wide = output === 'wide';
+    const header = [
+      ...(scope === undefined ? ['NAMESPACE'] : []), 'NAME', 'PURPOSE', 'START', 'END', 'ACTIVE', 'SELECTOR',
+      ...(wide ? ['EXCLUDED', 'APPROVAL', 'UNITS'] : []),
+    ];
+    const body = rows.map((r) => [
+      ...(scope === undefined ? [r.namespace] : []), r.name, r.purpose, r.start, r.end, r.active ? 'yes' : 'no', r.selector,
+      ...(wide ? [r.excludeFromAvailability ? 'yes' : 'no', r.requiresClientApproval ? 'required' : 'no', r.units.length === 0 ? '<none>' : r.units.join(',')] : []),
+    ]);
+    io.stdout(`${table(header, body)}\n`);
+    return EXIT_OK;
+  }, () => client?.server);
+}
+
+// ---- commander ----------------------------------------------------------------------------------
+
+interface Flags {
+  namespace?: string;
+  context?: string;
+  kubeconfig?: string;
+  output?: string;
+}
+
+const kube = (f: Flags): KubeFlags => ({ namespace: f.namespace, context: f.context, kubeconfig: f.kubeconfig });
+
+function examples(lines: readonly string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+}
+
+/**
+ * Adds `approve`, `reject`, `resolve`, `close` and `windows` to the program (`report` is
+ * registerReportCommand's, `crds` main.ts's). Each action sets `process.exitCode`; commander's
+ * own errors (unknown flag, missing argument) print `error: ...` and exit 1, `--help` exits 0.
+ */
+export function registerKubectlCommands(program: Command, io: CommandIO): void {
+  const objectOutput = `output format: ${OBJECT_FORMATS.join('|')} (default: one line)`;
+
+  kubectlExits(withKubeFlags(program.command('approve')), io)
+    .description("Approve a provider-initiated ChangeRequest (records the client's decision in spec.approval).")
+    .argument('<change>', 'name of the ChangeRequest')
+    .option('--comment <text>', 'a comment kept with the approval')
+    .option('-o, --output <format>', objectOutput)
+    .addHelpText('after', examples([
+      'kubectl managedapps approve kernel-upgrade -n acme',
+      'kubectl managedapps approve kernel-upgrade --comment "ok for Tuesday night"',
+    ]))
+    .action(async (change: string, f: Flags & { comment?: string }) => {
+      process.exitCode = await decideCommand({ ...kube(f), change, decision: 'Approved', comment: f.comment, output: f.output }, io);
+    });
+
+  kubectlExits(withKubeFlags(program.command('reject')), io)
+    .description("Reject a provider-initiated ChangeRequest (records the client's decision and reason in spec.approval).")
+    .argument('<change>', 'name of the ChangeRequest')
+    .requiredOption('--reason <text>', 'why the change is rejected (required)')
+    .option('-o, --output <format>', objectOutput)
+    .addHelpText('after', examples(['kubectl managedapps reject kernel-upgrade -n acme --reason "month-end closing: not this week"']))
+    .action(async (change: string, f: Flags & { reason: string }) => {
+      process.exitCode = await decideCommand({ ...kube(f), change, decision: 'Rejected', comment: f.reason, output: f.output }, io);
+    });
+
+  kubectlExits(withKubeFlags(program.command('resolve')), io)
+    .description('Mark an Incident resolved: the service is restored (sets spec.resolvedAt; stops the restoration clock).')
+    .argument('<incident>', 'name of the Incident')
+    .option('--at <RFC3339>', 'when the service was restored (default: now)')
+    .option('-o, --output <format>', objectOutput)
+    .addHelpText('after', examples([
+      'kubectl managedapps resolve db-down -n acme',
+      'kubectl managedapps resolve db-down --at 2026-11-02T09:30:00+01:00',
+    ]))
+    .action(async (incident: string, f: Flags & { at?: string }) => {
+      process.exitCode = await incidentCommand({ ...kube(f), incident, action: 'resolve', at: f.at, output: f.output }, io);
+    });
+
+  kubectlExits(withKubeFlags(program.command('close')), io)
+    .description('Close a resolved Incident: the client agrees it is over (sets spec.closedAt). Refused while it is not resolved.')
+    .argument('<incident>', 'name of the Incident')
+    .option('--at <RFC3339>', 'when the client agreed (default: now)')
+    .option('-o, --output <format>', objectOutput)
+    .addHelpText('after', examples(['kubectl managedapps close db-down -n acme']))
+    .action(async (incident: string, f: Flags & { at?: string }) => {
+      process.exitCode = await incidentCommand({ ...kube(f), incident, action: 'close', at: f.at, output: f.output }, io);
+    });
+
+  kubectlExits(withKubeFlags(program.command('windows')), io)
+    .description('List the next maintenance windows (from the MaintenanceWindows\' status), earliest first, with purpose and selector.')
+    .option('-A, --all-namespaces', 'list the windows of every namespace')
+    .option('--count <n>', `how many occurrences to show, all windows together (default: ${DEFAULT_WINDOW_COUNT})`)
+    .option('-o, --output <format>', `output format: ${WINDOW_FORMATS.join('|')} (default: a table; wide adds the units selected)`)
+    .addHelpText('after', examples([
+      'kubectl managedapps windows -n acme',
+      'kubectl managedapps windows -A --count 20 -o wide',
+      'kubectl managedapps windows -o json',
+    ]))
+    .action(async (f: Flags & { allNamespaces?: boolean; count?: string }) => {
+      process.exitCode = await windowsCommand({ ...kube(f), allNamespaces: f.allNamespaces, count: f.count, output: f.output }, io);
+    });
+}

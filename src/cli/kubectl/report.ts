@@ -1,0 +1,93 @@
+// `kubectl managedapps report` in the cluster: the SLAReport `<contract>-<month>` the operator
+// wrote, its status read back as the report of design.md §3 (the inverse of
+// reportStatusFromDomain) and printed by the same printers as `report --offline`.
+import {
+  DEFAULT_CALENDAR, monthOf, type MonthlyReport, type ReportCondition,
+} from '../../domain/index.ts';
+import { SLAReportStatus, type ManagedTenantSpec } from '../../api/v1alpha1/index.ts';
+import type { KubeClient } from '../../runtime/index.ts';
+import { ApiError } from '../../runtime/index.ts';
+import { formatReports } from '../output.ts';
+import type { ReportOptions } from '../report.ts';
+import { CliError, EXIT_OK, REFS, connect, getObject, listObjects, runCommand, type CommandIO } from './client.ts';
+
+const REPORT_CONDITIONS: ReadonlySet<string> = new Set<ReportCondition['type']>(['GTDMet', 'GTRMet', 'GTCMet', 'Final']);
+
+/** The report of an SLAReport's status, or why there is none. */
+export function reportOfStatus(name: string, raw: unknown): MonthlyReport {
+  const parsed = SLAReportStatus.safeParse(raw ?? {});
+  if (!parsed.success) {
+    throw new CliError(`SLAReport ${name}: status is not a report: ${parsed.error.issues.map((i) => `status.${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const s = parsed.data;
+  const { period, currency, functions, gtr, gtc, credits, claimDeadline } = s;
+  if (period === undefined || currency === undefined || gtr === undefined || gtc === undefined || credits === undefined || claimDeadline === undefined) {
+    throw new CliError(`SLAReport ${name} has no report in its status yet: the operator writes it once it has reconciled the contract`);
+  }
+  return {
+    period,
+    final: s.final ?? false,
+    currency,
+    functions: functions ?? [],
+    gtr: {
+      resolved: gtr.resolved,
+      late: gtr.late,
+      deviationPercent: gtr.deviationPercent,
+      creditPercent: gtr.creditPercent,
+      creditAmount: gtr.creditAmount,
+      incidents: (gtr.incidents ?? []).map(({ deadline, reason, ...rest }) => ({ ...rest, deadline: deadline ?? null, reason: reason ?? '' })),
+    },
+    gtc: {
+      completed: gtc.completed,
+      late: gtc.late,
+      creditAmount: gtc.creditAmount,
+      changes: (gtc.changes ?? []).map(({ name: change, category, accelerated, deadline, coveredSeconds, late, applicable }) => ({
+        name: change, category, accelerated, deadline: deadline ?? null, coveredSeconds, late, applicable,
+      })),
+    },
+    credits,
+    claimDeadline,
+    conditions: (s.conditions ?? [])
+      .filter((c) => REPORT_CONDITIONS.has(c.type))
+      .map((c) => ({ type: c.type as ReportCondition['type'], status: c.status, reason: c.reason, message: c.message })),
+  };
+}
+
+async function defaultContract(client: KubeClient, namespace: string): Promise<string> {
+  const contracts = (await listObjects(client, REFS.SupportContract, namespace)).map((c) => c.metadata.name).sort();
+  const [only] = contracts;
+  if (only === undefined) throw new CliError(`no SupportContract in namespace "${namespace}"`);
+  if (contracts.length > 1) throw new CliError(`namespace "${namespace}" has ${contracts.length} SupportContracts (${contracts.join(', ')}): choose one with --contract`);
+  return only;
+}
+
+/** The current month in the time zone of the namespace's ManagedTenant (the default calendar's without one). */
+async function currentMonth(client: KubeClient, namespace: string, now: Date): Promise<string> {
+  const tenants = await listObjects<Partial<ManagedTenantSpec>, unknown>(client, REFS.ManagedTenant, namespace);
+  const timeZone = tenants[0]?.spec?.calendar?.timeZone ?? DEFAULT_CALENDAR.timeZone;
+  return monthOf(now, timeZone);
+}
+
+/** reportCommand() without --offline; the flags are already checked. */
+export async function reportFromCluster(opts: ReportOptions, io: CommandIO, now: Date = new Date()): Promise<number> {
+  let client: KubeClient | undefined;
+  return runCommand(io, async () => {
+    const conn = connect(opts);
+    client = conn.client;
+    const contract = opts.contract ?? (await defaultContract(conn.client, conn.namespace));
+    const month = opts.month !== '' ? opts.month : await currentMonth(conn.client, conn.namespace, now);
+    const name = `${contract}-${month}`;
+    let object;
+    try {
+      object = await getObject(conn.client, REFS.SLAReport, conn.namespace, name);
+    } catch (err) {
+      if (err instanceof ApiError && err.statusCode === 404) {
+        throw new CliError(`no SLAReport "${name}" in namespace "${conn.namespace}" (the report of SupportContract ${contract} for ${month}: the operator writes it once the contract and the month have started)`);
+      }
+      throw err;
+    }
+    const report = reportOfStatus(name, object.status);
+    io.stdout(formatReports([{ namespace: conn.namespace, contract, report }], opts.output));
+    return EXIT_OK;
+  }, () => client?.server);
+}
