@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (colocated *.test.ts, pure, fast) and `integration` (test/integration,
-// one real etcd + kube-apiserver + kube-controller-manager shared by every file via globalSetup).
+// Three projects: `unit` (colocated *.test.ts, pure, fast), `integration` (test/integration,
+// one real etcd + kube-apiserver + kube-controller-manager shared by every file via globalSetup)
+// and `e2e` (test/e2e: the operator as a process, scraped by a real Prometheus).
 export default defineConfig({
   test: {
     projects: [
@@ -17,6 +18,17 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/controlplane/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // test/e2e: each file starts what it needs (its own control plane, the operator as a
+        // process, Debian's prometheus); no shared globalSetup.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -1,8 +1,10 @@
-// A real Prometheus scrapes the real metrics server (in-process, fed a fixed snapshot) with the
-// repo's rules: the metrics parse, recording rules produce the expected series, and every
-// dashboard panel query runs without error and returns data. Runs where Debian's `prometheus` is
-// installed; under CI=true its absence fails.
-import { readdirSync, readFileSync } from 'node:fs';
+// The alerts that operator-prometheus.test.ts (the operator process on a real control plane)
+// cannot reach in a short run: a real Prometheus scrapes the real metrics server, in-process and
+// fed a fixed snapshot (an incident at 75 % of its GTR, a token pack used up, a function past its
+// guarantee, a report whose claim deadline is near), and evaluates config/prometheus/rules.yaml.
+// promtool test rules checks each alert's logic; this checks that what src/metrics exports is
+// what the rules read. Runs where Debian's `prometheus` is installed; under CI=true its absence
+// fails.
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -26,7 +28,7 @@ const snapshot: MetricsSnapshot = {
   reports: [{ namespace: 'acme', name: 'main-2026-09', claimDeadline: new Date(Date.now() + 3 * 86_400_000) }],
 };
 
-describe.skipIf(!available && !ci)('metrics scraped by a real Prometheus with the repo rules', () => {
+describe.skipIf(!available && !ci)('alerts on a fixed snapshot of src/metrics, evaluated by a real Prometheus', () => {
   let server: MetricsServer | undefined;
   let prometheus: RunningPrometheus | undefined;
 
@@ -60,20 +62,6 @@ describe.skipIf(!available && !ci)('metrics scraped by a real Prometheus with th
     await server?.close();
   });
 
-  it('scrapes the domain series with the tenant as `namespace`', async () => {
-    const r = await prometheus!.query('managedapps_unit_up');
-    expect(r.map((s) => [s.metric.namespace, s.metric.name, s.value[1]]).sort()).toEqual([['acme', 'db-1', '0'], ['acme', 'db-2', '1'], ['acme', 'db-3', '0']]);
-  });
-
-  it('records the function error ratio, leaving out units in maintenance', async () => {
-    const r = await prometheus!.query('managedapps:function_error:ratio');
-    expect(r).toHaveLength(1);
-    expect(r[0]!.metric).toMatchObject({ namespace: 'acme', name: 'databases' });
-    expect(Number(r[0]!.value[1])).toBeCloseTo(1 / 3, 6);
-    const burn = await prometheus!.query('managedapps:function_error_budget:burnrate5m');
-    expect(Number(burn[0]!.value[1])).toBeCloseTo((1 / 3) / 0.005, 3);
-  });
-
   it('fires the alerts this state calls for', async () => {
     await vi.waitFor(async () => {
       const r = await prometheus!.query('ALERTS{alertstate="firing"}');
@@ -82,15 +70,5 @@ describe.skipIf(!available && !ci)('metrics scraped by a real Prometheus with th
         'ManagedIncidentRestorationAtRisk', 'ManagedTokenPackExhausted', 'ManagedSLAClaimDeadlineNear',
       ]));
     }, { timeout: 30_000, interval: 500 });
-  });
-
-  const panels = readdirSync(join(root, 'config/grafana/dashboards')).filter((f) => f.endsWith('.json')).flatMap((file) => {
-    const d = JSON.parse(readFileSync(join(root, 'config/grafana/dashboards', file), 'utf8')) as { panels: { title: string; targets: { refId: string; expr: string }[] }[] };
-    return d.panels.flatMap((p) => p.targets.map((t) => ({ name: `${file} › ${p.title} › ${t.refId}`, expr: t.expr })));
-  });
-
-  it.each(panels)('dashboard query returns data: $name', async ({ expr }) => {
-    const promql = expr.replaceAll('$__rate_interval', '1m').replaceAll('$tenant', 'acme');
-    expect((await prometheus!.query(promql)).length).toBeGreaterThan(0);
   });
 });
