@@ -10,6 +10,7 @@ import { Registry } from 'prom-client';
 import { crdManifests, crdYaml } from './api/crds.ts';
 import { applyObjects, readObjects } from './cli/apply.ts';
 import { dev } from './cli/dev.ts';
+import { registerKubectlCommands } from './cli/kubectl.ts';
 import { registerReportCommand, type CommandIO } from './cli/report.ts';
 import { registerControllers } from './controllers/index.ts';
 import { createMetrics, startMetricsServer, type MetricsSnapshot } from './metrics/index.ts';
@@ -205,6 +206,7 @@ export function buildProgram(io: CommandIO = stdio): Command {
     .description('print the CustomResourceDefinitions (for `kubectl apply -f -`)')
     .action(() => { io.stdout(crdYaml()); });
   registerReportCommand(program, io);
+  registerKubectlCommands(program, io);
   return program;
 }
 

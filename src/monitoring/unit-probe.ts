@@ -2,7 +2,7 @@
 // target, the deterministic name of the incident a detection opens, the status the prober
 // applies, and which maintenance windows cover a unit at an instant. No I/O, no clock.
 import type { Incident, MaintenanceWindow, ServiceUnit } from '../api/v1alpha1/index.ts';
-import { ConditionReason, ConditionType, Monitoring, fieldErrors, matchesSelector, parseGoDuration, scheduleToDomain } from '../api/v1alpha1/index.ts';
+import { ConditionReason, ConditionType, MaintenanceWindowSpec, Monitoring, fieldErrors, matchesSelector, parseGoDuration, scheduleToDomain } from '../api/v1alpha1/index.ts';
 import type { Interval } from '../domain/calendar.ts';
 import { activeOccurrence, nextEdge, type MaintenanceSchedule } from '../domain/maintenance.ts';
 import type { Priority } from '../domain/vocabulary.ts';
@@ -307,8 +307,11 @@ export class MaintenanceLookup {
     if (entry !== undefined && entry.version === version && t >= entry.from && t < entry.until) return entry.active;
     let schedule = entry?.version === version ? entry.schedule : undefined;
     if (schedule === undefined) {
-      const converted = scheduleToDomain(w);
-      schedule = converted.ok ? converted.value : undefined;
+      // Through the schema, so that a field the API server did not default (an object stored
+      // before its CRD had the default) takes the schema's default, as the controllers see it.
+      const spec = MaintenanceWindowSpec.safeParse(w.spec);
+      const converted = spec.success ? scheduleToDomain({ ...w, spec: spec.data }) : undefined;
+      schedule = converted?.ok === true ? converted.value : undefined;
     }
     if (schedule === undefined) {
       entry = { version, schedule, active: undefined, from: -Infinity, until: Infinity };
