@@ -11,7 +11,7 @@
 import { DateTime } from 'luxon';
 import { monthPeriod, type BusinessCalendar } from './calendar.ts';
 import { functionAvailability, unitAvailability, type InterruptionRecord, type UnitAvailability } from './availability.ts';
-import { evaluateChange, measuredAtOf, type ChangeResult, type ChangeUnit } from './change.ts';
+import { evaluateChange, measuredAtOf, type ChangeFacts, type ChangeResult, type ChangeUnit } from './change.ts';
 import { capCredits, claimDeadline, oneCreditPerIncident } from './credits.ts';
 import { gtdGuaranteePercent, GTR_DEVIATION_THRESHOLD_PERCENT, REVERSIBILITY_MONTHS } from './guarantees.ts';
 import type { Interval } from './interval.ts';
@@ -24,8 +24,6 @@ import type {
   ChangeCategory,
   Environment,
   FunctionFamily,
-  IncidentCause,
-  Initiator,
   LevelThreeOwner,
   ManagementLevel,
   Prerequisite,
@@ -75,27 +73,12 @@ export interface FunctionInput {
   readonly customerPortal?: boolean | undefined;
 }
 
-export interface IncidentInput {
-  readonly name: string;
+export interface IncidentInput extends InterruptionRecord {
   readonly unitNames: readonly string[];
-  readonly priority: Priority;
-  readonly openedAt: Date;
-  readonly resolvedAt?: Date | undefined;
-  readonly cause: IncidentCause;
-  readonly exclusions: readonly Interval[];
 }
 
-export interface ChangeInput {
-  readonly name: string;
+export interface ChangeInput extends ChangeFacts {
   readonly unitNames: readonly string[];
-  readonly category: ChangeCategory;
-  readonly tokens: number;
-  readonly accelerated: boolean;
-  readonly outsideBusinessHours: boolean;
-  readonly initiator: Initiator;
-  readonly requestedAt: Date;
-  readonly completedAt?: Date | undefined;
-  readonly quotedAt?: Date | undefined;
 }
 
 export interface MaintenanceWindowInput {
