@@ -3,11 +3,12 @@
 // Restoration time = ticket opened → resolution, counted inside the exploitation window
 // (domain.md §4), minus the incident's exclusion periods. The deadline is the instant at which the
 // target covered time is reached, exclusion periods not counting.
+import type { InterruptionRecord } from './availability.ts';
 import { coveredSeconds, instantAfterCovered, type BusinessCalendar, type ServiceWindow } from './calendar.ts';
 import { creditPercentFor, GTR_CREDIT_TIERS, GTR_MIN_DIVISOR, GTR_TARGETS, targetSeconds, type RestorationTarget } from './guarantees.ts';
 import { union, type Interval } from './interval.ts';
 import { exploitationWindow } from './windows.ts';
-import type { Environment, IncidentCause, LevelThreeOwner, Priority, SupportLevel } from './vocabulary.ts';
+import type { Environment, LevelThreeOwner, Priority, SupportLevel } from './vocabulary.ts';
 
 export interface RestorationUnit {
   readonly name: string;
@@ -28,14 +29,8 @@ export function subscribedAt(unit: { readonly subscription?: { readonly start: D
   return instant.getTime() >= sub.start.getTime() && (sub.end === undefined || instant.getTime() < sub.end.getTime());
 }
 
-export interface RestorationIncident {
-  readonly name: string;
-  readonly priority: Priority;
-  readonly openedAt: Date;
-  readonly resolvedAt?: Date | undefined;
-  readonly cause: IncidentCause;
-  readonly exclusions: readonly Interval[];
-}
+/** An incident as GTR sees it: the same record GTD measures interruptions from. */
+export type RestorationIncident = InterruptionRecord;
 
 export interface RestorationContext {
   readonly calendar: BusinessCalendar;
