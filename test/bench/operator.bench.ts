@@ -1,0 +1,315 @@
+// The operator at scale (issue 5, "Performance"): on a private control plane (etcd +
+// kube-apiserver, audit log on), 5,000 ServiceUnits, 500 ManagedFunctions and 2,000 Incidents
+// (with a tenant and a contract) in 5 namespaces; the operator process (leader election off)
+// started cold; measured until every object carries a status of its generation. Then, against the
+// same API server in the same run, a bare client sends the same number of status patches
+// (server-side apply of the very status bodies the operator wrote, onto fresh copies of the same
+// objects) at the same concurrency as the operator (4 keys at a time per kind, the runtime's
+// default per controller, every kind at once). Printed:
+//   - operator time (process start → last status write), bare time, and bare/operator (aim ≥ 0.7);
+//   - the operator's RSS once converged (VmRSS of /proc/<pid>/status; aim < 250 MB);
+//   - its writes to managedapps.dev in a quiet window afterwards (aim 0), counted in the audit log
+//     by the operator's own user; MAO_BENCH_OPERATOR_QUIET_SECONDS sets the window (default 60).
+// The operator gets MAO_BENCH_OPERATOR_LIMIT_SECONDS (default 600) to converge; past it, the
+// figures are bounds (how many objects it reached, the ratio as "< x") and the quiet window is skipped.
+// Writes are timed by the API server's audit log (stageTimestamp), not by polling.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { userKubeConfig } from '../controlplane/client.ts';
+import { startControlPlane, type ControlPlane } from '../controlplane/index.ts';
+import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
+import { installCrds } from '../../src/main.ts';
+import { collectionPath, KubeClient, objectPath, type KindRef } from '../../src/runtime/kube.ts';
+import { seededRandom, ms, type Benchmark, type Figure } from './harness.ts';
+
+const NAMESPACES = 5;
+/** MAO_BENCH_OPERATOR_SCALE (default 1) scales the three counts, e.g. 0.1 for a quick run. */
+const SCALE = Number(process.env.MAO_BENCH_OPERATOR_SCALE ?? 1);
+const UNITS = Math.round(5_000 * SCALE);
+const FUNCTIONS = Math.max(4 * 5, Math.round(500 * SCALE));
+const INCIDENTS = Math.round(2_000 * SCALE);
+const CREATE_CONCURRENCY = 16;
+/** The runtime's default per controller (src/runtime/controller.ts). */
+const PER_KIND_CONCURRENCY = 4;
+const QUIET_SECONDS = Number(process.env.MAO_BENCH_OPERATOR_QUIET_SECONDS ?? 60);
+/** How long the operator may take to converge before the figures are printed as bounds. */
+const LIMIT_SECONDS = Number(process.env.MAO_BENCH_OPERATOR_LIMIT_SECONDS ?? 600);
+const GROUP = 'managedapps.dev';
+const VERSION = 'v1alpha1';
+const USER = 'bench-operator';
+
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec: Record<string, unknown> };
+type Stored = { kind: string; metadata: { name: string; namespace: string; generation?: number }; spec: Record<string, unknown>; status?: { observedGeneration?: number } & Record<string, unknown> };
+
+const KINDS: Record<string, KindRef> = {
+  ManagedTenant: { group: GROUP, version: VERSION, plural: 'managedtenants' },
+  SupportContract: { group: GROUP, version: VERSION, plural: 'supportcontracts' },
+  ServiceUnit: { group: GROUP, version: VERSION, plural: 'serviceunits' },
+  ManagedFunction: { group: GROUP, version: VERSION, plural: 'managedfunctions' },
+  Incident: { group: GROUP, version: VERSION, plural: 'incidents' },
+  SLAReport: { group: GROUP, version: VERSION, plural: 'slareports' },
+};
+const kindRef = (kind: string): KindRef => {
+  const ref = KINDS[kind];
+  if (ref === undefined) throw new Error(`no KindRef for ${kind}`);
+  return ref;
+};
+
+const manifest = (kind: string, name: string, spec: Record<string, unknown>, labels?: Record<string, string>): Manifest =>
+  ({ apiVersion: `${GROUP}/${VERSION}`, kind, metadata: { name, ...(labels !== undefined ? { labels } : {}) }, spec });
+
+const iso = (t: number): string => new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** One namespace's objects: a tenant, a contract, then units, functions and incidents (this order). */
+function namespaceObjects(index: number, now: number): Manifest[] {
+  const random = seededRandom(1_000 + index);
+  const units = UNITS / NAMESPACES;
+  const applications = FUNCTIONS / NAMESPACES - 3;
+  const out: Manifest[] = [
+    manifest('ManagedTenant', 'bench-tenant', {
+      managementModel: 'FullyManaged', iaas: { provider: 'OutscaleCloud' },
+      contacts: [{ name: 'alice', email: 'alice@client.example', users: ['alice'], roles: ['IncidentReporter', 'ChangeRequester', 'ChangeApprover'] }],
+      serviceDeliveryManager: { fullName: 'Sam Delivery', email: 'sdm@provider.example' },
+      contractBusinessManager: { fullName: 'Cam Business', email: 'cbm@provider.example' },
+    }),
+    manifest('SupportContract', 'bench-contract', {
+      start: '2026-01-01', commitmentMonths: 36, supportChain: 'FullFrance',
+      supportLevels: [{ environment: 'Production', level: 'Premium' }, { environment: 'PreProduction', level: 'Standard' }],
+      subscribedLevels: ['OS', 'Database', 'Middleware', 'Application', 'Kubernetes', 'Containers'],
+      prices: { currency: 'EUR', tokenPrice: 100 }, monthlyTokens: 20,
+    }),
+  ];
+  // 40 % OS, 20 % Database, 10 % Middleware, 30 % Application (labelled with one of the applications).
+  const levels = ['OS', 'OS', 'OS', 'OS', 'Database', 'Database', 'Middleware', 'Application', 'Application', 'Application'] as const;
+  for (let i = 0; i < units; i++) {
+    const level = levels[i % levels.length]!;
+    const labels = level === 'Application' ? { 'managedapps.dev/application': `app-${i % applications}` } : undefined;
+    out.push(manifest('ServiceUnit', `unit-${i}`, {
+      level, targets: [{ kind: 'VirtualMachine', name: `vm-${index}-${i}` }],
+      environment: i % 5 === 4 ? 'PreProduction' : 'Production',
+      ...(level === 'Application' ? { levelThreeOwner: 'Client' } : {}),
+      subscription: { start: '2026-01-01T00:00:00+01:00' },
+      prerequisites: { validated: ['Connectivity', 'Monitoring', 'Patching', 'Backup', 'RestoreProcedure'] },
+    }, labels));
+  }
+  out.push(
+    manifest('ManagedFunction', 'os', { family: 'OS', monthlyCharge: 450 }),
+    manifest('ManagedFunction', 'databases', { family: 'Database', monthlyCharge: 600 }),
+    manifest('ManagedFunction', 'middleware', { family: 'Middleware', monthlyCharge: 380 }),
+  );
+  for (let a = 0; a < applications; a++) {
+    out.push(manifest('ManagedFunction', `app-${a}`, { family: 'Application', selector: { matchLabels: { 'managedapps.dev/application': `app-${a}` } }, monthlyCharge: 500 }));
+  }
+  // Resolved incidents of the current month, before now.
+  const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
+  const span = Math.max(3_600_000, now - monthStart - 4 * 3_600_000);
+  for (let i = 0; i < INCIDENTS / NAMESPACES; i++) {
+    const opened = monthStart + Math.floor(random() * span);
+    out.push(manifest('Incident', `inc-${i}`, {
+      unitRefs: [{ name: `unit-${Math.floor(random() * units)}` }], priority: `P${1 + (i % 4)}`, summary: `incident ${i}`,
+      openedAt: iso(opened), resolvedAt: iso(opened + (5 + Math.floor(random() * 115)) * 60_000), cause: 'Provider',
+    }));
+  }
+  return out;
+}
+
+/** Runs `work` over `items`, `concurrency` at a time. */
+async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+async function createAll(client: KubeClient, sets: readonly { namespace: string; objects: readonly Manifest[] }[]): Promise<void> {
+  const items = sets.flatMap((s) => s.objects.map((o) => ({ namespace: s.namespace, o })));
+  await pool(items, CREATE_CONCURRENCY, async ({ namespace, o }) => {
+    await client.request('POST', collectionPath(kindRef(o.kind), namespace), { body: { ...o, metadata: { ...o.metadata, namespace } } });
+  });
+}
+
+async function createNamespaces(client: KubeClient, prefix: string): Promise<string[]> {
+  const names = Array.from({ length: NAMESPACES }, (_, i) => `${prefix}-${i}`);
+  for (const name of names) await client.request('POST', '/api/v1/namespaces', { body: { metadata: { name } } });
+  return names;
+}
+
+async function listAll(client: KubeClient, namespaces: readonly string[]): Promise<Stored[]> {
+  const out: Stored[] = [];
+  for (const kind of Object.keys(KINDS)) {
+    for (const namespace of namespaces) {
+      const list = await client.request<{ items: Stored[] }>('GET', collectionPath(kindRef(kind), namespace));
+      out.push(...list.items.map((o) => ({ ...o, kind })));
+    }
+  }
+  return out;
+}
+
+type AuditLine = { verb: string; user: { username: string }; stageTimestamp: string; responseStatus?: { code?: number }; objectRef?: { apiGroup?: string; resource?: string; namespace?: string; name?: string; subresource?: string } };
+
+/** Reads the audit log incrementally; keeps the operator's successful writes to our group. */
+class AuditTail {
+  #offset = 0;
+  readonly writes: AuditLine[] = [];
+  readonly path: string;
+  constructor(path: string) {
+    this.path = path;
+  }
+  read(): AuditLine[] {
+    const buffer = readFileSync(this.path);
+    const text = buffer.subarray(this.#offset).toString('utf8');
+    const last = text.lastIndexOf('\n');
+    if (last < 0) return [];
+    this.#offset += Buffer.byteLength(text.slice(0, last + 1));
+    const fresh = text.slice(0, last).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as AuditLine)
+      .filter((e) => e.user.username === USER && e.objectRef?.apiGroup === GROUP && (e.responseStatus?.code ?? 0) < 300);
+    this.writes.push(...fresh);
+    return fresh;
+  }
+}
+
+const sleep = (msDelay: number): Promise<void> => new Promise((r) => setTimeout(r, msDelay));
+
+/** VmRSS of a process and its descendants, in MB (10^6 bytes). */
+function rssMB(pid: number): number {
+  const own = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  let kb = Number(own?.[1] ?? 0);
+  try {
+    for (const task of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((s) => s !== '')) kb += rssMB(Number(task)) * 1000;
+  } catch {
+    // no children file: no descendants counted
+  }
+  return (kb * 1024) / 1e6;
+}
+
+const benchmark: Benchmark = {
+  name: 'operator',
+  description: `the operator process converging ${UNITS} units, ${FUNCTIONS} functions, ${INCIDENTS} incidents vs a bare client's status patches`,
+  async run(log) {
+    const figures: Figure[] = [];
+    let cp: ControlPlane | undefined;
+    let operator: OperatorProcess | undefined;
+    try {
+      cp = await startControlPlane({ auditLog: true });
+      const kc = cp.kubeConfig();
+      await installCrds(kc);
+      const client = new KubeClient(kc);
+      const kubeconfigPath = join(mkdtempSync(join(tmpdir(), 'managedapps-bench-')), 'kubeconfig');
+      writeFileSync(kubeconfigPath, userKubeConfig(cp.info, USER, ['system:masters']).exportConfig(), { mode: 0o600 });
+      const audit = new AuditTail(cp.info.auditLogPath!);
+
+      const now = Date.now();
+      const objectsOf = Array.from({ length: NAMESPACES }, (_, i) => namespaceObjects(i, now));
+      const total = objectsOf.reduce((n, o) => n + o.length, 0);
+      const operatorNamespaces = await createNamespaces(client, 'bench-operator');
+      let t = performance.now();
+      await createAll(client, operatorNamespaces.map((namespace, i) => ({ namespace, objects: objectsOf[i]! })));
+      log(`created ${total} objects in ${NAMESPACES} namespaces in ${ms(performance.now() - t)} (${CREATE_CONCURRENCY} in flight)`);
+      audit.read();
+      audit.writes.length = 0;
+
+      // The operator, cold: from the process start until every object has a status of its generation.
+      const started = Date.now();
+      operator = await startOperatorProcess({ kubeconfigPath, leaderElect: false, probes: false, identity: 'bench' });
+      await operator.ready(120_000);
+      log(`operator ready (caches synced) after ${ms(Date.now() - started)}`);
+      const statusWritten = new Set<string>();
+      let converged = false;
+      for (let lastLog = Date.now(); ;) {
+        for (const w of audit.read()) if (w.objectRef?.subresource === 'status') statusWritten.add(`${w.objectRef.resource}/${w.objectRef.namespace}/${w.objectRef.name}`);
+        if (statusWritten.size >= total) {
+          const stored = await listAll(client, operatorNamespaces);
+          const pending = stored.filter((o) => o.status?.observedGeneration !== o.metadata.generation);
+          if (stored.length >= total && pending.length === 0) {
+            converged = true;
+            break;
+          }
+          log(`${statusWritten.size} statuses written, ${pending.length} of ${stored.length} objects not converged yet`);
+        }
+        if (operator.process.exitStatus !== undefined) throw new Error(`the operator exited: ${operator.process.tail().join('\n')}`);
+        if (Date.now() - started > LIMIT_SECONDS * 1000) break;
+        if (Date.now() - lastLog > 30_000) {
+          lastLog = Date.now();
+          log(`${ms(Date.now() - started)}: ${statusWritten.size} of ${total}+ objects have a status, RSS ${rssMB(operator.pid).toFixed(0)} MB`);
+        }
+        await sleep(1_000);
+      }
+      // Settled: no operator write for 5 s; converged at its last write.
+      for (let lastCount = -1; converged && lastCount !== audit.writes.length;) {
+        lastCount = audit.writes.length;
+        await sleep(5_000);
+        audit.read();
+      }
+      const writes = [...audit.writes];
+      const statusWrites = writes.filter((w) => w.objectRef?.subresource === 'status');
+      const firstWrite = Math.min(...statusWrites.map((w) => Date.parse(w.stageTimestamp)));
+      const lastWrite = converged ? Math.max(...writes.map((w) => Date.parse(w.stageTimestamp))) : Date.now();
+      const operatorMs = lastWrite - started;
+      const rss = rssMB(operator.pid);
+      const stored = await listAll(client, operatorNamespaces);
+      const withStatus = stored.filter((o) => o.status?.observedGeneration === o.metadata.generation).length;
+      log(`operator ${converged ? 'converged' : `NOT converged after ${LIMIT_SECONDS} s`}: ${withStatus} of ${stored.length} objects with a status, ${statusWrites.length} status writes, ${writes.length - statusWrites.length} other writes, first status write ${ms(firstWrite - started)} after the start`);
+      const operatorMetrics = (await operator.get('/metrics')).body;
+      const reconciles = [...operatorMetrics.matchAll(/^controller_runtime_reconcile_total\{controller="([^"]+)",result="[^"]+"\} (\d+)/gm)]
+        .reduce((m, [, c, n]) => m.set(c!, (m.get(c!) ?? 0) + Number(n)), new Map<string, number>());
+
+      // A quiet window, once converged: the operator's writes to our group.
+      let quiet = 'not measured (not converged)';
+      if (converged) {
+        audit.writes.length = 0;
+        await sleep(QUIET_SECONDS * 1000);
+        audit.read();
+        const sample = audit.writes.slice(0, 5).map((w) => `${w.verb} ${w.objectRef?.resource}${w.objectRef?.subresource !== undefined ? `/${w.objectRef.subresource}` : ''} ${w.objectRef?.namespace}/${w.objectRef?.name}`);
+        quiet = audit.writes.length === 0 ? '0' : `${audit.writes.length}: ${sample.join(', ')}`;
+      }
+      await operator.stop();
+      operator = undefined;
+
+      // The bare client: fresh copies of the same objects (the operator's reports included), then
+      // one server-side apply of the operator's status body to /status of each, per kind 4 at a time.
+      const bareNamespaces = await createNamespaces(client, 'bench-bare');
+      const reports = operatorNamespaces.map((ns) => stored.filter((o) => o.kind === 'SLAReport' && o.metadata.namespace === ns)
+        .map((o) => manifest('SLAReport', o.metadata.name, o.spec)));
+      t = performance.now();
+      await createAll(client, bareNamespaces.map((namespace, i) => ({ namespace, objects: [...objectsOf[i]!, ...reports[i]!] })));
+      log(`bare: created ${stored.length} copies in ${ms(performance.now() - t)}`);
+      const bareNamespaceOf = new Map(operatorNamespaces.map((ns, i) => [ns, bareNamespaces[i]!]));
+      // Objects the operator did not reach (when it did not converge) get a status it wrote for another of their kind.
+      const template = new Map<string, Stored['status']>();
+      for (const o of stored) if (o.status !== undefined && !template.has(o.kind)) template.set(o.kind, o.status);
+      const byKind = new Map<string, Stored[]>();
+      for (const o of stored) byKind.set(o.kind, [...(byKind.get(o.kind) ?? []), { ...o, status: o.status ?? template.get(o.kind) }]);
+      t = performance.now();
+      await Promise.all([...byKind].map(([kind, objects]) => pool(objects, PER_KIND_CONCURRENCY, async (o) => {
+        const namespace = bareNamespaceOf.get(o.metadata.namespace)!;
+        await client.request('PATCH', objectPath(kindRef(kind), namespace, o.metadata.name, 'status'), {
+          query: { fieldManager: 'bench-bare', force: true },
+          contentType: 'application/apply-patch+yaml',
+          body: { apiVersion: `${GROUP}/${VERSION}`, kind, metadata: { name: o.metadata.name, namespace }, status: o.status },
+        });
+      })));
+      const bareMs = performance.now() - t;
+
+      const bound = converged ? '' : '< ';
+      figures.push(
+        { label: 'objects (with the operator\'s SLAReports)', value: String(stored.length) },
+        { label: 'operator: start → every status written', value: converged ? ms(operatorMs) : `not converged after ${ms(operatorMs)}: ${withStatus} of ${stored.length} objects with a status` },
+        { label: 'operator: first → last status write', value: `${converged ? '' : '> '}${ms(lastWrite - firstWrite)}` },
+        { label: 'operator: status writes (per object)', value: `${statusWrites.length} (${(statusWrites.length / stored.length).toFixed(2)})` },
+        { label: 'operator: reconciles by controller', value: [...reconciles].map(([c, n]) => `${c} ${n}`).join(', ') },
+        { label: `bare client: ${stored.length} status applies, ${PER_KIND_CONCURRENCY}/kind`, value: ms(bareMs) },
+        { label: 'bare / operator (start → last write; aim ≥ 0.7)', value: `${bound}${(bareMs / operatorMs).toFixed(2)}` },
+        { label: 'bare / operator (first → last write)', value: `${bound}${(bareMs / (lastWrite - firstWrite)).toFixed(2)}` },
+        { label: `operator RSS ${converged ? 'once converged' : 'at the limit'} (aim < 250 MB)`, value: `${rss.toFixed(0)} MB` },
+        { label: `operator writes in a quiet ${QUIET_SECONDS} s (aim 0)`, value: quiet },
+      );
+      return figures;
+    } finally {
+      await operator?.stop();
+      await cp?.stop();
+    }
+  },
+};
+
+export default benchmark;
