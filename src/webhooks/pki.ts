@@ -1,6 +1,6 @@
 // Certificates for the webhook's HTTPS server: a self-signed CA and a serving certificate.
 //
-// The same approach as the test control plane (test/controlplane/pki.ts): the X.509 structure is
+// Shared with the test control plane's CA (test/controlplane/pki.ts): the X.509 structure is
 // built with @peculiar/asn1-x509 (plain DER classes, synchronous, no polyfill) and signed with
 // node:crypto; keys are ECDSA P-256. No openssl: the operator image has none. Only what the
 // webhook needs is here (a CA, a server certificate for DNS names and IP addresses, and reading
@@ -17,11 +17,12 @@ import {
 
 const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 const OID_COMMON_NAME = '2.5.4.3';
+const OID_ORGANIZATION = '2.5.4.10';
 const DAY_MS = 24 * 3_600_000;
 /** The CA lives 10 years; serving certificates 1 year (renewed by `needsRenewal`). */
 export const CA_VALIDITY_MS = 10 * 365 * DAY_MS;
 export const SERVING_VALIDITY_MS = 365 * DAY_MS;
-/** Clock skew allowance: certificates are valid from an hour ago. */
+/** Clock skew allowance: certificates are valid from an hour ago (not every host's clock is exact). */
 const BACKDATE_MS = 3_600_000;
 
 export interface ServingCertificate {
@@ -109,7 +110,7 @@ export interface ToSign {
   readonly extensions: Extension[];
 }
 
-/** A DER X.509 certificate signed by `signer`; shared with the test control plane's PKI (test/controlplane/pki.ts). */
+/** A DER X.509 certificate signed by `signer`. */
 export function signCertificate(input: ToSign): Buffer {
   const serial = randomBytes(16);
   serial[0] = (serial[0] ?? 0) & 0x7f; // a positive INTEGER
@@ -126,21 +127,24 @@ export function signCertificate(input: ToSign): Buffer {
     extensions: new Extensions(input.extensions),
   });
   const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
-  const signature = sign('sha256', tbsDer, input.signer);
+  const signature = sign('sha256', tbsDer, input.signer); // DER-encoded ECDSA signature, as X.509 wants
   const certificate = new Certificate({ tbsCertificate: tbs, signatureAlgorithm: algorithm, signatureValue: toArrayBuffer(signature) });
   return Buffer.from(AsnConvert.serialize(certificate));
 }
 
-function distinguishedName(commonName: string): Name {
-  return new Name([new RelativeDistinguishedName([new AttributeTypeAndValue({ type: OID_COMMON_NAME, value: new AttributeValue({ utf8String: commonName }) })])]);
+/** CN, after one O per organization (the groups of a client certificate). */
+export function distinguishedName(commonName: string, organizations: readonly string[] = []): Name {
+  const rdn = (type: string, value: string) =>
+    new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value: new AttributeValue({ utf8String: value }) })]);
+  return new Name([...organizations.map((o) => rdn(OID_ORGANIZATION, o)), rdn(OID_COMMON_NAME, commonName)]);
 }
 
-function extension(extnID: string, critical: boolean, value: unknown): Extension {
+export function extension(extnID: string, critical: boolean, value: unknown): Extension {
   return new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
 }
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
-function keyIdentifier(spkiDer: Buffer): ArrayBuffer {
+export function keyIdentifier(spkiDer: Buffer): ArrayBuffer {
   const bits = AsnConvert.parse(spkiDer, SubjectPublicKeyInfo).subjectPublicKey;
   return toArrayBuffer(createHash('sha1').update(Buffer.from(bits)).digest());
 }
@@ -149,7 +153,7 @@ function toArrayBuffer(bytes: Buffer): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-function toPem(label: string, der: Buffer): string {
+export function toPem(label: string, der: Buffer): string {
   const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }

@@ -7,32 +7,22 @@
 // polyfill, while `mintUser()` returns a kubeconfig synchronously. The openssl CLI was not used
 // because the operator image (which will issue webhook certificates the same way) has no openssl.
 //
-// Keys are ECDSA P-256: generated in about a millisecond, accepted by kube-apiserver for serving,
-// client certificates and service-account tokens (ES256).
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+// The certificates are signed by src/webhooks/pki.ts's signCertificate, as the operator's webhook
+// certificates are. Keys are ECDSA P-256: generated in about a millisecond, accepted by
+// kube-apiserver for serving, client certificates and service-account tokens (ES256).
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
 import {
-  AlgorithmIdentifier,
-  AttributeTypeAndValue,
-  AttributeValue,
   AuthorityKeyIdentifier,
   BasicConstraints,
   Certificate,
   ExtendedKeyUsage,
-  Extension,
-  Extensions,
   GeneralName,
   KeyIdentifier,
   KeyUsage,
   KeyUsageFlags,
-  Name,
-  RelativeDistinguishedName,
   SubjectAlternativeName,
   SubjectKeyIdentifier,
-  SubjectPublicKeyInfo,
-  TBSCertificate,
-  Validity,
-  Version,
   id_ce_authorityKeyIdentifier,
   id_ce_basicConstraints,
   id_ce_extKeyUsage,
@@ -42,10 +32,8 @@ import {
   id_kp_clientAuth,
   id_kp_serverAuth,
 } from '@peculiar/asn1-x509';
+import { distinguishedName, extension, keyIdentifier, signCertificate, toPem } from '../../src/webhooks/pki.ts';
 
-const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
-const OID_COMMON_NAME = '2.5.4.3';
-const OID_ORGANIZATION = '2.5.4.10';
 const HOUR = 3_600_000;
 
 export interface KeyPair {
@@ -95,6 +83,7 @@ export function createCertificateAuthority(commonName: string): CertificateAutho
     subject: name,
     issuer: name,
     spki,
+    now: new Date(),
     validForMs: 10 * 365 * 24 * HOUR,
     signer: privateKey,
     extensions: [
@@ -144,6 +133,7 @@ function certificateAuthority(certPem: string, keyPem: string): CertificateAutho
         subject: distinguishedName(request.commonName, request.organizations ?? []),
         issuer: caSubject,
         spki,
+        now: new Date(),
         validForMs: request.validForMs ?? 365 * 24 * HOUR,
         signer: caKey,
         extensions,
@@ -151,60 +141,4 @@ function certificateAuthority(certPem: string, keyPem: string): CertificateAutho
       return { certPem: toPem('CERTIFICATE', der), keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
     },
   };
-}
-
-interface ToSign {
-  readonly subject: Name;
-  readonly issuer: Name;
-  readonly spki: Buffer;
-  readonly validForMs: number;
-  readonly signer: KeyObject;
-  readonly extensions: Extension[];
-}
-
-function signCertificate(input: ToSign): Buffer {
-  const now = Date.now();
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // a positive INTEGER
-  const algorithm = new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 });
-  const tbs = new TBSCertificate({
-    version: Version.v3,
-    serialNumber: toArrayBuffer(serial),
-    signature: algorithm,
-    issuer: input.issuer,
-    // An hour back: the apiserver and the test process share a clock, but not every host's is exact.
-    validity: new Validity({ notBefore: new Date(now - HOUR), notAfter: new Date(now + input.validForMs) }),
-    subject: input.subject,
-    subjectPublicKeyInfo: AsnConvert.parse(input.spki, SubjectPublicKeyInfo),
-    extensions: new Extensions(input.extensions),
-  });
-  const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
-  const signature = sign('sha256', tbsDer, input.signer); // DER-encoded ECDSA signature, as X.509 wants
-  const certificate = new Certificate({ tbsCertificate: tbs, signatureAlgorithm: algorithm, signatureValue: toArrayBuffer(signature) });
-  return Buffer.from(AsnConvert.serialize(certificate));
-}
-
-function distinguishedName(commonName: string, organizations: readonly string[]): Name {
-  const rdn = (type: string, value: string) =>
-    new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value: new AttributeValue({ utf8String: value }) })]);
-  return new Name([...organizations.map((o) => rdn(OID_ORGANIZATION, o)), rdn(OID_COMMON_NAME, commonName)]);
-}
-
-function extension(extnID: string, critical: boolean, value: unknown): Extension {
-  return new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
-}
-
-/** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
-function keyIdentifier(spkiDer: Buffer): ArrayBuffer {
-  const bits = AsnConvert.parse(spkiDer, SubjectPublicKeyInfo).subjectPublicKey;
-  return toArrayBuffer(createHash('sha1').update(Buffer.from(bits)).digest());
-}
-
-function toArrayBuffer(bytes: Buffer): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
-
-export function toPem(label: string, der: Buffer): string {
-  const lines = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
