@@ -59,14 +59,5 @@ export function heapUsedMiB(): number {
 export const ms = (value: number): string => `${value.toFixed(0)} ms`;
 export const mib = (value: number): string => `${value.toFixed(0)} MiB`;
 
-/** A small deterministic PRNG (mulberry32): the same seed, the same data on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmarks' seeded PRNG: the same seed, the same data on every machine. */
+export { seededRandom } from '../support/random.ts';

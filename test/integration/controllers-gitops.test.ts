@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
 import { registerControllers } from '../../src/controllers/index.ts';
 import { Manager, realClock, type Clock } from '../../src/runtime/index.ts';
+import { seededRandom } from '../support/random.ts';
 import { createAll, GROUP, PLURALS, samples, VERSION, type Manifest } from './fixtures.ts';
 
 const NOW = new Date('2026-11-01T12:00:00Z');
@@ -15,18 +16,6 @@ const fixedClock: Clock = { now: () => NOW, setTimeout: (fn, ms) => realClock.se
 const ROUNDS = 3;
 
 type Obj = { metadata: { name: string; generation?: number }; status?: Record<string, unknown> & { observedGeneration?: number; conditions?: { type: string; lastTransitionTime?: string }[] } };
-
-/** A small seeded PRNG (mulberry32), so a failing order can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(items: readonly T[], rnd: () => number): T[] {
   const out = [...items];
@@ -90,7 +79,7 @@ describe('GitOps order', () => {
       const seed = Math.floor(Math.random() * 2 ** 31);
       seeds.push(seed);
       const namespace = await createNamespace(kc, `ctl-gitops-${round}`);
-      await createAll(kc, namespace, shuffled(objects, random(seed)));
+      await createAll(kc, namespace, shuffled(objects, seededRandom(seed)));
       results.push(await converged(namespace));
     }
     const [first, ...others] = results;
