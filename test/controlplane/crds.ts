@@ -20,6 +20,49 @@ export interface CrdManifest {
   [key: string]: unknown;
 }
 
+/** What namespacedCrd makes: typed down to the schema, so a test can read its own rules back. */
+export type NamespacedCrd<Schema> = {
+  apiVersion: 'apiextensions.k8s.io/v1';
+  kind: 'CustomResourceDefinition';
+  metadata: { name: string };
+  spec: {
+    group: string;
+    scope: 'Namespaced';
+    names: { plural: string; singular: string; kind: string; listKind: string };
+    versions: { name: string; served: true; storage: true; subresources?: { status: Record<string, never> }; schema: { openAPIV3Schema: Schema } }[];
+  };
+};
+
+/**
+ * A test's own namespaced kind, `<plural>.<group>`, serving and storing one version; singular and
+ * list kind follow from `kind`. With `statusSubresource`, status is written through /status.
+ */
+export function namespacedCrd<const Schema>(options: {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  schema: Schema;
+  statusSubresource?: boolean;
+}): NamespacedCrd<Schema> {
+  const { group, version, kind, plural, schema } = options;
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: 'Namespaced',
+      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
+      versions: [{
+        name: version, served: true, storage: true,
+        ...(options.statusSubresource === true ? { subresources: { status: {} } } : {}),
+        schema: { openAPIV3Schema: schema },
+      }],
+    },
+  };
+}
+
 /** Every CustomResourceDefinition in the *.yaml / *.yml files of a directory (none if it is missing). */
 export function readCrds(dir: string): CrdManifest[] {
   let names: string[];

@@ -5,33 +5,25 @@ import { inject, describe, expect, it } from 'vitest';
 import { applyObjects } from '../../src/cli/apply.ts';
 import { KubeClient } from '../../src/runtime/index.ts';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
+import { namespacedCrd } from '../controlplane/crds.ts';
 
 const group = 'applytest.managedapps.dev';
-const crd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: `widgets.${group}` },
-  spec: {
-    group,
-    scope: 'Namespaced',
-    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-    versions: [{
-      name: 'v1', served: true, storage: true,
-      schema: {
-        openAPIV3Schema: {
-          type: 'object',
-          properties: {
-            spec: {
-              type: 'object',
-              properties: { size: { type: 'integer', default: 3 }, min: { type: 'integer', default: 0 } },
-              'x-kubernetes-validations': [{ rule: 'self.size >= self.min', message: 'spec.size must be at least spec.min' }],
-            },
-          },
-        },
+const crd = namespacedCrd({
+  group,
+  version: 'v1',
+  kind: 'Widget',
+  plural: 'widgets',
+  schema: {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: { size: { type: 'integer', default: 3 }, min: { type: 'integer', default: 0 } },
+        'x-kubernetes-validations': [{ rule: 'self.size >= self.min', message: 'spec.size must be at least spec.min' }],
       },
-    }],
+    },
   },
-};
+});
 
 describe('applyObjects', () => {
   const kc = adminKubeConfig(inject('controlPlane'));

@@ -18,7 +18,7 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, createNamespace, eventually, userKubeConfig } from '../controlplane/client.ts';
-import { installCrds, type CrdManifest } from '../controlplane/crds.ts';
+import { installCrds, namespacedCrd } from '../controlplane/crds.ts';
 import { ControlPlaneError, ensureBinaries, pinnedVersions, resolveAssetsDir, startControlPlane, type ControlPlane } from '../controlplane/index.ts';
 
 const info = inject('controlPlane');
@@ -27,37 +27,24 @@ const kc = adminKubeConfig(info);
 const group = 'harness.example.com';
 const version = 'v1';
 const plural = 'gadgets';
-const gadgetCrd: CrdManifest = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: `${plural}.${group}` },
-  spec: {
-    group,
-    scope: 'Namespaced',
-    names: { plural, singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
-    versions: [
-      {
-        name: version,
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                properties: { min: { type: 'integer' }, max: { type: 'integer' } },
-                'x-kubernetes-validations': [{ rule: 'self.min <= self.max', message: 'spec.min must not exceed spec.max' }],
-              },
-              status: { type: 'object', properties: { phase: { type: 'string' }, observedGeneration: { type: 'integer', format: 'int64' } } },
-            },
-          },
-        },
+const gadgetCrd = namespacedCrd({
+  group,
+  version,
+  kind: 'Gadget',
+  plural,
+  statusSubresource: true,
+  schema: {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: { min: { type: 'integer' }, max: { type: 'integer' } },
+        'x-kubernetes-validations': [{ rule: 'self.min <= self.max', message: 'spec.min must not exceed spec.max' }],
       },
-    ],
+      status: { type: 'object', properties: { phase: { type: 'string' }, observedGeneration: { type: 'integer', format: 'int64' } } },
+    },
   },
-};
+});
 
 async function expectStatus(promise: Promise<unknown>, code: number): Promise<ApiException<unknown>> {
   const error = await promise.then(

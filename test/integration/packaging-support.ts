@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
+import { namespacedCrd } from '../controlplane/crds.ts';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const chartDir = join(root, 'charts', 'managed-apps-operator');
@@ -170,17 +171,8 @@ export function identity(o: Manifest): string {
  * objects reach the right group, version, kind and scope, not the third-party schemas.
  */
 export function thirdPartyCrds(): Manifest[] {
-  const crd = (group: string, kind: string, plural: string, version: string): Manifest => ({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${group}` },
-    spec: {
-      group,
-      scope: 'Namespaced',
-      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
-      versions: [{ name: version, served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-    },
-  });
+  const crd = (group: string, kind: string, plural: string, version: string): Manifest =>
+    namespacedCrd({ group, version, kind, plural, schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } });
   return [
     crd('monitoring.coreos.com', 'ServiceMonitor', 'servicemonitors', 'v1'),
     crd('monitoring.coreos.com', 'PrometheusRule', 'prometheusrules', 'v1'),

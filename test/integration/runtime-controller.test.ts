@@ -7,7 +7,7 @@ import { CustomObjectsApi, EventsV1Api, type KubeConfig, type KubernetesObject }
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
-import { installCrds } from '../controlplane/crds.ts';
+import { installCrds, namespacedCrd } from '../controlplane/crds.ts';
 import { ManualClock } from '../../src/runtime/clock.ts';
 import { setCondition, type Condition } from '../../src/runtime/conditions.ts';
 import { ApiError, TerminalError } from '../../src/runtime/errors.ts';
@@ -25,23 +25,13 @@ type Widget = KubernetesObject & {
   status?: { observedGeneration?: number; conditions?: Condition[] };
 };
 
-const crd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: `${plural}.${group}` },
-  spec: {
-    group,
-    scope: 'Namespaced',
-    names: { plural, singular: 'runtimewidget', kind: 'RuntimeWidget', listKind: 'RuntimeWidgetList' },
-    versions: [{
-      name: version, served: true, storage: true, subresources: { status: {} },
-      schema: { openAPIV3Schema: { type: 'object', properties: {
-        spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-        status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
-      } } },
-    }],
-  },
-};
+const crd = namespacedCrd({
+  group, version, kind: 'RuntimeWidget', plural, statusSubresource: true,
+  schema: { type: 'object', properties: {
+    spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+    status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+  } },
+});
 
 /** Audit entries (JSON lines) of writes to runtimewidgets in `ns`. */
 function auditedWrites(path: string, ns: string): { verb: string; name: string; subresource?: string }[] {
