@@ -49,26 +49,11 @@ export function generateServingCertificate(request: ServingRequest): ServingCert
   const caKeyId = keyIdentifier(caSpki);
   const caDer = signCertificate({
     subject: caName, issuer: caName, spki: caSpki, now, validForMs: CA_VALIDITY_MS, signer: ca.privateKey,
-    extensions: [
-      extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: true })),
-      extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign | KeyUsageFlags.digitalSignature)),
-      extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(caKeyId)),
-    ],
+    extensions: caExtensions(caKeyId),
   });
   const leaf = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const spki = leaf.publicKey.export({ type: 'spki', format: 'der' });
-  const altNames = [
-    ...(request.dnsNames ?? []).map((dNSName) => new GeneralName({ dNSName })),
-    ...(request.ipAddresses ?? []).map((iPAddress) => new GeneralName({ iPAddress })),
-  ];
-  const extensions = [
-    extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: false })),
-    extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature)),
-    extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage([id_kp_serverAuth])),
-    extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifier(spki))),
-    extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(caKeyId) })),
-  ];
-  if (altNames.length > 0) extensions.push(extension(id_ce_subjectAltName, false, new SubjectAlternativeName(altNames)));
+  const extensions = leafExtensions({ spki, caKeyId, purposes: [id_kp_serverAuth], dnsNames: request.dnsNames, ipAddresses: request.ipAddresses });
   const der = signCertificate({
     subject: distinguishedName(request.commonName), issuer: caName, spki, now, validForMs: SERVING_VALIDITY_MS, signer: ca.privateKey, extensions,
   });
@@ -97,6 +82,38 @@ export function needsRenewal(cert: ServingCertificate, names: { dnsNames?: reado
   } catch (err) {
     return `unreadable: ${err instanceof Error ? err.message : String(err)}`;
   }
+}
+
+/** The extensions of a CA certificate whose key identifier is `keyId`. */
+export function caExtensions(keyId: ArrayBuffer): Extension[] {
+  return [
+    extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: true })),
+    extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign | KeyUsageFlags.digitalSignature)),
+    extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId)),
+  ];
+}
+
+/** The extensions of an end-entity certificate for `purposes` (extended key usages), signed by the CA of `caKeyId`. */
+export function leafExtensions(leaf: {
+  readonly spki: Buffer;
+  readonly caKeyId: ArrayBuffer;
+  readonly purposes: readonly string[];
+  readonly dnsNames?: readonly string[] | undefined;
+  readonly ipAddresses?: readonly string[] | undefined;
+}): Extension[] {
+  const altNames = [
+    ...(leaf.dnsNames ?? []).map((dNSName) => new GeneralName({ dNSName })),
+    ...(leaf.ipAddresses ?? []).map((iPAddress) => new GeneralName({ iPAddress })),
+  ];
+  const extensions = [
+    extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: false })),
+    extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature)),
+    extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage([...leaf.purposes])),
+    extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifier(leaf.spki))),
+    extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(leaf.caKeyId) })),
+  ];
+  if (altNames.length > 0) extensions.push(extension(id_ce_subjectAltName, false, new SubjectAlternativeName(altNames)));
+  return extensions;
 }
 
 /** What signCertificate needs: one X.509 v3 certificate, ECDSA P-256 / SHA-256. */
@@ -139,7 +156,7 @@ export function distinguishedName(commonName: string, organizations: readonly st
   return new Name([...organizations.map((o) => rdn(OID_ORGANIZATION, o)), rdn(OID_COMMON_NAME, commonName)]);
 }
 
-export function extension(extnID: string, critical: boolean, value: unknown): Extension {
+function extension(extnID: string, critical: boolean, value: unknown): Extension {
   return new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
 }
 

@@ -12,27 +12,8 @@
 // kube-apiserver for serving, client certificates and service-account tokens (ES256).
 import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import {
-  AuthorityKeyIdentifier,
-  BasicConstraints,
-  Certificate,
-  ExtendedKeyUsage,
-  GeneralName,
-  KeyIdentifier,
-  KeyUsage,
-  KeyUsageFlags,
-  SubjectAlternativeName,
-  SubjectKeyIdentifier,
-  id_ce_authorityKeyIdentifier,
-  id_ce_basicConstraints,
-  id_ce_extKeyUsage,
-  id_ce_keyUsage,
-  id_ce_subjectAltName,
-  id_ce_subjectKeyIdentifier,
-  id_kp_clientAuth,
-  id_kp_serverAuth,
-} from '@peculiar/asn1-x509';
-import { distinguishedName, extension, keyIdentifier, signCertificate, toPem } from '../../src/webhooks/pki.ts';
+import { Certificate, id_kp_clientAuth, id_kp_serverAuth } from '@peculiar/asn1-x509';
+import { caExtensions, distinguishedName, keyIdentifier, leafExtensions, signCertificate, toPem } from '../../src/webhooks/pki.ts';
 
 const HOUR = 3_600_000;
 
@@ -86,11 +67,7 @@ export function createCertificateAuthority(commonName: string): CertificateAutho
     now: new Date(),
     validForMs: 10 * 365 * 24 * HOUR,
     signer: privateKey,
-    extensions: [
-      extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: true })),
-      extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign | KeyUsageFlags.digitalSignature)),
-      extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(ski)),
-    ],
+    extensions: caExtensions(ski),
   });
   return certificateAuthority(toPem('CERTIFICATE', der), privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 }
@@ -117,18 +94,7 @@ function certificateAuthority(certPem: string, keyPem: string): CertificateAutho
         client: [id_kp_clientAuth],
         'server-and-client': [id_kp_serverAuth, id_kp_clientAuth],
       }[request.usage];
-      const altNames = [
-        ...(request.dnsNames ?? []).map((dNSName) => new GeneralName({ dNSName })),
-        ...(request.ipAddresses ?? []).map((iPAddress) => new GeneralName({ iPAddress })),
-      ];
-      const extensions = [
-        extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: false })),
-        extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature)),
-        extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage(purposes)),
-        extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyIdentifier(spki))),
-        extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(caKeyId) })),
-      ];
-      if (altNames.length > 0) extensions.push(extension(id_ce_subjectAltName, false, new SubjectAlternativeName(altNames)));
+      const extensions = leafExtensions({ spki, caKeyId, purposes, dnsNames: request.dnsNames, ipAddresses: request.ipAddresses });
       const der = signCertificate({
         subject: distinguishedName(request.commonName, request.organizations ?? []),
         issuer: caSubject,
