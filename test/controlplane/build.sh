@@ -15,14 +15,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 binaries=(etcd kube-apiserver kube-controller-manager)
-
-say() { printf 'controlplane: %s\n' "$*" >&2; }
-die() { printf 'controlplane: error: %s\n' "$*" >&2; exit 1; }
-
-# The version a tools module requires of a module: `require <module> <version>` on one line.
-required_version() {
-  awk -v m="$2" '$1 == "require" && $2 == m { print $3; exit }' "$1"
-}
+tag=controlplane
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 
 k8s_version=$(required_version "$here/tools/kube/go.mod" k8s.io/kubernetes)
 etcd_version=$(required_version "$here/tools/etcd/go.mod" go.etcd.io/etcd/server/v3)
@@ -30,69 +25,16 @@ etcd_version=$(required_version "$here/tools/etcd/go.mod" go.etcd.io/etcd/server
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/managed-apps-operator/controlplane"
 dest="$cache_root/${k8s_version}-etcd${etcd_version#v}"
 
-complete() {
-  local dir=$1 b
-  for b in "${binaries[@]}"; do [[ -x $dir/$b ]] || return 1; done
-}
-
-if [[ -n ${KUBEBUILDER_ASSETS:-} ]]; then
-  complete "$KUBEBUILDER_ASSETS" ||
-    die "KUBEBUILDER_ASSETS=$KUBEBUILDER_ASSETS must hold executable ${binaries[*]}: add the missing ones, or unset KUBEBUILDER_ASSETS to build them here"
-  echo "$KUBEBUILDER_ASSETS"
-  exit 0
-fi
-
-if [[ ${1:-} == --print-dir ]]; then echo "$dest"; exit 0; fi
-[[ $# -eq 0 ]] || die "unknown argument '$1' (usage: build.sh [--print-dir])"
-
-if complete "$dest"; then echo "$dest"; exit 0; fi
-
-command -v go >/dev/null 2>&1 ||
-  die "no 'go' command on PATH: install Go >= 1.26 to build the test control plane, or set KUBEBUILDER_ASSETS to a directory holding ${binaries[*]}"
-go_version=$(GOTOOLCHAIN=local go env GOVERSION 2>/dev/null || true)
-if [[ ! $go_version =~ ^go1\.([0-9]+) ]] || (( BASH_REMATCH[1] < 26 )); then
-  die "'go' is ${go_version:-unknown}, the tools modules need Go >= 1.26: install a newer Go, or set KUBEBUILDER_ASSETS to a directory holding ${binaries[*]}"
-fi
-
-mkdir -p "$cache_root"
-exec 9>"$cache_root/.lock"
-if command -v flock >/dev/null 2>&1; then
-  flock 9 # another build.sh may be building the same thing: wait for it, then reuse its result
-  if complete "$dest"; then echo "$dest"; exit 0; fi
-  rm -rf "$cache_root"/.building.* # leftovers of a build that was killed outright
-fi
-
-log="$cache_root/build-${k8s_version}-etcd${etcd_version#v}.log"
-tmp=$(mktemp -d "$cache_root/.building.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-: >"$log"
-
-export GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -buildvcs=false"
-
-fail() { # <what> <what to do>
-  say "$1 (full log: $log); last lines:"
-  tail -n 25 "$log" | sed 's/^/  | /' >&2
-  die "$1: $2"
-}
-
-step() { # <title> <command...>: run, log, time
-  local title=$1 start=$SECONDS
-  shift
-  say "$title ..."
-  printf '\n### %s\n$ %s\n' "$title" "$*" >>"$log"
-  if ! "$@" >>"$log" 2>&1; then return 1; fi
-  say "$title: $((SECONDS - start)) s"
-}
-
-download() { go list -deps "$@" >/dev/null; } # fetches exactly the modules the packages need
+serve_cached KUBEBUILDER_ASSETS "$dest" "$@"
+require_go "install Go >= 1.26 to build the test control plane, or set KUBEBUILDER_ASSETS to a directory holding ${binaries[*]}" \
+  "install a newer Go, or set KUBEBUILDER_ASSETS to a directory holding ${binaries[*]}"
+lock_cache "$cache_root" "$dest"
+begin_build "$cache_root" "$cache_root/build-${k8s_version}-etcd${etcd_version#v}.log"
 
 kube_pkgs=(k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager)
 etcd_pkg=go.etcd.io/etcd/server/v3
 
 say "building Kubernetes $k8s_version and etcd $etcd_version into $dest (once; the first build takes several minutes)"
-total_start=$SECONDS
 
 # 1. Modules, listed separately so that a network failure is told apart from a compile error.
 (cd "$here/tools/kube" && step "downloading Go modules for Kubernetes $k8s_version" download "${kube_pkgs[@]}") ||
@@ -123,10 +65,4 @@ etcd_ldflags="-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=$etcd_version"
   fail "the built kube-apiserver does not report $k8s_version" "delete $cache_root and run build.sh again"
 "$tmp/etcd" --version >>"$log" 2>&1 ||
   fail "the built etcd does not run" "delete $cache_root and run build.sh again"
-printf 'kubernetes %s\netcd %s\nbuilt %s with %s\n' "$k8s_version" "$etcd_version" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$go_version" >"$tmp/VERSIONS"
-chmod 755 "$tmp"
-rm -rf "$dest" # only ever an incomplete leftover here: a complete one returned above
-mv -T "$tmp" "$dest"
-trap - EXIT
-say "built in $((SECONDS - total_start)) s; $(du -sh "$dest" | cut -f1) in $dest"
-echo "$dest"
+finish_build "$dest" "kubernetes $k8s_version" "etcd $etcd_version"
