@@ -384,7 +384,9 @@ describe('kubectl managedapps on a real API server', () => {
     });
 
     it('-A lists every namespace with a NAMESPACE column; -o json gives the occurrences', async () => {
-      const all = await cli(['windows', ...as('admin'), '-A', '-o', 'json']);
+      // The control plane is shared with other test files, whose windows come first across
+      // namespaces: a count large enough to reach this file's.
+      const all = await cli(['windows', ...as('admin'), '-A', '-o', 'json', '--count', '9999']);
       expect(all.code).toBe(0);
       const mine = (JSON.parse(all.stdout) as { namespace: string; name: string; start: string; units: string[] }[]).filter((o) => o.namespace === ns || o.namespace === ns2);
       expect(mine.map((o) => `${o.namespace === ns ? 'ns' : 'ns2'}/${o.name}@${o.start}`)).toEqual([
