@@ -127,10 +127,20 @@ export interface ToSign {
   readonly extensions: Extension[];
 }
 
+/**
+ * 16 random bytes as a certificate serial: a positive INTEGER in minimal DER, so top bit clear
+ * (else negative) and first byte non-zero (else not minimal, which Go's x509, and so the API
+ * server, refuses as a "malformed serial number" — one certificate in 256 before this).
+ */
+export function serialNumber(random: (size: number) => Buffer = randomBytes): Buffer {
+  const serial = random(16);
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
+  return serial;
+}
+
 /** A DER X.509 certificate signed by `signer`. */
 export function signCertificate(input: ToSign): Buffer {
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f; // a positive INTEGER
+  const serial = serialNumber();
   const algorithm = new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 });
   const now = input.now.getTime();
   const tbs = new TBSCertificate({
