@@ -16,7 +16,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { ConditionType } from '../api/v1alpha1/index.ts';
 import { REPORT_FINAL_GRACE_HOURS } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
-import type { Clock, Informer, Manager, Request, Watch } from '../runtime/index.ts';
+import { specChanged, type Clock, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { changeReconciler } from './change/reconciler.ts';
 import { contractReconciler } from './contract/reconciler.ts';
 import { functionReconciler } from './function/reconciler.ts';
@@ -59,7 +59,21 @@ const inNamespace = (informer: Informer) => (o: KubernetesObject): Request[] => 
 /** The objects of `informer` filed under `value(o)` in `index`. */
 const indexed = (informer: Informer, index: string, values: (o: KubernetesObject) => string[]) => (o: KubernetesObject): Request[] =>
   values(o).flatMap((v) => informer.byIndex(index, `${nsOf(o)}/${v}`)).map((x) => ({ namespace: nsOf(o), name: nameOf(x) }));
-const watch = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS[kind], map });
+/**
+ * A watch on a kind whose SPEC (and labels) the primaries read: its status writes, the operator's
+ * own most of all, re-queue nobody. Every kind but SupportContract (whose status holds the
+ * effective support levels: watchContract), SLAReport (status.final) and ChangeRequest for the
+ * contract's ledger (watchAll).
+ */
+const watch = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS[kind], map, predicate: specChanged });
+/** SupportContract: its spec, or the effective support levels its status holds (what everyone reads). */
+const levelsChanged = (obj: KubernetesObject, previous: KubernetesObject | undefined): boolean => {
+  const levels = (o: KubernetesObject): string => JSON.stringify((o as { status?: { effectiveSupportLevels?: unknown } }).status?.effectiveSupportLevels ?? null);
+  return specChanged(obj, previous) || previous === undefined || levels(obj) !== levels(previous);
+};
+const watchContract = (map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS.SupportContract, map, predicate: levelsChanged });
+/** A watch whose STATUS the primaries read too: every update counts. */
+const watchAll = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS[kind], map });
 
 /**
  * Registers the eight controllers on `manager` (call before `manager.start()`), with the watches
@@ -88,45 +102,45 @@ export function registerControllers(manager: Manager, options: ControllerOptions
 
   add('managedtenant', 'ManagedTenant', tenantReconciler(deps), [
     watch('ManagedTenant', inNamespace(i.tenants)),
-    watch('SupportContract', inNamespace(i.tenants)),
+    watchContract(inNamespace(i.tenants)),
   ]);
   add('supportcontract', 'SupportContract', contractReconciler(deps), [
-    watch('ChangeRequest', inNamespace(i.contracts)),
+    watchAll('ChangeRequest', inNamespace(i.contracts)),
     watch('ManagedTenant', inNamespace(i.contracts)),
-    watch('SLAReport', (o) => refNames(spec(o).contractRef).map((name) => ({ namespace: nsOf(o), name }))),
+    watchAll('SLAReport', (o) => refNames(spec(o).contractRef).map((name) => ({ namespace: nsOf(o), name }))),
   ]);
   add('serviceunit', 'ServiceUnit', unitReconciler(deps), [
     watch('ServiceUnit', (o) => [...indexed(i.units, 'target', unitTargets)(o), ...indexed(i.units, 'dependsOn', (x) => [nameOf(x)])(o)]),
     watch('MaintenanceWindow', inNamespace(i.units)),
     watch('Incident', (o) => refNames(spec(o).unitRefs).map((name) => ({ namespace: nsOf(o), name }))),
-    watch('SupportContract', inNamespace(i.units)),
+    watchContract(inNamespace(i.units)),
     watch('ManagedTenant', inNamespace(i.units)),
   ]);
   add('managedfunction', 'ManagedFunction', functionReconciler(deps), [
     watch('ServiceUnit', inNamespace(i.functions)),
     watch('Incident', inNamespace(i.functions)),
     watch('MaintenanceWindow', inNamespace(i.functions)),
-    watch('SupportContract', inNamespace(i.functions)),
+    watchContract(inNamespace(i.functions)),
     watch('ManagedTenant', inNamespace(i.functions)),
   ]);
   add('incident', 'Incident', incidentReconciler(deps), [
     watch('ServiceUnit', indexed(i.incidents, 'unit', (o) => [nameOf(o)])),
     watch('ManagedFunction', inNamespace(i.incidents)),
-    watch('SupportContract', inNamespace(i.incidents)),
+    watchContract(inNamespace(i.incidents)),
     watch('ManagedTenant', inNamespace(i.incidents)),
   ]);
   add('changerequest', 'ChangeRequest', changeReconciler(deps), [
     watch('ChangeRequest', accelerated),
     watch('ServiceUnit', indexed(i.changes, 'unit', (o) => [nameOf(o)])),
     watch('Incident', indexed(i.changes, 'incident', (o) => [nameOf(o)])),
-    watch('SupportContract', inNamespace(i.changes)),
+    watchContract(inNamespace(i.changes)),
     watch('ManagedTenant', inNamespace(i.changes)),
   ]);
   add('maintenancewindow', 'MaintenanceWindow', windowReconciler(deps), [
     watch('ServiceUnit', inNamespace(i.windows)),
   ]);
   add('slareport', 'SLAReport', reportReconciler(deps), [
-    watch('SupportContract', indexed(i.reports, 'contract', (o) => [nameOf(o)])),
+    watchContract(indexed(i.reports, 'contract', (o) => [nameOf(o)])),
     watch('ManagedTenant', inNamespace(i.reports)),
     watch('ServiceUnit', inNamespace(i.reports)),
     watch('ManagedFunction', inNamespace(i.reports)),

@@ -21,7 +21,27 @@ export type Watch<T extends KubernetesObject = KubernetesObject> = {
   kind: KindRef;
   /** Called with the current object (and, on update, with the previous one too): return the requests to reconcile. */
   map: (obj: T) => readonly Request[];
+  /**
+   * Which notifications count (controller-runtime's predicates); default all. `previous` is
+   * undefined on an add, a delete and a periodic resync, which always count.
+   */
+  predicate?: (obj: T, previous: T | undefined) => boolean;
 };
+
+/**
+ * Only what the primaries can depend on when they read just the spec and labels of this kind:
+ * a change of generation (the spec), of labels, or the start of a deletion. Status writes, most of
+ * them the operator's own, then fan out to nobody (controller-runtime's GenerationChangedPredicate
+ * plus labels).
+ */
+export function specChanged(obj: KubernetesObject, previous: KubernetesObject | undefined): boolean {
+  if (previous === undefined) return true;
+  const a = obj.metadata;
+  const b = previous.metadata;
+  return a?.generation !== b?.generation
+    || a?.deletionTimestamp !== b?.deletionTimestamp
+    || JSON.stringify(a?.labels ?? {}) !== JSON.stringify(b?.labels ?? {});
+}
 
 export type ControllerSpec = {
   name: string;
@@ -35,7 +55,7 @@ export type ControllerSpec = {
 
 export type ControllerDeps = {
   primary: Informer;
-  secondaries: readonly { informer: Informer; map: Watch['map'] }[];
+  secondaries: readonly { informer: Informer; map: Watch['map']; predicate?: Watch['predicate'] }[];
   clock: Clock;
   logger: Logger;
   metrics: RuntimeMetrics;
@@ -56,8 +76,9 @@ export class Controller implements Runnable {
     this.#deps = deps;
     this.#log = deps.logger.child({ controller: spec.name });
     deps.primary.addHandler((obj) => { this.#enqueueObject(obj); });
-    for (const { informer, map } of deps.secondaries) {
+    for (const { informer, map, predicate } of deps.secondaries) {
       informer.addHandler((obj, previous) => {
+        if (predicate !== undefined && !predicate(obj, previous)) return;
         for (const req of map(obj)) this.enqueue(req);
         if (previous !== undefined) for (const req of map(previous)) this.enqueue(req);
       });

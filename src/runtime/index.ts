@@ -15,7 +15,7 @@ export { setCondition, setConditions, findCondition, isTrue, readySummary, toSec
 export { EventRecorder, REPORTING_CONTROLLER, type EventSpec, type EventType } from './events.ts';
 export { addFinalizer, removeFinalizer, hasFinalizer, isDeleting } from './finalizers.ts';
 export { LeaderElector, defaultIdentity, type LeaderElectionConfig } from './leader.ts';
-export { Controller, type ControllerSpec, type Watch } from './controller.ts';
+export { Controller, specChanged, type ControllerSpec, type Watch } from './controller.ts';
 export { Manager, type ManagerOptions } from './manager.ts';
 export type { Runnable } from './runnable.ts';
 export { noopRuntimeMetrics, promRuntimeMetrics, type RuntimeMetrics, type ReconcileOutcome } from './metrics.ts';

@@ -81,7 +81,7 @@ export class Manager {
     if (this.#started) throw new Error('addController after start');
     const controller = new Controller(spec, {
       primary: this.informer(spec.kind),
-      secondaries: (spec.watches ?? []).map((w) => ({ informer: this.informer(w.kind), map: w.map })),
+      secondaries: (spec.watches ?? []).map((w) => ({ informer: this.informer(w.kind), map: w.map, ...(w.predicate !== undefined ? { predicate: w.predicate } : {}) })),
       clock: this.clock,
       logger: this.logger,
       metrics: this.#metrics,
