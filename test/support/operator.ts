@@ -22,6 +22,8 @@ export interface OperatorProcessOptions {
   readonly logLevel?: string;
   /** More `managedapps run` flags. */
   readonly args?: readonly string[];
+  /** Node.js flags before the script, e.g. `--max-old-space-size=256` (a container's memory limit). */
+  readonly nodeOptions?: readonly string[];
   /** Lines of output, prefixed with the identity. */
   readonly log?: (line: string) => void;
 }
@@ -47,6 +49,7 @@ export async function startOperatorProcess(options: OperatorProcessOptions): Pro
   const identity = options.identity ?? `operator-${metricsPort}`;
   const dir = mkdtempSync(join(tmpdir(), 'managedapps-operator-'));
   const args = [
+    ...(options.nodeOptions ?? []),
     join(root, 'src', 'main.ts'), 'run',
     '--kubeconfig', options.kubeconfigPath,
     '--metrics-host', '127.0.0.1', '--metrics-port', String(metricsPort),
