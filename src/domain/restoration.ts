@@ -131,7 +131,7 @@ function applicability(incident: RestorationIncident, units: readonly Restoratio
 
 /**
  * Deadline, covered time and applicability of one incident. The support level and window are
- * those of its production units when it has any (only they carry the guarantee), else of its
+ * those of its production units when it has some (only they carry the guarantee), else of its
  * first unit's environment, so a non-production incident still shows its clock.
  */
 export function evaluateRestoration(incident: RestorationIncident, units: readonly RestorationUnit[], context: RestorationContext, now: Date): RestorationResult {

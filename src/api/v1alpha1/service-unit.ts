@@ -20,7 +20,7 @@ export type Target = z.infer<typeof Target>;
 
 export const HttpGetProbe = z.object({
   url: doc(z.string().min(1).max(2048).regex(/^https?:\/\/[^\s]+$/), 'http:// or https:// URL to GET.'),
-  expectedStatus: doc(z.array(z.int().min(100).max(599)).min(1).max(16), 'HTTP status codes that count as success (default: any 2xx or 3xx).', { 'x-kubernetes-list-type': 'set' }).optional(),
+  expectedStatus: doc(z.array(z.int().min(100).max(599)).min(1).max(16), 'HTTP status codes that count as success (default: every 2xx or 3xx).', { 'x-kubernetes-list-type': 'set' }).optional(),
   insecureSkipVerify: doc(z.boolean(), 'Skip TLS certificate verification.').default(false),
 });
 

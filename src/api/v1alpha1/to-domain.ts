@@ -207,7 +207,7 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
   }));
 }
 
-/** A unit without a subscription period is subscribed "forever" as far as any month goes. */
+/** A unit without a subscription period is subscribed "forever", whatever the month. */
 const ALWAYS = new Date(0);
 
 /**

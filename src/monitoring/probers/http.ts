@@ -6,7 +6,7 @@ import { describeError, elapsedSince, type ProbeResult, type TlsOptions } from '
 /** A single status or an inclusive range of statuses. */
 export type StatusMatcher = number | { readonly from: number; readonly to: number };
 
-/** Kubernetes' httpGet probe semantics: any 2xx or 3xx is up, redirects are not followed. */
+/** Kubernetes' httpGet probe semantics: every 2xx or 3xx is up, redirects are not followed. */
 export const DEFAULT_EXPECTED_STATUSES: readonly StatusMatcher[] = [{ from: 200, to: 399 }];
 
 export interface HttpGetProbe {
