@@ -50,6 +50,7 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
     kubeConfig,
     logger,
     metrics: metrics.runtime,
+    ...(options.watchNamespace !== undefined ? { informers: { namespace: options.watchNamespace } } : {}),
     leaderElection: options.leaderElect
       ? { namespace: options.leaderElectionNamespace, name: options.leaderElectionName, identity: options.identity }
       : false,
@@ -147,6 +148,7 @@ function operatorFlags(cmd: Command): Command {
     .option('--metrics-host <host>', 'address the metrics server binds [MANAGEDAPPS_METRICS_HOST, 0.0.0.0]')
     .addOption(new Option('--leader-elect <bool>', 'elect a leader through a Lease before reconciling [MANAGEDAPPS_LEADER_ELECT, true]'))
     .option('--leader-election-namespace <ns>', 'namespace of the Lease [POD_NAMESPACE, managedapps-system]')
+    .option('--watch-namespace <ns>', 'watch and reconcile one namespace only [MANAGEDAPPS_WATCH_NAMESPACE, all namespaces]')
     .option('--identity <name>', 'this replica\'s identity in the Lease [POD_NAME, hostname-pid]')
     .option('--probes <bool>', 'run the availability probers on the leader [MANAGEDAPPS_PROBES, true]')
     .option('--webhook <bool>', 'serve the admission webhook and register its configurations [MANAGEDAPPS_WEBHOOK, false]')

@@ -27,6 +27,8 @@ const schema = z.object({
   /** The operator's user as the API server sees it; default `system:serviceaccount:<namespace>:<serviceAccount>`. */
   operatorUsername: z.string().min(1).optional(),
   leaderElect: bool.default(true),
+  /** Watch (and reconcile) one namespace only; default all namespaces. */
+  watchNamespace: z.string().min(1).optional(),
   leaderElectionNamespace: z.string().min(1).default('managedapps-system'),
   leaderElectionName: z.string().min(1).default('managed-apps-operator'),
   identity: z.string().min(1).default(`${hostname()}-${process.pid}`),
@@ -55,6 +57,7 @@ const ENV: Record<keyof Options, string> = {
   serviceAccount: 'MANAGEDAPPS_SERVICE_ACCOUNT',
   operatorUsername: 'MANAGEDAPPS_OPERATOR_USERNAME',
   leaderElect: 'MANAGEDAPPS_LEADER_ELECT',
+  watchNamespace: 'MANAGEDAPPS_WATCH_NAMESPACE',
   leaderElectionNamespace: 'POD_NAMESPACE',
   leaderElectionName: 'MANAGEDAPPS_LEADER_ELECTION_NAME',
   identity: 'POD_NAME',

@@ -95,7 +95,10 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     reports: caches.reports.informer as unknown as Informer,
   };
   const add = (name: string, kind: keyof typeof KIND_REFS, reconcile: ReturnType<typeof tenantReconciler>, watches: Watch[]): void => {
-    manager.addController({ name, kind: KIND_REFS[kind], reconcile, watches, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
+    // specChanged on the primary too: a status write (ours, or the prober's on a ServiceUnit)
+    // does not wake the object's own reconcile; time-dependent figures (covered time of open
+    // incidents, month-to-date availability) are refreshed at the requeue instants the domain gives.
+    manager.addController({ name, kind: KIND_REFS[kind], reconcile, watches, predicate: specChanged, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
   };
   const unitTargets = (o: KubernetesObject): string[] => targetKeys(spec(o).targets);
   const accelerated = (o: KubernetesObject): Request[] => (spec(o).accelerated === true ? i.changes.list(nsOf(o)).filter((c) => spec(c).accelerated === true).map((c) => ({ namespace: nsOf(o), name: nameOf(c) })) : []);

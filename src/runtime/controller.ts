@@ -51,6 +51,13 @@ export type ControllerSpec = {
   watches?: readonly Watch[];
   /** Distinct keys reconciled at once. Default 4. */
   concurrency?: number;
+  /**
+   * Which notifications of the primary kind count; default all. `specChanged` keeps a
+   * controller's own status writes from re-queueing the object they were written to (a
+   * reconcile whose outcome depends on the clock would otherwise write, wake itself, and write
+   * again): such a reconcile returns `requeueAfter` for the next instant that matters instead.
+   */
+  predicate?: (obj: KubernetesObject, previous: KubernetesObject | undefined) => boolean;
 };
 
 export type ControllerDeps = {
@@ -75,7 +82,10 @@ export class Controller implements Runnable {
     this.#spec = spec;
     this.#deps = deps;
     this.#log = deps.logger.child({ controller: spec.name });
-    deps.primary.addHandler((obj) => { this.#enqueueObject(obj); });
+    const primaryCounts = spec.predicate;
+    deps.primary.addHandler((obj, previous) => {
+      if (primaryCounts === undefined || primaryCounts(obj, previous)) this.#enqueueObject(obj);
+    });
     for (const { informer, map, predicate } of deps.secondaries) {
       informer.addHandler((obj, previous) => {
         if (predicate !== undefined && !predicate(obj, previous)) return;

@@ -26,7 +26,7 @@ export type ManagerOptions = {
   /** `false` runs leader work at once (a single replica, tests). */
   leaderElection: LeaderElectionConfig | false;
   /** Defaults for every informer. */
-  informers?: Pick<InformerOptions<KubernetesObject>, 'resyncPeriodMs' | 'watchTimeoutSeconds' | 'watchdogMs' | 'pageSize' | 'backoff'>;
+  informers?: Pick<InformerOptions<KubernetesObject>, 'resyncPeriodMs' | 'watchTimeoutSeconds' | 'watchdogMs' | 'pageSize' | 'backoff' | 'namespace'>;
   /** Event de-duplication window, ms. */
   eventWindowMs?: number;
 };

@@ -33,7 +33,9 @@ describe('quiet means quiet', () => {
     const namespace = await createNamespace(kc, 'op-quiet');
     const leaseNamespace = await createNamespace(kc, 'op-quiet-lease');
     await createAll(kc, namespace, samples());
-    operator = await startOperatorProcess({ kubeconfigPath: operatorKubeconfig(info, user), leaderElectionNamespace: leaseNamespace });
+    // Scoped to its namespace: other test files leave objects behind on the shared control
+    // plane, and a cluster-wide operator would still be converging those during the window.
+    operator = await startOperatorProcess({ kubeconfigPath: operatorKubeconfig(info, user), leaderElectionNamespace: leaseNamespace, watchNamespace: namespace });
     await operator.ready();
     // The samples' contract gets the reports of the current and previous months.
     await converged(kc, namespace, { reports: 2 });

@@ -19,6 +19,8 @@ export interface OperatorProcessOptions {
   /** Default false. */
   readonly probes?: boolean;
   readonly identity?: string;
+  /** Reconcile this namespace only (the control plane is shared with other tests). */
+  readonly watchNamespace?: string;
   readonly logLevel?: string;
   /** More `managedapps run` flags. */
   readonly args?: readonly string[];
@@ -57,6 +59,7 @@ export async function startOperatorProcess(options: OperatorProcessOptions): Pro
     '--leader-election-namespace', options.leaderElectionNamespace ?? 'managedapps-system',
     '--probes', String(options.probes ?? false),
     '--identity', identity,
+    ...(options.watchNamespace !== undefined ? ['--watch-namespace', options.watchNamespace] : []),
     '--log-level', options.logLevel ?? 'info',
     ...(options.args ?? []),
   ];
