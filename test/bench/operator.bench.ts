@@ -183,6 +183,12 @@ function rssMB(pid: number): number {
   return (kb * 1024) / 1e6;
 }
 
+/** The Node flags of the image's ENTRYPOINT (the Dockerfile is their one source): the operator runs here as it runs there. */
+function imageNodeOptions(): string[] {
+  const entrypoint = /^ENTRYPOINT \[(.*)\]$/m.exec(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8'))?.[1] ?? '';
+  return [...entrypoint.matchAll(/"(--[^"]+)"/g)].map((m) => m[1] ?? '');
+}
+
 /** The operator's resident memory split as the kernel counts it: anonymous (heap, buffers) and file-backed (the node binary, libraries). */
 function rssSplit(pid: number): string {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -220,7 +226,7 @@ const benchmark: Benchmark = {
       const started = Date.now();
       operator = await startOperatorProcess({
         kubeconfigPath, leaderElect: false, probes: false, identity: 'bench',
-        nodeOptions: (process.env.MAO_BENCH_OPERATOR_NODE_OPTIONS ?? '').split(' ').filter((x) => x !== ''),
+        nodeOptions: (process.env.MAO_BENCH_OPERATOR_NODE_OPTIONS ?? imageNodeOptions().join(' ')).split(' ').filter((x) => x !== ''),
       });
       await operator.ready(120_000);
       log(`operator ready (caches synced) after ${ms(Date.now() - started)}`);
