@@ -4,13 +4,14 @@
 // the other takes the Lease within its duration (15 s) plus a margin, reconciles a change made
 // after the kill, and writes nothing twice: no duplicate SLAReport or Incident, and every status it
 // writes is one that changed (the unchanged ones are skipped, not applied again).
-import { CoordinationV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
+import { CoordinationV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { createNamespace, eventually } from '../controlplane/client.ts';
 import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
 import { createAll, GROUP, samples, VERSION } from './fixtures.ts';
 import {
   auditBarrier, comparable, converged, describeWrite, metricSum, objectsIn, operatorKubeconfig, readAudit, statusDiff, writesOf, type Obj,
+  operatorSuite,
 } from './operator-support.ts';
 
 const LEASE = 'managed-apps-operator';
@@ -20,19 +21,7 @@ const MARGIN_MS = 10_000;
 const OPEN_INCIDENT = 'inc-20261103-pp-login';
 
 describe('leader election between two operator processes', () => {
-  const info = inject('controlPlane');
-  const auditLogPath = info.auditLogPath!;
-  const user = `operator-leader-${Math.random().toString(36).slice(2, 8)}`;
-  let kc: KubeConfig;
-  const operators: OperatorProcess[] = [];
-
-  beforeAll(() => {
-    kc = adminKubeConfig(info);
-  });
-
-  afterAll(async () => {
-    for (const o of operators) await o.stop();
-  });
+  const { info, auditLogPath, user, kc, operators } = operatorSuite('operator-leader');
 
   const figures = async (o: OperatorProcess): Promise<{ leader: number; written: number; skipped: number }> => {
     const body = (await o.get('/metrics')).body;

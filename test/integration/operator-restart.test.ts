@@ -5,11 +5,11 @@
 // created once the restarted operator runs. No object is duplicated: one SLAReport per contract and
 // month, the same objects in both namespaces.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
-import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
+import { describe, expect, it } from 'vitest';
+import { createNamespace, eventually } from '../controlplane/client.ts';
+import { startOperatorProcess } from '../support/operator.ts';
 import { createAll, incident, openedAt, priority, resolvedAt, samples, type Manifest } from './fixtures.ts';
-import { converged, objectsIn, operatorKubeconfig, readAudit, unconverged, writesOf } from './operator-support.ts';
+import { operatorSuite, converged, objectsIn, operatorKubeconfig, readAudit, unconverged, writesOf } from './operator-support.ts';
 
 const EXTRA_INCIDENTS = 300;
 const UNITS = ['os-files01', 'db-erp01', 'mw-erp01', 'app-erp', 'app-portal'];
@@ -44,19 +44,7 @@ async function reportsByMonth(kc: KubeConfig, namespace: string): Promise<Map<st
 }
 
 describe('restart after SIGKILL', () => {
-  const info = inject('controlPlane');
-  const auditLogPath = info.auditLogPath!;
-  const user = `operator-restart-${Math.random().toString(36).slice(2, 8)}`;
-  let kc: KubeConfig;
-  const operators: OperatorProcess[] = [];
-
-  beforeAll(() => {
-    kc = adminKubeConfig(info);
-  });
-
-  afterAll(async () => {
-    for (const o of operators) await o.stop();
-  });
+  const { info, auditLogPath, user, kc, operators } = operatorSuite('operator-restart');
 
   it('killed mid-work and started again, the operator converges to the statuses of an uninterrupted run, without duplicates', async () => {
     const objects = [...samples(), ...extraIncidents()];

@@ -6,8 +6,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { expect } from 'vitest';
-import { eventually, userKubeConfig, type ControlPlaneInfo } from '../controlplane/client.ts';
+import { afterAll, expect, inject } from 'vitest';
+import { adminKubeConfig, eventually, userKubeConfig, type ControlPlaneInfo } from '../controlplane/client.ts';
+import type { OperatorProcess } from '../support/operator.ts';
 import { GROUP, PLURALS, VERSION } from './fixtures.ts';
 
 export type Obj = {
@@ -16,6 +17,22 @@ export type Obj = {
   spec?: Record<string, unknown>;
   status?: Record<string, unknown> & { observedGeneration?: number; conditions?: { type: string; status: string; lastTransitionTime?: string }[] };
 };
+
+/**
+ * What every operator-process test file starts from: the shared control plane, its audit log, an
+ * admin client, a fresh user name for the operator (see operatorKubeconfig), and the operators
+ * started, stopped after the file.
+ */
+export function operatorSuite(prefix: string): { info: ControlPlaneInfo; auditLogPath: string; user: string; kc: KubeConfig; operators: OperatorProcess[] } {
+  const info = inject('controlPlane');
+  const auditLogPath = info.auditLogPath;
+  if (auditLogPath === undefined) throw new Error('the shared control plane runs without an audit log');
+  const suite = { info, auditLogPath, user: `${prefix}-${Math.random().toString(36).slice(2, 8)}`, kc: adminKubeConfig(info), operators: [] as OperatorProcess[] };
+  afterAll(async () => {
+    for (const o of suite.operators) await o.stop();
+  });
+  return suite;
+}
 
 /** A kubeconfig file for a fresh user `name` in system:masters: its writes are its own in the audit log. */
 export function operatorKubeconfig(info: ControlPlaneInfo, name: string): string {
