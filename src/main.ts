@@ -17,7 +17,7 @@ import { createMetrics, startMetricsServer, type MetricsSnapshot } from './metri
 import { ProbeAutomation } from './monitoring/automation.ts';
 import { createWebhookServer, ensureWebhookConfiguration, webhookCertificates } from './webhooks/index.ts';
 import { inCluster, loadOptions, type Options } from './options.ts';
-import { assertConfigured, installProcessHandlers, Manager } from './runtime/index.ts';
+import { assertConfigured, clockStartingAt, installProcessHandlers, Manager } from './runtime/index.ts';
 
 export interface Operator {
   readonly manager: Manager;
@@ -49,6 +49,7 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
   const manager = new Manager({
     kubeConfig,
     logger,
+    ...(options.clockAt !== undefined ? { clock: clockStartingAt(options.clockAt) } : {}),
     metrics: metrics.runtime,
     ...(options.watchNamespace !== undefined ? { informers: { namespace: options.watchNamespace } } : {}),
     leaderElection: options.leaderElect
@@ -77,6 +78,7 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
   const server = await startMetricsServer({ host: options.metricsHost, port: options.metricsPort, registry, ready: () => manager.ready() });
   manager.start();
   if (webhook !== undefined) await webhook();
+  if (options.clockAt !== undefined) logger.warn({ clockAt: options.clockAt.toISOString() }, 'the operator runs on a clock started at --clock-at, not the real one');
   logger.info({ identity: manager.identity, metricsPort: server.port, leaderElection: options.leaderElect }, 'operator started');
   return {
     manager,
@@ -103,7 +105,7 @@ async function startWebhook(manager: Manager, options: Options, logger: Logger):
       ...(options.webhookCertDir !== undefined ? { mountedDir: options.webhookCertDir } : {}),
     });
   const server = createWebhookServer({
-    manager, tls: certs.tls, port: options.webhookPort, host: options.webhookHost, logger,
+    manager, tls: certs.tls, port: options.webhookPort, host: options.webhookHost, logger, clock: manager.clock,
     providerGroups: options.providerGroups,
     operatorUsername: options.operatorUsername ?? `system:serviceaccount:${namespace}:${options.serviceAccount}`,
   });
@@ -153,7 +155,8 @@ function operatorFlags(cmd: Command): Command {
     .option('--probes <bool>', 'run the availability probers on the leader [MANAGEDAPPS_PROBES, true]')
     .option('--webhook <bool>', 'serve the admission webhook and register its configurations [MANAGEDAPPS_WEBHOOK, false]')
     .option('--webhook-port <port>', 'port of the admission webhook (HTTPS) [MANAGEDAPPS_WEBHOOK_PORT, 9443]')
-    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace [LOG_LEVEL, info]');
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace [LOG_LEVEL, info]')
+    .option('--clock-at <instant>', 'start the operator\'s clock at this RFC 3339 instant (demos, replays, tests) [MANAGEDAPPS_CLOCK_AT, the real clock]');
 }
 
 async function runCommand(flags: Record<string, unknown>): Promise<void> {

@@ -38,6 +38,11 @@ const schema = z.object({
   /** Run the availability probers (leader only). */
   probes: bool.default(true),
   probeConcurrency: z.coerce.number().int().positive().default(64),
+  /**
+   * The instant the operator's clock reads at start (RFC 3339), running on from there; unset: the
+   * real clock. For demos, replays and the tests' date matrix, never for a production operator.
+   */
+  clockAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
 });
 
 export type Options = z.infer<typeof schema>;
@@ -65,6 +70,7 @@ const ENV: Record<keyof Options, string> = {
   logLevel: 'LOG_LEVEL',
   probes: 'MANAGEDAPPS_PROBES',
   probeConcurrency: 'MANAGEDAPPS_PROBE_CONCURRENCY',
+  clockAt: 'MANAGEDAPPS_CLOCK_AT',
 };
 
 export function environmentVariables(): Readonly<Record<keyof Options, string>> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock, realClock, sleep } from './clock.ts';
+import { clockStartingAt, ManualClock, realClock, sleep } from './clock.ts';
 
 describe('realClock', () => {
   it('does not fire a delay longer than a Node timer can hold (31 days) early', async () => {
@@ -39,5 +39,21 @@ describe('ManualClock', () => {
     ac.abort();
     await p;
     expect(clock.pending()).toBe(0);
+  });
+});
+
+describe('clockStartingAt', () => {
+  it('reads the given instant now and moves with its base clock, timers included', () => {
+    const base = new ManualClock(new Date('2026-12-01T21:00:00Z'));
+    const clock = clockStartingAt(new Date('2028-02-29T11:00:00Z'), base);
+    expect(clock.now().toISOString()).toBe('2028-02-29T11:00:00.000Z');
+    let fired = false;
+    clock.setTimeout(() => { fired = true; }, 90_000);
+    base.advance(89_999);
+    expect(fired).toBe(false);
+    base.advance(1);
+    expect(fired).toBe(true);
+    // 90 s after the start: 11:00:00 + 90 s = 11:01:30.
+    expect(clock.now().toISOString()).toBe('2028-02-29T11:01:30.000Z');
   });
 });

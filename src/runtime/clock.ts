@@ -32,6 +32,19 @@ export const realClock: Clock = {
   },
 };
 
+/**
+ * A clock that reads `at` now and runs on from there at the pace of `base` (timers are `base`'s).
+ * For demos, replays and the date matrix of the tests (`--clock-at`): the operator behaves as on
+ * that day, whatever the day it runs.
+ */
+export function clockStartingAt(at: Date, base: Clock = realClock): Clock {
+  const offset = at.getTime() - base.now().getTime();
+  return {
+    now: () => new Date(base.now().getTime() + offset),
+    setTimeout: (fn, ms) => base.setTimeout(fn, ms),
+  };
+}
+
 /** Resolves after `ms` on `clock`, or at once when `signal` aborts (never rejects). */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -3,7 +3,7 @@
 // events, finalizers, leader election, the clock, process safety. Must not import src/domain,
 // src/api, controllers or anything specific to managed apps: it knows kinds only as KindRefs.
 // No module-level singletons: everything is constructed by main.ts and injected.
-export { realClock, ManualClock, sleep, isAborted, type Clock, type Timer } from './clock.ts';
+export { realClock, clockStartingAt, ManualClock, sleep, isAborted, type Clock, type Timer } from './clock.ts';
 export { ERROR_CODES, TerminalError, ApiError, errorCode, isRetryable, isStatus, codeForStatus, type ErrorCode } from './errors.ts';
 export { keyOf, requestOf, type Request, type Result, type Reconciler, type ReconcileContext } from './reconcile.ts';
 export { WorkQueue, noopQueueMetrics, type QueueMetrics, type WorkQueueOptions } from './workqueue.ts';
