@@ -101,11 +101,13 @@ function namespaceObjects(index: number, now: number): Manifest[] {
   for (let a = 0; a < applications; a++) {
     out.push(manifest('ManagedFunction', `app-${a}`, { family: 'Application', selector: { matchLabels: { 'managedapps.dev/application': `app-${a}` } }, monthlyCharge: 500 }));
   }
-  // Resolved incidents of the current month, before now.
+  // Resolved incidents before now (each lasts at most 2 h): in the current month, or, in its first
+  // day (too short a month so far), in the ten days before now.
   const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
-  const span = Math.max(3_600_000, now - monthStart - 4 * 3_600_000);
+  const from = now - monthStart >= 86_400_000 ? monthStart : now - 10 * 86_400_000;
+  const span = now - from - 4 * 3_600_000;
   for (let i = 0; i < INCIDENTS / NAMESPACES; i++) {
-    const opened = monthStart + Math.floor(random() * span);
+    const opened = from + Math.floor(random() * span);
     out.push(manifest('Incident', `inc-${i}`, {
       unitRefs: [{ name: `unit-${Math.floor(random() * units)}` }], priority: `P${1 + (i % 4)}`, summary: `incident ${i}`,
       openedAt: iso(opened), resolvedAt: iso(opened + (5 + Math.floor(random() * 115)) * 60_000), cause: 'Provider',

@@ -16,11 +16,13 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyObjects, readObjects } from '../../src/cli/apply.ts';
 import { eventually } from '../controlplane/client.ts';
 import { installCrds, readCrds } from '../controlplane/crds.ts';
 import { ensureBinaries, startControlPlane, type ControlPlane } from '../controlplane/index.ts';
+import { testNow } from '../support/clock.ts';
 import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
 import { hasPrometheus, startPrometheus, type RunningPrometheus } from './prometheus.ts';
 
@@ -62,21 +64,43 @@ interface Plan {
 }
 
 /**
- * A 10-hour P1 outage of app-erp early in the previous calendar month: that month's SLAReport is
- * final and owes credits (GTD and GTR missed), so its claim deadline (30 days after the month) is
- * exported and the claim panel and alert have data, whatever the date the test runs.
+ * The newest month whose report is final at `now` (ms), in the tenant's zone (Europe/Paris): a
+ * report is final 24 h after its month's end (docs/design.md §3), so the previous month from the
+ * second day of a month on, and the month before it on a month's first day.
+ * 2026-12-15T12:00+01:00 → 2026-11; 2026-12-01T10:00+01:00 → 2026-10; 2026-12-02T00:00+01:00 → 2026-11.
  */
-function lastMonthOutage(now: number): Obj {
-  const d = new Date(now);
-  const opened = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 2, 8));
-  const at = (hours: number) => new Date(opened.getTime() + hours * 3_600_000).toISOString();
-  return {
-    apiVersion: `${GROUP}/${VERSION}`, kind: 'Incident', metadata: { name: 'e2e-last-month-outage', namespace: TENANT },
-    spec: {
-      unitRefs: [{ name: 'app-erp' }], priority: 'P1', summary: 'ERP down for ten hours (e2e)', detection: 'Monitoring',
-      openedAt: at(0), resolvedAt: at(10), closedAt: at(24), cause: 'Provider',
+function lastFinalMonth(now: number): DateTime {
+  const current = DateTime.fromMillis(now, { zone: 'Europe/Paris' }).startOf('month');
+  return now >= current.plus({ hours: 24 }).toMillis() ? current.minus({ months: 1 }) : current.minus({ months: 2 });
+}
+
+/**
+ * A 10-hour P1 outage of app-erp on the second day of the newest month whose report is final
+ * (08:00 to 18:00 Paris): that report owes credits (GTD and GTR missed), so its claim deadline
+ * (30 days after the month, still ahead) is exported and the claim panel and alert have data,
+ * whatever the date the test runs. The operator keeps only this month's report and the previous
+ * one until it is final: on a month's first day the final one is older, so the test asks for it
+ * (an SLAReport with its month, as a person would to see an older month).
+ */
+function lastFinalMonthOutage(now: number): Obj[] {
+  const month = lastFinalMonth(now);
+  const opened = month.plus({ days: 1, hours: 8 });
+  const at = (hours: number): string => opened.plus({ hours }).toUTC().toISO({ suppressMilliseconds: true }) ?? '';
+  const previous = DateTime.fromMillis(now, { zone: 'Europe/Paris' }).startOf('month').minus({ months: 1 });
+  const name = month.toFormat('yyyy-MM');
+  return [
+    {
+      apiVersion: `${GROUP}/${VERSION}`, kind: 'Incident', metadata: { name: 'e2e-last-month-outage', namespace: TENANT },
+      spec: {
+        unitRefs: [{ name: 'app-erp' }], priority: 'P1', summary: 'ERP down for ten hours (e2e)', detection: 'Monitoring',
+        openedAt: at(0), resolvedAt: at(10), closedAt: at(24), cause: 'Provider',
+      },
     },
-  };
+    ...(month.equals(previous) ? [] : [{
+      apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport', metadata: { name: `${CONTRACT}-${name}`, namespace: TENANT },
+      spec: { contractRef: { name: CONTRACT }, month: name },
+    } as Obj]),
+  ];
 }
 
 type Report = Obj & { spec: { month: string }; status?: { final?: boolean; claimDeadline?: string; credits?: { total?: number } } };
@@ -176,7 +200,7 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
         spec: { ...u.spec, monitoring: { ...rest, ...fast, ...p.monitoring } },
       };
     });
-    const now = Date.now();
+    const now = testNow();
     await applyObjects(kc, [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: OPERATOR_NAMESPACE } },
       ...samples.filter((o) => o.kind !== 'ServiceUnit'),
@@ -189,7 +213,7 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
           selector: { matchLabels: { 'e2e/maintenance': 'now' } }, excludeFromAvailability: true,
         },
       } as Obj,
-      lastMonthOutage(now),
+      ...lastFinalMonthOutage(now),
     ]);
 
     operator = await startOperatorProcess({ kubeconfigPath: controlPlane.info.kubeconfigPath, probes: true, leaderElectionNamespace: OPERATOR_NAMESPACE });
@@ -261,7 +285,7 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
     const p1 = monitoring.find((i) => unitsOf(i).includes('db-erp01'))!;
     const [deadline] = await query(`managedapps_incident_restoration_deadline_timestamp_seconds{namespace="${TENANT}",name="${p1.metadata!.name}"}`);
     expect(deadline?.metric.priority).toBe('P1');
-    expect(Number(deadline!.value[1])).toBeGreaterThan(Date.now() / 1000);
+    expect(Number(deadline!.value[1])).toBeGreaterThan(testNow() / 1000);
     const [elapsed] = await query(`managedapps_incident_restoration_elapsed_ratio{namespace="${TENANT}",name="${p1.metadata!.name}"}`);
     expect(Number(elapsed!.value[1])).toBeGreaterThanOrEqual(0);
     expect(Number(elapsed!.value[1])).toBeLessThan(0.75);
@@ -313,14 +337,15 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
     const month = (contract!.status?.tokens as { month: string }).month;
     const current = reports.find((r) => r.spec.month === month);
     expect(byLabel(await query(`managedapps_credits_amount{namespace="${TENANT}"}`), 'name')).toEqual({ [CONTRACT]: current?.status?.credits?.total ?? 0 });
-    // The previous month (the e2e outage) is final and owes credits.
-    const d = new Date();
-    const previous = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
-    const last = reports.find((r) => r.spec.month === previous);
-    expect(last?.status?.final, previous).toBe(true);
-    expect(last?.status?.credits?.total, `${previous}: ${JSON.stringify(last?.status)}`).toBeGreaterThan(0);
+    // The month of the e2e outage is final and owes credits.
+    const outageMonth = lastFinalMonth(testNow()).toFormat('yyyy-MM');
+    const last = reports.find((r) => r.spec.month === outageMonth);
+    expect(last?.status?.final, outageMonth).toBe(true);
+    expect(last?.status?.credits?.total, `${outageMonth}: ${JSON.stringify(last?.status)}`).toBeGreaterThan(0);
+    const claimable = claimableOf(reports, testNow());
+    expect(claimable.map((r) => r.spec.month)).toContain(outageMonth);
     expect(byLabel(await query(`managedapps_sla_claim_deadline_timestamp_seconds{namespace="${TENANT}"}`), 'name'))
-      .toEqual(Object.fromEntries(claimableOf(reports, Date.now()).map((r) => [r.metadata!.name, Date.parse(r.status!.claimDeadline!) / 1000])));
+      .toEqual(Object.fromEntries(claimable.map((r) => [r.metadata!.name, Date.parse(r.status!.claimDeadline!) / 1000])));
   });
 
   it('exports the runtime series: reconciles, work queues, the lease held, probe durations', async () => {
@@ -370,10 +395,13 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
       // `for: 5m`: pending in a short run; app-portal is in maintenance and not concerned.
       expect(of('ManagedUnitDown', 'pending')).toEqual(['app-erp-pp', 'containers-apps', 'db-erp01']);
       expect(of('ManagedUnitDown', 'firing')).toEqual([]);
-      // The previous month's claim deadline (30 days after it) is within 7 days during the last
-      // week of the current month: the alert fires for exactly the reports that close that soon.
-      const near = claimableOf((await list('slareports')) as Report[], Date.now())
-        .filter((r) => Date.parse(r.status!.claimDeadline!) - Date.now() < 7 * 86_400_000).map((r) => r.metadata!.name).sort();
+      // A claim deadline (30 days after its month) within 7 days: the alert fires for exactly the
+      // exported reports (claimable on the operator's clock) that close that soon on Prometheus'
+      // clock (`time()`, the real one, also under the date matrix's shifted clock).
+      const [promNow] = await query('vector(time())');
+      const near = claimableOf((await list('slareports')) as Report[], testNow())
+        .filter((r) => { const left = Date.parse(r.status!.claimDeadline!) / 1000 - Number(promNow!.value[1]); return left > 0 && left < 7 * 86_400; })
+        .map((r) => r.metadata!.name).sort();
       expect(of('ManagedSLAClaimDeadlineNear', 'firing')).toEqual(near);
     }, { timeoutMs: 60_000, intervalMs: 500 });
   });
@@ -403,9 +431,8 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
   it.each(panels)('dashboard query runs and returns data: $name', async ({ name, expr }) => {
     const result = await query(substitute(expr));
     if (name in NO_DATA_IN_A_SHORT_RUN) return;
-    // The previous month's claim window closes 30 days after it: on the last day of a 31-day
-    // month it has closed, and no report is claimable.
-    if (name === 'changes-tokens.json › Time left to claim SLA credits › A' && claimableOf((await list('slareports')) as Report[], Date.now()).length === 0) return;
+    // 'Time left to claim SLA credits' has data on any day: the outage's month is always claimable
+    // (lastFinalMonthOutage).
     // At least one series with a number (a quantile of a controller idle over the window is NaN).
     expect(result.filter((s) => !Number.isNaN(Number(s.value[1]))), `${substitute(expr)} returned no series`).not.toHaveLength(0);
   });

@@ -3,14 +3,17 @@
 // an SLAReport rewritten every few tens of milliseconds while any incident of its namespace was
 // open. The clock here is the real one, so every reconcile computes a slightly different figure.
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { registerControllers } from '../../src/controllers/index.ts';
 import { KubeClient, Manager } from '../../src/runtime/index.ts';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
+import { testClock, testNow } from '../support/clock.ts';
 import { contract, createAll, GROUP, incident, openedAt, serviceUnit, tenant, VERSION } from './fixtures.ts';
 
-const month = (d: Date): string => d.toISOString().slice(0, 7);
+/** This month in the tenant's zone (the fixture tenant's default calendar: Europe/Paris). */
+const month = (ms: number): string => DateTime.fromMillis(ms, { zone: 'Europe/Paris' }).toFormat('yyyy-MM');
 
 describe('a converged namespace with an open incident, on the real clock', () => {
   const kc = adminKubeConfig(inject('controlPlane'));
@@ -20,9 +23,9 @@ describe('a converged namespace with an open incident, on the real clock', () =>
 
   beforeAll(async () => {
     ns = await createNamespace(kc, 'ctl-quiet');
-    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const twoHoursAgo = new Date(testNow() - 2 * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
     await createAll(kc, ns, [tenant('t'), contract('c'), serviceUnit('os-a'), incident('inc-open', 'os-a', openedAt(twoHoursAgo))]);
-    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false });
+    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false, clock: testClock });
     registerControllers(manager);
     manager.start();
   });
@@ -35,7 +38,7 @@ describe('a converged namespace with an open incident, on the real clock', () =>
     client.request('GET', `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${plural}/${name}`);
 
   it('writes the report and the incident once, then leaves them alone', async () => {
-    const report = `c-${month(new Date())}`;
+    const report = `c-${month(testNow())}`;
     await eventually(async () => {
       const [r, i] = await Promise.all([get('slareports', report).catch(() => undefined), get('incidents', 'inc-open')]);
       return r?.status?.observedGeneration !== undefined && i.status?.observedGeneration !== undefined;

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ManagedProcess } from '../controlplane/process.ts';
 import { freePorts } from '../controlplane/net.ts';
+import { operatorClockArgs } from './clock.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -61,6 +62,8 @@ export async function startOperatorProcess(options: OperatorProcessOptions): Pro
     '--identity', identity,
     ...(options.watchNamespace !== undefined ? ['--watch-namespace', options.watchNamespace] : []),
     '--log-level', options.logLevel ?? 'info',
+    // The tests' clock (the date matrix shifts it): the operator runs on the same day as the test.
+    ...operatorClockArgs(),
     ...(options.args ?? []),
   ];
   const proc = ManagedProcess.start({
