@@ -43,5 +43,5 @@ EXPOSE 8080 9443
 # Heap bounds: by default V8 lets the young generation and the old space grow far beyond what
 # the operator keeps alive (about 1 GB RSS with 7,500 objects); these keep it near 330 MB at
 # the same speed ratio (npm run bench operator runs the operator with the flags read from here).
-ENTRYPOINT ["/nodejs/bin/node", "--max-old-space-size=384", "--max-semi-space-size=8", "dist/main.js"]
+ENTRYPOINT ["/nodejs/bin/node", "--max-old-space-size=384", "--max-semi-space-size=8", "dist/cli/program.js"]
 CMD ["run"]

@@ -4,6 +4,7 @@
 // undici 8). On an older Node it re-runs itself under the Node 24 that `npm install` brings in
 // (the `node` devDependency), or stops with one line saying what to install.
 import { spawn } from 'node:child_process';
+import module from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,10 +26,15 @@ if (!recentEnough) {
   process.exit(code);
 }
 
+// V8's code cache on disk (Node's module compile cache, in the OS temp folder unless
+// NODE_COMPILE_CACHE names one): the second start of a command skips compiling what it loads.
+module.enableCompileCache?.();
+
 // In a checkout, run the TypeScript sources directly (Node strips the types); in the image or
-// an installed package, the compiled dist/.
-const source = join(root, 'src', 'main.ts');
-const built = join(root, 'dist', 'main.js');
+// an installed package, the compiled dist/. The command line loads each command's code only
+// when that command runs (src/cli/program.ts).
+const source = join(root, 'src', 'cli', 'program.ts');
+const built = join(root, 'dist', 'cli', 'program.js');
 const entry = existsSync(source) && !root.includes(`${join('node_modules', '')}`) ? source : built;
 const { main } = await import(pathToFileURL(entry).href);
 await main(process.argv.slice(2));

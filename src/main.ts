@@ -1,17 +1,15 @@
 // The composition root (docs/design.md §2, style.md item 11): the only module that wires the layers
 // together. `managedapps run` builds one Manager (caches, leader election), registers the eight
 // controllers, the probe automation (leader only), the metrics/health server and, when enabled,
-// the admission webhook (every replica); options.ts is the only reader of the environment.
+// the admission webhook (every replica); options.ts is the only reader of the environment. The
+// command line that calls it is src/cli/program.ts.
 import { ApiextensionsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { fileURLToPath } from 'node:url';
-import { Command, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { crdManifests, crdYaml } from './api/crds.ts';
+import { crdManifests } from './api/crds.ts';
 import { applyObjects, readObjects } from './cli/apply.ts';
 import { dev } from './cli/dev.ts';
-import { registerKubectlCommands } from './cli/kubectl.ts';
-import { registerReportCommand, type CommandIO } from './cli/report.ts';
 import { registerControllers } from './controllers/index.ts';
 import { createMetrics, startMetricsServer, type MetricsSnapshot } from './metrics/index.ts';
 import { ProbeAutomation } from './monitoring/automation.ts';
@@ -141,32 +139,16 @@ export async function installCrds(kc: KubeConfig): Promise<void> {
   }
 }
 
-const stdio: CommandIO = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
-
-function operatorFlags(cmd: Command): Command {
-  return cmd
-    .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)')
-    .option('--metrics-port <port>', 'port of /metrics, /healthz and /readyz [MANAGEDAPPS_METRICS_PORT, 8080]')
-    .option('--metrics-host <host>', 'address the metrics server binds [MANAGEDAPPS_METRICS_HOST, 0.0.0.0]')
-    .addOption(new Option('--leader-elect <bool>', 'elect a leader through a Lease before reconciling [MANAGEDAPPS_LEADER_ELECT, true]'))
-    .option('--leader-election-namespace <ns>', 'namespace of the Lease [POD_NAMESPACE, managedapps-system]')
-    .option('--watch-namespace <ns>', 'watch and reconcile one namespace only [MANAGEDAPPS_WATCH_NAMESPACE, all namespaces]')
-    .option('--identity <name>', 'this replica\'s identity in the Lease [POD_NAME, hostname-pid]')
-    .option('--probes <bool>', 'run the availability probers on the leader [MANAGEDAPPS_PROBES, true]')
-    .option('--webhook <bool>', 'serve the admission webhook and register its configurations [MANAGEDAPPS_WEBHOOK, false]')
-    .option('--webhook-port <port>', 'port of the admission webhook (HTTPS) [MANAGEDAPPS_WEBHOOK_PORT, 9443]')
-    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace [LOG_LEVEL, info]')
-    .option('--clock-at <instant>', 'start the operator\'s clock at this RFC 3339 instant (demos, replays, tests) [MANAGEDAPPS_CLOCK_AT, the real clock]');
-}
-
-async function runCommand(flags: Record<string, unknown>): Promise<void> {
+/** `managedapps run` (src/cli/program.ts declares its flags). */
+export async function runCommand(flags: Record<string, unknown>): Promise<void> {
   const options = loadOptions(flags);
   const logger = pino({ level: options.logLevel, base: { component: 'managedapps-operator' } });
   const operator = await startOperator(options, logger);
   installProcessHandlers({ logger, shutdown: () => operator.stop() });
 }
 
-async function devCommand(flags: { controlPlaneOnly?: boolean; samples?: boolean }): Promise<void> {
+/** `managedapps dev` (`npm start`). */
+export async function devCommand(flags: { controlPlaneOnly?: boolean; samples?: boolean }): Promise<void> {
   await dev({
     controlPlaneOnly: flags.controlPlaneOnly === true,
     onReady: async (kubeconfigPath, cluster) => {
@@ -196,28 +178,9 @@ async function devCommand(flags: { controlPlaneOnly?: boolean; samples?: boolean
   });
 }
 
-export function buildProgram(io: CommandIO = stdio): Command {
-  const program = new Command('managedapps')
-    .description('Run managed-services contracts as code on Kubernetes (also usable as `kubectl managedapps`).')
-    .showHelpAfterError();
-  operatorFlags(program.command('run').description('run the operator against the configured cluster (kubeconfig or in-cluster)'))
-    .action(runCommand);
-  program.command('dev')
-    .description('local development: with no cluster configured, start a local control plane; install the CRDs and samples; run the operator')
-    .option('--control-plane-only', 'only start the local control plane')
-    .option('--no-samples', 'do not apply config/samples')
-    .action(devCommand);
-  program.command('crds')
-    .description('print the CustomResourceDefinitions (for `kubectl apply -f -`)')
-    .action(() => { io.stdout(crdYaml()); });
-  registerReportCommand(program, io);
-  registerKubectlCommands(program, io);
-  return program;
+// `node src/main.ts run` / `node dist/main.js run` (the tests' operator process, earlier images):
+// the same command line as src/cli/program.ts.
+if (import.meta.main) {
+  const { main } = await import('./cli/program.ts');
+  await main(process.argv.slice(2));
 }
-
-export async function main(argv: readonly string[]): Promise<void> {
-  await buildProgram().parseAsync([...argv], { from: 'user' });
-}
-
-// `node dist/main.js ...` (the container image) runs the command line directly.
-if (import.meta.main) await main(process.argv.slice(2));

@@ -10,16 +10,16 @@
 // conflict instead of being overwritten). Who approved is never sent: the admission webhook
 // stamps `spec.approval.approvedBy` from the authenticated user. `report` (report.ts) and `crds`
 // (main.ts) are registered elsewhere.
-import type { Command } from 'commander';
 import {
   matchesSelector, type ChangeRequestSpec, type IncidentSpec, type LabelSelector, type MaintenanceWindowSpec, type MaintenanceWindowStatus,
 } from '../api/v1alpha1/index.ts';
 import type { KubeClient } from '../runtime/index.ts';
 import { ApiError } from '../runtime/index.ts';
 import {
-  CliError, EXIT_OK, OBJECT_FORMATS, REFS, checkFormat, connect, getObject, kubectlExits, listObjects, mergePatch, nowRfc3339, parseInstant,
-  printValue, resourceName, runCommand, withKubeFlags, type ApiObject, type CommandIO, type KubeFlags, type ObjectFormat,
+  CliError, EXIT_OK, OBJECT_FORMATS, REFS, checkFormat, connect, getObject, listObjects, mergePatch, nowRfc3339, parseInstant,
+  printValue, resourceName, runCommand, type ApiObject, type CommandIO, type KubeFlags, type ObjectFormat,
 } from './kubectl/client.ts';
+import { DEFAULT_WINDOW_COUNT, WINDOW_FORMATS, type WindowFormat } from './io.ts';
 import { table } from './output.ts';
 
 export { EXIT_ERROR, EXIT_OK, type CommandIO, type KubeFlags } from './kubectl/client.ts';
@@ -138,9 +138,7 @@ export async function incidentCommand(opts: IncidentOptions, io: CommandIO): Pro
 
 // ---- windows ------------------------------------------------------------------------------------
 
-export const WINDOW_FORMATS = ['json', 'yaml', 'wide'] as const;
-export type WindowFormat = (typeof WINDOW_FORMATS)[number];
-export const DEFAULT_WINDOW_COUNT = 10;
+export { DEFAULT_WINDOW_COUNT, WINDOW_FORMATS, type WindowFormat } from './io.ts';
 
 export interface WindowsOptions extends KubeFlags {
   readonly allNamespaces?: boolean | undefined;
@@ -257,88 +255,4 @@ export async function windowsCommand(opts: WindowsOptions, io: CommandIO): Promi
     io.stdout(`${table(header, body)}\n`);
     return EXIT_OK;
   }, () => client?.server);
-}
-
-// ---- commander ----------------------------------------------------------------------------------
-
-interface Flags {
-  namespace?: string;
-  context?: string;
-  kubeconfig?: string;
-  output?: string;
-}
-
-const kube = (f: Flags): KubeFlags => ({ namespace: f.namespace, context: f.context, kubeconfig: f.kubeconfig });
-
-function examples(lines: readonly string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
-}
-
-/**
- * Adds `approve`, `reject`, `resolve`, `close` and `windows` to the program (`report` is
- * registerReportCommand's, `crds` main.ts's). Each action sets `process.exitCode`; commander's
- * own errors (unknown flag, missing argument) print `error: ...` and exit 1, `--help` exits 0.
- */
-export function registerKubectlCommands(program: Command, io: CommandIO): void {
-  const objectOutput = `output format: ${OBJECT_FORMATS.join('|')} (default: one line)`;
-
-  kubectlExits(withKubeFlags(program.command('approve')), io)
-    .description("Approve a provider-initiated ChangeRequest (records the client's decision in spec.approval).")
-    .argument('<change>', 'name of the ChangeRequest')
-    .option('--comment <text>', 'a comment kept with the approval')
-    .option('-o, --output <format>', objectOutput)
-    .addHelpText('after', examples([
-      'kubectl managedapps approve kernel-upgrade -n acme',
-      'kubectl managedapps approve kernel-upgrade --comment "ok for Tuesday night"',
-    ]))
-    .action(async (change: string, f: Flags & { comment?: string }) => {
-      process.exitCode = await decideCommand({ ...kube(f), change, decision: 'Approved', comment: f.comment, output: f.output }, io);
-    });
-
-  kubectlExits(withKubeFlags(program.command('reject')), io)
-    .description("Reject a provider-initiated ChangeRequest (records the client's decision and reason in spec.approval).")
-    .argument('<change>', 'name of the ChangeRequest')
-    .requiredOption('--reason <text>', 'why the change is rejected (required)')
-    .option('-o, --output <format>', objectOutput)
-    .addHelpText('after', examples(['kubectl managedapps reject kernel-upgrade -n acme --reason "month-end closing: not this week"']))
-    .action(async (change: string, f: Flags & { reason: string }) => {
-      process.exitCode = await decideCommand({ ...kube(f), change, decision: 'Rejected', comment: f.reason, output: f.output }, io);
-    });
-
-  kubectlExits(withKubeFlags(program.command('resolve')), io)
-    .description('Mark an Incident resolved: the service is restored (sets spec.resolvedAt; stops the restoration clock).')
-    .argument('<incident>', 'name of the Incident')
-    .option('--at <RFC3339>', 'when the service was restored (default: now)')
-    .option('-o, --output <format>', objectOutput)
-    .addHelpText('after', examples([
-      'kubectl managedapps resolve db-down -n acme',
-      'kubectl managedapps resolve db-down --at 2026-11-02T09:30:00+01:00',
-    ]))
-    .action(async (incident: string, f: Flags & { at?: string }) => {
-      process.exitCode = await incidentCommand({ ...kube(f), incident, action: 'resolve', at: f.at, output: f.output }, io);
-    });
-
-  kubectlExits(withKubeFlags(program.command('close')), io)
-    .description('Close a resolved Incident: the client agrees it is over (sets spec.closedAt). Refused while it is not resolved.')
-    .argument('<incident>', 'name of the Incident')
-    .option('--at <RFC3339>', 'when the client agreed (default: now)')
-    .option('-o, --output <format>', objectOutput)
-    .addHelpText('after', examples(['kubectl managedapps close db-down -n acme']))
-    .action(async (incident: string, f: Flags & { at?: string }) => {
-      process.exitCode = await incidentCommand({ ...kube(f), incident, action: 'close', at: f.at, output: f.output }, io);
-    });
-
-  kubectlExits(withKubeFlags(program.command('windows')), io)
-    .description('List the next maintenance windows (from the MaintenanceWindows\' status), earliest first, with purpose and selector.')
-    .option('-A, --all-namespaces', 'list the windows of every namespace')
-    .option('--count <n>', `how many occurrences to show, all windows together (default: ${DEFAULT_WINDOW_COUNT})`)
-    .option('-o, --output <format>', `output format: ${WINDOW_FORMATS.join('|')} (default: a table; wide adds the units selected)`)
-    .addHelpText('after', examples([
-      'kubectl managedapps windows -n acme',
-      'kubectl managedapps windows -A --count 20 -o wide',
-      'kubectl managedapps windows -o json',
-    ]))
-    .action(async (f: Flags & { allNamespaces?: boolean; count?: string }) => {
-      process.exitCode = await windowsCommand({ ...kube(f), allNamespaces: f.allNamespaces, count: f.count, output: f.output }, io);
-    });
 }

@@ -3,8 +3,9 @@
 import { stringify } from 'yaml';
 import type { MonthlyReport } from '../domain/index.ts';
 
-export const OUTPUT_FORMATS = ['json', 'yaml', 'table'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+import type { OutputFormat } from './io.ts';
+
+export { OUTPUT_FORMATS, type OutputFormat } from './io.ts';
 
 /** A report and the contract it belongs to (the §3 shape itself does not name its contract). */
 export interface ContractReport {

@@ -10,44 +10,17 @@
 // default month: the current one in the tenant's time zone.
 //
 // Exit codes: 0 done, 1 bad input (manifests, conversion, no contract) or an API error, 2 usage (flags).
-import type { Command } from 'commander';
 import {
   MONTH_PATTERN, reportInputToDomain, type ChangeRequest, type Incident, type MaintenanceWindow, type ManagedFunction, type ManagedTenant,
   type ServiceUnit, type SupportContract,
 } from '../api/v1alpha1/index.ts';
 import { computeMonthlyReport } from '../domain/index.ts';
-import { reportFromCluster } from './kubectl/report.ts';
 import { formatManifestError, loadManifests, objectId, type LoadedObject, type ManifestError } from './manifests.ts';
-import { formatReports, OUTPUT_FORMATS, type ContractReport, type OutputFormat } from './output.ts';
+import { formatReports, OUTPUT_FORMATS, type ContractReport } from './output.ts';
 
-export const EXIT_OK = 0;
-export const EXIT_BAD_INPUT = 1;
-export const EXIT_USAGE = 2;
+import { DEFAULT_NAMESPACE, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, type CommandIO, type ReportOptions } from './io.ts';
 
-/** The namespace of objects written without one, as kubectl would apply them without `-n`. */
-export const DEFAULT_NAMESPACE = 'default';
-
-export interface ReportOptions {
-  readonly offline: boolean;
-  readonly files: readonly string[];
-  readonly month: string;
-  /** RFC 3339; default: the real clock (read here only). */
-  readonly now?: string | undefined;
-  readonly output: OutputFormat;
-  /** Only this SupportContract (by name). */
-  readonly contract?: string | undefined;
-  /** Only this namespace; objects without a namespace are taken as in it. In the cluster: the namespace (default: the context's). */
-  readonly namespace?: string | undefined;
-  /** In the cluster: the kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster). */
-  readonly kubeconfig?: string | undefined;
-  /** In the cluster: the kubeconfig context. */
-  readonly context?: string | undefined;
-}
-
-export interface CommandIO {
-  readonly stdout: (s: string) => void;
-  readonly stderr: (s: string) => void;
-}
+export { DEFAULT_NAMESPACE, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, type CommandIO, type ReportOptions } from './io.ts';
 
 /** RFC 3339 with a time zone (offset or Z), seconds optional fraction. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -62,6 +35,8 @@ export async function reportCommand(opts: ReportOptions, io: CommandIO): Promise
     if (opts.now !== undefined) return usage('--now is only with --offline (the operator computed the report in the cluster)');
     if (opts.month !== '' && !MONTH_PATTERN.test(opts.month)) return usage(`--month '${opts.month}' is not a calendar month YYYY-MM`);
     if (!(OUTPUT_FORMATS as readonly string[]).includes(opts.output)) return usage(`-o '${opts.output}': expected one of ${OUTPUT_FORMATS.join(', ')}`);
+    // The Kubernetes client only for the in-cluster report: --offline never loads it.
+    const { reportFromCluster } = await import('./kubectl/report.ts');
     return reportFromCluster(opts, io);
   }
   if (opts.files.length === 0) return usage('--offline needs manifests: -f <file or folder>...');
@@ -183,66 +158,4 @@ function conversionError(path: string, message: string, namespace: string, where
     return { file: fallback.file, line: fallback.line, object: objectId(fallback.kind, namespace, fallback.name), path, message };
   }
   return { file: source.file, line: source.line, object: objectId(source.kind, namespace, source.name), path: match[3], message };
-}
-
-// ---- commander ----------------------------------------------------------------------------------
-
-interface ReportFlags {
-  offline?: boolean;
-  filename?: string[];
-  month?: string;
-  now?: string;
-  output: string;
-  contract?: string;
-  namespace?: string;
-  kubeconfig?: string;
-  context?: string;
-}
-
-/**
- * Add `report` to the program. The action sets `process.exitCode` from reportCommand's result;
- * commander's own parse errors (an unknown flag, a flag without its value) exit with EXIT_USAGE.
- */
-export function registerReportCommand(program: Command, io: CommandIO): Command {
-  return program
-    .command('report')
-    .description('Print the monthly SLA report (design.md §3): the SLAReport the operator wrote in the cluster, or with --offline computed from manifests.')
-    .option('--offline', 'compute the report from manifests (-f), with no cluster', false)
-    .option('-f, --filename <path...>', 'with --offline: manifest files or folders (recursive: .yaml, .yml, .json)')
-    .option('--month <YYYY-MM>', 'the calendar month, in the tenant time zone (required with --offline; default: the current month)')
-    .option('--now <RFC3339>', 'with --offline: the instant the report is computed at (default: now)')
-    .option('-o, --output <format>', `output format: ${OUTPUT_FORMATS.join(', ')}`, 'table')
-    .option('--contract <name>', 'only this SupportContract (in the cluster, default: the namespace\'s only one)')
-    .option('-n, --namespace <namespace>', 'the namespace (the tenant); in the cluster default: the context\'s namespace, else default; offline, objects without a namespace belong to it')
-    .option('--context <name>', 'the kubeconfig context to use')
-    .option('--kubeconfig <path>', 'the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
-    .addHelpText('after', [
-      '',
-      'Examples:',
-      '  kubectl managedapps report -n acme                         # this month, the namespace\'s contract',
-      '  kubectl managedapps report -n acme --contract acme-2026 --month 2026-10 -o yaml',
-      '  managedapps report --offline -f config/samples --month 2026-10 -o json',
-      '',
-    ].join('\n'))
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .exitOverride((error) => {
-      // Help and version exit 0; every other commander error is a usage error.
-      process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
-    })
-    .action(async (flags: ReportFlags) => {
-      process.exitCode = await reportCommand(
-        {
-          offline: flags.offline === true,
-          files: flags.filename ?? [],
-          month: flags.month ?? '',
-          now: flags.now,
-          output: flags.output as OutputFormat,
-          contract: flags.contract,
-          namespace: flags.namespace,
-          kubeconfig: flags.kubeconfig,
-          context: flags.context,
-        },
-        io,
-      );
-    });
 }

@@ -15,8 +15,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { GROUP, VERSION, reportStatusFromDomain } from '../../src/api/v1alpha1/index.ts';
-import { registerKubectlCommands } from '../../src/cli/kubectl.ts';
-import { registerReportCommand } from '../../src/cli/report.ts';
+import { registerKubectlCommands, registerReportCommand } from '../../src/cli/program.ts';
 import { monthOf, type MonthlyReport } from '../../src/domain/index.ts';
 import { KubeClient, Manager, collectionPath, objectPath, type KindRef } from '../../src/runtime/index.ts';
 import { deleteWebhookConfiguration, ensureWebhookConfiguration, webhookCertificates } from '../../src/webhooks/certs.ts';
@@ -36,7 +35,7 @@ interface Result { code: number; stdout: string; stderr: string }
 /** What the actions set (read through a function: TypeScript narrows the property after the reset). */
 const exitCode = (): number => Number(process.exitCode ?? 0);
 
-/** The plugin's program, as bin/managedapps.js builds it (main.ts wires the same two functions). */
+/** The plugin's program, as bin/managedapps.js builds it (src/cli/program.ts wires the same two functions). */
 async function cli(args: readonly string[]): Promise<Result> {
   let stdout = '';
   let stderr = '';
@@ -57,7 +56,7 @@ async function cli(args: readonly string[]): Promise<Result> {
 function cliProcess(args: readonly string[], kubeconfig: string): Promise<Result> {
   const script = [
     "import { Command } from 'commander';",
-    `import { registerKubectlCommands } from ${JSON.stringify(join(ROOT, 'src', 'cli', 'kubectl.ts'))};`,
+    `import { registerKubectlCommands } from ${JSON.stringify(join(ROOT, 'src', 'cli', 'program.ts'))};`,
     "const io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };",
     "const program = new Command('kubectl-managedapps');",
     'registerKubectlCommands(program, io);',

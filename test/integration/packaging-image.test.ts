@@ -1,7 +1,7 @@
 // The container image (Dockerfile). There is no container engine on the test machines, so the
 // image itself is not built here; what it copies and runs is: `npm run build` (tsc with
 // tsconfig.build.json) into a temporary directory laid out like the image's /app (dist/,
-// node_modules/, package.json), then `node dist/main.js --help`, the image's entry point.
+// node_modules/, package.json), then `node dist/cli/program.js --help`, the image's entry point.
 // Also: the install docs' GitOps health checks cover every kind of crds/.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
@@ -33,13 +33,13 @@ describe('Dockerfile', () => {
     const final = instructions.slice(instructions.findLastIndex((l) => l.startsWith('FROM ')));
     expect(final.filter((l) => l.startsWith('RUN '))).toEqual([]); // distroless: nothing to run, no shell
     expect(final).toContain('USER 65532:65532');
-    expect(final.filter((l) => /^ENTRYPOINT \["\/nodejs\/bin\/node", ("--[a-z-]+=\d+", )*"dist\/main\.js"\]$/.test(l))).toHaveLength(1);
+    expect(final.filter((l) => /^ENTRYPOINT \["\/nodejs\/bin\/node", ("--[a-z-]+=\d+", )*"dist\/cli\/program\.js"\]$/.test(l))).toHaveLength(1);
     expect(final).toContain('CMD ["run"]');
     expect(final.some((l) => l.includes('--from=deps') && l.includes('node_modules'))).toBe(true);
     expect(final.some((l) => l.includes('--from=build') && l.includes('/src/dist'))).toBe(true);
   });
 
-  it('builds dist/ with npm run build, and node dist/main.js --help runs (the image entry point)', async () => {
+  it('builds dist/ with npm run build, and node dist/cli/program.js --help runs (the image entry point)', async () => {
     await run('npm', ['run', 'build', '--', '--outDir', join(app, 'dist')], { cwd: root, maxBuffer: 1 << 24 }).catch((error: unknown) => {
       const e = error as { stdout?: string; stderr?: string; message: string };
       throw new Error(`npm run build failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
@@ -49,9 +49,9 @@ describe('Dockerfile', () => {
     // The image's /app: package.json (type: module) and node_modules beside dist/.
     copyFileSync(join(root, 'package.json'), join(app, 'package.json'));
     symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'), 'dir');
-    // dist/main.js must run main() when it is the entry point (import.meta.main), as in the image.
-    const { stdout } = await run(process.execPath, ['dist/main.js', '--help'], { cwd: app });
-    expect(stdout, 'node dist/main.js --help printed no usage: does src/main.ts call main() when run directly?').toMatch(/^Usage: managedapps/m);
+    // dist/cli/program.js must run main() when it is the entry point (import.meta.main), as in the image.
+    const { stdout } = await run(process.execPath, ['dist/cli/program.js', '--help'], { cwd: app });
+    expect(stdout, 'node dist/cli/program.js --help printed no usage: does src/cli/program.ts call main() when run directly?').toMatch(/^Usage: managedapps/m);
     expect(stdout).toMatch(/\brun\b/);
   }, 300_000);
 

@@ -10,7 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadManifests, formatManifestError } from '../../src/cli/manifests.ts';
 import type { MonthlyReport } from '../../src/domain/index.ts';
-import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, registerReportCommand, reportCommand, type ReportOptions } from '../../src/cli/report.ts';
+import { registerReportCommand } from '../../src/cli/program.ts';
+import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, reportCommand, type ReportOptions } from '../../src/cli/report.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SAMPLES = join(ROOT, 'config', 'samples');

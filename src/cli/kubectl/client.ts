@@ -2,19 +2,13 @@
 // (`--kubeconfig`, `--context`, `-n`), the namespace default (the context's, else `default`),
 // and errors as kubectl prints them: one line `error: ...` on stderr, exit code 1.
 import { KubeConfig } from '@kubernetes/client-node';
-import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { GROUP, VERSION } from '../../api/v1alpha1/index.ts';
 import { ApiError, KubeClient, assertConfigured, collectionPath, objectPath, type KindRef } from '../../runtime/index.ts';
 
-export const EXIT_OK = 0;
-/** kubectl's exit code for every failure: an API error, a bad flag or a refused action. */
-export const EXIT_ERROR = 1;
+import { EXIT_ERROR, type CommandIO } from '../io.ts';
 
-export interface CommandIO {
-  readonly stdout: (s: string) => void;
-  readonly stderr: (s: string) => void;
-}
+export { EXIT_ERROR, EXIT_OK, OBJECT_FORMATS, type CommandIO, type ObjectFormat } from '../io.ts';
 
 /** kubectl's connection flags. */
 export interface KubeFlags {
@@ -135,8 +129,6 @@ export async function runCommand(io: CommandIO, body: () => Promise<number>, ser
   }
 }
 
-export const OBJECT_FORMATS = ['json', 'yaml', 'name'] as const;
-export type ObjectFormat = (typeof OBJECT_FORMATS)[number];
 
 export function checkFormat<T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
@@ -159,24 +151,4 @@ export function parseInstant(flag: string, value: string): string {
 /** Now, to the second, as the CRDs store instants. */
 export function nowRfc3339(now: Date = new Date()): string {
   return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** Adds kubectl's connection flags to a command. */
-export function withKubeFlags(cmd: Command): Command {
-  return cmd
-    .option('-n, --namespace <namespace>', 'the namespace (the tenant); default: the context\'s namespace, else default')
-    .option('--context <name>', 'the kubeconfig context to use')
-    .option('--kubeconfig <path>', 'the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)');
-}
-
-/**
- * kubectl's habits for commander errors: the message on stderr (commander prints `error: ...`),
- * exit 1; `--help` exits 0.
- */
-export function kubectlExits(cmd: Command, io: CommandIO): Command {
-  return cmd
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .exitOverride((error) => {
-      process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_ERROR);
-    });
 }

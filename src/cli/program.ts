@@ -1,0 +1,242 @@
+// The `managedapps` command line (also the kubectl plugin `kubectl-managedapps`): every command,
+// its flags and help, and nothing else. Each action imports its implementation when it runs, so
+// `--help`, a usage error or `report --offline` load only what they use (no Kubernetes client for
+// the offline report, no schema or calendar for `--help`). The entry point of bin/managedapps.js
+// and of the image (`node dist/cli/program.js`).
+//
+// Exit codes: the plugin commands follow kubectl (0, or 1 with one line `error: ...`); `report`
+// exits 2 on a usage error (flags), 1 on bad input (docs/cli.md).
+import { Command, Option } from 'commander';
+import {
+  DEFAULT_WINDOW_COUNT, EXIT_ERROR, EXIT_OK, EXIT_USAGE, OBJECT_FORMATS, OUTPUT_FORMATS, WINDOW_FORMATS, type CommandIO, type OutputFormat,
+} from './io.ts';
+
+const stdio: CommandIO = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
+
+// ---- run, dev, crds ----------------------------------------------------------------------------
+
+function operatorFlags(cmd: Command): Command {
+  return cmd
+    .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)')
+    .option('--metrics-port <port>', 'port of /metrics, /healthz and /readyz [MANAGEDAPPS_METRICS_PORT, 8080]')
+    .option('--metrics-host <host>', 'address the metrics server binds [MANAGEDAPPS_METRICS_HOST, 0.0.0.0]')
+    .addOption(new Option('--leader-elect <bool>', 'elect a leader through a Lease before reconciling [MANAGEDAPPS_LEADER_ELECT, true]'))
+    .option('--leader-election-namespace <ns>', 'namespace of the Lease [POD_NAMESPACE, managedapps-system]')
+    .option('--watch-namespace <ns>', 'watch and reconcile one namespace only [MANAGEDAPPS_WATCH_NAMESPACE, all namespaces]')
+    .option('--identity <name>', 'this replica\'s identity in the Lease [POD_NAME, hostname-pid]')
+    .option('--probes <bool>', 'run the availability probers on the leader [MANAGEDAPPS_PROBES, true]')
+    .option('--webhook <bool>', 'serve the admission webhook and register its configurations [MANAGEDAPPS_WEBHOOK, false]')
+    .option('--webhook-port <port>', 'port of the admission webhook (HTTPS) [MANAGEDAPPS_WEBHOOK_PORT, 9443]')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace [LOG_LEVEL, info]')
+    .option('--clock-at <instant>', 'start the operator\'s clock at this RFC 3339 instant (demos, replays, tests) [MANAGEDAPPS_CLOCK_AT, the real clock]');
+}
+
+// ---- report ------------------------------------------------------------------------------------
+
+interface ReportFlags {
+  offline?: boolean;
+  filename?: string[];
+  month?: string;
+  now?: string;
+  output: string;
+  contract?: string;
+  namespace?: string;
+  kubeconfig?: string;
+  context?: string;
+}
+
+/**
+ * Add `report` to the program. The action sets `process.exitCode` from reportCommand's result;
+ * commander's own parse errors (an unknown flag, a flag without its value) exit with EXIT_USAGE.
+ */
+export function registerReportCommand(program: Command, io: CommandIO): Command {
+  return program
+    .command('report')
+    .description('Print the monthly SLA report (design.md §3): the SLAReport the operator wrote in the cluster, or with --offline computed from manifests.')
+    .option('--offline', 'compute the report from manifests (-f), with no cluster', false)
+    .option('-f, --filename <path...>', 'with --offline: manifest files or folders (recursive: .yaml, .yml, .json)')
+    .option('--month <YYYY-MM>', 'the calendar month, in the tenant time zone (required with --offline; default: the current month)')
+    .option('--now <RFC3339>', 'with --offline: the instant the report is computed at (default: now)')
+    .option('-o, --output <format>', `output format: ${OUTPUT_FORMATS.join(', ')}`, 'table')
+    .option('--contract <name>', 'only this SupportContract (in the cluster, default: the namespace\'s only one)')
+    .option('-n, --namespace <namespace>', 'the namespace (the tenant); in the cluster default: the context\'s namespace, else default; offline, objects without a namespace belong to it')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('--kubeconfig <path>', 'the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
+    .addHelpText('after', [
+      '',
+      'Examples:',
+      '  kubectl managedapps report -n acme                         # this month, the namespace\'s contract',
+      '  kubectl managedapps report -n acme --contract acme-2026 --month 2026-10 -o yaml',
+      '  managedapps report --offline -f config/samples --month 2026-10 -o json',
+      '',
+    ].join('\n'))
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride((error) => {
+      // Help and version exit 0; every other commander error is a usage error.
+      process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+    })
+    .action(async (flags: ReportFlags) => {
+      const { reportCommand } = await import('./report.ts');
+      process.exitCode = await reportCommand(
+        {
+          offline: flags.offline === true,
+          files: flags.filename ?? [],
+          month: flags.month ?? '',
+          now: flags.now,
+          output: flags.output as OutputFormat,
+          contract: flags.contract,
+          namespace: flags.namespace,
+          kubeconfig: flags.kubeconfig,
+          context: flags.context,
+        },
+        io,
+      );
+    });
+}
+
+// ---- the kubectl plugin's commands ---------------------------------------------------------------
+
+interface KubeFlagValues {
+  namespace?: string;
+  context?: string;
+  kubeconfig?: string;
+  output?: string;
+}
+
+const kube = (f: KubeFlagValues): { namespace?: string | undefined; context?: string | undefined; kubeconfig?: string | undefined } =>
+  ({ namespace: f.namespace, context: f.context, kubeconfig: f.kubeconfig });
+
+/** Adds kubectl's connection flags to a command. */
+export function withKubeFlags(cmd: Command): Command {
+  return cmd
+    .option('-n, --namespace <namespace>', 'the namespace (the tenant); default: the context\'s namespace, else default')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('--kubeconfig <path>', 'the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)');
+}
+
+/**
+ * kubectl's habits for commander errors: the message on stderr (commander prints `error: ...`),
+ * exit 1; `--help` exits 0.
+ */
+export function kubectlExits(cmd: Command, io: CommandIO): Command {
+  return cmd
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride((error) => {
+      process.exit(error.exitCode === 0 ? EXIT_OK : EXIT_ERROR);
+    });
+}
+
+function examples(lines: readonly string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+}
+
+/**
+ * Adds `approve`, `reject`, `resolve`, `close` and `windows` to the program (`report` is
+ * registerReportCommand's, `crds` buildProgram's). Each action sets `process.exitCode`; commander's
+ * own errors (unknown flag, missing argument) print `error: ...` and exit 1, `--help` exits 0.
+ */
+export function registerKubectlCommands(program: Command, io: CommandIO): void {
+  const objectOutput = `output format: ${OBJECT_FORMATS.join('|')} (default: one line)`;
+
+  kubectlExits(withKubeFlags(program.command('approve')), io)
+    .description("Approve a provider-initiated ChangeRequest (records the client's decision in spec.approval).")
+    .argument('<change>', 'name of the ChangeRequest')
+    .option('--comment <text>', 'a comment kept with the approval')
+    .option('-o, --output <format>', objectOutput)
+    .addHelpText('after', examples([
+      'kubectl managedapps approve kernel-upgrade -n acme',
+      'kubectl managedapps approve kernel-upgrade --comment "ok for Tuesday night"',
+    ]))
+    .action(async (change: string, f: KubeFlagValues & { comment?: string }) => {
+      const { decideCommand } = await import('./kubectl.ts');
+      process.exitCode = await decideCommand({ ...kube(f), change, decision: 'Approved', comment: f.comment, output: f.output }, io);
+    });
+
+  kubectlExits(withKubeFlags(program.command('reject')), io)
+    .description("Reject a provider-initiated ChangeRequest (records the client's decision and reason in spec.approval).")
+    .argument('<change>', 'name of the ChangeRequest')
+    .requiredOption('--reason <text>', 'why the change is rejected (required)')
+    .option('-o, --output <format>', objectOutput)
+    .addHelpText('after', examples(['kubectl managedapps reject kernel-upgrade -n acme --reason "month-end closing: not this week"']))
+    .action(async (change: string, f: KubeFlagValues & { reason: string }) => {
+      const { decideCommand } = await import('./kubectl.ts');
+      process.exitCode = await decideCommand({ ...kube(f), change, decision: 'Rejected', comment: f.reason, output: f.output }, io);
+    });
+
+  kubectlExits(withKubeFlags(program.command('resolve')), io)
+    .description('Mark an Incident resolved: the service is restored (sets spec.resolvedAt; stops the restoration clock).')
+    .argument('<incident>', 'name of the Incident')
+    .option('--at <RFC3339>', 'when the service was restored (default: now)')
+    .option('-o, --output <format>', objectOutput)
+    .addHelpText('after', examples([
+      'kubectl managedapps resolve db-down -n acme',
+      'kubectl managedapps resolve db-down --at 2026-11-02T09:30:00+01:00',
+    ]))
+    .action(async (incident: string, f: KubeFlagValues & { at?: string }) => {
+      const { incidentCommand } = await import('./kubectl.ts');
+      process.exitCode = await incidentCommand({ ...kube(f), incident, action: 'resolve', at: f.at, output: f.output }, io);
+    });
+
+  kubectlExits(withKubeFlags(program.command('close')), io)
+    .description('Close a resolved Incident: the client agrees it is over (sets spec.closedAt). Refused while it is not resolved.')
+    .argument('<incident>', 'name of the Incident')
+    .option('--at <RFC3339>', 'when the client agreed (default: now)')
+    .option('-o, --output <format>', objectOutput)
+    .addHelpText('after', examples(['kubectl managedapps close db-down -n acme']))
+    .action(async (incident: string, f: KubeFlagValues & { at?: string }) => {
+      const { incidentCommand } = await import('./kubectl.ts');
+      process.exitCode = await incidentCommand({ ...kube(f), incident, action: 'close', at: f.at, output: f.output }, io);
+    });
+
+  kubectlExits(withKubeFlags(program.command('windows')), io)
+    .description('List the next maintenance windows (from the MaintenanceWindows\' status), earliest first, with purpose and selector.')
+    .option('-A, --all-namespaces', 'list the windows of every namespace')
+    .option('--count <n>', `how many occurrences to show, all windows together (default: ${DEFAULT_WINDOW_COUNT})`)
+    .option('-o, --output <format>', `output format: ${WINDOW_FORMATS.join('|')} (default: a table; wide adds the units selected)`)
+    .addHelpText('after', examples([
+      'kubectl managedapps windows -n acme',
+      'kubectl managedapps windows -A --count 20 -o wide',
+      'kubectl managedapps windows -o json',
+    ]))
+    .action(async (f: KubeFlagValues & { allNamespaces?: boolean; count?: string }) => {
+      const { windowsCommand } = await import('./kubectl.ts');
+      process.exitCode = await windowsCommand({ ...kube(f), allNamespaces: f.allNamespaces, count: f.count, output: f.output }, io);
+    });
+}
+
+// ---- the program ---------------------------------------------------------------------------------
+
+export function buildProgram(io: CommandIO = stdio): Command {
+  const program = new Command('managedapps')
+    .description('Run managed-services contracts as code on Kubernetes (also usable as `kubectl managedapps`).')
+    .showHelpAfterError();
+  operatorFlags(program.command('run').description('run the operator against the configured cluster (kubeconfig or in-cluster)'))
+    .action(async (flags: Record<string, unknown>) => {
+      const { runCommand } = await import('../main.ts');
+      await runCommand(flags);
+    });
+  program.command('dev')
+    .description('local development: with no cluster configured, start a local control plane; install the CRDs and samples; run the operator')
+    .option('--control-plane-only', 'only start the local control plane')
+    .option('--no-samples', 'do not apply config/samples')
+    .action(async (flags: { controlPlaneOnly?: boolean; samples?: boolean }) => {
+      const { devCommand } = await import('../main.ts');
+      await devCommand(flags);
+    });
+  program.command('crds')
+    .description('print the CustomResourceDefinitions (for `kubectl apply -f -`)')
+    .action(async () => {
+      const { crdYaml } = await import('../api/crds.ts');
+      io.stdout(crdYaml());
+    });
+  registerReportCommand(program, io);
+  registerKubectlCommands(program, io);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  await buildProgram().parseAsync([...argv], { from: 'user' });
+}
+
+// `node dist/cli/program.js ...` (the container image) runs the command line directly.
+if (import.meta.main) await main(process.argv.slice(2));
