@@ -177,10 +177,3 @@ export async function devCommand(flags: { controlPlaneOnly?: boolean; samples?: 
     },
   });
 }
-
-// `node src/main.ts run` / `node dist/main.js run` (the tests' operator process, earlier images):
-// the same command line as src/cli/program.ts.
-if (import.meta.main) {
-  const { main } = await import('./cli/program.ts');
-  await main(process.argv.slice(2));
-}

@@ -1,4 +1,4 @@
-// The operator as a real process (`node src/main.ts run`), for the tests and benchmarks that need
+// The operator as a real process (`node src/cli/program.ts run`, the command line's entry point), for the tests and benchmarks that need
 // what only a process shows: a restart after SIGKILL, two replicas electing a leader, /metrics
 // scraped by Prometheus, RSS. Built on the control plane's ManagedProcess (own process group,
 // log file, graceful stop then SIGKILL).
@@ -53,7 +53,7 @@ export async function startOperatorProcess(options: OperatorProcessOptions): Pro
   const dir = mkdtempSync(join(tmpdir(), 'managedapps-operator-'));
   const args = [
     ...(options.nodeOptions ?? []),
-    join(root, 'src', 'main.ts'), 'run',
+    join(root, 'src', 'cli', 'program.ts'), 'run',
     '--kubeconfig', options.kubeconfigPath,
     '--metrics-host', '127.0.0.1', '--metrics-port', String(metricsPort),
     '--leader-elect', String(options.leaderElect ?? true),
