@@ -62,7 +62,7 @@ describe('Incident fields (client, provider, operator)', () => {
     ['provider claims Monitoring', req('Incident', 'CREATE', 'paul', incident({ detection: 'Monitoring' })), /^spec\.detection: set by operator only/],
     ['operator opens a Monitoring incident', req('Incident', 'CREATE', 'operator', incident({ detection: 'Monitoring', openedAt: '2026-11-26T09:50:00Z' })), /^allowed$/],
     ['client creates it resolved, closed, caused by the provider, with exclusions', req('Incident', 'CREATE', 'alice', incident({ resolvedAt: NOW, closedAt: NOW, cause: 'Provider', exclusions: [{ start: NOW, end: '2026-11-26T10:30:00Z', reason: 'x' }] })),
-      /^spec\.resolvedAt: set by provider only.*; spec\.cause: set by provider only.*; spec\.exclusions: set by provider only.*; spec\.closedAt: set by nobody only/],
+      /^spec\.resolvedAt: set by provider only.*; spec\.cause: set by provider only.*; spec\.exclusions: set by provider only.*; spec\.closedAt: set by provider only/],
     ['provider records a past, resolved incident with its cause', req('Incident', 'CREATE', 'paul', incident({ openedAt: '2026-11-01T00:00:00Z', resolvedAt: '2026-11-01T02:00:00Z', cause: 'IaaS' })), /^allowed$/],
     ['provider closes an incident (the client agrees, not the provider)', req('Incident', 'UPDATE', 'paul', { ...resolved, spec: { ...resolved.spec, closedAt: NOW } }, resolved), /^spec\.closedAt: changed by client only/],
     ['client agrees: closedAt', req('Incident', 'UPDATE', 'alice', { ...resolved, spec: { ...resolved.spec, closedAt: '2026-11-26T12:00:00Z' } }, resolved), /^allowed$/],

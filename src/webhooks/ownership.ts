@@ -24,11 +24,12 @@ const ALL: readonly Party[] = ['Operator', 'Provider', 'Client'];
 const PROVIDER_SIDE: readonly Party[] = ['Operator', 'Provider'];
 const NOBODY: readonly Party[] = [];
 
-/** Operator before provider before client: the party a user acts as. */
-export function partyOf(id: Identity): Party {
-  if (id.operator) return 'Operator';
-  if (id.provider) return 'Provider';
-  return 'Client';
+/** The parties a user acts as: the operator and/or the provider (the local admin of `managedapps dev` is both), else the client. */
+export function partiesOf(id: Identity): readonly Party[] {
+  const out: Party[] = [];
+  if (id.operator) out.push('Operator');
+  if (id.provider) out.push('Provider');
+  return out.length > 0 ? out : ['Client'];
 }
 
 type Parties<S> = readonly Party[] | ((spec: S) => readonly Party[]);
@@ -64,7 +65,9 @@ export const INCIDENT_OWNERSHIP: readonly FieldOwnership<IncidentSpec>[] = [
   { field: 'spec.resolvedAt', read: (o) => o.spec.resolvedAt, create: ['Provider'], update: PROVIDER_SIDE, frozen: closed },
   { field: 'spec.cause', read: (o) => o.spec.cause, initial: 'Unknown', create: ['Provider'], update: ['Provider'], frozen: closed },
   { field: 'spec.exclusions', read: (o) => o.spec.exclusions, create: ['Provider'], update: ['Provider'], frozen: closed },
-  { field: 'spec.closedAt', read: (o) => o.spec.closedAt, create: NOBODY, update: ['Client'], frozen: closedOnceSet, stamped: 'the time of the request (the client agrees now)' },
+  // On creation, the provider records a past incident as it was (its records prevail, domain.md
+  // §8; GitOps re-creates them); closing an open one is the client's agreement.
+  { field: 'spec.closedAt', read: (o) => o.spec.closedAt, create: ['Provider'], update: ['Client'], frozen: closedOnceSet, stamped: 'the time of the request (the client agrees now)' },
   { field: 'spec.reporter', read: (o) => o.spec.reporter, create: ALL, update: NOBODY, stamped: 'the requesting user on creation; kept on updates' },
   { field: 'metadata.ownerReferences', read: (o) => o.metadata.ownerReferences, create: PROVIDER_SIDE, update: PROVIDER_SIDE },
 ];
@@ -116,7 +119,9 @@ export const CHANGE_OWNERSHIP: readonly FieldOwnership<ChangeRequestSpec>[] = [
   { field: 'spec.initiator', read: (o) => o.spec.initiator, initial: 'Client', create: ['Provider'], update: NOBODY },
   { field: 'spec.requestedAt', read: (o) => o.spec.requestedAt, create: ['Provider', 'Client'], update: NOBODY, stamped: 'the time of the request, when a client requests the change' },
   {
-    field: 'spec.approval', read: (o) => o.spec.approval, create: NOBODY, update: ['Client'],
+    // Who approves is a role, not a party: rules.ts admits a ChangeApprover contact only, on
+    // creation too (the local admin of `managedapps dev` may be one, as provider and operator).
+    field: 'spec.approval', read: (o) => o.spec.approval, create: ALL, update: ALL,
     frozen: { when: 'a decision is made (final, unless a change of the scope voided it)', test: (s) => s.approval !== undefined && approvalBinds(s) },
     stamped: 'approvedBy (the approver\'s contact) and scopeDigest (what is approved)',
   },
@@ -126,23 +131,25 @@ export const CHANGE_OWNERSHIP: readonly FieldOwnership<ChangeRequestSpec>[] = [
   { field: 'metadata.ownerReferences', read: (o) => o.metadata.ownerReferences, create: PROVIDER_SIDE, update: PROVIDER_SIDE },
 ];
 
-const partiesOf = <S>(p: Parties<S>, spec: S): readonly Party[] => (typeof p === 'function' ? p(spec) : p);
+const ownersOf = <S>(p: Parties<S>, spec: S): readonly Party[] => (typeof p === 'function' ? p(spec) : p);
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const list = (parties: readonly Party[]): string => (parties.length === 0 ? 'nobody' : parties.map((p) => p.toLowerCase()).join(' or '));
 
-/** The violations of `table` by `party` for this write: a field given a value it may not give, or changed when it may not. */
+/** The violations of `table` by a user acting as `parties` for this write: a field given a value it may not give, or changed when it may not. */
 export function fieldViolations<S>(
-  table: readonly FieldOwnership<S>[], party: Party, who: string,
+  table: readonly FieldOwnership<S>[], parties: readonly Party[], who: string,
   next: { readonly metadata: { readonly ownerReferences?: unknown }; readonly spec: S },
   old: { readonly metadata: { readonly ownerReferences?: unknown }; readonly spec: S } | undefined,
 ): Violation[] {
   const out: Violation[] = [];
+  const as = parties.map((p) => p.toLowerCase()).join(', ');
+  const may = (allowed: readonly Party[]): boolean => parties.some((p) => allowed.includes(p));
   for (const row of table) {
     const value = row.read(next);
     if (old === undefined) {
-      const allowed = partiesOf(row.create, next.spec);
-      if (!same(value, row.initial) && !allowed.includes(party)) {
-        out.push({ path: row.field, message: `set by ${list(allowed)} only; ${who} (${party.toLowerCase()}) may not set it` });
+      const allowed = ownersOf(row.create, next.spec);
+      if (!same(value, row.initial) && !may(allowed)) {
+        out.push({ path: row.field, message: `set by ${list(allowed)} only; ${who} (${as}) may not set it` });
       }
       continue;
     }
@@ -151,8 +158,8 @@ export function fieldViolations<S>(
       out.push({ path: row.field, message: `frozen once ${row.frozen.when}: nobody changes it` });
       continue;
     }
-    const allowed = partiesOf(row.update, old.spec);
-    if (!allowed.includes(party)) out.push({ path: row.field, message: `changed by ${list(allowed)} only; ${who} (${party.toLowerCase()}) may not change it` });
+    const allowed = ownersOf(row.update, old.spec);
+    if (!may(allowed)) out.push({ path: row.field, message: `changed by ${list(allowed)} only; ${who} (${as}) may not change it` });
   }
   return out;
 }
@@ -172,7 +179,8 @@ export function ownershipVerdict(request: AdmissionRequest, ctx: RuleContext): V
   const kind = request.kind.kind;
   if (kind !== 'Incident' && kind !== 'ChangeRequest') return undefined;
   const id = identify(request.userInfo, tenantOf(ctx.view, request.namespace ?? ''), ctx.identity);
-  const party = partyOf(id);
+  const parties = partiesOf(id);
+  const client = parties.includes('Client');
   const who = describeUser(id);
   const violations: Violation[] = [];
   if (kind === 'Incident') {
@@ -180,8 +188,8 @@ export function ownershipVerdict(request: AdmissionRequest, ctx: RuleContext): V
     if (!next.success) return undefined; // rules.ts reports it
     const old = request.operation === 'UPDATE' ? IncidentSchema.safeParse(request.oldObject) : undefined;
     const before: Incident | undefined = old?.success === true ? old.data : undefined;
-    violations.push(...fieldViolations(INCIDENT_OWNERSHIP, party, who, next.data, before));
-    if (before === undefined && party === 'Client') {
+    violations.push(...fieldViolations(INCIDENT_OWNERSHIP, parties, who, next.data, before));
+    if (before === undefined && client) {
       const stamp = stampViolation('spec.openedAt', next.data.spec.openedAt, ctx.now);
       if (stamp !== undefined) violations.push(stamp);
     }
@@ -190,8 +198,8 @@ export function ownershipVerdict(request: AdmissionRequest, ctx: RuleContext): V
     if (!next.success) return undefined;
     const old = request.operation === 'UPDATE' ? ChangeRequestSchema.safeParse(request.oldObject) : undefined;
     const before: ChangeRequest | undefined = old?.success === true ? old.data : undefined;
-    violations.push(...fieldViolations(CHANGE_OWNERSHIP, party, who, next.data, before));
-    if (before === undefined && party === 'Client') {
+    violations.push(...fieldViolations(CHANGE_OWNERSHIP, parties, who, next.data, before));
+    if (before === undefined && client) {
       const stamp = stampViolation('spec.requestedAt', next.data.spec.requestedAt, ctx.now);
       if (stamp !== undefined) violations.push(stamp);
     }
@@ -249,7 +257,7 @@ export function scopeVerdict(request: AdmissionRequest, ctx: RuleContext): Verdi
     }
   }
   if (request.operation === 'DELETE') {
-    if (SYSTEM_DELETERS.includes(id.username) || DELETERS.includes(partyOf(id))) return undefined;
+    if (SYSTEM_DELETERS.includes(id.username) || partiesOf(id).some((p) => DELETERS.includes(p))) return undefined;
     return deny('Forbidden', [{
       path: 'metadata',
       message: `${describeUser(id)} may not delete ${request.kind.kind} '${request.name ?? metaOf(request.oldObject)?.name ?? ''}': the provider and the operator delete our records, nobody else (domain.md §9: records are kept)`,
