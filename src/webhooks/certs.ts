@@ -13,14 +13,16 @@
 //   - local (`npm start`, tests): generated in memory for 127.0.0.1, with configurations that
 //     point at `url: https://127.0.0.1:<port>/...`.
 //
-// The configurations: rules for our group's kinds only, CREATE and UPDATE of the main resource
-// (status writes are never intercepted, so a webhook outage never blocks the controllers' status),
-// failurePolicy Fail, sideEffects None, timeoutSeconds 5, matchPolicy Equivalent, and a
-// namespaceSelector that leaves out kube-system and the operator's own namespace.
+// The configurations: rules for our group's kinds only (ownership.ts ADMISSION_RULES: CREATE,
+// UPDATE and DELETE of the main resources, and an SLAReport's status; no other status write is
+// intercepted, so a webhook outage never blocks the controllers' other statuses), failurePolicy
+// Fail, sideEffects None, timeoutSeconds 5, matchPolicy Equivalent, and every namespace: our
+// kinds are refused in kube-system and the operator's namespace rather than skipped there.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GROUP, KINDS } from '../api/v1alpha1/index.ts';
+import { GROUP } from '../api/v1alpha1/index.ts';
 import { ApiError, type KubeClient } from '../runtime/index.ts';
+import { ADMISSION_RULES } from './ownership.ts';
 import { generateServingCertificate, needsRenewal, type ServingCertificate } from './pki.ts';
 import { MUTATE_PATH, VALIDATE_PATH, type TlsMaterial } from './server.ts';
 
@@ -57,7 +59,7 @@ export interface WebhookConfigurationOptions {
   readonly service?: { readonly namespace: string; readonly name: string; readonly port?: number };
   /** Name of both configurations. Default `managed-apps-operator`. */
   readonly name?: string;
-  /** The operator's namespace: never intercepted (with kube-system). */
+  /** The operator's namespace (intercepted like every namespace: our kinds are refused there). */
   readonly operatorNamespace?: string;
   /** Added to the namespaceSelector (tests scope the webhook to their own namespaces with it). */
   readonly namespaceSelector?: LabelSelector;
@@ -75,10 +77,9 @@ export type WebhookConfiguration = {
 /** The two configurations, as they are written to the API server (and to config/webhook). */
 export function webhookConfigurations(options: WebhookConfigurationOptions): { mutating: WebhookConfiguration; validating: WebhookConfiguration } {
   const name = options.name ?? DEFAULT_CONFIGURATION_NAME;
-  const excluded = ['kube-system', ...(options.operatorNamespace === undefined ? [] : [options.operatorNamespace])];
   const namespaceSelector = {
     ...(options.namespaceSelector?.matchLabels === undefined ? {} : { matchLabels: options.namespaceSelector.matchLabels }),
-    matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: excluded }, ...(options.namespaceSelector?.matchExpressions ?? [])],
+    ...(options.namespaceSelector?.matchExpressions === undefined ? {} : { matchExpressions: options.namespaceSelector.matchExpressions }),
   };
   const clientConfig = (path: string): Record<string, unknown> => {
     const caBundle = options.caBundle === undefined ? {} : { caBundle: Buffer.from(options.caBundle).toString('base64') };
@@ -89,14 +90,14 @@ export function webhookConfigurations(options: WebhookConfigurationOptions): { m
     if (options.service === undefined) throw new Error('webhook configuration: mode service needs options.service');
     return { service: { namespace: options.service.namespace, name: options.service.name, path, port: options.service.port ?? 443 }, ...caBundle };
   };
-  const common = (path: string, plurals: readonly string[]) => ({
+  const common = (path: string, rules: { readonly operations: readonly string[]; readonly resources: readonly string[] }) => ({
     admissionReviewVersions: ['v1'],
     sideEffects: 'None',
     failurePolicy: 'Fail',
     matchPolicy: 'Equivalent',
     timeoutSeconds: WEBHOOK_TIMEOUT_SECONDS,
-    namespaceSelector,
-    rules: [{ apiGroups: [GROUP], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: [...plurals], scope: 'Namespaced' }],
+    ...(Object.keys(namespaceSelector).length === 0 ? {} : { namespaceSelector }),
+    rules: [{ apiGroups: [GROUP], apiVersions: ['*'], operations: [...rules.operations], resources: [...rules.resources], scope: 'Namespaced' }],
     clientConfig: clientConfig(path),
   });
   const metadata = () => ({
@@ -109,13 +110,13 @@ export function webhookConfigurations(options: WebhookConfigurationOptions): { m
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'MutatingWebhookConfiguration',
       metadata: metadata(),
-      webhooks: [{ name: MUTATING_WEBHOOK_NAME, reinvocationPolicy: 'Never', ...common(MUTATE_PATH, MUTATED_PLURALS) }],
+      webhooks: [{ name: MUTATING_WEBHOOK_NAME, reinvocationPolicy: 'Never', ...common(MUTATE_PATH, ADMISSION_RULES.mutate) }],
     },
     validating: {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
       metadata: metadata(),
-      webhooks: [{ name: VALIDATING_WEBHOOK_NAME, ...common(VALIDATE_PATH, KINDS.map((k) => k.plural)) }],
+      webhooks: [{ name: VALIDATING_WEBHOOK_NAME, ...common(VALIDATE_PATH, ADMISSION_RULES.validate) }],
     },
   };
 }

@@ -28,15 +28,23 @@ describe('config/webhook', () => {
     expect(readFileSync(file, 'utf8')).toBe(expected());
   });
 
-  it('intercepts only our group, CREATE and UPDATE, fails closed within 5 s, never kube-system', () => {
+  it('intercepts only our group, every namespace (kube-system and the operator\'s are refused, not skipped), DELETE and the reports\' status, fails closed within 5 s', () => {
     const { mutating, validating } = webhookConfigurations({ mode: 'url', url: 'https://127.0.0.1:9443', caBundle: 'PEM', operatorNamespace: 'ops' });
     for (const hook of [...mutating.webhooks, ...validating.webhooks]) {
       expect(hook).toMatchObject({ failurePolicy: 'Fail', sideEffects: 'None', timeoutSeconds: 5, matchPolicy: 'Equivalent' });
-      expect(hook.rules).toEqual([expect.objectContaining({ apiGroups: ['managedapps.dev'], operations: ['CREATE', 'UPDATE'] })]);
-      expect(hook.namespaceSelector).toEqual({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', 'ops'] }] });
+      expect(hook.rules).toEqual([expect.objectContaining({ apiGroups: ['managedapps.dev'] })]);
+      expect(hook.namespaceSelector).toBeUndefined();
       expect((hook.clientConfig as { caBundle: string }).caBundle).toBe(Buffer.from('PEM').toString('base64'));
     }
     expect((mutating.webhooks[0]?.clientConfig as { url: string }).url).toBe('https://127.0.0.1:9443/mutate');
-    expect((validating.webhooks[0]?.rules as { resources: string[] }[])[0]?.resources).toHaveLength(8);
+    expect(mutating.webhooks[0]?.rules).toEqual([expect.objectContaining({ operations: ['CREATE', 'UPDATE'], resources: ['incidents', 'changerequests'] })]);
+    const [rule] = validating.webhooks[0]?.rules as { operations: string[]; resources: string[] }[];
+    expect(rule?.operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
+    // The 8 kinds, and the status of SLAReports (only the operator finalizes a report).
+    expect(rule?.resources).toHaveLength(9);
+    expect(rule?.resources).toContain('slareports/status');
+    // A test's selector is kept (the shared control plane's webhook tests select their namespaces).
+    const scoped = webhookConfigurations({ mode: 'url', url: 'https://127.0.0.1:9443', namespaceSelector: { matchLabels: { run: 'x' } } });
+    expect(scoped.validating.webhooks[0]?.namespaceSelector).toEqual({ matchLabels: { run: 'x' } });
   });
 });

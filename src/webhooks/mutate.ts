@@ -1,12 +1,16 @@
-// The mutating hook: who wrote it comes from the admission request, never from the body
-// (design.md §1). On CREATE `Incident.spec.reporter` / `ChangeRequest.spec.requester` become the
-// requesting user; on UPDATE they are put back to the stored value, whatever the body says (the
-// CEL rule `immutable once set` then has nothing to refuse). A new or changed
-// `ChangeRequest.spec.approval` gets `approvedBy` = the name of the requesting user's
-// ChangeApprover contact (the validating hook refuses a user who has none).
-import { GROUP } from '../api/v1alpha1/index.ts';
+// The mutating hook: who wrote it, and when, comes from the admission request, never from the body
+// (design.md §1, ownership.ts). On CREATE `Incident.spec.reporter` / `ChangeRequest.spec.requester`
+// become the requesting user, and for a client the instant of the request becomes
+// `Incident.spec.openedAt` / `ChangeRequest.spec.requestedAt` (a client cannot back-date); a
+// client's `Incident.spec.closedAt` (its agreement) is the instant of the request too. On UPDATE
+// every stamped field is put back to the stored value, whatever the body says, so a GitOps tool
+// re-applying its manifest is accepted (the CEL rules `immutable` then have nothing to refuse).
+// A new `ChangeRequest.spec.approval` gets `approvedBy` = the name of the requesting user's
+// ChangeApprover contact and `scopeDigest` = the digest of the scope approved (the validating
+// hook refuses a user who has none); an update that keeps the decision keeps the stored approval.
+import { GROUP, approvalBinds, scopeDigest, type ScopedSpec } from '../api/v1alpha1/index.ts';
 import { ALLOW, pointer, type AdmissionRequest, type JsonPatchOp, type UserInfo, type Verdict } from './admission.ts';
-import { contactWithRole, identify, type IdentityConfig } from './identity.ts';
+import { actsForProvider, contactWithRole, identify, type IdentityConfig } from './identity.ts';
 import { tenantOf, type TenantView } from './rules.ts';
 
 /** UserInfo.groups holds at most 32 entries (src/api/v1alpha1/common.ts). */
@@ -35,25 +39,58 @@ export function mutationNeedsTenant(request: AdmissionRequest): boolean {
   return approval !== undefined && JSON.stringify(approval) !== JSON.stringify(specOf(request.oldObject)?.approval);
 }
 
-export function mutate(request: AdmissionRequest, view: TenantView, config: IdentityConfig): Verdict {
-  if (request.kind.group !== GROUP || (request.subResource ?? '') !== '') return ALLOW;
-  if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return ALLOW;
-  const field = request.kind.kind === 'Incident' ? 'reporter' : request.kind.kind === 'ChangeRequest' ? 'requester' : undefined;
-  const spec = specOf(request.object);
-  if (field === undefined || spec === undefined) return ALLOW;
-  const patch: JsonPatchOp[] = [];
-  const wanted = request.operation === 'CREATE' ? stampOf(request.userInfo) : specOf(request.oldObject)?.[field];
+/** RFC 3339 in UTC, to the second: how stamps are written. */
+export function stampTime(now: Date): string {
+  return `${now.toISOString().slice(0, 19)}Z`;
+}
+
+/** Puts `spec[field]` to `wanted` (removes it when undefined) unless it already is. */
+function setField(patch: JsonPatchOp[], spec: Json, field: string, wanted: unknown): void {
   if (wanted === undefined) {
     if (field in spec) patch.push({ op: 'remove', path: pointer('spec', field) });
   } else if (JSON.stringify(spec[field]) !== JSON.stringify(wanted)) {
     patch.push({ op: 'add', path: pointer('spec', field), value: wanted });
   }
-  if (request.kind.kind === 'ChangeRequest' && mutationNeedsTenant(request) && isObject(spec.approval)) {
-    const id = identify(request.userInfo, tenantOf(view, request.namespace ?? ''), config);
-    const approver = contactWithRole(id, 'ChangeApprover');
-    if (approver !== undefined && spec.approval.approvedBy !== approver.name) {
-      patch.push({ op: 'add', path: pointer('spec', 'approval', 'approvedBy'), value: approver.name });
-    }
+}
+
+/** `now` is the webhook's clock (the server passes none yet: the time of the call). */
+export function mutate(request: AdmissionRequest, view: TenantView, config: IdentityConfig, now: Date = new Date()): Verdict {
+  if (request.kind.group !== GROUP || (request.subResource ?? '') !== '') return ALLOW;
+  if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return ALLOW;
+  const kind = request.kind.kind;
+  const field = kind === 'Incident' ? 'reporter' : kind === 'ChangeRequest' ? 'requester' : undefined;
+  const spec = specOf(request.object);
+  if (field === undefined || spec === undefined) return ALLOW;
+  const old = specOf(request.oldObject);
+  const creating = request.operation === 'CREATE';
+  const patch: JsonPatchOp[] = [];
+  setField(patch, spec, field, creating ? stampOf(request.userInfo) : old?.[field]);
+  // When: the request's instant for a client, what the provider side wrote otherwise; then kept.
+  const client = !actsForProvider(identify(request.userInfo, undefined, config));
+  const clock = kind === 'Incident' ? 'openedAt' : 'requestedAt';
+  if (creating && client) setField(patch, spec, clock, stampTime(now));
+  if (!creating && old?.[clock] !== undefined) setField(patch, spec, clock, old[clock]);
+  if (kind === 'Incident' && !creating && spec.closedAt !== undefined) {
+    if (old?.closedAt !== undefined) setField(patch, spec, 'closedAt', old.closedAt);
+    else if (client) setField(patch, spec, 'closedAt', stampTime(now));
   }
+  if (kind === 'ChangeRequest') approvalPatch(patch, request, spec, old, view, config);
   return patch.length > 0 ? { allowed: true, patch } : ALLOW;
+}
+
+function approvalPatch(patch: JsonPatchOp[], request: AdmissionRequest, spec: Json, old: Json | undefined, view: TenantView, config: IdentityConfig): void {
+  if (!isObject(spec.approval)) return;
+  const stored = old?.approval;
+  // The same decision again (a re-apply, an edit of other fields): the stored approval stays as it is.
+  if (isObject(stored) && stored.decision === spec.approval.decision && approvalBinds(old as unknown as ScopedSpec & { approval: { scopeDigest?: string } })) {
+    setField(patch, spec, 'approval', stored);
+    return;
+  }
+  if (!mutationNeedsTenant(request)) return;
+  const id = identify(request.userInfo, tenantOf(view, request.namespace ?? ''), config);
+  const approver = contactWithRole(id, 'ChangeApprover');
+  if (approver === undefined) return; // the validating hook refuses it
+  if (spec.approval.approvedBy !== approver.name) patch.push({ op: 'add', path: pointer('spec', 'approval', 'approvedBy'), value: approver.name });
+  const digest = scopeDigest(spec as unknown as ScopedSpec);
+  if (spec.approval.scopeDigest !== digest) patch.push({ op: 'add', path: pointer('spec', 'approval', 'scopeDigest'), value: digest });
 }

@@ -45,13 +45,15 @@ const decide = (r: AdmissionRequest, changes: ChangeRequest[] = []) => {
 
 describe('validate', () => {
   it.each([
-    ['contact by group opens an incident', req('Incident', 'CREATE', { apiVersion: 'managedapps.dev/v1alpha1', kind: 'Incident', metadata: meta('i'), spec: { unitRefs: [{ name: 'u' }], priority: 'P2', summary: 's', detection: 'Client', openedAt: '2026-11-01T00:00:00Z', cause: 'Unknown' } }, 'bob', ['acme:ops']), /^allowed$/],
+    // A client's incident opens at the request (now, 2026-11-26T00:00:00Z): the mutating hook stamps it.
+    ['contact by group opens an incident', req('Incident', 'CREATE', { apiVersion: 'managedapps.dev/v1alpha1', kind: 'Incident', metadata: meta('i'), spec: { unitRefs: [{ name: 'u' }], priority: 'P2', summary: 's', detection: 'Client', openedAt: '2026-11-26T00:00:00Z', cause: 'Unknown' } }, 'bob', ['acme:ops']), /^allowed$/],
     ['stranger opens an incident', req('Incident', 'CREATE', { apiVersion: 'managedapps.dev/v1alpha1', kind: 'Incident', metadata: meta('i'), spec: { unitRefs: [{ name: 'u' }], priority: 'P2', summary: 's', detection: 'Client', openedAt: '2026-11-01T00:00:00Z', cause: 'Unknown' } }, 'eve'), /^metadata: user 'eve' is not a named contact/],
     ['second unit on vm-1', req('ServiceUnit', 'CREATE', unit('os-2', 'vm-1', '2026-02-01T00:00:00Z'), 'p', ['provider']), /^spec\.targets\[0\]: VirtualMachine 'vm-1' is already managed by ServiceUnit 'os-1'/],
     ['the unit already holding vm-1 is updated', req('ServiceUnit', 'UPDATE', unit('os-1', 'vm-1'), 'p', ['provider'], unit('os-1', 'vm-1')), /^allowed$/],
     ['downgrade during the commitment', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, supportLevels: [{ environment: 'Production', level: 'Initial' }] } }, 'p', ['provider'], contract), /^spec\.supportLevels\[0\]\.level: Production: cannot move down/],
     ['approval by the provider', req('ChangeRequest', 'UPDATE', change('c', { initiator: 'Provider', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } }), 'p', ['provider'], change('c', { initiator: 'Provider' })), /^spec\.approval: user 'p'.* is not a ChangeApprover contact/],
-    ['unchanged approval, provider edits the summary', req('ChangeRequest', 'UPDATE', change('c', { initiator: 'Provider', summary: 't', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } }), 'p', ['provider'], change('c', { initiator: 'Provider', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } })), /^allowed$/],
+    // Approved (an approval recorded before scope digests: it binds), so the requester's fields are frozen.
+    ['unchanged approval, provider edits the summary', req('ChangeRequest', 'UPDATE', change('c', { initiator: 'Provider', summary: 't', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } }), 'p', ['provider'], change('c', { initiator: 'Provider', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } })), /^spec\.summary: frozen once the change is accepted, rejected or refused/],
     ['SLAReport by the provider', req('SLAReport', 'CREATE', {}, 'p', ['provider']), /operator only/],
   ])('%s', (_name, request, expected) => {
     expect(decide(request)).toMatch(expected);
@@ -70,11 +72,12 @@ describe('validate', () => {
     expect(v.allowed ? 'allowed' : v.violations.map((x) => x.message).join('; ')).toMatch(expected);
   });
 
+  // By the provider: a client's requestedAt is the time of its request.
   it('the quota of the contract (2 here) counts per calendar year, and an earlier request cannot push a counted one out', () => {
     const two = [change('a', { accelerated: true, requestedAt: '2026-03-01T10:00:00Z' }), change('b', { accelerated: true, requestedAt: '2026-04-01T10:00:00Z' })];
-    expect(decide(req('ChangeRequest', 'CREATE', change('c', { accelerated: true, requestedAt: '2026-05-01T10:00:00Z' }), 'alice'), two)).toMatch(/^spec\.accelerated: accelerated change 3 of 2026: at most 2 a year/);
-    expect(decide(req('ChangeRequest', 'CREATE', change('c', { accelerated: true, requestedAt: '2026-01-01T10:00:00Z' }), 'alice'), two)).toMatch(/^spec\.accelerated: would push accelerated change 'b' beyond the 2 of 2026/);
-    expect(decide(req('ChangeRequest', 'CREATE', change('c', { accelerated: true, requestedAt: '2027-01-01T10:00:00Z' }), 'alice'), two)).toBe('allowed');
+    expect(decide(req('ChangeRequest', 'CREATE', change('c', { accelerated: true, requestedAt: '2026-05-01T10:00:00Z' }), 'p', ['provider']), two)).toMatch(/^spec\.accelerated: accelerated change 3 of 2026: at most 2 a year/);
+    expect(decide(req('ChangeRequest', 'CREATE', change('c', { accelerated: true, requestedAt: '2026-01-01T10:00:00Z' }), 'p', ['provider']), two)).toMatch(/^spec\.accelerated: would push accelerated change 'b' beyond the 2 of 2026/);
+    expect(decide(req('ChangeRequest', 'CREATE', change('c', { accelerated: true, requestedAt: '2027-01-01T10:00:00Z' }), 'p', ['provider']), two)).toBe('allowed');
   });
 });
 

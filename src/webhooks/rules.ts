@@ -15,6 +15,8 @@
 //                    provider side writes `initiator: Provider`; an approval is given by a
 //                    ChangeApprover contact; at most N accelerated changes a calendar year
 //   SLAReport        written by the operator only
+// and, before them, where and by whom (ownership.ts scopeVerdict: reserved namespaces, DELETE,
+// an SLAReport's status), after them who owns each field (ownership.ts ownershipVerdict).
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import {
@@ -31,6 +33,7 @@ import { acceleratedDecisions, type AcceleratedRequest } from '../domain/tokens.
 import type { ContactRole } from '../domain/vocabulary.ts';
 import { ALLOW, deny, type AdmissionRequest, type Verdict, type Violation } from './admission.ts';
 import { actsForProvider, describeUser, identify, type Identity, type IdentityConfig } from './identity.ts';
+import { ownershipVerdict, scopeVerdict } from './ownership.ts';
 
 /** What the rules read of a namespace (a tenant): the Manager's caches, or a fixture. */
 export interface TenantView {
@@ -93,10 +96,18 @@ function timeZoneOf(tenant: ManagedTenant | undefined): string {
 /** Decides one admission request of our group (CREATE or UPDATE of a main resource). */
 export function validate(request: AdmissionRequest, ctx: RuleContext): Verdict {
   if (request.kind.group !== GROUP || !isKind(request.kind.kind)) return ALLOW;
+  // Where, DELETE, an SLAReport's status (ownership.ts), before the rules of the kind.
+  const scoped = scopeVerdict(request, ctx);
+  if (scoped !== undefined) return scoped;
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return ALLOW;
   if (request.subResource !== undefined && request.subResource !== '') return ALLOW;
+  const verdict = validateKind(request, ctx, request.kind.kind);
+  // Who owns each field (ownership.ts), once the user is admitted for the kind.
+  return verdict.allowed ? ownershipVerdict(request, ctx) ?? verdict : verdict;
+}
+
+function validateKind(request: AdmissionRequest, ctx: RuleContext, kind: Kind): Verdict {
   const namespace = request.namespace ?? '';
-  const kind = request.kind.kind;
   switch (kind) {
     case 'ManagedTenant': return validateTenant(request, ctx, namespace);
     case 'SupportContract': return validateContract(request, ctx, namespace);

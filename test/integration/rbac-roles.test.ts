@@ -95,7 +95,7 @@ describe('config/rbac', () => {
 
   it.each([
     ['clients', 'create', 'incidents', true], ['clients', 'create', 'changerequests', true], ['clients', 'update', 'changerequests', true],
-    ['clients', 'update', 'incidents', false], ['clients', 'delete', 'changerequests', false], ['clients', 'update', 'supportcontracts', false],
+    ['clients', 'update', 'incidents', true], ['clients', 'delete', 'incidents', false], ['clients', 'delete', 'changerequests', false], ['clients', 'update', 'supportcontracts', false],
     ['clients', 'create', 'serviceunits', false], ['clients', 'patch', 'managedfunctions', false], ['clients', 'create', 'maintenancewindows', false],
     ['clients', 'update', 'slareports', false], ['clients', 'list', 'slareports', true], ['clients', 'get', 'managedtenants', true],
     ['providers', 'create', 'supportcontracts', true], ['providers', 'delete', 'serviceunits', true], ['providers', 'deletecollection', 'incidents', true],

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { GROUP, VERSION } from '../../src/api/v1alpha1/index.ts';
+import { GROUP, VERSION, scopeDigest, type ScopedSpec } from '../../src/api/v1alpha1/index.ts';
 import { Manager } from '../../src/runtime/manager.ts';
 import { deleteWebhookConfiguration, ensureWebhookConfiguration, webhookCertificates } from '../../src/webhooks/certs.ts';
 import { rbacManifests, type RbacManifest } from '../../src/webhooks/rbac.ts';
@@ -67,6 +67,17 @@ describe('admission webhook and RBAC on a real API server', () => {
   };
   const remove = (user: string, kind: string, name: string) =>
     attempt(() => api(user).deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURALS[kind]!, name }));
+  /** GET as admin, change the whole object (metadata too), PUT as `user`. */
+  const updateObject = async (user: string, kind: string, name: string, change: (object: Obj & { metadata: Record<string, unknown> }) => void) => {
+    const current = (await api('admin').getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURALS[kind]!, name })) as Obj & { metadata: Record<string, unknown> };
+    change(current);
+    return attempt(() => api(user).replaceNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURALS[kind]!, name, body: current }));
+  };
+  const createIn = (user: string, namespace: string, kind: string, name: string, spec: Record<string, unknown>) =>
+    attempt(() => api(user).createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURALS[kind]!, body: { apiVersion: `${GROUP}/${VERSION}`, kind, metadata: { name }, spec } }));
+  /** JSON-patches an SLAReport's status as `user` (the status subresource). */
+  const patchReportStatus = (user: string, name: string, status: Record<string, unknown>) =>
+    attempt(() => api(user).patchNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace: ns, plural: 'slareports', name, body: [{ op: 'add', path: '/status', value: status }] }));
 
   const incident = (extra: Record<string, unknown> = {}) => ({ unitRefs: [{ name: 'os-vm1' }], priority: 'P3', summary: 'Slow logins', openedAt: '2026-11-20T10:00:00Z', ...extra });
   const change = (extra: Record<string, unknown> = {}) => ({
@@ -79,7 +90,11 @@ describe('admission webhook and RBAC on a real API server', () => {
     ns = await createNamespace(admin, 'webhook');
     opNs = await createNamespace(admin, 'webhook-operator');
     const core = admin.makeApiClient(CoreV1Api);
-    await core.patchNamespace({ name: ns, body: { metadata: { labels: { [SELECT_LABEL]: run } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    // The configuration selects this run's namespaces only: the tenant, the operator's, and
+    // (for this file's duration) kube-system, where our kinds are refused.
+    for (const name of [ns, opNs, 'kube-system']) {
+      await core.patchNamespace({ name, body: { metadata: { labels: { [SELECT_LABEL]: run } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    }
 
     // config/rbac as kustomize would install it in opNs, and bindings for the people of the tenant.
     applied = rbacManifests({ namespace: opNs });
@@ -97,6 +112,7 @@ describe('admission webhook and RBAC on a real API server', () => {
     await bind('provider', 'managedapps-provider', { kind: 'Group', name: PROVIDER_GROUP });
     await bind('viewer', 'view', { kind: 'User', name: 'viewer' });
     await bind('editor', 'edit', { kind: 'User', name: 'editor' });
+    await bind('nsadmin', 'admin', { kind: 'User', name: 'nsadmin' });
 
     operatorUser = `system:serviceaccount:${opNs}:managed-apps-operator`;
     const mint = (name: string, groups: string[]) => { users.set(name, userKubeConfig(info, name, groups)); };
@@ -109,6 +125,7 @@ describe('admission webhook and RBAC on a real API server', () => {
     mint('paul', [PROVIDER_GROUP]);
     mint('viewer', []);
     mint('editor', []);
+    mint('nsadmin', []);
     users.set('operator', userKubeConfig(info, operatorUser, ['system:serviceaccounts', `system:serviceaccounts:${opNs}`]));
 
     // The webhook, in this process, over the Manager's caches.
@@ -147,8 +164,13 @@ describe('admission webhook and RBAC on a real API server', () => {
     })).toMatchObject({ ok: true });
     expect(await create('paul', 'ServiceUnit', 'os-vm1', unit('vm-1'))).toMatchObject({ ok: true });
     expect(await create('paul', 'ChangeRequest', 'provider-change', change({ initiator: 'Provider', summary: 'Kernel upgrade' }))).toMatchObject({ ok: true });
+    expect(await create('paul', 'ChangeRequest', 'provider-change-2', change({ initiator: 'Provider', summary: 'Reboot' }))).toMatchObject({ ok: true });
+    // A client's non-standard change the provider quotes, and a client's complex change run
+    // outside business hours: 8 tokens × 2 = 16 charged.
+    expect(await create('alice', 'ChangeRequest', 'chg-quoted', change({ category: 'NonStandard', catalogItem: undefined, tokens: undefined, summary: 'Tune the database' }))).toMatchObject({ ok: true });
+    expect(await create('alice', 'ChangeRequest', 'chg-done', change({ category: 'StandardComplex', catalogItem: 'os.kernel.tune', tokens: 8, outsideBusinessHours: true, summary: 'Tune the kernel' }))).toMatchObject({ ok: true });
     // The caches the webhook reads have them before the matrix runs.
-    await eventually(() => manager.informer({ group: GROUP, version: VERSION, plural: 'changerequests' }).get(ns, 'provider-change') !== undefined);
+    await eventually(() => ['provider-change', 'provider-change-2', 'chg-quoted', 'chg-done'].every((n) => manager.informer({ group: GROUP, version: VERSION, plural: 'changerequests' }).get(ns, n) !== undefined));
   });
 
   afterAll(async () => {
@@ -160,13 +182,18 @@ describe('admission webhook and RBAC on a real API server', () => {
       if (m.kind === 'ClusterRoleBinding') await rbac.deleteClusterRoleBinding({ name: m.metadata.name }).catch(() => undefined);
     }
     const core = admin.makeApiClient(CoreV1Api);
+    await core.patchNamespace({ name: 'kube-system', body: { metadata: { labels: { [SELECT_LABEL]: null } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)).catch(() => undefined);
     await core.deleteNamespace({ name: ns }).catch(() => undefined);
     await core.deleteNamespace({ name: opNs }).catch(() => undefined);
   });
 
   const WEBHOOK = /admission webhook "(validate|mutate)\.managedapps\.dev" denied the request/;
   const RBAC = /is forbidden: User ".*" cannot/;
-  type Expect = 'allowed' | { rbac: true } | { webhook: RegExp };
+  /** `cel`: the CRD's transition rules refused it (the API server, before the validating webhook). */
+  type Expect = 'allowed' | { rbac: true } | { webhook: RegExp } | { cel: RegExp };
+  // The current month (of the real clock) is never final; January 2020 always is (its end + 24 h passed).
+  const thisMonth = new Date().toISOString().slice(0, 7);
+  const validation = (quoteTokens: number) => ({ decision: 'Accepted', validatedBy: 'paul', validatedAt: '2026-11-21T09:00:00Z', quoteTokens });
   const matrix: [string, string, string, string, () => Promise<Outcome>, Expect][] = [
     // user, kind, verb, what, action, expected
     ['alice (contact, all roles)', 'Incident', 'create', '', () => create('alice', 'Incident', 'inc-alice', incident()), 'allowed'],
@@ -186,10 +213,40 @@ describe('admission webhook and RBAC on a real API server', () => {
     ['carol', 'ChangeRequest', 'create', 'initiator Provider', () => create('carol', 'ChangeRequest', 'chg-carol-p', change({ initiator: 'Provider' })), { webhook: /spec\.initiator: only the provider initiates a change with initiator Provider/ }],
     ['paul (provider)', 'ChangeRequest', 'create', 'initiator Provider', () => create('paul', 'ChangeRequest', 'chg-paul', change({ initiator: 'Provider' })), 'allowed'],
     ['operator service account', 'ChangeRequest', 'create', 'least privilege: it never requests changes', () => create('operator', 'ChangeRequest', 'chg-operator', change()), { rbac: true }],
-    ['operator service account', 'ChangeRequest', 'update', 'finalizers, labels', () => update('operator', 'ChangeRequest', 'chg-alice', (s) => { s.summary = 'Install a package (noted)'; }), 'allowed'],
+    ['operator service account', 'ChangeRequest', 'update', 'finalizers, labels', () => updateObject('operator', 'ChangeRequest', 'chg-alice', (o) => { o.metadata.labels = { noted: 'yes' }; }), 'allowed'],
+    ['operator service account', 'ChangeRequest', 'update', 'the requester\'s summary', () => update('operator', 'ChangeRequest', 'chg-alice', (s) => { s.summary = 'Install a package (noted)'; }), { webhook: /spec\.summary: frozen once the change is accepted, rejected or refused/ }],
     ['carol (not ChangeApprover)', 'ChangeRequest', 'update', 'approve', () => update('carol', 'ChangeRequest', 'provider-change', (s) => { s.approval = { decision: 'Approved', approvedBy: 'carol', decidedAt: '2026-11-21T09:00:00Z' }; }), { webhook: /spec\.approval: user 'carol'.* is not a ChangeApprover contact of ManagedTenant 'acme'/ }],
     ['paul (provider)', 'ChangeRequest', 'update', 'approve its own change', () => update('paul', 'ChangeRequest', 'provider-change', (s) => { s.approval = { decision: 'Approved', approvedBy: 'dave', decidedAt: '2026-11-21T09:00:00Z' }; }), { webhook: /spec\.approval: user 'paul'.* is not a ChangeApprover contact/ }],
     ['dave (ChangeApprover)', 'ChangeRequest', 'update', 'approve', () => update('dave', 'ChangeRequest', 'provider-change', (s) => { s.approval = { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-11-21T09:00:00Z' }; }), 'allowed'],
+    ['paul (provider)', 'ChangeRequest', 'update', 'widen its approved change (1 → 40 tokens, another unit, a new summary)', () => update('paul', 'ChangeRequest', 'provider-change', (s) => { s.category = 'StandardComplex'; s.tokens = 40; s.unitRefs = [{ name: 'os-vm1' }, { name: 'db-1' }]; s.summary = 'Kernel upgrade and more'; }), { webhook: /spec\.unitRefs: frozen once the change is accepted.*spec\.category: frozen.*spec\.summary: frozen.*spec\.tokens: frozen/ }],
+    ['dave (ChangeApprover)', 'ChangeRequest', 'update', 'flip its decision (Approved → Rejected)', () => update('dave', 'ChangeRequest', 'provider-change', (s) => { (s.approval as Record<string, unknown>).decision = 'Rejected'; }), { webhook: /spec\.approval: frozen once a decision is made/ }],
+    ['dave (ChangeApprover)', 'ChangeRequest', 'update', 'reject', () => update('dave', 'ChangeRequest', 'provider-change-2', (s) => { s.approval = { decision: 'Rejected', approvedBy: 'dave', decidedAt: '2026-11-21T09:00:00Z' }; }), 'allowed'],
+    ['paul (provider)', 'ChangeRequest', 'update', 'turn the rejected change into initiator Client', () => update('paul', 'ChangeRequest', 'provider-change-2', (s) => { s.initiator = 'Client'; delete s.approval; }), { cel: /spec\.initiator is immutable/ }],
+    ['alice (ChangeRequester)', 'ChangeRequest', 'update', 'edit the provider\'s change', () => update('alice', 'ChangeRequest', 'chg-paul', (s) => { s.summary = 'Something else'; }), { webhook: /spec\.summary: changed by provider only/ }],
+    ['alice', 'ChangeRequest', 'update', 'quote its own non-standard change', () => update('alice', 'ChangeRequest', 'chg-quoted', (s) => { s.validation = validation(1); }), { webhook: /spec\.validation: changed by provider only/ }],
+    ['paul (provider)', 'ChangeRequest', 'update', 'quote and validate (12 tokens)', () => update('paul', 'ChangeRequest', 'chg-quoted', (s) => { s.tokens = 12; s.validation = validation(12); }), 'allowed'],
+    ['alice', 'ChangeRequest', 'update', 'rewrite the quote (12 → 1)', () => update('alice', 'ChangeRequest', 'chg-quoted', (s) => { s.tokens = 1; s.validation = validation(1); }), { webhook: /spec\.tokens: frozen once the change is accepted.*spec\.validation: changed by provider only/ }],
+    ['alice', 'ChangeRequest', 'update', 'complete its own change', () => update('alice', 'ChangeRequest', 'chg-done', (s) => { s.completedAt = '2099-01-01T09:00:00Z'; }), { webhook: /spec\.completedAt: changed by provider only/ }],
+    ['paul (provider)', 'ChangeRequest', 'update', 'complete', () => update('paul', 'ChangeRequest', 'chg-done', (s) => { s.completedAt = '2099-01-01T10:00:00Z'; }), 'allowed'],
+    ['alice', 'ChangeRequest', 'update', 'the tokens and multiplier of the completed change (16 → 2)', () => update('alice', 'ChangeRequest', 'chg-done', (s) => { s.tokens = 2; s.outsideBusinessHours = false; }), { cel: /spec is frozen once the change is completed/ }],
+    ['alice', 'ChangeRequest', 'update', 'move completedAt', () => update('alice', 'ChangeRequest', 'chg-done', (s) => { s.completedAt = '2099-01-02T10:00:00Z'; }), { cel: /spec\.completedAt is immutable once set/ }],
+    ['alice (IncidentReporter)', 'Incident', 'create', 'claim Monitoring', () => create('alice', 'Incident', 'inc-alice-mon', incident({ detection: 'Monitoring' })), { webhook: /spec\.detection: set by operator only; user 'alice'.*\(client\) may not set it/ }],
+    ['paul (provider)', 'Incident', 'create', 'claim Monitoring', () => create('paul', 'Incident', 'inc-paul-mon', incident({ detection: 'Monitoring' })), { webhook: /spec\.detection: set by operator only/ }],
+    ['alice (IncidentReporter)', 'Incident', 'create', 'already resolved and closed, caused by the provider', () => create('alice', 'Incident', 'inc-alice-credits', incident({ priority: 'P1', resolvedAt: '2099-01-01T06:00:00Z', closedAt: '2099-01-01T07:00:00Z', cause: 'Provider' })),
+      { webhook: /spec\.resolvedAt: set by provider only.*spec\.cause: set by provider only.*spec\.closedAt: set by provider only/ }],
+    ['paul (provider)', 'Incident', 'create', 'a past incident, resolved, with its cause', () => create('paul', 'Incident', 'inc-paul-past', incident({ openedAt: '2026-11-02T10:00:00Z', resolvedAt: '2026-11-02T12:00:00Z', cause: 'IaaS' })), 'allowed'],
+    ['alice (IncidentReporter)', 'Incident', 'update', 'resolve its incident', () => update('alice', 'Incident', 'inc-alice', (s) => { s.resolvedAt = '2099-01-01T00:00:00Z'; }), { webhook: /spec\.resolvedAt: changed by operator or provider only/ }],
+    ['paul (provider)', 'Incident', 'update', 'resolve, set the cause', () => update('paul', 'Incident', 'inc-paul-past', (s) => { s.cause = 'Client'; }), 'allowed'],
+    ['paul (provider)', 'Incident', 'update', 'close (the client agrees, not the provider)', () => update('paul', 'Incident', 'inc-paul-past', (s) => { s.closedAt = '2026-11-02T13:00:00Z'; }), { webhook: /spec\.closedAt: changed by client only/ }],
+    ['alice (IncidentReporter)', 'Incident', 'update', 'close a resolved incident (its agreement)', () => update('alice', 'Incident', 'inc-paul-past', (s) => { s.closedAt = '2026-11-02T13:00:00Z'; }), 'allowed'],
+    ['paul (provider)', 'Incident', 'update', 'the cause of a closed incident', () => update('paul', 'Incident', 'inc-paul-past', (s) => { s.cause = 'Provider'; }), { cel: /spec is frozen once the incident is closed/ }],
+    ['operator service account', 'Incident', 'update', 'resolve its monitoring incident', () => update('operator', 'Incident', 'inc-operator', (s) => { s.resolvedAt = '2099-01-01T00:00:00Z'; }), 'allowed'],
+    ['nsadmin (aggregated admin, not a contact)', 'Incident', 'delete', '', () => remove('nsadmin', 'Incident', 'inc-bob'), { webhook: /metadata: user 'nsadmin' may not delete Incident 'inc-bob': the provider and the operator delete our records/ }],
+    ['editor (aggregated edit)', 'ChangeRequest', 'delete', '', () => remove('editor', 'ChangeRequest', 'chg-carol'), { webhook: /may not delete ChangeRequest 'chg-carol'/ }],
+    ['paul (provider)', 'Incident', 'delete', '', () => remove('paul', 'Incident', 'inc-paul'), 'allowed'],
+    ['operator service account', 'Incident', 'create', 'in its own namespace', () => createIn('operator', opNs, 'Incident', 'inc-opns', incident({ detection: 'Monitoring' })), { webhook: /metadata\.namespace: namespace 'webhook-operator-.*' is not a tenant/ }],
+    ['operator service account', 'Incident', 'create', 'in kube-system', () => createIn('operator', 'kube-system', 'Incident', 'inc-kube-system', incident({ detection: 'Monitoring' })), { webhook: /metadata\.namespace: namespace 'kube-system' is not a tenant/ }],
+    ['operator service account', 'SLAReport', 'create', 'in kube-system', () => createIn('operator', 'kube-system', 'SLAReport', 'acme-2026-2026-10', { contractRef: { name: 'acme-2026' }, month: '2026-10' }), { webhook: /namespace 'kube-system' is not a tenant/ }],
     ['alice', 'Incident', 'list', '', () => list('alice', 'Incident'), 'allowed'],
     ['eve (not a contact)', 'Incident', 'get', 'reads are RBAC only', () => get('eve', 'Incident', 'inc-alice'), 'allowed'],
     ['alice', 'SupportContract', 'get', '', () => get('alice', 'SupportContract', 'acme-2026'), 'allowed'],
@@ -199,7 +256,7 @@ describe('admission webhook and RBAC on a real API server', () => {
     ['alice', 'MaintenanceWindow', 'create', '', () => create('alice', 'MaintenanceWindow', 'mw-alice', { timeZone: 'Europe/Paris', duration: '2h', start: '2026-12-01T22:00:00Z', purpose: 'Maintenance' }), { rbac: true }],
     ['alice', 'ManagedFunction', 'create', '', () => create('alice', 'ManagedFunction', 'mf-alice', { family: 'OS', monthlyCharge: 1 }), { rbac: true }],
     ['alice', 'Incident', 'delete', '', () => remove('alice', 'Incident', 'inc-alice'), { rbac: true }],
-    ['alice', 'Incident', 'update', 'incidents are the provider\'s to update', () => update('alice', 'Incident', 'inc-alice', (s) => { s.priority = 'P1'; }), { rbac: true }],
+    ['alice', 'Incident', 'update', 'the priority is the provider\'s', () => update('alice', 'Incident', 'inc-alice', (s) => { s.priority = 'P1'; }), { webhook: /spec\.priority: changed by operator or provider only/ }],
     ['paul (provider)', 'ServiceUnit', 'create', 'VM already claimed', () => create('paul', 'ServiceUnit', 'os-vm1-again', unit('vm-1')), { webhook: /spec\.targets\[0\]: VirtualMachine 'vm-1' is already managed by ServiceUnit 'os-vm1'/ }],
     ['paul (provider)', 'ServiceUnit', 'create', 'level not subscribed', () => create('paul', 'ServiceUnit', 'k8s-1', { level: 'Kubernetes', environment: 'Production', targets: [{ kind: 'KubernetesCluster', name: 'c-1' }] }), { webhook: /spec\.level: level Kubernetes is not subscribed by SupportContract 'acme-2026'/ }],
     ['paul (provider)', 'SupportContract', 'update', 'subscribe Middleware without... OS kept', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.subscribedLevels = ['Database', 'Middleware']; }), { webhook: /spec\.subscribedLevels: Database requires OS to be subscribed/ }],
@@ -207,6 +264,13 @@ describe('admission webhook and RBAC on a real API server', () => {
     ['paul (provider)', 'SupportContract', 'update', 'raise support level', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Premium' }]; }), 'allowed'],
     ['paul (provider)', 'SLAReport', 'create', '', () => create('paul', 'SLAReport', 'acme-2026-2026-10', { contractRef: { name: 'acme-2026' }, month: '2026-10' }), { webhook: /an SLAReport is written by the operator only/ }],
     ['operator service account', 'SLAReport', 'create', '', () => create('operator', 'SLAReport', 'acme-2026-2026-10', { contractRef: { name: 'acme-2026' }, month: '2026-10' }), 'allowed'],
+    ['operator service account', 'SLAReport', 'create', 'the current month', () => create('operator', 'SLAReport', `acme-2026-${thisMonth}`, { contractRef: { name: 'acme-2026' }, month: thisMonth }), 'allowed'],
+    ['operator service account', 'SLAReport', 'create', 'January 2020', () => create('operator', 'SLAReport', 'acme-2026-2020-01', { contractRef: { name: 'acme-2026' }, month: '2020-01' }), 'allowed'],
+    ['admin (system:masters, not a provider)', 'SLAReport', 'delete', '', () => remove('admin', 'SLAReport', 'acme-2026-2026-10'), { webhook: /user 'admin'.*may not delete SLAReport/ }],
+    ['admin (system:masters)', 'SLAReport', 'update', 'status: final on the current month', () => patchReportStatus('admin', `acme-2026-${thisMonth}`, { final: true }), { webhook: /status: an SLAReport's status is written by the operator only/ }],
+    ['operator service account', 'SLAReport', 'update', 'status: final on the current month', () => patchReportStatus('operator', `acme-2026-${thisMonth}`, { final: true }), { webhook: new RegExp(`status\\.final: the report of ${thisMonth} becomes final at .* not before`) }],
+    ['operator service account', 'SLAReport', 'update', 'status: the running month, not final', () => patchReportStatus('operator', `acme-2026-${thisMonth}`, { final: false }), 'allowed'],
+    ['operator service account', 'SLAReport', 'update', 'status: final once its month plus the grace period passed', () => patchReportStatus('operator', 'acme-2026-2020-01', { final: true }), 'allowed'],
     ['alice', 'SLAReport', 'update', 'its report', () => update('alice', 'SLAReport', 'acme-2026-2026-10', (s) => { s.month = '2026-09'; }), { rbac: true }],
     ['alice', 'ChangeRequest', 'update', 'status', () => attempt(() => api('alice').patchNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace: ns, plural: 'changerequests', name: 'chg-alice', body: [{ op: 'add', path: '/status', value: { phase: 'Completed' } }] })), { rbac: true }],
     ['viewer (aggregated view)', 'ServiceUnit', 'list', '', () => list('viewer', 'ServiceUnit'), 'allowed'],
@@ -225,6 +289,12 @@ describe('admission webhook and RBAC on a real API server', () => {
       expect(outcome.ok ? 'allowed' : `${outcome.code} ${outcome.message}`).toBe('allowed');
     } else if ('rbac' in expected) {
       expect(outcome.ok ? 'allowed' : `${outcome.code} ${outcome.message}`).toMatch(/^403 .*is forbidden: User ".*" cannot/);
+    } else if ('cel' in expected) {
+      expect(outcome.ok ? 'allowed' : `${outcome.code} ${outcome.message}`).toMatch(/^422 .* is invalid: /);
+      if (!outcome.ok) {
+        expect(outcome.message).toMatch(expected.cel);
+        expect(outcome.message).not.toMatch(WEBHOOK);
+      }
     } else {
       expect(outcome.ok).toBe(false);
       if (!outcome.ok) {
@@ -239,7 +309,8 @@ describe('admission webhook and RBAC on a real API server', () => {
     const spoof = { username: 'mallory', groups: [PROVIDER_GROUP] };
     const inc = await create('bob', 'Incident', 'inc-spoofed', incident({ reporter: spoof }));
     expect(inc.ok && inc.object.spec.reporter).toEqual({ username: 'bob', groups: [CONTACTS_GROUP, OPS_GROUP, 'system:authenticated'] });
-    const chg = await create('carol', 'ChangeRequest', 'chg-spoofed', change({ requester: spoof }));
+    // Non-standard: it awaits the provider's validation, so its requester may still edit it.
+    const chg = await create('carol', 'ChangeRequest', 'chg-spoofed', change({ requester: spoof, category: 'NonStandard', catalogItem: undefined, tokens: undefined }));
     expect(chg.ok && chg.object.spec.requester).toEqual({ username: 'carol', groups: [CONTACTS_GROUP, 'system:authenticated'] });
     // An update cannot rewrite it either: the stored requester is put back.
     const updated = await update('carol', 'ChangeRequest', 'chg-spoofed', (s) => { s.requester = spoof; s.summary = 'Install two packages'; });
@@ -251,15 +322,57 @@ describe('admission webhook and RBAC on a real API server', () => {
     expect(stored.ok && stored.object.spec.approval).toMatchObject({ decision: 'Approved', approvedBy: 'dave' });
   });
 
+  it('a client cannot back-date: its incident opens, and its change is requested, at the time of the request', async () => {
+    const before = Date.now();
+    const inc = await create('alice', 'Incident', 'inc-backdated', incident({ openedAt: '2026-11-01T00:00:00Z' }));
+    const chg = await create('alice', 'ChangeRequest', 'chg-backdated', change({ requestedAt: '2026-11-01T00:00:00Z' }));
+    const after = Date.now();
+    // Stamped to the second (RFC 3339, UTC): within [before − 1 s, after].
+    for (const at of [inc.ok ? inc.object.spec.openedAt : '', chg.ok ? chg.object.spec.requestedAt : '']) {
+      const t = new Date(String(at)).getTime();
+      expect(t).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+      expect(t).toBeLessThanOrEqual(after);
+    }
+    // The provider's records keep their own dates.
+    const past = await get('admin', 'Incident', 'inc-paul-past');
+    expect(past.ok && past.object.spec.openedAt).toBe('2026-11-02T10:00:00Z');
+  });
+
+  it('a GitOps re-apply of the same manifest is accepted: the stamps are put back, nothing changes', async () => {
+    // The manifest as written in Git: a back-dated openedAt, no reporter.
+    const manifest = incident({ openedAt: '2026-11-01T00:00:00Z' });
+    const created = await create('bob', 'Incident', 'inc-gitops', manifest);
+    expect(created.ok).toBe(true);
+    const stored = created.ok ? created.object : undefined;
+    const reapplied = await attempt(() => api('bob').replaceNamespacedCustomObject({
+      group: GROUP, version: VERSION, namespace: ns, plural: 'incidents', name: 'inc-gitops',
+      body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'Incident', metadata: { name: 'inc-gitops', resourceVersion: stored?.metadata.resourceVersion }, spec: manifest },
+    }));
+    expect(reapplied.ok ? 'allowed' : reapplied.message).toBe('allowed');
+    expect(reapplied.ok && reapplied.object.spec).toEqual(stored?.spec);
+    // The approver's decision re-applied (approvedBy and scopeDigest as the body says): kept as stored.
+    const approved = await get('admin', 'ChangeRequest', 'provider-change');
+    const again = await update('dave', 'ChangeRequest', 'provider-change', (s) => { s.approval = { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-11-21T09:00:00Z' }; });
+    expect(again.ok ? 'allowed' : again.message).toBe('allowed');
+    expect(again.ok && again.object.spec.approval).toEqual(approved.ok && approved.object.spec.approval);
+  });
+
+  it('an approval records the digest of what was approved', async () => {
+    const stored = await get('admin', 'ChangeRequest', 'provider-change');
+    const spec = stored.ok ? stored.object.spec : {};
+    expect(spec.approval).toMatchObject({ decision: 'Approved', approvedBy: 'dave', scopeDigest: scopeDigest(spec as unknown as ScopedSpec) });
+  });
+
   it('refuses the 7th accelerated change of a year', async () => {
     for (let i = 1; i <= 6; i++) {
       expect(await create('paul', 'ChangeRequest', `acc-${i}`, change({ accelerated: true, requestedAt: `2026-03-0${i}T10:00:00Z` }))).toMatchObject({ ok: true });
     }
     await eventually(() => manager.informer({ group: GROUP, version: VERSION, plural: 'changerequests' }).get(ns, 'acc-6') !== undefined);
-    const seventh = await create('alice', 'ChangeRequest', 'acc-7', change({ accelerated: true, requestedAt: '2026-06-01T10:00:00Z' }));
+    // By the provider: a client's change is requested now, whatever the body says.
+    const seventh = await create('paul', 'ChangeRequest', 'acc-7', change({ accelerated: true, requestedAt: '2026-06-01T10:00:00Z' }));
     expect(seventh.ok ? 'allowed' : seventh.message).toMatch(/spec\.accelerated: accelerated change 7 of 2026: at most 6 a year/);
     // Another year has its own quota.
-    expect(await create('alice', 'ChangeRequest', 'acc-2027', change({ accelerated: true, requestedAt: '2027-01-05T10:00:00Z' }))).toMatchObject({ ok: true });
+    expect(await create('paul', 'ChangeRequest', 'acc-2027', change({ accelerated: true, requestedAt: '2027-01-05T10:00:00Z' }))).toMatchObject({ ok: true });
   });
 
   describe('webhook down', () => {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { SIMPLE_CHANGE_TOKENS } from '../../domain/limits.ts';
 import { CHANGE_CATEGORIES, INITIATORS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
+import { SCOPE_DIGEST_PATTERN } from './change-scope.ts';
 import {
   type KindDefinition, UserInfo, ageColumn, conditionColumn, count, doc, immutable, immutableOnceSet, localRef, localRefs, money,
   readyColumn, resource, seconds, statusBase, text, time, withRules,
@@ -19,6 +20,7 @@ export const Approval = z.object({
   approvedBy: contactName('Name of the ChangeApprover contact of the ManagedTenant who decided.'),
   decidedAt: time('When the client decided; before the change is implemented (domain.md §10).'),
   comment: text('Comment of the approver.', 1024).optional(),
+  scopeDigest: doc(z.string().regex(SCOPE_DIGEST_PATTERN), 'Digest of the scope approved (units, category, catalogue item, tokens, window, summary, description, related incident): set by the webhook, never from the body. A change of the scope afterwards voids the approval.').optional(),
 });
 
 export const Validation = z.object({
@@ -39,7 +41,7 @@ export const ChangeRequestSpec = withRules(
     tokens: doc(z.int().min(1).max(10000), `Price in tokens of 30 minutes, before multipliers: exactly ${SIMPLE_CHANGE_TOKENS} for StandardSimple, more for StandardComplex; the quote for NonStandard.`).optional(),
     accelerated: doc(z.boolean(), 'Accelerated: shorter deadline, price ×2, a few a year (domain.md §10).').default(false),
     outsideBusinessHours: doc(z.boolean(), 'Executed outside business hours: price ×2 (domain.md §10).').default(false),
-    initiator: doc(z.enum(INITIATORS), 'Client or Provider; a provider change needs the client\'s approval first (domain.md §10).').default('Client'),
+    initiator: withRules(z.enum(INITIATORS), 'Client or Provider; a provider change needs the client\'s approval first (domain.md §10). Immutable.', [immutable('spec.initiator')]).default('Client'),
     relatedIncident: localRef('The Incident this change resolves (a change for a P1 is approved afterwards).').optional(),
     requestedAt: withRules(z.iso.datetime({ offset: true }), 'When the change was requested: the start of the GTC clock. Immutable.', [immutable('spec.requestedAt')]),
     approval: doc(Approval, "The client's decision on a provider-initiated change.").optional(),
@@ -56,6 +58,10 @@ export const ChangeRequestSpec = withRules(
     { rule: "!has(self.validation) || self.category == 'NonStandard'", message: 'spec.validation is only for a NonStandard change', fieldPath: '.validation', reason: 'FieldValueForbidden' },
     { rule: '!has(self.completedAt) || timestamp(self.completedAt) >= timestamp(self.requestedAt)', message: 'spec.completedAt must not be before spec.requestedAt', fieldPath: '.completedAt' },
     immutableOnceSet('requester', 'spec.requester'),
+    immutableOnceSet('completedAt', 'spec.completedAt'),
+    // Ownership (src/webhooks/ownership.ts): a decision is final, an approval is never withdrawn.
+    { rule: '!has(oldSelf.approval) || has(self.approval)', message: 'spec.approval cannot be removed: a decision, once made, is final', fieldPath: '.approval', reason: 'FieldValueForbidden' },
+    { rule: '!has(oldSelf.completedAt) || self == oldSelf', message: 'spec is frozen once the change is completed (spec.completedAt)', reason: 'FieldValueForbidden' },
   ],
 );
 export type ChangeRequestSpec = z.infer<typeof ChangeRequestSpec>;

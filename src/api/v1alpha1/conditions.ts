@@ -113,6 +113,8 @@ export const ConditionReason = {
   NotRequired: 'NotRequired',
   /** Approved: the client rejected the provider's change. */
   ClientRejected: 'ClientRejected',
+  /** Approved: the scope changed after the client's decision, which no longer binds (spec.approval.scopeDigest). */
+  ApprovalVoided: 'ApprovalVoided',
 
   /** AtRisk (Incident): 75 % of the guaranteed restoration time is spent and the service is not restored. */
   DeadlineAtRisk: 'DeadlineAtRisk',

@@ -25,10 +25,10 @@ export const IncidentSpec = withRules(
     priority: doc(z.enum(PRIORITIES), 'P1 complete loss of service (an interruption), P2 degraded, P3 minor, P4 not an incident (domain.md §1).'),
     summary: text('What happens, in one line.', 1024),
     description: text('Details.', 16384).optional(),
-    detection: doc(z.enum(DETECTIONS), 'Monitoring (proactive) or Client (reactive) (domain.md §9).').default('Client'),
-    openedAt: withRules(z.iso.datetime({ offset: true }), 'When the ticket was opened: the start of the restoration clock. Immutable.', [immutable('spec.openedAt')]),
+    detection: withRules(z.enum(DETECTIONS), 'Monitoring (proactive, opened by the operator only) or Client (reactive) (domain.md §9). Immutable.', [immutable('spec.detection')]).default('Client'),
+    openedAt: withRules(z.iso.datetime({ offset: true }), 'When the ticket was opened: the start of the restoration clock. For an incident a client reports, the time of the request (set by the webhook). Immutable.', [immutable('spec.openedAt')]),
     resolvedAt: time('When the service was restored.').optional(),
-    closedAt: time('When the client agreed to close the incident; requires resolvedAt.').optional(),
+    closedAt: time('When the client agreed to close the incident (a client contact sets it; the webhook records the time of the request); requires resolvedAt. Freezes the incident.').optional(),
     cause: doc(z.enum(INCIDENT_CAUSES), 'Provider, Client, Shared, IaaS, ThirdPartySoftware or Unknown: decides whether guarantees apply (domain.md §8).').default('Unknown'),
     exclusions: doc(z.array(Exclusion).max(32), 'Periods that do not count toward the guarantees.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
     reporter: doc(UserInfo, 'Who opened the incident: set from the admission request, never from the body. Immutable once set.').optional(),
@@ -39,6 +39,8 @@ export const IncidentSpec = withRules(
     { rule: '!has(self.closedAt) || has(self.resolvedAt)', message: 'spec.closedAt requires spec.resolvedAt', fieldPath: '.closedAt', reason: 'FieldValueRequired' },
     { rule: '!has(self.closedAt) || !has(self.resolvedAt) || timestamp(self.closedAt) >= timestamp(self.resolvedAt)', message: 'spec.closedAt must not be before spec.resolvedAt', fieldPath: '.closedAt' },
     immutableOnceSet('reporter', 'spec.reporter'),
+    immutableOnceSet('closedAt', 'spec.closedAt'),
+    { rule: '!has(oldSelf.closedAt) || self == oldSelf', message: 'spec is frozen once the incident is closed (spec.closedAt: the client agreed)', reason: 'FieldValueForbidden' },
   ],
 );
 export type IncidentSpec = z.infer<typeof IncidentSpec>;

@@ -18,6 +18,7 @@ export * from './service-unit.ts';
 export * from './managed-function.ts';
 export * from './incident.ts';
 export * from './change-request.ts';
+export * from './change-scope.ts';
 export * from './maintenance-window.ts';
 export * from './sla-report.ts';
 

@@ -1,4 +1,4 @@
-// SupportContract (sc): the commercial terms of the tenant (design.md §1, domain.md §3, §10, §13).
+// SupportContract (msc): the commercial terms of the tenant (design.md §1, domain.md §3, §10, §13).
 import { z } from 'zod';
 import { MAX_ACCELERATED_CHANGES_PER_YEAR, MIN_SERVICE_MONTHS } from '../../domain/limits.ts';
 import { ENVIRONMENTS, MANAGEMENT_LEVELS, SUPPORT_CHAINS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
@@ -78,7 +78,8 @@ export const supportContractKind: KindDefinition = {
   kind: 'SupportContract',
   plural: 'supportcontracts',
   singular: 'supportcontract',
-  shortNames: ['sc'],
+  // Not `sc`: StorageClass's (test/integration/api-shortnames.test.ts checks every short name against discovery).
+  shortNames: ['msc'],
   description: 'Commercial terms: start and commitment, support chain and levels per environment, subscribed levels, prices, token pack and accelerated-change quota.',
   spec: SupportContractSpec,
   status: SupportContractStatus,

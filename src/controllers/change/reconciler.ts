@@ -1,7 +1,7 @@
 // ChangeRequest reconciler: cache (its units, the namespace's accelerated changes, the related
 // incident, the contract) → the domain's evaluateChange and acceleratedDecisions →
 // change/status.ts → status. Requeued at the GTC deadline; ChangeLate Event when it passes.
-import { ConditionType, changeContext, changeToDomain, changeUnit, unitToDomain } from '../../api/v1alpha1/index.ts';
+import { ConditionReason, ConditionType, changeContext, changeToDomain, changeUnit, unitToDomain } from '../../api/v1alpha1/index.ts';
 import { acceleratedDecisions, evaluateChange } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
@@ -60,6 +60,10 @@ export function changeReconciler(deps: Deps): Reconciler {
     const message = (type: string): string => written.find((c) => c.type === type)?.message ?? '';
     await emitOnTransition(manager, change.raw, stored, ConditionType.WithinGuarantee, 'False', written, { type: 'Warning', reason: 'ChangeLate', action: 'Reconcile', note: message(ConditionType.WithinGuarantee) });
     await emitOnTransition(manager, change.raw, stored, ConditionType.Valid, 'False', written, { type: 'Warning', reason: 'AcceleratedQuotaExceeded', action: 'Reconcile', note: message(ConditionType.Valid) });
+    const reasonOf = (conditions: readonly { type: string; reason?: string }[] | undefined): string | undefined => conditions?.find((c) => c.type === ConditionType.Approved)?.reason;
+    if (reasonOf(written) === ConditionReason.ApprovalVoided && reasonOf(stored) !== ConditionReason.ApprovalVoided) {
+      await manager.events.emit(change.raw, { type: 'Warning', reason: 'ApprovalVoided', action: 'Reconcile', note: message(ConditionType.Approved) });
+    }
     const s = change.spec;
     const future = [s.completedAt, s.validation?.validatedAt, s.approval?.decidedAt].map((t) => (t === undefined ? undefined : new Date(t)));
     const r = facts.result;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeRequestSpec } from '../../api/v1alpha1/index.ts';
+import { scopeDigest, type ChangeRequestSpec } from '../../api/v1alpha1/index.ts';
 import { typed } from '../shared/testing.ts';
 import { approvedCondition, phaseOf, type ChangeFacts } from './status.ts';
 
@@ -22,6 +22,11 @@ describe('ChangeRequest phase and approval (domain.md §7, §10)', () => {
     ['provider change without approval', { initiator: 'Provider' }, false, 'AwaitingApproval', 'AwaitingApproval'],
     ['provider change approved', { initiator: 'Provider', approval: approval('Approved') }, false, 'Accepted', 'ClientApproved'],
     ['provider change rejected', { initiator: 'Provider', approval: approval('Rejected') }, false, 'Rejected', 'ClientRejected'],
+    // The approval records the digest of the scope approved: the same scope binds...
+    ['approved, scope unchanged', { initiator: 'Provider', approval: { ...approval('Approved'), scopeDigest: scopeDigest(base) } }, false, 'Accepted', 'ClientApproved'],
+    // ...40 tokens instead of the 1 approved (a complex change now) void it: awaiting approval again.
+    ['approved, then widened', { initiator: 'Provider', category: 'StandardComplex', tokens: 40, approval: { ...approval('Approved'), scopeDigest: scopeDigest(base) } }, false, 'AwaitingApproval', 'ApprovalVoided'],
+    ['rejected, then the summary rewritten', { initiator: 'Provider', summary: 'other', approval: { ...approval('Rejected'), scopeDigest: scopeDigest(base) } }, false, 'AwaitingApproval', 'ApprovalVoided'],
     ['provider change for a P1: approved afterwards', { initiator: 'Provider', completedAt: '2026-11-03T10:00:00Z' }, true, 'Completed', 'P1Exception'],
     ['non-standard, not validated', { category: 'NonStandard', tokens: undefined, catalogItem: undefined }, false, 'AwaitingValidation', 'NotRequired'],
     ['non-standard, refused', { category: 'NonStandard', validation: validation('Refused') }, false, 'Refused', 'NotRequired'],

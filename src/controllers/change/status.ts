@@ -1,7 +1,7 @@
 // ChangeRequest status (domain.md §7, §10): phase, tokens and price charged, GTC deadline and
 // outcome; the client's approval of a provider change (except one resolving a P1, notified
 // afterwards); the 7th accelerated change of a calendar year refused by condition.
-import { ConditionReason, ConditionType, changeTokens, type ChangeRequestStatus } from '../../api/v1alpha1/index.ts';
+import { ConditionReason, ConditionType, approvalBinds, changeTokens, type ChangeRequestStatus } from '../../api/v1alpha1/index.ts';
 import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type ChangeResult } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 import type { ChangeObj } from '../shared/kinds.ts';
@@ -34,7 +34,8 @@ export function phaseOf(f: ChangeFacts): NonNullable<ChangeRequestStatus['phase'
     if (s.validation.decision === 'Refused') return 'Refused';
   }
   if (needsApproval(f)) {
-    if (s.approval === undefined || !known(s.approval.decidedAt, f.now)) return 'AwaitingApproval';
+    // An approval binds to the scope approved: a later change of the scope voids it.
+    if (s.approval === undefined || !approvalBinds(s) || !known(s.approval.decidedAt, f.now)) return 'AwaitingApproval';
     if (s.approval.decision === 'Rejected') return 'Rejected';
   }
   return known(s.completedAt, f.now) ? 'Completed' : 'Accepted';
@@ -45,6 +46,9 @@ export function approvedCondition(f: ChangeFacts): DesiredCondition {
   const type = ConditionType.Approved;
   if (s.initiator === 'Client') return { type, status: 'True', reason: ConditionReason.NotRequired, message: 'client-initiated change' };
   if (f.forP1Incident) return { type, status: 'True', reason: ConditionReason.P1Exception, message: `resolves P1 incident ${s.relatedIncident?.name ?? ''}: notified to the client afterwards (domain.md §10)` };
+  if (s.approval !== undefined && !approvalBinds(s)) {
+    return { type, status: 'False', reason: ConditionReason.ApprovalVoided, message: `the scope changed after ${s.approval.approvedBy}'s decision (${s.approval.decision}): it no longer binds; the change awaits a new decision (domain.md §10)` };
+  }
   if (s.approval === undefined || !known(s.approval.decidedAt, f.now)) return { type, status: 'False', reason: ConditionReason.AwaitingApproval, message: 'a provider change needs the client\'s approval before it is implemented (domain.md §10)' };
   if (s.approval.decision === 'Rejected') return { type, status: 'False', reason: ConditionReason.ClientRejected, message: `rejected by ${s.approval.approvedBy}` };
   return { type, status: 'True', reason: ConditionReason.ClientApproved, message: `approved by ${s.approval.approvedBy}` };

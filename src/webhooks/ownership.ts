@@ -1,0 +1,307 @@
+// Who owns which field (issue 19): the one table of field ownership for Incident and
+// ChangeRequest, and the admission checks that enforce it, with the rules of who may delete our
+// objects, where they may live, and who finalizes an SLA report. docs/security.md renders the
+// same table (ownership.test.ts keeps the two equal). The CRD's CEL transition rules hold what
+// can be said without the user (immutable fields, frozen once closed or completed); the rest is
+// here, because only the admission request says who is asking.
+//
+// Parties: the operator (its own identity), the provider (a provider group), the client (a named
+// contact of the tenant; rules.ts has already checked the contact's role). A stamped field is
+// written by the mutating hook (mutate.ts) from the request, whatever the body says.
+import { DateTime } from 'luxon';
+import {
+  ChangeRequest as ChangeRequestSchema, GROUP, Incident as IncidentSchema, KINDS, approvalBinds, calendarToDomain,
+  type ChangeRequest, type ChangeRequestSpec, type Incident, type IncidentSpec,
+} from '../api/v1alpha1/index.ts';
+import { DEFAULT_CALENDAR } from '../domain/calendar.ts';
+import { REPORT_FINAL_GRACE_HOURS } from '../domain/report.ts';
+import { deny, type AdmissionRequest, type Verdict, type Violation } from './admission.ts';
+import { describeUser, identify, type Identity, type IdentityConfig } from './identity.ts';
+import { tenantOf, type RuleContext } from './rules.ts';
+
+export type Party = 'Operator' | 'Provider' | 'Client';
+const ALL: readonly Party[] = ['Operator', 'Provider', 'Client'];
+const PROVIDER_SIDE: readonly Party[] = ['Operator', 'Provider'];
+const NOBODY: readonly Party[] = [];
+
+/** The parties a user acts as: the operator and/or the provider (the local admin of `managedapps dev` is both), else the client. */
+export function partiesOf(id: Identity): readonly Party[] {
+  const out: Party[] = [];
+  if (id.operator) out.push('Operator');
+  if (id.provider) out.push('Provider');
+  return out.length > 0 ? out : ['Client'];
+}
+
+type Parties<S> = readonly Party[] | ((spec: S) => readonly Party[]);
+
+/** One row of the table. */
+export interface FieldOwnership<S> {
+  /** The field, as messages and docs name it. */
+  readonly field: string;
+  readonly read: (object: { readonly metadata: { readonly ownerReferences?: unknown }; readonly spec: S }) => unknown;
+  /** The value nobody has to own: absent, or the CRD's default. */
+  readonly initial?: unknown;
+  /** Who may give it another value than `initial` on creation (judged on the new object). */
+  readonly create: Parties<S>;
+  /** Who may change it afterwards (judged on the stored object). */
+  readonly update: Parties<S>;
+  /** Once true of the stored object, nobody changes the field any more. */
+  readonly frozen?: { readonly when: string; readonly test: (spec: S) => boolean };
+  /** What the mutating hook writes into it, whatever the body says. */
+  readonly stamped?: string;
+}
+
+const closed = { when: 'the incident is closed (spec.closedAt)', test: (s: IncidentSpec) => s.closedAt !== undefined } as const;
+const closedOnceSet = { when: 'it is set', test: (s: IncidentSpec) => s.closedAt !== undefined } as const;
+
+/** Incident: reported by the client or the provider, opened by monitoring (the operator); resolved, analysed and excluded by the provider; closed by the client's agreement (domain.md §9). */
+export const INCIDENT_OWNERSHIP: readonly FieldOwnership<IncidentSpec>[] = [
+  { field: 'spec.unitRefs', read: (o) => o.spec.unitRefs, create: ALL, update: PROVIDER_SIDE, frozen: closed },
+  { field: 'spec.priority', read: (o) => o.spec.priority, create: ALL, update: PROVIDER_SIDE, frozen: closed },
+  { field: 'spec.summary', read: (o) => o.spec.summary, create: ALL, update: PROVIDER_SIDE, frozen: closed },
+  { field: 'spec.description', read: (o) => o.spec.description, create: ALL, update: PROVIDER_SIDE, frozen: closed },
+  { field: 'spec.detection', read: (o) => o.spec.detection, initial: 'Client', create: ['Operator'], update: NOBODY },
+  { field: 'spec.openedAt', read: (o) => o.spec.openedAt, create: ALL, update: NOBODY, stamped: 'the time of the request, when a client reports the incident' },
+  { field: 'spec.resolvedAt', read: (o) => o.spec.resolvedAt, create: ['Provider'], update: PROVIDER_SIDE, frozen: closed },
+  { field: 'spec.cause', read: (o) => o.spec.cause, initial: 'Unknown', create: ['Provider'], update: ['Provider'], frozen: closed },
+  { field: 'spec.exclusions', read: (o) => o.spec.exclusions, create: ['Provider'], update: ['Provider'], frozen: closed },
+  // On creation, the provider records a past incident as it was (its records prevail, domain.md
+  // §8; GitOps re-creates them); closing an open one is the client's agreement.
+  { field: 'spec.closedAt', read: (o) => o.spec.closedAt, create: ['Provider'], update: ['Client'], frozen: closedOnceSet, stamped: 'the time of the request (the client agrees now)' },
+  { field: 'spec.reporter', read: (o) => o.spec.reporter, create: ALL, update: NOBODY, stamped: 'the requesting user on creation; kept on updates' },
+  { field: 'metadata.ownerReferences', read: (o) => o.metadata.ownerReferences, create: PROVIDER_SIDE, update: PROVIDER_SIDE },
+];
+
+/** What stops the GTC clock is the provider's; so is the price of a change outside the catalogue. */
+const isQuoted = (s: ChangeRequestSpec): boolean => s.category === 'NonStandard';
+
+/** The side that edits the requester's fields: the client (or the provider for it) for a client change; the provider alone for its own changes. */
+const requesterSide = (s: ChangeRequestSpec): readonly Party[] => (s.initiator === 'Provider' ? ['Provider'] : ['Provider', 'Client']);
+
+/**
+ * The change is decided: no longer awaiting the provider's validation (a non-standard change)
+ * or the client's approval (a provider change), i.e. accepted, rejected, refused or completed
+ * (the phases of controllers/change/status.ts, read from the spec). A provider change related
+ * to a P1 incident needs no prior approval, but the webhook does not read incidents: it stays
+ * editable by the provider until it is completed.
+ */
+export function changeDecided(s: ChangeRequestSpec): boolean {
+  if (s.completedAt !== undefined) return true;
+  if (s.category === 'NonStandard') {
+    if (s.validation === undefined) return false;
+    if (s.validation.decision === 'Refused') return true;
+  }
+  if (s.initiator === 'Provider') return s.approval !== undefined && approvalBinds(s);
+  return true;
+}
+
+const decided = { when: 'the change is accepted, rejected or refused', test: changeDecided } as const;
+const completed = { when: 'the change is completed (spec.completedAt)', test: (s: ChangeRequestSpec) => s.completedAt !== undefined } as const;
+const requesterField = (field: keyof ChangeRequestSpec, initial?: unknown): FieldOwnership<ChangeRequestSpec> => ({
+  field: `spec.${field}`, read: (o) => o.spec[field], ...(initial === undefined ? {} : { initial }), create: ['Provider', 'Client'], update: requesterSide, frozen: decided,
+});
+
+/** ChangeRequest: the requester's request, the client's approval, the provider's quote, validation and completion (domain.md §7, §10). */
+export const CHANGE_OWNERSHIP: readonly FieldOwnership<ChangeRequestSpec>[] = [
+  requesterField('unitRefs'),
+  requesterField('category'),
+  requesterField('catalogItem'),
+  requesterField('summary'),
+  requesterField('description'),
+  requesterField('accelerated', false),
+  requesterField('outsideBusinessHours', false),
+  requesterField('relatedIncident'),
+  {
+    field: 'spec.tokens', read: (o) => o.spec.tokens,
+    create: (s) => (isQuoted(s) ? ['Provider'] : ['Provider', 'Client']),
+    update: (s) => (isQuoted(s) ? ['Provider'] : requesterSide(s)), frozen: decided,
+  },
+  { field: 'spec.initiator', read: (o) => o.spec.initiator, initial: 'Client', create: ['Provider'], update: NOBODY },
+  { field: 'spec.requestedAt', read: (o) => o.spec.requestedAt, create: ['Provider', 'Client'], update: NOBODY, stamped: 'the time of the request, when a client requests the change' },
+  {
+    // Who approves is a role, not a party: rules.ts admits a ChangeApprover contact only, on
+    // creation too (the local admin of `managedapps dev` may be one, as provider and operator).
+    field: 'spec.approval', read: (o) => o.spec.approval, create: ALL, update: ALL,
+    frozen: { when: 'a decision is made (final, unless a change of the scope voided it)', test: (s) => s.approval !== undefined && approvalBinds(s) },
+    stamped: 'approvedBy (the approver\'s contact) and scopeDigest (what is approved)',
+  },
+  { field: 'spec.validation', read: (o) => o.spec.validation, create: ['Provider'], update: ['Provider'], frozen: completed },
+  { field: 'spec.completedAt', read: (o) => o.spec.completedAt, create: ['Provider'], update: ['Provider'], frozen: { when: 'it is set', test: (s) => s.completedAt !== undefined } },
+  { field: 'spec.requester', read: (o) => o.spec.requester, create: ['Provider', 'Client'], update: NOBODY, stamped: 'the requesting user on creation; kept on updates' },
+  { field: 'metadata.ownerReferences', read: (o) => o.metadata.ownerReferences, create: PROVIDER_SIDE, update: PROVIDER_SIDE },
+];
+
+const ownersOf = <S>(p: Parties<S>, spec: S): readonly Party[] => (typeof p === 'function' ? p(spec) : p);
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const list = (parties: readonly Party[]): string => (parties.length === 0 ? 'nobody' : parties.map((p) => p.toLowerCase()).join(' or '));
+
+/** The violations of `table` by a user acting as `parties` for this write: a field given a value it may not give, or changed when it may not. */
+export function fieldViolations<S>(
+  table: readonly FieldOwnership<S>[], parties: readonly Party[], who: string,
+  next: { readonly metadata: { readonly ownerReferences?: unknown }; readonly spec: S },
+  old: { readonly metadata: { readonly ownerReferences?: unknown }; readonly spec: S } | undefined,
+): Violation[] {
+  const out: Violation[] = [];
+  const as = parties.map((p) => p.toLowerCase()).join(', ');
+  const may = (allowed: readonly Party[]): boolean => parties.some((p) => allowed.includes(p));
+  for (const row of table) {
+    const value = row.read(next);
+    if (old === undefined) {
+      const allowed = ownersOf(row.create, next.spec);
+      if (!same(value, row.initial) && !may(allowed)) {
+        out.push({ path: row.field, message: `set by ${list(allowed)} only; ${who} (${as}) may not set it` });
+      }
+      continue;
+    }
+    if (same(row.read(old), value)) continue;
+    if (row.frozen?.test(old.spec) === true) {
+      out.push({ path: row.field, message: `frozen once ${row.frozen.when}: nobody changes it` });
+      continue;
+    }
+    const allowed = ownersOf(row.update, old.spec);
+    if (!may(allowed)) out.push({ path: row.field, message: `changed by ${list(allowed)} only; ${who} (${as}) may not change it` });
+  }
+  return out;
+}
+
+/** How far a client's `openedAt`/`requestedAt` may be from the webhook's clock (the mutating hook stamps it; this is the check if it did not run). */
+export const STAMP_TOLERANCE_MS = 5 * 60 * 1000;
+
+function stampViolation(field: string, value: string, now: Date): Violation | undefined {
+  const at = new Date(value).getTime();
+  if (Math.abs(at - now.getTime()) <= STAMP_TOLERANCE_MS) return undefined;
+  return { path: field, message: `a client's request is dated by the webhook, at the time of the request (${DateTime.fromJSDate(now).toUTC().toISO({ suppressMilliseconds: true })}), not ${value}: a client cannot back-date` };
+}
+
+/** Field ownership of an Incident or a ChangeRequest write (CREATE or UPDATE of the main resource), after rules.ts admitted the user. */
+export function ownershipVerdict(request: AdmissionRequest, ctx: RuleContext): Verdict | undefined {
+  if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return undefined;
+  const kind = request.kind.kind;
+  if (kind !== 'Incident' && kind !== 'ChangeRequest') return undefined;
+  const id = identify(request.userInfo, tenantOf(ctx.view, request.namespace ?? ''), ctx.identity);
+  const parties = partiesOf(id);
+  const client = parties.includes('Client');
+  const who = describeUser(id);
+  const violations: Violation[] = [];
+  if (kind === 'Incident') {
+    const next = IncidentSchema.safeParse(request.object);
+    if (!next.success) return undefined; // rules.ts reports it
+    const old = request.operation === 'UPDATE' ? IncidentSchema.safeParse(request.oldObject) : undefined;
+    const before: Incident | undefined = old?.success === true ? old.data : undefined;
+    violations.push(...fieldViolations(INCIDENT_OWNERSHIP, parties, who, next.data, before));
+    if (before === undefined && client) {
+      const stamp = stampViolation('spec.openedAt', next.data.spec.openedAt, ctx.now);
+      if (stamp !== undefined) violations.push(stamp);
+    }
+  } else {
+    const next = ChangeRequestSchema.safeParse(request.object);
+    if (!next.success) return undefined;
+    const old = request.operation === 'UPDATE' ? ChangeRequestSchema.safeParse(request.oldObject) : undefined;
+    const before: ChangeRequest | undefined = old?.success === true ? old.data : undefined;
+    violations.push(...fieldViolations(CHANGE_OWNERSHIP, parties, who, next.data, before));
+    if (before === undefined && client) {
+      const stamp = stampViolation('spec.requestedAt', next.data.spec.requestedAt, ctx.now);
+      if (stamp !== undefined) violations.push(stamp);
+    }
+  }
+  return violations.length > 0 ? deny('Forbidden', violations) : undefined;
+}
+
+// ---- where our kinds live, who deletes them, who finalizes a report --------------------------
+
+/** The namespace of the operator's ServiceAccount, from its user name (`system:serviceaccount:<ns>:<name>`); undefined for another kind of user (the local admin of `managedapps dev`). */
+export function operatorNamespaceOf(config: IdentityConfig): string | undefined {
+  const parts = config.operatorUsername.split(':');
+  return parts.length === 4 && parts[0] === 'system' && parts[1] === 'serviceaccount' && parts[2] !== '' ? parts[2] : undefined;
+}
+
+/** Not tenants: our kinds are refused there (a namespace is one client tenant, design.md §1). */
+export function reservedNamespaces(config: IdentityConfig): readonly string[] {
+  const own = operatorNamespaceOf(config);
+  return ['kube-system', ...(own === undefined ? [] : [own])];
+}
+
+/**
+ * The control plane's own deleters: the namespace controller empties a namespace being deleted,
+ * the garbage collector deletes what an owner deletion cascades to (reports of a deleted
+ * contract). As service accounts (kubeadm's --use-service-account-credentials) or as the
+ * controller manager's own user.
+ */
+export const SYSTEM_DELETERS: readonly string[] = [
+  'system:serviceaccount:kube-system:namespace-controller',
+  'system:serviceaccount:kube-system:generic-garbage-collector',
+  'system:kube-controller-manager',
+];
+
+/** Who deletes each of our kinds: the records the contract relies on are the provider's and the operator's to remove, nobody else's (domain.md §9: records are kept). */
+export const DELETERS: readonly Party[] = ['Operator', 'Provider'];
+
+interface Meta { readonly metadata?: { readonly deletionTimestamp?: string; readonly name?: string } }
+const metaOf = (o: unknown): Meta['metadata'] => (typeof o === 'object' && o !== null ? (o as Meta).metadata : undefined);
+
+/**
+ * Where and by whom, before any rule of a kind: our kinds are refused in kube-system and the
+ * operator's namespace (an object already there may still be deleted, and have its finalizers
+ * removed); only the provider side and the control plane delete; an SLAReport's status is the
+ * operator's, and `final` only once the month's end plus the grace period has passed.
+ */
+export function scopeVerdict(request: AdmissionRequest, ctx: RuleContext): Verdict | undefined {
+  if (request.kind.group !== GROUP) return undefined;
+  const namespace = request.namespace ?? '';
+  const id = identify(request.userInfo, undefined, ctx.identity);
+  const sub = request.subResource ?? '';
+  if (reservedNamespaces(ctx.identity).includes(namespace) && (request.operation === 'CREATE' || request.operation === 'UPDATE')) {
+    const deleting = request.operation === 'UPDATE' && metaOf(request.oldObject)?.deletionTimestamp !== undefined;
+    if (!deleting) {
+      return deny('Forbidden', [{ path: 'metadata.namespace', message: `namespace '${namespace}' is not a tenant (kube-system and the operator's namespace): no ${request.kind.kind} here` }]);
+    }
+  }
+  if (request.operation === 'DELETE') {
+    if (SYSTEM_DELETERS.includes(id.username) || partiesOf(id).some((p) => DELETERS.includes(p))) return undefined;
+    return deny('Forbidden', [{
+      path: 'metadata',
+      message: `${describeUser(id)} may not delete ${request.kind.kind} '${request.name ?? metaOf(request.oldObject)?.name ?? ''}': the provider and the operator delete our records, nobody else (domain.md §9: records are kept)`,
+    }]);
+  }
+  if (request.kind.kind === 'SLAReport' && sub === 'status' && request.operation === 'UPDATE') return reportStatusVerdict(request, ctx, id);
+  return undefined;
+}
+
+interface ReportLike { readonly spec?: { readonly month?: string }; readonly status?: { readonly final?: boolean } }
+
+/** The latest time zone (UTC−12): without the tenant, the month ends there last. */
+const LATEST_ZONE = 'Etc/GMT+12';
+
+/** When the report of `month` may become final: the month's end in the tenant's time zone plus the grace period (design.md §3). */
+export function finalAllowedAt(month: string, timeZone: string, gracePeriodMs = REPORT_FINAL_GRACE_HOURS * 3_600_000): Date {
+  const end = DateTime.fromISO(`${month}-01`, { zone: timeZone }).startOf('month').plus({ months: 1 });
+  return new Date(end.toMillis() + gracePeriodMs);
+}
+
+function reportStatusVerdict(request: AdmissionRequest, ctx: RuleContext, id: Identity): Verdict | undefined {
+  if (!id.operator) {
+    return deny('Forbidden', [{ path: 'status', message: `an SLAReport's status is written by the operator only (design.md §1); ${describeUser(id)} may read it` }]);
+  }
+  const next = request.object as ReportLike | undefined;
+  const old = request.oldObject as ReportLike | undefined;
+  if (next?.status?.final !== true || old?.status?.final === true) return undefined;
+  const month = next.spec?.month ?? '';
+  const tenant = tenantOf(ctx.view, request.namespace ?? '');
+  const calendar = tenant === undefined ? undefined : calendarToDomain(tenant);
+  const zone = calendar?.ok === true ? calendar.value.timeZone : tenant === undefined ? LATEST_ZONE : DEFAULT_CALENDAR.timeZone;
+  const at = finalAllowedAt(month, zone);
+  if (Number.isNaN(at.getTime()) || ctx.now.getTime() < at.getTime()) {
+    return deny('Forbidden', [{ path: 'status.final', message: `the report of ${month} becomes final at ${DateTime.fromJSDate(at).toUTC().toISO({ suppressMilliseconds: true }) ?? '?'} (the month's end in ${zone} plus ${REPORT_FINAL_GRACE_HOURS} h), not before` }]);
+  }
+  return undefined;
+}
+
+/**
+ * What the API server sends the hooks (webhookConfigurations() in certs.ts writes them): the
+ * mutating hook stamps incidents and changes on CREATE and UPDATE; the validating hook sees every
+ * write of our kinds, DELETE included, and the status of SLAReports (its `final`).
+ */
+export const ADMISSION_RULES = {
+  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['incidents', 'changerequests'] },
+  validate: { operations: ['CREATE', 'UPDATE', 'DELETE'], resources: [...KINDS.map((k) => k.plural), 'slareports/status'] },
+} as const;
