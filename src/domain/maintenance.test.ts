@@ -146,6 +146,29 @@ describe('bounds, one-off windows, active and next', () => {
     expect(nextEdge(never, at('2026-01-01T00:00:00Z'))).toBeUndefined();
   });
 
+  it('a rule that matches once in four years (29 February) and a BYSETPOS that selects nothing', () => {
+    // 29 February 2028 at 02:30 in Paris (winter, +01:00) = 01:30Z; the next one is in 2032.
+    const leapDay: MaintenanceSchedule = { ...sundayNight, recurrence: { rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29', startTime: '02:30' } };
+    expect(nextOccurrences(leapDay, at('2026-12-01T21:00:00Z'), 2).map((o) => o.start.toISOString()))
+      .toEqual(['2028-02-29T01:30:00.000Z', '2032-02-29T01:30:00.000Z']);
+    // A month has at most 5 Sundays: the 6th selects nothing.
+    const sixth: MaintenanceSchedule = { ...sundayNight, recurrence: { rrule: 'FREQ=MONTHLY;BYDAY=SU;BYSETPOS=6', startTime: '02:30' } };
+    expect(nextOccurrences(sixth, at('2026-01-01T00:00:00Z'), 1)).toEqual([]);
+  });
+
+  it('every third week, counted from the recurrence\'s first day, as far out as 2199', () => {
+    // from Sunday 2026-01-04, every 3 weeks: 2026-01-04, 01-25, 02-15 (02:30 Paris, +01:00 = 01:30Z).
+    const triweekly: MaintenanceSchedule = {
+      ...sundayNight, recurrence: { rrule: 'FREQ=WEEKLY;INTERVAL=3;BYDAY=SU', startTime: '02:30', from: at('2026-01-04T00:00:00+01:00') },
+    };
+    expect(nextOccurrences(triweekly, at('2026-01-01T00:00:00Z'), 3).map((o) => o.start.toISOString()))
+      .toEqual(['2026-01-04T01:30:00.000Z', '2026-01-25T01:30:00.000Z', '2026-02-15T01:30:00.000Z']);
+    // From 2026-01-04 to Sunday 2199-12-29: 63,546 days = 9,078 weeks = 3 × 3,026, so 2199-12-29 is
+    // one; the next is 3 weeks later, 2200-01-19 (both in winter time, 02:30+01:00 = 01:30Z).
+    expect(nextOccurrences(triweekly, at('2199-12-21T00:00:00Z'), 2).map((o) => o.start.toISOString()))
+      .toEqual(['2199-12-29T01:30:00.000Z', '2200-01-19T01:30:00.000Z']);
+  });
+
   it('throws on an invalid schedule instead of guessing', () => {
     const bad: MaintenanceSchedule = { ...sundayNight, recurrence: { rrule: 'FREQ=HOURLY', startTime: '02:30' } };
     expect(() => occurrencesBetween(bad, at('2026-01-01T00:00:00Z'), at('2026-02-01T00:00:00Z'))).toThrow(/recurrence.rrule: FREQ must be/);

@@ -163,7 +163,8 @@ export function validateSchedule(schedule: MaintenanceSchedule): string[] {
 // Expansion
 
 interface Expander {
-  readonly rule: InstanceType<typeof RRule>;
+  /** The rule's options with its DTSTART; each expansion adds an UNTIL (see recurrenceStarts). */
+  readonly options: ReturnType<typeof RRule.parseString> & { readonly dtstart: Date };
   readonly zone: string;
   readonly fromMs: number;
   readonly untilMs: number;
@@ -201,7 +202,7 @@ function expanderOf(schedule: MaintenanceSchedule): Expander | undefined {
   const options = RRule.parseString(recurrence.rrule);
   const dtstart = new Date(Date.UTC(first.year, first.month - 1, first.day, hour, minute));
   return {
-    rule: new RRule({ ...options, dtstart }),
+    options: { ...options, dtstart },
     zone,
     fromMs: recurrence.from?.getTime() ?? Number.NEGATIVE_INFINITY,
     untilMs: recurrence.until?.getTime() ?? Number.POSITIVE_INFINITY,
@@ -213,13 +214,38 @@ function recurrenceStarts(expander: Expander, lowMs: number, highMs: number): nu
   const low = Math.max(lowMs, expander.fromMs);
   const high = Math.min(highMs, expander.untilMs + 1);
   if (high <= low) return [];
-  const floating = expander.rule.between(new Date(low - ZONE_MARGIN_MS), new Date(high + ZONE_MARGIN_MS), true);
+  // rrule looks for the first match after the window up to its year 9999 whatever the window,
+  // about 170 ms a call for a rule that never matches (30 February). The calendar repeats every
+  // 400 years (weekdays, leap years, ISO weeks) and 400 × INTERVAL years hold a whole number of
+  // the rule's periods, so the rule, its DTSTART and the window are moved together by such a
+  // span to just below year 9999: the same occurrences, moved back, for a bounded search.
+  const years = cycleShiftYears(high + ZONE_MARGIN_MS, expander.options.interval ?? 1);
+  const rule = new RRule({ ...expander.options, dtstart: shiftYears(expander.options.dtstart, years) });
+  const floating = rule.between(shiftYears(new Date(low - ZONE_MARGIN_MS), years), shiftYears(new Date(high + ZONE_MARGIN_MS), years), true);
   const starts: number[] = [];
-  for (const f of floating) {
-    const start = instantOfFloating(f, expander.zone);
+  for (const shifted of floating) {
+    const start = instantOfFloating(shiftYears(shifted, -years), expander.zone);
     if (start >= low && start < high) starts.push(start);
   }
   return starts;
+}
+
+/** rrule's last year: it searches no further. */
+const RRULE_MAX_YEAR = 9999;
+/** The Gregorian calendar's cycle: 146,097 days, exactly 20,871 weeks. */
+const GREGORIAN_CYCLE_YEARS = 400;
+
+/** The largest whole number of cycles (of 400 × interval years) that keeps `highMs` two years below rrule's last. */
+function cycleShiftYears(highMs: number, interval: number): number {
+  const step = GREGORIAN_CYCLE_YEARS * Math.max(1, interval);
+  const cycles = Math.floor((RRULE_MAX_YEAR - 2 - new Date(highMs).getUTCFullYear()) / step);
+  return cycles > 0 ? cycles * step : 0;
+}
+
+function shiftYears(date: Date, years: number): Date {
+  const shifted = new Date(date.getTime());
+  shifted.setUTCFullYear(shifted.getUTCFullYear() + years);
+  return shifted;
 }
 
 function occurrence(startMs: number, durationMs: number): Interval {
