@@ -50,6 +50,7 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
     kubeConfig,
     logger,
     metrics: metrics.runtime,
+    health: { eventLoopLagLimitMs: options.eventLoopLagLimit * 1000, apiServerCheckPeriodMs: options.apiServerCheckPeriod * 1000 },
     ...(options.watchNamespace !== undefined ? { informers: { namespace: options.watchNamespace } } : {}),
     leaderElection: options.leaderElect
       ? { namespace: options.leaderElectionNamespace, name: options.leaderElectionName, identity: options.identity }
@@ -74,7 +75,7 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
     manager.add(probes);
   }
   const webhook = options.webhook ? await startWebhook(manager, options, logger) : undefined;
-  const server = await startMetricsServer({ host: options.metricsHost, port: options.metricsPort, registry, ready: () => manager.ready() });
+  const server = await startMetricsServer({ host: options.metricsHost, port: options.metricsPort, registry, ready: () => manager.readiness(), live: () => manager.liveness() });
   manager.start();
   if (webhook !== undefined) await webhook();
   logger.info({ identity: manager.identity, metricsPort: server.port, leaderElection: options.leaderElect }, 'operator started');
@@ -151,6 +152,8 @@ function operatorFlags(cmd: Command): Command {
     .option('--watch-namespace <ns>', 'watch and reconcile one namespace only [MANAGEDAPPS_WATCH_NAMESPACE, all namespaces]')
     .option('--identity <name>', 'this replica\'s identity in the Lease [POD_NAME, hostname-pid]')
     .option('--probes <bool>', 'run the availability probers on the leader [MANAGEDAPPS_PROBES, true]')
+    .option('--event-loop-lag-limit <seconds>', '/healthz fails while the event loop was blocked longer within the last 30 s; 0 disables [MANAGEDAPPS_EVENT_LOOP_LAG_LIMIT, 5]')
+    .option('--apiserver-check-period <seconds>', 'period of the API server check behind /readyz; 0 disables [MANAGEDAPPS_APISERVER_CHECK_PERIOD, 10]')
     .option('--webhook <bool>', 'serve the admission webhook and register its configurations [MANAGEDAPPS_WEBHOOK, false]')
     .option('--webhook-port <port>', 'port of the admission webhook (HTTPS) [MANAGEDAPPS_WEBHOOK_PORT, 9443]')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace [LOG_LEVEL, info]');

@@ -38,6 +38,10 @@ const schema = z.object({
   /** Run the availability probers (leader only). */
   probes: bool.default(true),
   probeConcurrency: z.coerce.number().int().positive().default(64),
+  /** /healthz fails while the event loop was blocked longer than this (seconds) within the last 30 s; 0 disables. */
+  eventLoopLagLimit: z.coerce.number().min(0).max(3600).default(5),
+  /** Seconds between two checks of the API server's /readyz (our /readyz fails while it fails); 0 disables. */
+  apiServerCheckPeriod: z.coerce.number().min(0).max(3600).default(10),
 });
 
 export type Options = z.infer<typeof schema>;
@@ -65,6 +69,8 @@ const ENV: Record<keyof Options, string> = {
   logLevel: 'LOG_LEVEL',
   probes: 'MANAGEDAPPS_PROBES',
   probeConcurrency: 'MANAGEDAPPS_PROBE_CONCURRENCY',
+  eventLoopLagLimit: 'MANAGEDAPPS_EVENT_LOOP_LAG_LIMIT',
+  apiServerCheckPeriod: 'MANAGEDAPPS_APISERVER_CHECK_PERIOD',
 };
 
 export function environmentVariables(): Readonly<Record<keyof Options, string>> {

@@ -3,14 +3,29 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { formatHealth, type HealthReport } from '../runtime/health.ts';
 
 export interface MetricsServerOptions {
   /** 0 picks a free port (tests). */
   readonly port: number;
   readonly host: string;
   readonly registry: Registry;
-  /** /readyz: caches synced and, on the leader, controllers started. */
-  readonly ready: () => boolean;
+  /** /readyz: the Manager's readiness (API server, caches, leader work, runnables), or a plain verdict. */
+  readonly ready: () => boolean | HealthReport;
+  /** /healthz: the Manager's liveness (event loop, runnables); default always live. */
+  readonly live?: () => boolean | HealthReport;
+}
+
+/** Answers a probe: 200 with the passing checks, 503 naming the failing ones (kube-apiserver's `[+]`/`[-]` lines). */
+function probe(res: http.ServerResponse, name: string, fn: () => boolean | HealthReport): void {
+  let report: HealthReport;
+  try {
+    const got = fn();
+    report = typeof got === 'boolean' ? { ok: got, checks: [] } : got;
+  } catch (err) {
+    report = { ok: false, checks: [{ name: 'probe', ok: false, message: err instanceof Error ? err.message : String(err) }] };
+  }
+  res.writeHead(report.ok ? 200 : 503, { 'content-type': 'text/plain' }).end(report.checks.length === 0 ? (report.ok ? 'ok\n' : 'not ready\n') : formatHealth(name, report));
 }
 
 export interface MetricsServer {
@@ -34,14 +49,11 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
         );
         return;
       case '/healthz':
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+        probe(res, 'healthz', options.live ?? (() => true));
         return;
-      case '/readyz': {
-        let ready = false;
-        try { ready = options.ready(); } catch { ready = false; }
-        res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ok\n' : 'not ready\n');
+      case '/readyz':
+        probe(res, 'readyz', options.ready);
         return;
-      }
       default:
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }
