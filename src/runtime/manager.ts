@@ -219,7 +219,9 @@ export class Manager {
     checks.push(stale.length === 0 ? { name: 'caches', ok: true, message: `${this.#informers.size} synced` } : { name: 'caches', ok: false, message: stale.join('; ') });
     if (this.isLeader()) {
       const waiting = this.#controllers.filter((c) => !c.started()).map((c) => c.name);
-      checks.push(this.#leaderWork && waiting.length === 0
+      // A manager without leader work (no controller, no prober) has nothing to wait for.
+      const leaderRunnables = this.#runnables.some((r) => r.needLeaderElection);
+      checks.push((this.#leaderWork || !leaderRunnables) && waiting.length === 0
         ? { name: 'leader-work', ok: true, message: `${this.#controllers.length} controllers started` }
         : { name: 'leader-work', ok: false, message: `controllers not started: ${waiting.join(', ') || '(leader work not running)'}` });
     }

@@ -83,7 +83,7 @@ describe('health: /readyz and /healthz against a control plane that fails', () =
       return { status: res.status, body: await res.text() };
     };
     manager.start();
-    await eventually(async () => { expect((await readyz()).status).toBe(200); }, { timeoutMs: 20_000 });
+    await eventually(async () => { const r = await readyz(); expect(r.status, r.body).toBe(200); }, { timeoutMs: 20_000 });
 
     await cp.restartApiServer(async () => {
       await eventually(async () => {
