@@ -13,9 +13,9 @@ import { dev } from './cli/dev.ts';
 import { registerKubectlCommands } from './cli/kubectl.ts';
 import { registerReportCommand, type CommandIO } from './cli/report.ts';
 import { registerControllers } from './controllers/index.ts';
-import { createMetrics, startMetricsServer, type MetricsSnapshot } from './metrics/index.ts';
+import { createMetrics, kubeMetricsAuthorizer, startMetricsServer, type MetricsSnapshot, type TlsPair } from './metrics/index.ts';
 import { ProbeAutomation } from './monitoring/automation.ts';
-import { createWebhookServer, ensureWebhookConfiguration, webhookCertificates } from './webhooks/index.ts';
+import { createWebhookServer, ensureWebhookConfiguration, generateServingCertificate, loadMountedCertificate, webhookCertificates } from './webhooks/index.ts';
 import { inCluster, loadOptions, type Options } from './options.ts';
 import { assertConfigured, installProcessHandlers, Manager } from './runtime/index.ts';
 
@@ -75,10 +75,13 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
     manager.add(probes);
   }
   const webhook = options.webhook ? await startWebhook(manager, options, logger) : undefined;
-  const server = await startMetricsServer({ host: options.metricsHost, port: options.metricsPort, registry, ready: () => manager.readiness(), live: () => manager.liveness() });
+  const server = await startMetricsServer({
+    host: options.metricsHost, port: options.metricsPort, registry, ready: () => manager.readiness(), live: () => manager.liveness(),
+    ...(options.metricsSecure ? { tls: metricsCertificate(options), auth: kubeMetricsAuthorizer({ client: manager.client, clock: manager.clock }) } : {}),
+  });
   manager.start();
   if (webhook !== undefined) await webhook();
-  logger.info({ identity: manager.identity, metricsPort: server.port, leaderElection: options.leaderElect }, 'operator started');
+  logger.info({ identity: manager.identity, metricsPort: server.port, metricsSecure: options.metricsSecure, leaderElection: options.leaderElect }, 'operator started');
   return {
     manager,
     metricsPort: server.port,
@@ -87,6 +90,22 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
       await server.close();
     },
   };
+}
+
+/**
+ * The metrics server's certificate: the mounted one (`--metrics-cert-dir`, e.g. a cert-manager
+ * Secret), or a self-signed one generated in memory (Prometheus then scrapes with
+ * `insecureSkipVerify`, as controller-runtime's generated certificate is scraped: the bearer token
+ * is what authenticates, the certificate only encrypts).
+ */
+function metricsCertificate(options: Options): TlsPair {
+  if (options.metricsCertDir !== undefined) {
+    const mounted = loadMountedCertificate(options.metricsCertDir);
+    if (mounted === undefined) throw new Error(`metrics certificate: no tls.crt and tls.key in ${options.metricsCertDir}`);
+    return { cert: mounted.certPem, key: mounted.keyPem };
+  }
+  const generated = generateServingCertificate({ commonName: 'managed-apps-operator-metrics', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+  return { cert: generated.certPem, key: generated.keyPem };
 }
 
 /**
@@ -147,6 +166,8 @@ function operatorFlags(cmd: Command): Command {
     .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)')
     .option('--metrics-port <port>', 'port of /metrics, /healthz and /readyz [MANAGEDAPPS_METRICS_PORT, 8080]')
     .option('--metrics-host <host>', 'address the metrics server binds [MANAGEDAPPS_METRICS_HOST, 0.0.0.0]')
+    .option('--metrics-secure <bool>', 'HTTPS, /metrics for callers authorized by TokenReview + SubjectAccessReview; false: plain HTTP, loopback host only [MANAGEDAPPS_METRICS_SECURE, true]')
+    .option('--metrics-cert-dir <dir>', 'tls.crt and tls.key of the metrics server [MANAGEDAPPS_METRICS_CERT_DIR, self-signed]')
     .addOption(new Option('--leader-elect <bool>', 'elect a leader through a Lease before reconciling [MANAGEDAPPS_LEADER_ELECT, true]'))
     .option('--leader-election-namespace <ns>', 'namespace of the Lease [POD_NAMESPACE, managedapps-system]')
     .option('--watch-namespace <ns>', 'watch and reconcile one namespace only [MANAGEDAPPS_WATCH_NAMESPACE, all namespaces]')
@@ -175,7 +196,7 @@ async function devCommand(flags: { controlPlaneOnly?: boolean; samples?: boolean
       // `kubectl apply` of incidents and changes passes the admission rules. Against a configured
       // cluster no webhook is registered: it would point the cluster at this machine.
       const options = loadOptions({
-        kubeconfig: kubeconfigPath, leaderElect: false, metricsHost: '127.0.0.1', metricsPort: 0,
+        kubeconfig: kubeconfigPath, leaderElect: false, metricsHost: '127.0.0.1', metricsPort: 0, metricsSecure: false,
         ...(cluster.local
           ? { webhook: true, webhookMode: 'url', webhookHost: '127.0.0.1', webhookPort: 0, providerGroups: 'managedapps:provider,system:masters', operatorUsername: 'admin' }
           : { webhook: false }),
