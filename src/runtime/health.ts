@@ -61,11 +61,11 @@ export class ApiServerCheck {
     this.#opts = opts;
   }
 
-  /** Checks at once, then every period, until `signal` aborts. */
+  /** Checks at once, then every period (every second at most while failing: readiness comes back fast), until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
     while (!isAborted(signal)) {
       await this.checkNow(signal);
-      await sleep(this.#opts.clock, this.#opts.periodMs, signal);
+      await sleep(this.#opts.clock, this.#state.ok ? this.#opts.periodMs : Math.min(this.#opts.periodMs, 1_000), signal);
     }
   }
 
