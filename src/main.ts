@@ -11,9 +11,9 @@ import { crdManifests } from './api/crds.ts';
 import { applyObjects, readObjects } from './cli/apply.ts';
 import { dev } from './cli/dev.ts';
 import { registerControllers } from './controllers/index.ts';
-import { createMetrics, startMetricsServer, type MetricsSnapshot } from './metrics/index.ts';
+import { createMetrics, kubeMetricsAuthorizer, startMetricsServer, type MetricsSnapshot, type TlsPair } from './metrics/index.ts';
 import { ProbeAutomation } from './monitoring/automation.ts';
-import { createWebhookServer, ensureWebhookConfiguration, webhookCertificates } from './webhooks/index.ts';
+import { createWebhookServer, ensureWebhookConfiguration, generateServingCertificate, loadMountedCertificate, webhookCertificates } from './webhooks/index.ts';
 import { inCluster, loadOptions, type Options } from './options.ts';
 import { assertConfigured, clockStartingAt, installProcessHandlers, Manager } from './runtime/index.ts';
 
@@ -49,6 +49,7 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
     logger,
     ...(options.clockAt !== undefined ? { clock: clockStartingAt(options.clockAt) } : {}),
     metrics: metrics.runtime,
+    health: { eventLoopLagLimitMs: options.eventLoopLagLimit * 1000, apiServerCheckPeriodMs: options.apiServerCheckPeriod * 1000 },
     ...(options.watchNamespace !== undefined ? { informers: { namespace: options.watchNamespace } } : {}),
     leaderElection: options.leaderElect
       ? { namespace: options.leaderElectionNamespace, name: options.leaderElectionName, identity: options.identity }
@@ -73,11 +74,14 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
     manager.add(probes);
   }
   const webhook = options.webhook ? await startWebhook(manager, options, logger) : undefined;
-  const server = await startMetricsServer({ host: options.metricsHost, port: options.metricsPort, registry, ready: () => manager.ready() });
+  const server = await startMetricsServer({
+    host: options.metricsHost, port: options.metricsPort, registry, ready: () => manager.readiness(), live: () => manager.liveness(),
+    ...(options.metricsSecure ? { tls: metricsCertificate(options), auth: kubeMetricsAuthorizer({ client: manager.client, clock: manager.clock }) } : {}),
+  });
   manager.start();
   if (webhook !== undefined) await webhook();
   if (options.clockAt !== undefined) logger.warn({ clockAt: options.clockAt.toISOString() }, 'the operator runs on a clock started at --clock-at, not the real one');
-  logger.info({ identity: manager.identity, metricsPort: server.port, leaderElection: options.leaderElect }, 'operator started');
+  logger.info({ identity: manager.identity, metricsPort: server.port, metricsSecure: options.metricsSecure, leaderElection: options.leaderElect }, 'operator started');
   return {
     manager,
     metricsPort: server.port,
@@ -86,6 +90,22 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
       await server.close();
     },
   };
+}
+
+/**
+ * The metrics server's certificate: the mounted one (`--metrics-cert-dir`, e.g. a cert-manager
+ * Secret), or a self-signed one generated in memory (Prometheus then scrapes with
+ * `insecureSkipVerify`, as controller-runtime's generated certificate is scraped: the bearer token
+ * is what authenticates, the certificate only encrypts).
+ */
+function metricsCertificate(options: Options): TlsPair {
+  if (options.metricsCertDir !== undefined) {
+    const mounted = loadMountedCertificate(options.metricsCertDir);
+    if (mounted === undefined) throw new Error(`metrics certificate: no tls.crt and tls.key in ${options.metricsCertDir}`);
+    return { cert: mounted.certPem, key: mounted.keyPem };
+  }
+  const generated = generateServingCertificate({ commonName: 'managed-apps-operator-metrics', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+  return { cert: generated.certPem, key: generated.keyPem };
 }
 
 /**
@@ -157,7 +177,7 @@ export async function devCommand(flags: { controlPlaneOnly?: boolean; samples?: 
       // `kubectl apply` of incidents and changes passes the admission rules. Against a configured
       // cluster no webhook is registered: it would point the cluster at this machine.
       const options = loadOptions({
-        kubeconfig: kubeconfigPath, leaderElect: false, metricsHost: '127.0.0.1', metricsPort: 0,
+        kubeconfig: kubeconfigPath, leaderElect: false, metricsHost: '127.0.0.1', metricsPort: 0, metricsSecure: false,
         ...(cluster.local
           ? { webhook: true, webhookMode: 'url', webhookHost: '127.0.0.1', webhookPort: 0, providerGroups: 'managedapps:provider,system:masters', operatorUsername: 'admin' }
           : { webhook: false }),

@@ -12,6 +12,10 @@ const schema = z.object({
   kubeconfig: z.string().optional(),
   metricsHost: z.string().default('0.0.0.0'),
   metricsPort: port.default(8080),
+  /** HTTPS, and /metrics for authorized callers only (TokenReview + SubjectAccessReview); false: plain HTTP, loopback only. */
+  metricsSecure: bool.default(true),
+  /** Where a mounted certificate for the metrics server is (tls.crt, tls.key; reloaded on change); unset: self-signed, generated at start. */
+  metricsCertDir: z.string().optional(),
   webhookHost: z.string().default('0.0.0.0'),
   webhookPort: port.default(9443),
   /** Serve the admission webhook (its certificate and configuration are set up at start). */
@@ -43,6 +47,10 @@ const schema = z.object({
    * real clock. For demos, replays and the tests' date matrix, never for a production operator.
    */
   clockAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+  /** /healthz fails while the event loop was blocked longer than this (seconds) within the last 30 s; 0 disables. */
+  eventLoopLagLimit: z.coerce.number().min(0).max(3600).default(5),
+  /** Seconds between two checks of the API server's /readyz (our /readyz fails while it fails); 0 disables. */
+  apiServerCheckPeriod: z.coerce.number().min(0).max(3600).default(10),
 });
 
 export type Options = z.infer<typeof schema>;
@@ -52,6 +60,8 @@ const ENV: Record<keyof Options, string> = {
   kubeconfig: 'KUBECONFIG',
   metricsHost: 'MANAGEDAPPS_METRICS_HOST',
   metricsPort: 'MANAGEDAPPS_METRICS_PORT',
+  metricsSecure: 'MANAGEDAPPS_METRICS_SECURE',
+  metricsCertDir: 'MANAGEDAPPS_METRICS_CERT_DIR',
   webhookHost: 'MANAGEDAPPS_WEBHOOK_HOST',
   webhookPort: 'MANAGEDAPPS_WEBHOOK_PORT',
   webhook: 'MANAGEDAPPS_WEBHOOK',
@@ -71,6 +81,8 @@ const ENV: Record<keyof Options, string> = {
   probes: 'MANAGEDAPPS_PROBES',
   probeConcurrency: 'MANAGEDAPPS_PROBE_CONCURRENCY',
   clockAt: 'MANAGEDAPPS_CLOCK_AT',
+  eventLoopLagLimit: 'MANAGEDAPPS_EVENT_LOOP_LAG_LIMIT',
+  apiServerCheckPeriod: 'MANAGEDAPPS_APISERVER_CHECK_PERIOD',
 };
 
 export function environmentVariables(): Readonly<Record<keyof Options, string>> {
@@ -84,7 +96,10 @@ export function loadOptions(flags: Partial<Record<keyof Options, unknown>>, env:
     const value = flags[key] ?? env[ENV[key]];
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.refine((o) => o.metricsSecure || isLoopback(o.metricsHost), {
+    path: ['metricsSecure'],
+    message: 'plain-HTTP metrics (metricsSecure false) only on a loopback address (127.0.0.1, ::1, localhost): anyone who reaches the port would read every tenant\'s series',
+  }).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = String(issue?.path[0] ?? '');
@@ -92,6 +107,11 @@ export function loadOptions(flags: Partial<Record<keyof Options, unknown>>, env:
     throw new Error(`invalid option ${key}${variable !== '' ? ` (flag or ${variable})` : ''}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
+}
+
+/** 127.0.0.0/8, ::1 or localhost. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /** True when the process runs in a pod (the service-account token and API address are there). */

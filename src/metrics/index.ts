@@ -8,4 +8,5 @@ export type {
   ChangeSnapshot, ContractSnapshot, ReportSnapshot,
 } from './metrics.ts';
 export { startMetricsServer } from './server.ts';
-export type { MetricsServer, MetricsServerOptions } from './server.ts';
+export type { MetricsServer, MetricsServerOptions, TlsPair } from './server.ts';
+export { kubeMetricsAuthorizer, type AuthDecision, type MetricsAuthorizer, type KubeAuthorizerOptions } from './auth.ts';

@@ -34,27 +34,27 @@ describe('createMetrics', () => {
     const { registry } = setup(state);
     const text = await registry.metrics();
     for (const line of [
-      'managedapps_unit_up{namespace="acme",name="db-1",environment="Production"} 0',
-      'managedapps_unit_up{namespace="acme",name="db-2",environment="Production"} 1',
-      'managedapps_unit_maintenance_active{namespace="acme",name="db-2"} 1',
-      'managedapps_unit_maintenance_active{namespace="acme",name="new"} 0',
-      'managedapps_unit_availability_ratio{namespace="acme",name="db-1",environment="Production"} 0.99',
-      'managedapps_function_unit{namespace="acme",name="databases",unit="db-2"} 1',
-      'managedapps_function_availability_ratio{namespace="acme",name="databases",family="Database"} 0.995',
-      'managedapps_function_guarantee_ratio{namespace="acme",name="databases",family="Database"} 0.995',
-      'managedapps_function_error_budget_remaining_ratio{namespace="acme",name="databases",family="Database"} 0',
-      'managedapps_incidents_open{namespace="acme",priority="P1"} 2',
-      'managedapps_incidents_open{namespace="acme",priority="P4"} 0',
-      'managedapps_incident_restoration_deadline_timestamp_seconds{namespace="acme",name="inc-a",priority="P1"} 1791201600',
-      'managedapps_incident_restoration_elapsed_ratio{namespace="acme",name="inc-a",priority="P1"} 0.8',
-      'managedapps_incident_deadline_at_risk{namespace="acme",name="inc-a",priority="P1"} 1',
-      'managedapps_incident_deadline_at_risk{namespace="acme",name="inc-b",priority="P1"} 0',
-      'managedapps_changes{namespace="acme",phase="Pending"} 2',
-      'managedapps_changes{namespace="acme",phase="Completed"} 1',
-      'managedapps_tokens_used{namespace="acme",name="main"} 12',
-      'managedapps_tokens_included{namespace="acme",name="main"} 10',
-      'managedapps_credits_amount{namespace="acme",name="main"} 82',
-      'managedapps_sla_claim_deadline_timestamp_seconds{namespace="acme",name="main-2026-09"} 1793404800',
+      'managedapps_unit_up{namespace="acme",name="db-1",environment="Production",tenant="acme"} 0',
+      'managedapps_unit_up{namespace="acme",name="db-2",environment="Production",tenant="acme"} 1',
+      'managedapps_unit_maintenance_active{namespace="acme",name="db-2",tenant="acme"} 1',
+      'managedapps_unit_maintenance_active{namespace="acme",name="new",tenant="acme"} 0',
+      'managedapps_unit_availability_ratio{namespace="acme",name="db-1",environment="Production",tenant="acme"} 0.99',
+      'managedapps_function_unit{namespace="acme",name="databases",unit="db-2",tenant="acme"} 1',
+      'managedapps_function_availability_ratio{namespace="acme",name="databases",family="Database",tenant="acme"} 0.995',
+      'managedapps_function_guarantee_ratio{namespace="acme",name="databases",family="Database",tenant="acme"} 0.995',
+      'managedapps_function_error_budget_remaining_ratio{namespace="acme",name="databases",family="Database",tenant="acme"} 0',
+      'managedapps_incidents_open{namespace="acme",priority="P1",tenant="acme"} 2',
+      'managedapps_incidents_open{namespace="acme",priority="P4",tenant="acme"} 0',
+      'managedapps_incident_restoration_deadline_timestamp_seconds{namespace="acme",name="inc-a",priority="P1",tenant="acme"} 1791201600',
+      'managedapps_incident_restoration_elapsed_ratio{namespace="acme",name="inc-a",priority="P1",tenant="acme"} 0.8',
+      'managedapps_incident_deadline_at_risk{namespace="acme",name="inc-a",priority="P1",tenant="acme"} 1',
+      'managedapps_incident_deadline_at_risk{namespace="acme",name="inc-b",priority="P1",tenant="acme"} 0',
+      'managedapps_changes{namespace="acme",phase="Pending",tenant="acme"} 2',
+      'managedapps_changes{namespace="acme",phase="Completed",tenant="acme"} 1',
+      'managedapps_tokens_used{namespace="acme",name="main",tenant="acme"} 12',
+      'managedapps_tokens_included{namespace="acme",name="main",tenant="acme"} 10',
+      'managedapps_credits_amount{namespace="acme",name="main",tenant="acme"} 82',
+      'managedapps_sla_claim_deadline_timestamp_seconds{namespace="acme",name="main-2026-09",tenant="acme"} 1793404800',
     ]) expect(text.split('\n')).toContain(line);
     // Not probed yet: no up series rather than a false 0.
     expect(text).not.toMatch(/managedapps_unit_up\{[^}]*name="new"/);
@@ -90,7 +90,7 @@ describe('createMetrics', () => {
     expect(lines).toContain('controller_runtime_reconcile_time_seconds_count{controller="incident"} 1');
     expect(lines).toContain('workqueue_depth{name="incident"} 3');
     expect(lines).toContain('leader_election_master_status 1');
-    expect(lines).toContain('managedapps_probe_duration_seconds_bucket{le="0.005",namespace="acme",probe="httpGet",result="success"} 1');
+    expect(lines).toContain('managedapps_probe_duration_seconds_bucket{le="0.005",namespace="acme",probe="httpGet",result="success",tenant="acme"} 1');
   });
 
   it('keeps registries apart: two instances in one process do not collide', () => {
@@ -111,7 +111,7 @@ describe('startMetricsServer', () => {
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toBe(registry.contentType);
-    expect(await metrics.text()).toContain('managedapps_tokens_used{namespace="acme",name="main"} 12');
+    expect(await metrics.text()).toContain('managedapps_tokens_used{namespace="acme",name="main",tenant="acme"} 12');
 
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(503);

@@ -4,6 +4,9 @@
 // - runtime metrics in controller-runtime's vocabulary, defined by src/runtime/metrics.ts and
 //   updated by the runtime as it works (`metrics.runtime` is what the Manager takes).
 // Labels are bounded: namespace, object names, family, priority, environment, phase, controller.
+// Every domain series also carries `tenant` (= its namespace, the tenant: design.md §1), which a
+// scrape never rewrites (a target's own `namespace` label would, without honorLabels) and which
+// a label-enforcing proxy in front of Prometheus (prom-label-proxy) can filter on per tenant.
 import { Gauge, Histogram, type Registry } from 'prom-client';
 import { promRuntimeMetrics, RUNTIME_METRIC_NAMES } from '../runtime/metrics.ts';
 import { PRIORITIES, type Environment, type FunctionFamily, type Priority } from '../domain/vocabulary.ts';
@@ -87,6 +90,12 @@ export interface MetricsOptions {
   readonly snapshot: () => MetricsSnapshot;
 }
 
+/** A domain gauge as `fill` sees it: `tenant` is added from `namespace`. */
+interface TenantGauge<L extends string> {
+  set(labels: Record<L, string> & { namespace: string }, value: number): void;
+  inc(labels: Record<L, string> & { namespace: string }): void;
+}
+
 const seconds = (d: Date): number => d.getTime() / 1000;
 const bool = (b: boolean): number => (b ? 1 : 0);
 
@@ -105,13 +114,19 @@ export function createMetrics(registry: Registry, options: MetricsOptions) {
   };
   const registers = [registry];
 
-  /** A gauge rebuilt from the snapshot at each scrape: objects that went away leave no stale series. */
-  function scrapeGauge<L extends string>(name: string, help: string, labelNames: readonly L[], fill: (g: Gauge<L>, s: MetricsSnapshot) => void): Gauge<L> {
-    return new Gauge<L>({
-      name, help, labelNames, registers,
+  /**
+   * A gauge rebuilt from the snapshot at each scrape: objects that went away leave no stale
+   * series. `fill` sets labels with `namespace`; the gauge adds `tenant` (the same value).
+   */
+  function scrapeGauge<L extends string>(name: string, help: string, labelNames: readonly ('namespace' | L)[], fill: (g: TenantGauge<'namespace' | L>, s: MetricsSnapshot) => void): Gauge<'namespace' | L | 'tenant'> {
+    return new Gauge<'namespace' | L | 'tenant'>({
+      name, help, labelNames: [...labelNames, 'tenant'], registers,
       collect() {
         this.reset();
-        fill(this, snapshot());
+        fill({
+          set: (labels, value) => { this.set({ ...labels, tenant: labels.namespace }, value); },
+          inc: (labels) => { this.inc({ ...labels, tenant: labels.namespace }); },
+        }, snapshot());
       },
     });
   }
@@ -169,13 +184,18 @@ export function createMetrics(registry: Registry, options: MetricsOptions) {
     }),
   };
 
-  const probeDuration = new Histogram({
+  const probeHistogram = new Histogram({
     name: 'managedapps_probe_duration_seconds',
     help: 'Duration of availability probes, by probe kind (httpGet, tcpSocket, prometheus) and result (success, failure).',
-    labelNames: ['namespace', 'probe', 'result'] as const,
+    labelNames: ['namespace', 'probe', 'result', 'tenant'] as const,
     buckets: PROBE_BUCKETS,
     registers,
   });
+  const probeDuration = {
+    observe(labels: { namespace: string; probe: string; result: 'success' | 'failure' }, seconds: number): void {
+      probeHistogram.observe({ ...labels, tenant: labels.namespace }, seconds);
+    },
+  };
 
   // The runtime's metrics are defined once, in src/runtime/metrics.ts, on the same registry.
   const runtime = promRuntimeMetrics(registry);

@@ -80,6 +80,9 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   #synced = false;
   readonly #syncWaiters: (() => void)[] = [];
   #restarts = 0;
+  /** When the loop started failing (first failure since the last good list or opened watch), ms since the epoch. */
+  #failingSince: number | undefined;
+  #lastError = '';
 
   #stop = new AbortController();
   #watchAbort: AbortController | undefined;
@@ -145,6 +148,17 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#syncWaiters.push(() => { signal?.removeEventListener('abort', onAbort); resolve(true); });
     });
+  }
+
+  /**
+   * Why the cache cannot be trusted now, or undefined: never listed, or its list/watch loop has
+   * been failing for longer than `staleAfterMs` (the API server unreachable, RBAC revoked...).
+   */
+  staleness(staleAfterMs: number): string | undefined {
+    if (!this.#synced) return `${this.#name}: not listed yet${this.#lastError !== '' ? ` (${this.#lastError})` : ''}`;
+    if (this.#failingSince === undefined) return undefined;
+    const failingMs = this.#clock.now().getTime() - this.#failingSince;
+    return failingMs > staleAfterMs ? `${this.#name}: list/watch failing for ${Math.round(failingMs / 1000)} s (${this.#lastError})` : undefined;
   }
 
   /** Times the loop restarted after a failure, a watchdog abort or a 410. */
@@ -217,6 +231,8 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   }
 
   #restart(reason: string): void {
+    this.#failingSince ??= this.#clock.now().getTime();
+    this.#lastError = reason;
     this.#restarts++;
     this.#metrics.watchRestart(this.#name, reason);
   }
@@ -256,6 +272,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       }
     }
     this.#resourceVersion = rv;
+    this.#failingSince = undefined;
     this.#metrics.cacheSize(this.#name, this.#size);
     this.#log.debug({ objects: items.length, resourceVersion: rv }, 'listed');
     if (!this.#synced) {
@@ -290,6 +307,8 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
         },
         signal: abort.signal,
       });
+      // The watch is open: the API server answers and the cache is current again.
+      this.#failingSince = undefined;
       const reader = body.getReader();
       const decoder = new TextDecoder();
       let buffer = '';

@@ -92,6 +92,13 @@ export class KubeClient {
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
+  /** A GET whose answer is plain text (e.g. `/readyz`), whatever its status; only a network failure throws. */
+  async text(path: string, opts: RequestOptions = {}): Promise<{ status: number; body: string }> {
+    const ctx = await this.#context(HttpMethod.GET, path, opts);
+    const res = await this.#http.send(ctx).toPromise();
+    return { status: res.httpStatusCode, body: await res.body.text() };
+  }
+
   /** Opens a streaming GET (a watch); the caller reads and cancels the body. Non-2xx throws `ApiError`. */
   async stream(path: string, opts: RequestOptions = {}): Promise<ReadableStream<Uint8Array>> {
     const ctx = await this.#context(HttpMethod.GET, path, opts);

@@ -3,14 +3,18 @@
 //   - caches run on every replica (a standby is warm and takes over fast);
 //   - runnables with `needLeaderElection` (controllers, probers) start only on the leader, after
 //     the caches synced, and stop the moment the lease is lost;
-//   - `ready()` (for /readyz): caches synced and, on the leader, every controller started;
+//   - `readiness()` (/readyz) and `liveness()` (/healthz), see health.ts: the API server
+//     answers, caches synced and not stale, on the leader every controller started, no runnable
+//     failed; the event loop not blocked past a bound;
 //   - `stop()` (SIGTERM, see process.ts): leader work stops taking keys, in-flight reconciles
 //     finish, then the lease is released and the informers stop.
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { realClock, type Clock } from './clock.ts';
 import { Controller, type ControllerSpec } from './controller.ts';
+import { errorCode } from './errors.ts';
 import { EventRecorder } from './events.ts';
+import { ApiServerCheck, EventLoopLag, healthReport, type HealthCheck, type HealthReport } from './health.ts';
 import { Informer, type InformerOptions } from './informer.ts';
 import { KubeClient, kindName, type KindRef } from './kube.ts';
 import { defaultIdentity, LeaderElector, type LeaderElectionConfig } from './leader.ts';
@@ -29,7 +33,26 @@ export type ManagerOptions = {
   informers?: Pick<InformerOptions<KubernetesObject>, 'resyncPeriodMs' | 'watchTimeoutSeconds' | 'watchdogMs' | 'pageSize' | 'backoff' | 'namespace'>;
   /** Event de-duplication window, ms. */
   eventWindowMs?: number;
+  health?: HealthOptions;
 };
+
+export type HealthOptions = {
+  /** Period of the API server check (`GET /readyz`); 0 disables it. Default 10 s. */
+  apiServerCheckPeriodMs?: number;
+  /** Default 5 s. */
+  apiServerCheckTimeoutMs?: number;
+  /** A cache whose list/watch loop fails for longer is stale (/readyz fails). Default 30 s. */
+  cacheStaleAfterMs?: number;
+  /** /healthz fails while the event loop was blocked for longer than this within `eventLoopWindowMs`. Default 5 s; 0 disables the sampler. */
+  eventLoopLagLimitMs?: number;
+  /** Default 30 s. */
+  eventLoopWindowMs?: number;
+};
+
+/** health.ts's defaults, in one place (docs/operations.md lists them). */
+export const HEALTH_DEFAULTS = {
+  apiServerCheckPeriodMs: 10_000, apiServerCheckTimeoutMs: 5_000, cacheStaleAfterMs: 30_000, eventLoopLagLimitMs: 5_000, eventLoopWindowMs: 30_000,
+} as const satisfies Required<HealthOptions>;
 
 export class Manager {
   readonly client: KubeClient;
@@ -46,6 +69,11 @@ export class Manager {
   readonly #stop = new AbortController();
   readonly #running: Promise<void>[] = [];
   #elector: LeaderElector | undefined;
+  readonly #health: Required<HealthOptions>;
+  readonly #apiCheck: ApiServerCheck | undefined;
+  readonly #lag: EventLoopLag | undefined;
+  /** Runnables that failed (rejected, or returned before being told to stop), by name: why. */
+  readonly #failed = new Map<string, string>();
   #leaderWork = false;
   #started = false;
 
@@ -61,6 +89,17 @@ export class Manager {
       clock: this.clock, logger: opts.logger, instance: this.identity, metrics: this.#metrics,
       ...(opts.eventWindowMs !== undefined ? { windowMs: opts.eventWindowMs } : {}),
     });
+    this.#health = { ...HEALTH_DEFAULTS, ...opts.health };
+    const h = this.#health;
+    this.#apiCheck = h.apiServerCheckPeriodMs > 0
+      ? new ApiServerCheck({ client: this.client, clock: this.clock, logger: opts.logger, periodMs: h.apiServerCheckPeriodMs, timeoutMs: h.apiServerCheckTimeoutMs })
+      : undefined;
+    this.#lag = h.eventLoopLagLimitMs > 0
+      ? new EventLoopLag({
+        clock: this.clock, intervalMs: Math.min(1_000, h.eventLoopLagLimitMs), limitMs: h.eventLoopLagLimitMs, windowMs: h.eventLoopWindowMs,
+        onSample: (s, max) => { this.#metrics.eventLoopLag(s, max); },
+      })
+      : undefined;
   }
 
   /** The shared informer of `kind` (created on first use; started by `start()`). */
@@ -101,6 +140,8 @@ export class Manager {
     if (this.#started) return;
     this.#started = true;
     const signal = this.#stop.signal;
+    this.#lag?.start();
+    if (this.#apiCheck !== undefined) this.#running.push(this.#apiCheck.run(signal));
     for (const informer of this.#informers.values()) informer.start();
     for (const r of this.#runnables.filter((x) => !x.needLeaderElection)) this.#running.push(this.#run(r, signal));
     const le = this.#opts.leaderElection;
@@ -131,11 +172,25 @@ export class Manager {
   }
 
   async #run(r: Runnable, signal: AbortSignal): Promise<void> {
+    this.#failed.delete(r.name);
     try {
       await r.start(signal);
+      if (!signal.aborted) this.#fail(r, 'returned before being stopped');
     } catch (err) {
-      this.logger.error({ err, runnable: r.name }, 'runnable failed');
+      if (!signal.aborted) this.#fail(r, `${errorCode(err)}: ${err instanceof Error ? err.message : String(err)}`, err);
+      else this.logger.error({ err, runnable: r.name }, 'runnable failed while stopping');
     }
+  }
+
+  /** Nothing restarts a failed runnable in the process: /readyz and /healthz say so, and the kubelet restarts the pod. */
+  #fail(r: Runnable, reason: string, err?: unknown): void {
+    this.#failed.set(r.name, reason);
+    this.logger.error({ err, runnable: r.name, reason }, 'runnable failed; /readyz and /healthz fail until the process restarts');
+  }
+
+  /** Names of the runnables that failed, with why. */
+  failedRunnables(): ReadonlyMap<string, string> {
+    return this.#failed;
   }
 
   /** Resolves true when every informer has listed once; false if stopped first. */
@@ -153,16 +208,47 @@ export class Manager {
     return this.#opts.leaderElection === false ? this.#started && !this.#stop.signal.aborted : (this.#elector?.isLeader() ?? false);
   }
 
-  /** /readyz: caches synced and, when this replica leads, every controller started. */
+  /** /readyz: started, the API server answers, caches synced and current, on the leader controllers started, no runnable failed. */
+  readiness(): HealthReport {
+    const checks: HealthCheck[] = [];
+    checks.push(!this.#started ? { name: 'manager', ok: false, message: 'not started' }
+      : this.#stop.signal.aborted ? { name: 'manager', ok: false, message: 'stopping' }
+        : { name: 'manager', ok: true, message: 'running' });
+    if (this.#apiCheck !== undefined) checks.push(this.#apiCheck.check());
+    const stale = [...this.#informers.values()].map((i) => i.staleness(this.#health.cacheStaleAfterMs)).filter((x) => x !== undefined);
+    checks.push(stale.length === 0 ? { name: 'caches', ok: true, message: `${this.#informers.size} synced` } : { name: 'caches', ok: false, message: stale.join('; ') });
+    if (this.isLeader()) {
+      const waiting = this.#controllers.filter((c) => !c.started()).map((c) => c.name);
+      // A manager without leader work (no controller, no prober) has nothing to wait for.
+      const leaderRunnables = this.#runnables.some((r) => r.needLeaderElection);
+      checks.push((this.#leaderWork || !leaderRunnables) && waiting.length === 0
+        ? { name: 'leader-work', ok: true, message: `${this.#controllers.length} controllers started` }
+        : { name: 'leader-work', ok: false, message: `controllers not started: ${waiting.join(', ') || '(leader work not running)'}` });
+    }
+    checks.push(this.#runnablesCheck());
+    return healthReport(checks);
+  }
+
+  /** /healthz: the event loop is not blocked past its bound and no runnable failed. */
+  liveness(): HealthReport {
+    return healthReport([...(this.#lag !== undefined ? [this.#lag.check()] : []), this.#runnablesCheck()]);
+  }
+
+  /** `readiness().ok`. */
   ready(): boolean {
-    if (!this.#started || this.#stop.signal.aborted || !this.cachesSynced()) return false;
-    if (!this.isLeader()) return true;
-    return this.#leaderWork && this.#controllers.every((c) => c.started());
+    return this.readiness().ok;
+  }
+
+  #runnablesCheck(): HealthCheck {
+    return this.#failed.size === 0
+      ? { name: 'runnables', ok: true, message: 'none failed' }
+      : { name: 'runnables', ok: false, message: [...this.#failed].map(([name, why]) => `${name}: ${why}`).join('; ') };
   }
 
   /** Graceful: stop leader work (in-flight reconciles finish), release the lease, stop informers. Idempotent. */
   async stop(): Promise<void> {
     this.#stop.abort();
+    this.#lag?.stop();
     await Promise.all(this.#running);
     await Promise.all([...this.#informers.values()].map((i) => i.stop()));
   }

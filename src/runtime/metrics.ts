@@ -17,12 +17,14 @@ export interface RuntimeMetrics extends QueueMetrics, InformerMetrics {
   event(reason: string, outcome: 'created' | 'deduplicated' | 'failed'): void;
   /** This replica holds (1) or does not hold (0) the lease. */
   leader(isLeader: boolean): void;
+  /** How late the event-loop sampler's timer fired, and the highest such lag within the health window, seconds (health.ts). */
+  eventLoopLag(seconds: number, windowMaxSeconds: number): void;
 }
 
 export const noopRuntimeMetrics: RuntimeMetrics = {
   add() {}, depth() {}, queueLatency() {}, workDuration() {}, retry() {},
   watchRestart() {}, cacheSize() {},
-  reconcile() {}, statusWrite() {}, event() {}, leader() {},
+  reconcile() {}, statusWrite() {}, event() {}, leader() {}, eventLoopLag() {},
 };
 
 const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -33,6 +35,7 @@ export const RUNTIME_METRIC_NAMES = [
   'managedapps_informer_watch_restarts_total', 'managedapps_informer_cached_objects', 'controller_runtime_reconcile_total',
   'controller_runtime_reconcile_errors_total', 'controller_runtime_terminal_reconcile_errors_total', 'controller_runtime_reconcile_time_seconds',
   'managedapps_status_writes_total', 'managedapps_events_total', 'leader_election_master_status',
+  'managedapps_event_loop_lag_seconds', 'managedapps_event_loop_lag_max_seconds',
 ] as const;
 
 export function promRuntimeMetrics(registry: Registry): RuntimeMetrics {
@@ -51,6 +54,9 @@ export function promRuntimeMetrics(registry: Registry): RuntimeMetrics {
   const status = new Counter({ name: 'managedapps_status_writes_total', help: 'Status applies sent or skipped as unchanged.', labelNames: ['resource', 'outcome'], registers });
   const events = new Counter({ name: 'managedapps_events_total', help: 'Kubernetes Events created, deduplicated or failed.', labelNames: ['reason', 'outcome'], registers });
   const leader = new Gauge({ name: 'leader_election_master_status', help: '1 when this replica holds the lease.', registers });
+  const lag = new Gauge({ name: 'managedapps_event_loop_lag_seconds', help: 'Event-loop lag: how late the last sample timer fired (a CPU-bound task delays every timer, webhook answer and lease renewal by as much).', registers });
+  // A stall between two scrapes is not lost: the highest sample of the health window (30 s).
+  const lagMax = new Gauge({ name: 'managedapps_event_loop_lag_max_seconds', help: 'Highest event-loop lag sampled within the /healthz window (default 30 s).', registers });
   return {
     add: (name) => { adds.inc({ name }); },
     depth: (name, n) => { depth.set({ name }, n); },
@@ -68,5 +74,6 @@ export function promRuntimeMetrics(registry: Registry): RuntimeMetrics {
     statusWrite: (resource, outcome) => { status.inc({ resource, outcome }); },
     event: (reason, outcome) => { events.inc({ reason, outcome }); },
     leader: (is) => { leader.set(is ? 1 : 0); },
+    eventLoopLag: (s, max) => { lag.set(s); lagMax.set(max); },
   };
 }

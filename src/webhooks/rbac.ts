@@ -12,7 +12,7 @@ export interface RbacManifest {
   readonly apiVersion: string;
   readonly kind: 'ClusterRole' | 'ClusterRoleBinding' | 'Role' | 'RoleBinding';
   readonly metadata: { readonly name: string; readonly labels?: Readonly<Record<string, string>> };
-  readonly rules?: readonly { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[];
+  readonly rules?: readonly { apiGroups?: string[]; resources?: string[]; nonResourceURLs?: string[]; verbs: string[]; resourceNames?: string[] }[];
   readonly roleRef?: { apiGroup: string; kind: string; name: string };
   readonly subjects?: readonly { kind: string; name: string; namespace?: string; apiGroup?: string }[];
 }

@@ -38,8 +38,10 @@ export interface ControlPlane {
   kubeConfig(): KubeConfig;
   /** A KubeConfig for a user with a fresh client certificate: CN = name, O = groups. */
   mintUser(name: string, groups: string[]): KubeConfig;
-  /** Stops kube-apiserver and starts it again on the same port and etcd (watches break). */
-  restartApiServer(): Promise<void>;
+  /** Stops kube-apiserver and starts it again on the same port and etcd (watches break); `whileStopped` runs in between. */
+  restartApiServer(whileStopped?: () => Promise<void>): Promise<void>;
+  /** Stops etcd (the API server stays up and turns unready) and starts it again on the same data; `whileStopped` runs in between. */
+  restartEtcd(whileStopped?: () => Promise<void>): Promise<void>;
   /** Stops everything and removes the temporary directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -268,7 +270,7 @@ async function startOnce(binDir: string, options: StartOptions): Promise<Control
     // 2. etcd.
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     const peerUrl = `http://127.0.0.1:${etcdPeerPort}`;
-    const etcd = startProcess('etcd', [
+    const etcdArgs = [
       `--name=default`,
       `--data-dir=${join(dir, 'etcd')}`,
       `--listen-client-urls=${etcdUrl}`,
@@ -277,17 +279,19 @@ async function startOnce(binDir: string, options: StartOptions): Promise<Control
       `--initial-advertise-peer-urls=${peerUrl}`,
       `--initial-cluster=default=${peerUrl}`,
       `--unsafe-no-fsync=true`,
-    ]);
-    await waitFor({
-      what: 'etcd /health',
-      processes: [etcd],
-      dir,
-      timeoutMs: 30_000,
-      check: async () => {
-        const probe = await get(`${etcdUrl}/health`);
-        return probe.status === 200 && probe.body.includes('"true"') ? true : `${probe.status} ${probe.body}`;
-      },
-    });
+    ];
+    const waitForEtcd = (etcd: ManagedProcess) =>
+      waitFor({
+        what: 'etcd /health',
+        processes: [etcd],
+        dir,
+        timeoutMs: 30_000,
+        check: async () => {
+          const probe = await get(`${etcdUrl}/health`);
+          return probe.status === 200 && probe.body.includes('"true"') ? true : `${probe.status} ${probe.body}`;
+        },
+      });
+    await waitForEtcd(startProcess('etcd', etcdArgs));
 
     // 3. kube-apiserver.
     const apiArgs = [
@@ -317,7 +321,7 @@ async function startOnce(binDir: string, options: StartOptions): Promise<Control
     const waitForApiServer = (apiserver: ManagedProcess) =>
       waitFor({
         what: 'kube-apiserver /readyz',
-        processes: [apiserver, etcd],
+        processes: [apiserver, processes.get('etcd')!],
         dir,
         timeoutMs: readyTimeoutMs,
         check: async () => {
@@ -365,11 +369,25 @@ async function startOnce(binDir: string, options: StartOptions): Promise<Control
       info,
       kubeConfig: adminConfig,
       mintUser: (name: string, groups: string[]) => mintUser(ca, server, name, groups),
-      restartApiServer: async () => {
-        await processes.get('kube-apiserver')?.stop(GRACE_MS['kube-apiserver']);
+      restartApiServer: async (whileStopped?: () => Promise<void>) => {
         ready = false;
-        await waitForApiServer(startProcess('kube-apiserver', apiArgs));
-        ready = true;
+        await processes.get('kube-apiserver')?.stop(GRACE_MS['kube-apiserver']);
+        try {
+          await whileStopped?.();
+        } finally {
+          await waitForApiServer(startProcess('kube-apiserver', apiArgs));
+          ready = true;
+        }
+      },
+      restartEtcd: async (whileStopped?: () => Promise<void>) => {
+        ready = false;
+        await processes.get('etcd')?.stop(GRACE_MS.etcd);
+        try {
+          await whileStopped?.();
+        } finally {
+          await waitForEtcd(startProcess('etcd', etcdArgs));
+          ready = true;
+        }
       },
       stop: plane.stop,
     };

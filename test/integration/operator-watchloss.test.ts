@@ -68,6 +68,8 @@ describe('watch loss: the API server restarts under the operator process', () =>
     expect(operator.pid).toBe(pid);
     const metrics = (await operator.get('/metrics')).body;
     expect(metricSum(metrics, 'managedapps_informer_watch_restarts_total')).toBeGreaterThan(0);
+    // Ready again: /readyz failed while the API server was away (operator-health.test.ts).
+    await operator.ready(30_000);
     expect((await operator.get('/readyz')).status).toBe(200);
   }, 240_000);
 });

@@ -41,7 +41,7 @@ const one = (objects: readonly Manifest[], kind: string, name?: string): Manifes
 
 type Container = {
   name: string; args?: string[]; env?: { name: string; value?: string }[]; ports?: { name: string; containerPort: number }[];
-  livenessProbe?: { httpGet?: { path: string; port: string } }; readinessProbe?: { httpGet?: { path: string; port: string } };
+  livenessProbe?: { httpGet?: { path: string; port: string; scheme?: string } }; readinessProbe?: { httpGet?: { path: string; port: string; scheme?: string } };
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: Record<string, unknown>; volumeMounts?: { name: string; mountPath: string }[];
 };
@@ -99,8 +99,9 @@ describe('helm lint and helm template', () => {
     const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
     expect(env).toMatchObject({ MANAGEDAPPS_LEADER_ELECT: 'true', MANAGEDAPPS_METRICS_PORT: '8080', MANAGEDAPPS_WEBHOOK: 'true', MANAGEDAPPS_WEBHOOK_PORT: '9443' });
     expect(c.env?.find((e) => e.name === 'POD_NAMESPACE')).toBeDefined();
-    expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
-    expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
+    // The metrics port serves HTTPS (secure metrics, issue 19): the kubelet probes it so.
+    expect(c.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'metrics', scheme: 'HTTPS' });
+    expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'metrics', scheme: 'HTTPS' });
     expect(c.resources?.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
     expect(c.resources?.limits?.memory).toBeDefined();
     // The restricted Pod Security Standard.

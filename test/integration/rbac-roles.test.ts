@@ -63,7 +63,7 @@ describe('config/rbac', () => {
   it('has no wildcard verb, resource or group, and names every kind of ours', () => {
     for (const m of manifests) {
       for (const rule of m.rules ?? []) {
-        expect([...rule.verbs, ...rule.resources, ...rule.apiGroups], `${m.kind}/${m.metadata.name}`).not.toContain('*');
+        expect([...rule.verbs, ...(rule.resources ?? []), ...(rule.apiGroups ?? []), ...(rule.nonResourceURLs ?? [])], `${m.kind}/${m.metadata.name}`).not.toContain('*');
       }
     }
     const provider = manifests.find((m) => m.metadata.name === 'managedapps-provider');
@@ -91,6 +91,10 @@ describe('config/rbac', () => {
     expect(await allowed({ verb: 'get', resource: 'secrets', group: '', namespace: tenantNs, name: 'managed-apps-operator-webhook-selfsigned-tls' })).toBe(false);
     expect(await allowed({ verb: 'list', resource: 'namespaces', group: '' })).toBe(true);
     expect(await allowed({ verb: 'delete', resource: 'namespaces', group: '', name: tenantNs })).toBe(false);
+    // Secure metrics: it reviews tokens and access, and is not itself a metrics reader.
+    expect(await allowed({ verb: 'create', resource: 'tokenreviews', group: 'authentication.k8s.io' })).toBe(true);
+    expect(await allowed({ verb: 'create', resource: 'subjectaccessreviews', group: 'authorization.k8s.io' })).toBe(true);
+    expect(await allowed({ verb: 'create', resource: 'localsubjectaccessreviews', group: 'authorization.k8s.io', namespace: tenantNs })).toBe(false);
   });
 
   it.each([

@@ -3,6 +3,7 @@
 // scraped by Prometheus, RSS. Built on the control plane's ManagedProcess (own process group,
 // log file, graceful stop then SIGKILL).
 import { mkdtempSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,12 @@ export interface OperatorProcessOptions {
   /** Default false. */
   readonly probes?: boolean;
   readonly identity?: string;
+  /**
+   * Serve /metrics over HTTPS behind TokenReview + SubjectAccessReview (the default of
+   * `managedapps run`); default false here: plain HTTP on 127.0.0.1, which Prometheus (e2e) and
+   * the tests scrape without a token.
+   */
+  readonly metricsSecure?: boolean;
   /** Reconcile this namespace only (the control plane is shared with other tests). */
   readonly watchNamespace?: string;
   readonly logLevel?: string;
@@ -36,8 +43,8 @@ export interface OperatorProcess {
   readonly pid: number;
   readonly metricsUrl: string;
   readonly process: ManagedProcess;
-  /** GET of /metrics, /healthz or /readyz: status and body. */
-  get(path: string): Promise<{ status: number; body: string }>;
+  /** GET of /metrics, /healthz or /readyz: status and body (with `token` as a bearer token). */
+  get(path: string, options?: { token?: string }): Promise<{ status: number; body: string }>;
   /** Resolves once /readyz answers 200 (caches synced and, on the leader, controllers started). */
   ready(timeoutMs?: number): Promise<void>;
   /** Graceful stop (SIGTERM, then SIGKILL after the grace period). */
@@ -55,7 +62,7 @@ export async function startOperatorProcess(options: OperatorProcessOptions): Pro
     ...(options.nodeOptions ?? []),
     join(root, 'src', 'cli', 'program.ts'), 'run',
     '--kubeconfig', options.kubeconfigPath,
-    '--metrics-host', '127.0.0.1', '--metrics-port', String(metricsPort),
+    '--metrics-host', '127.0.0.1', '--metrics-port', String(metricsPort), '--metrics-secure', String(options.metricsSecure ?? false),
     '--leader-elect', String(options.leaderElect ?? true),
     '--leader-election-namespace', options.leaderElectionNamespace ?? 'managedapps-system',
     '--probes', String(options.probes ?? false),
@@ -70,10 +77,26 @@ export async function startOperatorProcess(options: OperatorProcessOptions): Pro
     name: identity, binary: process.execPath, args, logPath: join(dir, 'operator.log'),
     ...(options.log !== undefined ? { log: options.log } : {}),
   });
-  const metricsUrl = `http://127.0.0.1:${metricsPort}`;
-  const get = async (path: string): Promise<{ status: number; body: string }> => {
-    const res = await fetch(metricsUrl + path, { signal: AbortSignal.timeout(5_000) });
-    return { status: res.status, body: await res.text() };
+  const secure = options.metricsSecure ?? false;
+  const metricsUrl = `${secure ? 'https' : 'http'}://127.0.0.1:${metricsPort}`;
+  const get = async (path: string, opts: { token?: string } = {}): Promise<{ status: number; body: string }> => {
+    const headers = opts.token !== undefined ? { authorization: `Bearer ${opts.token}` } : undefined;
+    if (!secure) {
+      const res = await fetch(metricsUrl + path, { signal: AbortSignal.timeout(5_000), ...(headers !== undefined ? { headers } : {}) });
+      return { status: res.status, body: await res.text() };
+    }
+    // The operator's metrics certificate is self-signed (generated in memory): not verified.
+    return new Promise((resolve, reject) => {
+      const req = https.get(metricsUrl + path, { rejectUnauthorized: false, timeout: 5_000, ...(headers !== undefined ? { headers } : {}) }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => { body += chunk; });
+        res.on('end', () => { resolve({ status: res.statusCode ?? 0, body }); });
+        res.on('error', reject);
+      });
+      req.on('timeout', () => { req.destroy(new Error(`GET ${path}: timeout`)); });
+      req.on('error', reject);
+    });
   };
   return {
     identity, pid: proc.pid, metricsUrl, process: proc, get,
