@@ -80,7 +80,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     if (request.kind.group !== GROUP) return { allowed: true };
     const needsCache = path === VALIDATE_PATH ? request.kind.kind !== 'SLAReport' : mutationNeedsTenant(request);
     if (needsCache && !(await view.waitForSync(cacheWaitMs))) return coldCache();
-    return path === MUTATE_PATH ? mutate(request, view, identity) : validate(request, { view, identity, now: clock.now() });
+    return path === MUTATE_PATH ? mutate(request, view, identity, clock.now()) : validate(request, { view, identity, now: clock.now() });
   }
 
   async function answer(path: string, request: AdmissionRequest): Promise<Verdict> {
