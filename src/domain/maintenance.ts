@@ -286,13 +286,16 @@ export function nextOccurrences(schedule: MaintenanceSchedule, after: Date, coun
   const durationMs = durationMsOf(schedule);
   const found: Interval[] = [];
   if (count <= 0) return found;
-  // Search a year at a time; give up after LOOKAHEAD_YEARS without a single occurrence.
+  // Search a year at a time; give up after LOOKAHEAD_YEARS without a single occurrence. After an
+  // empty year the rest of those years is searched in one expansion: each costs a search past the
+  // window (recurrenceStarts), so a rule that never matches costs two, not ten.
   let low = after.getTime() + 1;
   let emptyYears = 0;
   while (found.length < count && emptyYears < LOOKAHEAD_YEARS) {
-    const high = low + SEARCH_STEP_MS;
+    const years = emptyYears === 0 ? 1 : LOOKAHEAD_YEARS - emptyYears;
+    const high = low + years * SEARCH_STEP_MS;
     const starts = startsIn(schedule, expander, low, high);
-    emptyYears = starts.length === 0 ? emptyYears + 1 : 0;
+    emptyYears = starts.length === 0 ? emptyYears + years : 0;
     for (const s of starts) {
       if (found.length === count) break;
       found.push(occurrence(s, durationMs));

@@ -14,6 +14,20 @@ import {
 
 const QUIET_MS = 60_000;
 
+/**
+ * The operator's clock for this test (--clock-at): an instant at which nothing the contract times
+ * changes in the next hours for the samples, checked by hand against config/samples. Wednesday
+ * 18 November 2026, 22:00 in Paris: outside business hours (09:00-18:00, so the covered time of
+ * the samples' open pre-production P3, counted in business hours only, does not grow until 09:00);
+ * the October report is final since 2 November 00:00, November's ends on 1 December; the windows
+ * are the 2nd Tuesday 22:00 (10 November), Sundays 06:00-08:30 and 21 November 20:00; the other
+ * incidents and the changes were resolved, completed or past their deadlines by 7 November.
+ * On the real clock the minute could hold such an instant: a report became final at
+ * 2026-12-01T23:00Z during one run, and in business hours a resync rewrites the open incident's
+ * growing covered time; the operator would then rightly write.
+ */
+const CALM_INSTANT = '2026-11-18T22:00:00+01:00';
+
 describe('quiet means quiet', () => {
   const info = inject('controlPlane');
   const auditLogPath = info.auditLogPath!;
@@ -35,7 +49,9 @@ describe('quiet means quiet', () => {
     await createAll(kc, namespace, samples());
     // Scoped to its namespace: other test files leave objects behind on the shared control
     // plane, and a cluster-wide operator would still be converging those during the window.
-    operator = await startOperatorProcess({ kubeconfigPath: operatorKubeconfig(info, user), leaderElectionNamespace: leaseNamespace, watchNamespace: namespace });
+    operator = await startOperatorProcess({
+      kubeconfigPath: operatorKubeconfig(info, user), leaderElectionNamespace: leaseNamespace, watchNamespace: namespace, args: ['--clock-at', CALM_INSTANT],
+    });
     await operator.ready();
     // The samples' contract gets the reports of the current and previous months.
     await converged(kc, namespace, { reports: 2 });
