@@ -5,13 +5,14 @@
 //   approve CHANGE / reject CHANGE   the client's decision on a provider-initiated ChangeRequest
 //   resolve INCIDENT / close INCIDENT spec.resolvedAt / spec.closedAt (the client agreed)
 //   windows                           the next maintenance windows, from MaintenanceWindow status
+//   confirm-approvers TENANT          a ChangeApprover confirms the approvers someone else added
 //
 // Writes are JSON merge patches carrying the resourceVersion read (a concurrent edit fails with a
 // conflict instead of being overwritten). Who approved is never sent: the admission webhook
 // stamps `spec.approval.approvedBy` from the authenticated user. `report` (report.ts) and `crds`
 // (main.ts) are registered elsewhere.
 import {
-  matchesSelector, type ChangeRequestSpec, type IncidentSpec, type LabelSelector, type MaintenanceWindowSpec, type MaintenanceWindowStatus,
+  CONFIRM_APPROVERS_ANNOTATION, describeGrant, matchesSelector, pendingDigest, pendingGrants, type Contact, type ChangeRequestSpec, type IncidentSpec, type LabelSelector, type MaintenanceWindowSpec, type MaintenanceWindowStatus,
 } from '../api/v1alpha1/index.ts';
 import type { KubeClient } from '../runtime/index.ts';
 import { ApiError } from '../runtime/index.ts';
@@ -84,6 +85,38 @@ export async function decideCommand(opts: DecideOptions, io: CommandIO): Promise
       const by = patched.spec?.approval?.approvedBy;
       io.stdout(`${name} ${opts.decision === 'Approved' ? 'approved' : 'rejected'}${by === undefined ? '' : ` by ${by}`}\n`);
     }
+    return EXIT_OK;
+  }, () => client?.server);
+}
+
+// ---- confirm-approvers ----------------------------------------------------------------------------
+
+export interface ConfirmApproversOptions extends KubeFlags {
+  readonly tenant: string;
+  readonly output?: string | undefined;
+}
+
+/**
+ * A ChangeApprover in force confirms the ChangeApprover grants someone else (the provider, GitOps)
+ * added to the tenant (docs/security.md): it writes the digest of what is pending, as stored, into
+ * the confirmation annotation; the webhook puts the grants into force and records it in the
+ * contacts log, or refuses (not an approver in force, the list changed meanwhile: a conflict).
+ */
+export async function confirmApproversCommand(opts: ConfirmApproversOptions, io: CommandIO): Promise<number> {
+  let client: KubeClient | undefined;
+  return runCommand(io, async () => {
+    const output = checkFormat<ObjectFormat>(opts.output, OBJECT_FORMATS);
+    const conn = connect(opts);
+    client = conn.client;
+    const tenant = await getObject<{ contacts?: Contact[] }, unknown>(conn.client, REFS.ManagedTenant, conn.namespace, opts.tenant);
+    const name = resourceName(REFS.ManagedTenant, opts.tenant);
+    const pending = pendingGrants({ metadata: { annotations: tenant.metadata.annotations }, spec: { contacts: tenant.spec?.contacts ?? [] } });
+    if (pending.size === 0) throw new CliError(`${name}: no ChangeApprover grant awaits confirmation (status.approvers.pending is empty)`);
+    const patched = await mergePatch<unknown, unknown>(conn.client, REFS.ManagedTenant, conn.namespace, opts.tenant, {
+      metadata: { resourceVersion: tenant.metadata.resourceVersion, annotations: { [CONFIRM_APPROVERS_ANNOTATION]: pendingDigest(pending) } },
+    });
+    if (output !== undefined) io.stdout(output === 'name' ? `${name}\n` : printValue(patched, output));
+    else io.stdout(`${name} approvers confirmed: ${[...pending.values()].map(describeGrant).sort().join(', ')}\n`);
     return EXIT_OK;
   }, () => client?.server);
 }

@@ -135,7 +135,7 @@ function examples(lines: readonly string[]): string {
 }
 
 /**
- * Adds `approve`, `reject`, `resolve`, `close` and `windows` to the program (`report` is
+ * Adds `approve`, `reject`, `resolve`, `close`, `confirm-approvers` and `windows` to the program (`report` is
  * registerReportCommand's, `crds` buildProgram's). Each action sets `process.exitCode`; commander's
  * own errors (unknown flag, missing argument) print `error: ...` and exit 1, `--help` exits 0.
  */
@@ -190,6 +190,16 @@ export function registerKubectlCommands(program: Command, io: CommandIO): void {
     .action(async (incident: string, f: KubeFlagValues & { at?: string }) => {
       const { incidentCommand } = await import('./kubectl.ts');
       process.exitCode = await incidentCommand({ ...kube(f), incident, action: 'close', at: f.at, output: f.output }, io);
+    });
+
+  kubectlExits(withKubeFlags(program.command('confirm-approvers')), io)
+    .description('As a ChangeApprover contact in force, confirm the ChangeApprover contacts the provider (or GitOps) added to the ManagedTenant; until then they may not approve (docs/security.md).')
+    .argument('<tenant>', 'name of the ManagedTenant')
+    .option('-o, --output <format>', objectOutput)
+    .addHelpText('after', examples(['kubectl managedapps confirm-approvers acme -n acme']))
+    .action(async (tenant: string, f: KubeFlagValues) => {
+      const { confirmApproversCommand } = await import('./kubectl.ts');
+      process.exitCode = await confirmApproversCommand({ ...kube(f), tenant, output: f.output }, io);
     });
 
   kubectlExits(withKubeFlags(program.command('windows')), io)

@@ -32,8 +32,6 @@ export const VALIDATING_WEBHOOK_NAME = 'validate.managedapps.dev';
 export const CERT_MANAGER_INJECT_ANNOTATION = 'cert-manager.io/inject-ca-from';
 /** design.md §2 timeouts: the API server waits this long, then applies failurePolicy Fail. */
 export const WEBHOOK_TIMEOUT_SECONDS = 5;
-/** The kinds whose `spec` the mutating hook stamps (reporter, requester, approval.approvedBy). */
-export const MUTATED_PLURALS = ['incidents', 'changerequests'] as const;
 
 const ADMISSION = '/apis/admissionregistration.k8s.io/v1';
 

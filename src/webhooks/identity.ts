@@ -4,7 +4,7 @@
 //   - a named contact of the namespace's ManagedTenant, matched by user name or by group, with
 //     the roles of every contact the user matches (IncidentReporter, ChangeRequester, ...);
 //   - anyone else: a stranger to the tenant, whatever RBAC lets them send.
-import type { Contact, ManagedTenant } from '../api/v1alpha1/index.ts';
+import { approvesAs, grantsInForce, type Contact, type ManagedTenant } from '../api/v1alpha1/index.ts';
 import type { ContactRole } from '../domain/vocabulary.ts';
 import type { UserInfo } from './admission.ts';
 
@@ -26,7 +26,10 @@ export interface Identity {
   readonly provider: boolean;
   /** The tenant's contacts this user acts as (by user name or group), in spec order. */
   readonly contacts: readonly Contact[];
+  /** Their roles, ChangeApprover only where the user's grant is in force (approvers.ts). */
   readonly roles: ReadonlySet<ContactRole>;
+  /** Contacts naming the user as ChangeApprover by a grant still pending confirmation. */
+  readonly pendingApprover: readonly string[];
 }
 
 export function contactMatches(contact: Contact, user: UserInfo): boolean {
@@ -40,13 +43,16 @@ export function identify(user: UserInfo, tenant: ManagedTenant | undefined, conf
   const username = user.username ?? '';
   const groups = user.groups ?? [];
   const contacts = (tenant?.spec.contacts ?? []).filter((c) => contactMatches(c, user));
+  const grants = tenant === undefined ? new Map() : grantsInForce(tenant);
+  const approving = contacts.filter((c) => approvesAs(c, grants, user));
   return {
     username,
     groups,
     operator: username !== '' && username === config.operatorUsername,
     provider: groups.some((g) => config.providerGroups.includes(g)),
     contacts,
-    roles: new Set(contacts.flatMap((c) => c.roles)),
+    roles: new Set(contacts.flatMap((c) => c.roles.filter((r) => r !== 'ChangeApprover' || approving.includes(c)))),
+    pendingApprover: contacts.filter((c) => c.roles.includes('ChangeApprover') && !approving.includes(c)).map((c) => c.name),
   };
 }
 
@@ -55,9 +61,10 @@ export function actsForProvider(id: Identity): boolean {
   return id.operator || id.provider;
 }
 
-/** The first contact of the user that holds `role` (the name written in `approval.approvedBy`). */
+/** The first contact of the user that holds `role` (the name written in `approval.approvedBy`); for ChangeApprover, by a grant in force. */
 export function contactWithRole(id: Identity, role: ContactRole): Contact | undefined {
-  return id.contacts.find((c) => c.roles.includes(role));
+  if (!id.roles.has(role)) return undefined;
+  return id.contacts.find((c) => c.roles.includes(role) && (role !== 'ChangeApprover' || !id.pendingApprover.includes(c.name)));
 }
 
 /** "user 'x' (groups a, b)" for messages; system:authenticated is left out as noise. */

@@ -8,8 +8,13 @@
 // A new `ChangeRequest.spec.approval` gets `approvedBy` = the name of the requesting user's
 // ChangeApprover contact and `scopeDigest` = the digest of the scope approved (the validating
 // hook refuses a user who has none); an update that keeps the decision keeps the stored approval.
-import { GROUP, approvalBinds, scopeDigest, type ScopedSpec } from '../api/v1alpha1/index.ts';
+// A ManagedTenant gets the ChangeApprover grants in force and the contacts log (contacts.ts),
+// whatever the body says; a confirmation of pending approvers is consumed when it matches.
+import {
+  APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, approvalBinds, scopeDigest, type ScopedSpec,
+} from '../api/v1alpha1/index.ts';
 import { ALLOW, pointer, type AdmissionRequest, type JsonPatchOp, type UserInfo, type Verdict } from './admission.ts';
+import { contactsAnnotations, contactsOutcome, tenantVersions } from './contacts.ts';
 import { actsForProvider, contactWithRole, identify, type IdentityConfig } from './identity.ts';
 import { tenantOf, type TenantView } from './rules.ts';
 
@@ -58,6 +63,7 @@ export function mutate(request: AdmissionRequest, view: TenantView, config: Iden
   if (request.kind.group !== GROUP || (request.subResource ?? '') !== '') return ALLOW;
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return ALLOW;
   const kind = request.kind.kind;
+  if (kind === 'ManagedTenant') return tenantMutation(request, config, now);
   const field = kind === 'Incident' ? 'reporter' : kind === 'ChangeRequest' ? 'requester' : undefined;
   const spec = specOf(request.object);
   if (field === undefined || spec === undefined) return ALLOW;
@@ -93,4 +99,25 @@ function approvalPatch(patch: JsonPatchOp[], request: AdmissionRequest, spec: Js
   if (spec.approval.approvedBy !== approver.name) patch.push({ op: 'add', path: pointer('spec', 'approval', 'approvedBy'), value: approver.name });
   const digest = scopeDigest(spec as unknown as ScopedSpec);
   if (spec.approval.scopeDigest !== digest) patch.push({ op: 'add', path: pointer('spec', 'approval', 'scopeDigest'), value: digest });
+}
+
+/** The approvers' annotations of a tenant (contacts.ts), put where the body has them or not. */
+function tenantMutation(request: AdmissionRequest, config: IdentityConfig, now: Date): Verdict {
+  const versions = tenantVersions(request);
+  if (versions === undefined) return ALLOW; // the validating hook reports the body
+  const outcome = contactsOutcome(versions.old, versions.next, request.userInfo, config, versions.next.metadata.annotations?.[CONFIRM_APPROVERS_ANNOTATION]);
+  const wanted = contactsAnnotations(outcome, stampTime(now));
+  const metadata = isObject(request.object) && isObject(request.object.metadata) ? request.object.metadata : {};
+  const annotations = isObject(metadata.annotations) ? metadata.annotations : undefined;
+  const patch: JsonPatchOp[] = [];
+  if (annotations === undefined) {
+    patch.push({ op: 'add', path: pointer('metadata', 'annotations'), value: { [APPROVERS_ANNOTATION]: wanted.approvers, [CONTACTS_LOG_ANNOTATION]: wanted.log } });
+    return { allowed: true, patch };
+  }
+  for (const [key, value] of [[APPROVERS_ANNOTATION, wanted.approvers], [CONTACTS_LOG_ANNOTATION, wanted.log]] as const) {
+    if (annotations[key] !== value) patch.push({ op: 'add', path: pointer('metadata', 'annotations', key), value });
+  }
+  // A confirmation that did its work is consumed; one that did not stays for the validating hook to refuse.
+  if (outcome.confirmed && CONFIRM_APPROVERS_ANNOTATION in annotations) patch.push({ op: 'remove', path: pointer('metadata', 'annotations', CONFIRM_APPROVERS_ANNOTATION) });
+  return patch.length > 0 ? { allowed: true, patch } : ALLOW;
 }

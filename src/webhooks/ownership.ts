@@ -298,10 +298,10 @@ function reportStatusVerdict(request: AdmissionRequest, ctx: RuleContext, id: Id
 
 /**
  * What the API server sends the hooks (webhookConfigurations() in certs.ts writes them): the
- * mutating hook stamps incidents and changes on CREATE and UPDATE; the validating hook sees every
+ * mutating hook stamps tenants, incidents and changes on CREATE and UPDATE; the validating hook sees every
  * write of our kinds, DELETE included, and the status of SLAReports (its `final`).
  */
 export const ADMISSION_RULES = {
-  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['incidents', 'changerequests'] },
+  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'incidents', 'changerequests'] },
   validate: { operations: ['CREATE', 'UPDATE', 'DELETE'], resources: [...KINDS.map((k) => k.plural), 'slareports/status'] },
 } as const;

@@ -6,7 +6,8 @@
 //
 // Per kind, in order (each answer names the field):
 //   every kind       the object parses (zod schema of the kind) and converts (toDomain)
-//   ManagedTenant    one per namespace
+//   ManagedTenant    one per namespace; edited by the provider or a ChangeApprover in force
+//                    (contacts only); the approvers' annotations as the mutating hook wrote them
 //   SupportContract  subscribed-level prerequisites (domain.md §2); support level only raised
 //                    during the commitment (domain.md §3)
 //   ServiceUnit      one unit per target (domain.md §1); its level is subscribed by the contract
@@ -33,6 +34,7 @@ import { acceleratedDecisions, type AcceleratedRequest } from '../domain/tokens.
 import type { ContactRole } from '../domain/vocabulary.ts';
 import { ALLOW, deny, type AdmissionRequest, type Verdict, type Violation } from './admission.ts';
 import { actsForProvider, describeUser, identify, type Identity, type IdentityConfig } from './identity.ts';
+import { contactsViolations } from './contacts.ts';
 import { ownershipVerdict, scopeVerdict } from './ownership.ts';
 
 /** What the rules read of a namespace (a tenant): the Manager's caches, or a fixture. */
@@ -138,7 +140,8 @@ function validateTenant(request: AdmissionRequest, ctx: RuleContext, namespace: 
       return invalid([{ path: 'metadata.name', message: `namespace '${namespace}' already has ManagedTenant '${other.metadata.name}': one tenant per namespace (design.md §1)` }]);
     }
   }
-  return ALLOW;
+  // Who edits the tenant, and the approvers' annotations (contacts.ts).
+  return contactsViolations(request, ctx.identity, ctx.now) ?? ALLOW;
 }
 
 // ---- SupportContract ------------------------------------------------------------------------------
@@ -285,9 +288,10 @@ function validateChange(request: AdmissionRequest, ctx: RuleContext, namespace: 
   const approvalChanged = JSON.stringify(change.spec.approval) !== JSON.stringify(before?.spec.approval);
   if (change.spec.approval !== undefined && approvalChanged && !id.roles.has('ChangeApprover')) {
     const tenantName = tenant === undefined ? `(no ManagedTenant in namespace '${namespace}')` : `ManagedTenant '${tenant.metadata.name}'`;
+    const pending = id.pendingApprover.length > 0 ? ` (its grant as ${id.pendingApprover.join(', ')} awaits the confirmation of a ChangeApprover in force, status.approvers)` : '';
     return deny('Forbidden', [{
       path: 'spec.approval',
-      message: `${describeUser(id)} is not a ChangeApprover contact of ${tenantName}: only the client's ChangeApprover contacts approve a provider change (domain.md §10)`,
+      message: `${describeUser(id)} is not a ChangeApprover contact of ${tenantName}${pending}: only the client's ChangeApprover contacts approve a provider change (domain.md §10)`,
     }]);
   }
   const converted = changeToDomain(change);

@@ -437,6 +437,26 @@ describe('kubectl managedapps on a real API server', () => {
     });
   });
 
+  describe('confirm-approvers', () => {
+    it('a ChangeApprover confirms the approver the provider added; the pending one may not; nothing pending is an error', async () => {
+      // The provider (admin) makes alice a ChangeApprover: pending, since the provider added it.
+      type Tenant = { metadata: Record<string, unknown>; spec: { contacts: { name: string; roles: string[] }[] } };
+      const tenant = await read<Tenant>('managedtenants', ns, 'acme');
+      for (const c of tenant.spec.contacts) if (c.name === 'alice') c.roles = [...c.roles, 'ChangeApprover'];
+      await client.request('PUT', objectPath(ref('managedtenants'), ns, 'acme'), { body: tenant });
+      const byAlice = await cli(['confirm-approvers', 'acme', ...as('alice')]);
+      expect(byAlice.code).toBe(1);
+      expect(byAlice.stderr).toMatch(/^error: .*spec\.contacts: user 'alice' is not a ChangeApprover contact of ManagedTenant 'acme' \(its ChangeApprover grant as alice awaits confirmation\)/);
+      expect(lines(byAlice.stderr)).toHaveLength(1);
+      const byDave = await cli(['confirm-approvers', 'acme', ...as('dave')]);
+      expect(byDave).toEqual({ code: 0, stdout: 'managedtenant.managedapps.dev/acme approvers confirmed: alice (user alice)\n', stderr: '' });
+      const stored = await read<{ metadata: { annotations?: Record<string, string> } }>('managedtenants', ns, 'acme');
+      expect(JSON.parse(stored.metadata.annotations?.['managedapps.dev/approvers'] ?? '{}')).toEqual({ alice: { users: ['alice'] }, dave: { users: ['dave'] } });
+      const again = await cli(['confirm-approvers', 'acme', ...as('dave')]);
+      expect(again).toEqual({ code: 1, stdout: '', stderr: 'error: managedtenant.managedapps.dev/acme: no ChangeApprover grant awaits confirmation (status.approvers.pending is empty)\n' });
+    });
+  });
+
   describe('as a process', () => {
     it('exit codes and one-line errors as kubectl; help on each command', async () => {
       const missing = await cliProcess(['approve', 'missing', '-n', ns], kubeconfig);

@@ -102,6 +102,8 @@ describe('config/rbac', () => {
     ['clients', 'update', 'incidents', true], ['clients', 'delete', 'incidents', false], ['clients', 'delete', 'changerequests', false], ['clients', 'update', 'supportcontracts', false],
     ['clients', 'create', 'serviceunits', false], ['clients', 'patch', 'managedfunctions', false], ['clients', 'create', 'maintenancewindows', false],
     ['clients', 'update', 'slareports', false], ['clients', 'list', 'slareports', true], ['clients', 'get', 'managedtenants', true],
+    // The webhook then admits a ChangeApprover contact in force only, for spec.contacts (src/webhooks/contacts.ts).
+    ['clients', 'update', 'managedtenants', true], ['clients', 'create', 'managedtenants', false], ['clients', 'delete', 'managedtenants', false],
     ['providers', 'create', 'supportcontracts', true], ['providers', 'delete', 'serviceunits', true], ['providers', 'deletecollection', 'incidents', true],
     ['viewers', 'list', 'supportcontracts', true], ['viewers', 'create', 'incidents', false],
     ['editors', 'create', 'incidents', true], ['editors', 'update', 'supportcontracts', false],

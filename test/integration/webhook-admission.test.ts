@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { GROUP, VERSION, scopeDigest, type ScopedSpec } from '../../src/api/v1alpha1/index.ts';
+import {
+  APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, VERSION, pendingDigest, pendingGrants, scopeDigest,
+  type ManagedTenant, type ScopedSpec,
+} from '../../src/api/v1alpha1/index.ts';
 import { Manager } from '../../src/runtime/manager.ts';
 import { deleteWebhookConfiguration, ensureWebhookConfiguration, webhookCertificates } from '../../src/webhooks/certs.ts';
 import { rbacManifests, type RbacManifest } from '../../src/webhooks/rbac.ts';
@@ -257,7 +260,9 @@ describe('admission webhook and RBAC on a real API server', () => {
     ['alice', 'SupportContract', 'get', '', () => get('alice', 'SupportContract', 'acme-2026'), 'allowed'],
     ['alice', 'SupportContract', 'update', 'its own contract', () => update('alice', 'SupportContract', 'acme-2026', (s) => { s.monthlyTokens = 500; }), { rbac: true }],
     ['alice', 'ServiceUnit', 'create', '', () => create('alice', 'ServiceUnit', 'os-alice', unit('vm-alice')), { rbac: true }],
-    ['alice', 'ManagedTenant', 'update', 'its contacts', () => update('alice', 'ManagedTenant', 'acme', (s) => { s.displayName = 'ACME'; }), { rbac: true }],
+    ['alice (ChangeApprover)', 'ManagedTenant', 'update', 'the rest of the tenant', () => update('alice', 'ManagedTenant', 'acme', (s) => { s.displayName = 'ACME'; }), { webhook: /spec: a client's ChangeApprover edits spec\.contacts only/ }],
+    ['carol (not ChangeApprover)', 'ManagedTenant', 'update', 'add a contact', () => update('carol', 'ManagedTenant', 'acme', (s) => { (s.contacts as unknown[]).push({ name: 'carol2', email: 'c2@acme.example', users: ['carol2'], roles: ['ChangeApprover'] }); }), { webhook: /spec\.contacts: user 'carol'.* is not a ChangeApprover contact of ManagedTenant 'acme'/ }],
+    ['alice', 'ManagedTenant', 'delete', '', () => remove('alice', 'ManagedTenant', 'acme'), { rbac: true }],
     ['alice', 'MaintenanceWindow', 'create', '', () => create('alice', 'MaintenanceWindow', 'mw-alice', { timeZone: 'Europe/Paris', duration: '2h', start: '2026-12-01T22:00:00Z', purpose: 'Maintenance' }), { rbac: true }],
     ['alice', 'ManagedFunction', 'create', '', () => create('alice', 'ManagedFunction', 'mf-alice', { family: 'OS', monthlyCharge: 1 }), { rbac: true }],
     ['alice', 'Incident', 'delete', '', () => remove('alice', 'Incident', 'inc-alice'), { rbac: true }],
@@ -366,6 +371,51 @@ describe('admission webhook and RBAC on a real API server', () => {
     const stored = await get('admin', 'ChangeRequest', 'provider-change');
     const spec = stored.ok ? stored.object.spec : {};
     expect(spec.approval).toMatchObject({ decision: 'Approved', approvedBy: 'dave', scopeDigest: scopeDigest(spec as unknown as ScopedSpec) });
+  });
+
+  it('the provider adds itself as ChangeApprover: recorded with who and when, pending, and refused as approver until a client approver confirms', async () => {
+    const tenants = manager.informer({ group: GROUP, version: VERSION, plural: 'managedtenants' });
+    const annotations = async (): Promise<Record<string, string>> => {
+      const t = await get('admin', 'ManagedTenant', 'acme');
+      return (t.ok ? (t.object as unknown as ManagedTenant).metadata.annotations : undefined) ?? {};
+    };
+    expect(await create('paul', 'ChangeRequest', 'provider-change-3', change({ initiator: 'Provider', summary: 'Patch the kernel' }))).toMatchObject({ ok: true });
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    const added = await update('paul', 'ManagedTenant', 'acme', (s) => { (s.contacts as unknown[]).push({ name: 'paul', email: 'paul@provider.example', users: ['paul'], roles: ['ChangeApprover'] }); });
+    expect(added.ok ? 'allowed' : added.message).toBe('allowed');
+    const log = JSON.parse((await annotations())[CONTACTS_LOG_ANNOTATION] ?? '[]') as { at: string; by: string }[];
+    // Created by paul (alice and dave in force), then paul's addition, pending.
+    expect(log.map(({ at: _at, ...e }) => e)).toEqual([
+      { by: 'paul', added: ['alice', 'ops-team', 'carol', 'dave'], confirmed: ['alice (user alice)', 'dave (user dave)'] },
+      { by: 'paul', added: ['paul'], pending: ['paul (user paul)'] },
+    ]);
+    expect(new Date(log[1]?.at ?? '').getTime()).toBeGreaterThanOrEqual(before);
+    expect(JSON.parse((await annotations())[APPROVERS_ANNOTATION] ?? '{}')).toEqual({ alice: { users: ['alice'] }, dave: { users: ['dave'] } });
+    await eventually(() => (tenants.get(ns, 'acme') as ManagedTenant | undefined)?.spec.contacts.some((c) => c.name === 'paul') === true);
+    const approve = (user: string) => update(user, 'ChangeRequest', 'provider-change-3', (s) => { s.approval = { decision: 'Approved', approvedBy: user, decidedAt: '2026-11-21T09:00:00Z' }; });
+    const refused = await approve('paul');
+    expect(refused.ok ? 'allowed' : refused.message).toMatch(/spec\.approval: user 'paul'.* is not a ChangeApprover contact of ManagedTenant 'acme' \(its grant as paul awaits the confirmation/);
+    // The provider cannot confirm its own addition; dave (an approver in force) does, with the digest of what is pending.
+    const stored = await get('admin', 'ManagedTenant', 'acme');
+    const digest = stored.ok ? pendingDigest(pendingGrants(stored.object as unknown as ManagedTenant)) : '';
+    const confirm = (user: string, value: string) => updateObject(user, 'ManagedTenant', 'acme', (o) => { o.metadata.annotations = { ...(o.metadata.annotations as Record<string, string>), [CONFIRM_APPROVERS_ANNOTATION]: value }; });
+    const byPaul = await confirm('paul', digest);
+    expect(byPaul.ok ? 'allowed' : byPaul.message).toMatch(/confirm-approvers\]: only a ChangeApprover contact in force confirms pending approvers; user 'paul'/);
+    const wrong = await confirm('dave', 'sha256:0');
+    expect(wrong.ok ? 'allowed' : wrong.message).toMatch(/'sha256:0' is not the digest of the pending grants/);
+    const byDave = await confirm('dave', digest);
+    expect(byDave.ok ? 'allowed' : byDave.message).toBe('allowed');
+    const after = await annotations();
+    expect(after[CONFIRM_APPROVERS_ANNOTATION]).toBeUndefined();
+    expect(JSON.parse(after[APPROVERS_ANNOTATION] ?? '{}')).toEqual({ alice: { users: ['alice'] }, dave: { users: ['dave'] }, paul: { users: ['paul'] } });
+    expect((JSON.parse(after[CONTACTS_LOG_ANNOTATION] ?? '[]') as { by: string }[]).at(-1)).toMatchObject({ by: 'dave', confirmed: ['paul (user paul)'], confirmation: digest });
+    // Now in force: paul's approval is stamped with its contact.
+    await eventually(async () => {
+      const ok = await approve('paul');
+      expect(ok.ok ? 'allowed' : ok.message).toBe('allowed');
+    });
+    const approved = await get('admin', 'ChangeRequest', 'provider-change-3');
+    expect(approved.ok && approved.object.spec.approval).toMatchObject({ decision: 'Approved', approvedBy: 'paul' });
   });
 
   it('refuses the 7th accelerated change of a year', async () => {

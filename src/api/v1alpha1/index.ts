@@ -19,6 +19,7 @@ export * from './managed-function.ts';
 export * from './incident.ts';
 export * from './change-request.ts';
 export * from './change-scope.ts';
+export * from './approvers.ts';
 export * from './maintenance-window.ts';
 export * from './sla-report.ts';
 

@@ -10,6 +10,10 @@ import {
 /** E.164 phone number, e.g. +33123456789. */
 export const PHONE_PATTERN = /^\+[1-9][0-9]{6,14}$/;
 
+/** Bounds of status.approvers: 64 contacts with 16 users and 16 groups each; `name (group g)`. */
+const MAX_GRANTS = 64 * 32;
+const GRANT_TEXT_MAX = 63 + 253 + 16;
+
 export const Contact = z.object({
   name: doc(z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), 'Identifier of the contact in this tenant (a DNS label), e.g. jdupont.'),
   fullName: text('Name of the person.', 128).optional(),
@@ -70,6 +74,18 @@ export const ManagedTenantStatus = z.object({
   ...statusBase,
   contacts: doc(z.int().min(0), 'Number of named contacts.').optional(),
   phoneContacts: doc(z.int().min(0), 'Number of contacts with phone access.').optional(),
+  approvers: doc(z.object({
+    // At most 64 contacts × (16 users + 16 groups) grants; a grant reads `contact (user name)`.
+    inForce: doc(z.array(z.string().max(GRANT_TEXT_MAX)).max(MAX_GRANTS), 'The ChangeApprover grants in force: contact (user or group).').optional(),
+    pending: doc(z.array(z.string().max(GRANT_TEXT_MAX)).max(MAX_GRANTS), 'Grants asked for by spec.contacts but awaiting the confirmation of a ChangeApprover in force (added or widened by someone else).').optional(),
+    pendingDigest: doc(z.string().max(80), 'What a ChangeApprover in force writes into the annotation managedapps.dev/confirm-approvers to confirm the pending grants.').optional(),
+    changes: doc(z.int().min(0), 'Entries of the contacts log (annotation managedapps.dev/contacts-log): every change of spec.contacts, who and when.'),
+    lastChange: doc(z.object({
+      at: doc(z.string().max(64), 'When the webhook admitted it.'),
+      by: doc(z.string().max(253), 'The user who wrote it.'),
+      summary: doc(z.string().max(65_536), 'Contacts added, removed or changed; grants confirmed or left pending.'),
+    }), 'The latest entry of the contacts log.').optional(),
+  }), 'Who approves the provider\'s changes (docs/security.md: the contact list is the client\'s).').optional(),
 });
 export type ManagedTenantStatus = z.infer<typeof ManagedTenantStatus>;
 

@@ -70,7 +70,7 @@ export const REFS = {
 export interface ApiObject<S = Record<string, unknown>, St = Record<string, unknown>> {
   apiVersion?: string;
   kind?: string;
-  metadata: { name: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> };
+  metadata: { name: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   spec?: S;
   status?: St;
 }

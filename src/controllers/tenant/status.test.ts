@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ManagedTenantSpec } from '../../api/v1alpha1/index.ts';
 import type { SupportLevel } from '../../domain/index.ts';
 import { typed } from '../shared/testing.ts';
-import { validCondition } from './status.ts';
+import { approversStatus, validCondition } from './status.ts';
 
 const person = { fullName: 'P', email: 'p@provider.example' };
 const spec = (over: Partial<ManagedTenantSpec> = {}): ManagedTenantSpec => ({
@@ -25,5 +25,35 @@ describe('ManagedTenant Valid', () => {
     ['no contract yet', {}, undefined, undefined, 'Unknown', 'ReferenceNotFound'],
   ])('%s', (_name, over, olderTenant, supportLevels, status, reason) => {
     expect(validCondition({ tenant: typed('t', spec(over)), olderTenant, supportLevels })).toMatchObject({ type: 'Valid', status, reason });
+  });
+});
+
+describe('ManagedTenant status.approvers', () => {
+  const contacts = [
+    { name: 'dave', email: 'd@c.example', users: ['dave'], roles: ['ChangeApprover' as const] },
+    { name: 'paul', email: 'p@provider.example', users: ['paul'], groups: ['ops'], roles: ['ChangeApprover' as const] },
+  ];
+  const withAnnotations = (annotations: Record<string, string> | undefined) => {
+    const t = typed('t', spec({ contacts }));
+    return { ...t, raw: { ...t.raw, metadata: { name: 't', namespace: 'ns', ...(annotations === undefined ? {} : { annotations }) } } };
+  };
+  it('shows what is in force, what is pending with its digest, and the last log entry', () => {
+    const log = [
+      { at: '2026-11-01T09:00:00Z', by: 'paul', added: ['dave'], confirmed: ['dave (user dave)'] },
+      { at: '2026-11-02T09:00:00Z', by: 'paul', added: ['paul'], pending: ['paul (group ops)', 'paul (user paul)'] },
+    ];
+    const status = approversStatus({ tenant: withAnnotations({ 'managedapps.dev/approvers': '{"dave":{"users":["dave"]}}', 'managedapps.dev/contacts-log': JSON.stringify(log) }), olderTenant: undefined, supportLevels: undefined });
+    expect(status).toEqual({
+      inForce: ['dave (user dave)'],
+      pending: ['paul (group ops)', 'paul (user paul)'],
+      pendingDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as unknown,
+      changes: 2,
+      lastChange: { at: '2026-11-02T09:00:00Z', by: 'paul', summary: 'added paul; pending paul (group ops), paul (user paul)' },
+    });
+  });
+  it('a tenant from before the annotations: every approver in force, no log yet', () => {
+    expect(approversStatus({ tenant: withAnnotations(undefined), olderTenant: undefined, supportLevels: undefined })).toEqual({
+      inForce: ['dave (user dave)', 'paul (group ops)', 'paul (user paul)'], changes: 0,
+    });
   });
 });

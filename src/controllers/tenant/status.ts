@@ -1,6 +1,9 @@
 // ManagedTenant status: contacts valid, SDM/CBM as the support levels require (domain.md §3),
 // one tenant per namespace (design.md §1: the oldest wins, a later one is refused by condition).
-import { ConditionReason, ConditionType, type ManagedTenantStatus } from '../../api/v1alpha1/index.ts';
+import {
+  CONTACTS_LOG_ANNOTATION, ConditionReason, ConditionType, describeGrant, grantsInForce, parseContactLog, pendingDigest, pendingGrants,
+  type ContactLogEntry, type ManagedTenantStatus,
+} from '../../api/v1alpha1/index.ts';
 import { MAX_PHONE_CONTACTS, sdmCbmRequirement, type SupportLevel } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 import { firstBlocker, readyCondition, type Blocker } from '../shared/status.ts';
@@ -66,6 +69,30 @@ export function tenantConditions(f: TenantFacts): DesiredCondition[] {
   return [valid, ready];
 }
 
-export function tenantFields(f: TenantFacts): Pick<ManagedTenantStatus, 'contacts' | 'phoneContacts'> {
-  return { contacts: f.tenant.spec.contacts.length, phoneContacts: f.tenant.spec.contacts.filter((c) => c.phone !== undefined).length };
+/** One line for a log entry: `added a, b; removed c; confirmed d (user d); pending e (group g)`. */
+export function logSummary(e: ContactLogEntry): string {
+  const parts = ([['added', e.added], ['removed', e.removed], ['changed', e.changed], ['confirmed', e.confirmed], ['pending', e.pending]] as const)
+    .filter(([, v]) => v !== undefined && v.length > 0)
+    .map(([label, v]) => `${label} ${(v ?? []).join(', ')}`);
+  return parts.length > 0 ? parts.join('; ') : 'no change';
+}
+
+/** The approvers in force and pending, and the contacts log (api/v1alpha1/approvers.ts), as the mutating webhook left them. */
+export function approversStatus(f: TenantFacts): NonNullable<ManagedTenantStatus['approvers']> {
+  const annotations = f.tenant.raw.metadata?.annotations;
+  const view = { metadata: { annotations }, spec: f.tenant.spec };
+  const inForce = [...grantsInForce(view).values()].map(describeGrant).sort();
+  const pending = pendingGrants(view);
+  const log = parseContactLog(annotations?.[CONTACTS_LOG_ANNOTATION]) ?? [];
+  const last = log.at(-1);
+  return {
+    ...(inForce.length > 0 ? { inForce } : {}),
+    ...(pending.size > 0 ? { pending: [...pending.values()].map(describeGrant).sort(), pendingDigest: pendingDigest(pending) } : {}),
+    changes: log.length,
+    ...(last === undefined ? {} : { lastChange: { at: last.at, by: last.by, summary: logSummary(last) } }),
+  };
+}
+
+export function tenantFields(f: TenantFacts): Pick<ManagedTenantStatus, 'contacts' | 'phoneContacts' | 'approvers'> {
+  return { contacts: f.tenant.spec.contacts.length, phoneContacts: f.tenant.spec.contacts.filter((c) => c.phone !== undefined).length, approvers: approversStatus(f) };
 }
