@@ -57,6 +57,44 @@ describe('parseManifestText', () => {
   });
 });
 
+describe('the offline reading refuses what the API server refuses', () => {
+  // test/integration/api-invalid.test.ts runs the same fixtures through the real API server. A
+  // fixture of several documents is an update (immutability, transition rules): no offline case.
+  const creates = yamlFiles(join(ROOT, 'test', 'fixtures', 'invalid'))
+    .map((path) => ({ path, file: path.slice(ROOT.length + 1), text: readFileSync(path, 'utf8') }))
+    .filter((f) => !/^# (update|subresource):?/m.test(f.text));
+  it('covers the CEL rules and the schema: at least 80 single-document fixtures', () => {
+    expect(creates.length).toBeGreaterThanOrEqual(80);
+    expect(creates.filter((f) => f.file.includes('/cel-')).length).toBeGreaterThanOrEqual(25);
+  });
+  it.each(creates.map(({ file, text }) => ({ file, text })))('$file', ({ file, text }) => {
+    const expected = /^# expect: (.+)$/m.exec(text)?.[1] ?? '<no # expect: line>';
+    const result = parseManifestText(text, file);
+    expect(result.objects).toEqual([]);
+    expect(result.errors.map((e) => `${e.path ?? ''}: ${e.message}`).join('\n')).toContain(expected);
+  });
+});
+
+describe('unknown fields, refused as the API server refuses them (strict decoding)', () => {
+  it('names each unknown field with its line, in spec, status and metadata; known ones pass', () => {
+    const text = [
+      'apiVersion: managedapps.dev/v1alpha1', 'kind: SupportContract', 'metadata:', '  name: c', '  nickname: x', 'spec:',
+      '  start: "2026-01-01"', '  supportChain: FullFrance', '  subscribedLevels: [OS]',
+      '  supportLevels:', '    - environment: Production', '      level: Standard', '      from: "2026-11-01"',
+      '  prices: { currency: EUR, tokenPrice: 95, discount: 3 }', 'specs: {}',
+    ].join('\n');
+    // Lines by hand: nickname 5, from 13, discount 14 (prices' line), specs 15.
+    const { objects, errors } = parseManifestText(text, 'c.yaml');
+    expect(objects).toEqual([]);
+    expect(errors.map((e) => [e.line, e.path])).toEqual([[5, 'metadata.nickname'], [13, 'spec.supportLevels[0].from'], [14, 'spec.prices.discount'], [15, 'specs']]);
+    expect(errors[1]?.message).toBe('unknown field "spec.supportLevels[0].from": the API server refuses it (strict decoding error)');
+  });
+  it('map values (labels, annotations) are not fields', () => {
+    const text = 'apiVersion: managedapps.dev/v1alpha1\nkind: ManagedTenant\nmetadata: { name: t, labels: { any: thing }, annotations: { a/b: c } }\nspec: { managementModel: FullyManaged, iaas: { provider: X }, contacts: [] }\n';
+    expect(parseManifestText(text, 't.yaml').errors).toEqual([]);
+  });
+});
+
 describe('documentLines', () => {
   it.each([
     // Each line counted by hand from the text.

@@ -10,7 +10,16 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
-import { GROUP, SCHEMAS, fieldErrors, type AnyResource, type KindName } from '../api/v1alpha1/index.ts';
+import { celChecker, type CelViolation } from '../api/cel.ts';
+import { fieldPathText, unknownFieldFinder, type FieldPath } from '../api/unknown-fields.ts';
+import { GROUP, KINDS, SCHEMAS, fieldErrors, type AnyResource, type KindName } from '../api/v1alpha1/index.ts';
+
+/** Per kind, the fields the API server would refuse as unknown (its schema built on first use). */
+const UNKNOWN_FIELDS = new Map(KINDS.map((k) => [k.kind, unknownFieldFinder(k)]));
+const noUnknownFields = (): FieldPath[] => [];
+/** Per kind, the CRD's CEL rules (compiled on first use). */
+const CEL_RULES = new Map(KINDS.map((k) => [k.kind, celChecker(k)]));
+const noRules = (): CelViolation[] => [];
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
@@ -241,17 +250,38 @@ function validate(raws: readonly Raw[], file: string, lineOf: (raw: Raw, path: r
       continue;
     }
     const kindName = kind as KindName;
+    // What the API server refuses before its schema (strict decoding), which zod would drop.
+    const unknown = (UNKNOWN_FIELDS.get(kindName) ?? noUnknownFields)(raw.value);
+    for (const path of unknown) {
+      errors.push({ file, line: lineOf(raw, path), object, path: fieldPathText(path), message: `unknown field "${fieldPathText(path)}": the API server refuses it (strict decoding error)` });
+    }
     const parsed = SCHEMAS[kindName].safeParse(raw.value);
     if (!parsed.success) {
       const paths = fieldErrors(parsed.error);
       parsed.error.issues.forEach((issue, i) => {
-        errors.push({ file, line: lineOf(raw, issue.path), object, path: paths[i]?.path, message: shortPattern(paths[i]?.message ?? issue.message) });
+        // A field that is not there: the API server's words.
+        const message = valueAt(raw.value, issue.path) === undefined ? 'Required value' : shortPattern(paths[i]?.message ?? issue.message);
+        errors.push({ file, line: lineOf(raw, issue.path), object, path: paths[i]?.path, message });
       });
       continue;
     }
+    if (unknown.length > 0) continue;
+    // The CRD's CEL rules, on the object with its defaults (as the API server stores it).
+    const broken = (CEL_RULES.get(kindName) ?? noRules)(parsed.data);
+    for (const v of broken) errors.push({ file, line: lineOf(raw, v.path), object, path: fieldPathText(v.path), message: v.message });
+    if (broken.length > 0) continue;
     objects.push({ file, document: raw.document, item: raw.item, line: lineOf(raw, []), kind: kindName, namespace, name, resource: parsed.data });
   }
   return { objects, errors };
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (typeof at !== 'object' || at === null || typeof key === 'symbol') return undefined;
+    at = (at as Record<string | number, unknown>)[key];
+  }
+  return at;
 }
 
 /** zod quotes the whole regular expression; past a readable length, say only that the format is wrong. */
