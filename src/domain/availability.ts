@@ -73,7 +73,10 @@ export function subscribedPart(unit: AvailabilityUnit, month: Interval): Interva
 
 /** The interruption of one incident: openedAt → resolvedAt, or → now while unresolved. */
 export function interruptionOf(incident: InterruptionRecord, now: Date): Interval {
-  const end = incident.resolvedAt ?? (now.getTime() > incident.openedAt.getTime() ? now : incident.openedAt);
+  // A resolution recorded later than `now` is not known yet: the incident is open as of `now`
+  // (as computeMonthlyReport reads it, so a unit's status and the month's report agree).
+  const known = incident.resolvedAt !== undefined && incident.resolvedAt.getTime() <= now.getTime() ? incident.resolvedAt : undefined;
+  const end = known ?? (now.getTime() > incident.openedAt.getTime() ? now : incident.openedAt);
   return { start: incident.openedAt, end };
 }
 

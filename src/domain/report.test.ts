@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DEFAULT_CALENDAR } from './calendar.ts';
+import { unitAvailability } from './availability.ts';
+import { monthPeriod } from './calendar.ts';
 import { computeMonthlyReport, type ChangeInput, type FunctionInput, type IncidentInput, type ReportInput, type UnitInput } from './report.ts';
 import { PREREQUISITES } from './vocabulary.ts';
 
@@ -172,5 +174,19 @@ describe('computeMonthlyReport: cap, finality, applicability', () => {
       ),
       { numRuns: 50 },
     );
+  });
+});
+
+describe('a resolution recorded later than now (issue 11: a unit and its report disagreed)', () => {
+  // db-1's P1 opens 2026-11-10T08:00Z; its resolvedAt says 18:00Z (10 h), but now is 10:00Z: as of
+  // now it has lasted 2 h = 7,200 s, on the unit's path as on the report's (36,000 s before the fix).
+  const now = at('2026-11-10T10:00:00Z');
+  const outage = incident('outage', 'db-1', '2026-11-10T08:00:00Z', '2026-11-10T18:00:00Z');
+  it('the unit counts 7,200 s, as the report does', () => {
+    const period = monthPeriod('2026-11', 'Europe/Paris');
+    const u = unitAvailability({ unit: { name: 'db-1', subscription: { start: at('2026-01-01T00:00:00Z') }, coManaged: false, prerequisitesValidated: true }, family: 'Database', incidents: [outage], maintenance: [] }, period, now);
+    expect(u.interruptionSeconds).toBe(2 * H);
+    const report = computeMonthlyReport(input({ units: [unit('db-1')], incidents: [outage], functions: [{ name: 'databases', family: 'Database', units: ['db-1'], monthlyCharge: 600 }] }), '2026-11', now);
+    expect(report.functions[0]?.interruptionSeconds).toBe(2 * H);
   });
 });

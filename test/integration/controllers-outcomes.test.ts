@@ -58,6 +58,9 @@ describe('controllers on a real API server', () => {
       // Simple, Premium: 8 business hours. Monday 09:00 Paris → Wednesday 18:00 Paris is 27 covered hours: late.
       changeRequest('chg-late', 'os-a', requestedAt('2026-11-02T08:00:00Z'), completedAt('2026-11-04T17:00:00Z')),
       ...acceleratedChanges,
+      // A resolution recorded later than NOW (18:00Z): not known yet, open as of NOW.
+      serviceUnit('os-c', onVm('vm-c')),
+      incident('inc-resolved-later', 'os-c', withSpec({ priority: 'P1', openedAt: '2026-11-15T10:00:00Z', resolvedAt: '2026-11-15T18:00:00Z' })),
     ]);
     await createAll(kc, ns.prereq, [tenant('t'), contract('c', subscribing('Database')), serviceUnit('db', withLevel('Database'))]);
     await createAll(kc, ns.lower, [
@@ -180,6 +183,12 @@ describe('controllers on a real API server', () => {
   });
 
   describe('crafted cases', () => {
+    it('a resolution recorded later than now: the unit counts 2 h (7,200 s) as the report does, not 8 h', async () => {
+      // Opened 10:00Z, NOW 12:00Z, resolvedAt 18:00Z: 2 h = 7,200 s of interruption as of NOW.
+      const u = await waitFor(ns.cases, 'ServiceUnit', 'os-c', (o) => { expect(o.status?.availability).toMatchObject({ month: '2026-11' }); });
+      expect(u.status?.availability).toMatchObject({ interruptionSeconds: 7200 });
+    });
+
     it('a target claimed by two units: the later one gets LevelConflict, with an Event', async () => {
       const b = await waitFor(ns.cases, 'ServiceUnit', 'os-b', (o) => { expect(cond(o, 'LevelConflict')?.status).toBe('True'); });
       expect(cond(b, 'LevelConflict')).toMatchObject({ reason: 'TargetClaimed', observedGeneration: 1 });
