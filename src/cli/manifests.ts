@@ -12,7 +12,7 @@ import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { celChecker, type CelViolation } from '../api/cel.ts';
 import { fieldPathText, unknownFieldFinder, type FieldPath } from '../api/unknown-fields.ts';
-import { GROUP, KINDS, SCHEMAS, fieldErrors, type AnyResource, type KindName } from '../api/v1alpha1/index.ts';
+import { GROUP, KINDS, RESOURCE_SCHEMAS, fieldErrors, type AnyResource, type KindName } from '../api/v1alpha1/index.ts';
 
 /** Per kind, the fields the API server would refuse as unknown (its schema built on first use). */
 const UNKNOWN_FIELDS = new Map(KINDS.map((k) => [k.kind, unknownFieldFinder(k)]));
@@ -245,7 +245,7 @@ function validate(raws: readonly Raw[], file: string, lineOf: (raw: Raw, path: r
     const name = typeof metadata.name === 'string' ? metadata.name : '?';
     const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
     const object = objectId(typeof kind === 'string' ? kind : '?', namespace, name);
-    if (typeof kind !== 'string' || !Object.hasOwn(SCHEMAS, kind)) {
+    if (typeof kind !== 'string' || !Object.hasOwn(RESOURCE_SCHEMAS, kind)) {
       errors.push({ file, line: lineOf(raw, ['kind']), object, path: 'kind', message: `not a kind of ${GROUP}: ${JSON.stringify(kind)}` });
       continue;
     }
@@ -255,7 +255,7 @@ function validate(raws: readonly Raw[], file: string, lineOf: (raw: Raw, path: r
     for (const path of unknown) {
       errors.push({ file, line: lineOf(raw, path), object, path: fieldPathText(path), message: `unknown field "${fieldPathText(path)}": the API server refuses it (strict decoding error)` });
     }
-    const parsed = SCHEMAS[kindName].safeParse(raw.value);
+    const parsed = RESOURCE_SCHEMAS[kindName].safeParse(raw.value);
     if (!parsed.success) {
       const paths = fieldErrors(parsed.error);
       parsed.error.issues.forEach((issue, i) => {

@@ -18,7 +18,7 @@
 //     window, the incident opens with the window's end as its detection instant.
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { GROUP, type Incident, type MaintenanceWindow, type ServiceUnit } from '../api/v1alpha1/index.ts';
+import { GROUP, KIND_REFS, type Incident, type MaintenanceWindow, type ServiceUnit } from '../api/v1alpha1/index.ts';
 import type { Metrics, UnitSnapshot } from '../metrics/index.ts';
 import { toSeconds } from '../runtime/conditions.ts';
 import { isStatus } from '../runtime/errors.ts';
@@ -36,9 +36,9 @@ import {
 /** The field manager of the prober's status writes (not the controllers' `managedapps-operator`). */
 export const PROBER_FIELD_MANAGER = 'managedapps-prober';
 
-export const SERVICE_UNITS: KindRef = { group: GROUP, version: 'v1alpha1', plural: 'serviceunits' };
-export const INCIDENTS: KindRef = { group: GROUP, version: 'v1alpha1', plural: 'incidents' };
-export const MAINTENANCE_WINDOWS: KindRef = { group: GROUP, version: 'v1alpha1', plural: 'maintenancewindows' };
+export const SERVICE_UNITS: KindRef = KIND_REFS.ServiceUnit;
+export const INCIDENTS: KindRef = KIND_REFS.Incident;
+export const MAINTENANCE_WINDOWS: KindRef = KIND_REFS.MaintenanceWindow;
 
 /** Incident informer index: open Monitoring incidents by `<namespace>/<unit>`. */
 export const OPEN_MONITORING_INCIDENTS_BY_UNIT = 'monitoring.managedapps.dev/open-by-unit';

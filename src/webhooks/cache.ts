@@ -2,18 +2,16 @@
 // warm, so a standby answers admission requests too). A cold cache is waited for a bounded
 // time; the server then fails closed with a clear message rather than decide on nothing.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { GROUP, VERSION, type ChangeRequest, type ManagedTenant, type ServiceUnit, type SupportContract } from '../api/v1alpha1/index.ts';
-import type { Informer, KindRef, Manager } from '../runtime/index.ts';
+import { KIND_REFS, type ChangeRequest, type ManagedTenant, type ServiceUnit, type SupportContract } from '../api/v1alpha1/index.ts';
+import type { Informer, Manager } from '../runtime/index.ts';
 import type { TenantView } from './rules.ts';
-
-const kind = (plural: string): KindRef => ({ group: GROUP, version: VERSION, plural });
 
 /** The kinds the rules read; the webhook registers their informers with the Manager. */
 export const VIEW_KINDS = {
-  tenants: kind('managedtenants'),
-  contracts: kind('supportcontracts'),
-  units: kind('serviceunits'),
-  changes: kind('changerequests'),
+  tenants: KIND_REFS.ManagedTenant,
+  contracts: KIND_REFS.SupportContract,
+  units: KIND_REFS.ServiceUnit,
+  changes: KIND_REFS.ChangeRequest,
 } as const;
 
 export class InformerTenantView implements TenantView {

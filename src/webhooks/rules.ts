@@ -22,10 +22,8 @@ import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import {
   calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, scheduleToDomain, unitToDomain,
-  type ChangeRequest, type Conversion, type FieldError, type ManagedTenant, type ServiceUnit, type SupportContract,
-  ChangeRequest as ChangeRequestSchema, Incident as IncidentSchema, MaintenanceWindow as MaintenanceWindowSchema,
-  ManagedFunction as ManagedFunctionSchema, ManagedTenant as ManagedTenantSchema, SLAReport as SLAReportSchema,
-  ServiceUnit as ServiceUnitSchema, SupportContract as SupportContractSchema, GROUP,
+  type ChangeRequest, type Conversion, type FieldError, type KindName, type ManagedTenant, type ServiceUnit, type SupportContract,
+  RESOURCE_SCHEMAS, GROUP,
 } from '../api/v1alpha1/index.ts';
 import { DEFAULT_CALENDAR } from '../domain/calendar.ts';
 import { findTargetConflicts, missingLevelPrerequisites, planSupportLevelChange, type TargetClaim } from '../domain/levels.ts';
@@ -51,25 +49,15 @@ export interface RuleContext {
   readonly now: Date;
 }
 
-const SCHEMAS = {
-  ManagedTenant: ManagedTenantSchema,
-  SupportContract: SupportContractSchema,
-  ServiceUnit: ServiceUnitSchema,
-  ManagedFunction: ManagedFunctionSchema,
-  Incident: IncidentSchema,
-  ChangeRequest: ChangeRequestSchema,
-  MaintenanceWindow: MaintenanceWindowSchema,
-  SLAReport: SLAReportSchema,
-} as const;
-type Kind = keyof typeof SCHEMAS;
-type Parsed<K extends Kind> = z.infer<(typeof SCHEMAS)[K]>;
+type Kind = KindName;
+type Parsed<K extends Kind> = z.infer<(typeof RESOURCE_SCHEMAS)[K]>;
 
 function isKind(kind: string): kind is Kind {
-  return Object.hasOwn(SCHEMAS, kind);
+  return Object.hasOwn(RESOURCE_SCHEMAS, kind);
 }
 
 function parse<K extends Kind>(kind: K, raw: unknown): Conversion<Parsed<K>> {
-  const result = SCHEMAS[kind].safeParse(raw);
+  const result = RESOURCE_SCHEMAS[kind].safeParse(raw);
   return result.success ? { ok: true, value: result.data as Parsed<K> } : { ok: false, errors: fieldErrors(result.error) };
 }
 

@@ -7,17 +7,16 @@ import { join } from 'node:path';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { parse, parseAllDocuments } from 'yaml';
 
-export const GROUP = 'managedapps.dev';
-export const VERSION = 'v1alpha1';
+import { GROUP, KINDS, VERSION } from '../../src/api/v1alpha1/index.ts';
+
+export { GROUP, VERSION };
 const API_VERSION = `${GROUP}/${VERSION}`;
 
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec: Record<string, unknown> };
 export type Modifier = (m: Manifest) => void;
 
-export const PLURALS: Record<string, string> = {
-  ManagedTenant: 'managedtenants', SupportContract: 'supportcontracts', ServiceUnit: 'serviceunits', ManagedFunction: 'managedfunctions',
-  Incident: 'incidents', ChangeRequest: 'changerequests', MaintenanceWindow: 'maintenancewindows', SLAReport: 'slareports',
-};
+/** Each kind's plural, from the registry (src/api/v1alpha1). */
+export const PLURALS: Record<string, string> = Object.fromEntries(KINDS.map((k) => [k.kind, k.plural]));
 
 const samplesDir = join(import.meta.dirname, '..', '..', 'config', 'samples');
 

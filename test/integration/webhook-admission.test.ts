@@ -16,6 +16,7 @@ import { deleteWebhookConfiguration, ensureWebhookConfiguration, webhookCertific
 import { rbacManifests, type RbacManifest } from '../../src/webhooks/rbac.ts';
 import { createWebhookServer, type WebhookServer } from '../../src/webhooks/server.ts';
 import { adminKubeConfig, createNamespace, eventually, userKubeConfig } from '../controlplane/client.ts';
+import { PLURALS } from './fixtures.ts';
 
 const run = randomBytes(4).toString('hex');
 const SELECT_LABEL = 'managedapps.dev/webhook-test';
@@ -27,10 +28,6 @@ const OPS_GROUP = `acme-${run}:ops`;
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; resourceVersion?: string }; spec: Record<string, unknown>; status?: Record<string, unknown> };
 type Outcome = { ok: true; object: Obj } | { ok: false; code: number; message: string };
 
-const PLURALS: Record<string, string> = {
-  ManagedTenant: 'managedtenants', SupportContract: 'supportcontracts', ServiceUnit: 'serviceunits', ManagedFunction: 'managedfunctions',
-  Incident: 'incidents', ChangeRequest: 'changerequests', MaintenanceWindow: 'maintenancewindows', SLAReport: 'slareports',
-};
 
 async function attempt(fn: () => Promise<unknown>): Promise<Outcome> {
   try {

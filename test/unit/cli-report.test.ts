@@ -172,7 +172,7 @@ spec:
     expect(stdout).toBe('');
     const lines = stderr.trimEnd().split('\n');
     expect(lines.slice(0, -1).sort()).toEqual([
-      `${join(dir, 'incidents.yaml')}:5: Incident/t1/inc-1: spec.summary: Invalid input: expected string, received undefined`,
+      `${join(dir, 'incidents.yaml')}:5: Incident/t1/inc-1: spec.summary: Required value`,
       `${join(dir, 'incidents.yaml')}:7: Incident/t1/inc-1: spec.openedAt: Invalid ISO datetime`,
       `${join(dir, 'units.yaml')}:16: ServiceUnit/t1/db-2: spec.environment: Invalid option: expected one of "Production"|"PreProduction"|"Integration"|"Development"`,
     ]);

@@ -129,7 +129,7 @@ export function matchesSelector(selector: LabelSelector | undefined, labels: Rea
 // ---- parsing manifests -------------------------------------------------------------------------
 
 /** The schema of each kind, to parse manifests read from files or the API. */
-export const SCHEMAS = {
+export const RESOURCE_SCHEMAS = {
   ManagedTenant,
   SupportContract,
   ServiceUnit,
@@ -139,8 +139,8 @@ export const SCHEMAS = {
   MaintenanceWindow,
   SLAReport,
 } as const;
-export type KindName = keyof typeof SCHEMAS;
-export type AnyResource = z.infer<(typeof SCHEMAS)[KindName]>;
+export type KindName = keyof typeof RESOURCE_SCHEMAS;
+export type AnyResource = z.infer<(typeof RESOURCE_SCHEMAS)[KindName]>;
 
 /** zod issues as field errors: `spec.targets.0.kind` → `spec.targets[0].kind`. */
 export function fieldErrors(error: z.ZodError): FieldError[] {
@@ -153,8 +153,8 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 /** Parse one manifest of the group (defaults applied, as the API server would). */
 export function parseManifest(raw: unknown): Conversion<AnyResource> {
   const kind = typeof raw === 'object' && raw !== null && 'kind' in raw ? (raw).kind : undefined;
-  if (typeof kind !== 'string' || !(kind in SCHEMAS)) return fail([{ path: 'kind', message: `not a kind of managedapps.dev/v1alpha1: ${JSON.stringify(kind)}` }]);
-  const result = SCHEMAS[kind as KindName].safeParse(raw);
+  if (typeof kind !== 'string' || !(kind in RESOURCE_SCHEMAS)) return fail([{ path: 'kind', message: `not a kind of managedapps.dev/v1alpha1: ${JSON.stringify(kind)}` }]);
+  const result = RESOURCE_SCHEMAS[kind as KindName].safeParse(raw);
   return result.success ? ok(result.data) : fail(fieldErrors(result.error));
 }
 

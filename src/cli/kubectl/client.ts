@@ -3,7 +3,7 @@
 // and errors as kubectl prints them: one line `error: ...` on stderr, exit code 1.
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { GROUP, VERSION } from '../../api/v1alpha1/index.ts';
+import { KIND_REFS, type KindName } from '../../api/v1alpha1/index.ts';
 import { ApiError, KubeClient, assertConfigured, collectionPath, objectPath, type KindRef } from '../../runtime/index.ts';
 
 import { EXIT_ERROR, type CommandIO } from '../io.ts';
@@ -54,17 +54,8 @@ export function connect(flags: KubeFlags): Connection {
   return { client: new KubeClient(kc), namespace };
 }
 
-const ref = (plural: string): KindRef => ({ group: GROUP, version: VERSION, plural });
-
-export const REFS = {
-  ManagedTenant: ref('managedtenants'),
-  SupportContract: ref('supportcontracts'),
-  ServiceUnit: ref('serviceunits'),
-  ChangeRequest: ref('changerequests'),
-  Incident: ref('incidents'),
-  MaintenanceWindow: ref('maintenancewindows'),
-  SLAReport: ref('slareports'),
-} as const;
+/** The kinds the commands read and write: the registry's refs (src/api/v1alpha1). */
+export const REFS: { readonly [K in KindName]: KindRef } = KIND_REFS;
 
 /** An object as the API server returns it; spec and status are read through the kind's types. */
 export interface ApiObject<S = Record<string, unknown>, St = Record<string, unknown>> {

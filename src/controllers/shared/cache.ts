@@ -16,7 +16,7 @@ import {
 import type { BusinessCalendar } from '../../domain/index.ts';
 import type { Informer, Manager } from '../../runtime/index.ts';
 import {
-  KIND_REFS, SCHEMAS, SpecParser, converted, type Check, type ChangeObj, type ContractObj, type FunctionObj, type IncidentObj, type Parsed, type ReportObj,
+  KIND_REFS, SPEC_SCHEMAS, SpecParser, converted, type Check, type ChangeObj, type ContractObj, type FunctionObj, type IncidentObj, type Parsed, type ReportObj,
   type Stored, type TenantObj, type Typed, type UnitObj, type WindowObj,
 } from './kinds.ts';
 
@@ -122,14 +122,14 @@ export class Caches {
   constructor(manager: Manager) {
     // An object is valid when its spec parses and converts (src/api toDomain(), as the webhook
     // checks it): the reconcilers then convert valid objects without a failure to handle.
-    this.tenants = view(manager, 'ManagedTenant', SCHEMAS.ManagedTenant, calendarToDomain);
-    this.contracts = view(manager, 'SupportContract', SCHEMAS.SupportContract, contractToDomain);
-    this.units = view(manager, 'ServiceUnit', SCHEMAS.ServiceUnit, (u) => unitToDomain(u));
-    this.functions = view(manager, 'ManagedFunction', SCHEMAS.ManagedFunction);
-    this.incidents = view(manager, 'Incident', SCHEMAS.Incident, incidentToDomain);
-    this.changes = view(manager, 'ChangeRequest', SCHEMAS.ChangeRequest, changeToDomain);
-    this.windows = view(manager, 'MaintenanceWindow', SCHEMAS.MaintenanceWindow, scheduleToDomain);
-    this.reports = view(manager, 'SLAReport', SCHEMAS.SLAReport);
+    this.tenants = view(manager, 'ManagedTenant', SPEC_SCHEMAS.ManagedTenant, calendarToDomain);
+    this.contracts = view(manager, 'SupportContract', SPEC_SCHEMAS.SupportContract, contractToDomain);
+    this.units = view(manager, 'ServiceUnit', SPEC_SCHEMAS.ServiceUnit, (u) => unitToDomain(u));
+    this.functions = view(manager, 'ManagedFunction', SPEC_SCHEMAS.ManagedFunction);
+    this.incidents = view(manager, 'Incident', SPEC_SCHEMAS.Incident, incidentToDomain);
+    this.changes = view(manager, 'ChangeRequest', SPEC_SCHEMAS.ChangeRequest, changeToDomain);
+    this.windows = view(manager, 'MaintenanceWindow', SPEC_SCHEMAS.MaintenanceWindow, scheduleToDomain);
+    this.reports = view(manager, 'SLAReport', SPEC_SCHEMAS.SLAReport);
     this.units.informer.addIndexer('target', INDEXES.target);
     this.units.informer.addIndexer('dependsOn', INDEXES.dependsOn);
     this.incidents.informer.addIndexer('unit', INDEXES.unitRefs);

@@ -5,26 +5,16 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { z } from 'zod';
 import {
-  ChangeRequestSpec, GROUP, IncidentSpec, MaintenanceWindowSpec, ManagedFunctionSpec, ManagedTenantSpec, SLAReportSpec, ServiceUnitSpec,
-  SupportContractSpec, VERSION, type Conversion,
+  ChangeRequestSpec, IncidentSpec, MaintenanceWindowSpec, ManagedFunctionSpec, ManagedTenantSpec, SLAReportSpec, ServiceUnitSpec,
+  SupportContractSpec, KIND_REFS as API_KIND_REFS, type Conversion, type KindName,
   type ChangeRequestStatus, type IncidentStatus, type MaintenanceWindowStatus, type ManagedFunctionStatus, type ManagedTenantStatus,
   type SLAReportStatus, type ServiceUnitStatus, type SupportContractStatus,
 } from '../../api/v1alpha1/index.ts';
 import type { KindRef } from '../../runtime/index.ts';
 
-const ref = (plural: string): KindRef => ({ group: GROUP, version: VERSION, plural });
-
-export const KIND_REFS = {
-  ManagedTenant: ref('managedtenants'),
-  SupportContract: ref('supportcontracts'),
-  ServiceUnit: ref('serviceunits'),
-  ManagedFunction: ref('managedfunctions'),
-  Incident: ref('incidents'),
-  ChangeRequest: ref('changerequests'),
-  MaintenanceWindow: ref('maintenancewindows'),
-  SLAReport: ref('slareports'),
-} as const;
-export type KindName = keyof typeof KIND_REFS;
+/** The eight kinds as the runtime names them: the registry's (src/api/v1alpha1). */
+export const KIND_REFS: { readonly [K in KindName]: KindRef } = API_KIND_REFS;
+export type { KindName };
 
 /** A cached object with its status typed (as stored: written by us, or absent). */
 export type Stored<St> = KubernetesObject & { status?: St };
@@ -113,7 +103,8 @@ export type ChangeObj = Typed<z.infer<typeof ChangeRequestSpec>, ChangeRequestSt
 export type WindowObj = Typed<z.infer<typeof MaintenanceWindowSpec>, MaintenanceWindowStatus>;
 export type ReportObj = Typed<z.infer<typeof SLAReportSpec>, SLAReportStatus>;
 
-export const SCHEMAS = {
+/** The spec schema of each kind: what the controllers' typed views parse. */
+export const SPEC_SCHEMAS = {
   ManagedTenant: ManagedTenantSpec,
   SupportContract: SupportContractSpec,
   ServiceUnit: ServiceUnitSpec,
