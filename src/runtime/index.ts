@@ -18,5 +18,9 @@ export { LeaderElector, defaultIdentity, type LeaderElectionConfig } from './lea
 export { Controller, specChanged, type ControllerSpec, type Watch } from './controller.ts';
 export { Manager, type ManagerOptions } from './manager.ts';
 export type { Runnable } from './runnable.ts';
-export { noopRuntimeMetrics, promRuntimeMetrics, type RuntimeMetrics, type ReconcileOutcome } from './metrics.ts';
+export { noopRuntimeMetrics, promRuntimeMetrics, type RuntimeMetrics, type ReconcileOutcome, type CertificateMetrics, type CertificateOutcome } from './metrics.ts';
+export {
+  CertificateReloader, inspectCertificatePair, CERT_FILE, KEY_FILE, DEFAULT_CERT_POLL_INTERVAL_MS, DEFAULT_CERT_DEBOUNCE_MS,
+  type CertificatePair, type CertificateReloaderOptions, type PairInspection, type ReloadOutcome,
+} from './cert-reloader.ts';
 export { installProcessHandlers, type ProcessHandlerOptions } from './process.ts';
