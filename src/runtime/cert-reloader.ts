@@ -121,12 +121,14 @@ export class CertificateReloader implements Runnable {
       this.#again = true;
       return this.#running;
     }
+    // Read through a call: the compiler keeps `this.#again` narrowed to false across the await.
+    const again = (): boolean => this.#again;
     const run = async (): Promise<ReloadOutcome> => {
       let outcome: ReloadOutcome;
       do {
         this.#again = false;
         outcome = await this.#checkOnce();
-      } while (this.#again);
+      } while (again());
       return outcome;
     };
     this.#running = run().finally(() => { this.#running = undefined; });
