@@ -1,12 +1,12 @@
 // The certificate reloader on a real directory updated the way the kubelet updates a Secret
 // volume (new hidden directory, `..data` symlink renamed over, old directory removed), with
 // real inotify for the watch path and a ManualClock for the poll path.
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCertificateAuthority } from '../../test/controlplane/pki.ts';
+import { SecretVolume, tlsFiles } from '../../test/support/secret-volume.ts';
 import { CertificateReloader, inspectCertificatePair, type CertificatePair } from './cert-reloader.ts';
 import { ManualClock, realClock } from './clock.ts';
 import type { CertificateMetrics, CertificateOutcome } from './metrics.ts';
@@ -20,35 +20,6 @@ const A = issue('a');
 const B = issue('b');
 const C = issue('c');
 const silent = pino({ level: 'silent' });
-
-/** A Secret volume as the kubelet lays it out: tls.crt -> ..data/tls.crt, ..data -> ..<version>. */
-class SecretVolume {
-  readonly dir = mkdtempSync(join(tmpdir(), 'mao-reloader-'));
-  #version = 0;
-  #current: string | undefined;
-
-  constructor(pair: CertificatePair) {
-    this.write(pair);
-    symlinkSync(join('..data', 'tls.crt'), join(this.dir, 'tls.crt'));
-    symlinkSync(join('..data', 'tls.key'), join(this.dir, 'tls.key'));
-  }
-
-  /** The kubelet's AtomicWriter: a new timestamped directory, `..data_tmp` renamed over `..data`, the old one removed. */
-  write(files: { cert: string; key: string }): void {
-    const version = `..2026_12_02_05_00_${String(this.#version++).padStart(2, '0')}.000`;
-    mkdirSync(join(this.dir, version));
-    writeFileSync(join(this.dir, version, 'tls.crt'), files.cert);
-    writeFileSync(join(this.dir, version, 'tls.key'), files.key);
-    symlinkSync(version, join(this.dir, '..data_tmp'));
-    renameSync(join(this.dir, '..data_tmp'), join(this.dir, '..data'));
-    if (this.#current !== undefined) rmSync(join(this.dir, this.#current), { recursive: true });
-    this.#current = version;
-  }
-
-  remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
 
 function recordingMetrics(): CertificateMetrics & { outcomes: CertificateOutcome[]; notAfter: number[] } {
   const outcomes: CertificateOutcome[] = [];
@@ -74,10 +45,11 @@ afterEach(async () => {
   for (const v of volumes.splice(0)) v.remove();
 });
 
-function volume(pair: CertificatePair): SecretVolume {
-  const v = new SecretVolume(pair);
+/** A volume whose `write(pair)` swaps the pair in as the kubelet would. */
+function volume(pair: CertificatePair): { dir: string; write: (p: CertificatePair) => void } {
+  const v = new SecretVolume(tlsFiles(pair));
   volumes.push(v);
-  return v;
+  return { dir: v.dir, write: (p) => { v.write(tlsFiles(p)); } };
 }
 
 function run(reloader: CertificateReloader): void {
