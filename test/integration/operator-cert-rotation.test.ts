@@ -1,0 +1,177 @@
+// Certificates that rotate (issue 20 item 5), on the real API server: the operator runs as a
+// process with its webhook (url mode, 127.0.0.1) and metrics server serving certificates from
+// directories laid out and updated as the kubelet updates a cert-manager Secret volume
+// (test/support/secret-volume.ts). A client writes ManagedTenants continuously (each write is an
+// UPDATE the API server sends to the validating webhook over TLS) while the test rotates the
+// webhook's certificate to one of a NEW CA, the way cert-manager and its cainjector do it with a
+// trust overlap: caBundle [old CA, new CA] first, then the files, then caBundle [new CA]. Not one
+// write may fail, and a new TLS handshake must show the new certificate.
+//
+// The operator writes its webhook configurations without a namespaceSelector, so while this file
+// runs they see every namespace (only this file runs: fileParallelism is off); afterAll deletes them.
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { connect } from 'node:tls';
+import { ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeClient } from '../../src/runtime/kube.ts';
+import { deleteWebhookConfiguration, ensureWebhookConfiguration, type WebhookConfiguration } from '../../src/webhooks/certs.ts';
+import { createNamespace, eventually } from '../controlplane/client.ts';
+import { freePorts } from '../controlplane/net.ts';
+import { createCertificateAuthority, type CertificateAuthority } from '../controlplane/pki.ts';
+import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
+import { SecretVolume, tlsFiles } from '../support/secret-volume.ts';
+import { GROUP, VERSION, tenant } from './fixtures.ts';
+import { operatorKubeconfig, operatorSuite } from './operator-support.ts';
+
+const run = randomBytes(4).toString('hex');
+const CONFIG_NAME = `mao-rotation-test-${run}`;
+const ADMISSION = '/apis/admissionregistration.k8s.io/v1';
+
+const serving = (ca: CertificateAuthority, cn: string) => {
+  const issued = ca.issue({ commonName: cn, ipAddresses: ['127.0.0.1'], usage: 'server' });
+  return { cert: issued.certPem, key: issued.keyPem };
+};
+
+/** The certificate a new TLS handshake on `port` is answered with. */
+function servedCertificate(port: number): Promise<{ fingerprint256: string; serialNumber: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+      const peer = socket.getPeerCertificate();
+      socket.end();
+      resolve({ fingerprint256: peer.fingerprint256, serialNumber: peer.serialNumber });
+    });
+    socket.on('error', reject);
+  });
+}
+
+const fingerprintOf = (pem: string) => new X509Certificate(pem).fingerprint256;
+
+describe('certificates that rotate under a running operator', () => {
+  const suite = operatorSuite('cert-rotation');
+  const { kc } = suite;
+  const client = new KubeClient(kc);
+  const api = kc.makeApiClient(CustomObjectsApi);
+  const volumes: SecretVolume[] = [];
+  const caA = createCertificateAuthority(`rotation A ${run}`);
+  const caB = createCertificateAuthority(`rotation B ${run}`);
+  const webhookA = serving(caA, 'webhook-a');
+  const webhookB = serving(caB, 'webhook-b');
+  const metricsCa = createCertificateAuthority(`rotation metrics ${run}`);
+  const metrics1 = serving(metricsCa, 'metrics-1');
+  const metrics2 = serving(metricsCa, 'metrics-2');
+  let namespace: string;
+  let webhookPort: number;
+  let webhookVolume: SecretVolume;
+  let metricsVolume: SecretVolume;
+  let operator: OperatorProcess;
+
+  const metricsPort = () => Number(new URL(operator.metricsUrl).port);
+
+  /** What cert-manager's cainjector does: writes caBundle into both configurations. */
+  const injectCaBundle = async (bundle: string): Promise<void> => {
+    for (const plural of ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations']) {
+      const path = `${ADMISSION}/${plural}/${CONFIG_NAME}`;
+      const current = await client.request<WebhookConfiguration>('GET', path);
+      const webhooks = current.webhooks.map((w) => ({ ...w, clientConfig: { ...(w.clientConfig as Record<string, unknown>), caBundle: Buffer.from(bundle).toString('base64') } }));
+      await client.request('PUT', path, { body: { ...current, webhooks } });
+    }
+  };
+
+  beforeAll(async () => {
+    namespace = await createNamespace(kc, 'cert-rotation');
+    const leaseNamespace = await createNamespace(kc, 'cert-rotation-lease');
+    // The tenant exists before any webhook intercepts our kinds.
+    await api.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: 'managedtenants', body: { ...tenant('acme'), metadata: { name: 'acme', namespace } } });
+    webhookVolume = new SecretVolume(tlsFiles(webhookA, caA.certPem));
+    metricsVolume = new SecretVolume(tlsFiles(metrics1));
+    volumes.push(webhookVolume, metricsVolume);
+    [webhookPort] = (await freePorts(1)) as [number];
+    // The installation's configurations, with the CA cainjector would have injected (the
+    // operator keeps a caBundle it did not generate).
+    await ensureWebhookConfiguration(client, { mode: 'url', url: `https://127.0.0.1:${webhookPort}`, name: CONFIG_NAME, caBundle: caA.certPem });
+    operator = await startOperatorProcess({
+      kubeconfigPath: operatorKubeconfig(suite.info, suite.user), leaderElectionNamespace: leaseNamespace, watchNamespace: namespace, metricsSecure: true,
+      args: [
+        '--webhook', 'true', '--webhook-mode', 'url', '--webhook-host', '127.0.0.1', '--webhook-port', String(webhookPort),
+        '--webhook-cert-dir', webhookVolume.dir, '--webhook-configuration-name', CONFIG_NAME, '--metrics-cert-dir', metricsVolume.dir,
+      ],
+    });
+    suite.operators.push(operator);
+    await operator.ready();
+  });
+
+  afterAll(async () => {
+    await deleteWebhookConfiguration(client, CONFIG_NAME);
+    for (const v of volumes) v.remove();
+  });
+
+  it('the webhook swaps to a certificate of a new CA while a client writes, and no write fails', async () => {
+    const write = (n: number) => api.patchNamespacedCustomObject(
+      { group: GROUP, version: VERSION, namespace, plural: 'managedtenants', name: 'acme', body: { metadata: { labels: { 'managedapps.dev/write': String(n) } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    // The webhook answers (the operator listens and has written its configurations).
+    await eventually(async () => { await write(0); return true; }, { timeoutMs: 30_000, intervalMs: 200 });
+    expect((await servedCertificate(webhookPort)).fingerprint256).toBe(fingerprintOf(webhookA.cert));
+
+    const failures: string[] = [];
+    let succeeded = 0;
+    const writing = new AbortController();
+    const writer = (async () => {
+      for (let n = 1; !writing.signal.aborted; n++) {
+        try {
+          await write(n);
+          succeeded++;
+        } catch (err) {
+          failures.push(err instanceof ApiException ? `${String(err.code)}: ${String(err.body)}` : String(err));
+        }
+      }
+    })();
+    /** Resolves once `more` writes have succeeded since the call. */
+    const afterWrites = async (more: number) => {
+      const target = succeeded + more;
+      await eventually(() => succeeded >= target || failures.length > 0, { timeoutMs: 30_000, intervalMs: 20 });
+    };
+
+    try {
+      await afterWrites(10);
+      // cainjector's overlap: both CAs trusted before the new certificate is served.
+      await injectCaBundle(caA.certPem + caB.certPem);
+      await afterWrites(10);
+      webhookVolume.write(tlsFiles(webhookB, caB.certPem));
+      await eventually(async () => (await servedCertificate(webhookPort)).fingerprint256 === fingerprintOf(webhookB.cert), { timeoutMs: 30_000, intervalMs: 50 });
+      await afterWrites(10);
+      // The API server keeps its keep-alive connection to the webhook (handshaken with the old
+      // certificate, which stays valid on it); a new caBundle value makes it build a new client,
+      // so each step below is a fresh handshake that the new certificate must pass.
+      await injectCaBundle(caB.certPem + caA.certPem);
+      await afterWrites(10);
+      // The old CA leaves the bundle: only the new certificate is trusted now.
+      await injectCaBundle(caB.certPem);
+      await afterWrites(20);
+    } finally {
+      writing.abort();
+      await writer;
+    }
+    expect(failures).toEqual([]);
+    expect(succeeded).toBeGreaterThanOrEqual(50);
+
+    // The webhook still decides (a second tenant in the namespace is refused by its rule).
+    const second = await api.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: 'managedtenants', body: { ...tenant('other'), metadata: { name: 'other', namespace } } })
+      .then(() => 'created', (err: unknown) => (err instanceof ApiException ? String(err.body) : String(err)));
+    expect(second).toContain(`namespace '${namespace}' already has ManagedTenant 'acme'`);
+    expect(operator.process.said(/"certificate":"webhook".*serving certificate reloaded/)).toBe(true);
+  });
+
+  it('the metrics server keeps its certificate on a bad pair and swaps to the next good one', async () => {
+    expect((await servedCertificate(metricsPort())).fingerprint256).toBe(fingerprintOf(metrics1.cert));
+    // A key that is not the certificate's: refused, the first pair still served.
+    metricsVolume.write(tlsFiles({ cert: metrics2.cert, key: metrics1.key }));
+    await eventually(() => operator.process.said(/"certificate":"metrics".*new serving certificate refused/), { timeoutMs: 30_000, intervalMs: 50 });
+    expect((await servedCertificate(metricsPort())).fingerprint256).toBe(fingerprintOf(metrics1.cert));
+    metricsVolume.write(tlsFiles(metrics2));
+    await eventually(async () => (await servedCertificate(metricsPort())).fingerprint256 === fingerprintOf(metrics2.cert), { timeoutMs: 30_000, intervalMs: 50 });
+    // The probes still answer over the new certificate.
+    expect((await operator.get('/readyz')).status).toBe(200);
+  });
+});
