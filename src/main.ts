@@ -144,7 +144,7 @@ async function startWebhook(manager: Manager, options: Options, logger: Logger, 
     : await webhookCertificates(manager.client, {
       mode: 'service', namespace, service: options.webhookService,
       ...(options.webhookCertDir !== undefined ? { mountedDir: options.webhookCertDir } : {}),
-      beforeReplace: async (caBundle) => { await publishCaBundle(caBundle); await sleep(realClock, 5_000); },
+      beforeStore: async (caBundle) => { await publishCaBundle(caBundle); await sleep(realClock, 5_000); },
     });
   const server = createWebhookServer({
     manager, tls: certs.tls, port: options.webhookPort, host: options.webhookHost, logger, clock: manager.clock,

@@ -256,11 +256,14 @@ export interface CertificateSecretOptions {
   readonly service: string;
   readonly now?: Date;
   /**
-   * Called with the new CA bundle before a stored certificate is replaced, so that the API
-   * server trusts the new CA before any replica can read (and serve) the new certificate: write
-   * it into the configurations' caBundle. A throw leaves the Secret as it was.
+   * Called with the new CA bundle before a new certificate is stored (the Secret created or
+   * replaced), so that the API server trusts the new CA before any replica can read (and serve)
+   * the new certificate: write it into the configurations' caBundle. A throw leaves the Secret
+   * as it was.
    */
-  readonly beforeReplace?: (caBundle: string) => Promise<void>;
+  readonly beforeStore?: (caBundle: string) => Promise<void>;
+  /** When there is no Secret (deleted by hand): the bundle in use, whose first CA stays trusted beside the new one. */
+  readonly previousCaBundle?: string;
 }
 
 /**
@@ -283,7 +286,9 @@ export async function ensureCertificateSecret(client: KubeClient, options: Certi
     }
     try {
       if (secret === undefined) {
-        const cert = generate();
+        const fresh = generate();
+        const cert = { ...fresh, caPem: renewedCaBundle(fresh.caPem, options.previousCaBundle ?? '', now) };
+        await options.beforeStore?.(cert.caPem);
         await client.request('POST', path, { body: secretBody(options.namespace, options.name, cert) });
         return cert;
       }
@@ -291,7 +296,7 @@ export async function ensureCertificateSecret(client: KubeClient, options: Certi
       if (needsRenewal(stored, { dnsNames }, now) === undefined) return stored;
       const fresh = generate();
       const cert = { ...fresh, caPem: renewedCaBundle(fresh.caPem, stored.caPem, now) };
-      await options.beforeReplace?.(cert.caPem);
+      await options.beforeStore?.(cert.caPem);
       await client.request('PUT', `${path}/${encodeURIComponent(options.name)}`, { body: secretBody(options.namespace, options.name, cert, secret.metadata?.resourceVersion) });
       return cert;
     } catch (err) {
@@ -331,7 +336,7 @@ export interface WebhookCertificates {
 }
 
 /** Picks the certificate source (see the header) and returns the serving material. */
-export async function webhookCertificates(client: KubeClient, options: CertificateOptions & { readonly beforeReplace?: (caBundle: string) => Promise<void> }): Promise<WebhookCertificates> {
+export async function webhookCertificates(client: KubeClient, options: CertificateOptions & { readonly beforeStore?: (caBundle: string) => Promise<void> }): Promise<WebhookCertificates> {
   if (options.mountedDir !== undefined) {
     // The kubelet starts the pod only once the Secret exists, so missing files are a mistake.
     const mounted = loadMountedCertificate(options.mountedDir);
@@ -345,7 +350,7 @@ export async function webhookCertificates(client: KubeClient, options: Certifica
   }
   const cert = await ensureCertificateSecret(client, {
     namespace: options.namespace, name: secretNameOf(options), service: options.service,
-    ...(options.beforeReplace === undefined ? {} : { beforeReplace: options.beforeReplace }),
+    ...(options.beforeStore === undefined ? {} : { beforeStore: options.beforeStore }),
   });
   return { tls: { cert: cert.certPem, key: cert.keyPem }, caBundle: cert.caPem, source: 'secret', stored: cert };
 }

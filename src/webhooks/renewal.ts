@@ -82,8 +82,8 @@ export class CertificateRenewer implements Runnable {
         this.#log.info({ reason: due }, 'renewing the webhook certificate');
         const before = stored?.certPem;
         stored = await ensureCertificateSecret(client, {
-          namespace, name: secretName, service: this.#o.service, now,
-          beforeReplace: async (caBundle) => {
+          namespace, name: secretName, service: this.#o.service, now, previousCaBundle: this.#served.caPem,
+          beforeStore: async (caBundle) => {
             await this.#o.publishCaBundle(caBundle);
             await sleep(clock, this.#o.propagationMs ?? DEFAULT_CA_PROPAGATION_MS, signal);
             if (signal !== undefined && isAborted(signal)) throw new Error('stopping: the certificate is renewed by the next replica to run');

@@ -134,6 +134,21 @@ describe('renewal of the generated webhook certificate', () => {
     expect(cas).not.toContain(first.caPem);
   });
 
+  it('a Secret deleted by hand is made again, the CA in use still trusted beside the new one', async () => {
+    const start = new Date();
+    const secretName = `renew-deleted-${run}`;
+    const first = await ensureCertificateSecret(client, { namespace: ns, name: secretName, service: SERVICE, now: start });
+    const clock = new ManualClock(start);
+    const leader = replica(secretName, first, clock, true);
+    await kc.makeApiClient(CoreV1Api).deleteNamespacedSecret({ namespace: ns, name: secretName });
+    expect(await leader.sync()).toBe('renewed');
+    const made = await readCertificateSecret(client, ns, secretName);
+    expect(pemCertificates(made?.caPem ?? '')).toEqual([pemCertificates(made?.caPem ?? '')[0], first.caPem]);
+    expect(made?.certPem).not.toBe(first.certPem);
+    expect(leader.published).toEqual([{ bundle: made?.caPem, secretAtThatMoment: undefined }]);
+    expect(leader.swapped).toEqual([{ cert: made?.certPem, key: made?.keyPem }]);
+  });
+
   it('runs on the clock until stopped', async () => {
     const start = new Date();
     const secretName = `renew-loop-${run}`;
