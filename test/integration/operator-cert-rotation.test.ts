@@ -5,7 +5,10 @@
 // UPDATE the API server sends to the validating webhook over TLS) while the test rotates the
 // webhook's certificate to one of a NEW CA, the way cert-manager and its cainjector do it with a
 // trust overlap: caBundle [old CA, new CA] first, then the files, then caBundle [new CA]. Not one
-// write may fail, and a new TLS handshake must show the new certificate.
+// write may fail, and a new TLS handshake must show the new certificate. The API server reuses
+// its keep-alive connection to the webhook, so a second loop also makes, all along, the handshake
+// a new API server connection would make (verified against the caBundle configured at that
+// moment): without the overlap step, that one fails.
 //
 // The operator writes its webhook configurations without a namespaceSelector, so while this file
 // runs they see every namespace (only this file runs: fileParallelism is off); afterAll deletes them.
@@ -31,6 +34,14 @@ const serving = (ca: CertificateAuthority, cn: string) => {
   const issued = ca.issue({ commonName: cn, ipAddresses: ['127.0.0.1'], usage: 'server' });
   return { cert: issued.certPem, key: issued.keyPem };
 };
+
+/** A TLS handshake on `port` that must verify against `ca` (PEM bundle), as the API server's would. */
+function verifiedHandshake(port: number, ca: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, ca, rejectUnauthorized: true }, () => { socket.end(); resolve(); });
+    socket.on('error', reject);
+  });
+}
 
 /** The certificate a new TLS handshake on `port` is answered with. */
 function servedCertificate(port: number): Promise<{ fingerprint256: string; serialNumber: string }> {
@@ -127,6 +138,22 @@ describe('certificates that rotate under a running operator', () => {
         }
       }
     })();
+    // The API server's connection is kept alive (see below), so also check what a NEW
+    // connection of the API server would see at every moment: a handshake verified against the
+    // caBundle the configuration holds then.
+    let handshaken = 0;
+    const handshakes = (async () => {
+      while (!writing.signal.aborted) {
+        const stored = await client.request<WebhookConfiguration>('GET', `${ADMISSION}/validatingwebhookconfigurations/${CONFIG_NAME}`);
+        const bundle = Buffer.from((stored.webhooks[0]?.clientConfig as { caBundle?: string } | undefined)?.caBundle ?? '', 'base64').toString('utf8');
+        try {
+          await verifiedHandshake(webhookPort, bundle);
+          handshaken++;
+        } catch (err) {
+          failures.push(`a new connection trusting the configured caBundle: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    })();
     /** Resolves once `more` writes have succeeded since the call. */
     const afterWrites = async (more: number) => {
       const target = succeeded + more;
@@ -152,9 +179,11 @@ describe('certificates that rotate under a running operator', () => {
     } finally {
       writing.abort();
       await writer;
+      await handshakes;
     }
     expect(failures).toEqual([]);
     expect(succeeded).toBeGreaterThanOrEqual(50);
+    expect(handshaken).toBeGreaterThan(0);
 
     // The webhook still decides (a second tenant in the namespace is refused by its rule).
     const second = await api.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: 'managedtenants', body: { ...tenant('other'), metadata: { name: 'other', namespace } } })
