@@ -4,6 +4,7 @@
 // the admission webhook (every replica); options.ts is the only reader of the environment. The
 // command line that calls it is src/cli/program.ts.
 import { ApiextensionsV1Api, KubeConfig } from '@kubernetes/client-node';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -14,11 +15,11 @@ import { registerControllers } from './controllers/index.ts';
 import { createMetrics, kubeMetricsAuthorizer, startMetricsServer, type MetricsSnapshot, type TlsPair } from './metrics/index.ts';
 import { ProbeAutomation } from './monitoring/automation.ts';
 import {
-  CertificateRenewer, createWebhookServer, ensureWebhookConfiguration, generateServingCertificate, loadMountedCertificate, secretNameOf, webhookCertificates,
+  CertificateRenewer, createWebhookServer, DEFAULT_CA_PROPAGATION_MS, ensureWebhookConfiguration, generateServingCertificate, loadMountedCertificate, secretNameOf, webhookCertificates,
   type WebhookConfigurationOptions,
 } from './webhooks/index.ts';
 import { inCluster, loadOptions, type Options } from './options.ts';
-import { assertConfigured, CertificateReloader, clockStartingAt, installProcessHandlers, Manager, realClock, sleep, type CertificateMetrics } from './runtime/index.ts';
+import { assertConfigured, CertificateReloader, clockStartingAt, installProcessHandlers, Manager, realClock, type CertificateMetrics } from './runtime/index.ts';
 
 export interface Operator {
   readonly manager: Manager;
@@ -144,7 +145,8 @@ async function startWebhook(manager: Manager, options: Options, logger: Logger, 
     : await webhookCertificates(manager.client, {
       mode: 'service', namespace, service: options.webhookService,
       ...(options.webhookCertDir !== undefined ? { mountedDir: options.webhookCertDir } : {}),
-      beforeStore: async (caBundle) => { await publishCaBundle(caBundle); await sleep(realClock, 5_000); },
+      // A referenced timer (node:timers/promises), not the clock's unref'd one: nothing else keeps the process alive this early.
+      beforeStore: async (caBundle) => { await publishCaBundle(caBundle); await delay(DEFAULT_CA_PROPAGATION_MS); },
     });
   const server = createWebhookServer({
     manager, tls: certs.tls, port: options.webhookPort, host: options.webhookHost, logger, clock: manager.clock,

@@ -14,10 +14,10 @@
 // runs they see every namespace (only this file runs: fileParallelism is off); afterAll deletes them.
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
-import { ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../src/runtime/kube.ts';
-import { deleteWebhookConfiguration, ensureWebhookConfiguration, type WebhookConfiguration } from '../../src/webhooks/certs.ts';
+import { deleteWebhookConfiguration, ensureWebhookConfiguration, pemCertificates, readCertificateSecret, type WebhookConfiguration } from '../../src/webhooks/certs.ts';
 import { createNamespace, eventually } from '../controlplane/client.ts';
 import { freePorts } from '../controlplane/net.ts';
 import { createCertificateAuthority, type CertificateAuthority } from '../controlplane/pki.ts';
@@ -202,5 +202,57 @@ describe('certificates that rotate under a running operator', () => {
     await eventually(async () => (await servedCertificate(metricsPort())).fingerprint256 === fingerprintOf(metrics2.cert), { timeoutMs: 30_000, intervalMs: 50 });
     // The probes still answer over the new certificate.
     expect((await operator.get('/readyz')).status).toBe(200);
+  });
+});
+
+// The generated certificate (service mode, no cert dir: the default in a cluster), as main.ts
+// wires it: the Secret deleted by hand under the running leader is made again, the caBundle
+// (new and previous CA) written, and the new certificate served, without a restart. No Service
+// or kubelet here: the API server cannot call this webhook, so this part checks the wiring only;
+// the renewal order is webhook-renewal.test.ts's, the no-drop swap the test above's.
+describe('the generated webhook certificate under a running operator', () => {
+  const suite = operatorSuite('cert-renewal');
+  const { kc } = suite;
+  const client = new KubeClient(kc);
+  const configName = `mao-generated-test-${run}`;
+  const secretName = 'managed-apps-operator-webhook-selfsigned-tls';
+
+  afterAll(async () => {
+    await deleteWebhookConfiguration(client, configName);
+  });
+
+  const configuredBundle = async (): Promise<string> => {
+    const stored = await client.request<WebhookConfiguration>('GET', `${ADMISSION}/validatingwebhookconfigurations/${configName}`);
+    return Buffer.from((stored.webhooks[0]?.clientConfig as { caBundle?: string } | undefined)?.caBundle ?? '', 'base64').toString('utf8');
+  };
+
+  it('a Secret deleted by hand is made again by the leader, its CA published, and served', async () => {
+    const namespace = await createNamespace(kc, 'cert-renewal');
+    const operatorNamespace = await createNamespace(kc, 'cert-renewal-operator');
+    const [port] = (await freePorts(1)) as [number];
+    const operator = await startOperatorProcess({
+      kubeconfigPath: operatorKubeconfig(suite.info, suite.user), leaderElectionNamespace: operatorNamespace, watchNamespace: namespace,
+      args: [
+        '--webhook', 'true', '--webhook-mode', 'service', '--webhook-host', '127.0.0.1', '--webhook-port', String(port),
+        '--webhook-configuration-name', configName, '--cert-poll-interval', '1',
+      ],
+    });
+    suite.operators.push(operator);
+    await operator.ready();
+    const first = await eventually(async () => {
+      const stored = await readCertificateSecret(client, operatorNamespace, secretName);
+      return stored !== undefined && (await configuredBundle()) === stored.caPem ? stored : false;
+    }, { timeoutMs: 30_000, intervalMs: 100 });
+    expect((await servedCertificate(port)).fingerprint256).toBe(fingerprintOf(first.certPem));
+
+    await kc.makeApiClient(CoreV1Api).deleteNamespacedSecret({ namespace: operatorNamespace, name: secretName });
+    const second = await eventually(async () => {
+      const stored = await readCertificateSecret(client, operatorNamespace, secretName);
+      return stored !== undefined && stored.certPem !== first.certPem ? stored : false;
+    }, { timeoutMs: 30_000, intervalMs: 100 });
+    expect(pemCertificates(second.caPem).slice(1)).toEqual([first.caPem]);
+    // Published before the Secret was made again (renewal.ts), so already there.
+    expect(await configuredBundle()).toBe(second.caPem);
+    await eventually(async () => (await servedCertificate(port)).fingerprint256 === fingerprintOf(second.certPem), { timeoutMs: 30_000, intervalMs: 100 });
   });
 });
