@@ -154,23 +154,26 @@ async function startWebhook(manager: Manager, options: Options, logger: Logger, 
     operatorUsername: options.operatorUsername ?? `system:serviceaccount:${namespace}:${options.serviceAccount}`,
   });
   manager.add(server);
+  let renewer: CertificateRenewer | undefined;
   if (options.webhookCertDir !== undefined) {
     manager.add(new CertificateReloader({
       name: 'webhook', dir: options.webhookCertDir, initial: certs.tls, onChange: (pair) => { server.setCertificate(pair); },
       clock: realClock, logger, metrics, pollIntervalMs: options.certPollInterval * 1000,
     }));
   } else if (certs.stored !== undefined) {
-    manager.add(new CertificateRenewer({
+    renewer = new CertificateRenewer({
       client: manager.client, clock: realClock, logger, metrics, namespace, service: options.webhookService,
       secretName: secretNameOf({ service: options.webhookService }), served: certs.stored,
       // One writer of a new CA: the leader (with --leader-elect=false, the only replica).
       mayRenew: () => manager.isLeader(),
       publishCaBundle, onCertificate: (tls) => { server.setCertificate(tls); }, periodMs: options.certPollInterval * 1000,
-    }));
+    });
+    manager.add(renewer);
   }
   return async () => {
     const address = await server.listening;
-    await ensureWebhookConfiguration(manager.client, configuration(certs.caBundle, address.port));
+    // The renewer's bundle if it has renewed since the start (never write back an older one).
+    await ensureWebhookConfiguration(manager.client, configuration(renewer?.served().caPem ?? certs.caBundle, address.port));
     logger.info({ port: address.port, certificates: certs.source }, 'admission webhook serving');
   };
 }
