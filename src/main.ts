@@ -4,6 +4,7 @@
 // the admission webhook (every replica); options.ts is the only reader of the environment. The
 // command line that calls it is src/cli/program.ts.
 import { ApiextensionsV1Api, KubeConfig } from '@kubernetes/client-node';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -13,9 +14,12 @@ import { dev } from './cli/dev.ts';
 import { registerControllers } from './controllers/index.ts';
 import { createMetrics, kubeMetricsAuthorizer, startMetricsServer, type MetricsSnapshot, type TlsPair } from './metrics/index.ts';
 import { ProbeAutomation } from './monitoring/automation.ts';
-import { createWebhookServer, ensureWebhookConfiguration, generateServingCertificate, loadMountedCertificate, webhookCertificates } from './webhooks/index.ts';
+import {
+  CertificateRenewer, createWebhookServer, DEFAULT_CA_PROPAGATION_MS, ensureWebhookConfiguration, generateServingCertificate, loadMountedCertificate, secretNameOf, webhookCertificates,
+  type WebhookConfigurationOptions,
+} from './webhooks/index.ts';
 import { inCluster, loadOptions, type Options } from './options.ts';
-import { assertConfigured, clockStartingAt, installProcessHandlers, Manager } from './runtime/index.ts';
+import { assertConfigured, CertificateReloader, clockStartingAt, installProcessHandlers, Manager, realClock, type CertificateMetrics } from './runtime/index.ts';
 
 export interface Operator {
   readonly manager: Manager;
@@ -73,11 +77,18 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
     probes = new ProbeAutomation({ manager, concurrency: options.probeConcurrency, metrics });
     manager.add(probes);
   }
-  const webhook = options.webhook ? await startWebhook(manager, options, logger) : undefined;
+  const webhook = options.webhook ? await startWebhook(manager, options, logger, metrics.runtime) : undefined;
+  const metricsTls = options.metricsSecure ? metricsCertificate(options) : undefined;
   const server = await startMetricsServer({
     host: options.metricsHost, port: options.metricsPort, registry, ready: () => manager.readiness(), live: () => manager.liveness(),
-    ...(options.metricsSecure ? { tls: metricsCertificate(options), auth: kubeMetricsAuthorizer({ client: manager.client, clock: manager.clock }) } : {}),
+    ...(metricsTls !== undefined ? { tls: metricsTls, auth: kubeMetricsAuthorizer({ client: manager.client, clock: manager.clock }) } : {}),
   });
+  if (metricsTls !== undefined && options.metricsCertDir !== undefined) {
+    manager.add(new CertificateReloader({
+      name: 'metrics', dir: options.metricsCertDir, initial: metricsTls, onChange: (pair) => { server.setCertificate(pair); },
+      clock: realClock, logger, metrics: metrics.runtime, pollIntervalMs: options.certPollInterval * 1000,
+    }));
+  }
   manager.start();
   if (webhook !== undefined) await webhook();
   if (options.clockAt !== undefined) logger.warn({ clockAt: options.clockAt.toISOString() }, 'the operator runs on a clock started at --clock-at, not the real one');
@@ -109,18 +120,33 @@ function metricsCertificate(options: Options): TlsPair {
 }
 
 /**
- * Sets up the admission webhook (docs/security.md): its certificate (cert-manager's mounted Secret,
- * or generated and shared through a Secret, or generated for 127.0.0.1 in url mode), the server
- * (every replica, not leader-bound) and, once it listens, both webhook configurations.
+ * Sets up the admission webhook (docs/security.md): its certificate (a mounted directory, e.g.
+ * cert-manager's Secret, reloaded when it changes; or generated and shared through a Secret,
+ * renewed before it expires; or generated for 127.0.0.1 in url mode), the server (every replica,
+ * not leader-bound) and, once it listens, both webhook configurations.
+ * Certificates run on the real clock, not --clock-at's: the API server judges them on its own.
  * Returns the step to run after `manager.start()`.
  */
-async function startWebhook(manager: Manager, options: Options, logger: Logger): Promise<() => Promise<void>> {
+async function startWebhook(manager: Manager, options: Options, logger: Logger, metrics: CertificateMetrics): Promise<() => Promise<void>> {
   const namespace = options.leaderElectionNamespace;
+  const configuration = (caBundle: string | undefined, port?: number): WebhookConfigurationOptions => ({
+    mode: options.webhookMode,
+    caBundle,
+    name: options.webhookConfigurationName,
+    operatorNamespace: namespace,
+    ...(options.webhookMode === 'url'
+      ? { url: `https://${options.webhookHost}:${String(port)}` }
+      : { service: { namespace, name: options.webhookService } }),
+  });
+  // Service mode only (url mode never renews): the new CA is trusted before anyone serves its certificate (renewal.ts).
+  const publishCaBundle = async (caBundle: string): Promise<void> => { await ensureWebhookConfiguration(manager.client, configuration(caBundle)); };
   const certs = options.webhookMode === 'url'
-    ? await webhookCertificates(manager.client, { mode: 'url', host: options.webhookHost })
+    ? await webhookCertificates(manager.client, { mode: 'url', host: options.webhookHost, ...(options.webhookCertDir !== undefined ? { mountedDir: options.webhookCertDir } : {}) })
     : await webhookCertificates(manager.client, {
       mode: 'service', namespace, service: options.webhookService,
       ...(options.webhookCertDir !== undefined ? { mountedDir: options.webhookCertDir } : {}),
+      // A referenced timer (node:timers/promises), not the clock's unref'd one: nothing else keeps the process alive this early.
+      beforeStore: async (caBundle) => { await publishCaBundle(caBundle); await delay(DEFAULT_CA_PROPAGATION_MS); },
     });
   const server = createWebhookServer({
     manager, tls: certs.tls, port: options.webhookPort, host: options.webhookHost, logger, clock: manager.clock,
@@ -128,17 +154,26 @@ async function startWebhook(manager: Manager, options: Options, logger: Logger):
     operatorUsername: options.operatorUsername ?? `system:serviceaccount:${namespace}:${options.serviceAccount}`,
   });
   manager.add(server);
+  let renewer: CertificateRenewer | undefined;
+  if (options.webhookCertDir !== undefined) {
+    manager.add(new CertificateReloader({
+      name: 'webhook', dir: options.webhookCertDir, initial: certs.tls, onChange: (pair) => { server.setCertificate(pair); },
+      clock: realClock, logger, metrics, pollIntervalMs: options.certPollInterval * 1000,
+    }));
+  } else if (certs.stored !== undefined) {
+    renewer = new CertificateRenewer({
+      client: manager.client, clock: realClock, logger, metrics, namespace, service: options.webhookService,
+      secretName: secretNameOf({ service: options.webhookService }), served: certs.stored,
+      // One writer of a new CA: the leader (with --leader-elect=false, the only replica).
+      mayRenew: () => manager.isLeader(),
+      publishCaBundle, onCertificate: (tls) => { server.setCertificate(tls); }, periodMs: options.certPollInterval * 1000,
+    });
+    manager.add(renewer);
+  }
   return async () => {
     const address = await server.listening;
-    await ensureWebhookConfiguration(manager.client, {
-      mode: options.webhookMode,
-      caBundle: certs.caBundle,
-      name: options.webhookConfigurationName,
-      operatorNamespace: namespace,
-      ...(options.webhookMode === 'url'
-        ? { url: `https://${options.webhookHost}:${address.port}` }
-        : { service: { namespace, name: options.webhookService } }),
-    });
+    // The renewer's bundle if it has renewed since the start (never write back an older one).
+    await ensureWebhookConfiguration(manager.client, configuration(renewer?.served().caPem ?? certs.caBundle, address.port));
     logger.info({ port: address.port, certificates: certs.source }, 'admission webhook serving');
   };
 }

@@ -23,7 +23,7 @@ const schema = z.object({
   /** `service`: the API server calls the webhook through a Service (in a cluster); `url`: at https://<webhookHost>:<port> (local). */
   webhookMode: z.enum(['service', 'url']).default('service'),
   webhookService: z.string().min(1).default('managed-apps-operator-webhook'),
-  /** Where cert-manager's Secret is mounted; unset: the operator generates the certificate and injects its CA. */
+  /** Where a mounted certificate is (cert-manager's Secret: tls.crt, tls.key; reloaded on change); unset: the operator generates the certificate, injects its CA and renews both. */
   webhookCertDir: z.string().optional(),
   webhookConfigurationName: z.string().min(1).default('managed-apps-operator'),
   /** The operator's own ServiceAccount (its user is always allowed by the admission rules). */
@@ -49,6 +49,8 @@ const schema = z.object({
   clockAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
   /** /healthz fails while the event loop was blocked longer than this (seconds) within the last 30 s; 0 disables. */
   eventLoopLagLimit: z.coerce.number().min(0).max(3600).default(5),
+  /** Seconds between two reads of the mounted certificate directories (backing up their watch) and of the generated webhook certificate's Secret. */
+  certPollInterval: z.coerce.number().min(1).max(3600).default(60),
   /** Seconds between two checks of the API server's /readyz (our /readyz fails while it fails); 0 disables. */
   apiServerCheckPeriod: z.coerce.number().min(0).max(3600).default(10),
 });
@@ -83,6 +85,7 @@ const ENV: Record<keyof Options, string> = {
   clockAt: 'MANAGEDAPPS_CLOCK_AT',
   eventLoopLagLimit: 'MANAGEDAPPS_EVENT_LOOP_LAG_LIMIT',
   apiServerCheckPeriod: 'MANAGEDAPPS_APISERVER_CHECK_PERIOD',
+  certPollInterval: 'MANAGEDAPPS_CERT_POLL_INTERVAL',
 };
 
 export function environmentVariables(): Readonly<Record<keyof Options, string>> {

@@ -21,7 +21,7 @@ function operatorFlags(cmd: Command): Command {
     .option('--metrics-port <port>', 'port of /metrics, /healthz and /readyz [MANAGEDAPPS_METRICS_PORT, 8080]')
     .option('--metrics-host <host>', 'address the metrics server binds [MANAGEDAPPS_METRICS_HOST, 0.0.0.0]')
     .option('--metrics-secure <bool>', 'HTTPS, /metrics for callers authorized by TokenReview + SubjectAccessReview; false: plain HTTP, loopback host only [MANAGEDAPPS_METRICS_SECURE, true]')
-    .option('--metrics-cert-dir <dir>', 'tls.crt and tls.key of the metrics server [MANAGEDAPPS_METRICS_CERT_DIR, self-signed]')
+    .option('--metrics-cert-dir <dir>', 'tls.crt and tls.key of the metrics server, reloaded on change [MANAGEDAPPS_METRICS_CERT_DIR, self-signed]')
     .addOption(new Option('--leader-elect <bool>', 'elect a leader through a Lease before reconciling [MANAGEDAPPS_LEADER_ELECT, true]'))
     .option('--leader-election-namespace <ns>', 'namespace of the Lease [POD_NAMESPACE, managedapps-system]')
     .option('--watch-namespace <ns>', 'watch and reconcile one namespace only [MANAGEDAPPS_WATCH_NAMESPACE, all namespaces]')
@@ -31,6 +31,11 @@ function operatorFlags(cmd: Command): Command {
     .option('--apiserver-check-period <seconds>', 'period of the API server check behind /readyz; 0 disables [MANAGEDAPPS_APISERVER_CHECK_PERIOD, 10]')
     .option('--webhook <bool>', 'serve the admission webhook and register its configurations [MANAGEDAPPS_WEBHOOK, false]')
     .option('--webhook-port <port>', 'port of the admission webhook (HTTPS) [MANAGEDAPPS_WEBHOOK_PORT, 9443]')
+    .addOption(new Option('--webhook-mode <mode>', 'how the API server reaches the webhook: through its Service, or at https://<webhook-host>:<port> [MANAGEDAPPS_WEBHOOK_MODE, service]').choices(['service', 'url']))
+    .option('--webhook-host <host>', 'address the webhook binds (and, in url mode, the one the API server calls) [MANAGEDAPPS_WEBHOOK_HOST, 0.0.0.0]')
+    .option('--webhook-cert-dir <dir>', 'tls.crt and tls.key of the webhook, reloaded on change (cert-manager); unset: generated, its CA injected and renewed [MANAGEDAPPS_WEBHOOK_CERT_DIR]')
+    .option('--webhook-configuration-name <name>', 'name of both webhook configurations [MANAGEDAPPS_WEBHOOK_CONFIGURATION, managed-apps-operator]')
+    .option('--cert-poll-interval <seconds>', 'period of the reads that back up the watch of the certificate directories, and of the generated certificate\'s Secret [MANAGEDAPPS_CERT_POLL_INTERVAL, 60]')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace [LOG_LEVEL, info]')
     .option('--clock-at <instant>', 'start the operator\'s clock at this RFC 3339 instant (demos, replays, tests) [MANAGEDAPPS_CLOCK_AT, the real clock]');
 }

@@ -104,7 +104,8 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     port: (server.address() as AddressInfo).port,
     setCertificate(pair) {
       if (!(server instanceof https.Server)) throw new Error('the metrics server serves plain HTTP: no certificate to set');
-      server.setSecureContext({ cert: pair.cert, key: pair.key });
+      // A new context replaces the whole one: the TLS floor is set again with it.
+      server.setSecureContext({ cert: pair.cert, key: pair.key, minVersion: 'TLSv1.2' });
     },
     close: () => new Promise<void>((resolve, reject) => {
       server.closeAllConnections();

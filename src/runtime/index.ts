@@ -1,6 +1,7 @@
 // src/runtime: a small, generic controller runtime over @kubernetes/client-node (design.md §2).
 // Owns: the informer caches, the work queue, the reconcile contract, status apply, conditions,
-// events, finalizers, leader election, the clock, process safety. Must not import src/domain,
+// events, finalizers, leader election, the clock, process safety, serving certificates that
+// follow a mounted directory (cert-reloader.ts). Must not import src/domain,
 // src/api, controllers or anything specific to managed apps: it knows kinds only as KindRefs.
 // No module-level singletons: everything is constructed by main.ts and injected.
 export { realClock, clockStartingAt, ManualClock, sleep, isAborted, type Clock, type Timer } from './clock.ts';
@@ -18,5 +19,9 @@ export { LeaderElector, defaultIdentity, type LeaderElectionConfig } from './lea
 export { Controller, specChanged, type ControllerSpec, type Watch } from './controller.ts';
 export { Manager, type ManagerOptions } from './manager.ts';
 export type { Runnable } from './runnable.ts';
-export { noopRuntimeMetrics, promRuntimeMetrics, type RuntimeMetrics, type ReconcileOutcome } from './metrics.ts';
+export { noopRuntimeMetrics, promRuntimeMetrics, type RuntimeMetrics, type ReconcileOutcome, type CertificateMetrics, type CertificateOutcome } from './metrics.ts';
+export {
+  CertificateReloader, inspectCertificatePair, CERT_FILE, KEY_FILE, DEFAULT_CERT_POLL_INTERVAL_MS, DEFAULT_CERT_DEBOUNCE_MS,
+  type CertificatePair, type CertificateReloaderOptions, type PairInspection, type ReloadOutcome,
+} from './cert-reloader.ts';
 export { installProcessHandlers, type ProcessHandlerOptions } from './process.ts';

@@ -8,7 +8,17 @@ import type { QueueMetrics } from './workqueue.ts';
 
 export type ReconcileOutcome = 'success' | 'requeue_after' | 'error' | 'terminal';
 
-export interface RuntimeMetrics extends QueueMetrics, InformerMetrics {
+/** `loaded`: a rotated pair is served; `renewed`: the operator issued a new one; `invalid`: a new pair refused (the old one kept); `failed`: a renewal or a read of it failed. */
+export type CertificateOutcome = 'loaded' | 'renewed' | 'invalid' | 'failed';
+
+/** What the certificate reloader and renewer report (cert-reloader.ts, src/webhooks/renewal.ts). */
+export interface CertificateMetrics {
+  certificateReload(certificate: string, outcome: CertificateOutcome): void;
+  /** The served certificate's notAfter, seconds since the epoch. */
+  certificateNotAfter(certificate: string, seconds: number): void;
+}
+
+export interface RuntimeMetrics extends QueueMetrics, InformerMetrics, CertificateMetrics {
   /** One reconcile ended; `code` is the error code for error/terminal outcomes. */
   reconcile(controller: string, outcome: ReconcileOutcome, seconds: number, code?: string): void;
   /** A status apply was sent (`written`) or found unnecessary (`skipped`). */
@@ -25,6 +35,7 @@ export const noopRuntimeMetrics: RuntimeMetrics = {
   add() {}, depth() {}, queueLatency() {}, workDuration() {}, retry() {},
   watchRestart() {}, cacheSize() {},
   reconcile() {}, statusWrite() {}, event() {}, leader() {}, eventLoopLag() {},
+  certificateReload() {}, certificateNotAfter() {},
 };
 
 const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -36,6 +47,7 @@ export const RUNTIME_METRIC_NAMES = [
   'controller_runtime_reconcile_errors_total', 'controller_runtime_terminal_reconcile_errors_total', 'controller_runtime_reconcile_time_seconds',
   'managedapps_status_writes_total', 'managedapps_events_total', 'leader_election_master_status',
   'managedapps_event_loop_lag_seconds', 'managedapps_event_loop_lag_max_seconds',
+  'managedapps_certificate_reloads_total', 'managedapps_certificate_expiry_timestamp_seconds',
 ] as const;
 
 export function promRuntimeMetrics(registry: Registry): RuntimeMetrics {
@@ -57,6 +69,8 @@ export function promRuntimeMetrics(registry: Registry): RuntimeMetrics {
   const lag = new Gauge({ name: 'managedapps_event_loop_lag_seconds', help: 'Event-loop lag: how late the last sample timer fired (a CPU-bound task delays every timer, webhook answer and lease renewal by as much).', registers });
   // A stall between two scrapes is not lost: the highest sample of the health window (30 s).
   const lagMax = new Gauge({ name: 'managedapps_event_loop_lag_max_seconds', help: 'Highest event-loop lag sampled within the /healthz window (default 30 s).', registers });
+  const certReloads = new Counter({ name: 'managedapps_certificate_reloads_total', help: 'Serving certificates swapped under a running server (loaded, renewed) or refused (invalid, failed), by certificate (webhook, metrics).', labelNames: ['certificate', 'outcome'], registers });
+  const certExpiry = new Gauge({ name: 'managedapps_certificate_expiry_timestamp_seconds', help: 'notAfter of the serving certificate in use, by certificate (webhook, metrics).', labelNames: ['certificate'], registers });
   return {
     add: (name) => { adds.inc({ name }); },
     depth: (name, n) => { depth.set({ name }, n); },
@@ -75,5 +89,7 @@ export function promRuntimeMetrics(registry: Registry): RuntimeMetrics {
     event: (reason, outcome) => { events.inc({ reason, outcome }); },
     leader: (is) => { leader.set(is ? 1 : 0); },
     eventLoopLag: (s, max) => { lag.set(s); lagMax.set(max); },
+    certificateReload: (certificate, outcome) => { certReloads.inc({ certificate, outcome }); },
+    certificateNotAfter: (certificate, seconds) => { certExpiry.set({ certificate }, seconds); },
   };
 }

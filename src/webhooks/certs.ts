@@ -11,13 +11,20 @@
 //     trusts all replicas); a certificate close to expiry, or for other names, is replaced.
 //     The CA is injected (`caBundle`) into both configurations by name.
 //   - local (`npm start`, tests): generated in memory for 127.0.0.1, with configurations that
-//     point at `url: https://127.0.0.1:<port>/...`.
+//     point at `url: https://127.0.0.1:<port>/...`; or, with a mounted directory, read from it
+//     like cert-manager's (the caBundle then belongs to whoever issued it).
+//
+// Rotation (issue 20 item 5): a mounted certificate is reloaded when its files change
+// (runtime/cert-reloader.ts); a generated one is renewed before it expires (renewal.ts). When a
+// renewal brings a new CA, the Secret's ca.crt, and so the caBundle, holds the new CA and the
+// previous one: replicas still serving the old certificate stay trusted until they swap.
 //
 // The configurations: rules for our group's kinds only (ownership.ts ADMISSION_RULES: CREATE,
 // UPDATE and DELETE of the main resources, and an SLAReport's status; no other status write is
 // intercepted, so a webhook outage never blocks the controllers' other statuses), failurePolicy
 // Fail, sideEffects None, timeoutSeconds 5, matchPolicy Equivalent, and every namespace: our
 // kinds are refused in kube-system and the operator's namespace rather than skipped there.
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GROUP } from '../api/v1alpha1/index.ts';
@@ -208,12 +215,62 @@ const secretBody = (namespace: string, name: string, cert: ServingCertificate, r
   },
 });
 
+/** The generated certificate as its Secret stores it, or undefined when there is no such Secret. */
+export async function readCertificateSecret(client: KubeClient, namespace: string, name: string): Promise<ServingCertificate | undefined> {
+  try {
+    return fromSecret(await client.request<Secret>('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`));
+  } catch (err) {
+    if (err instanceof ApiError && err.statusCode === 404) return undefined;
+    throw err;
+  }
+}
+
+/** PEM blocks of a bundle, in order. */
+export function pemCertificates(bundle: string): string[] {
+  return bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g)?.map((c) => c.endsWith('\n') ? c : `${c}\n`) ?? [];
+}
+
+/**
+ * The CA bundle after a renewal: the new CA first (what `needsRenewal` checks the certificate
+ * against), then the previous bundle's first CA while it has not expired, so that a replica still
+ * serving the previous certificate is trusted until it swaps. One previous CA is enough: renewals
+ * are months apart and a replica swaps within a poll period.
+ */
+export function renewedCaBundle(newCaPem: string, previousBundle: string, now: Date): string {
+  const previous = pemCertificates(previousBundle)[0];
+  if (previous === undefined) return newCaPem;
+  try {
+    const x509 = new X509Certificate(previous);
+    if (new Date(x509.validTo).getTime() <= now.getTime() || !x509.ca) return newCaPem;
+  } catch {
+    return newCaPem;
+  }
+  return previous === newCaPem ? newCaPem : `${newCaPem}${previous}`;
+}
+
+export interface CertificateSecretOptions {
+  readonly namespace: string;
+  readonly name: string;
+  readonly service: string;
+  readonly now?: Date;
+  /**
+   * Called with the new CA bundle before a new certificate is stored (the Secret created or
+   * replaced), so that the API server trusts the new CA before any replica can read (and serve)
+   * the new certificate: write it into the configurations' caBundle. A throw leaves the Secret
+   * as it was.
+   */
+  readonly beforeStore?: (caBundle: string) => Promise<void>;
+  /** When there is no Secret (deleted by hand): the bundle in use, whose first CA stays trusted beside the new one. */
+  readonly previousCaBundle?: string;
+}
+
 /**
  * The serving certificate shared by every replica, kept in a Secret of the operator's
  * namespace: read it, or generate one (first replica wins a create race; the loser reads the
- * winner's), or replace it when `needsRenewal` says so.
+ * winner's), or replace it when `needsRenewal` says so (its ca.crt then holds the new CA and the
+ * previous one, `renewedCaBundle`).
  */
-export async function ensureCertificateSecret(client: KubeClient, options: { namespace: string; name: string; service: string; now?: Date }): Promise<ServingCertificate> {
+export async function ensureCertificateSecret(client: KubeClient, options: CertificateSecretOptions): Promise<ServingCertificate> {
   const now = options.now ?? new Date();
   const dnsNames = serviceDnsNames(options.service, options.namespace);
   const path = `/api/v1/namespaces/${encodeURIComponent(options.namespace)}/secrets`;
@@ -227,13 +284,17 @@ export async function ensureCertificateSecret(client: KubeClient, options: { nam
     }
     try {
       if (secret === undefined) {
-        const cert = generate();
+        const fresh = generate();
+        const cert = { ...fresh, caPem: renewedCaBundle(fresh.caPem, options.previousCaBundle ?? '', now) };
+        await options.beforeStore?.(cert.caPem);
         await client.request('POST', path, { body: secretBody(options.namespace, options.name, cert) });
         return cert;
       }
       const stored = fromSecret(secret);
       if (needsRenewal(stored, { dnsNames }, now) === undefined) return stored;
-      const cert = generate();
+      const fresh = generate();
+      const cert = { ...fresh, caPem: renewedCaBundle(fresh.caPem, stored.caPem, now) };
+      await options.beforeStore?.(cert.caPem);
       await client.request('PUT', `${path}/${encodeURIComponent(options.name)}`, { body: secretBody(options.namespace, options.name, cert, secret.metadata?.resourceVersion) });
       return cert;
     } catch (err) {
@@ -246,7 +307,12 @@ export async function ensureCertificateSecret(client: KubeClient, options: { nam
 }
 
 export type CertificateOptions =
-  | { readonly mode: 'url'; readonly host: string }
+  | {
+    readonly mode: 'url';
+    readonly host: string;
+    /** A mounted certificate (tls.crt, tls.key) instead of one generated in memory; its caBundle is then the issuer's to write. */
+    readonly mountedDir?: string;
+  }
   | {
     readonly mode: 'service';
     readonly namespace: string;
@@ -261,22 +327,33 @@ export interface WebhookCertificates {
   readonly tls: TlsMaterial;
   /** For `ensureWebhookConfiguration`; undefined when cert-manager injects it. */
   readonly caBundle: string | undefined;
+  /** cert-manager: mounted files (`mountedDir`), reloaded on change; secret: generated and shared, renewed; local: in memory. */
   readonly source: 'cert-manager' | 'secret' | 'local';
+  /** source secret: the certificate as stored, CA bundle included (for the renewer). */
+  readonly stored?: ServingCertificate;
 }
 
 /** Picks the certificate source (see the header) and returns the serving material. */
-export async function webhookCertificates(client: KubeClient, options: CertificateOptions): Promise<WebhookCertificates> {
-  if (options.mode === 'url') {
-    const ip = /^[0-9.]+$|:/.test(options.host);
-    const cert = generateServingCertificate({ commonName: options.host, ...(ip ? { ipAddresses: [options.host] } : { dnsNames: [options.host] }) });
-    return { tls: { cert: cert.certPem, key: cert.keyPem }, caBundle: cert.caPem, source: 'local' };
-  }
+export async function webhookCertificates(client: KubeClient, options: CertificateOptions & { readonly beforeStore?: (caBundle: string) => Promise<void> }): Promise<WebhookCertificates> {
   if (options.mountedDir !== undefined) {
     // The kubelet starts the pod only once the Secret exists, so missing files are a mistake.
     const mounted = loadMountedCertificate(options.mountedDir);
     if (mounted === undefined) throw new Error(`webhook certificate: no tls.crt and tls.key in ${options.mountedDir} (is cert-manager's Secret mounted there?)`);
     return { tls: { cert: mounted.certPem, key: mounted.keyPem }, caBundle: undefined, source: 'cert-manager' };
   }
-  const cert = await ensureCertificateSecret(client, { namespace: options.namespace, name: options.secretName ?? `${options.service}-selfsigned-tls`, service: options.service });
-  return { tls: { cert: cert.certPem, key: cert.keyPem }, caBundle: cert.caPem, source: 'secret' };
+  if (options.mode === 'url') {
+    const ip = /^[0-9.]+$|:/.test(options.host);
+    const cert = generateServingCertificate({ commonName: options.host, ...(ip ? { ipAddresses: [options.host] } : { dnsNames: [options.host] }) });
+    return { tls: { cert: cert.certPem, key: cert.keyPem }, caBundle: cert.caPem, source: 'local' };
+  }
+  const cert = await ensureCertificateSecret(client, {
+    namespace: options.namespace, name: secretNameOf(options), service: options.service,
+    ...(options.beforeStore === undefined ? {} : { beforeStore: options.beforeStore }),
+  });
+  return { tls: { cert: cert.certPem, key: cert.keyPem }, caBundle: cert.caPem, source: 'secret', stored: cert };
+}
+
+/** The Secret of the generated certificate: `<service>-selfsigned-tls` unless named (config/rbac grants that name). */
+export function secretNameOf(options: { readonly service: string; readonly secretName?: string }): string {
+  return options.secretName ?? `${options.service}-selfsigned-tls`;
 }

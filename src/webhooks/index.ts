@@ -7,10 +7,11 @@
 export { createWebhookServer, MUTATE_PATH, VALIDATE_PATH, HEALTH_PATH, DEFAULT_ANSWER_WITHIN_MS, DEFAULT_CACHE_WAIT_MS, type WebhookServer, type WebhookServerOptions, type TlsMaterial } from './server.ts';
 export {
   ensureWebhookConfiguration, deleteWebhookConfiguration, webhookConfigurations, webhookCertificates, ensureCertificateSecret,
-  loadMountedCertificate, serviceDnsNames, DEFAULT_CONFIGURATION_NAME, MUTATING_WEBHOOK_NAME, VALIDATING_WEBHOOK_NAME,
+  loadMountedCertificate, serviceDnsNames, readCertificateSecret, renewedCaBundle, pemCertificates, secretNameOf, DEFAULT_CONFIGURATION_NAME, MUTATING_WEBHOOK_NAME, VALIDATING_WEBHOOK_NAME,
   CERT_MANAGER_INJECT_ANNOTATION, WEBHOOK_TIMEOUT_SECONDS,
-  type WebhookConfigurationOptions, type CertificateOptions, type WebhookCertificates, type LabelSelector,
+  type WebhookConfigurationOptions, type CertificateOptions, type CertificateSecretOptions, type WebhookCertificates, type LabelSelector,
 } from './certs.ts';
+export { CertificateRenewer, DEFAULT_RENEWAL_PERIOD_MS, DEFAULT_CA_PROPAGATION_MS, type CertificateRenewerOptions, type RenewalOutcome } from './renewal.ts';
 export { generateServingCertificate, needsRenewal, type ServingCertificate } from './pki.ts';
 export { validate, tenantOf, type TenantView, type RuleContext } from './rules.ts';
 export { mutate, stampOf } from './mutate.ts';

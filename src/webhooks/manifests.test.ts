@@ -9,7 +9,7 @@ import { webhookConfigurations } from './certs.ts';
 const file = join(import.meta.dirname, '..', '..', 'config', 'webhook', 'webhooks.yaml');
 const HEADER = `# The admission webhook configurations (generated from src/webhooks/certs.ts webhookConfigurations();
 # src/webhooks/manifests.test.ts keeps them equal, UPDATE_GOLDEN=1 rewrites). No caBundle: the
-# operator injects its generated CA at start, or cert-manager's cainjector does (overlay
+# operator injects its generated CA at start and at each renewal, or cert-manager's cainjector does (overlay
 # with-cert-manager adds the cert-manager.io/inject-ca-from annotation).
 `;
 
