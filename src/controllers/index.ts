@@ -25,6 +25,7 @@ import { reportReconciler } from './report/reconciler.ts';
 import { Caches, refNames, targetKeys } from './shared/cache.ts';
 import type { Deps } from './shared/deps.ts';
 import { KIND_REFS } from './shared/kinds.ts';
+import { reportingInternalErrors } from './shared/status.ts';
 import { tenantReconciler } from './tenant/reconciler.ts';
 import { unitReconciler } from './unit/reconciler.ts';
 import { windowReconciler } from './window/reconciler.ts';
@@ -98,7 +99,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     // specChanged on the primary too: a status write (ours, or the prober's on a ServiceUnit)
     // does not wake the object's own reconcile; time-dependent figures (covered time of open
     // incidents, month-to-date availability) are refreshed at the requeue instants the domain gives.
-    manager.addController({ name, kind: KIND_REFS[kind], reconcile, watches, predicate: specChanged, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
+    manager.addController({ name, kind: KIND_REFS[kind], reconcile: reportingInternalErrors(manager, KIND_REFS[kind], deps.now, reconcile), watches, predicate: specChanged, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
   };
   const unitTargets = (o: KubernetesObject): string[] => targetKeys(spec(o).targets);
   const accelerated = (o: KubernetesObject): Request[] => (spec(o).accelerated === true ? i.changes.list(nsOf(o)).filter((c) => spec(c).accelerated === true).map((c) => ({ namespace: nsOf(o), name: nameOf(c) })) : []);

@@ -122,7 +122,7 @@ describe('the contact list is the client\'s', () => {
     ['a wrong digest', 'alice', (s) => edit(s, s.spec.contacts, { [CONFIRM_APPROVERS_ANNOTATION]: 'sha256:00' }), /^metadata\.annotations\[managedapps\.dev\/confirm-approvers\]: 'sha256:00' is not the digest of the pending grants/],
     ['the provider confirming', 'paul', (s) => edit(s, s.spec.contacts, { [CONFIRM_APPROVERS_ANNOTATION]: pendingDigest(pendingGrants(s)) }), /only a ChangeApprover contact in force confirms pending approvers; user 'paul'/],
     ['a contact without ChangeApprover edits the contacts', 'carol', (s) => edit(s, [...s.spec.contacts, { ...carol, name: 'carol2', users: ['carol2'] }]), /^spec\.contacts: user 'carol' is not a ChangeApprover contact of ManagedTenant 'acme'/],
-    ['a stranger', 'eve', (s) => edit(s, s.spec.contacts), /is not a ChangeApprover contact/],
+    ['a stranger adds a contact', 'eve', (s) => edit(s, [...s.spec.contacts, { ...carol, name: 'eve', users: ['eve'] }]), /is not a ChangeApprover contact/],
     ['an approver edits the rest of the tenant', 'alice', (s) => edit(s, s.spec.contacts, {}, 'Acme'), /^spec: a client's ChangeApprover edits spec\.contacts only/],
     ['a forged grant list', 'paul', (s) => ({ ...s, metadata: { ...s.metadata, annotations: { ...s.metadata.annotations, [APPROVERS_ANNOTATION]: '{"paul":{"users":["paul"]}}' } } }), /approvers\]: written by the admission webhook only/],
     ['a log rewritten', 'paul', (s) => ({ ...s, metadata: { ...s.metadata, annotations: { ...s.metadata.annotations, [CONTACTS_LOG_ANNOTATION]: '[]' } } }), /contacts-log\]: written by the admission webhook only/],
@@ -138,6 +138,11 @@ describe('the contact list is the client\'s', () => {
     }
     const w = write(user, body(added), added);
     expect(w.ok ? 'allowed' : w.message).toMatch(expected);
+  });
+
+  it('a label by someone who is neither provider nor approver is RBAC\'s: admitted, nothing recorded', () => {
+    const labelled = mustWrite('carol', { ...edit(created, created.spec.contacts), metadata: { ...edit(created, created.spec.contacts).metadata, labels: { team: 'a' } } }, created);
+    expect(log(labelled)).toEqual(log(created));
   });
 
   it('a forged grant list or log in a body is overwritten by the mutating hook (a GitOps re-apply stays accepted)', () => {

@@ -3,7 +3,9 @@
 // matters (style.md item 8), and Events on outcome changes only.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ConditionReason, ConditionType } from '../../api/v1alpha1/index.ts';
-import { isStatus, setConditions, type Condition, type DesiredCondition, type EventSpec, type KindRef, type Manager, type Result } from '../../runtime/index.ts';
+import {
+  ApiError, isStatus, setConditions, type Condition, type DesiredCondition, type EventSpec, type KindRef, type Manager, type Reconciler, type Result,
+} from '../../runtime/index.ts';
 
 /** One reason an object is not ready; undefined when the check passes. */
 export type Blocker = { readonly reason: string; readonly message: string };
@@ -118,4 +120,39 @@ export async function writeStatus(
 /** The status of an object whose spec does not parse: Ready False, InvalidSpec, naming the fields. */
 export function invalidSpecConditions(error: string): DesiredCondition[] {
   return [{ type: ConditionType.Ready, status: 'False', reason: ConditionReason.InvalidSpec, message: error.slice(0, 1024) }];
+}
+
+/**
+ * Issue 11 item 5: a reconcile that fails with anything but an answer of the API server (a
+ * domain exception, a bug) says so on the object: `Ready=False`, reason `InternalError`, the
+ * message; the rest of the stored status is kept as it is (a final SLAReport is never touched:
+ * it is the record). The error is then rethrown, so the runtime logs it, counts it
+ * (`controller_runtime_reconcile_errors_total{code="Unknown"}`) and retries with backoff, never
+ * in a hot loop. An API error (a conflict, the API server away) is only rethrown: the retry is
+ * the answer, and writing a status would fail the same way.
+ */
+export function reportingInternalErrors(manager: Manager, kind: KindRef, now: () => Date, reconcile: Reconciler): Reconciler {
+  return async (req, ctx) => {
+    try {
+      return await reconcile(req, ctx);
+    } catch (err) {
+      if (!(err instanceof ApiError)) {
+        const raw = manager.informer(kind).get(req.namespace, req.name);
+        if (raw !== undefined) await writeInternalError(manager, kind, raw, err, now()).catch(() => undefined);
+      }
+      throw err;
+    }
+  };
+}
+
+async function writeInternalError(manager: Manager, kind: KindRef, raw: KubernetesObject & { status?: unknown }, err: unknown, now: Date): Promise<void> {
+  const stored = (typeof raw.status === 'object' && raw.status !== null ? raw.status : {}) as { conditions?: Condition[]; observedGeneration?: number; final?: boolean } & Record<string, unknown>;
+  if (stored.final === true) return;
+  const { conditions = [], observedGeneration: _observed, ...fields } = stored;
+  const message = `internal error, retried with backoff: ${err instanceof Error ? err.message : String(err)}`.slice(0, 1024);
+  const desired: DesiredCondition[] = [
+    ...conditions.filter((c) => c.type !== ConditionType.Ready).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message })),
+    { type: ConditionType.Ready, status: 'False', reason: ConditionReason.InternalError, message },
+  ];
+  await writeStatus(manager, kind, { raw, generation: raw.metadata?.generation }, fields, desired, now);
 }
