@@ -129,7 +129,7 @@ export function monitoringIncident(unit: ServiceUnit, priority: Priority, detect
       unitRefs: [{ name }],
       priority,
       summary: truncate(`${name} is down: ${message}`, 1024),
-      description: truncate(`Opened by the availability probe after ${failures} consecutive failure(s); the first failing probe ran at ${detectedAt.toISOString()}. Last message: ${message}`, 16384),
+      description: truncate(`Opened by the availability probe: the outage episode started with the failing probe at ${detectedAt.toISOString()} (openedAt) and was still failing when it opened (${failures} consecutive failure(s)). Last message: ${message}`, 16384),
       detection: 'Monitoring',
       openedAt: toSeconds(detectedAt),
       cause: 'Unknown',
