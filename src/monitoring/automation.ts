@@ -24,7 +24,7 @@
 //     window, the incident opens with the window's end as its detection instant.
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { GROUP, type Incident, type MaintenanceWindow, type ServiceUnit } from '../api/v1alpha1/index.ts';
+import { GROUP, internalTargetErrors, type Incident, type InternalEndpoints, type MaintenanceWindow, type ServiceUnit } from '../api/v1alpha1/index.ts';
 import type { Metrics, UnitSnapshot } from '../metrics/index.ts';
 import { toSeconds } from '../runtime/conditions.ts';
 import { isStatus } from '../runtime/errors.ts';
@@ -66,6 +66,8 @@ export interface ProbeAutomationOptions {
   readonly jitter?: number;
   /** The shortest time between two status writes of one unit. Default {@link STATUS_WRITE_INTERVAL_MS}. */
   readonly statusWriteIntervalMs?: number;
+  /** Probe targets not probed as internal (SSRF; the webhook refuses them too); undefined: allowed. */
+  readonly internalEndpoints?: InternalEndpoints;
 }
 
 /**
@@ -228,7 +230,7 @@ export class ProbeAutomation implements Runnable {
     const name = o.metadata?.name ?? '';
     const key = `${namespace}/${name}`;
     const cached = this.#units.get(namespace, name);
-    const plan = cached === undefined || cached.metadata?.deletionTimestamp !== undefined ? undefined : unitProbe(asUnit(cached));
+    const plan = cached === undefined || cached.metadata?.deletionTimestamp !== undefined ? undefined : this.#plan(asUnit(cached));
     const entry = this.#entries.get(key);
     if (plan?.ok !== true) {
       if (entry !== undefined) {
@@ -256,6 +258,14 @@ export class ProbeAutomation implements Runnable {
       successThreshold: probe.successThreshold,
       probe: () => runProbe(this.#entries.get(key)?.probe.spec ?? probe.spec),
     });
+  }
+
+  /** The unit's probe, refused when it points at the cluster's API or at the operator (a unit stored while the webhook was off). */
+  #plan(unit: ServiceUnit): ReturnType<typeof unitProbe> {
+    const plan = unitProbe(unit);
+    if (plan?.ok !== true) return plan;
+    const internal = internalTargetErrors(unit.spec.monitoring, this.#opts.internalEndpoints);
+    return internal.length === 0 ? plan : { ok: false, reason: internal.map((e) => `${e.path}: ${e.message}`).join('; ') };
   }
 
   /** A unit that cannot be probed: logged once per reason, and said in its status (once: not on every resync). */

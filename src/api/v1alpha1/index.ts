@@ -35,3 +35,4 @@ export const KINDS: readonly KindDefinition[] = [
 ];
 export * from './to-domain.ts';
 export * from './from-domain.ts';
+export * from './probe-targets.ts';
