@@ -15,7 +15,7 @@ import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
-import type { Incident, ServiceUnit } from '../../src/api/v1alpha1/index.ts';
+import type { Incident, InternalEndpoints, ServiceUnit } from '../../src/api/v1alpha1/index.ts';
 import { registerControllers } from '../../src/controllers/index.ts';
 import { ProbeAutomation, PROBER_FIELD_MANAGER } from '../../src/monitoring/automation.ts';
 import { compactUtc } from '../../src/monitoring/unit-probe.ts';
@@ -147,10 +147,13 @@ describe('ProbeAutomation on a real API server', () => {
    * stopped after the test unless stopped before. Status writes at most one a second (as often as
    * the 1s probes) unless `statusWriteIntervalMs` says otherwise.
    */
-  function startAutomation(options: { controllers?: boolean; statusWriteIntervalMs?: number } = {}): { manager: Manager; automation: ProbeAutomation; stop: () => Promise<void> } {
+  function startAutomation(options: { controllers?: boolean; statusWriteIntervalMs?: number; internalEndpoints?: InternalEndpoints } = {}): { manager: Manager; automation: ProbeAutomation; stop: () => Promise<void> } {
     const manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false });
     if (options.controllers === true) registerControllers(manager);
-    const automation = new ProbeAutomation({ manager, concurrency: 16, statusWriteIntervalMs: options.statusWriteIntervalMs ?? 1000 });
+    const automation = new ProbeAutomation({
+      manager, concurrency: 16, statusWriteIntervalMs: options.statusWriteIntervalMs ?? 1000,
+      ...(options.internalEndpoints !== undefined ? { internalEndpoints: options.internalEndpoints } : {}),
+    });
     manager.add(automation);
     manager.start();
     let stopped: Promise<void> | undefined;
@@ -514,5 +517,51 @@ describe('ProbeAutomation on a real API server', () => {
     expect(Object.fromEntries(incidentCounts)).toEqual({ create: 1, patch: 1 });
     expect(statusCounts).toBeGreaterThanOrEqual(1);
     expect(statusCounts).toBeLessThanOrEqual(bound);
+  });
+  it('flap damping across a restart: a new leader mid-episode adopts the open incident, opens no second one, and resolves it after recovery', async () => {
+    const target = new FlappingTarget();
+    await target.start();
+    cleanups.push(() => target.close());
+    const key = `${ns}/flappy2`;
+    const a = startAutomation();
+    await createUnit('flappy2', {
+      httpGet: { url: target.url }, period: '1s', timeout: '500ms', failureThreshold: 1, successThreshold: 1, openAfter: '2s', resolveAfter: '5s', incidentPriority: 'P2',
+    });
+    await eventually(async () => { expect(available(await readUnit('flappy2'))?.status).toBe('True'); });
+    target.flapping = true;
+    // Failures at 0, 2, 4 s: the episode is 2 s old at the second one, which opens the incident.
+    const [first] = await eventually(async () => {
+      const found = await monitoringIncidentsOf('flappy2');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    await a.stop();
+
+    // A new leader, no memory, while the target still flaps: 10 more flaps (5 failures).
+    const b = startAutomation();
+    await target.more(10);
+    expect(b.automation.status(key)?.state).toBeDefined();
+    expect((await monitoringIncidentsOf('flappy2')).map((i) => [i.metadata.name, i.spec.resolvedAt])).toEqual([[first!.metadata.name, undefined]]);
+    target.flapping = false;
+    const after = await eventually(async () => {
+      const found = await monitoringIncidentsOf('flappy2');
+      expect(found.map((i) => i.metadata.name)).toEqual([first!.metadata.name]);
+      expect(found[0]!.spec.resolvedAt).toBeDefined();
+      return found[0]!;
+    });
+    // Resolved at the first success of the final recovery, at most ~1 s before the first 200 after flapping stopped.
+    expect(new Date(after.spec.resolvedAt!).getTime()).toBeLessThanOrEqual(target.recoveredAt!.getTime());
+    expect(after.spec.openedAt).toBe(first!.spec.openedAt);
+  });
+
+  it('a unit stored with a probe of the API server (webhook off) is not probed: NotProbed with the reason, no incident', async () => {
+    startAutomation({ internalEndpoints: { apiServer: info.server, ports: [] } });
+    await createUnit('ssrf', { httpGet: { url: `${info.server}/api/v1/namespaces/kube-system/secrets` }, period: '1s', timeout: '500ms', failureThreshold: 1 });
+    await eventually(async () => {
+      const u = await readUnit('ssrf');
+      expect(available(u)).toMatchObject({ status: 'Unknown', reason: 'NotProbed' });
+      expect(u.status?.probe?.message).toMatch(/^not probed: spec\.monitoring\.httpGet\.url: 127\.0\.0\.1:\d+ is the cluster's own API server/);
+    });
+    expect(await incidentsOf('ssrf')).toEqual([]);
   });
 });
