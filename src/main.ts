@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { crdManifests } from './api/crds.ts';
+import type { InternalEndpoints } from './api/v1alpha1/index.ts';
 import { applyObjects, readObjects } from './cli/apply.ts';
 import { dev } from './cli/dev.ts';
 import { registerControllers } from './controllers/index.ts';
@@ -73,11 +74,12 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
         }),
       };
   };
+  const internalEndpoints = internalEndpointsOf(options, kubeConfig);
   if (options.probes) {
-    probes = new ProbeAutomation({ manager, concurrency: options.probeConcurrency, metrics });
+    probes = new ProbeAutomation({ manager, concurrency: options.probeConcurrency, metrics, ...(internalEndpoints !== undefined ? { internalEndpoints } : {}) });
     manager.add(probes);
   }
-  const webhook = options.webhook ? await startWebhook(manager, options, logger, metrics.runtime) : undefined;
+  const webhook = options.webhook ? await startWebhook(manager, options, logger, metrics.runtime, internalEndpoints) : undefined;
   const metricsTls = options.metricsSecure ? metricsCertificate(options) : undefined;
   const server = await startMetricsServer({
     host: options.metricsHost, port: options.metricsPort, registry, ready: () => manager.readiness(), live: () => manager.liveness(),
@@ -100,6 +102,21 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
       await manager.stop();
       await server.close();
     },
+  };
+}
+
+/**
+ * What probes may not target (SSRF, docs/security.md): the API server of the kube config, the
+ * Services of the operator's namespace, and its own metrics and webhook ports on the local host.
+ * Undefined with --allow-internal-probe-targets.
+ */
+export function internalEndpointsOf(options: Options, kubeConfig: KubeConfig): InternalEndpoints | undefined {
+  if (options.allowInternalProbeTargets) return undefined;
+  const server = kubeConfig.getCurrentCluster()?.server;
+  return {
+    ...(server !== undefined ? { apiServer: server } : {}),
+    namespace: options.leaderElectionNamespace,
+    ports: [options.metricsPort, ...(options.webhook ? [options.webhookPort] : [])].filter((p) => p > 0),
   };
 }
 
@@ -127,7 +144,7 @@ function metricsCertificate(options: Options): TlsPair {
  * Certificates run on the real clock, not --clock-at's: the API server judges them on its own.
  * Returns the step to run after `manager.start()`.
  */
-async function startWebhook(manager: Manager, options: Options, logger: Logger, metrics: CertificateMetrics): Promise<() => Promise<void>> {
+async function startWebhook(manager: Manager, options: Options, logger: Logger, metrics: CertificateMetrics, internalEndpoints: InternalEndpoints | undefined): Promise<() => Promise<void>> {
   const namespace = options.leaderElectionNamespace;
   const configuration = (caBundle: string | undefined, port?: number): WebhookConfigurationOptions => ({
     mode: options.webhookMode,
@@ -152,6 +169,7 @@ async function startWebhook(manager: Manager, options: Options, logger: Logger, 
     manager, tls: certs.tls, port: options.webhookPort, host: options.webhookHost, logger, clock: manager.clock,
     providerGroups: options.providerGroups,
     operatorUsername: options.operatorUsername ?? `system:serviceaccount:${namespace}:${options.serviceAccount}`,
+    ...(internalEndpoints !== undefined ? { internalEndpoints } : {}),
   });
   manager.add(server);
   let renewer: CertificateRenewer | undefined;

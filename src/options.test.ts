@@ -13,3 +13,11 @@ describe('loadOptions: the operator clock', () => {
     expect(() => loadOptions({}, { MANAGEDAPPS_CLOCK_AT: '2027-03-01' })).toThrow(/^invalid option clockAt \(flag or MANAGEDAPPS_CLOCK_AT\): /);
   });
 });
+
+describe('loadOptions: internal probe targets (SSRF)', () => {
+  it('refuses them unless --allow-internal-probe-targets or MANAGEDAPPS_ALLOW_INTERNAL_PROBE_TARGETS says true', () => {
+    expect(loadOptions({}, {}).allowInternalProbeTargets).toBe(false);
+    expect(loadOptions({}, { MANAGEDAPPS_ALLOW_INTERNAL_PROBE_TARGETS: 'true' }).allowInternalProbeTargets).toBe(true);
+    expect(loadOptions({ allowInternalProbeTargets: 'false' }, { MANAGEDAPPS_ALLOW_INTERNAL_PROBE_TARGETS: 'true' }).allowInternalProbeTargets).toBe(false);
+  });
+});

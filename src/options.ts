@@ -42,6 +42,8 @@ const schema = z.object({
   /** Run the availability probers (leader only). */
   probes: bool.default(true),
   probeConcurrency: z.coerce.number().int().positive().default(64),
+  /** Let probes target the cluster's API server and the operator's own endpoints (refused by default: SSRF). */
+  allowInternalProbeTargets: bool.default(false),
   /**
    * The instant the operator's clock reads at start (RFC 3339), running on from there; unset: the
    * real clock. For demos, replays and the tests' date matrix, never for a production operator.
@@ -82,6 +84,7 @@ const ENV: Record<keyof Options, string> = {
   logLevel: 'LOG_LEVEL',
   probes: 'MANAGEDAPPS_PROBES',
   probeConcurrency: 'MANAGEDAPPS_PROBE_CONCURRENCY',
+  allowInternalProbeTargets: 'MANAGEDAPPS_ALLOW_INTERNAL_PROBE_TARGETS',
   clockAt: 'MANAGEDAPPS_CLOCK_AT',
   eventLoopLagLimit: 'MANAGEDAPPS_EVENT_LOOP_LAG_LIMIT',
   apiServerCheckPeriod: 'MANAGEDAPPS_APISERVER_CHECK_PERIOD',

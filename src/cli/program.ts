@@ -27,6 +27,7 @@ function operatorFlags(cmd: Command): Command {
     .option('--watch-namespace <ns>', 'watch and reconcile one namespace only [MANAGEDAPPS_WATCH_NAMESPACE, all namespaces]')
     .option('--identity <name>', 'this replica\'s identity in the Lease [POD_NAME, hostname-pid]')
     .option('--probes <bool>', 'run the availability probers on the leader [MANAGEDAPPS_PROBES, true]')
+    .option('--allow-internal-probe-targets <bool>', 'let probes target the cluster\'s API server and the operator\'s own endpoints (refused by the webhook and the prober otherwise: SSRF) [MANAGEDAPPS_ALLOW_INTERNAL_PROBE_TARGETS, false]')
     .option('--event-loop-lag-limit <seconds>', '/healthz fails while the event loop was blocked longer within the last 30 s; 0 disables [MANAGEDAPPS_EVENT_LOOP_LAG_LIMIT, 5]')
     .option('--apiserver-check-period <seconds>', 'period of the API server check behind /readyz; 0 disables [MANAGEDAPPS_APISERVER_CHECK_PERIOD, 10]')
     .option('--webhook <bool>', 'serve the admission webhook and register its configurations [MANAGEDAPPS_WEBHOOK, false]')

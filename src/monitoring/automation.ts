@@ -1,16 +1,22 @@
 // The incident automation (design.md §2, issue 6 item 2): probes every ServiceUnit that has a
-// `spec.monitoring`, keeps what the probe says in the unit's status, opens one Monitoring
-// Incident after `failureThreshold` failures and resolves it after `successThreshold` successes.
+// `spec.monitoring`, keeps what the probe says in the unit's status, and opens one Monitoring
+// Incident per outage EPISODE (flap damping, issue 20 item 3, src/monitoring/damping.ts): the
+// scheduler debounces probes into Up/Down (`failureThreshold`, `successThreshold`), the damping
+// opens after the `openAfter` hold-down and resolves after `resolveAfter` of health, so a
+// flapping target keeps one incident open from its first failure to its final recovery.
 //
 // Contracts:
 //   - Leader only (style.md §12). The scheduler's counters are memory; the durable state is the
 //     cluster: before opening, the cache is searched for an open Monitoring incident of the unit
 //     (reused), and the name is derived from the unit and the detection instant, so a retry, a
 //     restart or a failover never opens two (a 409 AlreadyExists is success).
+//     After a restart the open incident found in the cache is adopted as the episode's.
 //   - Writes: `status.probe`, `status.openIncident` and the `Available` condition by server-side
 //     apply under the field manager `managedapps-prober` (src/controllers owns the rest of the
 //     status under its own), only when the result, the state, the failure message or the open
-//     incident changes: a quiet cluster sees none.
+//     incident changes: a quiet cluster sees none. At most one status write per unit per
+//     `statusWriteIntervalMs` (default 10 s), whatever the probe period: a change inside the
+//     interval is written at its end, with the latest outcome (trailing write).
 //     Incidents: a create, and a merge patch of `spec.resolvedAt` on Monitoring incidents only
 //     (a client-reported incident is never resolved by a probe).
 //   - Inside an active MaintenanceWindow that covers the unit and excludes it from availability,
@@ -18,16 +24,18 @@
 //     window, the incident opens with the window's end as its detection instant.
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { GROUP, KIND_REFS, type Incident, type MaintenanceWindow, type ServiceUnit } from '../api/v1alpha1/index.ts';
+import { GROUP, KIND_REFS, internalTargetErrors, type Incident, type InternalEndpoints, type MaintenanceWindow, type ServiceUnit } from '../api/v1alpha1/index.ts';
 import type { Metrics, UnitSnapshot } from '../metrics/index.ts';
 import { toSeconds } from '../runtime/conditions.ts';
 import { isStatus } from '../runtime/errors.ts';
 import type { Informer } from '../runtime/informer.ts';
 import { objectPath, type KindRef } from '../runtime/kube.ts';
 import type { Manager } from '../runtime/manager.ts';
+import type { Timer } from '../runtime/clock.ts';
 import type { Runnable } from '../runtime/runnable.ts';
+import { HEALTHY, action, adopt, observe, opened, resolved, type DampingState } from './damping.ts';
 import { runProbe } from './probers/index.ts';
-import { ProbeScheduler, type TargetStatus, type Transition } from './scheduler.ts';
+import { ProbeScheduler, type TargetStatus } from './scheduler.ts';
 import {
   MaintenanceLookup, availableStatus, cachedOutcome, monitoringIncident, notProbedStatus, openMonitoringIncidentUnits, outcomeKey, probeStatus,
   resolutionInstant, showsNotProbed, unitProbe, type ProbeOutcome, type UnitProbe,
@@ -56,7 +64,18 @@ export interface ProbeAutomationOptions {
   readonly fieldManager?: string;
   /** Scheduler jitter, see ProbeSchedulerOptions. Default 0.1. */
   readonly jitter?: number;
+  /** The shortest time between two status writes of one unit. Default {@link STATUS_WRITE_INTERVAL_MS}. */
+  readonly statusWriteIntervalMs?: number;
+  /** Probe targets not probed as internal (SSRF; the webhook refuses them too); undefined: allowed. */
+  readonly internalEndpoints?: InternalEndpoints;
 }
+
+/**
+ * At most one status write per unit per 10 s (issue 20 item 3: a flapping target made about
+ * 1,160 writes in 2 minutes). An operator choice, not a contract number: the incident, not the
+ * status, carries the instants that count, to the second.
+ */
+export const STATUS_WRITE_INTERVAL_MS = 10_000;
 
 interface UnitEntry {
   readonly key: string;
@@ -68,12 +87,13 @@ interface UnitEntry {
   written?: string;
   /** Status applies of this unit run one after the other. */
   statusChain: Promise<void>;
-  /** The current run of failures that crossed the threshold. */
-  down?: Transition;
-  /** The current run of successes that crossed the threshold. */
-  up?: Transition;
-  /** Name of the incident created (or found already existing) for the current `down` run. */
-  opened?: string;
+  /** When the last status write was issued (epoch ms), and the timer of the deferred one. */
+  writtenAt?: number;
+  deferred?: Timer;
+  /** The flap damping of the unit: its current outage episode, if any. */
+  damping: DampingState;
+  /** The message of the last failed probe (the incident's summary). */
+  lastFailure?: string;
   /** The last probe's outcome, as the scheduler reported it. */
   last?: TargetStatus;
   /** Incidents whose resolvedAt was patched, until the cache shows them resolved. */
@@ -138,7 +158,8 @@ export class ProbeAutomation implements Runnable {
       clock: this.#manager.clock,
       ...(this.#opts.jitter !== undefined ? { jitter: this.#opts.jitter } : {}),
       onResult: (key, status) => { this.#onResult(key, status); },
-      onTransition: (key, transition) => { this.#onTransition(key, transition); },
+      // Transitions reach the damping through onResult (TargetStatus.stateSince).
+      onTransition: () => undefined,
       onError: (key, err) => { this.#log.error({ err, unit: key }, 'probe callback failed'); },
     });
     this.#scheduler = scheduler;
@@ -150,6 +171,7 @@ export class ProbeAutomation implements Runnable {
     });
     this.#scheduler = undefined;
     await scheduler.stop();
+    for (const entry of this.#entries.values()) entry.deferred?.cancel();
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
     this.#entries.clear();
     this.#invalid.clear();
@@ -208,11 +230,12 @@ export class ProbeAutomation implements Runnable {
     const name = o.metadata?.name ?? '';
     const key = `${namespace}/${name}`;
     const cached = this.#units.get(namespace, name);
-    const plan = cached === undefined || cached.metadata?.deletionTimestamp !== undefined ? undefined : unitProbe(asUnit(cached));
+    const plan = cached === undefined || cached.metadata?.deletionTimestamp !== undefined ? undefined : this.#plan(asUnit(cached));
     const entry = this.#entries.get(key);
     if (plan?.ok !== true) {
       if (entry !== undefined) {
         scheduler.remove(key);
+        entry.deferred?.cancel();
         this.#entries.delete(key);
       }
       if (plan === undefined) this.#invalid.delete(key);
@@ -224,7 +247,7 @@ export class ProbeAutomation implements Runnable {
     const probeJson = JSON.stringify(probe);
     if (entry !== undefined && entry.probeJson === probeJson) return;
     if (entry === undefined) {
-      this.#entries.set(key, { key, namespace, name, probe, probeJson, statusChain: Promise.resolve(), resolved: new Set(), busy: false, dirty: false });
+      this.#entries.set(key, { key, namespace, name, probe, probeJson, statusChain: Promise.resolve(), damping: HEALTHY, resolved: new Set(), busy: false, dirty: false });
     } else {
       entry.probe = probe;
       entry.probeJson = probeJson;
@@ -235,6 +258,14 @@ export class ProbeAutomation implements Runnable {
       successThreshold: probe.successThreshold,
       probe: () => runProbe(this.#entries.get(key)?.probe.spec ?? probe.spec),
     });
+  }
+
+  /** The unit's probe, refused when it points at the cluster's API or at the operator (a unit stored while the webhook was off). */
+  #plan(unit: ServiceUnit): ReturnType<typeof unitProbe> {
+    const plan = unitProbe(unit);
+    if (plan?.ok !== true) return plan;
+    const internal = internalTargetErrors(unit.spec.monitoring, this.#opts.internalEndpoints);
+    return internal.length === 0 ? plan : { ok: false, reason: internal.map((e) => `${e.path}: ${e.message}`).join('; ') };
   }
 
   /** A unit that cannot be probed: logged once per reason, and said in its status (once: not on every resync). */
@@ -273,6 +304,10 @@ export class ProbeAutomation implements Runnable {
     const result = status.lastResult;
     if (entry === undefined || result === undefined) return;
     entry.last = status;
+    if (!result.up) entry.lastFailure = result.message;
+    if (status.state !== 'Unknown' && status.stateSince !== undefined) {
+      entry.damping = observe(entry.damping, { at: status.lastProbeAt ?? this.#manager.clock.now(), state: status.state, since: status.stateSince }, dampingOptions(entry.probe));
+    }
     this.#opts.metrics?.probeDuration.observe(
       { namespace: entry.namespace, probe: entry.probe.spec.kind, result: result.up ? 'success' : 'failure' },
       result.durationMs / 1000,
@@ -311,6 +346,18 @@ export class ProbeAutomation implements Runnable {
     const desired = outcomeKey(outcome);
     const stored = cachedOutcome(unit);
     if (desired === (entry.written ?? (stored === undefined ? undefined : outcomeKey(stored)))) return;
+    // Bounded write rate: inside the interval, one deferred write at its end, which reads the
+    // outcome again then (the latest one, or nothing if it came back to what is written).
+    const now = this.#manager.clock.now().getTime();
+    const interval = this.#opts.statusWriteIntervalMs ?? STATUS_WRITE_INTERVAL_MS;
+    if (entry.writtenAt !== undefined && now - entry.writtenAt < interval) {
+      entry.deferred ??= this.#manager.clock.setTimeout(() => {
+        entry.deferred = undefined;
+        if (this.#scheduler !== undefined && this.#entries.get(entry.key) === entry) this.#refreshStatus(entry);
+      }, entry.writtenAt + interval - now);
+      return;
+    }
+    entry.writtenAt = now;
     entry.written = desired;
     const body = probeStatus({
       outcome,
@@ -342,22 +389,7 @@ export class ProbeAutomation implements Runnable {
     });
   }
 
-  // ---- transitions: incidents -----------------------------------------------------------------
-
-  #onTransition(key: string, transition: Transition): void {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return;
-    if (transition.state === 'Down') {
-      entry.down = transition;
-      entry.up = undefined;
-      entry.opened = undefined;
-    } else {
-      entry.up = transition;
-      entry.down = undefined;
-      entry.opened = undefined;
-    }
-    this.#kick(entry);
-  }
+  // ---- episodes: incidents --------------------------------------------------------------------
 
   /** Reconciles the unit's incidents; coalesces calls while one runs. Errors wait for the next probe. */
   #kick(entry: UnitEntry): void {
@@ -387,28 +419,33 @@ export class ProbeAutomation implements Runnable {
     const cached = this.#units.get(entry.namespace, entry.name);
     if (scheduler === undefined || cached === undefined) return;
     const unit = asUnit(cached);
-    const state = scheduler.status(entry.key)?.state;
     const open = this.#incidents.byIndex(OPEN_MONITORING_INCIDENTS_BY_UNIT, entry.key).map(asIncident);
     for (const name of entry.resolved) if (!open.some((i) => i.metadata.name === name)) entry.resolved.delete(name);
+    const stillOpen = open.filter((i) => !entry.resolved.has(i.metadata.name))
+      .sort((a, b) => a.spec.openedAt.localeCompare(b.spec.openedAt) || a.metadata.name.localeCompare(b.metadata.name));
+    // One incident per episode: an open Monitoring incident of the unit (ours, or a previous
+    // leader's before a restart or failover) is this episode's.
+    const oldest = stillOpen[0];
+    if (oldest !== undefined) entry.damping = adopt(entry.damping, { name: oldest.metadata.name, openedAt: new Date(oldest.spec.openedAt) });
+    const options = dampingOptions(entry.probe);
+    const todo = action(entry.damping, options);
 
-    if (state === 'Down' && entry.down !== undefined) {
-      // One incident per outage: an open Monitoring incident of the unit (ours, or a previous
-      // leader's) is reused; `opened` covers the time until the cache shows our create.
-      if (open.length > 0 || entry.opened !== undefined) return;
+    if (todo?.kind === 'open') {
       const windows = this.#windowsOf(entry.namespace);
+      // Inside an excluding maintenance window nothing opens; the episode stays pending and, if
+      // it outlives the window, opens with the window's end as its start.
       if (this.#maintenance.covering(windows, unit, this.#manager.clock.now()) !== undefined) return;
-      const detectedAt = this.#maintenance.firstUncovered(windows, unit, entry.down.since);
+      const detectedAt = this.#maintenance.firstUncovered(windows, unit, todo.openedAt);
       const failures = scheduler.status(entry.key)?.consecutiveFailures ?? entry.probe.failureThreshold;
-      const incident = monitoringIncident(unit, entry.probe.priority, detectedAt, entry.down.message, failures);
+      const incident = monitoringIncident(unit, entry.probe.priority, detectedAt, entry.lastFailure ?? 'probe failed', failures);
       await this.#open(entry, unit, incident);
+      entry.damping = opened(entry.damping, incident.metadata.name);
       return;
     }
 
-    if (state === 'Up' && entry.up !== undefined) {
-      for (const incident of open) {
-        if (entry.resolved.has(incident.metadata.name)) continue;
-        await this.#resolve(entry, unit, incident, resolutionInstant(incident, entry.up.since));
-      }
+    if (todo?.kind === 'resolve') {
+      for (const incident of stillOpen) await this.#resolve(entry, unit, incident, resolutionInstant(incident, todo.resolvedAt));
+      entry.damping = resolved(entry.damping);
     }
   }
 
@@ -416,7 +453,6 @@ export class ProbeAutomation implements Runnable {
     const name = incident.metadata.name;
     try {
       const created = await this.#manager.client.request<Obj>('POST', `/apis/${GROUP}/v1alpha1/namespaces/${encodeURIComponent(entry.namespace)}/incidents`, { body: incident });
-      entry.opened = name;
       this.#log.info({ unit: entry.key, incident: name, openedAt: incident.spec.openedAt }, 'incident opened');
       void this.#track(this.#manager.events.emit(unit as unknown as Obj, {
         type: 'Warning', reason: 'IncidentOpened', action: 'Open',
@@ -426,7 +462,6 @@ export class ProbeAutomation implements Runnable {
       // The same detection was already recorded (a retry, a lagging cache, a previous leader):
       // that incident is this outage's, open or already resolved by someone.
       if (!isStatus(err, 409)) throw err;
-      entry.opened = name;
     }
   }
 
@@ -444,9 +479,13 @@ export class ProbeAutomation implements Runnable {
     this.#log.info({ unit: entry.key, incident: name, resolvedAt: toSeconds(at) }, 'incident resolved');
     void this.#track(this.#manager.events.emit(unit as unknown as Obj, {
       type: 'Normal', reason: 'IncidentResolved', action: 'Resolve',
-      note: `Incident ${name} resolved: the probe succeeded ${entry.probe.successThreshold} time(s) in a row`, related: incident as unknown as Obj,
+      note: `Incident ${name} resolved: the probe succeeded since ${toSeconds(at)} (resolveAfter ${entry.probe.resolveAfterMs / 1000}s)`, related: incident as unknown as Obj,
     }));
   }
+}
+
+function dampingOptions(probe: UnitProbe): { openAfterMs: number; resolveAfterMs: number } {
+  return { openAfterMs: probe.openAfterMs, resolveAfterMs: probe.resolveAfterMs };
 }
 
 /** Up from the probe state; while Unknown, from the Available condition the prober stored. */

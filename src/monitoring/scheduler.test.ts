@@ -54,6 +54,8 @@ describe('ProbeScheduler', () => {
     // `since` is the detection instant: the start of the first failing probe, not of the third.
     expect(transitions[1]).toEqual(['ns/web', { state: 'Down', since: results[firstFailure]![1].lastProbeAt, message: 'HTTP 503' }]);
     expect(results.slice(firstFailure, downAt).every(([, s]) => s.state === 'Up')).toBe(true);
+    // The status carries the same instant from then on (the flap damping's episode start).
+    expect(results[downAt]![1].stateSince).toEqual(results[firstFailure]![1].lastProbeAt);
 
     healthy = true;
     await waitFor(() => { expect(transitions).toHaveLength(3); });

@@ -32,6 +32,8 @@ export interface ProbeTarget {
 /** What the scheduler knows about one target after a probe. */
 export interface TargetStatus {
   readonly state: ProbeState;
+  /** Start of the first probe of the run that made `state` (the last transition's `since`); undefined while Unknown. */
+  readonly stateSince?: Date;
   readonly consecutiveFailures: number;
   readonly consecutiveSuccesses: number;
   readonly lastResult?: ProbeResult;
@@ -79,6 +81,8 @@ interface Entry {
   readonly key: string;
   target: ProbeTarget;
   state: ProbeState;
+  /** Epoch ms: the `since` of the last transition. */
+  stateSince?: number;
   failures: number;
   successes: number;
   /** Start (epoch ms) of the first probe of the current run of identical outcomes. */
@@ -239,6 +243,7 @@ export class ProbeScheduler {
       entry.failures = 0;
       if (entry.successes >= successThreshold && entry.state !== 'Up') {
         entry.state = 'Up';
+        entry.stateSince = entry.streakStart;
         transition = { state: 'Up', since: new Date(entry.streakStart), message: result.message };
       }
     } else {
@@ -247,6 +252,7 @@ export class ProbeScheduler {
       entry.successes = 0;
       if (entry.failures >= failureThreshold && entry.state !== 'Down') {
         entry.state = 'Down';
+        entry.stateSince = entry.streakStart;
         transition = { state: 'Down', since: new Date(entry.streakStart), message: result.message };
       }
     }
@@ -283,6 +289,7 @@ export class ProbeScheduler {
 function statusOf(entry: Entry): TargetStatus {
   return {
     state: entry.state,
+    ...(entry.stateSince !== undefined ? { stateSince: new Date(entry.stateSince) } : {}),
     consecutiveFailures: entry.failures,
     consecutiveSuccesses: entry.successes,
     ...(entry.lastResult !== undefined ? { lastResult: entry.lastResult } : {}),

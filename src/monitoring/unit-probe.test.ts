@@ -8,7 +8,7 @@ import {
 import { Monitoring as MonitoringSchema } from '../api/v1alpha1/index.ts';
 
 type Monitoring = NonNullable<ServiceUnit['spec']['monitoring']>;
-const defaults = { period: '30s', timeout: '5s', failureThreshold: 3, successThreshold: 1, incidentPriority: 'P1' } as const;
+const defaults = { period: '30s', timeout: '5s', failureThreshold: 3, successThreshold: 1, openAfter: '0s', resolveAfter: '2m', incidentPriority: 'P1' } as const;
 
 function unit(name: string, monitoring?: Partial<Monitoring>, labels?: Record<string, string>, status?: ServiceUnit['status']): ServiceUnit {
   return {
@@ -44,12 +44,15 @@ describe('unitProbe', () => {
     ['tcpSocket', { tcpSocket: { host: 'db.internal', port: 5432 } }, { kind: 'tcpSocket', host: 'db.internal', port: 5432, timeoutMs: 5000 }],
     ['prometheus', { prometheus: { url: 'http://prom:9090', query: 'up{job="db"}' } }, { kind: 'prometheus', url: 'http://prom:9090', query: 'up{job="db"}', timeoutMs: 5000 }],
   ])('maps %s', (_name, monitoring, spec) => {
-    expect(unitProbe(unit('web', monitoring))).toEqual({ ok: true, probe: { spec, periodMs: 30_000, failureThreshold: 3, successThreshold: 1, priority: 'P1' } });
+    expect(unitProbe(unit('web', monitoring))).toEqual({ ok: true, probe: { spec, periodMs: 30_000, failureThreshold: 3, successThreshold: 1, openAfterMs: 0, resolveAfterMs: 120_000, priority: 'P1' } });
   });
 
   it('reads Go durations, thresholds and priority', () => {
     expect(unitProbe(unit('web', { tcpSocket: { host: 'h', port: 1 }, period: '1m30s', timeout: '250ms', failureThreshold: 5, successThreshold: 2, incidentPriority: 'P3' })))
       .toMatchObject({ ok: true, probe: { periodMs: 90_000, failureThreshold: 5, successThreshold: 2, priority: 'P3', spec: { timeoutMs: 250 } } });
+    // 1m30s = 90,000 ms; 45s = 45,000 ms.
+    expect(unitProbe(unit('web', { tcpSocket: { host: 'h', port: 1 }, openAfter: '1m30s', resolveAfter: '45s' })))
+      .toMatchObject({ ok: true, probe: { openAfterMs: 90_000, resolveAfterMs: 45_000 } });
   });
 
   it('is undefined without spec.monitoring', () => {
@@ -70,6 +73,11 @@ describe('unitProbe', () => {
     ['no probe kind', { period: '30s' }, 'exactly one of httpGet, tcpSocket, prometheus'],
     ['a bad period', { tcpSocket: { host: 'h', port: 1 }, period: 'soon' }, 'spec.monitoring.period'],
     ['a zero threshold', { tcpSocket: { host: 'h', port: 1 }, successThreshold: 0 }, 'spec.monitoring.successThreshold'],
+    // Stored before the CRD refused them (issue 20 item 2): not probed rather than 650 probes a second or a P1 incident.
+    ['a period below the 1s floor', { tcpSocket: { host: 'h', port: 1 }, period: '1ns', timeout: '1ns' }, "spec.monitoring.period: '1ns' is shorter than 1s"],
+    ['a URL that does not parse', { httpGet: { url: 'http://[::1/healthz' } }, "spec.monitoring.httpGet.url: 'http://[::1/healthz' is not a URL that parses"],
+    ['a Prometheus URL with a port out of range', { prometheus: { url: 'http://prom:99999', query: 'up' } }, 'spec.monitoring.prometheus.url'],
+    ['a bad hold-down', { tcpSocket: { host: 'h', port: 1 }, resolveAfter: 'later' }, 'spec.monitoring.resolveAfter'],
     ['not an object', 'yes', 'spec.monitoring'],
   ])('says why with %s', (_name, monitoring, reason) => {
     const u = unit('web');

@@ -2,7 +2,9 @@
 // target, the deterministic name of the incident a detection opens, the status the prober
 // applies, and which maintenance windows cover a unit at an instant. No I/O, no clock.
 import type { Incident, MaintenanceWindow, ServiceUnit } from '../api/v1alpha1/index.ts';
-import { ConditionReason, ConditionType, MaintenanceWindowSpec, Monitoring, fieldErrors, matchesSelector, parseGoDuration, scheduleToDomain } from '../api/v1alpha1/index.ts';
+import {
+  ConditionReason, ConditionType, MIN_PROBE_PERIOD, MaintenanceWindowSpec, Monitoring, fieldErrors, matchesSelector, parseGoDuration, scheduleToDomain,
+} from '../api/v1alpha1/index.ts';
 import type { Interval } from '../domain/calendar.ts';
 import { activeOccurrence, nextEdge, type MaintenanceSchedule } from '../domain/maintenance.ts';
 import type { Priority } from '../domain/vocabulary.ts';
@@ -16,6 +18,9 @@ export interface UnitProbe {
   readonly periodMs: number;
   readonly failureThreshold: number;
   readonly successThreshold: number;
+  /** The flap damping's hold-downs (`spec.monitoring.openAfter`, `resolveAfter`), in ms. */
+  readonly openAfterMs: number;
+  readonly resolveAfterMs: number;
   readonly priority: Priority;
 }
 
@@ -37,8 +42,19 @@ export function unitProbe(unit: ServiceUnit): UnitProbePlan | undefined {
   const m = parsed.data;
   const periodS = parseGoDuration(m.period);
   const timeoutS = parseGoDuration(m.timeout);
-  if (periodS === undefined || !(periodS > 0)) return invalid(`spec.monitoring.period: '${m.period}' is not a positive Go duration`);
+  const openAfterS = parseGoDuration(m.openAfter);
+  const resolveAfterS = parseGoDuration(m.resolveAfter);
+  // The CRD refuses these since issue 20; an object stored before is not probed rather than
+  // probed hundreds of times a second or failing every probe on a URL that does not parse.
+  if (periodS === undefined || !(periodS >= (parseGoDuration(MIN_PROBE_PERIOD) ?? 1))) return invalid(`spec.monitoring.period: '${m.period}' is shorter than ${MIN_PROBE_PERIOD}`);
   if (timeoutS === undefined || !(timeoutS > 0)) return invalid(`spec.monitoring.timeout: '${m.timeout}' is not a positive Go duration`);
+  if (openAfterS === undefined) return invalid(`spec.monitoring.openAfter: '${m.openAfter}' is not a Go duration`);
+  if (resolveAfterS === undefined) return invalid(`spec.monitoring.resolveAfter: '${m.resolveAfter}' is not a Go duration`);
+  const url = m.httpGet?.url ?? m.prometheus?.url;
+  if (url !== undefined) {
+    const field = m.httpGet !== undefined ? 'spec.monitoring.httpGet.url' : 'spec.monitoring.prometheus.url';
+    if (!URL.canParse(url) || new URL(url).hostname === '') return invalid(`${field}: '${url}' is not a URL that parses, with a host`);
+  }
   const timeoutMs = Math.max(1, Math.round(timeoutS * 1000));
   let spec: ProbeSpec;
   if (m.httpGet !== undefined) {
@@ -62,6 +78,8 @@ export function unitProbe(unit: ServiceUnit): UnitProbePlan | undefined {
       periodMs: Math.max(1, Math.round(periodS * 1000)),
       failureThreshold: m.failureThreshold,
       successThreshold: m.successThreshold,
+      openAfterMs: Math.round(openAfterS * 1000),
+      resolveAfterMs: Math.round(resolveAfterS * 1000),
       priority: m.incidentPriority,
     },
   };
@@ -111,7 +129,7 @@ export function monitoringIncident(unit: ServiceUnit, priority: Priority, detect
       unitRefs: [{ name }],
       priority,
       summary: truncate(`${name} is down: ${message}`, 1024),
-      description: truncate(`Opened by the availability probe after ${failures} consecutive failure(s); the first failing probe ran at ${detectedAt.toISOString()}. Last message: ${message}`, 16384),
+      description: truncate(`Opened by the availability probe: the outage episode started with the failing probe at ${detectedAt.toISOString()} (openedAt) and was still failing when it opened (${failures} consecutive failure(s)). Last message: ${message}`, 16384),
       detection: 'Monitoring',
       openedAt: toSeconds(detectedAt),
       cause: 'Unknown',

@@ -59,6 +59,17 @@ describe('validate', () => {
     expect(decide(request)).toMatch(expected);
   });
 
+  it('refuses a unit whose probe targets the cluster\'s API server, naming the field, unless internal targets are allowed', () => {
+    const probing = { ...unit('os-9', 'vm-9'), spec: { ...unit('os-9', 'vm-9').spec, monitoring: { httpGet: { url: 'https://10.96.0.1:443/api/v1/secrets' } } } } as unknown as ServiceUnit;
+    const r = req('ServiceUnit', 'CREATE', probing, 'p', ['provider']);
+    const ctx = { view: view(), identity, now: new Date('2026-11-26T00:00:00Z') };
+    const refused = validate(r, { ...ctx, internalEndpoints: { apiServer: 'https://10.96.0.1', namespace: 'managedapps-system', ports: [8080] } });
+    expect(refused.allowed ? [] : refused.violations).toEqual([
+      { path: 'spec.monitoring.httpGet.url', message: expect.stringMatching(/^10\.96\.0\.1:443 is the cluster's own API server/) as unknown },
+    ]);
+    expect(validate(r, ctx).allowed).toBe(true);
+  });
+
   // The operator is whoever `operatorUsername` names: its ServiceAccount in a cluster, the local
   // admin under `managedapps dev`. No user-name pattern is assumed.
   const report = { apiVersion: 'managedapps.dev/v1alpha1', kind: 'SLAReport', metadata: meta('acme-2026-11'), spec: { contractRef: { name: 'c' }, month: '2026-11' } };

@@ -10,7 +10,8 @@
 //                    (contacts only); the approvers' annotations as the mutating hook wrote them
 //   SupportContract  subscribed-level prerequisites (domain.md §2); support level only raised
 //                    during the commitment (domain.md §3)
-//   ServiceUnit      one unit per target (domain.md §1); its level is subscribed by the contract
+//   ServiceUnit      one unit per target (domain.md §1); its level is subscribed by the contract;
+//                    its probe does not point at the cluster's API or the operator (SSRF)
 //   Incident         creator: operator, provider, or an IncidentReporter contact
 //   ChangeRequest    creator/editor: operator, provider, or a ChangeRequester contact; only the
 //                    provider side writes `initiator: Provider`; an approval is given by a
@@ -22,8 +23,8 @@ import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import {
   calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, scheduleToDomain, unitToDomain,
-  type ChangeRequest, type Conversion, type FieldError, type KindName, type ManagedTenant, type ServiceUnit, type SupportContract,
-  RESOURCE_SCHEMAS, GROUP,
+  type ChangeRequest, type Conversion, type FieldError, type InternalEndpoints, type KindName, type ManagedTenant, type ServiceUnit, type SupportContract,
+  RESOURCE_SCHEMAS, GROUP, internalTargetErrors,
 } from '../api/v1alpha1/index.ts';
 import { DEFAULT_CALENDAR } from '../domain/calendar.ts';
 import { findTargetConflicts, missingLevelPrerequisites, planSupportLevelChange, type TargetClaim } from '../domain/levels.ts';
@@ -47,6 +48,8 @@ export interface RuleContext {
   readonly view: TenantView;
   readonly identity: IdentityConfig;
   readonly now: Date;
+  /** Probe targets refused as internal (the API server, the operator); undefined: allowed (--allow-internal-probe-targets). */
+  readonly internalEndpoints?: InternalEndpoints;
 }
 
 type Kind = KindName;
@@ -208,6 +211,7 @@ function validateUnit(request: AdmissionRequest, ctx: RuleContext, namespace: st
       message: `${conflict.target.kind} '${conflict.target.name}' is already managed by ServiceUnit '${conflict.winner}': one management level per target (domain.md §1)`,
     });
   }
+  violations.push(...internalTargetErrors(unit.spec.monitoring, ctx.internalEndpoints));
   const contract = contractOf(ctx.view, namespace);
   if (contract !== undefined && !contract.spec.subscribedLevels.includes(unit.spec.level)) {
     violations.push({

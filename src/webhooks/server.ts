@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { GROUP } from '../api/v1alpha1/index.ts';
+import { GROUP, type InternalEndpoints } from '../api/v1alpha1/index.ts';
 import { realClock, type Clock, type Manager, type Runnable } from '../runtime/index.ts';
 import { deny, toResponse, violationMessage, type AdmissionRequest, type AdmissionReview, type Verdict } from './admission.ts';
 import { InformerTenantView } from './cache.ts';
@@ -47,6 +47,8 @@ export interface WebhookServerOptions extends IdentityConfig {
   readonly clock?: Clock;
   readonly cacheWaitMs?: number;
   readonly answerWithinMs?: number;
+  /** Probe targets refused as internal (SSRF); undefined: allowed (--allow-internal-probe-targets). */
+  readonly internalEndpoints?: InternalEndpoints;
 }
 
 export interface WebhookServer extends Runnable {
@@ -80,7 +82,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     if (request.kind.group !== GROUP) return { allowed: true };
     const needsCache = path === VALIDATE_PATH ? request.kind.kind !== 'SLAReport' : mutationNeedsTenant(request);
     if (needsCache && !(await view.waitForSync(cacheWaitMs))) return coldCache();
-    return path === MUTATE_PATH ? mutate(request, view, identity, clock.now()) : validate(request, { view, identity, now: clock.now() });
+    return path === MUTATE_PATH ? mutate(request, view, identity, clock.now()) : validate(request, { view, identity, now: clock.now(), ...(options.internalEndpoints !== undefined ? { internalEndpoints: options.internalEndpoints } : {}) });
   }
 
   async function answer(path: string, request: AdmissionRequest): Promise<Verdict> {

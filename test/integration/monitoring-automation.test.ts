@@ -3,8 +3,10 @@
 // leader election) writes the unit's probe status, opens exactly one Monitoring incident with a
 // deterministic name after the failure threshold and resolves it after recovery; an active
 // maintenance window suppresses it; a failover during an outage does not open a second one; a
-// client-reported incident is never auto-resolved. Waits are on outcomes (probes counted by the
-// targets or by the scheduler), never on durations.
+// client-reported incident is never auto-resolved; a target flapping every probe opens one
+// incident for the episode, with a bounded number of writes (flap damping, issue 20 item 3).
+// Waits are on outcomes (probes counted by the targets or by the scheduler), never on durations.
+// Periods are 1s, the schema's floor; resolveAfter is 0s where a test waits for a resolution.
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +15,7 @@ import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
-import type { Incident, ServiceUnit } from '../../src/api/v1alpha1/index.ts';
+import type { Incident, InternalEndpoints, ServiceUnit } from '../../src/api/v1alpha1/index.ts';
 import { registerControllers } from '../../src/controllers/index.ts';
 import { ProbeAutomation, PROBER_FIELD_MANAGER } from '../../src/monitoring/automation.ts';
 import { compactUtc } from '../../src/monitoring/unit-probe.ts';
@@ -43,6 +45,50 @@ class HttpTarget {
   async more(n: number): Promise<void> {
     const target = this.requests + n;
     await eventually(() => this.requests >= target);
+  }
+
+  close(): Promise<void> {
+    this.#server.closeAllConnections();
+    return new Promise((resolve) => { this.#server.close(() => { resolve(); }); });
+  }
+}
+
+/**
+ * A flapping HTTP target: while `flapping`, answers 500 and 200 in turn (500 first), one per
+ * request, so with 1s probes it flaps every second; otherwise 200. Records when it answered its
+ * first 500 and, after flapping stopped, its first 200.
+ */
+class FlappingTarget {
+  flapping = false;
+  requests = 0;
+  failures = 0;
+  firstFailureAt: Date | undefined;
+  recoveredAt: Date | undefined;
+  #next500 = true;
+  readonly #server = http.createServer((_req, res) => {
+    this.requests++;
+    const fail = this.flapping && this.#next500;
+    if (this.flapping) this.#next500 = !this.#next500;
+    if (fail) {
+      this.failures++;
+      this.firstFailureAt ??= new Date();
+    } else if (!this.flapping && this.firstFailureAt !== undefined) {
+      this.recoveredAt ??= new Date();
+    }
+    res.writeHead(fail ? 500 : 200, { 'content-type': 'text/plain' }).end(fail ? 'boom' : 'ok');
+  });
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => { this.#server.listen(0, '127.0.0.1', resolve); });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/healthz`;
+  }
+
+  async more(n: number): Promise<void> {
+    const target = this.requests + n;
+    await eventually(() => this.requests >= target, { timeoutMs: n * 2_000 + 10_000 });
   }
 
   close(): Promise<void> {
@@ -96,11 +142,18 @@ describe('ProbeAutomation on a real API server', () => {
     for (const u of units.items) await custom.deleteNamespacedCustomObject({ group, version, plural: 'serviceunits', namespace: ns, name: u.metadata.name });
   });
 
-  /** A Manager (no leader election) running one ProbeAutomation (and the controllers if asked); stopped after the test unless stopped before. */
-  function startAutomation(options: { controllers?: boolean } = {}): { manager: Manager; automation: ProbeAutomation; stop: () => Promise<void> } {
+  /**
+   * A Manager (no leader election) running one ProbeAutomation (and the controllers if asked);
+   * stopped after the test unless stopped before. Status writes at most one a second (as often as
+   * the 1s probes) unless `statusWriteIntervalMs` says otherwise.
+   */
+  function startAutomation(options: { controllers?: boolean; statusWriteIntervalMs?: number; internalEndpoints?: InternalEndpoints } = {}): { manager: Manager; automation: ProbeAutomation; stop: () => Promise<void> } {
     const manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false });
     if (options.controllers === true) registerControllers(manager);
-    const automation = new ProbeAutomation({ manager, concurrency: 16 });
+    const automation = new ProbeAutomation({
+      manager, concurrency: 16, statusWriteIntervalMs: options.statusWriteIntervalMs ?? 1000,
+      ...(options.internalEndpoints !== undefined ? { internalEndpoints: options.internalEndpoints } : {}),
+    });
     manager.add(automation);
     manager.start();
     let stopped: Promise<void> | undefined;
@@ -150,6 +203,18 @@ describe('ProbeAutomation on a real API server', () => {
     }
     return counts;
   };
+  /** Writes to Incidents whose name starts with `prefix`, by verb (create, patch, ...), from the audit log. */
+  const incidentWrites = (prefix: string): Map<string, number> => {
+    const counts = new Map<string, number>();
+    for (const line of readFileSync(info.auditLogPath!, 'utf8').split('\n')) {
+      if (line === '') continue;
+      const e = JSON.parse(line) as { verb: string; objectRef?: { resource?: string; namespace?: string; name?: string } };
+      const ref = e.objectRef;
+      if (ref?.resource !== 'incidents' || ref.namespace !== ns || ref.name?.startsWith(prefix) !== true || e.verb === 'get' || e.verb === 'list' || e.verb === 'watch') continue;
+      counts.set(e.verb, (counts.get(e.verb) ?? 0) + 1);
+    }
+    return counts;
+  };
   /** Writes an audited marker and waits for it: every write answered before it is then in the log. */
   const auditBarrier = async (): Promise<void> => {
     const name = `barrier-${Math.random().toString(36).slice(2, 8)}`;
@@ -169,7 +234,7 @@ describe('ProbeAutomation on a real API server', () => {
     cleanups.push(() => target.close());
     const { automation } = startAutomation();
     await createUnit('web', {
-      httpGet: { url: target.url }, period: '200ms', timeout: '150ms', failureThreshold: 3, successThreshold: 2, incidentPriority: 'P2',
+      httpGet: { url: target.url }, period: '1s', timeout: '500ms', failureThreshold: 3, successThreshold: 2, resolveAfter: '0s', incidentPriority: 'P2',
     });
 
     const upUnit = await eventually(async () => {
@@ -187,8 +252,8 @@ describe('ProbeAutomation on a real API server', () => {
     await target.more(6);
     expect((await readUnit('web')).metadata.resourceVersion).toBe(upUnit.metadata.resourceVersion);
 
-    // A probe in flight when the target flips (≤ the 150 ms timeout) may be the first failing one.
-    const wentDown = floorSecond(new Date(Date.now() - 200));
+    // A probe in flight when the target flips (≤ the 500 ms timeout) may be the first failing one.
+    const wentDown = floorSecond(new Date(Date.now() - 500));
     target.healthy = false;
     const [incident] = await eventually(async () => {
       const found = await monitoringIncidentsOf('web');
@@ -239,7 +304,7 @@ describe('ProbeAutomation on a real API server', () => {
     cleanups.push(() => target.close());
     const { automation } = startAutomation();
     const key = `${ns}/db`;
-    await createUnit('db', { tcpSocket: { host: '127.0.0.1', port: target.port }, period: '150ms', timeout: '100ms', failureThreshold: 2, successThreshold: 1, incidentPriority: 'P1' });
+    await createUnit('db', { tcpSocket: { host: '127.0.0.1', port: target.port }, period: '1s', timeout: '500ms', resolveAfter: '0s', failureThreshold: 2, successThreshold: 1, incidentPriority: 'P1' });
     await eventually(async () => { expect(available(await readUnit('db'))?.status).toBe('True'); });
 
     await target.close();
@@ -284,7 +349,7 @@ describe('ProbeAutomation on a real API server', () => {
     cleanups.push(() => custom.deleteNamespacedCustomObject({ group, version, plural: 'maintenancewindows', namespace: ns, name: 'patching' }));
     const { automation } = startAutomation();
     const key = `${ns}/batch`;
-    await createUnit('batch', { httpGet: { url: target.url }, period: '150ms', timeout: '100ms', failureThreshold: 2, successThreshold: 1 }, { tier: 'batch' });
+    await createUnit('batch', { httpGet: { url: target.url }, period: '1s', timeout: '500ms', resolveAfter: '0s', failureThreshold: 2, successThreshold: 1 }, { tier: 'batch' });
     await eventually(async () => { expect(available(await readUnit('batch'))?.status).toBe('True'); });
     expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: true, maintenance: true });
 
@@ -307,7 +372,7 @@ describe('ProbeAutomation on a real API server', () => {
     cleanups.push(() => target.close());
     const key = `${ns}/api`;
     const a = startAutomation();
-    await createUnit('api', { httpGet: { url: target.url }, period: '150ms', timeout: '100ms', failureThreshold: 3, successThreshold: 1, incidentPriority: 'P2' });
+    await createUnit('api', { httpGet: { url: target.url }, period: '1s', timeout: '500ms', resolveAfter: '0s', failureThreshold: 3, successThreshold: 1, incidentPriority: 'P2' });
     await eventually(async () => { expect(available(await readUnit('api'))?.status).toBe('True'); });
 
     target.healthy = false;
@@ -341,7 +406,7 @@ describe('ProbeAutomation on a real API server', () => {
     await target.start();
     cleanups.push(() => target.close());
     startAutomation({ controllers: true });
-    await createUnit('cache', { httpGet: { url: target.url }, period: '150ms', timeout: '100ms', failureThreshold: 2, successThreshold: 1 });
+    await createUnit('cache', { httpGet: { url: target.url }, period: '1s', timeout: '500ms', resolveAfter: '0s', failureThreshold: 2, successThreshold: 1 });
     const settled = await eventually(async () => {
       const u = await readUnit('cache');
       expect(available(u)).toMatchObject({ status: 'True', reason: 'ProbeSucceeded' });
@@ -378,7 +443,7 @@ describe('ProbeAutomation on a real API server', () => {
     cleanups.push(() => target.close());
     const { automation } = startAutomation();
     const key = `${ns}/shop`;
-    await createUnit('shop', { httpGet: { url: target.url }, period: '150ms', timeout: '100ms', failureThreshold: 2, successThreshold: 1, incidentPriority: 'P1' });
+    await createUnit('shop', { httpGet: { url: target.url }, period: '1s', timeout: '500ms', resolveAfter: '0s', failureThreshold: 2, successThreshold: 1, incidentPriority: 'P1' });
     await custom.createNamespacedCustomObject({
       group, version, plural: 'incidents', namespace: ns,
       body: {
@@ -399,5 +464,104 @@ describe('ProbeAutomation on a real API server', () => {
     const client = all.find((i) => i.metadata.name === 'shop-slow-checkout');
     expect(client?.spec.detection).toBe('Client');
     expect(client?.spec.resolvedAt).toBeUndefined();
+  });
+  it('flap damping: a target flapping every second opens ONE incident for the episode, from its first failure to its final recovery, with bounded writes', async () => {
+    const target = new FlappingTarget();
+    await target.start();
+    cleanups.push(() => target.close());
+    // The default write interval (10 s), as in production.
+    const { automation } = startAutomation({ statusWriteIntervalMs: 10_000 });
+    const key = `${ns}/flappy`;
+    const createdAt = Date.now();
+    // failureThreshold 1, successThreshold 1: every probe flips the scheduler's state, the worst case.
+    await createUnit('flappy', {
+      httpGet: { url: target.url }, period: '1s', timeout: '500ms', failureThreshold: 1, successThreshold: 1, openAfter: '5s', resolveAfter: '10s', incidentPriority: 'P1',
+    });
+    await eventually(async () => { expect(available(await readUnit('flappy'))?.status).toBe('True'); });
+
+    // 30 probes flapping: 15 failures (500), 15 successes (200), alternating, one a second.
+    target.flapping = true;
+    await target.more(30);
+    target.flapping = false;
+    const failures = target.failures;
+    // One incident: the first failure starts the episode; it is 5 s old at the 4th failure
+    // (t = 0, 2, 4, 6 s) and opens; each success lasts 1 s < resolveAfter (10 s), so every later
+    // failure joins the same episode.
+    const [incident] = await eventually(async () => {
+      const found = await monitoringIncidentsOf('flappy');
+      expect(found).toHaveLength(1);
+      expect(found[0]!.spec.resolvedAt).toBeDefined();
+      return found;
+    }, { timeoutMs: 60_000 });
+    await auditBarrier();
+    const endedAt = Date.now();
+    const openedAt = new Date(incident!.spec.openedAt);
+    const resolvedAt = new Date(incident!.spec.resolvedAt!);
+    // openedAt: the start of the probe that got the first 500, in whole seconds; the probe started
+    // at most its 500 ms timeout before the answer.
+    expect(openedAt.getTime()).toBeLessThanOrEqual(target.firstFailureAt!.getTime());
+    expect(openedAt.getTime()).toBeGreaterThanOrEqual(floorSecond(new Date(target.firstFailureAt!.getTime() - 500)).getTime());
+    // resolvedAt: the start of the first probe of the final recovery (the first 200 after flapping stopped, or the 200 just before it).
+    expect(resolvedAt.getTime()).toBeLessThanOrEqual(target.recoveredAt!.getTime());
+    expect(resolvedAt.getTime()).toBeGreaterThanOrEqual(floorSecond(new Date(target.recoveredAt!.getTime() - 1_500)).getTime());
+    expect(automation.status(key)?.state).toBe('Up');
+
+    // Writes: the incident is created once and resolved once (a merge patch);
+    const incidentCounts = incidentWrites('flappy-mon-');
+    // status: at most one per 10 s, plus the first: ≤ ceil(elapsed / 10 s) + 1 (elapsed ≈ 50 s: ≤ 6),
+    // where one write per flip would be about 30.
+    const statusCounts = statusWrites('flappy').get(PROBER_FIELD_MANAGER) ?? 0;
+    const bound = Math.ceil((endedAt - createdAt) / 10_000) + 1;
+    console.log(`flap damping: ${failures} failures in 30 probes -> ${(await monitoringIncidentsOf('flappy')).length} incident(s); incident writes ${JSON.stringify(Object.fromEntries(incidentCounts))}; status writes ${statusCounts} (bound ${bound}) in ${Math.round((endedAt - createdAt) / 1000)} s`);
+    expect(failures).toBe(15);
+    expect(Object.fromEntries(incidentCounts)).toEqual({ create: 1, patch: 1 });
+    expect(statusCounts).toBeGreaterThanOrEqual(1);
+    expect(statusCounts).toBeLessThanOrEqual(bound);
+  });
+  it('flap damping across a restart: a new leader mid-episode adopts the open incident, opens no second one, and resolves it after recovery', async () => {
+    const target = new FlappingTarget();
+    await target.start();
+    cleanups.push(() => target.close());
+    const key = `${ns}/flappy2`;
+    const a = startAutomation();
+    await createUnit('flappy2', {
+      httpGet: { url: target.url }, period: '1s', timeout: '500ms', failureThreshold: 1, successThreshold: 1, openAfter: '2s', resolveAfter: '5s', incidentPriority: 'P2',
+    });
+    await eventually(async () => { expect(available(await readUnit('flappy2'))?.status).toBe('True'); });
+    target.flapping = true;
+    // Failures at 0, 2, 4 s: the episode is 2 s old at the second one, which opens the incident.
+    const [first] = await eventually(async () => {
+      const found = await monitoringIncidentsOf('flappy2');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    await a.stop();
+
+    // A new leader, no memory, while the target still flaps: 10 more flaps (5 failures).
+    const b = startAutomation();
+    await target.more(10);
+    expect(b.automation.status(key)?.state).toBeDefined();
+    expect((await monitoringIncidentsOf('flappy2')).map((i) => [i.metadata.name, i.spec.resolvedAt])).toEqual([[first!.metadata.name, undefined]]);
+    target.flapping = false;
+    const after = await eventually(async () => {
+      const found = await monitoringIncidentsOf('flappy2');
+      expect(found.map((i) => i.metadata.name)).toEqual([first!.metadata.name]);
+      expect(found[0]!.spec.resolvedAt).toBeDefined();
+      return found[0]!;
+    });
+    // Resolved at the first success of the final recovery, at most ~1 s before the first 200 after flapping stopped.
+    expect(new Date(after.spec.resolvedAt!).getTime()).toBeLessThanOrEqual(target.recoveredAt!.getTime());
+    expect(after.spec.openedAt).toBe(first!.spec.openedAt);
+  });
+
+  it('a unit stored with a probe of the API server (webhook off) is not probed: NotProbed with the reason, no incident', async () => {
+    startAutomation({ internalEndpoints: { apiServer: info.server, ports: [] } });
+    await createUnit('ssrf', { httpGet: { url: `${info.server}/api/v1/namespaces/kube-system/secrets` }, period: '1s', timeout: '500ms', failureThreshold: 1 });
+    await eventually(async () => {
+      const u = await readUnit('ssrf');
+      expect(available(u)).toMatchObject({ status: 'Unknown', reason: 'NotProbed' });
+      expect(u.status?.probe?.message).toMatch(/^not probed: spec\.monitoring\.httpGet\.url: 127\.0\.0\.1:\d+ is the cluster's own API server/);
+    });
+    expect(await incidentsOf('ssrf')).toEqual([]);
   });
 });

@@ -131,7 +131,12 @@ describe('admission webhook and RBAC on a real API server', () => {
     // The webhook, in this process, over the Manager's caches.
     manager = new Manager({ kubeConfig: admin, logger: log, leaderElection: false });
     const certs = await webhookCertificates(manager.client, { mode: 'url', host: '127.0.0.1' });
-    server = createWebhookServer({ manager, tls: certs.tls, port: 0, host: '127.0.0.1', providerGroups: [PROVIDER_GROUP], operatorUsername: operatorUser, logger: log });
+    // Internal probe targets refused as `managedapps run` refuses them (without --allow-internal-probe-targets):
+    // this API server, and the Services of the operator's namespace.
+    server = createWebhookServer({
+      manager, tls: certs.tls, port: 0, host: '127.0.0.1', providerGroups: [PROVIDER_GROUP], operatorUsername: operatorUser, logger: log,
+      internalEndpoints: { apiServer: admin.getCurrentCluster()!.server, namespace: opNs, ports: [] },
+    });
     manager.add(server);
     manager.start();
     const address = await server.listening;
@@ -265,6 +270,8 @@ describe('admission webhook and RBAC on a real API server', () => {
     ['alice', 'Incident', 'delete', '', () => remove('alice', 'Incident', 'inc-alice'), { rbac: true }],
     ['alice', 'Incident', 'update', 'the priority is the provider\'s', () => update('alice', 'Incident', 'inc-alice', (s) => { s.priority = 'P1'; }), { webhook: /spec\.priority: changed by operator or provider only/ }],
     ['paul (provider)', 'ServiceUnit', 'create', 'VM already claimed', () => create('paul', 'ServiceUnit', 'os-vm1-again', unit('vm-1')), { webhook: /spec\.targets\[0\]: VirtualMachine 'vm-1' is already managed by ServiceUnit 'os-vm1'/ }],
+    ['paul (provider)', 'ServiceUnit', 'create', 'a probe of the cluster\'s API server (SSRF)', () => create('paul', 'ServiceUnit', 'os-ssrf-api', { ...unit('vm-ssrf-api'), monitoring: { httpGet: { url: `${info.server}/api/v1/namespaces/kube-system/secrets` } } }), { webhook: /spec\.monitoring\.httpGet\.url: 127\.0\.0\.1:\d+ is the cluster's own API server: probing it is refused \(the operator runs without --allow-internal-probe-targets\)/ }],
+    ['paul (provider)', 'ServiceUnit', 'create', 'a probe of a Service in the operator\'s namespace (SSRF)', () => create('paul', 'ServiceUnit', 'os-ssrf-ns', { ...unit('vm-ssrf-ns'), monitoring: { tcpSocket: { host: `managed-apps-operator-metrics.${opNs}.svc`, port: 8080 } } }), { webhook: /spec\.monitoring\.tcpSocket\.host: managed-apps-operator-metrics\.webhook-operator-[a-z0-9]+\.svc:8080 is in the operator's namespace/ }],
     ['paul (provider)', 'ServiceUnit', 'create', 'level not subscribed', () => create('paul', 'ServiceUnit', 'k8s-1', { level: 'Kubernetes', environment: 'Production', targets: [{ kind: 'KubernetesCluster', name: 'c-1' }] }), { webhook: /spec\.level: level Kubernetes is not subscribed by SupportContract 'acme-2026'/ }],
     ['paul (provider)', 'SupportContract', 'update', 'subscribe Middleware without... OS kept', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.subscribedLevels = ['Database', 'Middleware']; }), { webhook: /spec\.subscribedLevels: Database requires OS to be subscribed/ }],
     ['paul (provider)', 'SupportContract', 'update', 'lower support level in commitment', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Initial' }]; }), { webhook: /spec\.supportLevels\[0\]\.level: Production: cannot move down from Standard to Initial before the commitment ends/ }],

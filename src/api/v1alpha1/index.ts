@@ -52,3 +52,4 @@ export const KIND_REFS = Object.fromEntries(
 
 export * from './to-domain.ts';
 export * from './from-domain.ts';
+export * from './probe-targets.ts';

@@ -18,31 +18,56 @@ export const Target = z.object({
 });
 export type Target = z.infer<typeof Target>;
 
-export const HttpGetProbe = z.object({
+/**
+ * The shortest probe period accepted (issue 20: a period of 1ns made about 650 probes a second).
+ * An operator limit, not a number of the contract: a Go duration, as CEL's `duration()` reads it.
+ */
+export const MIN_PROBE_PERIOD = '1s';
+
+/** Default hold-downs of the flap damping (design.md §2 "Flap damping"): operator choices, not contract numbers. */
+export const DEFAULT_OPEN_AFTER = '0s';
+export const DEFAULT_RESOLVE_AFTER = '2m';
+/** The longest hold-down: an incident kept pending or open a day past its outage serves nobody. */
+export const MAX_HOLD_DOWN = '24h';
+
+/**
+ * CEL: the URL parses (Kubernetes' URL library: Go's url.ParseRequestURI), names a host and, if
+ * it names a port, one in 1..65535: a URL that only matches the pattern is refused at admission
+ * rather than failing every probe (issue 20 item 2). `unitProbe()` checks the same with WHATWG URL.
+ */
+const urlParses = (field: string): CelRule => ({
+  rule: "isURL(self.url) && url(self.url).getHostname() != '' && (url(self.url).getPort() == '' || (int(url(self.url).getPort()) >= 1 && int(url(self.url).getPort()) <= 65535))",
+  message: `${field} must be a URL that parses, with a host and a port in 1..65535`,
+  fieldPath: '.url',
+});
+
+export const HttpGetProbe = withRules(z.object({
   url: doc(z.string().min(1).max(2048).regex(/^https?:\/\/[^\s]+$/), 'http:// or https:// URL to GET.'),
   expectedStatus: doc(z.array(z.int().min(100).max(599)).min(1).max(16), 'HTTP status codes that count as success (default: every 2xx or 3xx).', { 'x-kubernetes-list-type': 'set' }).optional(),
   insecureSkipVerify: doc(z.boolean(), 'Skip TLS certificate verification.').default(false),
-});
+}), 'Probe with an HTTP GET.', [urlParses('spec.monitoring.httpGet.url')]);
 
 export const TcpSocketProbe = z.object({
   host: text('Host name or IP address.', 253),
   port: doc(z.int().min(1).max(65535), 'TCP port.'),
 });
 
-export const PrometheusProbe = z.object({
+export const PrometheusProbe = withRules(z.object({
   url: doc(z.string().min(1).max(2048).regex(/^https?:\/\/[^\s]+$/), 'Base URL of the Prometheus server.'),
   query: text('PromQL query; the unit is up when it returns at least one sample with a non-zero value.', 4096),
-});
+}), 'Probe with a PromQL query.', [urlParses('spec.monitoring.prometheus.url')]);
 
 export const Monitoring = withRules(
   z.object({
-    httpGet: doc(HttpGetProbe, 'Probe with an HTTP GET.').optional(),
+    httpGet: HttpGetProbe.optional(),
     tcpSocket: doc(TcpSocketProbe, 'Probe by opening a TCP connection.').optional(),
-    prometheus: doc(PrometheusProbe, 'Probe with a PromQL query.').optional(),
-    period: duration('How often to probe (Go duration, e.g. 30s).').default('30s'),
+    prometheus: PrometheusProbe.optional(),
+    period: duration(`How often to probe (Go duration, e.g. 30s), at least ${MIN_PROBE_PERIOD}.`).default('30s'),
     timeout: duration('How long one probe may take (Go duration), at most the period.').default('5s'),
     failureThreshold: doc(z.int().min(1).max(100), 'Consecutive failures that open an incident.').default(3),
-    successThreshold: doc(z.int().min(1).max(100), 'Consecutive successes that resolve it.').default(1),
+    successThreshold: doc(z.int().min(1).max(100), 'Consecutive successes that count as healthy again.').default(1),
+    openAfter: duration('Hold-down before an incident opens (Go duration): the outage episode (from its first failure, failureThreshold failures in a row starting it) must have lasted this long, with no recovery of resolveAfter in between, and the last probe must have failed. 0s opens at the failureThreshold-th failure.').default(DEFAULT_OPEN_AFTER),
+    resolveAfter: duration('Hold-down before the incident is resolved (Go duration): the target must have stayed healthy this long; a failure in between keeps the same incident open (a flapping target is one episode). resolvedAt is still the first success of that final recovery.').default(DEFAULT_RESOLVE_AFTER),
     incidentPriority: doc(z.enum(PRIORITIES), 'Priority of the incident the probe opens.').default('P1'),
   }),
   'One probe of the unit: exactly one of httpGet, tcpSocket, prometheus.',
@@ -56,6 +81,16 @@ export const Monitoring = withRules(
       message: 'spec.monitoring.period must be positive',
       fieldPath: '.period',
     },
+    {
+      rule: `duration(self.period) >= duration('${MIN_PROBE_PERIOD}')`,
+      message: `spec.monitoring.period must be at least ${MIN_PROBE_PERIOD}`,
+      fieldPath: '.period',
+    },
+    ...(['openAfter', 'resolveAfter'] as const).map((field): CelRule => ({
+      rule: `duration(self.${field}) <= duration('${MAX_HOLD_DOWN}')`,
+      message: `spec.monitoring.${field} must be at most ${MAX_HOLD_DOWN}`,
+      fieldPath: `.${field}`,
+    })),
     {
       rule: "duration(self.timeout) > duration('0s') && duration(self.timeout) <= duration(self.period)",
       message: 'spec.monitoring.timeout must be positive and at most spec.monitoring.period',
