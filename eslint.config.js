@@ -1,6 +1,6 @@
 // Lint: typescript-eslint's strict type-checked rules, plus the import direction of docs/design.md §2:
-// domain ← api ← controllers/webhooks → runtime; runtime never imports domain; domain imports
-// nothing from Kubernetes or I/O.
+// domain ← api ← controllers | webhooks | monitoring → runtime (the three siblings never import
+// each other); runtime never imports domain; domain imports nothing from Kubernetes or I/O.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -51,12 +51,21 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [layer(['domain', 'api', 'controllers', 'webhooks', 'monitoring', 'cli'], 'src/runtime is generic: it never imports the domain, the API or controllers.')] }],
     },
   },
-  {
-    files: ['src/controllers/**/*.ts', 'src/webhooks/**/*.ts', 'src/monitoring/**/*.ts'],
+  // controllers/, webhooks/ and monitoring/ are siblings: they share src/api and src/runtime,
+  // never each other (issue 11), and only main.ts and the CLI wire things together.
+  ...[
+    ['controllers', ['webhooks', 'monitoring']],
+    ['webhooks', ['controllers', 'monitoring']],
+    ['monitoring', ['controllers', 'webhooks']],
+  ].map(([own, siblings]) => ({
+    files: [`src/${own}/**/*.ts`],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [layer(['cli'], 'Only main.ts and the CLI wire things together.')] }],
+      'no-restricted-imports': ['error', { patterns: [
+        layer(['cli'], 'Only main.ts and the CLI wire things together.'),
+        layer(siblings, `src/${own} never imports ${siblings.join(' or ')}: they share src/api and src/runtime, not each other.`),
+      ] }],
     },
-  },
+  })),
   {
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: {

@@ -158,7 +158,7 @@ export function registerKubectlCommands(program: Command, io: CommandIO): void {
       'kubectl managedapps approve kernel-upgrade --comment "ok for Tuesday night"',
     ]))
     .action(async (change: string, f: KubeFlagValues & { comment?: string }) => {
-      const { decideCommand } = await import('./kubectl.ts');
+      const { decideCommand } = await import('./kubectl/commands.ts');
       process.exitCode = await decideCommand({ ...kube(f), change, decision: 'Approved', comment: f.comment, output: f.output }, io);
     });
 
@@ -169,7 +169,7 @@ export function registerKubectlCommands(program: Command, io: CommandIO): void {
     .option('-o, --output <format>', objectOutput)
     .addHelpText('after', examples(['kubectl managedapps reject kernel-upgrade -n acme --reason "month-end closing: not this week"']))
     .action(async (change: string, f: KubeFlagValues & { reason: string }) => {
-      const { decideCommand } = await import('./kubectl.ts');
+      const { decideCommand } = await import('./kubectl/commands.ts');
       process.exitCode = await decideCommand({ ...kube(f), change, decision: 'Rejected', comment: f.reason, output: f.output }, io);
     });
 
@@ -183,7 +183,7 @@ export function registerKubectlCommands(program: Command, io: CommandIO): void {
       'kubectl managedapps resolve db-down --at 2026-11-02T09:30:00+01:00',
     ]))
     .action(async (incident: string, f: KubeFlagValues & { at?: string }) => {
-      const { incidentCommand } = await import('./kubectl.ts');
+      const { incidentCommand } = await import('./kubectl/commands.ts');
       process.exitCode = await incidentCommand({ ...kube(f), incident, action: 'resolve', at: f.at, output: f.output }, io);
     });
 
@@ -194,7 +194,7 @@ export function registerKubectlCommands(program: Command, io: CommandIO): void {
     .option('-o, --output <format>', objectOutput)
     .addHelpText('after', examples(['kubectl managedapps close db-down -n acme']))
     .action(async (incident: string, f: KubeFlagValues & { at?: string }) => {
-      const { incidentCommand } = await import('./kubectl.ts');
+      const { incidentCommand } = await import('./kubectl/commands.ts');
       process.exitCode = await incidentCommand({ ...kube(f), incident, action: 'close', at: f.at, output: f.output }, io);
     });
 
@@ -204,7 +204,7 @@ export function registerKubectlCommands(program: Command, io: CommandIO): void {
     .option('-o, --output <format>', objectOutput)
     .addHelpText('after', examples(['kubectl managedapps confirm-approvers acme -n acme']))
     .action(async (tenant: string, f: KubeFlagValues) => {
-      const { confirmApproversCommand } = await import('./kubectl.ts');
+      const { confirmApproversCommand } = await import('./kubectl/commands.ts');
       process.exitCode = await confirmApproversCommand({ ...kube(f), tenant, output: f.output }, io);
     });
 
@@ -219,7 +219,7 @@ export function registerKubectlCommands(program: Command, io: CommandIO): void {
       'kubectl managedapps windows -o json',
     ]))
     .action(async (f: KubeFlagValues & { allNamespaces?: boolean; count?: string }) => {
-      const { windowsCommand } = await import('./kubectl.ts');
+      const { windowsCommand } = await import('./kubectl/commands.ts');
       process.exitCode = await windowsCommand({ ...kube(f), allNamespaces: f.allNamespaces, count: f.count, output: f.output }, io);
     });
 }

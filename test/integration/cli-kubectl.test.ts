@@ -1,4 +1,4 @@
-// `kubectl managedapps` against the REAL API server: the commands of src/cli/kubectl.ts and the
+// `kubectl managedapps` against the REAL API server: the commands of src/cli/kubectl/commands.ts and the
 // in-cluster `report`, run through commander as the plugin runs them, on objects this file
 // creates. The admission webhook runs in this process (url mode, scoped to this run's namespace
 // by a label) so that an approval gets `approvedBy` stamped from the real user, as in a cluster.

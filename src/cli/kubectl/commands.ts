@@ -13,17 +13,17 @@
 // (main.ts) are registered elsewhere.
 import {
   CONFIRM_APPROVERS_ANNOTATION, describeGrant, matchesSelector, pendingDigest, pendingGrants, type Contact, type ChangeRequestSpec, type IncidentSpec, type LabelSelector, type MaintenanceWindowSpec, type MaintenanceWindowStatus,
-} from '../api/v1alpha1/index.ts';
-import type { KubeClient } from '../runtime/index.ts';
-import { ApiError } from '../runtime/index.ts';
+} from '../../api/v1alpha1/index.ts';
+import type { KubeClient } from '../../runtime/index.ts';
+import { ApiError } from '../../runtime/index.ts';
 import {
   CliError, EXIT_OK, OBJECT_FORMATS, REFS, checkFormat, connect, getObject, listObjects, mergePatch, nowRfc3339, parseInstant,
   printValue, resourceName, runCommand, type ApiObject, type CommandIO, type KubeFlags, type ObjectFormat,
-} from './kubectl/client.ts';
-import { DEFAULT_WINDOW_COUNT, WINDOW_FORMATS, type WindowFormat } from './io.ts';
-import { table } from './output.ts';
+} from './client.ts';
+import { DEFAULT_WINDOW_COUNT, WINDOW_FORMATS, type WindowFormat } from '../io.ts';
+import { table } from '../output.ts';
 
-export { EXIT_ERROR, EXIT_OK, type CommandIO, type KubeFlags } from './kubectl/client.ts';
+export { EXIT_ERROR, EXIT_OK, type CommandIO, type KubeFlags } from './client.ts';
 
 /** The client clock, injectable for tests; read only when no `--at` is given. */
 type Clock = () => Date;
@@ -171,7 +171,7 @@ export async function incidentCommand(opts: IncidentOptions, io: CommandIO): Pro
 
 // ---- windows ------------------------------------------------------------------------------------
 
-export { DEFAULT_WINDOW_COUNT, WINDOW_FORMATS, type WindowFormat } from './io.ts';
+export { DEFAULT_WINDOW_COUNT, WINDOW_FORMATS, type WindowFormat } from '../io.ts';
 
 export interface WindowsOptions extends KubeFlags {
   readonly allNamespaces?: boolean | undefined;
