@@ -10,7 +10,7 @@
 // proportional to the incidents and changes themselves (no units × incidents scan).
 import { DateTime } from 'luxon';
 import { monthPeriod, type BusinessCalendar } from './calendar.ts';
-import { functionAvailability, unitAvailability, type InterruptionRecord, type UnitAvailability } from './availability.ts';
+import { functionAvailability, unitAvailability, type FunctionAvailability, type InterruptionRecord, type UnitAvailability } from './availability.ts';
 import { evaluateChange, measuredAtOf, type ChangeFacts, type ChangeResult, type ChangeUnit } from './change.ts';
 import { capCredits, claimDeadline, oneCreditPerIncident } from './credits.ts';
 import { gtdGuaranteePercent, GTR_DEVIATION_THRESHOLD_PERCENT, REVERSIBILITY_MONTHS } from './guarantees.ts';
@@ -198,16 +198,28 @@ const roundSeconds = (s: number): number => Math.round(s * 1000) / 1000;
 // ---------------------------------------------------------------------------------------------
 // The computation
 
-export function computeMonthlyReport(input: ReportInput, month: string, now: Date): MonthlyReport {
-  const { calendar, contract } = input;
-  const timeZone = calendar.timeZone;
-  const period = monthPeriod(month, timeZone);
-  const periodStart = period.start.getTime();
-  const periodEnd = period.end.getTime();
-  const nowMs = now.getTime();
-  const horizon = Math.min(periodEnd, nowMs);
-  const supportLevelOf = (environment: Environment): SupportLevel => contract.supportLevels[environment] ?? DEFAULT_SUPPORT_LEVEL;
+/** What the four parts of the computation share: the month, the instant, the units as the report reads them. */
+interface Scope {
+  readonly input: ReportInput;
+  readonly month: string;
+  readonly now: Date;
+  readonly period: Interval;
+  readonly periodStart: number;
+  readonly periodEnd: number;
+  readonly nowMs: number;
+  /** The end of what is known: the month's end, or now within the month. */
+  readonly horizon: number;
+  readonly supportLevelOf: (environment: Environment) => SupportLevel;
+  readonly unitsByName: ReadonlyMap<string, UnitInput>;
+  readonly validated: ReadonlyMap<string, boolean>;
+  readonly computerVisionUnits: ReadonlySet<string>;
+  /** The incidents as known at `now`: a resolution recorded later than `now` is not known yet (the incident is open). */
+  readonly incidents: readonly IncidentInput[];
+}
 
+function scopeOf(input: ReportInput, month: string, now: Date): Scope {
+  const period = monthPeriod(month, input.calendar.timeZone);
+  const nowMs = now.getTime();
   const unitsByName = new Map<string, UnitInput>();
   const validated = new Map<string, boolean>();
   for (const unit of input.units) {
@@ -216,13 +228,34 @@ export function computeMonthlyReport(input: ReportInput, month: string, now: Dat
   }
   const computerVisionUnits = new Set<string>();
   for (const fn of input.functions) if (fn.family === 'ComputerVision') for (const name of fn.units) computerVisionUnits.add(name);
+  return {
+    input, month, now, period, nowMs, unitsByName, validated, computerVisionUnits,
+    periodStart: period.start.getTime(),
+    periodEnd: period.end.getTime(),
+    horizon: Math.min(period.end.getTime(), nowMs),
+    supportLevelOf: (environment) => input.contract.supportLevels[environment] ?? DEFAULT_SUPPORT_LEVEL,
+    incidents: input.incidents.map((i) => (i.resolvedAt !== undefined && i.resolvedAt.getTime() > nowMs ? { ...i, resolvedAt: undefined } : i)),
+  };
+}
 
-  // --- GTD ------------------------------------------------------------------------------------
+export function computeMonthlyReport(input: ReportInput, month: string, now: Date): MonthlyReport {
+  const scope = scopeOf(input, month, now);
+  const gtd = gtdPart(scope);
+  const gtr = gtrPart(scope);
+  const gtc = gtcPart(scope);
+  return assemble(scope, gtd, gtr, gtc, creditsPart(scope, gtd, gtr, gtc));
+}
+
+// --- GTD --------------------------------------------------------------------------------------
+
+interface FunctionResult { readonly fn: FunctionInput; readonly availability: FunctionAvailability; readonly creditAmount: number }
+
+/** domain.md §5: each function's availability over its production units, and its credit. */
+function gtdPart(scope: Scope): FunctionResult[] {
+  const { input, period, periodStart, periodEnd, nowMs, now, unitsByName, validated } = scope;
   // Only P1 incidents trace an interruption (domain.md §1); index those overlapping the month by unit.
-  // A resolution recorded later than `now` is not known yet: the incident is open as of `now`.
-  const incidents = input.incidents.map((i) => (i.resolvedAt !== undefined && i.resolvedAt.getTime() > nowMs ? { ...i, resolvedAt: undefined } : i));
   const p1ByUnit = new Map<string, InterruptionRecord[]>();
-  for (const incident of incidents) {
+  for (const incident of scope.incidents) {
     if (incident.priority !== 'P1') continue;
     if (incident.openedAt.getTime() >= periodEnd) continue;
     if ((incident.resolvedAt?.getTime() ?? nowMs) <= periodStart) continue;
@@ -239,9 +272,8 @@ export function computeMonthlyReport(input: ReportInput, month: string, now: Dat
       else list.push(...occurrences);
     }
   }
-
-  const productionLevel = supportLevelOf('Production');
-  const functionResults = [...input.functions].sort(byName).map((fn) => {
+  const productionLevel = scope.supportLevelOf('Production');
+  return [...input.functions].sort(byName).map((fn) => {
     const unitResults: UnitAvailability[] = [];
     for (const unitName of fn.units) {
       const unit = unitsByName.get(unitName);
@@ -263,12 +295,27 @@ export function computeMonthlyReport(input: ReportInput, month: string, now: Dat
     const availability = functionAvailability(unitResults, guarantee);
     return { fn, availability, creditAmount: percentOf(fn.monthlyCharge, availability.creditPercent) };
   });
+}
 
-  // --- GTR ------------------------------------------------------------------------------------
+// --- GTR --------------------------------------------------------------------------------------
+
+interface GtrResult {
+  readonly restorations: readonly RestorationResult[];
+  readonly counted: readonly RestorationResult[];
+  readonly late: readonly RestorationResult[];
+  readonly deviationPercent: number;
+  readonly creditPercent: number;
+  readonly creditAmount: number;
+}
+
+/** domain.md §6: the month's incidents timed against their restoration guarantee, the deviation and its credit. */
+function gtrPart(scope: Scope): GtrResult {
+  const { input, periodStart, periodEnd, horizon, now, unitsByName, validated, computerVisionUnits } = scope;
+  const { calendar, contract } = input;
   const reversibility = contract.reversibilityStart === undefined
     ? undefined
-    : { start: contract.reversibilityStart, end: DateTime.fromJSDate(contract.reversibilityStart, { zone: timeZone }).plus({ months: REVERSIBILITY_MONTHS }).toJSDate() };
-  const restorationContext = { calendar, supportLevelOf, reversibility };
+    : { start: contract.reversibilityStart, end: DateTime.fromJSDate(contract.reversibilityStart, { zone: calendar.timeZone }).plus({ months: REVERSIBILITY_MONTHS }).toJSDate() };
+  const restorationContext = { calendar, supportLevelOf: scope.supportLevelOf, reversibility };
   const restorationUnit = (name: string): RestorationUnit | undefined => {
     const unit = unitsByName.get(name);
     if (unit === undefined) return undefined;
@@ -284,34 +331,38 @@ export function computeMonthlyReport(input: ReportInput, month: string, now: Dat
   };
   // The month's incidents: those resolved in it (they make the deviation), and those opened before
   // its end (or now) and still unresolved, listed so that a running clock is visible.
-  const restorations: RestorationResult[] = [];
-  const monthIncidents = incidents
+  const restorations = scope.incidents
     .filter((i) => {
       const resolved = i.resolvedAt?.getTime();
       if (resolved !== undefined) return resolved >= periodStart && resolved < periodEnd;
       return i.openedAt.getTime() < horizon;
     })
-    .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || byName(a, b));
-  for (const incident of monthIncidents) {
-    const units = incident.unitNames.map(restorationUnit).filter((u): u is RestorationUnit => u !== undefined);
-    restorations.push(evaluateRestoration(incident, units, restorationContext, now));
-  }
+    .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || byName(a, b))
+    .map((incident) => evaluateRestoration(incident, incident.unitNames.map(restorationUnit).filter((u): u is RestorationUnit => u !== undefined), restorationContext, now));
   const counted = restorations.filter((r) => r.applicable && r.resolved);
-  const lateRestorations = counted.filter((r) => r.late);
-  const deviationPercent = gtrDeviationPercent(counted.length, lateRestorations.length);
-  const gtrCreditPercentValue = gtrCreditPercent(deviationPercent);
+  const late = counted.filter((r) => r.late);
+  const deviationPercent = gtrDeviationPercent(counted.length, late.length);
+  const creditPercent = gtrCreditPercent(deviationPercent);
   const productionCharge = contract.productionMonthlyCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
-  const gtrCreditAmount = percentOf(productionCharge, gtrCreditPercentValue);
+  return { restorations, counted, late, deviationPercent, creditPercent, creditAmount: percentOf(productionCharge, creditPercent) };
+}
 
-  // --- GTC ------------------------------------------------------------------------------------
+// --- GTC --------------------------------------------------------------------------------------
+
+interface GtcResult { readonly changes: readonly ChangeResult[]; readonly completed: readonly ChangeResult[]; readonly late: readonly ChangeResult[]; readonly creditAmount: number }
+
+/** domain.md §7, §10: the month's changes timed against their completion guarantee, and their credits. */
+function gtcPart(scope: Scope): GtcResult {
+  const { input, periodStart, periodEnd, nowMs, horizon, now, unitsByName, validated } = scope;
+  const { calendar, contract } = input;
   // A 7th accelerated change of a year is refused (domain.md §10): it is timed as a normal one.
-  const accelerated = acceleratedDecisions(input.changes, timeZone, contract.acceleratedChangesPerYear);
+  const accelerated = acceleratedDecisions(input.changes, calendar.timeZone, contract.acceleratedChangesPerYear);
   const changeUnit = (name: string): ChangeUnit | undefined => {
     const unit = unitsByName.get(name);
     return unit === undefined ? undefined : { name, environment: unit.environment, prerequisitesValidated: validated.get(name) ?? false, subscription: unit.subscription };
   };
-  const changeContext = { calendar, supportLevelOf, payAsYouGoTokenPrice: contract.payAsYouGoTokenPrice };
-  const changeResults: ChangeResult[] = input.changes
+  const changeContext = { calendar, supportLevelOf: scope.supportLevelOf, payAsYouGoTokenPrice: contract.payAsYouGoTokenPrice };
+  const changes = input.changes
     .filter((c) => {
       const measured = measuredAtOf(c)?.getTime();
       if (measured !== undefined && measured <= nowMs) return measured >= periodStart && measured < periodEnd;
@@ -325,26 +376,44 @@ export function computeMonthlyReport(input: ReportInput, month: string, now: Dat
       const known = measured !== undefined && measured.getTime() > nowMs ? { ...c, completedAt: undefined, quotedAt: undefined } : c;
       return evaluateChange({ ...known, accelerated: acceptedAcceleration }, units, changeContext, now);
     });
-  const completedChanges = changeResults.filter((c) => c.applicable && c.measuredAt !== undefined);
-  const lateChanges = completedChanges.filter((c) => c.late);
-  const gtcCreditAmount = lateChanges.reduce((sum, c) => sum + c.creditAmount, 0);
+  const completed = changes.filter((c) => c.applicable && c.measuredAt !== undefined);
+  const late = completed.filter((c) => c.late);
+  return { changes, completed, late, creditAmount: late.reduce((sum, c) => sum + c.creditAmount, 0) };
+}
 
-  // --- Credits --------------------------------------------------------------------------------
+// --- Credits ----------------------------------------------------------------------------------
+
+interface CreditsResult {
+  readonly overlap: ReturnType<typeof oneCreditPerIncident>;
+  /** Per function, in the order of the GTD part: what is granted after the one-credit-per-incident rule. */
+  readonly grantedGtd: readonly number[];
+  readonly grantedGtr: number;
+  readonly credits: ReturnType<typeof capCredits>;
+}
+
+/** domain.md §8: one credit per incident, then the monthly cap. */
+function creditsPart(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, gtc: GtcResult): CreditsResult {
+  const { input } = scope;
   const overlap = oneCreditPerIncident(
-    functionResults.map((f) => ({ function: f.fn.name, amount: f.creditAmount, incidents: f.availability.countedIncidents })),
-    { amount: gtrCreditAmount, lateIncidents: new Set(lateRestorations.map((r) => r.name)) },
+    gtd.map((f) => ({ function: f.fn.name, amount: f.creditAmount, incidents: f.availability.countedIncidents })),
+    { amount: gtr.creditAmount, lateIncidents: new Set(gtr.late.map((r) => r.name)) },
   );
   const waived = new Set(overlap.waivedFunctions);
-  const grantedGtd = functionResults.map((f) => (waived.has(f.fn.name) ? 0 : f.creditAmount));
-  const grantedGtr = overlap.gtrWaived ? 0 : gtrCreditAmount;
-  const uncapped = grantedGtd.reduce((s, a) => s + a, 0) + grantedGtr + gtcCreditAmount;
-  const recurringCharge = contract.monthlyRecurringCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
-  const credits = capCredits(uncapped, recurringCharge);
+  const grantedGtd = gtd.map((f) => (waived.has(f.fn.name) ? 0 : f.creditAmount));
+  const grantedGtr = overlap.gtrWaived ? 0 : gtr.creditAmount;
+  const uncapped = grantedGtd.reduce((s, a) => s + a, 0) + grantedGtr + gtc.creditAmount;
+  const recurringCharge = input.contract.monthlyRecurringCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
+  return { overlap, grantedGtd, grantedGtr, credits: capCredits(uncapped, recurringCharge) };
+}
 
+// --- Assembly (rounding happens here only) ------------------------------------------------------
+
+function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, gtc: GtcResult, c: CreditsResult): MonthlyReport {
+  const { input, month, period, periodEnd, nowMs } = scope;
+  const timeZone = input.calendar.timeZone;
+  const productionLevel = scope.supportLevelOf('Production');
   const final = nowMs >= periodEnd + REPORT_FINAL_GRACE_HOURS * MS_PER_HOUR;
-
-  // --- Assembly (rounding happens here only) ---------------------------------------------------
-  const functions: FunctionReport[] = functionResults.map((f, i) => ({
+  const functions: FunctionReport[] = gtd.map((f, i) => ({
     name: f.fn.name,
     family: f.fn.family,
     supportLevel: productionLevel,
@@ -353,15 +422,15 @@ export function computeMonthlyReport(input: ReportInput, month: string, now: Dat
     guaranteePercent: f.availability.guaranteePercent,
     gapPoints: roundPercent(f.availability.gapPoints),
     creditPercent: f.availability.creditPercent,
-    creditAmount: roundAmount(grantedGtd[i] ?? 0),
+    creditAmount: roundAmount(c.grantedGtd[i] ?? 0),
     interruptionSeconds: roundSeconds(f.availability.interruptionSeconds),
     excludedSeconds: roundSeconds(f.availability.excludedSeconds),
   }));
 
   const conditions: ReportCondition[] = [
-    gtdCondition(functionResults.map((f) => ({ name: f.fn.name, measured: f.availability.availabilityPercent, guarantee: f.availability.guaranteePercent, gap: f.availability.gapPoints })), overlap),
-    gtrCondition(counted.length, lateRestorations.length, deviationPercent, overlap.gtrWaived ? overlap.sharedIncidents : []),
-    gtcCondition(completedChanges.length, lateChanges.map((c) => c.name)),
+    gtdCondition(gtd.map((f) => ({ name: f.fn.name, measured: f.availability.availabilityPercent, guarantee: f.availability.guaranteePercent, gap: f.availability.gapPoints })), c.overlap),
+    gtrCondition(gtr.counted.length, gtr.late.length, gtr.deviationPercent, c.overlap.gtrWaived ? c.overlap.sharedIncidents : []),
+    gtcCondition(gtc.completed.length, gtc.late.map((x) => x.name)),
     final
       ? { type: 'Final', status: 'True', reason: 'MonthClosed', message: `the month ended ${rfc3339(period.end)}; the report is final` }
       : { type: 'Final', status: 'False', reason: 'MonthOpen', message: `the report becomes final at ${rfc3339(new Date(periodEnd + REPORT_FINAL_GRACE_HOURS * MS_PER_HOUR))}` },
@@ -370,15 +439,15 @@ export function computeMonthlyReport(input: ReportInput, month: string, now: Dat
   return {
     period: { month, start: rfc3339(period.start), end: rfc3339(period.end), timeZone },
     final,
-    currency: contract.currency,
+    currency: input.contract.currency,
     functions,
     gtr: {
-      resolved: counted.length,
-      late: lateRestorations.length,
-      deviationPercent: roundPercent(deviationPercent),
-      creditPercent: gtrCreditPercentValue,
-      creditAmount: roundAmount(grantedGtr),
-      incidents: restorations.map((r) => ({
+      resolved: gtr.counted.length,
+      late: gtr.late.length,
+      deviationPercent: roundPercent(gtr.deviationPercent),
+      creditPercent: gtr.creditPercent,
+      creditAmount: roundAmount(c.grantedGtr),
+      incidents: gtr.restorations.map((r) => ({
         name: r.name,
         priority: r.priority,
         supportLevel: r.supportLevel,
@@ -390,20 +459,20 @@ export function computeMonthlyReport(input: ReportInput, month: string, now: Dat
       })),
     },
     gtc: {
-      completed: completedChanges.length,
-      late: lateChanges.length,
-      creditAmount: roundAmount(gtcCreditAmount),
-      changes: changeResults.map((c) => ({
-        name: c.name,
-        category: c.category,
-        accelerated: c.accelerated,
-        deadline: c.deadline === undefined ? null : rfc3339(c.deadline),
-        coveredSeconds: roundSeconds(c.coveredSeconds),
-        late: c.late,
-        applicable: c.applicable,
+      completed: gtc.completed.length,
+      late: gtc.late.length,
+      creditAmount: roundAmount(gtc.creditAmount),
+      changes: gtc.changes.map((x) => ({
+        name: x.name,
+        category: x.category,
+        accelerated: x.accelerated,
+        deadline: x.deadline === undefined ? null : rfc3339(x.deadline),
+        coveredSeconds: roundSeconds(x.coveredSeconds),
+        late: x.late,
+        applicable: x.applicable,
       })),
     },
-    credits: { uncapped: roundAmount(credits.uncapped), capPercent: credits.capPercent, cap: roundAmount(credits.cap), total: roundAmount(credits.total) },
+    credits: { uncapped: roundAmount(c.credits.uncapped), capPercent: c.credits.capPercent, cap: roundAmount(c.credits.cap), total: roundAmount(c.credits.total) },
     claimDeadline: rfc3339(claimDeadline(period.end, timeZone)),
     conditions,
   };
