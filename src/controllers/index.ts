@@ -14,7 +14,6 @@
 // automation; it must apply them with a field manager of its own so that neither removes the other's fields.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ConditionType } from '../api/v1alpha1/index.ts';
-import { REPORT_FINAL_GRACE_HOURS } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
 import { specChanged, type Clock, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { changeReconciler } from './change/reconciler.ts';
@@ -34,13 +33,9 @@ export { Caches } from './shared/cache.ts';
 export { KIND_REFS } from './shared/kinds.ts';
 export { reportName } from './contract/reconciler.ts';
 
-const MS_PER_HOUR = 3_600_000;
-
 export interface ControllerOptions {
   /** The clock the reconcilers read `now` from; default the Manager's. */
   readonly clock?: Clock;
-  /** How long after its month's end an SLAReport becomes final; default the domain's REPORT_FINAL_GRACE_HOURS. */
-  readonly gracePeriodMs?: number;
   /** Distinct keys reconciled at once per controller; default the runtime's. */
   readonly concurrency?: number;
 }
@@ -84,7 +79,7 @@ const watchAll = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => re
 export function registerControllers(manager: Manager, options: ControllerOptions = {}): RegisteredControllers {
   const caches = new Caches(manager);
   const clock = options.clock ?? manager.clock;
-  const deps: Deps = { manager, caches, now: () => clock.now(), gracePeriodMs: options.gracePeriodMs ?? REPORT_FINAL_GRACE_HOURS * MS_PER_HOUR };
+  const deps: Deps = { manager, caches, now: () => clock.now() };
   const i = {
     tenants: caches.tenants.informer as unknown as Informer,
     contracts: caches.contracts.informer as unknown as Informer,

@@ -408,11 +408,17 @@ function creditsPart(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResul
 
 // --- Assembly (rounding happens here only) ------------------------------------------------------
 
+/** When the report of the month ending at `periodEnd` becomes final: the end plus the grace period (design.md §3). */
+export function reportFinalAt(periodEnd: Date): Date {
+  return new Date(periodEnd.getTime() + REPORT_FINAL_GRACE_HOURS * MS_PER_HOUR);
+}
+
 function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, gtc: GtcResult, c: CreditsResult): MonthlyReport {
-  const { input, month, period, periodEnd, nowMs } = scope;
+  const { input, month, period, nowMs } = scope;
   const timeZone = input.calendar.timeZone;
   const productionLevel = scope.supportLevelOf('Production');
-  const final = nowMs >= periodEnd + REPORT_FINAL_GRACE_HOURS * MS_PER_HOUR;
+  const finalAt = reportFinalAt(period.end);
+  const final = nowMs >= finalAt.getTime();
   const functions: FunctionReport[] = gtd.map((f, i) => ({
     name: f.fn.name,
     family: f.fn.family,
@@ -433,7 +439,7 @@ function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, 
     gtcCondition(gtc.completed.length, gtc.late.map((x) => x.name)),
     final
       ? { type: 'Final', status: 'True', reason: 'MonthClosed', message: `the month ended ${rfc3339(period.end)}; the report is final` }
-      : { type: 'Final', status: 'False', reason: 'MonthOpen', message: `the report becomes final at ${rfc3339(new Date(periodEnd + REPORT_FINAL_GRACE_HOURS * MS_PER_HOUR))}` },
+      : { type: 'Final', status: 'False', reason: 'MonthOpen', message: `the report becomes final at ${rfc3339(finalAt)}` },
   ];
 
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readySummary, setCondition, setConditions, toSeconds, type Condition } from './conditions.ts';
+import { setCondition, setConditions, toSeconds, type Condition } from './conditions.ts';
 
 const t0 = new Date('2026-03-01T10:00:00.789Z');
 const t1 = new Date('2026-03-01T11:30:15.250Z');
@@ -39,21 +39,5 @@ describe('setCondition', () => {
 
   it('truncates toward the earlier second', () => {
     expect(toSeconds(new Date('2026-12-31T23:59:59.999Z'))).toBe('2026-12-31T23:59:59Z');
-  });
-});
-
-describe('readySummary', () => {
-  const c = (type: string, status: Condition['status'], reason = 'R'): Condition => ({ type, status, reason, message: `${type} says ${reason}`, lastTransitionTime: '2026-01-01T00:00:00Z' });
-  it.each([
-    ['all True', [c('A', 'True'), c('B', 'True')], 'True', 'Ready'],
-    ['the first False wins over an earlier Unknown', [c('A', 'Unknown', 'U'), c('B', 'False', 'F')], 'False', 'F'],
-    ['the first False in priority order', [c('B', 'False', 'FB'), c('A', 'False', 'FA')], 'False', 'FA'],
-    ['Unknown when one is Unknown', [c('A', 'True'), c('B', 'Unknown', 'U')], 'Unknown', 'U'],
-    ['Unknown when one is missing', [c('A', 'True')], 'Unknown', 'Pending'],
-  ])('%s', (_name, conditions, status, reason) => {
-    const ready = readySummary(conditions, ['A', 'B']);
-    expect(ready.type).toBe('Ready');
-    expect(ready.status).toBe(status);
-    expect(ready.reason).toBe(reason);
   });
 });

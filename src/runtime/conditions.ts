@@ -1,8 +1,7 @@
 // Status conditions after metav1.Condition and the kstatus conventions (style.md item 5):
 //   - `setCondition` keeps `lastTransitionTime` unless `status` flips, fills `observedGeneration`,
-//     truncates times to whole seconds (what the API server stores), and never reorders;
-//   - `readySummary` derives `Ready` from the conditions it depends on: False if any is False
-//     (first one wins, in the order given), Unknown if any is Unknown or missing, True otherwise.
+//     truncates times to whole seconds (what the API server stores), and never reorders.
+// `Ready` is each controller's "why not ready" chain (controllers/shared/status.ts).
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
@@ -65,22 +64,4 @@ export function findCondition(conditions: readonly Condition[] | undefined, type
 
 export function isTrue(conditions: readonly Condition[] | undefined, type: string): boolean {
   return findCondition(conditions, type)?.status === 'True';
-}
-
-/**
- * The `Ready` condition summarising `dependsOn` (positive-polarity types, in priority order):
- * the first False one gives reason and message; else the first Unknown or missing one; else True.
- */
-export function readySummary(conditions: readonly (Condition | DesiredCondition)[], dependsOn: readonly string[]): DesiredCondition {
-  const get = (t: string): Condition | DesiredCondition | undefined => conditions.find((c) => c.type === t);
-  for (const t of dependsOn) {
-    const c = get(t);
-    if (c?.status === 'False') return { type: 'Ready', status: 'False', reason: c.reason, message: `${t}: ${c.message}` };
-  }
-  for (const t of dependsOn) {
-    const c = get(t);
-    if (c === undefined) return { type: 'Ready', status: 'Unknown', reason: 'Pending', message: `${t} not yet evaluated` };
-    if (c.status === 'Unknown') return { type: 'Ready', status: 'Unknown', reason: c.reason, message: `${t}: ${c.message}` };
-  }
-  return { type: 'Ready', status: 'True', reason: 'Ready', message: '' };
 }

@@ -12,7 +12,7 @@ export { Backoff, backoffDelay, QUEUE_BACKOFF, LOOP_BACKOFF, type BackoffOptions
 export { KubeClient, assertConfigured, apiVersionOf, collectionPath, objectPath, objectKey, kindName, type KindRef } from './kube.ts';
 export { Informer, type InformerOptions, type IndexFunc, type ObjectHandler, type InformerMetrics } from './informer.ts';
 export { StatusWriter, FIELD_MANAGER, canonicalJson, semanticEqual } from './status.ts';
-export { setCondition, setConditions, findCondition, isTrue, readySummary, toSeconds, type Condition, type ConditionStatus, type DesiredCondition } from './conditions.ts';
+export { setCondition, setConditions, findCondition, isTrue, toSeconds, type Condition, type ConditionStatus, type DesiredCondition } from './conditions.ts';
 export { EventRecorder, REPORTING_CONTROLLER, type EventSpec, type EventType } from './events.ts';
 export { addFinalizer, removeFinalizer, hasFinalizer, isDeleting } from './finalizers.ts';
 export { LeaderElector, defaultIdentity, type LeaderElectionConfig } from './leader.ts';

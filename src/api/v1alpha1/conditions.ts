@@ -121,8 +121,6 @@ export const ConditionReason = {
   /** AtRisk (Incident): restored, or more than 25 % of the time is left, or no deadline. */
   NotAtRisk: 'NotAtRisk',
 
-  /** Valid: the creator is not a named contact with the required role. */
-  NotAuthorized: 'NotAuthorized',
   /** Valid: the yearly quota of accelerated changes is used up. */
   QuotaExceeded: 'QuotaExceeded',
   /** Valid: a support level was lowered during its commitment. */

@@ -3,13 +3,13 @@
 // CRD refuses it too). Requeued when it becomes final, and at the deadlines of the month's open
 // incidents and pending changes.
 import { ConditionReason, ConditionType, reportInputToDomain } from '../../api/v1alpha1/index.ts';
-import { computeMonthlyReport, monthPeriod, type ReportInput } from '../../domain/index.ts';
+import { computeMonthlyReport, monthPeriod, reportFinalAt, type ReportInput } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, converted, type ContractObj } from '../shared/kinds.ts';
 import { emitOnTransition, invalidSpecConditions, readyCondition, requeueAt, writeStatus } from '../shared/status.ts';
-import { isFinal, reportConditions, reportFields } from './status.ts';
+import { reportConditions, reportFields } from './status.ts';
 
 /** Everything of the namespace the report reads, as the domain's input. */
 export function reportInput(caches: Caches, contract: ContractObj): ReportInput {
@@ -50,9 +50,9 @@ export function reportReconciler(deps: Deps): Reconciler {
     }
     const input = reportInput(caches, contract);
     const period = monthPeriod(report.spec.month, input.calendar.timeZone);
-    const finalAt = new Date(period.end.getTime() + deps.gracePeriodMs);
-    const final = isFinal(period.end, deps.gracePeriodMs, now);
+    const finalAt = reportFinalAt(period.end);
     const computed = computeMonthlyReport(input, report.spec.month, now);
+    const final = computed.final;
     const written = await writeStatus(manager, KIND_REFS.SLAReport, report, reportFields(computed, final), reportConditions(computed, final, finalAt), now);
     for (const type of [ConditionType.GTDMet, ConditionType.GTRMet, ConditionType.GTCMet]) {
       await emitOnTransition(manager, report.raw, report.status?.conditions, type, 'False', written, {

@@ -7,11 +7,6 @@ import type { DesiredCondition } from '../../runtime/index.ts';
 
 export type ReportFields = Omit<SLAReportStatus, 'conditions' | 'observedGeneration'>;
 
-/** Whether the month's report is final at `now`: its end plus the grace period has passed. */
-export function isFinal(periodEnd: Date, gracePeriodMs: number, now: Date): boolean {
-  return now.getTime() >= periodEnd.getTime() + gracePeriodMs;
-}
-
 /** The report as SLAReport.status (the same shape `report --offline` prints), `final` by the grace period in force. */
 export function reportFields(report: MonthlyReport, final: boolean): ReportFields {
   return { ...reportStatusFromDomain(report), final };

@@ -7,6 +7,4 @@ export interface Deps {
   readonly manager: Manager;
   readonly caches: Caches;
   readonly now: () => Date;
-  /** How long after a month's end its SLA report becomes final. */
-  readonly gracePeriodMs: number;
 }
