@@ -58,8 +58,8 @@ function setField(patch: JsonPatchOp[], spec: Json, field: string, wanted: unkno
   }
 }
 
-/** `now` is the webhook's clock (the server passes none yet: the time of the call). */
-export function mutate(request: AdmissionRequest, view: TenantView, config: IdentityConfig, now: Date = new Date()): Verdict {
+/** `now` is the webhook's clock (the Manager's, injected). */
+export function mutate(request: AdmissionRequest, view: TenantView, config: IdentityConfig, now: Date): Verdict {
   if (request.kind.group !== GROUP || (request.subResource ?? '') !== '') return ALLOW;
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return ALLOW;
   const kind = request.kind.kind;

@@ -96,9 +96,9 @@ describe('mutate', () => {
   it('puts the stored requester back on update, and removes one the body added to an object without', () => {
     const stored = change('c', { requester: { username: 'alice' } });
     const spoofed = change('c', { requester: { username: 'mallory' } });
-    const back = mutate(req('ChangeRequest', 'UPDATE', spoofed, 'mallory', [], stored), view(), identity);
+    const back = mutate(req('ChangeRequest', 'UPDATE', spoofed, 'mallory', [], stored), view(), identity, new Date('2026-11-26T00:00:00Z'));
     expect(back).toEqual({ allowed: true, patch: [{ op: 'add', path: '/spec/requester', value: { username: 'alice' } }] });
-    const removed = mutate(req('ChangeRequest', 'UPDATE', spoofed, 'mallory', [], change('c')), view(), identity);
+    const removed = mutate(req('ChangeRequest', 'UPDATE', spoofed, 'mallory', [], change('c')), view(), identity, new Date('2026-11-26T00:00:00Z'));
     expect(removed).toEqual({ allowed: true, patch: [{ op: 'remove', path: '/spec/requester' }] });
   });
 });
