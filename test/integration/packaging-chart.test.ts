@@ -11,7 +11,9 @@ import { parse } from 'yaml';
 import { adminKubeConfig, createNamespace } from '../controlplane/client.ts';
 import { installCrds, readCrds, type CrdManifest } from '../controlplane/crds.ts';
 import { documentedValues, renderReadme } from '../../scripts/chart-readme.ts';
+import { renderSchema } from '../../scripts/chart-schema.ts';
 import { differences } from '../../scripts/sync-chart-crds.ts';
+import { GROUP, KINDS, VERSION } from '../../src/api/v1alpha1/index.ts';
 import {
   chartDir, deleteObject, getObject, helmTemplate, identity, packagingTools, resetDiscovery, root, serverSideApply,
   thirdPartyCrds, tool, type Manifest,
@@ -71,6 +73,17 @@ describe('chart sources', () => {
     expect(readFileSync(join(chartDir, 'README.md'), 'utf8')).toBe(renderReadme(values, readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')));
   });
 
+  it('holds values.schema.json as generated from values.yaml (npm run chart:sync)', () => {
+    expect(readFileSync(join(chartDir, 'values.schema.json'), 'utf8')).toBe(renderSchema(readFileSync(join(chartDir, 'values.yaml'), 'utf8')));
+  });
+
+  it('lists every CRD of the registry for Artifact Hub (Chart.yaml artifacthub.io/crds)', () => {
+    const chart = parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as { annotations: Record<string, string> };
+    const crds = parse(chart.annotations['artifacthub.io/crds'] ?? '[]') as { kind: string; version: string; name: string; description: string }[];
+    expect(crds).toEqual(KINDS.map((k): unknown => expect.objectContaining({ kind: k.kind, version: VERSION, name: `${k.plural}.${GROUP}`, description: k.description })));
+    for (const key of ['artifacthub.io/images', 'artifacthub.io/links', 'artifacthub.io/changes']) expect(parse(chart.annotations[key] ?? ''), key).toEqual(expect.any(Array));
+  });
+
   it('refuses an undocumented value', () => {
     expect(() => documentedValues('# -- documented\na: 1\nb: 2\n')).toThrow(/no "# --" comment on b/);
   });
@@ -82,6 +95,17 @@ describe('helm lint and helm template', () => {
     expect(out).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
     const allOn = await tool('helm', ['lint', '--strict', chartDir, '-f', valuesAllOn]);
     expect(allOn).toMatch(/0 chart\(s\) failed/);
+  });
+
+  it.each([
+    // values.schema.json: a wrong value fails with its path, instead of being ignored or rendered.
+    ['a string for an integer', 'replicaCount=abc', /at '\/replicaCount': got string, want integer/],
+    ['a misspelt key', 'metrics.prot=8443', /at '\/metrics': additional properties 'prot' not allowed/],
+    ['a log level that does not exist', 'logLevel=verbose', /at '\/logLevel': value must be one of 'fatal', 'error', 'warn', 'info', 'debug', 'trace'/],
+    ['a port out of range', 'webhook.port=70000', /at '\/webhook\/port': maximum: got 70,000, want 65,535/],
+  ])('helm lint and helm template refuse %s, naming it', async (_name, set, expected) => {
+    await expect(tool('helm', ['lint', '--strict', chartDir, '--set', set])).rejects.toThrow(expected);
+    await expect(tool('helm', ['template', 'x', chartDir, '--set', set])).rejects.toThrow(expected);
   });
 
   it('renders the defaults of design.md §5', async () => {

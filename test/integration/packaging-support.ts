@@ -46,8 +46,9 @@ export async function tool(name: 'helm' | 'kustomize', args: readonly string[], 
     });
     return stdout;
   } catch (error) {
-    const e = error as { stderr?: string; message: string };
-    throw new Error(`${name} ${args.join(' ')} failed: ${e.stderr || e.message}`);
+    // helm lint reports its findings on stdout and only the verdict on stderr: both.
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${name} ${args.join(' ')} failed: ${e.stdout ?? ''}${e.stderr || e.message}`);
   }
 }
 
