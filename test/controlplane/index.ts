@@ -4,7 +4,7 @@
 // keys in a temporary directory. See docs/testing.md.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -102,10 +102,21 @@ export function resolveAssetsDir(binDir?: string): string {
  * Runs build.sh (which builds nothing when the binaries are there or KUBEBUILDER_ASSETS is set;
  * the first build takes minutes and prints its progress on stderr) and returns the assets dir.
  */
-export async function ensureBinaries(options: { log?: (line: string) => void } = {}): Promise<string> {
+export async function ensureBinaries(options: { log?: (line: string) => void; progressEveryMs?: number } = {}): Promise<string> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   return new Promise<string>((resolve, reject) => {
     const child = spawn('bash', [BUILD_SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // A cold `go build` of kube-apiserver is silent for minutes: say it is alive, and what to expect.
+    let ticker: NodeJS.Timeout | undefined;
+    const startedAt = Date.now();
+    const progress = (step: string): void => {
+      if (ticker !== undefined) clearInterval(ticker);
+      const since = Date.now();
+      ticker = setInterval(() => {
+        log(`controlplane: ${step}: ${buildProgress((Date.now() - since) / 1000, (Date.now() - startedAt) / 1000, availableParallelism())}`);
+      }, options.progressEveryMs ?? 30_000);
+      ticker.unref();
+    };
     let stdout = '';
     const stderr: string[] = [];
     let partial = '';
@@ -116,12 +127,15 @@ export async function ensureBinaries(options: { log?: (line: string) => void } =
       for (const line of lines) {
         stderr.push(line);
         log(line);
+        const step = /^controlplane: (go build [^:]*) \.\.\.$/.exec(line)?.[1];
+        if (step !== undefined) progress(step);
       }
     });
     child.on('error', (error) => {
       reject(new ControlPlaneError('BUILD_FAILED', `cannot run bash ${BUILD_SCRIPT}: ${error.message}: ${TO_DO_BINARIES}`));
     });
     child.on('close', (code) => {
+      if (ticker !== undefined) clearInterval(ticker);
       if (partial) stderr.push(partial);
       const dir = stdout.trim().split('\n').pop() ?? '';
       if (code === 0 && dir) {
@@ -133,6 +147,18 @@ export async function ensureBinaries(options: { log?: (line: string) => void } =
       reject(new ControlPlaneError('BUILD_FAILED', `building the control-plane binaries failed: ${message}\n${stderr.slice(-30).join('\n')}`));
     });
   });
+}
+
+/**
+ * One progress line of a cold build: the step's time, the whole build's, and what to expect.
+ * Measured (docs/testing.md "Figures"): the kube-apiserver step takes 7 min on 2 idle cores and up
+ * to 25 min on 2 busy ones; the whole build a little more. With more cores it scales down.
+ */
+export function buildProgress(stepSeconds: number, totalSeconds: number, cores: number): string {
+  const minutes = (s: number): string => `${Math.floor(s / 60)} min ${String(Math.floor(s % 60)).padStart(2, '0')} s`;
+  const low = Math.max(2, Math.round(14 / Math.max(1, cores)));
+  const high = Math.max(low + 3, Math.round(50 / Math.max(1, cores)));
+  return `still compiling (${minutes(stepSeconds)} in this step, ${minutes(totalSeconds)} in all); a cold build takes about ${low}-${high} min on ${cores} core${cores === 1 ? '' : 's'}, once: it is cached afterwards`;
 }
 
 /** Throws BINARIES_MISSING unless binDir holds the three executables. */
