@@ -50,3 +50,6 @@ export const MAX_MONTHLY_TOKENS = 100_000;
 
 /** The largest price of one change in tokens, before multipliers (domain.md §7: a simple change is 1). */
 export const MAX_CHANGE_TOKENS = 10_000;
+
+/** The longest maintenance occurrence, in hours (31 days): an occurrence longer than a month is not a window. */
+export const MAX_MAINTENANCE_DURATION_HOURS = 744;

@@ -13,7 +13,7 @@
 //   - The duration is real elapsed time: a 2 h window is 2 h even across a DST change.
 import { DateTime, IANAZone } from 'luxon';
 import type { Interval } from './calendar.ts';
-import { CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, RRULE_HORIZON_YEARS } from './limits.ts';
+import { CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, MAX_MAINTENANCE_DURATION_HOURS, RRULE_HORIZON_YEARS } from './limits.ts';
 import { civil, dayNumber, expandDays, parseRule, type ParsedRule } from './rrule.ts';
 import { instantOfLocal } from './time.ts';
 
@@ -42,6 +42,7 @@ export interface MaintenanceSchedule {
 export const DEFAULT_RECURRENCE_ANCHOR = { year: 2024, month: 1, day: 1 } as const;
 
 const MS_PER_SECOND = 1000;
+const SECONDS_PER_HOUR = 3600;
 const MS_PER_DAY = 86_400_000;
 /** The horizon of nextOccurrences, in ms: a rule with nothing in it has nothing left (limits.ts). */
 const HORIZON_MS = RRULE_HORIZON_YEARS * 366 * MS_PER_DAY;
@@ -142,6 +143,7 @@ export function validateSchedule(schedule: MaintenanceSchedule): string[] {
   const errors: string[] = [];
   if (!IANAZone.isValidZone(schedule.timeZone)) errors.push(`timeZone: unknown time zone '${schedule.timeZone}'`);
   if (!Number.isFinite(schedule.durationSeconds) || schedule.durationSeconds <= 0) errors.push('durationSeconds: must be > 0');
+  else if (schedule.durationSeconds > MAX_MAINTENANCE_DURATION_HOURS * SECONDS_PER_HOUR) errors.push(`durationSeconds: must be at most ${MAX_MAINTENANCE_DURATION_HOURS}h`);
   if (schedule.recurrence === undefined && schedule.oneOff === undefined) errors.push('a schedule needs a recurrence or a one-off window');
   const recurrence = schedule.recurrence;
   if (recurrence !== undefined) {
