@@ -63,19 +63,34 @@ export const time = (description: string) => doc(z.iso.datetime({ offset: true }
 
 // ---- bounded values of a spec (issue 20; the bounds are src/domain/limits.ts's) ----------------
 
-/** Why a date, an instant or a month is refused: its year, as written, is outside the calendar years. */
+/** Why a date, an instant or a month is refused: its year (in UTC for an instant) is outside the calendar years. */
 export const YEAR_MESSAGE = `year must be ${CALENDAR_MIN_YEAR} to ${CALENDAR_MAX_YEAR}`;
 
-/** Whether `value` (`YYYY...`) names a year within the calendar years, as written (before any offset). */
+const yearOk = (year: number): boolean => year >= CALENDAR_MIN_YEAR && year <= CALENDAR_MAX_YEAR;
+
+/** Whether `value` (`YYYY-MM...`, a date or a month) names a year within the calendar years. */
 export function yearInRange(value: string): boolean {
-  if (!/^[0-9]{4}/.test(value)) return false;
-  const year = Number(value.slice(0, 4));
-  return year >= CALENDAR_MIN_YEAR && year <= CALENDAR_MAX_YEAR;
+  return /^[0-9]{4}/.test(value) && yearOk(Number(value.slice(0, 4)));
 }
 
-/** The same check as CEL, for the CRD (the schema's `pattern` is dropped beside a `format`). */
+/** Whether an RFC 3339 instant falls in a UTC year within the calendar years (what CEL sees: a timestamp). */
+export function instantInRange(value: string): boolean {
+  const ms = Date.parse(value);
+  return !Number.isNaN(ms) && yearOk(new Date(ms).getUTCFullYear());
+}
+
+/**
+ * The same check in CEL, for the CRD (the schema's `pattern` is dropped beside a `format`): the
+ * API server types a `date` or `date-time` string as a timestamp, compared here in constant cost.
+ */
 export const YEAR_RULE: CelRule = {
-  rule: `self.matches('^[0-9]{4}') && int(self.substring(0, 4)) >= ${CALENDAR_MIN_YEAR} && int(self.substring(0, 4)) <= ${CALENDAR_MAX_YEAR}`,
+  rule: `self >= timestamp('${CALENDAR_MIN_YEAR}-01-01T00:00:00Z') && self < timestamp('${CALENDAR_MAX_YEAR + 1}-01-01T00:00:00Z')`,
+  message: YEAR_MESSAGE,
+};
+
+/** The check for a month (`YYYY-MM`, a plain string to CEL). */
+const MONTH_YEAR_RULE: CelRule = {
+  rule: `int(self.substring(0, 4)) >= ${CALENDAR_MIN_YEAR} && int(self.substring(0, 4)) <= ${CALENDAR_MAX_YEAR}`,
   message: YEAR_MESSAGE,
 };
 
@@ -84,7 +99,7 @@ const MAX_TIME_LENGTH = 64;
 
 /** An instant of a spec: RFC 3339, its year within the calendar years; `rules` are more CEL rules on it. */
 export const instant = (description: string, rules: readonly CelRule[] = []) =>
-  withRules(z.iso.datetime({ offset: true }).max(MAX_TIME_LENGTH).refine(yearInRange, YEAR_MESSAGE), description, [YEAR_RULE, ...rules]);
+  withRules(z.iso.datetime({ offset: true }).max(MAX_TIME_LENGTH).refine(instantInRange, YEAR_MESSAGE), description, [YEAR_RULE, ...rules]);
 
 /** A calendar date of a spec, `YYYY-MM-DD`, its year within the calendar years. */
 export const date = (description: string) => withRules(z.iso.date().max(MAX_TIME_LENGTH).refine(yearInRange, YEAR_MESSAGE), description, [YEAR_RULE]);
@@ -94,7 +109,8 @@ export const MONTH_PATTERN = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 export const month = (description: string) => doc(z.string().regex(MONTH_PATTERN), description);
 
 /** A calendar month of a spec, `YYYY-MM`, its year within the calendar years. */
-export const boundedMonth = (description: string) => withRules(z.string().max(MAX_TIME_LENGTH).regex(MONTH_PATTERN).refine(yearInRange, YEAR_MESSAGE), description, [YEAR_RULE]);
+const MONTH_LENGTH = 7;
+export const boundedMonth = (description: string) => withRules(z.string().max(MONTH_LENGTH).regex(MONTH_PATTERN).refine(yearInRange, YEAR_MESSAGE), description, [MONTH_YEAR_RULE]);
 
 /** Why -0 is refused: it is 0 to every comparison, but prints as "-0.00" in a report. */
 export const NEGATIVE_ZERO_MESSAGE = 'must not be -0';

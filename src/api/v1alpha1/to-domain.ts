@@ -23,7 +23,7 @@ import {
 import type { RestorationContext, RestorationUnit } from '../../domain/restoration.ts';
 import type { Environment, FunctionFamily, SupportLevel } from '../../domain/vocabulary.ts';
 import { ChangeRequest } from './change-request.ts';
-import { NEGATIVE_ZERO_MESSAGE, YEAR_MESSAGE, yearInRange, type LabelSelector, type ObjectMeta } from './common.ts';
+import { NEGATIVE_ZERO_MESSAGE, YEAR_MESSAGE, instantInRange, yearInRange, type LabelSelector, type ObjectMeta } from './common.ts';
 import { Incident } from './incident.ts';
 import { MaintenanceWindow } from './maintenance-window.ts';
 import { ManagedFunction } from './managed-function.ts';
@@ -68,7 +68,7 @@ class Collector {
       this.add(path, `'${value}' is not an RFC 3339 instant`);
       return undefined;
     }
-    if (!yearInRange(value)) {
+    if (!instantInRange(value)) {
       this.add(path, `'${value}': ${YEAR_MESSAGE}`);
       return undefined;
     }
