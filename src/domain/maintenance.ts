@@ -249,7 +249,8 @@ function recurrenceStarts(expander: Expander, lowMs: number, highMs: number, lim
   if (high <= low) return [];
   // A local day's start lies within a day of its UTC midnight (zone offsets are under 24 h), so
   // the local days of [low, high) widened by one day hold every candidate; the instant decides.
-  const days = expandDays(expander.rule, expander.firstDay, localDay(low, expander.zone) - 1, localDay(high, expander.zone) + 2).days;
+  // At most one candidate a day: the two widening days before `low` may hold two that are not starts.
+  const days = expandDays(expander.rule, expander.firstDay, localDay(low, expander.zone) - 1, localDay(high, expander.zone) + 2, limit + 2).days;
   const starts: number[] = [];
   for (const d of days) {
     const { year, month, day } = civil(d);
