@@ -12,7 +12,10 @@ import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { celChecker, type CelViolation } from '../api/cel.ts';
 import { fieldPathText, unknownFieldFinder, type FieldPath } from '../api/unknown-fields.ts';
-import { GROUP, KINDS, RESOURCE_SCHEMAS, fieldErrors, type AnyResource, type KindName } from '../api/v1alpha1/index.ts';
+import {
+  GROUP, KINDS, RESOURCE_SCHEMAS, calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, scheduleToDomain, unitToDomain,
+  type AnyResource, type Conversion, type KindName,
+} from '../api/v1alpha1/index.ts';
 
 /** Per kind, the fields the API server would refuse as unknown (its schema built on first use). */
 const UNKNOWN_FIELDS = new Map(KINDS.map((k) => [k.kind, unknownFieldFinder(k)]));
@@ -20,6 +23,25 @@ const noUnknownFields = (): FieldPath[] => [];
 /** Per kind, the CRD's CEL rules (compiled on first use). */
 const CEL_RULES = new Map(KINDS.map((k) => [k.kind, celChecker(k)]));
 const noRules = (): CelViolation[] => [];
+
+/**
+ * The checks of one object the admission webhook makes without reading any other (rules.ts: the
+ * conversions to the domain: a calendar that does not exist, an RRULE that never occurs, a date
+ * out of range), so that offline refuses what the cluster's webhook would.
+ */
+const SELF_CONVERSIONS: Partial<Record<KindName, (resource: never) => Conversion<unknown>>> = {
+  ManagedTenant: calendarToDomain,
+  SupportContract: contractToDomain,
+  ServiceUnit: (unit) => unitToDomain(unit),
+  Incident: incidentToDomain,
+  ChangeRequest: changeToDomain,
+  MaintenanceWindow: scheduleToDomain,
+};
+
+/** `spec.targets[0].kind` → ['spec', 'targets', 0, 'kind']. */
+function pathSegments(path: string): (string | number)[] {
+  return path.split(/\.|\[(\d+)\]/).filter((s: string | undefined): s is string => s !== undefined && s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
@@ -270,6 +292,11 @@ function validate(raws: readonly Raw[], file: string, lineOf: (raw: Raw, path: r
     const broken = (CEL_RULES.get(kindName) ?? noRules)(parsed.data);
     for (const v of broken) errors.push({ file, line: lineOf(raw, v.path), object, path: fieldPathText(v.path), message: v.message });
     if (broken.length > 0) continue;
+    const conversion = SELF_CONVERSIONS[kindName]?.(parsed.data as never);
+    if (conversion !== undefined && !conversion.ok) {
+      for (const e of conversion.errors) errors.push({ file, line: lineOf(raw, pathSegments(e.path)), object, path: e.path, message: e.message });
+      continue;
+    }
     objects.push({ file, document: raw.document, item: raw.item, line: lineOf(raw, []), kind: kindName, namespace, name, resource: parsed.data });
   }
   return { objects, errors };

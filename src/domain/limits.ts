@@ -23,3 +23,33 @@ export const VM_LEVELS = ['OS', 'Database', 'Middleware', 'Application'] as cons
 
 /** domain.md §1: a Kubernetes cluster takes exactly one of these levels. */
 export const CLUSTER_LEVELS = ['Kubernetes', 'Containers', 'Application'] as const satisfies readonly ManagementLevel[];
+
+// ---- bounds of values (issue 20: every computation driven by user data has a bound) ------------
+// Not numbers of the contract: sane ranges, so that no value (a year 9999, an amount of 1e308, a
+// token pack of 2^31) reaches a computation whose cost or result it would break. The schemas
+// (src/api/v1alpha1/common.ts), the CEL rules and toDomain() read them from here.
+
+/** The first calendar year a date or an instant of a spec may name (and an SLAReport's month). */
+export const CALENDAR_MIN_YEAR = 1970;
+
+/** The last calendar year a date or an instant of a spec may name (and an SLAReport's month). */
+export const CALENDAR_MAX_YEAR = 2200;
+
+/**
+ * How far ahead a maintenance recurrence is searched (nextOccurrences), and within how many years
+ * of its start a rule must yield an occurrence to be accepted (rules like "29 February" recur
+ * within 8).
+ */
+export const RRULE_HORIZON_YEARS = 10;
+
+/** The largest amount of money a spec may state (a price, a fee, a charge), in the contract's currency. */
+export const MAX_AMOUNT = 1_000_000_000;
+
+/** The largest monthly token pack (domain.md §10: a token is 30 minutes; 100,000 tokens are 50,000 hours, a month of ~300 people full time). */
+export const MAX_MONTHLY_TOKENS = 100_000;
+
+/** The largest price of one change in tokens, before multipliers (domain.md §7: a simple change is 1). */
+export const MAX_CHANGE_TOKENS = 10_000;
+
+/** The longest maintenance occurrence, in hours (31 days): an occurrence longer than a month is not a window. */
+export const MAX_MAINTENANCE_DURATION_HOURS = 744;

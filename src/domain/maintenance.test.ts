@@ -140,20 +140,47 @@ describe('bounds, one-off windows, active and next', () => {
     expect(nextEdge(only, at('2026-03-25T22:00:00Z'))).toBeUndefined();
   });
 
-  it('a rule that never matches gives no occurrence, without looping forever', () => {
-    const never: MaintenanceSchedule = { ...sundayNight, recurrence: { rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', startTime: '02:30' } };
-    expect(nextOccurrences(never, at('2026-01-01T00:00:00Z'), 1)).toEqual([]);
-    expect(nextEdge(never, at('2026-01-01T00:00:00Z'))).toBeUndefined();
+  it.each([
+    ['FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', 'within 10 years of its first day (2024-01-01)'],
+    ['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'within 10 years of its first day (2024-01-01)'],
+    // A month has at most 5 Sundays: the 6th selects nothing.
+    ['FREQ=MONTHLY;BYDAY=SU;BYSETPOS=6', 'within 10 years of its first day (2024-01-01)'],
+    // A MONDAY that is also the 2nd Tuesday: BYDAY parts filter together (RFC 5545 as rrule reads it).
+    ['FREQ=MONTHLY;BYDAY=MO,2TU', 'within 10 years of its first day (2024-01-01)'],
+  ])('a rule that yields nothing within the horizon is refused, naming recurrence.rrule: %s', (rrule, why) => {
+    const never: MaintenanceSchedule = { ...sundayNight, recurrence: { rrule, startTime: '02:30' } };
+    const errors = validateSchedule(never);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^recurrence\.rrule: yields no occurrence /);
+    expect(errors[0]).toContain(why);
+    expect(() => nextOccurrences(never, at('2026-01-01T00:00:00Z'), 1)).toThrow(/recurrence\.rrule: yields no occurrence/);
   });
 
-  it('a rule that matches once in four years (29 February) and a BYSETPOS that selects nothing', () => {
+  it('a rule whose until comes before its first match is refused; one that ends later gives nothing after its end', () => {
+    // 29 February: the first after 2026-03-01 is 2028-02-29, after the until of 2027-12-31.
+    const ended: MaintenanceSchedule = {
+      ...sundayNight,
+      recurrence: { rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29', startTime: '02:30', from: at('2026-03-01T00:00:00Z'), until: at('2027-12-31T00:00:00Z') },
+    };
+    expect(validateSchedule(ended)).toEqual(['recurrence.rrule: yields no occurrence between its first day (2026-03-01) and recurrence.until']);
+    const weekly: MaintenanceSchedule = { ...sundayNight, recurrence: { ...sundayNight.recurrence!, until: at('2026-03-01T00:00:00Z') } };
+    expect(nextOccurrences(weekly, at('2026-03-01T00:00:00Z'), 1)).toEqual([]);
+    expect(nextEdge(weekly, at('2026-03-01T00:00:00Z'))).toBeUndefined();
+  });
+
+  it.each([
+    ['from', { from: at('9999-01-01T00:00:00Z') }, 'recurrence.from: year 9999 is outside 1970 to 2200'],
+    ['until', { until: at('0001-01-01T00:00:00Z') }, 'recurrence.until: year 1 is outside 1970 to 2200'],
+  ])('a recurrence %s outside the calendar years is refused', (_field, bound, message) => {
+    const schedule: MaintenanceSchedule = { ...sundayNight, recurrence: { ...sundayNight.recurrence!, ...bound } };
+    expect(validateSchedule(schedule)).toContain(message);
+  });
+
+  it('a rule that matches once in four years (29 February)', () => {
     // 29 February 2028 at 02:30 in Paris (winter, +01:00) = 01:30Z; the next one is in 2032.
     const leapDay: MaintenanceSchedule = { ...sundayNight, recurrence: { rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29', startTime: '02:30' } };
     expect(nextOccurrences(leapDay, at('2026-12-01T21:00:00Z'), 2).map((o) => o.start.toISOString()))
       .toEqual(['2028-02-29T01:30:00.000Z', '2032-02-29T01:30:00.000Z']);
-    // A month has at most 5 Sundays: the 6th selects nothing.
-    const sixth: MaintenanceSchedule = { ...sundayNight, recurrence: { rrule: 'FREQ=MONTHLY;BYDAY=SU;BYSETPOS=6', startTime: '02:30' } };
-    expect(nextOccurrences(sixth, at('2026-01-01T00:00:00Z'), 1)).toEqual([]);
   });
 
   it('every third week, counted from the recurrence\'s first day, as far out as 2199', () => {

@@ -11,12 +11,11 @@
 //   - A local start that exists twice (fall-back) takes the first, the summer-time one
 //     (time.ts instantOfLocal, shared with the business calendar).
 //   - The duration is real elapsed time: a 2 h window is 2 h even across a DST change.
-import rrule from 'rrule';
 import { DateTime, IANAZone } from 'luxon';
 import type { Interval } from './calendar.ts';
+import { CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, MAX_MAINTENANCE_DURATION_HOURS, RRULE_HORIZON_YEARS } from './limits.ts';
+import { civil, dayNumber, expandDays, parseRule, type ParsedRule } from './rrule.ts';
 import { instantOfLocal } from './time.ts';
-
-const { RRule } = rrule;
 
 export interface MaintenanceSchedule {
   /** IANA zone of the local start time and of the rule's days. */
@@ -42,13 +41,11 @@ export interface MaintenanceSchedule {
  */
 export const DEFAULT_RECURRENCE_ANCHOR = { year: 2024, month: 1, day: 1 } as const;
 
-/** A rule finding no occurrence within this many years is taken to have none left (rules like "29 February" recur within 8). */
-const LOOKAHEAD_YEARS = 10;
 const MS_PER_SECOND = 1000;
+const SECONDS_PER_HOUR = 3600;
 const MS_PER_DAY = 86_400_000;
-const SEARCH_STEP_MS = 366 * MS_PER_DAY;
-/** More than any zone offset (UTC−12 to UTC+14): the margin between floating and real instants. */
-const ZONE_MARGIN_MS = 2 * MS_PER_DAY;
+/** The horizon of nextOccurrences, in ms: a rule with nothing in it has nothing left (limits.ts). */
+const HORIZON_MS = RRULE_HORIZON_YEARS * 366 * MS_PER_DAY;
 
 // ---------------------------------------------------------------------------------------------
 // Validation
@@ -146,6 +143,7 @@ export function validateSchedule(schedule: MaintenanceSchedule): string[] {
   const errors: string[] = [];
   if (!IANAZone.isValidZone(schedule.timeZone)) errors.push(`timeZone: unknown time zone '${schedule.timeZone}'`);
   if (!Number.isFinite(schedule.durationSeconds) || schedule.durationSeconds <= 0) errors.push('durationSeconds: must be > 0');
+  else if (schedule.durationSeconds > MAX_MAINTENANCE_DURATION_HOURS * SECONDS_PER_HOUR) errors.push(`durationSeconds: must be at most ${MAX_MAINTENANCE_DURATION_HOURS}h`);
   if (schedule.recurrence === undefined && schedule.oneOff === undefined) errors.push('a schedule needs a recurrence or a one-off window');
   const recurrence = schedule.recurrence;
   if (recurrence !== undefined) {
@@ -155,97 +153,114 @@ export function validateSchedule(schedule: MaintenanceSchedule): string[] {
     if (recurrence.from !== undefined && recurrence.until !== undefined && recurrence.until < recurrence.from) {
       errors.push('recurrence.until: before recurrence.from');
     }
+    for (const [field, instant] of [['recurrence.from', recurrence.from], ['recurrence.until', recurrence.until]] as const) {
+      const problem = yearProblem(instant);
+      if (problem !== undefined) errors.push(`${field}: ${problem}`);
+    }
+  }
+  const oneOffProblem = yearProblem(schedule.oneOff?.start);
+  if (oneOffProblem !== undefined) errors.push(`oneOff.start: ${oneOffProblem}`);
+  if (errors.length === 0 && recurrence !== undefined) {
+    const empty = emptyRecurrence(schedule);
+    if (empty !== undefined) errors.push(`recurrence.rrule: ${empty}`);
   }
   return errors;
 }
 
+/** Why an instant is outside the calendar years a schedule may name (limits.ts), or undefined. */
+function yearProblem(instant: Date | undefined): string | undefined {
+  if (instant === undefined) return undefined;
+  const year = instant.getUTCFullYear();
+  if (Number.isNaN(year)) return 'not a valid instant';
+  return year < CALENDAR_MIN_YEAR || year > CALENDAR_MAX_YEAR ? `year ${year} is outside ${CALENDAR_MIN_YEAR} to ${CALENDAR_MAX_YEAR}` : undefined;
+}
+
+/**
+ * Why a (otherwise valid) recurrence yields no occurrence within the horizon of its first day, or
+ * undefined when it yields one: such a rule (30 February, a BYSETPOS that selects nothing, an
+ * `until` before the first match) is refused rather than searched for ever.
+ */
+function emptyRecurrence(schedule: MaintenanceSchedule): string | undefined {
+  const expander = expanderOfValid(schedule);
+  if (expander === undefined) return undefined;
+  const { year, month, day } = civil(expander.firstDay);
+  const startMs = instantOfLocal({ year, month, day, hour: expander.hour, minute: expander.minute }, expander.zone);
+  if (recurrenceStarts(expander, startMs, startMs + HORIZON_MS, 1).length > 0) return undefined;
+  const first = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  if (expander.untilMs < startMs + HORIZON_MS) return `yields no occurrence between its first day (${first}) and recurrence.until`;
+  return `yields no occurrence within ${RRULE_HORIZON_YEARS} years of its first day (${first}): a rule that never matches (such as 30 February) is refused`;
+}
+
 // ---------------------------------------------------------------------------------------------
-// Expansion
+// Expansion (rrule.ts: bounded, day by day)
 
 interface Expander {
-  /** The rule's options with its DTSTART; each expansion adds an UNTIL (see recurrenceStarts). */
-  readonly options: ReturnType<typeof RRule.parseString> & { readonly dtstart: Date };
+  readonly rule: ParsedRule;
+  /** The rule's first local day (its DTSTART), as a day number. */
+  readonly firstDay: number;
+  readonly hour: number;
+  readonly minute: number;
   readonly zone: string;
   readonly fromMs: number;
   readonly untilMs: number;
 }
 
-function instantOfFloating(floating: Date, zone: string): number {
-  return instantOfLocal(
-    {
-      year: floating.getUTCFullYear(),
-      month: floating.getUTCMonth() + 1,
-      day: floating.getUTCDate(),
-      hour: floating.getUTCHours(),
-      minute: floating.getUTCMinutes(),
-    },
-    zone,
-  );
+/** The first local day whose start time is not before `from` (so that COUNT counts only real occurrences), or the anchor. */
+function firstDayOf(recurrence: NonNullable<MaintenanceSchedule['recurrence']>, zone: string, hour: number, minute: number): number {
+  if (recurrence.from === undefined) return dayNumber(DEFAULT_RECURRENCE_ANCHOR.year, DEFAULT_RECURRENCE_ANCHOR.month, DEFAULT_RECURRENCE_ANCHOR.day);
+  const local = DateTime.fromMillis(recurrence.from.getTime(), { zone });
+  let first = local.set({ hour, minute, second: 0, millisecond: 0 });
+  if (first.toMillis() < recurrence.from.getTime()) first = first.plus({ days: 1 }).set({ hour, minute });
+  return dayNumber(first.year, first.month, first.day);
 }
 
-function expanderOf(schedule: MaintenanceSchedule): Expander | undefined {
+function expanderOfValid(schedule: MaintenanceSchedule): Expander | undefined {
   const recurrence = schedule.recurrence;
   if (recurrence === undefined) return undefined;
-  const errors = validateSchedule(schedule);
-  if (errors.length > 0) throw new RangeError(`invalid maintenance schedule: ${errors.join('; ')}`);
   const zone = schedule.timeZone;
   const [hour, minute] = recurrence.startTime.split(':').map(Number) as [number, number];
-  let first: DateTime;
-  if (recurrence.from === undefined) {
-    first = DateTime.fromObject({ ...DEFAULT_RECURRENCE_ANCHOR, hour, minute }, { zone });
-  } else {
-    // The first local day whose start time is not before `from`, so that COUNT counts only real occurrences.
-    const local = DateTime.fromMillis(recurrence.from.getTime(), { zone });
-    first = local.set({ hour, minute, second: 0, millisecond: 0 });
-    if (first.toMillis() < recurrence.from.getTime()) first = first.plus({ days: 1 }).set({ hour, minute });
-  }
-  const options = RRule.parseString(recurrence.rrule);
-  const dtstart = new Date(Date.UTC(first.year, first.month - 1, first.day, hour, minute));
   return {
-    options: { ...options, dtstart },
+    rule: parseRule(recurrence.rrule),
+    firstDay: firstDayOf(recurrence, zone, hour, minute),
+    hour,
+    minute,
     zone,
     fromMs: recurrence.from?.getTime() ?? Number.NEGATIVE_INFINITY,
     untilMs: recurrence.until?.getTime() ?? Number.POSITIVE_INFINITY,
   };
 }
 
-/** Starts (ms) of the recurrence whose real start lies in [lowMs, highMs), in order. */
-function recurrenceStarts(expander: Expander, lowMs: number, highMs: number): number[] {
+function expanderOf(schedule: MaintenanceSchedule): Expander | undefined {
+  const errors = validateSchedule(schedule);
+  if (errors.length > 0) throw new RangeError(`invalid maintenance schedule: ${errors.join('; ')}`);
+  return expanderOfValid(schedule);
+}
+
+/** The local day (in `zone`) of an instant, as a day number. */
+function localDay(ms: number, zone: string): number {
+  const local = DateTime.fromMillis(ms, { zone });
+  return dayNumber(local.year, local.month, local.day);
+}
+
+/** Starts (ms) of the recurrence whose real start lies in [lowMs, highMs), in order; at most `limit`. */
+function recurrenceStarts(expander: Expander, lowMs: number, highMs: number, limit = Number.POSITIVE_INFINITY): number[] {
   const low = Math.max(lowMs, expander.fromMs);
   const high = Math.min(highMs, expander.untilMs + 1);
   if (high <= low) return [];
-  // rrule looks for the first match after the window up to its year 9999 whatever the window,
-  // about 170 ms a call for a rule that never matches (30 February). The calendar repeats every
-  // 400 years (weekdays, leap years, ISO weeks) and 400 × INTERVAL years hold a whole number of
-  // the rule's periods, so the rule, its DTSTART and the window are moved together by such a
-  // span to just below year 9999: the same occurrences, moved back, for a bounded search.
-  const years = cycleShiftYears(high + ZONE_MARGIN_MS, expander.options.interval ?? 1);
-  const rule = new RRule({ ...expander.options, dtstart: shiftYears(expander.options.dtstart, years) });
-  const floating = rule.between(shiftYears(new Date(low - ZONE_MARGIN_MS), years), shiftYears(new Date(high + ZONE_MARGIN_MS), years), true);
+  // A local day's start lies within a day of its UTC midnight (zone offsets are under 24 h), so
+  // the local days of [low, high) widened by one day hold every candidate; the instant decides.
+  // At most one candidate a day: the two widening days before `low` may hold two that are not starts.
+  const days = expandDays(expander.rule, expander.firstDay, localDay(low, expander.zone) - 1, localDay(high, expander.zone) + 2, limit + 2).days;
   const starts: number[] = [];
-  for (const shifted of floating) {
-    const start = instantOfFloating(shiftYears(shifted, -years), expander.zone);
-    if (start >= low && start < high) starts.push(start);
+  for (const d of days) {
+    const { year, month, day } = civil(d);
+    const start = instantOfLocal({ year, month, day, hour: expander.hour, minute: expander.minute }, expander.zone);
+    if (start >= low && start < high) {
+      starts.push(start);
+      if (starts.length >= limit) break;
+    }
   }
   return starts;
-}
-
-/** rrule's last year: it searches no further. */
-const RRULE_MAX_YEAR = 9999;
-/** The Gregorian calendar's cycle: 146,097 days, exactly 20,871 weeks. */
-const GREGORIAN_CYCLE_YEARS = 400;
-
-/** The largest whole number of cycles (of 400 × interval years) that keeps `highMs` two years below rrule's last. */
-function cycleShiftYears(highMs: number, interval: number): number {
-  const step = GREGORIAN_CYCLE_YEARS * Math.max(1, interval);
-  const cycles = Math.floor((RRULE_MAX_YEAR - 2 - new Date(highMs).getUTCFullYear()) / step);
-  return cycles > 0 ? cycles * step : 0;
-}
-
-function shiftYears(date: Date, years: number): Date {
-  const shifted = new Date(date.getTime());
-  shifted.setUTCFullYear(shifted.getUTCFullYear() + years);
-  return shifted;
 }
 
 function occurrence(startMs: number, durationMs: number): Interval {
@@ -253,8 +268,8 @@ function occurrence(startMs: number, durationMs: number): Interval {
 }
 
 /** Occurrences whose start lies in [lowMs, highMs), recurring and one-off, ordered by start. */
-function startsIn(schedule: MaintenanceSchedule, expander: Expander | undefined, lowMs: number, highMs: number): number[] {
-  const starts = expander === undefined ? [] : recurrenceStarts(expander, lowMs, highMs);
+function startsIn(schedule: MaintenanceSchedule, expander: Expander | undefined, lowMs: number, highMs: number, limit?: number): number[] {
+  const starts = expander === undefined ? [] : recurrenceStarts(expander, lowMs, highMs, limit);
   const oneOff = schedule.oneOff?.start.getTime();
   if (oneOff !== undefined && oneOff >= lowMs && oneOff < highMs) {
     starts.push(oneOff);
@@ -280,29 +295,17 @@ export function activeOccurrence(schedule: MaintenanceSchedule, at: Date): Inter
   return occurrencesBetween(schedule, at, new Date(at.getTime() + 1))[0];
 }
 
-/** The next `count` occurrences starting strictly after `after`, in order; fewer when the schedule ends. */
+/**
+ * The next `count` occurrences starting strictly after `after`, in order, within the horizon
+ * (limits.ts RRULE_HORIZON_YEARS); fewer when the schedule ends or the horizon holds fewer.
+ */
 export function nextOccurrences(schedule: MaintenanceSchedule, after: Date, count: number): Interval[] {
   const expander = expanderOf(schedule);
   const durationMs = durationMsOf(schedule);
-  const found: Interval[] = [];
-  if (count <= 0) return found;
-  // Search a year at a time; give up after LOOKAHEAD_YEARS without a single occurrence. After an
-  // empty year the rest of those years is searched in one expansion: each costs a search past the
-  // window (recurrenceStarts), so a rule that never matches costs two, not ten.
-  let low = after.getTime() + 1;
-  let emptyYears = 0;
-  while (found.length < count && emptyYears < LOOKAHEAD_YEARS) {
-    const years = emptyYears === 0 ? 1 : LOOKAHEAD_YEARS - emptyYears;
-    const high = low + years * SEARCH_STEP_MS;
-    const starts = startsIn(schedule, expander, low, high);
-    emptyYears = starts.length === 0 ? emptyYears + years : 0;
-    for (const s of starts) {
-      if (found.length === count) break;
-      found.push(occurrence(s, durationMs));
-    }
-    low = high;
-  }
-  return found;
+  if (count <= 0) return [];
+  const low = after.getTime() + 1;
+  const starts = startsIn(schedule, expander, low, low + HORIZON_MS, count);
+  return starts.slice(0, count).map((s) => occurrence(s, durationMs));
 }
 
 /** The next start or end of an occurrence strictly after `after`: when to requeue. Undefined when none is left. */

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import {
   APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, pendingDigest, pendingGrants, type ManagedTenant,
 } from '../api/v1alpha1/index.ts';
-import type { AdmissionRequest, JsonPatchOp, Operation } from './admission.ts';
+import { applyJsonPatch } from '../../test/support/json-patch.ts';
+import type { AdmissionRequest, Operation } from './admission.ts';
 import { identify } from './identity.ts';
 import { mutate } from './mutate.ts';
 import { validate, type TenantView } from './rules.ts';
@@ -41,20 +42,6 @@ const tenant = (contacts: Contact[], annotations?: Record<string, string>, displ
 const edit = (stored: Obj, contacts: Contact[], extra: Record<string, string> = {}, displayName?: string): Obj =>
   tenant(contacts, { ...stored.metadata.annotations, ...extra }, displayName);
 
-/** RFC 6902 add/remove on the pointers the hook writes (`/metadata/annotations/<key>`). */
-function applyPatch(object: Obj, patch: readonly JsonPatchOp[]): Obj {
-  const out = structuredClone(object) as unknown as Record<string, unknown>;
-  for (const op of patch) {
-    const path = op.path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    const last = path.pop() ?? '';
-    let at = out;
-    for (const segment of path) at = (at[segment] ??= {}) as Record<string, unknown>;
-    if (op.op === 'remove') Reflect.deleteProperty(at, last);
-    else at[last] = structuredClone(op.value);
-  }
-  return out as unknown as Obj;
-}
-
 const view = (stored: Obj | undefined): TenantView => ({ tenants: () => (stored === undefined ? [] : [stored]), contracts: () => [], units: () => [], changes: () => [] });
 const request = (operation: Operation, user: string, object: Obj, oldObject?: Obj): AdmissionRequest => ({
   uid: 'u', kind: { group: 'managedapps.dev', version: 'v1alpha1', kind: 'ManagedTenant' }, namespace: ns, name: 'acme', operation, userInfo: users[user] ?? { username: user }, object, oldObject,
@@ -64,7 +51,7 @@ const request = (operation: Operation, user: string, object: Obj, oldObject?: Ob
 function write(user: string, body: Obj, stored?: Obj): { ok: true; stored: Obj } | { ok: false; message: string } {
   const r = request(stored === undefined ? 'CREATE' : 'UPDATE', user, body, stored);
   const m = mutate(r, view(stored), identity, now);
-  const mutated = m.allowed ? applyPatch(body, m.patch ?? []) : body;
+  const mutated = m.allowed ? applyJsonPatch(body, m.patch ?? []) : body;
   const v = validate({ ...r, object: mutated }, { view: view(stored), identity, now });
   return v.allowed ? { ok: true, stored: mutated } : { ok: false, message: v.violations.map((x) => `${x.path}: ${x.message}`).join('; ') };
 }

@@ -1,16 +1,30 @@
 // The corpus of test/fixtures/invalid: each manifest is refused by the real API server, with a
 // message that contains the fragment of its `# expect:` line (which names the field).
 //
+// A fixture with a `# webhook:` line is refused by the admission webhook, not the schema (an
+// RRULE that yields nothing: only the domain can expand it). Those run in namespaces that the
+// webhook of this file selects (it runs in this process, registered in url mode, as in
+// webhook-admission.test.ts); the others see no webhook, so that the schema alone refuses them.
+//
 // A fixture is one YAML document (a create that must fail) or several (`# update:`): the first is
 // created and must succeed, every later one replaces it (the `/status` subresource with
 // `# subresource: status`) and only the last must fail. Each fixture runs in its own namespace.
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { GROUP, KINDS, VERSION } from '../../src/api/v1alpha1/index.ts';
-import { adminKubeConfig, createNamespace } from '../controlplane/client.ts';
+import { Manager } from '../../src/runtime/manager.ts';
+import { deleteWebhookConfiguration, ensureWebhookConfiguration, webhookCertificates } from '../../src/webhooks/certs.ts';
+import { createWebhookServer } from '../../src/webhooks/server.ts';
+import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
+
+const run = randomBytes(4).toString('hex');
+const SELECT_LABEL = 'managedapps.dev/invalid-webhook-test';
+const CONFIG_NAME = `mao-invalid-test-${run}`;
 
 type Manifest = { kind: string; metadata: { name: string; namespace?: string; resourceVersion?: string }; [key: string]: unknown };
 
@@ -18,6 +32,7 @@ interface Fixture {
   file: string;
   expect: string;
   status: boolean;
+  webhook: boolean;
   docs: Manifest[];
 }
 
@@ -26,7 +41,7 @@ const fixtures: Fixture[] = readdirSync(dir).filter((f) => f.endsWith('.yaml')).
   const text = readFileSync(join(dir, file), 'utf8');
   const expected = /^# expect: (.+)$/m.exec(text)?.[1];
   if (expected === undefined) throw new Error(`${file}: no "# expect:" line`);
-  return { file, expect: expected, status: /^# subresource: status$/m.test(text), docs: parseAllDocuments(text).map((d) => d.toJS() as Manifest) };
+  return { file, expect: expected, status: /^# subresource: status$/m.test(text), webhook: /^# webhook: /m.test(text), docs: parseAllDocuments(text).map((d) => d.toJS() as Manifest) };
 });
 
 const pluralOf = (kind: string) => KINDS.find((k) => k.kind === kind)!.plural;
@@ -48,20 +63,56 @@ function refusal(error: unknown): { code: number | undefined; message: string } 
 
 describe('test/fixtures/invalid on a real API server', () => {
   let kc: KubeConfig;
-  beforeAll(() => {
+  let manager: Manager | undefined;
+  beforeAll(async () => {
     kc = adminKubeConfig(inject('controlPlane'));
+    // The webhook, for the `# webhook:` fixtures: the admin (system:masters) acts for the provider.
+    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false });
+    const certs = await webhookCertificates(manager.client, { mode: 'url', host: '127.0.0.1' });
+    const server = createWebhookServer({ manager, tls: certs.tls, port: 0, host: '127.0.0.1', providerGroups: ['system:masters'], operatorUsername: 'system:serviceaccount:none:none', logger: pino({ level: 'silent' }) });
+    manager.add(server);
+    manager.start();
+    const address = await server.listening;
+    await ensureWebhookConfiguration(manager.client, {
+      mode: 'url', url: `https://127.0.0.1:${address.port}`, caBundle: certs.caBundle, name: CONFIG_NAME,
+      operatorNamespace: 'none', namespaceSelector: { matchLabels: { [SELECT_LABEL]: run } },
+    });
+    // The API server picks the configuration up asynchronously: wait until a window is judged.
+    const probeNs = await webhookNamespace();
+    const api = kc.makeApiClient(CustomObjectsApi);
+    await eventually(async () => {
+      const outcome = await api.createNamespacedCustomObject({
+        group: GROUP, version: VERSION, namespace: probeNs, plural: 'maintenancewindows', dryRun: 'All',
+        body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'MaintenanceWindow', metadata: { name: 'probe' }, spec: { purpose: 'Maintenance', recurrence: { rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', startTime: '02:00' }, duration: '1h', selector: {} } },
+      }).then(() => '', (error: unknown) => refusal(error).message);
+      expect(outcome).toContain('validate.managedapps.dev');
+    }, { timeoutMs: 30_000 });
   });
 
-  it('holds at least 40 cases, covering enums, required fields, formats, CEL rules and immutability', () => {
+  afterAll(async () => {
+    if (manager === undefined) return;
+    await deleteWebhookConfiguration(manager.client, CONFIG_NAME);
+    await manager.stop();
+  });
+
+  /** A namespace of this file that the webhook selects. */
+  async function webhookNamespace(): Promise<string> {
+    const namespace = await createNamespace(kc, 'invalid-webhook');
+    await kc.makeApiClient(CoreV1Api).patchNamespace({ name: namespace, body: { metadata: { labels: { [SELECT_LABEL]: run } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    return namespace;
+  }
+
+  it('holds at least 40 cases, covering enums, required fields, formats, CEL rules and immutability, and 60 of value bounds', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(40);
-    for (const family of ['enum-', 'required-', 'format-', 'bound-', 'cel-', 'immutable-', 'unknown-']) {
+    expect(fixtures.filter((f) => f.file.startsWith('bounds-')).length).toBeGreaterThanOrEqual(60);
+    for (const family of ['enum-', 'required-', 'format-', 'bound-', 'bounds-', 'cel-', 'immutable-', 'unknown-']) {
       expect(fixtures.some((f) => f.file.startsWith(family)), family).toBe(true);
     }
   });
 
   it.each(fixtures.map((f) => [f.file, f] as const))('%s is refused', async (_file, fixture) => {
     const api = kc.makeApiClient(CustomObjectsApi);
-    const namespace = await createNamespace(kc, 'invalid');
+    const namespace = fixture.webhook ? await webhookNamespace() : await createNamespace(kc, 'invalid');
     const [first, ...updates] = fixture.docs;
     const target = { group: GROUP, version: VERSION, namespace, plural: pluralOf(first!.kind) };
     const send = async (doc: Manifest, create: boolean): Promise<unknown> => {

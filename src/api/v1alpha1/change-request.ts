@@ -1,11 +1,11 @@
 // ChangeRequest (chg): a change on service units, priced in tokens (design.md §1, domain.md §7, §10).
 import { z } from 'zod';
-import { SIMPLE_CHANGE_TOKENS } from '../../domain/limits.ts';
+import { MAX_CHANGE_TOKENS, SIMPLE_CHANGE_TOKENS } from '../../domain/limits.ts';
 import { CHANGE_CATEGORIES, INITIATORS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import { SCOPE_DIGEST_PATTERN } from './change-scope.ts';
 import {
-  type KindDefinition, UserInfo, ageColumn, conditionColumn, count, doc, immutable, immutableOnceSet, localRef, localRefs, money,
-  readyColumn, resource, seconds, statusBase, text, time, withRules,
+  type KindDefinition, UserInfo, ageColumn, boundedCount, conditionColumn, count, doc, immutable, immutableOnceSet, instant, localRef, localRefs,
+  money, readyColumn, resource, seconds, statusBase, text, time, withRules,
 } from './common.ts';
 
 export const APPROVAL_DECISIONS = ['Approved', 'Rejected'] as const;
@@ -18,7 +18,7 @@ const contactName = (description: string) => doc(z.string().min(1).max(63).regex
 export const Approval = z.object({
   decision: doc(z.enum(APPROVAL_DECISIONS), 'Approved or Rejected.'),
   approvedBy: contactName('Name of the ChangeApprover contact of the ManagedTenant who decided.'),
-  decidedAt: time('When the client decided; before the change is implemented (domain.md §10).'),
+  decidedAt: instant('When the client decided; before the change is implemented (domain.md §10).'),
   comment: text('Comment of the approver.', 1024).optional(),
   scopeDigest: doc(z.string().regex(SCOPE_DIGEST_PATTERN), 'Digest of the scope approved (units, category, catalogue item, tokens, window, summary, description, related incident): set by the webhook, never from the body. A change of the scope afterwards voids the approval.').optional(),
 });
@@ -26,8 +26,8 @@ export const Approval = z.object({
 export const Validation = z.object({
   decision: doc(z.enum(VALIDATION_DECISIONS), 'Accepted (quoted) or Refused by the provider.'),
   validatedBy: text('Who validated on the provider side.', 253),
-  validatedAt: time('When the provider answered: ends the quote clock (domain.md §7).'),
-  quoteTokens: doc(z.int().min(1).max(10000), 'Tokens quoted for the change.').optional(),
+  validatedAt: instant('When the provider answered: ends the quote clock (domain.md §7).'),
+  quoteTokens: boundedCount('Tokens quoted for the change.', MAX_CHANGE_TOKENS, 1).optional(),
   comment: text('Reason for a refusal, or notes on the quote.', 1024).optional(),
 });
 
@@ -38,15 +38,15 @@ export const ChangeRequestSpec = withRules(
     catalogItem: text('Identifier of the item of the change catalogue; required for standard changes.', 128).optional(),
     summary: text('What to change, in one line.', 1024),
     description: text('Details.', 16384).optional(),
-    tokens: doc(z.int().min(1).max(10000), `Price in tokens of 30 minutes, before multipliers: exactly ${SIMPLE_CHANGE_TOKENS} for StandardSimple, more for StandardComplex; the quote for NonStandard.`).optional(),
+    tokens: boundedCount(`Price in tokens of 30 minutes, before multipliers: exactly ${SIMPLE_CHANGE_TOKENS} for StandardSimple, more for StandardComplex (at most ${MAX_CHANGE_TOKENS}); the quote for NonStandard.`, MAX_CHANGE_TOKENS, 1).optional(),
     accelerated: doc(z.boolean(), 'Accelerated: shorter deadline, price ×2, a few a year (domain.md §10).').default(false),
     outsideBusinessHours: doc(z.boolean(), 'Executed outside business hours: price ×2 (domain.md §10).').default(false),
     initiator: withRules(z.enum(INITIATORS), 'Client or Provider; a provider change needs the client\'s approval first (domain.md §10). Immutable.', [immutable('spec.initiator')]).default('Client'),
     relatedIncident: localRef('The Incident this change resolves (a change for a P1 is approved afterwards).').optional(),
-    requestedAt: withRules(z.iso.datetime({ offset: true }), 'When the change was requested: the start of the GTC clock. Immutable.', [immutable('spec.requestedAt')]),
+    requestedAt: instant('When the change was requested: the start of the GTC clock. Immutable.', [immutable('spec.requestedAt')]),
     approval: doc(Approval, "The client's decision on a provider-initiated change.").optional(),
     validation: doc(Validation, "The provider's validation (and quote) of a non-standard change.").optional(),
-    completedAt: time('When the provider notified completion: the end of the GTC clock.').optional(),
+    completedAt: instant('When the provider notified completion: the end of the GTC clock.').optional(),
     requester: doc(UserInfo, 'Who requested the change: set from the admission request, never from the body. Immutable once set.').optional(),
   }),
   'Desired state of a ChangeRequest.',

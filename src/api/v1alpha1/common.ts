@@ -3,6 +3,7 @@
 // descriptions and CEL rules to a zod schema. Everything here must stay expressible as a
 // STRUCTURAL OpenAPI schema (see generate.ts): no unions of types, no `unknown` without intent.
 import { z } from 'zod';
+import { CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, MAX_AMOUNT } from '../../domain/limits.ts';
 
 export const GROUP = 'managedapps.dev';
 export const VERSION = 'v1alpha1';
@@ -57,15 +58,70 @@ export const objectName = (description: string) =>
 /** Free text kept short so CEL cost estimates stay bounded. */
 export const text = (description: string, max = 256) => doc(z.string().min(1).max(max), description);
 
-/** An RFC 3339 instant, e.g. `2026-10-14T08:30:00Z` or `2026-10-14T10:30:00+02:00`. */
+/** An RFC 3339 instant, e.g. `2026-10-14T08:30:00Z` or `2026-10-14T10:30:00+02:00` (status fields: the operator writes them). */
 export const time = (description: string) => doc(z.iso.datetime({ offset: true }), description);
 
-/** A calendar date, `YYYY-MM-DD`. */
-export const date = (description: string) => doc(z.iso.date(), description);
+// ---- bounded values of a spec (issue 20; the bounds are src/domain/limits.ts's) ----------------
+
+/** Why a date, an instant or a month is refused: its year (in UTC for an instant) is outside the calendar years. */
+export const YEAR_MESSAGE = `year must be ${CALENDAR_MIN_YEAR} to ${CALENDAR_MAX_YEAR}`;
+
+const yearOk = (year: number): boolean => year >= CALENDAR_MIN_YEAR && year <= CALENDAR_MAX_YEAR;
+
+/** Whether `value` (`YYYY-MM...`, a date or a month) names a year within the calendar years. */
+export function yearInRange(value: string): boolean {
+  return /^[0-9]{4}/.test(value) && yearOk(Number(value.slice(0, 4)));
+}
+
+/** Whether an RFC 3339 instant falls in a UTC year within the calendar years (what CEL sees: a timestamp). */
+export function instantInRange(value: string): boolean {
+  const ms = Date.parse(value);
+  return !Number.isNaN(ms) && yearOk(new Date(ms).getUTCFullYear());
+}
+
+/**
+ * The same check in CEL, for the CRD (the schema's `pattern` is dropped beside a `format`): the
+ * API server types a `date` or `date-time` string as a timestamp, compared here in constant cost.
+ */
+export const YEAR_RULE: CelRule = {
+  rule: `self >= timestamp('${CALENDAR_MIN_YEAR}-01-01T00:00:00Z') && self < timestamp('${CALENDAR_MAX_YEAR + 1}-01-01T00:00:00Z')`,
+  message: YEAR_MESSAGE,
+};
+
+/** The check for a month (`YYYY-MM`, a plain string to CEL). */
+const MONTH_YEAR_RULE: CelRule = {
+  rule: `int(self.substring(0, 4)) >= ${CALENDAR_MIN_YEAR} && int(self.substring(0, 4)) <= ${CALENDAR_MAX_YEAR}`,
+  message: YEAR_MESSAGE,
+};
+
+/** The longest RFC 3339 text accepted (`2026-10-14T08:30:00.123456789+02:00` is 35): keeps CEL's cost estimate small. */
+const MAX_TIME_LENGTH = 64;
+
+/** An instant of a spec: RFC 3339, its year within the calendar years; `rules` are more CEL rules on it. */
+export const instant = (description: string, rules: readonly CelRule[] = []) =>
+  withRules(z.iso.datetime({ offset: true }).max(MAX_TIME_LENGTH).refine(instantInRange, YEAR_MESSAGE), description, [YEAR_RULE, ...rules]);
+
+/** A calendar date of a spec, `YYYY-MM-DD`, its year within the calendar years. */
+export const date = (description: string) => withRules(z.iso.date().max(MAX_TIME_LENGTH).refine(yearInRange, YEAR_MESSAGE), description, [YEAR_RULE]);
 
 /** A calendar month, `YYYY-MM`. */
 export const MONTH_PATTERN = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
 export const month = (description: string) => doc(z.string().regex(MONTH_PATTERN), description);
+
+/** A calendar month of a spec, `YYYY-MM`, its year within the calendar years. */
+const MONTH_LENGTH = 7;
+export const boundedMonth = (description: string) => withRules(z.string().max(MONTH_LENGTH).regex(MONTH_PATTERN).refine(yearInRange, YEAR_MESSAGE), description, [MONTH_YEAR_RULE]);
+
+/** Why -0 is refused: it is 0 to every comparison, but prints as "-0.00" in a report. */
+export const NEGATIVE_ZERO_MESSAGE = 'must not be -0';
+const notNegativeZero = (value: number): boolean => !Object.is(value, -0);
+
+/** An amount of money of a spec, in the contract's currency: finite, 0 to MAX_AMOUNT, not -0. */
+export const amount = (description: string) =>
+  doc(z.number().min(0).max(MAX_AMOUNT).refine(notNegativeZero, NEGATIVE_ZERO_MESSAGE), `${description} At most ${MAX_AMOUNT}.`);
+
+/** A count of a spec: an integer from `min` to `max`, not -0. */
+export const boundedCount = (description: string, max: number, min = 0) => doc(z.int().min(min).max(max).refine(notNegativeZero, NEGATIVE_ZERO_MESSAGE), description);
 
 /**
  * A Go duration (`time.ParseDuration`, what CEL's `duration()` reads): `90m`, `2h30m`, `1.5h`.
@@ -82,7 +138,7 @@ export const localTime = (description: string) => doc(z.string().regex(LOCAL_TIM
 export const TIME_ZONE_PATTERN = /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/;
 export const timeZone = (description: string) => doc(z.string().min(1).max(64).regex(TIME_ZONE_PATTERN), description);
 
-/** An amount of money in the contract's currency, never negative. */
+/** An amount of money in the contract's currency, never negative (status fields; a spec's are `amount`). */
 export const money = (description: string) => doc(z.number().min(0), description);
 
 /** A percentage in [0, 100]. */

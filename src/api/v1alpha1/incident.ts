@@ -2,14 +2,14 @@
 import { z } from 'zod';
 import { DETECTIONS, INCIDENT_CAUSES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
-  type KindDefinition, UserInfo, ageColumn, conditionColumn, doc, immutable, immutableOnceSet, localRefs, readyColumn, resource,
+  type KindDefinition, UserInfo, ageColumn, conditionColumn, doc, immutable, immutableOnceSet, instant, localRefs, readyColumn, resource,
   seconds, statusBase, text, time, withRules,
 } from './common.ts';
 
 export const Exclusion = withRules(
   z.object({
-    start: time('Start of a period that does not count toward the guarantees.'),
-    end: time('End of that period, after start.'),
+    start: instant('Start of a period that does not count toward the guarantees.'),
+    end: instant('End of that period, after start.'),
     reason: text('Why it does not count (client action, IaaS outage, ...).', 512),
   }),
   'A period excluded from the commitments (domain.md §8).',
@@ -26,9 +26,9 @@ export const IncidentSpec = withRules(
     summary: text('What happens, in one line.', 1024),
     description: text('Details.', 16384).optional(),
     detection: withRules(z.enum(DETECTIONS), 'Monitoring (proactive, opened by the operator only) or Client (reactive) (domain.md §9). Immutable.', [immutable('spec.detection')]).default('Client'),
-    openedAt: withRules(z.iso.datetime({ offset: true }), 'When the ticket was opened: the start of the restoration clock. For an incident a client reports, the time of the request (set by the webhook). Immutable.', [immutable('spec.openedAt')]),
-    resolvedAt: time('When the service was restored.').optional(),
-    closedAt: time('When the client agreed to close the incident (a client contact sets it; the webhook records the time of the request); requires resolvedAt. Freezes the incident.').optional(),
+    openedAt: instant('When the ticket was opened: the start of the restoration clock. For an incident a client reports, the time of the request (set by the webhook). Immutable.', [immutable('spec.openedAt')]),
+    resolvedAt: instant('When the service was restored.').optional(),
+    closedAt: instant('When the client agreed to close the incident (a client contact sets it; the webhook records the time of the request); requires resolvedAt. Freezes the incident.').optional(),
     cause: doc(z.enum(INCIDENT_CAUSES), 'Provider, Client, Shared, IaaS, ThirdPartySoftware or Unknown: decides whether guarantees apply (domain.md §8).').default('Unknown'),
     exclusions: doc(z.array(Exclusion).max(32), 'Periods that do not count toward the guarantees.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
     reporter: doc(UserInfo, 'Who opened the incident: set from the admission request, never from the body. Immutable once set.').optional(),

@@ -1,9 +1,10 @@
 // MaintenanceWindow (mw): recurring or one-off maintenance windows over units (design.md §1, domain.md §5, §11).
 import { z } from 'zod';
 import { DEFAULT_CALENDAR } from '../../domain/calendar.ts';
+import { MAX_MAINTENANCE_DURATION_HOURS } from '../../domain/limits.ts';
 import { MAINTENANCE_PURPOSES } from '../../domain/vocabulary.ts';
 import {
-  type KindDefinition, ageColumn, doc, duration, labelSelector, localTime, readyColumn, resource, statusBase, time, timeZone,
+  type KindDefinition, ageColumn, doc, duration, instant, labelSelector, localTime, readyColumn, resource, statusBase, time, timeZone,
   withRules,
 } from './common.ts';
 
@@ -32,8 +33,8 @@ export const RRULE_PATTERN = new RegExp(`^FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;($
 export const Recurrence = z.object({
   rrule: doc(z.string().max(512).regex(RRULE_PATTERN), 'RFC 5545 recurrence rule body, FREQ first, without time-of-day parts, DTSTART or UNTIL, e.g. FREQ=MONTHLY;BYDAY=2TU.'),
   startTime: localTime('Local start time of each occurrence, HH:MM, in spec.timeZone.'),
-  from: time('No occurrence starts before this instant; INTERVAL and COUNT count from here. Default: Monday 1 January 2024, local.').optional(),
-  until: time('No occurrence starts after this instant (inclusive).').optional(),
+  from: instant('No occurrence starts before this instant; INTERVAL and COUNT count from here. Default: Monday 1 January 2024, local.').optional(),
+  until: instant('No occurrence starts after this instant (inclusive).').optional(),
 });
 export type Recurrence = z.infer<typeof Recurrence>;
 
@@ -46,8 +47,8 @@ export const MaintenanceWindowSpec = withRules(
     purpose: doc(z.enum(MAINTENANCE_PURPOSES), 'SecurityPatching, Maintenance or Upgrade (domain.md §11).'),
     description: doc(z.string().max(1024), 'What is done in the window.').optional(),
     recurrence: withRules(Recurrence, 'A recurring window; exclusive with start.', recurrenceRules).optional(),
-    start: time('Start of a one-off window; exclusive with recurrence.').optional(),
-    duration: duration('Length of each occurrence (Go duration, e.g. 4h), positive.'),
+    start: instant('Start of a one-off window; exclusive with recurrence.').optional(),
+    duration: duration(`Length of each occurrence (Go duration, e.g. 4h), positive, at most ${MAX_MAINTENANCE_DURATION_HOURS}h.`),
     timeZone: timeZone('IANA time zone of startTime.').default(DEFAULT_CALENDAR.timeZone),
     selector: labelSelector('ServiceUnits of this namespace the window covers; an empty selector covers all.'),
     excludeFromAvailability: doc(z.boolean(), 'Interruptions inside the window do not count against availability (domain.md §5) and open no incident.').default(true),
@@ -57,6 +58,7 @@ export const MaintenanceWindowSpec = withRules(
   [
     { rule: 'has(self.recurrence) != has(self.start)', message: 'spec must set exactly one of spec.recurrence and spec.start' },
     { rule: "duration(self.duration) > duration('0s')", message: 'spec.duration must be positive', fieldPath: '.duration' },
+    { rule: `duration(self.duration) <= duration('${MAX_MAINTENANCE_DURATION_HOURS}h')`, message: `spec.duration must be at most ${MAX_MAINTENANCE_DURATION_HOURS}h`, fieldPath: '.duration' },
   ],
 );
 export type MaintenanceWindowSpec = z.infer<typeof MaintenanceWindowSpec>;

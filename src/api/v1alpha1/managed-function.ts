@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { FUNCTION_FAMILIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
-  type KindDefinition, ageColumn, conditionColumn, count, doc, labelSelector, money, month, percent, readyColumn, resource,
+  type KindDefinition, ageColumn, amount, conditionColumn, count, doc, labelSelector, month, percent, readyColumn, resource,
   seconds, statusBase, withRules,
 } from './common.ts';
 
@@ -11,7 +11,7 @@ export const ManagedFunctionSpec = withRules(
     family: doc(z.enum(FUNCTION_FAMILIES), 'Family of the function (domain.md §1). All production units of a family form one function, except Application: one unit, one function.'),
     selector: labelSelector('Label selector over the ServiceUnits of this namespace; required for Application, otherwise every unit of the family.').optional(),
     customerPortal: doc(z.boolean(), 'The function is a customer portal (its own GTD row, domain.md §5).').default(false),
-    monthlyCharge: money("Monthly recurring charge of the function, excluding tax, in the contract's currency: the base of its GTD credit."),
+    monthlyCharge: amount("Monthly recurring charge of the function, excluding tax, in the contract's currency: the base of its GTD credit."),
   }),
   'Desired state of a ManagedFunction.',
   [{ rule: "self.family != 'Application' || has(self.selector)", message: 'spec.selector is required when spec.family is Application', fieldPath: '.selector', reason: 'FieldValueRequired' }],

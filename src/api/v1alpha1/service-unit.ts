@@ -6,7 +6,7 @@ import {
   PRIORITIES, TARGET_KINDS,
 } from '../../domain/vocabulary.ts';
 import {
-  type CelRule, type KindDefinition, ageColumn, conditionColumn, count, doc, duration, immutable, localRef, localRefs, month,
+  type CelRule, type KindDefinition, ageColumn, conditionColumn, count, doc, duration, immutable, instant, localRef, localRefs, month,
   percent, readyColumn, resource, seconds, statusBase, text, time, withRules,
 } from './common.ts';
 
@@ -125,12 +125,12 @@ export const ServiceUnitSpec = withRules(
     buildModel: doc(z.enum(BUILD_MODELS), 'NoBuild, BackendBuild, OperationsBuild or FullBuild (domain.md §2).').default('FullBuild'),
     levelThreeOwner: doc(z.enum(LEVEL_THREE_OWNERS), 'Who owns level-3 support: Provider or Client. GTR does not apply where the provider is not the owner (domain.md §8).').default('Provider'),
     subscription: doc(z.object({
-      start: time('When the unit entered the service (prorates the first month).'),
-      end: time('When the unit leaves the service (prorates the last month).').optional(),
+      start: instant('When the unit entered the service (prorates the first month).'),
+      end: instant('When the unit leaves the service (prorates the last month).').optional(),
     }), 'Subscription period of the unit, for proration.').optional(),
     prerequisites: doc(z.object({
       validated: doc(z.array(z.enum(PREREQUISITES)).max(PREREQUISITES.length), 'Prerequisites the provider validated: Connectivity, Monitoring, Patching, Backup, RestoreProcedure. Guarantees apply only when all are (domain.md §8).', { 'x-kubernetes-list-type': 'set' }),
-      validatedAt: time('When they were last validated.').optional(),
+      validatedAt: instant('When they were last validated.').optional(),
     }), 'Prerequisites validated by the provider.').optional(),
     dependsOn: localRefs('Units this one depends on (same namespace); they must be managed too (domain.md §2).', 32).optional(),
     monitoring: doc(Monitoring, 'How the operator probes the unit.').optional(),

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CHANGE_CATEGORIES, FUNCTION_FAMILIES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
-  type KindDefinition, ageColumn, count, doc, immutable, localRef, money, month, percent, resource, statusBase, text,
+  type KindDefinition, ageColumn, boundedMonth, count, doc, immutable, localRef, money, month, percent, resource, statusBase, text,
   time, timeZone, withRules,
 } from './common.ts';
 
@@ -14,7 +14,7 @@ const MAX_TICKETS = 512;
 export const SLAReportSpec = withRules(
   z.object({
     contractRef: localRef('The SupportContract reported on (same namespace).'),
-    month: month('The calendar month reported on, YYYY-MM, in the tenant\'s time zone.'),
+    month: boundedMonth('The calendar month reported on, YYYY-MM, in the tenant\'s time zone.'),
   }),
   'What the report is about. Immutable.',
   [immutable('spec')],

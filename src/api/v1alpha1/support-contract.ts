@@ -1,9 +1,9 @@
 // SupportContract (msc): the commercial terms of the tenant (design.md §1, domain.md §3, §10, §13).
 import { z } from 'zod';
-import { MAX_ACCELERATED_CHANGES_PER_YEAR, MIN_SERVICE_MONTHS } from '../../domain/limits.ts';
+import { MAX_ACCELERATED_CHANGES_PER_YEAR, MAX_MONTHLY_TOKENS, MIN_SERVICE_MONTHS } from '../../domain/limits.ts';
 import { ENVIRONMENTS, MANAGEMENT_LEVELS, SUPPORT_CHAINS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
-  type KindDefinition, ageColumn, count, date, doc, month, money, readyColumn, resource, statusBase, text, time,
+  type KindDefinition, ageColumn, amount, boundedCount, count, date, doc, instant, month, money, readyColumn, resource, statusBase, text, time,
 } from './common.ts';
 
 export const EnvironmentSupportLevel = z.object({
@@ -13,7 +13,7 @@ export const EnvironmentSupportLevel = z.object({
 
 export const MonthlyFee = z.object({
   name: doc(z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), 'Identifier of the fee, e.g. support-premium.'),
-  amount: money('Monthly amount, excluding tax.'),
+  amount: amount('Monthly amount, excluding tax.'),
   description: text('What the fee pays for.', 256).optional(),
 });
 
@@ -28,16 +28,16 @@ export const SupportContractSpec = z.object({
   subscribedLevels: doc(z.array(z.enum(MANAGEMENT_LEVELS)).min(1).max(MANAGEMENT_LEVELS.length), 'Management levels the tenant subscribes (Database/Middleware ⇒ OS, Containers ⇒ Kubernetes: domain.md §2).', { 'x-kubernetes-list-type': 'set' }),
   prices: doc(z.object({
     currency: doc(z.string().regex(/^[A-Z]{3}$/), 'ISO 4217 currency of every amount, e.g. EUR.'),
-    tokenPrice: money('Pay-as-you-go price of one token (30 minutes of work), excluding tax.'),
+    tokenPrice: amount('Pay-as-you-go price of one token (30 minutes of work), excluding tax.'),
     monthlyFees: doc(z.array(MonthlyFee).max(32), 'Monthly recurring fees of the contract, keyed by name.', {
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['name'],
     }).optional(),
-    monthlyMinimum: money('Monthly billing minimum, excluding tax (domain.md §13).').optional(),
+    monthlyMinimum: amount('Monthly billing minimum, excluding tax (domain.md §13).').optional(),
   }), 'Prices of the contract.'),
-  monthlyTokens: count('Tokens included each month (the token pack); unused tokens do not roll over (domain.md §10).').default(0),
+  monthlyTokens: boundedCount(`Tokens included each month (the token pack), at most ${MAX_MONTHLY_TOKENS}; unused tokens do not roll over (domain.md §10).`, MAX_MONTHLY_TOKENS).default(0),
   acceleratedChangesPerYear: doc(z.int().min(0).max(MAX_ACCELERATED_CHANGES_PER_YEAR), `Accelerated changes allowed per calendar year (at most ${MAX_ACCELERATED_CHANGES_PER_YEAR}, domain.md §10).`).default(MAX_ACCELERATED_CHANGES_PER_YEAR),
-  reversibilityStart: time('Start of the reversibility (exit) phase: GTR does not apply from then on (domain.md §8).').optional(),
+  reversibilityStart: instant('Start of the reversibility (exit) phase: GTR does not apply from then on (domain.md §8).').optional(),
 });
 export type SupportContractSpec = z.infer<typeof SupportContractSpec>;
 

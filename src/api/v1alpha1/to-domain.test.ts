@@ -171,3 +171,37 @@ describe('toDomain errors name the object and the field', () => {
     expect(result.errors.map((e) => e.path).sort()).toEqual(['spec.recurrence.rrule', 'spec.timeZone']);
   });
 });
+
+describe('bounds in toDomain, for objects stored before the schema had them (issue 20)', () => {
+  const objects = sampleObjects();
+  const contract = objects.contract;
+  const withSpec = <T extends { spec: object }>(o: T, spec: Partial<T['spec']>): T => ({ ...o, spec: { ...o.spec, ...spec } });
+
+  it.each([
+    ['start 9999', { start: '9999-01-01' }, "spec.start: '9999-01-01': year must be 1970 to 2200"],
+    ['token price -0', { prices: { ...contract.spec.prices, tokenPrice: -0 } }, 'spec.prices.tokenPrice: must not be -0'],
+    ['token price 1e308', { prices: { ...contract.spec.prices, tokenPrice: 1e308 } }, 'spec.prices.tokenPrice: 1e+308 is not an amount from 0 to 1000000000'],
+    ['token pack 2^31', { monthlyTokens: 2 ** 31 }, 'spec.monthlyTokens: 2147483648 is not an integer from 0 to 100000'],
+    ['reversibility in year 1', { reversibilityStart: '0001-01-01T00:00:00Z' }, "spec.reversibilityStart: '0001-01-01T00:00:00Z': year must be 1970 to 2200"],
+  ])('a contract with %s is refused, naming the field', (_what, spec, message) => {
+    const converted = reportInputToDomain({ ...objects, contract: withSpec(contract, spec as Partial<SupportContract['spec']>) });
+    expect(converted.ok).toBe(false);
+    expect(converted.ok ? [] : converted.errors.map((e) => `${e.path}: ${e.message}`)).toContain(`SupportContract/${contract.metadata.name}: ${message}`);
+  });
+
+  it('an instant whose UTC year is 2201 is refused though written in 2200; one of 1970 in UTC is accepted', () => {
+    const unit = objects.units[0]!;
+    // 2200-12-31T23:00:00-05:00 is 2201-01-01T04:00:00Z; 1970-01-01T00:30:00-01:00 is 01:30Z the same day.
+    const late = unitToDomain(withSpec(unit, { subscription: { start: '2200-12-31T23:00:00-05:00' } }));
+    expect(late.ok ? [] : late.errors.map((e) => e.path)).toEqual(['spec.subscription.start']);
+    expect(unitToDomain(withSpec(unit, { subscription: { start: '1970-01-01T00:30:00-01:00' } })).ok).toBe(true);
+  });
+
+  it('a window whose schedule yields nothing is refused at spec.recurrence.rrule, a one-off in 9999 at spec.start', () => {
+    const window = objects.maintenanceWindows.find((w) => w.spec.recurrence !== undefined)!;
+    const never = scheduleToDomain(withSpec(window, { recurrence: { ...window.spec.recurrence!, rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30' } }));
+    expect(never.ok ? [] : never.errors.map((e) => e.path)).toEqual(['spec.recurrence.rrule']);
+    const oneOff = scheduleToDomain(withSpec(window, { recurrence: undefined, start: '9999-06-01T00:00:00Z' }));
+    expect(oneOff.ok ? [] : oneOff.errors.map((e) => e.path)).toEqual(['spec.start']);
+  });
+});

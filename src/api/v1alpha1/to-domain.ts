@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { DEFAULT_CALENDAR, type BusinessCalendar } from '../../domain/calendar.ts';
 import type { ChangeContext, ChangeUnit } from '../../domain/change.ts';
 import { REVERSIBILITY_MONTHS } from '../../domain/guarantees.ts';
+import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TOKENS } from '../../domain/limits.ts';
 import type { Interval } from '../../domain/interval.ts';
 import { prerequisitesValidated } from '../../domain/levels.ts';
 import { validateSchedule, type MaintenanceSchedule } from '../../domain/maintenance.ts';
@@ -22,7 +23,7 @@ import {
 import type { RestorationContext, RestorationUnit } from '../../domain/restoration.ts';
 import type { Environment, FunctionFamily, SupportLevel } from '../../domain/vocabulary.ts';
 import { ChangeRequest } from './change-request.ts';
-import type { LabelSelector, ObjectMeta } from './common.ts';
+import { NEGATIVE_ZERO_MESSAGE, YEAR_MESSAGE, instantInRange, yearInRange, type LabelSelector, type ObjectMeta } from './common.ts';
 import { Incident } from './incident.ts';
 import { MaintenanceWindow } from './maintenance-window.ts';
 import { ManagedFunction } from './managed-function.ts';
@@ -60,14 +61,36 @@ class Collector {
     this.errors.push({ path, message });
   }
 
-  /** An RFC 3339 instant; records an error and returns undefined when it does not parse. */
+  /** An RFC 3339 instant within the calendar years; records an error and returns undefined otherwise. */
   time(path: string, value: string): Date | undefined {
     const date = new Date(value);
     if (Number.isNaN(date.getTime())) {
       this.add(path, `'${value}' is not an RFC 3339 instant`);
       return undefined;
     }
+    if (!instantInRange(value)) {
+      this.add(path, `'${value}': ${YEAR_MESSAGE}`);
+      return undefined;
+    }
     return date;
+  }
+
+  /** A `YYYY-MM-DD` date within the calendar years. */
+  date(path: string, value: string): void {
+    if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value) || !DateTime.fromISO(value).isValid) this.add(path, `'${value}' is not a date YYYY-MM-DD`);
+    else if (!yearInRange(value)) this.add(path, `'${value}': ${YEAR_MESSAGE}`);
+  }
+
+  /** An amount of money: finite, 0 to MAX_AMOUNT, not -0 (the schema's bounds, again for objects stored before them). */
+  amount(path: string, value: number): void {
+    if (!Number.isFinite(value) || value < 0 || value > MAX_AMOUNT) this.add(path, `${value} is not an amount from 0 to ${MAX_AMOUNT}`);
+    else if (Object.is(value, -0)) this.add(path, NEGATIVE_ZERO_MESSAGE);
+  }
+
+  /** A count: an integer from `min` to `max`, not -0. */
+  count(path: string, value: number, max: number, min = 0): void {
+    if (!Number.isInteger(value) || value < min || value > max) this.add(path, `${value} is not an integer from ${min} to ${max}`);
+    else if (Object.is(value, -0)) this.add(path, NEGATIVE_ZERO_MESSAGE);
   }
 
   optionalTime(path: string, value: string | undefined): Date | undefined {
@@ -196,6 +219,13 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
   const spec = contract.spec;
   const supportLevels = supportLevelsInForce(contract);
   const fees = spec.prices.monthlyFees ?? [];
+  c.date('spec.start', spec.start);
+  c.amount('spec.prices.tokenPrice', spec.prices.tokenPrice);
+  fees.forEach((fee, i) => {
+    c.amount(`spec.prices.monthlyFees[${i}].amount`, fee.amount);
+  });
+  if (spec.prices.monthlyMinimum !== undefined) c.amount('spec.prices.monthlyMinimum', spec.prices.monthlyMinimum);
+  c.count('spec.monthlyTokens', spec.monthlyTokens, MAX_MONTHLY_TOKENS);
   const reversibilityStart = c.optionalTime('spec.reversibilityStart', spec.reversibilityStart);
   return c.done(() => ({
     currency: spec.prices.currency,
@@ -250,6 +280,9 @@ export function functionUnits(fn: Obj<ManagedFunction>, units: readonly Obj<Serv
 }
 
 export function functionToDomain(fn: Obj<ManagedFunction>, units: readonly Obj<ServiceUnit>[]): Conversion<FunctionInput> {
+  const c = new Collector();
+  c.amount('spec.monthlyCharge', fn.spec.monthlyCharge);
+  if (c.errors.length > 0) return fail(c.errors);
   return ok({
     name: fn.metadata.name,
     family: fn.spec.family,
@@ -301,6 +334,8 @@ export function changeToDomain(change: Obj<ChangeRequest>): Conversion<ChangeInp
   const completedAt = c.optionalTime('spec.completedAt', spec.completedAt);
   const quotedAt = spec.validation === undefined ? undefined : c.time('spec.validation.validatedAt', spec.validation.validatedAt);
   if (requestedAt !== undefined && completedAt !== undefined && completedAt < requestedAt) c.add('spec.completedAt', 'must not be before spec.requestedAt');
+  if (spec.tokens !== undefined) c.count('spec.tokens', spec.tokens, MAX_CHANGE_TOKENS, 1);
+  if (spec.validation?.quoteTokens !== undefined) c.count('spec.validation.quoteTokens', spec.validation.quoteTokens, MAX_CHANGE_TOKENS, 1);
   return c.done(() => ({
     name: change.metadata.name,
     unitNames: spec.unitRefs.map((r) => r.name),
@@ -340,7 +375,7 @@ export function scheduleToDomain(window: Obj<MaintenanceWindow>): Conversion<Mai
     const colon = problem.indexOf(': ');
     const field = colon > 0 ? problem.slice(0, colon) : '';
     const message = colon > 0 ? problem.slice(colon + 2) : problem;
-    const path = field === 'durationSeconds' ? 'spec.duration' : /^[a-zA-Z.]+$/.test(field) ? `spec.${field}` : 'spec';
+    const path = field === 'durationSeconds' ? 'spec.duration' : field === 'oneOff.start' ? 'spec.start' : /^[a-zA-Z.]+$/.test(field) ? `spec.${field}` : 'spec';
     c.add(path, field !== '' && path === 'spec' ? problem : message);
   }
   return c.done(() => schedule);

@@ -1,0 +1,320 @@
+// THE BEFORE OF bounds.bench.ts: src/domain/maintenance.ts as it was before issue 20 (commit
+// d6679cb), kept unchanged but for its imports, to measure the old expansion (rrule.js searching
+// up to year 9999, rules moved by 400-year cycles) against the bounded one in the same run.
+// Not used by the operator.
+// Maintenance windows (domain.md §11; design.md §1 MaintenanceWindow): recurring windows agreed
+// with the client, as an RFC 5545 RRULE + a local start time + a duration in a time zone, and
+// one-off windows.
+//
+// Recurrences are expanded in LOCAL time: the rule runs on "floating" dates (UTC fields read as
+// the zone's wall clock), then each local occurrence becomes an instant through luxon with the
+// schedule's zone. So "every Sunday 02:30 Europe/Paris" stays 02:30 local across DST changes.
+// rrule's own TZID support is not used (it depends on the machine's zone).
+//   - A local start that does not exist (spring-forward gap) moves forward by the gap, as cron
+//     and most schedulers do: 02:30 on 29 March 2026 in Paris starts at 03:30 CEST.
+//   - A local start that exists twice (fall-back) takes the first, the summer-time one
+//     (time.ts instantOfLocal, shared with the business calendar).
+//   - The duration is real elapsed time: a 2 h window is 2 h even across a DST change.
+import rrule from 'rrule';
+import { DateTime, IANAZone } from 'luxon';
+import type { Interval } from '../../src/domain/calendar.ts';
+import { instantOfLocal } from '../../src/domain/time.ts';
+
+const { RRule } = rrule;
+
+export interface MaintenanceSchedule {
+  /** IANA zone of the local start time and of the rule's days. */
+  readonly timeZone: string;
+  readonly recurrence?: {
+    /** RFC 5545 RRULE body, e.g. 'FREQ=WEEKLY;BYDAY=SU' or 'FREQ=MONTHLY;BYDAY=2TU'. */
+    readonly rrule: string;
+    /** 'HH:MM' local. */
+    readonly startTime: string;
+    /** No occurrence starts before this instant; the rule's INTERVAL and COUNT count from here. */
+    readonly from?: Date;
+    /** No occurrence starts after this instant (inclusive, like RRULE's UNTIL). */
+    readonly until?: Date;
+  };
+  readonly oneOff?: { readonly start: Date };
+  readonly durationSeconds: number;
+}
+
+/**
+ * Anchor of a rule without `from`: Monday 1 January 2024, local. It fixes what a bare rule means
+ * (FREQ=WEEKLY → Mondays, FREQ=MONTHLY → the 1st, FREQ=YEARLY → 1 January) and the phase of an
+ * INTERVAL; no occurrence of such a rule falls before it.
+ */
+export const DEFAULT_RECURRENCE_ANCHOR = { year: 2024, month: 1, day: 1 } as const;
+
+/** A rule finding no occurrence within this many years is taken to have none left (rules like "29 February" recur within 8). */
+const LOOKAHEAD_YEARS = 10;
+const MS_PER_SECOND = 1000;
+const MS_PER_DAY = 86_400_000;
+const SEARCH_STEP_MS = 366 * MS_PER_DAY;
+/** More than any zone offset (UTC−12 to UTC+14): the margin between floating and real instants. */
+const ZONE_MARGIN_MS = 2 * MS_PER_DAY;
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+const FREQUENCIES = ['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'] as const;
+const WEEKDAY = /^([+-]?)(\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/;
+const FORBIDDEN: Readonly<Record<string, string>> = {
+  DTSTART: 'DTSTART is not part of an RRULE body: use recurrence.from',
+  UNTIL: 'use recurrence.until instead of UNTIL',
+  BYHOUR: 'the time of day is recurrence.startTime, not BYHOUR',
+  BYMINUTE: 'the time of day is recurrence.startTime, not BYMINUTE',
+  BYSECOND: 'the time of day is recurrence.startTime, not BYSECOND',
+  TZID: 'the zone is timeZone, not TZID',
+};
+
+function intList(value: string, min: number, max: number, allowNegative: boolean): boolean {
+  return value.split(',').every((part) => {
+    if (!/^[+-]?\d{1,3}$/.test(part)) return false;
+    const n = Number(part);
+    const magnitude = Math.abs(n);
+    return magnitude >= min && magnitude <= max && (allowNegative || n > 0);
+  });
+}
+
+/**
+ * Checks an RRULE body of the subset this operator supports: FREQ DAILY to YEARLY, INTERVAL,
+ * COUNT, BYDAY (with ordinals like 2TU for monthly and yearly rules), BYMONTHDAY, BYMONTH,
+ * BYYEARDAY, BYWEEKNO, BYSETPOS, WKST. Returns an error message, or undefined when valid.
+ */
+export function validateRrule(body: string): string | undefined {
+  if (body.trim() === '') return 'RRULE is empty: give at least FREQ, e.g. FREQ=WEEKLY;BYDAY=SU';
+  if (/^RRULE:/i.test(body)) return "give the RRULE body without the 'RRULE:' prefix";
+  const seen = new Map<string, string>();
+  for (const part of body.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0 || eq === part.length - 1) return `'${part}' is not NAME=VALUE`;
+    const name = part.slice(0, eq).toUpperCase();
+    const value = part.slice(eq + 1).toUpperCase();
+    if (seen.has(name)) return `${name} appears twice`;
+    seen.set(name, value);
+    const forbidden = FORBIDDEN[name];
+    if (forbidden !== undefined) return forbidden;
+    switch (name) {
+      case 'FREQ':
+        if (!(FREQUENCIES as readonly string[]).includes(value)) return `FREQ must be one of ${FREQUENCIES.join(', ')}, got '${value}'`;
+        break;
+      case 'INTERVAL':
+      case 'COUNT':
+        if (!/^[1-9]\d{0,3}$/.test(value)) return `${name} must be a positive integer, got '${value}'`;
+        break;
+      case 'WKST':
+        if (!/^(MO|TU|WE|TH|FR|SA|SU)$/.test(value)) return `WKST must be a weekday (MO..SU), got '${value}'`;
+        break;
+      case 'BYDAY':
+        for (const day of value.split(',')) {
+          const match = WEEKDAY.exec(day);
+          if (match === null) return `BYDAY '${day}' is not a weekday like SU or 2TU`;
+          const ordinal = match[2];
+          if (ordinal !== undefined && (Number(ordinal) < 1 || Number(ordinal) > 53)) return `BYDAY '${day}': ordinal must be 1 to 53`;
+        }
+        break;
+      case 'BYMONTHDAY':
+        if (!intList(value, 1, 31, true)) return `BYMONTHDAY must list days ±1..31, got '${value}'`;
+        break;
+      case 'BYMONTH':
+        if (!intList(value, 1, 12, false)) return `BYMONTH must list months 1..12, got '${value}'`;
+        break;
+      case 'BYYEARDAY':
+        if (!intList(value, 1, 366, true)) return `BYYEARDAY must list days ±1..366, got '${value}'`;
+        break;
+      case 'BYWEEKNO':
+        if (!intList(value, 1, 53, true)) return `BYWEEKNO must list weeks ±1..53, got '${value}'`;
+        break;
+      case 'BYSETPOS':
+        if (!intList(value, 1, 366, true)) return `BYSETPOS must list positions ±1..366, got '${value}'`;
+        break;
+      default:
+        return `unsupported RRULE part '${name}'`;
+    }
+  }
+  const freq = seen.get('FREQ');
+  if (freq === undefined) return 'FREQ is required, e.g. FREQ=WEEKLY;BYDAY=SU';
+  const byday = seen.get('BYDAY');
+  if (byday !== undefined && (freq === 'DAILY' || freq === 'WEEKLY') && /\d/.test(byday)) {
+    return `BYDAY ordinals like 2TU need FREQ=MONTHLY or YEARLY, not ${freq}`;
+  }
+  if (seen.has('BYWEEKNO') && freq !== 'YEARLY') return 'BYWEEKNO needs FREQ=YEARLY';
+  return undefined;
+}
+
+const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** Every problem of a schedule, each prefixed with its field; empty when valid. */
+export function validateSchedule(schedule: MaintenanceSchedule): string[] {
+  const errors: string[] = [];
+  if (!IANAZone.isValidZone(schedule.timeZone)) errors.push(`timeZone: unknown time zone '${schedule.timeZone}'`);
+  if (!Number.isFinite(schedule.durationSeconds) || schedule.durationSeconds <= 0) errors.push('durationSeconds: must be > 0');
+  if (schedule.recurrence === undefined && schedule.oneOff === undefined) errors.push('a schedule needs a recurrence or a one-off window');
+  const recurrence = schedule.recurrence;
+  if (recurrence !== undefined) {
+    const rruleError = validateRrule(recurrence.rrule);
+    if (rruleError !== undefined) errors.push(`recurrence.rrule: ${rruleError}`);
+    if (!HH_MM.test(recurrence.startTime)) errors.push(`recurrence.startTime: '${recurrence.startTime}' is not HH:MM`);
+    if (recurrence.from !== undefined && recurrence.until !== undefined && recurrence.until < recurrence.from) {
+      errors.push('recurrence.until: before recurrence.from');
+    }
+  }
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expansion
+
+interface Expander {
+  /** The rule's options with its DTSTART; each expansion adds an UNTIL (see recurrenceStarts). */
+  readonly options: ReturnType<typeof RRule.parseString> & { readonly dtstart: Date };
+  readonly zone: string;
+  readonly fromMs: number;
+  readonly untilMs: number;
+}
+
+function instantOfFloating(floating: Date, zone: string): number {
+  return instantOfLocal(
+    {
+      year: floating.getUTCFullYear(),
+      month: floating.getUTCMonth() + 1,
+      day: floating.getUTCDate(),
+      hour: floating.getUTCHours(),
+      minute: floating.getUTCMinutes(),
+    },
+    zone,
+  );
+}
+
+function expanderOf(schedule: MaintenanceSchedule): Expander | undefined {
+  const recurrence = schedule.recurrence;
+  if (recurrence === undefined) return undefined;
+  const errors = validateSchedule(schedule);
+  if (errors.length > 0) throw new RangeError(`invalid maintenance schedule: ${errors.join('; ')}`);
+  const zone = schedule.timeZone;
+  const [hour, minute] = recurrence.startTime.split(':').map(Number) as [number, number];
+  let first: DateTime;
+  if (recurrence.from === undefined) {
+    first = DateTime.fromObject({ ...DEFAULT_RECURRENCE_ANCHOR, hour, minute }, { zone });
+  } else {
+    // The first local day whose start time is not before `from`, so that COUNT counts only real occurrences.
+    const local = DateTime.fromMillis(recurrence.from.getTime(), { zone });
+    first = local.set({ hour, minute, second: 0, millisecond: 0 });
+    if (first.toMillis() < recurrence.from.getTime()) first = first.plus({ days: 1 }).set({ hour, minute });
+  }
+  const options = RRule.parseString(recurrence.rrule);
+  const dtstart = new Date(Date.UTC(first.year, first.month - 1, first.day, hour, minute));
+  return {
+    options: { ...options, dtstart },
+    zone,
+    fromMs: recurrence.from?.getTime() ?? Number.NEGATIVE_INFINITY,
+    untilMs: recurrence.until?.getTime() ?? Number.POSITIVE_INFINITY,
+  };
+}
+
+/** Starts (ms) of the recurrence whose real start lies in [lowMs, highMs), in order. */
+function recurrenceStarts(expander: Expander, lowMs: number, highMs: number): number[] {
+  const low = Math.max(lowMs, expander.fromMs);
+  const high = Math.min(highMs, expander.untilMs + 1);
+  if (high <= low) return [];
+  // rrule looks for the first match after the window up to its year 9999 whatever the window,
+  // about 170 ms a call for a rule that never matches (30 February). The calendar repeats every
+  // 400 years (weekdays, leap years, ISO weeks) and 400 × INTERVAL years hold a whole number of
+  // the rule's periods, so the rule, its DTSTART and the window are moved together by such a
+  // span to just below year 9999: the same occurrences, moved back, for a bounded search.
+  const years = cycleShiftYears(high + ZONE_MARGIN_MS, expander.options.interval ?? 1);
+  const rule = new RRule({ ...expander.options, dtstart: shiftYears(expander.options.dtstart, years) });
+  const floating = rule.between(shiftYears(new Date(low - ZONE_MARGIN_MS), years), shiftYears(new Date(high + ZONE_MARGIN_MS), years), true);
+  const starts: number[] = [];
+  for (const shifted of floating) {
+    const start = instantOfFloating(shiftYears(shifted, -years), expander.zone);
+    if (start >= low && start < high) starts.push(start);
+  }
+  return starts;
+}
+
+/** rrule's last year: it searches no further. */
+const RRULE_MAX_YEAR = 9999;
+/** The Gregorian calendar's cycle: 146,097 days, exactly 20,871 weeks. */
+const GREGORIAN_CYCLE_YEARS = 400;
+
+/** The largest whole number of cycles (of 400 × interval years) that keeps `highMs` two years below rrule's last. */
+function cycleShiftYears(highMs: number, interval: number): number {
+  const step = GREGORIAN_CYCLE_YEARS * Math.max(1, interval);
+  const cycles = Math.floor((RRULE_MAX_YEAR - 2 - new Date(highMs).getUTCFullYear()) / step);
+  return cycles > 0 ? cycles * step : 0;
+}
+
+function shiftYears(date: Date, years: number): Date {
+  const shifted = new Date(date.getTime());
+  shifted.setUTCFullYear(shifted.getUTCFullYear() + years);
+  return shifted;
+}
+
+function occurrence(startMs: number, durationMs: number): Interval {
+  return { start: new Date(startMs), end: new Date(startMs + durationMs) };
+}
+
+/** Occurrences whose start lies in [lowMs, highMs), recurring and one-off, ordered by start. */
+function startsIn(schedule: MaintenanceSchedule, expander: Expander | undefined, lowMs: number, highMs: number): number[] {
+  const starts = expander === undefined ? [] : recurrenceStarts(expander, lowMs, highMs);
+  const oneOff = schedule.oneOff?.start.getTime();
+  if (oneOff !== undefined && oneOff >= lowMs && oneOff < highMs) {
+    starts.push(oneOff);
+    starts.sort((a, b) => a - b);
+  }
+  return starts;
+}
+
+function durationMsOf(schedule: MaintenanceSchedule): number {
+  return Math.round(schedule.durationSeconds * MS_PER_SECOND);
+}
+
+/** Occurrences overlapping [from, to), ordered by start. Throws a RangeError on an invalid schedule. */
+export function occurrencesBetween(schedule: MaintenanceSchedule, from: Date, to: Date): Interval[] {
+  const expander = expanderOf(schedule);
+  const durationMs = durationMsOf(schedule);
+  if (to.getTime() <= from.getTime()) return [];
+  return startsIn(schedule, expander, from.getTime() - durationMs + 1, to.getTime()).map((s) => occurrence(s, durationMs));
+}
+
+/** The occurrence in progress at `at` (start <= at < end); the earliest-started when several overlap. */
+export function activeOccurrence(schedule: MaintenanceSchedule, at: Date): Interval | undefined {
+  return occurrencesBetween(schedule, at, new Date(at.getTime() + 1))[0];
+}
+
+/** The next `count` occurrences starting strictly after `after`, in order; fewer when the schedule ends. */
+export function nextOccurrences(schedule: MaintenanceSchedule, after: Date, count: number): Interval[] {
+  const expander = expanderOf(schedule);
+  const durationMs = durationMsOf(schedule);
+  const found: Interval[] = [];
+  if (count <= 0) return found;
+  // Search a year at a time; give up after LOOKAHEAD_YEARS without a single occurrence. After an
+  // empty year the rest of those years is searched in one expansion: each costs a search past the
+  // window (recurrenceStarts), so a rule that never matches costs two, not ten.
+  let low = after.getTime() + 1;
+  let emptyYears = 0;
+  while (found.length < count && emptyYears < LOOKAHEAD_YEARS) {
+    const years = emptyYears === 0 ? 1 : LOOKAHEAD_YEARS - emptyYears;
+    const high = low + years * SEARCH_STEP_MS;
+    const starts = startsIn(schedule, expander, low, high);
+    emptyYears = starts.length === 0 ? emptyYears + years : 0;
+    for (const s of starts) {
+      if (found.length === count) break;
+      found.push(occurrence(s, durationMs));
+    }
+    low = high;
+  }
+  return found;
+}
+
+/** The next start or end of an occurrence strictly after `after`: when to requeue. Undefined when none is left. */
+export function nextEdge(schedule: MaintenanceSchedule, after: Date): Date | undefined {
+  const afterMs = after.getTime();
+  const ends = occurrencesBetween(schedule, after, new Date(afterMs + 1)).map((o) => o.end.getTime());
+  const next = nextOccurrences(schedule, after, 1)[0]?.start.getTime();
+  const edges = next === undefined ? ends : [...ends, next];
+  const candidates = edges.filter((e) => e > afterMs);
+  return candidates.length === 0 ? undefined : new Date(Math.min(...candidates));
+}
