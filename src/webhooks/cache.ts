@@ -4,7 +4,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { KIND_REFS, type ChangeRequest, type ManagedTenant, type ServiceUnit, type SupportContract } from '../api/v1alpha1/index.ts';
 import type { Informer, Manager } from '../runtime/index.ts';
-import type { TenantView } from './rules.ts';
+import type { TenantView } from './view.ts';
 
 /** The kinds the rules read; the webhook registers their informers with the Manager. */
 export const VIEW_KINDS = {

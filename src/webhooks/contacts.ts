@@ -13,7 +13,7 @@ import {
 } from '../api/v1alpha1/index.ts';
 import { deny, type AdmissionRequest, type UserInfo, type Verdict, type Violation } from './admission.ts';
 import { actsForProvider, describeUser, identify, type IdentityConfig } from './identity.ts';
-import { STAMP_TOLERANCE_MS } from './ownership.ts';
+import { STAMP_TOLERANCE_MS } from './view.ts';
 
 /** What a write of a tenant does to the approvers, before the instant is stamped. */
 export interface ContactsOutcome {

@@ -16,7 +16,7 @@ import {
 import { ALLOW, pointer, type AdmissionRequest, type JsonPatchOp, type UserInfo, type Verdict } from './admission.ts';
 import { contactsAnnotations, contactsOutcome, tenantVersions } from './contacts.ts';
 import { actsForProvider, contactWithRole, identify, type IdentityConfig } from './identity.ts';
-import { tenantOf, type TenantView } from './rules.ts';
+import { tenantOf, type TenantView } from './view.ts';
 
 /** UserInfo.groups holds at most 32 entries (src/api/v1alpha1/common.ts). */
 const MAX_GROUPS = 32;

@@ -17,7 +17,7 @@ import { DEFAULT_CALENDAR } from '../domain/calendar.ts';
 import { REPORT_FINAL_GRACE_HOURS } from '../domain/report.ts';
 import { deny, type AdmissionRequest, type Verdict, type Violation } from './admission.ts';
 import { describeUser, identify, type Identity, type IdentityConfig } from './identity.ts';
-import { tenantOf, type RuleContext } from './rules.ts';
+import { STAMP_TOLERANCE_MS, tenantOf, type RuleContext } from './view.ts';
 
 export type Party = 'Operator' | 'Provider' | 'Client';
 const ALL: readonly Party[] = ['Operator', 'Provider', 'Client'];
@@ -164,8 +164,7 @@ export function fieldViolations<S>(
   return out;
 }
 
-/** How far a client's `openedAt`/`requestedAt` may be from the webhook's clock (the mutating hook stamps it; this is the check if it did not run). */
-export const STAMP_TOLERANCE_MS = 5 * 60 * 1000;
+export { STAMP_TOLERANCE_MS } from './view.ts';
 
 function stampViolation(field: string, value: string, now: Date): Violation | undefined {
   const at = new Date(value).getTime();

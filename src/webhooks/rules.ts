@@ -23,7 +23,7 @@ import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import {
   calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, scheduleToDomain, unitToDomain,
-  type ChangeRequest, type Conversion, type FieldError, type InternalEndpoints, type KindName, type ManagedTenant, type ServiceUnit, type SupportContract,
+  type ChangeRequest, type Conversion, type FieldError, type KindName, type ManagedTenant, type ServiceUnit, type SupportContract,
   RESOURCE_SCHEMAS, GROUP, internalTargetErrors,
 } from '../api/v1alpha1/index.ts';
 import { DEFAULT_CALENDAR } from '../domain/calendar.ts';
@@ -32,25 +32,12 @@ import { MAX_ACCELERATED_CHANGES_PER_YEAR, MIN_SUPPORT_COMMITMENT_MONTHS } from 
 import { acceleratedDecisions, type AcceleratedRequest } from '../domain/tokens.ts';
 import type { ContactRole } from '../domain/vocabulary.ts';
 import { ALLOW, deny, type AdmissionRequest, type Verdict, type Violation } from './admission.ts';
-import { actsForProvider, describeUser, identify, type Identity, type IdentityConfig } from './identity.ts';
+import { actsForProvider, describeUser, identify, type Identity } from './identity.ts';
 import { contactsViolations } from './contacts.ts';
 import { ownershipVerdict, scopeVerdict } from './ownership.ts';
+import { contractOf, tenantOf, type RuleContext } from './view.ts';
 
-/** What the rules read of a namespace (a tenant): the Manager's caches, or a fixture. */
-export interface TenantView {
-  tenants(namespace: string): readonly ManagedTenant[];
-  contracts(namespace: string): readonly SupportContract[];
-  units(namespace: string): readonly ServiceUnit[];
-  changes(namespace: string): readonly ChangeRequest[];
-}
-
-export interface RuleContext {
-  readonly view: TenantView;
-  readonly identity: IdentityConfig;
-  readonly now: Date;
-  /** Probe targets refused as internal (the API server, the operator); undefined: allowed (--allow-internal-probe-targets). */
-  readonly internalEndpoints?: InternalEndpoints;
-}
+export { tenantOf, type RuleContext, type TenantView } from './view.ts';
 
 type Kind = KindName;
 type Parsed<K extends Kind> = z.infer<(typeof RESOURCE_SCHEMAS)[K]>;
@@ -65,21 +52,6 @@ function parse<K extends Kind>(kind: K, raw: unknown): Conversion<Parsed<K>> {
 }
 
 const invalid = (errors: readonly FieldError[]): Verdict => deny('Invalid', errors);
-
-/** The one ManagedTenant of a namespace (the oldest if several slipped in), for identities and the calendar. */
-export function tenantOf(view: TenantView, namespace: string): ManagedTenant | undefined {
-  return [...view.tenants(namespace)].sort(byCreation)[0];
-}
-
-function contractOf(view: TenantView, namespace: string): SupportContract | undefined {
-  return [...view.contracts(namespace)].sort(byCreation)[0];
-}
-
-function byCreation(a: { metadata: { name: string; creationTimestamp?: string | undefined } }, b: { metadata: { name: string; creationTimestamp?: string | undefined } }): number {
-  const ta = a.metadata.creationTimestamp ?? '';
-  const tb = b.metadata.creationTimestamp ?? '';
-  return ta < tb ? -1 : ta > tb ? 1 : a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
-}
 
 function timeZoneOf(tenant: ManagedTenant | undefined): string {
   const calendar = calendarToDomain(tenant);

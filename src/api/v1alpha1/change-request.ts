@@ -2,11 +2,13 @@
 import { z } from 'zod';
 import { MAX_CHANGE_TOKENS, SIMPLE_CHANGE_TOKENS } from '../../domain/limits.ts';
 import { CHANGE_CATEGORIES, INITIATORS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
-import { SCOPE_DIGEST_PATTERN } from './change-scope.ts';
 import {
   type KindDefinition, UserInfo, ageColumn, boundedCount, conditionColumn, count, doc, immutable, immutableOnceSet, instant, localRef, localRefs,
   money, readyColumn, resource, seconds, statusBase, text, time, withRules,
 } from './common.ts';
+
+/** What `spec.approval.scopeDigest` holds: `sha256:<hex>` of the approved scope (change-scope.ts scopeDigest). */
+export const SCOPE_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 export const APPROVAL_DECISIONS = ['Approved', 'Rejected'] as const;
 export const VALIDATION_DECISIONS = ['Accepted', 'Refused'] as const;

@@ -40,8 +40,6 @@ export function changeScope(spec: ScopedSpec): ChangeScope {
   };
 }
 
-export const SCOPE_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
-
 /** `sha256:<hex>` of the scope as JSON, keys in the fixed order of ChangeScope. */
 export function scopeDigest(spec: ScopedSpec): string {
   const s = changeScope(spec);

@@ -8,7 +8,7 @@ import { SLAReportStatus, type ManagedTenantSpec } from '../../api/v1alpha1/inde
 import type { KubeClient } from '../../runtime/index.ts';
 import { ApiError } from '../../runtime/index.ts';
 import { formatReports } from '../output.ts';
-import type { ReportOptions } from '../report.ts';
+import type { ReportOptions } from '../io.ts';
 import { CliError, EXIT_OK, REFS, connect, getObject, listObjects, runCommand, type CommandIO } from './client.ts';
 
 const REPORT_CONDITIONS: ReadonlySet<string> = new Set<ReportCondition['type']>(['GTDMet', 'GTRMet', 'GTCMet', 'Final']);
