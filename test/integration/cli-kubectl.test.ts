@@ -446,7 +446,7 @@ describe('kubectl managedapps on a real API server', () => {
       await client.request('PUT', objectPath(ref('managedtenants'), ns, 'acme'), { body: tenant });
       const byAlice = await cli(['confirm-approvers', 'acme', ...as('alice')]);
       expect(byAlice.code).toBe(1);
-      expect(byAlice.stderr).toMatch(/^error: .*spec\.contacts: user 'alice' is not a ChangeApprover contact of ManagedTenant 'acme' \(its ChangeApprover grant as alice awaits confirmation\)/);
+      expect(byAlice.stderr).toMatch(/^error: .*confirm-approvers\]: only a ChangeApprover contact in force confirms pending approvers; user 'alice' is not one/);
       expect(lines(byAlice.stderr)).toHaveLength(1);
       const byDave = await cli(['confirm-approvers', 'acme', ...as('dave')]);
       expect(byDave).toEqual({ code: 0, stdout: 'managedtenant.managedapps.dev/acme approvers confirmed: alice (user alice)\n', stderr: '' });
