@@ -10,7 +10,8 @@
 //                    (contacts only); the approvers' annotations as the mutating hook wrote them
 //   SupportContract  subscribed-level prerequisites (domain.md §2); support level only raised
 //                    during the commitment (domain.md §3)
-//   ServiceUnit      one unit per target (domain.md §1); its level is subscribed by the contract;
+//   ServiceUnit      one unit per target (domain.md §1; names compared case-insensitively); no
+//                    dependency cycle (domain.md §2); its level is subscribed by the contract;
 //                    its probe does not point at the cluster's API or the operator (SSRF)
 //   Incident         creator: operator, provider, or an IncidentReporter contact
 //   ChangeRequest    creator/editor: operator, provider, or a ChangeRequester contact; only the
@@ -27,7 +28,7 @@ import {
   RESOURCE_SCHEMAS, GROUP, internalTargetErrors,
 } from '../api/v1alpha1/index.ts';
 import { DEFAULT_CALENDAR } from '../domain/calendar.ts';
-import { findTargetConflicts, missingLevelPrerequisites, planSupportLevelChange, type TargetClaim } from '../domain/levels.ts';
+import { dependencyCycle, findTargetConflicts, missingLevelPrerequisites, planSupportLevelChange, type TargetClaim } from '../domain/levels.ts';
 import { MAX_ACCELERATED_CHANGES_PER_YEAR, MIN_SUPPORT_COMMITMENT_MONTHS } from '../domain/limits.ts';
 import { acceleratedDecisions, type AcceleratedRequest } from '../domain/tokens.ts';
 import type { ContactRole } from '../domain/vocabulary.ts';
@@ -208,9 +209,10 @@ function validateUnit(request: AdmissionRequest, ctx: RuleContext, namespace: st
     const i = unit.spec.targets.findIndex((t) => t.kind === conflict.target.kind && t.name === conflict.target.name);
     violations.push({
       path: `spec.targets[${i}]`,
-      message: `${conflict.target.kind} '${conflict.target.name}' is already managed by ServiceUnit '${conflict.winner}': one management level per target (domain.md §1)`,
+      message: `${conflict.target.kind} '${conflict.target.name}' is already managed by ServiceUnit '${conflict.winner}'${caseNote(conflict.target, others.find((u) => u.metadata.name === conflict.winner))}: one management level per target (domain.md §1)`,
     });
   }
+  violations.push(...dependencyCycleViolations(unit, others));
   violations.push(...internalTargetErrors(unit.spec.monitoring, ctx.internalEndpoints));
   const contract = contractOf(ctx.view, namespace);
   if (contract !== undefined && !contract.spec.subscribedLevels.includes(unit.spec.level)) {
@@ -220,6 +222,23 @@ function validateUnit(request: AdmissionRequest, ctx: RuleContext, namespace: st
     });
   }
   return violations.length > 0 ? invalid(violations) : ALLOW;
+}
+
+/** Names the winner's spelling when it differs only in case: targets compare case-insensitively (domain.md §1). */
+function caseNote(target: { kind: string; name: string }, winner: ServiceUnit | undefined): string {
+  const theirs = winner?.spec.targets.find((t) => t.kind === target.kind && t.name.toLowerCase() === target.name.toLowerCase());
+  return theirs === undefined || theirs.name === target.name ? '' : ` as '${theirs.name}' (target names are compared case-insensitively)`;
+}
+
+/** domain.md §2: the unit's dependsOn, with the stored units', forms no cycle through it (its own self-reference is toDomain's). */
+function dependencyCycleViolations(unit: ServiceUnit, others: readonly ServiceUnit[]): Violation[] {
+  const dependsOn = unit.spec.dependsOn ?? [];
+  const graph = new Map<string, readonly string[]>(others.map((u) => [u.metadata.name, (u.spec.dependsOn ?? []).map((d) => d.name)]));
+  graph.set(unit.metadata.name, dependsOn.map((d) => d.name).filter((n) => n !== unit.metadata.name));
+  const cycle = dependencyCycle(unit.metadata.name, graph);
+  if (cycle === undefined) return [];
+  const i = dependsOn.findIndex((d) => d.name === cycle[1]);
+  return [{ path: `spec.dependsOn[${i}]`, message: `dependency cycle ${cycle.join(' → ')}: ServiceUnit dependencies form no cycle (domain.md §2)` }];
 }
 
 // ---- Incident -----------------------------------------------------------------------------------
