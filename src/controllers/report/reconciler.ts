@@ -3,13 +3,13 @@
 // CRD refuses it too). Requeued when it becomes final, and at the deadlines of the month's open
 // incidents and pending changes.
 import { ConditionReason, ConditionType, reportInputToDomain } from '../../api/v1alpha1/index.ts';
-import { computeMonthlyReport, monthPeriod, type ReportInput } from '../../domain/index.ts';
+import { computeMonthlyReport, monthPeriod, type Interval, type ReportInput } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, converted, type ContractObj } from '../shared/kinds.ts';
 import { emitOnTransition, invalidSpecConditions, readyCondition, requeueAt, writeStatus } from '../shared/status.ts';
-import { isFinal, reportConditions, reportFields } from './status.ts';
+import { isFinal, reportConditions, reportFields, type Uncounted } from './status.ts';
 
 /** Everything of the namespace the report reads, as the domain's input. */
 export function reportInput(caches: Caches, contract: ContractObj): ReportInput {
@@ -27,6 +27,29 @@ export function reportInput(caches: Caches, contract: ContractObj): ReportInput 
     changes: caches.changes.list(ns).filter(refsKnown),
     maintenanceWindows: caches.windows.list(ns),
   }));
+}
+
+/**
+ * The incidents and changes touching `period` that reportInput leaves out because a unit they
+ * name is not in the namespace (the Complete condition names them). An incident touches the month
+ * when opened before its end and not resolved before its start; a change likewise with
+ * requestedAt and completedAt.
+ */
+export function uncountedIn(caches: Caches, namespace: string, period: Interval): Uncounted[] {
+  const present = new Set(caches.units.list(namespace).map((u) => u.name));
+  const touches = (from: string, to: string | undefined): boolean =>
+    new Date(from).getTime() < period.end.getTime() && (to === undefined || new Date(to).getTime() >= period.start.getTime());
+  const missing = (refs: readonly { name: string }[]): string[] => refs.map((r) => r.name).filter((n) => !present.has(n));
+  const out: Uncounted[] = [];
+  for (const i of caches.incidents.list(namespace)) {
+    const m = missing(i.spec.unitRefs);
+    if (m.length > 0 && touches(i.spec.openedAt, i.spec.resolvedAt)) out.push({ kind: 'Incident', name: i.name, missingUnits: m });
+  }
+  for (const c of caches.changes.list(namespace)) {
+    const m = missing(c.spec.unitRefs);
+    if (m.length > 0 && touches(c.spec.requestedAt, c.spec.completedAt)) out.push({ kind: 'ChangeRequest', name: c.name, missingUnits: m });
+  }
+  return out;
 }
 
 export function reportReconciler(deps: Deps): Reconciler {
@@ -53,7 +76,11 @@ export function reportReconciler(deps: Deps): Reconciler {
     const finalAt = new Date(period.end.getTime() + deps.gracePeriodMs);
     const final = isFinal(period.end, deps.gracePeriodMs, now);
     const computed = computeMonthlyReport(input, report.spec.month, now);
-    const written = await writeStatus(manager, KIND_REFS.SLAReport, report, reportFields(computed, final), reportConditions(computed, final, finalAt), now);
+    const uncounted = uncountedIn(caches, req.namespace, period);
+    const written = await writeStatus(manager, KIND_REFS.SLAReport, report, reportFields(computed, final), reportConditions(computed, final, finalAt, uncounted), now);
+    await emitOnTransition(manager, report.raw, report.status?.conditions, ConditionType.Complete, 'False', written, {
+      type: 'Warning', reason: 'ReportIncomplete', action: 'Reconcile', note: written.find((c) => c.type === ConditionType.Complete)?.message ?? '',
+    });
     for (const type of [ConditionType.GTDMet, ConditionType.GTRMet, ConditionType.GTCMet]) {
       await emitOnTransition(manager, report.raw, report.status?.conditions, type, 'False', written, {
         type: 'Warning', reason: 'SLABreached', action: 'Reconcile', note: `${type}: ${written.find((c) => c.type === type)?.message ?? ''}`,
