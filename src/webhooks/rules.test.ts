@@ -32,6 +32,7 @@ const change = (name: string, spec: Record<string, unknown> = {}) => ({
 }) as unknown as ChangeRequest;
 
 // os-1 depends on os-2, which does not exist yet (GitOps order): creating os-2 with dependsOn os-1 closes a cycle.
+const slaReport = (contractName: string, month: string) => ({ apiVersion: 'managedapps.dev/v1alpha1', kind: 'SLAReport', metadata: meta(`${contractName}-${month}`), spec: { contractRef: { name: contractName }, month } });
 const view = (changes: ChangeRequest[] = []): TenantView => ({
   tenants: () => [tenant], contracts: () => [contract], units: () => [{ ...unit('os-1', 'vm-1'), spec: { ...unit('os-1', 'vm-1').spec, dependsOn: [{ name: 'os-2' }] } }], changes: () => changes,
 });
@@ -61,6 +62,12 @@ describe('validate', () => {
     // Approved (an approval recorded before scope digests: it binds), so the requester's fields are frozen.
     ['unchanged approval, provider edits the summary', req('ChangeRequest', 'UPDATE', change('c', { initiator: 'Provider', summary: 't', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } }), 'p', ['provider'], change('c', { initiator: 'Provider', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } })), /^spec\.summary: frozen once the change is accepted, rejected or refused/],
     ['SLAReport by the provider', req('SLAReport', 'CREATE', {}, 'p', ['provider']), /operator only/],
+    // The contract starts 2026-11-01; now is 2026-11-26 (Paris): November only.
+    ['SLAReport of the contract\'s first month', req('SLAReport', 'CREATE', slaReport('c', '2026-11'), 'op'), /^allowed$/],
+    ['SLAReport of a contract that does not exist', req('SLAReport', 'CREATE', slaReport('ghost', '2026-11'), 'op'), /^spec\.contractRef\.name: no SupportContract 'ghost' in namespace 'acme'/],
+    ['SLAReport for month 0000-01', req('SLAReport', 'CREATE', slaReport('c', '0000-01'), 'op'), /^spec\.month: 0000-01 is before the start of SupportContract 'c' \(spec\.start 2026-11-01\)/],
+    ['SLAReport before the contract\'s start', req('SLAReport', 'CREATE', slaReport('c', '2026-10'), 'op'), /^spec\.month: 2026-10 is before the start/],
+    ['SLAReport ahead of its month', req('SLAReport', 'CREATE', slaReport('c', '2026-12'), 'op'), /^spec\.month: 2026-12 has not begun in Europe\/Paris \(the current month is 2026-11\)/],
   ])('%s', (_name, request, expected) => {
     expect(decide(request)).toMatch(expected);
   });

@@ -17,7 +17,8 @@
 //   ChangeRequest    creator/editor: operator, provider, or a ChangeRequester contact; only the
 //                    provider side writes `initiator: Provider`; an approval is given by a
 //                    ChangeApprover contact; at most N accelerated changes a calendar year
-//   SLAReport        written by the operator only
+//   SLAReport        written by the operator only; on create, for an existing contract and a month
+//                    from the contract's start month to the current one (tenant time zone)
 // and, before them, where and by whom (ownership.ts scopeVerdict: reserved namespaces, DELETE,
 // an SLAReport's status), after them who owns each field (ownership.ts ownershipVerdict).
 import { DateTime } from 'luxon';
@@ -346,5 +347,24 @@ function validateWindow(request: AdmissionRequest): Verdict {
 function validateReport(request: AdmissionRequest, ctx: RuleContext): Verdict {
   const id = identify(request.userInfo, undefined, ctx.identity);
   if (!id.operator) return deny('Forbidden', [{ path: 'metadata', message: `an SLAReport is written by the operator only (design.md §1); ${describeUser(id)} may read it` }]);
-  return parsedOnly('SLAReport', request);
+  const object = parse('SLAReport', request.object);
+  if (!object.ok) return invalid(object.errors);
+  const refused = request.operation === 'CREATE' ? reportReferenceViolations(object.value.spec, ctx, request.namespace ?? '') : [];
+  return refused.length > 0 ? invalid(refused) : ALLOW;
+}
+
+/**
+ * A guard on the operator's own writes (issue 20: a report for month `0000` or for a contract that
+ * does not exist was accepted): the contract exists in the namespace, and the month is one it
+ * covers, from its start month to the current month in the tenant's time zone.
+ */
+function reportReferenceViolations(spec: { contractRef: { name: string }; month: string }, ctx: RuleContext, namespace: string): Violation[] {
+  const contract = ctx.view.contracts(namespace).find((c) => c.metadata.name === spec.contractRef.name);
+  if (contract === undefined) return [{ path: 'spec.contractRef.name', message: `no SupportContract '${spec.contractRef.name}' in namespace '${namespace}': a report is only for an existing contract` }];
+  const startMonth = contract.spec.start.slice(0, 7);
+  const timeZone = timeZoneOf(tenantOf(ctx.view, namespace));
+  const current = DateTime.fromJSDate(ctx.now, { zone: timeZone }).toFormat('yyyy-MM');
+  if (spec.month < startMonth) return [{ path: 'spec.month', message: `${spec.month} is before the start of SupportContract '${contract.metadata.name}' (spec.start ${contract.spec.start})` }];
+  if (spec.month > current) return [{ path: 'spec.month', message: `${spec.month} has not begun in ${timeZone} (the current month is ${current}): no report ahead of its month` }];
+  return [];
 }
