@@ -28,8 +28,8 @@ import {
   type ChangeRequest, type Conversion, type FieldError, type InternalEndpoints, type KindName, type ManagedTenant, type ServiceUnit, type SupportContract,
   RESOURCE_SCHEMAS, GROUP, internalTargetErrors,
 } from '../api/v1alpha1/index.ts';
-import { DEFAULT_CALENDAR } from '../domain/calendar.ts';
-import { dependencyCycle, findTargetConflicts, missingLevelPrerequisites, planSupportLevelChange, type TargetClaim } from '../domain/levels.ts';
+import { DEFAULT_CALENDAR, monthOf } from '../domain/calendar.ts';
+import { dependencyCycle, findTargetConflicts, missingLevelPrerequisites, planSupportLevelChange, targetKey, type Target, type TargetClaim } from '../domain/levels.ts';
 import { MAX_ACCELERATED_CHANGES_PER_YEAR, MIN_SUPPORT_COMMITMENT_MONTHS } from '../domain/limits.ts';
 import { acceleratedDecisions, type AcceleratedRequest } from '../domain/tokens.ts';
 import type { ContactRole } from '../domain/vocabulary.ts';
@@ -226,8 +226,8 @@ function validateUnit(request: AdmissionRequest, ctx: RuleContext, namespace: st
 }
 
 /** Names the winner's spelling when it differs only in case: targets compare case-insensitively (domain.md §1). */
-function caseNote(target: { kind: string; name: string }, winner: ServiceUnit | undefined): string {
-  const theirs = winner?.spec.targets.find((t) => t.kind === target.kind && t.name.toLowerCase() === target.name.toLowerCase());
+function caseNote(target: Target, winner: ServiceUnit | undefined): string {
+  const theirs = winner?.spec.targets.find((t) => targetKey(t) === targetKey(target));
   return theirs === undefined || theirs.name === target.name ? '' : ` as '${theirs.name}' (target names are compared case-insensitively)`;
 }
 
@@ -363,7 +363,7 @@ function reportReferenceViolations(spec: { contractRef: { name: string }; month:
   if (contract === undefined) return [{ path: 'spec.contractRef.name', message: `no SupportContract '${spec.contractRef.name}' in namespace '${namespace}': a report is only for an existing contract` }];
   const startMonth = contract.spec.start.slice(0, 7);
   const timeZone = timeZoneOf(tenantOf(ctx.view, namespace));
-  const current = DateTime.fromJSDate(ctx.now, { zone: timeZone }).toFormat('yyyy-MM');
+  const current = monthOf(ctx.now, timeZone);
   if (spec.month < startMonth) return [{ path: 'spec.month', message: `${spec.month} is before the start of SupportContract '${contract.metadata.name}' (spec.start ${contract.spec.start})` }];
   if (spec.month > current) return [{ path: 'spec.month', message: `${spec.month} has not begun in ${timeZone} (the current month is ${current}): no report ahead of its month` }];
   return [];
