@@ -43,6 +43,8 @@ describe('references across objects, by condition', () => {
       serviceUnit('dep-b', withSpec({ dependsOn: [{ name: 'dep-a' }] })),
       // P1 on a unit nobody applied yet: 10:00Z → 12:28Z, 8,880 s of interruption in November.
       incident('inc-ghost', 'ghost', resolvedAt('2026-11-02T12:28:00Z')),
+      // The same outage on os-a and the missing unit: counted on os-a (as os-a's own status counts it).
+      incident('inc-half', 'os-a', withSpec({ unitRefs: [{ name: 'os-a' }, { name: 'ghost' }] }), resolvedAt('2026-11-02T12:28:00Z')),
     ]);
     manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'error' }), leaderElection: false });
     registerControllers(manager, { clock: fixedClock });
@@ -76,10 +78,11 @@ describe('references across objects, by condition', () => {
     const incomplete = await waitFor('SLAReport', 'c-2026-11', (o) => { expect(cond(o, 'Complete')?.status).toBe('False'); });
     expect(cond(incomplete, 'Complete')).toMatchObject({
       reason: 'ReferenceNotFound',
-      message: 'not counted: Incident inc-ghost (ServiceUnit ghost not found or not valid); a unit not applied yet, or deleted',
+      message: 'cannot count: Incident inc-ghost (ServiceUnit ghost not found or not valid); Incident inc-half (ServiceUnit ghost not found or not valid, counted on os-a only); a unit not applied yet, or deleted',
     });
     expect(cond(incomplete, 'Ready')).toMatchObject({ status: 'False', reason: 'ReferenceNotFound' });
     expect(incomplete.status?.gtr?.incidents?.map((i) => i.name)).not.toContain('inc-ghost');
+    expect(incomplete.status?.gtr?.incidents?.map((i) => i.name)).toContain('inc-half');
     await eventually(async () => { expect(await events('c-2026-11', 'ReportIncomplete')).toHaveLength(1); });
 
     // The unit appears: the incident is ready, and the report counts it.

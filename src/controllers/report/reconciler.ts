@@ -15,23 +15,30 @@ import { isFinal, reportConditions, reportFields, type Uncounted } from './statu
 export function reportInput(caches: Caches, contract: ContractObj): ReportInput {
   const ns = contract.namespace;
   const units = caches.units.list(ns);
-  // Only valid objects: the references to a unit that is not there (yet) are the referring object's problem (its own condition).
+  // Only valid objects. An incident or change is counted on the units of it that are there (as
+  // the units' and functions' own statuses count it, by the `unit` index); one with none is left
+  // out; both are named by the Complete condition (uncountedIn).
   const unitNames = new Set(units.map((u) => u.name));
-  const refsKnown = (o: { spec: { unitRefs: readonly { name: string }[] } }): boolean => o.spec.unitRefs.every((r) => unitNames.has(r.name));
+  const onKnownUnits = <T extends { spec: { unitRefs: readonly { name: string }[] } }>(objects: readonly T[]): T[] =>
+    objects.flatMap((o) => {
+      const unitRefs = o.spec.unitRefs.filter((r) => unitNames.has(r.name));
+      if (unitRefs.length === o.spec.unitRefs.length) return [o];
+      return unitRefs.length === 0 ? [] : [{ ...o, spec: { ...o.spec, unitRefs } }];
+    });
   return converted(reportInputToDomain({
     tenant: caches.tenant(ns),
     contract,
     units,
     functions: caches.functions.list(ns),
-    incidents: caches.incidents.list(ns).filter(refsKnown),
-    changes: caches.changes.list(ns).filter(refsKnown),
+    incidents: onKnownUnits(caches.incidents.list(ns)),
+    changes: onKnownUnits(caches.changes.list(ns)),
     maintenanceWindows: caches.windows.list(ns),
   }));
 }
 
 /**
- * The incidents and changes touching `period` that reportInput leaves out because a unit they
- * name is not in the namespace (the Complete condition names them). An incident touches the month
+ * The incidents and changes touching `period` that name a unit the namespace does not have (valid):
+ * reportInput counts them on their other units only, or leaves them out (the Complete condition names them). An incident touches the month
  * when opened before its end and not resolved before its start; a change likewise with
  * requestedAt and completedAt.
  */
@@ -39,15 +46,18 @@ export function uncountedIn(caches: Caches, namespace: string, period: Interval)
   const present = new Set(caches.units.list(namespace).map((u) => u.name));
   const touches = (from: string, to: string | undefined): boolean =>
     new Date(from).getTime() < period.end.getTime() && (to === undefined || new Date(to).getTime() >= period.start.getTime());
-  const missing = (refs: readonly { name: string }[]): string[] => refs.map((r) => r.name).filter((n) => !present.has(n));
+  const split = (refs: readonly { name: string }[]) => ({
+    missingUnits: refs.map((r) => r.name).filter((n) => !present.has(n)),
+    countedOn: refs.map((r) => r.name).filter((n) => present.has(n)),
+  });
   const out: Uncounted[] = [];
   for (const i of caches.incidents.list(namespace)) {
-    const m = missing(i.spec.unitRefs);
-    if (m.length > 0 && touches(i.spec.openedAt, i.spec.resolvedAt)) out.push({ kind: 'Incident', name: i.name, missingUnits: m });
+    const s = split(i.spec.unitRefs);
+    if (s.missingUnits.length > 0 && touches(i.spec.openedAt, i.spec.resolvedAt)) out.push({ kind: 'Incident', name: i.name, ...s });
   }
   for (const c of caches.changes.list(namespace)) {
-    const m = missing(c.spec.unitRefs);
-    if (m.length > 0 && touches(c.spec.requestedAt, c.spec.completedAt)) out.push({ kind: 'ChangeRequest', name: c.name, missingUnits: m });
+    const s = split(c.spec.unitRefs);
+    if (s.missingUnits.length > 0 && touches(c.spec.requestedAt, c.spec.completedAt)) out.push({ kind: 'ChangeRequest', name: c.name, ...s });
   }
   return out;
 }

@@ -22,6 +22,8 @@ export interface Uncounted {
   readonly kind: 'Incident' | 'ChangeRequest';
   readonly name: string;
   readonly missingUnits: readonly string[];
+  /** The units of it that are there, on which it is counted; empty: not counted at all. */
+  readonly countedOn: readonly string[];
 }
 
 /**
@@ -32,8 +34,11 @@ export interface Uncounted {
  */
 export function completeCondition(uncounted: readonly Uncounted[]): DesiredCondition {
   if (uncounted.length === 0) return { type: ConditionType.Complete, status: 'True', reason: ConditionReason.Reconciled, message: '' };
-  const list = uncounted.map((u) => `${u.kind} ${u.name} (ServiceUnit ${u.missingUnits.join(', ')} not found or not valid)`).join('; ');
-  return { type: ConditionType.Complete, status: 'False', reason: ConditionReason.ReferenceNotFound, message: `not counted: ${list}; a unit not applied yet, or deleted` };
+  const list = uncounted.map((u) => {
+    const partly = u.countedOn.length === 0 ? '' : `, counted on ${u.countedOn.join(', ')} only`;
+    return `${u.kind} ${u.name} (ServiceUnit ${u.missingUnits.join(', ')} not found or not valid${partly})`;
+  }).join('; ');
+  return { type: ConditionType.Complete, status: 'False', reason: ConditionReason.ReferenceNotFound, message: `cannot count: ${list}; a unit not applied yet, or deleted` };
 }
 
 /** The domain's four conditions (Final replaced by the grace period in force), Complete, then Ready (False while incomplete). */
