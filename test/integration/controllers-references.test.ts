@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
 import { registerControllers } from '../../src/controllers/index.ts';
 import { Manager, realClock, type Clock, type Condition } from '../../src/runtime/index.ts';
-import { contract, createAll, GROUP, incident, onVm, PLURALS, resolvedAt, serviceUnit, tenant, VERSION, withSpec } from './fixtures.ts';
+import { changeRequest, contract, createAll, GROUP, incident, onVm, PLURALS, resolvedAt, serviceUnit, tenant, VERSION, withSpec } from './fixtures.ts';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
 const fixedClock: Clock = { now: () => NOW, setTimeout: (fn, ms) => realClock.setTimeout(fn, ms) };
@@ -44,6 +44,8 @@ describe('references across objects, by condition', () => {
       // P1 on a unit nobody applied yet: 10:00Z → 12:28Z, 8,880 s of interruption in November.
       incident('inc-ghost', 'ghost', resolvedAt('2026-11-02T12:28:00Z')),
       // The same outage on os-a and the missing unit: counted on os-a (as os-a's own status counts it).
+      // A change for an incident not applied yet.
+      changeRequest('chg-for-later', 'os-a', withSpec({ relatedIncident: { name: 'inc-later' } })),
       incident('inc-half', 'os-a', withSpec({ unitRefs: [{ name: 'os-a' }, { name: 'ghost' }] }), resolvedAt('2026-11-02T12:28:00Z')),
     ]);
     manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'error' }), leaderElection: false });
@@ -97,5 +99,12 @@ describe('references across objects, by condition', () => {
     expect(cond(again, 'Complete')?.message).toContain('Incident inc-ghost (ServiceUnit ghost not found or not valid)');
     // The October report (a month the incident does not touch) is complete.
     expect(cond(await waitFor('SLAReport', 'c-2026-10', (o) => { expect(cond(o, 'Complete')).toBeDefined(); }), 'Complete')?.status).toBe('True');
+  });
+
+  it('a change naming an incident not applied yet: Ready False naming it, cleared when it appears', async () => {
+    const c = await waitFor('ChangeRequest', 'chg-for-later', (o) => { expect(cond(o, 'Ready')?.status).toBe('False'); });
+    expect(cond(c, 'Ready')).toMatchObject({ reason: 'ReferenceNotFound', message: 'Incident inc-later not found (spec.relatedIncident)' });
+    await createAll(kc, ns, [incident('inc-later', 'os-a', withSpec({ priority: 'P3' }))]);
+    await waitFor('ChangeRequest', 'chg-for-later', (o) => { expect(cond(o, 'Ready')?.status).toBe('True'); });
   });
 });
