@@ -56,6 +56,21 @@ const inNamespace = (informer: Informer) => (o: KubernetesObject): Request[] => 
 const indexed = (informer: Informer, index: string, values: (o: KubernetesObject) => string[]) => (o: KubernetesObject): Request[] =>
   values(o).flatMap((v) => informer.byIndex(index, `${nsOf(o)}/${v}`)).map((x) => ({ namespace: nsOf(o), name: nameOf(x) }));
 /**
+ * The units depending on `o`, directly or through others (index `dependsOn`): a cycle is every
+ * member's condition, and a change anywhere on it is seen by all of them (domain.md §2).
+ */
+const dependents = (informer: Informer) => (o: KubernetesObject): Request[] => {
+  const ns = nsOf(o);
+  const seen = new Set<string>();
+  const queue = [nameOf(o)];
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    for (const x of informer.byIndex('dependsOn', `${ns}/${name}`)) {
+      if (!seen.has(nameOf(x))) { seen.add(nameOf(x)); queue.push(nameOf(x)); }
+    }
+  }
+  return [...seen].map((name) => ({ namespace: ns, name }));
+};
+/**
  * A watch on a kind whose SPEC (and labels) the primaries read: its status writes, the operator's
  * own most of all, re-queue nobody. Every kind but SupportContract (whose status holds the
  * effective support levels: watchContract), SLAReport (status.final) and ChangeRequest for the
@@ -109,7 +124,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watchAll('SLAReport', (o) => refNames(spec(o).contractRef).map((name) => ({ namespace: nsOf(o), name }))),
   ]);
   add('serviceunit', 'ServiceUnit', unitReconciler(deps), [
-    watch('ServiceUnit', (o) => [...indexed(i.units, 'target', unitTargets)(o), ...indexed(i.units, 'dependsOn', (x) => [nameOf(x)])(o)]),
+    watch('ServiceUnit', (o) => [...indexed(i.units, 'target', unitTargets)(o), ...dependents(i.units)(o)]),
     watch('MaintenanceWindow', inNamespace(i.units)),
     watch('Incident', (o) => refNames(spec(o).unitRefs).map((name) => ({ namespace: nsOf(o), name }))),
     watchContract(inNamespace(i.units)),

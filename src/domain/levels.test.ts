@@ -4,6 +4,7 @@ import {
   backupAllowedForLevel,
   backupPolicyFits,
   BACKUP_CATALOGUE,
+  dependencyCycle,
   findTargetConflicts,
   levelAllowedOn,
   MAX_RELEASES_PER_MONTH,
@@ -11,6 +12,7 @@ import {
   missingLevelPrerequisites,
   planSupportLevelChange,
   prerequisitesValidated,
+  repeatedTargets,
   sdmCbmRequirement,
   type Subscribable,
 } from './levels.ts';
@@ -44,6 +46,32 @@ describe('domain.md §1: one level per target', () => {
     ];
     expect(findTargetConflicts(units)).toEqual(expected);
     expect(findTargetConflicts([...units].reverse())).toEqual(expected);
+  });
+
+  // Issue 20: `VM-1` and `vm-1` were two targets. Inventory names are DNS-like, case-insensitive.
+  it('compares target names case-insensitively, within a kind only', () => {
+    const vm = (name: string) => ({ kind: 'VirtualMachine' as const, name });
+    const units = [
+      { name: 'os-1', createdAt: t('2026-01-01T00:00:00Z'), level: 'OS' as const, targets: [vm('vm-1')] },
+      { name: 'db-1', createdAt: t('2026-01-02T00:00:00Z'), level: 'Database' as const, targets: [vm('VM-1')] },
+      { name: 'k8s-1', createdAt: t('2026-01-03T00:00:00Z'), level: 'Kubernetes' as const, targets: [{ kind: 'KubernetesCluster' as const, name: 'VM-1' }] },
+    ];
+    expect(findTargetConflicts(units)).toEqual([{ target: vm('VM-1'), winner: 'os-1', loser: 'db-1' }]);
+    expect(repeatedTargets([vm('a'), vm('vm-1'), vm('b'), vm('Vm-1')])).toEqual([{ index: 3, first: 1 }]);
+  });
+});
+
+describe('domain.md §2: dependencies form no cycle', () => {
+  const graph = (entries: Record<string, string[]>) => new Map(Object.entries(entries));
+  it.each<[string, Record<string, string[]>, string[] | undefined]>([
+    ['none', { a: ['b'], b: ['c'] }, undefined],
+    ['itself', { a: ['a'] }, ['a', 'a']],
+    ['two', { a: ['b'], b: ['a'] }, ['a', 'b', 'a']],
+    ['three, behind a branch without one', { a: ['x', 'b'], x: ['y'], b: ['c'], c: ['a'] }, ['a', 'b', 'c', 'a']],
+    ['a cycle not through a', { a: ['b'], b: ['c'], c: ['b'] }, undefined],
+    ['a dependency not there yet', { a: ['ghost'] }, undefined],
+  ])('%s', (_name, entries, cycle) => {
+    expect(dependencyCycle('a', graph(entries))).toEqual(cycle);
   });
 });
 

@@ -52,26 +52,71 @@ export interface TargetConflict {
   readonly loser: string;
 }
 
+/**
+ * domain.md §1: the identity of a target, for "one unit per target". VM, cluster and service
+ * names are DNS-like (RFC 1123 host names, Azure/AWS/vSphere inventory names), which are
+ * case-insensitive: `VM-1` and `vm-1` are the same machine, so names compare lower-cased.
+ */
+export function targetKey(target: Target): string {
+  return `${target.kind}/${target.name.toLowerCase()}`;
+}
+
+/** Indexes of the targets of one unit that repeat an earlier one of the same unit (targetKey). */
+export function repeatedTargets(targets: readonly Target[]): { index: number; first: number }[] {
+  const seen = new Map<string, number>();
+  const out: { index: number; first: number }[] = [];
+  targets.forEach((t, index) => {
+    const first = seen.get(targetKey(t));
+    if (first === undefined) seen.set(targetKey(t), index);
+    else out.push({ index, first });
+  });
+  return out;
+}
+
 function byCreationThenName(a: TargetClaim, b: TargetClaim): number {
   return a.createdAt.getTime() - b.createdAt.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 /**
  * domain.md §1 (§7.1.2): one management level per target, so one unit per target. Every later
- * claim on an already claimed target is a conflict; the order does not depend on input order.
+ * claim on an already claimed target (compared by targetKey: case-insensitively) is a conflict;
+ * the order does not depend on input order.
  */
 export function findTargetConflicts(units: readonly TargetClaim[]): TargetConflict[] {
   const owner = new Map<string, string>();
   const conflicts: TargetConflict[] = [];
   for (const unit of [...units].sort(byCreationThenName)) {
     for (const target of unit.targets) {
-      const key = `${target.kind}/${target.name}`;
+      const key = targetKey(target);
       const winner = owner.get(key);
       if (winner === undefined) owner.set(key, unit.name);
       else if (winner !== unit.name) conflicts.push({ target, winner, loser: unit.name });
     }
   }
   return conflicts;
+}
+
+/**
+ * domain.md §2 (a function's dependencies must themselves be managed): dependencies are a graph
+ * of units, with no cycle (a unit that needs itself, directly or through others, has no order to
+ * be restored in). The first cycle through `unit`, as the path `[unit, …, unit]`, following
+ * `dependsOn` in its order; undefined when there is none. Units absent from the map depend on
+ * nothing (yet).
+ */
+export function dependencyCycle(unit: string, dependsOn: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const done = new Set<string>();
+  const walk = (path: string[]): string[] | undefined => {
+    const at = path[path.length - 1] ?? unit;
+    for (const next of dependsOn.get(at) ?? []) {
+      if (next === unit) return [...path, next];
+      if (done.has(next) || path.includes(next)) continue;
+      const found = walk([...path, next]);
+      if (found !== undefined) return found;
+      done.add(next);
+    }
+    return undefined;
+  };
+  return walk([unit]);
 }
 
 // ---------------------------------------------------------------------------------------------

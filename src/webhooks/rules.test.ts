@@ -31,8 +31,10 @@ const change = (name: string, spec: Record<string, unknown> = {}) => ({
   spec: { unitRefs: [{ name: 'u' }], category: 'StandardSimple', catalogItem: 'x', summary: 's', tokens: 1, accelerated: false, outsideBusinessHours: false, initiator: 'Client', requestedAt: '2026-03-01T10:00:00Z', ...spec },
 }) as unknown as ChangeRequest;
 
+// os-1 depends on os-2, which does not exist yet (GitOps order): creating os-2 with dependsOn os-1 closes a cycle.
+const slaReport = (contractName: string, month: string) => ({ apiVersion: 'managedapps.dev/v1alpha1', kind: 'SLAReport', metadata: meta(`${contractName}-${month}`), spec: { contractRef: { name: contractName }, month } });
 const view = (changes: ChangeRequest[] = []): TenantView => ({
-  tenants: () => [tenant], contracts: () => [contract], units: () => [unit('os-1', 'vm-1')], changes: () => changes,
+  tenants: () => [tenant], contracts: () => [contract], units: () => [{ ...unit('os-1', 'vm-1'), spec: { ...unit('os-1', 'vm-1').spec, dependsOn: [{ name: 'os-2' }] } }], changes: () => changes,
 });
 const identity = { providerGroups: ['provider'], operatorUsername: 'op' };
 const req = (kind: string, operation: Operation, object: unknown, user: string, groups: string[] = [], oldObject?: unknown): AdmissionRequest => ({
@@ -49,12 +51,25 @@ describe('validate', () => {
     ['contact by group opens an incident', req('Incident', 'CREATE', { apiVersion: 'managedapps.dev/v1alpha1', kind: 'Incident', metadata: meta('i'), spec: { unitRefs: [{ name: 'u' }], priority: 'P2', summary: 's', detection: 'Client', openedAt: '2026-11-26T00:00:00Z', cause: 'Unknown' } }, 'bob', ['acme:ops']), /^allowed$/],
     ['stranger opens an incident', req('Incident', 'CREATE', { apiVersion: 'managedapps.dev/v1alpha1', kind: 'Incident', metadata: meta('i'), spec: { unitRefs: [{ name: 'u' }], priority: 'P2', summary: 's', detection: 'Client', openedAt: '2026-11-01T00:00:00Z', cause: 'Unknown' } }, 'eve'), /^metadata: user 'eve' is not a named contact/],
     ['second unit on vm-1', req('ServiceUnit', 'CREATE', unit('os-2', 'vm-1', '2026-02-01T00:00:00Z'), 'p', ['provider']), /^spec\.targets\[0\]: VirtualMachine 'vm-1' is already managed by ServiceUnit 'os-1'/],
+    // Issue 20: `VM-1` and `vm-1` are the same machine (DNS-like names, case-insensitive).
+    ['second unit on VM-1 while os-1 holds vm-1', req('ServiceUnit', 'CREATE', unit('os-2', 'VM-1', '2026-02-01T00:00:00Z'), 'p', ['provider']), /^spec\.targets\[0\]: VirtualMachine 'VM-1' is already managed by ServiceUnit 'os-1' as 'vm-1' \(target names are compared case-insensitively\)/],
+    ['one unit naming vm-2 twice, in two cases', req('ServiceUnit', 'CREATE', { ...unit('os-2', 'vm-2'), spec: { ...unit('os-2', 'vm-2').spec, targets: [{ kind: 'VirtualMachine', name: 'vm-2' }, { kind: 'VirtualMachine', name: 'VM-2' }] } }, 'p', ['provider']), /^spec\.targets\[1\]: VirtualMachine 'VM-2' is spec\.targets\[0\] again/],
+    ['a unit depending on itself', req('ServiceUnit', 'CREATE', { ...unit('os-2', 'vm-2'), spec: { ...unit('os-2', 'vm-2').spec, dependsOn: [{ name: 'os-1' }, { name: 'os-2' }] } }, 'p', ['provider']), /^spec\.dependsOn\[1\]: ServiceUnit 'os-2' depends on itself/],
+    ['the unit closing a cycle', req('ServiceUnit', 'CREATE', { ...unit('os-2', 'vm-2'), spec: { ...unit('os-2', 'vm-2').spec, dependsOn: [{ name: 'os-1' }] } }, 'p', ['provider']), /^spec\.dependsOn\[0\]: dependency cycle os-2 → os-1 → os-2/],
     ['the unit already holding vm-1 is updated', req('ServiceUnit', 'UPDATE', unit('os-1', 'vm-1'), 'p', ['provider'], unit('os-1', 'vm-1')), /^allowed$/],
     ['downgrade during the commitment', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, supportLevels: [{ environment: 'Production', level: 'Initial' }] } }, 'p', ['provider'], contract), /^spec\.supportLevels\[0\]\.level: Production: cannot move down/],
     ['approval by the provider', req('ChangeRequest', 'UPDATE', change('c', { initiator: 'Provider', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } }), 'p', ['provider'], change('c', { initiator: 'Provider' })), /^spec\.approval: user 'p'.* is not a ChangeApprover contact/],
     // Approved (an approval recorded before scope digests: it binds), so the requester's fields are frozen.
     ['unchanged approval, provider edits the summary', req('ChangeRequest', 'UPDATE', change('c', { initiator: 'Provider', summary: 't', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } }), 'p', ['provider'], change('c', { initiator: 'Provider', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } })), /^spec\.summary: frozen once the change is accepted, rejected or refused/],
     ['SLAReport by the provider', req('SLAReport', 'CREATE', {}, 'p', ['provider']), /operator only/],
+    // The contract starts 2026-11-01; now is 2026-11-26 (Paris): November only.
+    ['SLAReport of the contract\'s first month', req('SLAReport', 'CREATE', slaReport('c', '2026-11'), 'op'), /^allowed$/],
+    ['SLAReport of a contract that does not exist', req('SLAReport', 'CREATE', slaReport('ghost', '2026-11'), 'op'), /^spec\.contractRef\.name: no SupportContract 'ghost' in namespace 'acme'/],
+    // The schema's year bound (1970-2200) refuses it first; a sane month before the start is the webhook's.
+    ['SLAReport for month 0000-01', req('SLAReport', 'CREATE', slaReport('c', '0000-01'), 'op'), /^spec\.month: year must be 1970 to 2200/],
+    ['SLAReport for a month before the contract', req('SLAReport', 'CREATE', slaReport('c', '2026-10'), 'op'), /^spec\.month: 2026-10 is before the start of SupportContract 'c' \(spec\.start 2026-11-01\)/],
+    ['SLAReport before the contract\'s start', req('SLAReport', 'CREATE', slaReport('c', '2026-10'), 'op'), /^spec\.month: 2026-10 is before the start/],
+    ['SLAReport ahead of its month', req('SLAReport', 'CREATE', slaReport('c', '2026-12'), 'op'), /^spec\.month: 2026-12 has not begun in Europe\/Paris \(the current month is 2026-11\)/],
   ])('%s', (_name, request, expected) => {
     expect(decide(request)).toMatch(expected);
   });

@@ -10,13 +10,15 @@
 //                    (contacts only); the approvers' annotations as the mutating hook wrote them
 //   SupportContract  subscribed-level prerequisites (domain.md §2); support level only raised
 //                    during the commitment (domain.md §3)
-//   ServiceUnit      one unit per target (domain.md §1); its level is subscribed by the contract;
+//   ServiceUnit      one unit per target (domain.md §1; names compared case-insensitively); no
+//                    dependency cycle (domain.md §2); its level is subscribed by the contract;
 //                    its probe does not point at the cluster's API or the operator (SSRF)
 //   Incident         creator: operator, provider, or an IncidentReporter contact
 //   ChangeRequest    creator/editor: operator, provider, or a ChangeRequester contact; only the
 //                    provider side writes `initiator: Provider`; an approval is given by a
 //                    ChangeApprover contact; at most N accelerated changes a calendar year
-//   SLAReport        written by the operator only
+//   SLAReport        written by the operator only; on create, for an existing contract and a month
+//                    from the contract's start month to the current one (tenant time zone)
 // and, before them, where and by whom (ownership.ts scopeVerdict: reserved namespaces, DELETE,
 // an SLAReport's status), after them who owns each field (ownership.ts ownershipVerdict).
 import { DateTime } from 'luxon';
@@ -26,8 +28,8 @@ import {
   type ChangeRequest, type Conversion, type FieldError, type KindName, type ManagedTenant, type ServiceUnit, type SupportContract,
   RESOURCE_SCHEMAS, GROUP, internalTargetErrors,
 } from '../api/v1alpha1/index.ts';
-import { DEFAULT_CALENDAR } from '../domain/calendar.ts';
-import { findTargetConflicts, missingLevelPrerequisites, planSupportLevelChange, type TargetClaim } from '../domain/levels.ts';
+import { DEFAULT_CALENDAR, monthOf } from '../domain/calendar.ts';
+import { dependencyCycle, findTargetConflicts, missingLevelPrerequisites, planSupportLevelChange, targetKey, type Target, type TargetClaim } from '../domain/levels.ts';
 import { MAX_ACCELERATED_CHANGES_PER_YEAR, MIN_SUPPORT_COMMITMENT_MONTHS } from '../domain/limits.ts';
 import { acceleratedDecisions, type AcceleratedRequest } from '../domain/tokens.ts';
 import type { ContactRole } from '../domain/vocabulary.ts';
@@ -180,9 +182,10 @@ function validateUnit(request: AdmissionRequest, ctx: RuleContext, namespace: st
     const i = unit.spec.targets.findIndex((t) => t.kind === conflict.target.kind && t.name === conflict.target.name);
     violations.push({
       path: `spec.targets[${i}]`,
-      message: `${conflict.target.kind} '${conflict.target.name}' is already managed by ServiceUnit '${conflict.winner}': one management level per target (domain.md §1)`,
+      message: `${conflict.target.kind} '${conflict.target.name}' is already managed by ServiceUnit '${conflict.winner}'${caseNote(conflict.target, others.find((u) => u.metadata.name === conflict.winner))}: one management level per target (domain.md §1)`,
     });
   }
+  violations.push(...dependencyCycleViolations(unit, others));
   violations.push(...internalTargetErrors(unit.spec.monitoring, ctx.internalEndpoints));
   const contract = contractOf(ctx.view, namespace);
   if (contract !== undefined && !contract.spec.subscribedLevels.includes(unit.spec.level)) {
@@ -192,6 +195,23 @@ function validateUnit(request: AdmissionRequest, ctx: RuleContext, namespace: st
     });
   }
   return violations.length > 0 ? invalid(violations) : ALLOW;
+}
+
+/** Names the winner's spelling when it differs only in case: targets compare case-insensitively (domain.md §1). */
+function caseNote(target: Target, winner: ServiceUnit | undefined): string {
+  const theirs = winner?.spec.targets.find((t) => targetKey(t) === targetKey(target));
+  return theirs === undefined || theirs.name === target.name ? '' : ` as '${theirs.name}' (target names are compared case-insensitively)`;
+}
+
+/** domain.md §2: the unit's dependsOn, with the stored units', forms no cycle through it (its own self-reference is toDomain's). */
+function dependencyCycleViolations(unit: ServiceUnit, others: readonly ServiceUnit[]): Violation[] {
+  const dependsOn = unit.spec.dependsOn ?? [];
+  const graph = new Map<string, readonly string[]>(others.map((u) => [u.metadata.name, (u.spec.dependsOn ?? []).map((d) => d.name)]));
+  graph.set(unit.metadata.name, dependsOn.map((d) => d.name).filter((n) => n !== unit.metadata.name));
+  const cycle = dependencyCycle(unit.metadata.name, graph);
+  if (cycle === undefined) return [];
+  const i = dependsOn.findIndex((d) => d.name === cycle[1]);
+  return [{ path: `spec.dependsOn[${i}]`, message: `dependency cycle ${cycle.join(' → ')}: ServiceUnit dependencies form no cycle (domain.md §2)` }];
 }
 
 // ---- Incident -----------------------------------------------------------------------------------
@@ -299,5 +319,24 @@ function validateWindow(request: AdmissionRequest): Verdict {
 function validateReport(request: AdmissionRequest, ctx: RuleContext): Verdict {
   const id = identify(request.userInfo, undefined, ctx.identity);
   if (!id.operator) return deny('Forbidden', [{ path: 'metadata', message: `an SLAReport is written by the operator only (design.md §1); ${describeUser(id)} may read it` }]);
-  return parsedOnly('SLAReport', request);
+  const object = parse('SLAReport', request.object);
+  if (!object.ok) return invalid(object.errors);
+  const refused = request.operation === 'CREATE' ? reportReferenceViolations(object.value.spec, ctx, request.namespace ?? '') : [];
+  return refused.length > 0 ? invalid(refused) : ALLOW;
+}
+
+/**
+ * A guard on the operator's own writes (issue 20: a report for month `0000` or for a contract that
+ * does not exist was accepted): the contract exists in the namespace, and the month is one it
+ * covers, from its start month to the current month in the tenant's time zone.
+ */
+function reportReferenceViolations(spec: { contractRef: { name: string }; month: string }, ctx: RuleContext, namespace: string): Violation[] {
+  const contract = ctx.view.contracts(namespace).find((c) => c.metadata.name === spec.contractRef.name);
+  if (contract === undefined) return [{ path: 'spec.contractRef.name', message: `no SupportContract '${spec.contractRef.name}' in namespace '${namespace}': a report is only for an existing contract` }];
+  const startMonth = contract.spec.start.slice(0, 7);
+  const timeZone = timeZoneOf(tenantOf(ctx.view, namespace));
+  const current = monthOf(ctx.now, timeZone);
+  if (spec.month < startMonth) return [{ path: 'spec.month', message: `${spec.month} is before the start of SupportContract '${contract.metadata.name}' (spec.start ${contract.spec.start})` }];
+  if (spec.month > current) return [{ path: 'spec.month', message: `${spec.month} has not begun in ${timeZone} (the current month is ${current}): no report ahead of its month` }];
+  return [];
 }

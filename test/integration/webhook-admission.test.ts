@@ -83,6 +83,11 @@ describe('admission webhook and RBAC on a real API server', () => {
   const change = (extra: Record<string, unknown> = {}) => ({
     unitRefs: [{ name: 'os-vm1' }], category: 'StandardSimple', catalogItem: 'os.package.install', summary: 'Install a package', tokens: 1, requestedAt: '2026-11-20T10:00:00Z', ...extra,
   });
+  /** Waits until the webhook's cache holds `name` (what the next rule reads), then runs `action`. */
+  const eventuallyCached = async (plural: string, name: string, action: () => Promise<Outcome>) => {
+    await eventually(() => manager.informer({ group: GROUP, version: VERSION, plural }).get(ns, name) !== undefined);
+    return action();
+  };
   const unit = (target: string) => ({ level: 'OS', environment: 'Production', targets: [{ kind: 'VirtualMachine', name: target }] });
 
   beforeAll(async () => {
@@ -270,6 +275,10 @@ describe('admission webhook and RBAC on a real API server', () => {
     ['alice', 'Incident', 'delete', '', () => remove('alice', 'Incident', 'inc-alice'), { rbac: true }],
     ['alice', 'Incident', 'update', 'the priority is the provider\'s', () => update('alice', 'Incident', 'inc-alice', (s) => { s.priority = 'P1'; }), { webhook: /spec\.priority: changed by operator or provider only/ }],
     ['paul (provider)', 'ServiceUnit', 'create', 'VM already claimed', () => create('paul', 'ServiceUnit', 'os-vm1-again', unit('vm-1')), { webhook: /spec\.targets\[0\]: VirtualMachine 'vm-1' is already managed by ServiceUnit 'os-vm1'/ }],
+    ['paul (provider)', 'ServiceUnit', 'create', 'VM-1 while os-vm1 holds vm-1 (names compare case-insensitively)', () => create('paul', 'ServiceUnit', 'os-vm1-upper', unit('VM-1')), { webhook: /spec\.targets\[0\]: VirtualMachine 'VM-1' is already managed by ServiceUnit 'os-vm1' as 'vm-1'/ }],
+    ['paul (provider)', 'ServiceUnit', 'create', 'depends on itself', () => create('paul', 'ServiceUnit', 'os-self', { ...unit('vm-self'), dependsOn: [{ name: 'os-self' }] }), { webhook: /spec\.dependsOn\[0\]: ServiceUnit 'os-self' depends on itself/ }],
+    ['paul (provider)', 'ServiceUnit', 'create', 'depends on a unit not applied yet', () => create('paul', 'ServiceUnit', 'os-dep-a', { ...unit('vm-dep-a'), dependsOn: [{ name: 'os-dep-b' }] }), 'allowed'],
+    ['paul (provider)', 'ServiceUnit', 'create', 'closes a dependency cycle', () => eventuallyCached('serviceunits', 'os-dep-a', () => create('paul', 'ServiceUnit', 'os-dep-b', { ...unit('vm-dep-b'), dependsOn: [{ name: 'os-dep-a' }] })), { webhook: /spec\.dependsOn\[0\]: dependency cycle os-dep-b → os-dep-a → os-dep-b/ }],
     ['paul (provider)', 'ServiceUnit', 'create', 'a probe of the cluster\'s API server (SSRF)', () => create('paul', 'ServiceUnit', 'os-ssrf-api', { ...unit('vm-ssrf-api'), monitoring: { httpGet: { url: `${info.server}/api/v1/namespaces/kube-system/secrets` } } }), { webhook: /spec\.monitoring\.httpGet\.url: 127\.0\.0\.1:\d+ is the cluster's own API server: probing it is refused \(the operator runs without --allow-internal-probe-targets\)/ }],
     ['paul (provider)', 'ServiceUnit', 'create', 'a probe of a Service in the operator\'s namespace (SSRF)', () => create('paul', 'ServiceUnit', 'os-ssrf-ns', { ...unit('vm-ssrf-ns'), monitoring: { tcpSocket: { host: `managed-apps-operator-metrics.${opNs}.svc`, port: 8080 } } }), { webhook: /spec\.monitoring\.tcpSocket\.host: managed-apps-operator-metrics\.webhook-operator-[a-z0-9]+\.svc:8080 is in the operator's namespace/ }],
     ['paul (provider)', 'ServiceUnit', 'create', 'level not subscribed', () => create('paul', 'ServiceUnit', 'k8s-1', { level: 'Kubernetes', environment: 'Production', targets: [{ kind: 'KubernetesCluster', name: 'c-1' }] }), { webhook: /spec\.level: level Kubernetes is not subscribed by SupportContract 'acme-2026'/ }],
@@ -277,15 +286,18 @@ describe('admission webhook and RBAC on a real API server', () => {
     ['paul (provider)', 'SupportContract', 'update', 'lower support level in commitment', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Initial' }]; }), { webhook: /spec\.supportLevels\[0\]\.level: Production: cannot move down from Standard to Initial before the commitment ends/ }],
     ['paul (provider)', 'SupportContract', 'update', 'raise support level', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Premium' }]; }), 'allowed'],
     ['paul (provider)', 'SLAReport', 'create', '', () => create('paul', 'SLAReport', 'acme-2026-2026-10', { contractRef: { name: 'acme-2026' }, month: '2026-10' }), { webhook: /an SLAReport is written by the operator only/ }],
-    ['operator service account', 'SLAReport', 'create', '', () => create('operator', 'SLAReport', 'acme-2026-2026-10', { contractRef: { name: 'acme-2026' }, month: '2026-10' }), 'allowed'],
+    ['operator service account', 'SLAReport', 'create', 'the contract\'s first month', () => create('operator', 'SLAReport', 'acme-2026-2026-11', { contractRef: { name: 'acme-2026' }, month: '2026-11' }), 'allowed'],
+    ['operator service account', 'SLAReport', 'create', 'before the contract\'s start (2026-11-01)', () => create('operator', 'SLAReport', 'acme-2026-2026-10', { contractRef: { name: 'acme-2026' }, month: '2026-10' }), { webhook: /spec\.month: 2026-10 is before the start of SupportContract 'acme-2026' \(spec\.start 2026-11-01\)/ }],
+    ['operator service account', 'SLAReport', 'create', 'month 0000-01', () => create('operator', 'SLAReport', 'acme-2026-0000-01', { contractRef: { name: 'acme-2026' }, month: '0000-01' }), { webhook: /spec\.month: 0000-01 is before the start/ }],
+    ['operator service account', 'SLAReport', 'create', 'for a contract that does not exist', () => create('operator', 'SLAReport', 'ghost-2026-11', { contractRef: { name: 'ghost' }, month: '2026-11' }), { webhook: /spec\.contractRef\.name: no SupportContract 'ghost' in namespace 'webhook-[a-z0-9]+'/ }],
     ['operator service account', 'SLAReport', 'create', 'the current month', () => create('operator', 'SLAReport', `acme-2026-${thisMonth}`, { contractRef: { name: 'acme-2026' }, month: thisMonth }), 'allowed'],
-    ['operator service account', 'SLAReport', 'create', 'January 2020', () => create('operator', 'SLAReport', 'acme-2026-2020-01', { contractRef: { name: 'acme-2026' }, month: '2020-01' }), 'allowed'],
-    ['admin (system:masters, not a provider)', 'SLAReport', 'delete', '', () => remove('admin', 'SLAReport', 'acme-2026-2026-10'), { webhook: /user 'admin'.*may not delete SLAReport/ }],
+    ['operator service account', 'SLAReport', 'create', 'January 2020, before the contract', () => create('operator', 'SLAReport', 'acme-2026-2020-01', { contractRef: { name: 'acme-2026' }, month: '2020-01' }), { webhook: /spec\.month: 2020-01 is before the start/ }],
+    ['admin (system:masters, not a provider)', 'SLAReport', 'delete', '', () => remove('admin', 'SLAReport', 'acme-2026-2026-11'), { webhook: /user 'admin'.*may not delete SLAReport/ }],
     ['admin (system:masters)', 'SLAReport', 'update', 'status: final on the current month', () => patchReportStatus('admin', `acme-2026-${thisMonth}`, { final: true }), { webhook: /status: an SLAReport's status is written by the operator only/ }],
     ['operator service account', 'SLAReport', 'update', 'status: final on the current month', () => patchReportStatus('operator', `acme-2026-${thisMonth}`, { final: true }), { webhook: new RegExp(`status\\.final: the report of ${thisMonth} becomes final at .* not before`) }],
     ['operator service account', 'SLAReport', 'update', 'status: the running month, not final', () => patchReportStatus('operator', `acme-2026-${thisMonth}`, { final: false }), 'allowed'],
-    ['operator service account', 'SLAReport', 'update', 'status: final once its month plus the grace period passed', () => patchReportStatus('operator', 'acme-2026-2020-01', { final: true }), 'allowed'],
-    ['alice', 'SLAReport', 'update', 'its report', () => update('alice', 'SLAReport', 'acme-2026-2026-10', (s) => { s.month = '2026-09'; }), { rbac: true }],
+    ['operator service account', 'SLAReport', 'update', 'status: final once its month plus the grace period passed', () => patchReportStatus('operator', 'acme-2026-2026-11', { final: true }), 'allowed'],
+    ['alice', 'SLAReport', 'update', 'its report', () => update('alice', 'SLAReport', 'acme-2026-2026-11', (s) => { s.month = '2026-09'; }), { rbac: true }],
     ['alice', 'ChangeRequest', 'update', 'status', () => attempt(() => api('alice').patchNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace: ns, plural: 'changerequests', name: 'chg-alice', body: [{ op: 'add', path: '/status', value: { phase: 'Completed' } }] })), { rbac: true }],
     ['viewer (aggregated view)', 'ServiceUnit', 'list', '', () => list('viewer', 'ServiceUnit'), 'allowed'],
     ['viewer (aggregated view)', 'Incident', 'create', '', () => create('viewer', 'Incident', 'inc-viewer', incident()), { rbac: true }],

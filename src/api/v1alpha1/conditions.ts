@@ -28,6 +28,11 @@ export const ConditionType = {
   GTRMet: 'GTRMet',
   /** SLAReport: every change was completed within its guaranteed time (GTC). */
   GTCMet: 'GTCMet',
+  /**
+   * SLAReport: every incident and change of the month was counted. False names each one the
+   * report could not count (a unit it references does not exist: not applied yet, or deleted).
+   */
+  Complete: 'Complete',
   /** SLAReport: the month is closed; the report no longer changes. */
   Final: 'Final',
   /** ChangeRequest: the client approved a provider-initiated change (or none was needed). */
@@ -71,6 +76,8 @@ export const ConditionReason = {
   LevelNotSubscribed: 'LevelNotSubscribed',
   /** DependenciesReady: a unit of dependsOn is missing. */
   DependencyMissing: 'DependencyMissing',
+  /** DependenciesReady: the unit depends on itself, directly or through other units. */
+  DependencyCycle: 'DependencyCycle',
 
   /** SLAMet / GTDMet: measured availability is at or above the guarantee. */
   GuaranteeMet: 'GuaranteeMet',

@@ -14,7 +14,7 @@ import type { ChangeContext, ChangeUnit } from '../../domain/change.ts';
 import { REVERSIBILITY_MONTHS } from '../../domain/guarantees.ts';
 import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TOKENS } from '../../domain/limits.ts';
 import type { Interval } from '../../domain/interval.ts';
-import { prerequisitesValidated } from '../../domain/levels.ts';
+import { prerequisitesValidated, repeatedTargets } from '../../domain/levels.ts';
 import { validateSchedule, type MaintenanceSchedule } from '../../domain/maintenance.ts';
 import {
   DEFAULT_SUPPORT_LEVEL, type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput,
@@ -249,6 +249,16 @@ export function unitToDomain(unit: Obj<ServiceUnit>, tenant?: Obj<ManagedTenant>
   const spec = unit.spec;
   const start = spec.subscription === undefined ? ALWAYS : c.time('spec.subscription.start', spec.subscription.start);
   const end = c.optionalTime('spec.subscription.end', spec.subscription?.end);
+  // domain.md §1: a target once per unit, names compared case-insensitively (targetKey); the
+  // CRD's list-map keys are case-sensitive, so `VM-1` and `vm-1` pass the API server.
+  for (const { index, first } of repeatedTargets(spec.targets)) {
+    const t = spec.targets[index];
+    c.add(`spec.targets[${index}]`, `${t?.kind ?? ''} '${t?.name ?? ''}' is spec.targets[${first}] again ('${spec.targets[first]?.name ?? ''}'): target names are compared case-insensitively`);
+  }
+  // domain.md §2: a unit's dependencies are other units; one that depends on itself is a cycle.
+  (spec.dependsOn ?? []).forEach((d, i) => {
+    if (d.name === unit.metadata.name) c.add(`spec.dependsOn[${i}]`, `ServiceUnit '${d.name}' depends on itself: dependencies form no cycle`);
+  });
   return c.done(() => ({
     name: unit.metadata.name,
     level: spec.level,

@@ -53,6 +53,18 @@ export function reportOfStatus(name: string, raw: unknown): MonthlyReport {
   };
 }
 
+/**
+ * The warning printed with a report the operator could not complete (its `Complete` condition
+ * False: incidents or changes naming units that are not there), so the CLI is never silent about
+ * what the report left out; undefined for a complete report.
+ */
+export function incompleteWarning(name: string, raw: unknown): string | undefined {
+  const conditions = (raw as { conditions?: unknown } | null | undefined)?.conditions;
+  if (!Array.isArray(conditions)) return undefined;
+  const complete = conditions.find((c): c is { type: string; status: string; message?: string } => typeof c === 'object' && c !== null && (c as { type?: unknown }).type === 'Complete');
+  return complete?.status === 'False' ? `warning: SLAReport ${name} is incomplete: ${complete.message ?? ''}\n` : undefined;
+}
+
 async function defaultContract(client: KubeClient, namespace: string): Promise<string> {
   const contracts = (await listObjects(client, REFS.SupportContract, namespace)).map((c) => c.metadata.name).sort();
   const [only] = contracts;
@@ -87,6 +99,8 @@ export async function reportFromCluster(opts: ReportOptions, io: CommandIO, now:
       throw err;
     }
     const report = reportOfStatus(name, object.status);
+    const warning = incompleteWarning(name, object.status);
+    if (warning !== undefined) io.stderr(warning);
     io.stdout(formatReports([{ namespace: conn.namespace, contract, report }], opts.output));
     return EXIT_OK;
   }, () => client?.server);

@@ -39,6 +39,7 @@ export function changeFacts(deps: Deps, change: ChangeObj, now: Date): ChangeFac
     result,
     currency: contract?.spec.prices.currency,
     missingUnits,
+    missingIncident: change.spec.relatedIncident !== undefined && caches.incidents.informer.get(ns, change.spec.relatedIncident.name) === undefined ? change.spec.relatedIncident.name : undefined,
     now,
   };
 }

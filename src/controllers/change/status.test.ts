@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scopeDigest, type ChangeRequestSpec } from '../../api/v1alpha1/index.ts';
 import { typed } from '../shared/testing.ts';
-import { approvedCondition, phaseOf, type ChangeFacts } from './status.ts';
+import { approvedCondition, changeConditions, phaseOf, type ChangeFacts } from './status.ts';
 
 const now = new Date('2026-11-15T12:00:00Z');
 const base: ChangeRequestSpec = {
@@ -35,5 +35,16 @@ describe('ChangeRequest phase and approval (domain.md §7, §10)', () => {
     const f = facts(over, forP1);
     expect(phaseOf(f)).toBe(phase);
     expect(approvedCondition(f).reason).toBe(approvedReason);
+  });
+});
+
+describe('ChangeRequest references', () => {
+  it('a relatedIncident that does not exist (yet) is named: Ready False ReferenceNotFound, cleared when it exists', () => {
+    const ready = (f: ChangeFacts) => changeConditions(f).find((c) => c.type === 'Ready');
+    const withContract = (f: ChangeFacts): ChangeFacts => ({ ...f, result: { applicable: false } as unknown as ChangeFacts['result'] });
+    expect(ready(withContract({ ...facts({ relatedIncident: { name: 'inc-9' } }), missingIncident: 'inc-9' }))).toMatchObject({
+      status: 'False', reason: 'ReferenceNotFound', message: 'Incident inc-9 not found (spec.relatedIncident)',
+    });
+    expect(ready(withContract(facts({ relatedIncident: { name: 'inc-9' } })))).toMatchObject({ status: 'True' });
   });
 });

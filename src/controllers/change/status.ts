@@ -17,6 +17,8 @@ export interface ChangeFacts {
   readonly result: ChangeResult | undefined;
   readonly currency: string | undefined;
   readonly missingUnits: readonly string[];
+  /** `spec.relatedIncident` when no such Incident exists (yet: GitOps order); a P1 exception cannot be decided then. */
+  readonly missingIncident?: string | undefined;
   readonly now: Date;
 }
 
@@ -76,6 +78,7 @@ export function changeConditions(f: ChangeFacts): DesiredCondition[] {
   const ready = readyCondition(firstBlocker([
     () => (valid.status === 'False' ? valid : undefined),
     () => (f.missingUnits.length > 0 ? { reason: ConditionReason.ReferenceNotFound, message: `ServiceUnit ${f.missingUnits.join(', ')} not found` } : undefined),
+    () => (f.missingIncident !== undefined ? { reason: ConditionReason.ReferenceNotFound, message: `Incident ${f.missingIncident} not found (spec.relatedIncident)` } : undefined),
     () => (f.result === undefined ? { reason: ConditionReason.ReferenceNotFound, message: 'no SupportContract in the namespace yet' } : undefined),
   ]));
   return [approvedCondition(f), valid, withinGuaranteeCondition(f), ready];

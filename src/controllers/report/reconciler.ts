@@ -3,30 +3,63 @@
 // CRD refuses it too). Requeued when it becomes final, and at the deadlines of the month's open
 // incidents and pending changes.
 import { ConditionReason, ConditionType, reportInputToDomain } from '../../api/v1alpha1/index.ts';
-import { computeMonthlyReport, monthPeriod, reportFinalAt, type ReportInput } from '../../domain/index.ts';
+import { computeMonthlyReport, monthPeriod, reportFinalAt, type Interval, type ReportInput } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, converted, type ContractObj } from '../shared/kinds.ts';
 import { emitOnTransition, invalidSpecConditions, readyCondition, requeueAt, writeStatus } from '../shared/status.ts';
-import { reportConditions, reportFields } from './status.ts';
+import { reportConditions, reportFields, type Uncounted } from './status.ts';
 
 /** Everything of the namespace the report reads, as the domain's input. */
 export function reportInput(caches: Caches, contract: ContractObj): ReportInput {
   const ns = contract.namespace;
   const units = caches.units.list(ns);
-  // Only valid objects: the references to a unit that is not there (yet) are the referring object's problem (its own condition).
+  // Only valid objects. An incident or change is counted on the units of it that are there (as
+  // the units' and functions' own statuses count it, by the `unit` index); one with none is left
+  // out; both are named by the Complete condition (uncountedIn).
   const unitNames = new Set(units.map((u) => u.name));
-  const refsKnown = (o: { spec: { unitRefs: readonly { name: string }[] } }): boolean => o.spec.unitRefs.every((r) => unitNames.has(r.name));
+  const onKnownUnits = <T extends { spec: { unitRefs: readonly { name: string }[] } }>(objects: readonly T[]): T[] =>
+    objects.flatMap((o) => {
+      const unitRefs = o.spec.unitRefs.filter((r) => unitNames.has(r.name));
+      if (unitRefs.length === o.spec.unitRefs.length) return [o];
+      return unitRefs.length === 0 ? [] : [{ ...o, spec: { ...o.spec, unitRefs } }];
+    });
   return converted(reportInputToDomain({
     tenant: caches.tenant(ns),
     contract,
     units,
     functions: caches.functions.list(ns),
-    incidents: caches.incidents.list(ns).filter(refsKnown),
-    changes: caches.changes.list(ns).filter(refsKnown),
+    incidents: onKnownUnits(caches.incidents.list(ns)),
+    changes: onKnownUnits(caches.changes.list(ns)),
     maintenanceWindows: caches.windows.list(ns),
   }));
+}
+
+/**
+ * The incidents and changes touching `period` that name a unit the namespace does not have (valid):
+ * reportInput counts them on their other units only, or leaves them out (the Complete condition names them). An incident touches the month
+ * when opened before its end and not resolved before its start; a change likewise with
+ * requestedAt and completedAt.
+ */
+export function uncountedIn(caches: Caches, namespace: string, period: Interval): Uncounted[] {
+  const present = new Set(caches.units.list(namespace).map((u) => u.name));
+  const touches = (from: string, to: string | undefined): boolean =>
+    new Date(from).getTime() < period.end.getTime() && (to === undefined || new Date(to).getTime() >= period.start.getTime());
+  const split = (refs: readonly { name: string }[]) => ({
+    missingUnits: refs.map((r) => r.name).filter((n) => !present.has(n)),
+    countedOn: refs.map((r) => r.name).filter((n) => present.has(n)),
+  });
+  const out: Uncounted[] = [];
+  for (const i of caches.incidents.list(namespace)) {
+    const s = split(i.spec.unitRefs);
+    if (s.missingUnits.length > 0 && touches(i.spec.openedAt, i.spec.resolvedAt)) out.push({ kind: 'Incident', name: i.name, ...s });
+  }
+  for (const c of caches.changes.list(namespace)) {
+    const s = split(c.spec.unitRefs);
+    if (s.missingUnits.length > 0 && touches(c.spec.requestedAt, c.spec.completedAt)) out.push({ kind: 'ChangeRequest', name: c.name, ...s });
+  }
+  return out;
 }
 
 export function reportReconciler(deps: Deps): Reconciler {
@@ -53,7 +86,11 @@ export function reportReconciler(deps: Deps): Reconciler {
     const finalAt = reportFinalAt(period.end);
     const computed = computeMonthlyReport(input, report.spec.month, now);
     const final = computed.final;
-    const written = await writeStatus(manager, KIND_REFS.SLAReport, report, reportFields(computed, final), reportConditions(computed, final, finalAt), now);
+    const uncounted = uncountedIn(caches, req.namespace, period);
+    const written = await writeStatus(manager, KIND_REFS.SLAReport, report, reportFields(computed, final), reportConditions(computed, final, finalAt, uncounted), now);
+    await emitOnTransition(manager, report.raw, report.status?.conditions, ConditionType.Complete, 'False', written, {
+      type: 'Warning', reason: 'ReportIncomplete', action: 'Reconcile', note: written.find((c) => c.type === ConditionType.Complete)?.message ?? '',
+    });
     for (const type of [ConditionType.GTDMet, ConditionType.GTRMet, ConditionType.GTCMet]) {
       await emitOnTransition(manager, report.raw, report.status?.conditions, type, 'False', written, {
         type: 'Warning', reason: 'SLABreached', action: 'Reconcile', note: `${type}: ${written.find((c) => c.type === type)?.message ?? ''}`,

@@ -1,6 +1,6 @@
 // SLAReport status (design.md §3): the domain's computeMonthlyReport, shaped as the API's status
 // (absent values omitted rather than null), with `final` decided by the report's grace period.
-// Conditions GTDMet, GTRMet, GTCMet, Final come from the domain; Ready says the report is computed.
+// Conditions GTDMet, GTRMet, GTCMet, Final come from the domain; Complete names what the report could not count; Ready says the report is computed and complete.
 import { ConditionReason, ConditionType, reportStatusFromDomain, type SLAReportStatus } from '../../api/v1alpha1/index.ts';
 import { rfc3339, type MonthlyReport } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
@@ -12,11 +12,39 @@ export function reportFields(report: MonthlyReport, final: boolean): ReportField
   return { ...reportStatusFromDomain(report), final };
 }
 
-/** The domain's four conditions (Final replaced by the grace period in force), then Ready. */
-export function reportConditions(report: MonthlyReport, final: boolean, finalAt: Date): DesiredCondition[] {
+/** An incident or change of the month the report cannot count: the units it names that do not exist. */
+export interface Uncounted {
+  readonly kind: 'Incident' | 'ChangeRequest';
+  readonly name: string;
+  readonly missingUnits: readonly string[];
+  /** The units of it that are there, on which it is counted; empty: not counted at all. */
+  readonly countedOn: readonly string[];
+}
+
+/**
+ * Complete (issue 20: a report never drops an object silently): False naming every incident and
+ * change of the month that references a unit the namespace does not have, not applied yet
+ * (GitOps order: it clears when the unit appears) or deleted (its downtime is then missing from
+ * the month: design.md §3 "What a report cannot count").
+ */
+export function completeCondition(uncounted: readonly Uncounted[]): DesiredCondition {
+  if (uncounted.length === 0) return { type: ConditionType.Complete, status: 'True', reason: ConditionReason.Reconciled, message: '' };
+  const list = uncounted.map((u) => {
+    const partly = u.countedOn.length === 0 ? '' : `, counted on ${u.countedOn.join(', ')} only`;
+    return `${u.kind} ${u.name} (ServiceUnit ${u.missingUnits.join(', ')} not found or not valid${partly})`;
+  }).join('; ');
+  return { type: ConditionType.Complete, status: 'False', reason: ConditionReason.ReferenceNotFound, message: `cannot count: ${list}; a unit not applied yet, or deleted` };
+}
+
+/** The domain's four conditions (Final replaced by the grace period in force), Complete, then Ready (False while incomplete). */
+export function reportConditions(report: MonthlyReport, final: boolean, finalAt: Date, uncounted: readonly Uncounted[] = []): DesiredCondition[] {
   const fromDomain = report.conditions.filter((c) => c.type !== 'Final').map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message }));
   const finalCondition: DesiredCondition = final
     ? { type: ConditionType.Final, status: 'True', reason: ConditionReason.MonthClosed, message: `the month ended ${report.period.end}; the report is final` }
     : { type: ConditionType.Final, status: 'False', reason: ConditionReason.MonthOpen, message: `the report becomes final at ${rfc3339(finalAt)}` };
-  return [...fromDomain, finalCondition, { type: ConditionType.Ready, status: 'True', reason: ConditionReason.Reconciled, message: '' }];
+  const complete = completeCondition(uncounted);
+  const ready: DesiredCondition = complete.status === 'True'
+    ? { type: ConditionType.Ready, status: 'True', reason: ConditionReason.Reconciled, message: '' }
+    : { type: ConditionType.Ready, status: 'False', reason: complete.reason, message: complete.message };
+  return [...fromDomain, complete, finalCondition, ready];
 }

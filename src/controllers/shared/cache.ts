@@ -3,7 +3,7 @@
 // views of the objects. Reads only: nothing here calls the API server.
 //
 // Indexes (values are namespaced, `namespace/value`, because an informer spans all namespaces):
-//   ServiceUnit   `target`     kind/name of each target          (one level per target)
+//   ServiceUnit   `target`     targetKey of each target          (one level per target, case-insensitive)
 //   ServiceUnit   `dependsOn`  each unit it depends on
 //   Incident      `unit`       each unit it references
 //   ChangeRequest `unit`       each unit it references
@@ -32,9 +32,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export const refNames = (v: unknown): string[] =>
   (Array.isArray(v) ? v : [v]).flatMap((r) => (isRecord(r) && typeof r.name === 'string' ? [r.name] : []));
 
-/** `kind/name` of each well-formed target of a unit, as stored. */
+/** The domain's targetKey (`kind/name`, the name lower-cased: case-insensitive) of each well-formed target of a unit, as stored. */
 export const targetKeys = (v: unknown): string[] =>
-  (Array.isArray(v) ? v : []).flatMap((t) => (isRecord(t) && typeof t.kind === 'string' && typeof t.name === 'string' ? [`${t.kind}/${t.name}`] : []));
+  (Array.isArray(v) ? v : []).flatMap((t) => (isRecord(t) && typeof t.kind === 'string' && typeof t.name === 'string' ? [`${t.kind}/${t.name.toLowerCase()}`] : []));
 
 const spec = (o: KubernetesObject): Record<string, unknown> => { const s = (o as Spec).spec; return isRecord(s) ? s : {}; };
 

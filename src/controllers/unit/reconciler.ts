@@ -1,7 +1,7 @@
 // ServiceUnit reconciler: cache (target and dependsOn indexes, the namespace's windows and
 // incidents) → unit/status.ts → status; requeued at the next maintenance edge or the month's end.
 import { ConditionType, scheduleToDomain } from '../../api/v1alpha1/index.ts';
-import { nextEdge } from '../../domain/index.ts';
+import { dependencyCycle, nextEdge, targetKey } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, converted, type UnitObj } from '../shared/kinds.ts';
@@ -13,13 +13,14 @@ export function unitFacts(deps: Deps, unit: UnitObj, now: Date): UnitFacts {
   const { caches } = deps;
   const ns = unit.namespace;
   const claimants = new Map<string, UnitObj>([[unit.name, unit]]);
-  for (const t of unit.spec.targets) for (const u of caches.units.byIndex('target', ns, `${t.kind}/${t.name}`)) claimants.set(u.name, u);
+  for (const t of unit.spec.targets) for (const u of caches.units.byIndex('target', ns, targetKey(t))) claimants.set(u.name, u);
   const { month, period } = currentMonth(now, caches.calendar(ns).timeZone);
   return {
     unit,
     claimants: [...claimants.values()],
     subscribedLevels: caches.contract(ns)?.spec.subscribedLevels,
     missingDependencies: (unit.spec.dependsOn ?? []).map((d) => d.name).filter((name) => caches.units.informer.get(ns, name) === undefined),
+    dependencyCycle: dependencyCycle(unit.name, new Map(caches.units.list(ns).map((u) => [u.name, (u.spec.dependsOn ?? []).map((d) => d.name)]))),
     activeWindows: activeExclusions(caches, unit, now).map((w) => w.window.name),
     month,
     availability: measureUnit(caches, unit, period, now),

@@ -8,11 +8,12 @@ const spec = (level: ManagementLevel, vms: string[]): ServiceUnitSpec => ({
   level, targets: vms.map((name) => ({ kind: 'VirtualMachine' as const, name })), environment: 'Production', buildModel: 'FullBuild', levelThreeOwner: 'Provider',
 });
 const older = typed('older', spec('OS', ['vm-1']), { createdAt: '2026-01-01T00:00:00Z' });
+const olderUpper = typed('older', spec('OS', ['VM-1']), { createdAt: '2026-01-01T00:00:00Z' });
 type Over = Partial<UnitFacts> & { level?: ManagementLevel; others?: UnitFacts['claimants'] };
 const facts = ({ others = [], ...over }: Over): UnitFacts => {
   const unit = typed('me', spec(over.level ?? 'OS', ['vm-1', 'vm-2']), { createdAt: '2026-02-01T00:00:00Z' });
   return {
-    unit, claimants: [unit, ...others], subscribedLevels: ['OS', 'Database'], missingDependencies: [], activeWindows: [], month: '2026-11',
+    unit, claimants: [unit, ...others], subscribedLevels: ['OS', 'Database'], missingDependencies: [], dependencyCycle: undefined, activeWindows: [], month: '2026-11',
     availability: { unit: 'me', subscribedSeconds: 1, interruptionSeconds: 0, excludedSeconds: 0, availabilityPercent: 100, guaranteeApplies: true, countedIncidents: [] },
     ...over,
   };
@@ -28,6 +29,9 @@ describe('ServiceUnit conditions and the Ready chain', () => {
     ['Database without OS', { level: 'Database', subscribedLevels: ['Database'] }, 'PrerequisitesMet', 'False', 'LevelNotSubscribed'],
     ['no contract yet', { subscribedLevels: undefined }, 'PrerequisitesMet', 'Unknown', 'ReferenceNotFound'],
     ['a level the VM does not take', { level: 'Kubernetes', subscribedLevels: ['Kubernetes'] }, 'Ready', 'False', 'InvalidSpec'],
+    ['the later claimant of `VM-1` when it holds `vm-1` (names compare case-insensitively)', { others: [olderUpper] }, 'LevelConflict', 'True', 'TargetClaimed'],
+    ['a dependency cycle', { dependencyCycle: ['me', 'db', 'me'] }, 'DependenciesReady', 'False', 'DependencyCycle'],
+    ['… is not ready', { dependencyCycle: ['me', 'db', 'me'] }, 'Ready', 'False', 'DependencyCycle'],
     ['a dependency missing', { missingDependencies: ['db'] }, 'DependenciesReady', 'False', 'DependencyMissing'],
     ['inside a window', { activeWindows: ['patching'] }, 'InMaintenance', 'True', 'MaintenanceWindowActive'],
     ['in maintenance is still ready', { activeWindows: ['patching'] }, 'Ready', 'True', 'Reconciled'],

@@ -19,6 +19,8 @@ export interface UnitFacts {
   readonly subscribedLevels: readonly ManagementLevel[] | undefined;
   /** Names of `dependsOn` units that do not exist. */
   readonly missingDependencies: readonly string[];
+  /** The first dependency cycle through the unit (`[unit, …, unit]`), undefined when none (domain.md §2). */
+  readonly dependencyCycle: readonly string[] | undefined;
   /** Names of the active maintenance windows that exclude the unit. */
   readonly activeWindows: readonly string[];
   readonly month: string;
@@ -68,6 +70,9 @@ export function prerequisitesCondition(f: UnitFacts): DesiredCondition {
 }
 
 export function dependenciesCondition(f: UnitFacts): DesiredCondition {
+  if (f.dependencyCycle !== undefined) {
+    return { type: ConditionType.DependenciesReady, status: 'False', reason: ConditionReason.DependencyCycle, message: `dependency cycle ${f.dependencyCycle.join(' → ')} (spec.dependsOn; domain.md §2)` };
+  }
   if (f.missingDependencies.length === 0) return { type: ConditionType.DependenciesReady, status: 'True', reason: ConditionReason.Reconciled, message: '' };
   return { type: ConditionType.DependenciesReady, status: 'False', reason: ConditionReason.DependencyMissing, message: `ServiceUnit ${f.missingDependencies.join(', ')} not found (domain.md §2: dependencies must be managed)` };
 }
