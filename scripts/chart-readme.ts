@@ -92,17 +92,21 @@ ${rows.join('\n')}
 `;
 }
 
-if (fileURLToPath(import.meta.url) === process.argv[1]) {
-  const readmePath = join(chartDir, 'README.md');
-  const expected = renderReadme(readFileSync(join(chartDir, 'values.yaml'), 'utf8'), readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'));
+/** Writes `expected` to `path`, or with `--check` only compares and exits 1 with `hint` when it differs. */
+export function writeOrCheck(path: string, expected: string, hint: string): void {
   if (process.argv.includes('--check')) {
     let actual = '';
-    try { actual = readFileSync(readmePath, 'utf8'); } catch { /* missing: stale */ }
+    try { actual = readFileSync(path, 'utf8'); } catch { /* missing: stale */ }
     if (actual !== expected) {
-      console.error('charts/managed-apps-operator/README.md is stale: run npm run chart:readme');
+      console.error(hint);
       process.exit(1);
     }
   } else {
-    writeFileSync(readmePath, expected);
+    writeFileSync(path, expected);
   }
+}
+
+if (fileURLToPath(import.meta.url) === process.argv[1]) {
+  const expected = renderReadme(readFileSync(join(chartDir, 'values.yaml'), 'utf8'), readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'));
+  writeOrCheck(join(chartDir, 'README.md'), expected, 'charts/managed-apps-operator/README.md is stale: run npm run chart:readme');
 }

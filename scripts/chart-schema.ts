@@ -5,11 +5,11 @@
 // instead of being ignored. A few values say more than their type (OVERRIDES). `--check` writes
 // nothing and exits 1 when the file is stale (the packaging test runs it; `npm run chart:sync`
 // writes it).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { documentedValues } from './chart-readme.ts';
+import { documentedValues, writeOrCheck } from './chart-readme.ts';
 
 const chartDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'charts', 'managed-apps-operator');
 
@@ -63,16 +63,6 @@ export function renderSchema(valuesYaml: string): string {
 }
 
 if (fileURLToPath(import.meta.url) === process.argv[1]) {
-  const schemaPath = join(chartDir, 'values.schema.json');
   const expected = renderSchema(readFileSync(join(chartDir, 'values.yaml'), 'utf8'));
-  if (process.argv.includes('--check')) {
-    let actual = '';
-    try { actual = readFileSync(schemaPath, 'utf8'); } catch { /* missing: stale */ }
-    if (actual !== expected) {
-      console.error('charts/managed-apps-operator/values.schema.json is stale: run npm run chart:sync');
-      process.exit(1);
-    }
-  } else {
-    writeFileSync(schemaPath, expected);
-  }
+  writeOrCheck(join(chartDir, 'values.schema.json'), expected, 'charts/managed-apps-operator/values.schema.json is stale: run npm run chart:sync');
 }
