@@ -51,7 +51,8 @@ describe('kstatus on the controllers\' status (real kstatus library)', () => {
   let api: CustomObjectsApi;
   let manager: Manager;
   const ns = { samples: '', claimed: '', prereq: '', waiting: '' };
-  const resources = Object.values(PLURALS).map((p) => `${GROUP}/${VERSION}/${p}`);
+  // Both spellings the checker takes: <group>/<version>/<resource> and <resource>.<group>.
+  const resources = Object.values(PLURALS).map((p, i) => (i % 2 === 0 ? `${GROUP}/${VERSION}/${p}` : `${p}.${GROUP}`));
 
   /** kstatus of every object of the operator's kinds in the namespace, read from the API server. */
   const judgeNamespace = async (namespace: string): Promise<Record<string, Judged>> =>
@@ -102,9 +103,9 @@ describe('kstatus on the controllers\' status (real kstatus library)', () => {
   });
 
   it.each([
-    ['a unit whose target another unit claims', () => ns.claimed, 'os-b', 'TargetClaimed'],
-    ['a unit at a level whose prerequisite the contract does not subscribe', () => ns.prereq, 'db', 'LevelNotSubscribed'],
-  ])('%s is Failed (Stalled, %s), not InProgress until a timeout', async (_name, namespace, unit, reason) => {
+    ['a unit whose target another unit claims', 'TargetClaimed', () => ns.claimed, 'os-b'],
+    ['a unit at a level whose prerequisite the contract does not subscribe', 'LevelNotSubscribed', () => ns.prereq, 'db'],
+  ])('%s is Failed (Stalled, %s), not InProgress until a timeout', async (_name, reason, namespace, unit) => {
     await eventually(async () => {
       const j = await judge(namespace(), 'ServiceUnit', unit);
       expect(j.status, j.message).toBe('Failed');
