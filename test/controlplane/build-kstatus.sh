@@ -30,7 +30,7 @@ require_go "install Go >= 1.26, or set KSTATUS_TOOLS to a directory holding ${bi
 lock_cache "$cache_root" "$dest"
 begin_build "$cache_root" "$cache_root/build-kstatus${cli_utils_version#v}.log"
 
-say "building the kstatus checker on cli-utils $cli_utils_version into $dest (once; about a minute)"
+say "building the kstatus checker on cli-utils $cli_utils_version into $dest (once; one to five minutes)"
 
 (cd "$here/tools/kstatus" && step "downloading Go modules for the kstatus checker" download .) ||
   fail "downloading the Go modules of the kstatus checker failed" "check that the Go module proxy is reachable (GOPROXY=$(go env GOPROXY)), then run build-kstatus.sh again"

@@ -23,7 +23,7 @@ const fixedClock: Clock = { now: () => NOW, setTimeout: (fn, ms) => realClock.se
 type Judged = { kind: string; namespace: string; name: string; status: string; message: string };
 
 let checkerDir: Promise<string> | undefined;
-/** The directory of the `kstatus` checker (built on first use, about a minute once). */
+/** The directory of the `kstatus` checker (built on first use, one to five minutes once). */
 function checker(): Promise<string> {
   checkerDir ??= run('bash', [join(root, 'test', 'controlplane', 'build-kstatus.sh')], { maxBuffer: 1 << 24 }).then(({ stdout }) => {
     const dir = stdout.trim().split('\n').at(-1);
