@@ -46,10 +46,13 @@ describe('a domain exception in a reconcile', () => {
     await manager.stop();
   });
 
-  it('Ready=False, InternalError, the message; the stored figures are kept', async () => {
+  it('Ready=False and Stalled=True, InternalError, the message; the stored figures are kept', async () => {
     const unit = await eventually(async () => {
       const u = await get('serviceunits', 'os-1');
       expect(u.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'InternalError', message: 'internal error, retried with backoff: availability: a month without seconds' });
+      // kstatus: Failed, not InProgress until a timeout (issue 18 item 2).
+      expect(u.status?.conditions?.find((c) => c.type === 'Stalled')).toMatchObject({ status: 'True', reason: 'InternalError', message: 'internal error, retried with backoff: availability: a month without seconds' });
+      expect(u.status?.conditions?.find((c) => c.type === 'Reconciling')).toMatchObject({ status: 'False' });
       return u;
     });
     expect(unit.status?.availability).toEqual({ month: '2026-11', percent: 99.5, interruptionSeconds: 13392, excludedSeconds: 0 });

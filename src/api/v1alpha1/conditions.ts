@@ -1,11 +1,16 @@
 // Condition types and reasons of managedapps.dev/v1alpha1, beside the API types (style.md §6).
-// Every kind carries `Ready` (kstatus: True when the object is reconciled and healthy); the other
-// types say which fact of the contract the controller observed. Reasons are CamelCase and stable:
+// Every kind carries `Ready`, `Reconciling` and `Stalled` (kstatus: the last two abnormal-true, at
+// most one of the three True); the other types say which fact of the contract the controller
+// observed. Reasons are CamelCase and stable:
 // dashboards, alerts and GitOps health checks match on them.
 
 export const ConditionType = {
   /** Summary of the object's health: True when reconciled and every other condition is good. */
   Ready: 'Ready',
+  /** kstatus (abnormal-true): True while the controller waits on something expected to come by itself (a reference GitOps has not applied yet). */
+  Reconciling: 'Reconciling',
+  /** kstatus (abnormal-true): True when the object cannot progress without a human (invalid spec, a rule violated, an internal error retried). */
+  Stalled: 'Stalled',
   /** ServiceUnit: the last probes succeeded (successThreshold) and no P1 incident is open. */
   Available: 'Available',
   /** ServiceUnit, MaintenanceWindow: an excluding maintenance window is active right now. */
@@ -57,6 +62,10 @@ export const ConditionReason = {
   InvalidSpec: 'InvalidSpec',
   /** A referenced object does not exist (yet: GitOps applies in any order). */
   ReferenceNotFound: 'ReferenceNotFound',
+  /** Reconciling, Stalled: the controller caught up with the generation and waits on nothing. */
+  Settled: 'Settled',
+  /** Stalled: not stalled, the controller waits on something expected to come (see Reconciling). */
+  Waiting: 'Waiting',
 
   /** Available: the probe succeeds. */
   ProbeSucceeded: 'ProbeSucceeded',

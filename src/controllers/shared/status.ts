@@ -107,7 +107,7 @@ export async function writeStatus(
   project?: (stored: unknown) => unknown,
 ): Promise<Condition[]> {
   const stored = (obj.raw.status as { conditions?: Condition[] } | undefined)?.conditions;
-  const conditions = ownedConditions(stored, desired, now, obj.generation);
+  const conditions = ownedConditions(stored, withKstatusConditions(desired), now, obj.generation);
   const status = { ...fields, observedGeneration: obj.generation, conditions };
   try {
     await manager.status.apply(kind, obj.raw, status, project);
@@ -117,15 +117,64 @@ export async function writeStatus(
   return conditions;
 }
 
-/** The status of an object whose spec does not parse: Ready False, InvalidSpec, naming the fields. */
+/** The status of an object whose spec does not parse: Ready False, InvalidSpec, naming the fields (so Stalled). */
 export function invalidSpecConditions(error: string): DesiredCondition[] {
-  return [{ type: ConditionType.Ready, status: 'False', reason: ConditionReason.InvalidSpec, message: error.slice(0, 1024) }];
+  return withKstatusConditions([{ type: ConditionType.Ready, status: 'False', reason: ConditionReason.InvalidSpec, message: error.slice(0, 1024) }]);
+}
+
+/**
+ * The reasons of a not-ready object that resolve by themselves (issue 18 item 2): a referenced
+ * object GitOps has not applied yet. Every other reason a Ready is not True for (an invalid spec,
+ * a rule violated, an internal error retried) needs a human, so the object is Stalled.
+ */
+export const WAITING_REASONS: ReadonlySet<string> = new Set<string>([ConditionReason.Pending, ConditionReason.ReferenceNotFound, ConditionReason.DependencyMissing]);
+
+/** The kstatus view of a Ready condition: at most one of Ready, Reconciling, Stalled is True. */
+export type KstatusConditions = { readonly ready: DesiredCondition; readonly reconciling: DesiredCondition; readonly stalled: DesiredCondition };
+
+/**
+ * `Reconciling` and `Stalled` (kstatus, abnormal-true) from `Ready`, and `Ready` made consistent
+ * with them. Ready True: both False (kstatus Current). Not True for a waiting reason: Reconciling
+ * True with Ready's reason, Ready kept (InProgress). Otherwise: Stalled True with Ready's reason,
+ * and Ready False (an Unknown Ready, a controller that could not decide, is stalled too: Failed).
+ * The generation lag needs no condition: `status.observedGeneration` behind `metadata.generation`
+ * is InProgress to kstatus by itself, and every write sets it.
+ */
+export function kstatusConditions(ready: DesiredCondition): KstatusConditions {
+  const settled = (type: string): DesiredCondition => ({ type, status: 'False', reason: ConditionReason.Settled, message: '' });
+  if (ready.status === 'True') return { ready, reconciling: settled(ConditionType.Reconciling), stalled: settled(ConditionType.Stalled) };
+  if (WAITING_REASONS.has(ready.reason)) {
+    return {
+      ready,
+      reconciling: { type: ConditionType.Reconciling, status: 'True', reason: ready.reason, message: ready.message },
+      stalled: { type: ConditionType.Stalled, status: 'False', reason: ConditionReason.Waiting, message: '' },
+    };
+  }
+  return {
+    ready: { ...ready, status: 'False' },
+    reconciling: settled(ConditionType.Reconciling),
+    stalled: { type: ConditionType.Stalled, status: 'True', reason: ready.reason, message: ready.message },
+  };
+}
+
+/**
+ * The desired conditions with `Reconciling` and `Stalled` derived from their `Ready` (replacing
+ * any given), right after it; unchanged when there is no Ready. writeStatus applies it to every
+ * write, so every kind carries the three.
+ */
+export function withKstatusConditions(desired: readonly DesiredCondition[]): DesiredCondition[] {
+  const ready = desired.find((d) => d.type === ConditionType.Ready);
+  if (ready === undefined) return [...desired];
+  const k = kstatusConditions(ready);
+  return desired
+    .filter((d) => d.type !== ConditionType.Reconciling && d.type !== ConditionType.Stalled)
+    .flatMap((d) => (d === ready ? [k.ready, k.reconciling, k.stalled] : [d]));
 }
 
 /**
  * Issue 11 item 5: a reconcile that fails with anything but an answer of the API server (a
- * domain exception, a bug) says so on the object: `Ready=False`, reason `InternalError`, the
- * message; the rest of the stored status is kept as it is (a final SLAReport is never touched:
+ * domain exception, a bug) says so on the object: `Ready=False` and `Stalled=True`, reason
+ * `InternalError`, the message; the rest of the stored status is kept as it is (a final SLAReport is never touched:
  * it is the record). The error is then rethrown, so the runtime logs it, counts it
  * (`controller_runtime_reconcile_errors_total{code="Unknown"}`) and retries with backoff, never
  * in a hot loop. An API error (a conflict, the API server away) is only rethrown: the retry is
@@ -153,6 +202,6 @@ async function writeInternalError(manager: Manager, kind: KindRef, raw: Kubernet
   const desired: DesiredCondition[] = [
     ...conditions.filter((c) => c.type !== ConditionType.Ready).map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message })),
     { type: ConditionType.Ready, status: 'False', reason: ConditionReason.InternalError, message },
-  ];
+  ]; // writeStatus derives Stalled=True (InternalError) from this Ready, replacing the stored pair
   await writeStatus(manager, kind, { raw, generation: raw.metadata?.generation }, fields, desired, now);
 }

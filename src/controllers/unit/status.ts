@@ -30,6 +30,7 @@ export interface UnitFacts {
 /** The conditions this controller owns on a ServiceUnit, in the order it writes them. */
 export const UNIT_CONDITIONS = [
   ConditionType.Valid, ConditionType.LevelConflict, ConditionType.PrerequisitesMet, ConditionType.DependenciesReady, ConditionType.InMaintenance, ConditionType.Ready,
+  ConditionType.Reconciling, ConditionType.Stalled,
 ] as const;
 
 export function conflictsLost(f: UnitFacts): TargetConflict[] {
