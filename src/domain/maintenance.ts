@@ -12,8 +12,8 @@
 //     (time.ts instantOfLocal, shared with the business calendar).
 //   - The duration is real elapsed time: a 2 h window is 2 h even across a DST change.
 import rrule from 'rrule';
-import { DateTime, IANAZone } from 'luxon';
-import type { Interval } from './calendar.ts';
+import { DateTime } from 'luxon';
+import { isTimeZone, type Interval } from './calendar.ts';
 import { instantOfLocal } from './time.ts';
 
 const { RRule } = rrule;
@@ -144,7 +144,7 @@ const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 /** Every problem of a schedule, each prefixed with its field; empty when valid. */
 export function validateSchedule(schedule: MaintenanceSchedule): string[] {
   const errors: string[] = [];
-  if (!IANAZone.isValidZone(schedule.timeZone)) errors.push(`timeZone: unknown time zone '${schedule.timeZone}'`);
+  if (!isTimeZone(schedule.timeZone)) errors.push(`timeZone: unknown time zone '${schedule.timeZone}'`);
   if (!Number.isFinite(schedule.durationSeconds) || schedule.durationSeconds <= 0) errors.push('durationSeconds: must be > 0');
   if (schedule.recurrence === undefined && schedule.oneOff === undefined) errors.push('a schedule needs a recurrence or a one-off window');
   const recurrence = schedule.recurrence;
