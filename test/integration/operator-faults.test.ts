@@ -3,7 +3,8 @@
 // reaches the API server through a TCP proxy (test/controlplane/proxy.ts) so that the link can be
 // slowed and partitioned:
 //   1. etcd killed (SIGKILL) and restarted under the running operator;
-//   2. the API server slowed (200 ms per chunk), then partitioned for 60 s;
+//   2. the API server slowed (200 ms per chunk), then partitioned for 60 s (held: no byte moves),
+//      then cut off for 10 s with every connection reset;
 //   3. a burst of 1,000 incidents;
 //   4. the operator's heap capped. The operator does not shed work: its caches hold every object
 //      it watches and its queue holds keys (a burst costs one reconcile per object, not per event),
@@ -42,6 +43,8 @@ const UNITS = ['os-files01', 'db-erp01', 'mw-erp01', 'app-erp', 'app-portal'];
 /** The issue's figures. */
 const SLOW_MS = 200;
 const PARTITION_MS = 60_000;
+/** A shorter second partition, of the other kind (RST): what matters is the reconnect, not the length. */
+const RESET_MS = 10_000;
 const BURST = 1_000;
 const HEAP_MB = Number(process.env.FAULTS_HEAP_MB ?? 96);
 
@@ -224,6 +227,24 @@ describe('faults survived: etcd, a slow and partitioned API server, a burst, a c
     await newIncidentConverges('after-partition');
     expect(await writesSince(from)).toContainEqual(expect.stringMatching(/ incidents\/status .*\/after-partition-0000 /));
   }, 300_000);
+
+  it(`connections reset for ${RESET_MS / 1000} s while an incident is created: once healed it is reconciled, and no object is written twice`, async () => {
+    const from = auditEnd();
+    proxy.partition('reset');
+    const cut = Date.now();
+    // Created by the test (straight to the API server): the operator learns of it after the heal.
+    await createAll(kc, namespace, incidents('during-reset', 1));
+    await notReady(operator, 30_000);
+    await new Promise((r) => setTimeout(r, Math.max(0, RESET_MS - (Date.now() - cut))));
+    proxy.heal();
+    await operator.ready(60_000);
+    expect(operator.process.exitStatus).toBeUndefined();
+    await settled(kc, namespace, 60_000);
+    // What the new incident causes (its status, the report's...), each object once.
+    const written = (await writesSince(from)).map((w) => w.replace(/ at \S+$/, ''));
+    expect(written).toContainEqual(expect.stringMatching(/ incidents\/status .*\/during-reset-0000$/));
+    expect(written.filter((w, i) => written.indexOf(w) !== i)).toEqual([]);
+  }, 180_000);
 
   it(`a burst of ${BURST} incidents: every one gets a status, once; the operator stays ready; no duplicate`, async () => {
     const from = auditEnd();
