@@ -8,6 +8,7 @@ import {
   coveredSeconds,
   instantAfterCovered,
   isBusinessDay,
+  isTimeZone,
   localDateOf,
   monthOf,
   monthPeriod,
@@ -147,6 +148,15 @@ describe('coveredIntervals', () => {
       ['2025-12-31T19:00:00.000Z', '2026-01-01T04:00:00.000Z'],
       ['2026-01-02T19:00:00.000Z', '2026-01-03T00:00:00.000Z'],
     ]);
+  });
+});
+
+describe('isTimeZone (remembered: the same answer every time)', () => {
+  it.each([
+    ['Europe/Paris', true], ['America/New_York', true], ['UTC', true], ['Mars/Olympus_Mons', false], ['', false],
+  ])('%s → %s', (zone, expected) => {
+    expect(isTimeZone(zone)).toBe(expected);
+    expect(isTimeZone(zone)).toBe(expected);
   });
 });
 

@@ -11,8 +11,8 @@
 //   - A local start that exists twice (fall-back) takes the first, the summer-time one
 //     (time.ts instantOfLocal, shared with the business calendar).
 //   - The duration is real elapsed time: a 2 h window is 2 h even across a DST change.
-import { DateTime, IANAZone } from 'luxon';
-import type { Interval } from './calendar.ts';
+import { DateTime } from 'luxon';
+import { isTimeZone, type Interval } from './calendar.ts';
 import { CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, MAX_MAINTENANCE_DURATION_HOURS, RRULE_HORIZON_YEARS } from './limits.ts';
 import { civil, dayNumber, expandDays, parseRule, type ParsedRule } from './rrule.ts';
 import { instantOfLocal } from './time.ts';
@@ -141,7 +141,7 @@ const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 /** Every problem of a schedule, each prefixed with its field; empty when valid. */
 export function validateSchedule(schedule: MaintenanceSchedule): string[] {
   const errors: string[] = [];
-  if (!IANAZone.isValidZone(schedule.timeZone)) errors.push(`timeZone: unknown time zone '${schedule.timeZone}'`);
+  if (!isTimeZone(schedule.timeZone)) errors.push(`timeZone: unknown time zone '${schedule.timeZone}'`);
   if (!Number.isFinite(schedule.durationSeconds) || schedule.durationSeconds <= 0) errors.push('durationSeconds: must be > 0');
   else if (schedule.durationSeconds > MAX_MAINTENANCE_DURATION_HOURS * SECONDS_PER_HOUR) errors.push(`durationSeconds: must be at most ${MAX_MAINTENANCE_DURATION_HOURS}h`);
   if (schedule.recurrence === undefined && schedule.oneOff === undefined) errors.push('a schedule needs a recurrence or a one-off window');

@@ -40,8 +40,12 @@ export interface ControlPlane {
   mintUser(name: string, groups: string[]): KubeConfig;
   /** Stops kube-apiserver and starts it again on the same port and etcd (watches break); `whileStopped` runs in between. */
   restartApiServer(whileStopped?: () => Promise<void>): Promise<void>;
-  /** Stops etcd (the API server stays up and turns unready) and starts it again on the same data; `whileStopped` runs in between. */
-  restartEtcd(whileStopped?: () => Promise<void>): Promise<void>;
+  /**
+   * Stops etcd (the API server stays up and turns unready) and starts it again on the same data;
+   * `whileStopped` runs in between. `kill: true` sends SIGKILL at once (a crash) instead of
+   * SIGTERM and a grace period.
+   */
+  restartEtcd(whileStopped?: () => Promise<void>, options?: { kill?: boolean }): Promise<void>;
   /** Stops everything and removes the temporary directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -405,9 +409,15 @@ async function startOnce(binDir: string, options: StartOptions): Promise<Control
           ready = true;
         }
       },
-      restartEtcd: async (whileStopped?: () => Promise<void>) => {
+      restartEtcd: async (whileStopped?: () => Promise<void>, restartOptions: { kill?: boolean } = {}) => {
         ready = false;
-        await processes.get('etcd')?.stop(GRACE_MS.etcd);
+        const etcd = processes.get('etcd');
+        if (restartOptions.kill === true) {
+          etcd?.killNow();
+          await etcd?.exited;
+        } else {
+          await etcd?.stop(GRACE_MS.etcd);
+        }
         try {
           await whileStopped?.();
         } finally {

@@ -3,9 +3,23 @@
 // has no nullable fields, so those are left out. Conditions are not copied: the controller's
 // condition setter adds lastTransitionTime and observedGeneration to the report's conditions.
 import type { MonthlyReport, ReportCondition } from '../../domain/report.ts';
-import type { SLAReportStatus } from './sla-report.ts';
+import { MAX_REPORT_TICKETS, type SLAReportStatus } from './sla-report.ts';
 
 export type SLAReportStatusBody = Omit<SLAReportStatus, 'conditions' | 'observedGeneration'>;
+
+/**
+ * The report's list of tickets as the CRD bounds it (MAX_REPORT_TICKETS, which keeps the CEL cost
+ * of the "final" rule finite): all of them when they fit, else the ones that matter most (late,
+ * then applicable, then the others; by name within each) in the domain's order, and how many
+ * were left out. Without the bound a month of more than 512 incidents had its status refused by
+ * the API server (422), so its report was never written again.
+ */
+function bounded<K extends 'incidents' | 'changes', T extends { name: string; late: boolean; applicable: boolean }>(key: K, tickets: T[]): Record<K, T[]> & { omitted?: number } {
+  if (tickets.length <= MAX_REPORT_TICKETS) return { [key]: tickets } as Record<K, T[]>;
+  const rank = (t: T): number => (t.late ? 0 : t.applicable ? 1 : 2);
+  const kept = new Set([...tickets].sort((a, b) => rank(a) - rank(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, MAX_REPORT_TICKETS));
+  return { [key]: tickets.filter((t) => kept.has(t)), omitted: tickets.length - MAX_REPORT_TICKETS } as Record<K, T[]> & { omitted: number };
+}
 
 export function reportStatusFromDomain(report: MonthlyReport): SLAReportStatusBody {
   return {
@@ -19,17 +33,17 @@ export function reportStatusFromDomain(report: MonthlyReport): SLAReportStatusBo
       deviationPercent: report.gtr.deviationPercent,
       creditPercent: report.gtr.creditPercent,
       creditAmount: report.gtr.creditAmount,
-      incidents: report.gtr.incidents.map(({ deadline, reason, ...rest }) => ({
+      ...bounded('incidents', report.gtr.incidents.map(({ deadline, reason, ...rest }) => ({
         ...rest,
         ...(deadline === null ? {} : { deadline }),
         ...(reason === '' ? {} : { reason }),
-      })),
+      }))),
     },
     gtc: {
       completed: report.gtc.completed,
       late: report.gtc.late,
       creditAmount: report.gtc.creditAmount,
-      changes: report.gtc.changes.map(({ deadline, ...rest }) => ({ ...rest, ...(deadline === null ? {} : { deadline }) })),
+      ...bounded('changes', report.gtc.changes.map(({ deadline, ...rest }) => ({ ...rest, ...(deadline === null ? {} : { deadline }) }))),
     },
     credits: { ...report.credits },
     claimDeadline: report.claimDeadline,

@@ -9,7 +9,8 @@ import {
 
 /** Bounds that keep the report (and the CEL cost of its "final" rule) finite. */
 const MAX_FUNCTIONS = 128;
-const MAX_TICKETS = 512;
+export const MAX_REPORT_TICKETS = 512;
+const MAX_TICKETS = MAX_REPORT_TICKETS;
 
 export const SLAReportSpec = withRules(
   z.object({
@@ -82,13 +83,15 @@ export const SLAReportStatus = withRules(
       deviationPercent: percent('late / resolved, or late / 5 under 5 incidents (domain.md §6).'),
       creditPercent: percent('Credit as a share of the production units\' monthly charge.'),
       creditAmount: money('Credit amount.'),
-      incidents: doc(z.array(IncidentReport).max(MAX_TICKETS), 'Each incident of the month.', byName).optional(),
+      incidents: doc(z.array(IncidentReport).max(MAX_TICKETS), `Each incident of the month, at most ${MAX_TICKETS}: beyond, the late ones first, then those GTR applies to, then the others, by name; the counts above include those left out.`, byName).optional(),
+      omitted: count(`Incidents of the month left out of incidents (more than ${MAX_TICKETS}); absent when none is.`).optional(),
     }), 'Time to restore (GTR).').optional(),
     gtc: doc(z.object({
       completed: count('Changes completed in the month that GTC applies to.'),
       late: count('Of those, completed late.'),
       creditAmount: money('Credit amount: 50 % of the price of each late change.'),
-      changes: doc(z.array(ChangeReport).max(MAX_TICKETS), 'Each change of the month.', byName).optional(),
+      changes: doc(z.array(ChangeReport).max(MAX_TICKETS), `Each change of the month, at most ${MAX_TICKETS}: beyond, the late ones first, then those GTC applies to, then the others, by name; the counts above include those left out.`, byName).optional(),
+      omitted: count(`Changes of the month left out of changes (more than ${MAX_TICKETS}); absent when none is.`).optional(),
     }), 'Time to change (GTC).').optional(),
     credits: doc(z.object({
       uncapped: money('Sum of the credits before the cap.'),

@@ -7,9 +7,9 @@
 // server; manifests read from files (offline) go through parseManifest() first, which applies
 // the same defaults. What the schema cannot check is checked here: IANA zones, the finer RRULE
 // rules of the domain, and references between objects.
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import type { z } from 'zod';
-import { DEFAULT_CALENDAR, type BusinessCalendar } from '../../domain/calendar.ts';
+import { DEFAULT_CALENDAR, isTimeZone, type BusinessCalendar } from '../../domain/calendar.ts';
 import type { ChangeContext, ChangeUnit } from '../../domain/change.ts';
 import { REVERSIBILITY_MONTHS } from '../../domain/guarantees.ts';
 import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TOKENS } from '../../domain/limits.ts';
@@ -188,7 +188,7 @@ export function calendarToDomain(tenant: Obj<ManagedTenant> | undefined): Conver
   if (tenant === undefined) return ok(DEFAULT_CALENDAR);
   const c = new Collector();
   const calendar = tenant.spec.calendar;
-  if (!IANAZone.isValidZone(calendar.timeZone)) c.add('spec.calendar.timeZone', `unknown IANA time zone '${calendar.timeZone}'`);
+  if (!isTimeZone(calendar.timeZone)) c.add('spec.calendar.timeZone', `unknown IANA time zone '${calendar.timeZone}'`);
   return c.done(() => ({
     timeZone: calendar.timeZone,
     holidayCountry: calendar.holidayCountry,

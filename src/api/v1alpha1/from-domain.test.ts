@@ -1,0 +1,53 @@
+// The report's ticket lists as the CRD bounds them (MAX_REPORT_TICKETS = 512): a month with more
+// tickets keeps the ones that matter most and says how many it left out, so its status is still
+// accepted by the API server (found by test/integration/operator-faults.test.ts: 1,002 incidents
+// in a month had the status refused with 422 "must have at most 512 items").
+import { describe, expect, it } from 'vitest';
+import type { IncidentReport, MonthlyReport } from '../../domain/report.ts';
+import { reportStatusFromDomain } from './from-domain.ts';
+import { MAX_REPORT_TICKETS, SLAReportStatus } from './sla-report.ts';
+
+const incident = (i: number, late: boolean, applicable: boolean): IncidentReport => ({
+  name: `inc-${String(i).padStart(4, '0')}`, priority: 'P3', supportLevel: 'Standard', deadline: null, coveredSeconds: 60, late, applicable, reason: applicable ? '' : 'no SLA',
+});
+
+function report(incidents: IncidentReport[]): MonthlyReport {
+  return {
+    period: { month: '2026-11', start: '2026-10-31T23:00:00Z', end: '2026-11-30T23:00:00Z', timeZone: 'Europe/Paris' },
+    final: false, currency: 'EUR', functions: [],
+    gtr: { resolved: incidents.filter((i) => i.applicable).length, late: incidents.filter((i) => i.late).length, deviationPercent: 0, creditPercent: 0, creditAmount: 0, incidents },
+    gtc: { completed: 0, late: 0, creditAmount: 0, changes: [] },
+    credits: { uncapped: 0, capPercent: 15, cap: 0, total: 0 },
+    claimDeadline: '2026-12-30T23:00:00Z', conditions: [],
+  };
+}
+
+describe('reportStatusFromDomain: ticket lists within the CRD bound', () => {
+  it('lists every incident when they fit, with no omitted count', () => {
+    const status = reportStatusFromDomain(report(Array.from({ length: MAX_REPORT_TICKETS }, (_, i) => incident(i, false, true))));
+    expect(status.gtr?.incidents).toHaveLength(512);
+    expect(status.gtr?.omitted).toBeUndefined();
+  });
+
+  it('beyond 512: the late ones, then the applicable ones, then the others; the counts stay whole', () => {
+    // 1,000 incidents: i % 10 === 0 late (100: 0, 10, ..., 990), i % 10 in 1..4 not applicable
+    // (400), the other 500 applicable and on time. Kept: the 100 late + the first 412 applicable
+    // on-time ones by name (512 - 100 = 412); omitted: 1,000 - 512 = 488 (88 applicable ones and
+    // the 400 without GTR).
+    const all = Array.from({ length: 1000 }, (_, i) => incident(i, i % 10 === 0, i % 10 === 0 || i % 10 >= 5));
+    const status = reportStatusFromDomain(report(all));
+    const kept = status.gtr?.incidents ?? [];
+    expect(kept).toHaveLength(512);
+    expect(status.gtr?.omitted).toBe(488);
+    expect(kept.filter((i) => i.late)).toHaveLength(100);
+    expect(kept.filter((i) => !i.applicable)).toHaveLength(0);
+    // The applicable on-time ones kept are the first 412 by name: the 412th is the 412th with
+    // i % 10 in 5..9, i.e. 82 full decades (410) and two more of the 83rd (i = 825, 826).
+    expect(kept.filter((i) => !i.late).at(-1)?.name).toBe('inc-0826');
+    // In the domain's order, the counts are the domain's (all 1,000 incidents: 600 applicable, 100 late).
+    expect(kept.map((i) => i.name)).toEqual([...kept.map((i) => i.name)].sort());
+    expect([status.gtr?.resolved, status.gtr?.late]).toEqual([600, 100]);
+    // What the CRD accepts.
+    expect(SLAReportStatus.safeParse({ ...status, conditions: [] }).success).toBe(true);
+  });
+});
