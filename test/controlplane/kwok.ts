@@ -5,8 +5,8 @@
 // Ready by kwok's stages, without any container running; pods owned by a Job complete. Nothing
 // here imports the operator. See docs/testing.md "Simulated nodes".
 //
-// On the shared control plane of the integration project mind two things: kwok renews one node
-// Lease (coordination.k8s.io, counted by the audit log) every few seconds while it runs, and pods
+// On the shared control plane of the integration project mind two things: kwok renews each node's
+// Lease (coordination.k8s.io, counted by the audit log) every 10 s while it runs, and pods
 // become Ready for real, so Services get endpoints. Tests that would disturb other files start
 // their own control plane (see test/integration/packaging-chart-kwok.test.ts).
 import { spawn } from 'node:child_process';

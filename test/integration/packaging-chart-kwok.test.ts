@@ -8,16 +8,16 @@
 // Why a control plane of its own, not the shared one of the integration project: the chart
 // registers the operator's admission webhooks with failurePolicy Fail (the values' default,
 // asserted by packaging-chart.test.ts) on CREATE/UPDATE of managedapps.dev objects. With KWOK
-// the webhook Service even gets Ready endpoints, but nothing answers behind them (no container
-// runs; no kube-proxy routes a ClusterIP here), so while the release is installed, or if an
-// uninstall fails, every managedapps.dev write of every later test file would be refused after
-// the 5 s timeout. kwok also renews a node Lease (coordination.k8s.io) every few seconds, writes
-// the shared plane's audit log counts. A fresh instance (about 4 s) cannot hurt anyone; it is
-// stopped, with everything on it, in afterAll.
+// the webhook Service even gets Ready endpoints, but no operator answers behind them (no container
+// runs), so while the release is installed, or if an uninstall fails, every managedapps.dev write
+// of every later test file would be refused (the first test below shows it). kwok also renews a node Lease
+// (coordination.k8s.io) every 10 s, a quarter of its 40 s, and the shared plane's audit log counts
+// those writes. A fresh instance (about 4 s to start) cannot hurt anyone; it is stopped, with
+// everything on it, in afterAll.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppsV1Api, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createNamespace } from '../controlplane/client.ts';
@@ -122,6 +122,13 @@ describe('helm install --wait on simulated nodes (KWOK)', () => {
       expect(pod.status?.containerStatuses?.map((c) => [c.name, c.ready, c.state?.running !== undefined]), name).toEqual([['operator', true, true]]);
     }
 
+    // Why this file has a control plane of its own: with the release installed, the API server
+    // calls the chart's webhook for our kinds, and nothing answers there.
+    await expect(kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+      group: 'managedapps.dev', version: 'v1alpha1', namespace: ns, plural: 'managedtenants',
+      body: { apiVersion: 'managedapps.dev/v1alpha1', kind: 'ManagedTenant', metadata: { name: 'refused' }, spec: {} },
+    })).rejects.toThrow(/failed calling webhook \W*mutate\.managedapps\.dev/); // the JSON body quotes the name
+
     const status = JSON.parse(await tool('helm', ['status', RELEASE, '--namespace', ns, '-o', 'json', '--kubeconfig', kubeconfig])) as { info: { status: string } };
     expect(status.info.status).toBe('deployed');
   }));
@@ -130,8 +137,9 @@ describe('helm install --wait on simulated nodes (KWOK)', () => {
     // The KWOK placement, but a nodeSelector no node has (the fake node is labelled only as
     // fakeNode() says): the scheduler leaves both pods Pending.
     const nowhere = valuesFile('nowhere', { ...KWOK_PLACEMENT, nodeSelector: { ...KWOK_PLACEMENT.nodeSelector, 'managedapps.dev/no-such-node': 'true' } });
+    // kstatus' message for a Deployment is `Available: <available>/<replicas>`: 0 of the values' 2.
     await expect(helmInstall(ns, ['-f', nowhere, '--timeout', '15s'])).rejects.toThrow(
-      new RegExp(`resource Deployment/${ns}/${DEPLOYMENT} not ready\\. status: InProgress[^\\n]*[\\s\\S]*context deadline exceeded`),
+      new RegExp(`resource Deployment/${ns}/${DEPLOYMENT} not ready\\. status: InProgress, message: Available: 0/2\\s+context deadline exceeded`),
     );
 
     // Why: the pods exist, unscheduled, and the scheduler says so.
