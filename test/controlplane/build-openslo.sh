@@ -33,7 +33,7 @@ begin_build "$cache_root" "$cache_root/build-oslo${oslo_version#v}.log"
 
 oslo_pkg=github.com/OpenSLO/oslo/cmd/oslo
 
-say "building oslo $oslo_version into $dest (once; under a minute)"
+say "building oslo $oslo_version into $dest (once; one to four minutes)"
 
 (cd "$here/tools/openslo" && step "downloading Go modules for oslo $oslo_version" download "$oslo_pkg") ||
   fail "downloading the Go modules of oslo $oslo_version failed" "check that the Go module proxy is reachable (GOPROXY=$(go env GOPROXY)), then run build-openslo.sh again"
