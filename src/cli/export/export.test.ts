@@ -3,6 +3,7 @@
 // computed by hand from domain.md; the command's exit codes and errors on bad input.
 // The real validators (oslo, the API server) judge the same output in
 // test/integration/export-openslo.test.ts.
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -231,4 +232,27 @@ describe('export: errors', () => {
     expect(stderr).toBe('warning: ManagedFunction/acme-logistics/mail not exported: no production unit: the availability guarantee measures production units only (domain.md §8)\n');
     expect(byKind(docsOf(stdout), 'SLO')).toHaveLength(7);
   });
+});
+
+describe('export as a process (bin/managedapps.js): the exit codes the shell sees', () => {
+  const cli = (args: readonly string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'managedapps.js'), ...args], { encoding: 'utf8' });
+
+  it('exits 0 with the documents, 1 on a bad manifest, 2 without --format', () => {
+    const ok = cli(['export', '--format', 'pyrra', '-f', SAMPLES, '--month', '2026-11', '--now', NOW]);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(docsOf(ok.stdout)).toHaveLength(7);
+
+    const files = samplesWith('supportcontract.yaml', (t) => t.replace('  commitmentMonths: 36\n', '  commitmentMonths: 36\n  commitment: 36\n'));
+    const bad = cli(['export', '--format', 'openslo', '-f', files, '--month', '2026-11', '--now', NOW]);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toBe('');
+    // supportcontract.yaml: 1 apiVersion, 2 kind, 3 metadata, 4 name, 5 namespace, 6 spec, 7 start,
+    // 8 commitmentMonths: the inserted field is line 9.
+    expect(bad.stderr).toContain(`${join(files, 'supportcontract.yaml')}:9: SupportContract/acme-logistics/acme-logistics-2026: spec.commitment: unknown field "spec.commitment"`);
+
+    const usage = cli(['export', '-f', SAMPLES]);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain("error: required option '--format <format>' not specified");
+  }, 60_000); // three Node processes on a shared machine
 });
