@@ -2,7 +2,7 @@
 // computeMonthlyReport → report/status.ts → status. A final report is never written again (the
 // CRD refuses it too). Requeued when it becomes final, and at the deadlines of the month's open
 // incidents and pending changes.
-import { ConditionReason, ConditionType, reportInputToDomain } from '../../api/v1alpha1/index.ts';
+import { ConditionReason, ConditionType, REPORT_CREATED_AT_ANNOTATION, reportInputToDomain } from '../../api/v1alpha1/index.ts';
 import { computeMonthlyReport, monthPeriod, reportFinalAt, type Interval, type ReportInput } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Caches } from '../shared/cache.ts';
@@ -62,6 +62,21 @@ export function uncountedIn(caches: Caches, namespace: string, period: Interval)
   return out;
 }
 
+/**
+ * The report's creation, which delays its finality (reportFinalAt, design.md §3): the instant the
+ * contract's controller stamped on the operator's clock, else the API server's
+ * `metadata.creationTimestamp`; both are metadata, so a restart reads the same instant. Neither
+ * readable (a report written without either): undefined, the month's end alone.
+ */
+export function reportCreatedAt(raw: { readonly metadata?: { readonly annotations?: Readonly<Record<string, string>>; readonly creationTimestamp?: Date | string } }): Date | undefined {
+  for (const value of [raw.metadata?.annotations?.[REPORT_CREATED_AT_ANNOTATION], raw.metadata?.creationTimestamp]) {
+    if (value === undefined) continue;
+    const at = new Date(value);
+    if (!Number.isNaN(at.getTime())) return at;
+  }
+  return undefined;
+}
+
 export function reportReconciler(deps: Deps): Reconciler {
   const { caches, manager } = deps;
   return async (req) => {
@@ -83,8 +98,9 @@ export function reportReconciler(deps: Deps): Reconciler {
     }
     const input = reportInput(caches, contract);
     const period = monthPeriod(report.spec.month, input.calendar.timeZone);
-    const finalAt = reportFinalAt(period.end);
-    const computed = computeMonthlyReport(input, report.spec.month, now);
+    const createdAt = reportCreatedAt(report.raw);
+    const finalAt = reportFinalAt(period.end, createdAt);
+    const computed = computeMonthlyReport(input, report.spec.month, now, createdAt);
     const final = computed.final;
     const uncounted = uncountedIn(caches, req.namespace, period);
     const written = await writeStatus(manager, KIND_REFS.SLAReport, report, reportFields(computed, final), reportConditions(computed, final, finalAt, uncounted), now);
