@@ -167,9 +167,11 @@ export interface MonthlyReport {
 // Constants of the report
 
 /**
- * A month's report becomes final (immutable) this long after the month's end: time for records
- * of the month's last hours (an incident resolved or corrected just after midnight) to be applied
- * before the report freezes; well inside the 30-day claim period.
+ * A month's report becomes final (immutable) this long after the month's end, or after its own
+ * creation when that is later (reportFinalAt, design.md §3): time for records of the month's last
+ * hours (an incident resolved or corrected just after midnight), or of the GitOps sync that
+ * created the report, to be applied before it freezes; well inside the 30-day claim period of
+ * domain.md §8 for a report created with its month.
  */
 export const REPORT_FINAL_GRACE_HOURS = 24;
 
