@@ -113,7 +113,7 @@ export async function writeStatus(
   try {
     await manager.status.apply(kind, obj.raw, status, project);
   } catch (err) {
-    if (isStatus(err, 422)) return writeRejectedStatus(manager, kind, obj, err, now);
+    if (isStatus(err, 422)) return writeRejectedStatus(manager, kind, obj, err, now, project);
     if (!isStatus(err, 404)) throw err;
   }
   return conditions;
@@ -135,6 +135,7 @@ async function writeRejectedStatus(
   obj: { readonly raw: KubernetesObject & { status?: unknown }; readonly generation: number | undefined },
   err: unknown,
   now: Date,
+  project?: (stored: unknown) => unknown,
 ): Promise<Condition[]> {
   const stored = (obj.raw.status as { conditions?: Condition[] } | undefined)?.conditions;
   const answer = err instanceof Error ? err.message : String(err);
@@ -142,7 +143,12 @@ async function writeRejectedStatus(
   const ready: DesiredCondition = { type: ConditionType.Ready, status: 'False', reason: ConditionReason.StatusRejected, message };
   const conditions = ownedConditions(stored, withKstatusConditions([ready]), now, obj.generation);
   const before = stored?.find((c) => c.type === ConditionType.Ready);
-  await manager.status.apply(kind, obj.raw, { observedGeneration: obj.generation, conditions });
+  try {
+    await manager.status.apply(kind, obj.raw, { observedGeneration: obj.generation, conditions }, project);
+  } catch (failed) {
+    if (isStatus(failed, 404)) return conditions;
+    throw failed;
+  }
   if (before?.reason !== ConditionReason.StatusRejected || before.message !== message) {
     const { name = '', namespace = '' } = obj.raw.metadata ?? {};
     manager.logger.error({ resource: kindName(kind), namespace, name, err: answer }, 'status refused by the API server (422); wrote Ready=False StatusRejected instead');
