@@ -1,6 +1,7 @@
 // SupportContract reconciler: cache → contract/status.ts → status; then it makes sure the SLA
 // reports exist (design.md §1: one per contract and month, created by the operator, owned by the
-// contract): the current month's, and the previous month's until it is final.
+// contract): the current month's, and the previous month's until it is final, each stamped with
+// its creation on the operator's clock (managedapps.dev/created-at: its finality counts from it).
 import { API_VERSION, changeToDomain, REPORT_CREATED_AT_ANNOTATION, type SLAReport } from '../../api/v1alpha1/index.ts';
 import { monthOf, monthPeriod, rfc3339 } from '../../domain/index.ts';
 import { collectionPath, isStatus, type Reconciler } from '../../runtime/index.ts';

@@ -1,7 +1,8 @@
 // SLAReport reconciler: the namespace's objects from the cache → ReportInput → the domain's
 // computeMonthlyReport → report/status.ts → status. A final report is never written again (the
-// CRD refuses it too). Requeued when it becomes final, and at the deadlines of the month's open
-// incidents and pending changes.
+// CRD refuses it too). Final 24 h after the later of its month's end and its creation
+// (reportCreatedAt, design.md §3). Requeued when it becomes final, and at the deadlines of the
+// month's open incidents and pending changes.
 import { ConditionReason, ConditionType, REPORT_CREATED_AT_ANNOTATION, reportInputToDomain } from '../../api/v1alpha1/index.ts';
 import { computeMonthlyReport, monthPeriod, reportFinalAt, type Interval, type ReportInput } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
