@@ -102,6 +102,18 @@ interface Target {
   readonly resolved: Set<string>;
 }
 
+interface Session {
+  readonly scheduler: ProbeScheduler;
+  readonly targets: Map<string, Target>;
+}
+
+/** A unit no longer probed (deleted, no monitoring, invalid): out of the scheduler. */
+function forget({ scheduler, targets }: Session, key: string): void {
+  if (!targets.has(key)) return;
+  scheduler.remove(key);
+  targets.delete(key);
+}
+
 const byOpenedAt = (a: IncidentView, b: IncidentView): number => a.spec.openedAt.localeCompare(b.spec.openedAt) || a.name.localeCompare(b.name);
 
 export class ProbeAutomation implements Runnable {
@@ -115,8 +127,8 @@ export class ProbeAutomation implements Runnable {
   readonly #status: StatusWriter;
   readonly #controller: Controller;
   readonly #maintenance = new MaintenanceLookup();
-  readonly #targets = new Map<string, Target>();
-  #scheduler: ProbeScheduler | undefined;
+  /** While leading: the scheduler and the probed units (a new leadership starts from an empty one). */
+  #session: Session | undefined;
 
   /**
    * Registers the controller (and the informers it reads) on the Manager and is itself the
@@ -167,34 +179,33 @@ export class ProbeAutomation implements Runnable {
       onTransition: () => undefined,
       onError: (key, err) => { this.#log.error({ err, unit: key }, 'probe callback failed'); },
     });
-    this.#scheduler = scheduler;
+    this.#session = { scheduler, targets: new Map() };
     // Level-based: every unit is reconciled once the scheduler exists (the controller, started
     // first or not, enqueues them all too when it starts).
-    for (const unit of this.#views.units.all()) this.#controller.enqueue({ namespace: unit.namespace, name: unit.name });
+    for (const unit of this.#manager.informer(SERVICE_UNITS).list()) this.#controller.enqueue({ namespace: unit.metadata?.namespace ?? '', name: unit.metadata?.name ?? '' });
     this.#log.info('probing started');
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
       else signal.addEventListener('abort', () => { resolve(); }, { once: true });
     });
-    this.#scheduler = undefined;
+    this.#session = undefined;
     await scheduler.stop();
-    this.#targets.clear();
     this.#log.info('probing stopped');
   }
 
   /** Units probed right now (keys `namespace/name`). */
   units(): string[] {
-    return [...this.#targets.keys()];
+    return [...(this.#session?.targets.keys() ?? [])];
   }
 
   /** The scheduler's view of a unit, while leading. */
   status(key: string): TargetStatus | undefined {
-    return this.#scheduler?.status(key);
+    return this.#session?.scheduler.status(key);
   }
 
   /** Scheduler statistics (lateness), while leading. */
   stats(): ReturnType<ProbeScheduler['stats']> | undefined {
-    return this.#scheduler?.stats();
+    return this.#session?.scheduler.stats();
   }
 
   /**
@@ -203,7 +214,7 @@ export class ProbeAutomation implements Runnable {
    * excluding window covers it now). Empty on a replica that does not lead.
    */
   probeSnapshot(): ProbeUnitSnapshot[] {
-    const scheduler = this.#scheduler;
+    const scheduler = this.#session?.scheduler;
     if (scheduler === undefined) return [];
     const now = this.#manager.clock.now();
     return this.#views.units.all().map((unit) => {
@@ -217,7 +228,7 @@ export class ProbeAutomation implements Runnable {
 
   /** After every probe: fold it into the damping, observe its duration, enqueue the unit if it has something to do. */
   #onResult(key: string, status: TargetStatus): void {
-    const target = this.#targets.get(key);
+    const target = this.#session?.targets.get(key);
     const result = status.lastResult;
     if (target === undefined || result === undefined) return;
     if (!result.up) target.lastFailure = result.message;
@@ -238,22 +249,23 @@ export class ProbeAutomation implements Runnable {
   // ---- reconcile ------------------------------------------------------------------------------
 
   async #reconcile(req: Request, ctx: ReconcileContext): Promise<Result> {
-    const scheduler = this.#scheduler;
+    const session = this.#session;
     // Not probing (yet): the event source enqueues every unit when it starts.
-    if (scheduler === undefined) return {};
+    if (session === undefined) return {};
+    const { scheduler } = session;
     const key = keyOf(req);
     const parsed = this.#views.units.get(req.namespace, req.name);
     const raw = parsed === undefined ? undefined : parsed.ok ? parsed.value.raw : parsed.raw;
     const plan = parsed === undefined || raw?.metadata?.deletionTimestamp !== undefined ? undefined : this.#plan(parsed);
     if (parsed === undefined || raw === undefined || plan?.ok !== true) {
-      this.#forget(scheduler, key);
+      forget(session, key);
       if (raw !== undefined && plan?.ok === false) await this.#writeNotProbed(raw, plan.reason, ctx);
       return {};
     }
     // plan.ok: the unit is valid (an invalid one has no probe plan but a reason).
     if (!parsed.ok) return {};
     const unit = parsed.value;
-    const target = this.#ensureTarget(scheduler, key, plan.probe);
+    const target = this.#ensureTarget(session, key, plan.probe);
     const requeue = await this.#reconcileIncidents(scheduler, key, unit, target, ctx);
     if (isAborted(ctx.signal)) return {};
     const write = await this.#reconcileStatus(scheduler, key, unit, target);
@@ -268,21 +280,15 @@ export class ProbeAutomation implements Runnable {
     return internal.length === 0 ? plan : { ok: false, reason: internal.map((e) => `${e.path}: ${e.message}`).join('; ') };
   }
 
-  #forget(scheduler: ProbeScheduler, key: string): void {
-    if (!this.#targets.has(key)) return;
-    scheduler.remove(key);
-    this.#targets.delete(key);
-  }
-
   /** The scheduler target of the unit, added or replaced when `spec.monitoring` changed. */
-  #ensureTarget(scheduler: ProbeScheduler, key: string, probe: UnitProbe): Target {
+  #ensureTarget({ scheduler, targets }: Session, key: string, probe: UnitProbe): Target {
     const probeJson = JSON.stringify(probe);
-    const known = this.#targets.get(key);
+    const known = targets.get(key);
     if (known !== undefined && known.probeJson === probeJson) return known;
     const target: Target = known ?? { probe, probeJson, damping: HEALTHY, resolved: new Set() };
     target.probe = probe;
     target.probeJson = probeJson;
-    this.#targets.set(key, target);
+    targets.set(key, target);
     const clock = this.#manager.clock;
     scheduler.upsert(key, {
       periodMs: probe.periodMs,
