@@ -1,6 +1,6 @@
 // The composition root (docs/design.md §2, style.md item 11): the only module that wires the layers
 // together. `managedapps run` builds one Manager (caches, leader election), registers the eight
-// controllers, the probe automation (leader only), the metrics/health server and, when enabled,
+// controllers, the probe automation (a ninth controller fed by the probe scheduler, leader only), the metrics/health server and, when enabled,
 // the admission webhook (every replica); options.ts is the only reader of the environment. The
 // command line that calls it is src/cli/program.ts.
 import { ApiextensionsV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -76,7 +76,8 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
   };
   const internalEndpoints = internalEndpointsOf(options, kubeConfig);
   if (options.probes) {
-    probes = new ProbeAutomation({ manager, concurrency: options.probeConcurrency, metrics, ...(internalEndpoints !== undefined ? { internalEndpoints } : {}) });
+    // The automation reads the controllers' typed views of the cache: one parse per object version.
+    probes = new ProbeAutomation({ manager, views: controllers.caches, concurrency: options.probeConcurrency, metrics, ...(internalEndpoints !== undefined ? { internalEndpoints } : {}) });
     manager.add(probes);
   }
   const webhook = options.webhook ? await startWebhook(manager, options, logger, metrics.runtime, internalEndpoints) : undefined;

@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { GROUP, type InternalEndpoints } from '../api/v1alpha1/index.ts';
-import { realClock, type Clock, type Manager, type Runnable } from '../runtime/index.ts';
+import type { Clock, Manager, Runnable, Timer } from '../runtime/index.ts';
 import { deny, toResponse, violationMessage, type AdmissionRequest, type AdmissionReview, type Verdict } from './admission.ts';
 import { InformerTenantView } from './cache.ts';
 import type { IdentityConfig } from './identity.ts';
@@ -44,6 +44,7 @@ export interface WebhookServerOptions extends IdentityConfig {
   /** Default 0.0.0.0 in a cluster; 127.0.0.1 for local development and tests. */
   readonly host?: string;
   readonly logger: Logger;
+  /** Stamps, rule instants and the answer deadline; default the Manager's (the injected clock). */
   readonly clock?: Clock;
   readonly cacheWaitMs?: number;
   readonly answerWithinMs?: number;
@@ -62,7 +63,7 @@ export interface WebhookServer extends Runnable {
 export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
   const view = new InformerTenantView(options.manager);
   const log = options.logger.child({ component: 'webhook' });
-  const clock = options.clock ?? realClock;
+  const clock = options.clock ?? options.manager.clock;
   const cacheWaitMs = options.cacheWaitMs ?? DEFAULT_CACHE_WAIT_MS;
   const answerWithinMs = options.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS;
   const identity: IdentityConfig = { providerGroups: options.providerGroups, operatorUsername: options.operatorUsername };
@@ -86,9 +87,9 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   }
 
   async function answer(path: string, request: AdmissionRequest): Promise<Verdict> {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     const late = new Promise<Verdict>((resolve) => {
-      timer = setTimeout(() => {
+      timer = clock.setTimeout(() => {
         resolve(deny('ServiceUnavailable', [{ path: 'metadata', message: `the managedapps admission webhook could not decide within ${answerWithinMs} ms; retry shortly` }]));
       }, answerWithinMs);
     });
@@ -98,7 +99,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       log.error({ err, uid: request.uid }, 'admission rule failed');
       return deny('InternalError', [{ path: 'metadata', message: `the managedapps admission webhook failed to check this request (${err instanceof Error ? err.message : String(err)}); refused` }]);
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   }
 

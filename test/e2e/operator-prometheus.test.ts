@@ -358,10 +358,11 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
   });
 
   it('exports the runtime series: reconciles, work queues, the lease held, probe durations', async () => {
-    // Every controller reconciled (success or requeue_after), each has its work queue.
+    // Every controller reconciled (success or requeue_after), each has its work queue: the eight
+    // kinds' and, with --probes, the incident automation's (issue 11 item 4: a controller on the runtime).
     const reconciles = await query('sum by (controller) (controller_runtime_reconcile_total)');
     expect(reconciles.map((s) => s.metric.controller).sort()).toEqual([
-      'changerequest', 'incident', 'maintenancewindow', 'managedfunction', 'managedtenant', 'serviceunit', 'slareport', 'supportcontract',
+      'changerequest', 'incident', 'maintenancewindow', 'managedfunction', 'managedtenant', 'probe-automation', 'serviceunit', 'slareport', 'supportcontract',
     ]);
     for (const s of reconciles) expect(Number(s.value[1]), s.metric.controller).toBeGreaterThan(0);
     expect((await query('workqueue_depth')).map((s) => s.metric.name).sort()).toEqual(reconciles.map((s) => s.metric.controller).sort());
