@@ -52,7 +52,7 @@ export const MAINTENANCE_WINDOWS: KindRef = KIND_REFS.MaintenanceWindow;
 export const OPEN_MONITORING_INCIDENTS_BY_UNIT = 'monitoring.managedapps.dev/open-by-unit';
 
 /** The probe part of a unit's metrics snapshot; the composition root merges it into `UnitSnapshot`. */
-export type ProbeUnitSnapshot = Pick<UnitSnapshot, 'namespace' | 'name' | 'up' | 'maintenance'>;
+export type ProbeUnitSnapshot = Pick<UnitSnapshot, 'namespace' | 'name' | 'up' | 'maintenance' | 'probeAgeRatio'>;
 
 export interface ProbeAutomationOptions {
   readonly manager: Manager;
@@ -208,7 +208,8 @@ export class ProbeAutomation implements Runnable {
       const name = unit.metadata.name;
       const maintenance = this.#maintenance.covering(this.#windowsOf(namespace), unit, now) !== undefined;
       const up = upOf(scheduler.status(`${namespace}/${name}`)?.state, unit);
-      return { namespace, name, maintenance, ...(up !== undefined ? { up } : {}) };
+      const probeAgeRatio = scheduler.ageRatio(`${namespace}/${name}`);
+      return { namespace, name, maintenance, ...(up !== undefined ? { up } : {}), ...(probeAgeRatio !== undefined ? { probeAgeRatio } : {}) };
     });
   }
 
