@@ -160,7 +160,7 @@ describe('the chart\'s PrometheusRule', () => {
   it.each([
     ['an alert that does not exist', { severities: { alerts: { ManagedUnitDwon: 'page' } } }, /prometheusRule\.severities\.alerts\.ManagedUnitDwon: no such alert/],
     ['a hold of an alert that does not exist', { for: { NoSuchAlert: '5m' } }, /prometheusRule\.for\.NoSuchAlert: no such alert/],
-    ['a group that does not exist', { groupLabels: { operators: { team: 'x' } } }, /prometheusRule\.groupLabels\.operators: no such group \(gtd, sla, operator\)/],
+    ['a group that does not exist', { groupLabels: { operators: { team: 'x' } } }, /prometheusRule\.groupLabels\.operators: no such group \(sla, operator\)/],
     ['a label the series own', { additionalLabels: { tenant: 'acme' } }, /prometheusRule\.additionalLabels\.tenant: tenant is set by the series or by prometheusRule\.severities/],
     ['the severity as a group label', { groupLabels: { sla: { severity: 'page' } } }, /prometheusRule\.groupLabels\.sla\.severity: severity is set by the series or by prometheusRule\.severities/],
     // values.schema.json (scripts/chart-schema.ts):
