@@ -35,8 +35,9 @@ const OVERRIDES: Readonly<Record<string, JsonSchema>> = {
   'prometheusRule.severities.warning': { minLength: 1 },
   'prometheusRule.severities.groups': { additionalProperties: { type: 'string', minLength: 1 } },
   'prometheusRule.severities.alerts': { additionalProperties: { type: 'string', minLength: 1 } },
-  'prometheusRule.additionalLabels': { additionalProperties: { type: 'string' }, propertyNames: { pattern: LABEL_NAME } },
-  'prometheusRule.groupLabels': { additionalProperties: { type: 'object', additionalProperties: { type: 'string' }, propertyNames: { pattern: LABEL_NAME } } },
+  // patternProperties, not propertyNames: helm's validator reports a wrong property name under a wrong path.
+  'prometheusRule.additionalLabels': { patternProperties: { [LABEL_NAME]: { type: 'string' } }, additionalProperties: false },
+  'prometheusRule.groupLabels': { additionalProperties: { type: 'object', patternProperties: { [LABEL_NAME]: { type: 'string' } }, additionalProperties: false } },
   'prometheusRule.for': { additionalProperties: { type: 'string', pattern: '^(0|([0-9]+(ms|s|m|h|d|w|y))+)$' } },
 };
 

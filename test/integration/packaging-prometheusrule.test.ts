@@ -143,7 +143,7 @@ describe('the chart\'s PrometheusRule', () => {
                 exp_labels: { severity: 'platform-page', namespace: 'managedapps-system', job: 'managed-apps-operator', cluster: 'prod-eu', team: 'platform' },
                 exp_annotations: {
                   summary: 'managed-apps-operator (managedapps-system) has no leader, or no replica is scraped.',
-                  description: 'For 5 minutes no replica has held the leader lease (or Prometheus scraped none), so controllers, probes and the incident automation are stopped and availability is not measured.',
+                  description: 'No replica holds the leader lease (or Prometheus scrapes none), so controllers, probes and the incident automation are stopped and availability is not measured.',
                 },
               }],
             },
@@ -165,7 +165,8 @@ describe('the chart\'s PrometheusRule', () => {
     ['the severity as a group label', { groupLabels: { sla: { severity: 'page' } } }, /prometheusRule\.groupLabels\.sla\.severity: severity is set by the series or by prometheusRule\.severities/],
     // values.schema.json (scripts/chart-schema.ts):
     ['a duration Prometheus cannot read', { for: { ManagedUnitDown: '10 minutes' } }, /at '\/prometheusRule\/for\/ManagedUnitDown'/],
-    ['a label name Prometheus refuses', { additionalLabels: { 'team-name': 'x' } }, /at '\/prometheusRule\/additionalLabels'/],
+    ['a label name Prometheus refuses', { additionalLabels: { 'team-name': 'x' } }, /at '\/prometheusRule\/additionalLabels': additional properties 'team-name' not allowed/],
+    ['a group label name Prometheus refuses', { groupLabels: { sla: { 'queue.name': 'x' } } }, /at '\/prometheusRule\/groupLabels\/sla': additional properties 'queue\.name' not allowed/],
     ['an empty severity', { severities: { critical: '' } }, /at '\/prometheusRule\/severities\/critical'/],
   ])('refuses %s, naming the value', async (_name, values, expected) => {
     const file = join(dir, `bad-${Math.random().toString(36).slice(2, 8)}.yaml`);
