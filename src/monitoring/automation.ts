@@ -55,7 +55,7 @@ export const INCIDENTS: KindRef = KIND_REFS.Incident;
 export const OPEN_MONITORING_INCIDENTS_BY_UNIT = 'monitoring.managedapps.dev/open-by-unit';
 
 /** The probe part of a unit's metrics snapshot; the composition root merges it into `UnitSnapshot`. */
-export type ProbeUnitSnapshot = Pick<UnitSnapshot, 'namespace' | 'name' | 'up' | 'maintenance'>;
+export type ProbeUnitSnapshot = Pick<UnitSnapshot, 'namespace' | 'name' | 'up' | 'maintenance' | 'probeAgeRatio'>;
 
 export interface ProbeAutomationOptions {
   readonly manager: Manager;
@@ -218,9 +218,11 @@ export class ProbeAutomation implements Runnable {
     if (scheduler === undefined) return [];
     const now = this.#manager.clock.now();
     return this.#views.units.all().map((unit) => {
+      const key = `${unit.namespace}/${unit.name}`;
       const maintenance = this.#maintenance.covering(this.#views.windows.list(unit.namespace), unit, now) !== undefined;
-      const up = upOf(scheduler.status(`${unit.namespace}/${unit.name}`)?.state, unit);
-      return { namespace: unit.namespace, name: unit.name, maintenance, ...(up !== undefined ? { up } : {}) };
+      const up = upOf(scheduler.status(key)?.state, unit);
+      const probeAgeRatio = scheduler.ageRatio(key);
+      return { namespace: unit.namespace, name: unit.name, maintenance, ...(up !== undefined ? { up } : {}), ...(probeAgeRatio !== undefined ? { probeAgeRatio } : {}) };
     });
   }
 

@@ -373,6 +373,26 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
     ]);
   });
 
+  it('exports what the alerts on the operator read: the probe age of every unit, and the gauge that picks out its targets', async () => {
+    // One series per probed unit (all of the plan's), from the leader. Each 1 s period: on
+    // schedule the age stays ≤ 1.1; the bound here is loose (a shared CI machine's event loop can
+    // lag by a second), a scheduler that stopped would pass it within seconds.
+    const ages = byLabel(await query(`managedapps_unit_probe_age_ratio{namespace="${TENANT}"}`), 'name');
+    expect(Object.keys(ages).sort()).toEqual(Object.keys(plan).sort());
+    for (const [unit, age] of Object.entries(ages)) {
+      expect(age, unit).toBeGreaterThanOrEqual(0);
+      expect(age, unit).toBeLessThan(5);
+    }
+    // The operator alerts keep the targets exporting managedapps_event_loop_lag_seconds: the
+    // process does, so the join keeps all 9 controllers' series (the eight kinds' and probe-automation).
+    const joined = await query('sum by (job, controller) (controller_runtime_reconcile_total and on (job, instance) managedapps_event_loop_lag_seconds)');
+    expect(joined.map((s) => s.metric.controller).sort()).toEqual([
+      'changerequest', 'incident', 'maintenancewindow', 'managedfunction', 'managedtenant', 'probe-automation', 'serviceunit', 'slareport', 'supportcontract',
+    ]);
+    expect(new Set(joined.map((s) => s.metric.job))).toEqual(new Set(['managed-apps-operator']));
+    expect(await query('ALERTS{alertname="ManagedAppsOperatorNoLeader"}')).toEqual([]);
+  });
+
   it('records the unit and function error ratios and burn rates, leaving out the unit in maintenance', async () => {
     // The rules run every second on the scraped series: wait for an evaluation after the last unit's state.
     await eventually(async () => {
@@ -401,6 +421,10 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
       const alerts = await query(`ALERTS{namespace="${TENANT}"}`);
       const of = (name: string, state: string) => alerts.filter((a) => a.metric.alertname === name && a.metric.alertstate === state).map((a) => a.metric.name).sort();
       expect(of('ManagedFunctionErrorBudgetFastBurn', 'firing')).toEqual(['containers', 'databases']);
+      // Routing labels: the tenant and the function, from the series.
+      for (const a of alerts.filter((x) => x.metric.alertname === 'ManagedFunctionErrorBudgetFastBurn')) {
+        expect(a.metric, a.metric.name).toMatchObject({ tenant: TENANT, function: a.metric.name, severity: 'critical' });
+      }
       expect(of('ManagedFunctionErrorBudgetSlowBurn', 'firing')).toEqual(['containers', 'databases']);
       // `for: 5m`: pending in a short run; app-portal is in maintenance and not concerned.
       expect(of('ManagedUnitDown', 'pending')).toEqual(['app-erp-pp', 'containers-apps', 'db-erp01']);

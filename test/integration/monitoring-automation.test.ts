@@ -298,7 +298,7 @@ describe('ProbeAutomation on a real API server', () => {
     });
     await target.more(4);
     expect(await monitoringIncidentsOf('web')).toHaveLength(1);
-    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'web', up: true, maintenance: false });
+    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'web', up: true, maintenance: false, probeAgeRatio: expect.any(Number) });
   });
 
   it('TCP: a refused connection opens one incident; resolving it by hand during the outage does not reopen another; recovery', async () => {
@@ -354,19 +354,19 @@ describe('ProbeAutomation on a real API server', () => {
     const key = `${ns}/batch`;
     await createUnit('batch', { httpGet: { url: target.url }, period: '1s', timeout: '500ms', resolveAfter: '0s', failureThreshold: 2, successThreshold: 1 }, { tier: 'batch' });
     await eventually(async () => { expect(available(await readUnit('batch'))?.status).toBe('True'); });
-    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: true, maintenance: true });
+    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: true, maintenance: true, probeAgeRatio: expect.any(Number) });
 
     target.healthy = false;
     await eventually(async () => { expect(available(await readUnit('batch'))).toMatchObject({ status: 'False', reason: 'ProbeFailed' }); });
     await target.more(8);
     expect(automation.status(key)?.state).toBe('Down');
     expect(await incidentsOf('batch')).toEqual([]);
-    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: false, maintenance: true });
+    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: false, maintenance: true, probeAgeRatio: expect.any(Number) });
 
     // The window goes away while the unit is still down: now the outage counts.
     await custom.deleteNamespacedCustomObject({ group, version, plural: 'maintenancewindows', namespace: ns, name: 'patching' });
     await eventually(async () => { expect(await monitoringIncidentsOf('batch')).toHaveLength(1); });
-    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: false, maintenance: false });
+    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: false, maintenance: false, probeAgeRatio: expect.any(Number) });
   });
 
   it('a failover during an outage does not open a second incident; the new leader resolves the first', async () => {
