@@ -37,9 +37,10 @@ COPY package.json package-lock.json ./
 RUN --mount=type=secret,id=ca \
     if [ -s /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi; \
     npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
-# What the image ships from npm (CycloneDX), read from the lock file: the tree just installed, which
-# npm sbom would find incomplete without the devDependencies.
-RUN npm sbom --package-lock-only --omit=dev --sbom-format=cyclonedx --sbom-type=application >sbom.cdx.json
+# What the image ships from npm (CycloneDX), read from the tree just installed. devDependencies go
+# from this stage's package.json first: with them npm sbom finds the tree incomplete, and its
+# --omit=dev drops production packages that a devDependency uses too (npm/cli#7909).
+RUN npm pkg delete devDependencies && npm sbom --sbom-format=cyclonedx --sbom-type=application >sbom.cdx.json
 
 FROM ${RUNTIME_IMAGE}
 # package.json's version and the commit built; test/image/build.sh passes both.
