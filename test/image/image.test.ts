@@ -12,7 +12,7 @@
 //   ready process: error setting rlimit type 7: operation not permitted" (type 6 with NOFILE set
 //   and NPROC left at this machine's own hard limit), so both are given explicitly.
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -203,11 +203,10 @@ describe('the image run with podman', () => {
 
   describe('the operator against the control plane', () => {
     const name = `mao-image-${Math.random().toString(36).slice(2, 8)}`;
-    const kubeconfigDir = mkdtempSync(join(tmpdir(), 'mao-image-kc-'));
+    const kubeconfigDir = join(work, 'kube'); // removed with work
 
     afterAll(async () => {
       await podman(['stop', '--time=10', name]).catch(() => undefined);
-      rmSync(kubeconfigDir, { recursive: true, force: true });
     });
 
     /**
@@ -223,8 +222,10 @@ describe('the image run with podman', () => {
     it('reconciles config/samples until every sample is Ready', async () => {
       const info = inject('controlPlane');
       const kc = adminKubeConfig(info);
-      // The container reads the kubeconfig as uid 65532: a directory and file it may read.
+      // The container reads the kubeconfig as uid 65532: a directory and file it may read (the
+      // bind mount makes the directory /kube: the modes of its parents on this machine do not matter).
       const kubeconfig = join(kubeconfigDir, 'kubeconfig');
+      mkdirSync(kubeconfigDir);
       chmodSync(kubeconfigDir, 0o755);
       writeFileSync(kubeconfig, userKubeConfig(info, name, ['system:masters']).exportConfig(), { mode: 0o644 });
       const samples = readObjects(samplesDir);
