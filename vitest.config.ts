@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: `unit` (colocated *.test.ts, pure, fast), `integration` (test/integration,
+// Four projects: `unit` (colocated *.test.ts, pure, fast), `integration` (test/integration,
 // one real etcd + kube-apiserver + kube-controller-manager shared by every file via globalSetup)
-// and `e2e` (test/e2e: the operator as a process, scraped by a real Prometheus).
+// `e2e` (test/e2e: the operator as a process, scraped by a real Prometheus) and `image` (below).
 export default defineConfig({
   test: {
     projects: [
@@ -11,6 +11,9 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
+          // A hang guard, not a speed check: the property tests (hundreds of generated rules each)
+          // took 6.8 s on a machine loaded 10x its cores and failed vitest's 5 s default.
+          testTimeout: 30_000,
         },
       },
       {
@@ -31,6 +34,19 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // test/image (.ci/run's step after `npm test`, not part of it): builds the Dockerfile with
+        // buildah, checks the OCI layout, runs the image with podman against this project's own
+        // control plane. Needs root, buildah, skopeo, podman, runc, mmdebstrap (docs/install.md).
+        test: {
+          name: 'image',
+          include: ['test/image/**/*.test.ts'],
+          globalSetup: ['test/controlplane/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 2_700_000,
           fileParallelism: false,
         },
       },

@@ -15,6 +15,9 @@ const chartDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'charts', '
 
 type JsonSchema = { [key: string]: unknown };
 
+/** A Prometheus label name. */
+const LABEL_NAME = '^[a-zA-Z_][a-zA-Z0-9_]*$';
+
 /** What a value's default cannot say: its allowed values and ranges. */
 const OVERRIDES: Readonly<Record<string, JsonSchema>> = {
   logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] },
@@ -27,6 +30,15 @@ const OVERRIDES: Readonly<Record<string, JsonSchema>> = {
   // An integer or a percentage, as a PodDisruptionBudget takes it.
   'podDisruptionBudget.minAvailable': { type: ['integer', 'string'] },
   terminationGracePeriodSeconds: { minimum: 0 },
+  // Maps whose keys the template checks (alert and group names), whose values the schema does.
+  'prometheusRule.severities.critical': { minLength: 1 },
+  'prometheusRule.severities.warning': { minLength: 1 },
+  'prometheusRule.severities.groups': { additionalProperties: { type: 'string', minLength: 1 } },
+  'prometheusRule.severities.alerts': { additionalProperties: { type: 'string', minLength: 1 } },
+  // patternProperties, not propertyNames: helm's validator reports a wrong property name under a wrong path.
+  'prometheusRule.additionalLabels': { patternProperties: { [LABEL_NAME]: { type: 'string' } }, additionalProperties: false },
+  'prometheusRule.groupLabels': { additionalProperties: { type: 'object', patternProperties: { [LABEL_NAME]: { type: 'string' } }, additionalProperties: false } },
+  'prometheusRule.for': { additionalProperties: { type: 'string', pattern: '^(0|([0-9]+(ms|s|m|h|d|w|y))+)$' } },
 };
 
 const TYPES: Readonly<Record<string, string>> = { list: 'array', int: 'integer', float: 'number', string: 'string', boolean: 'boolean', object: 'object' };

@@ -1,6 +1,6 @@
 // The composition root (docs/design.md §2, style.md item 11): the only module that wires the layers
 // together. `managedapps run` builds one Manager (caches, leader election), registers the eight
-// controllers, the probe automation (leader only), the metrics/health server and, when enabled,
+// controllers, the probe automation (a ninth controller fed by the probe scheduler, leader only), the metrics/health server and, when enabled,
 // the admission webhook (every replica); options.ts is the only reader of the environment. The
 // command line that calls it is src/cli/program.ts.
 import { ApiextensionsV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -13,7 +13,7 @@ import type { InternalEndpoints } from './api/v1alpha1/index.ts';
 import { applyObjects, readObjects } from './cli/apply.ts';
 import { dev } from './cli/dev.ts';
 import { registerControllers } from './controllers/index.ts';
-import { createMetrics, kubeMetricsAuthorizer, startMetricsServer, type MetricsSnapshot, type TlsPair } from './metrics/index.ts';
+import { createMetrics, kubeMetricsAuthorizer, startMetricsServer, type Metrics, type MetricsSnapshot, type TlsPair } from './metrics/index.ts';
 import { ProbeAutomation } from './monitoring/automation.ts';
 import {
   CertificateRenewer, createWebhookServer, DEFAULT_CA_PROPAGATION_MS, ensureWebhookConfiguration, generateServingCertificate, loadMountedCertificate, secretNameOf, webhookCertificates,
@@ -70,16 +70,17 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
         ...snap,
         units: snap.units.map((u) => {
           const p = probed.get(`${u.namespace}/${u.name}`);
-          return p === undefined ? u : { ...u, maintenance: p.maintenance, ...(p.up !== undefined ? { up: p.up } : {}) };
+          return p === undefined ? u : { ...u, maintenance: p.maintenance, ...(p.up !== undefined ? { up: p.up } : {}), ...(p.probeAgeRatio !== undefined ? { probeAgeRatio: p.probeAgeRatio } : {}) };
         }),
       };
   };
   const internalEndpoints = internalEndpointsOf(options, kubeConfig);
   if (options.probes) {
-    probes = new ProbeAutomation({ manager, concurrency: options.probeConcurrency, metrics, ...(internalEndpoints !== undefined ? { internalEndpoints } : {}) });
+    // The automation reads the controllers' typed views of the cache: one parse per object version.
+    probes = new ProbeAutomation({ manager, views: controllers.caches, concurrency: options.probeConcurrency, metrics, ...(internalEndpoints !== undefined ? { internalEndpoints } : {}) });
     manager.add(probes);
   }
-  const webhook = options.webhook ? await startWebhook(manager, options, logger, metrics.runtime, internalEndpoints) : undefined;
+  const webhook = options.webhook ? await startWebhook(manager, options, logger, metrics, internalEndpoints) : undefined;
   const metricsTls = options.metricsSecure ? metricsCertificate(options) : undefined;
   const server = await startMetricsServer({
     host: options.metricsHost, port: options.metricsPort, registry, ready: () => manager.readiness(), live: () => manager.liveness(),
@@ -144,7 +145,8 @@ function metricsCertificate(options: Options): TlsPair {
  * Certificates run on the real clock, not --clock-at's: the API server judges them on its own.
  * Returns the step to run after `manager.start()`.
  */
-async function startWebhook(manager: Manager, options: Options, logger: Logger, metrics: CertificateMetrics, internalEndpoints: InternalEndpoints | undefined): Promise<() => Promise<void>> {
+async function startWebhook(manager: Manager, options: Options, logger: Logger, operatorMetrics: Metrics, internalEndpoints: InternalEndpoints | undefined): Promise<() => Promise<void>> {
+  const metrics: CertificateMetrics = operatorMetrics.runtime;
   const namespace = options.leaderElectionNamespace;
   const configuration = (caBundle: string | undefined, port?: number): WebhookConfigurationOptions => ({
     mode: options.webhookMode,
@@ -170,6 +172,7 @@ async function startWebhook(manager: Manager, options: Options, logger: Logger, 
     providerGroups: options.providerGroups,
     operatorUsername: options.operatorUsername ?? `system:serviceaccount:${namespace}:${options.serviceAccount}`,
     ...(internalEndpoints !== undefined ? { internalEndpoints } : {}),
+    metrics: operatorMetrics.webhook,
   });
   manager.add(server);
   let renewer: CertificateRenewer | undefined;

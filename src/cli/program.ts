@@ -104,6 +104,61 @@ export function registerReportCommand(program: Command, io: CommandIO): Command 
     });
 }
 
+// ---- export -------------------------------------------------------------------------------------
+
+interface ExportFlags {
+  format: string;
+  filename?: string[];
+  month?: string;
+  now?: string;
+  contract?: string;
+  namespace?: string;
+  outputDir?: string;
+  kubeconfig?: string;
+  context?: string;
+}
+
+/** Add `export` (docs/openslo.md): exit codes as `report` (usage 2, bad input 1). */
+export function registerExportCommand(program: Command, io: CommandIO): Command {
+  return program
+    .command('export')
+    .description('Write the managed functions\' availability guarantees as OpenSLO v1 Service/SLI/SLO documents or Pyrra ServiceLevelObjectives (docs/openslo.md), from manifests (-f) or the cluster.')
+    .requiredOption('--format <format>', 'openslo (OpenSLO v1) or pyrra (pyrra.dev/v1alpha1 ServiceLevelObjective)')
+    .option('-f, --filename <path...>', 'manifest files or folders (recursive: .yaml, .yml, .json); without it, the namespace\'s objects in the cluster')
+    .option('--month <YYYY-MM>', 'the calendar month whose support level gives the guarantee (default: the current month in the tenant time zone)')
+    .option('--now <RFC3339>', 'the instant taken as now (default: now)')
+    .option('--contract <name>', 'only this SupportContract')
+    .option('-n, --namespace <namespace>', 'the namespace (the tenant); in the cluster default: the context\'s namespace, else default')
+    .option('--output-dir <dir>', 'write <tenant>.<format>.yaml files there instead of one stream on stdout')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('--kubeconfig <path>', 'the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
+    .addHelpText('after', examples([
+      'managedapps export --format openslo -f config/samples --month 2026-11 > slos.yaml',
+      'kubectl managedapps export --format pyrra -n acme | kubectl apply -f -',
+    ]))
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride((error) => {
+      process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+    })
+    .action(async (flags: ExportFlags) => {
+      const { exportCommand } = await import('./export/index.ts');
+      process.exitCode = await exportCommand(
+        {
+          format: flags.format,
+          files: flags.filename ?? [],
+          month: flags.month,
+          now: flags.now,
+          contract: flags.contract,
+          namespace: flags.namespace,
+          outputDir: flags.outputDir,
+          kubeconfig: flags.kubeconfig,
+          context: flags.context,
+        },
+        io,
+      );
+    });
+}
+
 // ---- the kubectl plugin's commands ---------------------------------------------------------------
 
 interface KubeFlagValues {
@@ -250,6 +305,7 @@ export function buildProgram(io: CommandIO = stdio): Command {
       io.stdout(crdYaml());
     });
   registerReportCommand(program, io);
+  registerExportCommand(program, io);
   registerKubectlCommands(program, io);
   return program;
 }

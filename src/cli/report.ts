@@ -14,7 +14,7 @@ import {
   MONTH_PATTERN, reportInputToDomain, type ChangeRequest, type Incident, type MaintenanceWindow, type ManagedFunction, type ManagedTenant,
   type ServiceUnit, type SupportContract,
 } from '../api/v1alpha1/index.ts';
-import { computeMonthlyReport } from '../domain/index.ts';
+import { computeMonthlyReport, type ReportInput } from '../domain/index.ts';
 import { formatManifestError, loadManifests, objectId, type LoadedObject, type ManifestError } from './manifests.ts';
 import { formatReports, OUTPUT_FORMATS, type ContractReport } from './output.ts';
 
@@ -87,12 +87,17 @@ interface Tenant {
   readonly where: Map<string, LoadedObject>;
 }
 
+/** A computed report with the domain input it was computed from (`export` reads the units of each function from it). */
+export interface ComputedReport extends ContractReport {
+  readonly input: ReportInput;
+}
+
 /**
  * The report of every SupportContract of the loaded objects (or the ones selected), sorted by
  * namespace then contract name: the objects of its namespace converted by reportInputToDomain(),
  * then computeMonthlyReport(). Conversion errors come back as manifest errors naming the file.
  */
-export function computeReports(objects: readonly LoadedObject[], month: string, now: Date, selection: Selection = {}): { reports: ContractReport[]; errors: ManifestError[] } {
+export function computeReports(objects: readonly LoadedObject[], month: string, now: Date, selection: Selection = {}): { reports: ComputedReport[]; errors: ManifestError[] } {
   const byNamespace = new Map<string, Tenant>();
   for (const o of objects) {
     const namespace = o.namespace ?? selection.namespace ?? DEFAULT_NAMESPACE;
@@ -116,7 +121,7 @@ export function computeReports(objects: readonly LoadedObject[], month: string, 
     }
   }
 
-  const reports: ContractReport[] = [];
+  const reports: ComputedReport[] = [];
   const errors: ManifestError[] = [];
   for (const namespace of [...byNamespace.keys()].sort()) {
     const t = byNamespace.get(namespace);
@@ -144,7 +149,7 @@ export function computeReports(objects: readonly LoadedObject[], month: string, 
         for (const e of conversion.errors) errors.push(conversionError(e.path, e.message, namespace, t.where, contractObject));
         continue;
       }
-      reports.push({ namespace, contract: contractObject.name, report: computeMonthlyReport(conversion.value, month, now) });
+      reports.push({ namespace, contract: contractObject.name, report: computeMonthlyReport(conversion.value, month, now), input: conversion.value });
     }
   }
   return { reports, errors };

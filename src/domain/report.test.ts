@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { DEFAULT_CALENDAR } from './calendar.ts';
 import { unitAvailability } from './availability.ts';
 import { monthPeriod } from './calendar.ts';
-import { computeMonthlyReport, type ChangeInput, type FunctionInput, type IncidentInput, type ReportInput, type UnitInput } from './report.ts';
+import { computeMonthlyReport, reportFinalAt, type ChangeInput, type FunctionInput, type IncidentInput, type ReportInput, type UnitInput } from './report.ts';
 import { PREREQUISITES } from './vocabulary.ts';
 
 // Fixture builders with modifiers (style.md §13).
@@ -124,6 +124,52 @@ describe('computeMonthlyReport: cap, finality, applicability', () => {
     expect(computeMonthlyReport(inp, '2026-11', at('2026-11-30T23:00:00Z')).final).toBe(false);
     expect(computeMonthlyReport(inp, '2026-11', at('2026-12-01T22:59:59Z')).final).toBe(false);
     expect(computeMonthlyReport(inp, '2026-11', at('2026-12-01T23:00:00Z')).final).toBe(true);
+  });
+
+  // Issue 20 (design.md §3 "Reports created after their month is final"): final 24 h after the
+  // later of the month's end and the report's creation. The days are those of the date matrix
+  // (test/dates.ts), in Europe/Paris; every instant below is worked out by hand from the zone's
+  // offsets (+01:00 in winter, +02:00 in summer; the change to summer time 2027-03-28 at 02:00,
+  // to winter time 2026-10-25 at 03:00).
+  it.each([
+    // November 2026 ends 2026-12-01T00:00+01:00 = 2026-11-30T23:00Z.
+    ['no report object (offline): the month end + 24 h', '2026-11', undefined, '2026-12-01T23:00:00Z'],
+    ['created within the month: the month end + 24 h', '2026-11', '2026-11-02T08:00:00Z', '2026-12-01T23:00:00Z'],
+    ['created at the month end exactly: the month end + 24 h', '2026-11', '2026-11-30T23:00:00Z', '2026-12-01T23:00:00Z'],
+    // A month's first day, 00:30 Paris = 2026-11-30T23:30Z: the creation is 30 min after the end.
+    ["created on a month's first day, 00:30: the creation + 24 h", '2026-11', '2026-11-30T23:30:00Z', '2026-12-01T23:30:00Z'],
+    // October 2026 was closed for a month when the report is created on 1 December 00:30.
+    ['a long-closed month created again: the creation + 24 h', '2026-10', '2026-11-30T23:30:00Z', '2026-12-01T23:30:00Z'],
+    // 29 February 2028, 12:00+01:00 = 11:00Z; January 2028 ended 2028-01-31T23:00Z.
+    ['January created on 29 February: the creation + 24 h (1 March, 11:00Z)', '2028-01', '2028-02-29T11:00:00Z', '2028-03-01T11:00:00Z'],
+    // February 2028 ends 2028-03-01T00:00+01:00 = 2028-02-29T23:00Z: a leap month of 29 days.
+    ['February created on its 29th: its end + 24 h', '2028-02', '2028-02-29T11:00:00Z', '2028-03-01T23:00:00Z'],
+    // 2027-03-28T01:30+01:00 = 00:30Z, half an hour before the change to summer time: 24 h of
+    // elapsed time later is 2027-03-29T00:30Z = 02:30+02:00, not the same wall-clock hour.
+    ['created just before the change to summer time: 24 h elapsed, not a wall-clock day', '2027-02', '2027-03-28T00:30:00Z', '2027-03-29T00:30:00Z'],
+    // The first 02:30 of 2026-10-25 (+02:00) = 00:30Z; 24 h later is 2026-10-26T00:30Z = 01:30+01:00.
+    ['created in the hour that happens twice: 24 h elapsed', '2026-09', '2026-10-25T00:30:00Z', '2026-10-26T00:30:00Z'],
+  ])('final at: %s', (_label, month, created, finalAt) => {
+    const period = monthPeriod(month, 'Europe/Paris');
+    expect(reportFinalAt(period.end, created === undefined ? undefined : at(created)).toISOString()).toBe(at(finalAt).toISOString());
+    // The report itself: provisional one second before, final at the instant.
+    const inp = input({ functions: [] });
+    const createdAt = created === undefined ? undefined : at(created);
+    const before = computeMonthlyReport(inp, month, new Date(at(finalAt).getTime() - 1000), createdAt);
+    expect(before.final).toBe(false);
+    expect(before.conditions.find((c) => c.type === 'Final')?.message).toBe(`the report becomes final at ${finalAt}`);
+    expect(computeMonthlyReport(inp, month, at(finalAt), createdAt).final).toBe(true);
+  });
+
+  it('UTC+14: a November report created after Kiritimati\'s month closed is provisional 24 h from its creation', () => {
+    // Pacific/Kiritimati is +14:00 all year: November ends 2026-12-01T00:00+14:00 = 2026-11-30T10:00Z.
+    // Created 2026-12-01T11:00Z (25 h later): final at 2026-12-02T11:00Z, not at once.
+    const inp = { ...input({ functions: [] }), calendar: { ...DEFAULT_CALENDAR, timeZone: 'Pacific/Kiritimati' } };
+    const created = at('2026-12-01T11:00:00Z');
+    expect(computeMonthlyReport(inp, '2026-11', created).final).toBe(true); // the old rule: final at birth
+    expect(computeMonthlyReport(inp, '2026-11', created, created).final).toBe(false);
+    expect(computeMonthlyReport(inp, '2026-11', at('2026-12-02T10:59:59Z'), created).final).toBe(false);
+    expect(computeMonthlyReport(inp, '2026-11', at('2026-12-02T11:00:00Z'), created).final).toBe(true);
   });
 
   it('an incident resolved after `now` is still open; an unresolved one runs to now', () => {

@@ -167,9 +167,11 @@ export interface MonthlyReport {
 // Constants of the report
 
 /**
- * A month's report becomes final (immutable) this long after the month's end: time for records
- * of the month's last hours (an incident resolved or corrected just after midnight) to be applied
- * before the report freezes; well inside the 30-day claim period.
+ * A month's report becomes final (immutable) this long after the month's end, or after its own
+ * creation when that is later (reportFinalAt, design.md §3): time for records of the month's last
+ * hours (an incident resolved or corrected just after midnight), or of the GitOps sync that
+ * created the report, to be applied before it freezes; well inside the 30-day claim period of
+ * domain.md §8 for a report created with its month.
  */
 export const REPORT_FINAL_GRACE_HOURS = 24;
 
@@ -215,9 +217,11 @@ interface Scope {
   readonly computerVisionUnits: ReadonlySet<string>;
   /** The incidents as known at `now`: a resolution recorded later than `now` is not known yet (the incident is open). */
   readonly incidents: readonly IncidentInput[];
+  /** The report object's creation, if there is one (reportFinalAt). */
+  readonly createdAt?: Date | undefined;
 }
 
-function scopeOf(input: ReportInput, month: string, now: Date): Scope {
+function scopeOf(input: ReportInput, month: string, now: Date, createdAt?: Date): Scope {
   const period = monthPeriod(month, input.calendar.timeZone);
   const nowMs = now.getTime();
   const unitsByName = new Map<string, UnitInput>();
@@ -235,11 +239,13 @@ function scopeOf(input: ReportInput, month: string, now: Date): Scope {
     horizon: Math.min(period.end.getTime(), nowMs),
     supportLevelOf: (environment) => input.contract.supportLevels[environment] ?? DEFAULT_SUPPORT_LEVEL,
     incidents: input.incidents.map((i) => (i.resolvedAt !== undefined && i.resolvedAt.getTime() > nowMs ? { ...i, resolvedAt: undefined } : i)),
+    createdAt,
   };
 }
 
-export function computeMonthlyReport(input: ReportInput, month: string, now: Date): MonthlyReport {
-  const scope = scopeOf(input, month, now);
+/** The report of `month` as of `now`; `createdAt`, the report object's creation, delays its finality (reportFinalAt). */
+export function computeMonthlyReport(input: ReportInput, month: string, now: Date, createdAt?: Date): MonthlyReport {
+  const scope = scopeOf(input, month, now, createdAt);
   const gtd = gtdPart(scope);
   const gtr = gtrPart(scope);
   const gtc = gtcPart(scope);
@@ -408,16 +414,24 @@ function creditsPart(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResul
 
 // --- Assembly (rounding happens here only) ------------------------------------------------------
 
-/** When the report of the month ending at `periodEnd` becomes final: the end plus the grace period (design.md §3). */
-export function reportFinalAt(periodEnd: Date): Date {
-  return new Date(periodEnd.getTime() + REPORT_FINAL_GRACE_HOURS * MS_PER_HOUR);
+/**
+ * When the report of the month ending at `periodEnd` becomes final (design.md §3): the grace
+ * period after the later of the month's end and the report's creation. A report created after its
+ * month closed (a tenant set up then, in UTC+14 hours before Paris; a report re-created by GitOps)
+ * is provisional for the grace period too, so the records the same sync applies a moment later
+ * are counted before it freezes (issue 20: "a report that was final at birth and empty").
+ * `createdAt` absent (`report --offline`, which has no report object): the month's end.
+ */
+export function reportFinalAt(periodEnd: Date, createdAt?: Date): Date {
+  const from = createdAt !== undefined && createdAt.getTime() > periodEnd.getTime() ? createdAt : periodEnd;
+  return new Date(from.getTime() + REPORT_FINAL_GRACE_HOURS * MS_PER_HOUR);
 }
 
 function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, gtc: GtcResult, c: CreditsResult): MonthlyReport {
   const { input, month, period, nowMs } = scope;
   const timeZone = input.calendar.timeZone;
   const productionLevel = scope.supportLevelOf('Production');
-  const finalAt = reportFinalAt(period.end);
+  const finalAt = reportFinalAt(period.end, scope.createdAt);
   const final = nowMs >= finalAt.getTime();
   const functions: FunctionReport[] = gtd.map((f, i) => ({
     name: f.fn.name,

@@ -7,8 +7,8 @@ const empty: MetricsSnapshot = { units: [], functions: [], incidents: [], change
 
 const state: MetricsSnapshot = {
   units: [
-    { namespace: 'acme', name: 'db-1', environment: 'Production', up: false, availabilityRatio: 0.99, maintenance: false },
-    { namespace: 'acme', name: 'db-2', environment: 'Production', up: true, availabilityRatio: 1, maintenance: true },
+    { namespace: 'acme', name: 'db-1', environment: 'Production', up: false, availabilityRatio: 0.99, maintenance: false, probeAgeRatio: 0.25 },
+    { namespace: 'acme', name: 'db-2', environment: 'Production', up: true, availabilityRatio: 1, maintenance: true, probeAgeRatio: 2.5 },
     { namespace: 'acme', name: 'new', environment: 'Development', maintenance: false },
   ],
   functions: [{ namespace: 'acme', name: 'databases', family: 'Database', units: ['db-1', 'db-2'], availabilityRatio: 0.995, guaranteeRatio: 0.995, errorBudgetRemainingRatio: 0 }],
@@ -39,6 +39,8 @@ describe('createMetrics', () => {
       'managedapps_unit_maintenance_active{namespace="acme",name="db-2",tenant="acme"} 1',
       'managedapps_unit_maintenance_active{namespace="acme",name="new",tenant="acme"} 0',
       'managedapps_unit_availability_ratio{namespace="acme",name="db-1",environment="Production",tenant="acme"} 0.99',
+      'managedapps_unit_probe_age_ratio{namespace="acme",name="db-1",tenant="acme"} 0.25',
+      'managedapps_unit_probe_age_ratio{namespace="acme",name="db-2",tenant="acme"} 2.5',
       'managedapps_function_unit{namespace="acme",name="databases",unit="db-2",tenant="acme"} 1',
       'managedapps_function_availability_ratio{namespace="acme",name="databases",family="Database",tenant="acme"} 0.995',
       'managedapps_function_guarantee_ratio{namespace="acme",name="databases",family="Database",tenant="acme"} 0.995',
@@ -58,6 +60,7 @@ describe('createMetrics', () => {
     ]) expect(text.split('\n')).toContain(line);
     // Not probed yet: no up series rather than a false 0.
     expect(text).not.toMatch(/managedapps_unit_up\{[^}]*name="new"/);
+    expect(text).not.toMatch(/managedapps_unit_probe_age_ratio\{[^}]*name="new"/);
     expect(text).not.toMatch(/restoration_deadline_timestamp_seconds\{[^}]*inc-b/);
   });
 
@@ -91,6 +94,25 @@ describe('createMetrics', () => {
     expect(lines).toContain('workqueue_depth{name="incident"} 3');
     expect(lines).toContain('leader_election_master_status 1');
     expect(lines).toContain('managedapps_probe_duration_seconds_bucket{le="0.005",namespace="acme",probe="httpGet",result="success",tenant="acme"} 1');
+  });
+
+  it('exports the webhook\'s requests, codes, latency and in-flight count under controller-runtime\'s names', async () => {
+    const { registry, metrics } = setup(empty);
+    metrics.webhook.requestStarted('/validate');
+    metrics.webhook.requestStarted('/validate');
+    metrics.webhook.requestDone('/validate', 422, 0.03);
+    metrics.webhook.requestStarted('/mutate');
+    metrics.webhook.requestDone('/mutate', 200, 0.004);
+    const lines = (await registry.metrics()).split('\n');
+    expect(lines).toContain('controller_runtime_webhook_requests_total{webhook="/validate",code="422"} 1');
+    expect(lines).toContain('controller_runtime_webhook_requests_total{webhook="/mutate",code="200"} 1');
+    // Two /validate started, one done: 1 in flight; /mutate: 1 - 1 = 0.
+    expect(lines).toContain('controller_runtime_webhook_requests_in_flight{webhook="/validate"} 1');
+    expect(lines).toContain('controller_runtime_webhook_requests_in_flight{webhook="/mutate"} 0');
+    // 0.03 s: first bucket ≥ it is 0.05 (0.025 < 0.03); 0.004 s falls in the first, 0.005.
+    expect(lines).toContain('controller_runtime_webhook_latency_seconds_bucket{le="0.025",webhook="/validate"} 0');
+    expect(lines).toContain('controller_runtime_webhook_latency_seconds_bucket{le="0.05",webhook="/validate"} 1');
+    expect(lines).toContain('controller_runtime_webhook_latency_seconds_bucket{le="0.005",webhook="/mutate"} 1');
   });
 
   it('keeps registries apart: two instances in one process do not collide', () => {

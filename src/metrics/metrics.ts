@@ -7,7 +7,7 @@
 // Every domain series also carries `tenant` (= its namespace, the tenant: design.md §1), which a
 // scrape never rewrites (a target's own `namespace` label would, without honorLabels) and which
 // a label-enforcing proxy in front of Prometheus (prom-label-proxy) can filter on per tenant.
-import { Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { promRuntimeMetrics, RUNTIME_METRIC_NAMES } from '../runtime/metrics.ts';
 import { PRIORITIES, type Environment, type FunctionFamily, type Priority } from '../domain/vocabulary.ts';
 
@@ -21,6 +21,8 @@ export interface UnitSnapshot {
   readonly availabilityRatio?: number;
   /** Inside an active maintenance window that covers the unit and excludes it from availability. */
   readonly maintenance: boolean;
+  /** Periods since the unit's latest probe started (ProbeScheduler.ageRatio); undefined where it is not scheduled: no series. */
+  readonly probeAgeRatio?: number;
 }
 
 export interface FunctionSnapshot {
@@ -101,6 +103,8 @@ const bool = (b: boolean): number => (b ? 1 : 0);
 
 /** Probe durations: loopback to a 30 s timeout. */
 const PROBE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Admission answers: the server refuses what it cannot decide within 4 s, the API server waits 5 s at most. */
+const WEBHOOK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 5];
 
 export function createMetrics(registry: Registry, options: MetricsOptions) {
   let memo: MetricsSnapshot | undefined;
@@ -137,6 +141,9 @@ export function createMetrics(registry: Registry, options: MetricsOptions) {
     }),
     unitMaintenanceActive: scrapeGauge('managedapps_unit_maintenance_active', '1 while a maintenance window that covers the unit and excludes it from availability is active: it opens no incident and burns no error budget.', ['namespace', 'name'], (g, s) => {
       for (const u of s.units) g.set({ namespace: u.namespace, name: u.name }, bool(u.maintenance));
+    }),
+    unitProbeAge: scrapeGauge('managedapps_unit_probe_age_ratio', 'Periods since the unit\'s latest probe started (before its first: since the leader\'s scheduler took it): at most 1 + jitter (1.1) on schedule; above 2, a scheduled probe was missed. Leader only, probed units only.', ['namespace', 'name'], (g, s) => {
+      for (const u of s.units) if (u.probeAgeRatio !== undefined) g.set({ namespace: u.namespace, name: u.name }, u.probeAgeRatio);
     }),
     unitAvailability: scrapeGauge('managedapps_unit_availability_ratio', 'Availability of the unit over the calendar month to date, 0..1 (domain.md §5).', ['namespace', 'name', 'environment'], (g, s) => {
       for (const u of s.units) if (u.availabilityRatio !== undefined) g.set({ namespace: u.namespace, name: u.name, environment: u.environment }, u.availabilityRatio);
@@ -197,20 +204,42 @@ export function createMetrics(registry: Registry, options: MetricsOptions) {
     },
   };
 
+  // controller-runtime's webhook series (pkg/webhook/internal/metrics), so its dashboards read them.
+  const webhookRequests = new Counter({
+    name: 'controller_runtime_webhook_requests_total',
+    help: 'Admission requests answered, by webhook path and code: the HTTP status, or for a denial the AdmissionReview status code (403/422 a rule refused, 500 a rule failed, 503 caches cold or no decision in time).',
+    labelNames: ['webhook', 'code'] as const, registers,
+  });
+  const webhookLatency = new Histogram({
+    name: 'controller_runtime_webhook_latency_seconds', help: 'Time from an admission request\'s arrival to its answer, by webhook path.',
+    labelNames: ['webhook'] as const, buckets: WEBHOOK_BUCKETS, registers,
+  });
+  const webhookInFlight = new Gauge({ name: 'controller_runtime_webhook_requests_in_flight', help: 'Admission requests being answered, by webhook path.', labelNames: ['webhook'] as const, registers });
+  /** What src/webhooks/server.ts reports (its WebhookMetrics). */
+  const webhook = {
+    requestStarted(path: string): void { webhookInFlight.inc({ webhook: path }); },
+    requestDone(path: string, code: number, seconds: number): void {
+      webhookInFlight.dec({ webhook: path });
+      webhookRequests.inc({ webhook: path, code: String(code) });
+      webhookLatency.observe({ webhook: path }, seconds);
+    },
+  };
+
   // The runtime's metrics are defined once, in src/runtime/metrics.ts, on the same registry.
   const runtime = promRuntimeMetrics(registry);
 
-  return { registry, probeDuration, runtime, ...domain };
+  return { registry, probeDuration, webhook, runtime, ...domain };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
 /** Every metric name this module defines (the dashboards and rules may use only these and their histogram series). */
 export const METRIC_NAMES = [
-  'managedapps_unit_up', 'managedapps_unit_maintenance_active', 'managedapps_unit_availability_ratio', 'managedapps_function_unit',
+  'managedapps_unit_up', 'managedapps_unit_maintenance_active', 'managedapps_unit_probe_age_ratio', 'managedapps_unit_availability_ratio', 'managedapps_function_unit',
   'managedapps_function_availability_ratio', 'managedapps_function_guarantee_ratio', 'managedapps_function_error_budget_remaining_ratio',
   'managedapps_incidents_open', 'managedapps_incident_restoration_deadline_timestamp_seconds', 'managedapps_incident_restoration_elapsed_ratio',
   'managedapps_incident_deadline_at_risk', 'managedapps_changes', 'managedapps_tokens_used', 'managedapps_tokens_included',
   'managedapps_credits_amount', 'managedapps_sla_claim_deadline_timestamp_seconds', 'managedapps_probe_duration_seconds',
+  'controller_runtime_webhook_requests_total', 'controller_runtime_webhook_latency_seconds', 'controller_runtime_webhook_requests_in_flight',
   ...RUNTIME_METRIC_NAMES,
 ] as const;

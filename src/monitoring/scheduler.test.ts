@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../runtime/clock.ts';
 import { probeHttpGet, type ProbeResult } from './probers/index.ts';
 import { ProbeScheduler, type ProbeSchedulerOptions, type TargetStatus, type Transition } from './scheduler.ts';
 
@@ -157,6 +158,33 @@ describe('ProbeScheduler', () => {
     await waitFor(() => { expect(probes).toBeGreaterThanOrEqual(3); });
     await waitFor(() => { expect(errors.map((e) => (e as Error).message)).toContain('callback failed'); });
     expect(errors.map((e) => (e as Error).message)).toContain('async callback failed');
+  });
+
+  it('reports each target\'s probe age in periods: from its addition, then from its latest start, growing past 2 when the queue is saturated', async () => {
+    const clock = new ManualClock(new Date('2026-03-02T00:00:00Z'));
+    // concurrency 1, no jitter, random() = 0.5: each new target's first probe is due half a period after its addition.
+    const { scheduler } = recorder({ clock, concurrency: 1, jitter: 0, random: () => 0.5 });
+    let release: (r: ProbeResult) => void = () => undefined;
+    const slow = (): Promise<ProbeResult> => new Promise((resolve) => { release = resolve; });
+    scheduler.upsert('ns/slow', { periodMs: 10_000, failureThreshold: 1, successThreshold: 1, probe: slow });
+    scheduler.upsert('ns/fast', { periodMs: 10_000, failureThreshold: 1, successThreshold: 1, probe: () => Promise.resolve(up()) });
+    expect(scheduler.ageRatio('ns/none')).toBeUndefined();
+    expect(scheduler.ageRatio('ns/fast')).toBe(0);
+    clock.advance(4_000);
+    // 4,000 ms since the addition / 10,000 ms period.
+    expect(scheduler.ageRatio('ns/fast')).toBe(0.4);
+    // t = 5,000: both are due; ns/slow (first timer) starts and holds the only slot, ns/fast waits in the queue.
+    clock.advance(1_000);
+    expect(scheduler.ageRatio('ns/slow')).toBe(0);
+    expect(scheduler.ageRatio('ns/fast')).toBe(0.5);
+    // t = 30,000: ns/fast never started: 30,000 / 10,000 = 3; ns/slow started at 5,000: 25,000 / 10,000 = 2.5.
+    clock.advance(25_000);
+    expect(scheduler.ageRatio('ns/fast')).toBe(3);
+    expect(scheduler.ageRatio('ns/slow')).toBe(2.5);
+    // ns/slow ends: the slot frees, ns/fast starts at once (t = 30,000): age 0.
+    release(up());
+    await waitFor(() => { expect(scheduler.ageRatio('ns/fast')).toBe(0); });
+    expect(scheduler.ageRatio('ns/slow')).toBe(2.5);
   });
 
   it('rejects invalid targets', () => {

@@ -89,6 +89,8 @@ interface Entry {
   streakStart: number;
   lastResult?: ProbeResult;
   lastProbeAt?: number;
+  /** Epoch ms: when the scheduler took the target, then the start of its latest probe (running or done). */
+  lastStartAt: number;
   /** Scheduled start (epoch ms) of the pending or running probe. */
   dueAt: number;
   timer?: Timer;
@@ -136,7 +138,7 @@ export class ProbeScheduler {
       if (periodChanged && existing.phase === 'waiting') this.#schedule(existing, now + this.#random() * target.periodMs);
       return;
     }
-    const entry: Entry = { key, target, state: 'Unknown', failures: 0, successes: 0, streakStart: now, dueAt: now, phase: 'waiting', removed: false };
+    const entry: Entry = { key, target, state: 'Unknown', failures: 0, successes: 0, streakStart: now, lastStartAt: now, dueAt: now, phase: 'waiting', removed: false };
     this.#entries.set(key, entry);
     this.#schedule(entry, now + this.#random() * target.periodMs);
   }
@@ -159,6 +161,17 @@ export class ProbeScheduler {
   status(key: string): TargetStatus | undefined {
     const entry = this.#entries.get(key);
     return entry === undefined ? undefined : statusOf(entry);
+  }
+
+  /**
+   * How many periods since the target's latest probe started (or, before its first, since it was
+   * added), now: ≤ 1 + jitter on schedule; above 2, a whole scheduled run was missed (the queue is
+   * saturated at `concurrency`, or probes outlast their period). The `managedapps_unit_probe_age_ratio`
+   * gauge, read at scrape time.
+   */
+  ageRatio(key: string): number | undefined {
+    const entry = this.#entries.get(key);
+    return entry === undefined ? undefined : (this.#now() - entry.lastStartAt) / entry.target.periodMs;
   }
 
   stats(): SchedulerStats {
@@ -210,6 +223,7 @@ export class ProbeScheduler {
   #run(entry: Entry): void {
     entry.phase = 'running';
     const startedAt = this.#now();
+    entry.lastStartAt = startedAt;
     this.#lateness[this.#latenessNext] = Math.max(0, startedAt - entry.dueAt);
     this.#latenessNext = (this.#latenessNext + 1) % this.#lateness.length;
     this.#started++;

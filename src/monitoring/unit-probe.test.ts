@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident, MaintenanceWindow, ServiceUnit } from '../api/v1alpha1/index.ts';
+import { Monitoring as MonitoringSchema, ServiceUnitSpec } from '../api/v1alpha1/index.ts';
 import type { Condition } from '../runtime/conditions.ts';
 import {
   MaintenanceLookup, availableStatus, cachedOutcome, compactUtc, monitoringIncident, monitoringIncidentName, openMonitoringIncidentUnits,
-  notProbedStatus, outcomeKey, probeStatus, resolutionInstant, showsNotProbed, unitProbe,
+  notProbedStatus, outcomeKey, probePlan, probeStatus, resolutionInstant, showsNotProbed,
 } from './unit-probe.ts';
-import { Monitoring as MonitoringSchema } from '../api/v1alpha1/index.ts';
+import type { ParsedUnit, StoredObject, TypedObject } from './views.ts';
 
 type Monitoring = NonNullable<ServiceUnit['spec']['monitoring']>;
 const defaults = { period: '30s', timeout: '5s', failureThreshold: 3, successThreshold: 1, openAfter: '0s', resolveAfter: '2m', incidentPriority: 'P1' } as const;
@@ -29,12 +30,38 @@ function incident(name: string, spec: Partial<Incident['spec']>): Incident {
   };
 }
 
-function window(name: string, spec: Partial<MaintenanceWindow['spec']>): MaintenanceWindow {
+function window(name: string, spec: Partial<MaintenanceWindow['spec']>) {
+  return typed(windowObject(name, spec));
+}
+
+function windowObject(name: string, spec: Partial<MaintenanceWindow['spec']>): MaintenanceWindow {
   return {
     apiVersion: 'managedapps.dev/v1alpha1', kind: 'MaintenanceWindow', metadata: { name, namespace: 'acme', uid: name, resourceVersion: '1' },
     spec: { purpose: 'Maintenance', duration: '2h', timeZone: 'Europe/Paris', selector: {}, excludeFromAvailability: true, requiresClientApproval: false, ...spec },
   };
 }
+
+/** An API object as the shared cache's typed view shows it (src/controllers' SpecParser: spec parsed, metadata flattened). */
+function typed<S, St>(o: { metadata: { name: string; namespace?: string; labels?: Record<string, string>; uid?: string; resourceVersion?: string; generation?: number }; spec: S; status?: St }): TypedObject<S, St> {
+  const { name, namespace = '', labels = {}, uid, resourceVersion, generation } = o.metadata;
+  const raw: StoredObject<St> = {
+    metadata: { name, namespace, labels, ...(uid !== undefined ? { uid } : {}), ...(resourceVersion !== undefined ? { resourceVersion } : {}), ...(generation !== undefined ? { generation } : {}) },
+    ...(o.status !== undefined ? { status: o.status } : {}),
+  };
+  return { raw, metadata: { name, namespace, labels }, namespace, name, generation, labels, spec: o.spec, status: o.status };
+}
+
+/** The view's parse of a stored unit: the schema's defaults applied, or its field errors (SpecParser's format). */
+function parsed(u: ServiceUnit): ParsedUnit {
+  const result = ServiceUnitSpec.safeParse(u.spec);
+  const view = typed(u);
+  const raw: StoredObject<NonNullable<ServiceUnit['status']>> & { spec: unknown } = { ...view.raw, spec: u.spec };
+  return result.success
+    ? { ok: true, value: { ...view, spec: result.data } }
+    : { ok: false, raw, error: result.error.issues.map((i) => `spec.${i.path.join('.')}: ${i.message}`).join('; ') };
+}
+
+const unitProbe = (u: ServiceUnit) => probePlan(parsed(u));
 
 describe('unitProbe', () => {
   it.each<[string, Partial<Monitoring>, object]>([
@@ -96,8 +123,8 @@ describe('unitProbe', () => {
     });
     const u = unit('web', undefined, undefined, status);
     u.metadata.generation = 2;
-    expect(showsNotProbed(u, 'spec.monitoring.period: bad')).toBe(true);
-    expect(showsNotProbed(u, 'another reason')).toBe(false);
+    expect(showsNotProbed(u.status, u.metadata.generation, 'spec.monitoring.period: bad')).toBe(true);
+    expect(showsNotProbed(u.status, u.metadata.generation, 'another reason')).toBe(false);
   });
 });
 
@@ -113,7 +140,7 @@ describe('incident names and bodies', () => {
   });
 
   it('builds a Monitoring incident with the priority, openedAt = detection instant, cause Unknown', () => {
-    const body = monitoringIncident(unit('web', { tcpSocket: { host: 'h', port: 1 } }), 'P2', new Date('2026-03-01T10:00:00.700Z'), 'connect h:1: connection refused', 3);
+    const body = monitoringIncident(typed(unit('web', { tcpSocket: { host: 'h', port: 1 } })), 'P2', new Date('2026-03-01T10:00:00.700Z'), 'connect h:1: connection refused', 3);
     expect(body.metadata).toMatchObject({ name: 'web-mon-20260301100000', namespace: 'acme' });
     expect(body.spec).toMatchObject({
       unitRefs: [{ name: 'web' }], priority: 'P2', detection: 'Monitoring', openedAt: '2026-03-01T10:00:00Z', cause: 'Unknown',
@@ -122,9 +149,9 @@ describe('incident names and bodies', () => {
   });
 
   it('indexes only open Monitoring incidents, by namespace/unit', () => {
-    expect(openMonitoringIncidentUnits(incident('a', { unitRefs: [{ name: 'web' }, { name: 'db' }] }))).toEqual(['acme/web', 'acme/db']);
-    expect(openMonitoringIncidentUnits(incident('b', { resolvedAt: '2026-03-01T11:00:00Z' }))).toEqual([]);
-    expect(openMonitoringIncidentUnits(incident('c', { detection: 'Client' }))).toEqual([]);
+    expect(openMonitoringIncidentUnits(typed(incident('a', { unitRefs: [{ name: 'web' }, { name: 'db' }] })))).toEqual(['acme/web', 'acme/db']);
+    expect(openMonitoringIncidentUnits(typed(incident('b', { resolvedAt: '2026-03-01T11:00:00Z' })))).toEqual([]);
+    expect(openMonitoringIncidentUnits(typed(incident('c', { detection: 'Client' })))).toEqual([]);
   });
 
   it('never resolves before openedAt', () => {
@@ -167,14 +194,14 @@ describe('probe status', () => {
       consecutiveFailures: 3, consecutiveSuccesses: 0, failureThreshold: 3, successThreshold: 1, existing: undefined, generation: 1,
     });
     const stored = unit('web', { tcpSocket: { host: 'h', port: 1 } }, undefined, written);
-    expect(outcomeKey(cachedOutcome(stored)!)).toBe(outcomeKey({ result: 'Failure', available: 'False', message: 'connection refused', openIncident: 'web-mon-1' }));
-    expect(outcomeKey(cachedOutcome(stored)!)).not.toBe(outcomeKey({ result: 'Failure', available: 'False', message: 'connection refused' }));
-    expect(cachedOutcome(unit('web'))).toBeUndefined();
+    expect(outcomeKey(cachedOutcome(stored.status)!)).toBe(outcomeKey({ result: 'Failure', available: 'False', message: 'connection refused', openIncident: 'web-mon-1' }));
+    expect(outcomeKey(cachedOutcome(stored.status)!)).not.toBe(outcomeKey({ result: 'Failure', available: 'False', message: 'connection refused' }));
+    expect(cachedOutcome(unit('web').status)).toBeUndefined();
   });
 });
 
 describe('MaintenanceLookup', () => {
-  const db = unit('db', { tcpSocket: { host: 'h', port: 1 } }, { tier: 'db' });
+  const db = typed(unit('db', { tcpSocket: { host: 'h', port: 1 } }, { tier: 'db' }));
   const oneOff = window('patch', { start: '2026-03-01T10:00:00Z', duration: '2h', selector: { matchLabels: { tier: 'db' } } });
 
   it.each([

@@ -1,16 +1,19 @@
 // Pure pieces of the incident automation: a ServiceUnit's `spec.monitoring` as a scheduler
 // target, the deterministic name of the incident a detection opens, the status the prober
-// applies, and which maintenance windows cover a unit at an instant. No I/O, no clock.
-import type { Incident, MaintenanceWindow, ServiceUnit } from '../api/v1alpha1/index.ts';
-import {
-  ConditionReason, ConditionType, MIN_PROBE_PERIOD, MaintenanceWindowSpec, Monitoring, fieldErrors, matchesSelector, parseGoDuration, scheduleToDomain,
-} from '../api/v1alpha1/index.ts';
+// applies, and which maintenance windows cover a unit at an instant. No I/O, no clock. They read
+// the typed views (views.ts): specs parsed once, with the schema's defaults, by the shared cache.
+import type { Incident, ServiceUnitSpec, ServiceUnitStatus } from '../api/v1alpha1/index.ts';
+import { ConditionReason, ConditionType, MIN_PROBE_PERIOD, matchesSelector, parseGoDuration, scheduleToDomain } from '../api/v1alpha1/index.ts';
 import type { Interval } from '../domain/calendar.ts';
 import { activeOccurrence, nextEdge, type MaintenanceSchedule } from '../domain/maintenance.ts';
 import type { Priority } from '../domain/vocabulary.ts';
-import { toSeconds, type Condition, type ConditionStatus } from '../runtime/conditions.ts';
+import { findCondition, setCondition, toSeconds, type Condition, type ConditionStatus, type DesiredCondition } from '../runtime/conditions.ts';
 import type { ProbeSpec, StatusMatcher } from './probers/index.ts';
 import type { ProbeState } from './scheduler.ts';
+import type { IncidentView, ParsedUnit, WindowView } from './views.ts';
+
+/** The parsed `spec.monitoring` of a unit (defaults applied by the schema). */
+export type MonitoringSpec = NonNullable<ServiceUnitSpec['monitoring']>;
 
 /** What the scheduler needs to probe a unit, and the priority of the incident it opens. */
 export interface UnitProbe {
@@ -28,18 +31,25 @@ export interface UnitProbe {
 export type UnitProbePlan = { readonly ok: true; readonly probe: UnitProbe } | { readonly ok: false; readonly reason: string };
 
 /**
- * The probe of a unit; undefined when it has none (no `spec.monitoring`). Missing fields take the
- * schema's defaults (the zod `Monitoring` schema, the same one the CRD's `default:`s come from),
- * so a stored object that lacks one is probed as the API server would have defaulted it. A
- * monitoring block the schema refuses is `{ ok: false, reason }`. Never throws.
+ * The probe of a unit as the typed view parsed it: undefined when it has none (no
+ * `spec.monitoring`, or a spec that does not parse and has none); `{ ok: false, reason }` when
+ * its spec is invalid (the view's field errors: a spec the CRD should have refused). Never throws.
  */
-export function unitProbe(unit: ServiceUnit): UnitProbePlan | undefined {
-  const raw: unknown = (unit.spec as { monitoring?: unknown } | undefined)?.monitoring;
-  if (raw === undefined || raw === null) return undefined;
-  const parsed = Monitoring.safeParse(raw);
+export function probePlan(unit: ParsedUnit): UnitProbePlan | undefined {
+  if (unit.ok) return unitProbe(unit.value.spec.monitoring);
+  const stored = unit.raw;
+  const spec: unknown = 'spec' in stored ? stored.spec : undefined;
+  const monitoring: unknown = typeof spec === 'object' && spec !== null && 'monitoring' in spec ? spec.monitoring : undefined;
+  return monitoring === undefined || monitoring === null ? undefined : { ok: false, reason: unit.error };
+}
+
+/**
+ * A parsed `spec.monitoring` as a scheduler target, or why it cannot be probed: the checks the
+ * CRD makes since issue 20 (period floor, durations, URLs), for an object stored before.
+ */
+export function unitProbe(m: MonitoringSpec | undefined): UnitProbePlan | undefined {
+  if (m === undefined) return undefined;
   const invalid = (reason: string): UnitProbePlan => ({ ok: false, reason });
-  if (!parsed.success) return invalid(fieldErrors(parsed.error).map((e) => `spec.monitoring.${e.path}: ${e.message}`).join('; '));
-  const m = parsed.data;
   const periodS = parseGoDuration(m.period);
   const timeoutS = parseGoDuration(m.timeout);
   const openAfterS = parseGoDuration(m.openAfter);
@@ -103,26 +113,25 @@ export function monitoringIncidentName(unitName: string, detectedAt: Date): stri
 }
 
 /** A Monitoring incident that has no `resolvedAt` yet. Client-reported incidents never are. */
-export function isOpenMonitoringIncident(incident: Incident): boolean {
+export function isOpenMonitoringIncident(incident: Pick<IncidentView, 'spec'>): boolean {
   return incident.spec.detection === 'Monitoring' && incident.spec.resolvedAt === undefined;
 }
 
 /** Index values of an open monitoring incident: `<namespace>/<unit>` of each unit it names. */
-export function openMonitoringIncidentUnits(incident: Incident): string[] {
+export function openMonitoringIncidentUnits(incident: Pick<IncidentView, 'namespace' | 'spec'>): string[] {
   if (!isOpenMonitoringIncident(incident)) return [];
-  const ns = incident.metadata.namespace ?? '';
-  return incident.spec.unitRefs.map((r) => `${ns}/${r.name}`);
+  return incident.spec.unitRefs.map((r) => `${incident.namespace}/${r.name}`);
 }
 
 /** The Incident the automation creates for a detection. */
-export function monitoringIncident(unit: ServiceUnit, priority: Priority, detectedAt: Date, message: string, failures: number): Incident {
-  const name = unit.metadata.name;
+export function monitoringIncident(unit: { readonly name: string; readonly namespace: string }, priority: Priority, detectedAt: Date, message: string, failures: number): Incident {
+  const name = unit.name;
   return {
     apiVersion: 'managedapps.dev/v1alpha1',
     kind: 'Incident',
     metadata: {
       name: monitoringIncidentName(name, detectedAt),
-      namespace: unit.metadata.namespace ?? '',
+      namespace: unit.namespace,
       labels: { 'app.kubernetes.io/managed-by': 'managedapps-operator', 'managedapps.dev/detection': 'Monitoring' },
     },
     spec: {
@@ -141,7 +150,7 @@ export function monitoringIncident(unit: ServiceUnit, priority: Priority, detect
  * The instant service was restored, for `resolvedAt`: the start of the first successful probe of
  * the run, but never before `openedAt` (the CRD refuses it; a failover can see that order).
  */
-export function resolutionInstant(incident: Incident, restoredSince: Date): Date {
+export function resolutionInstant(incident: Pick<IncidentView, 'spec'>, restoredSince: Date): Date {
   const opened = new Date(incident.spec.openedAt);
   return Number.isNaN(opened.getTime()) || restoredSince >= opened ? restoredSince : opened;
 }
@@ -166,12 +175,12 @@ export function outcomeKey(o: ProbeOutcome): string {
   return JSON.stringify([o.result, o.available, o.message ?? '', o.openIncident ?? '']);
 }
 
-/** The outcome the cached object already shows; undefined when the prober never wrote it. */
-export function cachedOutcome(unit: ServiceUnit): ProbeOutcome | undefined {
-  const probe = unit.status?.probe;
+/** The outcome the cached status already shows; undefined when the prober never wrote it. */
+export function cachedOutcome(status: ServiceUnitStatus | undefined): ProbeOutcome | undefined {
+  const probe = status?.probe;
   if (probe?.lastResult === undefined) return undefined;
-  const available = unit.status?.conditions?.find((c) => c.type === ConditionType.Available)?.status ?? 'Unknown';
-  const openIncident = unit.status?.openIncident?.name;
+  const available = findCondition(status?.conditions, ConditionType.Available)?.status ?? 'Unknown';
+  const openIncident = status?.openIncident?.name;
   return {
     result: probe.lastResult, available,
     ...(probe.message !== undefined && probe.lastResult === 'Failure' ? { message: probe.message } : {}),
@@ -207,28 +216,29 @@ export interface ProbeStatusInput {
   readonly generation: number | undefined;
 }
 
-type UnitStatus = NonNullable<ServiceUnit['status']>;
+type UnitStatus = ServiceUnitStatus;
+
+/** The `Available` condition an outcome says (the shared setter adds the times and generation). */
+export function availableCondition(outcome: ProbeOutcome, failureThreshold: number, successThreshold: number): DesiredCondition {
+  switch (outcome.available) {
+    case 'True':
+      return { type: ConditionType.Available, status: 'True', reason: ConditionReason.ProbeSucceeded, message: `${successThreshold} consecutive successful probe(s)` };
+    case 'False':
+      return { type: ConditionType.Available, status: 'False', reason: ConditionReason.ProbeFailed, message: truncate(`${failureThreshold} consecutive failed probe(s): ${outcome.message ?? ''}`, 32768) };
+    case 'Unknown':
+      return { type: ConditionType.Available, status: 'Unknown', reason: ConditionReason.NotProbed, message: 'not enough probes yet to decide' };
+  }
+}
 
 /**
  * The status fields the prober owns: `status.probe`, `status.openIncident` and the `Available`
- * condition, nothing else (src/controllers writes the rest under its own field manager).
+ * condition, nothing else (src/controllers writes the rest under its own field manager). The
+ * condition goes through the runtime's setter: `lastTransitionTime` kept unless the status
+ * flips, `observedGeneration` filled, whole seconds.
  */
 export function probeStatus(input: ProbeStatusInput): { probe: NonNullable<UnitStatus['probe']>; openIncident?: NonNullable<UnitStatus['openIncident']>; conditions: Condition[] } {
   const { outcome, existing } = input;
-  const reason = outcome.available === 'True' ? ConditionReason.ProbeSucceeded : outcome.available === 'False' ? ConditionReason.ProbeFailed : ConditionReason.NotProbed;
-  const message = outcome.available === 'True'
-    ? `${input.successThreshold} consecutive successful probe(s)`
-    : outcome.available === 'False'
-      ? truncate(`${input.failureThreshold} consecutive failed probe(s): ${outcome.message ?? ''}`, 32768)
-      : 'not enough probes yet to decide';
-  const condition: Condition = {
-    type: ConditionType.Available,
-    status: outcome.available,
-    reason: existing !== undefined && existing.status === outcome.available ? existing.reason : reason,
-    message: existing !== undefined && existing.status === outcome.available ? existing.message : message,
-    lastTransitionTime: existing !== undefined && existing.status === outcome.available ? existing.lastTransitionTime : toSeconds(input.probedAt),
-    ...(input.generation !== undefined ? { observedGeneration: input.generation } : {}),
-  };
+  const conditions = setCondition(existing === undefined ? [] : [existing], availableCondition(outcome, input.failureThreshold, input.successThreshold), input.probedAt, input.generation);
   return {
     probe: {
       lastProbeTime: toSeconds(input.probedAt),
@@ -239,7 +249,17 @@ export function probeStatus(input: ProbeStatusInput): { probe: NonNullable<UnitS
       consecutiveSuccesses: input.consecutiveSuccesses,
     },
     ...(outcome.openIncident !== undefined ? { openIncident: { name: outcome.openIncident } } : {}),
-    conditions: [condition],
+    conditions,
+  };
+}
+
+/** The prober's part of a stored status (what its StatusWriter compares): the fields of probeStatus. */
+export function proberPart(status: ServiceUnitStatus | undefined): object {
+  const available = findCondition(status?.conditions, ConditionType.Available);
+  return {
+    ...(status?.probe !== undefined ? { probe: status.probe } : {}),
+    ...(status?.openIncident !== undefined ? { openIncident: status.openIncident } : {}),
+    conditions: available === undefined ? [] : [available],
   };
 }
 
@@ -250,32 +270,24 @@ export function probeStatus(input: ProbeStatusInput): { probe: NonNullable<UnitS
  */
 export function notProbedStatus(reason: string, existing: Condition | undefined, generation: number | undefined, at: Date): { probe: { message: string }; conditions: Condition[] } {
   const message = truncate(`not probed: ${reason}`, 1024);
-  const same = existing !== undefined && existing.status === 'Unknown';
   return {
     probe: { message },
-    conditions: [{
-      type: ConditionType.Available,
-      status: 'Unknown',
-      reason: ConditionReason.NotProbed,
-      message,
-      lastTransitionTime: same ? existing.lastTransitionTime : toSeconds(at),
-      ...(generation !== undefined ? { observedGeneration: generation } : {}),
-    }],
+    conditions: setCondition(existing === undefined ? [] : [existing], { type: ConditionType.Available, status: 'Unknown', reason: ConditionReason.NotProbed, message }, at, generation),
   };
 }
 
-/** Whether the cached unit already shows `notProbedStatus(reason)`: then nothing is written. */
-export function showsNotProbed(unit: ServiceUnit, reason: string): boolean {
-  const available = unit.status?.conditions?.find((c) => c.type === ConditionType.Available);
+/** Whether the cached status already shows `notProbedStatus(reason)`: then nothing is written. */
+export function showsNotProbed(status: ServiceUnitStatus | undefined, generation: number | undefined, reason: string): boolean {
+  const available = findCondition(status?.conditions, ConditionType.Available);
   const message = truncate(`not probed: ${reason}`, 1024);
-  return unit.status?.probe?.message === message && unit.status.probe.lastResult === undefined
-    && available?.status === 'Unknown' && available.message === message && available.observedGeneration === unit.metadata.generation;
+  return status?.probe?.message === message && status.probe.lastResult === undefined
+    && available?.status === 'Unknown' && available.message === message && available.observedGeneration === generation;
 }
 
 // ---- maintenance ------------------------------------------------------------------------------
 
 /** Whether a window takes part in suppression: it excludes the units it covers from availability. */
-function excludes(window: MaintenanceWindow): boolean {
+function excludes(window: WindowView): boolean {
   return window.spec.excludeFromAvailability;
 }
 
@@ -288,10 +300,10 @@ export class MaintenanceLookup {
   readonly #memo = new Map<string, { version: string; schedule: MaintenanceSchedule | undefined; active: Interval | undefined; from: number; until: number }>();
 
   /** The active occurrence (of the windows given, those of the unit's namespace) covering the unit, latest end first. */
-  covering(windows: readonly MaintenanceWindow[], unit: ServiceUnit, at: Date): Interval | undefined {
+  covering(windows: readonly WindowView[], unit: { readonly labels: Readonly<Record<string, string>> }, at: Date): Interval | undefined {
     let best: Interval | undefined;
     for (const w of windows) {
-      if (!excludes(w) || !matchesSelector(w.spec.selector, unit.metadata.labels ?? {})) continue;
+      if (!excludes(w) || !matchesSelector(w.spec.selector, unit.labels)) continue;
       const active = this.#active(w, at);
       if (active !== undefined && (best === undefined || active.end > best.end)) best = active;
     }
@@ -302,7 +314,7 @@ export class MaintenanceLookup {
    * The first instant at or after `at` outside every covering window: `at` itself when none is
    * active, else the end of the chain of overlapping occurrences (bounded).
    */
-  firstUncovered(windows: readonly MaintenanceWindow[], unit: ServiceUnit, at: Date): Date {
+  firstUncovered(windows: readonly WindowView[], unit: { readonly labels: Readonly<Record<string, string>> }, at: Date): Date {
     let t = at;
     for (let i = 0; i < 16; i++) {
       const active = this.covering(windows, unit, t);
@@ -317,19 +329,17 @@ export class MaintenanceLookup {
     for (const uid of this.#memo.keys()) if (!uids.has(uid)) this.#memo.delete(uid);
   }
 
-  #active(w: MaintenanceWindow, at: Date): Interval | undefined {
-    const uid = w.metadata.uid ?? `${w.metadata.namespace ?? ''}/${w.metadata.name}`;
-    const version = w.metadata.resourceVersion ?? '';
+  #active(w: WindowView, at: Date): Interval | undefined {
+    const uid = w.raw.metadata?.uid ?? `${w.namespace}/${w.name}`;
+    const version = w.raw.metadata?.resourceVersion ?? '';
     const t = at.getTime();
     let entry = this.#memo.get(uid);
     if (entry !== undefined && entry.version === version && t >= entry.from && t < entry.until) return entry.active;
     let schedule = entry?.version === version ? entry.schedule : undefined;
     if (schedule === undefined) {
-      // Through the schema, so that a field the API server did not default (an object stored
-      // before its CRD had the default) takes the schema's default, as the controllers see it.
-      const spec = MaintenanceWindowSpec.safeParse(w.spec);
-      const converted = spec.success ? scheduleToDomain({ ...w, spec: spec.data }) : undefined;
-      schedule = converted?.ok === true ? converted.value : undefined;
+      // The view's spec is parsed with the schema's defaults already; converted once per version.
+      const converted = scheduleToDomain(w);
+      schedule = converted.ok ? converted.value : undefined;
     }
     if (schedule === undefined) {
       entry = { version, schedule, active: undefined, from: -Infinity, until: Infinity };

@@ -146,6 +146,8 @@ export class Manager {
     for (const r of this.#runnables.filter((x) => !x.needLeaderElection)) this.#running.push(this.#run(r, signal));
     const le = this.#opts.leaderElection;
     if (le === false) {
+      // The only replica does the leader's work: say so, or ManagedAppsOperatorNoLeader would fire.
+      this.#metrics.leader(true);
       this.#running.push(this.#lead(signal));
       return;
     }

@@ -8,6 +8,9 @@ import type { QueueMetrics } from './workqueue.ts';
 
 export type ReconcileOutcome = 'success' | 'requeue_after' | 'error' | 'terminal';
 
+/** The `outcome` label of managedapps_status_writes_total. */
+export type StatusWriteOutcome = 'written' | 'skipped' | 'rejected';
+
 /** `loaded`: a rotated pair is served; `renewed`: the operator issued a new one; `invalid`: a new pair refused (the old one kept); `failed`: a renewal or a read of it failed. */
 export type CertificateOutcome = 'loaded' | 'renewed' | 'invalid' | 'failed';
 
@@ -21,8 +24,8 @@ export interface CertificateMetrics {
 export interface RuntimeMetrics extends QueueMetrics, InformerMetrics, CertificateMetrics {
   /** One reconcile ended; `code` is the error code for error/terminal outcomes. */
   reconcile(controller: string, outcome: ReconcileOutcome, seconds: number, code?: string): void;
-  /** A status apply was sent (`written`) or found unnecessary (`skipped`). */
-  statusWrite(resource: string, outcome: 'written' | 'skipped'): void;
+  /** A status apply was sent (`written`), found unnecessary (`skipped`), or refused by the API server with 422 (`rejected`: the status itself is invalid). */
+  statusWrite(resource: string, outcome: StatusWriteOutcome): void;
   /** An Event was created or dropped as a duplicate. */
   event(reason: string, outcome: 'created' | 'deduplicated' | 'failed'): void;
   /** This replica holds (1) or does not hold (0) the lease. */
@@ -63,7 +66,7 @@ export function promRuntimeMetrics(registry: Registry): RuntimeMetrics {
   const errors = new Counter({ name: 'controller_runtime_reconcile_errors_total', help: 'Failed reconciles by error code (retried).', labelNames: ['controller', 'code'], registers });
   const terminal = new Counter({ name: 'controller_runtime_terminal_reconcile_errors_total', help: 'Reconciles that failed for good (not retried), by error code.', labelNames: ['controller', 'code'], registers });
   const reconcileTime = new Histogram({ name: 'controller_runtime_reconcile_time_seconds', help: 'Duration of one reconcile, per controller.', labelNames: ['controller'], buckets: SECONDS, registers });
-  const status = new Counter({ name: 'managedapps_status_writes_total', help: 'Status applies sent or skipped as unchanged.', labelNames: ['resource', 'outcome'], registers });
+  const status = new Counter({ name: 'managedapps_status_writes_total', help: 'Status applies sent (written), skipped as unchanged (skipped), or refused by the API server as invalid, 422 (rejected).', labelNames: ['resource', 'outcome'], registers });
   const events = new Counter({ name: 'managedapps_events_total', help: 'Kubernetes Events created, deduplicated or failed.', labelNames: ['reason', 'outcome'], registers });
   const leader = new Gauge({ name: 'leader_election_master_status', help: '1 when this replica holds the lease.', registers });
   const lag = new Gauge({ name: 'managedapps_event_loop_lag_seconds', help: 'Event-loop lag: how late the last sample timer fired (a CPU-bound task delays every timer, webhook answer and lease renewal by as much).', registers });

@@ -9,7 +9,15 @@
 // the cache still shows that resourceVersion and the same status is desired, we skip too.
 // Contract: the operator is the only writer of the status of its kinds (the whole status is
 // compared, so fields written by someone else would cause a write on every reconcile).
+//
+// A status the API server refuses with 422 (the CRD's schema: a list beyond its maxItems, a
+// message beyond its maxLength) is counted `rejected` and rethrown. A 422 is not transient for
+// the same input: the refused status is remembered per object uid, and applying the very same
+// status again throws the remembered refusal without sending it (the caller writes a minimal
+// status instead: src/controllers/shared/status.ts); a different status is sent. Forgotten at a
+// restart (a CRD upgraded to accept it comes with one).
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiError, isStatus } from './errors.ts';
 import { apiVersionOf, kindName, objectPath, type KindRef, type KubeClient } from './kube.ts';
 import { noopRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
 
@@ -47,6 +55,8 @@ export class StatusWriter {
   readonly #metrics: RuntimeMetrics;
   readonly #maxMemo: number;
   readonly #memo = new Map<string, { replacedVersion: string; status: string }>();
+  /** Per uid, the last status the API server refused with 422, and its answer. */
+  readonly #rejected = new Map<string, { status: string; error: ApiError }>();
 
   constructor(client: KubeClient, opts: StatusWriterOptions = {}) {
     this.#client = client;
@@ -58,7 +68,8 @@ export class StatusWriter {
   /**
    * Applies `status` to `current` (the cached object) unless it is already there.
    * Returns the object the API server answered with, or undefined when skipped.
-   * Throws `ApiError` (404 when the object is gone, 422 when the status is invalid, ...).
+   * Throws `ApiError` (404 when the object is gone, 422 when the status is invalid, ...); a status
+   * refused with 422 before is refused again at once, unsent (see header).
    * `project`, for a status shared with another field manager: the part of the current status
    * this writer owns (compared instead of the whole status, so the other writer's fields do not
    * force a write on every call).
@@ -74,6 +85,8 @@ export class StatusWriter {
       this.#metrics.statusWrite(resource, 'skipped');
       return undefined;
     }
+    const refused = this.#rejected.get(uid);
+    if (refused?.status === desired) throw refused.error;
     const name = current.metadata?.name;
     if (name === undefined || current.kind === undefined) throw new Error(`status apply on ${resource}: object without name or kind`);
     const namespace = current.metadata?.namespace ?? '';
@@ -83,20 +96,34 @@ export class StatusWriter {
       metadata: { name, ...(namespace !== '' ? { namespace } : {}) },
       status,
     };
-    const written = await this.#client.request<T>('PATCH', objectPath(kind, namespace, name, 'status'), {
-      query: { fieldManager: this.#fieldManager, force: true },
-      contentType: PatchStrategy.ServerSideApply,
-      body,
-    });
-    this.#metrics.statusWrite(resource, 'written');
-    if (uid !== '') {
-      this.#memo.delete(uid);
-      this.#memo.set(uid, { replacedVersion: version, status: desired });
-      if (this.#memo.size > this.#maxMemo) {
-        const oldest = this.#memo.keys().next();
-        if (oldest.done !== true) this.#memo.delete(oldest.value);
+    let written: T;
+    try {
+      written = await this.#client.request<T>('PATCH', objectPath(kind, namespace, name, 'status'), {
+        query: { fieldManager: this.#fieldManager, force: true },
+        contentType: PatchStrategy.ServerSideApply,
+        body,
+      });
+    } catch (err) {
+      if (isStatus(err, 422) && err instanceof ApiError) {
+        this.#metrics.statusWrite(resource, 'rejected');
+        if (uid !== '') remember(this.#rejected, uid, { status: desired, error: err }, this.#maxMemo);
       }
+      throw err;
     }
+    this.#metrics.statusWrite(resource, 'written');
+    // The refusal stays remembered after another status (the caller's minimal one) is written:
+    // the same refused status comes back on the next reconcile, and is not sent again.
+    if (uid !== '') remember(this.#memo, uid, { replacedVersion: version, status: desired }, this.#maxMemo);
     return written;
+  }
+}
+
+/** Sets `key` as the newest entry of `map`, dropping the oldest beyond `max`. */
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) {
+    const oldest = map.keys().next();
+    if (oldest.done !== true) map.delete(oldest.value);
   }
 }

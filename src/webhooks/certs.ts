@@ -28,7 +28,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GROUP } from '../api/v1alpha1/index.ts';
-import { ApiError, type KubeClient } from '../runtime/index.ts';
+import { ApiError, realClock, type KubeClient } from '../runtime/index.ts';
 import { ADMISSION_RULES } from './ownership.ts';
 import { generateServingCertificate, needsRenewal, type ServingCertificate } from './pki.ts';
 import { MUTATE_PATH, VALIDATE_PATH, type TlsMaterial } from './server.ts';
@@ -252,6 +252,7 @@ export interface CertificateSecretOptions {
   readonly namespace: string;
   readonly name: string;
   readonly service: string;
+  /** Default the real clock's now (certificates are judged on the real clock, see pki.ts). */
   readonly now?: Date;
   /**
    * Called with the new CA bundle before a new certificate is stored (the Secret created or
@@ -271,7 +272,7 @@ export interface CertificateSecretOptions {
  * previous one, `renewedCaBundle`).
  */
 export async function ensureCertificateSecret(client: KubeClient, options: CertificateSecretOptions): Promise<ServingCertificate> {
-  const now = options.now ?? new Date();
+  const now = options.now ?? realClock.now();
   const dnsNames = serviceDnsNames(options.service, options.namespace);
   const path = `/api/v1/namespaces/${encodeURIComponent(options.namespace)}/secrets`;
   const generate = () => generateServingCertificate({ commonName: `${options.service}.${options.namespace}.svc`, dnsNames, now });

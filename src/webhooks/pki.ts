@@ -14,6 +14,7 @@ import {
   Version, id_ce_authorityKeyIdentifier, id_ce_basicConstraints, id_ce_extKeyUsage, id_ce_keyUsage, id_ce_subjectAltName,
   id_ce_subjectKeyIdentifier, id_kp_serverAuth,
 } from '@peculiar/asn1-x509';
+import { realClock } from '../runtime/index.ts';
 
 const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
 const OID_COMMON_NAME = '2.5.4.3';
@@ -37,12 +38,13 @@ export interface ServingRequest {
   readonly commonName: string;
   readonly dnsNames?: readonly string[];
   readonly ipAddresses?: readonly string[];
+  /** Default the real clock's now: the API server and clients judge a certificate's validity on theirs, whatever --clock-at says. */
   readonly now?: Date;
 }
 
 /** A fresh self-signed CA and a serving certificate it signed. */
 export function generateServingCertificate(request: ServingRequest): ServingCertificate {
-  const now = request.now ?? new Date();
+  const now = request.now ?? realClock.now();
   const ca = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const caSpki = ca.publicKey.export({ type: 'spki', format: 'der' });
   const caName = distinguishedName(`${request.commonName} CA`);

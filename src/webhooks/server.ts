@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { GROUP, type InternalEndpoints } from '../api/v1alpha1/index.ts';
-import { realClock, type Clock, type Manager, type Runnable } from '../runtime/index.ts';
+import type { Clock, Manager, Runnable, Timer } from '../runtime/index.ts';
 import { deny, toResponse, violationMessage, type AdmissionRequest, type AdmissionReview, type Verdict } from './admission.ts';
 import { InformerTenantView } from './cache.ts';
 import type { IdentityConfig } from './identity.ts';
@@ -36,6 +36,19 @@ export interface TlsMaterial {
   readonly key: string;
 }
 
+/**
+ * What the server reports per admission request (src/metrics defines it under controller-runtime's
+ * names). `code`: the HTTP status; for an AdmissionReview answered with a denial, the denial's
+ * status code (403 Forbidden, 422 Invalid: a rule refused; 500: a rule failed; 503: caches cold
+ * or no decision in time), so that the webhook's own failures are counted apart from refusals.
+ */
+export interface WebhookMetrics {
+  requestStarted(path: string): void;
+  requestDone(path: string, code: number, seconds: number): void;
+}
+
+const noopWebhookMetrics: WebhookMetrics = { requestStarted() {}, requestDone() {} };
+
 export interface WebhookServerOptions extends IdentityConfig {
   readonly manager: Manager;
   readonly tls: TlsMaterial;
@@ -44,11 +57,14 @@ export interface WebhookServerOptions extends IdentityConfig {
   /** Default 0.0.0.0 in a cluster; 127.0.0.1 for local development and tests. */
   readonly host?: string;
   readonly logger: Logger;
+  /** Stamps, rule instants and the answer deadline; default the Manager's (the injected clock). */
   readonly clock?: Clock;
   readonly cacheWaitMs?: number;
   readonly answerWithinMs?: number;
   /** Probe targets refused as internal (SSRF); undefined: allowed (--allow-internal-probe-targets). */
   readonly internalEndpoints?: InternalEndpoints;
+  /** Requests, codes and latency of POST /mutate and /validate. */
+  readonly metrics?: WebhookMetrics;
 }
 
 export interface WebhookServer extends Runnable {
@@ -62,9 +78,10 @@ export interface WebhookServer extends Runnable {
 export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
   const view = new InformerTenantView(options.manager);
   const log = options.logger.child({ component: 'webhook' });
-  const clock = options.clock ?? realClock;
+  const clock = options.clock ?? options.manager.clock;
   const cacheWaitMs = options.cacheWaitMs ?? DEFAULT_CACHE_WAIT_MS;
   const answerWithinMs = options.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS;
+  const metrics = options.metrics ?? noopWebhookMetrics;
   const identity: IdentityConfig = { providerGroups: options.providerGroups, operatorUsername: options.operatorUsername };
   let server: Server | undefined;
   let tls = options.tls;
@@ -86,9 +103,9 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   }
 
   async function answer(path: string, request: AdmissionRequest): Promise<Verdict> {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     const late = new Promise<Verdict>((resolve) => {
-      timer = setTimeout(() => {
+      timer = clock.setTimeout(() => {
         resolve(deny('ServiceUnavailable', [{ path: 'metadata', message: `the managedapps admission webhook could not decide within ${answerWithinMs} ms; retry shortly` }]));
       }, answerWithinMs);
     });
@@ -98,7 +115,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       log.error({ err, uid: request.uid }, 'admission rule failed');
       return deny('InternalError', [{ path: 'metadata', message: `the managedapps admission webhook failed to check this request (${err instanceof Error ? err.message : String(err)}); refused` }]);
     } finally {
-      clearTimeout(timer);
+      timer?.cancel();
     }
   }
 
@@ -112,23 +129,37 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       reply(res, 404, { message: `no such endpoint: ${req.method ?? ''} ${path}` });
       return;
     }
+    const arrived = clock.now().getTime();
+    metrics.requestStarted(path);
+    let code = 500;
+    try {
+      code = await admit(path, req, res);
+    } finally {
+      metrics.requestDone(path, code, (clock.now().getTime() - arrived) / 1000);
+    }
+  }
+
+  /** Answers one admission request; returns the code it is counted under (WebhookMetrics). */
+  async function admit(path: string, req: IncomingMessage, res: ServerResponse): Promise<number> {
     let review: AdmissionReview;
     try {
       review = JSON.parse(await readBody(req)) as AdmissionReview;
     } catch (err) {
       reply(res, 400, { message: `not an AdmissionReview: ${err instanceof Error ? err.message : String(err)}` });
-      return;
+      return 400;
     }
     const request = review.request;
     if (request?.uid === undefined) {
       reply(res, 400, { message: 'AdmissionReview without request.uid' });
-      return;
+      return 400;
     }
     const verdict = await answer(path, request);
     const context = { hook: path.slice(1), uid: request.uid, operation: request.operation, kind: request.kind.kind, namespace: request.namespace, name: request.name, user: request.userInfo.username };
     if (verdict.allowed) log.debug({ ...context, patched: verdict.patch?.length ?? 0 }, 'admitted');
     else log.info({ ...context, reason: verdict.reason, message: violationMessage(verdict.violations) }, 'denied');
-    reply(res, 200, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: toResponse(request.uid, verdict) });
+    const response = toResponse(request.uid, verdict);
+    reply(res, 200, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response });
+    return response.status?.code ?? 200;
   }
 
   return {

@@ -1,7 +1,8 @@
 // The alerts that operator-prometheus.test.ts (the operator process on a real control plane)
 // cannot reach in a short run: a real Prometheus scrapes the real metrics server, in-process and
 // fed a fixed snapshot (an incident at 75 % of its GTR, a token pack used up, a function past its
-// guarantee, a report whose claim deadline is near), and evaluates config/prometheus/rules.yaml.
+// guarantee, a report whose claim deadline is near, a certificate near its expiry), and evaluates
+// config/prometheus/rules.yaml.
 // promtool test rules checks each alert's logic; this checks that what src/metrics exports is
 // what the rules read. Runs where Debian's `prometheus` is installed; under CI=true its absence
 // fails.
@@ -48,6 +49,11 @@ describe.skipIf(!available && !ci)('alerts on a fixed snapshot of src/metrics, e
     metrics.runtime.watchRestart('incidents.managedapps.dev', 'Watchdog');
     metrics.runtime.leader(true);
     metrics.probeDuration.observe({ namespace: 'acme', probe: 'httpGet', result: 'success' }, 0.002);
+    metrics.webhook.requestStarted('/validate');
+    metrics.webhook.requestDone('/validate', 403, 0.01);
+    // A metrics certificate 3 days from expiry (< 14 days): ManagedAppsOperatorCertificateExpiringSoon, no `for:`.
+    metrics.runtime.certificateNotAfter('metrics', Date.now() / 1000 + 3 * 86_400);
+    metrics.runtime.certificateNotAfter('webhook', Date.now() / 1000 + 90 * 86_400);
     server = await startMetricsServer({ port: 0, host: '127.0.0.1', registry, ready: () => true });
     prometheus = await startPrometheus({ targets: [`127.0.0.1:${server.port}`], ruleFiles: [join(root, 'config/prometheus/rules.yaml')] });
     // Enough scrapes for rate() and the recording rules' windows to have two samples.
@@ -68,7 +74,9 @@ describe.skipIf(!available && !ci)('alerts on a fixed snapshot of src/metrics, e
       expect(new Set(r.map((s) => s.metric.alertname))).toEqual(new Set([
         'ManagedFunctionErrorBudgetFastBurn', 'ManagedFunctionErrorBudgetSlowBurn', 'ManagedFunctionGuaranteeMissed',
         'ManagedIncidentRestorationAtRisk', 'ManagedTokenPackExhausted', 'ManagedSLAClaimDeadlineNear',
+        'ManagedAppsOperatorCertificateExpiringSoon',
       ]));
+      expect(r.filter((s) => s.metric.alertname === 'ManagedAppsOperatorCertificateExpiringSoon').map((s) => s.metric.certificate)).toEqual(['metrics']);
     }, { timeout: 30_000, interval: 500 });
   });
 });

@@ -44,9 +44,23 @@ describe('controllers on a real API server', () => {
     ns.cases = await createNamespace(kc, 'ctl-cases');
     ns.prereq = await createNamespace(kc, 'ctl-prereq');
     ns.lower = await createNamespace(kc, 'ctl-lower');
-    // Everything exists before the operator starts: the October report becomes final on its first
-    // reconcile, and must see the whole month.
+    // Everything exists before the operator starts, as after a restart of an operator that has
+    // run since October: its October report was created by the contract's controller when the
+    // month closed (created-at 2026-10-31T23:00Z, Paris' midnight), so it is final 24 h later,
+    // 2026-11-01T23:00Z, before NOW, and its first reconcile here must see the whole month
+    // (design.md §3: final 24 h after the later of the month's end and the report's creation).
     await createAll(kc, ns.samples, samples());
+    const contractUid = ((await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: 'supportcontracts', namespace: ns.samples, name: 'acme-logistics-2026' })) as { metadata: { uid: string } }).metadata.uid;
+    await api.createNamespacedCustomObject({
+      group: GROUP, version: VERSION, plural: 'slareports', namespace: ns.samples, body: {
+        apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport',
+        metadata: {
+          name: 'acme-logistics-2026-2026-10', namespace: ns.samples, annotations: { 'managedapps.dev/created-at': '2026-10-31T23:00:00Z' },
+          ownerReferences: [{ apiVersion: `${GROUP}/${VERSION}`, kind: 'SupportContract', name: 'acme-logistics-2026', uid: contractUid, controller: true }],
+        },
+        spec: { contractRef: { name: 'acme-logistics-2026' }, month: '2026-10' },
+      },
+    });
     await createAll(kc, ns.cases, [tenant('t'), contract('c'), serviceUnit('os-a', onVm('vm-shared'))]);
     await createAll(kc, ns.cases, [serviceUnit('os-b', onVm('vm-shared', 'vm-b'))]);
     const acceleratedChanges: Manifest[] = [1, 2, 3, 4, 5, 6, 7].map((d) => changeRequest(`acc-${d}`, 'os-a', accelerated(), requestedAt(`2026-02-0${d}T10:00:00Z`)));
@@ -169,8 +183,11 @@ describe('controllers on a real API server', () => {
       expect(oct.status).toMatchObject({ period: { month: '2026-10', timeZone: 'Europe/Paris' }, currency: 'EUR', claimDeadline: '2026-11-30T23:00:00Z' });
       expect((oct.status?.gtr as { incidents: { name: string }[] }).incidents.map((i) => i.name)).toEqual(['inc-20261014-erp-down', 'inc-20261021-db-slow']);
       for (const type of ['GTDMet', 'GTRMet', 'GTCMet']) expect(cond(oct, type)?.status).toMatch(/True|False/);
+      // November, created by the contract's controller at NOW (2026-11-15T12:00Z) while it is
+      // open: final at its end (2026-11-30T23:00Z) + 24 h = 2026-12-01T23:00Z.
       const nov = await waitFor(ns.samples, 'SLAReport', 'acme-logistics-2026-2026-11', (o) => { expect(cond(o, 'Final')?.status).toBe('False'); });
       expect(nov.status?.final).toBe(false);
+      expect(cond(nov, 'Final')?.message).toBe('the report becomes final at 2026-12-01T23:00:00Z');
 
       // A closed record of October cannot be rewritten any more (CEL: the spec of a closed
       // incident is frozen, issue 19), and the final report stays as it was.

@@ -80,7 +80,9 @@ describe('references across objects, by condition', () => {
     const incomplete = await waitFor('SLAReport', 'c-2026-11', (o) => { expect(cond(o, 'Complete')?.status).toBe('False'); });
     expect(cond(incomplete, 'Complete')).toMatchObject({
       reason: 'ReferenceNotFound',
-      message: 'cannot count: Incident inc-ghost (ServiceUnit ghost not found or not valid); Incident inc-half (ServiceUnit ghost not found or not valid, counted on os-a only); a unit not applied yet, or deleted',
+      // Both P1 10:00Z → 12:28Z on 2 November: 148 min × 60 = 8,880 s missing on ghost.
+      message: 'cannot count: Incident inc-ghost (ServiceUnit ghost not found or not valid, 8880 s of P1 interruption in the month not counted on ghost); '
+        + 'Incident inc-half (ServiceUnit ghost not found or not valid, counted on os-a only, 8880 s of P1 interruption in the month not counted on ghost); a unit not applied yet, or deleted',
     });
     expect(cond(incomplete, 'Ready')).toMatchObject({ status: 'False', reason: 'ReferenceNotFound' });
     expect(incomplete.status?.gtr?.incidents?.map((i) => i.name)).not.toContain('inc-ghost');
@@ -96,7 +98,7 @@ describe('references across objects, by condition', () => {
     // The unit is deleted before the month is final: its incident can no longer be counted, and the report says so.
     await api.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, plural: 'serviceunits', namespace: ns, name: 'ghost' });
     const again = await waitFor('SLAReport', 'c-2026-11', (o) => { expect(cond(o, 'Complete')?.status).toBe('False'); });
-    expect(cond(again, 'Complete')?.message).toContain('Incident inc-ghost (ServiceUnit ghost not found or not valid)');
+    expect(cond(again, 'Complete')?.message).toContain('Incident inc-ghost (ServiceUnit ghost not found or not valid, 8880 s of P1 interruption in the month not counted on ghost)');
     // The October report (a month the incident does not touch) is complete.
     expect(cond(await waitFor('SLAReport', 'c-2026-10', (o) => { expect(cond(o, 'Complete')).toBeDefined(); }), 'Complete')?.status).toBe('True');
   });

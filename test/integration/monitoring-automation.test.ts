@@ -16,9 +16,10 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
 import type { Incident, InternalEndpoints, ServiceUnit } from '../../src/api/v1alpha1/index.ts';
-import { registerControllers } from '../../src/controllers/index.ts';
+import { Caches, registerControllers } from '../../src/controllers/index.ts';
 import { ProbeAutomation, PROBER_FIELD_MANAGER } from '../../src/monitoring/automation.ts';
 import { compactUtc } from '../../src/monitoring/unit-probe.ts';
+import { ManualClock, type Clock } from '../../src/runtime/clock.ts';
 import { Manager } from '../../src/runtime/manager.ts';
 
 const group = 'managedapps.dev';
@@ -147,12 +148,14 @@ describe('ProbeAutomation on a real API server', () => {
    * stopped after the test unless stopped before. Status writes at most one a second (as often as
    * the 1s probes) unless `statusWriteIntervalMs` says otherwise.
    */
-  function startAutomation(options: { controllers?: boolean; statusWriteIntervalMs?: number; internalEndpoints?: InternalEndpoints } = {}): { manager: Manager; automation: ProbeAutomation; stop: () => Promise<void> } {
-    const manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false });
-    if (options.controllers === true) registerControllers(manager);
+  function startAutomation(options: { controllers?: boolean; statusWriteIntervalMs?: number; internalEndpoints?: InternalEndpoints; clock?: Clock; random?: () => number } = {}): { manager: Manager; automation: ProbeAutomation; stop: () => Promise<void> } {
+    const manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false, ...(options.clock !== undefined ? { clock: options.clock } : {}) });
+    // The typed views the composition root shares between the controllers and the automation.
+    const views = options.controllers === true ? registerControllers(manager).caches : new Caches(manager);
     const automation = new ProbeAutomation({
-      manager, concurrency: 16, statusWriteIntervalMs: options.statusWriteIntervalMs ?? 1000,
+      manager, views, concurrency: 16, statusWriteIntervalMs: options.statusWriteIntervalMs ?? 1000,
       ...(options.internalEndpoints !== undefined ? { internalEndpoints: options.internalEndpoints } : {}),
+      ...(options.random !== undefined ? { random: options.random } : {}),
     });
     manager.add(automation);
     manager.start();
@@ -295,7 +298,7 @@ describe('ProbeAutomation on a real API server', () => {
     });
     await target.more(4);
     expect(await monitoringIncidentsOf('web')).toHaveLength(1);
-    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'web', up: true, maintenance: false });
+    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'web', up: true, maintenance: false, probeAgeRatio: expect.any(Number) });
   });
 
   it('TCP: a refused connection opens one incident; resolving it by hand during the outage does not reopen another; recovery', async () => {
@@ -351,19 +354,19 @@ describe('ProbeAutomation on a real API server', () => {
     const key = `${ns}/batch`;
     await createUnit('batch', { httpGet: { url: target.url }, period: '1s', timeout: '500ms', resolveAfter: '0s', failureThreshold: 2, successThreshold: 1 }, { tier: 'batch' });
     await eventually(async () => { expect(available(await readUnit('batch'))?.status).toBe('True'); });
-    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: true, maintenance: true });
+    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: true, maintenance: true, probeAgeRatio: expect.any(Number) });
 
     target.healthy = false;
     await eventually(async () => { expect(available(await readUnit('batch'))).toMatchObject({ status: 'False', reason: 'ProbeFailed' }); });
     await target.more(8);
     expect(automation.status(key)?.state).toBe('Down');
     expect(await incidentsOf('batch')).toEqual([]);
-    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: false, maintenance: true });
+    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: false, maintenance: true, probeAgeRatio: expect.any(Number) });
 
     // The window goes away while the unit is still down: now the outage counts.
     await custom.deleteNamespacedCustomObject({ group, version, plural: 'maintenancewindows', namespace: ns, name: 'patching' });
     await eventually(async () => { expect(await monitoringIncidentsOf('batch')).toHaveLength(1); });
-    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: false, maintenance: false });
+    expect(automation.probeSnapshot()).toContainEqual({ namespace: ns, name: 'batch', up: false, maintenance: false, probeAgeRatio: expect.any(Number) });
   });
 
   it('a failover during an outage does not open a second incident; the new leader resolves the first', async () => {
@@ -552,6 +555,60 @@ describe('ProbeAutomation on a real API server', () => {
     // Resolved at the first success of the final recovery, at most ~1 s before the first 200 after flapping stopped.
     expect(new Date(after.spec.resolvedAt!).getTime()).toBeLessThanOrEqual(target.recoveredAt!.getTime());
     expect(after.spec.openedAt).toBe(first!.spec.openedAt);
+  });
+
+  it('the injected clock reaches the prober: a probe timed out on the Manager\'s ManualClock opens an incident at that clock\'s instant', async () => {
+    // A target that accepts the request and never answers: only the probe's timeout ends it, and
+    // that timeout runs on the injected clock, not on the real one.
+    let requests = 0;
+    const silent = http.createServer(() => { requests++; });
+    await new Promise<void>((resolve) => { silent.listen(0, '127.0.0.1', resolve); });
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/healthz`;
+    // 4 March 2031, 05:06:07.250 UTC: a day the test never runs on.
+    const t0 = new Date('2031-03-04T05:06:07.250Z');
+    const clock = new ManualClock(t0);
+    // random 0: a new target's first probe is due at once (now + 0 × period), jitter at its low end.
+    const { automation } = startAutomation({ clock, random: () => 0 });
+    // The hung probe holds the scheduler's stop: drop the target's connections first (cleanups run last-in first).
+    cleanups.push(() => new Promise<void>((resolve) => { silent.closeAllConnections(); silent.close(() => { resolve(); }); }));
+    const key = `${ns}/frozen`;
+    await createUnit('frozen', { httpGet: { url }, period: '1s', timeout: '500ms', failureThreshold: 1, successThreshold: 1, openAfter: '0s', resolveAfter: '0s', incidentPriority: 'P2' });
+    await eventually(() => automation.units().includes(key));
+
+    // The first probe is due at t0: it starts, reaches the target, and waits.
+    clock.advance(0);
+    await eventually(() => requests >= 1);
+    // Its 500 ms timeout is a timer of the ManualClock, which has not moved: no verdict, whatever the real time.
+    expect(automation.status(key)?.lastResult).toBeUndefined();
+
+    // t0 + 500 ms on the clock: the timeout fires; the probe took 500 ms of the clock's time.
+    clock.advance(500);
+    await eventually(() => { expect(automation.status(key)?.lastResult).toMatchObject({ up: false, durationMs: 500, message: `GET ${url}: timed out after 500 ms` }); });
+
+    // failureThreshold 1 and openAfter 0s: the episode starts at the probe's start, t0, and opens at
+    // once. openedAt is t0 to the second, 2031-03-04T05:06:07Z (07.250 truncated), and the name
+    // <unit>-mon-<yyyymmddhhmmss of t0 in UTC> is frozen-mon-20310304050607.
+    const [incident] = await eventually(async () => {
+      const found = await monitoringIncidentsOf('frozen');
+      expect(found).toHaveLength(1);
+      return found;
+    });
+    expect(incident!.metadata.name).toBe('frozen-mon-20310304050607');
+    expect(incident!.spec).toMatchObject({ openedAt: '2031-03-04T05:06:07Z', detection: 'Monitoring', priority: 'P2' });
+    expect(incident!.spec.summary).toBe(`frozen is down: GET ${url}: timed out after 500 ms`);
+    // The status: probed at t0 (to the second), 0.5 s long on the clock, Available False since t0.
+    await eventually(async () => {
+      const u = await readUnit('frozen');
+      expect(u.status?.probe).toMatchObject({ lastProbeTime: '2031-03-04T05:06:07Z', lastResult: 'Failure', durationSeconds: 0.5, consecutiveFailures: 1 });
+      expect(available(u)).toMatchObject({ status: 'False', reason: 'ProbeFailed', lastTransitionTime: '2031-03-04T05:06:07Z' });
+    });
+    // `status.openIncident`: in that first write if the incident reached the cache before it, else
+    // requeued to the end of the 1 s write interval (first write at t0 + 500 ms, so t0 + 1.5 s), a
+    // timer of the same clock: it is written only as the clock moves on (steps of 250 ms here).
+    await eventually(async () => {
+      clock.advance(250);
+      expect((await readUnit('frozen')).status?.openIncident).toEqual({ name: 'frozen-mon-20310304050607' });
+    });
   });
 
   it('a unit stored with a probe of the API server (webhook off) is not probed: NotProbed with the reason, no incident', async () => {

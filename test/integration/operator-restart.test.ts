@@ -4,10 +4,20 @@
 // times aside) as a run that was never interrupted: a second namespace with the same objects,
 // created once the restarted operator runs. No object is duplicated: one SLAReport per contract and
 // month, the same objects in both namespaces.
+//
+// The two namespaces converge a minute or two apart, and the samples hold an open P3 and an open
+// change whose covered time grows inside business hours: on the real clock the test failed in the
+// afternoon (a few seconds of `coveredSeconds` apart) and passed at night. Both operators therefore
+// run on a clock started at 03:00 Paris on the Sunday before the test's day (test/support/clock.ts,
+// so the date matrix still moves it), outside business hours (domain.md §4: Monday to Friday,
+// 09:00–18:00; the samples' open P3 is non-production and their open change counts business hours
+// only), so the covered times stand still for the test's minutes.
 import type { KubeConfig } from '@kubernetes/client-node';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { createNamespace, eventually } from '../controlplane/client.ts';
 import { startOperatorProcess } from '../support/operator.ts';
+import { testNow } from '../support/clock.ts';
 import { createAll, incident, openedAt, priority, resolvedAt, samples, type Manifest } from './fixtures.ts';
 import { operatorSuite, converged, objectsIn, operatorKubeconfig, readAudit, unconverged, writesOf } from './operator-support.ts';
 
@@ -22,6 +32,13 @@ function extraIncidents(): Manifest[] {
       openedAt(opened.toISOString().replace(/\.\d+Z$/, 'Z')), resolvedAt(new Date(opened.getTime() + 6 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z')));
   });
 }
+
+/** 03:00 Paris on the last Sunday strictly before the test clock's day: covered hours are closed. */
+function quietSunday(): string {
+  const day = DateTime.fromMillis(testNow(), { zone: 'Europe/Paris' }).startOf('day');
+  return day.minus({ days: day.weekday % 7 || 7 }).set({ hour: 3 }).toUTC().toISO({ suppressMilliseconds: true }) ?? '';
+}
+const clockArgs = ['--clock-at', quietSunday()];
 
 /** Creates the objects 16 at a time. */
 async function createConcurrently(kc: KubeConfig, namespace: string, objects: readonly Manifest[]): Promise<void> {
@@ -54,7 +71,7 @@ describe('restart after SIGKILL', () => {
     await createConcurrently(kc, killed, objects);
 
     const start = readAudit(auditLogPath).end;
-    const first = await startOperatorProcess({ kubeconfigPath, leaderElectionNamespace: leaseNamespace, identity: 'restart-first' });
+    const first = await startOperatorProcess({ kubeconfigPath, leaderElectionNamespace: leaseNamespace, identity: 'restart-first', args: clockArgs });
     operators.push(first);
     // SIGKILL as soon as the first status write to the namespace is in the audit log.
     await eventually(() => writesOf(readAudit(auditLogPath, start).entries, user).some((w) => w.objectRef?.namespace === killed && w.objectRef.subresource === 'status'), { timeoutMs: 60_000, intervalMs: 5 });
@@ -64,7 +81,7 @@ describe('restart after SIGKILL', () => {
     expect(atKill.length).toBeGreaterThan(0);
 
     // The second start takes the Lease over from the dead first (held until it expires: 15 s).
-    const second = await startOperatorProcess({ kubeconfigPath, leaderElectionNamespace: leaseNamespace, identity: 'restart-second' });
+    const second = await startOperatorProcess({ kubeconfigPath, leaderElectionNamespace: leaseNamespace, identity: 'restart-second', args: clockArgs });
     operators.push(second);
     const uninterrupted = await createNamespace(kc, 'op-restart-uninterrupted');
     await createConcurrently(kc, uninterrupted, objects);

@@ -1,7 +1,8 @@
-// The container image (Dockerfile). There is no container engine on the test machines, so the
-// image itself is not built here; what it copies and runs is: `npm run build` (tsc with
-// tsconfig.build.json) into a temporary directory laid out like the image's /app (dist/,
-// node_modules/, package.json), then `node dist/cli/program.js --help`, the image's entry point.
+// The container image (Dockerfile), read as text, and what it copies and runs: `npm run build`
+// (tsc with tsconfig.build.json) into a temporary directory laid out like the image's /app
+// (dist/, node_modules/, package.json), then `node dist/cli/program.js --help`, the image's entry
+// point. The image itself is built with buildah and run with podman by the `image` project
+// (test/image, a step of .ci/run after `npm test`): it needs root and minutes.
 // Also: the install docs' GitOps health checks cover every kind of crds/.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
@@ -22,21 +23,39 @@ afterAll(() => {
 
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
-  const instructions = dockerfile.split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+  // One entry per instruction: continuation lines joined, comments dropped.
+  const instructions = dockerfile.replace(/\\\n\s*/g, ' ').split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
 
   it('is multi-stage on Node 24, installs production dependencies only in the final stage, runs as uid 65532 with no shell', () => {
     expect(instructions.filter((l) => l.startsWith('FROM ')).length).toBeGreaterThanOrEqual(3);
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-slim$/m);
     expect(dockerfile).toMatch(/^ARG RUNTIME_IMAGE=gcr\.io\/distroless\/nodejs24-debian12:nonroot$/m);
-    expect(instructions.some((l) => /^RUN npm ci --omit=dev\b/.test(l))).toBe(true);
+    expect(instructions.some((l) => /^RUN .*\bnpm ci --omit=dev\b/.test(l))).toBe(true);
     expect(instructions.some((l) => /^RUN npm run build$/.test(l))).toBe(true);
     const final = instructions.slice(instructions.findLastIndex((l) => l.startsWith('FROM ')));
     expect(final.filter((l) => l.startsWith('RUN '))).toEqual([]); // distroless: nothing to run, no shell
     expect(final).toContain('USER 65532:65532');
     expect(final.filter((l) => /^ENTRYPOINT \["\/nodejs\/bin\/node", ("--[a-z-]+=\d+", )*"dist\/cli\/program\.js"\]$/.test(l))).toHaveLength(1);
     expect(final).toContain('CMD ["run"]');
+    // The OCI labels of what is built, from build arguments (test/image/build.sh passes them).
+    for (const [label, arg] of [['source', 'SOURCE'], ['version', 'VERSION'], ['revision', 'REVISION']]) {
+      expect(final.some((l) => l.startsWith(`ARG ${arg}`)), `ARG ${arg}`).toBe(true);
+      expect(final.find((l) => l.startsWith('LABEL '))).toContain(`org.opencontainers.image.${label}="\${${arg}}"`);
+    }
+    expect(final.some((l) => l.includes('--from=deps') && l.includes('sbom.cdx.json ./sbom.cdx.json'))).toBe(true);
     expect(final.some((l) => l.includes('--from=deps') && l.includes('node_modules'))).toBe(true);
     expect(final.some((l) => l.includes('--from=build') && l.includes('/src/dist'))).toBe(true);
+  });
+
+  it('gives npm the CA bundle as a build secret in every npm ci step, and copies no CA or .npmrc into a layer', () => {
+    const installs = instructions.filter((l) => /\bnpm ci\b/.test(l));
+    expect(installs).toHaveLength(2);
+    for (const l of installs) {
+      expect(l).toMatch(/^RUN --mount=type=secret,id=ca /);
+      expect(l).toContain('NODE_EXTRA_CA_CERTS=/run/secrets/ca');
+    }
+    expect(instructions.filter((l) => /^(COPY|ADD)\b.*(\.crt|\.pem|npmrc|secrets)/.test(l))).toEqual([]);
+    expect(instructions.filter((l) => /^(ENV|ARG)\b.*(NODE_EXTRA_CA_CERTS|CAFILE)/i.test(l))).toEqual([]);
   });
 
   it('builds dist/ with npm run build, and node dist/cli/program.js --help runs (the image entry point)', async () => {

@@ -26,7 +26,8 @@ function readmeCommands(): string[] {
  * The SLAReports the operator creates for the samples' contract on a fresh cluster at `now` (ms),
  * worked out by hand from design.md §3: this calendar month's in the tenant's zone (Europe/Paris,
  * config/samples/managedtenant.yaml), and the previous month's, which no final report covers yet
- * (it is final at once from the second day of the month, 24 h after that month's end, and stays).
+ * (on a fresh cluster it is final 24 h after its creation, the later of that instant and the
+ * month's end, and stays).
  * On 2026-12-01T10:00+01:00: 2026-12 and 2026-11; on 2028-02-29T12:00+01:00: 2028-02 and 2028-01.
  */
 function expectedReports(now: number): string[] {

@@ -6,11 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, VERSION, pendingDigest, pendingGrants, scopeDigest,
   type ManagedTenant, type ScopedSpec,
 } from '../../src/api/v1alpha1/index.ts';
+import { createMetrics, type MetricsSnapshot } from '../../src/metrics/index.ts';
 import { Manager } from '../../src/runtime/manager.ts';
 import { deleteWebhookConfiguration, ensureWebhookConfiguration, webhookCertificates } from '../../src/webhooks/certs.ts';
 import { rbacManifests, type RbacManifest } from '../../src/webhooks/rbac.ts';
@@ -49,6 +51,8 @@ describe('admission webhook and RBAC on a real API server', () => {
   let operatorUser: string;
   let manager: Manager;
   let server: WebhookServer;
+  /** The webhook server's metrics (controller_runtime_webhook_*). */
+  const registry = new Registry();
   let applied: RbacManifest[] = [];
   const users = new Map<string, KubeConfig>();
   const api = (user: string) => (users.get(user) ?? admin).makeApiClient(CustomObjectsApi);
@@ -141,6 +145,7 @@ describe('admission webhook and RBAC on a real API server', () => {
     server = createWebhookServer({
       manager, tls: certs.tls, port: 0, host: '127.0.0.1', providerGroups: [PROVIDER_GROUP], operatorUsername: operatorUser, logger: log,
       internalEndpoints: { apiServer: admin.getCurrentCluster()!.server, namespace: opNs, ports: [] },
+      metrics: createMetrics(registry, { snapshot: (): MetricsSnapshot => ({ units: [], functions: [], incidents: [], changes: [], contracts: [], reports: [] }) }).webhook,
     });
     manager.add(server);
     manager.start();
@@ -445,6 +450,28 @@ describe('admission webhook and RBAC on a real API server', () => {
     expect(seventh.ok ? 'allowed' : seventh.message).toMatch(/spec\.accelerated: accelerated change 7 of 2026: at most 6 a year/);
     // Another year has its own quota.
     expect(await create('paul', 'ChangeRequest', 'acc-2027', change({ accelerated: true, requestedAt: '2027-01-05T10:00:00Z' }))).toMatchObject({ ok: true });
+  });
+
+  it('counts each admission request in controller_runtime_webhook_*, a refusal under its code', async () => {
+    const sample = async (series: string): Promise<number> => {
+      const line = (await registry.metrics()).split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? 0 : Number(line.slice(series.length + 1));
+    };
+    const series = [
+      'controller_runtime_webhook_requests_total{webhook="/mutate",code="200"}',
+      'controller_runtime_webhook_requests_total{webhook="/validate",code="403"}',
+      'controller_runtime_webhook_requests_total{webhook="/validate",code="200"}',
+      'controller_runtime_webhook_latency_seconds_count{webhook="/mutate"}',
+      'controller_runtime_webhook_latency_seconds_count{webhook="/validate"}',
+      'controller_runtime_webhook_requests_in_flight{webhook="/validate"}',
+    ];
+    const before = await Promise.all(series.map(sample));
+    // eve is no contact: the API server calls /mutate (Incident CREATE: the reporter is stamped,
+    // allowed, 200), then /validate, which refuses with 403 Forbidden. One request each.
+    const outcome = await create('eve', 'Incident', 'inc-eve-counted', incident());
+    expect(outcome.ok ? 'allowed' : outcome.code).toBe(403);
+    const after = await Promise.all(series.map(sample));
+    expect(after.map((v, i) => v - before[i]!)).toEqual([1, 1, 0, 1, 1, 0]);
   });
 
   describe('webhook down', () => {

@@ -1,7 +1,9 @@
 // config/grafana: every dashboard has a tenant variable, every panel query reads only metrics that
 // src/metrics defines (or recording rules of config/prometheus/rules.yaml) and is valid PromQL for
 // promtool, and the kustomization turns each JSON file into a ConfigMap the Grafana sidecar picks
-// up. Whether each query returns data is checked against a real Prometheus by the e2e tests.
+// up. Whether each query returns data is checked against a real Prometheus by the e2e tests;
+// whether each file (and the chart's copy) is a dashboard Grafana's schema accepts, by
+// test/integration/grafana-dashboards.test.ts with the Grafana Foundation SDK (a Go build).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -197,6 +197,9 @@ export const labelSelector = (description: string) => doc(LabelSelector, descrip
 export const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
 export type ConditionStatus = (typeof CONDITION_STATUSES)[number];
 
+/** metav1.Condition's bound on `message` (upstream's): a longer message makes the whole status refused (422). */
+export const CONDITION_MESSAGE_MAX_LENGTH = 32768;
+
 /** metav1.Condition, with the same bounds as upstream. */
 export const Condition = z.object({
   type: doc(z.string().min(1).max(316).regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$/), 'Type of condition in CamelCase, e.g. Ready.'),
@@ -204,7 +207,7 @@ export const Condition = z.object({
   observedGeneration: doc(z.int().min(0), 'The .metadata.generation the condition was set from.').optional(),
   lastTransitionTime: time('When the condition last changed from one status to another.'),
   reason: doc(z.string().min(1).max(1024).regex(/^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/), 'Programmatic identifier of the last transition, in CamelCase.'),
-  message: doc(z.string().max(32768), 'Human-readable details of the last transition.'),
+  message: doc(z.string().max(CONDITION_MESSAGE_MAX_LENGTH), 'Human-readable details of the last transition.'),
 });
 export type Condition = z.infer<typeof Condition>;
 

@@ -60,6 +60,8 @@ export const ConditionReason = {
   InternalError: 'InternalError',
   /** The spec cannot be converted to the domain's inputs (see the message for the field). */
   InvalidSpec: 'InvalidSpec',
+  /** Ready, Stalled: the API server refused the status computed (422, e.g. a list beyond its maxItems); the message is its answer, and only this minimal status is written. */
+  StatusRejected: 'StatusRejected',
   /** A referenced object does not exist (yet: GitOps applies in any order). */
   ReferenceNotFound: 'ReferenceNotFound',
   /** Reconciling, Stalled: the controller caught up with the generation and waits on nothing. */
@@ -116,7 +118,7 @@ export const ConditionReason = {
 
   /** Final: the month is closed and the report frozen. */
   MonthClosed: 'MonthClosed',
-  /** Final: the month is still running. */
+  /** Final: the month is still running, or ended less than 24 h before (or the report was created less than 24 h ago): design.md §3. */
   MonthOpen: 'MonthOpen',
 
   /** Approved: the client approved the change. */

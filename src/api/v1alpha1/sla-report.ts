@@ -3,9 +3,17 @@
 import { z } from 'zod';
 import { CHANGE_CATEGORIES, FUNCTION_FAMILIES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
-  type KindDefinition, ageColumn, boundedMonth, count, doc, immutable, localRef, money, month, percent, resource, statusBase, text,
+  GROUP, type KindDefinition, ageColumn, boundedMonth, count, doc, immutable, localRef, money, month, percent, resource, statusBase, text,
   time, timeZone, withRules,
 } from './common.ts';
+
+/**
+ * The report's creation on the operator's clock, RFC 3339, stamped by the contract's controller
+ * when it creates the report: the report is final 24 h after the later of its month's end and
+ * this instant (design.md §3). Absent (a report created by a person or by GitOps):
+ * `metadata.creationTimestamp`, the API server's clock.
+ */
+export const REPORT_CREATED_AT_ANNOTATION = `${GROUP}/created-at`;
 
 /** Bounds that keep the report (and the CEL cost of its "final" rule) finite. */
 const MAX_FUNCTIONS = 128;

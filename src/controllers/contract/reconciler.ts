@@ -1,8 +1,9 @@
 // SupportContract reconciler: cache → contract/status.ts → status; then it makes sure the SLA
 // reports exist (design.md §1: one per contract and month, created by the operator, owned by the
-// contract): the current month's, and the previous month's until it is final.
-import { API_VERSION, changeToDomain, type SLAReport } from '../../api/v1alpha1/index.ts';
-import { monthOf, monthPeriod } from '../../domain/index.ts';
+// contract): the current month's, and the previous month's until it is final, each stamped with
+// its creation on the operator's clock (managedapps.dev/created-at: its finality counts from it).
+import { API_VERSION, changeToDomain, REPORT_CREATED_AT_ANNOTATION, type SLAReport } from '../../api/v1alpha1/index.ts';
+import { monthOf, monthPeriod, rfc3339 } from '../../domain/index.ts';
 import { collectionPath, isStatus, type Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, converted, type ContractObj } from '../shared/kinds.ts';
@@ -23,7 +24,7 @@ export function reportMonths(now: Date, timeZone: string, startMonth: string, is
   return months.filter((m) => m >= startMonth);
 }
 
-async function ensureReport(deps: Deps, contract: ContractObj, month: string): Promise<void> {
+async function ensureReport(deps: Deps, contract: ContractObj, month: string, now: Date): Promise<void> {
   const name = reportName(contract.name, month);
   if (deps.caches.reports.informer.get(contract.namespace, name) !== undefined) return;
   const uid = contract.raw.metadata?.uid;
@@ -35,6 +36,8 @@ async function ensureReport(deps: Deps, contract: ContractObj, month: string): P
       name,
       namespace: contract.namespace,
       labels: { 'managedapps.dev/contract': contract.name, 'managedapps.dev/month': month },
+      // The creation on our clock (the one finality is judged on): design.md §3.
+      annotations: { [REPORT_CREATED_AT_ANNOTATION]: rfc3339(now) },
       ownerReferences: [{ apiVersion: API_VERSION, kind: 'SupportContract', name: contract.name, uid, controller: true }],
     },
     spec: { contractRef: { name: contract.name }, month },
@@ -65,7 +68,7 @@ export function contractReconciler(deps: Deps): Reconciler {
     if (ctx.signal.aborted || contract.raw.metadata?.deletionTimestamp !== undefined) return {};
     const startMonth = monthOf(contractStart(facts), timeZone);
     const finalMonth = (month: string): boolean => caches.reports.valid(req.namespace, reportName(contract.name, month))?.status?.final === true;
-    for (const month of reportMonths(now, timeZone, startMonth, finalMonth)) await ensureReport(deps, contract, month);
+    for (const month of reportMonths(now, timeZone, startMonth, finalMonth)) await ensureReport(deps, contract, month, now);
     return requeueAt(now, outcome.nextInstants);
   };
 }

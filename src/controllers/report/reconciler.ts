@@ -1,8 +1,9 @@
 // SLAReport reconciler: the namespace's objects from the cache → ReportInput → the domain's
 // computeMonthlyReport → report/status.ts → status. A final report is never written again (the
-// CRD refuses it too). Requeued when it becomes final, and at the deadlines of the month's open
-// incidents and pending changes.
-import { ConditionReason, ConditionType, reportInputToDomain } from '../../api/v1alpha1/index.ts';
+// CRD refuses it too). Final 24 h after the later of its month's end and its creation
+// (reportCreatedAt, design.md §3). Requeued when it becomes final, and at the deadlines of the
+// month's open incidents and pending changes.
+import { ConditionReason, ConditionType, REPORT_CREATED_AT_ANNOTATION, reportInputToDomain } from '../../api/v1alpha1/index.ts';
 import { computeMonthlyReport, monthPeriod, reportFinalAt, type Interval, type ReportInput } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Caches } from '../shared/cache.ts';
@@ -42,7 +43,7 @@ export function reportInput(caches: Caches, contract: ContractObj): ReportInput 
  * when opened before its end and not resolved before its start; a change likewise with
  * requestedAt and completedAt.
  */
-export function uncountedIn(caches: Caches, namespace: string, period: Interval): Uncounted[] {
+export function uncountedIn(caches: Caches, namespace: string, period: Interval, now: Date): Uncounted[] {
   const present = new Set(caches.units.list(namespace).map((u) => u.name));
   const touches = (from: string, to: string | undefined): boolean =>
     new Date(from).getTime() < period.end.getTime() && (to === undefined || new Date(to).getTime() >= period.start.getTime());
@@ -50,16 +51,43 @@ export function uncountedIn(caches: Caches, namespace: string, period: Interval)
     missingUnits: refs.map((r) => r.name).filter((n) => !present.has(n)),
     countedOn: refs.map((r) => r.name).filter((n) => present.has(n)),
   });
+  // A P1's interruption within the month as the report would count it on a unit (domain.md §1:
+  // opened → resolved, a resolution later than now not known yet), before exclusions and
+  // maintenance windows, which need the unit: an upper bound of what the month misses.
+  const horizon = Math.min(period.end.getTime(), now.getTime());
+  const p1Seconds = (priority: string, from: string, to: string | undefined): number => {
+    if (priority !== 'P1') return 0;
+    // A resolution later than now is past the horizon (≤ now) anyway.
+    const end = Math.min(horizon, to === undefined ? Infinity : new Date(to).getTime());
+    return Math.max(0, Math.round((end - Math.max(period.start.getTime(), new Date(from).getTime())) / 1000));
+  };
   const out: Uncounted[] = [];
   for (const i of caches.incidents.list(namespace)) {
     const s = split(i.spec.unitRefs);
-    if (s.missingUnits.length > 0 && touches(i.spec.openedAt, i.spec.resolvedAt)) out.push({ kind: 'Incident', name: i.name, ...s });
+    if (s.missingUnits.length > 0 && touches(i.spec.openedAt, i.spec.resolvedAt)) {
+      out.push({ kind: 'Incident', name: i.name, ...s, interruptionSeconds: p1Seconds(i.spec.priority, i.spec.openedAt, i.spec.resolvedAt) });
+    }
   }
   for (const c of caches.changes.list(namespace)) {
     const s = split(c.spec.unitRefs);
-    if (s.missingUnits.length > 0 && touches(c.spec.requestedAt, c.spec.completedAt)) out.push({ kind: 'ChangeRequest', name: c.name, ...s });
+    if (s.missingUnits.length > 0 && touches(c.spec.requestedAt, c.spec.completedAt)) out.push({ kind: 'ChangeRequest', name: c.name, ...s, interruptionSeconds: 0 });
   }
   return out;
+}
+
+/**
+ * The report's creation, which delays its finality (reportFinalAt, design.md §3): the instant the
+ * contract's controller stamped on the operator's clock, else the API server's
+ * `metadata.creationTimestamp`; both are metadata, so a restart reads the same instant. Neither
+ * readable (a report written without either): undefined, the month's end alone.
+ */
+export function reportCreatedAt(raw: { readonly metadata?: { readonly annotations?: Readonly<Record<string, string>>; readonly creationTimestamp?: Date | string } }): Date | undefined {
+  for (const value of [raw.metadata?.annotations?.[REPORT_CREATED_AT_ANNOTATION], raw.metadata?.creationTimestamp]) {
+    if (value === undefined) continue;
+    const at = new Date(value);
+    if (!Number.isNaN(at.getTime())) return at;
+  }
+  return undefined;
 }
 
 export function reportReconciler(deps: Deps): Reconciler {
@@ -83,10 +111,11 @@ export function reportReconciler(deps: Deps): Reconciler {
     }
     const input = reportInput(caches, contract);
     const period = monthPeriod(report.spec.month, input.calendar.timeZone);
-    const finalAt = reportFinalAt(period.end);
-    const computed = computeMonthlyReport(input, report.spec.month, now);
+    const createdAt = reportCreatedAt(report.raw);
+    const finalAt = reportFinalAt(period.end, createdAt);
+    const computed = computeMonthlyReport(input, report.spec.month, now, createdAt);
     const final = computed.final;
-    const uncounted = uncountedIn(caches, req.namespace, period);
+    const uncounted = uncountedIn(caches, req.namespace, period, now);
     const written = await writeStatus(manager, KIND_REFS.SLAReport, report, reportFields(computed, final), reportConditions(computed, final, finalAt, uncounted), now);
     await emitOnTransition(manager, report.raw, report.status?.conditions, ConditionType.Complete, 'False', written, {
       type: 'Warning', reason: 'ReportIncomplete', action: 'Reconcile', note: written.find((c) => c.type === ConditionType.Complete)?.message ?? '',

@@ -19,19 +19,22 @@ export interface Uncounted {
   readonly missingUnits: readonly string[];
   /** The units of it that are there, on which it is counted; empty: not counted at all. */
   readonly countedOn: readonly string[];
+  /** A P1 incident's interruption within the month as of now, seconds: what is missing from the month on each missing unit (0 otherwise). */
+  readonly interruptionSeconds: number;
 }
 
 /**
  * Complete (issue 20: a report never drops an object silently): False naming every incident and
  * change of the month that references a unit the namespace does not have, not applied yet
  * (GitOps order: it clears when the unit appears) or deleted (its downtime is then missing from
- * the month: design.md §3 "What a report cannot count").
+ * the month, and the message says how much: design.md §3 "What a report cannot count").
  */
 export function completeCondition(uncounted: readonly Uncounted[]): DesiredCondition {
   if (uncounted.length === 0) return { type: ConditionType.Complete, status: 'True', reason: ConditionReason.Reconciled, message: '' };
   const list = uncounted.map((u) => {
     const partly = u.countedOn.length === 0 ? '' : `, counted on ${u.countedOn.join(', ')} only`;
-    return `${u.kind} ${u.name} (ServiceUnit ${u.missingUnits.join(', ')} not found or not valid${partly})`;
+    const lost = u.interruptionSeconds > 0 ? `, ${u.interruptionSeconds} s of P1 interruption in the month not counted on ${u.missingUnits.join(', ')}` : '';
+    return `${u.kind} ${u.name} (ServiceUnit ${u.missingUnits.join(', ')} not found or not valid${partly}${lost})`;
   }).join('; ');
   return { type: ConditionType.Complete, status: 'False', reason: ConditionReason.ReferenceNotFound, message: `cannot count: ${list}; a unit not applied yet, or deleted` };
 }

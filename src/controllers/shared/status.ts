@@ -2,9 +2,9 @@
 // owns set through the runtime's setter (style.md item 5), the requeue at the next instant that
 // matters (style.md item 8), and Events on outcome changes only.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { ConditionReason, ConditionType } from '../../api/v1alpha1/index.ts';
+import { CONDITION_MESSAGE_MAX_LENGTH, ConditionReason, ConditionType } from '../../api/v1alpha1/index.ts';
 import {
-  ApiError, isStatus, setConditions, type Condition, type DesiredCondition, type EventSpec, type KindRef, type Manager, type Reconciler, type Result,
+  ApiError, isStatus, kindName, setConditions, type Condition, type DesiredCondition, type EventSpec, type KindRef, type Manager, type Reconciler, type Result,
 } from '../../runtime/index.ts';
 
 /** One reason an object is not ready; undefined when the check passes. */
@@ -95,7 +95,8 @@ export async function emitOnTransition(
 /**
  * Applies `fields` plus the owned conditions to the object's /status (skipped by the writer when
  * unchanged). An object deleted meanwhile is not an error: there is nothing left to report on.
- * Returns the conditions written (or that would have been).
+ * A status the API server refuses with 422 is never silent (issue 20): a minimal status is
+ * written instead (writeRejectedStatus). Returns the conditions written (or that would have been).
  */
 export async function writeStatus(
   manager: Manager,
@@ -112,7 +113,46 @@ export async function writeStatus(
   try {
     await manager.status.apply(kind, obj.raw, status, project);
   } catch (err) {
+    if (isStatus(err, 422)) return writeRejectedStatus(manager, kind, obj, err, now, project);
     if (!isStatus(err, 404)) throw err;
+  }
+  return conditions;
+}
+
+/**
+ * The status the API server refused (422: the CRD's bounds, e.g. more functions than a report's
+ * maxItems) replaced by the minimal one: `Ready=False StatusRejected` with the API server's
+ * message (truncated to the condition's bound), so kstatus sees Stalled; the computed fields are
+ * dropped (stale ones would look current). When the refusal is new (another reason or message
+ * than the stored Ready), a Warning Event `StatusRejected` and a log line at error level. Not
+ * retried hot: the reconcile ends normally (its requeue as computed), the writer does not resend
+ * the same refused status (src/runtime/status.ts), and a change of the inputs reconciles again.
+ * A minimal status refused too is thrown (counted, logged, retried with backoff).
+ */
+async function writeRejectedStatus(
+  manager: Manager,
+  kind: KindRef,
+  obj: { readonly raw: KubernetesObject & { status?: unknown }; readonly generation: number | undefined },
+  err: unknown,
+  now: Date,
+  project?: (stored: unknown) => unknown,
+): Promise<Condition[]> {
+  const stored = (obj.raw.status as { conditions?: Condition[] } | undefined)?.conditions;
+  const answer = err instanceof Error ? err.message : String(err);
+  const message = `the API server refused the status (422), written minimal instead: ${answer}`.slice(0, CONDITION_MESSAGE_MAX_LENGTH);
+  const ready: DesiredCondition = { type: ConditionType.Ready, status: 'False', reason: ConditionReason.StatusRejected, message };
+  const conditions = ownedConditions(stored, withKstatusConditions([ready]), now, obj.generation);
+  const before = stored?.find((c) => c.type === ConditionType.Ready);
+  try {
+    await manager.status.apply(kind, obj.raw, { observedGeneration: obj.generation, conditions }, project);
+  } catch (failed) {
+    if (isStatus(failed, 404)) return conditions;
+    throw failed;
+  }
+  if (before?.reason !== ConditionReason.StatusRejected || before.message !== message) {
+    const { name = '', namespace = '' } = obj.raw.metadata ?? {};
+    manager.logger.error({ resource: kindName(kind), namespace, name, err: answer }, 'status refused by the API server (422); wrote Ready=False StatusRejected instead');
+    await manager.events.emit(obj.raw, { type: 'Warning', reason: ConditionReason.StatusRejected, action: 'WriteStatus', note: message });
   }
   return conditions;
 }

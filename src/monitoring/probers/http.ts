@@ -1,7 +1,8 @@
 // The HTTP GET prober, and the one-shot HTTP(S) GET that the PromQL prober shares.
 import http from 'node:http';
 import https from 'node:https';
-import { describeError, elapsedSince, type ProbeResult, type TlsOptions } from './types.ts';
+import type { Clock } from '../../runtime/clock.ts';
+import { describeError, Stopwatch, type ProbeResult, type TlsOptions } from './types.ts';
 
 /** A single status or an inclusive range of statuses. */
 export type StatusMatcher = number | { readonly from: number; readonly to: number };
@@ -44,9 +45,9 @@ export interface HttpRequestOptions {
 /**
  * One HTTP(S) GET on a fresh connection (no agent, `Connection: close`): a probe must see the
  * target as a new client would, and thousands of idle pooled sockets would cost more than they save.
- * Rejects on any error, including the timeout, which covers the whole exchange.
+ * Rejects on any error, including the timeout, which covers the whole exchange (on `clock`).
  */
-export function httpGetOnce(target: string, options: HttpRequestOptions): Promise<HttpResponse> {
+export function httpGetOnce(target: string, options: HttpRequestOptions, clock?: Clock): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     let url: URL;
     try {
@@ -78,13 +79,13 @@ export function httpGetOnce(target: string, options: HttpRequestOptions): Promis
     const settle = (fn: () => void): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer.cancel();
       fn();
     };
-    const timer = setTimeout(() => {
+    const timer = new Stopwatch(clock).after(options.timeoutMs, () => {
       settle(() => { reject(new Error(`timed out after ${options.timeoutMs} ms`)); });
       req.destroy();
-    }, options.timeoutMs);
+    });
     req.on('error', (err) => { settle(() => { reject(err); }); });
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
@@ -111,21 +112,21 @@ export function httpGetOnce(target: string, options: HttpRequestOptions): Promis
   });
 }
 
-/** Up when the status is one of `expectedStatuses`. Never throws. */
-export async function probeHttpGet(probe: HttpGetProbe): Promise<ProbeResult> {
+/** Up when the status is one of `expectedStatuses`; duration and timeout on `clock`. Never throws. */
+export async function probeHttpGet(probe: HttpGetProbe, clock?: Clock): Promise<ProbeResult> {
   const expected = probe.expectedStatuses ?? DEFAULT_EXPECTED_STATUSES;
-  const start = performance.now();
+  const watch = new Stopwatch(clock);
   try {
     const { status } = await httpGetOnce(probe.url, {
       timeoutMs: probe.timeoutMs,
       ...(probe.tls !== undefined ? { tls: probe.tls } : {}),
       ...(probe.headers !== undefined ? { headers: probe.headers } : {}),
-    });
-    const durationMs = elapsedSince(start);
+    }, clock);
+    const durationMs = watch.elapsedMs();
     return statusMatches(status, expected)
       ? { up: true, durationMs, message: `HTTP ${status}` }
       : { up: false, durationMs, message: `HTTP ${status}, expected ${describeStatuses(expected)}` };
   } catch (err) {
-    return { up: false, durationMs: elapsedSince(start), message: `GET ${probe.url}: ${describeError(err)}` };
+    return { up: false, durationMs: watch.elapsedMs(), message: `GET ${probe.url}: ${describeError(err)}` };
   }
 }

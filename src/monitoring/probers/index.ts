@@ -4,6 +4,7 @@
 import { probeHttpGet, type HttpGetProbe } from './http.ts';
 import { probePrometheus, type PrometheusProbe } from './prometheus.ts';
 import { probeTcpSocket, type TcpSocketProbe } from './tcp.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import type { ProbeResult } from './types.ts';
 
 export { probeHttpGet, statusMatches, httpGetOnce, DEFAULT_EXPECTED_STATUSES } from './http.ts';
@@ -12,6 +13,7 @@ export { probeTcpSocket } from './tcp.ts';
 export type { TcpSocketProbe } from './tcp.ts';
 export { probePrometheus } from './prometheus.ts';
 export type { PrometheusProbe } from './prometheus.ts';
+export { Stopwatch } from './types.ts';
 export type { ProbeResult, TlsOptions } from './types.ts';
 
 /** The probe of a unit, as a discriminated union on `kind`. */
@@ -22,14 +24,14 @@ export type ProbeSpec =
 
 export type ProbeKind = ProbeSpec['kind'];
 
-/** Runs the probe a spec describes. Never throws. */
-export function runProbe(spec: ProbeSpec): Promise<ProbeResult> {
+/** Runs the probe a spec describes, timing it and bounding it on `clock` (default the real one). Never throws. */
+export function runProbe(spec: ProbeSpec, clock?: Clock): Promise<ProbeResult> {
   switch (spec.kind) {
     case 'httpGet':
-      return probeHttpGet(spec);
+      return probeHttpGet(spec, clock);
     case 'tcpSocket':
-      return probeTcpSocket(spec);
+      return probeTcpSocket(spec, clock);
     case 'prometheus':
-      return probePrometheus(spec);
+      return probePrometheus(spec, clock);
   }
 }

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../runtime/clock.ts';
 import { probeHttpGet, probePrometheus, probeTcpSocket, runProbe } from './index.ts';
 
 // Real servers on 127.0.0.1, started here; nothing is mocked.
@@ -75,6 +76,46 @@ describe('httpGet', () => {
     const result = await probeHttpGet({ url, timeoutMs: 100 });
     expect(result.up).toBe(false);
     expect(result.message).toMatch(/invalid URL|unsupported scheme/);
+  });
+});
+
+describe('on the injected clock', () => {
+  // A server that counts requests and never answers: only the probe's timeout ends a probe of it.
+  let requests = 0;
+  const server = http.createServer(() => { requests++; });
+  let base = '';
+  beforeAll(async () => { base = `http://127.0.0.1:${await listen(server)}`; });
+  afterAll(() => close(server));
+
+  it('times out when the ManualClock says so, and reports the clock\'s duration', async () => {
+    const clock = new ManualClock(new Date('2031-03-04T05:06:07Z'));
+    const before = requests;
+    let settled = false;
+    const probe = probeHttpGet({ url: `${base}/hang`, timeoutMs: 250 }, clock).finally(() => { settled = true; });
+    await new Promise<void>((resolve) => { const poll = (): void => { if (requests > before) resolve(); else setTimeout(poll, 5); }; poll(); });
+    // The request is in; the clock has not moved, so its timeout (a ManualClock timer) cannot have fired.
+    expect(settled).toBe(false);
+    expect(clock.pending()).toBe(1);
+    // 100 ms of the clock: still short of the 250 ms timeout. Then 150 more: 250 in all, it fires.
+    clock.advance(100);
+    expect(clock.pending()).toBe(1);
+    clock.advance(150);
+    // durationMs: 100 + 150 = 250 ms of the clock (not the real time the probe took).
+    expect(await probe).toEqual({ up: false, durationMs: 250, message: `GET ${base}/hang: timed out after 250 ms` });
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('measures a probe that answers on the clock too: 0 ms on a clock that does not move', async () => {
+    const target = http.createServer((_req, res) => { res.writeHead(200).end('ok'); });
+    const url = `http://127.0.0.1:${await listen(target)}/`;
+    try {
+      const clock = new ManualClock();
+      expect(await runProbe({ kind: 'httpGet', url, timeoutMs: 1_000 }, clock)).toEqual({ up: true, durationMs: 0, message: 'HTTP 200' });
+      // The answer cancelled the timeout timer.
+      expect(clock.pending()).toBe(0);
+    } finally {
+      await close(target);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // The PromQL prober: an instant query against a Prometheus HTTP API (`GET /api/v1/query`).
 import { httpGetOnce } from './http.ts';
-import { describeError, elapsedSince, type ProbeResult, type TlsOptions } from './types.ts';
+import type { Clock } from '../../runtime/clock.ts';
+import { describeError, Stopwatch, type ProbeResult, type TlsOptions } from './types.ts';
 
 export interface PrometheusProbe {
   /** Base URL of the Prometheus server, e.g. `http://prometheus:9090` (a path prefix is kept). */
@@ -46,11 +47,11 @@ function sampleValues(answer: QueryAnswer): number[] | string {
 /**
  * Up when the query succeeds, its result is non-empty, and every sample value is > 0 (NaN is
  * not). An empty result is down: "no series" usually means the target stopped reporting.
- * Never throws.
+ * Duration and timeout on `clock`. Never throws.
  */
-export async function probePrometheus(probe: PrometheusProbe): Promise<ProbeResult> {
-  const start = performance.now();
-  const down = (message: string): ProbeResult => ({ up: false, durationMs: elapsedSince(start), message: `query ${JSON.stringify(probe.query)}: ${message}` });
+export async function probePrometheus(probe: PrometheusProbe, clock?: Clock): Promise<ProbeResult> {
+  const watch = new Stopwatch(clock);
+  const down = (message: string): ProbeResult => ({ up: false, durationMs: watch.elapsedMs(), message: `query ${JSON.stringify(probe.query)}: ${message}` });
   let endpoint: URL;
   try {
     endpoint = new URL(probe.url);
@@ -65,7 +66,7 @@ export async function probePrometheus(probe: PrometheusProbe): Promise<ProbeResu
       maxBodyBytes: MAX_BODY_BYTES,
       headers: { accept: 'application/json', ...probe.headers },
       ...(probe.tls !== undefined ? { tls: probe.tls } : {}),
-    });
+    }, clock);
     let answer: QueryAnswer;
     try {
       answer = JSON.parse(response.body) as QueryAnswer;
@@ -81,7 +82,7 @@ export async function probePrometheus(probe: PrometheusProbe): Promise<ProbeResu
     if (values.length === 0) return down('empty result');
     const bad = values.filter((v) => !(v > 0)).length;
     if (bad > 0) return down(`${bad} of ${values.length} samples not > 0`);
-    return { up: true, durationMs: elapsedSince(start), message: `${values.length} samples > 0` };
+    return { up: true, durationMs: watch.elapsedMs(), message: `${values.length} samples > 0` };
   } catch (err) {
     return down(describeError(err));
   }

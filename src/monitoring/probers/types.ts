@@ -1,4 +1,5 @@
 // The outcome of one probe, shared by every prober and the scheduler.
+import { realClock, type Clock, type Timer } from '../../runtime/clock.ts';
 
 /**
  * One probe's outcome. A prober never throws: every error (refused, timeout, TLS, bad answer)
@@ -7,7 +8,7 @@
  */
 export interface ProbeResult {
   readonly up: boolean;
-  /** Wall time of the probe, from the first byte sent to the verdict (monotonic clock). */
+  /** Time the probe took, from the first byte sent to the verdict, on the injected clock (ms, ≥ 0). */
   readonly durationMs: number;
   readonly message: string;
 }
@@ -34,7 +35,27 @@ export function describeError(err: unknown): string {
   return String(err);
 }
 
-/** Rounds a monotonic duration to microseconds, enough for a histogram and stable in messages. */
-export function elapsedSince(startMs: number): number {
-  return Math.round((performance.now() - startMs) * 1000) / 1000;
+/**
+ * The prober's view of time: the injected clock (design.md §2 "Probes"), for the probe's duration
+ * and its timeout, so a test that drives the clock drives the probe. `realClock` by default (the
+ * benchmark and the probers' own tests); the automation always passes the Manager's.
+ */
+export class Stopwatch {
+  readonly #clock: Clock;
+  readonly #start: number;
+
+  constructor(clock: Clock = realClock) {
+    this.#clock = clock;
+    this.#start = clock.now().getTime();
+  }
+
+  /** Milliseconds since the start, on the clock; never negative (a wall clock stepped back reads 0). */
+  elapsedMs(): number {
+    return Math.max(0, this.#clock.now().getTime() - this.#start);
+  }
+
+  /** Runs `fn` after `ms` on the clock (the probe's timeout). */
+  after(ms: number, fn: () => void): Timer {
+    return this.#clock.setTimeout(fn, ms);
+  }
 }
