@@ -95,7 +95,7 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
   manager.start();
   if (webhook !== undefined) await webhook();
   if (options.clockAt !== undefined) logger.warn({ clockAt: options.clockAt.toISOString() }, 'the operator runs on a clock started at --clock-at, not the real one');
-  logger.info({ identity: manager.identity, metricsPort: server.port, metricsSecure: options.metricsSecure, leaderElection: options.leaderElect }, 'operator started');
+  logger.info({ identity: manager.identity, metricsPort: server.port, metricsSecure: options.metricsSecure, leaderElection: options.leaderElect, watch: watch ?? 'all namespaces' }, 'operator started');
   return {
     manager,
     metricsPort: server.port,
