@@ -182,7 +182,7 @@ const benchmark: Benchmark = {
       const dir = mkdtempSync(join(tmpdir(), 'managedapps-bench-webhook-'));
       const kubeconfigPath = join(dir, 'kubeconfig');
       writeFileSync(kubeconfigPath, userKubeConfig(cp.info, USER, ['system:masters']).exportConfig(), { mode: 0o600 });
-      await admin.request('POST', '/api/v1/namespaces', { body: { metadata: { name: 'managedapps-system' } } });
+      await admin.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'managedapps-system' } } });
 
       const probePath = join(dir, 'probe.jsonl');
       process.env.MAO_BENCH_WEBHOOK_PROBE = probePath;

@@ -141,7 +141,7 @@ describe('on the API server: the RBAC of watch.namespaces', () => {
     expect(await can({ verb: 'list', resource: 'namespaces', group: '' })).toBe(true);
   });
 
-  it('renders objects the API server takes as they are (nothing left out)', () => {
+  it('applied a Role into each listed namespace (the namespaces exist first)', () => {
     expect(applied.map(identity)).toContain(`Role/${watchedA}/${fullname}-watch`);
   });
 });
