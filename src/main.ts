@@ -19,7 +19,7 @@ import {
   CertificateRenewer, createWebhookServer, DEFAULT_CA_PROPAGATION_MS, ensureWebhookConfiguration, generateServingCertificate, loadMountedCertificate, secretNameOf, webhookCertificates,
   type WebhookConfigurationOptions,
 } from './webhooks/index.ts';
-import { inCluster, loadOptions, type Options } from './options.ts';
+import { inCluster, loadOptions, watchScope, type Options } from './options.ts';
 import { assertConfigured, CertificateReloader, clockStartingAt, installProcessHandlers, Manager, realClock, type CertificateMetrics } from './runtime/index.ts';
 
 export interface Operator {
@@ -46,6 +46,7 @@ export function loadKubeConfig(options: Pick<Options, 'kubeconfig'>): KubeConfig
 /** Starts the operator; resolves once its servers listen (the caches sync in the background). */
 export async function startOperator(options: Options, logger: Logger, kubeConfig = loadKubeConfig(options)): Promise<Operator> {
   const registry = new Registry();
+  const watch = watchScope(options);
   // The snapshot reads the caches at scrape time; they exist once the manager is built below.
   let snapshot: () => MetricsSnapshot = emptySnapshot;
   const metrics = createMetrics(registry, { snapshot: () => snapshot() });
@@ -55,7 +56,7 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
     ...(options.clockAt !== undefined ? { clock: clockStartingAt(options.clockAt) } : {}),
     metrics: metrics.runtime,
     health: { eventLoopLagLimitMs: options.eventLoopLagLimit * 1000, apiServerCheckPeriodMs: options.apiServerCheckPeriod * 1000 },
-    ...(options.watchNamespace !== undefined ? { informers: { namespace: options.watchNamespace } } : {}),
+    ...(watch !== undefined ? { watch } : {}),
     leaderElection: options.leaderElect
       ? { namespace: options.leaderElectionNamespace, name: options.leaderElectionName, identity: options.identity }
       : false,
@@ -95,7 +96,7 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
   manager.start();
   if (webhook !== undefined) await webhook();
   if (options.clockAt !== undefined) logger.warn({ clockAt: options.clockAt.toISOString() }, 'the operator runs on a clock started at --clock-at, not the real one');
-  logger.info({ identity: manager.identity, metricsPort: server.port, metricsSecure: options.metricsSecure, leaderElection: options.leaderElect }, 'operator started');
+  logger.info({ identity: manager.identity, metricsPort: server.port, metricsSecure: options.metricsSecure, leaderElection: options.leaderElect, watch: watch ?? 'all namespaces' }, 'operator started');
   return {
     manager,
     metricsPort: server.port,

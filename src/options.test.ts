@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadOptions } from './options.ts';
+import { loadOptions, watchScope } from './options.ts';
 
 describe('loadOptions: the operator clock', () => {
   it('runs on the real clock unless --clock-at or MANAGEDAPPS_CLOCK_AT names an instant', () => {
@@ -19,5 +19,29 @@ describe('loadOptions: internal probe targets (SSRF)', () => {
     expect(loadOptions({}, {}).allowInternalProbeTargets).toBe(false);
     expect(loadOptions({}, { MANAGEDAPPS_ALLOW_INTERNAL_PROBE_TARGETS: 'true' }).allowInternalProbeTargets).toBe(true);
     expect(loadOptions({ allowInternalProbeTargets: 'false' }, { MANAGEDAPPS_ALLOW_INTERNAL_PROBE_TARGETS: 'true' }).allowInternalProbeTargets).toBe(false);
+  });
+});
+
+describe('loadOptions: the watched namespaces', () => {
+  it('reads a comma-separated list of namespaces (spaces trimmed, duplicates once) or a label selector', () => {
+    expect(loadOptions({}, {}).watchNamespace).toBeUndefined();
+    expect(loadOptions({ watchNamespace: 'acme' }, {}).watchNamespace).toEqual(['acme']);
+    expect(loadOptions({}, { MANAGEDAPPS_WATCH_NAMESPACE: 'acme, globex,acme' }).watchNamespace).toEqual(['acme', 'globex']);
+    expect(loadOptions({ watchNamespaceSelector: 'managedapps.dev/tenant in (acme,globex),!legacy' }, {}).watchNamespaceSelector).toBe('managedapps.dev/tenant in (acme,globex),!legacy');
+    expect(watchScope(loadOptions({ watchNamespace: 'a,b' }, {}))).toEqual({ namespaces: ['a', 'b'] });
+    expect(watchScope(loadOptions({}, { MANAGEDAPPS_WATCH_NAMESPACE_SELECTOR: 'team=ops' }))).toEqual({ namespaceSelector: 'team=ops' });
+    expect(watchScope(loadOptions({}, {}))).toBeUndefined();
+  });
+
+  it.each([
+    [{ watchNamespace: 'a,,b' }, /^invalid option watchNamespace \(flag or MANAGEDAPPS_WATCH_NAMESPACE\): an empty namespace name in 'a,,b'/],
+    [{ watchNamespace: 'a,' }, /an empty namespace name in 'a,'/],
+    [{ watchNamespace: 'Acme' }, /'Acme' is not a namespace name/],
+    [{ watchNamespace: 'a', watchNamespaceSelector: 'team=ops' }, /^invalid option watchNamespaceSelector \(flag or MANAGEDAPPS_WATCH_NAMESPACE_SELECTOR\): give either a list of namespaces/],
+    [{ watchNamespaceSelector: 'team in (ops' }, /^invalid option watchNamespaceSelector .*invalid label selector: 'team in \(ops': unbalanced parentheses/],
+    [{ watchNamespaceSelector: 'team=ops=x' }, /invalid label selector: label value 'ops=x'/],
+    [{ watchNamespaceSelector: '-team=ops' }, /invalid label selector: label key '-team'/],
+  ])('refuses %j with the flag named', (flags, message) => {
+    expect(() => loadOptions(flags, {})).toThrow(message);
   });
 });

@@ -3,6 +3,7 @@
 // one line naming the flag and the variable.
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { namespaceNameError, parseLabelSelector, type WatchScope } from './runtime/namespaces.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
@@ -31,8 +32,23 @@ const schema = z.object({
   /** The operator's user as the API server sees it; default `system:serviceaccount:<namespace>:<serviceAccount>`. */
   operatorUsername: z.string().min(1).optional(),
   leaderElect: bool.default(true),
-  /** Watch (and reconcile) one namespace only; default all namespaces. */
-  watchNamespace: z.string().min(1).optional(),
+  /** Watch (and reconcile) these namespaces only (comma-separated); default all namespaces. */
+  watchNamespace: z.string().transform((s, ctx) => {
+    const names = s.split(',').map((x) => x.trim());
+    for (const name of names) {
+      const problem = namespaceNameError(name);
+      if (problem !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `${problem} in '${s}' (a comma-separated list of namespaces)` });
+        return z.NEVER;
+      }
+    }
+    return [...new Set(names)];
+  }).optional(),
+  /** Watch (and reconcile) the namespaces matching this label selector, followed as labels change; default all namespaces. */
+  watchNamespaceSelector: z.string().superRefine((s, ctx) => {
+    const parsed = parseLabelSelector(s);
+    if ('error' in parsed) ctx.addIssue({ code: 'custom', message: `invalid label selector: ${parsed.error}` });
+  }).optional(),
   leaderElectionNamespace: z.string().min(1).default('managedapps-system'),
   leaderElectionName: z.string().min(1).default('managed-apps-operator'),
   identity: z.string().min(1).default(`${hostname()}-${process.pid}`),
@@ -77,6 +93,7 @@ const ENV: Record<keyof Options, string> = {
   operatorUsername: 'MANAGEDAPPS_OPERATOR_USERNAME',
   leaderElect: 'MANAGEDAPPS_LEADER_ELECT',
   watchNamespace: 'MANAGEDAPPS_WATCH_NAMESPACE',
+  watchNamespaceSelector: 'MANAGEDAPPS_WATCH_NAMESPACE_SELECTOR',
   leaderElectionNamespace: 'POD_NAMESPACE',
   leaderElectionName: 'MANAGEDAPPS_LEADER_ELECTION_NAME',
   identity: 'POD_NAME',
@@ -105,6 +122,9 @@ export function loadOptions(flags: Partial<Record<keyof Options, unknown>>, env:
   const parsed = schema.refine((o) => o.metricsSecure || isLoopback(o.metricsHost), {
     path: ['metricsSecure'],
     message: 'plain-HTTP metrics (metricsSecure false) only on a loopback address (127.0.0.1, ::1, localhost): anyone who reaches the port would read every tenant\'s series',
+  }).refine((o) => o.watchNamespace === undefined || o.watchNamespaceSelector === undefined, {
+    path: ['watchNamespaceSelector'],
+    message: 'give either a list of namespaces (watchNamespace) or a namespace label selector, not both',
   }).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -113,6 +133,13 @@ export function loadOptions(flags: Partial<Record<keyof Options, unknown>>, env:
     throw new Error(`invalid option ${key}${variable !== '' ? ` (flag or ${variable})` : ''}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
+}
+
+/** The namespaces the operator watches (`--watch-namespace`, `--watch-namespace-selector`); undefined: all. */
+export function watchScope(options: Pick<Options, 'watchNamespace' | 'watchNamespaceSelector'>): WatchScope | undefined {
+  if (options.watchNamespace !== undefined) return { namespaces: options.watchNamespace };
+  if (options.watchNamespaceSelector !== undefined) return { namespaceSelector: options.watchNamespaceSelector };
+  return undefined;
 }
 
 /** 127.0.0.0/8, ::1 or localhost. */

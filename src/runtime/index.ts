@@ -18,6 +18,7 @@ export { addFinalizer, removeFinalizer, hasFinalizer, isDeleting } from './final
 export { LeaderElector, defaultIdentity, type LeaderElectionConfig } from './leader.ts';
 export { Controller, specChanged, type ControllerSpec, type Watch } from './controller.ts';
 export { Manager, type ManagerOptions } from './manager.ts';
+export { NamespaceSelection, namespaceNameError, parseLabelSelector, type NamespaceFilter, type SelectorRequirement, type WatchScope } from './namespaces.ts';
 export type { Runnable } from './runnable.ts';
 export { noopRuntimeMetrics, promRuntimeMetrics, type RuntimeMetrics, type ReconcileOutcome, type CertificateMetrics, type CertificateOutcome } from './metrics.ts';
 export {

@@ -14,12 +14,16 @@
 //     rejection, and the resourceVersion still advances. Handlers are meant to enqueue keys only.
 // Objects in the cache are shared: treat them as read-only. `metadata.managedFields` is dropped
 // (memory). Items of a list carry no apiVersion/kind: they are filled from the list's kind.
+// Namespace scope (namespaces.ts): `namespaces` runs one such loop per namespace over the one
+// store (synced when each has listed, stale when any is); `namespaceFilter` keeps one cluster-wide
+// loop and drops the objects of namespaces it does not admit, relisting when it admits new ones.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Backoff, LOOP_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { isAborted, sleep, type Clock, type Timer } from './clock.ts';
 import { ApiError, errorCode, isStatus } from './errors.ts';
 import { apiVersionOf, collectionPath, kindName, objectKey, type KindRef, type KubeClient } from './kube.ts';
+import type { NamespaceChange, NamespaceFilter } from './namespaces.ts';
 
 /** Called with the current object on add, update and resync, with the last known one on delete. `previous` is the replaced version on update. */
 export type ObjectHandler<T> = (obj: T, previous?: T) => void;
@@ -37,8 +41,12 @@ export const noopInformerMetrics: InformerMetrics = { watchRestart() {}, cacheSi
 
 export type InformerOptions<T extends KubernetesObject> = {
   kind: KindRef;
-  /** Watch one namespace only; default all. */
+  /** Watch one namespace only (the same as `namespaces: [namespace]`). */
   namespace?: string;
+  /** Watch these namespaces only, each with its own list+watch; default all (ignored for a cluster-scoped kind). */
+  namespaces?: readonly string[];
+  /** Watch every namespace but keep only the objects of those this filter admits (ignored for a cluster-scoped kind or with `namespaces`). */
+  namespaceFilter?: NamespaceFilter;
   labelSelector?: string;
   fieldSelector?: string;
   logger: Logger;
@@ -57,6 +65,23 @@ export type InformerOptions<T extends KubernetesObject> = {
   random?: () => number;
 };
 
+/** One list+watch loop: of every namespace (undefined), or of one. */
+type Stream = {
+  readonly namespace: string | undefined;
+  readonly backoff: Backoff;
+  resourceVersion: string;
+  synced: boolean;
+  /** When the loop started failing (first failure since the last good list or opened watch), ms since the epoch. */
+  failingSince: number | undefined;
+  lastError: string;
+  watchAbort: AbortController | undefined;
+  /** The filter admits new namespaces: relist (the watch in progress is ended for it). */
+  rescope: boolean;
+};
+
+/** Read through a call: the flag is set by #rescope while the loop awaits (no narrowing across awaits). */
+const rescopePending = (stream: Stream): boolean => stream.rescope;
+
 type WatchEvent = { type?: string; object?: KubernetesObject & { code?: number; reason?: string; message?: string } };
 type ListResponse<T> = { kind?: string; apiVersion?: string; metadata?: { resourceVersion?: string; continue?: string }; items?: T[] };
 
@@ -67,7 +92,6 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   readonly #opts: InformerOptions<T>;
   readonly #log: Logger;
   readonly #clock: Clock;
-  readonly #backoff: Backoff;
   readonly #metrics: InformerMetrics;
   readonly #random: () => number;
 
@@ -76,16 +100,13 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   readonly #indexers = new Map<string, IndexFunc<T>>();
   readonly #indexes = new Map<string, Map<string, Set<T>>>();
   readonly #handlers: ObjectHandler<T>[] = [];
-  #resourceVersion = '';
+  readonly #streams: Stream[];
+  readonly #filter: NamespaceFilter | undefined;
   #synced = false;
   readonly #syncWaiters: (() => void)[] = [];
   #restarts = 0;
-  /** When the loop started failing (first failure since the last good list or opened watch), ms since the epoch. */
-  #failingSince: number | undefined;
-  #lastError = '';
 
   #stop = new AbortController();
-  #watchAbort: AbortController | undefined;
   #loop: Promise<void> | undefined;
   #resyncTimer: Timer | undefined;
 
@@ -97,8 +118,16 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     this.#log = opts.logger.child({ informer: this.#name });
     this.#clock = opts.clock;
     this.#random = opts.random ?? Math.random;
-    this.#backoff = new Backoff(opts.backoff ?? LOOP_BACKOFF, this.#random);
     this.#metrics = opts.metrics ?? noopInformerMetrics;
+    const namespaced = opts.kind.namespaced !== false;
+    const listed = [...(opts.namespace !== undefined && opts.namespace !== '' ? [opts.namespace] : []), ...(opts.namespaces ?? [])];
+    const namespaces = namespaced && listed.length > 0 ? [...new Set(listed)] : [undefined];
+    this.#streams = namespaces.map((namespace) => ({
+      namespace, backoff: new Backoff(opts.backoff ?? LOOP_BACKOFF, this.#random), resourceVersion: '', synced: false,
+      failingSince: undefined, lastError: '', watchAbort: undefined, rescope: false,
+    }));
+    this.#filter = namespaced && namespaces[0] === undefined ? opts.namespaceFilter : undefined;
+    this.#filter?.onChange((change) => { this.#rescope(change); });
     for (const [name, fn] of Object.entries(opts.indexers ?? {})) {
       this.#indexers.set(name, fn);
       this.#indexes.set(name, new Map());
@@ -122,14 +151,14 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   start(): void {
     if (this.#loop !== undefined) return;
     this.#stop = new AbortController();
-    this.#loop = this.#run();
+    this.#loop = Promise.all(this.#streams.map((stream) => this.#run(stream))).then(() => undefined);
     this.#scheduleResync();
   }
 
   /** Stops the loop and waits for it to end. The cache keeps its content. */
   async stop(): Promise<void> {
     this.#stop.abort();
-    this.#watchAbort?.abort();
+    for (const stream of this.#streams) stream.watchAbort?.abort();
     this.#resyncTimer?.cancel();
     await this.#loop;
     this.#loop = undefined;
@@ -155,10 +184,15 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
    * been failing for longer than `staleAfterMs` (the API server unreachable, RBAC revoked...).
    */
   staleness(staleAfterMs: number): string | undefined {
-    if (!this.#synced) return `${this.#name}: not listed yet${this.#lastError !== '' ? ` (${this.#lastError})` : ''}`;
-    if (this.#failingSince === undefined) return undefined;
-    const failingMs = this.#clock.now().getTime() - this.#failingSince;
-    return failingMs > staleAfterMs ? `${this.#name}: list/watch failing for ${Math.round(failingMs / 1000)} s (${this.#lastError})` : undefined;
+    const now = this.#clock.now().getTime();
+    const reasons = this.#streams.flatMap((s) => {
+      const name = s.namespace === undefined ? this.#name : `${this.#name} in ${s.namespace}`;
+      if (!s.synced) return [`${name}: not listed yet${s.lastError !== '' ? ` (${s.lastError})` : ''}`];
+      if (s.failingSince === undefined) return [];
+      const failingMs = now - s.failingSince;
+      return failingMs > staleAfterMs ? [`${name}: list/watch failing for ${Math.round(failingMs / 1000)} s (${s.lastError})`] : [];
+    });
+    return reasons.length === 0 ? undefined : reasons.join('; ');
   }
 
   /** Times the loop restarted after a failure, a watchdog abort or a 410. */
@@ -166,8 +200,9 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     return this.#restarts;
   }
 
+  /** The resourceVersion the loop watches from (with several namespaces, theirs joined by commas). */
   get resourceVersion(): string {
-    return this.#resourceVersion;
+    return this.#streams.map((s) => s.resourceVersion).join(',');
   }
 
   get(namespace: string, name: string): T | undefined {
@@ -195,59 +230,94 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
 
   // ---- loop ---------------------------------------------------------------------------------
 
-  async #run(): Promise<void> {
+  async #run(stream: Stream): Promise<void> {
     const stop = this.#stop.signal;
+    // A filtered cache lists once the filter knows its namespaces (else its first list would keep nothing).
+    if (this.#filter !== undefined && !(await this.#filter.waitForSync(stop))) return;
     while (!stop.aborted) {
       try {
-        if (this.#resourceVersion === '') {
-          await this.#relist(stop);
-          this.#backoff.reset();
+        if (stream.rescope) {
+          stream.rescope = false;
+          stream.resourceVersion = '';
         }
-        const outcome = await this.#watch(stop);
+        if (stream.resourceVersion === '') {
+          await this.#relist(stream, stop);
+          stream.backoff.reset();
+          // The filter may have changed during the list (an await): list again.
+          if (rescopePending(stream)) continue;
+        }
+        const outcome = await this.#watch(stream, stop);
         if (isAborted(stop)) break;
         if (outcome === 'expired') {
-          this.#restart('Expired');
-          this.#resourceVersion = '';
+          this.#restart(stream, 'Expired');
+          stream.resourceVersion = '';
         } else if (outcome === 'watchdog') {
-          this.#restart('Watchdog');
+          this.#restart(stream, 'Watchdog');
         } else if (outcome === 'empty') {
           // Closed at once without an event: back off rather than spin.
-          await sleep(this.#clock, this.#backoff.next(), stop);
+          await sleep(this.#clock, stream.backoff.next(), stop);
         }
       } catch (err) {
         if (isAborted(stop)) break;
-        this.#restart(errorCode(err));
-        if (isStatus(err, 410) && this.#resourceVersion !== '') {
+        if (stream.rescope) continue;
+        this.#restart(stream, errorCode(err));
+        if (isStatus(err, 410) && stream.resourceVersion !== '') {
           // The watch's resourceVersion expired (HTTP 410 rather than an ERROR event): relist now.
           // A 410 from the list itself (expired continue token) backs off like any failure.
-          this.#resourceVersion = '';
+          stream.resourceVersion = '';
           continue;
         }
-        const delay = this.#backoff.next();
-        this.#log.warn({ err, delayMs: Math.round(delay), failures: this.#backoff.failures }, 'list/watch failed; restarting after backoff');
+        const delay = stream.backoff.next();
+        this.#log.warn({ err, delayMs: Math.round(delay), failures: stream.backoff.failures, ...(stream.namespace !== undefined ? { namespace: stream.namespace } : {}) }, 'list/watch failed; restarting after backoff');
         await sleep(this.#clock, delay, stop);
       }
     }
   }
 
-  #restart(reason: string): void {
-    this.#failingSince ??= this.#clock.now().getTime();
-    this.#lastError = reason;
+  #restart(stream: Stream, reason: string): void {
+    stream.failingSince ??= this.#clock.now().getTime();
+    stream.lastError = reason;
     this.#restarts++;
     this.#metrics.watchRestart(this.#name, reason);
   }
 
-  async #relist(stop: AbortSignal): Promise<void> {
+  /**
+   * The filter's set changed: the objects of the namespaces it no longer admits leave the cache at
+   * once (handed to the handlers as deleted); namespaces it now admits are brought in by a relist.
+   */
+  #rescope(change: NamespaceChange): void {
+    let dropped = 0;
+    for (const namespace of change.removed) {
+      for (const obj of this.list(namespace)) {
+        this.#remove(obj);
+        this.#notify(obj);
+        dropped++;
+      }
+    }
+    if (dropped > 0) this.#metrics.cacheSize(this.#name, this.#size);
+    if (change.added.length === 0) return;
+    for (const stream of this.#streams) {
+      stream.rescope = true;
+      stream.watchAbort?.abort();
+    }
+  }
+
+  #admits(namespace: string): boolean {
+    return this.#filter?.admits(namespace) ?? true;
+  }
+
+  async #relist(stream: Stream, stop: AbortSignal): Promise<void> {
     const items: T[] = [];
     let cont: string | undefined;
     let rv = '';
     do {
-      const page = await this.#client.request<ListResponse<T>>('GET', collectionPath(this.kind, this.#opts.namespace), {
+      const page = await this.#client.request<ListResponse<T>>('GET', collectionPath(this.kind, stream.namespace), {
         query: { limit: this.#opts.pageSize ?? 500, continue: cont, labelSelector: this.#opts.labelSelector, fieldSelector: this.#opts.fieldSelector },
         signal: stop,
       });
       const kind = page.kind?.replace(/List$/, '');
       for (const item of page.items ?? []) {
+        if (!this.#admits(item.metadata?.namespace ?? '')) continue;
         item.apiVersion ??= page.apiVersion ?? apiVersionOf(this.kind);
         if (kind !== undefined) item.kind ??= kind;
         items.push(item);
@@ -265,26 +335,27 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       const previous = this.#put(obj);
       if (previous?.metadata?.resourceVersion !== obj.metadata?.resourceVersion) this.#notify(obj, previous);
     }
-    for (const obj of this.list()) {
+    for (const obj of this.list(stream.namespace)) {
       if (!seen.has(objectKey(obj))) {
         this.#remove(obj);
         this.#notify(obj);
       }
     }
-    this.#resourceVersion = rv;
-    this.#failingSince = undefined;
+    stream.resourceVersion = rv;
+    stream.failingSince = undefined;
+    stream.synced = true;
     this.#metrics.cacheSize(this.#name, this.#size);
-    this.#log.debug({ objects: items.length, resourceVersion: rv }, 'listed');
-    if (!this.#synced) {
+    this.#log.debug({ objects: items.length, resourceVersion: rv, ...(stream.namespace !== undefined ? { namespace: stream.namespace } : {}) }, 'listed');
+    if (!this.#synced && this.#streams.every((s) => s.synced)) {
       this.#synced = true;
       for (const w of this.#syncWaiters.splice(0)) w();
     }
   }
 
   /** One watch from the current resourceVersion. Returns why it ended; throws on failure. */
-  async #watch(stop: AbortSignal): Promise<'closed' | 'empty' | 'expired' | 'watchdog'> {
+  async #watch(stream: Stream, stop: AbortSignal): Promise<'closed' | 'empty' | 'expired' | 'watchdog' | 'rescoped'> {
     const abort = new AbortController();
-    this.#watchAbort = abort;
+    stream.watchAbort = abort;
     const onStop = (): void => { abort.abort(); };
     stop.addEventListener('abort', onStop, { once: true });
     const state = { watchdogFired: false };
@@ -299,16 +370,16 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     try {
       feed();
       const t = this.#timeoutSeconds();
-      const body = await this.#client.stream(collectionPath(this.kind, this.#opts.namespace), {
+      const body = await this.#client.stream(collectionPath(this.kind, stream.namespace), {
         query: {
-          watch: 'true', resourceVersion: this.#resourceVersion, allowWatchBookmarks: true,
+          watch: 'true', resourceVersion: stream.resourceVersion, allowWatchBookmarks: true,
           timeoutSeconds: Math.floor(t * (1 + this.#random())),
           labelSelector: this.#opts.labelSelector, fieldSelector: this.#opts.fieldSelector,
         },
         signal: abort.signal,
       });
       // The watch is open: the API server answers and the cache is current again.
-      this.#failingSince = undefined;
+      stream.failingSince = undefined;
       const reader = body.getReader();
       const decoder = new TextDecoder();
       let buffer = '';
@@ -325,7 +396,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
             nl = buffer.indexOf('\n');
             if (line === '') continue;
             const event = JSON.parse(line) as WatchEvent;
-            if (this.#apply(event) === 'expired') return 'expired';
+            if (this.#apply(stream, event) === 'expired') return 'expired';
             events++;
           }
         }
@@ -335,9 +406,10 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       // A watch that ends quickly with nothing in it is suspicious (backoff); one that lasted is
       // a normal server-side timeout on a quiet resource.
       const lasted = this.#clock.now().getTime() - opened >= 1000;
-      if (events > 0 || lasted) this.#backoff.reset();
+      if (events > 0 || lasted) stream.backoff.reset();
       return events === 0 && !lasted ? 'empty' : 'closed';
     } catch (err) {
+      if (stream.rescope) return 'rescoped';
       if (state.watchdogFired) {
         this.#log.warn({ watchdogMs }, 'watch silent too long; restarting it');
         return 'watchdog';
@@ -347,7 +419,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     } finally {
       watchdog?.cancel();
       stop.removeEventListener('abort', onStop);
-      this.#watchAbort = undefined;
+      stream.watchAbort = undefined;
     }
   }
 
@@ -356,12 +428,13 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   }
 
   /** Applies one watch event to the cache. */
-  #apply(event: WatchEvent): 'ok' | 'expired' {
+  #apply(stream: Stream, event: WatchEvent): 'ok' | 'expired' {
     const obj = event.object;
     switch (event.type) {
       case 'ADDED':
       case 'MODIFIED': {
         if (obj === undefined) return 'ok';
+        if (!this.#admits(obj.metadata?.namespace ?? '')) break;
         const current = this.#transform(obj as T);
         current.apiVersion ??= apiVersionOf(this.kind);
         const previous = this.#put(current);
@@ -371,7 +444,9 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       }
       case 'DELETED': {
         if (obj === undefined) return 'ok';
-        const known = this.get(obj.metadata?.namespace ?? '', obj.metadata?.name ?? '') ?? this.#transform(obj as T);
+        const cached = this.get(obj.metadata?.namespace ?? '', obj.metadata?.name ?? '');
+        if (cached === undefined && !this.#admits(obj.metadata?.namespace ?? '')) break;
+        const known = cached ?? this.#transform(obj as T);
         this.#remove(known);
         this.#metrics.cacheSize(this.#name, this.#size);
         this.#notify(known);
@@ -387,7 +462,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
         return 'ok';
     }
     const rv = obj?.metadata?.resourceVersion;
-    if (rv !== undefined && rv !== '') this.#resourceVersion = rv;
+    if (rv !== undefined && rv !== '') stream.resourceVersion = rv;
     return 'ok';
   }
 

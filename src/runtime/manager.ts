@@ -18,6 +18,7 @@ import { ApiServerCheck, EventLoopLag, healthReport, type HealthCheck, type Heal
 import { Informer, type InformerOptions } from './informer.ts';
 import { KubeClient, kindName, type KindRef } from './kube.ts';
 import { defaultIdentity, LeaderElector, type LeaderElectionConfig } from './leader.ts';
+import { NAMESPACE_KIND, NamespaceSelection, type WatchScope } from './namespaces.ts';
 import { noopRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
 import type { Runnable } from './runnable.ts';
 import { StatusWriter } from './status.ts';
@@ -30,7 +31,9 @@ export type ManagerOptions = {
   /** `false` runs leader work at once (a single replica, tests). */
   leaderElection: LeaderElectionConfig | false;
   /** Defaults for every informer. */
-  informers?: Pick<InformerOptions<KubernetesObject>, 'resyncPeriodMs' | 'watchTimeoutSeconds' | 'watchdogMs' | 'pageSize' | 'backoff' | 'namespace'>;
+  informers?: Pick<InformerOptions<KubernetesObject>, 'resyncPeriodMs' | 'watchTimeoutSeconds' | 'watchdogMs' | 'pageSize' | 'backoff'>;
+  /** The namespaces the caches hold, and so the controllers reconcile (namespaces.ts); default all. */
+  watch?: WatchScope;
   /** Event de-duplication window, ms. */
   eventWindowMs?: number;
   health?: HealthOptions;
@@ -64,6 +67,8 @@ export class Manager {
   readonly #opts: ManagerOptions;
   readonly #metrics: RuntimeMetrics;
   readonly #informers = new Map<string, Informer>();
+  /** With `watch.namespaceSelector`: the namespaces selected now (their informer is one of #informers). */
+  readonly #selection: NamespaceSelection | undefined;
   readonly #controllers: Controller[] = [];
   readonly #runnables: Runnable[] = [];
   readonly #stop = new AbortController();
@@ -89,6 +94,14 @@ export class Manager {
       clock: this.clock, logger: opts.logger, instance: this.identity, metrics: this.#metrics,
       ...(opts.eventWindowMs !== undefined ? { windowMs: opts.eventWindowMs } : {}),
     });
+    if (opts.watch !== undefined && 'namespaceSelector' in opts.watch) {
+      const namespaces = new Informer(this.client, {
+        kind: NAMESPACE_KIND, labelSelector: opts.watch.namespaceSelector, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...opts.informers,
+      });
+      this.#informers.set(`${kindName(NAMESPACE_KIND)} (watch selector)`, namespaces);
+      this.#selection = new NamespaceSelection(namespaces);
+      this.#selection.onChange((change) => { this.logger.info({ ...change, selector: opts.watch !== undefined && 'namespaceSelector' in opts.watch ? opts.watch.namespaceSelector : '' }, 'watched namespaces changed'); });
+    }
     this.#health = { ...HEALTH_DEFAULTS, ...opts.health };
     const h = this.#health;
     this.#apiCheck = h.apiServerCheckPeriodMs > 0
@@ -107,8 +120,11 @@ export class Manager {
     const name = kindName(kind);
     let informer = this.#informers.get(name);
     if (informer === undefined) {
+      const watch = this.#opts.watch;
       informer = new Informer(this.client, {
         kind, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...this.#opts.informers,
+        ...(watch !== undefined && 'namespaces' in watch ? { namespaces: watch.namespaces } : {}),
+        ...(this.#selection !== undefined ? { namespaceFilter: this.#selection } : {}),
       });
       this.#informers.set(name, informer);
       if (this.#started) informer.start();
@@ -193,6 +209,13 @@ export class Manager {
   /** Names of the runnables that failed, with why. */
   failedRunnables(): ReadonlyMap<string, string> {
     return this.#failed;
+  }
+
+  /** The namespaces watched now: the listed ones, those the selector matches, or undefined for all. */
+  watchedNamespaces(): readonly string[] | undefined {
+    const watch = this.#opts.watch;
+    if (watch !== undefined && 'namespaces' in watch) return watch.namespaces;
+    return this.#selection?.names();
   }
 
   /** Resolves true when every informer has listed once; false if stopped first. */

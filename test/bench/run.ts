@@ -1,6 +1,8 @@
 // `npm run bench [name...]`: run the benchmarks of test/bench (`<name>.bench.ts`, all of them when
 // none is named) one after the other, and print their figures. Add a benchmark by dropping a
-// `*.bench.ts` whose default export is a Benchmark (harness.ts).
+// `*.bench.ts` whose default export is a Benchmark (harness.ts). Other files here are helpers, not
+// benchmarks: harness.ts, legacy-maintenance.ts (the "before" of bounds and webhook), and
+// webhook-probe.ts (loaded into the operator process by webhook.bench.ts).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
