@@ -180,6 +180,10 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       server = s;
       s.headersTimeout = 10_000;
       s.requestTimeout = 15_000;
+      // Longer than the API server's idle keep-alive (Go's 90 s): the client closes an idle
+      // connection, never the webhook as a request arrives (Node's 5 s default raced requests the
+      // blocked event loop had not read yet: `connection reset by peer`, seen by `bench webhook`).
+      s.keepAliveTimeout = 95_000;
       await new Promise<void>((resolve, reject) => {
         s.once('error', reject);
         s.listen(options.port, options.host ?? '0.0.0.0', () => {

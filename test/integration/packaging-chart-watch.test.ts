@@ -80,6 +80,41 @@ describe('helm template: watch.namespaces', () => {
   });
 });
 
+/** The namespaceSelector of each webhook of the rendered configurations, by webhook name. */
+function webhookSelectors(objects: Manifest[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const o of objects.filter((x) => x.kind === 'ValidatingWebhookConfiguration' || x.kind === 'MutatingWebhookConfiguration')) {
+    for (const w of (o as unknown as { webhooks: { name: string; namespaceSelector?: unknown }[] }).webhooks) out[w.name] = w.namespaceSelector;
+  }
+  return out;
+}
+
+describe('helm template: the webhooks follow the watched namespaces', () => {
+  // Objects in a namespace the operator does not watch are not its own, and its caches hold none of
+  // their tenants: sent to its webhooks they would all be refused. So the API server sends it only
+  // the watched namespaces' writes.
+  it('by name for a list, as matchLabels for a key=value selector, as given by webhook.namespaceSelector', async () => {
+    const byName = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['a', 'b'] }] };
+    const cases: [Record<string, unknown>, unknown][] = [
+      [{ watch: { namespaces: ['a', 'b'] } }, byName],
+      [{ watch: { namespaceSelector: 'managedapps.dev/managed=true,tier==gold' } }, { matchLabels: { 'managedapps.dev/managed': 'true', tier: 'gold' } }],
+      [{ watch: { namespaceSelector: 'env in (prod)' }, webhook: { namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'In', values: ['prod'] }] } } },
+        { matchExpressions: [{ key: 'env', operator: 'In', values: ['prod'] }] }],
+      [{}, undefined],
+    ];
+    for (const [values, selector] of cases) {
+      const selectors = webhookSelectors(await helmTemplate([release, chartDir, '--namespace', ns, '-f', valuesFile(values)]));
+      expect(Object.keys(selectors).sort(), JSON.stringify(values)).toEqual(['mutate.managedapps.dev', 'validate.managedapps.dev']);
+      for (const [name, got] of Object.entries(selectors)) expect(got, `${name} ${JSON.stringify(values)}`).toEqual(selector);
+    }
+  });
+
+  it('refuses a set-based selector without webhook.namespaceSelector, saying which value to set', async () => {
+    await expect(helmTemplate([release, chartDir, '--namespace', ns, '-f', valuesFile({ watch: { namespaceSelector: 'env in (prod)' } })]))
+      .rejects.toThrow(/watch.namespaceSelector "env in \(prod\)" is not only key=value terms: set webhook.namespaceSelector/);
+  });
+});
+
 describe('helm template: watch.namespaceSelector', () => {
   it('passes the selector and keeps the cluster-wide ClusterRole, which lists and watches namespaces', async () => {
     const objects = await helmTemplate([release, chartDir, '--namespace', ns, '-f', valuesFile({ watch: { namespaceSelector: 'managedapps.dev/managed=true' } })]);

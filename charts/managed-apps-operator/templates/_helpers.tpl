@@ -68,3 +68,28 @@ Call with (list $name $context).
 {{- $n }}
 {{- end }}
 {{- end }}
+
+{{/*
+The webhooks' namespaceSelector (YAML, empty for every namespace): webhook.namespaceSelector when
+given; else the watched namespaces, by name for watch.namespaces, as matchLabels for an
+equality-based watch.namespaceSelector (`k=v[,k2=v2]`); any other selector needs
+webhook.namespaceSelector, and the render fails saying so.
+*/}}
+{{- define "mao.webhookNamespaceSelector" -}}
+{{- if .Values.webhook.namespaceSelector -}}
+{{- toYaml .Values.webhook.namespaceSelector -}}
+{{- else if .Values.watch.namespaces -}}
+{{- toYaml (dict "matchExpressions" (list (dict "key" "kubernetes.io/metadata.name" "operator" "In" "values" .Values.watch.namespaces))) -}}
+{{- else if .Values.watch.namespaceSelector -}}
+{{- $labels := dict -}}
+{{- range $part := splitList "," .Values.watch.namespaceSelector -}}
+{{- $kv := regexFind "^\\s*[A-Za-z0-9./_-]+\\s*==?\\s*[A-Za-z0-9._-]*\\s*$" $part -}}
+{{- if not $kv -}}
+{{- fail (printf "watch.namespaceSelector %q is not only key=value terms: set webhook.namespaceSelector (a LabelSelector) to scope the webhooks to the same namespaces" $.Values.watch.namespaceSelector) -}}
+{{- end -}}
+{{- $pair := regexSplit "==?" $part 2 -}}
+{{- $_ := set $labels (trim (index $pair 0)) (trim (index $pair 1)) -}}
+{{- end -}}
+{{- toYaml (dict "matchLabels" $labels) -}}
+{{- end -}}
+{{- end -}}
