@@ -47,16 +47,7 @@ say "building kwok $kwok_version and kube-scheduler $k8s_version into $dest (onc
 
 # kwok's version is a constant of its source (pkg/consts.Version): nothing to stamp. kube-scheduler
 # is stamped as build.sh stamps kube-apiserver (Kubernetes' hack/lib/version.sh).
-k8s_release=${k8s_version#v}
-k8s_major=${k8s_release%%.*}
-k8s_minor=${k8s_release#*.}
-k8s_minor=${k8s_minor%%.*}
-k8s_date=$(cd "$here/tools/kube" && go list -m -f '{{if .Time}}{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}{{end}}' k8s.io/kubernetes 2>/dev/null || true)
-kube_ldflags="-s -w"
-for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
-  kube_ldflags+=" -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=$k8s_major -X $pkg.gitMinor=$k8s_minor -X $pkg.gitTreeState=clean"
-  [[ -z $k8s_date ]] || kube_ldflags+=" -X $pkg.buildDate=$k8s_date"
-done
+kube_ldflags=$(cd "$here/tools/kube" && kube_version_ldflags "$k8s_version")
 
 (cd "$here/tools/kwok" && step "go build kwok" go build -trimpath -ldflags "-s -w" -o "$tmp/kwok" "$kwok_pkg") ||
   fail "building kwok $kwok_version failed" "fix the error above, or set KWOK_TOOLS"

@@ -43,16 +43,7 @@ say "building Kubernetes $k8s_version and etcd $etcd_version into $dest (once; t
   fail "downloading the Go modules of etcd $etcd_version failed" "check that the Go module proxy is reachable (GOPROXY=$(go env GOPROXY)), then run build.sh again"
 
 # 2. Binaries, version-stamped the way Kubernetes' hack/lib/version.sh and etcd's build script do.
-k8s_release=${k8s_version#v}
-k8s_major=${k8s_release%%.*}
-k8s_minor=${k8s_release#*.}
-k8s_minor=${k8s_minor%%.*}
-k8s_date=$(cd "$here/tools/kube" && go list -m -f '{{if .Time}}{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}{{end}}' k8s.io/kubernetes 2>/dev/null || true)
-kube_ldflags="-s -w"
-for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
-  kube_ldflags+=" -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=$k8s_major -X $pkg.gitMinor=$k8s_minor -X $pkg.gitTreeState=clean"
-  [[ -z $k8s_date ]] || kube_ldflags+=" -X $pkg.buildDate=$k8s_date"
-done
+kube_ldflags=$(cd "$here/tools/kube" && kube_version_ldflags "$k8s_version")
 etcd_ldflags="-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=$etcd_version"
 
 (cd "$here/tools/kube" && step "go build kube-apiserver kube-controller-manager" go build -trimpath -ldflags "$kube_ldflags" -o "$tmp/" "${kube_pkgs[@]}") ||

@@ -99,3 +99,21 @@ finish_build() { # <dest> <"name version">...
   say "built in $((SECONDS - total_start)) s; $(du -sh "$dir" | cut -f1) in $dir"
   echo "$dir"
 }
+
+# kube_version_ldflags <version>: the -ldflags that stamp a Kubernetes binary of <version> as
+# Kubernetes' hack/lib/version.sh does (gitVersion, gitMajor, gitMinor, the module's date), for
+# build.sh and build-kwok.sh. Run in the tools/kube module's folder.
+kube_version_ldflags() {
+  local version=$1 release major minor date flags pkg
+  release=${version#v}
+  major=${release%%.*}
+  minor=${release#*.}
+  minor=${minor%%.*}
+  date=$(go list -m -f '{{if .Time}}{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}{{end}}' k8s.io/kubernetes 2>/dev/null || true)
+  flags="-s -w"
+  for pkg in k8s.io/client-go/pkg/version k8s.io/component-base/version; do
+    flags+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+    [[ -z $date ]] || flags+=" -X $pkg.buildDate=$date"
+  done
+  printf '%s\n' "$flags"
+}
