@@ -10,7 +10,7 @@ export { keyOf, requestOf, type Request, type Result, type Reconciler, type Reco
 export { WorkQueue, noopQueueMetrics, type QueueMetrics, type WorkQueueOptions } from './workqueue.ts';
 export { Backoff, backoffDelay, QUEUE_BACKOFF, LOOP_BACKOFF, type BackoffOptions } from './backoff.ts';
 export { KubeClient, assertConfigured, apiVersionOf, collectionPath, objectPath, objectKey, kindName, type KindRef } from './kube.ts';
-export { Informer, type InformerOptions, type IndexFunc, type ObjectHandler, type InformerMetrics } from './informer.ts';
+export { Informer, type InformerOptions, type IndexFunc, type ObjectHandler, type InformerMetrics, type NamespaceFilter } from './informer.ts';
 export { StatusWriter, FIELD_MANAGER, canonicalJson, semanticEqual } from './status.ts';
 export { setCondition, setConditions, findCondition, isTrue, toSeconds, type Condition, type ConditionStatus, type DesiredCondition } from './conditions.ts';
 export { EventRecorder, REPORTING_CONTROLLER, type EventSpec, type EventType } from './events.ts';
@@ -18,7 +18,7 @@ export { addFinalizer, removeFinalizer, hasFinalizer, isDeleting } from './final
 export { LeaderElector, defaultIdentity, type LeaderElectionConfig } from './leader.ts';
 export { Controller, specChanged, type ControllerSpec, type Watch } from './controller.ts';
 export { Manager, type ManagerOptions } from './manager.ts';
-export { NamespaceSelection, namespaceNameError, parseLabelSelector, type NamespaceFilter, type SelectorRequirement, type WatchScope } from './namespaces.ts';
+export { NamespaceSelection, namespaceNameError, parseLabelSelector, type SelectorRequirement, type WatchScope } from './namespaces.ts';
 export type { Runnable } from './runnable.ts';
 export { noopRuntimeMetrics, promRuntimeMetrics, type RuntimeMetrics, type ReconcileOutcome, type CertificateMetrics, type CertificateOutcome } from './metrics.ts';
 export {

@@ -23,12 +23,26 @@ import { Backoff, LOOP_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { isAborted, sleep, type Clock, type Timer } from './clock.ts';
 import { ApiError, errorCode, isStatus } from './errors.ts';
 import { apiVersionOf, collectionPath, kindName, objectKey, type KindRef, type KubeClient } from './kube.ts';
-import type { NamespaceChange, NamespaceFilter } from './namespaces.ts';
 
 /** Called with the current object on add, update and resync, with the last known one on delete. `previous` is the replaced version on update. */
 export type ObjectHandler<T> = (obj: T, previous?: T) => void;
 /** Values an object is filed under in an index (e.g. a label value, a referenced name). */
 export type IndexFunc<T> = (obj: T) => readonly string[];
+
+/** A change of the set of namespaces a filter admits. */
+export interface NamespaceChange {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/** The namespaces a cluster-wide informer keeps (the others are dropped on arrival). */
+export interface NamespaceFilter {
+  admits(namespace: string): boolean;
+  /** Resolves true once the set is known (its first list), false if `signal` aborts first. */
+  waitForSync(signal?: AbortSignal): Promise<boolean>;
+  /** Called after each change of the set. */
+  onChange(listener: (change: NamespaceChange) => void): void;
+}
 
 export interface InformerMetrics {
   /** The list/watch loop restarted; reason is an error code, `Watchdog` or `Expired`. */

@@ -9,7 +9,7 @@
 //     gains the label is brought in by a relist, one that loses it is dropped from the caches at once.
 // Also the checks of both flags' values (options.ts): namespace names and label selectors, with
 // the grammar of the API server's label selectors (k8s.io/apimachinery labels.Parse).
-import type { Informer } from './informer.ts';
+import type { Informer, NamespaceChange, NamespaceFilter } from './informer.ts';
 import type { KindRef } from './kube.ts';
 
 /** What the caches of a Manager hold. */
@@ -19,21 +19,6 @@ export type WatchScope =
 
 /** The cluster-scoped Namespace kind (core/v1). */
 export const NAMESPACE_KIND: KindRef = { group: '', version: 'v1', plural: 'namespaces', namespaced: false };
-
-/** A change of the set of namespaces a filter admits. */
-export interface NamespaceChange {
-  readonly added: readonly string[];
-  readonly removed: readonly string[];
-}
-
-/** The namespaces a cluster-wide informer keeps (the others are dropped on arrival). */
-export interface NamespaceFilter {
-  admits(namespace: string): boolean;
-  /** Resolves true once the set is known (its first list), false if `signal` aborts first. */
-  waitForSync(signal?: AbortSignal): Promise<boolean>;
-  /** Called after each change of the set. */
-  onChange(listener: (change: NamespaceChange) => void): void;
-}
 
 /** The namespaces an informer of Namespaces (listed and watched with a label selector) holds, as a NamespaceFilter. */
 export class NamespaceSelection implements NamespaceFilter {

@@ -4,10 +4,9 @@
 // object (apiVersion, kind, name, namespace, labels, annotations, spec): the server's metadata
 // and the status are not inputs.
 import { GROUP, VERSION, type KindName } from '../../api/v1alpha1/index.ts';
-import { connect, listObjects, REFS, runCommand, type ApiObject } from '../kubectl/client.ts';
+import { connect, listObjects, REFS, runCommand, type ApiObject, type KubeFlags } from '../kubectl/client.ts';
 import type { CommandIO } from '../io.ts';
 import { parseManifestText, type LoadResult } from '../manifests.ts';
-import type { ExportOptions } from './index.ts';
 
 /** The kinds an export reads (SLAReport is the operator's output, not an input). */
 const INPUT_KINDS: readonly KindName[] = ['ManagedTenant', 'SupportContract', 'ServiceUnit', 'ManagedFunction', 'Incident', 'ChangeRequest', 'MaintenanceWindow'];
@@ -24,7 +23,7 @@ function asManifest(kind: KindName, o: ApiObject): Record<string, unknown> {
 }
 
 /** The namespace's objects as loaded manifests, or undefined after printing kubectl's one error line. */
-export async function loadFromCluster(opts: ExportOptions, io: CommandIO): Promise<{ loaded: LoadResult; namespace: string } | undefined> {
+export async function loadFromCluster(opts: KubeFlags, io: CommandIO): Promise<{ loaded: LoadResult; namespace: string } | undefined> {
   let server: string | undefined;
   let result: { loaded: LoadResult; namespace: string } | undefined;
   const code = await runCommand(io, async () => {
