@@ -23,8 +23,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 tag=image-base
-say() { printf '%s: %s\n' "$tag" "$*" >&2; }
-die() { printf '%s: error: %s\n' "$tag" "$*" >&2; exit 1; }
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 
 # The Node of the repository's lock file (the `node` devDependency), and the npm that release bundles.
 node_version=$(sed -n '/"node_modules\/node": {/,/}/s/^ *"version": "\([^"]*\)".*/\1/p' "$root/package-lock.json" | head -n 1)
@@ -68,19 +68,6 @@ log="$cache_root/build-base-$key.log"
 # A storage of its own (vfs: no overlay mounts in this sandbox), thrown away with tmp.
 store=(--root "$tmp/storage" --runroot "$tmp/run" --storage-driver vfs)
 total_start=$SECONDS
-
-step() { # <title> <command...>: run, log, time
-  local title=$1 start=$SECONDS
-  shift
-  say "$title ..."
-  printf '\n### %s\n$ %s\n' "$title" "$*" >>"$log"
-  if ! "$@" >>"$log" 2>&1; then
-    say "$title failed (full log: $log); last lines:"
-    tail -n 25 "$log" | sed 's/^/  | /' >&2
-    die "$title failed"
-  fi
-  say "$title: $((SECONDS - start)) s"
-}
 
 say "making the base images $key into $dest (once; about two minutes)"
 

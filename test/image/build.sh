@@ -21,8 +21,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 tag=image
-say() { printf '%s: %s\n' "$tag" "$*" >&2; }
-die() { printf '%s: error: %s\n' "$tag" "$*" >&2; exit 1; }
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 
 out="$root/.dev/image/oci"
 while (($# > 0)); do
@@ -41,19 +41,6 @@ if [[ $revision != unknown && -n $(git -C "$root" status --porcelain -- Dockerfi
 fi
 source_url=https://github.com/managedapps/managed-apps-operator # Chart.yaml's home
 image="localhost/managed-apps-operator:$version"
-
-step() { # <title> <command...>: run, log, time
-  local title=$1 start=$SECONDS
-  shift
-  say "$title ..."
-  printf '\n### %s\n$ %s\n' "$title" "$*" >>"$log"
-  if ! "$@" >>"$log" 2>&1; then
-    say "$title failed (full log: $log); last lines:"
-    tail -n 25 "$log" | sed 's/^/  | /' >&2
-    die "$title failed"
-  fi
-  say "$title: $((SECONDS - start)) s"
-}
 
 total_start=$SECONDS
 bases=$(bash "$here/build-base.sh" | tail -n 1)
