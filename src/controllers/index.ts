@@ -19,10 +19,11 @@ import { specChanged, type Clock, type Informer, type Manager, type Request, typ
 import { changeReconciler } from './change/reconciler.ts';
 import { contractReconciler } from './contract/reconciler.ts';
 import { functionReconciler } from './function/reconciler.ts';
-import { incidentFacts, incidentReconciler } from './incident/reconciler.ts';
+import { incidentReconciler } from './incident/reconciler.ts';
 import { reportReconciler } from './report/reconciler.ts';
 import { Caches, refNames, targetKeys } from './shared/cache.ts';
 import type { Deps } from './shared/deps.ts';
+import { Evaluations, levelsChanged } from './shared/evaluation.ts';
 import { KIND_REFS } from './shared/kinds.ts';
 import { reportingInternalErrors } from './shared/status.ts';
 import { tenantReconciler } from './tenant/reconciler.ts';
@@ -30,6 +31,7 @@ import { unitReconciler } from './unit/reconciler.ts';
 import { windowReconciler } from './window/reconciler.ts';
 
 export { Caches } from './shared/cache.ts';
+export { Evaluations, EVALUATION_MAX_AGE_MS } from './shared/evaluation.ts';
 export { KIND_REFS } from './shared/kinds.ts';
 export { reportName } from './contract/reconciler.ts';
 
@@ -42,6 +44,8 @@ export interface ControllerOptions {
 
 export interface RegisteredControllers {
   readonly caches: Caches;
+  /** The tenants' evaluations the reconcilers and the metrics share. */
+  readonly evaluations: Evaluations;
   /** The snapshot src/metrics reads at scrape time, built from the caches. */
   metricsSnapshot(): MetricsSnapshot;
 }
@@ -77,11 +81,6 @@ const dependents = (informer: Informer) => (o: KubernetesObject): Request[] => {
  * contract's ledger (watchAll).
  */
 const watch = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS[kind], map, predicate: specChanged });
-/** SupportContract: its spec, or the effective support levels its status holds (what everyone reads). */
-const levelsChanged = (obj: KubernetesObject, previous: KubernetesObject | undefined): boolean => {
-  const levels = (o: KubernetesObject): string => JSON.stringify((o as { status?: { effectiveSupportLevels?: unknown } }).status?.effectiveSupportLevels ?? null);
-  return specChanged(obj, previous) || previous === undefined || levels(obj) !== levels(previous);
-};
 const watchContract = (map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS.SupportContract, map, predicate: levelsChanged });
 /** A watch whose STATUS the primaries read too: every update counts. */
 const watchAll = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS[kind], map });
@@ -94,7 +93,7 @@ const watchAll = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => re
 export function registerControllers(manager: Manager, options: ControllerOptions = {}): RegisteredControllers {
   const caches = new Caches(manager);
   const clock = options.clock ?? manager.clock;
-  const deps: Deps = { manager, caches, now: () => clock.now() };
+  const deps: Deps = { manager, caches, evaluations: new Evaluations(caches), now: () => clock.now() };
   const i = {
     tenants: caches.tenants.informer as unknown as Informer,
     contracts: caches.contracts.informer as unknown as Informer,
@@ -163,7 +162,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watch('MaintenanceWindow', inNamespace(i.reports)),
   ]);
 
-  return { caches, metricsSnapshot: () => snapshot(deps) };
+  return { caches, evaluations: deps.evaluations, metricsSnapshot: () => snapshot(deps) };
 }
 
 /** What src/metrics exports at scrape time, from the caches (statuses written by the controllers and the prober). */
@@ -191,7 +190,7 @@ function snapshot(deps: Deps): MetricsSnapshot {
     };
   });
   const incidents = caches.incidents.all().filter((inc) => inc.status?.phase === 'Open').map((inc) => {
-    const r = incidentFacts(deps, inc, now).result;
+    const r = deps.evaluations.of(inc.namespace, now).incident(inc.name)?.result;
     const applies = r?.applicable === true && r.deadline !== undefined && r.targetSeconds !== undefined;
     return {
       namespace: inc.namespace, name: inc.name, priority: inc.spec.priority,

@@ -26,4 +26,5 @@ export * from './credits.ts';
 export * from './tokens.ts';
 export * from './levels.ts';
 export * from './report.ts';
+export * from './tenant.ts';
 export * from './risk.ts';

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { DEFAULT_CALENDAR } from './calendar.ts';
 import { unitAvailability } from './availability.ts';
 import { monthPeriod } from './calendar.ts';
-import { computeMonthlyReport, reportFinalAt, type ChangeInput, type FunctionInput, type IncidentInput, type ReportInput, type UnitInput } from './report.ts';
+import { reportFinalAt, type ChangeInput, type FunctionInput, type IncidentInput, type ReportInput, type UnitInput } from './report.ts';
+import { computeMonthlyReport } from './tenant.ts';
 import { PREREQUISITES } from './vocabulary.ts';
 
 // Fixture builders with modifiers (style.md §13).

@@ -1,25 +1,25 @@
 // The monthly SLA report (design.md §3), computed from plain domain data: GTD per managed function,
 // GTR and GTC over the service, credits with the one-credit-per-incident rule and the 15 % cap.
 //
-// `ReportInput` is what src/api's toDomain() builds from the Kubernetes objects; the controller
-// and `managedapps report --offline` both call computeMonthlyReport with it. Exact values are
-// carried throughout; amounts are rounded to 2 decimals and percentages to 4 only when the
-// report is assembled.
+// `ReportInput` is what src/api's toDomain() builds from the Kubernetes objects. The report is one
+// projection of the tenant's evaluation (evaluateTenant, tenant.ts): its rows read the same
+// per-unit, per-incident and per-change results as the statuses, so they agree by construction;
+// the controller and `managedapps report --offline` both go through computeMonthlyReport. Exact
+// values are carried throughout; amounts are rounded to 2 decimals and percentages to 4 only when
+// the report is assembled.
 //
-// Cost: one pass to index incidents, changes and maintenance occurrences by unit, then work
-// proportional to the incidents and changes themselves (no units × incidents scan).
-import { DateTime } from 'luxon';
+// Cost: work proportional to the month's incidents and changes and to the functions' units (the
+// evaluation indexes incidents and maintenance occurrences by unit once).
 import { monthPeriod, type BusinessCalendar } from './calendar.ts';
-import { functionAvailability, unitAvailability, type FunctionAvailability, type InterruptionRecord, type UnitAvailability } from './availability.ts';
-import { evaluateChange, measuredAtOf, type ChangeFacts, type ChangeResult, type ChangeUnit } from './change.ts';
+import { functionAvailability, type FunctionAvailability, type InterruptionRecord, type UnitAvailability } from './availability.ts';
+import { measuredAtOf, type ChangeFacts, type ChangeResult } from './change.ts';
 import { capCredits, claimDeadline, oneCreditPerIncident } from './credits.ts';
-import { gtdGuaranteePercent, GTR_DEVIATION_THRESHOLD_PERCENT, REVERSIBILITY_MONTHS } from './guarantees.ts';
+import { gtdGuaranteePercent, GTR_DEVIATION_THRESHOLD_PERCENT } from './guarantees.ts';
 import type { Interval } from './interval.ts';
-import { prerequisitesValidated, type Target } from './levels.ts';
-import { occurrencesBetween, type MaintenanceSchedule } from './maintenance.ts';
+import type { Target } from './levels.ts';
+import type { MaintenanceSchedule } from './maintenance.ts';
 import { percentOf, roundAmount, roundPercent } from './money.ts';
-import { evaluateRestoration, gtrCreditPercent, gtrDeviationPercent, type RestorationResult, type RestorationUnit } from './restoration.ts';
-import { acceleratedDecisions } from './tokens.ts';
+import { gtrCreditPercent, gtrDeviationPercent, type RestorationResult } from './restoration.ts';
 import type {
   ChangeCategory,
   Environment,
@@ -61,6 +61,8 @@ export interface UnitInput {
   readonly coManaged: boolean;
   readonly levelThreeOwner: LevelThreeOwner;
   readonly labels: Readonly<Record<string, string>>;
+  /** The family the unit counts in (its `spec.family`); default: the family named like its level. */
+  readonly family?: FunctionFamily | undefined;
 }
 
 export interface FunctionInput {
@@ -89,14 +91,39 @@ export interface MaintenanceWindowInput {
   readonly excludeFromAvailability: boolean;
 }
 
-export interface ReportInput {
+/** Everything the contract reads about one tenant (a namespace); the contract is absent until applied. */
+export interface TenantInput {
   readonly calendar: BusinessCalendar;
-  readonly contract: ContractInput;
+  readonly contract?: ContractInput | undefined;
   readonly units: readonly UnitInput[];
   readonly functions: readonly FunctionInput[];
   readonly incidents: readonly IncidentInput[];
   readonly changes: readonly ChangeInput[];
   readonly maintenanceWindows: readonly MaintenanceWindowInput[];
+}
+
+/** A tenant with its contract: what a monthly report is computed from. */
+export interface ReportInput extends TenantInput {
+  readonly contract: ContractInput;
+}
+
+/**
+ * What the report reads from the tenant's evaluation at its instant (evaluateTenant): the same
+ * memoised results the statuses are projected from.
+ */
+export interface TenantResults {
+  readonly now: Date;
+  readonly supportLevelOf: (environment: Environment) => SupportLevel;
+  /** The incidents as known at `now`: a resolution recorded later than `now` is not known yet (the incident is open). */
+  readonly incidents: readonly IncidentInput[];
+  /** The units by name. */
+  readonly units: ReadonlyMap<string, UnitInput>;
+  /** GTR of an incident at `now` (domain.md §6); undefined for an unknown name. */
+  restoration(name: string): RestorationResult | undefined;
+  /** GTC of a change at `now` (domain.md §7, §10), its accelerated rank applied; undefined for an unknown name. */
+  change(name: string): ChangeResult | undefined;
+  /** Availability of a unit over `period` as counted in a function of `family` (domain.md §5). */
+  unitAvailability(name: string, family: FunctionFamily, period: Interval): UnitAvailability | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -189,20 +216,15 @@ function byName<T extends { readonly name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
-}
-
 const roundSeconds = (s: number): number => Math.round(s * 1000) / 1000;
 
 // ---------------------------------------------------------------------------------------------
 // The computation
 
-/** What the four parts of the computation share: the month, the instant, the units as the report reads them. */
+/** What the four parts of the computation share: the month, the instant, the tenant's results. */
 interface Scope {
   readonly input: ReportInput;
+  readonly results: TenantResults;
   readonly month: string;
   readonly now: Date;
   readonly period: Interval;
@@ -211,41 +233,28 @@ interface Scope {
   readonly nowMs: number;
   /** The end of what is known: the month's end, or now within the month. */
   readonly horizon: number;
-  readonly supportLevelOf: (environment: Environment) => SupportLevel;
-  readonly unitsByName: ReadonlyMap<string, UnitInput>;
-  readonly validated: ReadonlyMap<string, boolean>;
-  readonly computerVisionUnits: ReadonlySet<string>;
-  /** The incidents as known at `now`: a resolution recorded later than `now` is not known yet (the incident is open). */
-  readonly incidents: readonly IncidentInput[];
   /** The report object's creation, if there is one (reportFinalAt). */
   readonly createdAt?: Date | undefined;
 }
 
-function scopeOf(input: ReportInput, month: string, now: Date, createdAt?: Date): Scope {
+/** Counted on the units the tenant has: a record naming none of them is not in the report (the cluster's Complete condition names it). */
+const onKnownUnits = (results: TenantResults) => (record: { readonly unitNames: readonly string[] }): boolean => record.unitNames.some((n) => results.units.has(n));
+
+/**
+ * The report of `month`, projected from the tenant's results at their instant; `createdAt`, the
+ * report object's creation, delays its finality (reportFinalAt). Use computeMonthlyReport or
+ * TenantEvaluation.report (tenant.ts), which build the results.
+ */
+export function reportOf(input: ReportInput, results: TenantResults, month: string, createdAt?: Date): MonthlyReport {
   const period = monthPeriod(month, input.calendar.timeZone);
-  const nowMs = now.getTime();
-  const unitsByName = new Map<string, UnitInput>();
-  const validated = new Map<string, boolean>();
-  for (const unit of input.units) {
-    unitsByName.set(unit.name, unit);
-    validated.set(unit.name, prerequisitesValidated(unit.prerequisites));
-  }
-  const computerVisionUnits = new Set<string>();
-  for (const fn of input.functions) if (fn.family === 'ComputerVision') for (const name of fn.units) computerVisionUnits.add(name);
-  return {
-    input, month, now, period, nowMs, unitsByName, validated, computerVisionUnits,
+  const nowMs = results.now.getTime();
+  const scope: Scope = {
+    input, results, month, period, nowMs, createdAt,
+    now: results.now,
     periodStart: period.start.getTime(),
     periodEnd: period.end.getTime(),
     horizon: Math.min(period.end.getTime(), nowMs),
-    supportLevelOf: (environment) => input.contract.supportLevels[environment] ?? DEFAULT_SUPPORT_LEVEL,
-    incidents: input.incidents.map((i) => (i.resolvedAt !== undefined && i.resolvedAt.getTime() > nowMs ? { ...i, resolvedAt: undefined } : i)),
-    createdAt,
   };
-}
-
-/** The report of `month` as of `now`; `createdAt`, the report object's creation, delays its finality (reportFinalAt). */
-export function computeMonthlyReport(input: ReportInput, month: string, now: Date, createdAt?: Date): MonthlyReport {
-  const scope = scopeOf(input, month, now, createdAt);
   const gtd = gtdPart(scope);
   const gtr = gtrPart(scope);
   const gtc = gtcPart(scope);
@@ -254,53 +263,31 @@ export function computeMonthlyReport(input: ReportInput, month: string, now: Dat
 
 // --- GTD --------------------------------------------------------------------------------------
 
-interface FunctionResult { readonly fn: FunctionInput; readonly availability: FunctionAvailability; readonly creditAmount: number }
+/** One function over one month: its availability, the production units measured, its GTD credit before the one-credit-per-incident rule. */
+export interface FunctionResult {
+  readonly fn: FunctionInput;
+  readonly availability: FunctionAvailability;
+  /** The availability of each production unit of the function, in the order of `fn.units`. */
+  readonly units: readonly UnitAvailability[];
+  readonly creditAmount: number;
+}
+
+/** domain.md §5: a function's availability over its production units, and its credit, for one month. */
+export function functionResult(fn: FunctionInput, results: TenantResults, period: Interval): FunctionResult {
+  const unitResults: UnitAvailability[] = [];
+  for (const unitName of fn.units) {
+    if (results.units.get(unitName)?.environment !== 'Production') continue;
+    const availability = results.unitAvailability(unitName, fn.family, period);
+    if (availability !== undefined) unitResults.push(availability);
+  }
+  const guarantee = gtdGuaranteePercent(fn.family, results.supportLevelOf('Production'), fn.customerPortal ?? false);
+  const availability = functionAvailability(unitResults, guarantee);
+  return { fn, availability, units: unitResults, creditAmount: percentOf(fn.monthlyCharge, availability.creditPercent) };
+}
 
 /** domain.md §5: each function's availability over its production units, and its credit. */
 function gtdPart(scope: Scope): FunctionResult[] {
-  const { input, period, periodStart, periodEnd, nowMs, now, unitsByName, validated } = scope;
-  // Only P1 incidents trace an interruption (domain.md §1); index those overlapping the month by unit.
-  const p1ByUnit = new Map<string, InterruptionRecord[]>();
-  for (const incident of scope.incidents) {
-    if (incident.priority !== 'P1') continue;
-    if (incident.openedAt.getTime() >= periodEnd) continue;
-    if ((incident.resolvedAt?.getTime() ?? nowMs) <= periodStart) continue;
-    for (const unitName of incident.unitNames) pushTo(p1ByUnit, unitName, incident);
-  }
-  const maintenanceByUnit = new Map<string, Interval[]>();
-  for (const window of input.maintenanceWindows) {
-    if (!window.excludeFromAvailability || window.unitNames.length === 0) continue;
-    const occurrences = occurrencesBetween(window.schedule, period.start, period.end);
-    if (occurrences.length === 0) continue;
-    for (const unitName of window.unitNames) {
-      const list = maintenanceByUnit.get(unitName);
-      if (list === undefined) maintenanceByUnit.set(unitName, [...occurrences]);
-      else list.push(...occurrences);
-    }
-  }
-  const productionLevel = scope.supportLevelOf('Production');
-  return [...input.functions].sort(byName).map((fn) => {
-    const unitResults: UnitAvailability[] = [];
-    for (const unitName of fn.units) {
-      const unit = unitsByName.get(unitName);
-      if (unit?.environment !== 'Production') continue;
-      unitResults.push(
-        unitAvailability(
-          {
-            unit: { name: unit.name, subscription: unit.subscription, coManaged: unit.coManaged, prerequisitesValidated: validated.get(unit.name) ?? false },
-            family: fn.family,
-            incidents: p1ByUnit.get(unit.name) ?? [],
-            maintenance: maintenanceByUnit.get(unit.name) ?? [],
-          },
-          period,
-          now,
-        ),
-      );
-    }
-    const guarantee = gtdGuaranteePercent(fn.family, productionLevel, fn.customerPortal ?? false);
-    const availability = functionAvailability(unitResults, guarantee);
-    return { fn, availability, creditAmount: percentOf(fn.monthlyCharge, availability.creditPercent) };
-  });
+  return [...scope.input.functions].sort(byName).map((fn) => functionResult(fn, scope.results, scope.period));
 }
 
 // --- GTR --------------------------------------------------------------------------------------
@@ -316,40 +303,23 @@ interface GtrResult {
 
 /** domain.md §6: the month's incidents timed against their restoration guarantee, the deviation and its credit. */
 function gtrPart(scope: Scope): GtrResult {
-  const { input, periodStart, periodEnd, horizon, now, unitsByName, validated, computerVisionUnits } = scope;
-  const { calendar, contract } = input;
-  const reversibility = contract.reversibilityStart === undefined
-    ? undefined
-    : { start: contract.reversibilityStart, end: DateTime.fromJSDate(contract.reversibilityStart, { zone: calendar.timeZone }).plus({ months: REVERSIBILITY_MONTHS }).toJSDate() };
-  const restorationContext = { calendar, supportLevelOf: scope.supportLevelOf, reversibility };
-  const restorationUnit = (name: string): RestorationUnit | undefined => {
-    const unit = unitsByName.get(name);
-    if (unit === undefined) return undefined;
-    return {
-      name,
-      environment: unit.environment,
-      coManaged: unit.coManaged,
-      levelThreeOwner: unit.levelThreeOwner,
-      prerequisitesValidated: validated.get(name) ?? false,
-      computerVision: computerVisionUnits.has(name),
-      subscription: unit.subscription,
-    };
-  };
+  const { input, results, periodStart, periodEnd, horizon } = scope;
   // The month's incidents: those resolved in it (they make the deviation), and those opened before
   // its end (or now) and still unresolved, listed so that a running clock is visible.
-  const restorations = scope.incidents
+  const restorations = results.incidents
+    .filter(onKnownUnits(results))
     .filter((i) => {
       const resolved = i.resolvedAt?.getTime();
       if (resolved !== undefined) return resolved >= periodStart && resolved < periodEnd;
       return i.openedAt.getTime() < horizon;
     })
     .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || byName(a, b))
-    .map((incident) => evaluateRestoration(incident, incident.unitNames.map(restorationUnit).filter((u): u is RestorationUnit => u !== undefined), restorationContext, now));
+    .flatMap((incident) => results.restoration(incident.name) ?? []);
   const counted = restorations.filter((r) => r.applicable && r.resolved);
   const late = counted.filter((r) => r.late);
   const deviationPercent = gtrDeviationPercent(counted.length, late.length);
   const creditPercent = gtrCreditPercent(deviationPercent);
-  const productionCharge = contract.productionMonthlyCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
+  const productionCharge = input.contract.productionMonthlyCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
   return { restorations, counted, late, deviationPercent, creditPercent, creditAmount: percentOf(productionCharge, creditPercent) };
 }
 
@@ -359,29 +329,16 @@ interface GtcResult { readonly changes: readonly ChangeResult[]; readonly comple
 
 /** domain.md §7, §10: the month's changes timed against their completion guarantee, and their credits. */
 function gtcPart(scope: Scope): GtcResult {
-  const { input, periodStart, periodEnd, nowMs, horizon, now, unitsByName, validated } = scope;
-  const { calendar, contract } = input;
-  // A 7th accelerated change of a year is refused (domain.md §10): it is timed as a normal one.
-  const accelerated = acceleratedDecisions(input.changes, calendar.timeZone, contract.acceleratedChangesPerYear);
-  const changeUnit = (name: string): ChangeUnit | undefined => {
-    const unit = unitsByName.get(name);
-    return unit === undefined ? undefined : { name, environment: unit.environment, prerequisitesValidated: validated.get(name) ?? false, subscription: unit.subscription };
-  };
-  const changeContext = { calendar, supportLevelOf: scope.supportLevelOf, payAsYouGoTokenPrice: contract.payAsYouGoTokenPrice };
+  const { input, results, periodStart, periodEnd, nowMs, horizon } = scope;
   const changes = input.changes
+    .filter(onKnownUnits(results))
     .filter((c) => {
       const measured = measuredAtOf(c)?.getTime();
       if (measured !== undefined && measured <= nowMs) return measured >= periodStart && measured < periodEnd;
       return c.requestedAt.getTime() < horizon;
     })
     .sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime() || byName(a, b))
-    .map((c) => {
-      const units = c.unitNames.map(changeUnit).filter((u): u is ChangeUnit => u !== undefined);
-      const acceptedAcceleration = c.accelerated && accelerated.get(c.name)?.accepted === true;
-      const measured = measuredAtOf(c);
-      const known = measured !== undefined && measured.getTime() > nowMs ? { ...c, completedAt: undefined, quotedAt: undefined } : c;
-      return evaluateChange({ ...known, accelerated: acceptedAcceleration }, units, changeContext, now);
-    });
+    .flatMap((c) => results.change(c.name) ?? []);
   const completed = changes.filter((c) => c.applicable && c.measuredAt !== undefined);
   const late = completed.filter((c) => c.late);
   return { changes, completed, late, creditAmount: late.reduce((sum, c) => sum + c.creditAmount, 0) };
@@ -430,7 +387,7 @@ export function reportFinalAt(periodEnd: Date, createdAt?: Date): Date {
 function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, gtc: GtcResult, c: CreditsResult): MonthlyReport {
   const { input, month, period, nowMs } = scope;
   const timeZone = input.calendar.timeZone;
-  const productionLevel = scope.supportLevelOf('Production');
+  const productionLevel = scope.results.supportLevelOf('Production');
   const finalAt = reportFinalAt(period.end, scope.createdAt);
   const final = nowMs >= finalAt.getTime();
   const functions: FunctionReport[] = gtd.map((f, i) => ({

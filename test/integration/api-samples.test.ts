@@ -7,9 +7,9 @@ import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parse as parseKustomization } from 'yaml';
-import { computeMonthlyReport } from '../../src/domain/report.ts';
+import { computeMonthlyReport } from '../../src/domain/tenant.ts';
 import { GROUP, KINDS, VERSION, parseManifest, reportConditions, reportInputToDomain, reportStatusFromDomain } from '../../src/api/v1alpha1/index.ts';
-import type { AnyResource, TenantObjects } from '../../src/api/v1alpha1/index.ts';
+import type { AnyResource, ReportObjects } from '../../src/api/v1alpha1/index.ts';
 import * as v1alpha1 from '../../src/api/v1alpha1/index.ts';
 import { adminKubeConfig, createNamespace } from '../controlplane/client.ts';
 
@@ -66,7 +66,7 @@ describe('config/samples on a real API server', () => {
       incidents: of('Incident'),
       changes: of('ChangeRequest'),
       maintenanceWindows: of('MaintenanceWindow'),
-    } as TenantObjects;
+    } as ReportObjects;
     const input = reportInputToDomain(objects);
     if (!input.ok) throw new Error(JSON.stringify(input.errors));
     const report = computeMonthlyReport(input.value, '2026-10', new Date('2026-11-10T00:00:00Z'));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { computeMonthlyReport } from '../../domain/report.ts';
+import { computeMonthlyReport } from '../../domain/tenant.ts';
 import type { ChangeRequest } from './change-request.ts';
 import { reportStatusFromDomain } from './from-domain.ts';
 import type { Incident } from './incident.ts';
@@ -13,14 +13,14 @@ import type { ServiceUnit } from './service-unit.ts';
 import { SLAReportStatus } from './sla-report.ts';
 import type { SupportContract } from './support-contract.ts';
 import {
-  type AnyResource, type TenantObjects, functionUnits, matchesSelector, parseGoDuration, parseManifest, reportInputToDomain, scheduleToDomain, unitToDomain,
+  type AnyResource, type ReportObjects, functionUnits, matchesSelector, parseGoDuration, parseManifest, reportInputToDomain, scheduleToDomain, unitToDomain,
 } from './to-domain.ts';
 
 const dir = join(import.meta.dirname, '..', '..', '..', 'config', 'samples');
 const files = (parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[] }).resources;
 const raw = files.flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as { kind: string }));
 
-function sampleObjects(): TenantObjects {
+function sampleObjects(): ReportObjects {
   const parsed = raw.filter((o) => o.kind !== 'Namespace').map((o) => {
     const result = parseManifest(o);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));

@@ -10,17 +10,14 @@
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { DEFAULT_CALENDAR, isTimeZone, type BusinessCalendar } from '../../domain/calendar.ts';
-import type { ChangeContext, ChangeUnit } from '../../domain/change.ts';
-import { REVERSIBILITY_MONTHS } from '../../domain/guarantees.ts';
 import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TOKENS } from '../../domain/limits.ts';
 import type { Interval } from '../../domain/interval.ts';
-import { prerequisitesValidated, repeatedTargets } from '../../domain/levels.ts';
+import { repeatedTargets } from '../../domain/levels.ts';
 import { validateSchedule, type MaintenanceSchedule } from '../../domain/maintenance.ts';
 import {
-  DEFAULT_SUPPORT_LEVEL, type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput,
+  type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput, type TenantInput,
   type UnitInput,
 } from '../../domain/report.ts';
-import type { RestorationContext, RestorationUnit } from '../../domain/restoration.ts';
 import type { Environment, FunctionFamily, SupportLevel } from '../../domain/vocabulary.ts';
 import { ChangeRequest } from './change-request.ts';
 import { NEGATIVE_ZERO_MESSAGE, YEAR_MESSAGE, instantInRange, yearInRange, type LabelSelector, type ObjectMeta } from './common.ts';
@@ -269,6 +266,7 @@ export function unitToDomain(unit: Obj<ServiceUnit>, tenant?: Obj<ManagedTenant>
     coManaged: tenant?.spec.managementModel === 'CoManaged',
     levelThreeOwner: spec.levelThreeOwner,
     labels: unit.metadata.labels ?? {},
+    family: unitFamily(unit),
   }));
 }
 
@@ -402,57 +400,12 @@ export function maintenanceWindowToDomain(window: Obj<MaintenanceWindow>, units:
   });
 }
 
-// ---- guarantee contexts (GTR, GTC) -------------------------------------------------------------
-
-/** The unit's prerequisites are all validated (domain.md §5: no guarantee otherwise). */
-export function unitPrerequisitesValidated(unit: Obj<ServiceUnit>): boolean {
-  return prerequisitesValidated(unit.spec.prerequisites?.validated ?? []);
-}
-
-/** The reversibility (exit) period of domain.md §8, from its start; undefined without one. */
-export function reversibilityPeriod(contract: Obj<SupportContract>, timeZone: string): Interval | undefined {
-  const start = contract.spec.reversibilityStart;
-  if (start === undefined) return undefined;
-  const s = new Date(start);
-  return Number.isNaN(s.getTime()) ? undefined : { start: s, end: DateTime.fromJSDate(s, { zone: timeZone }).plus({ months: REVERSIBILITY_MONTHS }).toJSDate() };
-}
-
-/** GTR's view of a namespace: calendar, support levels in force, reversibility. */
-export function restorationContext(contract: Obj<SupportContract>, calendar: BusinessCalendar): RestorationContext {
-  const levels = supportLevelsInForce(contract);
-  return { calendar, supportLevelOf: (env) => levels[env] ?? DEFAULT_SUPPORT_LEVEL, reversibility: reversibilityPeriod(contract, calendar.timeZone) };
-}
-
-/** GTC's view of a namespace. */
-export function changeContext(contract: Obj<SupportContract>, calendar: BusinessCalendar): ChangeContext {
-  const levels = supportLevelsInForce(contract);
-  return { calendar, supportLevelOf: (env) => levels[env] ?? DEFAULT_SUPPORT_LEVEL, payAsYouGoTokenPrice: contract.spec.prices.tokenPrice };
-}
-
-/** A unit as GTR sees it. */
-export function restorationUnit(unit: UnitInput, computerVision: boolean): RestorationUnit {
-  return {
-    name: unit.name,
-    environment: unit.environment,
-    coManaged: unit.coManaged,
-    levelThreeOwner: unit.levelThreeOwner,
-    prerequisitesValidated: prerequisitesValidated(unit.prerequisites),
-    computerVision,
-    subscription: unit.subscription,
-  };
-}
-
-/** A unit as GTC sees it. */
-export function changeUnit(unit: UnitInput): ChangeUnit {
-  return { name: unit.name, environment: unit.environment, prerequisitesValidated: prerequisitesValidated(unit.prerequisites), subscription: unit.subscription };
-}
-
 // ---- a whole tenant ----------------------------------------------------------------------------
 
-/** The objects of one tenant (namespace) that a monthly report reads. */
+/** The objects of one tenant (namespace) that its evaluation reads; the contract is absent until applied. */
 export interface TenantObjects {
   readonly tenant?: Obj<ManagedTenant> | undefined;
-  readonly contract: Obj<SupportContract>;
+  readonly contract?: Obj<SupportContract> | undefined;
   readonly units: readonly Obj<ServiceUnit>[];
   readonly functions: readonly Obj<ManagedFunction>[];
   readonly incidents: readonly Obj<Incident>[];
@@ -460,36 +413,25 @@ export interface TenantObjects {
   readonly maintenanceWindows: readonly Obj<MaintenanceWindow>[];
 }
 
-/**
- * The domain's ReportInput for one contract. Errors name the object and the field
- * (`ServiceUnit/db-1: spec.subscription.start`); a reference to a unit that does not exist is an
- * error of the referring object (GitOps may apply it before the unit: the controller retries).
- */
-export function reportInputToDomain(objects: TenantObjects): Conversion<ReportInput> {
-  const c = new Collector();
-  const id = (kind: string, o: { metadata: { name: string } }) => `${kind}/${o.metadata.name}`;
+/** The objects of one tenant that a monthly report reads: a contract is required. */
+export interface ReportObjects extends TenantObjects {
+  readonly contract: Obj<SupportContract>;
+}
+
+const id = (kind: string, o: { metadata: { name: string } }): string => `${kind}/${o.metadata.name}`;
+
+/** Converts every object into `c`, errors named by object and field (`ServiceUnit/db-1: spec.subscription.start`). */
+function tenantInputInto(c: Collector, objects: TenantObjects): TenantInput | undefined {
   const calendar = c.take(objects.tenant === undefined ? 'ManagedTenant' : id('ManagedTenant', objects.tenant), calendarToDomain(objects.tenant));
-  const contract = c.take(id('SupportContract', objects.contract), contractToDomain(objects.contract));
-  const unitNames = new Set(objects.units.map((u) => u.metadata.name));
+  const contract = objects.contract === undefined ? undefined : c.take(id('SupportContract', objects.contract), contractToDomain(objects.contract));
   const units = objects.units.map((u) => c.take(id('ServiceUnit', u), unitToDomain(u, objects.tenant)));
   const functions = objects.functions.map((f) => c.take(id('ManagedFunction', f), functionToDomain(f, objects.units)));
-  const checkRefs = (kind: string, o: { metadata: { name: string }; spec: { unitRefs: readonly { name: string }[] } }) => {
-    o.spec.unitRefs.forEach((ref, i) => {
-      if (!unitNames.has(ref.name)) c.add(`${id(kind, o)}: spec.unitRefs[${i}].name`, `no ServiceUnit named '${ref.name}' in the tenant`);
-    });
-  };
-  const incidents = objects.incidents.map((i) => {
-    checkRefs('Incident', i);
-    return c.take(id('Incident', i), incidentToDomain(i));
-  });
-  const changes = objects.changes.map((ch) => {
-    checkRefs('ChangeRequest', ch);
-    return c.take(id('ChangeRequest', ch), changeToDomain(ch));
-  });
+  const incidents = objects.incidents.map((i) => c.take(id('Incident', i), incidentToDomain(i)));
+  const changes = objects.changes.map((ch) => c.take(id('ChangeRequest', ch), changeToDomain(ch)));
   const maintenanceWindows = objects.maintenanceWindows.map((w) => c.take(id('MaintenanceWindow', w), maintenanceWindowToDomain(w, objects.units)));
   const defined = <T>(items: readonly (T | undefined)[]): T[] => items.filter((x): x is T => x !== undefined);
-  if (c.errors.length > 0 || calendar === undefined || contract === undefined) return fail(c.errors);
-  return ok({
+  if (calendar === undefined) return undefined;
+  return {
     calendar,
     contract,
     units: defined(units),
@@ -497,5 +439,37 @@ export function reportInputToDomain(objects: TenantObjects): Conversion<ReportIn
     incidents: defined(incidents),
     changes: defined(changes),
     maintenanceWindows: defined(maintenanceWindows),
-  });
+  };
+}
+
+/**
+ * The domain's input for one tenant (evaluateTenant), as the controllers build it from the valid
+ * objects of a namespace. A reference to a unit that does not exist is not an error here: GitOps
+ * applies in any order, so the record counts on the units that exist (the statuses and the
+ * report's Complete condition say what is missing).
+ */
+export function tenantInputToDomain(objects: TenantObjects): Conversion<TenantInput> {
+  const c = new Collector();
+  const input = tenantInputInto(c, objects);
+  return c.errors.length > 0 || input === undefined ? fail(c.errors) : ok(input);
+}
+
+/**
+ * The domain's ReportInput for one contract (`report --offline`). Errors name the object and the
+ * field (`ServiceUnit/db-1: spec.subscription.start`); a reference to a unit that does not exist is
+ * an error of the referring object: the files given are the whole tenant.
+ */
+export function reportInputToDomain(objects: ReportObjects): Conversion<ReportInput> {
+  const c = new Collector();
+  const unitNames = new Set(objects.units.map((u) => u.metadata.name));
+  const checkRefs = (kind: string, o: { metadata: { name: string }; spec: { unitRefs: readonly { name: string }[] } }): void => {
+    o.spec.unitRefs.forEach((ref, i) => {
+      if (!unitNames.has(ref.name)) c.add(`${id(kind, o)}: spec.unitRefs[${i}].name`, `no ServiceUnit named '${ref.name}' in the tenant`);
+    });
+  };
+  const input = tenantInputInto(c, objects);
+  for (const i of objects.incidents) checkRefs('Incident', i);
+  for (const ch of objects.changes) checkRefs('ChangeRequest', ch);
+  if (c.errors.length > 0 || input === undefined || input.contract === undefined) return fail(c.errors);
+  return ok({ ...input, contract: input.contract });
 }

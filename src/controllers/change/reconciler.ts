@@ -1,46 +1,28 @@
-// ChangeRequest reconciler: cache (its units, the namespace's accelerated changes, the related
-// incident, the contract) → the domain's evaluateChange and acceleratedDecisions →
-// change/status.ts → status. Requeued at the GTC deadline; ChangeLate Event when it passes.
-import { ConditionReason, ConditionType, changeContext, changeToDomain, changeUnit, unitToDomain } from '../../api/v1alpha1/index.ts';
-import { acceleratedDecisions, evaluateChange } from '../../domain/index.ts';
+// ChangeRequest reconciler: cache (its units, the related incident) and the tenant's evaluation
+// (the change's GTC and accelerated rank at its instant) → change/status.ts → status. Requeued at
+// the GTC deadline; ChangeLate Event when it passes.
+import { ConditionReason, ConditionType } from '../../api/v1alpha1/index.ts';
+import type { TenantEvaluation } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
+import type { Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
-import { KIND_REFS, converted, type ChangeObj } from '../shared/kinds.ts';
+import { KIND_REFS, type ChangeObj } from '../shared/kinds.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
 import { changeConditions, changeFields, type ChangeFacts } from './status.ts';
 
-export function changeFacts(deps: Deps, change: ChangeObj, now: Date): ChangeFacts {
-  const { caches } = deps;
+export function changeFacts(caches: Caches, change: ChangeObj, ev: TenantEvaluation): ChangeFacts {
   const ns = change.namespace;
-  const tenant = caches.tenant(ns);
-  const contract = caches.contract(ns);
-  const names = change.spec.unitRefs.map((r) => r.name);
-  const units = names.flatMap((n) => caches.units.valid(ns, n) ?? []);
-  const missingUnits = names.filter((n) => caches.units.informer.get(ns, n) === undefined);
   const related = change.spec.relatedIncident === undefined ? undefined : caches.incidents.valid(ns, change.spec.relatedIncident.name);
-  const calendar = caches.calendar(ns);
-  const timeZone = calendar.timeZone;
-  const decisions = change.spec.accelerated
-    ? acceleratedDecisions(caches.changes.list(ns).map((c) => converted(changeToDomain(c))), timeZone, contract?.spec.acceleratedChangesPerYear)
-    : undefined;
-  const accelerated = decisions?.get(change.name);
-  let result;
-  if (contract !== undefined) {
-    const input = converted(changeToDomain(change));
-    // A completion or quote recorded after `now` is not known yet.
-    const measured = input.category === 'NonStandard' ? input.quotedAt : input.completedAt;
-    const knownInput = measured !== undefined && measured.getTime() > now.getTime() ? { ...input, completedAt: undefined, quotedAt: undefined } : input;
-    result = evaluateChange({ ...knownInput, accelerated: input.accelerated && accelerated?.accepted === true }, units.map((u) => changeUnit(converted(unitToDomain(u, tenant)))), changeContext(contract, calendar), now);
-  }
+  const evaluated = ev.change(change.name);
   return {
     change,
-    accelerated,
+    accelerated: change.spec.accelerated ? evaluated?.decision : undefined,
     forP1Incident: related?.spec.priority === 'P1',
-    result,
-    currency: contract?.spec.prices.currency,
-    missingUnits,
+    result: evaluated?.result,
+    currency: ev.input.contract?.currency,
+    missingUnits: change.spec.unitRefs.map((r) => r.name).filter((n) => caches.units.informer.get(ns, n) === undefined),
     missingIncident: change.spec.relatedIncident !== undefined && caches.incidents.informer.get(ns, change.spec.relatedIncident.name) === undefined ? change.spec.relatedIncident.name : undefined,
-    now,
+    now: ev.at,
   };
 }
 
@@ -55,7 +37,8 @@ export function changeReconciler(deps: Deps): Reconciler {
       return {};
     }
     const change = parsed.value;
-    const facts = changeFacts(deps, change, now);
+    const ev = deps.evaluations.of(change.namespace, now);
+    const facts = changeFacts(caches, change, ev);
     const written = await writeStatus(manager, KIND_REFS.ChangeRequest, change, changeFields(facts), changeConditions(facts), now);
     const stored = change.status?.conditions;
     const message = (type: string): string => written.find((c) => c.type === type)?.message ?? '';
@@ -68,6 +51,6 @@ export function changeReconciler(deps: Deps): Reconciler {
     const s = change.spec;
     const future = [s.completedAt, s.validation?.validatedAt, s.approval?.decidedAt].map((t) => (t === undefined ? undefined : new Date(t)));
     const r = facts.result;
-    return requeueAt(now, [...future, r !== undefined && r.measuredAt === undefined ? r.deadline : undefined]);
+    return requeueAt(ev.at, [...future, r !== undefined && r.measuredAt === undefined ? r.deadline : undefined]);
   };
 }

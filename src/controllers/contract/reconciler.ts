@@ -2,11 +2,11 @@
 // reports exist (design.md §1: one per contract and month, created by the operator, owned by the
 // contract): the current month's, and the previous month's until it is final, each stamped with
 // its creation on the operator's clock (managedapps.dev/created-at: its finality counts from it).
-import { API_VERSION, changeToDomain, REPORT_CREATED_AT_ANNOTATION, type SLAReport } from '../../api/v1alpha1/index.ts';
+import { API_VERSION, REPORT_CREATED_AT_ANNOTATION, type SLAReport } from '../../api/v1alpha1/index.ts';
 import { monthOf, monthPeriod, rfc3339 } from '../../domain/index.ts';
 import { collectionPath, isStatus, type Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
-import { KIND_REFS, converted, type ContractObj } from '../shared/kinds.ts';
+import { KIND_REFS, type ContractObj } from '../shared/kinds.ts';
 import { invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
 import { contractStart, contractStatus } from './status.ts';
 
@@ -62,7 +62,8 @@ export function contractReconciler(deps: Deps): Reconciler {
     }
     const contract = parsed.value;
     const timeZone = caches.calendar(req.namespace).timeZone;
-    const facts = { contract, timeZone, changes: caches.changes.list(req.namespace).map((c) => converted(changeToDomain(c))), now };
+    // The changes as the tenant's evaluation reads them (converted once per version of the namespace).
+    const facts = { contract, timeZone, changes: deps.evaluations.input(req.namespace, contract.name).changes, now };
     const outcome = contractStatus(facts);
     await writeStatus(manager, KIND_REFS.SupportContract, contract, outcome.fields, outcome.conditions, now);
     if (ctx.signal.aborted || contract.raw.metadata?.deletionTimestamp !== undefined) return {};

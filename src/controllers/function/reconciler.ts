@@ -1,28 +1,22 @@
-// ManagedFunction reconciler: cache (the namespace's units, their incidents and windows) →
-// function/status.ts → status; requeued at the month's end. SLABreached on the transition.
-import { ConditionType, functionUnits, supportLevelsInForce } from '../../api/v1alpha1/index.ts';
-import { DEFAULT_SUPPORT_LEVEL } from '../../domain/index.ts';
+// ManagedFunction reconciler: the tenant's evaluation (the function's production units, its
+// guarantee) → function/status.ts → status; requeued at the month's end. SLABreached on the transition.
+import { ConditionType } from '../../api/v1alpha1/index.ts';
+import type { TenantEvaluation } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, type FunctionObj } from '../shared/kinds.ts';
-import { currentMonth, measureUnit } from '../shared/measure.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
 import { functionConditions, functionFields, measure, type FunctionFacts } from './status.ts';
 
-export function functionFacts(deps: Deps, fn: FunctionObj, now: Date): FunctionFacts {
-  const { caches } = deps;
-  const ns = fn.namespace;
-  const { month, period } = currentMonth(now, caches.calendar(ns).timeZone);
-  const units = caches.units.list(ns);
-  const names = new Set(functionUnits(fn, units));
-  const members = units.filter((u) => names.has(u.name) && u.spec.environment === 'Production').sort((a, b) => (a.name < b.name ? -1 : 1));
-  const contract = caches.contract(ns);
+export function functionFacts(fn: FunctionObj, ev: TenantEvaluation): FunctionFacts {
+  const f = ev.fn(fn.name);
   return {
     fn,
-    units: members.map((u) => measureUnit(caches, u, period, now)).filter((a) => a.subscribedSeconds > 0),
-    supportLevel: contract === undefined ? undefined : (supportLevelsInForce(contract).Production ?? DEFAULT_SUPPORT_LEVEL),
-    month,
-    period,
+    // Production units with subscribed time this month, sorted by name (as functionUnits lists them).
+    units: (f?.units ?? []).filter((a) => a.subscribedSeconds > 0),
+    supportLevel: f?.supportLevel,
+    month: ev.month,
+    period: ev.period,
   };
 }
 
@@ -37,12 +31,13 @@ export function functionReconciler(deps: Deps): Reconciler {
       return {};
     }
     const fn = parsed.value;
-    const facts = functionFacts(deps, fn, now);
+    const ev = deps.evaluations.of(fn.namespace, now);
+    const facts = functionFacts(fn, ev);
     const m = measure(facts);
     const written = await writeStatus(manager, KIND_REFS.ManagedFunction, fn, functionFields(facts, m), functionConditions(facts, m), now);
     await emitOnTransition(manager, fn.raw, fn.status?.conditions, ConditionType.SLAMet, 'False', written, {
       type: 'Warning', reason: 'SLABreached', action: 'Reconcile', note: written.find((c) => c.type === ConditionType.SLAMet)?.message ?? '',
     });
-    return requeueAt(now, [facts.period.end]);
+    return requeueAt(ev.at, [facts.period.end]);
   };
 }

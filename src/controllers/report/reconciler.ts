@@ -1,45 +1,21 @@
-// SLAReport reconciler: the namespace's objects from the cache → ReportInput → the domain's
-// computeMonthlyReport → report/status.ts → status. A final report is never written again (the
+// SLAReport reconciler: the tenant's evaluation under the report's contract → its report of the
+// month (the domain's reportOf, the projection the offline report computes too) →
+// report/status.ts → status. A final report is never written again (the
 // CRD refuses it too). Final 24 h after the later of its month's end and its creation
 // (reportCreatedAt, design.md §3). Requeued when it becomes final, and at the deadlines of the
 // month's open incidents and pending changes.
-import { ConditionReason, ConditionType, REPORT_CREATED_AT_ANNOTATION, reportInputToDomain } from '../../api/v1alpha1/index.ts';
-import { computeMonthlyReport, monthPeriod, reportFinalAt, type Interval, type ReportInput } from '../../domain/index.ts';
+import { ConditionReason, ConditionType, REPORT_CREATED_AT_ANNOTATION } from '../../api/v1alpha1/index.ts';
+import { monthPeriod, reportFinalAt, type Interval } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
-import { KIND_REFS, converted, type ContractObj } from '../shared/kinds.ts';
+import { KIND_REFS } from '../shared/kinds.ts';
 import { emitOnTransition, invalidSpecConditions, readyCondition, requeueAt, writeStatus } from '../shared/status.ts';
 import { reportConditions, reportFields, type Uncounted } from './status.ts';
 
-/** Everything of the namespace the report reads, as the domain's input. */
-export function reportInput(caches: Caches, contract: ContractObj): ReportInput {
-  const ns = contract.namespace;
-  const units = caches.units.list(ns);
-  // Only valid objects. An incident or change is counted on the units of it that are there (as
-  // the units' and functions' own statuses count it, by the `unit` index); one with none is left
-  // out; both are named by the Complete condition (uncountedIn).
-  const unitNames = new Set(units.map((u) => u.name));
-  const onKnownUnits = <T extends { spec: { unitRefs: readonly { name: string }[] } }>(objects: readonly T[]): T[] =>
-    objects.flatMap((o) => {
-      const unitRefs = o.spec.unitRefs.filter((r) => unitNames.has(r.name));
-      if (unitRefs.length === o.spec.unitRefs.length) return [o];
-      return unitRefs.length === 0 ? [] : [{ ...o, spec: { ...o.spec, unitRefs } }];
-    });
-  return converted(reportInputToDomain({
-    tenant: caches.tenant(ns),
-    contract,
-    units,
-    functions: caches.functions.list(ns),
-    incidents: onKnownUnits(caches.incidents.list(ns)),
-    changes: onKnownUnits(caches.changes.list(ns)),
-    maintenanceWindows: caches.windows.list(ns),
-  }));
-}
-
 /**
  * The incidents and changes touching `period` that name a unit the namespace does not have (valid):
- * reportInput counts them on their other units only, or leaves them out (the Complete condition names them). An incident touches the month
+ * the report counts them on their other units only, or leaves them out (the Complete condition names them). An incident touches the month
  * when opened before its end and not resolved before its start; a change likewise with
  * requestedAt and completedAt.
  */
@@ -109,13 +85,14 @@ export function reportReconciler(deps: Deps): Reconciler {
       await writeStatus(manager, KIND_REFS.SLAReport, report, {}, [missing], now);
       return {};
     }
-    const input = reportInput(caches, contract);
-    const period = monthPeriod(report.spec.month, input.calendar.timeZone);
+    const ev = deps.evaluations.of(req.namespace, now, contract.name);
+    const period = monthPeriod(report.spec.month, ev.input.calendar.timeZone);
     const createdAt = reportCreatedAt(report.raw);
     const finalAt = reportFinalAt(period.end, createdAt);
-    const computed = computeMonthlyReport(input, report.spec.month, now, createdAt);
+    const computed = ev.report(report.spec.month, createdAt);
+    if (computed === undefined) throw new Error(`the evaluation of ${req.namespace} under SupportContract ${contract.name} has no contract`);
     const final = computed.final;
-    const uncounted = uncountedIn(caches, req.namespace, period, now);
+    const uncounted = uncountedIn(caches, req.namespace, period, ev.at);
     const written = await writeStatus(manager, KIND_REFS.SLAReport, report, reportFields(computed, final), reportConditions(computed, final, finalAt, uncounted), now);
     await emitOnTransition(manager, report.raw, report.status?.conditions, ConditionType.Complete, 'False', written, {
       type: 'Warning', reason: 'ReportIncomplete', action: 'Reconcile', note: written.find((c) => c.type === ConditionType.Complete)?.message ?? '',
@@ -130,6 +107,6 @@ export function reportReconciler(deps: Deps): Reconciler {
       ...computed.gtr.incidents.filter((i) => !i.late && i.deadline !== null).map((i) => new Date(i.deadline ?? 0)),
       ...computed.gtc.changes.filter((c) => !c.late && c.deadline !== null).map((c) => new Date(c.deadline ?? 0)),
     ];
-    return requeueAt(now, [finalAt, period.end, ...deadlines]);
+    return requeueAt(ev.at, [finalAt, period.end, ...deadlines]);
   };
 }

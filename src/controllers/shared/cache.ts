@@ -11,7 +11,7 @@
 //   SLAReport     `contract`   its contractRef
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
-  calendarToDomain, changeToDomain, contractToDomain, incidentToDomain, scheduleToDomain, unitToDomain,
+  calendarToDomain, changeToDomain, contractToDomain, functionToDomain, incidentToDomain, scheduleToDomain, unitToDomain,
 } from '../../api/v1alpha1/index.ts';
 import type { BusinessCalendar } from '../../domain/index.ts';
 import type { Informer, Manager } from '../../runtime/index.ts';
@@ -125,7 +125,7 @@ export class Caches {
     this.tenants = view(manager, 'ManagedTenant', SPEC_SCHEMAS.ManagedTenant, calendarToDomain);
     this.contracts = view(manager, 'SupportContract', SPEC_SCHEMAS.SupportContract, contractToDomain);
     this.units = view(manager, 'ServiceUnit', SPEC_SCHEMAS.ServiceUnit, (u) => unitToDomain(u));
-    this.functions = view(manager, 'ManagedFunction', SPEC_SCHEMAS.ManagedFunction);
+    this.functions = view(manager, 'ManagedFunction', SPEC_SCHEMAS.ManagedFunction, (f) => functionToDomain(f, []));
     this.incidents = view(manager, 'Incident', SPEC_SCHEMAS.Incident, incidentToDomain);
     this.changes = view(manager, 'ChangeRequest', SPEC_SCHEMAS.ChangeRequest, changeToDomain);
     this.windows = view(manager, 'MaintenanceWindow', SPEC_SCHEMAS.MaintenanceWindow, scheduleToDomain);

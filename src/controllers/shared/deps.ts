@@ -1,10 +1,13 @@
 // What a reconciler is built with. `now` is the injected clock's reading (tests pass explicit
-// past instants); the Manager provides the status writer, the Event recorder and the caches.
+// past instants); the Manager provides the status writer, the Event recorder and the caches;
+// `evaluations` the tenant's one evaluation (shared/evaluation.ts).
 import type { Manager } from '../../runtime/index.ts';
 import type { Caches } from './cache.ts';
+import type { Evaluations } from './evaluation.ts';
 
 export interface Deps {
   readonly manager: Manager;
   readonly caches: Caches;
+  readonly evaluations: Evaluations;
   readonly now: () => Date;
 }

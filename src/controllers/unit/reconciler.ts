@@ -1,29 +1,36 @@
-// ServiceUnit reconciler: cache (target and dependsOn indexes, the namespace's windows and
-// incidents) → unit/status.ts → status; requeued at the next maintenance edge or the month's end.
-import { ConditionType, scheduleToDomain } from '../../api/v1alpha1/index.ts';
-import { dependencyCycle, nextEdge, targetKey } from '../../domain/index.ts';
+// ServiceUnit reconciler: cache (target and dependsOn indexes) and the tenant's evaluation (its
+// availability, its active maintenance windows) → unit/status.ts → status; requeued at the next
+// maintenance edge or the month's end.
+import { ConditionType } from '../../api/v1alpha1/index.ts';
+import { dependencyCycle, targetKey, type TenantEvaluation, type UnitEvaluation } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
-import { KIND_REFS, converted, type UnitObj } from '../shared/kinds.ts';
-import { currentMonth, measureUnit, windowsOf, activeExclusions } from '../shared/measure.ts';
+import { KIND_REFS, type UnitObj } from '../shared/kinds.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
 import { availabilityField, ownedPart, unitConditions, type UnitFacts } from './status.ts';
 
-export function unitFacts(deps: Deps, unit: UnitObj, now: Date): UnitFacts {
+/** The evaluation's view of a valid unit; missing only if the caches moved under it (retried). */
+function evaluated(ev: TenantEvaluation, unit: UnitObj): UnitEvaluation {
+  const u = ev.unit(unit.name);
+  if (u === undefined) throw new Error(`ServiceUnit ${unit.namespace}/${unit.name} is not in its tenant's evaluation`);
+  return u;
+}
+
+export function unitFacts(deps: Deps, unit: UnitObj, ev: TenantEvaluation): UnitFacts {
   const { caches } = deps;
   const ns = unit.namespace;
   const claimants = new Map<string, UnitObj>([[unit.name, unit]]);
   for (const t of unit.spec.targets) for (const u of caches.units.byIndex('target', ns, targetKey(t))) claimants.set(u.name, u);
-  const { month, period } = currentMonth(now, caches.calendar(ns).timeZone);
+  const own = evaluated(ev, unit);
   return {
     unit,
     claimants: [...claimants.values()],
     subscribedLevels: caches.contract(ns)?.spec.subscribedLevels,
     missingDependencies: (unit.spec.dependsOn ?? []).map((d) => d.name).filter((name) => caches.units.informer.get(ns, name) === undefined),
     dependencyCycle: dependencyCycle(unit.name, new Map(caches.units.list(ns).map((u) => [u.name, (u.spec.dependsOn ?? []).map((d) => d.name)]))),
-    activeWindows: activeExclusions(caches, unit, now).map((w) => w.window.name),
-    month,
-    availability: measureUnit(caches, unit, period, now),
+    activeWindows: own.activeExclusions,
+    month: ev.month,
+    availability: own.availability,
   };
 }
 
@@ -38,14 +45,14 @@ export function unitReconciler(deps: Deps): Reconciler {
       return {};
     }
     const unit = parsed.value;
-    const facts = unitFacts(deps, unit, now);
+    const ev = deps.evaluations.of(unit.namespace, now);
+    const facts = unitFacts(deps, unit, ev);
     const written = await writeStatus(manager, KIND_REFS.ServiceUnit, unit, { availability: availabilityField(facts) }, unitConditions(facts), now, ownedPart);
     const conflict = written.find((c) => c.type === ConditionType.LevelConflict);
     await emitOnTransition(manager, unit.raw, unit.status?.conditions, ConditionType.LevelConflict, 'True', written, {
       type: 'Warning', reason: 'LevelConflict', action: 'Reconcile', note: conflict?.message ?? '',
     });
-    const edges = windowsOf(caches, unit).map((w) => nextEdge(converted(scheduleToDomain(w)), now));
-    const period = currentMonth(now, caches.calendar(unit.namespace).timeZone).period;
-    return requeueAt(now, [...edges, period.end]);
+    const edges = evaluated(ev, unit).windows.map((w) => ev.window(w)?.nextEdge);
+    return requeueAt(ev.at, [...edges, ev.period.end]);
   };
 }

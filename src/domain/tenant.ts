@@ -1,0 +1,267 @@
+// One evaluation per tenant (design.md §2, "One evaluation per tenant"): everything the contract
+// says about one tenant (a namespace) at one instant, from one input. Every status (unit,
+// function, incident, change, report), every domain metric and `report --offline` is a projection
+// of it, so they agree by construction: a unit's availability is the number its functions average
+// and its report counts, an incident's deadline is the one its report row shows.
+//
+// Lazy and memoised: a result is computed the first time something asks for it, once per
+// evaluation; an incident reconcile pays for its incident, a report for its month's records, and
+// a second reader pays nothing. An evaluation is immutable: a new instant or a new input is a new
+// evaluation (the controllers keep one per namespace until an object of it changes, or for
+// EVALUATION_MAX_AGE_MS, src/controllers/shared/evaluation.ts).
+import { DateTime } from 'luxon';
+import { monthOf, monthPeriod } from './calendar.ts';
+import { unitAvailability, type InterruptionRecord, type UnitAvailability } from './availability.ts';
+import { evaluateChange, measuredAtOf, type ChangeResult, type ChangeUnit } from './change.ts';
+import { REVERSIBILITY_MONTHS } from './guarantees.ts';
+import type { Interval } from './interval.ts';
+import { prerequisitesValidated } from './levels.ts';
+import { activeOccurrence, nextEdge, occurrencesBetween } from './maintenance.ts';
+import {
+  DEFAULT_SUPPORT_LEVEL, functionResult, reportOf,
+  type ChangeInput, type FunctionInput, type FunctionResult, type IncidentInput, type MaintenanceWindowInput, type MonthlyReport, type ReportInput,
+  type TenantInput, type TenantResults, type UnitInput,
+} from './report.ts';
+import { evaluateRestoration, type RestorationContext, type RestorationResult, type RestorationUnit } from './restoration.ts';
+import { restorationAtRiskInstant } from './risk.ts';
+import { acceleratedDecisions, type AcceleratedDecision } from './tokens.ts';
+import type { Environment, FunctionFamily, SupportLevel } from './vocabulary.ts';
+
+export interface UnitEvaluation {
+  readonly input: UnitInput;
+  /** Month-to-date availability (the month of the evaluation's instant), counted in the unit's own family (domain.md §5). */
+  readonly availability: UnitAvailability;
+  /** The maintenance windows that exclude the unit from availability and are active at the instant. */
+  readonly activeExclusions: readonly string[];
+  /** Every maintenance window whose selector covers the unit, by name. */
+  readonly windows: readonly string[];
+}
+
+export interface WindowEvaluation {
+  readonly input: MaintenanceWindowInput;
+  /** The occurrence in progress at the instant, if any. */
+  readonly active: Interval | undefined;
+  /** The next start or end of an occurrence after the instant (design.md §2: a requeue instant). */
+  readonly nextEdge: Date | undefined;
+}
+
+export interface FunctionEvaluation extends FunctionResult {
+  /** The support level of Production in force (domain.md §3), whose guarantee applies. */
+  readonly supportLevel: SupportLevel;
+}
+
+export interface IncidentEvaluation {
+  /** GTR at the instant (domain.md §6): deadline, covered time, late, applicable. */
+  readonly result: RestorationResult;
+  /** When 75 % of the guaranteed time is spent (design.md §4); undefined without a target. */
+  readonly atRiskAt: Date | undefined;
+}
+
+export interface ChangeEvaluation {
+  /** The rank of an accelerated change in its year (domain.md §10); undefined when not accelerated. */
+  readonly decision: AcceleratedDecision | undefined;
+  /** GTC at the instant (domain.md §7), timed as a normal change when its acceleration is refused; undefined without a contract. */
+  readonly result: ChangeResult | undefined;
+}
+
+export interface TenantEvaluation {
+  /** The instant everything is evaluated at. */
+  readonly at: Date;
+  /** The calendar month of `at` in the tenant's time zone, and its interval. */
+  readonly month: string;
+  readonly period: Interval;
+  readonly input: TenantInput;
+  unit(name: string): UnitEvaluation | undefined;
+  /** undefined without a contract (the support level, hence the guarantee, is unknown) or for an unknown name. */
+  fn(name: string): FunctionEvaluation | undefined;
+  /** undefined without a contract or for an unknown name. */
+  incident(name: string): IncidentEvaluation | undefined;
+  /** undefined for an unknown name. */
+  change(name: string): ChangeEvaluation | undefined;
+  /** undefined for an unknown name. */
+  window(name: string): WindowEvaluation | undefined;
+  /** The report of `month` (design.md §3); `createdAt` is the report object's (reportFinalAt). undefined without a contract. */
+  report(month: string, createdAt?: Date): MonthlyReport | undefined;
+}
+
+/** `compute` memoised by `key` of its arguments. */
+function memo<A extends unknown[], V>(key: (...args: A) => string, compute: (...args: A) => V): (...args: A) => V {
+  const known = new Map<string, { readonly value: V }>();
+  return (...args) => {
+    const k = key(...args);
+    const hit = known.get(k);
+    if (hit !== undefined) return hit.value;
+    const value = compute(...args);
+    known.set(k, { value });
+    return value;
+  };
+}
+
+const byName = (name: string): string => name;
+const spanKey = (p: Interval): string => `${p.start.getTime()}/${p.end.getTime()}`;
+
+function indexBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const item of items) out.set(key(item), item);
+  return out;
+}
+
+/** An incident as known at `now`: a resolution recorded later is not known yet (it is open). */
+const knownAt = (nowMs: number) => (i: IncidentInput): IncidentInput =>
+  (i.resolvedAt !== undefined && i.resolvedAt.getTime() > nowMs ? { ...i, resolvedAt: undefined } : i);
+
+/** The family a unit counts in: its own, else the one named like its level. */
+export const familyOf = (unit: UnitInput): FunctionFamily => unit.family ?? unit.level;
+
+/** Everything the contract says about the tenant `input` at `now`. */
+export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation {
+  const { calendar, contract } = input;
+  const nowMs = now.getTime();
+  const month = monthOf(now, calendar.timeZone);
+  const period = monthPeriod(month, calendar.timeZone);
+  const supportLevelOf = (environment: Environment): SupportLevel => contract?.supportLevels[environment] ?? DEFAULT_SUPPORT_LEVEL;
+
+  const units = indexBy(input.units, (u) => u.name);
+  const incidents = input.incidents.map(knownAt(nowMs));
+  const incidentsByName = indexBy(incidents, (i) => i.name);
+  const changesByName = indexBy(input.changes, (c) => c.name);
+  const functionsByName = indexBy(input.functions, (f) => f.name);
+  const computerVision = new Set(input.functions.filter((f) => f.family === 'ComputerVision').flatMap((f) => f.units));
+
+  // Only P1 incidents trace an interruption (domain.md §1): indexed by unit once.
+  const p1ByUnit = new Map<string, InterruptionRecord[]>();
+  for (const incident of incidents) {
+    if (incident.priority !== 'P1') continue;
+    for (const name of incident.unitNames) {
+      const list = p1ByUnit.get(name);
+      if (list === undefined) p1ByUnit.set(name, [incident]);
+      else list.push(incident);
+    }
+  }
+  const windowsByName = indexBy(input.maintenanceWindows, (w) => w.name);
+  const windowsByUnit = new Map<string, MaintenanceWindowInput[]>();
+  for (const window of input.maintenanceWindows) {
+    for (const name of window.unitNames) {
+      const list = windowsByUnit.get(name);
+      if (list === undefined) windowsByUnit.set(name, [window]);
+      else list.push(window);
+    }
+  }
+  const excluding = (unitName: string): MaintenanceWindowInput[] => (windowsByUnit.get(unitName) ?? []).filter((w) => w.excludeFromAvailability);
+  const occurrences = memo((w: MaintenanceWindowInput, p: Interval) => `${w.name}@${spanKey(p)}`, (w, p) => occurrencesBetween(w.schedule, p.start, p.end));
+  const window = memo(byName, (name): WindowEvaluation | undefined => {
+    const w = windowsByName.get(name);
+    return w === undefined ? undefined : { input: w, active: activeOccurrence(w.schedule, now), nextEdge: nextEdge(w.schedule, now) };
+  });
+
+  const availabilityOf = memo(
+    (name: string, family: FunctionFamily, p: Interval) => `${name}@${family}@${spanKey(p)}`,
+    (name, family, p): UnitAvailability | undefined => {
+      const unit = units.get(name);
+      if (unit === undefined) return undefined;
+      return unitAvailability(
+        {
+          unit: { name, subscription: unit.subscription, coManaged: unit.coManaged, prerequisitesValidated: prerequisitesValidated(unit.prerequisites) },
+          family,
+          incidents: p1ByUnit.get(name) ?? [],
+          maintenance: excluding(name).flatMap((w) => occurrences(w, p)),
+        },
+        p,
+        now,
+      );
+    },
+  );
+
+  const restorationContext: RestorationContext | undefined = contract === undefined ? undefined : {
+    calendar,
+    supportLevelOf,
+    reversibility: contract.reversibilityStart === undefined
+      ? undefined
+      : { start: contract.reversibilityStart, end: DateTime.fromJSDate(contract.reversibilityStart, { zone: calendar.timeZone }).plus({ months: REVERSIBILITY_MONTHS }).toJSDate() },
+  };
+  const restorationUnit = (name: string): RestorationUnit[] => {
+    const unit = units.get(name);
+    if (unit === undefined) return [];
+    return [{
+      name,
+      environment: unit.environment,
+      coManaged: unit.coManaged,
+      levelThreeOwner: unit.levelThreeOwner,
+      prerequisitesValidated: prerequisitesValidated(unit.prerequisites),
+      computerVision: computerVision.has(name),
+      subscription: unit.subscription,
+    }];
+  };
+  const changeUnit = (name: string): ChangeUnit[] => {
+    const unit = units.get(name);
+    return unit === undefined ? [] : [{ name, environment: unit.environment, prerequisitesValidated: prerequisitesValidated(unit.prerequisites), subscription: unit.subscription }];
+  };
+
+  const incident = memo(byName, (name): IncidentEvaluation | undefined => {
+    const record = incidentsByName.get(name);
+    if (record === undefined || restorationContext === undefined) return undefined;
+    const on = record.unitNames.flatMap(restorationUnit);
+    return { result: evaluateRestoration(record, on, restorationContext, now), atRiskAt: restorationAtRiskInstant(record, on, restorationContext) };
+  });
+
+  // A 7th accelerated change of a year is refused (domain.md §10): it is timed and priced as a normal one.
+  const decisions = acceleratedDecisions(input.changes, calendar.timeZone, contract?.acceleratedChangesPerYear);
+  const change = memo(byName, (name): ChangeEvaluation | undefined => {
+    const record: ChangeInput | undefined = changesByName.get(name);
+    if (record === undefined) return undefined;
+    const decision = decisions.get(name);
+    if (contract === undefined) return { decision, result: undefined };
+    // A completion or quote recorded after `now` is not known yet.
+    const measured = measuredAtOf(record);
+    const known = measured !== undefined && measured.getTime() > nowMs ? { ...record, completedAt: undefined, quotedAt: undefined } : record;
+    const context = { calendar, supportLevelOf, payAsYouGoTokenPrice: contract.payAsYouGoTokenPrice };
+    return { decision, result: evaluateChange({ ...known, accelerated: record.accelerated && decision?.accepted === true }, record.unitNames.flatMap(changeUnit), context, now) };
+  });
+
+  const results: TenantResults = {
+    now,
+    supportLevelOf,
+    incidents,
+    units,
+    restoration: (name) => incident(name)?.result,
+    change: (name) => change(name)?.result,
+    unitAvailability: availabilityOf,
+  };
+
+  const unit = memo(byName, (name): UnitEvaluation | undefined => {
+    const u = units.get(name);
+    const availability = u === undefined ? undefined : results.unitAvailability(name, familyOf(u), period);
+    if (u === undefined || availability === undefined) return undefined;
+    const activeExclusions = excluding(name).filter((w) => window(w.name)?.active !== undefined).map((w) => w.name).sort();
+    return { input: u, availability, activeExclusions, windows: (windowsByUnit.get(name) ?? []).map((w) => w.name) };
+  });
+  const fn = memo(byName, (name): FunctionEvaluation | undefined => {
+    const f: FunctionInput | undefined = functionsByName.get(name);
+    if (f === undefined || contract === undefined) return undefined;
+    return { ...functionResult(f, results, period), supportLevel: supportLevelOf('Production') };
+  });
+  const reports = memo(
+    (m: string, createdAt: Date | undefined) => `${m}@${createdAt?.getTime() ?? ''}`,
+    (m, createdAt): MonthlyReport | undefined => (contract === undefined ? undefined : reportOf({ ...input, contract } satisfies ReportInput, results, m, createdAt)),
+  );
+
+  return {
+    at: now,
+    month,
+    period,
+    input,
+    unit,
+    fn,
+    incident,
+    change,
+    window,
+    report: reports,
+  };
+}
+
+/** The report of `month` as of `now` (design.md §3): the projection of the tenant's evaluation; `createdAt` delays its finality (reportFinalAt). */
+export function computeMonthlyReport(input: ReportInput, month: string, now: Date, createdAt?: Date): MonthlyReport {
+  const report = evaluateTenant(input, now).report(month, createdAt);
+  if (report === undefined) throw new Error('a report input always has a contract');
+  return report;
+}
