@@ -4,24 +4,41 @@
 import { ConditionReason, ConditionType } from '../../api/v1alpha1/index.ts';
 import type { TenantEvaluation } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
-import type { Caches } from '../shared/cache.ts';
+import { missingUnits, type Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
-import { KIND_REFS, type ChangeObj } from '../shared/kinds.ts';
+import { KIND_REFS, type ChangeObj, type IncidentObj } from '../shared/kinds.ts';
+
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
 import { changeConditions, changeFields, type ChangeFacts } from './status.ts';
 
-export function changeFacts(caches: Caches, change: ChangeObj, ev: TenantEvaluation): ChangeFacts {
+/** What the cache says around a change: the related incident, the references not found. */
+export interface ChangeSurroundings {
+  readonly related: IncidentObj | undefined;
+  readonly missingUnits: readonly string[];
+  readonly missingIncident: string | undefined;
+}
+
+export function changeSurroundings(caches: Caches, change: ChangeObj): ChangeSurroundings {
   const ns = change.namespace;
-  const related = change.spec.relatedIncident === undefined ? undefined : caches.incidents.valid(ns, change.spec.relatedIncident.name);
+  const ref = change.spec.relatedIncident?.name;
+  return {
+    related: ref === undefined ? undefined : caches.incidents.valid(ns, ref),
+    missingUnits: missingUnits(caches, ns, change.spec.unitRefs),
+    missingIncident: ref !== undefined && caches.incidents.informer.get(ns, ref) === undefined ? ref : undefined,
+  };
+}
+
+/** The change's facts: its part of the tenant's evaluation, and its surroundings. */
+export function changeFacts(change: ChangeObj, ev: TenantEvaluation, around: ChangeSurroundings): ChangeFacts {
   const evaluated = ev.change(change.name);
   return {
     change,
     accelerated: change.spec.accelerated ? evaluated?.decision : undefined,
-    forP1Incident: related?.spec.priority === 'P1',
+    forP1Incident: around.related?.spec.priority === 'P1',
     result: evaluated?.result,
     currency: ev.input.contract?.currency,
-    missingUnits: change.spec.unitRefs.map((r) => r.name).filter((n) => caches.units.informer.get(ns, n) === undefined),
-    missingIncident: change.spec.relatedIncident !== undefined && caches.incidents.informer.get(ns, change.spec.relatedIncident.name) === undefined ? change.spec.relatedIncident.name : undefined,
+    missingUnits: around.missingUnits,
+    missingIncident: around.missingIncident,
     now: ev.at,
   };
 }
@@ -38,7 +55,7 @@ export function changeReconciler(deps: Deps): Reconciler {
     }
     const change = parsed.value;
     const ev = deps.evaluations.of(change.namespace, now);
-    const facts = changeFacts(caches, change, ev);
+    const facts = changeFacts(change, ev, changeSurroundings(caches, change));
     const written = await writeStatus(manager, KIND_REFS.ChangeRequest, change, changeFields(facts), changeConditions(facts), now);
     const stored = change.status?.conditions;
     const message = (type: string): string => written.find((c) => c.type === type)?.message ?? '';

@@ -4,21 +4,16 @@
 import { ConditionType } from '../../api/v1alpha1/index.ts';
 import type { TenantEvaluation } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
-import type { Caches } from '../shared/cache.ts';
+import { missingUnits } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, type IncidentObj } from '../shared/kinds.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
 import { incidentConditions, incidentFields, phaseOf, type IncidentFacts } from './status.ts';
 
-export function incidentFacts(caches: Caches, incident: IncidentObj, ev: TenantEvaluation): IncidentFacts {
+/** The incident's facts: its part of the tenant's evaluation, and the `unitRefs` not found in the namespace. */
+export function incidentFacts(incident: IncidentObj, ev: TenantEvaluation, missingUnits: readonly string[]): IncidentFacts {
   const evaluated = ev.incident(incident.name);
-  return {
-    incident,
-    result: evaluated?.result,
-    atRiskAt: evaluated?.atRiskAt,
-    missingUnits: incident.spec.unitRefs.map((r) => r.name).filter((n) => caches.units.informer.get(incident.namespace, n) === undefined),
-    now: ev.at,
-  };
+  return { incident, result: evaluated?.result, atRiskAt: evaluated?.atRiskAt, missingUnits, now: ev.at };
 }
 
 export function incidentReconciler(deps: Deps): Reconciler {
@@ -33,7 +28,7 @@ export function incidentReconciler(deps: Deps): Reconciler {
     }
     const incident = parsed.value;
     const ev = deps.evaluations.of(incident.namespace, now);
-    const facts = incidentFacts(caches, incident, ev);
+    const facts = incidentFacts(incident, ev, missingUnits(caches, incident.namespace, incident.spec.unitRefs));
     const written = await writeStatus(manager, KIND_REFS.Incident, incident, incidentFields(facts), incidentConditions(facts), now);
     const stored = incident.status;
     const message = (type: string): string => written.find((c) => c.type === type)?.message ?? '';

@@ -50,6 +50,11 @@ export const INDEXES = {
   contractRef: (o: KubernetesObject): string[] => refNames(spec(o).contractRef).map((n) => nsKey(o, n)),
 } as const;
 
+/** The names of `refs` no ServiceUnit of the namespace has (absent, not merely invalid: GitOps has not applied it yet). */
+export function missingUnits(caches: Caches, namespace: string, refs: readonly { name: string }[]): string[] {
+  return refs.map((r) => r.name).filter((n) => caches.units.informer.get(namespace, n) === undefined);
+}
+
 /** The oldest first, then by name: the order every "first one wins" rule uses. */
 export function byAge<T extends { createdAt: Date; name: string }>(a: T, b: T): number {
   return a.createdAt.getTime() - b.createdAt.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
