@@ -1,8 +1,10 @@
 // The TenantView of the rules over the Manager's shared informers (every replica keeps them
-// warm, so a standby answers admission requests too). A cold cache is waited for a bounded
-// time; the server then fails closed with a clear message rather than decide on nothing.
+// warm, so a standby answers admission requests too), typed: each cached object parsed once per
+// version by its resource schema. A cold cache is waited for a bounded time; the server then
+// fails closed with a clear message rather than decide on nothing.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { KIND_REFS, type ChangeRequest, type ManagedTenant, type ServiceUnit, type SupportContract } from '../api/v1alpha1/index.ts';
+import type { z } from 'zod';
+import { KIND_REFS, RESOURCE_SCHEMAS, type ChangeRequest, type ManagedTenant, type ServiceUnit, type SupportContract } from '../api/v1alpha1/index.ts';
 import type { Informer, Manager } from '../runtime/index.ts';
 import type { TenantView } from './view.ts';
 
@@ -14,47 +16,80 @@ export const VIEW_KINDS = {
   changes: KIND_REFS.ChangeRequest,
 } as const;
 
-export class InformerTenantView implements TenantView {
-  readonly #tenants: Informer;
-  readonly #contracts: Informer;
-  readonly #units: Informer;
-  readonly #changes: Informer;
+/**
+ * One kind's cached objects parsed by its resource schema (src/api RESOURCE_SCHEMAS: defaults
+ * applied, no casts), memoised per cached object: the informer replaces an object on every
+ * update, so each version is parsed once and a WeakMap never serves a stale parse. An object the
+ * schema refuses (stored before a rule tightened) is left out, as the controllers' views leave it
+ * out: it claims no target and counts in no quota, and its own status says why (InvalidSpec).
+ */
+class ParsedKind<T> {
+  readonly informer: Informer;
+  readonly #schema: z.ZodType<T>;
+  readonly #memo = new WeakMap<KubernetesObject, T | null>();
 
-  constructor(manager: Manager) {
-    this.#tenants = manager.informer(VIEW_KINDS.tenants);
-    this.#contracts = manager.informer(VIEW_KINDS.contracts);
-    this.#units = manager.informer(VIEW_KINDS.units);
-    this.#changes = manager.informer(VIEW_KINDS.changes);
+  constructor(manager: Manager, kind: keyof typeof VIEW_KINDS, schema: z.ZodType<T>) {
+    this.informer = manager.informer(VIEW_KINDS[kind]);
+    this.#schema = schema;
   }
 
-  // Objects in the caches were validated by the API server against the CRD schema generated
-  // from the same zod schemas: they have the shape of the API types.
+  list(namespace: string): T[] {
+    const out: T[] = [];
+    for (const obj of this.informer.list(namespace)) {
+      let parsed = this.#memo.get(obj);
+      if (parsed === undefined) {
+        const result = this.#schema.safeParse(obj);
+        parsed = result.success ? result.data : null;
+        this.#memo.set(obj, parsed);
+      }
+      if (parsed !== null) out.push(parsed);
+    }
+    return out;
+  }
+}
+
+export class InformerTenantView implements TenantView {
+  readonly #tenants: ParsedKind<ManagedTenant>;
+  readonly #contracts: ParsedKind<SupportContract>;
+  readonly #units: ParsedKind<ServiceUnit>;
+  readonly #changes: ParsedKind<ChangeRequest>;
+
+  constructor(manager: Manager) {
+    this.#tenants = new ParsedKind(manager, 'tenants', RESOURCE_SCHEMAS.ManagedTenant);
+    this.#contracts = new ParsedKind(manager, 'contracts', RESOURCE_SCHEMAS.SupportContract);
+    this.#units = new ParsedKind(manager, 'units', RESOURCE_SCHEMAS.ServiceUnit);
+    this.#changes = new ParsedKind(manager, 'changes', RESOURCE_SCHEMAS.ChangeRequest);
+  }
+
   tenants(namespace: string): readonly ManagedTenant[] {
-    return this.#tenants.list(namespace) as readonly KubernetesObject[] as readonly ManagedTenant[];
+    return this.#tenants.list(namespace);
   }
 
   contracts(namespace: string): readonly SupportContract[] {
-    return this.#contracts.list(namespace) as readonly KubernetesObject[] as readonly SupportContract[];
+    return this.#contracts.list(namespace);
   }
 
   units(namespace: string): readonly ServiceUnit[] {
-    return this.#units.list(namespace) as readonly KubernetesObject[] as readonly ServiceUnit[];
+    return this.#units.list(namespace);
   }
 
   changes(namespace: string): readonly ChangeRequest[] {
-    return this.#changes.list(namespace) as readonly KubernetesObject[] as readonly ChangeRequest[];
+    return this.#changes.list(namespace);
+  }
+
+  #informers(): Informer[] {
+    return [this.#tenants.informer, this.#contracts.informer, this.#units.informer, this.#changes.informer];
   }
 
   synced(): boolean {
-    return [this.#tenants, this.#contracts, this.#units, this.#changes].every((i) => i.hasSynced());
+    return this.#informers().every((i) => i.hasSynced());
   }
 
   /** Resolves true once every cache listed once, false after `timeoutMs`. */
   async waitForSync(timeoutMs: number): Promise<boolean> {
     if (this.synced()) return true;
     const signal = AbortSignal.timeout(timeoutMs);
-    const results = await Promise.all([this.#tenants, this.#contracts, this.#units, this.#changes].map((i) => i.waitForSync(signal)));
+    const results = await Promise.all(this.#informers().map((i) => i.waitForSync(signal)));
     return results.every(Boolean);
   }
 }
-
