@@ -22,6 +22,9 @@ export interface ManagedProcessOptions {
   readonly onUnexpectedExit?: ((process: ManagedProcess, status: ExitStatus) => void) | undefined;
 }
 
+/** How long after a process's exit its pipes may still deliver output. */
+const STDIO_DRAIN_MS = 2_000;
+
 export class ManagedProcess {
   readonly name: string;
   readonly logPath: string;
@@ -47,11 +50,22 @@ export class ManagedProcess {
         this.status ??= { code: null, signal: null };
         resolve(this.status);
       });
-      this.child.once('exit', (code, signal) => {
+      // 'exit' can come before the last output has been read from the pipes (an etcd that
+      // prints its reason and exits at once left an empty tail, under load): wait for 'close',
+      // which follows the end of both pipes, or at most STDIO_DRAIN_MS after 'exit' (a
+      // grandchild holding the pipes open must not hide the exit).
+      let settled = false;
+      const settle = (code: number | null, signal: NodeJS.Signals | null): void => {
+        if (settled) return;
+        settled = true;
         this.flushPartial(options.log);
         this.status = { code, signal };
         if (!this.stopping) options.onUnexpectedExit?.(this, this.status);
         resolve(this.status);
+      };
+      this.child.once('close', settle);
+      this.child.once('exit', (code, signal) => {
+        setTimeout(() => { settle(code, signal); }, STDIO_DRAIN_MS).unref();
       });
     });
     for (const stream of [this.child.stdout, this.child.stderr]) {
