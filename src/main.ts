@@ -20,6 +20,7 @@ import {
   type WebhookConfigurationOptions,
 } from './webhooks/index.ts';
 import { inCluster, loadOptions, watchScope, type Options } from './options.ts';
+import { PRODUCT_NAMES } from './product.ts';
 import { assertConfigured, CertificateReloader, clockStartingAt, installProcessHandlers, Manager, realClock, type CertificateMetrics } from './runtime/index.ts';
 
 export interface Operator {
@@ -53,6 +54,9 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
   const manager = new Manager({
     kubeConfig,
     logger,
+    // The product's names, not the runtime's defaults (src/product.ts; the metric prefix is src/metrics').
+    fieldManager: PRODUCT_NAMES.fieldManager,
+    reportingController: PRODUCT_NAMES.reportingController,
     ...(options.clockAt !== undefined ? { clock: clockStartingAt(options.clockAt) } : {}),
     metrics: metrics.runtime,
     health: { eventLoopLagLimitMs: options.eventLoopLagLimit * 1000, apiServerCheckPeriodMs: options.apiServerCheckPeriod * 1000 },

@@ -82,6 +82,17 @@ describe('createMetrics', () => {
     for (const m of all) expect(m.help.length, m.name).toBeGreaterThan(20);
   });
 
+  it('names the runtime\'s own metrics under the product\'s prefix, as before the prefix was an option (dashboards and alerts read them)', async () => {
+    const { registry } = setup(empty);
+    const names = (await registry.getMetricsAsJSON()).map((m) => m.name);
+    expect(names).toEqual(expect.arrayContaining([
+      'managedapps_informer_watch_restarts_total', 'managedapps_informer_cached_objects', 'managedapps_status_writes_total', 'managedapps_events_total',
+      'managedapps_event_loop_lag_seconds', 'managedapps_event_loop_lag_max_seconds', 'managedapps_certificate_reloads_total', 'managedapps_certificate_expiry_timestamp_seconds',
+      // controller-runtime's standard names take no prefix.
+      'controller_runtime_reconcile_total', 'leader_election_master_status', 'workqueue_depth',
+    ]));
+  });
+
   it('exports runtime metrics in controller-runtime\'s vocabulary', async () => {
     const { registry, metrics } = setup(empty);
     metrics.runtime.reconcile('incident', 'success', 0.02);

@@ -2,13 +2,15 @@
 // - domain gauges (`managedapps_*`), computed at scrape time in `collect()` from an injected
 //   snapshot of the cache, so a restart or a failover loses nothing and nothing drifts;
 // - runtime metrics in controller-runtime's vocabulary, defined by src/runtime/metrics.ts and
-//   updated by the runtime as it works (`metrics.runtime` is what the Manager takes).
+//   updated by the runtime as it works (`metrics.runtime` is what the Manager takes), the
+//   runtime's own ones under the product's prefix (src/product.ts: `managedapps_`).
 // Labels are bounded: namespace, object names, family, priority, environment, phase, controller.
 // Every domain series also carries `tenant` (= its namespace, the tenant: design.md §1), which a
 // scrape never rewrites (a target's own `namespace` label would, without honorLabels) and which
 // a label-enforcing proxy in front of Prometheus (prom-label-proxy) can filter on per tenant.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { promRuntimeMetrics, RUNTIME_METRIC_NAMES } from '../runtime/metrics.ts';
+import { PRODUCT_NAMES } from '../product.ts';
+import { promRuntimeMetrics, runtimeMetricNames } from '../runtime/metrics.ts';
 import { PRIORITIES, type Environment, type FunctionFamily, type Priority } from '../domain/vocabulary.ts';
 
 export interface UnitSnapshot {
@@ -226,7 +228,7 @@ export function createMetrics(registry: Registry, options: MetricsOptions) {
   };
 
   // The runtime's metrics are defined once, in src/runtime/metrics.ts, on the same registry.
-  const runtime = promRuntimeMetrics(registry);
+  const runtime = promRuntimeMetrics(registry, { prefix: PRODUCT_NAMES.metricPrefix });
 
   return { registry, probeDuration, webhook, runtime, ...domain };
 }
@@ -241,5 +243,5 @@ export const METRIC_NAMES = [
   'managedapps_incident_deadline_at_risk', 'managedapps_changes', 'managedapps_tokens_used', 'managedapps_tokens_included',
   'managedapps_credits_amount', 'managedapps_sla_claim_deadline_timestamp_seconds', 'managedapps_probe_duration_seconds',
   'controller_runtime_webhook_requests_total', 'controller_runtime_webhook_latency_seconds', 'controller_runtime_webhook_requests_in_flight',
-  ...RUNTIME_METRIC_NAMES,
+  ...runtimeMetricNames(PRODUCT_NAMES.metricPrefix),
 ] as const;

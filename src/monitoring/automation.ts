@@ -13,8 +13,8 @@
 //     incident of its outage episode (damping.ts); apply the prober's part of the status.
 //     A thrown error is the runtime's: retried with per-key backoff (a 409 on create is success).
 //   - Writes: `status.probe`, `status.openIncident` and `Available` through the runtime's
-//     `StatusWriter` under the field manager `managedapps-prober` (the controllers' writer,
-//     `managedapps-operator`, owns the rest of the same status: two applies under one manager
+//     `StatusWriter` under the field manager `managedapps-prober` (the controllers' writer, the
+//     Manager's `fieldManager`, owns the rest of the same status: two applies under one manager
 //     would each remove the other's fields), only when the outcome (result, Available, failure
 //     message, open incident) changes, at most once per unit per `statusWriteIntervalMs` (10 s): a
 //     change inside the interval is requeued to its end (`requeueAt`) and written then with the
@@ -33,7 +33,7 @@ import type { Logger } from 'pino';
 import { ConditionType, internalTargetErrors, KIND_REFS, type Incident, type InternalEndpoints } from '../api/v1alpha1/index.ts';
 import type { Metrics, UnitSnapshot } from '../metrics/index.ts';
 import {
-  collectionPath, findCondition, FIELD_MANAGER, isAborted, isStatus, keyOf, noopRuntimeMetrics, objectPath, specChanged, StatusWriter, toSeconds,
+  collectionPath, findCondition, isAborted, isStatus, keyOf, noopRuntimeMetrics, objectPath, specChanged, StatusWriter, toSeconds,
   type Controller, type Informer, type KindRef, type Manager, type ReconcileContext, type Request, type Result, type Runnable,
 } from '../runtime/index.ts';
 import { action, adopt, HEALTHY, observe, opened, resolved, type DampingState } from './damping.ts';
@@ -45,7 +45,7 @@ import {
 } from './unit-probe.ts';
 import type { IncidentView, ProbeViews, UnitView } from './views.ts';
 
-/** The field manager of the prober's status writes (the controllers' is `managedapps-operator`). */
+/** The field manager of the prober's status writes (the controllers' is the Manager's `fieldManager`: src/product.ts). */
 export const PROBER_FIELD_MANAGER = 'managedapps-prober';
 
 export const SERVICE_UNITS: KindRef = KIND_REFS.ServiceUnit;
@@ -365,7 +365,7 @@ export class ProbeAutomation implements Runnable {
   async #open(unit: UnitView, incident: Incident, ctx: ReconcileContext): Promise<void> {
     const name = incident.metadata.name;
     try {
-      const created = await this.#manager.client.request<KubernetesObject>('POST', collectionPath(INCIDENTS, unit.namespace), { query: { fieldManager: FIELD_MANAGER }, body: incident });
+      const created = await this.#manager.client.request<KubernetesObject>('POST', collectionPath(INCIDENTS, unit.namespace), { query: { fieldManager: this.#manager.fieldManager }, body: incident });
       ctx.logger.info({ incident: name, openedAt: incident.spec.openedAt }, 'incident opened');
       await this.#manager.events.emit(unit.raw, {
         type: 'Warning', reason: 'IncidentOpened', action: 'Open',
@@ -381,7 +381,7 @@ export class ProbeAutomation implements Runnable {
   async #resolve(unit: UnitView, target: Target, incident: IncidentView, at: Date, ctx: ReconcileContext): Promise<void> {
     try {
       await this.#manager.client.request('PATCH', objectPath(INCIDENTS, unit.namespace, incident.name), {
-        query: { fieldManager: FIELD_MANAGER },
+        query: { fieldManager: this.#manager.fieldManager },
         contentType: PatchStrategy.MergePatch,
         body: { spec: { resolvedAt: toSeconds(at) } },
       });

@@ -14,7 +14,7 @@
 // certificate has not expired: a writer that replaces the two files one after the other (not
 // atomically) shows a mismatched pair for a moment, and a broken Secret must not take the
 // server down. Until a good pair appears the server keeps the one it has; each distinct bad
-// pair is logged once and counted (`managedapps_certificate_reloads_total{outcome="invalid"}`).
+// pair is logged once and counted (`<prefix>certificate_reloads_total{outcome="invalid"}`).
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// Kubernetes Events (events.k8s.io/v1), reportingController `managedapps.dev/operator`.
+// Kubernetes Events (events.k8s.io/v1), under the Manager's `reportingController` (names.ts).
 // A series is de-duplicated: the same reason on the same object (and type) within `windowMs`
 // creates no new Event object; it is counted and dropped (a level-based reconcile re-runs
 // often, and Events must say "something changed", not "we looked again"). Emitting never
@@ -9,8 +9,6 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
 import { objectKey, type KubeClient } from './kube.ts';
 import { noopRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
-
-export const REPORTING_CONTROLLER = 'managedapps.dev/operator';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -28,6 +26,8 @@ export type EventSpec = {
 export type EventRecorderOptions = {
   clock: Clock;
   logger: Logger;
+  /** reportingController: the program's (the Manager passes its `reportingController`). */
+  reportingController: string;
   /** reportingInstance: this replica's identity. */
   instance: string;
   /** Default 10 min. */
@@ -83,7 +83,7 @@ export class EventRecorder {
       metadata: { name, namespace },
       // stack-notes.md: eventTime must be a MicroTime (6 fractional digits).
       eventTime: new V1MicroTime(now.getTime()),
-      reportingController: REPORTING_CONTROLLER,
+      reportingController: this.#opts.reportingController,
       reportingInstance: this.#opts.instance,
       action: spec.action,
       reason: spec.reason,

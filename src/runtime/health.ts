@@ -120,7 +120,7 @@ export interface EventLoopLagOptions {
   /** The check fails while a lag above `limitMs` was seen within the last `windowMs`. */
   readonly limitMs: number;
   readonly windowMs: number;
-  /** Each sample and the highest of the window, in seconds (the `managedapps_event_loop_lag_*` gauges). */
+  /** Each sample and the highest of the window, in seconds (the `<prefix>event_loop_lag_*` gauges). */
   readonly onSample?: (lagSeconds: number, windowMaxSeconds: number) => void;
 }
 

@@ -20,6 +20,7 @@ import { KubeClient, kindName, type KindRef } from './kube.ts';
 import { defaultIdentity, LeaderElector, type LeaderElectionConfig } from './leader.ts';
 import { NAMESPACE_KIND, NamespaceSelection, type WatchScope } from './namespaces.ts';
 import { noopRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
+import { DEFAULT_NAMES } from './names.ts';
 import type { Runnable } from './runnable.ts';
 import { StatusWriter } from './status.ts';
 
@@ -27,7 +28,12 @@ export type ManagerOptions = {
   kubeConfig: KubeConfig;
   logger: Logger;
   clock?: Clock;
+  /** Built with the program's metric prefix (`promRuntimeMetrics(registry, { prefix })`); default none recorded. */
   metrics?: RuntimeMetrics;
+  /** The field manager of `status` applies (names.ts); default {@link DEFAULT_NAMES}. */
+  fieldManager?: string;
+  /** The `reportingController` of `events` (names.ts); default {@link DEFAULT_NAMES}. */
+  reportingController?: string;
   /** `false` runs leader work at once (a single replica, tests). */
   leaderElection: LeaderElectionConfig | false;
   /** Defaults for every informer. */
@@ -59,6 +65,8 @@ export const HEALTH_DEFAULTS = {
 
 export class Manager {
   readonly client: KubeClient;
+  /** The field manager `status` applies under; other writes on behalf of these controllers name it too. */
+  readonly fieldManager: string;
   readonly status: StatusWriter;
   readonly events: EventRecorder;
   readonly identity: string;
@@ -89,9 +97,11 @@ export class Manager {
     this.#metrics = opts.metrics ?? noopRuntimeMetrics;
     this.client = new KubeClient(opts.kubeConfig);
     this.identity = opts.leaderElection === false ? defaultIdentity() : (opts.leaderElection.identity ?? defaultIdentity());
-    this.status = new StatusWriter(this.client, { metrics: this.#metrics });
+    this.fieldManager = opts.fieldManager ?? DEFAULT_NAMES.fieldManager;
+    this.status = new StatusWriter(this.client, { fieldManager: this.fieldManager, metrics: this.#metrics });
     this.events = new EventRecorder(this.client, {
       clock: this.clock, logger: opts.logger, instance: this.identity, metrics: this.#metrics,
+      reportingController: opts.reportingController ?? DEFAULT_NAMES.reportingController,
       ...(opts.eventWindowMs !== undefined ? { windowMs: opts.eventWindowMs } : {}),
     });
     if (opts.watch !== undefined && 'namespaceSelector' in opts.watch) {
@@ -162,7 +172,7 @@ export class Manager {
     for (const r of this.#runnables.filter((x) => !x.needLeaderElection)) this.#running.push(this.#run(r, signal));
     const le = this.#opts.leaderElection;
     if (le === false) {
-      // The only replica does the leader's work: say so, or ManagedAppsOperatorNoLeader would fire.
+      // The only replica does the leader's work: say so, or an alert on no leader (leader_election_master_status) would fire.
       this.#metrics.leader(true);
       this.#running.push(this.#lead(signal));
       return;

@@ -1,6 +1,6 @@
-// Status is written by server-side apply to the /status subresource, field manager
-// `managedapps-operator`, force: true (we own status; a conflict with another manager is ours
-// to win). An apply is SKIPPED when the desired status equals the current one, compared
+// Status is written by server-side apply to the /status subresource, under the writer's field
+// manager (the Manager's `fieldManager`, names.ts), force: true (we own status; a conflict with
+// another manager is ours to win). An apply is SKIPPED when the desired status equals the current one, compared
 // semantically (key order and undefined-valued keys ignored): a quiet cluster sees no writes.
 //
 // The "current" status is the cached object's. Right after a write the cache may still hold the
@@ -20,8 +20,6 @@ import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { ApiError, isStatus } from './errors.ts';
 import { apiVersionOf, kindName, objectPath, type KindRef, type KubeClient } from './kube.ts';
 import { noopRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
-
-export const FIELD_MANAGER = 'managedapps-operator';
 
 type WithStatus = KubernetesObject & { status?: unknown };
 
@@ -43,7 +41,8 @@ export function semanticEqual(a: unknown, b: unknown): boolean {
 }
 
 export type StatusWriterOptions = {
-  fieldManager?: string;
+  /** The field manager of every apply (the Manager passes its `fieldManager`). */
+  fieldManager: string;
   metrics?: RuntimeMetrics;
   /** Remembered writes (see header); oldest dropped beyond this. Default 50 000. */
   maxMemo?: number;
@@ -58,9 +57,9 @@ export class StatusWriter {
   /** Per uid, the last status the API server refused with 422, and its answer. */
   readonly #rejected = new Map<string, { status: string; error: ApiError }>();
 
-  constructor(client: KubeClient, opts: StatusWriterOptions = {}) {
+  constructor(client: KubeClient, opts: StatusWriterOptions) {
     this.#client = client;
-    this.#fieldManager = opts.fieldManager ?? FIELD_MANAGER;
+    this.#fieldManager = opts.fieldManager;
     this.#metrics = opts.metrics ?? noopRuntimeMetrics;
     this.#maxMemo = opts.maxMemo ?? 50_000;
   }

@@ -12,6 +12,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
 import { registerControllers } from '../../src/controllers/index.ts';
+import { PRODUCT_NAMES } from '../../src/product.ts';
 import { Manager, promRuntimeMetrics, realClock, type Clock, type Condition } from '../../src/runtime/index.ts';
 import { contract, createAll, GROUP, managedFunction, tenant, VERSION, withSpec } from './fixtures.ts';
 
@@ -45,7 +46,7 @@ describe('a status the API server refuses (422)', () => {
     const functions = Array.from({ length: 129 }, (_, i) => managedFunction(`f-${String(i).padStart(3, '0')}`, 'OS'));
     await createAll(kc, ns, [tenant('t'), contract('c', withSpec({ start: '2026-11-01' })), ...functions]);
     manager = new Manager({
-      kubeConfig: kc, leaderElection: false, metrics: promRuntimeMetrics(registry),
+      kubeConfig: kc, leaderElection: false, metrics: promRuntimeMetrics(registry, { prefix: PRODUCT_NAMES.metricPrefix }),
       logger: pino({ level: 'error' }, { write: (line: string) => { logged.push(line); } }),
     });
     registerControllers(manager, { clock: fixedClock });

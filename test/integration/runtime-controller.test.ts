@@ -1,6 +1,6 @@
 // A controller run by the Manager on a small test kind (RuntimeWidget, group managedapps.dev so
-// the API server's audit log records its writes): status by server-side apply written once and
-// never again while unchanged (counted in the audit log), conditions keeping lastTransitionTime,
+// the API server's audit log records its writes): status by server-side apply, under the
+// Manager's field manager, written once and never again while unchanged (counted in the audit log), conditions keeping lastTransitionTime,
 // de-duplicated Events, retry with backoff vs terminal errors, finalizers with preconditions.
 import { readFileSync } from 'node:fs';
 import { CustomObjectsApi, EventsV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
@@ -19,6 +19,9 @@ const group = 'managedapps.dev';
 const version = 'v1alpha1';
 const plural = 'runtimewidgets';
 const widgets = { group, version, plural };
+/** The names this program writes under (the runtime's defaults are not the ones tested). */
+const FIELD_MANAGER = 'runtime-test';
+const REPORTING_CONTROLLER = 'runtime-test.example/widgets';
 
 type Widget = KubernetesObject & {
   spec?: { ready?: boolean; message?: string; fail?: 'retry' | 'terminal' };
@@ -72,7 +75,7 @@ describe('Manager + controller on a real API server', () => {
     custom = kc.makeApiClient(CustomObjectsApi);
     await installCrds(kc, [crd]);
     ns = await createNamespace(kc, 'rt-controller');
-    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false });
+    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false, fieldManager: FIELD_MANAGER, reportingController: REPORTING_CONTROLLER });
     const cache = manager.informer<Widget>(widgets);
     controller = manager.addController({
       name: 'widgets', kind: widgets, concurrency: 2,
@@ -109,6 +112,9 @@ describe('Manager + controller on a real API server', () => {
     });
     await barrier();
     expect(statusPatches('w1')).toBe(1);
+    // The status is the Manager's field manager's: an Apply to the status subresource.
+    expect(first.metadata?.managedFields?.filter((f) => f.subresource === 'status').map((f) => ({ manager: f.manager, operation: f.operation })))
+      .toEqual([{ manager: FIELD_MANAGER, operation: 'Apply' }]);
 
     // Reconcile again, twice, with nothing changed: no write at all.
     const before = reconciled('w1');
@@ -141,7 +147,7 @@ describe('Manager + controller on a real API server', () => {
     const events = await kc.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace: ns });
     const mine = events.items.filter((e) => e.regarding?.name === 'w1' && e.reason === 'Reconciled');
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ reportingController: 'managedapps.dev/operator', type: 'Normal', action: 'Reconcile', regarding: { kind: 'RuntimeWidget' } });
+    expect(mine[0]).toMatchObject({ reportingController: REPORTING_CONTROLLER, type: 'Normal', action: 'Reconcile', regarding: { kind: 'RuntimeWidget' } });
   });
 
   it('retries a failing reconcile with backoff, and never retries a terminal one', async () => {

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { METRIC_NAMES } from '../../src/metrics/metrics.ts';
-import { RUNTIME_METRIC_NAMES } from '../../src/runtime/metrics.ts';
+import { PRODUCT_NAMES } from '../../src/product.ts';
+import { runtimeMetricNames } from '../../src/runtime/metrics.ts';
 import { baseMetricName, metricNames } from './promql-metric-names.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -29,6 +30,8 @@ const recorded = new Set(
     .groups.flatMap((g) => g.rules).flatMap((r) => (r.record === undefined ? [] : [r.record])),
 );
 const defined = new Set<string>(METRIC_NAMES);
+/** The runtime's metrics under the product's prefix: per replica, not per tenant. */
+const runtimeNames = runtimeMetricNames(PRODUCT_NAMES.metricPrefix);
 const isDefined = (name: string): boolean => (name.includes(':') ? recorded.has(name) : defined.has(baseMetricName(name)));
 
 const panelQueries = dashboards.flatMap(({ file, dashboard }) =>
@@ -73,7 +76,7 @@ describe('config/grafana dashboards', () => {
 
   it('filters every tenant-scoped series by the tenant variable', () => {
     for (const { where, expr } of panelQueries) {
-      const scoped = [...metricNames(expr)].some((n) => /^managedapps[_:]/.test(n) && !(RUNTIME_METRIC_NAMES as readonly string[]).includes(n));
+      const scoped = [...metricNames(expr)].some((n) => /^managedapps[_:]/.test(n) && !runtimeNames.includes(n));
       if (scoped) expect(expr, where).toContain('namespace=~"$tenant"');
     }
   });
