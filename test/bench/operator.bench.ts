@@ -8,11 +8,14 @@
 // default per controller, every kind at once). Printed:
 //   - operator time (process start → last status write), bare time, and bare/operator (aim ≥ 0.7);
 //   - the operator's RSS once converged (VmRSS of /proc/<pid>/status; aim < 250 MB);
+//   - its CPU seconds from the start to convergence (utime + stime of /proc/<pid>/stat, with its
+//     live descendants), in total and per converged object (issue 11: one evaluation per tenant);
 //   - its writes to managedapps.dev in a quiet window afterwards (aim 0), counted in the audit log
 //     by the operator's own user; MAO_BENCH_OPERATOR_QUIET_SECONDS sets the window (default 60).
 // The operator gets MAO_BENCH_OPERATOR_LIMIT_SECONDS (default 600) to converge; past it, the
 // figures are bounds (how many objects it reached, the ratio as "< x") and the quiet window is skipped.
 // Writes are timed by the API server's audit log (stageTimestamp), not by polling.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,6 +188,23 @@ function rssMB(pid: number): number {
   return (kb * 1024) / 1e6;
 }
 
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU seconds (user + system) a process and its live descendants have used so far. */
+function cpuSeconds(pid: number): number {
+  // Fields after the command's closing parenthesis: state is 3rd, utime the 14th, stime the 15th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  let ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  try {
+    for (const task of readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter((x) => x !== '')) ticks += cpuSeconds(Number(task)) * CLOCK_TICKS;
+  } catch {
+    // no children file: no descendants counted
+  }
+  return ticks / CLOCK_TICKS;
+}
+
 /** The Node flags of the image's ENTRYPOINT (the Dockerfile is their one source): the operator runs here as it runs there. */
 function imageNodeOptions(): string[] {
   const entrypoint = /^ENTRYPOINT \[(.*)\]$/m.exec(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8'))?.[1] ?? '';
@@ -266,6 +286,8 @@ const benchmark: Benchmark = {
       const operatorMs = lastWrite - started;
       const rss = rssMB(operator.pid);
       const rssAtEnd = rssSplit(operator.pid);
+      // CPU from the start to convergence (its 5 s settle included): the reconcile cost per object.
+      const cpu = cpuSeconds(operator.pid);
       const stored = await listAll(client, operatorNamespaces);
       const withStatus = stored.filter((o) => o.status?.observedGeneration === o.metadata.generation).length;
       log(`operator ${converged ? 'converged' : `NOT converged after ${LIMIT_SECONDS} s`}: ${withStatus} of ${stored.length} objects with a status, ${statusWrites.length} status writes, ${writes.length - statusWrites.length} other writes, first status write ${ms(firstWrite - started)} after the start`);
@@ -321,6 +343,7 @@ const benchmark: Benchmark = {
         { label: `bare client: ${stored.length} status applies, ${PER_KIND_CONCURRENCY}/kind`, value: ms(bareMs) },
         { label: 'bare / operator (start → last write; aim ≥ 0.7)', value: `${bound}${(bareMs / operatorMs).toFixed(2)}` },
         { label: 'bare / operator (first → last write)', value: `${bound}${(bareMs / (lastWrite - firstWrite)).toFixed(2)}` },
+        { label: 'operator CPU to convergence (per converged object)', value: `${cpu.toFixed(1)} s (${((1000 * cpu) / Math.max(1, withStatus)).toFixed(2)} ms)` },
         { label: `operator RSS ${converged ? 'once converged' : 'at the limit'} (aim < 250 MB)`, value: `${rss.toFixed(0)} MB (${rssAtEnd})` },
         { label: `operator writes in a quiet ${QUIET_SECONDS} s (aim 0)`, value: quiet },
       );
