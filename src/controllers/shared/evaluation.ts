@@ -41,7 +41,7 @@ export class Evaluations {
   /** Evaluations computed so far (what the benchmark and the tests count). */
   computed = 0;
 
-  /** Follows the caches' informers: any change an evaluation reads moves its namespace's version. */
+  /** Follows the caches' informers: each change an evaluation reads moves its namespace's version. */
   constructor(caches: Caches) {
     this.#caches = caches;
     const bump = (o: KubernetesObject): void => {
