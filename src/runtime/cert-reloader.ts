@@ -17,7 +17,7 @@
 // pair is logged once and counted (`<prefix>certificate_reloads_total{outcome="invalid"}`).
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock, Timer } from './clock.ts';
@@ -25,6 +25,10 @@ import type { CertificateMetrics } from './metrics.ts';
 import type { Runnable } from './runnable.ts';
 
 export const CERT_FILE = 'tls.crt';
+/** The symlink kubelet's atomic writer swaps to the directory of the current version. */
+const DATA_LINK = '..data';
+/** Reads again when `..data` moved during a read, at most this many times. */
+const SWAP_RETRIES = 3;
 export const KEY_FILE = 'tls.key';
 /** The poll that backs the watch up (cert-manager renews days ahead: a minute late is harmless). */
 export const DEFAULT_CERT_POLL_INTERVAL_MS = 60_000;
@@ -138,8 +142,7 @@ export class CertificateReloader implements Runnable {
   async #checkOnce(): Promise<ReloadOutcome> {
     let pair: CertificatePair;
     try {
-      const [cert, key] = await Promise.all([readFile(join(this.#o.dir, CERT_FILE), 'utf8'), readFile(join(this.#o.dir, KEY_FILE), 'utf8')]);
-      pair = { cert, key };
+      pair = await this.#readPair();
     } catch (err) {
       return this.#reject(`cannot read ${CERT_FILE} and ${KEY_FILE}: ${err instanceof Error ? err.message : String(err)}`, `read:${String((err as NodeJS.ErrnoException).code)}`);
     }
@@ -161,6 +164,25 @@ export class CertificateReloader implements Runnable {
     this.#o.metrics?.certificateNotAfter(this.#o.name, inspection.notAfter.getTime() / 1000);
     this.#log.info({ serialNumber: inspection.serialNumber, notAfter: inspection.notAfter.toISOString() }, 'serving certificate reloaded');
     return { kind: 'loaded', serialNumber: inspection.serialNumber, notAfter: inspection.notAfter };
+  }
+
+  /**
+   * Both files as of one version of the volume. kubelet's atomic writer swaps `..data` and then
+   * removes the old directory: two reads can straddle a swap (the old certificate with the new
+   * key, or a file of the removed directory gone). When `..data` moved during the read, read again
+   * (at most SWAP_RETRIES times): only a pair read within one version is judged.
+   */
+  async #readPair(): Promise<CertificatePair> {
+    const version = (): Promise<string | undefined> => readlink(join(this.#o.dir, DATA_LINK)).catch(() => undefined);
+    for (let attempt = 0; ; attempt++) {
+      const before = await version();
+      const read = await Promise.all([readFile(join(this.#o.dir, CERT_FILE), 'utf8'), readFile(join(this.#o.dir, KEY_FILE), 'utf8')])
+        .then(([cert, key]) => ({ ok: true as const, pair: { cert, key } }), (error: unknown) => ({ ok: false as const, error }));
+      if ((await version()) === before || attempt >= SWAP_RETRIES) {
+        if (read.ok) return read.pair;
+        throw read.error;
+      }
+    }
   }
 
   #reject(reason: string, digest: string): ReloadOutcome {
