@@ -1,7 +1,7 @@
 // The composition root (docs/design.md §2, style.md item 11): the only module that wires the layers
 // together. `managedapps run` builds one Manager (caches, leader election), registers the eight
 // controllers, the probe automation (a ninth controller fed by the probe scheduler, leader only), the metrics/health server and, when enabled,
-// the admission webhook (every replica); options.ts is the only reader of the environment. The
+// the admission webhook (every replica; with --controllers=false, alone in its process); options.ts is the only reader of the environment. The
 // command line that calls it is src/cli/program.ts.
 import { ApiextensionsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -65,9 +65,12 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
       ? { namespace: options.leaderElectionNamespace, name: options.leaderElectionName, identity: options.identity }
       : false,
   });
-  const controllers = registerControllers(manager);
+  // A webhook-only process (--controllers=false, the chart's webhook.separate) registers no
+  // controller and no prober: its caches are the webhook's view, its event loop the webhook's.
+  const controllers = options.controllers ? registerControllers(manager) : undefined;
   let probes: ProbeAutomation | undefined;
-  snapshot = () => {
+  if (controllers !== undefined) {
+    snapshot = () => {
       if (!manager.isLeader()) return emptySnapshot();
       const snap = controllers.metricsSnapshot();
       const probed = new Map((probes?.probeSnapshot() ?? []).map((p) => [`${p.namespace}/${p.name}`, p]));
@@ -78,9 +81,10 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
           return p === undefined ? u : { ...u, maintenance: p.maintenance, ...(p.up !== undefined ? { up: p.up } : {}), ...(p.probeAgeRatio !== undefined ? { probeAgeRatio: p.probeAgeRatio } : {}) };
         }),
       };
-  };
+    };
+  }
   const internalEndpoints = internalEndpointsOf(options, kubeConfig);
-  if (options.probes) {
+  if (controllers !== undefined && options.probes) {
     // The automation reads the controllers' typed views of the cache: one parse per object version.
     probes = new ProbeAutomation({ manager, views: controllers.caches, concurrency: options.probeConcurrency, metrics, ...(internalEndpoints !== undefined ? { internalEndpoints } : {}) });
     manager.add(probes);
@@ -100,7 +104,7 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
   manager.start();
   if (webhook !== undefined) await webhook();
   if (options.clockAt !== undefined) logger.warn({ clockAt: options.clockAt.toISOString() }, 'the operator runs on a clock started at --clock-at, not the real one');
-  logger.info({ identity: manager.identity, metricsPort: server.port, metricsSecure: options.metricsSecure, leaderElection: options.leaderElect, watch: watch ?? 'all namespaces' }, 'operator started');
+  logger.info({ identity: manager.identity, metricsPort: server.port, metricsSecure: options.metricsSecure, leaderElection: options.leaderElect, controllers: options.controllers, webhook: options.webhook, watch: watch ?? 'all namespaces' }, 'operator started');
   return {
     manager,
     metricsPort: server.port,

@@ -21,6 +21,11 @@ const schema = z.object({
   webhookPort: port.default(9443),
   /** Serve the admission webhook (its certificate and configuration are set up at start). */
   webhook: bool.default(false),
+  /**
+   * Run the controllers (and the probers, with `probes`). False with `webhook`: a process that only
+   * serves the admission webhook, on an event loop of its own (the chart's `webhook.separate`).
+   */
+  controllers: bool.default(true),
   /** `service`: the API server calls the webhook through a Service (in a cluster); `url`: at https://<webhookHost>:<port> (local). */
   webhookMode: z.enum(['service', 'url']).default('service'),
   webhookService: z.string().min(1).default('managed-apps-operator-webhook'),
@@ -85,6 +90,7 @@ const ENV: Record<keyof Options, string> = {
   webhookHost: 'MANAGEDAPPS_WEBHOOK_HOST',
   webhookPort: 'MANAGEDAPPS_WEBHOOK_PORT',
   webhook: 'MANAGEDAPPS_WEBHOOK',
+  controllers: 'MANAGEDAPPS_CONTROLLERS',
   webhookMode: 'MANAGEDAPPS_WEBHOOK_MODE',
   webhookService: 'MANAGEDAPPS_WEBHOOK_SERVICE',
   webhookCertDir: 'MANAGEDAPPS_WEBHOOK_CERT_DIR',
@@ -125,6 +131,9 @@ export function loadOptions(flags: Partial<Record<keyof Options, unknown>>, env:
   }).refine((o) => o.watchNamespace === undefined || o.watchNamespaceSelector === undefined, {
     path: ['watchNamespaceSelector'],
     message: 'give either a list of namespaces (watchNamespace) or a namespace label selector, not both',
+  }).refine((o) => o.controllers || o.webhook, {
+    path: ['controllers'],
+    message: 'with controllers false the process only serves the webhook: set webhook true too (or leave controllers on)',
   }).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

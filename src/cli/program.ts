@@ -32,6 +32,7 @@ function operatorFlags(cmd: Command): Command {
     .option('--event-loop-lag-limit <seconds>', '/healthz fails while the event loop was blocked longer within the last 30 s; 0 disables [MANAGEDAPPS_EVENT_LOOP_LAG_LIMIT, 5]')
     .option('--apiserver-check-period <seconds>', 'period of the API server check behind /readyz; 0 disables [MANAGEDAPPS_APISERVER_CHECK_PERIOD, 10]')
     .option('--webhook <bool>', 'serve the admission webhook and register its configurations [MANAGEDAPPS_WEBHOOK, false]')
+    .option('--controllers <bool>', 'run the controllers and probers; false with --webhook true: a process that only serves the webhook, on its own event loop [MANAGEDAPPS_CONTROLLERS, true]')
     .option('--webhook-port <port>', 'port of the admission webhook (HTTPS) [MANAGEDAPPS_WEBHOOK_PORT, 9443]')
     .addOption(new Option('--webhook-mode <mode>', 'how the API server reaches the webhook: through its Service, or at https://<webhook-host>:<port> [MANAGEDAPPS_WEBHOOK_MODE, service]').choices(['service', 'url']))
     .option('--webhook-host <host>', 'address the webhook binds (and, in url mode, the one the API server calls) [MANAGEDAPPS_WEBHOOK_HOST, 0.0.0.0]')

@@ -16,6 +16,8 @@ export interface ManagedProcessOptions {
   readonly binary: string;
   readonly args: readonly string[];
   readonly logPath: string;
+  /** Variables set over this process's environment for the child. */
+  readonly env?: Readonly<Record<string, string>> | undefined;
   /** Called for every output line, prefixed with the process name. */
   readonly log?: ((line: string) => void) | undefined;
   /** Called once if the process ends without stop() having been called. */
@@ -42,7 +44,7 @@ export class ManagedProcess {
     appendFileSync(this.logPath, `### ${new Date().toISOString()} ${options.binary} ${options.args.join(' ')}\n`);
     // detached: a new session and process group, so that the group can be signalled as one and a
     // Ctrl-C in the terminal reaches only us (we stop the processes in order).
-    this.child = spawn(options.binary, [...options.args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    this.child = spawn(options.binary, [...options.args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     this.pid = this.child.pid ?? -1;
     this.exited = new Promise<ExitStatus>((resolve) => {
       this.child.once('error', (error) => {

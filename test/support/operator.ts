@@ -32,6 +32,8 @@ export interface OperatorProcessOptions {
   readonly logLevel?: string;
   /** More `managedapps run` flags. */
   readonly args?: readonly string[];
+  /** Environment variables of this process only (the options with no flag, e.g. MANAGEDAPPS_OPERATOR_USERNAME). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Node.js flags before the script, e.g. `--max-old-space-size=256` (a container's memory limit). */
   readonly nodeOptions?: readonly string[];
   /** Lines of output, prefixed with the identity. */
@@ -75,6 +77,7 @@ export async function startOperatorProcess(options: OperatorProcessOptions): Pro
   ];
   const proc = ManagedProcess.start({
     name: identity, binary: process.execPath, args, logPath: join(dir, 'operator.log'),
+    ...(options.env !== undefined ? { env: options.env } : {}),
     ...(options.log !== undefined ? { log: options.log } : {}),
   });
   const secure = options.metricsSecure ?? false;
