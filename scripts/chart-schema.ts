@@ -26,6 +26,7 @@ const OVERRIDES: Readonly<Record<string, JsonSchema>> = {
   'image.digest': { pattern: '^(sha256:[0-9a-f]{64})?$' },
   'webhook.failurePolicy': { enum: ['Fail', 'Ignore'] },
   'webhook.timeoutSeconds': { minimum: 1, maximum: 30 },
+  'webhook.replicas': { minimum: 1 },
   'metrics.service.type': { enum: ['ClusterIP', 'NodePort', 'LoadBalancer'] },
   // An integer or a percentage, as a PodDisruptionBudget takes it.
   'podDisruptionBudget.minAvailable': { type: ['integer', 'string'] },

@@ -174,6 +174,37 @@ describe('helm lint and helm template', () => {
     }
   });
 
+  it('renders webhook.separate: the webhook in a Deployment of its own, with its Lease and PDB; the operator pods serve none', async () => {
+    const objects = await helmTemplate(['managed-apps-operator', chartDir, '--namespace', ns, '--set', 'webhook.separate=true']);
+    const env = (d: Manifest) => Object.fromEntries((podSpec(d).containers[0]?.env ?? []).map((e) => [e.name, e.value]));
+    const ports = (d: Manifest) => (podSpec(d).containers[0]?.ports ?? []).map((p) => p.name);
+    const labelsOf = (d: Manifest) => (d as unknown as { spec: { selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> } } } }).spec;
+    const operator = one(objects, 'Deployment', 'managed-apps-operator');
+    const webhook = one(objects, 'Deployment', 'managed-apps-operator-webhook');
+    expect(env(operator)).toMatchObject({ MANAGEDAPPS_WEBHOOK: 'false', MANAGEDAPPS_CONTROLLERS: 'true', MANAGEDAPPS_LEADER_ELECTION_NAME: 'managed-apps-operator' });
+    expect(ports(operator)).toEqual(['metrics']);
+    expect(env(webhook)).toMatchObject({
+      MANAGEDAPPS_WEBHOOK: 'true', MANAGEDAPPS_CONTROLLERS: 'false', MANAGEDAPPS_PROBES: 'false', MANAGEDAPPS_LEADER_ELECTION_NAME: 'managed-apps-operator-webhook',
+    });
+    expect(ports(webhook)).toEqual(['metrics', 'webhook']);
+    // Neither Deployment selects the other's pods; the webhook Service selects the webhook's only.
+    const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+    const [o, w] = [labelsOf(operator), labelsOf(webhook)];
+    expect(matches(o.selector.matchLabels, w.template.metadata.labels)).toBe(false);
+    expect(matches(w.selector.matchLabels, o.template.metadata.labels)).toBe(false);
+    const service = (one(objects, 'Service', 'managed-apps-operator-webhook') as unknown as { spec: { selector: Record<string, string> } }).spec.selector;
+    expect(matches(service, w.template.metadata.labels)).toBe(true);
+    expect(matches(service, o.template.metadata.labels)).toBe(false);
+    // The metrics Service scrapes both (the webhook's latency is in the webhook pods).
+    const metrics = (one(objects, 'Service', 'managed-apps-operator-metrics') as unknown as { spec: { selector: Record<string, string> } }).spec.selector;
+    expect(matches(metrics, w.template.metadata.labels) && matches(metrics, o.template.metadata.labels)).toBe(true);
+    const pdb = (one(objects, 'PodDisruptionBudget', 'managed-apps-operator-webhook') as unknown as { spec: { selector: { matchLabels: Record<string, string> } } }).spec.selector.matchLabels;
+    expect(pdb).toEqual(w.selector.matchLabels);
+    // The Role lets the webhook's replicas take their own Lease.
+    const role = one(objects, 'Role', 'managed-apps-operator') as unknown as { rules: { resources: string[]; resourceNames?: string[] }[] };
+    expect(role.rules.find((r) => r.resources.includes('leases') && r.resourceNames !== undefined)?.resourceNames).toContain('managed-apps-operator-webhook');
+  });
+
   it('renders every switch on: ServiceMonitor, PrometheusRule from rules.yaml, dashboards, cert-manager', async () => {
     const objects = await helmTemplate(['managed-apps-operator', chartDir, '--namespace', ns, '-f', valuesAllOn]);
     const sm = one(objects, 'ServiceMonitor');
@@ -213,8 +244,8 @@ describe('on the API server', () => {
     for (const crd of thirdParty) await deleteObject(kc, crd);
   });
 
-  it('accepts the default render and the all-switches render (server-side dry-run)', async () => {
-    for (const args of [[], ['-f', valuesAllOn]]) {
+  it('accepts the default render, the all-switches render and webhook.separate (server-side dry-run)', async () => {
+    for (const args of [[], ['-f', valuesAllOn], ['--set', 'webhook.separate=true']]) {
       const objects = await helmTemplate(['managed-apps-operator', chartDir, '--namespace', ns, '--include-crds', ...args]);
       const answered = await serverSideApply(kc, objects, { dryRun: true });
       expect(answered.map(identity).sort()).toEqual(objects.map(identity).sort());

@@ -29,6 +29,18 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: operator
 {{- end }}
 
+{{/* Labels selecting one component's pods: (list $root "operator"|"webhook"). */}}
+{{- define "mao.componentSelectorLabels" -}}
+app.kubernetes.io/name: managed-apps-operator
+app.kubernetes.io/instance: {{ (index . 0).Release.Name }}
+app.kubernetes.io/component: {{ index . 1 }}
+{{- end }}
+
+{{/* Labels selecting the pods that serve the webhook: the webhook's own with webhook.separate, else the operator's. */}}
+{{- define "mao.webhookSelectorLabels" -}}
+{{- include "mao.componentSelectorLabels" (list . (ternary "webhook" "operator" (and .Values.webhook.enabled .Values.webhook.separate))) }}
+{{- end }}
+
 {{/* The ServiceAccount of the operator. */}}
 {{- define "mao.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
