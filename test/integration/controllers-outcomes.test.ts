@@ -270,7 +270,7 @@ describe('controllers on a real API server', () => {
       await patch([...base, { environment: 'PreProduction', level: 'Premium', from: '2026-12' }, { environment: 'Production', level: 'Standard', from: '2026-12' }]);
       const c = await waitFor(ns.lower, 'SupportContract', 'c', (o) => { expect(cond(o, 'Ready')?.reason).toBe('InvalidSpec'); });
       expect(cond(c, 'Ready')).toMatchObject({ status: 'False', observedGeneration: 2 });
-      expect(cond(c, 'Ready')?.message).toContain('spec.supportLevels[3].level: Production cannot move down from Premium to Standard in 2026-12: the commitment on Premium runs until 2027-04');
+      expect(cond(c, 'Ready')?.message).toContain('spec.supportLevels.3.level: Production cannot move down from Premium to Standard in 2026-12: the commitment on Premium runs until 2027-04');
       // Without the lowering: valid; the raise of PreProduction is pending until 2026-12-01 00:00 Paris (2026-11-30T23:00Z).
       await patch([...base, { environment: 'PreProduction', level: 'Premium', from: '2026-12' }]);
       const fixed = await waitFor(ns.lower, 'SupportContract', 'c', (o) => { expect(cond(o, 'Ready')).toMatchObject({ status: 'True', observedGeneration: 3 }); });
