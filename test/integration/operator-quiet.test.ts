@@ -9,8 +9,7 @@ import { adminKubeConfig, createNamespace } from '../controlplane/client.ts';
 import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
 import { createAll, samples } from './fixtures.ts';
 import {
-  auditBarrier, comparable, converged, describeWrite, metricSum, objectsIn, operatorKubeconfig, readAudit, statusDiff, writesOf,
-} from './operator-support.ts';
+  auditBarrier, comparable, converged, describeWrite, metricSum, objectsIn, operatorKubeconfig, readAudit, statusDiff, writesOf, sampleReports } from './operator-support.ts';
 
 const QUIET_MS = 60_000;
 
@@ -54,7 +53,7 @@ describe('quiet means quiet', () => {
     });
     await operator.ready();
     // The samples' contract gets the reports of the current and previous months.
-    await converged(kc, namespace, { reports: 2 });
+    await converged(kc, namespace, { reports: sampleReports() });
     await auditBarrier(kc, auditLogPath, namespace);
 
     const before = await objectsIn(kc, namespace);
