@@ -86,8 +86,8 @@ describe('restart after SIGKILL', () => {
     const uninterrupted = await createNamespace(kc, 'op-restart-uninterrupted');
     await createConcurrently(kc, uninterrupted, objects);
 
-    const afterRestart = await converged(kc, killed, { reports: sampleReports(), timeoutMs: 120_000 });
-    const reference = await converged(kc, uninterrupted, { reports: sampleReports(), timeoutMs: 120_000 });
+    const afterRestart = await converged(kc, killed, { reports: sampleReports(Date.parse(quietSunday())), timeoutMs: 120_000 });
+    const reference = await converged(kc, uninterrupted, { reports: sampleReports(Date.parse(quietSunday())), timeoutMs: 120_000 });
     expect(Object.keys(afterRestart).sort()).toEqual(Object.keys(reference).sort());
     expect(afterRestart).toEqual(reference);
     expect(Object.keys(afterRestart)).toHaveLength(objects.length + 2);
