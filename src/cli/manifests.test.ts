@@ -80,14 +80,14 @@ describe('unknown fields, refused as the API server refuses them (strict decodin
     const text = [
       'apiVersion: managedapps.dev/v1alpha1', 'kind: SupportContract', 'metadata:', '  name: c', '  nickname: x', 'spec:',
       '  start: "2026-01-01"', '  supportChain: FullFrance', '  subscribedLevels: [OS]',
-      '  supportLevels:', '    - environment: Production', '      level: Standard', '      from: "2026-11-01"',
+      '  supportLevels:', '    - environment: Production', '      level: Standard', '      since: "2026-11"',
       '  prices: { currency: EUR, tokenPrice: 95, discount: 3 }', 'specs: {}',
     ].join('\n');
-    // Lines by hand: nickname 5, from 13, discount 14 (prices' line), specs 15.
+    // Lines by hand: nickname 5, since 13, discount 14 (prices' line), specs 15.
     const { objects, errors } = parseManifestText(text, 'c.yaml');
     expect(objects).toEqual([]);
-    expect(errors.map((e) => [e.line, e.path])).toEqual([[5, 'metadata.nickname'], [13, 'spec.supportLevels[0].from'], [14, 'spec.prices.discount'], [15, 'specs']]);
-    expect(errors[1]?.message).toBe('unknown field "spec.supportLevels[0].from": the API server refuses it (strict decoding error)');
+    expect(errors.map((e) => [e.line, e.path])).toEqual([[5, 'metadata.nickname'], [13, 'spec.supportLevels[0].since'], [14, 'spec.prices.discount'], [15, 'specs']]);
+    expect(errors[1]?.message).toBe('unknown field "spec.supportLevels[0].since": the API server refuses it (strict decoding error)');
   });
   it('map values (labels, annotations) are not fields', () => {
     const text = 'apiVersion: managedapps.dev/v1alpha1\nkind: ManagedTenant\nmetadata: { name: t, labels: { any: thing }, annotations: { a/b: c } }\nspec: { managementModel: FullyManaged, iaas: { provider: X }, contacts: [] }\n';

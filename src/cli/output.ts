@@ -87,10 +87,15 @@ function reportTable({ namespace, contract, report }: ContractReport): string {
   out.push(`GTC  ${r.gtc.late} late of ${r.gtc.completed} completed, credit ${amount(r.gtc.creditAmount, c)}`);
   if (r.gtc.changes.length > 0) {
     out.push(indent(table(
-      ['CHANGE', 'CATEGORY', 'ACCELERATED', 'DEADLINE', 'COVERED', 'LATE', 'GTC'],
-      r.gtc.changes.map((ch) => [ch.name, ch.category, yesNo(ch.accelerated), ch.deadline ?? '-', formatSeconds(ch.coveredSeconds), yesNo(ch.late), ch.applicable ? 'applies' : 'no']),
+      ['CHANGE', 'CATEGORY', 'ACCELERATED', 'LEVEL', 'DEADLINE', 'COVERED', 'LATE', 'TOKENS', 'PRICE', 'GTC'],
+      r.gtc.changes.map((ch) => [
+        ch.name, ch.category, yesNo(ch.accelerated), ch.supportLevel, ch.deadline ?? '-', formatSeconds(ch.coveredSeconds), yesNo(ch.late),
+        String(ch.tokensCharged), amount(ch.price, c), ch.applicable ? 'applies' : `no: ${ch.reason}`,
+      ]),
     )));
   }
+  out.push('');
+  out.push(`Tokens  ${r.tokens.used} used of a pack of ${r.tokens.pack}, ${r.tokens.extra} extra = ${amount(r.tokens.extraAmount, c)}`);
   out.push('');
   out.push(`Credits  ${amount(r.credits.total, c)} (uncapped ${amount(r.credits.uncapped, c)}, cap ${r.credits.capPercent} % = ${amount(r.credits.cap, c)})`);
   out.push(`Claim deadline  ${r.claimDeadline}`);

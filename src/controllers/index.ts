@@ -23,7 +23,7 @@ import { incidentReconciler } from './incident/reconciler.ts';
 import { reportReconciler } from './report/reconciler.ts';
 import { Caches, refNames, targetKeys } from './shared/cache.ts';
 import type { Deps } from './shared/deps.ts';
-import { Evaluations, levelsChanged } from './shared/evaluation.ts';
+import { Evaluations } from './shared/evaluation.ts';
 import { KIND_REFS } from './shared/kinds.ts';
 import { reportingInternalErrors } from './shared/status.ts';
 import { tenantReconciler } from './tenant/reconciler.ts';
@@ -81,7 +81,7 @@ const dependents = (informer: Informer) => (o: KubernetesObject): Request[] => {
  * contract's ledger (watchAll).
  */
 const watch = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS[kind], map, predicate: specChanged });
-const watchContract = (map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS.SupportContract, map, predicate: levelsChanged });
+const watchContract = (map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS.SupportContract, map, predicate: specChanged });
 /** A watch whose STATUS the primaries read too: every update counts. */
 const watchAll = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS[kind], map });
 

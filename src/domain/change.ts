@@ -6,7 +6,7 @@
 // as 5 × 9 / 3 × 9 covered hours (the §6 **Reading** BUSINESS_DAY_COVERED_HOURS).
 import { coveredSeconds, instantAfterCovered, type BusinessCalendar } from './calendar.ts';
 import { GTC_LATE_CHANGE_CREDIT_RATIO, GTC_TARGET_HOURS, gtcRowOf } from './guarantees.ts';
-import { changePrice } from './tokens.ts';
+import { changePrice, tokensCharged } from './tokens.ts';
 import { subscribedAt } from './restoration.ts';
 import { administrationWindow } from './windows.ts';
 import type { ChangeCategory, Environment, Initiator, SupportLevel } from './vocabulary.ts';
@@ -64,6 +64,8 @@ export interface ChangeResult {
   /** Covered time to `measuredAt`, or to `now` while pending. */
   readonly coveredSeconds: number;
   readonly late: boolean;
+  /** Tokens charged: catalogue tokens ×2 outside business hours, ×2 accelerated (domain.md §10). */
+  readonly tokensCharged: number;
   /** Price at the pay-as-you-go token price (×2 outside business hours, ×2 accelerated). */
   readonly price: number;
   /** domain.md §7: 50 % of the price when late and applicable and measured; else 0. */
@@ -113,6 +115,7 @@ export function evaluateChange(change: ChangeFacts, units: readonly ChangeUnit[]
     measuredAt,
     coveredSeconds: covered,
     late,
+    tokensCharged: tokensCharged(change),
     price,
     creditAmount: applicable && late && measuredAt !== undefined ? price * GTC_LATE_CHANGE_CREDIT_RATIO : 0,
   };

@@ -27,4 +27,5 @@ export * from './tokens.ts';
 export * from './levels.ts';
 export * from './report.ts';
 export * from './tenant.ts';
+export * from './terms.ts';
 export * from './risk.ts';

@@ -48,6 +48,12 @@ export const MAX_AMOUNT = 1_000_000_000;
 /** The largest monthly token pack (domain.md §10: a token is 30 minutes; 100,000 tokens are 50,000 hours, a month of ~300 people full time). */
 export const MAX_MONTHLY_TOKENS = 100_000;
 
+/** The most entries of spec.supportLevels: 10 years of a change every month, for the 4 environments (domain.md §3 keeps the history in the contract). */
+export const MAX_SUPPORT_LEVEL_ENTRIES = 480;
+
+/** The most dated amendments of the token pack and the prices: 10 years of one every month. */
+export const MAX_AMENDMENTS = 120;
+
 /** The largest price of one change in tokens, before multipliers (domain.md §7: a simple change is 1). */
 export const MAX_CHANGE_TOKENS = 10_000;
 

@@ -17,6 +17,8 @@ import { capCredits, claimDeadline, oneCreditPerIncident } from './credits.ts';
 import { gtdGuaranteePercent, GTR_DEVIATION_THRESHOLD_PERCENT } from './guarantees.ts';
 import type { Interval } from './interval.ts';
 import type { Target } from './levels.ts';
+import type { DatedTerms, MonthTerms } from './terms.ts';
+import type { TokenLedger } from './tokens.ts';
 import type { MaintenanceSchedule } from './maintenance.ts';
 import { percentOf, roundAmount, roundPercent } from './money.ts';
 import { gtrCreditPercent, gtrDeviationPercent, type RestorationResult } from './restoration.ts';
@@ -34,14 +36,15 @@ import type {
 // ---------------------------------------------------------------------------------------------
 // Input
 
-export interface ContractInput {
+/**
+ * The contract's terms (domain.md §3): those from the start (DatedTerms: `supportLevels`,
+ * `payAsYouGoTokenPrice`, `monthlyTokens`, `monthlyRecurringCharge`), and the dated entries that
+ * replace them from a later month (`datedSupportLevels`, `amendments`). Every month is computed
+ * with termsInMonth (terms.ts), never with the base terms directly.
+ */
+export interface ContractInput extends DatedTerms {
   /** ISO 4217 code of every amount. */
   readonly currency: string;
-  /** Support level in force during the month, per environment. */
-  readonly supportLevels: Readonly<Partial<Record<Environment, SupportLevel>>>;
-  readonly payAsYouGoTokenPrice: number;
-  /** The month's recurring charge for the service, the base of the 15 % cap. Default: the sum of the functions' charges. */
-  readonly monthlyRecurringCharge?: number | undefined;
   /** Monthly recurring charge of all production units, the base of the GTR credit. Default: the sum of the functions' charges (functions group every production unit). */
   readonly productionMonthlyCharge?: number | undefined;
   /** Start of the reversibility (exit) period, if any (domain.md §8: it lasts at most 3 months). */
@@ -113,7 +116,10 @@ export interface ReportInput extends TenantInput {
  */
 export interface TenantResults {
   readonly now: Date;
-  readonly supportLevelOf: (environment: Environment) => SupportLevel;
+  /** The contract's terms in force during the month of `instant` (termsInMonth, terms.ts). */
+  termsAt(instant: Date): MonthTerms;
+  /** The token ledger of `month` (domain.md §10): the month's pack and price, the changes completed in it (known at `now`). */
+  ledger(month: string): TokenLedger;
   /** The incidents as known at `now`: a resolution recorded later than `now` is not known yet (the incident is open). */
   readonly incidents: readonly IncidentInput[];
   /** The units by name. */
@@ -154,7 +160,8 @@ export interface IncidentReport {
   readonly name: string;
   readonly priority: Priority;
   readonly supportLevel: SupportLevel;
-  readonly deadline: string | null;
+  /** Absent without SLA. */
+  readonly deadline?: string;
   readonly coveredSeconds: number;
   readonly late: boolean;
   readonly applicable: boolean;
@@ -165,10 +172,26 @@ export interface ChangeReport {
   readonly name: string;
   readonly category: ChangeCategory;
   readonly accelerated: boolean;
-  readonly deadline: string | null;
+  readonly supportLevel: SupportLevel;
+  /** Absent without SLA. */
+  readonly deadline?: string;
   readonly coveredSeconds: number;
   readonly late: boolean;
   readonly applicable: boolean;
+  /** Why GTC does not apply (`Applicable` when it does), as incidents say for GTR. */
+  readonly reason: string;
+  /** Tokens charged (×2 outside business hours, ×2 accelerated: domain.md §10). */
+  readonly tokensCharged: number;
+  /** Its price at the token price of the month it is charged in (domain.md §7, §10). */
+  readonly price: number;
+}
+
+/** The month's token ledger (domain.md §10): the pack, the tokens used, those beyond the pack and their price. */
+export interface TokensReport {
+  readonly pack: number;
+  readonly used: number;
+  readonly extra: number;
+  readonly extraAmount: number;
 }
 
 export interface MonthlyReport {
@@ -185,6 +208,7 @@ export interface MonthlyReport {
     readonly incidents: readonly IncidentReport[];
   };
   readonly gtc: { readonly completed: number; readonly late: number; readonly creditAmount: number; readonly changes: readonly ChangeReport[] };
+  readonly tokens: TokensReport;
   readonly credits: { readonly uncapped: number; readonly capPercent: number; readonly cap: number; readonly total: number };
   readonly claimDeadline: string;
   readonly conditions: readonly ReportCondition[];
@@ -235,6 +259,8 @@ interface Scope {
   readonly horizon: number;
   /** The report object's creation, if there is one (reportFinalAt). */
   readonly createdAt?: Date | undefined;
+  /** The terms in force during the month (domain.md §3). */
+  readonly terms: MonthTerms;
 }
 
 /** Counted on the units the tenant has: a record naming none of them is not in the report (the cluster's Complete condition names it). */
@@ -254,6 +280,7 @@ export function reportOf(input: ReportInput, results: TenantResults, month: stri
     periodStart: period.start.getTime(),
     periodEnd: period.end.getTime(),
     horizon: Math.min(period.end.getTime(), nowMs),
+    terms: results.termsAt(period.start),
   };
   const gtd = gtdPart(scope);
   const gtr = gtrPart(scope);
@@ -280,10 +307,13 @@ export function functionResult(fn: FunctionInput, results: TenantResults, period
     const availability = results.unitAvailability(unitName, fn.family, period);
     if (availability !== undefined) unitResults.push(availability);
   }
-  const guarantee = gtdGuaranteePercent(fn.family, results.supportLevelOf('Production'), fn.customerPortal ?? false);
+  const guarantee = gtdGuaranteePercent(fn.family, productionLevel(results.termsAt(period.start)), fn.customerPortal ?? false);
   const availability = functionAvailability(unitResults, guarantee);
   return { fn, availability, units: unitResults, creditAmount: percentOf(fn.monthlyCharge, availability.creditPercent) };
 }
+
+/** The support level of Production in force during a month: the one whose GTD applies (domain.md §5). */
+export const productionLevel = (terms: MonthTerms): SupportLevel => terms.supportLevels.Production ?? DEFAULT_SUPPORT_LEVEL;
 
 /** domain.md §5: each function's availability over its production units, and its credit. */
 function gtdPart(scope: Scope): FunctionResult[] {
@@ -365,7 +395,7 @@ function creditsPart(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResul
   const grantedGtd = gtd.map((f) => (waived.has(f.fn.name) ? 0 : f.creditAmount));
   const grantedGtr = overlap.gtrWaived ? 0 : gtr.creditAmount;
   const uncapped = grantedGtd.reduce((s, a) => s + a, 0) + grantedGtr + gtc.creditAmount;
-  const recurringCharge = input.contract.monthlyRecurringCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
+  const recurringCharge = scope.terms.monthlyRecurringCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
   return { overlap, grantedGtd, grantedGtr, credits: capCredits(uncapped, recurringCharge) };
 }
 
@@ -387,13 +417,14 @@ export function reportFinalAt(periodEnd: Date, createdAt?: Date): Date {
 function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, gtc: GtcResult, c: CreditsResult): MonthlyReport {
   const { input, month, period, nowMs } = scope;
   const timeZone = input.calendar.timeZone;
-  const productionLevel = scope.results.supportLevelOf('Production');
+  const level = productionLevel(scope.terms);
+  const ledger = scope.results.ledger(month);
   const finalAt = reportFinalAt(period.end, scope.createdAt);
   const final = nowMs >= finalAt.getTime();
   const functions: FunctionReport[] = gtd.map((f, i) => ({
     name: f.fn.name,
     family: f.fn.family,
-    supportLevel: productionLevel,
+    supportLevel: level,
     units: f.availability.units,
     availabilityPercent: roundPercent(f.availability.availabilityPercent),
     guaranteePercent: f.availability.guaranteePercent,
@@ -428,7 +459,7 @@ function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, 
         name: r.name,
         priority: r.priority,
         supportLevel: r.supportLevel,
-        deadline: r.deadline === undefined ? null : rfc3339(r.deadline),
+        ...(r.deadline === undefined ? {} : { deadline: rfc3339(r.deadline) }),
         coveredSeconds: roundSeconds(r.coveredSeconds),
         late: r.late,
         applicable: r.applicable,
@@ -443,12 +474,17 @@ function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, 
         name: x.name,
         category: x.category,
         accelerated: x.accelerated,
-        deadline: x.deadline === undefined ? null : rfc3339(x.deadline),
+        supportLevel: x.supportLevel,
+        ...(x.deadline === undefined ? {} : { deadline: rfc3339(x.deadline) }),
         coveredSeconds: roundSeconds(x.coveredSeconds),
         late: x.late,
         applicable: x.applicable,
+        reason: x.reason,
+        tokensCharged: x.tokensCharged,
+        price: roundAmount(x.price),
       })),
     },
+    tokens: { pack: ledger.packTokens, used: ledger.consumedTokens, extra: ledger.overageTokens, extraAmount: roundAmount(ledger.overageAmount) },
     credits: { uncapped: roundAmount(c.credits.uncapped), capPercent: c.credits.capPercent, cap: roundAmount(c.credits.cap), total: roundAmount(c.credits.total) },
     claimDeadline: rfc3339(claimDeadline(period.end, timeZone)),
     conditions,

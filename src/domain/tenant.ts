@@ -18,13 +18,14 @@ import type { Interval } from './interval.ts';
 import { prerequisitesValidated } from './levels.ts';
 import { activeOccurrence, nextEdge, occurrencesBetween } from './maintenance.ts';
 import {
-  DEFAULT_SUPPORT_LEVEL, functionResult, reportOf,
+  DEFAULT_SUPPORT_LEVEL, functionResult, productionLevel, reportOf,
   type ChangeInput, type FunctionInput, type FunctionResult, type IncidentInput, type MaintenanceWindowInput, type MonthlyReport, type ReportInput,
   type TenantInput, type TenantResults, type UnitInput,
 } from './report.ts';
 import { evaluateRestoration, type RestorationContext, type RestorationResult, type RestorationUnit } from './restoration.ts';
 import { restorationAtRiskInstant } from './risk.ts';
-import { acceleratedDecisions, type AcceleratedDecision } from './tokens.ts';
+import { termsInMonth, type MonthTerms } from './terms.ts';
+import { acceleratedDecisions, tokenLedger, tokensCharged, type AcceleratedDecision, type TokenLedger } from './tokens.ts';
 import type { Environment, FunctionFamily, SupportLevel } from './vocabulary.ts';
 
 export interface UnitEvaluation {
@@ -46,7 +47,7 @@ export interface WindowEvaluation {
 }
 
 export interface FunctionEvaluation extends FunctionResult {
-  /** The support level of Production in force (domain.md §3), whose guarantee applies. */
+  /** The support level of Production in force this month (domain.md §3), whose guarantee applies. */
   readonly supportLevel: SupportLevel;
 }
 
@@ -80,6 +81,10 @@ export interface TenantEvaluation {
   change(name: string): ChangeEvaluation | undefined;
   /** undefined for an unknown name. */
   window(name: string): WindowEvaluation | undefined;
+  /** The contract's terms in force during `month` (domain.md §3); undefined without a contract. */
+  terms(month: string): MonthTerms | undefined;
+  /** The token ledger of `month` (domain.md §10); undefined without a contract. */
+  ledger(month: string): TokenLedger | undefined;
   /** The report of `month` (design.md §3); `createdAt` is the report object's (reportFinalAt). undefined without a contract. */
   report(month: string, createdAt?: Date): MonthlyReport | undefined;
 }
@@ -110,6 +115,9 @@ function indexBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 const knownAt = (nowMs: number) => (i: IncidentInput): IncidentInput =>
   (i.resolvedAt !== undefined && i.resolvedAt.getTime() > nowMs ? { ...i, resolvedAt: undefined } : i);
 
+/** The terms read without a contract: nothing is guaranteed (the statuses say the contract is missing). */
+const NO_TERMS: MonthTerms = { month: '', supportLevels: {}, monthlyTokens: 0, payAsYouGoTokenPrice: 0, monthlyRecurringCharge: undefined, monthlyMinimum: undefined };
+
 /** The family a unit counts in: its own, else the one named like its level. */
 export const familyOf = (unit: UnitInput): FunctionFamily => unit.family ?? unit.level;
 
@@ -119,7 +127,11 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
   const nowMs = now.getTime();
   const month = monthOf(now, calendar.timeZone);
   const period = monthPeriod(month, calendar.timeZone);
-  const supportLevelOf = (environment: Environment): SupportLevel => contract?.supportLevels[environment] ?? DEFAULT_SUPPORT_LEVEL;
+  // domain.md §3: every month with the terms in force during it.
+  const terms = memo((m: string) => m, (m): MonthTerms | undefined => (contract === undefined ? undefined : termsInMonth(contract, m, calendar.timeZone)));
+  const termsAt = (instant: Date): MonthTerms | undefined => terms(monthOf(instant, calendar.timeZone));
+  /** The support level of `environment` in force at `instant`. */
+  const levelAt = (instant: Date) => (environment: Environment): SupportLevel => termsAt(instant)?.supportLevels[environment] ?? DEFAULT_SUPPORT_LEVEL;
 
   const units = indexBy(input.units, (u) => u.name);
   const incidents = input.incidents.map(knownAt(nowMs));
@@ -172,9 +184,9 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     },
   );
 
-  const restorationContext: RestorationContext | undefined = contract === undefined ? undefined : {
+  // An incident is timed with the level in force when it was opened (the month its clock started in).
+  const restorationBase: Omit<RestorationContext, 'supportLevelOf'> | undefined = contract === undefined ? undefined : {
     calendar,
-    supportLevelOf,
     reversibility: contract.reversibilityStart === undefined
       ? undefined
       : { start: contract.reversibilityStart, end: DateTime.fromJSDate(contract.reversibilityStart, { zone: calendar.timeZone }).plus({ months: REVERSIBILITY_MONTHS }).toJSDate() },
@@ -199,7 +211,8 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
 
   const incident = memo(byName, (name): IncidentEvaluation | undefined => {
     const record = incidentsByName.get(name);
-    if (record === undefined || restorationContext === undefined) return undefined;
+    if (record === undefined || restorationBase === undefined) return undefined;
+    const restorationContext: RestorationContext = { ...restorationBase, supportLevelOf: levelAt(record.openedAt) };
     const on = record.unitNames.flatMap(restorationUnit);
     return { result: evaluateRestoration(record, on, restorationContext, now), atRiskAt: restorationAtRiskInstant(record, on, restorationContext) };
   });
@@ -214,13 +227,37 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     // A completion or quote recorded after `now` is not known yet.
     const measured = measuredAtOf(record);
     const known = measured !== undefined && measured.getTime() > nowMs ? { ...record, completedAt: undefined, quotedAt: undefined } : record;
-    const context = { calendar, supportLevelOf, payAsYouGoTokenPrice: contract.payAsYouGoTokenPrice };
+    // **Reading** (domain.md §3, §10): the guarantee is the one in force when the change was
+    // requested (its clock starts then); its price is at the token price of the month it is
+    // charged in (its completion, as the ledger counts it; the request's month until then).
+    const priced = completionKnown(record) ?? record.requestedAt;
+    const context = { calendar, supportLevelOf: levelAt(record.requestedAt), payAsYouGoTokenPrice: termsAt(priced)?.payAsYouGoTokenPrice ?? contract.payAsYouGoTokenPrice };
     return { decision, result: evaluateChange({ ...known, accelerated: record.accelerated && decision?.accepted === true }, record.unitNames.flatMap(changeUnit), context, now) };
+  });
+
+  // domain.md §10: the month's pack and token price; the changes completed in the month (known at
+  // `now`) consume tokens, priced with their accepted acceleration.
+  const completionKnown = (c: ChangeInput): Date | undefined => (c.completedAt !== undefined && c.completedAt.getTime() <= nowMs ? c.completedAt : undefined);
+  const completedIn = new Map<string, ChangeInput[]>();
+  for (const c of input.changes) {
+    const done = completionKnown(c);
+    if (done === undefined) continue;
+    const m = monthOf(done, calendar.timeZone);
+    const list = completedIn.get(m);
+    if (list === undefined) completedIn.set(m, [c]);
+    else list.push(c);
+  }
+  const ledger = memo((m: string) => m, (m): TokenLedger | undefined => {
+    const t = terms(m);
+    if (t === undefined) return undefined;
+    const charged = (completedIn.get(m) ?? []).map((c) => tokensCharged({ ...c, accelerated: c.accelerated && decisions.get(c.name)?.accepted === true }));
+    return tokenLedger(t.monthlyTokens, charged, t.payAsYouGoTokenPrice);
   });
 
   const results: TenantResults = {
     now,
-    supportLevelOf,
+    termsAt: (instant) => termsAt(instant) ?? NO_TERMS,
+    ledger: (m) => ledger(m) ?? tokenLedger(0, [], 0),
     incidents,
     units,
     restoration: (name) => incident(name)?.result,
@@ -238,7 +275,7 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
   const fn = memo(byName, (name): FunctionEvaluation | undefined => {
     const f: FunctionInput | undefined = functionsByName.get(name);
     if (f === undefined || contract === undefined) return undefined;
-    return { ...functionResult(f, results, period), supportLevel: supportLevelOf('Production') };
+    return { ...functionResult(f, results, period), supportLevel: productionLevel(results.termsAt(period.start)) };
   });
   const reports = memo(
     (m: string, createdAt: Date | undefined) => `${m}@${createdAt?.getTime() ?? ''}`,
@@ -255,6 +292,8 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     incident,
     change,
     window,
+    terms,
+    ledger,
     report: reports,
   };
 }

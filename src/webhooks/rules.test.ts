@@ -22,6 +22,9 @@ const contract = {
   apiVersion: 'managedapps.dev/v1alpha1', kind: 'SupportContract', metadata: meta('c'),
   spec: { start: '2026-11-01', commitmentMonths: 12, supportChain: 'FullFrance', supportLevels: [{ environment: 'Production', level: 'Standard' }], subscribedLevels: ['OS'], prices: { currency: 'EUR', tokenPrice: 1 }, monthlyTokens: 0, acceleratedChangesPerYear: 2 },
 } as unknown as SupportContract;
+const base = { environment: 'Production', level: 'Standard' };
+/** The contract with these support level entries. */
+const levels = (...entries: { environment: string; level: string; from?: string }[]) => ({ ...contract, spec: { ...contract.spec, supportLevels: entries } }) as unknown as SupportContract;
 const unit = (name: string, vm: string, created?: string) => ({
   apiVersion: 'managedapps.dev/v1alpha1', kind: 'ServiceUnit', metadata: meta(name, created),
   spec: { level: 'OS', environment: 'Production', buildModel: 'FullBuild', levelThreeOwner: 'Provider', targets: [{ kind: 'VirtualMachine', name: vm }] },
@@ -57,7 +60,23 @@ describe('validate', () => {
     ['a unit depending on itself', req('ServiceUnit', 'CREATE', { ...unit('os-2', 'vm-2'), spec: { ...unit('os-2', 'vm-2').spec, dependsOn: [{ name: 'os-1' }, { name: 'os-2' }] } }, 'p', ['provider']), /^spec\.dependsOn\[1\]: ServiceUnit 'os-2' depends on itself/],
     ['the unit closing a cycle', req('ServiceUnit', 'CREATE', { ...unit('os-2', 'vm-2'), spec: { ...unit('os-2', 'vm-2').spec, dependsOn: [{ name: 'os-1' }] } }, 'p', ['provider']), /^spec\.dependsOn\[0\]: dependency cycle os-2 → os-1 → os-2/],
     ['the unit already holding vm-1 is updated', req('ServiceUnit', 'UPDATE', unit('os-1', 'vm-1'), 'p', ['provider'], unit('os-1', 'vm-1')), /^allowed$/],
-    ['downgrade during the commitment', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, supportLevels: [{ environment: 'Production', level: 'Initial' }] } }, 'p', ['provider'], contract), /^spec\.supportLevels\[0\]\.level: Production: cannot move down/],
+    // Dated terms (domain.md §3). The contract starts 2026-11-01 on Standard; now is 2026-11-26 in Paris (November under way).
+    // Its commitment on Standard: 6 months from 2026-11, to 2027-05.
+    ['a lowering during the commitment', req('SupportContract', 'UPDATE', levels(base, { environment: 'Production', level: 'Initial', from: '2027-01' }), 'p', ['provider'], contract),
+      /^spec\.supportLevels\[1\]\.level: Production cannot move down from Standard to Initial in 2027-01: the commitment on Standard runs until 2027-05/],
+    ['a lowering once the commitment ended', req('SupportContract', 'UPDATE', levels(base, { environment: 'Production', level: 'Initial', from: '2027-05' }), 'p', ['provider'], contract), /^allowed$/],
+    ['a raise from the 1st of next month', req('SupportContract', 'UPDATE', levels(base, { environment: 'Production', level: 'Premium', from: '2026-12' }), 'p', ['provider'], contract), /^allowed$/],
+    ['a new level in the month under way', req('SupportContract', 'UPDATE', levels(base, { environment: 'PreProduction', level: 'Premium', from: '2026-11' }), 'p', ['provider'], contract),
+      /^spec\.supportLevels\[1\]\.from: PreProduction Premium from 2026-11 would take effect in a month already begun \(the current month is 2026-11 in Europe\/Paris\)/],
+    ['the edit of the entry in force', req('SupportContract', 'UPDATE', levels({ environment: 'Production', level: 'Premium' }), 'p', ['provider'], contract),
+      /^spec\.supportLevels\[0\]\.level: the entry Production Standard from 2026-11 is in force \(the current month is 2026-11 in Europe\/Paris\): it cannot be edited; add an entry from 2026-12 instead/],
+    ['the removal of an entry in force', req('SupportContract', 'UPDATE', levels({ environment: 'Production', level: 'Standard' }), 'p', ['provider'], levels(base, { environment: 'PreProduction', level: 'Standard' })),
+      /^spec\.supportLevels: the entry PreProduction Standard from 2026-11 is in force/],
+    ['the edit of an entry not in force yet', req('SupportContract', 'UPDATE', levels(base, { environment: 'Production', level: 'Premium', from: '2027-03' }), 'p', ['provider'], levels(base, { environment: 'Production', level: 'Premium', from: '2027-02' })), /^allowed$/],
+    ['the token pack from the start, edited', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, monthlyTokens: 5 } }, 'p', ['provider'], contract), /^spec\.monthlyTokens: the token pack from the start \(0\) is in force since 2026-11-01/],
+    ['the token price, amended from next month', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, amendments: [{ from: '2026-12', prices: { tokenPrice: 2 } }] } }, 'p', ['provider'], contract), /^allowed$/],
+    ['an amendment in the month under way', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, amendments: [{ from: '2026-11', monthlyTokens: 3 }] } }, 'p', ['provider'], contract), /^spec\.amendments\[0\]\.from: an amendment from 2026-11 would take effect in a month already begun/],
+    ['the currency, changed', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, prices: { currency: 'USD', tokenPrice: 1 } } }, 'p', ['provider'], contract), /^spec\.prices\.currency: .*the currency of a contract never changes/],
     ['approval by the provider', req('ChangeRequest', 'UPDATE', change('c', { initiator: 'Provider', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } }), 'p', ['provider'], change('c', { initiator: 'Provider' })), /^spec\.approval: user 'p'.* is not a ChangeApprover contact/],
     // Approved (an approval recorded before scope digests: it binds), so the requester's fields are frozen.
     ['unchanged approval, provider edits the summary', req('ChangeRequest', 'UPDATE', change('c', { initiator: 'Provider', summary: 't', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } }), 'p', ['provider'], change('c', { initiator: 'Provider', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } })), /^spec\.summary: frozen once the change is accepted, rejected or refused/],

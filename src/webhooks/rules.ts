@@ -8,8 +8,9 @@
 //   every kind       the object parses (zod schema of the kind) and converts (toDomain)
 //   ManagedTenant    one per namespace; edited by the provider or a ChangeApprover in force
 //                    (contacts only); the approvers' annotations as the mutating hook wrote them
-//   SupportContract  subscribed-level prerequisites (domain.md §2); support level only raised
-//                    during the commitment (domain.md §3)
+//   SupportContract  subscribed-level prerequisites (domain.md §2); the dated terms' rules
+//                    (domain.md §3: the schema's refinements, and terms.ts: an entry in force
+//                    is never edited or removed)
 //   ServiceUnit      one unit per target (domain.md §1; names compared case-insensitively); no
 //                    dependency cycle (domain.md §2); its level is subscribed by the contract;
 //                    its probe does not point at the cluster's API or the operator (SSRF)
@@ -21,21 +22,21 @@
 //                    from the contract's start month to the current one (tenant time zone)
 // and, before them, where and by whom (ownership.ts scopeVerdict: reserved namespaces, DELETE,
 // an SLAReport's status), after them who owns each field (ownership.ts ownershipVerdict).
-import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import {
   calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, scheduleToDomain, unitToDomain,
-  type ChangeRequest, type Conversion, type FieldError, type KindName, type ManagedTenant, type ServiceUnit, type SupportContract,
+  type ChangeRequest, type Conversion, type FieldError, type KindName, type ManagedTenant, type ServiceUnit,
   RESOURCE_SCHEMAS, GROUP, internalTargetErrors,
 } from '../api/v1alpha1/index.ts';
 import { DEFAULT_CALENDAR, monthOf } from '../domain/calendar.ts';
-import { dependencyCycle, findTargetConflicts, missingLevelPrerequisites, planSupportLevelChange, targetKey, type Target, type TargetClaim } from '../domain/levels.ts';
-import { MAX_ACCELERATED_CHANGES_PER_YEAR, MIN_SUPPORT_COMMITMENT_MONTHS } from '../domain/limits.ts';
+import { dependencyCycle, findTargetConflicts, missingLevelPrerequisites, targetKey, type Target, type TargetClaim } from '../domain/levels.ts';
+import { MAX_ACCELERATED_CHANGES_PER_YEAR } from '../domain/limits.ts';
 import { acceleratedDecisions, type AcceleratedRequest } from '../domain/tokens.ts';
 import type { ContactRole } from '../domain/vocabulary.ts';
 import { ALLOW, deny, type AdmissionRequest, type Verdict, type Violation } from './admission.ts';
 import { actsForProvider, describeUser, identify, type Identity } from './identity.ts';
 import { contactsViolations } from './contacts.ts';
+import { termsInForceViolations } from './terms.ts';
 import { ownershipVerdict, scopeVerdict } from './ownership.ts';
 import { contractOf, tenantOf, type RuleContext } from './view.ts';
 
@@ -121,38 +122,9 @@ function validateContract(request: AdmissionRequest, ctx: RuleContext, namespace
     .map((m) => ({ path: 'spec.subscribedLevels', message: m.message }));
   if (request.operation === 'UPDATE') {
     const old = parse('SupportContract', request.oldObject);
-    if (old.ok) violations.push(...supportLevelViolations(old.value, contract, timeZoneOf(tenantOf(ctx.view, namespace)), ctx.now));
+    if (old.ok) violations.push(...termsInForceViolations(old.value, contract, timeZoneOf(tenantOf(ctx.view, namespace)), ctx.now));
   }
   return violations.length > 0 ? invalid(violations) : ALLOW;
-}
-
-/**
- * domain.md §3: during the commitment a support level only goes up. The commitment of an
- * environment ends where the status says (the controller tracks re-commitments), else 6 months
- * after the contract's start, in the tenant's time zone.
- */
-function supportLevelViolations(old: SupportContract, next: SupportContract, timeZone: string, now: Date): Violation[] {
-  const out: Violation[] = [];
-  next.spec.supportLevels.forEach((entry, i) => {
-    const before = old.spec.supportLevels.find((e) => e.environment === entry.environment);
-    if (before === undefined || before.level === entry.level) return;
-    const plan = planSupportLevelChange({
-      current: before.level,
-      requested: entry.level,
-      commitmentEnd: commitmentEnd(old, entry.environment, timeZone),
-      requestedAt: now,
-      timeZone,
-    });
-    if (!plan.accepted && plan.reason === 'DowngradeDuringCommitment') out.push({ path: `spec.supportLevels[${i}].level`, message: `${entry.environment}: ${plan.message}` });
-  });
-  return out;
-}
-
-function commitmentEnd(contract: SupportContract, environment: string, timeZone: string): Date {
-  const tracked = contract.status?.effectiveSupportLevels?.find((e) => e.environment === environment)?.commitmentEnd;
-  if (tracked !== undefined) return new Date(tracked);
-  // domain.md §3: support is subscribed for at least MIN_SUPPORT_COMMITMENT_MONTHS from the start.
-  return DateTime.fromISO(contract.spec.start, { zone: timeZone }).startOf('day').plus({ months: MIN_SUPPORT_COMMITMENT_MONTHS }).toJSDate();
 }
 
 // ---- ServiceUnit -------------------------------------------------------------------------------

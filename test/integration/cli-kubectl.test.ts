@@ -217,10 +217,14 @@ describe('kubectl managedapps on a real API server', () => {
         resolved: 1, late: 1, deviationPercent: 20, creditPercent: 2, creditAmount: 30,
         incidents: [
           { name: 'db-down', priority: 'P2', supportLevel: 'Standard', deadline: '2026-11-21T10:00:00Z', coveredSeconds: 90000, late: true, applicable: true, reason: '' },
-          { name: 'disk-full', priority: 'P2', supportLevel: 'Standard', deadline: null, coveredSeconds: 0, late: false, applicable: false, reason: 'not resolved in the month' },
+          { name: 'disk-full', priority: 'P2', supportLevel: 'Standard', coveredSeconds: 0, late: false, applicable: false, reason: 'not resolved in the month' },
         ],
       },
-      gtc: { completed: 1, late: 0, creditAmount: 0, changes: [{ name: 'client-change', category: 'StandardSimple', accelerated: false, deadline: '2026-11-24T10:00:00Z', coveredSeconds: 3600, late: false, applicable: true }] },
+      gtc: {
+        completed: 1, late: 0, creditAmount: 0,
+        changes: [{ name: 'client-change', category: 'StandardSimple', accelerated: false, supportLevel: 'Standard', deadline: '2026-11-24T10:00:00Z', coveredSeconds: 3600, late: false, applicable: true, reason: 'Applicable', tokensCharged: 1, price: 95 }],
+      },
+      tokens: { pack: 20, used: 1, extra: 0, extraAmount: 0 },
       credits: { uncapped: 42, capPercent: 15, cap: 150, total: 42 },
       claimDeadline: '2026-12-30T10:00:00Z',
       conditions: [

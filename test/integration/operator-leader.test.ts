@@ -11,8 +11,7 @@ import { startOperatorProcess, type OperatorProcess } from '../support/operator.
 import { createAll, GROUP, samples, VERSION } from './fixtures.ts';
 import {
   auditBarrier, comparable, converged, describeWrite, metricSum, objectsIn, operatorKubeconfig, readAudit, statusDiff, writesOf, type Obj,
-  operatorSuite,
-} from './operator-support.ts';
+  operatorSuite, sampleReports } from './operator-support.ts';
 
 const LEASE = 'managed-apps-operator';
 const LEASE_DURATION_MS = 15_000;
@@ -46,7 +45,7 @@ describe('leader election between two operator processes', () => {
       operators.push(await startOperatorProcess({ kubeconfigPath, leaderElectionNamespace: leaseNamespace, identity }));
     }
     await Promise.all(operators.map((o) => o.ready()));
-    await converged(kc, namespace, { reports: 2 });
+    await converged(kc, namespace, { reports: sampleReports() });
 
     const holderIdentity = await holder();
     const leader = operators.find((o) => o.identity === holderIdentity);
@@ -81,7 +80,7 @@ describe('leader election between two operator processes', () => {
       expect(current.status?.observedGeneration).toBe(current.metadata.generation);
       expect(current.status?.observedGeneration).toBeGreaterThan(incident.status?.observedGeneration ?? 0);
     }, { timeoutMs: 30_000, intervalMs: 250 });
-    await converged(kc, namespace, { reports: 2 });
+    await converged(kc, namespace, { reports: sampleReports() });
     await auditBarrier(kc, auditLogPath, namespace);
 
     // Nothing twice: the same objects (no second report of a month, no second incident).

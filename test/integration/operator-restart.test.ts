@@ -19,7 +19,7 @@ import { createNamespace, eventually } from '../controlplane/client.ts';
 import { startOperatorProcess } from '../support/operator.ts';
 import { testNow } from '../support/clock.ts';
 import { createAll, incident, openedAt, priority, resolvedAt, samples, type Manifest } from './fixtures.ts';
-import { operatorSuite, converged, objectsIn, operatorKubeconfig, readAudit, unconverged, writesOf } from './operator-support.ts';
+import { operatorSuite, converged, objectsIn, operatorKubeconfig, readAudit, unconverged, writesOf, sampleReports } from './operator-support.ts';
 
 const EXTRA_INCIDENTS = 300;
 const UNITS = ['os-files01', 'db-erp01', 'mw-erp01', 'app-erp', 'app-portal'];
@@ -86,8 +86,8 @@ describe('restart after SIGKILL', () => {
     const uninterrupted = await createNamespace(kc, 'op-restart-uninterrupted');
     await createConcurrently(kc, uninterrupted, objects);
 
-    const afterRestart = await converged(kc, killed, { reports: 2, timeoutMs: 120_000 });
-    const reference = await converged(kc, uninterrupted, { reports: 2, timeoutMs: 120_000 });
+    const afterRestart = await converged(kc, killed, { reports: sampleReports(Date.parse(quietSunday())), timeoutMs: 120_000 });
+    const reference = await converged(kc, uninterrupted, { reports: sampleReports(Date.parse(quietSunday())), timeoutMs: 120_000 });
     expect(Object.keys(afterRestart).sort()).toEqual(Object.keys(reference).sort());
     expect(afterRestart).toEqual(reference);
     expect(Object.keys(afterRestart)).toHaveLength(objects.length + 2);

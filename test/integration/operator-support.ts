@@ -9,7 +9,18 @@ import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, expect, inject } from 'vitest';
 import { adminKubeConfig, eventually, userKubeConfig, type ControlPlaneInfo } from '../controlplane/client.ts';
 import type { OperatorProcess } from '../support/operator.ts';
+import { DateTime } from 'luxon';
+import { testNow } from '../support/clock.ts';
 import { GROUP, PLURALS, VERSION } from './fixtures.ts';
+
+/**
+ * How many SLAReports the samples' contract has at the test clock's instant (issue 12: one for
+ * every month since its start, 2026-01-01, to the current month in Europe/Paris, inclusive).
+ */
+export function sampleReports(now: number = testNow()): number {
+  const current = DateTime.fromMillis(now, { zone: 'Europe/Paris' });
+  return Math.max(0, (current.year - 2026) * 12 + current.month);
+}
 
 export type Obj = {
   kind?: string;

@@ -9,7 +9,7 @@ import { startControlPlane, type ControlPlane } from '../controlplane/index.ts';
 import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
 import { installCrds } from '../../src/main.ts';
 import { createAll, GROUP, samples, VERSION } from './fixtures.ts';
-import { comparable, converged, metricSum, statusDiff, type Obj } from './operator-support.ts';
+import { comparable, converged, metricSum, statusDiff, type Obj, sampleReports } from './operator-support.ts';
 
 const UNIT = 'os-files01';
 
@@ -35,7 +35,7 @@ describe('watch loss: the API server restarts under the operator process', () =>
     await createAll(kc, namespace, samples());
     operator = await startOperatorProcess({ kubeconfigPath: cp.info.kubeconfigPath, leaderElectionNamespace: leaseNamespace });
     await operator.ready();
-    await converged(kc, namespace, { reports: 2 });
+    await converged(kc, namespace, { reports: sampleReports() });
     const pid = operator.pid;
     const custom = kc.makeApiClient(CustomObjectsApi);
     const read = async (): Promise<Obj> =>
@@ -61,7 +61,7 @@ describe('watch loss: the API server restarts under the operator process', () =>
     }, { timeoutMs: 90_000, intervalMs: 250 });
     const dependencies = reconciled.status?.conditions?.find((c) => c.type === 'DependenciesReady');
     expect(dependencies?.status, statusDiff(comparable(before.status), comparable(reconciled.status)).join('\n')).toBe('False');
-    await converged(kc, namespace, { reports: 2 });
+    await converged(kc, namespace, { reports: sampleReports() });
 
     // Recovered in place: the same process, still running, its watches restarted.
     expect(operator.process.exitStatus).toBeUndefined();

@@ -12,6 +12,7 @@ import {
   APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, VERSION, pendingDigest, pendingGrants, scopeDigest,
   type ManagedTenant, type ScopedSpec,
 } from '../../src/api/v1alpha1/index.ts';
+import { addMonths, monthOf } from '../../src/domain/index.ts';
 import { createMetrics, type MetricsSnapshot } from '../../src/metrics/index.ts';
 import { Manager } from '../../src/runtime/manager.ts';
 import { deleteWebhookConfiguration, ensureWebhookConfiguration, webhookCertificates } from '../../src/webhooks/certs.ts';
@@ -213,6 +214,8 @@ describe('admission webhook and RBAC on a real API server', () => {
   type Expect = 'allowed' | { rbac: true } | { webhook: RegExp } | { cel: RegExp };
   // The current month (of the real clock) is never final; January 2020 always is (its end + 24 h passed).
   const thisMonth = new Date().toISOString().slice(0, 7);
+  // The month after the current one in the tenant's zone (Europe/Paris): a new level's earliest month.
+  const nextMonth = addMonths(monthOf(new Date(), 'Europe/Paris'), 1);
   const validation = (quoteTokens: number) => ({ decision: 'Accepted', validatedBy: 'paul', validatedAt: '2026-11-21T09:00:00Z', quoteTokens });
   const matrix: [string, string, string, string, () => Promise<Outcome>, Expect][] = [
     // user, kind, verb, what, action, expected
@@ -288,8 +291,10 @@ describe('admission webhook and RBAC on a real API server', () => {
     ['paul (provider)', 'ServiceUnit', 'create', 'a probe of a Service in the operator\'s namespace (SSRF)', () => create('paul', 'ServiceUnit', 'os-ssrf-ns', { ...unit('vm-ssrf-ns'), monitoring: { tcpSocket: { host: `managed-apps-operator-metrics.${opNs}.svc`, port: 8080 } } }), { webhook: /spec\.monitoring\.tcpSocket\.host: managed-apps-operator-metrics\.webhook-operator-[a-z0-9]+\.svc:8080 is in the operator's namespace/ }],
     ['paul (provider)', 'ServiceUnit', 'create', 'level not subscribed', () => create('paul', 'ServiceUnit', 'k8s-1', { level: 'Kubernetes', environment: 'Production', targets: [{ kind: 'KubernetesCluster', name: 'c-1' }] }), { webhook: /spec\.level: level Kubernetes is not subscribed by SupportContract 'acme-2026'/ }],
     ['paul (provider)', 'SupportContract', 'update', 'subscribe Middleware without... OS kept', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.subscribedLevels = ['Database', 'Middleware']; }), { webhook: /spec\.subscribedLevels: Database requires OS to be subscribed/ }],
-    ['paul (provider)', 'SupportContract', 'update', 'lower support level in commitment', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Initial' }]; }), { webhook: /spec\.supportLevels\[0\]\.level: Production: cannot move down from Standard to Initial before the commitment ends/ }],
-    ['paul (provider)', 'SupportContract', 'update', 'raise support level', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Premium' }]; }), 'allowed'],
+    // Dated support levels (domain.md §3). The contract started 2026-11-01 on Standard, committed to 2027-05 (6 months).
+    ['paul (provider)', 'SupportContract', 'update', 'lower support level in commitment', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Standard' }, { environment: 'Production', level: 'Initial', from: '2027-01' }]; }), { webhook: /spec\.supportLevels\[1\]\.level: Production cannot move down from Standard to Initial in 2027-01: the commitment on Standard runs until 2027-05/ }],
+    ['paul (provider)', 'SupportContract', 'update', 'edit the level in force since the start', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Premium' }]; }), { webhook: /spec\.supportLevels\[0\]\.level: the entry Production Standard from 2026-11 is in force .*: it cannot be edited/ }],
+    ['paul (provider)', 'SupportContract', 'update', 'raise support level from next month', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Standard' }, { environment: 'Production', level: 'Premium', from: nextMonth }]; }), 'allowed'],
     ['paul (provider)', 'SLAReport', 'create', '', () => create('paul', 'SLAReport', 'acme-2026-2026-10', { contractRef: { name: 'acme-2026' }, month: '2026-10' }), { webhook: /an SLAReport is written by the operator only/ }],
     ['operator service account', 'SLAReport', 'create', 'the contract\'s first month', () => create('operator', 'SLAReport', 'acme-2026-2026-11', { contractRef: { name: 'acme-2026' }, month: '2026-11' }), 'allowed'],
     ['operator service account', 'SLAReport', 'create', 'before the contract\'s start (2026-11-01)', () => create('operator', 'SLAReport', 'acme-2026-2026-10', { contractRef: { name: 'acme-2026' }, month: '2026-10' }), { webhook: /spec\.month: 2026-10 is before the start of SupportContract 'acme-2026' \(spec\.start 2026-11-01\)/ }],

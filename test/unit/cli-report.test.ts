@@ -33,13 +33,14 @@ const keys = (value: unknown): string[] => Object.keys(value as object).sort();
 
 // design.md §3, field by field.
 const SHAPE = {
-  top: ['claimDeadline', 'conditions', 'credits', 'currency', 'final', 'functions', 'gtc', 'gtr', 'period'],
+  top: ['claimDeadline', 'conditions', 'credits', 'currency', 'final', 'functions', 'gtc', 'gtr', 'period', 'tokens'],
   period: ['end', 'month', 'start', 'timeZone'],
   function: ['availabilityPercent', 'creditAmount', 'creditPercent', 'excludedSeconds', 'family', 'gapPoints', 'guaranteePercent', 'interruptionSeconds', 'name', 'supportLevel', 'units'],
   gtr: ['creditAmount', 'creditPercent', 'deviationPercent', 'incidents', 'late', 'resolved'],
   incident: ['applicable', 'coveredSeconds', 'deadline', 'late', 'name', 'priority', 'reason', 'supportLevel'],
   gtc: ['changes', 'completed', 'creditAmount', 'late'],
-  change: ['accelerated', 'applicable', 'category', 'coveredSeconds', 'deadline', 'late', 'name'],
+  change: ['accelerated', 'applicable', 'category', 'coveredSeconds', 'deadline', 'late', 'name', 'price', 'reason', 'supportLevel', 'tokensCharged'],
+  tokens: ['extra', 'extraAmount', 'pack', 'used'],
   credits: ['cap', 'capPercent', 'total', 'uncapped'],
 };
 
@@ -69,6 +70,10 @@ describe('report --offline on config/samples', () => {
     expect(keys(report.gtc)).toEqual(SHAPE.gtc);
     expect(report.gtc.changes.map((c) => c.name)).toEqual(['chg-20261007-db-user', 'chg-20261019-mw-tuning', 'chg-20261026-db-index']);
     for (const c of report.gtc.changes) expect(keys(c)).toEqual(SHAPE.change);
+    // October's ledger (domain.md §10): 1 + 4 × 2 (outside business hours) × 2 (accelerated) + 3 = 20 tokens, the whole pack of 20.
+    expect(keys(report.tokens)).toEqual(SHAPE.tokens);
+    expect(report.tokens).toEqual({ pack: 20, used: 20, extra: 0, extraAmount: 0 });
+    expect(report.gtc.changes.map((c) => [c.tokensCharged, c.price])).toEqual([[1, 95], [16, 1520], [3, 285]]);
     expect(keys(report.credits)).toEqual(SHAPE.credits);
     // The cap is 15 % of the contract's monthly fees (2400 + 600 + 5200).
     expect(report.credits).toMatchObject({ capPercent: 15, cap: 1230 });

@@ -139,7 +139,7 @@ function check(t: Tenant): void {
     const status = incidentFields(incidentFacts(inc, ev, []));
     const row = report.gtr.incidents.find((r) => r.name === inc.name);
     if (row !== undefined) {
-      expect(status.restorationDeadline ?? null).toBe(row.deadline);
+      expect(status.restorationDeadline).toBe(row.deadline);
       expect(status.coveredSeconds).toBe(Math.floor(row.coveredSeconds));
       expect(status.breached).toBe(row.late);
       expect(status.gtr?.applicable).toBe(row.applicable);
@@ -178,10 +178,13 @@ function check(t: Tenant): void {
     const status = changeFields(changeFacts(c, ev, { related: undefined, missingUnits: [], missingIncident: undefined }));
     const row = report.gtc.changes.find((r) => r.name === c.name);
     if (row === undefined) continue;
-    expect(status.gtcDeadline ?? null).toBe(row.deadline);
+    expect(status.gtcDeadline).toBe(row.deadline);
     expect(status.coveredSeconds).toBe(Math.floor(row.coveredSeconds));
     expect(status.late).toBe(row.late);
     expect(status.gtc?.applicable).toBe(row.applicable);
+    // Tokens and price: the status and the report's row read one evaluation (issue 12).
+    expect(status.tokensCharged).toBe(row.tokensCharged);
+    expect(status.price).toBe(row.price);
   }
 }
 

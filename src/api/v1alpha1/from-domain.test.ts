@@ -8,7 +8,7 @@ import { reportStatusFromDomain } from './from-domain.ts';
 import { MAX_REPORT_TICKETS, SLAReportStatus } from './sla-report.ts';
 
 const incident = (i: number, late: boolean, applicable: boolean): IncidentReport => ({
-  name: `inc-${String(i).padStart(4, '0')}`, priority: 'P3', supportLevel: 'Standard', deadline: null, coveredSeconds: 60, late, applicable, reason: applicable ? '' : 'no SLA',
+  name: `inc-${String(i).padStart(4, '0')}`, priority: 'P3', supportLevel: 'Standard', coveredSeconds: 60, late, applicable, reason: applicable ? '' : 'no SLA',
 });
 
 function report(incidents: IncidentReport[]): MonthlyReport {
@@ -17,6 +17,7 @@ function report(incidents: IncidentReport[]): MonthlyReport {
     final: false, currency: 'EUR', functions: [],
     gtr: { resolved: incidents.filter((i) => i.applicable).length, late: incidents.filter((i) => i.late).length, deviationPercent: 0, creditPercent: 0, creditAmount: 0, incidents },
     gtc: { completed: 0, late: 0, creditAmount: 0, changes: [] },
+    tokens: { pack: 0, used: 0, extra: 0, extraAmount: 0 },
     credits: { uncapped: 0, capPercent: 15, cap: 0, total: 0 },
     claimDeadline: '2026-12-30T23:00:00Z', conditions: [],
   };

@@ -1,6 +1,6 @@
-// The other direction: the domain's monthly report (design.md §3) as SLAReport.status. The
-// domain's report may hold `null` (no deadline without SLA) and empty reasons; a structural CRD
-// has no nullable fields, so those are left out. Conditions are not copied: the controller's
+// The other direction: the domain's monthly report (design.md §3) as SLAReport.status. A field
+// without a value (no deadline without SLA) is absent from the domain's report as from the
+// status, never null (a structural CRD has no nullable fields); an empty reason is left out. Conditions are not copied: the controller's
 // condition setter adds lastTransitionTime and observedGeneration to the report's conditions.
 import type { MonthlyReport, ReportCondition } from '../../domain/report.ts';
 import { MAX_REPORT_TICKETS, type SLAReportStatus } from './sla-report.ts';
@@ -33,18 +33,15 @@ export function reportStatusFromDomain(report: MonthlyReport): SLAReportStatusBo
       deviationPercent: report.gtr.deviationPercent,
       creditPercent: report.gtr.creditPercent,
       creditAmount: report.gtr.creditAmount,
-      ...bounded('incidents', report.gtr.incidents.map(({ deadline, reason, ...rest }) => ({
-        ...rest,
-        ...(deadline === null ? {} : { deadline }),
-        ...(reason === '' ? {} : { reason }),
-      }))),
+      ...bounded('incidents', report.gtr.incidents.map(({ reason, ...rest }) => ({ ...rest, ...(reason === '' ? {} : { reason }) }))),
     },
     gtc: {
       completed: report.gtc.completed,
       late: report.gtc.late,
       creditAmount: report.gtc.creditAmount,
-      ...bounded('changes', report.gtc.changes.map(({ deadline, ...rest }) => ({ ...rest, ...(deadline === null ? {} : { deadline }) }))),
+      ...bounded('changes', report.gtc.changes.map(({ reason, ...rest }) => ({ ...rest, ...(reason === '' ? {} : { reason }) }))),
     },
+    tokens: { ...report.tokens },
     credits: { ...report.credits },
     claimDeadline: report.claimDeadline,
   };

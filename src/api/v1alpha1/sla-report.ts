@@ -63,12 +63,15 @@ export const IncidentReport = z.object({
 export const ChangeReport = z.object({
   name: ticketName('The ChangeRequest.'),
   category: doc(z.enum(CHANGE_CATEGORIES), 'Its category.'),
-  accelerated: doc(z.boolean(), 'Whether it was accelerated.'),
+  accelerated: doc(z.boolean(), 'Whether it was accelerated (and the acceleration accepted).'),
+  supportLevel: doc(z.enum(SUPPORT_LEVELS), 'Support level of its environment when it was requested (domain.md §3).'),
   deadline: time('Completion deadline; absent without SLA.').optional(),
   coveredSeconds: reportSeconds('Change time counted in business hours.'),
   late: doc(z.boolean(), 'Completed after the deadline.'),
   applicable: doc(z.boolean(), 'Whether GTC applies.'),
-  reason: text('Why GTC does not apply.', 256).optional(),
+  reason: text('Why GTC does not apply (Applicable when it does).', 256).optional(),
+  tokensCharged: count('Tokens charged: catalogue tokens ×2 outside business hours, ×2 accelerated (domain.md §10).'),
+  price: money('Its price at the token price of the month it is charged in (domain.md §7, §10).'),
 });
 
 const byName = { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] };
@@ -101,6 +104,12 @@ export const SLAReportStatus = withRules(
       changes: doc(z.array(ChangeReport).max(MAX_TICKETS), `Each change of the month, at most ${MAX_TICKETS}: beyond, the late ones first, then those GTC applies to, then the others, by name; the counts above include those left out.`, byName).optional(),
       omitted: count(`Changes of the month left out of changes (more than ${MAX_TICKETS}); absent when none is.`).optional(),
     }), 'Time to change (GTC).').optional(),
+    tokens: doc(z.object({
+      pack: count('Tokens of the month\'s pack (0 after the commitment ends: domain.md §10).'),
+      used: count('Tokens charged by the changes completed in the month.'),
+      extra: count('Tokens beyond the pack, billed at the month\'s token price.'),
+      extraAmount: money('Price of the extra tokens.'),
+    }), 'The month\'s token ledger (domain.md §10), with the month\'s pack and price.').optional(),
     credits: doc(z.object({
       uncapped: money('Sum of the credits before the cap.'),
       capPercent: percent('The cap, as a share of the month\'s recurring charge.'),

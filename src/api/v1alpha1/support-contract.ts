@@ -1,14 +1,16 @@
 // SupportContract (msc): the commercial terms of the tenant (design.md §1, domain.md §3, §10, §13).
 import { z } from 'zod';
-import { MAX_ACCELERATED_CHANGES_PER_YEAR, MAX_MONTHLY_TOKENS, MIN_SERVICE_MONTHS } from '../../domain/limits.ts';
+import { MAX_ACCELERATED_CHANGES_PER_YEAR, MAX_AMENDMENTS, MAX_MONTHLY_TOKENS, MAX_SUPPORT_LEVEL_ENTRIES, MIN_SERVICE_MONTHS, MIN_SUPPORT_COMMITMENT_MONTHS } from '../../domain/limits.ts';
+import { amendmentProblems, supportLevelHistory } from '../../domain/terms.ts';
 import { ENVIRONMENTS, MANAGEMENT_LEVELS, SUPPORT_CHAINS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
-  type KindDefinition, ageColumn, amount, boundedCount, count, date, doc, instant, month, money, readyColumn, resource, statusBase, text, time,
+  type KindDefinition, ageColumn, amount, boundedCount, boundedMonth, count, date, doc, instant, month, money, readyColumn, resource, statusBase, text, time,
 } from './common.ts';
 
 export const EnvironmentSupportLevel = z.object({
   environment: doc(z.enum(ENVIRONMENTS), 'The environment: Production, PreProduction, Integration or Development.'),
   level: doc(z.enum(SUPPORT_LEVELS), 'Support level of that environment: Initial, Standard or Premium.'),
+  from: boundedMonth('First month of this level, YYYY-MM: it takes effect on the 1st, 00:00 in the tenant\'s time zone, until a later entry of the environment (domain.md §3). Absent: from the contract\'s start.').optional(),
 });
 
 export const MonthlyFee = z.object({
@@ -17,27 +19,51 @@ export const MonthlyFee = z.object({
   description: text('What the fee pays for.', 256).optional(),
 });
 
+const MonthlyFees = doc(z.array(MonthlyFee).max(32), 'Monthly recurring fees of the contract, keyed by name.', {
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': ['name'],
+});
+
+export const TermsAmendment = z.object({
+  from: boundedMonth('First month of the amended terms, YYYY-MM: they take effect on the 1st, 00:00 in the tenant\'s time zone (domain.md §3).'),
+  monthlyTokens: boundedCount(`Tokens included each month from then on, at most ${MAX_MONTHLY_TOKENS}; absent: unchanged.`, MAX_MONTHLY_TOKENS).optional(),
+  prices: doc(z.object({
+    tokenPrice: amount('Pay-as-you-go price of one token from then on; absent: unchanged.').optional(),
+    monthlyFees: MonthlyFees.optional(),
+    monthlyMinimum: amount('Monthly billing minimum from then on; absent: unchanged.').optional(),
+  }), 'Prices from then on, in the contract\'s currency (which never changes); a price left out is unchanged, a fee list given replaces the previous one whole.').optional(),
+  description: text('Why the terms change, e.g. the order reference.', 256).optional(),
+});
+
 export const SupportContractSpec = z.object({
   start: date('First day of the contract (YYYY-MM-DD).'),
   commitmentMonths: doc(z.int().min(MIN_SERVICE_MONTHS).max(120), `Minimum duration of the service, in months (at least ${MIN_SERVICE_MONTHS}, domain.md §3).`).default(MIN_SERVICE_MONTHS),
   supportChain: doc(z.enum(SUPPORT_CHAINS), 'OffShore or FullFrance (domain.md §1).'),
-  supportLevels: doc(z.array(EnvironmentSupportLevel).min(1).max(ENVIRONMENTS.length), 'Support level per environment, keyed by environment. Raising one during the commitment takes effect at the start of the next month (domain.md §3).', {
-    'x-kubernetes-list-type': 'map',
-    'x-kubernetes-list-map-keys': ['environment'],
+  supportLevels: doc(z.array(EnvironmentSupportLevel).min(1).max(MAX_SUPPORT_LEVEL_ENTRIES), `Support levels per environment, each from its month (from, absent: the start): the history of the contract, at most ${MAX_SUPPORT_LEVEL_ENTRIES} entries, one per environment and month. During the commitment (${MIN_SUPPORT_COMMITMENT_MONTHS} months from a level's month) a new entry only raises the level, and re-commits ${MIN_SUPPORT_COMMITMENT_MONTHS} months; an entry whose month has begun is never edited or removed (domain.md §3).`, {
+    // Atomic: several entries per environment, and a list-map key must be required.
+    'x-kubernetes-list-type': 'atomic',
   }),
   subscribedLevels: doc(z.array(z.enum(MANAGEMENT_LEVELS)).min(1).max(MANAGEMENT_LEVELS.length), 'Management levels the tenant subscribes (Database/Middleware ⇒ OS, Containers ⇒ Kubernetes: domain.md §2).', { 'x-kubernetes-list-type': 'set' }),
   prices: doc(z.object({
     currency: doc(z.string().regex(/^[A-Z]{3}$/), 'ISO 4217 currency of every amount, e.g. EUR.'),
     tokenPrice: amount('Pay-as-you-go price of one token (30 minutes of work), excluding tax.'),
-    monthlyFees: doc(z.array(MonthlyFee).max(32), 'Monthly recurring fees of the contract, keyed by name.', {
-      'x-kubernetes-list-type': 'map',
-      'x-kubernetes-list-map-keys': ['name'],
-    }).optional(),
+    monthlyFees: MonthlyFees.optional(),
     monthlyMinimum: amount('Monthly billing minimum, excluding tax (domain.md §13).').optional(),
-  }), 'Prices of the contract.'),
-  monthlyTokens: boundedCount(`Tokens included each month (the token pack), at most ${MAX_MONTHLY_TOKENS}; unused tokens do not roll over (domain.md §10).`, MAX_MONTHLY_TOKENS).default(0),
+  }), 'Prices of the contract from its start (spec.amendments changes them from a later month).'),
+  monthlyTokens: boundedCount(`Tokens included each month (the token pack) from the start, at most ${MAX_MONTHLY_TOKENS}; unused tokens do not roll over (domain.md §10).`, MAX_MONTHLY_TOKENS).default(0),
+  amendments: doc(z.array(TermsAmendment).max(MAX_AMENDMENTS), `Dated changes of the token pack and the prices, keyed by from, at most ${MAX_AMENDMENTS}: each month is computed with the terms in force during it (domain.md §3); an amendment whose month has begun is never edited or removed.`, {
+    'x-kubernetes-list-type': 'map',
+    'x-kubernetes-list-map-keys': ['from'],
+  }).optional(),
   acceleratedChangesPerYear: doc(z.int().min(0).max(MAX_ACCELERATED_CHANGES_PER_YEAR), `Accelerated changes allowed per calendar year (at most ${MAX_ACCELERATED_CHANGES_PER_YEAR}, domain.md §10).`).default(MAX_ACCELERATED_CHANGES_PER_YEAR),
   reversibilityStart: instant('Start of the reversibility (exit) phase: GTR does not apply from then on (domain.md §8).').optional(),
+}).superRefine((spec, ctx) => {
+  // domain.md §3, checked wherever a contract is parsed (the webhook, `report --offline`, the
+  // controllers' caches): each entry from the start month on, one per environment and month, no
+  // lowering during a commitment. What needs the stored object or the clock is the webhook's.
+  const startMonth = spec.start.slice(0, 7);
+  for (const p of supportLevelHistory(spec.supportLevels, startMonth).problems) ctx.addIssue({ code: 'custom', path: ['supportLevels', p.index, p.field], message: p.message });
+  for (const p of amendmentProblems(spec.amendments ?? [], startMonth)) ctx.addIssue({ code: 'custom', path: ['amendments', p.index, p.field], message: p.message });
 });
 export type SupportContractSpec = z.infer<typeof SupportContractSpec>;
 
@@ -48,12 +74,12 @@ export const SupportContractStatus = z.object({
     level: doc(z.enum(SUPPORT_LEVELS), 'The level in force.'),
     since: time('When this level took effect.').optional(),
     commitmentEnd: time('End of the support commitment on this level.').optional(),
-  })).max(ENVIRONMENTS.length), 'Support levels in force now.', { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['environment'] }).optional(),
+  })).max(ENVIRONMENTS.length), 'Support levels in force now, derived from spec.supportLevels (a copy for reading: the spec holds the history).', { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['environment'] }).optional(),
   pendingSupportLevels: doc(z.array(z.object({
     environment: doc(z.enum(ENVIRONMENTS), 'The environment.'),
     level: doc(z.enum(SUPPORT_LEVELS), 'The level asked for.'),
     effectiveFrom: time('Start of the month when it takes effect.'),
-  })).max(ENVIRONMENTS.length), 'Support level changes that take effect at the start of a later month.', { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['environment'] }).optional(),
+  })).max(ENVIRONMENTS.length), 'The next level of each environment that spec.supportLevels dates in a later month.', { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['environment'] }).optional(),
   tokens: doc(z.object({
     month: month('The calendar month, YYYY-MM.'),
     included: count('Tokens of the pack.'),
@@ -85,7 +111,7 @@ export const supportContractKind: KindDefinition = {
   status: SupportContractStatus,
   printerColumns: [
     { name: 'Chain', type: 'string', jsonPath: '.spec.supportChain' },
-    { name: 'Production', type: 'string', jsonPath: '.spec.supportLevels[?(@.environment=="Production")].level', description: 'Support level subscribed for Production.' },
+    { name: 'Production', type: 'string', jsonPath: '.status.effectiveSupportLevels[?(@.environment=="Production")].level', description: 'Support level of Production in force now.' },
     { name: 'Start', type: 'string', jsonPath: '.spec.start' },
     { name: 'Tokens Used', type: 'integer', jsonPath: '.status.tokens.used' },
     { name: 'Tokens Left', type: 'integer', jsonPath: '.status.tokens.remaining' },

@@ -14,6 +14,7 @@ import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TOKENS } from '../../domain/
 import type { Interval } from '../../domain/interval.ts';
 import { repeatedTargets } from '../../domain/levels.ts';
 import { validateSchedule, type MaintenanceSchedule } from '../../domain/maintenance.ts';
+import { amendmentProblems, supportLevelHistory, type DatedSupportLevel, type TermsAmendment } from '../../domain/terms.ts';
 import {
   type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput, type TenantInput,
   type UnitInput,
@@ -194,27 +195,27 @@ export function calendarToDomain(tenant: Obj<ManagedTenant> | undefined): Conver
   }));
 }
 
-/**
- * Support levels in force per environment: the spec's, overridden by the status's
- * `effectiveSupportLevels` when the controller wrote them (a raise takes effect at the start of
- * the next calendar month, domain.md §3).
- */
-export function supportLevelsInForce(contract: Obj<SupportContract>): Partial<Record<Environment, SupportLevel>> {
-  const levels: Partial<Record<Environment, SupportLevel>> = {};
-  for (const entry of contract.spec.supportLevels) levels[entry.environment] = entry.level;
-  for (const entry of contract.status?.effectiveSupportLevels ?? []) levels[entry.environment] = entry.level;
-  return levels;
-}
+/** The sum of a fee list, or undefined for none (the domain's default charge then applies). */
+const feesCharge = (fees: readonly { amount: number }[] | undefined): number | undefined =>
+  (fees === undefined || fees.length === 0 ? undefined : fees.reduce((sum, fee) => sum + fee.amount, 0));
 
 /**
- * The contract's terms for a report. Support levels are those in force (supportLevelsInForce);
- * the month's recurring charge (the base of the 15 % cap) is the sum of `prices.monthlyFees` when
- * some are listed, else the domain's default (the functions' charges).
+ * The contract's terms (domain.md §3): the spec's entries without `from` (or from the start
+ * month) are the terms from the start, the later ones are dated; the domain's termsInMonth
+ * computes each month's. The month's recurring charge (the base of the 15 % cap) is the sum of
+ * the month's `monthlyFees` when some are listed, else the domain's default (the functions'
+ * charges). Nothing is read from the status: it holds no term.
  */
 export function contractToDomain(contract: Obj<SupportContract>): Conversion<ContractInput> {
   const c = new Collector();
   const spec = contract.spec;
-  const supportLevels = supportLevelsInForce(contract);
+  const startMonth = spec.start.slice(0, 7);
+  const supportLevels: Partial<Record<Environment, SupportLevel>> = {};
+  const datedSupportLevels: DatedSupportLevel[] = [];
+  for (const entry of spec.supportLevels) {
+    if (entry.from === undefined || entry.from <= startMonth) supportLevels[entry.environment] = entry.level;
+    else datedSupportLevels.push({ environment: entry.environment, level: entry.level, from: entry.from });
+  }
   const fees = spec.prices.monthlyFees ?? [];
   c.date('spec.start', spec.start);
   c.amount('spec.prices.tokenPrice', spec.prices.tokenPrice);
@@ -223,12 +224,36 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
   });
   if (spec.prices.monthlyMinimum !== undefined) c.amount('spec.prices.monthlyMinimum', spec.prices.monthlyMinimum);
   c.count('spec.monthlyTokens', spec.monthlyTokens, MAX_MONTHLY_TOKENS);
+  const history = supportLevelHistory(spec.supportLevels, startMonth);
+  for (const p of history.problems) c.add(`spec.supportLevels[${p.index}].${p.field}`, p.message);
+  for (const p of amendmentProblems(spec.amendments ?? [], startMonth)) c.add(`spec.amendments[${p.index}].${p.field}`, p.message);
+  const amendments: TermsAmendment[] = (spec.amendments ?? []).map((a, i) => {
+    if (a.prices?.tokenPrice !== undefined) c.amount(`spec.amendments[${i}].prices.tokenPrice`, a.prices.tokenPrice);
+    (a.prices?.monthlyFees ?? []).forEach((fee, j) => {
+      c.amount(`spec.amendments[${i}].prices.monthlyFees[${j}].amount`, fee.amount);
+    });
+    if (a.monthlyTokens !== undefined) c.count(`spec.amendments[${i}].monthlyTokens`, a.monthlyTokens, MAX_MONTHLY_TOKENS);
+    return {
+      from: a.from,
+      monthlyTokens: a.monthlyTokens,
+      payAsYouGoTokenPrice: a.prices?.tokenPrice,
+      // A fee list given replaces the previous one whole; an empty one leaves the default charge.
+      monthlyRecurringCharge: a.prices?.monthlyFees === undefined ? undefined : (feesCharge(a.prices.monthlyFees) ?? null),
+      monthlyMinimum: a.prices?.monthlyMinimum,
+    };
+  });
   const reversibilityStart = c.optionalTime('spec.reversibilityStart', spec.reversibilityStart);
   return c.done(() => ({
     currency: spec.prices.currency,
     supportLevels,
+    datedSupportLevels,
     payAsYouGoTokenPrice: spec.prices.tokenPrice,
-    monthlyRecurringCharge: fees.length > 0 ? fees.reduce((sum, fee) => sum + fee.amount, 0) : undefined,
+    monthlyTokens: spec.monthlyTokens,
+    monthlyRecurringCharge: feesCharge(fees),
+    monthlyMinimum: spec.prices.monthlyMinimum,
+    amendments,
+    start: spec.start,
+    commitmentMonths: spec.commitmentMonths,
     reversibilityStart,
     acceleratedChangesPerYear: spec.acceleratedChangesPerYear,
   }));

@@ -20,8 +20,8 @@ export function reportOfStatus(name: string, raw: unknown): MonthlyReport {
     throw new CliError(`SLAReport ${name}: status is not a report: ${parsed.error.issues.map((i) => `status.${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const s = parsed.data;
-  const { period, currency, functions, gtr, gtc, credits, claimDeadline } = s;
-  if (period === undefined || currency === undefined || gtr === undefined || gtc === undefined || credits === undefined || claimDeadline === undefined) {
+  const { period, currency, functions, gtr, gtc, tokens, credits, claimDeadline } = s;
+  if (period === undefined || currency === undefined || gtr === undefined || gtc === undefined || tokens === undefined || credits === undefined || claimDeadline === undefined) {
     throw new CliError(`SLAReport ${name} has no report in its status yet: the operator writes it once it has reconciled the contract`);
   }
   return {
@@ -35,16 +35,15 @@ export function reportOfStatus(name: string, raw: unknown): MonthlyReport {
       deviationPercent: gtr.deviationPercent,
       creditPercent: gtr.creditPercent,
       creditAmount: gtr.creditAmount,
-      incidents: (gtr.incidents ?? []).map(({ deadline, reason, ...rest }) => ({ ...rest, deadline: deadline ?? null, reason: reason ?? '' })),
+      incidents: (gtr.incidents ?? []).map(({ reason, ...rest }) => ({ ...rest, reason: reason ?? '' })),
     },
     gtc: {
       completed: gtc.completed,
       late: gtc.late,
       creditAmount: gtc.creditAmount,
-      changes: (gtc.changes ?? []).map(({ name: change, category, accelerated, deadline, coveredSeconds, late, applicable }) => ({
-        name: change, category, accelerated, deadline: deadline ?? null, coveredSeconds, late, applicable,
-      })),
+      changes: (gtc.changes ?? []).map(({ reason, ...rest }) => ({ ...rest, reason: reason ?? '' })),
     },
+    tokens,
     credits,
     claimDeadline,
     conditions: (s.conditions ?? [])

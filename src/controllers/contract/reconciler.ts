@@ -1,9 +1,12 @@
 // SupportContract reconciler: cache → contract/status.ts → status; then it makes sure the SLA
 // reports exist (design.md §1: one per contract and month, created by the operator, owned by the
-// contract): the current month's, and the previous month's until it is final, each stamped with
-// its creation on the operator's clock (managedapps.dev/created-at: its finality counts from it).
+// contract): one for every month from the contract's start to the current one (issue 12: a month
+// missed while the operator was down or not installed yet is created, computed with that month's
+// terms, and made final by reportFinalAt), each stamped with its creation on the operator's clock
+// (managedapps.dev/created-at: its finality counts from it). At most REPORTS_CREATED_PER_RECONCILE
+// a reconcile, the most recent first; the rest at the next one, requeued at once.
 import { API_VERSION, REPORT_CREATED_AT_ANNOTATION, type SLAReport } from '../../api/v1alpha1/index.ts';
-import { monthOf, monthPeriod, rfc3339 } from '../../domain/index.ts';
+import { addMonths, monthOf, rfc3339 } from '../../domain/index.ts';
 import { collectionPath, isStatus, type Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, type ContractObj } from '../shared/kinds.ts';
@@ -15,13 +18,18 @@ export function reportName(contract: string, month: string): string {
   return `${contract}-${month}`;
 }
 
-/** The months whose report must exist at `now`: this one, and the previous one unless final (never before the contract's start month). */
-export function reportMonths(now: Date, timeZone: string, startMonth: string, isFinal: (month: string) => boolean): string[] {
+/** Reports created by one reconcile at most (a contract started years ago has as many months missing): the rest are created by the next. */
+export const REPORTS_CREATED_PER_RECONCILE = 24;
+
+/** Delay before the next batch of missing reports. */
+const NEXT_BATCH_MS = 1000;
+
+/** Every month from `startMonth` to the current one at `now`, oldest first (never before the start month). */
+export function reportMonths(now: Date, timeZone: string, startMonth: string): string[] {
   const current = monthOf(now, timeZone);
-  const previous = monthOf(new Date(monthPeriod(current, timeZone).start.getTime() - 1), timeZone);
-  const months = [current];
-  if (previous >= startMonth && !isFinal(previous)) months.unshift(previous);
-  return months.filter((m) => m >= startMonth);
+  const months: string[] = [];
+  for (let m = startMonth; m <= current; m = addMonths(m, 1)) months.push(m);
+  return months;
 }
 
 async function ensureReport(deps: Deps, contract: ContractObj, month: string, now: Date): Promise<void> {
@@ -63,13 +71,18 @@ export function contractReconciler(deps: Deps): Reconciler {
     const contract = parsed.value;
     const timeZone = caches.calendar(req.namespace).timeZone;
     // The changes as the tenant's evaluation reads them (converted once per version of the namespace).
-    const facts = { contract, timeZone, changes: deps.evaluations.input(req.namespace, contract.name).changes, now };
+    const ev = deps.evaluations.of(req.namespace, now, contract.name);
+    const ledger = ev.ledger(monthOf(now, timeZone));
+    if (ledger === undefined) throw new Error(`the evaluation of ${req.namespace} under SupportContract ${contract.name} has no contract`);
+    const facts = { contract, timeZone, changes: ev.input.changes, ledger, now };
     const outcome = contractStatus(facts);
     await writeStatus(manager, KIND_REFS.SupportContract, contract, outcome.fields, outcome.conditions, now);
     if (ctx.signal.aborted || contract.raw.metadata?.deletionTimestamp !== undefined) return {};
     const startMonth = monthOf(contractStart(facts), timeZone);
-    const finalMonth = (month: string): boolean => caches.reports.valid(req.namespace, reportName(contract.name, month))?.status?.final === true;
-    for (const month of reportMonths(now, timeZone, startMonth, finalMonth)) await ensureReport(deps, contract, month, now);
+    const missing = reportMonths(now, timeZone, startMonth).filter((m) => caches.reports.informer.get(req.namespace, reportName(contract.name, m)) === undefined);
+    const batch = missing.slice(-REPORTS_CREATED_PER_RECONCILE).reverse();
+    for (const month of batch) await ensureReport(deps, contract, month, now);
+    if (missing.length > batch.length) return { requeueAfter: NEXT_BATCH_MS };
     return requeueAt(now, outcome.nextInstants);
   };
 }

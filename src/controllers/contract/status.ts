@@ -1,15 +1,15 @@
-// SupportContract status (domain.md §3, §10): support levels in force and pending (a raise takes
-// effect on the 1st of the next month and re-commits; a lowering during the commitment is refused
-// by condition), the service's commitment end, the month's token ledger from the completed
-// changes, the accelerated changes used this calendar year.
+// SupportContract status (domain.md §3, §10): the support levels in force now and the next one
+// dated in the spec, the service's commitment end, the month's token ledger (the tenant's
+// evaluation, with the month's pack and price), the accelerated changes used this calendar year.
 //
-// The levels in force are remembered in the status itself (stored by the API server, so a restart
-// loses nothing): the spec says what the client asks for, the status what is in force since when.
+// Everything here is derived from the spec and the records: the spec holds the contract's
+// history (dated entries, domain.md §3), the status is a copy for reading that a lost status
+// never changes (issue 12: the status never holds the only copy of anything).
 import { DateTime } from 'luxon';
 import { ConditionReason, ConditionType, type SupportContractStatus } from '../../api/v1alpha1/index.ts';
 import {
-  acceleratedDecisions, monthOf, monthPeriod, monthTokenLedger, MIN_SUPPORT_COMMITMENT_MONTHS, planSupportLevelChange, rfc3339, roundAmount,
-  type ChangeInput, type Environment,
+  acceleratedDecisions, monthOf, monthPeriod, rfc3339, roundAmount, supportLevelHistory,
+  type ChangeInput, type TokenLedger,
 } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 import type { ContractObj } from '../shared/kinds.ts';
@@ -21,84 +21,62 @@ type Pending = NonNullable<SupportContractStatus['pendingSupportLevels']>[number
 export interface ContractFacts {
   readonly contract: ContractObj;
   readonly timeZone: string;
-  /** The namespace's changes (completed ones consume tokens; accelerated ones use the quota). */
+  /** The namespace's changes (accelerated ones use the quota). */
   readonly changes: readonly ChangeInput[];
+  /** The current month's token ledger, from the tenant's evaluation (domain.md §10). */
+  readonly ledger: TokenLedger;
   readonly now: Date;
 }
 
 export interface LevelsOutcome {
   readonly effective: Effective[];
   readonly pending: Pending[];
-  /** Environments whose requested level is a lowering refused during the commitment. */
-  readonly refused: { readonly environment: Environment; readonly message: string }[];
 }
 
 const plusMonths = (d: Date, months: number, zone: string): Date => DateTime.fromJSDate(d, { zone }).plus({ months }).toJSDate();
 const localMidnight = (date: string, zone: string): Date => DateTime.fromISO(date, { zone }).startOf('day').toJSDate();
 
 /** The contract's first instant (its start date, 00:00 local). */
-export function contractStart(f: ContractFacts): Date {
+export function contractStart(f: Pick<ContractFacts, 'contract' | 'timeZone'>): Date {
   return localMidnight(f.contract.spec.start, f.timeZone);
 }
 
 /** domain.md §3: the service's minimum duration from the start. */
-export function commitmentEnd(f: ContractFacts): Date {
+export function commitmentEnd(f: Pick<ContractFacts, 'contract' | 'timeZone'>): Date {
   return plusMonths(contractStart(f), f.contract.spec.commitmentMonths, f.timeZone);
 }
 
 /**
- * Per environment of the spec: the stored level in force (promoting a pending one whose date has
- * come), then the requested level planned by the domain (planSupportLevelChange).
+ * Per environment, from spec.supportLevels (the domain's supportLevelHistory): the level in force
+ * this month, since its month's 1st (the contract's start for the first one), committed until the
+ * 1st of its commitment's end month; and the next dated level, if any.
  */
-export function supportLevels(f: ContractFacts): LevelsOutcome {
+export function supportLevels(f: Pick<ContractFacts, 'contract' | 'timeZone' | 'now'>): LevelsOutcome {
   const zone = f.timeZone;
-  const start = contractStart(f);
-  const stored = new Map((f.contract.status?.effectiveSupportLevels ?? []).map((e) => [e.environment, e]));
-  const storedPending = new Map((f.contract.status?.pendingSupportLevels ?? []).map((p) => [p.environment, p]));
-  const out: LevelsOutcome = { effective: [], pending: [], refused: [] };
-  for (const { environment, level: requested } of f.contract.spec.supportLevels) {
-    let current: Effective | undefined = stored.get(environment);
-    const pending = storedPending.get(environment);
-    if (current === undefined) {
-      // First seen: in force since the contract's start (or this month's, for an environment added later).
-      const since = f.contract.status?.effectiveSupportLevels === undefined ? start : monthPeriod(monthOf(f.now, zone), zone).start;
-      current = { environment, level: requested, since: rfc3339(since), commitmentEnd: rfc3339(plusMonths(since, MIN_SUPPORT_COMMITMENT_MONTHS, zone)) };
-    } else if (pending !== undefined && f.now.getTime() >= new Date(pending.effectiveFrom).getTime()) {
-      const since = new Date(pending.effectiveFrom);
-      current = { environment, level: pending.level, since: rfc3339(since), commitmentEnd: rfc3339(plusMonths(since, MIN_SUPPORT_COMMITMENT_MONTHS, zone)) };
-    }
-    out.effective.push(current);
-    if (requested === current.level) continue;
-    if (pending !== undefined && pending.level === requested && f.now.getTime() < new Date(pending.effectiveFrom).getTime()) {
-      out.pending.push(pending);
-      continue;
-    }
-    const plan = planSupportLevelChange({
-      current: current.level,
-      requested,
-      commitmentEnd: new Date(current.commitmentEnd ?? rfc3339(start)),
-      requestedAt: f.now,
-      timeZone: zone,
-    });
-    if (plan.accepted) out.pending.push({ environment, level: requested, effectiveFrom: rfc3339(plan.effectiveFrom) });
-    else if (plan.reason === 'DowngradeDuringCommitment') out.refused.push({ environment, message: `${environment}: ${plan.message}` });
+  const startMonth = f.contract.spec.start.slice(0, 7);
+  const month = monthOf(f.now, zone);
+  const start = (m: string): Date => (m === startMonth ? contractStart(f) : monthPeriod(m, zone).start);
+  const { steps } = supportLevelHistory(f.contract.spec.supportLevels, startMonth);
+  const out: LevelsOutcome = { effective: [], pending: [] };
+  const environments = [...new Set(f.contract.spec.supportLevels.map((e) => e.environment))];
+  for (const environment of environments) {
+    const own = steps.filter((s) => s.environment === environment);
+    const current = own.filter((s) => s.from <= month).at(-1);
+    const next = own.find((s) => s.from > month);
+    if (current !== undefined) out.effective.push({ environment, level: current.level, since: rfc3339(start(current.from)), commitmentEnd: rfc3339(monthPeriod(current.commitmentEnd, zone).start) });
+    if (next !== undefined) out.pending.push({ environment, level: next.level, effectiveFrom: rfc3339(monthPeriod(next.from, zone).start) });
   }
   return out;
 }
 
-export function tokens(f: ContractFacts): NonNullable<SupportContractStatus['tokens']> {
-  const zone = f.timeZone;
-  const month = monthOf(f.now, zone);
-  // domain.md §10: the monthly pack runs to the end of the commitment.
-  const pack = f.now.getTime() < commitmentEnd(f).getTime() ? f.contract.spec.monthlyTokens : 0;
-  const accepted = acceleratedDecisions(f.changes, zone, f.contract.spec.acceleratedChangesPerYear);
-  const priced = f.changes.map((c) => ({ ...c, accelerated: c.accelerated && accepted.get(c.name)?.accepted === true }));
-  const ledger = monthTokenLedger(priced, month, zone, pack, f.contract.spec.prices.tokenPrice);
+/** The current month's ledger as the status shows it. */
+export function tokens(f: Pick<ContractFacts, 'ledger' | 'timeZone' | 'now'>): NonNullable<SupportContractStatus['tokens']> {
+  const { ledger } = f;
   return {
-    month,
-    included: pack,
+    month: monthOf(f.now, f.timeZone),
+    included: ledger.packTokens,
     used: ledger.consumedTokens,
-    remaining: pack - ledger.fromPack,
+    remaining: ledger.packTokens - ledger.fromPack,
     extra: ledger.overageTokens,
     extraAmount: roundAmount(ledger.overageAmount),
   };
@@ -112,11 +90,8 @@ export function acceleratedChanges(f: ContractFacts): NonNullable<SupportContrac
   return { year: Number(year), used, quota };
 }
 
-/** `Valid`: False while a lowering is asked for during the commitment (domain.md §3). */
-export function validCondition(levels: LevelsOutcome): DesiredCondition {
-  if (levels.refused.length > 0) {
-    return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.LevelLowered, message: levels.refused.map((r) => r.message).join('; ') };
-  }
+/** `Valid`: the spec passed its rules (a lowering during the commitment is refused at admission and by the schema's refinements, domain.md §3). */
+export function validCondition(): DesiredCondition {
   return { type: ConditionType.Valid, status: 'True', reason: ConditionReason.Reconciled, message: '' };
 }
 
@@ -137,7 +112,7 @@ export interface ContractOutcome {
 export function contractStatus(f: ContractFacts): ContractOutcome {
   const levels = supportLevels(f);
   const t = tokens(f);
-  const valid = validCondition(levels);
+  const valid = validCondition();
   const end = commitmentEnd(f);
   const nextMonth = monthPeriod(monthOf(f.now, f.timeZone), f.timeZone).end;
   return {
@@ -148,7 +123,7 @@ export function contractStatus(f: ContractFacts): ContractOutcome {
       acceleratedChanges: acceleratedChanges(f),
       commitmentEnd: rfc3339(end),
     },
-    conditions: [valid, tokensCondition(t), readyCondition(valid.status === 'False' ? valid : undefined)],
+    conditions: [valid, tokensCondition(t), readyCondition(undefined)],
     nextInstants: [nextMonth, end, ...levels.pending.map((p) => new Date(p.effectiveFrom))],
   };
 }

@@ -104,8 +104,8 @@ export function reportReconciler(deps: Deps): Reconciler {
     }
     if (final) return {};
     const deadlines = [
-      ...computed.gtr.incidents.filter((i) => !i.late && i.deadline !== null).map((i) => new Date(i.deadline ?? 0)),
-      ...computed.gtc.changes.filter((c) => !c.late && c.deadline !== null).map((c) => new Date(c.deadline ?? 0)),
+      ...computed.gtr.incidents.flatMap((i) => (i.late || i.deadline === undefined ? [] : [new Date(i.deadline)])),
+      ...computed.gtc.changes.flatMap((c) => (c.late || c.deadline === undefined ? [] : [new Date(c.deadline)])),
     ];
     return requeueAt(ev.at, [finalAt, period.end, ...deadlines]);
   };

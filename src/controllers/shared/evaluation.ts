@@ -6,7 +6,8 @@
 //
 // When it is computed again:
 //   - an object of the namespace changes (its spec, labels or deletion; a SupportContract's
-//     effective support levels): the namespace's version moves, the next reader re-evaluates;
+//     status holds no term, its spec holds them all, dated): the namespace's version moves, the
+//     next reader re-evaluates;
 //   - it is EVALUATION_MAX_AGE_MS old, or the clock reads earlier than its instant.
 // Reconcilers evaluate at the evaluation's instant (`at`, at most EVALUATION_MAX_AGE_MS before
 // their clock) and requeue from it: a requeue always fires after the evaluation has expired
@@ -24,12 +25,6 @@ import { converted } from './kinds.ts';
  * the +1 s margin of requeueAt, so that a requeue never lands on the evaluation it came from.
  */
 export const EVALUATION_MAX_AGE_MS = 1000;
-
-/** SupportContract: its spec, or the effective support levels its status holds (what the evaluation reads). */
-export function levelsChanged(obj: KubernetesObject, previous: KubernetesObject | undefined): boolean {
-  const levels = (o: KubernetesObject): string => JSON.stringify((o as { status?: { effectiveSupportLevels?: unknown } }).status?.effectiveSupportLevels ?? null);
-  return specChanged(obj, previous) || previous === undefined || levels(obj) !== levels(previous);
-}
 
 interface Kept<T> { readonly version: number; readonly value: T }
 
@@ -52,7 +47,7 @@ export class Evaluations {
       if (predicate(obj, previous)) bump(obj);
     };
     caches.tenants.informer.addHandler(follow(specChanged));
-    caches.contracts.informer.addHandler(follow(levelsChanged));
+    caches.contracts.informer.addHandler(follow(specChanged));
     caches.units.informer.addHandler(follow(specChanged));
     caches.functions.informer.addHandler(follow(specChanged));
     caches.incidents.informer.addHandler(follow(specChanged));

@@ -1,10 +1,17 @@
-// ManagedTenant reconciler: cache → tenant/status.ts → status. Never requeues: nothing about a
-// tenant changes with time alone.
+// ManagedTenant reconciler: cache → tenant/status.ts → status. Requeued on the 1st of next month:
+// the contract's support levels in force (hence the SDM/CBM requirement) may change then.
+import type { SupportLevel } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import { KIND_REFS } from '../shared/kinds.ts';
 import type { Deps } from '../shared/deps.ts';
-import { invalidSpecConditions, writeStatus } from '../shared/status.ts';
+import { invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
 import { tenantConditions, tenantFields } from './status.ts';
+
+function levelsInForce(deps: Deps, namespace: string, contractName: string, now: Date): SupportLevel[] | undefined {
+  const ev = deps.evaluations.of(namespace, now, contractName);
+  const terms = ev.terms(ev.month);
+  return terms === undefined ? undefined : Object.values(terms.supportLevels);
+}
 
 export function tenantReconciler(deps: Deps): Reconciler {
   const { caches, manager } = deps;
@@ -22,9 +29,10 @@ export function tenantReconciler(deps: Deps): Reconciler {
     const facts = {
       tenant,
       olderTenant: first !== undefined && first.name !== tenant.name ? first.name : undefined,
-      supportLevels: contract?.spec.supportLevels.map((l) => l.level),
+      // The levels in force this month (domain.md §3: a level dated later does not require an SDM yet).
+      supportLevels: contract === undefined ? undefined : levelsInForce(deps, req.namespace, contract.name, now),
     };
     await writeStatus(manager, KIND_REFS.ManagedTenant, tenant, tenantFields(facts), tenantConditions(facts), now);
-    return {};
+    return contract === undefined ? {} : requeueAt(now, [deps.evaluations.of(req.namespace, now, contract.name).period.end]);
   };
 }
