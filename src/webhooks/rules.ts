@@ -236,10 +236,25 @@ function validateIncident(request: AdmissionRequest, ctx: RuleContext, namespace
   if (!object.ok) return invalid(object.errors);
   const tenant = tenantOf(ctx.view, namespace);
   const id = identify(request.userInfo, tenant, ctx.identity);
-  const who = creatorViolation(id, 'IncidentReporter', tenant, namespace, request.operation === 'CREATE' ? 'open incidents' : 'edit incidents');
+  // Closing (the client's agreement, domain.md §9) is any named contact's; other edits an IncidentReporter's.
+  const who = closureOnly(request) && id.contacts.length > 0
+    ? undefined
+    : creatorViolation(id, 'IncidentReporter', tenant, namespace, request.operation === 'CREATE' ? 'open incidents' : 'edit incidents');
   if (who !== undefined) return deny('Forbidden', [who]);
   const converted = incidentToDomain(object.value);
   return converted.ok ? ALLOW : invalid(converted.errors);
+}
+
+/** An UPDATE whose only change of the spec is the closure (closedAt, closedBy). */
+function closureOnly(request: AdmissionRequest): boolean {
+  if (request.operation !== 'UPDATE') return false;
+  const without = (o: unknown): string => {
+    const spec = (o as { spec?: Record<string, unknown> } | undefined)?.spec ?? {};
+    const { closedAt: _a, closedBy: _b, ...rest } = spec;
+    return JSON.stringify(rest);
+  };
+  const closes = (request.object as { spec?: { closedAt?: unknown } } | undefined)?.spec?.closedAt !== undefined;
+  return closes && without(request.object) === without(request.oldObject);
 }
 
 // ---- ChangeRequest ------------------------------------------------------------------------------
