@@ -14,7 +14,7 @@
 // Members of a break-glass group (--break-glass-groups) pass the first four; RBAC still applies.
 import { DateTime } from 'luxon';
 import {
-  ChangeRequest as ChangeRequestSchema, HISTORY_ANNOTATION, Incident as IncidentSchema, MAX_HISTORY_BYTES, RETENTION_FINALIZER, SLAReport as SLAReportSchema,
+  ChangeRequest as ChangeRequestSchema, HISTORY_ANNOTATION, Incident as IncidentSchema, MAX_HISTORY_BYTES, RETENTION_FINALIZER,
   ServiceUnit as ServiceUnitSchema, calendarToDomain, historyEntries, parseHistory, recordRetainedUntil, unitOpenMonths,
   type HistoryEntry, type TracedKind,
 } from '../api/v1alpha1/index.ts';
@@ -54,8 +54,9 @@ export function deletionVerdict(request: AdmissionRequest, ctx: RuleContext, id:
     path, message: `${describeUser(id)} may not delete ${kind} '${request.name ?? ''}': ${why} (domain.md §9: records are kept); ${breakGlassNote(ctx)}`,
   }]);
   if (kind === 'SLAReport') {
-    const report = SLAReportSchema.safeParse(request.oldObject);
-    if (report.success && report.data.status?.final === true) return keep('status.final', `the report of ${report.data.spec.month} is final, the record of its month`);
+    // Read as stored, not parsed: a final report whose status no longer parses is still final.
+    const report = request.oldObject as { spec?: { month?: string }; status?: { final?: unknown } } | undefined;
+    if (report?.status?.final === true) return keep('status.final', `the report of ${report.spec?.month ?? '?'} is final, the record of its month`);
     return undefined;
   }
   if (kind === 'Incident' || kind === 'ChangeRequest') {

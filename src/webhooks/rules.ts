@@ -236,13 +236,20 @@ function validateIncident(request: AdmissionRequest, ctx: RuleContext, namespace
   if (!object.ok) return invalid(object.errors);
   const tenant = tenantOf(ctx.view, namespace);
   const id = identify(request.userInfo, tenant, ctx.identity);
-  // Closing (the client's agreement, domain.md §9) is any named contact's; other edits an IncidentReporter's.
-  const who = closureOnly(request) && id.contacts.length > 0
+  // Closing (the client's agreement, domain.md §9) is any named contact's; other edits an
+  // IncidentReporter's; an update of the metadata only (labels, finalizers) is RBAC's.
+  const who = (closureOnly(request) && id.contacts.length > 0) || metadataOnly(request)
     ? undefined
     : creatorViolation(id, 'IncidentReporter', tenant, namespace, request.operation === 'CREATE' ? 'open incidents' : 'edit incidents');
   if (who !== undefined) return deny('Forbidden', [who]);
   const converted = incidentToDomain(object.value);
   return converted.ok ? ALLOW : invalid(converted.errors);
+}
+
+/** An UPDATE that leaves the spec as it is. */
+function metadataOnly(request: AdmissionRequest): boolean {
+  const specOf = (o: unknown): string => JSON.stringify((o as { spec?: unknown } | undefined)?.spec ?? null);
+  return request.operation === 'UPDATE' && specOf(request.object) === specOf(request.oldObject);
 }
 
 /** An UPDATE whose only change of the spec is the closure (closedAt, closedBy). */
