@@ -65,7 +65,8 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
       ? { namespace: options.leaderElectionNamespace, name: options.leaderElectionName, identity: options.identity }
       : false,
   });
-  const controllers = registerControllers(manager);
+  // The retention finalizer and its instant (issue 12: records are kept).
+  const controllers = registerControllers(manager, { retention: { months: options.recordRetentionMonths } });
   let probes: ProbeAutomation | undefined;
   snapshot = () => {
       if (!manager.isLeader()) return emptySnapshot();
@@ -175,6 +176,8 @@ async function startWebhook(manager: Manager, options: Options, logger: Logger, 
   const server = createWebhookServer({
     manager, tls: certs.tls, port: options.webhookPort, host: options.webhookHost, logger, clock: manager.clock,
     providerGroups: options.providerGroups,
+    breakGlassGroups: options.breakGlassGroups,
+    retentionMonths: options.recordRetentionMonths,
     operatorUsername: options.operatorUsername ?? `system:serviceaccount:${namespace}:${options.serviceAccount}`,
     ...(internalEndpoints !== undefined ? { internalEndpoints } : {}),
     metrics: operatorMetrics.webhook,
