@@ -15,7 +15,7 @@
 import { DateTime } from 'luxon';
 import {
   ChangeRequest as ChangeRequestSchema, HISTORY_ANNOTATION, Incident as IncidentSchema, MAX_HISTORY_BYTES, RETENTION_FINALIZER,
-  ServiceUnit as ServiceUnitSchema, calendarToDomain, historyEntries, parseHistory, recordRetainedUntil, unitOpenMonths,
+  ServiceUnit as ServiceUnitSchema, calendarToDomain, canonicalJson, historyEntries, parseHistory, recordRetainedUntil, unitOpenMonths,
   type HistoryEntry, type TracedKind,
 } from '../api/v1alpha1/index.ts';
 import { DEFAULT_CALENDAR } from '../domain/calendar.ts';
@@ -101,6 +101,7 @@ export function finalizerViolation(request: AdmissionRequest, ctx: RuleContext, 
 }
 
 type Json = Record<string, unknown>;
+const canonical = (v: unknown): string => JSON.stringify(canonicalJson(v));
 const specOf = (o: unknown): Json => {
   const spec = typeof o === 'object' && o !== null ? (o as { spec?: unknown }).spec : undefined;
   return typeof spec === 'object' && spec !== null ? spec as Json : {};
@@ -134,11 +135,11 @@ export function historyViolations(request: AdmissionRequest, id: Identity, now: 
   const { stored, entries } = expectedHistory(kind, request, id.username, '');
   const base = stored ?? [];
   const matches = written !== undefined && written.length === base.length + entries.length
-    && JSON.stringify(written.slice(0, base.length)) === JSON.stringify(base)
+    && canonical(written.slice(0, base.length)) === canonical(base)
     && written.slice(base.length).every((w, i) => {
       const { at, ...rest } = w;
       const { at: _at, ...want } = entries[i] ?? { at: '' };
-      return JSON.stringify(rest) === JSON.stringify(want) && Math.abs(new Date(at).getTime() - now.getTime()) <= STAMP_TOLERANCE_MS;
+      return canonical(rest) === canonical(want) && Math.abs(new Date(at).getTime() - now.getTime()) <= STAMP_TOLERANCE_MS;
     });
   if (!matches) return [{ path, message: 'written by the admission webhook only (who changed the SLA fields, and when): it is appended to, never edited' }];
   if (entries.length > 0 && (text ?? '').length > MAX_HISTORY_BYTES) {

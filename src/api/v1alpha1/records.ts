@@ -16,6 +16,11 @@ import type { ServiceUnitSpec } from './service-unit.ts';
 
 export const RETENTION_FINALIZER = `${GROUP}/retention`;
 export const HISTORY_ANNOTATION = `${GROUP}/history`;
+/**
+ * A unit being deleted: when the operator first saw the deletion, on its clock (the one the
+ * months are judged on, as REPORT_CREATED_AT_ANNOTATION): the unit is retired then.
+ */
+export const DELETED_AT_ANNOTATION = `${GROUP}/deleted-at`;
 
 /** The fields traced, per kind (issue 12 item 4): those the SLA figures are computed from. */
 export const TRACED_FIELDS = {
@@ -60,7 +65,20 @@ export function parseHistory(textValue: string | undefined): HistoryEntry[] | un
   }
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/**
+ * A JSON value with its object keys sorted, at every depth: the API server re-serializes an object
+ * after the mutating hook's patch with its own key order (Go's maps: sorted), so the validating
+ * hook must read the same value as the mutating hook wrote.
+ */
+export function canonicalJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonicalJson);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonicalJson((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonicalJson(a ?? null)) === JSON.stringify(canonicalJson(b ?? null));
 
 /** The entries a write from `old` to `next` adds (before `at` and `by` are stamped), in the table's order. */
 export function historyEntries(kind: TracedKind, old: Readonly<Record<string, unknown>>, next: Readonly<Record<string, unknown>>): Omit<HistoryEntry, 'at' | 'by'>[] {
@@ -68,7 +86,10 @@ export function historyEntries(kind: TracedKind, old: Readonly<Record<string, un
   const out: Omit<HistoryEntry, 'at' | 'by'>[] = [];
   for (const field of TRACED_FIELDS[kind]) {
     if (same(old[field], next[field])) continue;
-    out.push({ field: `spec.${field}`, ...(old[field] !== undefined ? { from: old[field] } : {}), ...(next[field] !== undefined ? { to: next[field] } : {}), ...(closedBefore ? { afterClosure: true } : {}) });
+    out.push({
+      field: `spec.${field}`, ...(old[field] !== undefined ? { from: canonicalJson(old[field]) } : {}), ...(next[field] !== undefined ? { to: canonicalJson(next[field]) } : {}),
+      ...(closedBefore ? { afterClosure: true } : {}),
+    });
   }
   return out;
 }
@@ -137,14 +158,17 @@ export function recordRetainedUntil(kind: TracedKind, spec: IncidentSpec | Chang
 /**
  * The intervals a unit weighs in: its subscription (from its start to its end or open; without
  * one the domain counts it in every month, so from the epoch: openMonths starts at the contract's
- * first month), and each of its incidents (opened → resolved, or open).
+ * first month), ended by its deletion when that is earlier (a unit deleted is retired then: the
+ * months after it are not its), and each of its incidents (opened → resolved, or open).
  */
 export function unitIntervals(
   unit: { readonly metadata: { readonly name: string }; readonly spec: Pick<ServiceUnitSpec, 'subscription'> },
   incidents: readonly { readonly spec: Pick<IncidentSpec, 'unitRefs' | 'openedAt' | 'resolvedAt'> }[],
+  deletedAt?: Date,
 ): Interval[] {
   const sub = unit.spec.subscription;
-  const out: Interval[] = [{ start: sub === undefined ? new Date(0) : new Date(sub.start), end: sub?.end === undefined ? FOREVER : new Date(sub.end) }];
+  const end = Math.min(sub?.end === undefined ? FOREVER.getTime() : new Date(sub.end).getTime(), deletedAt?.getTime() ?? Infinity);
+  const out: Interval[] = [{ start: sub === undefined ? new Date(0) : new Date(sub.start), end: new Date(end) }];
   for (const i of incidents) {
     if (!i.spec.unitRefs.some((r) => r.name === unit.metadata.name)) continue;
     out.push({ start: new Date(i.spec.openedAt), end: i.spec.resolvedAt === undefined ? FOREVER : new Date(i.spec.resolvedAt) });
@@ -157,7 +181,7 @@ const FOREVER = new Date(8_640_000_000_000_000);
 
 /** The months whose report the unit still weighs in (domain openMonths over unitIntervals). */
 export function unitOpenMonths(
-  unit: Parameters<typeof unitIntervals>[0], incidents: Parameters<typeof unitIntervals>[1], ctx: MonthsContext, now: Date,
+  unit: Parameters<typeof unitIntervals>[0], incidents: Parameters<typeof unitIntervals>[1], ctx: MonthsContext, now: Date, deletedAt?: Date,
 ): string[] {
-  return openMonths(unitIntervals(unit, incidents), ctx, now);
+  return openMonths(unitIntervals(unit, incidents, deletedAt), ctx, now);
 }

@@ -7,10 +7,13 @@
 // When it may go (src/api records.ts over src/domain retention.ts):
 //   Incident, ChangeRequest  its latest instant plus the retention (months)
 //   SLAReport (final)        its month's end plus the retention
-//   ServiceUnit              once every month its subscription and incidents touch is final
-import { RETENTION_FINALIZER, recordRetainedUntil, unitOpenMonths, type ChangeRequestSpec, type IncidentSpec } from '../../api/v1alpha1/index.ts';
-import { monthPeriod, REPORT_FINAL_GRACE_HOURS, retainedUntil } from '../../domain/index.ts';
-import { addFinalizer, hasFinalizer, isDeleting, removeFinalizer, type KindRef } from '../../runtime/index.ts';
+//   ServiceUnit              once every month its subscription (ended by the deletion) and
+//                            incidents touch is final
+import { PatchStrategy } from '@kubernetes/client-node';
+import { DELETED_AT_ANNOTATION, RETENTION_FINALIZER, recordRetainedUntil, unitOpenMonths, type ChangeRequestSpec, type IncidentSpec } from '../../api/v1alpha1/index.ts';
+import { monthPeriod, REPORT_FINAL_GRACE_HOURS, retainedUntil, rfc3339 } from '../../domain/index.ts';
+import { addFinalizer, hasFinalizer, isDeleting, objectPath, removeFinalizer, type KindRef } from '../../runtime/index.ts';
+import { KIND_REFS } from './kinds.ts';
 import type { Deps } from './deps.ts';
 import type { Typed, UnitObj } from './kinds.ts';
 
@@ -59,6 +62,26 @@ export function reportRelease(months: number, periodEnd: Date): Release {
   return { at: retainedUntil([periodEnd], months, periodEnd) };
 }
 
+function deletedAt(unit: UnitObj): Date | undefined {
+  const at = (unit.raw.metadata?.annotations?.[DELETED_AT_ANNOTATION] ?? unit.raw.metadata?.deletionTimestamp);
+  return at === undefined ? undefined : new Date(at);
+}
+
+/**
+ * Stamps a unit being deleted with the operator's instant (DELETED_AT_ANNOTATION) the first time
+ * it sees the deletion, so that its months are judged on the clock the reports are. True when it
+ * patched (the next reconcile reads the stamped object).
+ */
+export async function stampDeletion(deps: Deps, unit: UnitObj): Promise<boolean> {
+  if (deps.retention === undefined || !isDeleting(unit.raw) || !hasFinalizer(unit.raw, RETENTION_FINALIZER)) return false;
+  if (unit.raw.metadata?.annotations?.[DELETED_AT_ANNOTATION] !== undefined) return false;
+  await deps.manager.client.request('PATCH', objectPath(KIND_REFS.ServiceUnit, unit.namespace, unit.name), {
+    contentType: PatchStrategy.MergePatch,
+    body: { metadata: { annotations: { [DELETED_AT_ANNOTATION]: rfc3339(deps.now()) } } },
+  });
+  return true;
+}
+
 /** A unit: the months its subscription and incidents touch whose report is not final yet (none: it may go). */
 export function unitRelease(deps: Deps, unit: UnitObj): Release {
   const { caches } = deps;
@@ -70,7 +93,7 @@ export function unitRelease(deps: Deps, unit: UnitObj): Release {
   const open = unitOpenMonths(unit, caches.incidents.list(ns), {
     timeZone, startMonth: contract.spec.start.slice(0, 7),
     reportFinal: (month) => { const r = reports.find((x) => x.spec.month === month); return r === undefined ? undefined : r.status?.final === true; },
-  }, deps.now());
+  }, deps.now(), deletedAt(unit));
   // A month without a report counts as final once its end plus the grace period passed: look again then.
   const graceMs = REPORT_FINAL_GRACE_HOURS * 3_600_000;
   const recheck = open.map((m) => monthPeriod(m, timeZone).end.getTime() + graceMs).filter((t) => t > deps.now().getTime());
