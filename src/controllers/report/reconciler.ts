@@ -110,7 +110,8 @@ export function reportReconciler(deps: Deps): Reconciler {
         type: 'Warning', reason: 'SLABreached', action: 'Reconcile', note: `${type}: ${written.find((c) => c.type === type)?.message ?? ''}`,
       });
     }
-    if (final) return {};
+    // Just final: read back to hold its finalizer (the status write moved its resourceVersion; it wakes no watch).
+    if (final) return deps.retention === undefined ? {} : { requeueAfter: 1000 };
     const deadlines = [
       ...computed.gtr.incidents.filter((i) => !i.late && i.deadline !== null).map((i) => new Date(i.deadline ?? 0)),
       ...computed.gtc.changes.filter((c) => !c.late && c.deadline !== null).map((c) => new Date(c.deadline ?? 0)),
