@@ -189,6 +189,18 @@ describe('records kept and traced, by role and layer, on a real API server', () 
       expect(text(await update(user, 'Incident', 'inc-nov', change))).toMatch(expected);
     });
 
+    it('paul amends inc-oct\'s cause after its resolution: the trace flags it, and October\'s report lists it in amended', async () => {
+      expect(text(await update('paul', 'Incident', 'inc-oct', (o) => { o.spec.cause = 'Shared'; }))).toBe('allowed');
+      const trace = JSON.parse((await get('Incident', 'inc-oct'))!.metadata.annotations?.['managedapps.dev/history'] ?? '[]') as unknown[];
+      expect(trace).toEqual([{ at: '2026-11-15T12:00:00Z', by: 'paul', field: 'spec.cause', from: 'Provider', to: 'Shared', afterClosure: true }]);
+      await eventually(async () => {
+        expect((await get('SLAReport', 'c-2026-10'))?.status).toMatchObject({ amended: [{ kind: 'Incident', name: 'inc-oct', fields: ['spec.cause'] }] });
+      });
+      // November lists nothing amended: the field is absent, not empty.
+      await eventually(async () => { expect((await get('SLAReport', 'c-2026-11'))?.status).toMatchObject({ period: { month: '2026-11' } }); });
+      expect((await get('SLAReport', 'c-2026-11'))?.status).not.toHaveProperty('amended');
+    });
+
     it('alice empties the trace in her body: the mutating hook puts the stored trace back (the validating hook refuses any other)', async () => {
       expect(text(await update('alice', 'Incident', 'inc-nov', (o) => { o.metadata.annotations = { ...o.metadata.annotations, 'managedapps.dev/history': '[]' }; }))).toBe('allowed');
       const trace = JSON.parse((await get('Incident', 'inc-nov'))!.metadata.annotations?.['managedapps.dev/history'] ?? '[]') as { by: string }[];
@@ -230,6 +242,7 @@ describe('records kept and traced, by role and layer, on a real API server', () 
       expect(text(await attempt(() => api('admin').patchNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'slareports', name: 'c-2026-10', body: { metadata: { labels: { touched: '1' } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))))).toBe('allowed');
       await eventually(async () => { expect((await get('SLAReport', 'c-2026-10'))?.status?.final).toBe(true); });
       await held('SLAReport', 'c-2026-10');
+      expect((await get('SLAReport', 'c-2026-10'))?.status).toMatchObject({ amended: [{ kind: 'Incident', name: 'inc-oct', fields: ['spec.cause'] }] });
       expect(text(await remove('paul', 'SLAReport', 'c-2026-10'))).toMatch(/denied the request: status\.final: user 'paul' .*may not delete SLAReport 'c-2026-10': the report of 2026-10 is final, the record of its month/);
       expect(text(await remove('paul', 'Incident', 'inc-oct'))).toMatch(/may not delete Incident 'inc-oct': final SLAReport 'c-2026-10' lists it/);
       expect(text(await remove('admin', 'SLAReport', 'c-2026-10'))).toMatch(/may not delete SLAReport 'c-2026-10'/);

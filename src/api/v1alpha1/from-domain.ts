@@ -47,6 +47,7 @@ export function reportStatusFromDomain(report: MonthlyReport): SLAReportStatusBo
     },
     credits: { ...report.credits },
     claimDeadline: report.claimDeadline,
+    ...(report.amended === undefined ? {} : { amended: report.amended.map((a) => ({ ...a, fields: [...a.fields] })) }),
   };
 }
 
