@@ -67,7 +67,8 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
   });
   // A webhook-only process (--controllers=false, the chart's webhook.separate) registers no
   // controller and no prober: its caches are the webhook's view, its event loop the webhook's.
-  const controllers = options.controllers ? registerControllers(manager) : undefined;
+  // The retention finalizer and its instant (issue 12: records are kept).
+  const controllers = options.controllers ? registerControllers(manager, { retention: { months: options.recordRetentionMonths } }) : undefined;
   let probes: ProbeAutomation | undefined;
   if (controllers !== undefined) {
     snapshot = () => {
@@ -179,6 +180,8 @@ async function startWebhook(manager: Manager, options: Options, logger: Logger, 
   const server = createWebhookServer({
     manager, tls: certs.tls, port: options.webhookPort, host: options.webhookHost, logger, clock: manager.clock,
     providerGroups: options.providerGroups,
+    breakGlassGroups: options.breakGlassGroups,
+    retentionMonths: options.recordRetentionMonths,
     operatorUsername: options.operatorUsername ?? `system:serviceaccount:${namespace}:${options.serviceAccount}`,
     ...(internalEndpoints !== undefined ? { internalEndpoints } : {}),
     metrics: operatorMetrics.webhook,

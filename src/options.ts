@@ -3,6 +3,7 @@
 // one line naming the flag and the variable.
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_RECORD_RETENTION_MONTHS } from './domain/retention.ts';
 import { namespaceNameError, parseLabelSelector, type WatchScope } from './runtime/namespaces.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -59,6 +60,10 @@ const schema = z.object({
   identity: z.string().min(1).default(`${hostname()}-${process.pid}`),
   /** Groups whose members act as the provider (admission rules, docs/security.md). */
   providerGroups: list.default(['managedapps:provider']),
+  /** Groups whose members may delete the records the webhook keeps and remove the retention finalizer (docs/security.md); none by default. */
+  breakGlassGroups: list.default([]),
+  /** How long Incidents and ChangeRequests are kept after their latest instant, in months (domain.md §9: the contract's duration plus reversibility). */
+  recordRetentionMonths: z.coerce.number().int().min(0).max(1200).default(DEFAULT_RECORD_RETENTION_MONTHS),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   /** Run the availability probers (leader only). */
   probes: bool.default(true),
@@ -104,6 +109,8 @@ const ENV: Record<keyof Options, string> = {
   leaderElectionName: 'MANAGEDAPPS_LEADER_ELECTION_NAME',
   identity: 'POD_NAME',
   providerGroups: 'MANAGEDAPPS_PROVIDER_GROUPS',
+  breakGlassGroups: 'MANAGEDAPPS_BREAK_GLASS_GROUPS',
+  recordRetentionMonths: 'MANAGEDAPPS_RECORD_RETENTION_MONTHS',
   logLevel: 'LOG_LEVEL',
   probes: 'MANAGEDAPPS_PROBES',
   probeConcurrency: 'MANAGEDAPPS_PROBE_CONCURRENCY',

@@ -28,6 +28,8 @@ function operatorFlags(cmd: Command): Command {
     .option('--watch-namespace-selector <selector>', 'watch and reconcile the namespaces matching this label selector, followed as labels change; not with --watch-namespace [MANAGEDAPPS_WATCH_NAMESPACE_SELECTOR, all namespaces]')
     .option('--identity <name>', 'this replica\'s identity in the Lease [POD_NAME, hostname-pid]')
     .option('--probes <bool>', 'run the availability probers on the leader [MANAGEDAPPS_PROBES, true]')
+    .option('--break-glass-groups <group,...>', 'groups whose members may delete the records the webhook keeps (a final report, a record within its retention, a unit whose months are open) and remove the retention finalizer [MANAGEDAPPS_BREAK_GLASS_GROUPS, none]')
+    .option('--record-retention-months <months>', 'how long Incidents and ChangeRequests are kept after their latest instant (domain.md §9: the contract\'s duration plus reversibility) [MANAGEDAPPS_RECORD_RETENTION_MONTHS, 15]')
     .option('--allow-internal-probe-targets <bool>', 'let probes target the cluster\'s API server and the operator\'s own endpoints (refused by the webhook and the prober otherwise: SSRF) [MANAGEDAPPS_ALLOW_INTERNAL_PROBE_TARGETS, false]')
     .option('--event-loop-lag-limit <seconds>', '/healthz fails while the event loop was blocked longer within the last 30 s; 0 disables [MANAGEDAPPS_EVENT_LOOP_LAG_LIMIT, 5]')
     .option('--apiserver-check-period <seconds>', 'period of the API server check behind /readyz; 0 disables [MANAGEDAPPS_APISERVER_CHECK_PERIOD, 10]')

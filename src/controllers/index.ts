@@ -23,6 +23,7 @@ import { incidentReconciler } from './incident/reconciler.ts';
 import { reportReconciler } from './report/reconciler.ts';
 import { Caches, refNames, targetKeys } from './shared/cache.ts';
 import type { Deps } from './shared/deps.ts';
+import type { Retention } from './shared/retention.ts';
 import { Evaluations } from './shared/evaluation.ts';
 import { KIND_REFS } from './shared/kinds.ts';
 import { reportingInternalErrors } from './shared/status.ts';
@@ -34,12 +35,19 @@ export { Caches } from './shared/cache.ts';
 export { Evaluations, EVALUATION_MAX_AGE_MS } from './shared/evaluation.ts';
 export { KIND_REFS } from './shared/kinds.ts';
 export { reportName } from './contract/reconciler.ts';
+export type { Retention } from './shared/retention.ts';
 
 export interface ControllerOptions {
   /** The clock the reconcilers read `now` from; default the Manager's. */
   readonly clock?: Clock;
   /** Distinct keys reconciled at once per controller; default the runtime's. */
   readonly concurrency?: number;
+  /**
+   * Records are kept (issue 12): hold the retention finalizer on incidents, changes, units and
+   * final reports, released when the retention ends (`months`, --record-retention-months). The
+   * operator's `run` always sets it; an embedder that keeps no records leaves it out.
+   */
+  readonly retention?: Retention;
 }
 
 export interface RegisteredControllers {
@@ -93,7 +101,7 @@ const watchAll = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => re
 export function registerControllers(manager: Manager, options: ControllerOptions = {}): RegisteredControllers {
   const caches = new Caches(manager);
   const clock = options.clock ?? manager.clock;
-  const deps: Deps = { manager, caches, evaluations: new Evaluations(caches), now: () => clock.now() };
+  const deps: Deps = { manager, caches, evaluations: new Evaluations(caches), now: () => clock.now(), ...(options.retention !== undefined ? { retention: options.retention } : {}) };
   const i = {
     tenants: caches.tenants.informer as unknown as Informer,
     contracts: caches.contracts.informer as unknown as Informer,
@@ -128,6 +136,8 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watch('Incident', (o) => refNames(spec(o).unitRefs).map((name) => ({ namespace: nsOf(o), name }))),
     watchContract(inNamespace(i.units)),
     watch('ManagedTenant', inNamespace(i.units)),
+    // A report's finality releases the units being deleted that waited on its month (shared/retention.ts).
+    watchAll('SLAReport', (o) => i.units.list(nsOf(o)).filter((u) => u.metadata?.deletionTimestamp !== undefined).map((u) => ({ namespace: nsOf(o), name: nameOf(u) }))),
   ]);
   add('managedfunction', 'ManagedFunction', functionReconciler(deps), [
     watch('ServiceUnit', inNamespace(i.functions)),

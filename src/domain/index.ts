@@ -29,3 +29,4 @@ export * from './report.ts';
 export * from './tenant.ts';
 export * from './terms.ts';
 export * from './risk.ts';
+export * from './retention.ts';

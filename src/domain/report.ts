@@ -80,10 +80,21 @@ export interface FunctionInput {
 
 export interface IncidentInput extends InterruptionRecord {
   readonly unitNames: readonly string[];
+  /** The SLA fields changed after the incident was resolved (its trace, issue 12): listed in the report's `amended`. */
+  readonly amendedAfterClosure?: readonly string[];
 }
 
 export interface ChangeInput extends ChangeFacts {
   readonly unitNames: readonly string[];
+  /** The SLA fields changed after the change was completed (its trace, issue 12). */
+  readonly amendedAfterClosure?: readonly string[];
+}
+
+/** A record of the month whose SLA fields changed after it was resolved or completed (issue 12: records are traced). */
+export interface AmendedRecord {
+  readonly kind: 'Incident' | 'ChangeRequest';
+  readonly name: string;
+  readonly fields: readonly string[];
 }
 
 export interface MaintenanceWindowInput {
@@ -212,6 +223,8 @@ export interface MonthlyReport {
   readonly credits: { readonly uncapped: number; readonly capPercent: number; readonly cap: number; readonly total: number };
   readonly claimDeadline: string;
   readonly conditions: readonly ReportCondition[];
+  /** The month's incidents and changes amended after their resolution or completion; absent when none is. */
+  readonly amended?: readonly AmendedRecord[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -488,7 +501,20 @@ function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, 
     credits: { uncapped: roundAmount(c.credits.uncapped), capPercent: c.credits.capPercent, cap: roundAmount(c.credits.cap), total: roundAmount(c.credits.total) },
     claimDeadline: rfc3339(claimDeadline(period.end, timeZone)),
     conditions,
+    ...amendedOf(input, gtr.restorations.map((r) => r.name), gtc.changes.map((x) => x.name)),
   };
+}
+
+/** The records of the month's GTR and GTC lists amended after closure, by kind then name. */
+function amendedOf(input: ReportInput, incidents: readonly string[], changes: readonly string[]): { amended?: AmendedRecord[] } {
+  const pick = (kind: AmendedRecord['kind'], names: readonly string[], records: readonly { name: string; amendedAfterClosure?: readonly string[] }[]): AmendedRecord[] => {
+    const listed = new Set(names);
+    return records.filter((r) => listed.has(r.name) && (r.amendedAfterClosure?.length ?? 0) > 0)
+      .map((r) => ({ kind, name: r.name, fields: [...(r.amendedAfterClosure ?? [])] }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  };
+  const amended = [...pick('Incident', incidents, input.incidents), ...pick('ChangeRequest', changes, input.changes)];
+  return amended.length > 0 ? { amended } : {};
 }
 
 // ---------------------------------------------------------------------------------------------

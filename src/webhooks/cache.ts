@@ -4,7 +4,7 @@
 // fails closed with a clear message rather than decide on nothing.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { z } from 'zod';
-import { KIND_REFS, RESOURCE_SCHEMAS, type ChangeRequest, type ManagedTenant, type ServiceUnit, type SupportContract } from '../api/v1alpha1/index.ts';
+import { KIND_REFS, RESOURCE_SCHEMAS, type ChangeRequest, type Incident, type ManagedTenant, type SLAReport, type ServiceUnit, type SupportContract } from '../api/v1alpha1/index.ts';
 import type { Informer, Manager } from '../runtime/index.ts';
 import type { TenantView } from './view.ts';
 
@@ -14,6 +14,8 @@ export const VIEW_KINDS = {
   contracts: KIND_REFS.SupportContract,
   units: KIND_REFS.ServiceUnit,
   changes: KIND_REFS.ChangeRequest,
+  incidents: KIND_REFS.Incident,
+  reports: KIND_REFS.SLAReport,
 } as const;
 
 /**
@@ -53,12 +55,16 @@ export class InformerTenantView implements TenantView {
   readonly #contracts: ParsedKind<SupportContract>;
   readonly #units: ParsedKind<ServiceUnit>;
   readonly #changes: ParsedKind<ChangeRequest>;
+  readonly #incidents: ParsedKind<Incident>;
+  readonly #reports: ParsedKind<SLAReport>;
 
   constructor(manager: Manager) {
     this.#tenants = new ParsedKind(manager, 'tenants', RESOURCE_SCHEMAS.ManagedTenant);
     this.#contracts = new ParsedKind(manager, 'contracts', RESOURCE_SCHEMAS.SupportContract);
     this.#units = new ParsedKind(manager, 'units', RESOURCE_SCHEMAS.ServiceUnit);
     this.#changes = new ParsedKind(manager, 'changes', RESOURCE_SCHEMAS.ChangeRequest);
+    this.#incidents = new ParsedKind(manager, 'incidents', RESOURCE_SCHEMAS.Incident);
+    this.#reports = new ParsedKind(manager, 'reports', RESOURCE_SCHEMAS.SLAReport);
   }
 
   tenants(namespace: string): readonly ManagedTenant[] {
@@ -77,8 +83,16 @@ export class InformerTenantView implements TenantView {
     return this.#changes.list(namespace);
   }
 
+  incidents(namespace: string): readonly Incident[] {
+    return this.#incidents.list(namespace);
+  }
+
+  reports(namespace: string): readonly SLAReport[] {
+    return this.#reports.list(namespace);
+  }
+
   #informers(): Informer[] {
-    return [this.#tenants.informer, this.#contracts.informer, this.#units.informer, this.#changes.informer];
+    return [this.#tenants.informer, this.#contracts.informer, this.#units.informer, this.#changes.informer, this.#incidents.informer, this.#reports.informer];
   }
 
   synced(): boolean {

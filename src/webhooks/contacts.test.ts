@@ -42,7 +42,7 @@ const tenant = (contacts: Contact[], annotations?: Record<string, string>, displ
 const edit = (stored: Obj, contacts: Contact[], extra: Record<string, string> = {}, displayName?: string): Obj =>
   tenant(contacts, { ...stored.metadata.annotations, ...extra }, displayName);
 
-const view = (stored: Obj | undefined): TenantView => ({ tenants: () => (stored === undefined ? [] : [stored]), contracts: () => [], units: () => [], changes: () => [] });
+const view = (stored: Obj | undefined): TenantView => ({ tenants: () => (stored === undefined ? [] : [stored]), contracts: () => [], units: () => [], changes: () => [], incidents: () => [], reports: () => [] });
 const request = (operation: Operation, user: string, object: Obj, oldObject?: Obj): AdmissionRequest => ({
   uid: 'u', kind: { group: 'managedapps.dev', version: 'v1alpha1', kind: 'ManagedTenant' }, namespace: ns, name: 'acme', operation, userInfo: users[user] ?? { username: user }, object, oldObject,
 });

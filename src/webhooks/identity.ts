@@ -17,6 +17,13 @@ export interface IdentityConfig {
    * exactly, no name pattern is assumed.
    */
   readonly operatorUsername: string;
+  /**
+   * Groups whose members may delete what the records rules keep (a final report, an incident or a
+   * change within its retention, a unit whose months are open) and remove the retention
+   * finalizer: the break-glass of an incident of the system itself, audited by the API server.
+   * Empty (the default): nobody.
+   */
+  readonly breakGlassGroups?: readonly string[];
 }
 
 export interface Identity {
@@ -24,6 +31,8 @@ export interface Identity {
   readonly groups: readonly string[];
   readonly operator: boolean;
   readonly provider: boolean;
+  /** A member of a break-glass group (IdentityConfig.breakGlassGroups). */
+  readonly breakGlass: boolean;
   /** The tenant's contacts this user acts as (by user name or group), in spec order. */
   readonly contacts: readonly Contact[];
   /** Their roles, ChangeApprover only where the user's grant is in force (approvers.ts). */
@@ -50,6 +59,7 @@ export function identify(user: UserInfo, tenant: ManagedTenant | undefined, conf
     groups,
     operator: username !== '' && username === config.operatorUsername,
     provider: groups.some((g) => config.providerGroups.includes(g)),
+    breakGlass: groups.some((g) => (config.breakGlassGroups ?? []).includes(g)),
     contacts,
     roles: new Set(contacts.flatMap((c) => c.roles.filter((r) => r !== 'ChangeApprover' || approving.includes(c)))),
     pendingApprover: contacts.filter((c) => c.roles.includes('ChangeApprover') && !approving.includes(c)).map((c) => c.name),

@@ -10,8 +10,11 @@
 // hook refuses a user who has none); an update that keeps the decision keeps the stored approval.
 // A ManagedTenant gets the ChangeApprover grants in force and the contacts log (contacts.ts),
 // whatever the body says; a confirmation of pending approvers is consumed when it matches.
+// A client contact's closure stamps `Incident.spec.closedBy` (who agreed, domain.md §9). Every
+// UPDATE of an Incident or a ChangeRequest appends its changes of the SLA fields to the trace
+// annotation (records.ts: who, when, old → new), whatever the body says.
 import {
-  APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, approvalBinds, scopeDigest, type ScopedSpec,
+  APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, HISTORY_ANNOTATION, approvalBinds, historyEntries, parseHistory, scopeDigest, type ScopedSpec,
 } from '../api/v1alpha1/index.ts';
 import { ALLOW, pointer, type AdmissionRequest, type JsonPatchOp, type UserInfo, type Verdict } from './admission.ts';
 import { contactsAnnotations, contactsOutcome, tenantVersions } from './contacts.ts';
@@ -37,9 +40,11 @@ export function stampOf(user: UserInfo): { username: string; groups?: string[] }
   return { username: user.username ?? '', ...(groups.length > 0 ? { groups } : {}) };
 }
 
-/** Whether this request needs the tenant (an approval to stamp): the server then waits for the caches. */
+/** Whether this request needs the tenant (an approval, or a closure's contacts, to stamp): the server then waits for the caches. */
 export function mutationNeedsTenant(request: AdmissionRequest): boolean {
-  if (request.kind.group !== GROUP || request.kind.kind !== 'ChangeRequest') return false;
+  if (request.kind.group !== GROUP) return false;
+  if (request.kind.kind === 'Incident') return request.operation === 'UPDATE' && specOf(request.object)?.closedAt !== undefined && specOf(request.oldObject)?.closedAt === undefined;
+  if (request.kind.kind !== 'ChangeRequest') return false;
   const approval = specOf(request.object)?.approval;
   return approval !== undefined && JSON.stringify(approval) !== JSON.stringify(specOf(request.oldObject)?.approval);
 }
@@ -49,12 +54,14 @@ export function stampTime(now: Date): string {
   return `${now.toISOString().slice(0, 19)}Z`;
 }
 
-/** Puts `spec[field]` to `wanted` (removes it when undefined) unless it already is. */
+/** Puts `spec[field]` to `wanted` (removes it when undefined) unless it already is; `spec` then holds what the object will. */
 function setField(patch: JsonPatchOp[], spec: Json, field: string, wanted: unknown): void {
   if (wanted === undefined) {
     if (field in spec) patch.push({ op: 'remove', path: pointer('spec', field) });
+    Reflect.deleteProperty(spec, field);
   } else if (JSON.stringify(spec[field]) !== JSON.stringify(wanted)) {
     patch.push({ op: 'add', path: pointer('spec', field), value: wanted });
+    spec[field] = wanted;
   }
 }
 
@@ -65,8 +72,9 @@ export function mutate(request: AdmissionRequest, view: TenantView, config: Iden
   const kind = request.kind.kind;
   if (kind === 'ManagedTenant') return tenantMutation(request, config, now);
   const field = kind === 'Incident' ? 'reporter' : kind === 'ChangeRequest' ? 'requester' : undefined;
-  const spec = specOf(request.object);
-  if (field === undefined || spec === undefined) return ALLOW;
+  const body = specOf(request.object);
+  if (field === undefined || body === undefined) return ALLOW;
+  const spec: Json = structuredClone(body);
   const old = specOf(request.oldObject);
   const creating = request.operation === 'CREATE';
   const patch: JsonPatchOp[] = [];
@@ -76,12 +84,65 @@ export function mutate(request: AdmissionRequest, view: TenantView, config: Iden
   const clock = kind === 'Incident' ? 'openedAt' : 'requestedAt';
   if (creating && client) setField(patch, spec, clock, stampTime(now));
   if (!creating && old?.[clock] !== undefined) setField(patch, spec, clock, old[clock]);
-  if (kind === 'Incident' && !creating && spec.closedAt !== undefined) {
-    if (old?.closedAt !== undefined) setField(patch, spec, 'closedAt', old.closedAt);
-    else if (client) setField(patch, spec, 'closedAt', stampTime(now));
-  }
+  if (kind === 'Incident') closurePatch(patch, request, spec, old, view, config, client, now);
   if (kind === 'ChangeRequest') approvalPatch(patch, request, spec, old, view, config);
+  historyPatch(patch, request, kind === 'Incident' ? 'Incident' : 'ChangeRequest', spec, old, client, now);
   return patch.length > 0 ? { allowed: true, patch } : ALLOW;
+}
+
+/**
+ * domain.md §9: closed after the client agrees. A client contact's closedAt is the instant of its
+ * request, and closedBy who agreed (the user, the contacts it acts as); once set both are kept. A
+ * provider's creation keeps what its record says (the validating hook asks for closedBy with closedAt).
+ */
+function closurePatch(patch: JsonPatchOp[], request: AdmissionRequest, spec: Json, old: Json | undefined, view: TenantView, config: IdentityConfig, client: boolean, now: Date): void {
+  if (request.operation === 'CREATE') {
+    if (client) setField(patch, spec, 'closedBy', undefined);
+    return;
+  }
+  if (old?.closedAt !== undefined) {
+    setField(patch, spec, 'closedAt', old.closedAt);
+    setField(patch, spec, 'closedBy', old.closedBy);
+    return;
+  }
+  if (spec.closedAt === undefined || !client) {
+    setField(patch, spec, 'closedBy', old?.closedBy);
+    return;
+  }
+  setField(patch, spec, 'closedAt', stampTime(now));
+  const id = identify(request.userInfo, tenantOf(view, request.namespace ?? ''), config);
+  const contacts = id.contacts.map((c) => c.name);
+  setField(patch, spec, 'closedBy', { ...stampOf(request.userInfo), ...(contacts.length > 0 ? { contacts } : {}) });
+}
+
+/**
+ * The trace (records.ts): on UPDATE the stored trace plus this write's changes of the traced
+ * fields (as the object will be, stamps included), by the requesting user at `now`; on CREATE a
+ * client's body brings none, the provider's is kept (a record restored). Whatever the body says.
+ */
+function historyPatch(patch: JsonPatchOp[], request: AdmissionRequest, kind: 'Incident' | 'ChangeRequest', spec: Json, old: Json | undefined, client: boolean, now: Date): void {
+  const metadata = isObject(request.object) && isObject(request.object.metadata) ? request.object.metadata : {};
+  const annotations = isObject(metadata.annotations) ? metadata.annotations : undefined;
+  const current = annotations?.[HISTORY_ANNOTATION];
+  let wanted: string | undefined;
+  if (request.operation === 'CREATE') {
+    wanted = client ? undefined : typeof current === 'string' ? current : undefined;
+  } else {
+    const oldMeta = isObject(request.oldObject) && isObject(request.oldObject.metadata) ? request.oldObject.metadata : {};
+    const storedText = isObject(oldMeta.annotations) ? oldMeta.annotations[HISTORY_ANNOTATION] : undefined;
+    const stored = parseHistory(typeof storedText === 'string' ? storedText : undefined) ?? [];
+    const by = request.userInfo.username ?? '';
+    const entries = historyEntries(kind, old ?? {}, spec).map((e) => ({ at: stampTime(now), by, ...e }));
+    wanted = stored.length === 0 && entries.length === 0 ? undefined : JSON.stringify([...stored, ...entries]);
+  }
+  if (wanted === current) return;
+  if (wanted === undefined) {
+    patch.push({ op: 'remove', path: pointer('metadata', 'annotations', HISTORY_ANNOTATION) });
+  } else if (annotations === undefined) {
+    patch.push({ op: 'add', path: pointer('metadata', 'annotations'), value: { [HISTORY_ANNOTATION]: wanted } });
+  } else {
+    patch.push({ op: 'add', path: pointer('metadata', 'annotations', HISTORY_ANNOTATION), value: wanted });
+  }
 }
 
 function approvalPatch(patch: JsonPatchOp[], request: AdmissionRequest, spec: Json, old: Json | undefined, view: TenantView, config: IdentityConfig): void {
@@ -96,9 +157,15 @@ function approvalPatch(patch: JsonPatchOp[], request: AdmissionRequest, spec: Js
   const id = identify(request.userInfo, tenantOf(view, request.namespace ?? ''), config);
   const approver = contactWithRole(id, 'ChangeApprover');
   if (approver === undefined) return; // the validating hook refuses it
-  if (spec.approval.approvedBy !== approver.name) patch.push({ op: 'add', path: pointer('spec', 'approval', 'approvedBy'), value: approver.name });
+  if (spec.approval.approvedBy !== approver.name) {
+    patch.push({ op: 'add', path: pointer('spec', 'approval', 'approvedBy'), value: approver.name });
+    spec.approval.approvedBy = approver.name;
+  }
   const digest = scopeDigest(spec as unknown as ScopedSpec);
-  if (spec.approval.scopeDigest !== digest) patch.push({ op: 'add', path: pointer('spec', 'approval', 'scopeDigest'), value: digest });
+  if (spec.approval.scopeDigest !== digest) {
+    patch.push({ op: 'add', path: pointer('spec', 'approval', 'scopeDigest'), value: digest });
+    spec.approval.scopeDigest = digest;
+  }
 }
 
 /** The approvers' annotations of a tenant (contacts.ts), put where the body has them or not. */

@@ -17,6 +17,7 @@ import { DEFAULT_CALENDAR } from '../domain/calendar.ts';
 import { REPORT_FINAL_GRACE_HOURS } from '../domain/report.ts';
 import { deny, type AdmissionRequest, type Verdict, type Violation } from './admission.ts';
 import { describeUser, identify, type Identity, type IdentityConfig } from './identity.ts';
+import { deletionVerdict, finalizerViolation, historyViolations } from './records.ts';
 import { STAMP_TOLERANCE_MS, tenantOf, type RuleContext } from './view.ts';
 
 export type Party = 'Operator' | 'Provider' | 'Client';
@@ -68,9 +69,33 @@ export const INCIDENT_OWNERSHIP: readonly FieldOwnership<IncidentSpec>[] = [
   // On creation, the provider records a past incident as it was (its records prevail, domain.md
   // §8; GitOps re-creates them); closing an open one is the client's agreement.
   { field: 'spec.closedAt', read: (o) => o.spec.closedAt, create: ['Provider'], update: ['Client'], frozen: closedOnceSet, stamped: 'the time of the request (the client agrees now)' },
+  { field: 'spec.closedBy', read: (o) => o.spec.closedBy, create: ['Provider'], update: ['Client'], frozen: closedOnceSet, stamped: 'the requesting user and the contacts it acts as, when a client contact closes' },
   { field: 'spec.reporter', read: (o) => o.spec.reporter, create: ALL, update: NOBODY, stamped: 'the requesting user on creation; kept on updates' },
   { field: 'metadata.ownerReferences', read: (o) => o.metadata.ownerReferences, create: PROVIDER_SIDE, update: PROVIDER_SIDE },
 ];
+
+/**
+ * domain.md §9, closed after the client agrees: a client closing must be a named contact of the
+ * tenant, its closedBy is its own stamp (the mutating hook writes it); a closed record the
+ * provider creates carries who agreed, as recorded.
+ */
+export function closureViolations(id: Identity, next: Incident, before: Incident | undefined, who: string): Violation[] {
+  const closing = next.spec.closedAt !== undefined && before?.spec.closedAt === undefined;
+  if (!closing) return [];
+  if (before === undefined) {
+    return next.spec.closedBy === undefined && partiesOf(id).includes('Provider')
+      ? [{ path: 'spec.closedBy', message: 'a closed incident records who of the client agreed to close it (domain.md §9): give spec.closedBy as recorded with spec.closedAt' }]
+      : [];
+  }
+  if (!partiesOf(id).includes('Client')) return []; // the table refuses the provider's closure
+  if (id.contacts.length === 0) return [{ path: 'spec.closedAt', message: `only a named contact of the tenant agrees to close an incident (domain.md §9); ${who} is not one (spec.contacts)` }];
+  const by = next.spec.closedBy;
+  const contacts = id.contacts.map((c) => c.name);
+  if (by?.username !== id.username || JSON.stringify(by.contacts ?? []) !== JSON.stringify(contacts)) {
+    return [{ path: 'spec.closedBy', message: `stamped by the admission webhook with who agreed (${id.username}, contact ${contacts.join(', ')}), not written by hand` }];
+  }
+  return [];
+}
 
 /** What stops the GTC clock is the provider's; so is the price of a change outside the catalogue. */
 const isQuoted = (s: ChangeRequestSpec): boolean => s.category === 'NonStandard';
@@ -188,6 +213,7 @@ export function ownershipVerdict(request: AdmissionRequest, ctx: RuleContext): V
     const old = request.operation === 'UPDATE' ? IncidentSchema.safeParse(request.oldObject) : undefined;
     const before: Incident | undefined = old?.success === true ? old.data : undefined;
     violations.push(...fieldViolations(INCIDENT_OWNERSHIP, parties, who, next.data, before));
+    violations.push(...closureViolations(id, next.data, before, who));
     if (before === undefined && client) {
       const stamp = stampViolation('spec.openedAt', next.data.spec.openedAt, ctx.now);
       if (stamp !== undefined) violations.push(stamp);
@@ -203,6 +229,7 @@ export function ownershipVerdict(request: AdmissionRequest, ctx: RuleContext): V
       if (stamp !== undefined) violations.push(stamp);
     }
   }
+  violations.push(...historyViolations(request, id, ctx.now));
   return violations.length > 0 ? deny('Forbidden', violations) : undefined;
 }
 
@@ -256,12 +283,17 @@ export function scopeVerdict(request: AdmissionRequest, ctx: RuleContext): Verdi
     }
   }
   if (request.operation === 'DELETE') {
-    if (SYSTEM_DELETERS.includes(id.username) || partiesOf(id).some((p) => DELETERS.includes(p))) return undefined;
+    // The control plane's deleters are not refused (they would retry for ever): the retention
+    // finalizer holds what they delete early. The provider side's deletes meet the records rules.
+    if (SYSTEM_DELETERS.includes(id.username)) return undefined;
+    if (id.breakGlass || partiesOf(id).some((p) => DELETERS.includes(p))) return deletionVerdict(request, ctx, id);
     return deny('Forbidden', [{
       path: 'metadata',
       message: `${describeUser(id)} may not delete ${request.kind.kind} '${request.name ?? metaOf(request.oldObject)?.name ?? ''}': the provider and the operator delete our records, nobody else (domain.md §9: records are kept)`,
     }]);
   }
+  const finalizer = finalizerViolation(request, ctx, id);
+  if (finalizer !== undefined) return deny('Forbidden', [finalizer]);
   if (request.kind.kind === 'SLAReport' && sub === 'status' && request.operation === 'UPDATE') return reportStatusVerdict(request, ctx, id);
   return undefined;
 }

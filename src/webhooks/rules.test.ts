@@ -37,7 +37,7 @@ const change = (name: string, spec: Record<string, unknown> = {}) => ({
 // os-1 depends on os-2, which does not exist yet (GitOps order): creating os-2 with dependsOn os-1 closes a cycle.
 const slaReport = (contractName: string, month: string) => ({ apiVersion: 'managedapps.dev/v1alpha1', kind: 'SLAReport', metadata: meta(`${contractName}-${month}`), spec: { contractRef: { name: contractName }, month } });
 const view = (changes: ChangeRequest[] = []): TenantView => ({
-  tenants: () => [tenant], contracts: () => [contract], units: () => [{ ...unit('os-1', 'vm-1'), spec: { ...unit('os-1', 'vm-1').spec, dependsOn: [{ name: 'os-2' }] } }], changes: () => changes,
+  tenants: () => [tenant], contracts: () => [contract], units: () => [{ ...unit('os-1', 'vm-1'), spec: { ...unit('os-1', 'vm-1').spec, dependsOn: [{ name: 'os-2' }] } }], changes: () => changes, incidents: () => [], reports: () => [],
 });
 const identity = { providerGroups: ['provider'], operatorUsername: 'op' };
 const req = (kind: string, operation: Operation, object: unknown, user: string, groups: string[] = [], oldObject?: unknown): AdmissionRequest => ({

@@ -69,9 +69,19 @@ export function validate(request: AdmissionRequest, ctx: RuleContext): Verdict {
   if (scoped !== undefined) return scoped;
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return ALLOW;
   if (request.subResource !== undefined && request.subResource !== '') return ALLOW;
+  // The operator's own metadata writes (the retention finalizer) are not judged on the spec they
+  // leave as it is: a unit that lost its target while the webhook was down still gets it.
+  if (operatorMetadataOnly(request, ctx)) return ownershipVerdict(request, ctx) ?? ALLOW;
   const verdict = validateKind(request, ctx, request.kind.kind);
   // Who owns each field (ownership.ts), once the user is admitted for the kind.
   return verdict.allowed ? ownershipVerdict(request, ctx) ?? verdict : verdict;
+}
+
+function operatorMetadataOnly(request: AdmissionRequest, ctx: RuleContext): boolean {
+  if (request.operation !== 'UPDATE' || request.kind.kind === 'ManagedTenant') return false;
+  if (!identify(request.userInfo, undefined, ctx.identity).operator) return false;
+  const specOf = (o: unknown): string => JSON.stringify((o as { spec?: unknown } | undefined)?.spec ?? null);
+  return specOf(request.object) === specOf(request.oldObject);
 }
 
 function validateKind(request: AdmissionRequest, ctx: RuleContext, kind: Kind): Verdict {
@@ -208,10 +218,32 @@ function validateIncident(request: AdmissionRequest, ctx: RuleContext, namespace
   if (!object.ok) return invalid(object.errors);
   const tenant = tenantOf(ctx.view, namespace);
   const id = identify(request.userInfo, tenant, ctx.identity);
-  const who = creatorViolation(id, 'IncidentReporter', tenant, namespace, request.operation === 'CREATE' ? 'open incidents' : 'edit incidents');
+  // Closing (the client's agreement, domain.md §9) is any named contact's; other edits an
+  // IncidentReporter's; an update of the metadata only (labels, finalizers) is RBAC's.
+  const who = (closureOnly(request) && id.contacts.length > 0) || metadataOnly(request)
+    ? undefined
+    : creatorViolation(id, 'IncidentReporter', tenant, namespace, request.operation === 'CREATE' ? 'open incidents' : 'edit incidents');
   if (who !== undefined) return deny('Forbidden', [who]);
   const converted = incidentToDomain(object.value);
   return converted.ok ? ALLOW : invalid(converted.errors);
+}
+
+/** An UPDATE that leaves the spec as it is. */
+function metadataOnly(request: AdmissionRequest): boolean {
+  const specOf = (o: unknown): string => JSON.stringify((o as { spec?: unknown } | undefined)?.spec ?? null);
+  return request.operation === 'UPDATE' && specOf(request.object) === specOf(request.oldObject);
+}
+
+/** An UPDATE whose only change of the spec is the closure (closedAt, closedBy). */
+function closureOnly(request: AdmissionRequest): boolean {
+  if (request.operation !== 'UPDATE') return false;
+  const without = (o: unknown): string => {
+    const spec = (o as { spec?: Record<string, unknown> } | undefined)?.spec ?? {};
+    const { closedAt: _a, closedBy: _b, ...rest } = spec;
+    return JSON.stringify(rest);
+  };
+  const closes = (request.object as { spec?: { closedAt?: unknown } } | undefined)?.spec?.closedAt !== undefined;
+  return closes && without(request.object) === without(request.oldObject);
 }
 
 // ---- ChangeRequest ------------------------------------------------------------------------------

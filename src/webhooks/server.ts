@@ -65,6 +65,8 @@ export interface WebhookServerOptions extends IdentityConfig {
   readonly internalEndpoints?: InternalEndpoints;
   /** Requests, codes and latency of POST /mutate and /validate. */
   readonly metrics?: WebhookMetrics;
+  /** How long Incidents and ChangeRequests are kept, in months (--record-retention-months); default the domain's. */
+  readonly retentionMonths?: number;
 }
 
 export interface WebhookServer extends Runnable {
@@ -82,7 +84,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   const cacheWaitMs = options.cacheWaitMs ?? DEFAULT_CACHE_WAIT_MS;
   const answerWithinMs = options.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS;
   const metrics = options.metrics ?? noopWebhookMetrics;
-  const identity: IdentityConfig = { providerGroups: options.providerGroups, operatorUsername: options.operatorUsername };
+  const identity: IdentityConfig = { providerGroups: options.providerGroups, operatorUsername: options.operatorUsername, breakGlassGroups: options.breakGlassGroups ?? [] };
   let server: Server | undefined;
   let tls = options.tls;
   let resolveListening: (address: AddressInfo) => void = () => undefined;
@@ -92,14 +94,21 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
 
   const coldCache = (): Verdict => deny('ServiceUnavailable', [{
     path: 'metadata',
-    message: `the managedapps admission webhook cannot check this request yet: its caches of ManagedTenants, SupportContracts, ServiceUnits and ChangeRequests are not synced after ${cacheWaitMs} ms (the operator is starting or cannot reach the API server); retry shortly`,
+    message: `the managedapps admission webhook cannot check this request yet: its caches of ManagedTenants, SupportContracts, ServiceUnits, ChangeRequests, Incidents and SLAReports are not synced after ${cacheWaitMs} ms (the operator is starting or cannot reach the API server); retry shortly`,
   }]);
 
   async function decide(path: string, request: AdmissionRequest): Promise<Verdict> {
     if (request.kind.group !== GROUP) return { allowed: true };
-    const needsCache = path === VALIDATE_PATH ? request.kind.kind !== 'SLAReport' : mutationNeedsTenant(request);
+    // An SLAReport's write is judged on the request alone; its deletion on the reports (records.ts).
+    const needsCache = path === VALIDATE_PATH ? request.kind.kind !== 'SLAReport' || request.operation === 'DELETE' : mutationNeedsTenant(request);
     if (needsCache && !(await view.waitForSync(cacheWaitMs))) return coldCache();
-    return path === MUTATE_PATH ? mutate(request, view, identity, clock.now()) : validate(request, { view, identity, now: clock.now(), ...(options.internalEndpoints !== undefined ? { internalEndpoints: options.internalEndpoints } : {}) });
+    return path === MUTATE_PATH
+      ? mutate(request, view, identity, clock.now())
+      : validate(request, {
+        view, identity, now: clock.now(),
+        ...(options.internalEndpoints !== undefined ? { internalEndpoints: options.internalEndpoints } : {}),
+        ...(options.retentionMonths !== undefined ? { retentionMonths: options.retentionMonths } : {}),
+      });
   }
 
   async function answer(path: string, request: AdmissionRequest): Promise<Verdict> {

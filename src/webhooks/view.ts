@@ -2,7 +2,7 @@
 // Manager's caches, or a fixture in tests), the one tenant and contract of a namespace, and the
 // context of one decision. Its own module so that rules.ts, ownership.ts, contacts.ts and
 // mutate.ts share it without importing each other in a circle.
-import type { ChangeRequest, InternalEndpoints, ManagedTenant, ServiceUnit, SupportContract } from '../api/v1alpha1/index.ts';
+import type { ChangeRequest, Incident, InternalEndpoints, ManagedTenant, SLAReport, ServiceUnit, SupportContract } from '../api/v1alpha1/index.ts';
 import type { IdentityConfig } from './identity.ts';
 
 /** What the rules read of a namespace (a tenant): the Manager's caches, or a fixture. */
@@ -11,6 +11,9 @@ export interface TenantView {
   contracts(namespace: string): readonly SupportContract[];
   units(namespace: string): readonly ServiceUnit[];
   changes(namespace: string): readonly ChangeRequest[];
+  /** What the records rules read on a DELETE (records.ts): the incidents of the units, the reports' finality and lists. */
+  incidents(namespace: string): readonly Incident[];
+  reports(namespace: string): readonly SLAReport[];
 }
 
 export interface RuleContext {
@@ -19,6 +22,8 @@ export interface RuleContext {
   readonly now: Date;
   /** Probe targets refused as internal (the API server, the operator); undefined: allowed (--allow-internal-probe-targets). */
   readonly internalEndpoints?: InternalEndpoints;
+  /** How long an Incident or a ChangeRequest is kept, in months (domain DEFAULT_RECORD_RETENTION_MONTHS when absent). */
+  readonly retentionMonths?: number;
 }
 
 /** The one ManagedTenant of a namespace (the oldest if several slipped in), for identities and the calendar. */

@@ -45,7 +45,7 @@ const BODIES: readonly { label: string; kind: string; spec: Record<string, unkno
   { label: 'ChangeRequest requested in 9999', kind: 'ChangeRequest', spec: { unitRefs: [{ name: 'u' }], category: 'StandardSimple', catalogItem: 'x', summary: 's', tokens: 1, requestedAt: '9999-01-01T00:00:00Z' } },
 ];
 
-const view: TenantView = { tenants: () => [], contracts: () => [], units: () => [], changes: () => [] };
+const view: TenantView = { tenants: () => [], contracts: () => [], units: () => [], changes: () => [], incidents: () => [], reports: () => [] };
 const identity = { providerGroups: ['provider'], operatorUsername: 'op' };
 const request = (kind: string, object: unknown): AdmissionRequest => ({
   uid: 'u', kind: { group: 'managedapps.dev', version: 'v1alpha1', kind }, namespace: 'acme', operation: 'CREATE',

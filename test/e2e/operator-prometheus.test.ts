@@ -96,7 +96,7 @@ function lastFinalMonthOutage(now: number): Obj[] {
       apiVersion: `${GROUP}/${VERSION}`, kind: 'Incident', metadata: { name: 'e2e-last-month-outage', namespace: TENANT },
       spec: {
         unitRefs: [{ name: 'app-erp' }], priority: 'P1', summary: 'ERP down for ten hours (e2e)', detection: 'Monitoring',
-        openedAt: at(0), resolvedAt: at(10), closedAt: at(24), cause: 'Provider',
+        openedAt: at(0), resolvedAt: at(10), closedAt: at(24), closedBy: { username: 'e2e-client' }, cause: 'Provider',
       },
     },
     {

@@ -337,6 +337,8 @@ describe('kubectl managedapps on a real API server', () => {
       expect(stored.spec.closedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
       expect(printed.spec.closedAt).toBe(stored.spec.closedAt);
       expect(printed.spec.reporter.username).toBe('admin'); // stamped at creation, not changed by the edits
+      // Who agreed (domain.md §9), stamped from alice's request: her user and the contact she acts as.
+      expect((stored as Times & { spec: { closedBy?: { username: string; contacts?: string[] } } }).spec.closedBy).toMatchObject({ username: 'alice', contacts: ['alice'] });
 
       const again = await cli(['close', 'db-down', ...as('alice')]);
       expect(again.code).toBe(1);

@@ -1,16 +1,16 @@
 // Issue 20: "a report never drops an object silently: what it cannot count (a missing unit, a
 // deleted one) is a condition on the report with the object named, and the downtime of a deleted
-// unit stays in its months". On a real API server: a unit of the function `os` has a November P1
-// (2 November 10:00Z → 12:28Z: 148 min × 60 = 8,880 s); the unit is deleted mid-month (NOW,
-// 2026-11-15T12:00Z, the report's month still open).
+// unit stays in its months"; issue 12: records are kept. On a real API server: a unit of the
+// function `os` has a November P1 (2 November 10:00Z → 12:28Z: 148 min × 60 = 8,880 s); the unit
+// is deleted mid-month (NOW, 2026-11-15T12:00Z, the report's month still open), with no webhook
+// to refuse it (the webhook down: what the finalizer is the backstop for).
 //
-// What the operator can know once the unit is gone: the incident (its unitRefs, priority and
-// instants), not the unit's family, labels, environment or subscription, which place it in a
-// function and weigh it there (design.md §3 "The downtime of a deleted unit"). So the report says
-// what it lost, naming the incident, the unit and the 8,880 s, and the function's figures are
-// those of the units that remain: keeping the 8,880 s in `os` needs the unit's record to outlive
-// the object (issue 12, the system of record). This test pins both, so that change shows here.
-import { CustomObjectsApi, EventsV1Api, type KubeConfig } from '@kubernetes/client-node';
+// The operator holds the retention finalizer on the unit (design.md §3 "The downtime of a deleted
+// unit"): the unit stays a stored object, Terminating, until every month it weighs in is final,
+// so the report keeps counting it: 8,880 s on `os`, two units, complete. Once November is final
+// (its end in Paris, 2026-11-30T23:00Z, plus 24 h = 2026-12-01T23:00Z) with the 8,880 s, the
+// finalizer is released and the unit goes; the final report keeps what it froze.
+import { CustomObjectsApi, EventsV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
@@ -18,9 +18,10 @@ import { registerControllers } from '../../src/controllers/index.ts';
 import { Manager, realClock, type Clock, type Condition } from '../../src/runtime/index.ts';
 import { contract, createAll, GROUP, incident, managedFunction, onVm, resolvedAt, serviceUnit, tenant, VERSION, withSpec } from './fixtures.ts';
 
-const NOW = new Date('2026-11-15T12:00:00Z');
-const fixedClock: Clock = { now: () => NOW, setTimeout: (fn, ms) => realClock.setTimeout(fn, ms) };
-type Report = { metadata: { uid: string }; status?: { functions?: { name: string; units: number; interruptionSeconds: number }[]; conditions?: Condition[] } };
+let NOW = new Date('2026-11-15T12:00:00Z');
+const movableClock: Clock = { now: () => NOW, setTimeout: (fn, ms) => realClock.setTimeout(fn, ms) };
+type Report = { metadata: { uid: string }; status?: { final?: boolean; functions?: { name: string; units: number; interruptionSeconds: number }[]; conditions?: Condition[] } };
+type Unit = { metadata: { deletionTimestamp?: string; finalizers?: string[]; annotations?: Record<string, string> } };
 
 describe('a unit deleted mid-month', () => {
   const info = inject('controlPlane');
@@ -43,7 +44,7 @@ describe('a unit deleted mid-month', () => {
       incident('inc-1', 'os-1', resolvedAt('2026-11-02T12:28:00Z')),
     ]);
     manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'error' }), leaderElection: false });
-    registerControllers(manager, { clock: fixedClock });
+    registerControllers(manager, { clock: movableClock, retention: { months: 15 } });
     manager.start();
     expect(await manager.waitForCacheSync()).toBe(true);
   });
@@ -61,25 +62,43 @@ describe('a unit deleted mid-month', () => {
     expect(cond(r, 'Complete')).toMatchObject({ status: 'True' });
   });
 
-  it('once deleted: the report names the incident, the unit and the 8,880 s it can no longer place, with an Event', async () => {
+  it('deleted with the webhook down: the finalizer keeps the unit, Terminating, and its 8,880 s stay on os', async () => {
+    const unitOf = async (): Promise<Unit> => (await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: 'serviceunits', namespace: ns, name: 'os-1' })) as Unit;
+    await eventually(async () => { expect((await unitOf()).metadata.finalizers).toEqual(['managedapps.dev/retention']); });
     await api.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, plural: 'serviceunits', namespace: ns, name: 'os-1' });
-    const r = await eventually(async () => {
+    const held = await unitOf();
+    expect(held.metadata.deletionTimestamp).toBeDefined();
+    expect(held.metadata.finalizers).toEqual(['managedapps.dev/retention']);
+    // The report reconciles on the deletion (the unit's deletion moves the namespace's version) and still counts it.
+    await eventually(async () => {
       const got = await report();
-      expect(cond(got, 'Complete')?.status).toBe('False');
+      expect(got.status?.functions).toEqual([expect.objectContaining({ name: 'os', units: 2, interruptionSeconds: 8880 })]);
+      expect(cond(got, 'Complete')).toMatchObject({ status: 'True' });
+    });
+    // Still there while November is open, retired at the instant the operator saw the deletion (its clock: NOW).
+    await eventually(async () => { expect((await unitOf()).metadata.annotations?.['managedapps.dev/deleted-at']).toBe('2026-11-15T12:00:00Z'); });
+    expect((await unitOf()).metadata.deletionTimestamp).toBeDefined();
+  });
+
+  it('November final (2026-12-01T23:00Z) with the 8,880 s: then the unit is released, and the final report keeps them', async () => {
+    NOW = new Date('2026-12-01T23:00:01Z');
+    // Wake the report at the new instant (its requeue runs on real time): a label moves it.
+    await api.patchNamespacedCustomObject({ group: GROUP, version: VERSION, plural: 'slareports', namespace: ns, name: 'c-2026-11', body: { metadata: { labels: { touched: '1' } } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    const final = await eventually(async () => {
+      const got = await report();
+      expect(got.status?.final).toBe(true);
       return got;
     });
-    expect(cond(r, 'Complete')).toMatchObject({
-      reason: 'ReferenceNotFound',
-      message: 'cannot count: Incident inc-1 (ServiceUnit os-1 not found or not valid, 8880 s of P1 interruption in the month not counted on os-1); a unit not applied yet, or deleted',
-    });
-    expect(cond(r, 'Ready')).toMatchObject({ status: 'False', reason: 'ReferenceNotFound' });
-    // What is missing until issue 12: the function is measured on the unit that remains (0 s, not 8,880 s).
-    expect(r.status?.functions).toEqual([expect.objectContaining({ name: 'os', units: 1, interruptionSeconds: 0 })]);
+    expect(final.status?.functions).toEqual([expect.objectContaining({ name: 'os', units: 2, interruptionSeconds: 8880 })]);
+    // The report's finality wakes the units waiting on it: os-1 weighs in no open month any more.
     await eventually(async () => {
-      const events = (await kc.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace: ns })).items
-        .filter((e) => e.regarding?.uid === r.metadata.uid && e.reason === 'ReportIncomplete');
-      expect(events).toHaveLength(1);
-      expect(events[0]?.note).toContain('8880 s of P1 interruption in the month not counted on os-1');
+      const gone = await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: 'serviceunits', namespace: ns, name: 'os-1' }).then(() => false, () => true);
+      expect(gone).toBe(true);
     });
+    const events = (await kc.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace: ns })).items.filter((e) => e.reason === 'RecordReleased');
+    expect(events.map((e) => e.note)).toEqual(['the retention of serviceunits/os-1 ended: deleted']);
+    // Frozen: the unit's absence changes nothing in November.
+    expect((await report()).status?.functions).toEqual(final.status?.functions);
   });
 });

@@ -123,6 +123,8 @@ const view: TenantView = {
   contracts: () => [VALID.SupportContract as never],
   units: () => [VALID.ServiceUnit as never],
   changes: () => [],
+  incidents: () => [],
+  reports: () => [],
 };
 const identity = { providerGroups: ['provider'], operatorUsername: 'op' };
 const request = (kind: KindName, object: unknown, username: string, operation: 'CREATE' | 'UPDATE'): AdmissionRequest => ({

@@ -6,6 +6,7 @@ import {
   type KindDefinition, UserInfo, ageColumn, boundedCount, conditionColumn, count, doc, immutable, immutableOnceSet, instant, localRef, localRefs,
   money, readyColumn, resource, seconds, statusBase, text, time, withRules,
 } from './common.ts';
+import { historyStatusFields } from './records.ts';
 
 /** What `spec.approval.scopeDigest` holds: `sha256:<hex>` of the approved scope (change-scope.ts scopeDigest). */
 export const SCOPE_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
@@ -82,6 +83,7 @@ export const ChangeRequestStatus = z.object({
     applicable: doc(z.boolean(), 'Whether the change-time guarantee applies.'),
     reason: text('Why it does not apply (non-production, Initial level, ...).', 256).optional(),
   }), 'Whether GTC applies, and why not.').optional(),
+  ...historyStatusFields,
 });
 export type ChangeRequestStatus = z.infer<typeof ChangeRequestStatus>;
 

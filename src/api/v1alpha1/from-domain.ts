@@ -44,6 +44,7 @@ export function reportStatusFromDomain(report: MonthlyReport): SLAReportStatusBo
     tokens: { ...report.tokens },
     credits: { ...report.credits },
     claimDeadline: report.claimDeadline,
+    ...(report.amended === undefined ? {} : { amended: report.amended.map((a) => ({ ...a, fields: [...a.fields] })) }),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   type KindDefinition, UserInfo, ageColumn, conditionColumn, doc, immutable, immutableOnceSet, instant, localRefs, readyColumn, resource,
   seconds, statusBase, text, time, withRules,
 } from './common.ts';
+import { historyStatusFields } from './records.ts';
 
 export const Exclusion = withRules(
   z.object({
@@ -15,6 +16,12 @@ export const Exclusion = withRules(
   'A period excluded from the commitments (domain.md §8).',
   [{ rule: 'timestamp(self.end) > timestamp(self.start)', message: 'spec.exclusions[].end must be after spec.exclusions[].start', fieldPath: '.end' }],
 );
+
+/** Who agreed to close: the user of the request, and the tenant's contact(s) it acts as. */
+export const ClosedBy = UserInfo.extend({
+  contacts: doc(z.array(z.string().min(1).max(253)).max(16), 'The tenant contacts the user acted as when agreeing.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
+});
+export type ClosedBy = z.infer<typeof ClosedBy>;
 
 export const INCIDENT_PHASES = ['Open', 'Resolved', 'Closed'] as const;
 export type IncidentPhase = (typeof INCIDENT_PHASES)[number];
@@ -32,6 +39,7 @@ export const IncidentSpec = withRules(
     cause: doc(z.enum(INCIDENT_CAUSES), 'Provider, Client, Shared, IaaS, ThirdPartySoftware or Unknown: decides whether guarantees apply (domain.md §8).').default('Unknown'),
     exclusions: doc(z.array(Exclusion).max(32), 'Periods that do not count toward the guarantees.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
     reporter: doc(UserInfo, 'Who opened the incident: set from the admission request, never from the body. Immutable once set.').optional(),
+    closedBy: doc(ClosedBy, 'Who agreed to close (domain.md §9): stamped by the webhook from the request of the client contact that set closedAt; on a record the provider re-creates, as it was recorded. Immutable once set.').optional(),
   }),
   'Desired state of an Incident.',
   [
@@ -40,6 +48,8 @@ export const IncidentSpec = withRules(
     { rule: '!has(self.closedAt) || !has(self.resolvedAt) || timestamp(self.closedAt) >= timestamp(self.resolvedAt)', message: 'spec.closedAt must not be before spec.resolvedAt', fieldPath: '.closedAt' },
     immutableOnceSet('reporter', 'spec.reporter'),
     immutableOnceSet('closedAt', 'spec.closedAt'),
+    immutableOnceSet('closedBy', 'spec.closedBy'),
+    { rule: '!has(self.closedBy) || has(self.closedAt)', message: 'spec.closedBy records who agreed to spec.closedAt: not without it', fieldPath: '.closedBy', reason: 'FieldValueForbidden' },
     { rule: '!has(oldSelf.closedAt) || self == oldSelf', message: 'spec is frozen once the incident is closed (spec.closedAt: the client agreed)', reason: 'FieldValueForbidden' },
   ],
 );
@@ -56,6 +66,7 @@ export const IncidentStatus = z.object({
     applicable: doc(z.boolean(), 'Whether the restoration guarantee applies to this incident.'),
     reason: text('Why it does not apply (non-production, Initial level, client cause, P4, ...).', 256).optional(),
   }), 'Whether GTR applies, and why not.').optional(),
+  ...historyStatusFields,
 });
 export type IncidentStatus = z.infer<typeof IncidentStatus>;
 

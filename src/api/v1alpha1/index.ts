@@ -23,6 +23,7 @@ export * from './change-scope.ts';
 export * from './approvers.ts';
 export * from './maintenance-window.ts';
 export * from './sla-report.ts';
+export * from './records.ts';
 
 /**
  * The registry of the kinds (issue 11): every other table of kinds, in src/ and test/, derives

@@ -117,6 +117,11 @@ export const SLAReportStatus = withRules(
       total: money('Credits granted on claim.'),
     }), 'Credits of the month.').optional(),
     claimDeadline: time('Last instant to claim the credits (30 days after the month).').optional(),
+    amended: doc(z.array(z.object({
+      kind: doc(z.enum(['Incident', 'ChangeRequest']), 'The record\'s kind.'),
+      name: text('The record\'s name.', 253),
+      fields: doc(z.array(z.string().min(1).max(64)).max(16), 'Its SLA fields changed after it was resolved or completed (its status.history has who, when, old → new).', { 'x-kubernetes-list-type': 'atomic' }),
+    })).max(2 * MAX_TICKETS), 'The month\'s incidents and changes whose SLA fields changed after they were resolved or completed (issue 12: records are traced); absent when none is.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
   }),
   'The report (design.md §3).',
   [{ rule: '!has(oldSelf.final) || !oldSelf.final || self == oldSelf', message: 'status is final: a closed month\'s report no longer changes', reason: 'FieldValueForbidden' }],

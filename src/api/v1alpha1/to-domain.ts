@@ -21,6 +21,7 @@ import {
 } from '../../domain/report.ts';
 import type { Environment, FunctionFamily, SupportLevel } from '../../domain/vocabulary.ts';
 import { ChangeRequest } from './change-request.ts';
+import { HISTORY_ANNOTATION, parseHistory } from './records.ts';
 import { NEGATIVE_ZERO_MESSAGE, YEAR_MESSAGE, instantInRange, yearInRange, type LabelSelector, type ObjectMeta } from './common.ts';
 import { Incident } from './incident.ts';
 import { MaintenanceWindow } from './maintenance-window.ts';
@@ -43,7 +44,7 @@ export type Conversion<T> = { readonly ok: true; readonly value: T } | { readonl
  * API objects (parsed manifests, admission requests) and the controllers' cached views both are.
  */
 export interface Obj<K extends { spec: unknown; status?: unknown }> {
-  readonly metadata: Pick<ObjectMeta, 'name' | 'labels' | 'creationTimestamp'>;
+  readonly metadata: Pick<ObjectMeta, 'name' | 'labels' | 'creationTimestamp' | 'annotations'>;
   readonly spec: K['spec'];
   readonly status?: K['status'] | undefined;
 }
@@ -348,7 +349,15 @@ export function incidentToDomain(incident: Obj<Incident>): Conversion<IncidentIn
     resolvedAt,
     cause: spec.cause,
     exclusions,
+    ...amendedAfterClosure(incident),
   }));
+}
+
+/** The SLA fields the trace (records.ts) says changed after resolution or completion, once each, in order. */
+function amendedAfterClosure(o: { readonly metadata: { readonly annotations?: Readonly<Record<string, string>> | undefined } }): { amendedAfterClosure?: string[] } {
+  const entries = parseHistory(o.metadata.annotations?.[HISTORY_ANNOTATION]) ?? [];
+  const fields = [...new Set(entries.filter((e) => e.afterClosure === true).map((e) => e.field))];
+  return fields.length > 0 ? { amendedAfterClosure: fields } : {};
 }
 
 /** Catalogue tokens, or the provider's quote of a non-standard change (0 until quoted). */
@@ -380,6 +389,7 @@ export function changeToDomain(change: Obj<ChangeRequest>): Conversion<ChangeInp
     requestedAt: requestedAt ?? new Date(0),
     completedAt,
     quotedAt,
+    ...amendedAfterClosure(change),
   }));
 }
 

@@ -7,7 +7,8 @@ import type { Reconciler } from '../../runtime/index.ts';
 import { missingUnits, type Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, type ChangeObj, type IncidentObj } from '../shared/kinds.ts';
-
+import { emitNewHistory, historyOf, historyStatus } from '../shared/history.ts';
+import { changeRelease, keepRecord } from '../shared/retention.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
 import { changeConditions, changeFields, type ChangeFacts } from './status.ts';
 
@@ -54,9 +55,14 @@ export function changeReconciler(deps: Deps): Reconciler {
       return {};
     }
     const change = parsed.value;
+    const retention = deps.retention;
+    const release = retention === undefined ? undefined : await keepRecord(deps, KIND_REFS.ChangeRequest, change, () => changeRelease(retention.months, change.spec, change.createdAt));
+    if (release === 'released') return {};
     const ev = deps.evaluations.of(change.namespace, now);
     const facts = changeFacts(change, ev, changeSurroundings(caches, change));
-    const written = await writeStatus(manager, KIND_REFS.ChangeRequest, change, changeFields(facts), changeConditions(facts), now);
+    const history = historyOf(change.raw);
+    const written = await writeStatus(manager, KIND_REFS.ChangeRequest, change, { ...changeFields(facts), ...historyStatus(history) }, changeConditions(facts), now);
+    await emitNewHistory(manager, change.raw, history, change.status);
     const stored = change.status?.conditions;
     const message = (type: string): string => written.find((c) => c.type === type)?.message ?? '';
     await emitOnTransition(manager, change.raw, stored, ConditionType.WithinGuarantee, 'False', written, { type: 'Warning', reason: 'ChangeLate', action: 'Reconcile', note: message(ConditionType.WithinGuarantee) });
@@ -67,6 +73,7 @@ export function changeReconciler(deps: Deps): Reconciler {
     }
     const s = change.spec;
     const future = [s.completedAt, s.validation?.validatedAt, s.approval?.decidedAt].map((t) => (t === undefined ? undefined : new Date(t)));
+    future.push(release);
     const r = facts.result;
     return requeueAt(ev.at, [...future, r !== undefined && r.measuredAt === undefined ? r.deadline : undefined]);
   };

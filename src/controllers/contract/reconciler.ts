@@ -1,10 +1,12 @@
 // SupportContract reconciler: cache → contract/status.ts → status; then it makes sure the SLA
-// reports exist (design.md §1: one per contract and month, created by the operator, owned by the
-// contract): one for every month from the contract's start to the current one (issue 12: a month
-// missed while the operator was down or not installed yet is created, computed with that month's
-// terms, and made final by reportFinalAt), each stamped with its creation on the operator's clock
-// (managedapps.dev/created-at: its finality counts from it). At most REPORTS_CREATED_PER_RECONCILE
-// a reconcile, the most recent first; the rest at the next one, requeued at once.
+// reports exist (design.md §1: one per contract and month, created by the operator, linked to the
+// contract by spec.contractRef and the managedapps.dev/contract label, never owned by it: a report
+// outlives its contract, issue 12 "records are kept"): one for every month from the contract's
+// start to the current one (issue 12: a month missed while the operator was down or not installed
+// yet is created, computed with that month's terms, and made final by reportFinalAt), each stamped
+// with its creation on the operator's clock (managedapps.dev/created-at: its finality counts from
+// it). At most REPORTS_CREATED_PER_RECONCILE a reconcile, the most recent first; the rest at the
+// next one, requeued at once.
 import { API_VERSION, REPORT_CREATED_AT_ANNOTATION, type SLAReport } from '../../api/v1alpha1/index.ts';
 import { addMonths, monthOf, rfc3339 } from '../../domain/index.ts';
 import { collectionPath, isStatus, type Reconciler } from '../../runtime/index.ts';
@@ -35,8 +37,6 @@ export function reportMonths(now: Date, timeZone: string, startMonth: string): s
 async function ensureReport(deps: Deps, contract: ContractObj, month: string, now: Date): Promise<void> {
   const name = reportName(contract.name, month);
   if (deps.caches.reports.informer.get(contract.namespace, name) !== undefined) return;
-  const uid = contract.raw.metadata?.uid;
-  if (uid === undefined) return;
   const body: Omit<SLAReport, 'status'> = {
     apiVersion: API_VERSION,
     kind: 'SLAReport',
@@ -46,7 +46,6 @@ async function ensureReport(deps: Deps, contract: ContractObj, month: string, no
       labels: { 'managedapps.dev/contract': contract.name, 'managedapps.dev/month': month },
       // The creation on our clock (the one finality is judged on): design.md §3.
       annotations: { [REPORT_CREATED_AT_ANNOTATION]: rfc3339(now) },
-      ownerReferences: [{ apiVersion: API_VERSION, kind: 'SupportContract', name: contract.name, uid, controller: true }],
     },
     spec: { contractRef: { name: contract.name }, month },
   };

@@ -7,6 +7,8 @@ import type { Reconciler } from '../../runtime/index.ts';
 import { missingUnits } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, type IncidentObj } from '../shared/kinds.ts';
+import { emitNewHistory, historyOf, historyStatus } from '../shared/history.ts';
+import { incidentRelease, keepRecord } from '../shared/retention.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
 import { incidentConditions, incidentFields, phaseOf, type IncidentFacts } from './status.ts';
 
@@ -27,9 +29,14 @@ export function incidentReconciler(deps: Deps): Reconciler {
       return {};
     }
     const incident = parsed.value;
+    const retention = deps.retention;
+    const release = retention === undefined ? undefined : await keepRecord(deps, KIND_REFS.Incident, incident, () => incidentRelease(retention.months, incident.spec, incident.createdAt));
+    if (release === 'released') return {};
     const ev = deps.evaluations.of(incident.namespace, now);
     const facts = incidentFacts(incident, ev, missingUnits(caches, incident.namespace, incident.spec.unitRefs));
-    const written = await writeStatus(manager, KIND_REFS.Incident, incident, incidentFields(facts), incidentConditions(facts), now);
+    const history = historyOf(incident.raw);
+    const written = await writeStatus(manager, KIND_REFS.Incident, incident, { ...incidentFields(facts), ...historyStatus(history) }, incidentConditions(facts), now);
+    await emitNewHistory(manager, incident.raw, history, incident.status);
     const stored = incident.status;
     const message = (type: string): string => written.find((c) => c.type === type)?.message ?? '';
     if (stored?.phase === undefined && phaseOf(incident, ev.at) === 'Open') {
@@ -39,6 +46,7 @@ export function incidentReconciler(deps: Deps): Reconciler {
     await emitOnTransition(manager, incident.raw, stored?.conditions, ConditionType.WithinGuarantee, 'False', written, { type: 'Warning', reason: 'SLABreached', action: 'Reconcile', note: message(ConditionType.WithinGuarantee) });
     const r = facts.result;
     const future = [incident.spec.resolvedAt, incident.spec.closedAt].map((t) => (t === undefined ? undefined : new Date(t)));
+    future.push(release);
     if (r === undefined || r.resolved) return requeueAt(ev.at, future);
     return requeueAt(ev.at, [facts.atRiskAt, r.deadline, ...future]);
   };

@@ -10,6 +10,7 @@ import type { Reconciler } from '../../runtime/index.ts';
 import type { Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS } from '../shared/kinds.ts';
+import { keepRecord, reportRelease } from '../shared/retention.ts';
 import { emitOnTransition, invalidSpecConditions, readyCondition, requeueAt, writeStatus } from '../shared/status.ts';
 import { reportConditions, reportFields, type Uncounted } from './status.ts';
 
@@ -77,8 +78,15 @@ export function reportReconciler(deps: Deps): Reconciler {
       return {};
     }
     const report = parsed.value;
-    // design.md §1: once final, the report never changes again.
-    if (report.status?.final === true) return {};
+    // design.md §1: once final, the report never changes again; it is kept (its finalizer) until
+    // its month's end plus the retention (shared/retention.ts).
+    if (report.status?.final === true) {
+      const retention = deps.retention;
+      if (retention === undefined) return {};
+      const end = monthPeriod(report.spec.month, caches.calendar(req.namespace).timeZone).end;
+      const release = await keepRecord(deps, KIND_REFS.SLAReport, report, () => reportRelease(retention.months, end));
+      return release === 'released' ? {} : requeueAt(now, [release]);
+    }
     const contract = caches.contracts.valid(req.namespace, report.spec.contractRef.name);
     if (contract === undefined) {
       const missing = readyCondition({ reason: ConditionReason.ReferenceNotFound, message: `SupportContract ${report.spec.contractRef.name} not found` });
@@ -102,7 +110,8 @@ export function reportReconciler(deps: Deps): Reconciler {
         type: 'Warning', reason: 'SLABreached', action: 'Reconcile', note: `${type}: ${written.find((c) => c.type === type)?.message ?? ''}`,
       });
     }
-    if (final) return {};
+    // Just final: read back to hold its finalizer (the status write moved its resourceVersion; it wakes no watch).
+    if (final) return deps.retention === undefined ? {} : { requeueAfter: 1000 };
     const deadlines = [
       ...computed.gtr.incidents.flatMap((i) => (i.late || i.deadline === undefined ? [] : [new Date(i.deadline)])),
       ...computed.gtc.changes.flatMap((c) => (c.late || c.deadline === undefined ? [] : [new Date(c.deadline)])),

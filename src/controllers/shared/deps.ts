@@ -4,10 +4,13 @@
 import type { Manager } from '../../runtime/index.ts';
 import type { Caches } from './cache.ts';
 import type { Evaluations } from './evaluation.ts';
+import type { Retention } from './retention.ts';
 
 export interface Deps {
   readonly manager: Manager;
   readonly caches: Caches;
   readonly evaluations: Evaluations;
   readonly now: () => Date;
+  /** Records are kept (shared/retention.ts): the retention finalizer is held when set. */
+  readonly retention?: Retention;
 }

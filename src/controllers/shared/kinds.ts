@@ -23,7 +23,7 @@ export type Stored<St> = KubernetesObject & { status?: St };
 export interface Typed<S, St> {
   readonly raw: Stored<St>;
   /** What src/api's toDomain() conversions read (they take these views as they take API objects). */
-  readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly creationTimestamp?: string };
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly creationTimestamp?: string; readonly annotations?: Readonly<Record<string, string>> };
   readonly namespace: string;
   readonly name: string;
   readonly generation: number | undefined;
@@ -73,7 +73,7 @@ export class SpecParser<S, St> {
       const labels = meta?.labels ?? {};
       const value: Typed<S, St> = {
         raw: obj,
-        metadata: { name, namespace, labels, ...(creationTimestamp !== undefined ? { creationTimestamp } : {}) },
+        metadata: { name, namespace, labels, ...(creationTimestamp !== undefined ? { creationTimestamp } : {}), ...(meta?.annotations !== undefined ? { annotations: meta.annotations } : {}) },
         namespace,
         name,
         generation: meta?.generation,

@@ -6,6 +6,7 @@ import { dependencyCycle, targetKey, type TenantEvaluation, type UnitEvaluation 
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, type UnitObj } from '../shared/kinds.ts';
+import { keepRecord, stampDeletion, unitRelease } from '../shared/retention.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
 import { availabilityField, ownedPart, unitConditions, type UnitFacts } from './status.ts';
 
@@ -45,6 +46,10 @@ export function unitReconciler(deps: Deps): Reconciler {
       return {};
     }
     const unit = parsed.value;
+    // The deletion's instant on our clock first (an annotation wakes no watch: requeued to read it back).
+    if (await stampDeletion(deps, unit)) return { requeueAfter: 1000 };
+    const release = await keepRecord(deps, KIND_REFS.ServiceUnit, unit, () => unitRelease(deps, unit));
+    if (release === 'released') return {};
     const ev = deps.evaluations.of(unit.namespace, now);
     const facts = unitFacts(deps, unit, ev);
     const written = await writeStatus(manager, KIND_REFS.ServiceUnit, unit, { availability: availabilityField(facts) }, unitConditions(facts), now, ownedPart);
@@ -53,6 +58,6 @@ export function unitReconciler(deps: Deps): Reconciler {
       type: 'Warning', reason: 'LevelConflict', action: 'Reconcile', note: conflict?.message ?? '',
     });
     const edges = evaluated(ev, unit).windows.map((w) => ev.window(w)?.nextEdge);
-    return requeueAt(ev.at, [...edges, ev.period.end]);
+    return requeueAt(ev.at, [...edges, ev.period.end, release]);
   };
 }
