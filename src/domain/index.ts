@@ -28,3 +28,4 @@ export * from './levels.ts';
 export * from './report.ts';
 export * from './tenant.ts';
 export * from './risk.ts';
+export * from './seal.ts';
