@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CHANGE_CATEGORIES, FUNCTION_FAMILIES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
-  GROUP, type KindDefinition, ageColumn, boundedMonth, count, doc, immutable, localRef, money, month, percent, resource, statusBase, text,
+  GROUP, type KindDefinition, ageColumn, boundedMonth, count, doc, immutable, immutableOnceSet, localRef, money, month, percent, resource, statusBase, text,
   time, timeZone, withRules,
 } from './common.ts';
 
@@ -73,6 +73,9 @@ export const ChangeReport = z.object({
 
 const byName = { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] };
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const SHA256_HEX_OR_EMPTY = /^([0-9a-f]{64})?$/;
+
 export const SLAReportStatus = withRules(
   z.object({
     ...statusBase,
@@ -108,9 +111,17 @@ export const SLAReportStatus = withRules(
       total: money('Credits granted on claim.'),
     }), 'Credits of the month.').optional(),
     claimDeadline: time('Last instant to claim the credits (30 days after the month).').optional(),
+    seal: doc(z.object({
+      sha256: doc(z.string().regex(SHA256_HEX), 'SHA-256 (lowercase hex) of the RFC 8785 canonical form of {"previous": previous, "report": this status without conditions, observedGeneration and seal}.'),
+      previous: doc(z.string().regex(SHA256_HEX_OR_EMPTY), 'The previous month\'s seal.sha256; empty for the contract\'s first month.'),
+    }), 'The seal of a final report (design.md §3 "Seals"), written by the operator when it finalizes, in month order; `managedapps verify` checks it.').optional(),
   }),
   'The report (design.md §3).',
-  [{ rule: '!has(oldSelf.final) || !oldSelf.final || self == oldSelf', message: 'status is final: a closed month\'s report no longer changes', reason: 'FieldValueForbidden' }],
+  [
+    { rule: '!has(oldSelf.final) || !oldSelf.final || self == oldSelf', message: 'status is final: a closed month\'s report no longer changes', reason: 'FieldValueForbidden' },
+    { rule: '!has(self.seal) || (has(self.final) && self.final)', message: 'status.seal: only a final report is sealed', reason: 'FieldValueForbidden' },
+    immutableOnceSet('seal', 'status.seal'),
+  ],
 );
 export type SLAReportStatus = z.infer<typeof SLAReportStatus>;
 
