@@ -51,16 +51,22 @@ describe('controllers on a real API server', () => {
     // (design.md §3: final 24 h after the later of the month's end and the report's creation).
     await createAll(kc, ns.samples, samples());
     const contractUid = ((await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: 'supportcontracts', namespace: ns.samples, name: 'acme-logistics-2026' })) as { metadata: { uid: string } }).metadata.uid;
-    await api.createNamespacedCustomObject({
-      group: GROUP, version: VERSION, plural: 'slareports', namespace: ns.samples, body: {
-        apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport',
-        metadata: {
-          name: 'acme-logistics-2026-2026-10', namespace: ns.samples, annotations: { 'managedapps.dev/created-at': '2026-10-31T23:00:00Z' },
-          ownerReferences: [{ apiVersion: `${GROUP}/${VERSION}`, kind: 'SupportContract', name: 'acme-logistics-2026', uid: contractUid, controller: true }],
+    // Its earlier months too, from the contract's start (2026-01): final reports are sealed in
+    // month order (design.md §3 "Seals"), so October is sealed after September. Each was created
+    // at its month's end (created-at: the instant is only a floor, the month's end rules).
+    for (let m = 1; m <= 10; m++) {
+      const month = `2026-${String(m).padStart(2, '0')}`;
+      await api.createNamespacedCustomObject({
+        group: GROUP, version: VERSION, plural: 'slareports', namespace: ns.samples, body: {
+          apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport',
+          metadata: {
+            name: `acme-logistics-2026-${month}`, namespace: ns.samples, annotations: { 'managedapps.dev/created-at': m === 10 ? '2026-10-31T23:00:00Z' : `${month}-01T00:00:00Z` },
+            ownerReferences: [{ apiVersion: `${GROUP}/${VERSION}`, kind: 'SupportContract', name: 'acme-logistics-2026', uid: contractUid, controller: true }],
+          },
+          spec: { contractRef: { name: 'acme-logistics-2026' }, month },
         },
-        spec: { contractRef: { name: 'acme-logistics-2026' }, month: '2026-10' },
-      },
-    });
+      });
+    }
     await createAll(kc, ns.cases, [tenant('t'), contract('c'), serviceUnit('os-a', onVm('vm-shared'))]);
     await createAll(kc, ns.cases, [serviceUnit('os-b', onVm('vm-shared', 'vm-b'))]);
     const acceleratedChanges: Manifest[] = [1, 2, 3, 4, 5, 6, 7].map((d) => changeRequest(`acc-${d}`, 'os-a', accelerated(), requestedAt(`2026-02-0${d}T10:00:00Z`)));
