@@ -57,6 +57,8 @@ export interface LoadedObject {
   readonly namespace: string | undefined;
   readonly name: string;
   readonly resource: AnyResource;
+  /** The object as written (before schema defaults): what `verify` hashes a report's status from. */
+  readonly raw?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface ManifestError {
@@ -297,7 +299,7 @@ function validate(raws: readonly Raw[], file: string, lineOf: (raw: Raw, path: r
       for (const e of conversion.errors) errors.push({ file, line: lineOf(raw, pathSegments(e.path)), object, path: e.path, message: e.message });
       continue;
     }
-    objects.push({ file, document: raw.document, item: raw.item, line: lineOf(raw, []), kind: kindName, namespace, name, resource: parsed.data });
+    objects.push({ file, document: raw.document, item: raw.item, line: lineOf(raw, []), kind: kindName, namespace, name, resource: parsed.data, raw: raw.value });
   }
   return { objects, errors };
 }

@@ -111,7 +111,7 @@ export function registerReportCommand(program: Command, io: CommandIO): Command 
 // ---- export -------------------------------------------------------------------------------------
 
 interface ExportFlags {
-  format: string;
+  format?: string;
   filename?: string[];
   month?: string;
   now?: string;
@@ -126,17 +126,18 @@ interface ExportFlags {
 export function registerExportCommand(program: Command, io: CommandIO): Command {
   return program
     .command('export')
-    .description('Write the managed functions\' availability guarantees as OpenSLO v1 Service/SLI/SLO documents or Pyrra ServiceLevelObjectives (docs/openslo.md), from manifests (-f) or the cluster.')
-    .requiredOption('--format <format>', 'openslo (OpenSLO v1) or pyrra (pyrra.dev/v1alpha1 ServiceLevelObjective)')
+    .description('Write every object of a tenant (spec, status, edit history) and its SLAReports as re-appliable YAML records (--format records, the default; docs/cli.md), or the managed functions\' availability guarantees as OpenSLO v1 Service/SLI/SLO documents or Pyrra ServiceLevelObjectives (docs/openslo.md), from manifests (-f) or the cluster.')
+    .option('--format <format>', 'records (every object of the tenant, from the cluster; the default), openslo (OpenSLO v1) or pyrra (pyrra.dev/v1alpha1 ServiceLevelObjective)')
     .option('-f, --filename <path...>', 'manifest files or folders (recursive: .yaml, .yml, .json); without it, the namespace\'s objects in the cluster')
     .option('--month <YYYY-MM>', 'the calendar month whose support level gives the guarantee (default: the current month in the tenant time zone)')
     .option('--now <RFC3339>', 'the instant taken as now (default: now)')
     .option('--contract <name>', 'only this SupportContract')
     .option('-n, --namespace <namespace>', 'the namespace (the tenant); in the cluster default: the context\'s namespace, else default')
-    .option('--output-dir <dir>', 'write <tenant>.<format>.yaml files there instead of one stream on stdout')
+    .option('-o, --output-dir <dir>', 'records: write <dir>/<kind plural>/<name>.yaml; openslo, pyrra: write <tenant>.<format>.yaml files there; default: one stream on stdout')
     .option('--context <name>', 'the kubeconfig context to use')
     .option('--kubeconfig <path>', 'the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
     .addHelpText('after', examples([
+      'kubectl managedapps export -n acme -o acme-records     # then: report --offline -f acme-records, verify --offline -f acme-records',
       'managedapps export --format openslo -f config/samples --month 2026-11 > slos.yaml',
       'kubectl managedapps export --format pyrra -n acme | kubectl apply -f -',
     ]))
@@ -158,6 +159,45 @@ export function registerExportCommand(program: Command, io: CommandIO): Command 
           kubeconfig: flags.kubeconfig,
           context: flags.context,
         },
+        io,
+      );
+    });
+}
+
+// ---- verify -------------------------------------------------------------------------------------
+
+interface VerifyFlags {
+  offline?: boolean;
+  filename?: string[];
+  contract?: string;
+  namespace?: string;
+  kubeconfig?: string;
+  context?: string;
+}
+
+/** Add `verify` (design.md §3 "Seals", docs/cli.md): exit codes as `report` (usage 2; a difference, bad input or an API error 1). */
+export function registerVerifyCommand(program: Command, io: CommandIO): Command {
+  return program
+    .command('verify')
+    .description('Recompute every final month of the tenant\'s contracts from the stored records and check the SLAReports\' seals (content and chain), in the cluster or --offline from an export; a difference names the month and the field.')
+    .option('--offline', 'verify an export (-f), with no cluster', false)
+    .option('-f, --filename <path...>', 'with --offline: the export folder (managedapps export -o) or files')
+    .option('--contract <name>', 'only this SupportContract')
+    .option('-n, --namespace <namespace>', 'the namespace (the tenant); in the cluster default: the context\'s namespace, else default')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option('--kubeconfig <path>', 'the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
+    .addHelpText('after', examples([
+      'kubectl managedapps verify -n acme',
+      'managedapps verify --offline -f acme-records',
+    ]))
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride((error) => {
+      process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+    })
+    .action(async (flags: VerifyFlags) => {
+      const { verifyCommand } = await import('./verify.ts');
+      process.exitCode = await verifyCommand(
+        { offline: flags.offline === true, files: flags.filename ?? [], contract: flags.contract, namespace: flags.namespace, kubeconfig: flags.kubeconfig, context: flags.context },
         io,
       );
     });
@@ -310,6 +350,7 @@ export function buildProgram(io: CommandIO = stdio): Command {
     });
   registerReportCommand(program, io);
   registerExportCommand(program, io);
+  registerVerifyCommand(program, io);
   registerKubectlCommands(program, io);
   return program;
 }

@@ -92,12 +92,25 @@ export interface ComputedReport extends ContractReport {
   readonly input: ReportInput;
 }
 
+/** One SupportContract of the loaded objects, its tenant's objects converted to the domain. */
+export interface ContractInput {
+  readonly namespace: string;
+  readonly contract: LoadedObject;
+  readonly input: ReportInput;
+}
+
 /**
  * The report of every SupportContract of the loaded objects (or the ones selected), sorted by
  * namespace then contract name: the objects of its namespace converted by reportInputToDomain(),
  * then computeMonthlyReport(). Conversion errors come back as manifest errors naming the file.
  */
 export function computeReports(objects: readonly LoadedObject[], month: string, now: Date, selection: Selection = {}): { reports: ComputedReport[]; errors: ManifestError[] } {
+  const { inputs, errors } = contractInputs(objects, selection);
+  return { reports: inputs.map((c) => ({ namespace: c.namespace, contract: c.contract.name, report: computeMonthlyReport(c.input, month, now), input: c.input })), errors };
+}
+
+/** Every SupportContract of the loaded objects (or the ones selected) with its tenant's domain input, sorted by namespace then contract name. */
+export function contractInputs(objects: readonly LoadedObject[], selection: Selection = {}): { inputs: ContractInput[]; errors: ManifestError[] } {
   const byNamespace = new Map<string, Tenant>();
   for (const o of objects) {
     const namespace = o.namespace ?? selection.namespace ?? DEFAULT_NAMESPACE;
@@ -121,7 +134,7 @@ export function computeReports(objects: readonly LoadedObject[], month: string, 
     }
   }
 
-  const reports: ComputedReport[] = [];
+  const inputs: ContractInput[] = [];
   const errors: ManifestError[] = [];
   for (const namespace of [...byNamespace.keys()].sort()) {
     const t = byNamespace.get(namespace);
@@ -149,10 +162,10 @@ export function computeReports(objects: readonly LoadedObject[], month: string, 
         for (const e of conversion.errors) errors.push(conversionError(e.path, e.message, namespace, t.where, contractObject));
         continue;
       }
-      reports.push({ namespace, contract: contractObject.name, report: computeMonthlyReport(conversion.value, month, now), input: conversion.value });
+      inputs.push({ namespace, contract: contractObject, input: conversion.value });
     }
   }
-  return { reports, errors };
+  return { inputs, errors };
 }
 
 /** `ServiceUnit/db-1: spec.level` → the file and line of ServiceUnit db-1, object and field apart. */

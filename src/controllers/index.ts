@@ -13,7 +13,8 @@
 // ServiceUnit's `probe`, `openIncident` and `Available` condition, which belong to the probing
 // automation; it must apply them with a field manager of its own so that neither removes the other's fields.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { ConditionType } from '../api/v1alpha1/index.ts';
+import { ConditionType, MONTH_PATTERN } from '../api/v1alpha1/index.ts';
+import { nextMonth } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
 import { specChanged, type Clock, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { changeReconciler } from './change/reconciler.ts';
@@ -162,7 +163,15 @@ export function registerControllers(manager: Manager, options: ControllerOptions
   add('maintenancewindow', 'MaintenanceWindow', windowReconciler(deps), [
     watch('ServiceUnit', inNamespace(i.windows)),
   ]);
+  // design.md §3 "Seals": months seal in order, so a report's status (final, sealed) or its
+  // creation wakes the next month's report of the same contract, waiting for it.
+  const nextReport = (o: KubernetesObject): Request[] => {
+    const month = spec(o).month;
+    if (typeof month !== 'string' || !MONTH_PATTERN.test(month)) return [];
+    return refNames(spec(o).contractRef).map((contract) => ({ namespace: nsOf(o), name: `${contract}-${nextMonth(month)}` }));
+  };
   add('slareport', 'SLAReport', reportReconciler(deps), [
+    watchAll('SLAReport', nextReport),
     watchContract(indexed(i.reports, 'contract', (o) => [nameOf(o)])),
     watch('ManagedTenant', inNamespace(i.reports)),
     watch('ServiceUnit', inNamespace(i.reports)),

@@ -30,3 +30,4 @@ export * from './tenant.ts';
 export * from './terms.ts';
 export * from './risk.ts';
 export * from './retention.ts';
+export * from './seal.ts';

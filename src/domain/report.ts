@@ -274,6 +274,8 @@ interface Scope {
   readonly createdAt?: Date | undefined;
   /** The terms in force during the month (domain.md §3). */
   readonly terms: MonthTerms;
+  /** The instant finality is decided at (reportFinalAt): the clock's, which may be later than the results' instant (reportInstant). */
+  readonly decidedMs: number;
 }
 
 /** Counted on the units the tenant has: a record naming none of them is not in the report (the cluster's Complete condition names it). */
@@ -281,14 +283,16 @@ const onKnownUnits = (results: TenantResults) => (record: { readonly unitNames: 
 
 /**
  * The report of `month`, projected from the tenant's results at their instant; `createdAt`, the
- * report object's creation, delays its finality (reportFinalAt). Use computeMonthlyReport or
- * TenantEvaluation.report (tenant.ts), which build the results.
+ * report object's creation, delays its finality (reportFinalAt), decided at `decidedAt` (default:
+ * the results' instant; later when the results are those of the month's close, reportInstant).
+ * Use computeMonthlyReport or TenantEvaluation.report (tenant.ts), which build the results.
  */
-export function reportOf(input: ReportInput, results: TenantResults, month: string, createdAt?: Date): MonthlyReport {
+export function reportOf(input: ReportInput, results: TenantResults, month: string, createdAt?: Date, decidedAt?: Date): MonthlyReport {
   const period = monthPeriod(month, input.calendar.timeZone);
   const nowMs = results.now.getTime();
   const scope: Scope = {
     input, results, month, period, nowMs, createdAt,
+    decidedMs: Math.max(nowMs, decidedAt?.getTime() ?? nowMs),
     now: results.now,
     periodStart: period.start.getTime(),
     periodEnd: period.end.getTime(),
@@ -427,13 +431,30 @@ export function reportFinalAt(periodEnd: Date, createdAt?: Date): Date {
   return new Date(from.getTime() + REPORT_FINAL_GRACE_HOURS * MS_PER_HOUR);
 }
 
+/**
+ * The instant a month is closed (design.md §3 "One instant per month"): its end plus the grace
+ * period. The final content of a month is its records judged at this instant, whatever time the
+ * report is created, reconciled, recomputed offline or verified: a record resolved or completed
+ * later is judged as it was known then (open), so re-creating a tenant from git or recomputing in
+ * a dispute gives the same report, hence the same seal.
+ */
+export function reportClosedAt(periodEnd: Date): Date {
+  return new Date(periodEnd.getTime() + REPORT_FINAL_GRACE_HOURS * MS_PER_HOUR);
+}
+
+/** The instant `period`'s report is computed at as of `now`: now, or the month's close (reportClosedAt) when now is later. */
+export function reportInstant(period: Interval, now: Date): Date {
+  const closed = reportClosedAt(period.end);
+  return now.getTime() > closed.getTime() ? closed : now;
+}
+
 function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, gtc: GtcResult, c: CreditsResult): MonthlyReport {
-  const { input, month, period, nowMs } = scope;
+  const { input, month, period, decidedMs } = scope;
   const timeZone = input.calendar.timeZone;
   const level = productionLevel(scope.terms);
   const ledger = scope.results.ledger(month);
   const finalAt = reportFinalAt(period.end, scope.createdAt);
-  const final = nowMs >= finalAt.getTime();
+  const final = decidedMs >= finalAt.getTime();
   const functions: FunctionReport[] = gtd.map((f, i) => ({
     name: f.fn.name,
     family: f.fn.family,

@@ -18,7 +18,7 @@ import type { Interval } from './interval.ts';
 import { prerequisitesValidated } from './levels.ts';
 import { activeOccurrence, nextEdge, occurrencesBetween } from './maintenance.ts';
 import {
-  DEFAULT_SUPPORT_LEVEL, functionResult, productionLevel, reportOf,
+  DEFAULT_SUPPORT_LEVEL, functionResult, productionLevel, reportInstant, reportOf,
   type ChangeInput, type FunctionInput, type FunctionResult, type IncidentInput, type MaintenanceWindowInput, type MonthlyReport, type ReportInput,
   type TenantInput, type TenantResults, type UnitInput,
 } from './report.ts';
@@ -85,8 +85,12 @@ export interface TenantEvaluation {
   terms(month: string): MonthTerms | undefined;
   /** The token ledger of `month` (domain.md §10); undefined without a contract. */
   ledger(month: string): TokenLedger | undefined;
-  /** The report of `month` (design.md §3); `createdAt` is the report object's (reportFinalAt). undefined without a contract. */
-  report(month: string, createdAt?: Date): MonthlyReport | undefined;
+  /**
+   * The report of `month` (design.md §3) at this evaluation's instant; `createdAt` is the report
+   * object's (reportFinalAt), its finality decided at `decidedAt` (default: the instant; the clock's
+   * when this is the evaluation of the month's close, reportInstant). undefined without a contract.
+   */
+  report(month: string, createdAt?: Date, decidedAt?: Date): MonthlyReport | undefined;
 }
 
 /** `compute` memoised by `key` of its arguments. */
@@ -278,8 +282,8 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     return { ...functionResult(f, results, period), supportLevel: productionLevel(results.termsAt(period.start)) };
   });
   const reports = memo(
-    (m: string, createdAt: Date | undefined) => `${m}@${createdAt?.getTime() ?? ''}`,
-    (m, createdAt): MonthlyReport | undefined => (contract === undefined ? undefined : reportOf({ ...input, contract } satisfies ReportInput, results, m, createdAt)),
+    (m: string, createdAt: Date | undefined, decidedAt: Date | undefined) => `${m}@${createdAt?.getTime() ?? ''}@${decidedAt?.getTime() ?? ''}`,
+    (m, createdAt, decidedAt): MonthlyReport | undefined => (contract === undefined ? undefined : reportOf({ ...input, contract } satisfies ReportInput, results, m, createdAt, decidedAt)),
   );
 
   return {
@@ -298,9 +302,13 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
   };
 }
 
-/** The report of `month` as of `now` (design.md §3): the projection of the tenant's evaluation; `createdAt` delays its finality (reportFinalAt). */
+/**
+ * The report of `month` as of `now` (design.md §3): the projection of the tenant's evaluation at
+ * reportInstant (now, or the month's close once past it), its finality decided at `now`;
+ * `createdAt` delays it (reportFinalAt).
+ */
 export function computeMonthlyReport(input: ReportInput, month: string, now: Date, createdAt?: Date): MonthlyReport {
-  const report = evaluateTenant(input, now).report(month, createdAt);
+  const report = evaluateTenant(input, reportInstant(monthPeriod(month, input.calendar.timeZone), now)).report(month, createdAt, now);
   if (report === undefined) throw new Error('a report input always has a contract');
   return report;
 }

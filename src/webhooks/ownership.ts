@@ -298,7 +298,7 @@ export function scopeVerdict(request: AdmissionRequest, ctx: RuleContext): Verdi
   return undefined;
 }
 
-interface ReportLike { readonly spec?: { readonly month?: string }; readonly status?: { readonly final?: boolean } }
+interface ReportLike { readonly spec?: { readonly month?: string }; readonly status?: { readonly final?: boolean; readonly seal?: { readonly sha256?: string; readonly previous?: string } } }
 
 /** The latest time zone (UTC−12): without the tenant, the month ends there last. */
 const LATEST_ZONE = 'Etc/GMT+12';
@@ -315,6 +315,15 @@ function reportStatusVerdict(request: AdmissionRequest, ctx: RuleContext, id: Id
   }
   const next = request.object as ReportLike | undefined;
   const old = request.oldObject as ReportLike | undefined;
+  // design.md §3 "Seals": the seal is the operator's (above), written with `final` and never changed.
+  const seal = next?.status?.seal;
+  const oldSeal = old?.status?.seal;
+  if (oldSeal !== undefined && (seal?.sha256 !== oldSeal.sha256 || seal?.previous !== oldSeal.previous)) {
+    return deny('Forbidden', [{ path: 'status.seal', message: 'the seal of a final report never changes' }]);
+  }
+  if (seal !== undefined && next?.status?.final !== true) {
+    return deny('Forbidden', [{ path: 'status.seal', message: 'only a final report is sealed' }]);
+  }
   if (next?.status?.final !== true || old?.status?.final === true) return undefined;
   const month = next.spec?.month ?? '';
   const tenant = tenantOf(ctx.view, request.namespace ?? '');

@@ -50,16 +50,22 @@ describe('controllers on a real API server', () => {
     // 2026-11-01T23:00Z, before NOW, and its first reconcile here must see the whole month
     // (design.md §3: final 24 h after the later of the month's end and the report's creation).
     await createAll(kc, ns.samples, samples());
-    await api.createNamespacedCustomObject({
-      group: GROUP, version: VERSION, plural: 'slareports', namespace: ns.samples, body: {
-        apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport',
-        metadata: {
-          name: 'acme-logistics-2026-2026-10', namespace: ns.samples, annotations: { 'managedapps.dev/created-at': '2026-10-31T23:00:00Z' },
-          labels: { 'managedapps.dev/contract': 'acme-logistics-2026', 'managedapps.dev/month': '2026-10' },
+    // Its earlier months too, from the contract's start (2026-01): final reports are sealed in
+    // month order (design.md §3 "Seals"), so October is sealed after September. Each was created
+    // at its month's end (created-at: the instant is only a floor, the month's end rules).
+    for (let m = 1; m <= 10; m++) {
+      const month = `2026-${String(m).padStart(2, '0')}`;
+      await api.createNamespacedCustomObject({
+        group: GROUP, version: VERSION, plural: 'slareports', namespace: ns.samples, body: {
+          apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport',
+          metadata: {
+            name: `acme-logistics-2026-${month}`, namespace: ns.samples, annotations: { 'managedapps.dev/created-at': m === 10 ? '2026-10-31T23:00:00Z' : `${month}-01T00:00:00Z` },
+            labels: { 'managedapps.dev/contract': 'acme-logistics-2026', 'managedapps.dev/month': month },
+          },
+          spec: { contractRef: { name: 'acme-logistics-2026' }, month },
         },
-        spec: { contractRef: { name: 'acme-logistics-2026' }, month: '2026-10' },
-      },
-    });
+      });
+    }
     await createAll(kc, ns.cases, [tenant('t'), contract('c'), serviceUnit('os-a', onVm('vm-shared'))]);
     await createAll(kc, ns.cases, [serviceUnit('os-b', onVm('vm-shared', 'vm-b'))]);
     const acceleratedChanges: Manifest[] = [1, 2, 3, 4, 5, 6, 7].map((d) => changeRequest(`acc-${d}`, 'os-a', accelerated(), requestedAt(`2026-02-0${d}T10:00:00Z`)));

@@ -120,6 +120,8 @@ export const ConditionReason = {
   MonthClosed: 'MonthClosed',
   /** Final: the month is still running, or ended less than 24 h before (or the report was created less than 24 h ago): design.md §3. */
   MonthOpen: 'MonthOpen',
+  /** Final: the month is closed, but its report is sealed after the previous month's (design.md §3 "Seals"), which is not final and sealed yet, or does not exist. */
+  PreviousMonthOpen: 'PreviousMonthOpen',
 
   /** Approved: the client approved the change. */
   ClientApproved: 'ClientApproved',

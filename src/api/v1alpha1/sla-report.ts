@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CHANGE_CATEGORIES, FUNCTION_FAMILIES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
-  GROUP, type KindDefinition, ageColumn, boundedMonth, count, doc, immutable, localRef, money, month, percent, resource, statusBase, text,
+  GROUP, type KindDefinition, ageColumn, boundedMonth, count, doc, immutable, immutableOnceSet, localRef, money, month, percent, resource, statusBase, text,
   time, timeZone, withRules,
 } from './common.ts';
 
@@ -76,6 +76,9 @@ export const ChangeReport = z.object({
 
 const byName = { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] };
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const SHA256_HEX_OR_EMPTY = /^([0-9a-f]{64})?$/;
+
 export const SLAReportStatus = withRules(
   z.object({
     ...statusBase,
@@ -122,9 +125,17 @@ export const SLAReportStatus = withRules(
       name: text('The record\'s name.', 253),
       fields: doc(z.array(z.string().min(1).max(64)).max(16), 'Its SLA fields changed after it was resolved or completed (its status.history has who, when, old → new).', { 'x-kubernetes-list-type': 'atomic' }),
     })).max(2 * MAX_TICKETS), 'The month\'s incidents and changes whose SLA fields changed after they were resolved or completed (issue 12: records are traced); absent when none is.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
+    seal: doc(z.object({
+      sha256: doc(z.string().regex(SHA256_HEX), 'SHA-256 (lowercase hex) of the RFC 8785 canonical form of {"previous": previous, "report": this status without conditions, observedGeneration and seal}.'),
+      previous: doc(z.string().regex(SHA256_HEX_OR_EMPTY), 'The previous month\'s seal.sha256; empty for the contract\'s first month.'),
+    }), 'The seal of a final report (design.md §3 "Seals"), written by the operator when it finalizes, in month order; `managedapps verify` checks it.').optional(),
   }),
   'The report (design.md §3).',
-  [{ rule: '!has(oldSelf.final) || !oldSelf.final || self == oldSelf', message: 'status is final: a closed month\'s report no longer changes', reason: 'FieldValueForbidden' }],
+  [
+    { rule: '!has(oldSelf.final) || !oldSelf.final || self == oldSelf', message: 'status is final: a closed month\'s report no longer changes', reason: 'FieldValueForbidden' },
+    { rule: '!has(self.seal) || (has(self.final) && self.final)', message: 'status.seal: only a final report is sealed', reason: 'FieldValueForbidden' },
+    immutableOnceSet('seal', 'status.seal'),
+  ],
 );
 export type SLAReportStatus = z.infer<typeof SLAReportStatus>;
 

@@ -215,7 +215,7 @@ describe('export: errors', () => {
   });
 
   it('refuses a format it does not know, a bad month and a bad instant (exit 2)', async () => {
-    expect(await run({ format: 'sloth' })).toMatchObject({ code: 2, stdout: '', stderr: "error: --format 'sloth': expected one of openslo, pyrra\n" });
+    expect(await run({ format: 'sloth' })).toMatchObject({ code: 2, stdout: '', stderr: "error: --format 'sloth': expected one of records, openslo, pyrra\n" });
     expect(await run({ month: '2026-13' })).toMatchObject({ code: 2, stderr: "error: --month '2026-13' is not a calendar month YYYY-MM\n" });
     expect(await run({ now: 'yesterday' })).toMatchObject({ code: 2 });
     expect(await run({ kubeconfig: '/nowhere' })).toMatchObject({ code: 2, stderr: 'error: --kubeconfig and --context read the cluster: not with -f\n' });
@@ -237,7 +237,7 @@ describe('export: errors', () => {
 describe('export as a process (bin/managedapps.js): the exit codes the shell sees', () => {
   const cli = (args: readonly string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'managedapps.js'), ...args], { encoding: 'utf8' });
 
-  it('exits 0 with the documents, 1 on a bad manifest, 2 without --format', () => {
+  it('exits 0 with the documents, 1 on a bad manifest, 2 with -f but no --format (records, the default, read the cluster)', () => {
     const ok = cli(['export', '--format', 'pyrra', '-f', SAMPLES, '--month', '2026-11', '--now', NOW]);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
@@ -253,6 +253,6 @@ describe('export as a process (bin/managedapps.js): the exit codes the shell see
 
     const usage = cli(['export', '-f', SAMPLES]);
     expect(usage.status).toBe(2);
-    expect(usage.stderr).toContain("error: required option '--format <format>' not specified");
+    expect(usage.stderr).toContain('error: --format records reads the cluster (-n <tenant>): -f is for openslo and pyrra');
   }, 60_000); // three Node processes on a shared machine
 });

@@ -21,11 +21,13 @@ import { openSloDocuments } from './openslo.ts';
 import { pyrraObjectives } from './pyrra.ts';
 import { functionObjectives, type FunctionObjective } from './targets.ts';
 
-export const EXPORT_FORMATS = ['openslo', 'pyrra'] as const;
+/** `records` (the default): every object of the tenant, to keep or re-apply (records.ts); the others: the GTD as SLO documents. */
+export const EXPORT_FORMATS = ['records', 'openslo', 'pyrra'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportOptions {
-  readonly format: string;
+  /** Default: records. */
+  readonly format?: string | undefined;
   /** Manifest files or folders; none: read the cluster. */
   readonly files: readonly string[];
   /** YYYY-MM; default: the month of `now` in the tenant's time zone. */
@@ -43,7 +45,7 @@ export interface ExportOptions {
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** The documents of one format as a YAML stream (`---` between documents). */
-export function renderDocuments(format: ExportFormat, objectives: readonly FunctionObjective[]): string {
+export function renderDocuments(format: Exclude<ExportFormat, 'records'>, objectives: readonly FunctionObjective[]): string {
   const docs: readonly unknown[] = format === 'openslo' ? openSloDocuments(objectives) : pyrraObjectives(objectives);
   return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
 }
@@ -53,8 +55,10 @@ export async function exportCommand(opts: ExportOptions, io: CommandIO): Promise
     io.stderr(`error: ${message}\n`);
     return EXIT_USAGE;
   };
-  if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) return usage(`--format '${opts.format}': expected one of ${EXPORT_FORMATS.join(', ')}`);
-  const format = opts.format as ExportFormat;
+  const requested = opts.format ?? 'records';
+  if (!(EXPORT_FORMATS as readonly string[]).includes(requested)) return usage(`--format '${requested}': expected one of ${EXPORT_FORMATS.join(', ')}`);
+  if (requested === 'records') return exportRecordsCommand(opts, io, usage);
+  const format = requested as Exclude<ExportFormat, 'records'>;
   if (opts.month !== undefined && !MONTH_PATTERN.test(opts.month)) return usage(`--month '${opts.month}' is not a calendar month YYYY-MM`);
   let now = new Date();
   if (opts.now !== undefined) {
@@ -100,6 +104,28 @@ export async function exportCommand(opts: ExportOptions, io: CommandIO): Promise
     io.stderr(`wrote ${file}\n`);
   }
   return EXIT_OK;
+}
+
+/** `--format records`: the tenant's objects from the cluster, one file per object under `--output-dir`, or one YAML stream on stdout. */
+async function exportRecordsCommand(opts: ExportOptions, io: CommandIO, usage: (message: string) => number): Promise<number> {
+  if (opts.files.length > 0) return usage('--format records reads the cluster (-n <tenant>): -f is for openslo and pyrra');
+  for (const [flag, value] of [['--month', opts.month], ['--now', opts.now], ['--contract', opts.contract]] as const) {
+    if (value !== undefined) return usage(`${flag} is for openslo and pyrra: --format records exports every object of the tenant`);
+  }
+  // The Kubernetes client only here: the offline exports never load it.
+  const { connect, runCommand } = await import('../kubectl/client.ts');
+  const { exportRecords, tenantRecords } = await import('./records.ts');
+  return runCommand(io, async () => {
+    if (opts.outputDir === undefined) {
+      const conn = connect(opts);
+      const records = await tenantRecords(conn.client, conn.namespace);
+      io.stdout(records.map((r) => stringify(r.record, { lineWidth: 0 })).join('---\n'));
+      return EXIT_OK;
+    }
+    const { namespace, files } = await exportRecords(opts, opts.outputDir);
+    io.stderr(`wrote ${files.length} object(s) of namespace ${namespace} to ${opts.outputDir}\n`);
+    return EXIT_OK;
+  });
 }
 
 /** The time zone of the month when none is given: the selected namespace's ManagedTenant's, else the only tenant's, else the default calendar's. */

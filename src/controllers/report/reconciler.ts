@@ -5,7 +5,7 @@
 // (reportCreatedAt, design.md §3). Requeued when it becomes final, and at the deadlines of the
 // month's open incidents and pending changes.
 import { ConditionReason, ConditionType, REPORT_CREATED_AT_ANNOTATION } from '../../api/v1alpha1/index.ts';
-import { monthPeriod, reportFinalAt, type Interval } from '../../domain/index.ts';
+import { FIRST_PREVIOUS, monthPeriod, previousMonth, reportClosedAt, reportFinalAt, sealOf, type Interval } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
@@ -67,6 +67,24 @@ export function reportCreatedAt(raw: { readonly metadata?: { readonly annotation
   return undefined;
 }
 
+/**
+ * What a final report of `month` chains with (design.md §3 "Seals"): FIRST_PREVIOUS for the
+ * contract's first month (the month of `spec.start`) or earlier, else the seal of the previous
+ * month's report `<contract>-<previous month>`; while that report does not exist, or is not final
+ * and sealed, `waiting` says so and the month is not finalized (months seal in order).
+ */
+export function previousSeal(caches: Caches, namespace: string, contract: string, contractStart: string, month: string): { previous?: string; waiting?: string } {
+  if (month <= contractStart.slice(0, 7)) return { previous: FIRST_PREVIOUS };
+  const name = `${contract}-${previousMonth(month)}`;
+  const previous = caches.reports.informer.get(namespace, name);
+  if (previous === undefined) return { waiting: `the month is closed; it is sealed after SLAReport ${name} (months seal in order), which does not exist yet` };
+  const seal = previous.status?.seal;
+  if (previous.status?.final !== true || seal === undefined) {
+    return { waiting: `the month is closed; it is sealed after SLAReport ${name} (months seal in order), which is not ${previous.status?.final === true ? 'sealed' : 'final'} yet` };
+  }
+  return { previous: seal.sha256 };
+}
+
 export function reportReconciler(deps: Deps): Reconciler {
   const { caches, manager } = deps;
   return async (req) => {
@@ -93,15 +111,26 @@ export function reportReconciler(deps: Deps): Reconciler {
       await writeStatus(manager, KIND_REFS.SLAReport, report, {}, [missing], now);
       return {};
     }
-    const ev = deps.evaluations.of(req.namespace, now, contract.name);
-    const period = monthPeriod(report.spec.month, ev.input.calendar.timeZone);
+    // design.md §3 "One instant per month": past the month's close (its end plus the grace), the
+    // report is its records judged at the close, whenever it is created or reconciled; finality
+    // is still decided at now (reportFinalAt).
+    const timeZone = deps.evaluations.input(req.namespace, contract.name).calendar.timeZone;
+    const period = monthPeriod(report.spec.month, timeZone);
+    const closedAt = reportClosedAt(period.end);
+    const ev = now.getTime() >= closedAt.getTime() ? deps.evaluations.at(req.namespace, closedAt, contract.name) : deps.evaluations.of(req.namespace, now, contract.name);
     const createdAt = reportCreatedAt(report.raw);
     const finalAt = reportFinalAt(period.end, createdAt);
-    const computed = ev.report(report.spec.month, createdAt);
+    const computed = ev.report(report.spec.month, createdAt, now);
     if (computed === undefined) throw new Error(`the evaluation of ${req.namespace} under SupportContract ${contract.name} has no contract`);
-    const final = computed.final;
+    // design.md §3 "Seals": a final report is sealed in the same write, chained with the previous
+    // month's seal; months seal in order, so a closed month waits for the previous one.
+    const chain = computed.final ? previousSeal(caches, req.namespace, contract.name, contract.spec.start, report.spec.month) : undefined;
+    const previous = chain?.previous;
+    const final = previous !== undefined;
+    const fields = reportFields(computed, final);
+    const status = previous !== undefined ? { ...fields, seal: sealOf(fields, previous) } : fields;
     const uncounted = uncountedIn(caches, req.namespace, period, ev.at);
-    const written = await writeStatus(manager, KIND_REFS.SLAReport, report, reportFields(computed, final), reportConditions(computed, final, finalAt, uncounted), now);
+    const written = await writeStatus(manager, KIND_REFS.SLAReport, report, status, reportConditions(computed, final, finalAt, uncounted, chain?.waiting), now);
     await emitOnTransition(manager, report.raw, report.status?.conditions, ConditionType.Complete, 'False', written, {
       type: 'Warning', reason: 'ReportIncomplete', action: 'Reconcile', note: written.find((c) => c.type === ConditionType.Complete)?.message ?? '',
     });
@@ -112,10 +141,13 @@ export function reportReconciler(deps: Deps): Reconciler {
     }
     // Just final: read back to hold its finalizer (the status write moved its resourceVersion; it wakes no watch).
     if (final) return deps.retention === undefined ? {} : { requeueAfter: 1000 };
+    // Waiting for the previous month: its status change re-queues this report (the watch in controllers/index.ts).
+    if (chain?.waiting !== undefined) return {};
     const deadlines = [
       ...computed.gtr.incidents.flatMap((i) => (i.late || i.deadline === undefined ? [] : [new Date(i.deadline)])),
       ...computed.gtc.changes.flatMap((c) => (c.late || c.deadline === undefined ? [] : [new Date(c.deadline)])),
     ];
-    return requeueAt(ev.at, [finalAt, period.end, ...deadlines]);
+    // From the clock, not ev.at: past the close the evaluation's instant is the close itself.
+    return requeueAt(ev.at.getTime() === closedAt.getTime() ? now : ev.at, [finalAt, period.end, ...deadlines]);
   };
 }

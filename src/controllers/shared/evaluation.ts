@@ -33,6 +33,7 @@ export class Evaluations {
   readonly #versions = new Map<string, number>();
   readonly #inputs = new Map<string, Kept<TenantInput>>();
   readonly #evaluations = new Map<string, Kept<TenantEvaluation>>();
+  readonly #fixed = new Map<string, Kept<TenantEvaluation>>();
   /** Evaluations computed so far (what the benchmark and the tests count). */
   computed = 0;
 
@@ -69,6 +70,23 @@ export class Evaluations {
     const evaluation = evaluateTenant(this.input(namespace, name), now);
     this.computed++;
     this.#evaluations.set(key, { version, value: evaluation });
+    return evaluation;
+  }
+
+  /**
+   * The evaluation of `namespace` at a fixed instant of the past (a month's close, reportClosedAt:
+   * design.md §3 "One instant per month"), kept while the namespace's version stays (the instant
+   * does not age). At most a few per namespace: one per month being reconciled.
+   */
+  at(namespace: string, instant: Date, contractName: string): TenantEvaluation {
+    const key = `${namespace}/${contractName}@${instant.getTime()}`;
+    const version = this.#versions.get(namespace) ?? 0;
+    const kept = this.#fixed.get(key);
+    if (kept !== undefined && kept.version === version) return kept.value;
+    for (const [k, v] of this.#fixed) if (k.startsWith(`${namespace}/`) && v.version !== version) this.#fixed.delete(k);
+    const evaluation = evaluateTenant(this.input(namespace, contractName), instant);
+    this.computed++;
+    this.#fixed.set(key, { version, value: evaluation });
     return evaluation;
   }
 
