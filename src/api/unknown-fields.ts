@@ -49,7 +49,7 @@ export function unknownFieldFinder(def: KindDefinition): (object: unknown) => Fi
   };
 }
 
-/** `spec.supportLevels[0].from`, as the API server names a field. */
+/** `spec.supportLevels[0].level`, as the API server names a field. */
 export function fieldPathText(path: FieldPath): string {
   return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${String(key)}]` : text === '' ? key : `${text}.${key}`), '');
 }

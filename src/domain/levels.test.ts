@@ -10,7 +10,6 @@ import {
   MAX_RELEASES_PER_MONTH,
   MIN_ACTIVE_DIRECTORY_VMS,
   missingLevelPrerequisites,
-  planSupportLevelChange,
   prerequisitesValidated,
   repeatedTargets,
   sdmCbmRequirement,
@@ -119,25 +118,7 @@ describe('domain.md §3: support offers', () => {
     expect(MAX_RELEASES_PER_MONTH).toEqual({ Initial: 1, Standard: 2, Premium: 4 });
   });
 
-  const base = { commitmentEnd: new Date('2026-07-01T00:00:00+02:00'), requestedAt: new Date('2026-03-15T12:00:00Z'), timeZone: 'Europe/Paris' };
-  it('upward during the commitment: effective on the 1st of next month, re-commits 6 months', () => {
-    expect(planSupportLevelChange({ ...base, current: 'Standard', requested: 'Premium' })).toEqual({
-      accepted: true,
-      effectiveFrom: new Date('2026-04-01T00:00:00+02:00'),
-      commitmentEnd: new Date('2026-10-01T00:00:00+02:00'),
-    });
-  });
-  it('downward during the commitment is refused', () => {
-    expect(planSupportLevelChange({ ...base, current: 'Premium', requested: 'Standard' })).toMatchObject({ accepted: false, reason: 'DowngradeDuringCommitment' });
-  });
-  it('downward effective at the commitment end is accepted (effective 1 July, midnight Paris)', () => {
-    const plan = planSupportLevelChange({ ...base, current: 'Premium', requested: 'Initial', requestedAt: new Date('2026-06-30T20:00:00Z') });
-    expect(plan).toEqual({ accepted: true, effectiveFrom: new Date('2026-07-01T00:00:00+02:00'), commitmentEnd: new Date('2027-01-01T00:00:00+01:00') });
-  });
-  it('same level is refused', () => {
-    expect(planSupportLevelChange({ ...base, current: 'Standard', requested: 'Standard' })).toMatchObject({ accepted: false, reason: 'Unchanged' });
-  });
-
+  // The dated levels' rules (commitment, raise only, re-commit) are terms.ts's: terms.test.ts.
   it.each<[SupportLevel[], string]>([
     [['Premium'], 'Required'],
     [['Standard', 'Premium'], 'Required'],

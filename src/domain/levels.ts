@@ -1,11 +1,8 @@
 // Rules of the contract about management levels, support levels and the backup catalogue
 // (domain.md §1, §2, §3, §12). Pure checks: each returns what is wrong, never throws on bad input.
-import { DateTime } from 'luxon';
-import { monthOf, monthPeriod } from './calendar.ts';
-import { CLUSTER_LEVELS, MIN_SUPPORT_COMMITMENT_MONTHS, VM_LEVELS } from './limits.ts';
+import { CLUSTER_LEVELS, VM_LEVELS } from './limits.ts';
 import {
   PREREQUISITES,
-  SUPPORT_LEVELS,
   type BackupPolicy,
   type FunctionFamily,
   type ManagementLevel,
@@ -184,44 +181,7 @@ export function prerequisitesValidated(validated: readonly Prerequisite[]): bool
 /** domain.md §3 (table 1): maximum managed-application releases per month. */
 export const MAX_RELEASES_PER_MONTH: Readonly<Record<SupportLevel, number>> = { Initial: 1, Standard: 2, Premium: 4 };
 
-function rank(level: SupportLevel): number {
-  return SUPPORT_LEVELS.indexOf(level);
-}
-
-export interface SupportLevelChangeRequest {
-  readonly current: SupportLevel;
-  readonly requested: SupportLevel;
-  /** End of the running commitment (exclusive). */
-  readonly commitmentEnd: Date;
-  readonly requestedAt: Date;
-  readonly timeZone: string;
-}
-
-export type SupportLevelChangePlan =
-  | { readonly accepted: true; readonly effectiveFrom: Date; readonly commitmentEnd: Date }
-  | { readonly accepted: false; readonly reason: 'Unchanged' | 'DowngradeDuringCommitment'; readonly message: string };
-
-/**
- * domain.md §3: a change takes effect on the 1st of the month after the request (00:00 local);
- * during the commitment only an upward change is accepted; every accepted change commits 6
- * months from its effective date. A downward change is accepted when it takes effect at or after
- * the commitment's end.
- */
-export function planSupportLevelChange(request: SupportLevelChangeRequest): SupportLevelChangePlan {
-  if (request.requested === request.current) {
-    return { accepted: false, reason: 'Unchanged', message: `support level is already ${request.current}` };
-  }
-  const effectiveFrom = monthPeriod(monthOf(request.requestedAt, request.timeZone), request.timeZone).end;
-  if (rank(request.requested) < rank(request.current) && effectiveFrom.getTime() < request.commitmentEnd.getTime()) {
-    return {
-      accepted: false,
-      reason: 'DowngradeDuringCommitment',
-      message: `cannot move down from ${request.current} to ${request.requested} before the commitment ends on ${request.commitmentEnd.toISOString()} (domain.md §3)`,
-    };
-  }
-  const commitmentEnd = DateTime.fromJSDate(effectiveFrom, { zone: request.timeZone }).plus({ months: MIN_SUPPORT_COMMITMENT_MONTHS }).toJSDate();
-  return { accepted: true, effectiveFrom, commitmentEnd };
-}
+// The dated support levels (commitment, raise only, re-commit 6 months) are terms.ts's.
 
 export type ManagerRequirement = 'Required' | 'Optional' | 'NotAvailable';
 

@@ -15,6 +15,11 @@
 // The operator gets MAO_BENCH_OPERATOR_LIMIT_SECONDS (default 600) to converge; past it, the
 // figures are bounds (how many objects it reached, the ratio as "< x") and the quiet window is skipped.
 // Writes are timed by the API server's audit log (stageTimestamp), not by polling.
+// MAO_BENCH_OPERATOR_HISTORY_MONTHS=24 (issue 12, "two years of history per contract"): each
+// contract starts that many months before the current one and carries one dated entry of each
+// term per month since (24 support levels, 6 per environment, valid under domain.md §3; 24
+// amendments of the token pack and price), and one SLAReport per past month created in its month
+// (so final at its first reconcile, as after a restart); compare with the run without history.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +29,7 @@ import { startControlPlane, type ControlPlane } from '../controlplane/index.ts';
 import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
 import { installCrds } from '../../src/main.ts';
 import { collectionPath, KubeClient, objectPath, type KindRef } from '../../src/runtime/kube.ts';
+import { DateTime } from 'luxon';
 import { seededRandom, ms, type Benchmark, type Figure } from './harness.ts';
 
 const NAMESPACES = 5;
@@ -32,6 +38,8 @@ const SCALE = Number(process.env.MAO_BENCH_OPERATOR_SCALE ?? 1);
 const UNITS = Math.round(5_000 * SCALE);
 const FUNCTIONS = Math.max(4 * 5, Math.round(500 * SCALE));
 const INCIDENTS = Math.round(2_000 * SCALE);
+/** MAO_BENCH_OPERATOR_HISTORY_MONTHS (default 0): months of contract history per namespace (dated terms, past reports). */
+const HISTORY_MONTHS = Number(process.env.MAO_BENCH_OPERATOR_HISTORY_MONTHS ?? 0);
 const CREATE_CONCURRENCY = 16;
 /** The runtime's default per controller (src/runtime/controller.ts). */
 const PER_KIND_CONCURRENCY = 4;
@@ -42,7 +50,7 @@ const GROUP = 'managedapps.dev';
 const VERSION = 'v1alpha1';
 const USER = 'bench-operator';
 
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec: Record<string, unknown> };
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, unknown> };
 type Stored = { kind: string; metadata: { name: string; namespace: string; generation?: number }; spec: Record<string, unknown>; status?: { observedGeneration?: number } & Record<string, unknown> };
 
 const KINDS: Record<string, KindRef> = {
@@ -64,7 +72,40 @@ const manifest = (kind: string, name: string, spec: Record<string, unknown>, lab
 
 const iso = (t: number): string => new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
 
-/** One namespace's objects: a tenant, a contract, then units, functions and incidents (this order). */
+const ENVIRONMENTS = ['Production', 'PreProduction', 'Integration', 'Development'] as const;
+/**
+ * Each environment's level every 4 months (domain.md §3): raises, an unchanged level, a lowering
+ * 8 months after the last change (its 6-month commitment over), a raise again.
+ */
+const LEVEL_CYCLE = ['Standard', 'Premium', 'Premium', 'Standard', 'Premium', 'Premium'] as const;
+
+/** The contract's terms with `months` of history before the current month (Europe/Paris, the bench tenant's default zone). */
+function contractTerms(now: number, months: number): Record<string, unknown> {
+  if (months === 0) {
+    return { start: '2026-01-01', supportLevels: [{ environment: 'Production', level: 'Premium' }, { environment: 'PreProduction', level: 'Standard' }] };
+  }
+  const start = DateTime.fromMillis(now, { zone: 'Europe/Paris' }).startOf('month').minus({ months });
+  const month = (k: number): string => start.plus({ months: k }).toFormat('yyyy-MM');
+  // Entry k (1..months) changes environment (k - 1) % 4, the (k - 1) / 4-th step of its cycle; the base is Initial.
+  const dated = Array.from({ length: months }, (_, i) => ({ environment: ENVIRONMENTS[i % 4]!, level: LEVEL_CYCLE[Math.floor(i / 4) % LEVEL_CYCLE.length]!, from: month(i + 1) }));
+  return {
+    start: start.toFormat('yyyy-MM-dd'),
+    supportLevels: [{ environment: 'Production', level: 'Initial' }, { environment: 'PreProduction', level: 'Initial' }, ...dated],
+    amendments: Array.from({ length: months }, (_, i) => ({ from: month(i + 1), monthlyTokens: 20 + ((i + 1) % 5), prices: { tokenPrice: 100 + i + 1 } })),
+  };
+}
+
+/** The past months' reports of a contract with history, each created in its month (final at its first reconcile: reportFinalAt). */
+function pastReports(now: number, months: number): Manifest[] {
+  const current = DateTime.fromMillis(now, { zone: 'Europe/Paris' }).startOf('month');
+  return Array.from({ length: months }, (_, i) => {
+    const m = current.minus({ months: months - i });
+    const report = manifest('SLAReport', `bench-contract-${m.toFormat('yyyy-MM')}`, { contractRef: { name: 'bench-contract' }, month: m.toFormat('yyyy-MM') });
+    return { ...report, metadata: { ...report.metadata, annotations: { [`${GROUP}/created-at`]: iso(m.toMillis()) } } };
+  });
+}
+
+/** One namespace's objects: a tenant, a contract, then units, functions and incidents (this order), then past reports with history. */
 function namespaceObjects(index: number, now: number): Manifest[] {
   const random = seededRandom(1_000 + index);
   const units = UNITS / NAMESPACES;
@@ -77,8 +118,7 @@ function namespaceObjects(index: number, now: number): Manifest[] {
       contractBusinessManager: { fullName: 'Cam Business', email: 'cbm@provider.example' },
     }),
     manifest('SupportContract', 'bench-contract', {
-      start: '2026-01-01', commitmentMonths: 36, supportChain: 'FullFrance',
-      supportLevels: [{ environment: 'Production', level: 'Premium' }, { environment: 'PreProduction', level: 'Standard' }],
+      commitmentMonths: 36, supportChain: 'FullFrance', ...contractTerms(now, HISTORY_MONTHS),
       subscribedLevels: ['OS', 'Database', 'Middleware', 'Application', 'Kubernetes', 'Containers'],
       prices: { currency: 'EUR', tokenPrice: 100 }, monthlyTokens: 20,
     }),
@@ -116,6 +156,7 @@ function namespaceObjects(index: number, now: number): Manifest[] {
       openedAt: iso(opened), resolvedAt: iso(opened + (5 + Math.floor(random() * 115)) * 60_000), cause: 'Provider',
     }));
   }
+  out.push(...pastReports(now, HISTORY_MONTHS));
   return out;
 }
 
@@ -220,7 +261,7 @@ function rssSplit(pid: number): string {
 
 const benchmark: Benchmark = {
   name: 'operator',
-  description: `the operator process converging ${UNITS} units, ${FUNCTIONS} functions, ${INCIDENTS} incidents vs a bare client's status patches`,
+  description: `the operator process converging ${UNITS} units, ${FUNCTIONS} functions, ${INCIDENTS} incidents${HISTORY_MONTHS > 0 ? `, ${HISTORY_MONTHS} months of contract history` : ''} vs a bare client's status patches`,
   async run(log) {
     const figures: Figure[] = [];
     let cp: ControlPlane | undefined;
@@ -314,7 +355,8 @@ const benchmark: Benchmark = {
       const reports = operatorNamespaces.map((ns) => stored.filter((o) => o.kind === 'SLAReport' && o.metadata.namespace === ns)
         .map((o) => manifest('SLAReport', o.metadata.name, o.spec)));
       t = performance.now();
-      await createAll(client, bareNamespaces.map((namespace, i) => ({ namespace, objects: [...objectsOf[i]!, ...reports[i]!] })));
+      // The past reports of a history run are among the operator's reports: copied once.
+      await createAll(client, bareNamespaces.map((namespace, i) => ({ namespace, objects: [...objectsOf[i]!.filter((o) => o.kind !== 'SLAReport'), ...reports[i]!] })));
       log(`bare: created ${stored.length} copies in ${ms(performance.now() - t)}`);
       const bareNamespaceOf = new Map(operatorNamespaces.map((ns, i) => [ns, bareNamespaces[i]!]));
       // Objects the operator did not reach (when it did not converge) get a status it wrote for another of their kind.
@@ -336,6 +378,7 @@ const benchmark: Benchmark = {
       const bound = converged ? '' : '< ';
       figures.push(
         { label: 'objects (with the operator\'s SLAReports)', value: String(stored.length) },
+        { label: 'contract history per namespace (dated levels, amendments, past reports)', value: HISTORY_MONTHS > 0 ? `${HISTORY_MONTHS} months: ${HISTORY_MONTHS}, ${HISTORY_MONTHS}, ${stored.filter((o) => o.kind === 'SLAReport' && o.status?.final === true).length / NAMESPACES} final` : 'none' },
         { label: 'operator: start → every status written', value: converged ? ms(operatorMs) : `not converged after ${ms(operatorMs)}: ${withStatus} of ${stored.length} objects with a status` },
         { label: 'operator: first → last status write', value: `${converged ? '' : '> '}${ms(lastWrite - firstWrite)}` },
         { label: 'operator: status writes (per object)', value: `${statusWrites.length} (${(statusWrites.length / stored.length).toFixed(2)})` },
