@@ -45,3 +45,16 @@ describe('loadOptions: the watched namespaces', () => {
     expect(() => loadOptions(flags, {})).toThrow(message);
   });
 });
+
+describe('a webhook-only process (--controllers=false)', () => {
+  it('runs the controllers by default, and serves only the webhook when told so', () => {
+    expect(loadOptions({}, {}).controllers).toBe(true);
+    const webhookOnly = loadOptions({ controllers: 'false', webhook: 'true' }, {});
+    expect([webhookOnly.controllers, webhookOnly.webhook]).toEqual([false, true]);
+    expect(loadOptions({}, { MANAGEDAPPS_CONTROLLERS: 'false', MANAGEDAPPS_WEBHOOK: 'true' }).controllers).toBe(false);
+  });
+
+  it('refuses a process with neither controllers nor webhook, naming the flag and the variable', () => {
+    expect(() => loadOptions({ controllers: 'false' }, {})).toThrow(/^invalid option controllers \(flag or MANAGEDAPPS_CONTROLLERS\): .*set webhook true/);
+  });
+});
