@@ -24,9 +24,7 @@ app.kubernetes.io/part-of: managed-apps-operator
 
 {{/* Labels selecting the operator pods. */}}
 {{- define "mao.selectorLabels" -}}
-app.kubernetes.io/name: managed-apps-operator
-app.kubernetes.io/instance: {{ .Release.Name }}
-app.kubernetes.io/component: operator
+{{- include "mao.componentSelectorLabels" (list . "operator") }}
 {{- end }}
 
 {{/* Labels selecting one component's pods: (list $root "operator"|"webhook"). */}}
