@@ -26,7 +26,7 @@ import { verifyCommand } from '../../src/cli/verify.ts';
 import { sealOf } from '../../src/domain/index.ts';
 import { KubeClient, Manager, ManualClock } from '../../src/runtime/index.ts';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
-import { contract, createAll, GROUP, incident, managedFunction, openedAt, resolvedAt, serviceUnit, tenant, VERSION, withSpec } from './fixtures.ts';
+import { contract, createAll, GROUP, incident, PLURALS, managedFunction, openedAt, resolvedAt, serviceUnit, tenant, VERSION, withSpec } from './fixtures.ts';
 
 type Report = { metadata: { name: string; annotations?: Record<string, string> }; status?: Record<string, unknown> & { final?: boolean; seal?: { sha256: string; previous: string }; conditions?: { type: string; reason: string }[] } };
 
@@ -43,6 +43,13 @@ describe('final reports sealed, exported and verified', () => {
   let oct: Report;
   let nov: Report;
 
+  /** The tenant as its git repository holds it: no SLAReport (the operator's to create). */
+  const manifests = [
+    tenant('t'), contract('c', withSpec({ start: '2026-10-01' })), serviceUnit('os-1'), managedFunction('os', 'OS'),
+    incident('inc-oct', 'os-1', openedAt('2026-10-14T10:00:00Z'), resolvedAt('2026-10-14T12:00:00Z')),
+    incident('inc-nov', 'os-1', openedAt('2026-11-10T10:00:00Z'), resolvedAt('2026-11-10T10:30:00Z')),
+    incident('inc-late', 'os-1', openedAt('2026-11-30T20:00:00Z'), resolvedAt('2026-12-05T10:00:00Z')),
+  ];
   const get = (name: string): Promise<Report> => client.request('GET', `/apis/${GROUP}/${VERSION}/namespaces/${ns}/slareports/${name}`);
   /** A label on the tenant: every report of the namespace is reconciled again (at the clock's new instant). */
   let pokes = 0;
@@ -62,12 +69,7 @@ describe('final reports sealed, exported and verified', () => {
     registerControllers(manager, { clock });
     manager.start();
     expect(await manager.waitForCacheSync()).toBe(true);
-    await createAll(kc, ns, [
-      tenant('t'), contract('c', withSpec({ start: '2026-10-01' })), serviceUnit('os-1'), managedFunction('os', 'OS'),
-      incident('inc-oct', 'os-1', openedAt('2026-10-14T10:00:00Z'), resolvedAt('2026-10-14T12:00:00Z')),
-      incident('inc-nov', 'os-1', openedAt('2026-11-10T10:00:00Z'), resolvedAt('2026-11-10T10:30:00Z')),
-      incident('inc-late', 'os-1', openedAt('2026-11-30T20:00:00Z'), resolvedAt('2026-12-05T10:00:00Z')),
-    ]);
+    await createAll(kc, ns, manifests);
     const interruption = async (name: string): Promise<unknown> => ((await get(name).catch(() => undefined))?.status?.functions as { interruptionSeconds: number }[] | undefined)?.[0]?.interruptionSeconds;
     // 2026-10-20: the contract's controller creates October's report (no September: before the
     // start); provisional, it counts inc-oct once the caches hold every record.
@@ -157,5 +159,41 @@ describe('final reports sealed, exported and verified', () => {
     } finally {
       rmSync(removed, { recursive: true, force: true });
     }
+  });
+
+  // GitOps (issue 12, "Tests"): the tenant lost (its namespace emptied, as a prune of every object
+  // or a cluster rebuilt would) and applied again from its manifests. The contract's controller
+  // re-creates a report for every month since the start; each re-created past month is
+  // provisional for 24 h from its creation (reportFinalAt) but computed at its close
+  // (reportInstant), so once final it holds the same content, hence the same seal, chained the same.
+  it('every object deleted and applied again from the manifests: each past month comes back identical, seals included', async () => {
+    const sealed = (r: Report): Record<string, unknown> => {
+      const { conditions: _c, observedGeneration: _g, ...rest } = r.status ?? {};
+      return rest;
+    };
+    const list = async (plural: string): Promise<Report[]> => ((await client.request('GET', `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${plural}`)) as { items: Report[] }).items;
+    for (const plural of Object.values(PLURALS)) {
+      for (const o of await list(plural)) await client.request('DELETE', `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${plural}/${o.metadata.name}`);
+    }
+    await eventually(async () => {
+      for (const plural of Object.values(PLURALS)) expect(await list(plural), plural).toEqual([]);
+    }, { timeoutMs: 30_000 });
+
+    await createAll(kc, ns, manifests);
+    // Re-created at 2026-12-10T12:00Z: October and November provisional until 2026-12-11T12:00Z.
+    await eventually(async () => {
+      const [o, n] = [await get('c-2026-10'), await get('c-2026-11')];
+      expect(o.status?.final).toBe(false);
+      expect(n.status?.final).toBe(false);
+      expect((n.status?.functions as { interruptionSeconds: number }[] | undefined)?.[0]?.interruptionSeconds).toBe(12600);
+    }, { timeoutMs: 30_000 });
+    // 2026-12-12: 24 h past the re-creation, both final again, sealed in order.
+    clock.advance(2 * DAY);
+    await poke();
+    await eventually(async () => expect((await get('c-2026-11')).status?.seal).toBeDefined(), { timeoutMs: 30_000 });
+    const [o2, n2] = [await get('c-2026-10'), await get('c-2026-11')];
+    expect(sealed(o2)).toEqual(sealed(oct));
+    expect(sealed(n2)).toEqual(sealed(nov));
+    expect(n2.status?.seal).toEqual({ sha256: nov.status?.seal?.sha256, previous: oct.status?.seal?.sha256 });
   });
 });
