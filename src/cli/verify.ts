@@ -34,6 +34,7 @@ export interface ContractVerdict {
   readonly contract: string;
   readonly months: readonly string[];
   readonly findings: readonly { readonly month: string; readonly message: string }[];
+  readonly notes: readonly { readonly month: string; readonly message: string }[];
 }
 
 /** Every selected contract of the loaded objects, verified against its SLAReports. */
@@ -100,7 +101,7 @@ export async function verifyCommand(opts: VerifyOptions, io: CommandIO): Promise
   for (const v of verdicts) {
     const span = v.months.length === 0 ? 'no final month' : `${v.months[0] ?? ''} to ${v.months.at(-1) ?? ''}, ${v.months.length} final month(s)`;
     io.stdout(`SupportContract ${v.namespace}/${v.contract}: ${span}: ${v.findings.length === 0 ? 'verified, the seals chain' : `${v.findings.length} difference(s)`}\n`);
-    for (const f of v.findings) io.stdout(`${f.month}: ${f.message}\n`);
+    for (const f of [...v.notes, ...v.findings]) io.stdout(`${f.month}: ${f.message}\n`);
     differences += v.findings.length;
   }
   if (differences > 0) {

@@ -75,7 +75,23 @@ describe('verifyChain', () => {
   const recompute = (month: string) => (month === '2026-10' ? october : november);
 
   it('passes a complete chain whose content is what the records give', () => {
-    expect(verifyChain({ firstMonth: '2026-10', reports: sealedReports(), recompute })).toEqual({ months: ['2026-10', '2026-11'], findings: [] });
+    expect(verifyChain({ firstMonth: '2026-10', reports: sealedReports(), recompute })).toEqual({ months: ['2026-10', '2026-11'], findings: [], notes: [] });
+  });
+
+  it('a month final before seals existed: content checked, a note, the chain starts again on \'\'', () => {
+    // An upgrade: October was finalized by an operator without seals; November chains on '' again.
+    const { seal: _none, ...legacy } = october;
+    const nov = { ...november, seal: sealOf(november, '') };
+    const verdict = verifyChain({ firstMonth: '2026-10', reports: [{ month: '2026-10', status: legacy }, { month: '2026-11', status: nov }], recompute });
+    expect(verdict.findings).toEqual([]);
+    expect(verdict.notes).toEqual([{ month: '2026-10', message: 'final without a seal (finalized before seals existed): content checked, the chain starts again at 2026-11' }]);
+    // Its content is still what the records give: a changed number is a difference.
+    const altered = verifyChain({ firstMonth: '2026-10', reports: [{ month: '2026-10', status: { ...legacy, credits: { total: 13.5 } } }, { month: '2026-11', status: nov }], recompute });
+    expect(altered.findings).toEqual([{ month: '2026-10', message: 'credits.total: sealed 13.5, recomputed 12.5' }]);
+    // November chained on October's would-be seal instead of '' is named.
+    const chained = { ...november, seal: sealOf(november, OCTOBER_SHA256) };
+    expect(verifyChain({ firstMonth: '2026-10', reports: [{ month: '2026-10', status: legacy }, { month: '2026-11', status: chained }], recompute }).findings)
+      .toEqual([{ month: '2026-11', message: `seal.previous: sealed ${OCTOBER_SHA256}, the seal of 2026-10 is ''` }]);
   });
 
   it('a number changed after sealing: the month and the field', () => {

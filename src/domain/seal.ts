@@ -71,7 +71,7 @@ export interface Finding {
   readonly message: string;
 }
 
-const show = (value: unknown): string => (value === undefined ? 'absent' : typeof value === 'string' ? value : JSON.stringify(value));
+const show = (value: unknown): string => (value === undefined ? 'absent' : value === '' ? "''" : typeof value === 'string' ? value : JSON.stringify(value));
 
 const isRecord = (v: unknown): v is Readonly<Record<string, unknown>> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -136,6 +136,8 @@ export interface ChainVerdict {
   /** The final months checked, in order. */
   readonly months: readonly string[];
   readonly findings: readonly Finding[];
+  /** What is not a difference but worth saying: months final before seals existed. */
+  readonly notes: readonly Finding[];
 }
 
 interface SealLike { readonly sha256?: unknown; readonly previous?: unknown }
@@ -151,8 +153,9 @@ export function verifyChain(input: ChainInput): ChainVerdict {
   const finals = input.reports.filter((r) => r.status?.final === true && r.month >= input.firstMonth).map((r) => r.month).sort();
   const last = finals.at(-1);
   const findings: Finding[] = [];
+  const notes: Finding[] = [];
   const months: string[] = [];
-  if (last === undefined) return { months, findings };
+  if (last === undefined) return { months, findings, notes };
   let expectedPrevious: string | undefined = FIRST_PREVIOUS;
   for (let month = input.firstMonth; month <= last; month = nextMonth(month)) {
     months.push(month);
@@ -169,8 +172,16 @@ export function verifyChain(input: ChainInput): ChainVerdict {
       continue;
     }
     const seal = stored.seal as SealLike | undefined;
-    if (seal === undefined || typeof seal.sha256 !== 'string' || typeof seal.previous !== 'string') {
-      findings.push({ month, message: `final without a seal, ${breaks}` });
+    if (seal === undefined) {
+      // Finalized before seals existed (a final status never changes, and every final write since
+      // carries a seal): its content is still checked, and the chain starts again after it.
+      notes.push({ month, message: `final without a seal (finalized before seals existed): content checked, the chain starts again at ${nextMonth(month)}` });
+      for (const d of differences(sealedContent(stored), sealedContent(input.recompute(month)))) findings.push({ month, message: d });
+      expectedPrevious = FIRST_PREVIOUS;
+      continue;
+    }
+    if (typeof seal.sha256 !== 'string' || typeof seal.previous !== 'string') {
+      findings.push({ month, message: `seal: not a { sha256, previous } of strings, ${breaks}` });
       expectedPrevious = undefined;
       continue;
     }
@@ -184,5 +195,5 @@ export function verifyChain(input: ChainInput): ChainVerdict {
     for (const d of differences(sealedContent(stored), sealedContent(input.recompute(month)))) findings.push({ month, message: d });
     expectedPrevious = seal.sha256;
   }
-  return { months, findings };
+  return { months, findings, notes };
 }

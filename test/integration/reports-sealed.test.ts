@@ -53,9 +53,9 @@ describe('final reports sealed, exported and verified', () => {
   const get = (name: string): Promise<Report> => client.request('GET', `/apis/${GROUP}/${VERSION}/namespaces/${ns}/slareports/${name}`);
   /** A label on the tenant: every report of the namespace is reconciled again (at the clock's new instant). */
   let pokes = 0;
-  const poke = async (): Promise<void> => {
+  const poke = async (namespace = ns): Promise<void> => {
     pokes++;
-    await client.request('PATCH', `/apis/${GROUP}/${VERSION}/namespaces/${ns}/managedtenants/t`, { body: { metadata: { labels: { poke: String(pokes) } } }, contentType: 'application/merge-patch+json' });
+    await client.request('PATCH', `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/managedtenants/t`, { body: { metadata: { labels: { poke: String(pokes) } } }, contentType: 'application/merge-patch+json' });
   };
   const io = () => {
     const out = { stdout: '', stderr: '' };
@@ -171,7 +171,7 @@ describe('final reports sealed, exported and verified', () => {
       const { conditions: _c, observedGeneration: _g, ...rest } = r.status ?? {};
       return rest;
     };
-    const list = async (plural: string): Promise<Report[]> => ((await client.request('GET', `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${plural}`)) as { items: Report[] }).items;
+    const list = async (plural: string): Promise<Report[]> => (await client.request<{ items: Report[] }>('GET', `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${plural}`)).items;
     for (const plural of Object.values(PLURALS)) {
       for (const o of await list(plural)) await client.request('DELETE', `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${plural}/${o.metadata.name}`);
     }
@@ -190,10 +190,39 @@ describe('final reports sealed, exported and verified', () => {
     // 2026-12-12: 24 h past the re-creation, both final again, sealed in order.
     clock.advance(2 * DAY);
     await poke();
-    await eventually(async () => expect((await get('c-2026-11')).status?.seal).toBeDefined(), { timeoutMs: 30_000 });
+    await eventually(async () => { expect((await get('c-2026-11')).status?.seal).toBeDefined(); }, { timeoutMs: 30_000 });
     const [o2, n2] = [await get('c-2026-10'), await get('c-2026-11')];
     expect(sealed(o2)).toEqual(sealed(oct));
     expect(sealed(n2)).toEqual(sealed(nov));
     expect(n2.status?.seal).toEqual({ sha256: nov.status?.seal?.sha256, previous: oct.status?.seal?.sha256 });
+  });
+
+  // An upgrade (design.md §3 "Seals"): October was finalized by an operator that did not seal yet
+  // (written here as it wrote it: final, no seal). November is sealed on '' (the chain starts
+  // again after a month final before seals), instead of waiting on October forever.
+  it('a month final before seals existed: the next month is sealed on \'\', verify notes it and passes', async () => {
+    const legacyNs = await createNamespace(kc, 'sealed-legacy');
+    const path = (name: string): string => `/apis/${GROUP}/${VERSION}/namespaces/${legacyNs}/slareports/${name}`;
+    // The report first (the contract's controller would create October otherwise), created at the
+    // clock's instant as that controller stamps it, then the rest.
+    await client.request('POST', `/apis/${GROUP}/${VERSION}/namespaces/${legacyNs}/slareports`, { body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport', metadata: { name: 'c-2026-10', namespace: legacyNs, annotations: { 'managedapps.dev/created-at': clock.now().toISOString() } }, spec: { contractRef: { name: 'c' }, month: '2026-10' } } });
+    await createAll(kc, legacyNs, manifests);
+    // The operator computes October (provisional: created 2026-12-12, after its close); the old
+    // operator's final write is that content with final true and no seal.
+    await eventually(async () => {
+      const r = await client.request<Report & { metadata: { resourceVersion?: string } }>('GET', path('c-2026-10'));
+      expect((r.status?.functions as { interruptionSeconds: number }[] | undefined)?.[0]?.interruptionSeconds, JSON.stringify(r.status)).toBe(7200);
+      const { seal: _s, ...fields } = r.status ?? {};
+      await client.request('PUT', path('c-2026-10/status'), { body: { ...r, status: { ...fields, final: true } } });
+    }, { timeoutMs: 30_000 });
+    // 2026-12-14: November 24 h past its creation, final; sealed on ''.
+    clock.advance(2 * DAY);
+    await poke(legacyNs);
+    await eventually(async () => { expect((await client.request<Report>('GET', path('c-2026-11'))).status?.seal?.previous).toBe(''); }, { timeoutMs: 30_000 });
+    expect((await client.request<Report>('GET', path('c-2026-10'))).status?.seal).toBeUndefined();
+    const v = io();
+    expect(await verifyCommand({ offline: false, files: [], namespace: legacyNs, kubeconfig: info.kubeconfigPath }, v.io)).toBe(0);
+    expect(v.out.stdout).toBe(`SupportContract ${legacyNs}/c: 2026-10 to 2026-11, 2 final month(s): verified, the seals chain\n`
+      + '2026-10: final without a seal (finalized before seals existed): content checked, the chain starts again at 2026-11\n');
   });
 });

@@ -70,19 +70,19 @@ export function reportCreatedAt(raw: { readonly metadata?: { readonly annotation
 /**
  * What a final report of `month` chains with (design.md §3 "Seals"): FIRST_PREVIOUS for the
  * contract's first month (the month of `spec.start`) or earlier, else the seal of the previous
- * month's report `<contract>-<previous month>`; while that report does not exist, or is not final
- * and sealed, `waiting` says so and the month is not finalized (months seal in order).
+ * month's report `<contract>-<previous month>`, or FIRST_PREVIOUS again when that report was final
+ * before seals existed (an upgrade: the chain starts again); while that report does not exist or
+ * is not final, `waiting` says so and the month is not finalized (months seal in order).
  */
 export function previousSeal(caches: Caches, namespace: string, contract: string, contractStart: string, month: string): { previous?: string; waiting?: string } {
   if (month <= contractStart.slice(0, 7)) return { previous: FIRST_PREVIOUS };
   const name = `${contract}-${previousMonth(month)}`;
   const previous = caches.reports.informer.get(namespace, name);
   if (previous === undefined) return { waiting: `the month is closed; it is sealed after SLAReport ${name} (months seal in order), which does not exist yet` };
-  const seal = previous.status?.seal;
-  if (previous.status?.final !== true || seal === undefined) {
-    return { waiting: `the month is closed; it is sealed after SLAReport ${name} (months seal in order), which is not ${previous.status?.final === true ? 'sealed' : 'final'} yet` };
-  }
-  return { previous: seal.sha256 };
+  if (previous.status?.final !== true) return { waiting: `the month is closed; it is sealed after SLAReport ${name} (months seal in order), which is not final yet` };
+  // A final report without a seal was finalized before seals existed (every final write since
+  // carries one, and a final status never changes): the chain starts again after it.
+  return { previous: previous.status.seal?.sha256 ?? FIRST_PREVIOUS };
 }
 
 export function reportReconciler(deps: Deps): Reconciler {
