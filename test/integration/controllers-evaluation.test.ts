@@ -10,7 +10,7 @@ import { registerControllers, type RegisteredControllers } from '../../src/contr
 import { KubeClient, Manager, ManualClock } from '../../src/runtime/index.ts';
 import { adminKubeConfig, createNamespace, eventually } from '../controlplane/client.ts';
 import { testNow } from '../support/clock.ts';
-import { contract, createAll, GROUP, incident, managedFunction, openedAt, serviceUnit, tenant, VERSION } from './fixtures.ts';
+import { contract, createAll, GROUP, incident, managedFunction, openedAt, serviceUnit, tenant, VERSION, withSpec } from './fixtures.ts';
 
 const UNITS = 12;
 const rfc3339 = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -32,7 +32,11 @@ describe('one evaluation per tenant, on the real API server', () => {
 
   beforeAll(async () => {
     ns = await createNamespace(kc, 'ctl-eval');
-    await createAll(kc, ns, [tenant('t'), contract('c'), ...units.map((u) => serviceUnit(u)), managedFunction('os', 'OS')]);
+    // The contract starts in t's month: its one report is the month's (a start months earlier
+    // would have the contract's controller create every month's report since, moving the
+    // namespace again after the settle below).
+    const start = DateTime.fromMillis(t, { zone: 'Europe/Paris' }).startOf('month').toFormat('yyyy-MM-dd');
+    await createAll(kc, ns, [tenant('t'), contract('c', withSpec({ start })), ...units.map((u) => serviceUnit(u)), managedFunction('os', 'OS')]);
     manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false });
     controllers = registerControllers(manager, { clock });
     manager.start();
