@@ -160,6 +160,9 @@ describe('records kept and traced, by role and layer, on a real API server', () 
   afterAll(async () => {
     await deleteWebhookConfiguration(manager.client, CONFIG_NAME);
     await manager.stop();
+    // Cluster-scoped: left behind, they would stop a later file's `helm install` (not Helm's to adopt).
+    const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
+    for (const m of applied) if (m.kind === 'ClusterRole') await rbac.deleteClusterRole({ name: m.metadata.name }).catch(() => undefined);
   });
 
   const WEBHOOK = /^403 .*admission webhook "validate\.managedapps\.dev" denied the request: /;
