@@ -1,15 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { incompleteWarning } from './report.ts';
+import { reportOfStatus } from './report.ts';
 
-describe('kubectl managedapps report: an incomplete report is said so', () => {
-  const complete = (status: string, message = '') => ({ conditions: [{ type: 'GTDMet', status: 'True' }, { type: 'Complete', status, reason: 'ReferenceNotFound', message }] });
-  it.each<[string, unknown, string | undefined]>([
-    ['complete', complete('True'), undefined],
-    ['no condition yet', {}, undefined],
-    ['no status', undefined, undefined],
-    ['incomplete', complete('False', 'cannot count: Incident inc-1 (ServiceUnit db-1 not found or not valid); a unit not applied yet, or deleted'),
-      'warning: SLAReport c-2026-11 is incomplete: cannot count: Incident inc-1 (ServiceUnit db-1 not found or not valid); a unit not applied yet, or deleted\n'],
-  ])('%s', (_name, status, expected) => {
-    expect(incompleteWarning('c-2026-11', status)).toBe(expected);
+// A report status as an operator before the dated terms wrote it: everything but status.tokens.
+const legacy = {
+  period: { month: '2026-10', start: '2026-09-30T22:00:00Z', end: '2026-10-31T23:00:00Z', timeZone: 'Europe/Paris' },
+  currency: 'EUR',
+  functions: [],
+  gtr: { resolved: 0, late: 0, deviationPercent: 0, creditPercent: 0, creditAmount: 0, incidents: [] },
+  gtc: { completed: 0, late: 0, creditAmount: 0, changes: [] },
+  credits: { uncapped: 0, cap: 0, capPercent: 15, total: 0 },
+  claimDeadline: '2026-11-30T23:00:00Z',
+};
+
+describe('reportOfStatus', () => {
+  it('a final report written before status.tokens existed: says so, names the field and how to read it', () => {
+    expect(() => reportOfStatus('c-2026-10', { ...legacy, final: true })).toThrow(
+      'SLAReport c-2026-10 was made final by an earlier version of the operator, without status.tokens; it is printed as stored by: kubectl get slareport c-2026-10 -o yaml',
+    );
+  });
+  it('a provisional report without its fields: not written yet', () => {
+    expect(() => reportOfStatus('c-2026-11', {})).toThrow('SLAReport c-2026-11 has no report in its status yet');
+  });
+  it('with the ledger: the report', () => {
+    const tokens = { pack: 10, used: 3, extra: 0, extraAmount: 0 };
+    expect(reportOfStatus('c-2026-10', { ...legacy, tokens, final: true })).toMatchObject({ final: true, tokens, currency: 'EUR' });
   });
 });

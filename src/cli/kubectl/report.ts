@@ -22,6 +22,12 @@ export function reportOfStatus(name: string, raw: unknown): MonthlyReport {
   const s = parsed.data;
   const { period, currency, functions, gtr, gtc, tokens, credits, claimDeadline } = s;
   if (period === undefined || currency === undefined || gtr === undefined || gtc === undefined || tokens === undefined || credits === undefined || claimDeadline === undefined) {
+    if (s.final === true) {
+      // A final status never changes: one written before a field existed (status.tokens came
+      // with the dated terms) keeps lacking it.
+      const missing = Object.entries({ period, currency, gtr, gtc, tokens, credits, claimDeadline }).filter(([, v]) => v === undefined).map(([k]) => `status.${k}`);
+      throw new CliError(`SLAReport ${name} was made final by an earlier version of the operator, without ${missing.join(', ')}; it is printed as stored by: kubectl get slareport ${name} -o yaml`);
+    }
     throw new CliError(`SLAReport ${name} has no report in its status yet: the operator writes it once it has reconciled the contract`);
   }
   return {
