@@ -11,7 +11,7 @@
 // at NOW, so final 24 h after the later of its end and its creation, 2026-11-16T12:00Z) is open at
 // first; the test then moves the clock past it.
 import { randomBytes } from 'node:crypto';
-import { ApiException, CoreV1Api, CustomObjectsApi, EventsV1Api, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, EventsV1Api, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { registerControllers } from '../../src/controllers/index.ts';
@@ -21,6 +21,7 @@ import { rbacManifests, type RbacManifest } from '../../src/webhooks/rbac.ts';
 import { createWebhookServer } from '../../src/webhooks/server.ts';
 import { adminKubeConfig, createNamespace, eventually, userKubeConfig } from '../controlplane/client.ts';
 import { GROUP, PLURALS, VERSION } from './fixtures.ts';
+import { attempt as attemptCall, type Outcome as CallOutcome } from '../support/attempt.ts';
 
 let NOW = new Date('2026-11-15T12:00:00Z');
 const clock: Clock = { now: () => NOW, setTimeout: (fn, ms) => realClock.setTimeout(fn, ms) };
@@ -36,18 +37,9 @@ type Obj = {
   metadata: { name: string; deletionTimestamp?: string; finalizers?: string[]; annotations?: Record<string, string>; uid?: string };
   spec: Record<string, unknown>; status?: { final?: boolean; history?: { by: string; field: string; from?: string; to?: string; afterClosure?: boolean }[] };
 };
-type Outcome = { ok: true; object: Obj } | { ok: false; code: number; message: string };
+type Outcome = CallOutcome<Obj>;
 
-async function attempt(fn: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    return { ok: true, object: (await fn()) as Obj };
-  } catch (err) {
-    if (!(err instanceof ApiException)) throw err;
-    const e = err as ApiException<unknown>;
-    const raw: unknown = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
-    return { ok: false, code: e.code, message: (raw as { message?: string } | undefined)?.message ?? String(e.body) };
-  }
-}
+const attempt = (fn: () => Promise<unknown>): Promise<Outcome> => attemptCall<Obj>(fn);
 
 describe('records kept and traced, by role and layer, on a real API server', () => {
   const info = inject('controlPlane');

@@ -4,7 +4,7 @@
 // integration file: the webhook configurations select only the namespaces labelled with this
 // run's id, and are deleted in afterAll.
 import { randomBytes } from 'node:crypto';
-import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -20,6 +20,7 @@ import { rbacManifests, type RbacManifest } from '../../src/webhooks/rbac.ts';
 import { createWebhookServer, type WebhookServer } from '../../src/webhooks/server.ts';
 import { adminKubeConfig, createNamespace, eventually, userKubeConfig } from '../controlplane/client.ts';
 import { PLURALS } from './fixtures.ts';
+import { attempt as attemptCall, type Outcome as CallOutcome } from '../support/attempt.ts';
 
 const run = randomBytes(4).toString('hex');
 const SELECT_LABEL = 'managedapps.dev/webhook-test';
@@ -29,19 +30,10 @@ const CONTACTS_GROUP = `acme-${run}:contacts`;
 const OPS_GROUP = `acme-${run}:ops`;
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; resourceVersion?: string }; spec: Record<string, unknown>; status?: Record<string, unknown> };
-type Outcome = { ok: true; object: Obj } | { ok: false; code: number; message: string };
+type Outcome = CallOutcome<Obj>;
 
 
-async function attempt(fn: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    return { ok: true, object: (await fn()) as Obj };
-  } catch (err) {
-    if (!(err instanceof ApiException)) throw err;
-    const e = err as ApiException<unknown>;
-    const raw: unknown = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
-    return { ok: false, code: e.code, message: (raw as { message?: string } | undefined)?.message ?? String(e.body) };
-  }
-}
+const attempt = (fn: () => Promise<unknown>): Promise<Outcome> => attemptCall<Obj>(fn);
 
 describe('admission webhook and RBAC on a real API server', () => {
   const info = inject('controlPlane');
