@@ -198,7 +198,7 @@ export function problemsOfMonth(problems: readonly ProblemInput[], period: Inter
       const closed = p.closedAt !== undefined && p.closedAt.getTime() < horizon;
       return {
         name: p.name, summary: p.summary, state: closed ? 'Closed' : 'Open', openedAt: p.openedAt,
-        ...(closed && p.closedAt !== undefined ? { closedAt: p.closedAt } : {}),
+        ...(closed ? { closedAt: p.closedAt } : {}),
         incidents: [...p.incidentNames],
         ...(p.changeName !== undefined ? { change: p.changeName } : {}),
       };

@@ -5,7 +5,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { z } from 'zod';
 import {
-  ChangeRequestSpec, IncidentSpec, MaintenanceWindowSpec, ManagedFunctionSpec, ManagedTenantSpec, SLAReportSpec, ServiceUnitSpec,
+  ChangeRequestSpec, IncidentSpec, MaintenanceWindowSpec, ProblemSpec, type ProblemStatus, ManagedFunctionSpec, ManagedTenantSpec, SLAReportSpec, ServiceUnitSpec,
   SupportContractSpec, KIND_REFS as API_KIND_REFS, type Conversion, type KindName,
   type ChangeRequestStatus, type IncidentStatus, type MaintenanceWindowStatus, type ManagedFunctionStatus, type ManagedTenantStatus,
   type SLAReportStatus, type ServiceUnitStatus, type SupportContractStatus,
@@ -100,6 +100,7 @@ export type UnitObj = Typed<z.infer<typeof ServiceUnitSpec>, ServiceUnitStatus>;
 export type FunctionObj = Typed<z.infer<typeof ManagedFunctionSpec>, ManagedFunctionStatus>;
 export type IncidentObj = Typed<z.infer<typeof IncidentSpec>, IncidentStatus>;
 export type ChangeObj = Typed<z.infer<typeof ChangeRequestSpec>, ChangeRequestStatus>;
+export type ProblemObj = Typed<z.infer<typeof ProblemSpec>, ProblemStatus>;
 export type WindowObj = Typed<z.infer<typeof MaintenanceWindowSpec>, MaintenanceWindowStatus>;
 export type ReportObj = Typed<z.infer<typeof SLAReportSpec>, SLAReportStatus>;
 
@@ -111,6 +112,7 @@ export const SPEC_SCHEMAS = {
   ManagedFunction: ManagedFunctionSpec,
   Incident: IncidentSpec,
   ChangeRequest: ChangeRequestSpec,
+  Problem: ProblemSpec,
   MaintenanceWindow: MaintenanceWindowSpec,
   SLAReport: SLAReportSpec,
 } as const;
