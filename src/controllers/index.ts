@@ -160,7 +160,11 @@ export function registerControllers(manager: Manager, options: ControllerOptions
   add('incident', 'Incident', incidentReconciler(deps), [
     watch('ServiceUnit', indexed(i.incidents, 'unit', (o) => [nameOf(o)])),
     watch('Incident', nearby),
-    watch('Problem', (o) => refNames(spec(o).incidentRefs).map((name) => ({ namespace: nsOf(o), name }))),
+    // A Problem links incidents, and says so to the others of their recurrences (ProblemProposed names it).
+    watch('Problem', (o) => refNames(spec(o).incidentRefs).flatMap((name) => {
+      const linked = i.incidents.get(nsOf(o), name);
+      return [{ namespace: nsOf(o), name }, ...(linked === undefined ? [] : nearby(linked))];
+    })),
     watch('ManagedFunction', inNamespace(i.incidents)),
     watchContract(inNamespace(i.incidents)),
     watch('ManagedTenant', inNamespace(i.incidents)),
