@@ -198,6 +198,17 @@ describe('problems and major incidents on a real API server', () => {
     expect((await get('Incident', 'inc-major')).spec.closureNotice).toMatchObject({ sentAt: '2026-11-15T11:45:00Z', sentBy: { username: 'paul' } });
   });
 
+  it('a closed incident still takes its closure notice, and nothing else (CEL)', async () => {
+    // A record the provider re-creates: resolved 9 November, closed by the client on the 10th.
+    expect(await create('Incident', 'inc-closed', incident(['os-3'], 'P2', '2026-11-09T08:00:00Z', {
+      resolvedAt: '2026-11-09T10:00:00Z', closedAt: '2026-11-10T08:00:00Z', closedBy: { username: 'alice', contacts: ['alice'] },
+    }))).toMatchObject({ ok: true });
+    expect(await update('Incident', 'inc-closed', (o) => { o.spec.closureNotice = { sentAt: '2026-11-10T09:00:00Z', channel: 'e-mail' }; })).toMatchObject({ ok: true });
+    expect((await get('Incident', 'inc-closed')).spec.closureNotice).toMatchObject({ sentAt: '2026-11-10T09:00:00Z', sentBy: { username: 'paul' } });
+    const edit = await update('Incident', 'inc-closed', (o) => { o.spec.priority = 'P1'; });
+    expect(edit.ok ? '' : edit.message).toContain('spec is frozen once the incident is closed');
+  });
+
   it('the monthly report lists the month\'s problems', async () => {
     await eventually(async () => {
       const r = await get('SLAReport', 'c-2026-11');
