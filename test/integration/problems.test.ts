@@ -29,7 +29,7 @@ const PROVIDER_GROUP = 'managedapps:provider';
 
 type Obj = {
   metadata: { name: string; finalizers?: string[]; annotations?: Record<string, string> };
-  spec: Record<string, unknown> & { closureNotice?: { sentAt: string; sentBy?: { username: string } } };
+  spec: Record<string, unknown> & { closureNotice?: { sentAt: string; sentBy?: { username: string }; channel?: string } };
   status?: Record<string, unknown> & { conditions?: Condition[]; history?: { by: string; field: string }[] };
 };
 type Outcome = { ok: true; object: Obj } | { ok: false; code: number; message: string };
