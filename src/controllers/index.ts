@@ -96,7 +96,7 @@ const watchContract = (map: (o: KubernetesObject) => readonly Request[]): Watch 
 const watchAll = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS[kind], map });
 
 /**
- * Registers the eight controllers on `manager` (call before `manager.start()`), with the watches
+ * Registers the nine controllers on `manager` (call before `manager.start()`), with the watches
  * that map a change of a secondary kind to the primaries it affects. Returns the caches' handle
  * and the metrics snapshot factory.
  */

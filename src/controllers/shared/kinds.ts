@@ -1,4 +1,4 @@
-// The eight kinds as the runtime names them (KindRef), and the typed view of a cached object:
+// The nine kinds as the runtime names them (KindRef), and the typed view of a cached object:
 // metadata as stored, `spec` parsed by the kind's zod schema (defaults applied), `status` as
 // stored. Parsing is memoised per cached object: the informer replaces an object on every
 // update, so a WeakMap keyed by the object never serves a stale parse.
@@ -12,7 +12,7 @@ import {
 } from '../../api/v1alpha1/index.ts';
 import type { KindRef } from '../../runtime/index.ts';
 
-/** The eight kinds as the runtime names them: the registry's (src/api/v1alpha1). */
+/** The nine kinds as the runtime names them: the registry's (src/api/v1alpha1). */
 export const KIND_REFS: { readonly [K in KindName]: KindRef } = API_KIND_REFS;
 export type { KindName };
 
