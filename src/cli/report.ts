@@ -11,7 +11,7 @@
 //
 // Exit codes: 0 done, 1 bad input (manifests, conversion, no contract) or an API error, 2 usage (flags).
 import {
-  MONTH_PATTERN, reportInputToDomain, type ChangeRequest, type Incident, type MaintenanceWindow, type ManagedFunction, type ManagedTenant,
+  MONTH_PATTERN, reportInputToDomain, type ChangeRequest, type Incident, type MaintenanceWindow, type Problem, type ManagedFunction, type ManagedTenant,
   type ServiceUnit, type SupportContract,
 } from '../api/v1alpha1/index.ts';
 import { computeMonthlyReport, type ReportInput } from '../domain/index.ts';
@@ -83,6 +83,8 @@ interface Tenant {
   incidents: Incident[];
   changes: ChangeRequest[];
   maintenanceWindows: MaintenanceWindow[];
+  /** Problems, with the namespace they were loaded into (an incident of another one is refused). */
+  problems: Problem[];
   /** `Kind/name` → where it was read, to point conversion errors at the file. */
   readonly where: Map<string, LoadedObject>;
 }
@@ -117,7 +119,7 @@ export function contractInputs(objects: readonly LoadedObject[], selection: Sele
     if (selection.namespace !== undefined && namespace !== selection.namespace) continue;
     let t = byNamespace.get(namespace);
     if (t === undefined) {
-      t = { tenants: [], contracts: [], units: [], functions: [], incidents: [], changes: [], maintenanceWindows: [], where: new Map() };
+      t = { tenants: [], contracts: [], units: [], functions: [], incidents: [], changes: [], maintenanceWindows: [], problems: [], where: new Map() };
       byNamespace.set(namespace, t);
     }
     t.where.set(`${o.kind}/${o.name}`, o);
@@ -130,6 +132,7 @@ export function contractInputs(objects: readonly LoadedObject[], selection: Sele
       case 'Incident': t.incidents.push(r); break;
       case 'ChangeRequest': t.changes.push(r); break;
       case 'MaintenanceWindow': t.maintenanceWindows.push(r); break;
+      case 'Problem': t.problems.push({ ...r, metadata: { ...r.metadata, namespace } }); break;
       case 'SLAReport': break; // the operator's output, not an input
     }
   }
@@ -157,6 +160,7 @@ export function contractInputs(objects: readonly LoadedObject[], selection: Sele
         incidents: t.incidents,
         changes: t.changes,
         maintenanceWindows: t.maintenanceWindows,
+        problems: t.problems,
       });
       if (!conversion.ok) {
         for (const e of conversion.errors) errors.push(conversionError(e.path, e.message, namespace, t.where, contractObject));

@@ -14,13 +14,14 @@
 // automation; it must apply them with a field manager of its own so that neither removes the other's fields.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ConditionType, MONTH_PATTERN } from '../api/v1alpha1/index.ts';
-import { nextMonth } from '../domain/index.ts';
+import { MAX_RECURRENCE_DAYS, nextMonth } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
 import { specChanged, type Clock, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { changeReconciler } from './change/reconciler.ts';
 import { contractReconciler } from './contract/reconciler.ts';
 import { functionReconciler } from './function/reconciler.ts';
 import { incidentReconciler } from './incident/reconciler.ts';
+import { problemReconciler } from './problem/reconciler.ts';
 import { reportReconciler } from './report/reconciler.ts';
 import { Caches, refNames, targetKeys } from './shared/cache.ts';
 import type { Deps } from './shared/deps.ts';
@@ -95,7 +96,7 @@ const watchContract = (map: (o: KubernetesObject) => readonly Request[]): Watch 
 const watchAll = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS[kind], map });
 
 /**
- * Registers the eight controllers on `manager` (call before `manager.start()`), with the watches
+ * Registers the nine controllers on `manager` (call before `manager.start()`), with the watches
  * that map a change of a secondary kind to the primaries it affects. Returns the caches' handle
  * and the metrics snapshot factory.
  */
@@ -112,6 +113,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     changes: caches.changes.informer as unknown as Informer,
     windows: caches.windows.informer as unknown as Informer,
     reports: caches.reports.informer as unknown as Informer,
+    problems: caches.problems.informer as unknown as Informer,
   };
   const add = (name: string, kind: keyof typeof KIND_REFS, reconcile: ReturnType<typeof tenantReconciler>, watches: Watch[]): void => {
     // specChanged on the primary too: a status write (ours, or the prober's on a ServiceUnit)
@@ -120,6 +122,14 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     manager.addController({ name, kind: KIND_REFS[kind], reconcile: reportingInternalErrors(manager, KIND_REFS[kind], deps.now, reconcile), watches, predicate: specChanged, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
   };
   const unitTargets = (o: KubernetesObject): string[] => targetKeys(spec(o).targets);
+  // seed §5.4: an incident's recurrence is judged with the incidents opened within the longest
+  // window a contract may set of it (MAX_RECURRENCE_DAYS): those are re-queued when it changes.
+  const openedMs = (o: KubernetesObject): number => { const t = spec(o).openedAt; return typeof t === 'string' ? Date.parse(t) : Number.NaN; };
+  const nearby = (o: KubernetesObject): Request[] => {
+    const at = openedMs(o);
+    if (Number.isNaN(at)) return [];
+    return i.incidents.list(nsOf(o)).filter((x) => x !== o && Math.abs(openedMs(x) - at) <= MAX_RECURRENCE_DAYS * 86_400_000).map((x) => ({ namespace: nsOf(o), name: nameOf(x) }));
+  };
   const accelerated = (o: KubernetesObject): Request[] => (spec(o).accelerated === true ? i.changes.list(nsOf(o)).filter((c) => spec(c).accelerated === true).map((c) => ({ namespace: nsOf(o), name: nameOf(c) })) : []);
 
   add('managedtenant', 'ManagedTenant', tenantReconciler(deps), [
@@ -149,6 +159,12 @@ export function registerControllers(manager: Manager, options: ControllerOptions
   ]);
   add('incident', 'Incident', incidentReconciler(deps), [
     watch('ServiceUnit', indexed(i.incidents, 'unit', (o) => [nameOf(o)])),
+    watch('Incident', nearby),
+    // A Problem links incidents, and says so to the others of their recurrences (ProblemProposed names it).
+    watch('Problem', (o) => refNames(spec(o).incidentRefs).flatMap((name) => {
+      const linked = i.incidents.get(nsOf(o), name);
+      return [{ namespace: nsOf(o), name }, ...(linked === undefined ? [] : nearby(linked))];
+    })),
     watch('ManagedFunction', inNamespace(i.incidents)),
     watchContract(inNamespace(i.incidents)),
     watch('ManagedTenant', inNamespace(i.incidents)),
@@ -159,6 +175,10 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watch('Incident', indexed(i.changes, 'incident', (o) => [nameOf(o)])),
     watchContract(inNamespace(i.changes)),
     watch('ManagedTenant', inNamespace(i.changes)),
+  ]);
+  add('problem', 'Problem', problemReconciler(deps), [
+    watch('Incident', indexed(i.problems, 'incident', (o) => [nameOf(o)])),
+    watch('ChangeRequest', (o) => i.problems.list(nsOf(o)).filter((p) => refNames(spec(p).changeRef).includes(nameOf(o))).map((p) => ({ namespace: nsOf(o), name: nameOf(p) }))),
   ]);
   add('maintenancewindow', 'MaintenanceWindow', windowReconciler(deps), [
     watch('ServiceUnit', inNamespace(i.windows)),
@@ -179,6 +199,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watch('Incident', inNamespace(i.reports)),
     watch('ChangeRequest', inNamespace(i.reports)),
     watch('MaintenanceWindow', inNamespace(i.reports)),
+    watch('Problem', inNamespace(i.reports)),
   ]);
 
   return { caches, evaluations: deps.evaluations, metricsSnapshot: () => snapshot(deps) };
@@ -215,6 +236,7 @@ function snapshot(deps: Deps): MetricsSnapshot {
       namespace: inc.namespace, name: inc.name, priority: inc.spec.priority,
       ...(applies ? { restorationDeadline: r.deadline, restorationElapsedRatio: r.coveredSeconds / r.targetSeconds } : {}),
       atRisk: cond(inc.status?.conditions, ConditionType.AtRisk) === 'True',
+      major: cond(inc.status?.conditions, ConditionType.Major) === 'True',
     };
   });
   const changes = caches.changes.all().flatMap((c) => (c.status?.phase === undefined ? [] : [{ namespace: c.namespace, phase: c.status.phase }]));

@@ -31,3 +31,4 @@ export * from './terms.ts';
 export * from './risk.ts';
 export * from './retention.ts';
 export * from './seal.ts';
+export * from './problems.ts';

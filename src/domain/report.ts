@@ -21,6 +21,7 @@ import type { DatedTerms, MonthTerms } from './terms.ts';
 import type { TokenLedger } from './tokens.ts';
 import type { MaintenanceSchedule } from './maintenance.ts';
 import { percentOf, roundAmount, roundPercent } from './money.ts';
+import { problemsOfMonth, type ProblemInput, type RecurrencePolicy } from './problems.ts';
 import { gtrCreditPercent, gtrDeviationPercent, type RestorationResult } from './restoration.ts';
 import type {
   ChangeCategory,
@@ -51,6 +52,8 @@ export interface ContractInput extends DatedTerms {
   readonly reversibilityStart?: Date | undefined;
   /** Accelerated changes allowed per calendar year (domain.md §10: 6). */
   readonly acceleratedChangesPerYear?: number | undefined;
+  /** When incidents recur enough to propose a Problem (seed §5.4); default DEFAULT_RECURRENCE_POLICY (problems.ts). */
+  readonly problemDetection?: RecurrencePolicy | undefined;
 }
 
 export interface UnitInput {
@@ -114,6 +117,8 @@ export interface TenantInput {
   readonly incidents: readonly IncidentInput[];
   readonly changes: readonly ChangeInput[];
   readonly maintenanceWindows: readonly MaintenanceWindowInput[];
+  /** The tenant's Problems (seed §5.4, problems.ts); absent: none. */
+  readonly problems?: readonly ProblemInput[] | undefined;
 }
 
 /** A tenant with its contract: what a monthly report is computed from. */
@@ -225,6 +230,19 @@ export interface MonthlyReport {
   readonly conditions: readonly ReportCondition[];
   /** The month's incidents and changes amended after their resolution or completion; absent when none is. */
   readonly amended?: readonly AmendedRecord[];
+  /** The month's Problems (seed §5.4): open during the month or closed in it, as at its end; absent when none is. */
+  readonly problems?: readonly ProblemRow[];
+}
+
+/** One Problem of the month (problems.ts problemsOfMonth), its instants in RFC 3339. */
+export interface ProblemRow {
+  readonly name: string;
+  readonly summary: string;
+  readonly state: 'Open' | 'Closed';
+  readonly openedAt: string;
+  readonly closedAt?: string;
+  readonly incidents: readonly string[];
+  readonly change?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,7 +541,18 @@ function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, 
     claimDeadline: rfc3339(claimDeadline(period.end, timeZone)),
     conditions,
     ...amendedOf(input, gtr.restorations.map((r) => r.name), gtc.changes.map((x) => x.name)),
+    ...problemsOf(input, period, scope.now),
   };
+}
+
+/** The month's Problems (seed §5.4); absent when none. */
+function problemsOf(input: ReportInput, period: Interval, now: Date): { problems?: ProblemRow[] } {
+  const rows = problemsOfMonth(input.problems ?? [], period, now).map((p): ProblemRow => ({
+    name: p.name, summary: p.summary, state: p.state, openedAt: rfc3339(p.openedAt),
+    ...(p.closedAt !== undefined ? { closedAt: rfc3339(p.closedAt) } : {}),
+    incidents: p.incidents, ...(p.change !== undefined ? { change: p.change } : {}),
+  }));
+  return rows.length > 0 ? { problems: rows } : {};
 }
 
 /** The records of the month's GTR and GTC lists amended after closure, by kind then name. */

@@ -51,6 +51,8 @@ export interface IncidentSnapshot {
   readonly restorationElapsedRatio?: number;
   /** The domain's AtRisk verdict (covered time ≥ 75 % of the guaranteed restoration time). */
   readonly atRisk: boolean;
+  /** Its Major condition (seed §5.3.2: a P1 on several units or a whole function); absent: not major. */
+  readonly major?: boolean;
 }
 
 export interface ChangeSnapshot {
@@ -176,6 +178,9 @@ export function createMetrics(registry: Registry, options: MetricsOptions) {
     incidentDeadlineAtRisk: scrapeGauge('managedapps_incident_deadline_at_risk', '1 when an open incident has used 75 % or more of its guaranteed restoration time (the AtRisk condition), else 0.', ['namespace', 'name', 'priority'], (g, s) => {
       for (const i of s.incidents) g.set({ namespace: i.namespace, name: i.name, priority: i.priority }, bool(i.atRisk));
     }),
+    incidentMajor: scrapeGauge('managedapps_incident_major', '1 when an open incident is major (its Major condition, seed §5.3.2: a P1 on several service units or a whole managed function), else 0.', ['namespace', 'name', 'priority'], (g, s) => {
+      for (const i of s.incidents) g.set({ namespace: i.namespace, name: i.name, priority: i.priority }, bool(i.major === true));
+    }),
     changes: scrapeGauge('managedapps_changes', 'Change requests per phase.', ['namespace', 'phase'], (g, s) => {
       for (const c of s.changes) g.inc({ namespace: c.namespace, phase: c.phase });
     }),
@@ -240,7 +245,7 @@ export const METRIC_NAMES = [
   'managedapps_unit_up', 'managedapps_unit_maintenance_active', 'managedapps_unit_probe_age_ratio', 'managedapps_unit_availability_ratio', 'managedapps_function_unit',
   'managedapps_function_availability_ratio', 'managedapps_function_guarantee_ratio', 'managedapps_function_error_budget_remaining_ratio',
   'managedapps_incidents_open', 'managedapps_incident_restoration_deadline_timestamp_seconds', 'managedapps_incident_restoration_elapsed_ratio',
-  'managedapps_incident_deadline_at_risk', 'managedapps_changes', 'managedapps_tokens_used', 'managedapps_tokens_included',
+  'managedapps_incident_deadline_at_risk', 'managedapps_incident_major', 'managedapps_changes', 'managedapps_tokens_used', 'managedapps_tokens_included',
   'managedapps_credits_amount', 'managedapps_sla_claim_deadline_timestamp_seconds', 'managedapps_probe_duration_seconds',
   'controller_runtime_webhook_requests_total', 'controller_runtime_webhook_latency_seconds', 'controller_runtime_webhook_requests_in_flight',
   ...runtimeMetricNames(PRODUCT_NAMES.metricPrefix),

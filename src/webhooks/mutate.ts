@@ -12,7 +12,9 @@
 // whatever the body says; a confirmation of pending approvers is consumed when it matches.
 // A client contact's closure stamps `Incident.spec.closedBy` (who agreed, domain.md §9). Every
 // UPDATE of an Incident or a ChangeRequest appends its changes of the SLA fields to the trace
-// annotation (records.ts: who, when, old → new), whatever the body says.
+// annotation (records.ts: who, when, old → new), whatever the body says; so does every UPDATE of
+// a Problem. A new `Incident.spec.closureNotice` gets `sentBy` = the requesting user (who recorded
+// the notice to the client, seed §5.3.2); once set it is kept.
 import {
   APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, HISTORY_ANNOTATION, approvalBinds, historyEntries, parseHistory, scopeDigest, type ScopedSpec,
 } from '../api/v1alpha1/index.ts';
@@ -71,6 +73,7 @@ export function mutate(request: AdmissionRequest, view: TenantView, config: Iden
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return ALLOW;
   const kind = request.kind.kind;
   if (kind === 'ManagedTenant') return tenantMutation(request, config, now);
+  if (kind === 'Problem') return problemMutation(request, config, now);
   const field = kind === 'Incident' ? 'reporter' : kind === 'ChangeRequest' ? 'requester' : undefined;
   const body = specOf(request.object);
   if (field === undefined || body === undefined) return ALLOW;
@@ -85,6 +88,7 @@ export function mutate(request: AdmissionRequest, view: TenantView, config: Iden
   if (creating && client) setField(patch, spec, clock, stampTime(now));
   if (!creating && old?.[clock] !== undefined) setField(patch, spec, clock, old[clock]);
   if (kind === 'Incident') closurePatch(patch, request, spec, old, view, config, client, now);
+  if (kind === 'Incident') closureNoticePatch(patch, request, spec, old, client);
   if (kind === 'ChangeRequest') approvalPatch(patch, request, spec, old, view, config);
   historyPatch(patch, request, kind === 'Incident' ? 'Incident' : 'ChangeRequest', spec, old, client, now);
   return patch.length > 0 ? { allowed: true, patch } : ALLOW;
@@ -116,11 +120,39 @@ function closurePatch(patch: JsonPatchOp[], request: AdmissionRequest, spec: Jso
 }
 
 /**
+ * seed §5.3.2: who recorded the closure notice is the request's user (a new notice), never the
+ * body's; a stored notice is kept whole. A provider's creation keeps what its record says.
+ */
+function closureNoticePatch(patch: JsonPatchOp[], request: AdmissionRequest, spec: Json, old: Json | undefined, client: boolean): void {
+  if (isObject(old?.closureNotice)) {
+    setField(patch, spec, 'closureNotice', old.closureNotice);
+    return;
+  }
+  if (!isObject(spec.closureNotice)) return;
+  if (request.operation === 'CREATE' && !client && spec.closureNotice.sentBy !== undefined) return;
+  const sentBy = stampOf(request.userInfo);
+  if (JSON.stringify(spec.closureNotice.sentBy) !== JSON.stringify(sentBy)) {
+    patch.push({ op: 'add', path: pointer('spec', 'closureNotice', 'sentBy'), value: sentBy });
+    spec.closureNotice.sentBy = sentBy;
+  }
+}
+
+/** A Problem: the trace of its traced fields (records.ts), as for an Incident. */
+function problemMutation(request: AdmissionRequest, config: IdentityConfig, now: Date): Verdict {
+  const body = specOf(request.object);
+  if (body === undefined) return ALLOW;
+  const patch: JsonPatchOp[] = [];
+  const client = !actsForProvider(identify(request.userInfo, undefined, config));
+  historyPatch(patch, request, 'Problem', structuredClone(body), specOf(request.oldObject), client, now);
+  return patch.length > 0 ? { allowed: true, patch } : ALLOW;
+}
+
+/**
  * The trace (records.ts): on UPDATE the stored trace plus this write's changes of the traced
  * fields (as the object will be, stamps included), by the requesting user at `now`; on CREATE a
  * client's body brings none, the provider's is kept (a record restored). Whatever the body says.
  */
-function historyPatch(patch: JsonPatchOp[], request: AdmissionRequest, kind: 'Incident' | 'ChangeRequest', spec: Json, old: Json | undefined, client: boolean, now: Date): void {
+function historyPatch(patch: JsonPatchOp[], request: AdmissionRequest, kind: 'Incident' | 'ChangeRequest' | 'Problem', spec: Json, old: Json | undefined, client: boolean, now: Date): void {
   const metadata = isObject(request.object) && isObject(request.object.metadata) ? request.object.metadata : {};
   const annotations = isObject(metadata.annotations) ? metadata.annotations : undefined;
   const current = annotations?.[HISTORY_ANNOTATION];

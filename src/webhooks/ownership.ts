@@ -71,6 +71,8 @@ export const INCIDENT_OWNERSHIP: readonly FieldOwnership<IncidentSpec>[] = [
   { field: 'spec.closedAt', read: (o) => o.spec.closedAt, create: ['Provider'], update: ['Client'], frozen: closedOnceSet, stamped: 'the time of the request (the client agrees now)' },
   { field: 'spec.closedBy', read: (o) => o.spec.closedBy, create: ['Provider'], update: ['Client'], frozen: closedOnceSet, stamped: 'the requesting user and the contacts it acts as, when a client contact closes' },
   { field: 'spec.reporter', read: (o) => o.spec.reporter, create: ALL, update: NOBODY, stamped: 'the requesting user on creation; kept on updates' },
+  // seed §5.3.2: the provider notifies the closure to the client, once the service is restored; recorded once.
+  { field: 'spec.closureNotice', read: (o) => o.spec.closureNotice, create: ['Provider'], update: ['Provider'], frozen: { when: 'it is set', test: (s) => s.closureNotice !== undefined }, stamped: 'sentBy: the requesting user, when the notice is recorded' },
   { field: 'metadata.ownerReferences', read: (o) => o.metadata.ownerReferences, create: PROVIDER_SIDE, update: PROVIDER_SIDE },
 ];
 
@@ -201,6 +203,11 @@ function stampViolation(field: string, value: string, now: Date): Violation | un
 export function ownershipVerdict(request: AdmissionRequest, ctx: RuleContext): Verdict | undefined {
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return undefined;
   const kind = request.kind.kind;
+  if (kind === 'Problem') {
+    // A record of the provider's problem management (RBAC: clients read it): its trace is the webhook's.
+    const trace = historyViolations(request, identify(request.userInfo, undefined, ctx.identity), ctx.now);
+    return trace.length > 0 ? deny('Forbidden', trace) : undefined;
+  }
   if (kind !== 'Incident' && kind !== 'ChangeRequest') return undefined;
   const id = identify(request.userInfo, tenantOf(ctx.view, request.namespace ?? ''), ctx.identity);
   const parties = partiesOf(id);
@@ -342,6 +349,6 @@ function reportStatusVerdict(request: AdmissionRequest, ctx: RuleContext, id: Id
  * write of our kinds, DELETE included, and the status of SLAReports (its `final`).
  */
 export const ADMISSION_RULES = {
-  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'incidents', 'changerequests'] },
+  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'incidents', 'changerequests', 'problems'] },
   validate: { operations: ['CREATE', 'UPDATE', 'DELETE'], resources: [...KINDS.map((k) => k.plural), 'slareports/status'] },
 } as const;

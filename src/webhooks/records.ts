@@ -5,6 +5,8 @@
 //   SLAReport      a final one is the record of its month: never deleted
 //   Incident       listed by a final report, or within its retention (its latest instant plus
 //   ChangeRequest  the retention, 15 months by default): not deleted
+//   Problem        listed by a final report, or within its retention (opened, closed, plus
+//                  the retention): not deleted
 //   ServiceUnit    while a month it weighs in (its subscription, its incidents) has no final
 //                  report: not deleted (retire it with spec.subscription.end, delete it once the
 //                  month is final), so its downtime stays in its months
@@ -14,7 +16,7 @@
 // Members of a break-glass group (--break-glass-groups) pass the first four; RBAC still applies.
 import { DateTime } from 'luxon';
 import {
-  ChangeRequest as ChangeRequestSchema, HISTORY_ANNOTATION, Incident as IncidentSchema, MAX_HISTORY_BYTES, RETENTION_FINALIZER,
+  ChangeRequest as ChangeRequestSchema, HISTORY_ANNOTATION, Incident as IncidentSchema, MAX_HISTORY_BYTES, Problem as ProblemSchema, RETENTION_FINALIZER,
   ServiceUnit as ServiceUnitSchema, calendarToDomain, canonicalJson, historyEntries, parseHistory, recordRetainedUntil, unitOpenMonths,
   type HistoryEntry, type TracedKind,
 } from '../api/v1alpha1/index.ts';
@@ -40,7 +42,7 @@ function timeZoneOf(ctx: RuleContext, namespace: string): string {
 function listedBy(ctx: RuleContext, namespace: string, kind: TracedKind, name: string): string[] {
   return ctx.view.reports(namespace).filter((r) => {
     if (r.status?.final !== true) return false;
-    const rows: readonly { name: string }[] = kind === 'Incident' ? r.status.gtr?.incidents ?? [] : r.status.gtc?.changes ?? [];
+    const rows: readonly { name: string }[] = kind === 'Incident' ? r.status.gtr?.incidents ?? [] : kind === 'Problem' ? r.status.problems ?? [] : r.status.gtc?.changes ?? [];
     return rows.some((row) => row.name === name);
   }).map((r) => r.metadata.name).sort();
 }
@@ -59,8 +61,8 @@ export function deletionVerdict(request: AdmissionRequest, ctx: RuleContext, id:
     if (report?.status?.final === true) return keep('status.final', `the report of ${report.spec?.month ?? '?'} is final, the record of its month`);
     return undefined;
   }
-  if (kind === 'Incident' || kind === 'ChangeRequest') {
-    const parsed = (kind === 'Incident' ? IncidentSchema : ChangeRequestSchema).safeParse(request.oldObject);
+  if (kind === 'Incident' || kind === 'ChangeRequest' || kind === 'Problem') {
+    const parsed = (kind === 'Incident' ? IncidentSchema : kind === 'Problem' ? ProblemSchema : ChangeRequestSchema).safeParse(request.oldObject);
     if (!parsed.success) return undefined; // not a record we can read: nothing it could be counted in
     const listing = listedBy(ctx, namespace, kind, parsed.data.metadata.name);
     if (listing.length > 0) return keep('metadata', `final SLAReport ${listing.map((n) => `'${n}'`).join(', ')} lists it`);
@@ -122,7 +124,7 @@ export function expectedHistory(kind: TracedKind, request: AdmissionRequest, by:
  */
 export function historyViolations(request: AdmissionRequest, id: Identity, now: Date): Violation[] {
   const kind = request.kind.kind;
-  if (kind !== 'Incident' && kind !== 'ChangeRequest') return [];
+  if (kind !== 'Incident' && kind !== 'ChangeRequest' && kind !== 'Problem') return [];
   const path = `metadata.annotations[${HISTORY_ANNOTATION}]`;
   const text = metaOf(request.object)?.annotations?.[HISTORY_ANNOTATION];
   const written = parseHistory(text);

@@ -18,13 +18,14 @@
 //   ChangeRequest    creator/editor: operator, provider, or a ChangeRequester contact; only the
 //                    provider side writes `initiator: Provider`; an approval is given by a
 //                    ChangeApprover contact; at most N accelerated changes a calendar year
+//   Problem          links the incidents of its own namespace only (spec.incidentRefs[].namespace)
 //   SLAReport        written by the operator only; on create, for an existing contract and a month
 //                    from the contract's start month to the current one (tenant time zone)
 // and, before them, where and by whom (ownership.ts scopeVerdict: reserved namespaces, DELETE,
 // an SLAReport's status), after them who owns each field (ownership.ts ownershipVerdict).
 import type { z } from 'zod';
 import {
-  calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, scheduleToDomain, unitToDomain,
+  calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, problemToDomain, scheduleToDomain, unitToDomain,
   type ChangeRequest, type Conversion, type FieldError, type KindName, type ManagedTenant, type ServiceUnit,
   RESOURCE_SCHEMAS, GROUP, internalTargetErrors,
 } from '../api/v1alpha1/index.ts';
@@ -93,6 +94,7 @@ function validateKind(request: AdmissionRequest, ctx: RuleContext, kind: Kind): 
     case 'ManagedFunction': return parsedOnly('ManagedFunction', request);
     case 'Incident': return validateIncident(request, ctx, namespace);
     case 'ChangeRequest': return validateChange(request, ctx, namespace);
+    case 'Problem': return validateProblem(request, namespace);
     case 'MaintenanceWindow': return validateWindow(request);
     case 'SLAReport': return validateReport(request, ctx);
   }
@@ -225,6 +227,16 @@ function validateIncident(request: AdmissionRequest, ctx: RuleContext, namespace
     : creatorViolation(id, 'IncidentReporter', tenant, namespace, request.operation === 'CREATE' ? 'open incidents' : 'edit incidents');
   if (who !== undefined) return deny('Forbidden', [who]);
   const converted = incidentToDomain(object.value);
+  return converted.ok ? ALLOW : invalid(converted.errors);
+}
+
+// ---- Problem ------------------------------------------------------------------------------------
+
+/** seed §5.4: a Problem links the incidents of its tenant; one naming another namespace is refused, the field named. */
+function validateProblem(request: AdmissionRequest, namespace: string): Verdict {
+  const object = parse('Problem', request.object);
+  if (!object.ok) return invalid(object.errors);
+  const converted = problemToDomain(object.value, namespace);
   return converted.ok ? ALLOW : invalid(converted.errors);
 }
 

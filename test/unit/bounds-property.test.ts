@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  RESOURCE_SCHEMAS, calendarToDomain, changeToDomain, contractToDomain, functionToDomain, incidentToDomain, scheduleToDomain, unitToDomain,
+  RESOURCE_SCHEMAS, calendarToDomain, changeToDomain, contractToDomain, functionToDomain, incidentToDomain, problemToDomain, scheduleToDomain, unitToDomain,
   type Conversion, type KindName,
 } from '../../src/api/v1alpha1/index.ts';
 import { windowOutcome } from '../../src/controllers/window/status.ts';
@@ -45,6 +45,10 @@ const VALID: Record<KindName, Record<string, unknown>> = {
   ChangeRequest: {
     apiVersion: H, kind: 'ChangeRequest', metadata: meta('ch'),
     spec: { unitRefs: [{ name: 'u' }], category: 'StandardComplex', catalogItem: 'x', summary: 's', tokens: 3, accelerated: false, outsideBusinessHours: false, initiator: 'Client', requestedAt: '2026-11-20T10:00:00Z', completedAt: '2026-11-21T10:00:00Z' },
+  },
+  Problem: {
+    apiVersion: H, kind: 'Problem', metadata: meta('p'),
+    spec: { summary: 's', incidentRefs: [{ name: 'i', namespace: NS }], changeRef: { name: 'ch' }, openedAt: '2026-11-21T10:00:00Z', closedAt: '2026-11-25T10:00:00Z', resolution: 'fixed' },
   },
   MaintenanceWindow: {
     apiVersion: H, kind: 'MaintenanceWindow', metadata: meta('w'),
@@ -164,6 +168,7 @@ function convert(kind: KindName, object: unknown): void {
     case 'ManagedFunction': expectConversion(functionToDomain(value, [])); break;
     case 'Incident': expectConversion(incidentToDomain(value)); break;
     case 'ChangeRequest': expectConversion(changeToDomain(value)); break;
+    case 'Problem': expectConversion(problemToDomain(value, NS)); break;
     case 'MaintenanceWindow': {
       const schedule = expectConversion(scheduleToDomain(value));
       // The window controller's status: active now and the next 3 occurrences.

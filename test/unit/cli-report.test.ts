@@ -33,7 +33,7 @@ const keys = (value: unknown): string[] => Object.keys(value as object).sort();
 
 // design.md §3, field by field.
 const SHAPE = {
-  top: ['claimDeadline', 'conditions', 'credits', 'currency', 'final', 'functions', 'gtc', 'gtr', 'period', 'tokens'],
+  top: ['claimDeadline', 'conditions', 'credits', 'currency', 'final', 'functions', 'gtc', 'gtr', 'period', 'problems', 'tokens'],
   period: ['end', 'month', 'start', 'timeZone'],
   function: ['availabilityPercent', 'creditAmount', 'creditPercent', 'excludedSeconds', 'family', 'gapPoints', 'guaranteePercent', 'interruptionSeconds', 'name', 'supportLevel', 'units'],
   gtr: ['creditAmount', 'creditPercent', 'deviationPercent', 'incidents', 'late', 'resolved'],
@@ -73,6 +73,12 @@ describe('report --offline on config/samples', () => {
     // October's ledger (domain.md §10): 1 + 4 × 2 (outside business hours) × 2 (accelerated) + 3 = 20 tokens, the whole pack of 20.
     expect(keys(report.tokens)).toEqual(SHAPE.tokens);
     expect(report.tokens).toEqual({ pack: 20, used: 20, extra: 0, extraAmount: 0 });
+    // The sample Problem (seed §5.4): opened 22 October 11:00 Paris (09:00Z), closed 30 October
+    // 10:00 Paris (09:00Z, after the DST change), so Closed in October.
+    expect(report.problems).toEqual([{
+      name: 'prb-20261022-closing-locks', summary: 'Month-end closing batch locks the main ERP tables', state: 'Closed',
+      openedAt: '2026-10-22T09:00:00Z', closedAt: '2026-10-30T09:00:00Z', incidents: ['inc-20261021-db-slow'], change: 'chg-20261026-db-index',
+    }]);
     expect(report.gtc.changes.map((c) => [c.tokensCharged, c.price])).toEqual([[1, 95], [16, 1520], [3, 285]]);
     expect(keys(report.credits)).toEqual(SHAPE.credits);
     // The cap is 15 % of the contract's monthly fees (2400 + 600 + 5200).

@@ -48,6 +48,12 @@ export const ConditionType = {
   TokensAvailable: 'TokensAvailable',
   /** MaintenanceWindow: a window occurrence is active right now. */
   Active: 'Active',
+  /** Incident: it recurs (N incidents on its unit or function within M days, seed §5.4) and no Problem links it yet: open one. */
+  ProblemProposed: 'ProblemProposed',
+  /** Incident: a P1 touching several units or a whole managed function (seed §5.3.2, major incident management). */
+  Major: 'Major',
+  /** Problem: spec.closedAt passed. */
+  Closed: 'Closed',
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -155,5 +161,22 @@ export const ConditionReason = {
   ManagersNotAvailable: 'ManagersNotAvailable',
   /** TokensAvailable: the month's token pack is used up; extra tokens are billed. */
   TokenPackExhausted: 'TokenPackExhausted',
+
+  /** ProblemProposed: N incidents on one unit or function within M days, none linked to a Problem for this one (seed §5.4). */
+  RecurringIncidents: 'RecurringIncidents',
+  /** ProblemProposed (False): a Problem links the incident. */
+  ProblemLinked: 'ProblemLinked',
+  /** ProblemProposed (False): the incident does not recur. */
+  NotRecurring: 'NotRecurring',
+  /** Major: a P1 on several service units. */
+  SeveralUnits: 'SeveralUnits',
+  /** Major: a P1 on every unit of a managed function. */
+  WholeFunction: 'WholeFunction',
+  /** Major (False): not a P1, or on one unit of a function that has others. */
+  NotMajor: 'NotMajor',
+  /** Closed: the problem is closed. */
+  ProblemClosed: 'ProblemClosed',
+  /** Closed (False): the problem is open. */
+  ProblemOpen: 'ProblemOpen',
 } as const;
 export type ConditionReason = (typeof ConditionReason)[keyof typeof ConditionReason];

@@ -45,6 +45,7 @@ export function reportStatusFromDomain(report: MonthlyReport): SLAReportStatusBo
     credits: { ...report.credits },
     claimDeadline: report.claimDeadline,
     ...(report.amended === undefined ? {} : { amended: report.amended.map((a) => ({ ...a, fields: [...a.fields] })) }),
+    ...(report.problems === undefined ? {} : { problems: report.problems.slice(0, MAX_REPORT_TICKETS).map((p) => ({ ...p, incidents: [...p.incidents] })) }),
   };
 }
 

@@ -23,6 +23,26 @@ export const ClosedBy = UserInfo.extend({
 });
 export type ClosedBy = z.infer<typeof ClosedBy>;
 
+/** seed §5.3.2: the ticket is level 1's until it is closed and its closure notice sent to the client. */
+export const ClosureNotice = z.object({
+  sentAt: instant('When the closure notice was sent to the client; not before spec.resolvedAt.'),
+  sentBy: doc(UserInfo, 'Who recorded it: stamped by the webhook from the request (the provider side), never from the body; on a record the provider re-creates, as it was recorded.').optional(),
+  channel: text('How it was sent (e-mail, the portal, a call).', 256).optional(),
+});
+export type ClosureNotice = z.infer<typeof ClosureNotice>;
+
+/**
+ * The fields a closed incident keeps as they were (every field but closureNotice, which the
+ * provider records once after the client's agreement): required ones compared, optional ones
+ * present in both and equal, or absent from both.
+ */
+const FROZEN_REQUIRED = ['unitRefs', 'priority', 'summary', 'detection', 'openedAt', 'cause'] as const;
+const FROZEN_OPTIONAL = ['description', 'resolvedAt', 'closedAt', 'exclusions', 'reporter', 'closedBy'] as const;
+const FROZEN_SAME = [
+  ...FROZEN_REQUIRED.map((f) => `self.${f} == oldSelf.${f}`),
+  ...FROZEN_OPTIONAL.map((f) => `has(self.${f}) == has(oldSelf.${f}) && (!has(self.${f}) || self.${f} == oldSelf.${f})`),
+].join(' && ');
+
 export const INCIDENT_PHASES = ['Open', 'Resolved', 'Closed'] as const;
 export type IncidentPhase = (typeof INCIDENT_PHASES)[number];
 
@@ -40,6 +60,7 @@ export const IncidentSpec = withRules(
     exclusions: doc(z.array(Exclusion).max(32), 'Periods that do not count toward the guarantees.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
     reporter: doc(UserInfo, 'Who opened the incident: set from the admission request, never from the body. Immutable once set.').optional(),
     closedBy: doc(ClosedBy, 'Who agreed to close (domain.md §9): stamped by the webhook from the request of the client contact that set closedAt; on a record the provider re-creates, as it was recorded. Immutable once set.').optional(),
+    closureNotice: doc(ClosureNotice, 'The closure notice sent to the client (seed §5.3.2), recorded by the provider once the incident is resolved, before or after the client agreed; traced (status.history). Immutable once set.').optional(),
   }),
   'Desired state of an Incident.',
   [
@@ -50,7 +71,10 @@ export const IncidentSpec = withRules(
     immutableOnceSet('closedAt', 'spec.closedAt'),
     immutableOnceSet('closedBy', 'spec.closedBy'),
     { rule: '!has(self.closedBy) || has(self.closedAt)', message: 'spec.closedBy records who agreed to spec.closedAt: not without it', fieldPath: '.closedBy', reason: 'FieldValueForbidden' },
-    { rule: '!has(oldSelf.closedAt) || self == oldSelf', message: 'spec is frozen once the incident is closed (spec.closedAt: the client agreed)', reason: 'FieldValueForbidden' },
+    { rule: '!has(self.closureNotice) || has(self.resolvedAt)', message: 'spec.closureNotice requires spec.resolvedAt: a closure is notified once the service is restored', fieldPath: '.closureNotice', reason: 'FieldValueRequired' },
+    { rule: '!has(self.closureNotice) || !has(self.resolvedAt) || timestamp(self.closureNotice.sentAt) >= timestamp(self.resolvedAt)', message: 'spec.closureNotice.sentAt must not be before spec.resolvedAt', fieldPath: '.closureNotice.sentAt' },
+    immutableOnceSet('closureNotice', 'spec.closureNotice'),
+    { rule: `!has(oldSelf.closedAt) || self == oldSelf || (!has(oldSelf.closureNotice) && ${FROZEN_SAME})`, message: 'spec is frozen once the incident is closed (spec.closedAt: the client agreed), but for recording spec.closureNotice', reason: 'FieldValueForbidden' },
   ],
 );
 export type IncidentSpec = z.infer<typeof IncidentSpec>;

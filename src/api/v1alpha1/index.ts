@@ -3,6 +3,7 @@
 import { GROUP, VERSION, type KindDefinition } from './common.ts';
 import { changeRequestKind } from './change-request.ts';
 import { incidentKind } from './incident.ts';
+import { problemKind } from './problem.ts';
 import { maintenanceWindowKind } from './maintenance-window.ts';
 import { managedFunctionKind } from './managed-function.ts';
 import { managedTenantKind } from './managed-tenant.ts';
@@ -20,6 +21,7 @@ export * from './managed-function.ts';
 export * from './incident.ts';
 export * from './change-request.ts';
 export * from './change-scope.ts';
+export * from './problem.ts';
 export * from './approvers.ts';
 export * from './maintenance-window.ts';
 export * from './sla-report.ts';
@@ -36,6 +38,7 @@ export const KIND_DEFINITIONS = {
   ManagedFunction: managedFunctionKind,
   Incident: incidentKind,
   ChangeRequest: changeRequestKind,
+  Problem: problemKind,
   MaintenanceWindow: maintenanceWindowKind,
   SLAReport: slaReportKind,
 } as const satisfies Record<KindName, KindDefinition>;

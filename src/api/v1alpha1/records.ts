@@ -12,6 +12,7 @@ import { openMonths, retainedUntil, type Interval, type MonthsContext } from '..
 import { GROUP, doc, text, time } from './common.ts';
 import type { ChangeRequestSpec } from './change-request.ts';
 import type { IncidentSpec } from './incident.ts';
+import type { ProblemSpec } from './problem.ts';
 import type { ServiceUnitSpec } from './service-unit.ts';
 
 export const RETENTION_FINALIZER = `${GROUP}/retention`;
@@ -24,9 +25,17 @@ export const DELETED_AT_ANNOTATION = `${GROUP}/deleted-at`;
 
 /** The fields traced, per kind (issue 12 item 4): those the SLA figures are computed from. */
 export const TRACED_FIELDS = {
-  Incident: ['priority', 'cause', 'exclusions', 'resolvedAt', 'closedAt'],
+  Incident: ['priority', 'cause', 'exclusions', 'resolvedAt', 'closedAt', 'closureNotice'],
   ChangeRequest: ['category', 'tokens', 'approval', 'validation', 'completedAt'],
+  // A Problem (issue 15): what it links, what fixes it, when it closed.
+  Problem: ['incidentRefs', 'changeRef', 'closedAt'],
 } as const satisfies Record<string, readonly string[]>;
+
+/**
+ * Traced fields that are not SLA figures: their change after closure is not an amendment of a
+ * closed month (the report's `amended`): the closure notice is sent after the resolution by nature.
+ */
+const NOT_SLA_FIELDS: ReadonlySet<string> = new Set(['closureNotice']);
 export type TracedKind = keyof typeof TRACED_FIELDS;
 
 /**
@@ -82,13 +91,13 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonicalJson(a
 
 /** The entries a write from `old` to `next` adds (before `at` and `by` are stamped), in the table's order. */
 export function historyEntries(kind: TracedKind, old: Readonly<Record<string, unknown>>, next: Readonly<Record<string, unknown>>): Omit<HistoryEntry, 'at' | 'by'>[] {
-  const closedBefore = kind === 'Incident' ? old.resolvedAt !== undefined : old.completedAt !== undefined;
+  const closedBefore = kind === 'Incident' ? old.resolvedAt !== undefined : kind === 'Problem' ? old.closedAt !== undefined : old.completedAt !== undefined;
   const out: Omit<HistoryEntry, 'at' | 'by'>[] = [];
   for (const field of TRACED_FIELDS[kind]) {
     if (same(old[field], next[field])) continue;
     out.push({
       field: `spec.${field}`, ...(old[field] !== undefined ? { from: canonicalJson(old[field]) } : {}), ...(next[field] !== undefined ? { to: canonicalJson(next[field]) } : {}),
-      ...(closedBefore ? { afterClosure: true } : {}),
+      ...(closedBefore && !NOT_SLA_FIELDS.has(field) ? { afterClosure: true } : {}),
     });
   }
   return out;
@@ -140,8 +149,13 @@ export function historyStatus(entries: readonly HistoryEntry[]): { history?: His
 const at = (s: string | undefined): Date | undefined => (s === undefined ? undefined : new Date(s));
 
 /** The instants an incident names: the latest is where its retention starts. */
-export function incidentInstants(spec: Pick<IncidentSpec, 'openedAt' | 'resolvedAt' | 'closedAt'>): (Date | undefined)[] {
-  return [at(spec.openedAt), at(spec.resolvedAt), at(spec.closedAt)];
+export function incidentInstants(spec: Pick<IncidentSpec, 'openedAt' | 'resolvedAt' | 'closedAt' | 'closureNotice'>): (Date | undefined)[] {
+  return [at(spec.openedAt), at(spec.resolvedAt), at(spec.closedAt), at(spec.closureNotice?.sentAt)];
+}
+
+/** The instants a Problem names: opened, closed. */
+export function problemInstants(spec: Pick<ProblemSpec, 'openedAt' | 'closedAt'>): (Date | undefined)[] {
+  return [at(spec.openedAt), at(spec.closedAt)];
 }
 
 /** The instants a change names: requested, decided (approval, validation), completed. */
@@ -150,8 +164,8 @@ export function changeInstants(spec: Pick<ChangeRequestSpec, 'requestedAt' | 'ap
 }
 
 /** When an Incident or a ChangeRequest may be deleted: its latest instant plus the retention (domain retainedUntil). */
-export function recordRetainedUntil(kind: TracedKind, spec: IncidentSpec | ChangeRequestSpec, retentionMonths: number, createdAt: Date): Date {
-  const instants = kind === 'Incident' ? incidentInstants(spec as IncidentSpec) : changeInstants(spec as ChangeRequestSpec);
+export function recordRetainedUntil(kind: TracedKind, spec: IncidentSpec | ChangeRequestSpec | ProblemSpec, retentionMonths: number, createdAt: Date): Date {
+  const instants = kind === 'Incident' ? incidentInstants(spec as IncidentSpec) : kind === 'Problem' ? problemInstants(spec as ProblemSpec) : changeInstants(spec as ChangeRequestSpec);
   return retainedUntil(instants, retentionMonths, createdAt);
 }
 

@@ -125,6 +125,15 @@ export const SLAReportStatus = withRules(
       name: text('The record\'s name.', 253),
       fields: doc(z.array(z.string().min(1).max(64)).max(16), 'Its SLA fields changed after it was resolved or completed (its status.history has who, when, old → new).', { 'x-kubernetes-list-type': 'atomic' }),
     })).max(2 * MAX_TICKETS), 'The month\'s incidents and changes whose SLA fields changed after they were resolved or completed (issue 12: records are traced); absent when none is.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
+    problems: doc(z.array(z.object({
+      name: text('The Problem\'s name.', 253),
+      summary: text('Its summary.', 1024),
+      state: doc(z.enum(['Open', 'Closed']), 'Open at the month\'s end (or now, within the month), or Closed in the month.'),
+      openedAt: time('When it was opened.'),
+      closedAt: time('When it was closed, in the month.').optional(),
+      incidents: doc(z.array(z.string().min(1).max(253)).max(64), 'The incidents it links.', { 'x-kubernetes-list-type': 'atomic' }),
+      change: text('The ChangeRequest that fixes it.', 253).optional(),
+    })).max(MAX_TICKETS), `The month's Problems (seed §5.4), at most ${MAX_TICKETS}: those open during the month and those closed in it, by name; absent when none is.`, { 'x-kubernetes-list-type': 'atomic' }).optional(),
     seal: doc(z.object({
       sha256: doc(z.string().regex(SHA256_HEX), 'SHA-256 (lowercase hex) of the RFC 8785 canonical form of {"previous": previous, "report": this status without conditions, observedGeneration and seal}.'),
       previous: doc(z.string().regex(SHA256_HEX_OR_EMPTY), 'The previous month\'s seal.sha256; empty for the contract\'s first month.'),

@@ -1,6 +1,7 @@
 // SupportContract (msc): the commercial terms of the tenant (design.md §1, domain.md §3, §10, §13).
 import { z } from 'zod';
 import { MAX_ACCELERATED_CHANGES_PER_YEAR, MAX_AMENDMENTS, MAX_MONTHLY_TOKENS, MAX_SUPPORT_LEVEL_ENTRIES, MIN_SERVICE_MONTHS, MIN_SUPPORT_COMMITMENT_MONTHS } from '../../domain/limits.ts';
+import { DEFAULT_RECURRENCE_DAYS, DEFAULT_RECURRING_INCIDENTS, MAX_RECURRENCE_DAYS, MAX_RECURRING_INCIDENTS, MIN_RECURRING_INCIDENTS } from '../../domain/problems.ts';
 import { amendmentProblems, supportLevelHistory } from '../../domain/terms.ts';
 import { ENVIRONMENTS, MANAGEMENT_LEVELS, SUPPORT_CHAINS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
@@ -57,6 +58,10 @@ export const SupportContractSpec = z.object({
   }).optional(),
   acceleratedChangesPerYear: doc(z.int().min(0).max(MAX_ACCELERATED_CHANGES_PER_YEAR), `Accelerated changes allowed per calendar year (at most ${MAX_ACCELERATED_CHANGES_PER_YEAR}, domain.md §10).`).default(MAX_ACCELERATED_CHANGES_PER_YEAR),
   reversibilityStart: instant('Start of the reversibility (exit) phase: GTR does not apply from then on (domain.md §8).').optional(),
+  problemDetection: doc(z.object({
+    incidents: boundedCount(`How many incidents on one service unit or managed function make a recurrence (${MIN_RECURRING_INCIDENTS} to ${MAX_RECURRING_INCIDENTS}).`, MAX_RECURRING_INCIDENTS, MIN_RECURRING_INCIDENTS).default(DEFAULT_RECURRING_INCIDENTS),
+    days: boundedCount(`Within how many days (of 24 h) of each other (1 to ${MAX_RECURRENCE_DAYS}).`, MAX_RECURRENCE_DAYS, 1).default(DEFAULT_RECURRENCE_DAYS),
+  }), `When recurring incidents make the operator propose a Problem (seed §5.4): absent, ${DEFAULT_RECURRING_INCIDENTS} incidents within ${DEFAULT_RECURRENCE_DAYS} days.`).optional(),
 }).superRefine((spec, ctx) => {
   // domain.md §3, checked wherever a contract is parsed (the webhook, `report --offline`, the
   // controllers' caches): each entry from the start month on, one per environment and month, no

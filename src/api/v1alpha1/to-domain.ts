@@ -13,6 +13,7 @@ import { DEFAULT_CALENDAR, isTimeZone, type BusinessCalendar } from '../../domai
 import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TOKENS } from '../../domain/limits.ts';
 import type { Interval } from '../../domain/interval.ts';
 import { repeatedTargets } from '../../domain/levels.ts';
+import type { ProblemInput } from '../../domain/problems.ts';
 import { validateSchedule, type MaintenanceSchedule } from '../../domain/maintenance.ts';
 import { amendmentProblems, supportLevelHistory, type DatedSupportLevel, type TermsAmendment } from '../../domain/terms.ts';
 import {
@@ -25,6 +26,7 @@ import { HISTORY_ANNOTATION, parseHistory } from './records.ts';
 import { NEGATIVE_ZERO_MESSAGE, YEAR_MESSAGE, instantInRange, yearInRange, type LabelSelector, type ObjectMeta } from './common.ts';
 import { Incident } from './incident.ts';
 import { MaintenanceWindow } from './maintenance-window.ts';
+import { Problem } from './problem.ts';
 import { ManagedFunction } from './managed-function.ts';
 import { ManagedTenant } from './managed-tenant.ts';
 import { ServiceUnit } from './service-unit.ts';
@@ -158,6 +160,7 @@ export const RESOURCE_SCHEMAS = {
   ManagedFunction,
   Incident,
   ChangeRequest,
+  Problem,
   MaintenanceWindow,
   SLAReport,
 } as const;
@@ -257,6 +260,7 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
     commitmentMonths: spec.commitmentMonths,
     reversibilityStart,
     acceleratedChangesPerYear: spec.acceleratedChangesPerYear,
+    ...(spec.problemDetection !== undefined ? { problemDetection: { incidents: spec.problemDetection.incidents, days: spec.problemDetection.days } } : {}),
   }));
 }
 
@@ -393,6 +397,31 @@ export function changeToDomain(change: Obj<ChangeRequest>): Conversion<ChangeInp
   }));
 }
 
+/**
+ * One Problem (seed §5.4). `namespace`, the Problem's (absent offline, where the files are one
+ * tenant): an incident reference naming another namespace is another tenant's, refused.
+ */
+export function problemToDomain(problem: Obj<Problem>, namespace?: string): Conversion<ProblemInput> {
+  const c = new Collector();
+  const spec = problem.spec;
+  const openedAt = c.time('spec.openedAt', spec.openedAt);
+  const closedAt = c.optionalTime('spec.closedAt', spec.closedAt);
+  if (openedAt !== undefined && closedAt !== undefined && closedAt < openedAt) c.add('spec.closedAt', 'must not be before spec.openedAt');
+  spec.incidentRefs.forEach((ref, i) => {
+    if (ref.namespace !== undefined && ref.namespace !== (namespace ?? ref.namespace)) {
+      c.add(`spec.incidentRefs[${i}].namespace`, `Incident '${ref.name}' of namespace '${ref.namespace}' is another tenant's: a Problem links the incidents of its own namespace '${namespace ?? ''}' only`);
+    }
+  });
+  return c.done(() => ({
+    name: problem.metadata.name,
+    summary: spec.summary,
+    incidentNames: spec.incidentRefs.map((r) => r.name),
+    changeName: spec.changeRef?.name,
+    openedAt: openedAt ?? new Date(0),
+    closedAt,
+  }));
+}
+
 /** The schedule of a window, checked by the domain (zone, RRULE subset, positive duration). */
 export function scheduleToDomain(window: Obj<MaintenanceWindow>): Conversion<MaintenanceSchedule> {
   const c = new Collector();
@@ -446,6 +475,8 @@ export interface TenantObjects {
   readonly incidents: readonly Obj<Incident>[];
   readonly changes: readonly Obj<ChangeRequest>[];
   readonly maintenanceWindows: readonly Obj<MaintenanceWindow>[];
+  /** The tenant's Problems (seed §5.4); absent: none. */
+  readonly problems?: readonly (Obj<Problem> & { readonly metadata: { readonly namespace?: string | undefined } })[] | undefined;
 }
 
 /** The objects of one tenant that a monthly report reads: a contract is required. */
@@ -464,6 +495,7 @@ function tenantInputInto(c: Collector, objects: TenantObjects): TenantInput | un
   const incidents = objects.incidents.map((i) => c.take(id('Incident', i), incidentToDomain(i)));
   const changes = objects.changes.map((ch) => c.take(id('ChangeRequest', ch), changeToDomain(ch)));
   const maintenanceWindows = objects.maintenanceWindows.map((w) => c.take(id('MaintenanceWindow', w), maintenanceWindowToDomain(w, objects.units)));
+  const problems = (objects.problems ?? []).map((p) => c.take(id('Problem', p), problemToDomain(p, p.metadata.namespace)));
   const defined = <T>(items: readonly (T | undefined)[]): T[] => items.filter((x): x is T => x !== undefined);
   if (calendar === undefined) return undefined;
   return {
@@ -474,6 +506,7 @@ function tenantInputInto(c: Collector, objects: TenantObjects): TenantInput | un
     incidents: defined(incidents),
     changes: defined(changes),
     maintenanceWindows: defined(maintenanceWindows),
+    ...(problems.length > 0 ? { problems: defined(problems) } : {}),
   };
 }
 

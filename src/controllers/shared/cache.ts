@@ -9,14 +9,15 @@
 //   ChangeRequest `unit`       each unit it references
 //   ChangeRequest `incident`   its relatedIncident
 //   SLAReport     `contract`   its contractRef
+//   Problem       `incident`   each incident it links
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
-  calendarToDomain, changeToDomain, contractToDomain, functionToDomain, incidentToDomain, scheduleToDomain, unitToDomain,
+  calendarToDomain, changeToDomain, contractToDomain, functionToDomain, incidentToDomain, problemToDomain, scheduleToDomain, unitToDomain,
 } from '../../api/v1alpha1/index.ts';
 import type { BusinessCalendar } from '../../domain/index.ts';
 import type { Informer, Manager } from '../../runtime/index.ts';
 import {
-  KIND_REFS, SPEC_SCHEMAS, SpecParser, converted, type Check, type ChangeObj, type ContractObj, type FunctionObj, type IncidentObj, type Parsed, type ReportObj,
+  KIND_REFS, SPEC_SCHEMAS, SpecParser, converted, type Check, type ChangeObj, type ContractObj, type FunctionObj, type IncidentObj, type Parsed, type ProblemObj, type ReportObj,
   type Stored, type TenantObj, type Typed, type UnitObj, type WindowObj,
 } from './kinds.ts';
 
@@ -48,6 +49,7 @@ export const INDEXES = {
   unitRefs: (o: KubernetesObject): string[] => refNames(spec(o).unitRefs).map((n) => nsKey(o, n)),
   relatedIncident: (o: KubernetesObject): string[] => refNames(spec(o).relatedIncident).map((n) => nsKey(o, n)),
   contractRef: (o: KubernetesObject): string[] => refNames(spec(o).contractRef).map((n) => nsKey(o, n)),
+  incidentRefs: (o: KubernetesObject): string[] => refNames(spec(o).incidentRefs).map((n) => nsKey(o, n)),
 } as const;
 
 /** The names of `refs` no ServiceUnit of the namespace has (absent, not merely invalid: GitOps has not applied it yet). */
@@ -120,6 +122,7 @@ export class Caches {
   readonly functions: View<FunctionObj['spec'], NonNullable<FunctionObj['status']>>;
   readonly incidents: View<IncidentObj['spec'], NonNullable<IncidentObj['status']>>;
   readonly changes: View<ChangeObj['spec'], NonNullable<ChangeObj['status']>>;
+  readonly problems: View<ProblemObj['spec'], NonNullable<ProblemObj['status']>>;
   readonly windows: View<WindowObj['spec'], NonNullable<WindowObj['status']>>;
   readonly reports: View<ReportObj['spec'], NonNullable<ReportObj['status']>>;
 
@@ -133,6 +136,7 @@ export class Caches {
     this.functions = view(manager, 'ManagedFunction', SPEC_SCHEMAS.ManagedFunction, (f) => functionToDomain(f, []));
     this.incidents = view(manager, 'Incident', SPEC_SCHEMAS.Incident, incidentToDomain);
     this.changes = view(manager, 'ChangeRequest', SPEC_SCHEMAS.ChangeRequest, changeToDomain);
+    this.problems = view(manager, 'Problem', SPEC_SCHEMAS.Problem, (p) => problemToDomain(p, p.namespace));
     this.windows = view(manager, 'MaintenanceWindow', SPEC_SCHEMAS.MaintenanceWindow, scheduleToDomain);
     this.reports = view(manager, 'SLAReport', SPEC_SCHEMAS.SLAReport);
     this.units.informer.addIndexer('target', INDEXES.target);
@@ -141,6 +145,7 @@ export class Caches {
     this.changes.informer.addIndexer('unit', INDEXES.unitRefs);
     this.changes.informer.addIndexer('incident', INDEXES.relatedIncident);
     this.reports.informer.addIndexer('contract', INDEXES.contractRef);
+    this.problems.informer.addIndexer('incident', INDEXES.incidentRefs);
   }
 
   /** The tenant of a namespace: the oldest valid ManagedTenant (a second one is refused by condition). */

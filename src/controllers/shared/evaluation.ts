@@ -54,6 +54,7 @@ export class Evaluations {
     caches.incidents.informer.addHandler(follow(specChanged));
     caches.changes.informer.addHandler(follow(specChanged));
     caches.windows.informer.addHandler(follow(specChanged));
+    caches.problems.informer.addHandler(follow(specChanged));
   }
 
   /**
@@ -106,6 +107,7 @@ export class Evaluations {
       incidents: c.incidents.list(namespace),
       changes: c.changes.list(namespace),
       maintenanceWindows: c.windows.list(namespace),
+      problems: c.problems.list(namespace),
     }));
     this.#inputs.set(key, { version, value: input });
     return input;

@@ -1,16 +1,17 @@
 // Records are kept (issue 12, domain.md §9): the operator holds RETENTION_FINALIZER on every
-// Incident, ChangeRequest, ServiceUnit and final SLAReport, and removes it from an object being
+// Incident, ChangeRequest, Problem, ServiceUnit and final SLAReport, and removes it from an object being
 // deleted once the record may go. The webhook refuses an early deletion; this is the backstop
 // when it is down (or a break-glass member deleted early). An object waiting on the finalizer is
 // still in the caches, so every evaluation and report keeps counting it.
 //
 // When it may go (src/api records.ts over src/domain retention.ts):
-//   Incident, ChangeRequest  its latest instant plus the retention (months)
+//   Incident, ChangeRequest, its latest instant plus the retention (months)
+//   Problem
 //   SLAReport (final)        its month's end plus the retention
 //   ServiceUnit              once every month its subscription (ended by the deletion) and
 //                            incidents touch is final
 import { PatchStrategy } from '@kubernetes/client-node';
-import { DELETED_AT_ANNOTATION, RETENTION_FINALIZER, recordRetainedUntil, unitOpenMonths, type ChangeRequestSpec, type IncidentSpec } from '../../api/v1alpha1/index.ts';
+import { DELETED_AT_ANNOTATION, RETENTION_FINALIZER, recordRetainedUntil, unitOpenMonths, type ChangeRequestSpec, type IncidentSpec, type ProblemSpec } from '../../api/v1alpha1/index.ts';
 import { monthPeriod, REPORT_FINAL_GRACE_HOURS, retainedUntil, rfc3339 } from '../../domain/index.ts';
 import { addFinalizer, hasFinalizer, isDeleting, objectPath, removeFinalizer, type KindRef } from '../../runtime/index.ts';
 import { KIND_REFS } from './kinds.ts';
@@ -55,6 +56,10 @@ export function incidentRelease(months: number, spec: IncidentSpec, createdAt: D
 
 export function changeRelease(months: number, spec: ChangeRequestSpec, createdAt: Date): Release {
   return { at: recordRetainedUntil('ChangeRequest', spec, months, createdAt) };
+}
+
+export function problemRelease(months: number, spec: ProblemSpec, createdAt: Date): Release {
+  return { at: recordRetainedUntil('Problem', spec, months, createdAt) };
 }
 
 /** A final report: its month's end plus the retention. */
