@@ -120,6 +120,10 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     manager.addController({ name, kind: KIND_REFS[kind], reconcile: reportingInternalErrors(manager, KIND_REFS[kind], deps.now, reconcile), watches, predicate: specChanged, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
   };
   const unitTargets = (o: KubernetesObject): string[] => targetKeys(spec(o).targets);
+  // domain.md §2: the tenant's Active Directory is judged over all its units (2 VMs, one domain).
+  const activeDirectoryUnits = (o: KubernetesObject): Request[] => (spec(o).family === 'ActiveDirectory'
+    ? i.units.list(nsOf(o)).filter((x) => spec(x).family === 'ActiveDirectory').map((x) => ({ namespace: nsOf(o), name: nameOf(x) }))
+    : []);
   const accelerated = (o: KubernetesObject): Request[] => (spec(o).accelerated === true ? i.changes.list(nsOf(o)).filter((c) => spec(c).accelerated === true).map((c) => ({ namespace: nsOf(o), name: nameOf(c) })) : []);
 
   add('managedtenant', 'ManagedTenant', tenantReconciler(deps), [
@@ -132,7 +136,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watchAll('SLAReport', (o) => refNames(spec(o).contractRef).map((name) => ({ namespace: nsOf(o), name }))),
   ]);
   add('serviceunit', 'ServiceUnit', unitReconciler(deps), [
-    watch('ServiceUnit', (o) => [...indexed(i.units, 'target', unitTargets)(o), ...dependents(i.units)(o)]),
+    watch('ServiceUnit', (o) => [...indexed(i.units, 'target', unitTargets)(o), ...dependents(i.units)(o), ...activeDirectoryUnits(o)]),
     watch('MaintenanceWindow', inNamespace(i.units)),
     watch('Incident', (o) => refNames(spec(o).unitRefs).map((name) => ({ namespace: nsOf(o), name }))),
     watchContract(inNamespace(i.units)),

@@ -16,18 +16,20 @@ import { measuredAtOf, type ChangeFacts, type ChangeResult } from './change.ts';
 import { capCredits, claimDeadline, oneCreditPerIncident } from './credits.ts';
 import { gtdGuaranteePercent, GTR_DEVIATION_THRESHOLD_PERCENT } from './guarantees.ts';
 import type { Interval } from './interval.ts';
-import type { Target } from './levels.ts';
+import { unguaranteed, type Target, type Unguaranteed } from './levels.ts';
 import type { DatedTerms, MonthTerms } from './terms.ts';
 import type { TokenLedger } from './tokens.ts';
 import type { MaintenanceSchedule } from './maintenance.ts';
 import { percentOf, roundAmount, roundPercent } from './money.ts';
 import { gtrCreditPercent, gtrDeviationPercent, type RestorationResult } from './restoration.ts';
 import type {
+  BuildModel,
   ChangeCategory,
   Environment,
   FunctionFamily,
   LevelThreeOwner,
   ManagementLevel,
+  ManagementModel,
   Prerequisite,
   Priority,
   SupportLevel,
@@ -66,7 +68,14 @@ export interface UnitInput {
   readonly labels: Readonly<Record<string, string>>;
   /** The family the unit counts in (its `spec.family`); default: the family named like its level. */
   readonly family?: FunctionFamily | undefined;
+  /** Its build model (domain.md §2); default FullBuild. NoBuild: not managed, no guarantee. */
+  readonly buildModel?: BuildModel | undefined;
+  /** The tenant's management model (domain.md §1); default FullyManaged. SelfCare: advice only, no guarantee. */
+  readonly managementModel?: ManagementModel | undefined;
 }
+
+/** Why a unit carries no guarantee at all (domain.md §2 **Reading**); undefined when it may. */
+export const unguaranteedUnit = (unit: UnitInput): Unguaranteed | undefined => unguaranteed(unit.buildModel, unit.managementModel);
 
 export interface FunctionInput {
   readonly name: string;
@@ -320,7 +329,9 @@ export interface FunctionResult {
 export function functionResult(fn: FunctionInput, results: TenantResults, period: Interval): FunctionResult {
   const unitResults: UnitAvailability[] = [];
   for (const unitName of fn.units) {
-    if (results.units.get(unitName)?.environment !== 'Production') continue;
+    // A managed function groups managed production units (domain.md §1, §2): not NoBuild, not SelfCare.
+    const unit = results.units.get(unitName);
+    if (unit?.environment !== 'Production' || unguaranteedUnit(unit) !== undefined) continue;
     const availability = results.unitAvailability(unitName, fn.family, period);
     if (availability !== undefined) unitResults.push(availability);
   }
