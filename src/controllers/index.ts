@@ -214,10 +214,11 @@ function snapshot(deps: Deps): MetricsSnapshot {
   });
   const incidents = caches.incidents.all().filter((inc) => inc.status?.phase === 'Open').map((inc) => {
     const r = deps.evaluations.of(inc.namespace, now).incident(inc.name)?.result;
-    const applies = r?.applicable === true && r.deadline !== undefined && r.targetSeconds !== undefined;
+    // Timed: GTR applies, or a non-production incident kept without penalties (domain.md §8).
+    const timed = r?.timed === true && r.deadline !== undefined && r.targetSeconds !== undefined;
     return {
-      namespace: inc.namespace, name: inc.name, priority: inc.spec.priority,
-      ...(applies ? { restorationDeadline: r.deadline, restorationElapsedRatio: r.coveredSeconds / r.targetSeconds } : {}),
+      namespace: inc.namespace, name: inc.name, priority: inc.spec.priority, penalties: r?.applicable === true,
+      ...(timed ? { restorationDeadline: r.deadline, restorationElapsedRatio: r.coveredSeconds / r.targetSeconds } : {}),
       atRisk: cond(inc.status?.conditions, ConditionType.AtRisk) === 'True',
     };
   });

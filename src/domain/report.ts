@@ -234,6 +234,18 @@ export interface MonthlyReport {
   readonly conditions: readonly ReportCondition[];
   /** The month's incidents and changes amended after their resolution or completion; absent when none is. */
   readonly amended?: readonly AmendedRecord[];
+  /** The month's non-production timers, kept without penalties (domain.md §8); absent when the month has none. */
+  readonly nonProduction?: NonProductionReport;
+}
+
+/**
+ * domain.md §8 (seed §8.4.3): the restoration and change times hold in non-production too, without
+ * penalties. The month's timed non-production incidents and changes (rows of gtr.incidents and
+ * gtc.changes with reason NonProduction), counted apart: never in the deviation, the credits or the cap.
+ */
+export interface NonProductionReport {
+  readonly incidents: { readonly timed: number; readonly resolved: number; readonly late: number; readonly lateIncidents: readonly string[] };
+  readonly changes: { readonly timed: number; readonly completed: number; readonly late: number; readonly lateChanges: readonly string[] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -534,6 +546,22 @@ function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, 
     claimDeadline: rfc3339(claimDeadline(period.end, timeZone)),
     conditions,
     ...amendedOf(input, gtr.restorations.map((r) => r.name), gtc.changes.map((x) => x.name)),
+    ...nonProductionOf(gtr.restorations, gtc.changes),
+  };
+}
+
+/** The month's timed records without penalties (timed, not applicable: non-production), apart from the guarantees. */
+function nonProductionOf(restorations: readonly RestorationResult[], changes: readonly ChangeResult[]): { nonProduction?: NonProductionReport } {
+  const incidents = restorations.filter((r) => r.timed && !r.applicable);
+  const timedChanges = changes.filter((c) => c.timed && !c.applicable);
+  if (incidents.length === 0 && timedChanges.length === 0) return {};
+  const lateIncidents = incidents.filter((r) => r.late).map((r) => r.name);
+  const lateChanges = timedChanges.filter((c) => c.late).map((c) => c.name);
+  return {
+    nonProduction: {
+      incidents: { timed: incidents.length, resolved: incidents.filter((r) => r.resolved).length, late: lateIncidents.length, lateIncidents },
+      changes: { timed: timedChanges.length, completed: timedChanges.filter((c) => c.measuredAt !== undefined).length, late: lateChanges.length, lateChanges },
+    },
   };
 }
 

@@ -45,6 +45,12 @@ export function reportStatusFromDomain(report: MonthlyReport): SLAReportStatusBo
     credits: { ...report.credits },
     claimDeadline: report.claimDeadline,
     ...(report.amended === undefined ? {} : { amended: report.amended.map((a) => ({ ...a, fields: [...a.fields] })) }),
+    ...(report.nonProduction === undefined ? {} : {
+      nonProduction: {
+        incidents: { ...report.nonProduction.incidents, lateIncidents: report.nonProduction.incidents.lateIncidents.slice(0, MAX_REPORT_TICKETS) },
+        changes: { ...report.nonProduction.changes, lateChanges: report.nonProduction.changes.lateChanges.slice(0, MAX_REPORT_TICKETS) },
+      },
+    }),
   };
 }
 

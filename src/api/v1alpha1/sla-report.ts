@@ -125,6 +125,20 @@ export const SLAReportStatus = withRules(
       name: text('The record\'s name.', 253),
       fields: doc(z.array(z.string().min(1).max(64)).max(16), 'Its SLA fields changed after it was resolved or completed (its status.history has who, when, old → new).', { 'x-kubernetes-list-type': 'atomic' }),
     })).max(2 * MAX_TICKETS), 'The month\'s incidents and changes whose SLA fields changed after they were resolved or completed (issue 12: records are traced); absent when none is.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
+    nonProduction: doc(z.object({
+      incidents: doc(z.object({
+        timed: count('Non-production incidents of the month whose restoration time is kept.'),
+        resolved: count('Of those, resolved in the month.'),
+        late: count('Of those, restored late or still open past their deadline.'),
+        lateIncidents: doc(z.array(ticketName('An Incident.')).max(MAX_TICKETS), `The late ones, by opening (at most ${MAX_TICKETS}).`, { 'x-kubernetes-list-type': 'atomic' }),
+      }), 'Restoration times in non-production.'),
+      changes: doc(z.object({
+        timed: count('Non-production changes of the month whose change time is kept.'),
+        completed: count('Of those, completed (or quoted) in the month.'),
+        late: count('Of those, late.'),
+        lateChanges: doc(z.array(ticketName('A ChangeRequest.')).max(MAX_TICKETS), `The late ones, by request (at most ${MAX_TICKETS}).`, { 'x-kubernetes-list-type': 'atomic' }),
+      }), 'Change times in non-production.'),
+    }), 'The month\'s non-production timers, kept without penalties (domain.md §8): never in the deviation, the credits or the cap; absent when the month has none.').optional(),
     seal: doc(z.object({
       sha256: doc(z.string().regex(SHA256_HEX), 'SHA-256 (lowercase hex) of the RFC 8785 canonical form of {"previous": previous, "report": this status without conditions, observedGeneration and seal}.'),
       previous: doc(z.string().regex(SHA256_HEX_OR_EMPTY), 'The previous month\'s seal.sha256; empty for the contract\'s first month.'),
