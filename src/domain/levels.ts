@@ -259,6 +259,9 @@ export function backupViolations(level: ManagementLevel, backup: { readonly poli
 // ---------------------------------------------------------------------------------------------
 // domain.md §2 (seed §6.12): Active Directory, collectively
 
+/** Why an ActiveDirectory unit names its domain (the message of `spec.activeDirectory.domain`). */
+export const AD_DOMAIN_REQUIRED = 'an ActiveDirectory unit names its domain: one forest, one domain (domain.md §2, seed §6.12)';
+
 export interface ActiveDirectoryUnit {
   readonly name: string;
   readonly targets: readonly Target[];
@@ -288,7 +291,7 @@ export function activeDirectoryViolations(unit: string, units: readonly ActiveDi
     });
   }
   if (own.domain === undefined) {
-    out.push({ path: 'spec.activeDirectory.domain', message: 'an ActiveDirectory unit names its domain: one forest, one domain (domain.md §2, seed §6.12)' });
+    out.push({ path: 'spec.activeDirectory.domain', message: AD_DOMAIN_REQUIRED });
   } else {
     const first = [...units].filter((u) => u.domain !== undefined).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];
     if (first !== undefined && first.domain?.toLowerCase() !== own.domain.toLowerCase()) {

@@ -8,7 +8,7 @@ import { adminKubeConfig, createNamespace, eventually } from '../controlplane/cl
 import { registerControllers } from '../../src/controllers/index.ts';
 import { Manager, realClock, type Clock, type Condition } from '../../src/runtime/index.ts';
 import {
-  contract, createAll, GROUP, incident, inEnvironment, onVm, openedAt, PLURALS, priority, serviceUnit, subscribing, supportLevel, tenant, VERSION,
+  contract, createAll, GROUP, incident, inEnvironment, onVm, openedAt, PLURALS, priority, serviceUnit, subscribing, tenant, VERSION,
   withLevel, withSpec, type Manifest,
 } from './fixtures.ts';
 

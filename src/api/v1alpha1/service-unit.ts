@@ -1,6 +1,6 @@
 // ServiceUnit (su): one managed VM, cluster or service instance (design.md §1, domain.md §1, §2, §12).
 import { z } from 'zod';
-import { ALLOWED_LEVELS, BACKUP_CATALOGUE, BACKUP_LEVELS, backupPolicyFits } from '../../domain/levels.ts';
+import { AD_DOMAIN_REQUIRED, ALLOWED_LEVELS, BACKUP_CATALOGUE, BACKUP_LEVELS, backupPolicyFits } from '../../domain/levels.ts';
 import {
   BACKUP_POLICIES, BACKUP_SCOPES, BUILD_MODELS, ENVIRONMENTS, FUNCTION_FAMILIES, LEVEL_THREE_OWNERS, MANAGEMENT_LEVELS, PREREQUISITES,
   PRIORITIES, TARGET_KINDS, type BackupPolicy, type BackupScope,
@@ -128,6 +128,11 @@ export const serviceUnitSpecRules: readonly CelRule[] = [
     message: `spec.backup.policy: the catalogue's ${scope} policies are ${policiesFor(scope).join(', ')} (spec.backup.scope ${scope}, domain.md §12)`,
     fieldPath: '.backup.policy',
   })),
+  {
+    rule: "!has(self.family) || self.family != 'ActiveDirectory' || has(self.activeDirectory)",
+    message: `spec.activeDirectory.domain: ${AD_DOMAIN_REQUIRED}`,
+    fieldPath: '.activeDirectory',
+  },
   {
     rule: "!has(self.backup) || self.backup.scope != 'Office365' || self.targets.all(t, t.kind == 'Service')",
     message: 'spec.backup.scope: Office 365 is backed up on a Service target (the Office 365 tenant), not on a VM or a cluster (domain.md §12)',

@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import { DEFAULT_CALENDAR, isTimeZone, type BusinessCalendar } from '../../domain/calendar.ts';
 import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TOKENS } from '../../domain/limits.ts';
 import type { Interval } from '../../domain/interval.ts';
-import { backupViolations, defaultLevelThreeOwner, repeatedTargets } from '../../domain/levels.ts';
+import { AD_DOMAIN_REQUIRED, backupViolations, defaultLevelThreeOwner, repeatedTargets } from '../../domain/levels.ts';
 import { validateSchedule, type MaintenanceSchedule } from '../../domain/maintenance.ts';
 import { amendmentProblems, supportLevelHistory, type DatedSupportLevel, type TermsAmendment } from '../../domain/terms.ts';
 import {
@@ -284,6 +284,8 @@ export function unitToDomain(unit: Obj<ServiceUnit>, tenant?: Obj<ManagedTenant>
   });
   // domain.md §12: backup at the levels it is offered to, with a policy of its scope (the CRD's CEL says the same).
   for (const v of backupViolations(spec.level, spec.backup)) c.add(v.path, v.message);
+  // domain.md §2: an ActiveDirectory unit names its one domain (the tenant-wide rules are the webhook's and PrerequisitesMet's).
+  if (unitFamily(unit) === 'ActiveDirectory' && spec.activeDirectory === undefined) c.add('spec.activeDirectory.domain', AD_DOMAIN_REQUIRED);
   return c.done(() => ({
     name: unit.metadata.name,
     level: spec.level,
