@@ -130,6 +130,10 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     if (Number.isNaN(at)) return [];
     return i.incidents.list(nsOf(o)).filter((x) => x !== o && Math.abs(openedMs(x) - at) <= MAX_RECURRENCE_DAYS * 86_400_000).map((x) => ({ namespace: nsOf(o), name: nameOf(x) }));
   };
+  // domain.md §2: the tenant's Active Directory is judged over all its units (2 VMs, one domain).
+  const activeDirectoryUnits = (o: KubernetesObject): Request[] => (spec(o).family === 'ActiveDirectory'
+    ? i.units.list(nsOf(o)).filter((x) => spec(x).family === 'ActiveDirectory').map((x) => ({ namespace: nsOf(o), name: nameOf(x) }))
+    : []);
   const accelerated = (o: KubernetesObject): Request[] => (spec(o).accelerated === true ? i.changes.list(nsOf(o)).filter((c) => spec(c).accelerated === true).map((c) => ({ namespace: nsOf(o), name: nameOf(c) })) : []);
 
   add('managedtenant', 'ManagedTenant', tenantReconciler(deps), [
@@ -142,7 +146,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watchAll('SLAReport', (o) => refNames(spec(o).contractRef).map((name) => ({ namespace: nsOf(o), name }))),
   ]);
   add('serviceunit', 'ServiceUnit', unitReconciler(deps), [
-    watch('ServiceUnit', (o) => [...indexed(i.units, 'target', unitTargets)(o), ...dependents(i.units)(o)]),
+    watch('ServiceUnit', (o) => [...indexed(i.units, 'target', unitTargets)(o), ...dependents(i.units)(o), ...activeDirectoryUnits(o)]),
     watch('MaintenanceWindow', inNamespace(i.units)),
     watch('Incident', (o) => refNames(spec(o).unitRefs).map((name) => ({ namespace: nsOf(o), name }))),
     watchContract(inNamespace(i.units)),
@@ -231,10 +235,11 @@ function snapshot(deps: Deps): MetricsSnapshot {
   });
   const incidents = caches.incidents.all().filter((inc) => inc.status?.phase === 'Open').map((inc) => {
     const r = deps.evaluations.of(inc.namespace, now).incident(inc.name)?.result;
-    const applies = r?.applicable === true && r.deadline !== undefined && r.targetSeconds !== undefined;
+    // Timed: GTR applies, or a non-production incident kept without penalties (domain.md §8).
+    const timed = r?.timed === true && r.deadline !== undefined && r.targetSeconds !== undefined;
     return {
-      namespace: inc.namespace, name: inc.name, priority: inc.spec.priority,
-      ...(applies ? { restorationDeadline: r.deadline, restorationElapsedRatio: r.coveredSeconds / r.targetSeconds } : {}),
+      namespace: inc.namespace, name: inc.name, priority: inc.spec.priority, penalties: r?.applicable === true,
+      ...(timed ? { restorationDeadline: r.deadline, restorationElapsedRatio: r.coveredSeconds / r.targetSeconds } : {}),
       atRisk: cond(inc.status?.conditions, ConditionType.AtRisk) === 'True',
       major: cond(inc.status?.conditions, ConditionType.Major) === 'True',
     };

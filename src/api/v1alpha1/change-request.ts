@@ -82,6 +82,7 @@ export const ChangeRequestStatus = z.object({
   gtc: doc(z.object({
     applicable: doc(z.boolean(), 'Whether the change-time guarantee applies.'),
     reason: text('Why it does not apply (non-production, Initial level, ...).', 256).optional(),
+    timed: doc(z.boolean(), 'GTC does not apply but the change time is kept, without penalties: a non-production change (domain.md §8). Its deadline and late hold; it is never credited.').optional(),
   }), 'Whether GTC applies, and why not.').optional(),
   ...historyStatusFields,
 });

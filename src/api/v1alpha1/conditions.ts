@@ -21,6 +21,8 @@ export const ConditionType = {
   PrerequisitesMet: 'PrerequisitesMet',
   /** ServiceUnit: every unit of `dependsOn` exists and is managed. */
   DependenciesReady: 'DependenciesReady',
+  /** ServiceUnit: the unit carries GTD, GTR and GTC (managed, not SelfCare, production, prerequisites validated); informational, Ready does not wait on it. */
+  GuaranteesApply: 'GuaranteesApply',
   /** ManagedFunction: month-to-date availability is at or above the guarantee. */
   SLAMet: 'SLAMet',
   /** ManagedFunction: less than 25 % of the month's error budget is left. */
@@ -95,6 +97,18 @@ export const ConditionReason = {
   DependencyMissing: 'DependencyMissing',
   /** DependenciesReady: the unit depends on itself, directly or through other units. */
   DependencyCycle: 'DependencyCycle',
+  /** DependenciesReady: a unit of dependsOn exists but is not managed (NoBuild). */
+  DependencyNotManaged: 'DependencyNotManaged',
+  /** PrerequisitesMet: the tenant's Active Directory is not on at least 2 VMs, one forest and one domain (domain.md §2). */
+  ActiveDirectoryRules: 'ActiveDirectoryRules',
+  /** GuaranteesApply: the unit is NoBuild, not managed (seed §4.1). */
+  NotManaged: 'NotManaged',
+  /** GuaranteesApply: the tenant is SelfCare, advice only. */
+  AdviceOnly: 'AdviceOnly',
+  /** GuaranteesApply: not every prerequisite is validated (domain.md §8). */
+  PrerequisitesNotValidated: 'PrerequisitesNotValidated',
+  /** GuaranteesApply: a non-production unit: times kept, without penalties (domain.md §8). */
+  NonProduction: 'NonProduction',
 
   /** SLAMet / GTDMet: measured availability is at or above the guarantee. */
   GuaranteeMet: 'GuaranteeMet',

@@ -1,9 +1,9 @@
 // ServiceUnit (su): one managed VM, cluster or service instance (design.md §1, domain.md §1, §2, §12).
 import { z } from 'zod';
-import { ALLOWED_LEVELS } from '../../domain/levels.ts';
+import { AD_DOMAIN_REQUIRED, ALLOWED_LEVELS, BACKUP_CATALOGUE, BACKUP_LEVELS, backupPolicyFits } from '../../domain/levels.ts';
 import {
-  BACKUP_POLICIES, BUILD_MODELS, ENVIRONMENTS, FUNCTION_FAMILIES, LEVEL_THREE_OWNERS, MANAGEMENT_LEVELS, PREREQUISITES,
-  PRIORITIES, TARGET_KINDS,
+  BACKUP_POLICIES, BACKUP_SCOPES, BUILD_MODELS, ENVIRONMENTS, FUNCTION_FAMILIES, LEVEL_THREE_OWNERS, MANAGEMENT_LEVELS, PREREQUISITES,
+  PRIORITIES, TARGET_KINDS, type BackupPolicy, type BackupScope,
 } from '../../domain/vocabulary.ts';
 import {
   type CelRule, type KindDefinition, ageColumn, conditionColumn, count, doc, duration, immutable, instant, localRef, localRefs, month,
@@ -99,7 +99,14 @@ export const Monitoring = withRules(
   ],
 );
 
-/** CEL rules of ServiceUnit.spec: the target kind fixes the levels (domain.md §1, ALLOWED_LEVELS). */
+/** The catalogue's policies that back up `scope` (domain.md §12, BACKUP_CATALOGUE). */
+const policiesFor = (scope: BackupScope): BackupPolicy[] => (Object.keys(BACKUP_CATALOGUE) as BackupPolicy[]).filter((p) => backupPolicyFits(p, scope));
+
+/**
+ * CEL rules of ServiceUnit.spec: the target kind fixes the levels (domain.md §1, ALLOWED_LEVELS);
+ * backup at the levels it is offered to, with a policy of its scope (domain.md §12: the same
+ * rules as levels.ts backupViolations, which the webhook and the controllers apply).
+ */
 export const serviceUnitSpecRules: readonly CelRule[] = [
   ...TARGET_KINDS.map((kind): CelRule => ({
     rule: `!self.targets.exists(t, t.kind == '${kind}') || self.level in ${celList(ALLOWED_LEVELS[kind])}`,
@@ -110,6 +117,26 @@ export const serviceUnitSpecRules: readonly CelRule[] = [
     rule: "!has(self.subscription) || !has(self.subscription.end) || timestamp(self.subscription.end) > timestamp(self.subscription.start)",
     message: 'spec.subscription.end must be after spec.subscription.start',
     fieldPath: '.subscription.end',
+  },
+  {
+    rule: `!has(self.backup) || self.level in ${celList(BACKUP_LEVELS)}`,
+    message: `spec.backup: backup is offered to units at ${BACKUP_LEVELS.join(', ')} level (domain.md §12)`,
+    fieldPath: '.backup',
+  },
+  ...BACKUP_SCOPES.map((scope): CelRule => ({
+    rule: `!has(self.backup) || self.backup.scope != '${scope}' || self.backup.policy in ${celList(policiesFor(scope))}`,
+    message: `spec.backup.policy: the catalogue's ${scope} policies are ${policiesFor(scope).join(', ')} (spec.backup.scope ${scope}, domain.md §12)`,
+    fieldPath: '.backup.policy',
+  })),
+  {
+    rule: "!has(self.family) || self.family != 'ActiveDirectory' || has(self.activeDirectory)",
+    message: `spec.activeDirectory.domain: ${AD_DOMAIN_REQUIRED}`,
+    fieldPath: '.activeDirectory',
+  },
+  {
+    rule: "!has(self.backup) || self.backup.scope != 'Office365' || self.targets.all(t, t.kind == 'Service')",
+    message: 'spec.backup.scope: Office 365 is backed up on a Service target (the Office 365 tenant), not on a VM or a cluster (domain.md §12)',
+    fieldPath: '.backup.scope',
   },
 ];
 
@@ -123,7 +150,7 @@ export const ServiceUnitSpec = withRules(
     family: doc(z.enum(FUNCTION_FAMILIES), 'Family of managed functions the unit counts in (domain.md §1); defaults to the family named like the level.').optional(),
     environment: doc(z.enum(ENVIRONMENTS), 'Production, PreProduction, Integration or Development; only Production carries guarantees.'),
     buildModel: doc(z.enum(BUILD_MODELS), 'NoBuild, BackendBuild, OperationsBuild or FullBuild (domain.md §2).').default('FullBuild'),
-    levelThreeOwner: doc(z.enum(LEVEL_THREE_OWNERS), 'Who owns level-3 support: Provider or Client. GTR does not apply where the provider is not the owner (domain.md §8).').default('Provider'),
+    levelThreeOwner: doc(z.enum(LEVEL_THREE_OWNERS), 'Who owns level-3 support: Provider or Client. GTR does not apply where the provider is not the owner (domain.md §8). Unset: the client for an Application unit (a business application, domain.md §2), the provider otherwise.').optional(),
     subscription: doc(z.object({
       start: instant('When the unit entered the service (prorates the first month).'),
       end: instant('When the unit leaves the service (prorates the last month).').optional(),
@@ -135,8 +162,12 @@ export const ServiceUnitSpec = withRules(
     dependsOn: localRefs('Units this one depends on (same namespace); they must be managed too (domain.md §2).', 32).optional(),
     monitoring: doc(Monitoring, 'How the operator probes the unit.').optional(),
     backup: doc(z.object({
-      policy: doc(z.enum(BACKUP_POLICIES), 'Backup policy of the catalogue (domain.md §12).'),
-    }), 'Backup of the unit.').optional(),
+      policy: doc(z.enum(BACKUP_POLICIES), 'Backup policy of the catalogue (domain.md §12), one that covers the scope.'),
+      scope: doc(z.enum(BACKUP_SCOPES), 'What is backed up: Files (WEEKLY-1 to MONTHLY-12) or Office365 (MONTHLY-3 to MONTHLY-36, on a Service target), domain.md §12.').default('Files'),
+    }), `Backup of the unit, offered at ${BACKUP_LEVELS.join(', ')} level (domain.md §12).`).optional(),
+    activeDirectory: doc(z.object({
+      domain: doc(z.string().min(1).max(253).regex(/^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)+$/), 'DNS name of the Active Directory domain, the root of its forest: the tenant\'s ActiveDirectory units name one (one forest, one domain, domain.md §2).'),
+    }), 'For a unit of family ActiveDirectory: the domain it serves (domain.md §2).').optional(),
   }),
   'Desired state of a ServiceUnit.',
   serviceUnitSpecRules,

@@ -66,11 +66,13 @@ export function withinGuaranteeCondition(f: ChangeFacts): DesiredCondition {
   const r = f.result;
   const type = ConditionType.WithinGuarantee;
   if (r === undefined) return { type, status: 'Unknown', reason: ConditionReason.ReferenceNotFound, message: 'no SupportContract in the namespace yet: the support level is unknown' };
-  if (!r.applicable) return { type, status: 'True', reason: ConditionReason.NotApplicable, message: `GTC does not apply: ${r.reason}` };
+  if (!r.timed) return { type, status: 'True', reason: ConditionReason.NotApplicable, message: `GTC does not apply: ${r.reason}` };
   const deadline = r.deadline === undefined ? '' : rfc3339(r.deadline);
-  if (r.late) return { type, status: 'False', reason: ConditionReason.DeadlineMissed, message: `GTC deadline ${deadline} missed` };
-  if (r.measuredAt !== undefined) return { type, status: 'True', reason: ConditionReason.CompletedOnTime, message: `completed before ${deadline}` };
-  return { type, status: 'True', reason: ConditionReason.OnTime, message: `to complete before ${deadline}` };
+  // domain.md §8 (seed §8.4.3): a non-production change is timed too, without penalties.
+  const note = r.applicable ? '' : `; ${r.reason}: timed without penalties (domain.md §8)`;
+  if (r.late) return { type, status: 'False', reason: ConditionReason.DeadlineMissed, message: `GTC deadline ${deadline} missed${note}` };
+  if (r.measuredAt !== undefined) return { type, status: 'True', reason: ConditionReason.CompletedOnTime, message: `completed before ${deadline}${note}` };
+  return { type, status: 'True', reason: ConditionReason.OnTime, message: `to complete before ${deadline}${note}` };
 }
 
 export function changeConditions(f: ChangeFacts): DesiredCondition[] {
@@ -100,6 +102,6 @@ export function changeFields(f: ChangeFacts): Omit<ChangeRequestStatus, 'conditi
     ...(r.deadline !== undefined ? { gtcDeadline: rfc3339(r.deadline) } : {}),
     coveredSeconds: Math.floor(r.coveredSeconds),
     late: r.late,
-    gtc: r.applicable ? { applicable: true } : { applicable: false, reason: r.reason },
+    gtc: r.applicable ? { applicable: true } : { applicable: false, reason: r.reason, ...(r.timed ? { timed: true } : {}) },
   };
 }
