@@ -107,7 +107,7 @@ export const RESTORE_CATEGORIES = ['StandardSimple', 'StandardComplex'] as const
 export const RESTORE_INITIATOR: Initiator = 'Client';
 
 export interface RestoreChange {
-  readonly catalogItem: string | undefined;
+  readonly catalogItem?: string | undefined;
   readonly category: ChangeCategory;
   readonly initiator: Initiator;
   readonly unitRefs: readonly { readonly name: string }[];

@@ -17,7 +17,8 @@
 //   Incident         creator: operator, provider, or an IncidentReporter contact
 //   ChangeRequest    creator/editor: operator, provider, or a ChangeRequester contact; only the
 //                    provider side writes `initiator: Provider`; an approval is given by a
-//                    ChangeApprover contact; at most N accelerated changes a calendar year
+//                    ChangeApprover contact; at most N accelerated changes a calendar year;
+//                    a restore (catalogItem backup-restore) only on units with a backup policy
 //   SLAReport        written by the operator only; on create, for an existing contract and a month
 //                    from the contract's start month to the current one (tenant time zone)
 // and, before them, where and by whom (ownership.ts scopeVerdict: reserved namespaces, DELETE,
@@ -26,9 +27,10 @@ import type { z } from 'zod';
 import {
   calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, scheduleToDomain, unitToDomain,
   type ChangeRequest, type Conversion, type FieldError, type KindName, type ManagedTenant, type ServiceUnit,
-  RESOURCE_SCHEMAS, GROUP, internalTargetErrors,
+  RESOURCE_SCHEMAS, GROUP, backupCheckInternalErrors, internalTargetErrors,
 } from '../api/v1alpha1/index.ts';
 import { DEFAULT_CALENDAR, monthOf } from '../domain/calendar.ts';
+import { restoreProblems } from '../domain/backup.ts';
 import { dependencyCycle, findTargetConflicts, missingLevelPrerequisites, targetKey, type Target, type TargetClaim } from '../domain/levels.ts';
 import { MAX_ACCELERATED_CHANGES_PER_YEAR } from '../domain/limits.ts';
 import { acceleratedDecisions, type AcceleratedRequest } from '../domain/tokens.ts';
@@ -169,6 +171,7 @@ function validateUnit(request: AdmissionRequest, ctx: RuleContext, namespace: st
   }
   violations.push(...dependencyCycleViolations(unit, others));
   violations.push(...internalTargetErrors(unit.spec.monitoring, ctx.internalEndpoints));
+  violations.push(...backupCheckInternalErrors(unit.spec.backup?.check, ctx.internalEndpoints));
   const contract = contractOf(ctx.view, namespace);
   if (contract !== undefined && !contract.spec.subscribedLevels.includes(unit.spec.level)) {
     violations.push({
@@ -284,6 +287,13 @@ function validateChange(request: AdmissionRequest, ctx: RuleContext, namespace: 
   }
   const converted = changeToDomain(change);
   if (!converted.ok) return invalid(converted.errors);
+  // A restore (seed §5.10): on units that have a backup policy (a unit not applied yet is GitOps order, not refused).
+  const units = ctx.view.units(namespace);
+  const restore = restoreProblems(change.spec, (name) => {
+    const u = units.find((x) => x.metadata.name === name);
+    return u === undefined ? undefined : (u.spec.backup?.policy ?? null);
+  });
+  if (restore.length > 0) return invalid(restore);
   if (change.spec.accelerated && before?.spec.accelerated !== true) {
     const quota = acceleratedViolation(change, ctx, namespace, tenant);
     if (quota !== undefined) return invalid([quota]);
