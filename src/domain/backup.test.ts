@@ -24,34 +24,38 @@ describe('seed §5.10.2 Table 3: the longest gap between two backups, tolerance 
 
 describe('backupVerdict: on schedule until the last success + period + tolerance, missed from then', () => {
   const cases: readonly {
-    readonly name: string; readonly policy: BackupPolicy; readonly lastSuccess: string | undefined; readonly expectedSince: string;
+    readonly name: string; readonly policy: BackupPolicy; readonly lastSuccess: string | undefined; readonly acceptedAt?: string; readonly inService: string;
     readonly now: string; readonly state: 'OnSchedule' | 'Missed'; readonly deadline: string; readonly overdue: number;
   }[] = [
     // 2026-10-05T02:00Z + 8 d = 2026-10-13T02:00Z; one second before it, on schedule.
-    { name: 'weekly, a second before the deadline', policy: 'WEEKLY-1', lastSuccess: '2026-10-05T02:00:00Z', expectedSince: '2026-09-01T00:00:00Z', now: '2026-10-13T01:59:59Z', state: 'OnSchedule', deadline: '2026-10-13T02:00:00Z', overdue: 0 },
+    { name: 'weekly, a second before the deadline', policy: 'WEEKLY-1', lastSuccess: '2026-10-05T02:00:00Z', inService: '2026-09-01T00:00:00Z', now: '2026-10-13T01:59:59Z', state: 'OnSchedule', deadline: '2026-10-13T02:00:00Z', overdue: 0 },
     // At the deadline itself: missed, 0 s overdue.
-    { name: 'weekly, at the deadline', policy: 'WEEKLY-1', lastSuccess: '2026-10-05T02:00:00Z', expectedSince: '2026-09-01T00:00:00Z', now: '2026-10-13T02:00:00Z', state: 'Missed', deadline: '2026-10-13T02:00:00Z', overdue: 0 },
+    { name: 'weekly, at the deadline', policy: 'WEEKLY-1', lastSuccess: '2026-10-05T02:00:00Z', inService: '2026-09-01T00:00:00Z', now: '2026-10-13T02:00:00Z', state: 'Missed', deadline: '2026-10-13T02:00:00Z', overdue: 0 },
     // An hour past: 3,600 s overdue.
-    { name: 'weekly, an hour past', policy: 'WEEKLY-2', lastSuccess: '2026-10-05T02:00:00Z', expectedSince: '2026-09-01T00:00:00Z', now: '2026-10-13T03:00:00Z', state: 'Missed', deadline: '2026-10-13T02:00:00Z', overdue: 3600 },
+    { name: 'weekly, an hour past', policy: 'WEEKLY-2', lastSuccess: '2026-10-05T02:00:00Z', inService: '2026-09-01T00:00:00Z', now: '2026-10-13T03:00:00Z', state: 'Missed', deadline: '2026-10-13T02:00:00Z', overdue: 3600 },
     // 2026-01-31T23:00Z + 32 d: 28 days to 2026-02-28T23:00Z, 4 more to 2026-03-04T23:00Z (February 2026 has 28 days).
-    { name: 'monthly across February', policy: 'MONTHLY-12', lastSuccess: '2026-01-31T23:00:00Z', expectedSince: '2026-01-01T00:00:00Z', now: '2026-03-04T22:59:59Z', state: 'OnSchedule', deadline: '2026-03-04T23:00:00Z', overdue: 0 },
+    { name: 'monthly across February', policy: 'MONTHLY-12', lastSuccess: '2026-01-31T23:00:00Z', inService: '2026-01-01T00:00:00Z', now: '2026-03-04T22:59:59Z', state: 'OnSchedule', deadline: '2026-03-04T23:00:00Z', overdue: 0 },
     // 2028 is a leap year: 2028-01-31T23:00Z + 32 d = 2028-03-03T23:00Z (29 days to 2028-02-29T23:00Z, 3 more); a day later, 86,400 s overdue.
-    { name: 'monthly across 29 February', policy: 'MONTHLY-36', lastSuccess: '2028-01-31T23:00:00Z', expectedSince: '2028-01-01T00:00:00Z', now: '2028-03-04T23:00:00Z', state: 'Missed', deadline: '2028-03-03T23:00:00Z', overdue: 86_400 },
+    { name: 'monthly across 29 February', policy: 'MONTHLY-36', lastSuccess: '2028-01-31T23:00:00Z', inService: '2028-01-01T00:00:00Z', now: '2028-03-04T23:00:00Z', state: 'Missed', deadline: '2028-03-03T23:00:00Z', overdue: 86_400 },
     // No success recorded: the clock starts at the acceptance test, 2026-10-01T08:00Z + 8 d = 2026-10-09T08:00Z.
-    { name: 'no success recorded yet', policy: 'WEEKLY-2', lastSuccess: undefined, expectedSince: '2026-10-01T08:00:00Z', now: '2026-10-09T08:00:01Z', state: 'Missed', deadline: '2026-10-09T08:00:00Z', overdue: 1 },
+    { name: 'no success recorded since the acceptance test', policy: 'WEEKLY-2', lastSuccess: undefined, acceptedAt: '2026-10-01T08:00:00Z', inService: '2026-09-01T00:00:00Z', now: '2026-10-09T08:00:01Z', state: 'Missed', deadline: '2026-10-09T08:00:00Z', overdue: 1 },
     // A success during implementation (2026-09-20) does not start the clock before the acceptance test: 2026-10-01T00:00Z + 8 d.
-    { name: 'a success older than the acceptance test', policy: 'WEEKLY-1', lastSuccess: '2026-09-20T00:00:00Z', expectedSince: '2026-10-01T00:00:00Z', now: '2026-10-08T12:00:00Z', state: 'OnSchedule', deadline: '2026-10-09T00:00:00Z', overdue: 0 },
+    { name: 'a success older than the acceptance test', policy: 'WEEKLY-1', lastSuccess: '2026-09-20T00:00:00Z', acceptedAt: '2026-10-01T00:00:00Z', inService: '2026-09-01T00:00:00Z', now: '2026-10-08T12:00:00Z', state: 'OnSchedule', deadline: '2026-10-09T00:00:00Z', overdue: 0 },
+    // Nothing recorded and no acceptance test: from the subscription (or creation), 2026-11-02T09:00Z + 32 d = 2026-12-04T09:00Z.
+    { name: 'no success, no acceptance test: from the subscription', policy: 'MONTHLY-1', lastSuccess: undefined, inService: '2026-11-02T09:00:00Z', now: '2026-12-04T08:59:59Z', state: 'OnSchedule', deadline: '2026-12-04T09:00:00Z', overdue: 0 },
+    // A success before the unit was created (a unit put under management with its backups running) counts: 2026-10-30T02:00Z + 8 d = 2026-11-07T02:00Z.
+    { name: 'a success older than the subscription counts', policy: 'WEEKLY-1', lastSuccess: '2026-10-30T02:00:00Z', inService: '2026-11-05T00:00:00Z', now: '2026-11-07T02:00:00Z', state: 'Missed', deadline: '2026-11-07T02:00:00Z', overdue: 0 },
     // Elapsed time, not wall-clock days: across Paris' DST change (2026-10-25) 2026-10-20T01:00Z + 8 × 24 h = 2026-10-28T01:00Z.
-    { name: 'across a DST change', policy: 'WEEKLY-1', lastSuccess: '2026-10-20T01:00:00Z', expectedSince: '2026-01-01T00:00:00Z', now: '2026-10-28T00:59:59Z', state: 'OnSchedule', deadline: '2026-10-28T01:00:00Z', overdue: 0 },
+    { name: 'across a DST change', policy: 'WEEKLY-1', lastSuccess: '2026-10-20T01:00:00Z', inService: '2026-01-01T00:00:00Z', now: '2026-10-28T00:59:59Z', state: 'OnSchedule', deadline: '2026-10-28T01:00:00Z', overdue: 0 },
   ];
   it.each(cases)('$name', (c) => {
-    const v = backupVerdict({ policy: c.policy, lastSuccess: c.lastSuccess === undefined ? undefined : t(c.lastSuccess), expectedSince: t(c.expectedSince) }, t(c.now));
+    const v = backupVerdict({ policy: c.policy, lastSuccess: c.lastSuccess === undefined ? undefined : t(c.lastSuccess), acceptedAt: c.acceptedAt === undefined ? undefined : t(c.acceptedAt), inServiceSince: t(c.inService) }, t(c.now));
     expect(v.state).toBe(c.state);
     expect(v.deadline.toISOString()).toBe(t(c.deadline).toISOString());
     expect(v.overdueSeconds).toBe(c.overdue);
   });
   it('the same inputs give the same deadline whenever it is computed (the incident is named after it)', () => {
-    const o = { policy: 'WEEKLY-1' as const, lastSuccess: t('2026-10-05T02:00:00Z'), expectedSince: t('2026-09-01T00:00:00Z') };
+    const o = { policy: 'WEEKLY-1' as const, lastSuccess: t('2026-10-05T02:00:00Z'), inServiceSince: t('2026-09-01T00:00:00Z') };
     expect(backupVerdict(o, t('2026-10-14T00:00:00Z')).deadline).toEqual(backupVerdict(o, t('2026-11-30T00:00:00Z')).deadline);
   });
 });

@@ -48,18 +48,23 @@ export interface BackupObservation {
   /** The latest successful backup the source recorded; undefined when it recorded none. */
   readonly lastSuccess: Date | undefined;
   /**
-   * Since when a backup is owed: the backup's acceptance test (§5.10.3), else the unit's
-   * subscription start, else its creation. The clock never starts before it: a success recorded
-   * during the implementation phase does not make the first week of service late.
+   * The backup's acceptance test (§5.10.3), when recorded: backups are owed from then, so the
+   * clock never starts before it (a success recorded during the implementation phase does not
+   * make the first week of service late).
    */
-  readonly expectedSince: Date;
+  readonly acceptedAt?: Date | undefined;
+  /**
+   * Where the clock starts when nothing is recorded and no acceptance test is: the unit's
+   * subscription start, else its creation.
+   */
+  readonly inServiceSince: Date;
 }
 
 export type BackupState = 'OnSchedule' | 'Missed';
 
 export interface BackupVerdict {
   readonly state: BackupState;
-  /** What the clock counts from: the later of the last success and `expectedSince`. */
+  /** What the clock counts from: the last success (never before the acceptance test), else the acceptance test, else `inServiceSince`. */
   readonly since: Date;
   /** When the backup is (or was) missed without a new success: `since` + period + tolerance. The incident's `openedAt`. */
   readonly deadline: Date;
@@ -67,9 +72,11 @@ export interface BackupVerdict {
   readonly overdueSeconds: number;
 }
 
+const later = (a: Date, b: Date | undefined): Date => (b !== undefined && b.getTime() > a.getTime() ? b : a);
+
 /** Missed from the deadline on (`now >= deadline`), on schedule before. Pure: `now` is a parameter. */
 export function backupVerdict(o: BackupObservation, now: Date): BackupVerdict {
-  const since = o.lastSuccess !== undefined && o.lastSuccess.getTime() > o.expectedSince.getTime() ? o.lastSuccess : o.expectedSince;
+  const since = later(o.lastSuccess ?? o.acceptedAt ?? o.inServiceSince, o.acceptedAt);
   const deadline = new Date(since.getTime() + backupAllowedGapSeconds(o.policy) * 1000);
   const overdueMs = now.getTime() - deadline.getTime();
   return overdueMs >= 0

@@ -21,8 +21,10 @@ export interface BackupPlan {
   readonly periodMs: number;
   readonly timeoutMs: number;
   readonly priority: Priority;
-  /** Since when a backup is owed (domain/backup.ts BackupObservation.expectedSince). */
-  readonly expectedSince: Date;
+  /** The acceptance test, when recorded (domain/backup.ts BackupObservation.acceptedAt). */
+  readonly acceptedAt: Date | undefined;
+  /** The subscription start, else the creation (BackupObservation.inServiceSince). */
+  readonly inServiceSince: Date;
 }
 
 /**
@@ -47,24 +49,25 @@ export function backupPlan(unit: Pick<UnitView, 'spec' | 'raw'>): { readonly ok:
       periodMs: Math.round(periodS * 1000),
       timeoutMs: Math.max(1, Math.round(Math.min(timeoutS, periodS) * 1000)),
       priority: check.incidentPriority,
-      expectedSince: expectedSince(unit),
+      acceptedAt: dateOf(backup.acceptanceTest?.passedAt),
+      inServiceSince: inServiceSince(unit),
     },
   };
 }
 
+function dateOf(value: string | Date | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
 /**
- * **Reading** (seed §5.10.1 Table 2: the acceptance test ends the implementation phase): backups
- * are owed from the acceptance test; without one recorded, from the unit's subscription start,
+ * **Reading** (seed §5.10.1 Table 2: the acceptance test ends the implementation phase): with no
+ * success recorded and no acceptance test, backups are owed from the unit's subscription start,
  * else from its creation (the API server's, so every replica and restart reads the same instant).
  */
-export function expectedSince(unit: Pick<UnitView, 'spec' | 'raw'>): Date {
-  const candidates = [unit.spec.backup?.acceptanceTest?.passedAt, unit.spec.subscription?.start, unit.raw.metadata?.creationTimestamp];
-  for (const c of candidates) {
-    if (c === undefined) continue;
-    const d = new Date(c);
-    if (!Number.isNaN(d.getTime())) return d;
-  }
-  return new Date(0);
+export function inServiceSince(unit: Pick<UnitView, 'spec' | 'raw'>): Date {
+  return dateOf(unit.spec.subscription?.start) ?? dateOf(unit.raw.metadata?.creationTimestamp) ?? new Date(0);
 }
 
 /** Object names are DNS subdomains of at most 253 characters. */

@@ -118,7 +118,7 @@ export class BackupCheck {
     if (!answer.ok) return { kind: 'NotObserved', message: answer.message };
     const latest = latestBackupSuccess(answer.values);
     if (!latest.ok) return { kind: 'NotObserved', message: `query ${JSON.stringify(plan.query)}: ${latest.message}` };
-    const verdict = backupVerdict({ policy: plan.policy, lastSuccess: latest.at, expectedSince: plan.expectedSince }, now);
+    const verdict = backupVerdict({ policy: plan.policy, lastSuccess: latest.at, acceptedAt: plan.acceptedAt, inServiceSince: plan.inServiceSince }, now);
     const open = this.#opts.views.incidents.list(unit.namespace).filter((i) => isOpenBackupIncident(i, unit.name)).sort(byOpenedAt);
     if (verdict.state === 'Missed') {
       const adopted = open[0];
