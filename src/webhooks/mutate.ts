@@ -12,9 +12,10 @@
 // whatever the body says; a confirmation of pending approvers is consumed when it matches.
 // A client contact's closure stamps `Incident.spec.closedBy` (who agreed, domain.md §9). Every
 // UPDATE of an Incident or a ChangeRequest appends its changes of the SLA fields to the trace
-// annotation (records.ts: who, when, old → new), whatever the body says.
+// annotation (records.ts: who, when, old → new), whatever the body says; of a ServiceUnit, its
+// changes of `spec.backup` (the acceptance test: seed §5.10.3) and `spec.prerequisites`.
 import {
-  APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, HISTORY_ANNOTATION, approvalBinds, historyEntries, parseHistory, scopeDigest, type ScopedSpec,
+  APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, HISTORY_ANNOTATION, approvalBinds, historyEntries, parseHistory, scopeDigest, type ScopedSpec, type TracedKind,
 } from '../api/v1alpha1/index.ts';
 import { ALLOW, pointer, type AdmissionRequest, type JsonPatchOp, type UserInfo, type Verdict } from './admission.ts';
 import { contactsAnnotations, contactsOutcome, tenantVersions } from './contacts.ts';
@@ -71,6 +72,7 @@ export function mutate(request: AdmissionRequest, view: TenantView, config: Iden
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return ALLOW;
   const kind = request.kind.kind;
   if (kind === 'ManagedTenant') return tenantMutation(request, config, now);
+  if (kind === 'ServiceUnit') return unitMutation(request, config, now);
   const field = kind === 'Incident' ? 'reporter' : kind === 'ChangeRequest' ? 'requester' : undefined;
   const body = specOf(request.object);
   if (field === undefined || body === undefined) return ALLOW;
@@ -87,6 +89,16 @@ export function mutate(request: AdmissionRequest, view: TenantView, config: Iden
   if (kind === 'Incident') closurePatch(patch, request, spec, old, view, config, client, now);
   if (kind === 'ChangeRequest') approvalPatch(patch, request, spec, old, view, config);
   historyPatch(patch, request, kind === 'Incident' ? 'Incident' : 'ChangeRequest', spec, old, client, now);
+  return patch.length > 0 ? { allowed: true, patch } : ALLOW;
+}
+
+/** A ServiceUnit: only its trace (its backup and prerequisites, records.ts TRACED_FIELDS). */
+function unitMutation(request: AdmissionRequest, config: IdentityConfig, now: Date): Verdict {
+  const body = specOf(request.object);
+  if (body === undefined) return ALLOW;
+  const patch: JsonPatchOp[] = [];
+  const client = !actsForProvider(identify(request.userInfo, undefined, config));
+  historyPatch(patch, request, 'ServiceUnit', body, specOf(request.oldObject), client, now);
   return patch.length > 0 ? { allowed: true, patch } : ALLOW;
 }
 
@@ -120,7 +132,7 @@ function closurePatch(patch: JsonPatchOp[], request: AdmissionRequest, spec: Jso
  * fields (as the object will be, stamps included), by the requesting user at `now`; on CREATE a
  * client's body brings none, the provider's is kept (a record restored). Whatever the body says.
  */
-function historyPatch(patch: JsonPatchOp[], request: AdmissionRequest, kind: 'Incident' | 'ChangeRequest', spec: Json, old: Json | undefined, client: boolean, now: Date): void {
+function historyPatch(patch: JsonPatchOp[], request: AdmissionRequest, kind: TracedKind, spec: Json, old: Json | undefined, client: boolean, now: Date): void {
   const metadata = isObject(request.object) && isObject(request.object.metadata) ? request.object.metadata : {};
   const annotations = isObject(metadata.annotations) ? metadata.annotations : undefined;
   const current = annotations?.[HISTORY_ANNOTATION];

@@ -10,6 +10,7 @@ import {
   type CelRule, type KindDefinition, ageColumn, conditionColumn, count, doc, duration, immutable, instant, localRef, localRefs, month,
   percent, readyColumn, resource, seconds, statusBase, text, time, withRules,
 } from './common.ts';
+import { historyStatusFields } from './records.ts';
 
 const celList = (values: readonly string[]) => `[${values.map((v) => `'${v}'`).join(', ')}]`;
 
@@ -209,6 +210,7 @@ export const ServiceUnitStatus = z.object({
     excludedSeconds: seconds('Part of the interruption excluded from the commitments (maintenance, ...).'),
     subscribedSeconds: seconds('Time the unit was subscribed so far this month.').optional(),
   }), 'Month-to-date availability (domain.md §5).').optional(),
+  ...historyStatusFields,
 });
 export type ServiceUnitStatus = z.infer<typeof ServiceUnitStatus>;
 
