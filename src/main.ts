@@ -1,6 +1,6 @@
 // The composition root (docs/design.md §2, style.md item 11): the only module that wires the layers
 // together. `managedapps run` builds one Manager (caches, leader election), registers the eight
-// controllers, the probe automation (a ninth controller fed by the probe scheduler, leader only), the metrics/health server and, when enabled,
+// controllers, the probe automation (a ninth controller fed by the probe scheduler, leader only) and the backup check (a tenth, leader only), the metrics/health server and, when enabled,
 // the admission webhook (every replica; with --controllers=false, alone in its process); options.ts is the only reader of the environment. The
 // command line that calls it is src/cli/program.ts.
 import { ApiextensionsV1Api, KubeConfig } from '@kubernetes/client-node';
