@@ -21,7 +21,8 @@
 //   Incident         creator: operator, provider, or an IncidentReporter contact
 //   ChangeRequest    creator/editor: operator, provider, or a ChangeRequester contact; only the
 //                    provider side writes `initiator: Provider`; an approval is given by a
-//                    ChangeApprover contact; at most N accelerated changes a calendar year
+//                    ChangeApprover contact; at most N accelerated changes a calendar year;
+//                    a restore (catalogItem backup-restore) only on units with a backup policy
 //   Problem          links the incidents of its own namespace only (spec.incidentRefs[].namespace)
 //   SLAReport        written by the operator only; on create, for an existing contract and a month
 //                    from the contract's start month to the current one (tenant time zone)
@@ -31,9 +32,10 @@ import type { z } from 'zod';
 import {
   calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, problemToDomain, scheduleToDomain, unitFamily, unitToDomain,
   type ChangeRequest, type Conversion, type FieldError, type KindName, type ManagedTenant, type ServiceUnit,
-  RESOURCE_SCHEMAS, GROUP, internalTargetErrors,
+  RESOURCE_SCHEMAS, GROUP, backupCheckInternalErrors, internalTargetErrors,
 } from '../api/v1alpha1/index.ts';
 import { DEFAULT_CALENDAR, monthOf } from '../domain/calendar.ts';
+import { restoreProblems } from '../domain/backup.ts';
 import {
   activeDirectoryViolations, dependencyCycle, findTargetConflicts, missingLevelPrerequisites, targetKey, type Subscribable, type Target, type TargetClaim,
 } from '../domain/levels.ts';
@@ -178,6 +180,7 @@ function validateUnit(request: AdmissionRequest, ctx: RuleContext, namespace: st
   violations.push(...dependencyCycleViolations(unit, others));
   violations.push(...unmanagedDependencyViolations(unit, others));
   violations.push(...internalTargetErrors(unit.spec.monitoring, ctx.internalEndpoints));
+  violations.push(...backupCheckInternalErrors(unit.spec.backup?.check, ctx.internalEndpoints));
   const contract = contractOf(ctx.view, namespace);
   if (contract !== undefined && !contract.spec.subscribedLevels.includes(unit.spec.level)) {
     violations.push({
@@ -325,6 +328,13 @@ function validateChange(request: AdmissionRequest, ctx: RuleContext, namespace: 
   }
   const converted = changeToDomain(change);
   if (!converted.ok) return invalid(converted.errors);
+  // A restore (seed §5.10): on units that have a backup policy (a unit not applied yet is GitOps order, not refused).
+  const units = ctx.view.units(namespace);
+  const restore = restoreProblems(change.spec, (name) => {
+    const u = units.find((x) => x.metadata.name === name);
+    return u === undefined ? undefined : (u.spec.backup?.policy ?? null);
+  });
+  if (restore.length > 0) return invalid(restore);
   if (change.spec.accelerated && before?.spec.accelerated !== true) {
     const quota = acceleratedViolation(change, ctx, namespace, tenant);
     if (quota !== undefined) return invalid([quota]);

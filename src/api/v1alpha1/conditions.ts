@@ -15,6 +15,8 @@ export const ConditionType = {
   Available: 'Available',
   /** ServiceUnit, MaintenanceWindow: an excluding maintenance window is active right now. */
   InMaintenance: 'InMaintenance',
+  /** ServiceUnit: its latest successful backup is within the policy's period plus the tolerance (domain/backup.ts; written by the backup check). */
+  BackupOnSchedule: 'BackupOnSchedule',
   /** ServiceUnit: one of its targets is claimed by another unit (one level per target). */
   LevelConflict: 'LevelConflict',
   /** ServiceUnit: the tenant subscribes the levels this one depends on (Database ⇒ OS, ...). */
@@ -83,6 +85,12 @@ export const ConditionReason = {
   ProbeFailed: 'ProbeFailed',
   /** Available: no probe is configured or none has run yet. */
   NotProbed: 'NotProbed',
+  /** BackupOnSchedule: the latest success is within the policy's period plus the tolerance. */
+  BackupSucceeded: 'BackupSucceeded',
+  /** BackupOnSchedule: no success within the policy's period plus the tolerance: an incident is open. */
+  BackupMissed: 'BackupMissed',
+  /** BackupOnSchedule: the check could not decide (the query failed or answered no timestamp), or has not run yet. */
+  BackupNotObserved: 'BackupNotObserved',
   /** InMaintenance: inside a window that excludes the unit from availability. */
   MaintenanceWindowActive: 'MaintenanceWindowActive',
   /** InMaintenance: outside every window. */
@@ -163,6 +171,8 @@ export const ConditionReason = {
 
   /** Valid: the yearly quota of accelerated changes is used up. */
   QuotaExceeded: 'QuotaExceeded',
+  /** Valid (ChangeRequest): a restore (catalogItem backup-restore) names a unit without a backup policy, or is not a client's standard change (seed §5.10). */
+  RestoreInvalid: 'RestoreInvalid',
   /** Valid: a support level was lowered during its commitment. */
   LevelLowered: 'LevelLowered',
   /** Valid (ManagedTenant): another ManagedTenant, older, already is the tenant of this namespace. */

@@ -2,7 +2,7 @@
 // outcome; the client's approval of a provider change (except one resolving a P1, notified
 // afterwards); the 7th accelerated change of a calendar year refused by condition.
 import { ConditionReason, ConditionType, approvalBinds, changeTokens, type ChangeRequestStatus } from '../../api/v1alpha1/index.ts';
-import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type ChangeResult } from '../../domain/index.ts';
+import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type ChangeResult, type RestoreProblem } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 import type { ChangeObj } from '../shared/kinds.ts';
 import { firstBlocker, readyCondition } from '../shared/status.ts';
@@ -19,6 +19,8 @@ export interface ChangeFacts {
   readonly missingUnits: readonly string[];
   /** `spec.relatedIncident` when no such Incident exists (yet: GitOps order); a P1 exception cannot be decided then. */
   readonly missingIncident?: string | undefined;
+  /** A restore's problems (seed §5.10, domain/backup.ts restoreProblems): each names its field. */
+  readonly restoreProblems?: readonly RestoreProblem[] | undefined;
   readonly now: Date;
 }
 
@@ -57,6 +59,8 @@ export function approvedCondition(f: ChangeFacts): DesiredCondition {
 }
 
 export function validCondition(f: ChangeFacts): DesiredCondition {
+  const restore = f.restoreProblems ?? [];
+  if (restore.length > 0) return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.RestoreInvalid, message: restore.map((p) => `${p.path}: ${p.message}`).join('; ') };
   const d = f.accelerated;
   if (d !== undefined && !d.accepted) return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.QuotaExceeded, message: `${d.message}: timed and priced as a normal change` };
   return { type: ConditionType.Valid, status: 'True', reason: ConditionReason.Reconciled, message: '' };

@@ -6,6 +6,7 @@ import { dependencyCycle, targetKey, type TenantEvaluation, type UnitEvaluation 
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, type UnitObj } from '../shared/kinds.ts';
+import { emitNewHistory, historyOf, historyStatus } from '../shared/history.ts';
 import { keepRecord, stampDeletion, unitRelease } from '../shared/retention.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
 import { availabilityField, ownedPart, unitConditions, type UnitFacts } from './status.ts';
@@ -60,7 +61,10 @@ export function unitReconciler(deps: Deps): Reconciler {
     if (release === 'released') return {};
     const ev = deps.evaluations.of(unit.namespace, now);
     const facts = unitFacts(deps, unit, ev);
-    const written = await writeStatus(manager, KIND_REFS.ServiceUnit, unit, { availability: availabilityField(facts) }, unitConditions(facts), now, ownedPart);
+    // The trace of its backup (the acceptance test) and prerequisites (issue 15 item 3).
+    const history = historyOf(unit.raw);
+    const written = await writeStatus(manager, KIND_REFS.ServiceUnit, unit, { availability: availabilityField(facts), ...historyStatus(history) }, unitConditions(facts), now, ownedPart);
+    await emitNewHistory(manager, unit.raw, history, unit.status);
     const conflict = written.find((c) => c.type === ConditionType.LevelConflict);
     await emitOnTransition(manager, unit.raw, unit.status?.conditions, ConditionType.LevelConflict, 'True', written, {
       type: 'Warning', reason: 'LevelConflict', action: 'Reconcile', note: conflict?.message ?? '',

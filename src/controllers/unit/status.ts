@@ -173,6 +173,8 @@ export function ownedPart(stored: unknown): unknown {
   const mine = new Set<string>(UNIT_CONDITIONS);
   return {
     ...(s.availability !== undefined ? { availability: s.availability } : {}),
+    ...(s.history !== undefined ? { history: s.history } : {}),
+    ...(s.historyOmitted !== undefined ? { historyOmitted: s.historyOmitted } : {}),
     ...(s.observedGeneration !== undefined ? { observedGeneration: s.observedGeneration } : {}),
     ...(s.conditions !== undefined ? { conditions: s.conditions.filter((c) => mine.has(c.type)) } : {}),
   };
