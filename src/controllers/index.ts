@@ -16,7 +16,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { ConditionType, MONTH_PATTERN } from '../api/v1alpha1/index.ts';
 import { MAX_RECURRENCE_DAYS, nextMonth } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
-import { specChanged, type Clock, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
+import { realClock, specChanged, type Clock, type Controller, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { changeReconciler } from './change/reconciler.ts';
 import { contractReconciler } from './contract/reconciler.ts';
 import { functionReconciler } from './function/reconciler.ts';
@@ -115,11 +115,11 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     reports: caches.reports.informer as unknown as Informer,
     problems: caches.problems.informer as unknown as Informer,
   };
-  const add = (name: string, kind: keyof typeof KIND_REFS, reconcile: ReturnType<typeof tenantReconciler>, watches: Watch[]): void => {
+  const add = (name: string, kind: keyof typeof KIND_REFS, reconcile: ReturnType<typeof tenantReconciler>, watches: Watch[]): Controller => {
     // specChanged on the primary too: a status write (ours, or the prober's on a ServiceUnit)
     // does not wake the object's own reconcile; time-dependent figures (covered time of open
     // incidents, month-to-date availability) are refreshed at the requeue instants the domain gives.
-    manager.addController({ name, kind: KIND_REFS[kind], reconcile: reportingInternalErrors(manager, KIND_REFS[kind], deps.now, reconcile), watches, predicate: specChanged, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
+    return manager.addController({ name, kind: KIND_REFS[kind], reconcile: reportingInternalErrors(manager, KIND_REFS[kind], deps.now, reconcile), watches, predicate: specChanged, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
   };
   const unitTargets = (o: KubernetesObject): string[] => targetKeys(spec(o).targets);
   // seed §5.4: an incident's recurrence is judged with the incidents opened within the longest
@@ -194,7 +194,16 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     if (typeof month !== 'string' || !MONTH_PATTERN.test(month)) return [];
     return refNames(spec(o).contractRef).map((contract) => ({ namespace: nsOf(o), name: `${contract}-${nextMonth(month)}` }));
   };
-  add('slareport', 'SLAReport', reportReconciler(deps), [
+  // A closed month's provisional report computed again within CLOSED_MONTH_SETTLE_MS is put back
+  // on the queue once the window has passed, in real time (a frozen test clock never fires it).
+  const settled = new Set<string>();
+  const settle = (req: Request, ms: number): void => {
+    const key = `${req.namespace}/${req.name}`;
+    if (settled.has(key)) return;
+    settled.add(key);
+    realClock.setTimeout(() => { settled.delete(key); reports.enqueue(req); }, ms);
+  };
+  const reports: Controller = add('slareport', 'SLAReport', reportReconciler(deps, settle), [
     watchAll('SLAReport', nextReport),
     watchContract(indexed(i.reports, 'contract', (o) => [nameOf(o)])),
     watch('ManagedTenant', inNamespace(i.reports)),
