@@ -278,6 +278,20 @@ export interface NonProductionReport {
  */
 export const REPORT_FINAL_GRACE_HOURS = 24;
 
+/**
+ * The version of the rules a month's report is computed under (design.md §3 "Seals"): raised by
+ * every change of this operator that makes the same records give another report. A final report
+ * records it (`status.rules`, sealed with the rest); `verify` recomputes a month sealed under
+ * other rules all the same, but its differences are the rules', not the records': they are
+ * notes, its seal and chain are still checked.
+ *   1  the first sealed reports (issue 12); a report without `status.rules` is of these
+ *   2  the catalogue applied (issue 15): NoBuild and SelfCare carry no guarantee, level 3 of an
+ *      application is the client's by default, the non-production section
+ */
+export const REPORT_RULES = 2;
+/** The rules of a stored report that names none: it was sealed before reports named theirs. */
+export const REPORT_RULES_UNNAMED = 1;
+
 /** The support level of an environment the contract does not list: the lowest, which promises least. */
 export const DEFAULT_SUPPORT_LEVEL: SupportLevel = 'Initial';
 

@@ -148,6 +148,7 @@ export const SLAReportStatus = withRules(
         lateChanges: doc(z.array(ticketName('A ChangeRequest.')).max(MAX_TICKETS), `The late ones, by request (at most ${MAX_TICKETS}).`, { 'x-kubernetes-list-type': 'atomic' }),
       }), 'Change times in non-production.'),
     }), 'The month\'s non-production timers, kept without penalties (domain.md §8): never in the deviation, the credits or the cap; absent when the month has none.').optional(),
+    rules: doc(z.number().int().min(1).max(1_000_000), 'The version of the operator\'s reporting rules the report was computed under (design.md §3 "Seals"); absent: 1. `verify` compares a month sealed under other rules as notes.').optional(),
     seal: doc(z.object({
       sha256: doc(z.string().regex(SHA256_HEX), 'SHA-256 (lowercase hex) of the RFC 8785 canonical form of {"previous": previous, "report": this status without conditions, observedGeneration and seal}.'),
       previous: doc(z.string().regex(SHA256_HEX_OR_EMPTY), 'The previous month\'s seal.sha256; empty for the contract\'s first month.'),
