@@ -8,7 +8,7 @@ import { adminKubeConfig, createNamespace, eventually } from '../controlplane/cl
 import { registerControllers } from '../../src/controllers/index.ts';
 import { Manager, realClock, type Clock, type Condition } from '../../src/runtime/index.ts';
 import {
-  contract, createAll, GROUP, incident, inEnvironment, onVm, openedAt, PLURALS, priority, serviceUnit, subscribing, tenant, VERSION,
+  changeRequest, contract, createAll, GROUP, incident, inEnvironment, onVm, openedAt, PLURALS, priority, serviceUnit, subscribing, tenant, VERSION,
   withLevel, withSpec, type Manifest,
 } from './fixtures.ts';
 
@@ -65,6 +65,10 @@ describe('the rest of the catalogue (issue 15 items 1, 2) on a real API server',
       // P2 Standard in pre-production, business hours: from Mon 2 Nov 09:00 Paris (08:00Z),
       // Mon 9 h + Tue 9 h + Wed 6 h = 24 h → Wed 4 Nov 15:00 Paris (14:00Z); open at NOW: late.
       incident('inc-pp', 'pp', priority('P2'), openedAt('2026-11-02T08:00:00Z')),
+      // Restores (seed §5.10): from a unit without a backup policy (nobuild has none), and from one with.
+      serviceUnit('backed-up', withSpec({ backup: { policy: 'WEEKLY-1' } })),
+      changeRequest('restore-nothing', 'nobuild', withSpec({ catalogItem: 'backup-restore' })),
+      changeRequest('restore-ok', 'backed-up', withSpec({ catalogItem: 'backup-restore' })),
     ]);
     await createAll(kc, ns.selfCare, [
       tenant('t', withSpec({ managementModel: 'SelfCare' })), contract('c'), serviceUnit('os-1'),
@@ -144,5 +148,14 @@ describe('the rest of the catalogue (issue 15 items 1, 2) on a real API server',
     const report = await waitFor(ns.rules, 'SLAReport', 'c-2026-11', (o) => { expect(o.status?.nonProduction).toBeDefined(); });
     expect(report.status?.nonProduction).toMatchObject({ incidents: { timed: 1, resolved: 0, late: 1, lateIncidents: ['inc-pp'] } });
     expect(report.status?.gtr).toMatchObject({ resolved: 0, late: 0, creditAmount: 0 });
+  });
+
+  it('a restore from a unit without a backup policy: Valid=False RestoreInvalid naming spec.unitRefs[0] (the webhook down or bypassed); one with a policy is valid', async () => {
+    const bad = await waitFor(ns.rules, 'ChangeRequest', 'restore-nothing', (o) => { expect(cond(o, 'Valid')).toBeDefined(); });
+    expect(cond(bad, 'Valid')).toMatchObject({
+      status: 'False', reason: 'RestoreInvalid', message: "spec.unitRefs[0]: ServiceUnit 'nobuild' has no backup policy (spec.backup): there is no backup to restore from (domain.md §12)",
+    });
+    const ok = await waitFor(ns.rules, 'ChangeRequest', 'restore-ok', (o) => { expect(cond(o, 'Valid')).toBeDefined(); });
+    expect(cond(ok, 'Valid')?.status).toBe('True');
   });
 });
