@@ -32,6 +32,8 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 
 const TENANT = 'acme-logistics';
 const CONTRACT = 'acme-logistics-2026';
+/** The samples' contract starts on 2026-01-01 (config/samples/supportcontract.yaml), in Europe/Paris. */
+const CONTRACT_START = DateTime.fromISO('2026-01-01', { zone: 'Europe/Paris' });
 const OPERATOR_NAMESPACE = 'managedapps-system';
 const GROUP = 'managedapps.dev';
 const VERSION = 'v1alpha1';
@@ -89,8 +91,15 @@ function lastFinalMonthOutage(now: number): Obj[] {
   const month = lastFinalMonth(now);
   const opened = month.plus({ days: 1, hours: 8 });
   const at = (hours: number): string => opened.plus({ hours }).toUTC().toISO({ suppressMilliseconds: true }) ?? '';
-  const name = month.toFormat('yyyy-MM');
-  const monthEnd = month.plus({ months: 1 }).toUTC().toISO({ suppressMilliseconds: true }) ?? '';
+  // Months seal in order (design.md §3 "Seals"): the months before it, since the contract's start,
+  // exist as they would there too, each created when it closed, so each is final at once.
+  const report = (m: DateTime): Obj => ({
+    apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport',
+    metadata: { name: `${CONTRACT}-${m.toFormat('yyyy-MM')}`, namespace: TENANT, annotations: { 'managedapps.dev/created-at': m.plus({ months: 1 }).toUTC().toISO({ suppressMilliseconds: true }) ?? '' } },
+    spec: { contractRef: { name: CONTRACT }, month: m.toFormat('yyyy-MM') },
+  });
+  const before: Obj[] = [];
+  for (let m = CONTRACT_START; m < month; m = m.plus({ months: 1 })) before.push(report(m));
   return [
     {
       apiVersion: `${GROUP}/${VERSION}`, kind: 'Incident', metadata: { name: 'e2e-last-month-outage', namespace: TENANT },
@@ -99,11 +108,8 @@ function lastFinalMonthOutage(now: number): Obj[] {
         openedAt: at(0), resolvedAt: at(10), closedAt: at(24), closedBy: { username: 'e2e-client' }, cause: 'Provider',
       },
     },
-    {
-      apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport',
-      metadata: { name: `${CONTRACT}-${name}`, namespace: TENANT, annotations: { 'managedapps.dev/created-at': monthEnd } },
-      spec: { contractRef: { name: CONTRACT }, month: name },
-    },
+    ...before,
+    report(month),
   ];
 }
 
