@@ -333,8 +333,9 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
 
   it('exports the contract\'s tokens (the monthly pack included), credits, changes and claimable reports', async () => {
     const [contract] = await list('supportcontracts');
-    const tokens = contract!.status?.tokens as { used: number; included: number };
-    expect(byLabel(await query(`managedapps_tokens_included{namespace="${TENANT}"}`), 'name')).toEqual({ [CONTRACT]: 20 });
+    const tokens = contract!.status?.tokens as { used: number; included: number; month: string };
+    // The samples' pack: 20 tokens a month, 30 from 2027-01 (its amendment, domain.md §10).
+    expect(byLabel(await query(`managedapps_tokens_included{namespace="${TENANT}"}`), 'name')).toEqual({ [CONTRACT]: tokens.month >= '2027-01' ? 30 : 20 });
     expect(byLabel(await query(`managedapps_tokens_used{namespace="${TENANT}"}`), 'name')).toEqual({ [CONTRACT]: tokens.used });
 
     const changes = await list('changerequests');

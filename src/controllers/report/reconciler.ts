@@ -139,7 +139,6 @@ export function reportReconciler(deps: Deps, settle: (req: Request, ms: number) 
         settle(req, Math.ceil(CLOSED_MONTH_SETTLE_MS - since));
         return {};
       }
-      computedAt.set(key, performance.now());
     }
     const ev = now.getTime() >= closedAt.getTime() ? deps.evaluations.at(req.namespace, closedAt, contract.name) : deps.evaluations.of(req.namespace, now, contract.name);
     const createdAt = reportCreatedAt(report.raw);
@@ -155,6 +154,9 @@ export function reportReconciler(deps: Deps, settle: (req: Request, ms: number) 
     const status = previous !== undefined ? { ...fields, seal: sealOf(fields, previous) } : fields;
     const uncounted = uncountedIn(caches, req.namespace, period, ev.at);
     const written = await writeStatus(manager, KIND_REFS.SLAReport, report, status, reportConditions(computed, final, finalAt, uncounted, chain?.waiting), now);
+    // Settled only while provisional: a closed month waiting for the previous month's seal is
+    // computed again as soon as that seal wakes it (a chain of past months seals in one pass).
+    if (now.getTime() >= closedAt.getTime() && !computed.final) computedAt.set(key, performance.now());
     await emitOnTransition(manager, report.raw, report.status?.conditions, ConditionType.Complete, 'False', written, {
       type: 'Warning', reason: 'ReportIncomplete', action: 'Reconcile', note: written.find((c) => c.type === ConditionType.Complete)?.message ?? '',
     });
