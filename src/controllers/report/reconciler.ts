@@ -165,6 +165,7 @@ export function reportReconciler(deps: Deps, settle: (req: Request, ms: number) 
         type: 'Warning', reason: 'SLABreached', action: 'Reconcile', note: `${type}: ${written.find((c) => c.type === type)?.message ?? ''}`,
       });
     }
+    if (final) deps.evaluations.release(req.namespace, closedAt, contract.name);
     // Just final: read back to hold its finalizer (the status write moved its resourceVersion; it wakes no watch).
     if (final) return deps.retention === undefined ? {} : { requeueAfter: 1000 };
     // Waiting for the previous month: its status change re-queues this report (the watch in controllers/index.ts).

@@ -101,6 +101,15 @@ export class Evaluations {
     return evaluation;
   }
 
+  /**
+   * Drops the evaluation `at` kept for that instant: its month's report is final, so nothing
+   * reads it again (two years of history would otherwise keep 24 whole evaluations per
+   * converged namespace: +24 % RSS in the operator benchmark).
+   */
+  release(namespace: string, instant: Date, contractName: string): void {
+    this.#fixed.delete(`${namespace}/${contractName}@${instant.getTime()}`);
+  }
+
   /** The namespace's input under the contract named (none: no contract), converted once per version. */
   input(namespace: string, contractName: string | undefined): TenantInput {
     const key = `${namespace}/${contractName ?? ''}`;
