@@ -28,9 +28,6 @@ export const EVALUATION_MAX_AGE_MS = 1000;
 
 interface Kept<T> { readonly version: number; readonly value: T }
 
-/** How many evaluations at a fixed instant (`at`) are kept per namespace: the report controller's concurrency. */
-const FIXED_PER_NAMESPACE = 4;
-
 export class Evaluations {
   readonly #caches: Caches;
   readonly #versions = new Map<string, number>();
@@ -80,21 +77,14 @@ export class Evaluations {
   /**
    * The evaluation of `namespace` at a fixed instant of the past (a month's close, reportClosedAt:
    * design.md §3 "One instant per month"), kept while the namespace's version stays (the instant
-   * does not age). At most FIXED_PER_NAMESPACE per namespace, the latest computed: a month is
-   * computed at its close once per version (then it is final, or recomputed after a change), so
-   * keeping every past month's evaluation of a converged tenant would only hold memory (two years
-   * of history: 24 whole evaluations per namespace, +24 % RSS in the operator benchmark).
+   * does not age), until its report is final (release). One per month being reconciled.
    */
   at(namespace: string, instant: Date, contractName: string): TenantEvaluation {
     const key = `${namespace}/${contractName}@${instant.getTime()}`;
     const version = this.#versions.get(namespace) ?? 0;
     const kept = this.#fixed.get(key);
     if (kept !== undefined && kept.version === version) return kept.value;
-    const mine = [...this.#fixed].filter(([k]) => k.startsWith(`${namespace}/`));
-    for (const [k, v] of mine) if (v.version !== version) this.#fixed.delete(k);
-    // Map order is insertion order: the oldest of the namespace go first.
-    const current = mine.filter(([k, v]) => v.version === version && this.#fixed.has(k));
-    for (const [k] of current.slice(0, Math.max(0, current.length - (FIXED_PER_NAMESPACE - 1)))) this.#fixed.delete(k);
+    for (const [k, v] of this.#fixed) if (k.startsWith(`${namespace}/`) && v.version !== version) this.#fixed.delete(k);
     const evaluation = evaluateTenant(this.input(namespace, contractName), instant);
     this.computed++;
     this.#fixed.set(key, { version, value: evaluation });
