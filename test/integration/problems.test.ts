@@ -139,10 +139,13 @@ describe('problems and major incidents on a real API server', () => {
 
   it('recurring incidents propose a Problem: the ProblemProposed condition and its Event', async () => {
     // os-1: inc-a, inc-b, inc-c (3 within 12 days); fn-os: the same three and inc-major (4 within 13 days 3 h).
-    const c = await waitFor('Incident', 'inc-c', (o) => { expect(cond(o, 'ProblemProposed')?.status).toBe('True'); });
+    // Until inc-major is in the caches, fn-os counts 3: wait for the four.
+    const c = await waitFor('Incident', 'inc-c', (o) => {
+      expect(cond(o, 'ProblemProposed')?.status).toBe('True');
+      expect(cond(o, 'ProblemProposed')?.message).toContain('ManagedFunction fn-os: 4 incidents within 30 days (inc-a, inc-b, inc-c, inc-major)');
+    });
     expect(cond(c, 'ProblemProposed')).toMatchObject({ reason: 'RecurringIncidents' });
     expect(cond(c, 'ProblemProposed')?.message).toContain('ServiceUnit os-1: 3 incidents within 30 days (inc-a, inc-b, inc-c)');
-    expect(cond(c, 'ProblemProposed')?.message).toContain('ManagedFunction fn-os: 4 incidents within 30 days (inc-a, inc-b, inc-c, inc-major)');
     for (const name of ['inc-a', 'inc-b']) await waitFor('Incident', name, (o) => { expect(cond(o, 'ProblemProposed')?.status).toBe('True'); });
     await eventually(async () => { expect(await events('inc-a', 'ProblemProposed')).toHaveLength(1); });
   });
