@@ -14,7 +14,7 @@
 // automation; it must apply them with a field manager of its own so that neither removes the other's fields.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ConditionType, MONTH_PATTERN } from '../api/v1alpha1/index.ts';
-import { MAX_RECURRENCE_DAYS, nextMonth } from '../domain/index.ts';
+import { nextMonth } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
 import { realClock, specChanged, type Clock, type Controller, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { changeReconciler } from './change/reconciler.ts';
@@ -122,14 +122,6 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     return manager.addController({ name, kind: KIND_REFS[kind], reconcile: reportingInternalErrors(manager, KIND_REFS[kind], deps.now, reconcile), watches, predicate: specChanged, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
   };
   const unitTargets = (o: KubernetesObject): string[] => targetKeys(spec(o).targets);
-  // seed §5.4: an incident's recurrence is judged with the incidents opened within the longest
-  // window a contract may set of it (MAX_RECURRENCE_DAYS): those are re-queued when it changes.
-  const openedMs = (o: KubernetesObject): number => { const t = spec(o).openedAt; return typeof t === 'string' ? Date.parse(t) : Number.NaN; };
-  const nearby = (o: KubernetesObject): Request[] => {
-    const at = openedMs(o);
-    if (Number.isNaN(at)) return [];
-    return i.incidents.list(nsOf(o)).filter((x) => x !== o && Math.abs(openedMs(x) - at) <= MAX_RECURRENCE_DAYS * 86_400_000).map((x) => ({ namespace: nsOf(o), name: nameOf(x) }));
-  };
   // domain.md §2: the tenant's Active Directory is judged over all its units (2 VMs, one domain).
   const activeDirectoryUnits = (o: KubernetesObject): Request[] => (spec(o).family === 'ActiveDirectory'
     ? i.units.list(nsOf(o)).filter((x) => spec(x).family === 'ActiveDirectory').map((x) => ({ namespace: nsOf(o), name: nameOf(x) }))
@@ -161,14 +153,12 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watchContract(inNamespace(i.functions)),
     watch('ManagedTenant', inNamespace(i.functions)),
   ]);
-  add('incident', 'Incident', incidentReconciler(deps), [
+  // seed §5.4: the other incidents of a changed incident's recurrences are re-queued by the
+  // reconciler itself, only those whose ProblemProposed condition changed (incident/reconciler.ts).
+  const incidents: Controller = add('incident', 'Incident', incidentReconciler(deps, (req) => { incidents.enqueue(req); }), [
     watch('ServiceUnit', indexed(i.incidents, 'unit', (o) => [nameOf(o)])),
-    watch('Incident', nearby),
-    // A Problem links incidents, and says so to the others of their recurrences (ProblemProposed names it).
-    watch('Problem', (o) => refNames(spec(o).incidentRefs).flatMap((name) => {
-      const linked = i.incidents.get(nsOf(o), name);
-      return [{ namespace: nsOf(o), name }, ...(linked === undefined ? [] : nearby(linked))];
-    })),
+    // A Problem links incidents: those re-queued say so, and tell the others of their recurrences.
+    watch('Problem', (o) => refNames(spec(o).incidentRefs).map((name) => ({ namespace: nsOf(o), name }))),
     watch('ManagedFunction', inNamespace(i.incidents)),
     watchContract(inNamespace(i.incidents)),
     watch('ManagedTenant', inNamespace(i.incidents)),

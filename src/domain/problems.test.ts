@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_RECURRENCE_POLICY, majorIncident, problemProposal, problemsOfMonth, recurrences, type ProblemInput, type RecurrenceIncident,
+  DEFAULT_RECURRENCE_POLICY, majorIncident, problemProposal, problemProposals, problemsOfMonth, recurrences, type ProblemInput, type RecurrenceIncident,
 } from './problems.ts';
 import type { Priority } from './vocabulary.ts';
 
@@ -62,6 +62,21 @@ describe('problemProposal', () => {
   it('is linked once a Problem links it; not recurring otherwise', () => {
     expect(problemProposal('a', all, [problem('prb-db', ['a', 'b'])])).toEqual({ state: 'Linked', problems: ['prb-db'] });
     expect(problemProposal('z', all, [])).toEqual({ state: 'NotRecurring' });
+  });
+
+  it('gives every incident its proposal at once', () => {
+    // a, b, c recur on db (3 within 30 days); prb-db links a and b; z is alone on web; y is unknown.
+    const problems = [problem('prb-db', ['a', 'b', 'a'])];
+    const names = ['a', 'b', 'c', 'z', 'y'];
+    const all3 = problemProposals(names, all, problems);
+    expect([...all3.keys()]).toEqual(names);
+    expect(all3.get('a')).toEqual({ state: 'Linked', problems: ['prb-db'] });
+    expect(all3.get('b')).toEqual({ state: 'Linked', problems: ['prb-db'] });
+    expect(all3.get('c')).toMatchObject({ state: 'Proposed', linkedOthers: ['prb-db'] });
+    const c = all3.get('c');
+    expect(c?.state === 'Proposed' ? c.recurrences.map((r) => r.incidents) : []).toEqual([['a', 'b', 'c']]);
+    expect(all3.get('z')).toEqual({ state: 'NotRecurring' });
+    expect(all3.get('y')).toEqual({ state: 'NotRecurring' });
   });
 });
 

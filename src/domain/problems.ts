@@ -24,7 +24,7 @@ export const DEFAULT_RECURRENCE_DAYS = 30;
 /** The bounds a contract's detection may take (issue 20: bounded by the schema): 2 to 100 incidents. */
 export const MIN_RECURRING_INCIDENTS = 2;
 export const MAX_RECURRING_INCIDENTS = 100;
-/** At most a year of 366 days: bounds what a watch re-queues (the incidents near a changed one). */
+/** At most a year of 366 days (the schema's bound on a contract's `problemDetection.days`). */
 export const MAX_RECURRENCE_DAYS = 366;
 
 /**
@@ -144,13 +144,36 @@ export type ProblemProposal =
  * one too); else not recurring.
  */
 export function problemProposal(incident: string, all: readonly Recurrence[], problems: readonly ProblemInput[]): ProblemProposal {
-  const linking = problems.filter((p) => p.incidentNames.includes(incident)).map((p) => p.name).sort();
-  if (linking.length > 0) return { state: 'Linked', problems: linking };
-  const mine = all.filter((r) => r.incidents.includes(incident));
-  if (mine.length === 0) return { state: 'NotRecurring' };
-  const others = new Set(mine.flatMap((r) => r.incidents));
-  const linkedOthers = problems.filter((p) => p.incidentNames.some((n) => others.has(n))).map((p) => p.name).sort();
-  return { state: 'Proposed', recurrences: mine, linkedOthers };
+  return problemProposals([incident], all, problems).get(incident) ?? { state: 'NotRecurring' };
+}
+
+/**
+ * problemProposal for every incident of `incidents` at once, in time linear in the recurrences'
+ * and the problems' sizes (a tenant's incidents are indexed once, not searched per incident).
+ */
+export function problemProposals(incidents: readonly string[], all: readonly Recurrence[], problems: readonly ProblemInput[]): Map<string, ProblemProposal> {
+  const linking = new Map<string, string[]>();
+  for (const p of problems) for (const n of new Set(p.incidentNames)) linking.set(n, [...(linking.get(n) ?? []), p.name]);
+  const mine = new Map<string, Recurrence[]>();
+  const linkedOf = new Map<Recurrence, Set<string>>();
+  for (const r of all) {
+    const linked = new Set<string>();
+    for (const n of r.incidents) {
+      mine.set(n, [...(mine.get(n) ?? []), r]);
+      for (const p of linking.get(n) ?? []) linked.add(p);
+    }
+    linkedOf.set(r, linked);
+  }
+  const out = new Map<string, ProblemProposal>();
+  for (const name of incidents) {
+    const linked = linking.get(name);
+    if (linked !== undefined) { out.set(name, { state: 'Linked', problems: [...linked].sort() }); continue; }
+    const runs = mine.get(name);
+    if (runs === undefined) { out.set(name, { state: 'NotRecurring' }); continue; }
+    const linkedOthers = new Set(runs.flatMap((r) => [...(linkedOf.get(r) ?? [])]));
+    out.set(name, { state: 'Proposed', recurrences: runs, linkedOthers: [...linkedOthers].sort() });
+  }
+  return out;
 }
 
 export type MajorIncident =

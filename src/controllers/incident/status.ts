@@ -60,18 +60,42 @@ export function atRiskCondition(f: IncidentFacts): DesiredCondition {
   return { type: ConditionType.AtRisk, status: 'False', reason: ConditionReason.NotAtRisk, message: '' };
 }
 
-export function problemProposedCondition(f: IncidentFacts): DesiredCondition {
+/**
+ * The ProblemProposed condition. Its message names the units and functions the incident recurs
+ * on, not the other incidents nor how many: it changes only when the incident joins or leaves a
+ * recurrence or a Problem links it or others of it, so a burst of incidents on a unit writes each
+ * one's status once (the other incidents are in the ProblemProposed Event: problemProposedNote).
+ */
+export function problemProposedCondition(f: Pick<IncidentFacts, 'proposal' | 'policy'>): DesiredCondition {
   const p = f.proposal;
   const type = ConditionType.ProblemProposed;
   switch (p.state) {
     case 'Linked': return { type, status: 'False', reason: ConditionReason.ProblemLinked, message: `linked to Problem ${p.problems.join(', ')}` };
     case 'NotRecurring': return { type, status: 'False', reason: ConditionReason.NotRecurring, message: `fewer than ${f.policy.incidents} incidents within ${f.policy.days} days on its units and functions` };
     case 'Proposed': {
-      const where = p.recurrences.map((r) => `${r.scope} ${r.name}: ${r.incidents.length} incidents within ${f.policy.days} days (${r.incidents.join(', ')})`).join('; ');
-      const linked = p.linkedOthers.length > 0 ? `: link it to Problem ${p.linkedOthers.join(', ')}, which links others of them` : ': open a Problem linking them (seed §5.4)';
-      return { type, status: 'True', reason: ConditionReason.RecurringIncidents, message: `${where}${linked}` };
+      const where = p.recurrences.map((r) => `${r.scope} ${r.name}`).join(', ');
+      return { type, status: 'True', reason: ConditionReason.RecurringIncidents, message: `recurs on ${where} (${f.policy.incidents} or more incidents within ${f.policy.days} days)${linkAdvice(p.linkedOthers)}` };
     }
   }
+}
+
+const linkAdvice = (linkedOthers: readonly string[]): string => (linkedOthers.length > 0
+  ? `: link it to Problem ${linkedOthers.join(', ')}, which links others of them`
+  : ': open a Problem linking them (seed §5.4)');
+
+/** How many of a recurrence's incidents the ProblemProposed Event names (an Event's note is at most 1 KiB). */
+const NOTE_INCIDENTS = 10;
+
+/** The ProblemProposed Event's note: each recurrence with its incidents at the time (the first NOTE_INCIDENTS). */
+export function problemProposedNote(f: Pick<IncidentFacts, 'proposal' | 'policy'>): string {
+  const p = f.proposal;
+  if (p.state !== 'Proposed') return problemProposedCondition(f).message;
+  const where = p.recurrences.map((r) => {
+    const shown = r.incidents.slice(0, NOTE_INCIDENTS).join(', ');
+    const more = r.incidents.length > NOTE_INCIDENTS ? ` and ${r.incidents.length - NOTE_INCIDENTS} more` : '';
+    return `${r.scope} ${r.name}: ${r.incidents.length} incidents within ${f.policy.days} days (${shown}${more})`;
+  }).join('; ');
+  return `${where}${linkAdvice(p.linkedOthers)}`;
 }
 
 export function majorCondition(f: IncidentFacts): DesiredCondition {
