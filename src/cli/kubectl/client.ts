@@ -2,11 +2,11 @@
 // (`--kubeconfig`, `--context`, `-n`), the namespace default (the context's, else `default`),
 // and errors as kubectl prints them: one line `error: ...` on stderr, exit code 1.
 import { KubeConfig } from '@kubernetes/client-node';
-import { stringify } from 'yaml';
 import { KIND_REFS, type KindName } from '../../api/v1alpha1/index.ts';
 import { ApiError, KubeClient, assertConfigured, collectionPath, objectPath, type KindRef } from '../../runtime/index.ts';
 
 import { EXIT_ERROR, type CommandIO } from '../io.ts';
+import { yaml } from '../lazy.ts';
 
 export { EXIT_ERROR, EXIT_OK, OBJECT_FORMATS, type CommandIO, type ObjectFormat } from '../io.ts';
 
@@ -128,7 +128,7 @@ export function checkFormat<T extends string>(value: string | undefined, allowed
 }
 
 export function printValue(value: unknown, format: 'json' | 'yaml'): string {
-  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value, { lineWidth: 0 });
+  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : yaml().stringify(value, { lineWidth: 0 });
 }
 
 /** RFC 3339 with a zone (Z or an offset), optional fraction: what the CRDs' date-time fields take. */
