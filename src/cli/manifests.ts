@@ -101,7 +101,11 @@ export interface LoadOptions {
   readonly raw?: boolean;
 }
 
-/** Read every manifest under `paths` (files or folders), in a stable order (folders sorted by name). */
+/**
+ * Read every manifest under `paths` (files or folders), in a stable order (folders sorted by name).
+ * Lists grow by loops, never `push(...list)`: spreading half a million objects into a call's
+ * arguments overflows the stack (what the benchmark's 10× tenant met before issue 17).
+ */
 export async function loadManifests(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const objects: LoadedObject[] = [];
   const errors: ManifestError[] = [];
@@ -118,7 +122,7 @@ export async function loadManifests(paths: readonly string[], options: LoadOptio
       for (const e of result.errors) errors.push(e);
     }
   }
-  errors.push(...duplicates(objects));
+  for (const e of duplicates(objects)) errors.push(e);
   return { objects, errors };
 }
 
@@ -151,7 +155,7 @@ async function manifestFiles(path: string, errors: ManifestError[]): Promise<str
   const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const child = join(path, entry.name);
-    if (entry.isDirectory()) files.push(...(await manifestFiles(child, errors)));
+    if (entry.isDirectory()) for (const f of await manifestFiles(child, errors)) files.push(f);
     else if (entry.isFile() && MANIFEST_EXTENSIONS.has(extname(entry.name).toLowerCase())) files.push(child);
   }
   return files;
@@ -348,7 +352,7 @@ export function parseYamlExact(text: string, file: string, options: LoadOptions 
         errors.push({ file, line, message: `not valid YAML (document ${index + 1}): ${(error as Error).message}` });
         return;
       }
-      raws.push(...flatten(value, index));
+      for (const raw of flatten(value, index)) raws.push(raw);
     });
   }
   const lineOf = (raw: Raw, path: readonly PropertyKey[]): number | undefined => {
