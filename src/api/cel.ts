@@ -64,7 +64,17 @@ function fieldPathSegments(fieldPath: string | undefined): FieldPath {
   return fieldPath.split('.').filter((s) => s !== '');
 }
 
-interface Node { readonly rules: readonly { readonly rule: Rule; readonly program: Program }[]; readonly schema: JsonSchema }
+/**
+ * A schema node with its compiled rules and its children's, built once per kind; `checked` is
+ * false for a subtree without a rule that can run offline, which the walk then skips whole.
+ */
+interface Node {
+  readonly rules: readonly { readonly rule: Rule; readonly program: Program }[];
+  readonly items?: Node | undefined;
+  readonly properties?: readonly (readonly [string, Node])[] | undefined;
+  readonly values?: Node | undefined;
+  readonly checked: boolean;
+}
 
 /** The offline environment, and the same with `self` declared a string (for the type check of a string node's rules). */
 interface Environments { readonly env: Environment; readonly stringSelf: Environment }
@@ -84,23 +94,26 @@ export function offlineRules(schema: JsonSchema, envs: Environments = environmen
   return raw.filter((r) => !/\boldSelf\b/.test(r.rule) && (schema.type !== 'string' || runsOnString(envs, r.rule)));
 }
 
-/** Compiles every rule of the schema node that can run offline, once. */
-function compile(envs: Environments, schema: JsonSchema, cache: Map<JsonSchema, Node>): Node {
-  const known = cache.get(schema);
-  if (known !== undefined) return known;
+/** Compiles every rule of the schema that can run offline, node by node. */
+function compile(envs: Environments, schema: JsonSchema): Node {
   const rules = offlineRules(schema, envs).map((rule) => ({ rule, program: envs.env.parse(rule.rule) as Program }));
-  const node = { rules, schema };
-  cache.set(schema, node);
-  return node;
+  const items = isObject(schema.items) ? compile(envs, schema.items) : undefined;
+  const properties = isObject(schema.properties)
+    ? Object.entries(schema.properties).filter((e): e is [string, JsonSchema] => isObject(e[1])).map(([key, sub]) => [key, compile(envs, sub)] as const).filter(([, n]) => n.checked)
+    : undefined;
+  const values = !isObject(schema.properties) && isObject(schema.additionalProperties) ? compile(envs, schema.additionalProperties) : undefined;
+  const checked = rules.length > 0 || items?.checked === true || (properties?.length ?? 0) > 0 || values?.checked === true;
+  return { rules, items, properties, values, checked };
 }
 
 function environments(): Environments {
   return { env: kubernetesEnvironment(), stringSelf: kubernetesEnvironment().registerVariable('self', 'string') };
 }
 
-function walk(envs: Environments, schema: JsonSchema, value: unknown, path: (string | number)[], cache: Map<JsonSchema, Node>, out: CelViolation[]): void {
-  if (value === undefined || value === null) return;
-  for (const { rule, program } of compile(envs, schema, cache).rules) {
+/** `path` is the walk's own, grown and shrunk in place: copied only into a violation. */
+function walk(node: Node, value: unknown, path: (string | number)[], out: CelViolation[]): void {
+  if (value === undefined || value === null || !node.checked) return;
+  for (const { rule, program } of node.rules) {
     let result: unknown;
     try {
       result = program({ self: value });
@@ -109,25 +122,35 @@ function walk(envs: Environments, schema: JsonSchema, value: unknown, path: (str
     }
     if (result === false) out.push({ path: [...path, ...fieldPathSegments(rule.fieldPath)], message: rule.message });
   }
-  if (Array.isArray(value) && isObject(schema.items)) {
-    const items = schema.items;
-    value.forEach((item, i) => { walk(envs, items, item, [...path, i], cache, out); });
-  } else if (isObject(value) && isObject(schema.properties)) {
-    for (const [key, sub] of Object.entries(schema.properties)) if (isObject(sub)) walk(envs, sub, value[key], [...path, key], cache, out);
-  } else if (isObject(value) && isObject(schema.additionalProperties)) {
-    const values = schema.additionalProperties;
-    for (const [key, child] of Object.entries(value)) walk(envs, values, child, [...path, key], cache, out);
+  if (Array.isArray(value)) {
+    if (node.items === undefined) return;
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(node.items, value[i], path, out);
+      path.pop();
+    }
+  } else if (isObject(value)) {
+    if (node.properties !== undefined) {
+      for (const [key, sub] of node.properties) {
+        path.push(key);
+        walk(sub, value[key], path, out);
+        path.pop();
+      }
+    } else if (node.values !== undefined) {
+      for (const [key, child] of Object.entries(value)) {
+        path.push(key);
+        walk(node.values, child, path, out);
+        path.pop();
+      }
+    }
   }
 }
 
 /** The kind's rule checker; its schema and programs are built on first use. */
 export function celChecker(def: KindDefinition): (object: unknown) => CelViolation[] {
-  let schema: JsonSchema | undefined;
-  let envs: Environments | undefined;
-  const cache = new Map<JsonSchema, Node>();
+  let root: Node | undefined;
   return (object) => {
-    schema ??= cachedKindSchema(def);
-    envs ??= environments();
+    root ??= compile(environments(), cachedKindSchema(def));
     const out: CelViolation[] = [];
     // A rule the evaluator cannot run throws (see the header), often once per object: without a
     // stack trace, that error costs a fraction of what it would (the cost was most of the offline
@@ -135,7 +158,7 @@ export function celChecker(def: KindDefinition): (object: unknown) => CelViolati
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      walk(envs, schema, object, [], cache, out);
+      walk(root, object, [], out);
     } finally {
       Error.stackTraceLimit = limit;
     }

@@ -274,11 +274,10 @@ class FastYamlReader {
     const first = this.#line;
     this.#pending = '';
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.#line++;
-    const lines = documentLines(text);
-    if (lines.length === 0 && !text.startsWith('---')) return true;
-    if (lines.length !== 1) return false;
+    const line = rootLine(text);
+    if (line === null) return true;
     // Anchors and aliases: only the exact reading bounds their expansion (maxAliasCount).
-    if (ANCHOR.test(text)) return false;
+    if (text.includes('&') && ANCHOR.test(text)) return false;
     let value: unknown;
     try {
       value = load(text, { schema: CORE_SCHEMA });
@@ -288,12 +287,41 @@ class FastYamlReader {
     const index = this.#documents++;
     const raws = flatten(value, index);
     if (raws.some((raw) => raw.item !== undefined)) return false;
-    const root = lines[0] === undefined ? undefined : first - 1 + lines[0];
+    const root = line === undefined ? undefined : first - 1 + line;
     const result = validate(raws, this.#file, (_raw, path) => (path.length === 0 ? root : undefined), [], this.#options);
     if (result.errors.length > 0) return false;
     for (const o of result.objects) this.#objects.push(o);
     return true;
   }
+}
+
+/**
+ * The 1-based line of the root node of the one document `text` holds, as documentLines counts it
+ * (the text starts with its `---` line, or is what precedes the first one, and holds no other
+ * marker nor directive); undefined for a document without content; null when the text before the
+ * first marker has no content, hence no document. Reads up to the root's line only.
+ */
+function rootLine(text: string): number | undefined | null {
+  const marker = text.startsWith('---');
+  let start = 0;
+  let line = 1;
+  if (marker) {
+    const end = text.indexOf('\n');
+    const rest = text.slice(3, end === -1 ? undefined : end).trim();
+    if (rest !== '' && !rest.startsWith('#')) return 1;
+    if (end === -1) return undefined;
+    start = end + 1;
+    line = 2;
+  }
+  while (start < text.length) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const content = text.slice(start, end).trim();
+    if (content !== '' && !content.startsWith('#')) return line;
+    start = end + 1;
+    line++;
+  }
+  return marker ? undefined : null;
 }
 
 /**
