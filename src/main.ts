@@ -1,6 +1,6 @@
 // The composition root (docs/design.md §2, style.md item 11): the only module that wires the layers
 // together. `managedapps run` builds one Manager (caches, leader election), registers the eight
-// controllers, the probe automation (a ninth controller fed by the probe scheduler, leader only), the metrics/health server and, when enabled,
+// controllers, the probe automation (a ninth controller fed by the probe scheduler, leader only) and the backup check (a tenth, leader only), the metrics/health server and, when enabled,
 // the admission webhook (every replica; with --controllers=false, alone in its process); options.ts is the only reader of the environment. The
 // command line that calls it is src/cli/program.ts.
 import { ApiextensionsV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -15,6 +15,7 @@ import { dev } from './cli/dev.ts';
 import { registerControllers } from './controllers/index.ts';
 import { createMetrics, kubeMetricsAuthorizer, startMetricsServer, type Metrics, type MetricsSnapshot, type TlsPair } from './metrics/index.ts';
 import { ProbeAutomation } from './monitoring/automation.ts';
+import { BackupCheck } from './monitoring/backup.ts';
 import {
   CertificateRenewer, createWebhookServer, DEFAULT_CA_PROPAGATION_MS, ensureWebhookConfiguration, generateServingCertificate, loadMountedCertificate, secretNameOf, webhookCertificates,
   type WebhookConfigurationOptions,
@@ -89,6 +90,8 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
     // The automation reads the controllers' typed views of the cache: one parse per object version.
     probes = new ProbeAutomation({ manager, views: controllers.caches, concurrency: options.probeConcurrency, metrics, ...(internalEndpoints !== undefined ? { internalEndpoints } : {}) });
     manager.add(probes);
+    // The backup check (issue 15 item 3): the units' spec.backup.check, queried on the leader.
+    new BackupCheck({ manager, views: controllers.caches, metrics, ...(internalEndpoints !== undefined ? { internalEndpoints } : {}) });
   }
   const webhook = options.webhook ? await startWebhook(manager, options, logger, metrics, internalEndpoints) : undefined;
   const metricsTls = options.metricsSecure ? metricsCertificate(options) : undefined;

@@ -9,7 +9,7 @@
 //
 // Exit codes as `report`: 0 verified, 1 a difference, bad input or an API error, 2 usage (flags).
 import { reportStatusFromDomain } from '../api/v1alpha1/index.ts';
-import { computeMonthlyReport, monthPeriod, reportClosedAt, verifyChain, type ReportInput, type StoredReport } from '../domain/index.ts';
+import { computeMonthlyReport, monthPeriod, REPORT_RULES, reportClosedAt, verifyChain, type ReportInput, type StoredReport } from '../domain/index.ts';
 import { DEFAULT_NAMESPACE, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, type CommandIO } from './io.ts';
 import { formatManifestError, loadManifests, type LoadedObject, type LoadResult } from './manifests.ts';
 import { contractInputs } from './report.ts';
@@ -26,7 +26,7 @@ export interface VerifyOptions {
 /** The status the controller writes for a closed month (final), as recomputed from the records. */
 export function closedMonthStatus(input: ReportInput, month: string): Record<string, unknown> {
   const closedAt = reportClosedAt(monthPeriod(month, input.calendar.timeZone).end);
-  return { ...reportStatusFromDomain(computeMonthlyReport(input, month, closedAt)), final: true };
+  return { ...reportStatusFromDomain(computeMonthlyReport(input, month, closedAt)), final: true, rules: REPORT_RULES };
 }
 
 export interface ContractVerdict {

@@ -16,7 +16,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { ConditionType, MONTH_PATTERN } from '../api/v1alpha1/index.ts';
 import { MAX_RECURRENCE_DAYS, nextMonth } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
-import { specChanged, type Clock, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
+import { realClock, specChanged, type Clock, type Controller, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { changeReconciler } from './change/reconciler.ts';
 import { contractReconciler } from './contract/reconciler.ts';
 import { functionReconciler } from './function/reconciler.ts';
@@ -115,11 +115,11 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     reports: caches.reports.informer as unknown as Informer,
     problems: caches.problems.informer as unknown as Informer,
   };
-  const add = (name: string, kind: keyof typeof KIND_REFS, reconcile: ReturnType<typeof tenantReconciler>, watches: Watch[]): void => {
+  const add = (name: string, kind: keyof typeof KIND_REFS, reconcile: ReturnType<typeof tenantReconciler>, watches: Watch[]): Controller => {
     // specChanged on the primary too: a status write (ours, or the prober's on a ServiceUnit)
     // does not wake the object's own reconcile; time-dependent figures (covered time of open
     // incidents, month-to-date availability) are refreshed at the requeue instants the domain gives.
-    manager.addController({ name, kind: KIND_REFS[kind], reconcile: reportingInternalErrors(manager, KIND_REFS[kind], deps.now, reconcile), watches, predicate: specChanged, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
+    return manager.addController({ name, kind: KIND_REFS[kind], reconcile: reportingInternalErrors(manager, KIND_REFS[kind], deps.now, reconcile), watches, predicate: specChanged, ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}) });
   };
   const unitTargets = (o: KubernetesObject): string[] => targetKeys(spec(o).targets);
   // seed §5.4: an incident's recurrence is judged with the incidents opened within the longest
@@ -130,6 +130,10 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     if (Number.isNaN(at)) return [];
     return i.incidents.list(nsOf(o)).filter((x) => x !== o && Math.abs(openedMs(x) - at) <= MAX_RECURRENCE_DAYS * 86_400_000).map((x) => ({ namespace: nsOf(o), name: nameOf(x) }));
   };
+  // domain.md §2: the tenant's Active Directory is judged over all its units (2 VMs, one domain).
+  const activeDirectoryUnits = (o: KubernetesObject): Request[] => (spec(o).family === 'ActiveDirectory'
+    ? i.units.list(nsOf(o)).filter((x) => spec(x).family === 'ActiveDirectory').map((x) => ({ namespace: nsOf(o), name: nameOf(x) }))
+    : []);
   const accelerated = (o: KubernetesObject): Request[] => (spec(o).accelerated === true ? i.changes.list(nsOf(o)).filter((c) => spec(c).accelerated === true).map((c) => ({ namespace: nsOf(o), name: nameOf(c) })) : []);
 
   add('managedtenant', 'ManagedTenant', tenantReconciler(deps), [
@@ -142,7 +146,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watchAll('SLAReport', (o) => refNames(spec(o).contractRef).map((name) => ({ namespace: nsOf(o), name }))),
   ]);
   add('serviceunit', 'ServiceUnit', unitReconciler(deps), [
-    watch('ServiceUnit', (o) => [...indexed(i.units, 'target', unitTargets)(o), ...dependents(i.units)(o)]),
+    watch('ServiceUnit', (o) => [...indexed(i.units, 'target', unitTargets)(o), ...dependents(i.units)(o), ...activeDirectoryUnits(o)]),
     watch('MaintenanceWindow', inNamespace(i.units)),
     watch('Incident', (o) => refNames(spec(o).unitRefs).map((name) => ({ namespace: nsOf(o), name }))),
     watchContract(inNamespace(i.units)),
@@ -190,7 +194,16 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     if (typeof month !== 'string' || !MONTH_PATTERN.test(month)) return [];
     return refNames(spec(o).contractRef).map((contract) => ({ namespace: nsOf(o), name: `${contract}-${nextMonth(month)}` }));
   };
-  add('slareport', 'SLAReport', reportReconciler(deps), [
+  // A closed month's provisional report computed again within CLOSED_MONTH_SETTLE_MS is put back
+  // on the queue once the window has passed, in real time (a frozen test clock never fires it).
+  const settled = new Set<string>();
+  const settle = (req: Request, ms: number): void => {
+    const key = `${req.namespace}/${req.name}`;
+    if (settled.has(key)) return;
+    settled.add(key);
+    realClock.setTimeout(() => { settled.delete(key); reports.enqueue(req); }, ms);
+  };
+  const reports: Controller = add('slareport', 'SLAReport', reportReconciler(deps, settle), [
     watchAll('SLAReport', nextReport),
     watchContract(indexed(i.reports, 'contract', (o) => [nameOf(o)])),
     watch('ManagedTenant', inNamespace(i.reports)),
@@ -231,10 +244,11 @@ function snapshot(deps: Deps): MetricsSnapshot {
   });
   const incidents = caches.incidents.all().filter((inc) => inc.status?.phase === 'Open').map((inc) => {
     const r = deps.evaluations.of(inc.namespace, now).incident(inc.name)?.result;
-    const applies = r?.applicable === true && r.deadline !== undefined && r.targetSeconds !== undefined;
+    // Timed: GTR applies, or a non-production incident kept without penalties (domain.md §8).
+    const timed = r?.timed === true && r.deadline !== undefined && r.targetSeconds !== undefined;
     return {
-      namespace: inc.namespace, name: inc.name, priority: inc.spec.priority,
-      ...(applies ? { restorationDeadline: r.deadline, restorationElapsedRatio: r.coveredSeconds / r.targetSeconds } : {}),
+      namespace: inc.namespace, name: inc.name, priority: inc.spec.priority, penalties: r?.applicable === true,
+      ...(timed ? { restorationDeadline: r.deadline, restorationElapsedRatio: r.coveredSeconds / r.targetSeconds } : {}),
       atRisk: cond(inc.status?.conditions, ConditionType.AtRisk) === 'True',
       major: cond(inc.status?.conditions, ConditionType.Major) === 'True',
     };

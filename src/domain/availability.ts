@@ -7,9 +7,11 @@
 // - t_exclusion is the part of that union that no counted interruption covers once exclusions are
 //   taken out (maintenance windows that exclude the unit, IaaS outages, the incident's own exclusion
 //   periods, client-involved incidents on co-managed units, third-party AI bugs on Computer Vision,
-//   and everything on a unit whose prerequisites are not validated).
+//   and everything on a unit whose prerequisites are not validated, or that carries no guarantee:
+//   NoBuild, SelfCare, domain.md §2).
 import { clipOne, subtract, totalSeconds, union, type Interval } from './interval.ts';
 import { creditPercentFor, GTD_CREDIT_TIERS } from './guarantees.ts';
+import type { Unguaranteed } from './levels.ts';
 import type { FunctionFamily, IncidentCause, Priority } from './vocabulary.ts';
 
 const MS_PER_SECOND = 1000;
@@ -19,6 +21,13 @@ export interface AvailabilityUnit {
   readonly subscription: { readonly start: Date; readonly end?: Date | undefined };
   readonly coManaged: boolean;
   readonly prerequisitesValidated: boolean;
+  /** Why the unit carries no guarantee at all (NoBuild, SelfCare: domain.md §2 **Reading**); undefined when it may. */
+  readonly unguaranteed?: Unguaranteed | undefined;
+}
+
+/** Whether the unit's interruptions count against the guarantee: prerequisites validated, and a managed unit of a tenant that is not SelfCare. */
+export function availabilityGuaranteed(unit: AvailabilityUnit): boolean {
+  return unit.prerequisitesValidated && unit.unguaranteed === undefined;
 }
 
 export interface InterruptionRecord {
@@ -52,7 +61,7 @@ export interface UnitAvailability {
   readonly excludedSeconds: number;
   /** Unrounded percent in [0, 100]; 100 for a unit with no subscribed time. */
   readonly availabilityPercent: number;
-  /** False when the unit's prerequisites are not validated: reported, never penalised. */
+  /** False when the unit's prerequisites are not validated, or it carries no guarantee (NoBuild, SelfCare): reported, never penalised. */
   readonly guaranteeApplies: boolean;
   /** Names of the incidents whose interruption counted against the unit (the GTD-versus-GTR rule needs them). */
   readonly countedIncidents: readonly string[];
@@ -84,7 +93,7 @@ export function unitAvailability(input: UnitAvailabilityInput, month: Interval, 
   const { unit, family } = input;
   const bound = subscribedPart(unit, month);
   if (bound === undefined) {
-    return { unit: unit.name, subscribedSeconds: 0, interruptionSeconds: 0, excludedSeconds: 0, availabilityPercent: 100, guaranteeApplies: unit.prerequisitesValidated, countedIncidents: [] };
+    return { unit: unit.name, subscribedSeconds: 0, interruptionSeconds: 0, excludedSeconds: 0, availabilityPercent: 100, guaranteeApplies: availabilityGuaranteed(unit), countedIncidents: [] };
   }
   const subscribedSeconds = (bound.end.getTime() - bound.start.getTime()) / MS_PER_SECOND;
 
@@ -102,7 +111,7 @@ export function unitAvailability(input: UnitAvailabilityInput, month: Interval, 
   const unitWide = union(input.maintenance, raw.filter((r) => r.incident.cause === 'IaaS').map((r) => r.interval));
   const counted: Interval[] = [];
   const countedIncidents: string[] = [];
-  if (unit.prerequisitesValidated) {
+  if (availabilityGuaranteed(unit)) {
     for (const { incident, interval } of raw) {
       if (excludedCause(incident.cause, unit, family) !== undefined) continue;
       const left = subtract(subtract([interval], incident.exclusions), unitWide);
@@ -118,7 +127,7 @@ export function unitAvailability(input: UnitAvailabilityInput, month: Interval, 
     interruptionSeconds,
     excludedSeconds: interruptionSeconds - countedSeconds,
     availabilityPercent: (100 * (subscribedSeconds - countedSeconds)) / subscribedSeconds,
-    guaranteeApplies: unit.prerequisitesValidated,
+    guaranteeApplies: availabilityGuaranteed(unit),
     countedIncidents,
   };
 }

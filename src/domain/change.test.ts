@@ -65,8 +65,24 @@ describe('domain.md §7 lateness and credit', () => {
     ['requested before the subscription', {}, [{ ...prod, subscription: { start: at('2026-11-03T00:00:00Z') } }], 'NotSubscribed'],
     ['provider-initiated (Reading)', { initiator: 'Provider' }, [prod], 'ProviderInitiated'],
     ['prerequisites', {}, [{ ...prod, prerequisitesValidated: false }], 'PrerequisitesNotValidated'],
+    ['NoBuild: not managed', {}, [{ ...prod, unguaranteed: 'NotManaged' }], 'NotManaged'],
+    ['SelfCare: advice only', {}, [{ ...prod, unguaranteed: 'AdviceOnly' }], 'AdviceOnly'],
   ])('not applicable: %s', (_name, overrides, units, reason) => {
     const r = evaluateChange(change('StandardSimple', false, { ...overrides, completedAt: at('2026-12-01T08:00:00Z') }), units, context('Standard'), LATER);
     expect([r.applicable, r.reason, r.creditAmount]).toEqual([false, reason, 0]);
+  });
+
+  it('a late non-production change is timed and late, never credited (domain.md §8, seed §8.4.3)', () => {
+    // Simple, Standard: 24 business hours = 2 × 9 h + 6 h from Mon 2 Nov 09:00 Paris → Wed 4 Nov
+    // 15:00 Paris (14:00Z). Completed Thu 5 Nov 10:00 Paris: Mon 9 h + Tue 9 h + Wed 9 h + Thu 1 h
+    // = 28 covered hours > 24: late.
+    const r = evaluateChange(change('StandardSimple', false, { completedAt: at('2026-11-05T09:00:00Z') }), [{ ...prod, environment: 'Integration' }], context('Standard'), LATER);
+    expect(r).toMatchObject({ reason: 'NonProduction', applicable: false, timed: true, late: true, creditAmount: 0, coveredSeconds: 28 * 3600 });
+    expect(r.deadline?.toISOString()).toBe('2026-11-04T14:00:00.000Z');
+  });
+
+  it('a non-production change initiated by the provider is not timed (no client request to time)', () => {
+    const r = evaluateChange(change('StandardSimple', false, { initiator: 'Provider' }), [{ ...prod, environment: 'Integration' }], context('Standard'), LATER);
+    expect([r.reason, r.timed]).toEqual(['NonProduction', false]);
   });
 });

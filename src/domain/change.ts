@@ -9,6 +9,7 @@ import { GTC_LATE_CHANGE_CREDIT_RATIO, GTC_TARGET_HOURS, gtcRowOf } from './guar
 import { changePrice, tokensCharged } from './tokens.ts';
 import { subscribedAt } from './restoration.ts';
 import { administrationWindow } from './windows.ts';
+import type { Unguaranteed } from './levels.ts';
 import type { ChangeCategory, Environment, Initiator, SupportLevel } from './vocabulary.ts';
 
 const SECONDS_PER_HOUR = 3600;
@@ -25,6 +26,8 @@ export interface ChangeUnit {
   readonly prerequisitesValidated: boolean;
   /** The unit's subscription; a change requested outside it carries no guarantee. Absent: always subscribed. */
   readonly subscription?: { readonly start: Date; readonly end?: Date | undefined } | undefined;
+  /** Why the unit carries no guarantee at all (NoBuild, SelfCare: domain.md §2 **Reading**); undefined when it may. */
+  readonly unguaranteed?: Unguaranteed | undefined;
 }
 
 export interface ChangeFacts {
@@ -47,7 +50,7 @@ export interface ChangeContext {
   readonly payAsYouGoTokenPrice: number;
 }
 
-export const GTC_REASONS = ['Applicable', 'UnknownUnit', 'NotSubscribed', 'NonProduction', 'NoSLA', 'ProviderInitiated', 'PrerequisitesNotValidated'] as const;
+export const GTC_REASONS = ['Applicable', 'UnknownUnit', 'NotSubscribed', 'NotManaged', 'AdviceOnly', 'NonProduction', 'NoSLA', 'ProviderInitiated', 'PrerequisitesNotValidated'] as const;
 export type GtcReason = (typeof GTC_REASONS)[number];
 
 export interface ChangeResult {
@@ -55,8 +58,11 @@ export interface ChangeResult {
   readonly category: ChangeCategory;
   readonly accelerated: boolean;
   readonly supportLevel: SupportLevel;
+  /** GTC applies: a late change is credited (domain.md §7). */
   readonly applicable: boolean;
   readonly reason: GtcReason;
+  /** The change time is promised: applicable, or a non-production change that would be (domain.md §8, seed §8.4.3: no penalty). */
+  readonly timed: boolean;
   readonly targetSeconds: number | undefined;
   readonly deadline: Date | undefined;
   /** The instant the measured step ended: completion, or the quote of a non-standard change. */
@@ -72,11 +78,14 @@ export interface ChangeResult {
   readonly creditAmount: number;
 }
 
-function applicability(change: ChangeFacts, units: readonly ChangeUnit[], target: number | undefined): GtcReason {
+/** Why GTC does not apply, in the order of GTC_REASONS; `asProduction` judges non-production units as production (`timed`). */
+function applicability(change: ChangeFacts, units: readonly ChangeUnit[], target: number | undefined, asProduction = false): GtcReason {
   if (units.length === 0) return 'UnknownUnit';
   const subscribed = units.filter((u) => subscribedAt(u, change.requestedAt));
   if (subscribed.length === 0) return 'NotSubscribed';
-  const production = subscribed.filter((u) => u.environment === 'Production');
+  const managed = subscribed.filter((u) => u.unguaranteed === undefined);
+  if (managed.length === 0) return subscribed.some((u) => u.unguaranteed === 'NotManaged') ? 'NotManaged' : 'AdviceOnly';
+  const production = asProduction ? managed : managed.filter((u) => u.environment === 'Production');
   if (production.length === 0) return 'NonProduction';
   if (target === undefined) return 'NoSLA';
   if (change.initiator === 'Provider' && !GTC_APPLIES_TO_PROVIDER_INITIATED) return 'ProviderInitiated';
@@ -95,6 +104,7 @@ export function evaluateChange(change: ChangeFacts, units: readonly ChangeUnit[]
   const hours = GTC_TARGET_HOURS[gtcRowOf(change.category, change.accelerated)][supportLevel];
   const target = hours === undefined ? undefined : hours * SECONDS_PER_HOUR;
   const reason = applicability(change, units, target);
+  const timed = reason === 'Applicable' || (reason === 'NonProduction' && applicability(change, units, target, true) === 'Applicable');
   const window = administrationWindow(context.calendar);
   const measuredAt = measuredAtOf(change);
   const covered = coveredSeconds(window, change.requestedAt, measuredAt ?? now);
@@ -110,6 +120,7 @@ export function evaluateChange(change: ChangeFacts, units: readonly ChangeUnit[]
     supportLevel,
     applicable,
     reason,
+    timed,
     targetSeconds: target,
     deadline,
     measuredAt,

@@ -25,6 +25,7 @@ export * from './change.ts';
 export * from './credits.ts';
 export * from './tokens.ts';
 export * from './levels.ts';
+export * from './backup.ts';
 export * from './report.ts';
 export * from './tenant.ts';
 export * from './terms.ts';

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  activeDirectoryViolations,
   activeDirectoryVmsSufficient,
   backupAllowedForLevel,
+  backupViolations,
+  defaultLevelThreeOwner,
+  unguaranteed,
   backupPolicyFits,
   BACKUP_CATALOGUE,
   dependencyCycle,
@@ -13,10 +17,11 @@ import {
   prerequisitesValidated,
   repeatedTargets,
   sdmCbmRequirement,
+  type ActiveDirectoryUnit,
   type Subscribable,
 } from './levels.ts';
 import { MAX_PHONE_CONTACTS, MIN_SERVICE_MONTHS, MIN_SUPPORT_COMMITMENT_MONTHS } from './limits.ts';
-import { MANAGEMENT_LEVELS, type BackupPolicy, type ManagementLevel, type SupportLevel, type TargetKind } from './vocabulary.ts';
+import { MANAGEMENT_LEVELS, type BackupPolicy, type BackupScope, type BuildModel, type ManagementLevel, type ManagementModel, type SupportLevel, type TargetKind } from './vocabulary.ts';
 
 describe('domain.md §1: levels a target kind takes', () => {
   const allowed: Record<TargetKind, ManagementLevel[]> = {
@@ -151,5 +156,75 @@ describe('domain.md §12: backup catalogue', () => {
     ['OS', true], ['Database', true], ['Middleware', true], ['Containers', true], ['Application', true], ['Kubernetes', false],
   ])('backup on a %s unit: %s', (level, ok) => {
     expect(backupAllowedForLevel(level)).toBe(ok);
+  });
+});
+
+describe('domain.md §12: a unit\'s backup, per level and scope (backupViolations)', () => {
+  // The catalogue: MONTHLY-36 is Office 365 only; WEEKLY-1, WEEKLY-2, MONTHLY-1 files only; the
+  // three others both. Backup at OS, Database, Middleware, Containers, Application: not Kubernetes.
+  it.each<[string, ManagementLevel, BackupPolicy, BackupScope, string[]]>([
+    ['files on an OS VM', 'OS', 'WEEKLY-1', 'Files', []],
+    ['MONTHLY-36 on an OS VM (files)', 'OS', 'MONTHLY-36', 'Files', ['spec.backup.policy']],
+    ['MONTHLY-36 for Office 365', 'Application', 'MONTHLY-36', 'Office365', []],
+    ['WEEKLY-2 for Office 365', 'Application', 'WEEKLY-2', 'Office365', ['spec.backup.policy']],
+    ['MONTHLY-12 for either', 'Database', 'MONTHLY-12', 'Office365', []],
+    ['any backup on a Kubernetes unit', 'Kubernetes', 'WEEKLY-1', 'Files', ['spec.backup']],
+    ['MONTHLY-36 on a Kubernetes unit', 'Kubernetes', 'MONTHLY-36', 'Files', ['spec.backup', 'spec.backup.policy']],
+    ['on a Containers unit', 'Containers', 'MONTHLY-6', 'Files', []],
+  ])('%s: %j', (_name, level, policy, scope, paths) => {
+    expect(backupViolations(level, { policy, scope }).map((v) => v.path)).toEqual(paths);
+  });
+
+  it('names the policies of the scope', () => {
+    expect(backupViolations('OS', { policy: 'MONTHLY-36', scope: 'Files' })[0]?.message).toBe(
+      'MONTHLY-36 does not back up files (spec.backup.scope Files); the catalogue\'s Files policies are WEEKLY-1, WEEKLY-2, MONTHLY-1, MONTHLY-3, MONTHLY-6, MONTHLY-12 (domain.md §12)',
+    );
+  });
+
+  it('no backup, nothing to check', () => {
+    expect(backupViolations('Kubernetes', undefined)).toEqual([]);
+  });
+});
+
+describe('domain.md §2 (seed §6.12): Active Directory on at least 2 VMs, one forest, one domain', () => {
+  const vm = (name: string) => ({ kind: 'VirtualMachine' as const, name });
+  const ad = (name: string, vms: string[], domain = 'corp.example'): ActiveDirectoryUnit => ({ name, targets: vms.map(vm), domain });
+  it.each<[string, ActiveDirectoryUnit[], string, string[]]>([
+    ['one unit on 2 VMs', [ad('ad-1', ['dc1', 'dc2'])], 'ad-1', []],
+    ['one unit on 1 VM', [ad('ad-1', ['dc1'])], 'ad-1', ['spec.targets']],
+    ['two units of 1 VM each: 2 VMs together', [ad('ad-1', ['dc1']), ad('ad-2', ['dc2'])], 'ad-2', []],
+    ['two units on the same VM (case-insensitive): 1', [ad('ad-1', ['dc1']), ad('ad-2', ['DC1'])], 'ad-2', ['spec.targets']],
+    ['a second domain', [ad('ad-1', ['dc1']), ad('ad-2', ['dc2'], 'other.example')], 'ad-2', ['spec.activeDirectory.domain']],
+    ['… the first by name keeps it', [ad('ad-1', ['dc1']), ad('ad-2', ['dc2'], 'other.example')], 'ad-1', []],
+    ['the same domain in another case', [ad('ad-1', ['dc1']), ad('ad-2', ['dc2'], 'CORP.example')], 'ad-2', []],
+    ['no domain named', [{ ...ad('ad-1', ['dc1', 'dc2']), domain: undefined }], 'ad-1', ['spec.activeDirectory.domain']],
+    ['on a cluster', [{ name: 'ad-1', targets: [vm('dc1'), vm('dc2'), { kind: 'KubernetesCluster' as const, name: 'k' }], domain: 'corp.example' }], 'ad-1', ['spec.targets[2]']],
+  ])('%s (%s)', (_name, units, unit, paths) => {
+    expect(activeDirectoryViolations(unit, units).map((v) => v.path)).toEqual(paths);
+  });
+
+  it('counts the VMs in the message', () => {
+    expect(activeDirectoryViolations('ad-1', [ad('ad-1', ['dc1'])])[0]?.message).toBe(
+      'ActiveDirectory runs on at least 2 VMs (domain.md §2, seed §6.12); the tenant\'s ActiveDirectory units (ad-1) have 1',
+    );
+  });
+});
+
+describe('domain.md §2 Reading: who carries guarantees, the level-3 default', () => {
+  it.each<[BuildModel, ManagementModel | undefined, string | undefined]>([
+    ['FullBuild', 'FullyManaged', undefined],
+    ['OperationsBuild', 'CoManaged', undefined],
+    ['BackendBuild', undefined, undefined],
+    ['NoBuild', 'FullyManaged', 'NotManaged'],
+    ['NoBuild', 'SelfCare', 'NotManaged'],
+    ['FullBuild', 'SelfCare', 'AdviceOnly'],
+  ])('%s in a %s tenant: %s', (build, model, reason) => {
+    expect(unguaranteed(build, model)).toBe(reason);
+  });
+
+  it.each<[ManagementLevel, string]>([
+    ['Application', 'Client'], ['OS', 'Provider'], ['Database', 'Provider'], ['Middleware', 'Provider'], ['Kubernetes', 'Provider'], ['Containers', 'Provider'],
+  ])('level-3 owner of a %s unit by default (seed §5.11.3): %s', (level, owner) => {
+    expect(defaultLevelThreeOwner(level)).toBe(owner);
   });
 });

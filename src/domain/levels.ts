@@ -4,7 +4,11 @@ import { CLUSTER_LEVELS, VM_LEVELS } from './limits.ts';
 import {
   PREREQUISITES,
   type BackupPolicy,
+  type BackupScope,
+  type BuildModel,
   type FunctionFamily,
+  type LevelThreeOwner,
+  type ManagementModel,
   type ManagementLevel,
   type Prerequisite,
   type SupportLevel,
@@ -216,7 +220,6 @@ export const BACKUP_CATALOGUE: Readonly<Record<BackupPolicy, BackupPolicySpec>> 
   'MONTHLY-36': { frequency: 'Monthly', retention: { unit: 'Months', count: 36 }, files: false, office365: true },
 };
 
-export type BackupScope = 'Files' | 'Office365';
 
 export function backupPolicyFits(policy: BackupPolicy, scope: BackupScope): boolean {
   const spec = BACKUP_CATALOGUE[policy];
@@ -228,4 +231,97 @@ export const BACKUP_LEVELS: readonly ManagementLevel[] = ['OS', 'Database', 'Mid
 
 export function backupAllowedForLevel(level: ManagementLevel): boolean {
   return BACKUP_LEVELS.includes(level);
+}
+
+/** A rule of the catalogue broken by a ServiceUnit, with the field to fix. */
+export interface RuleViolation {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * domain.md §12: what a unit's backup may be: offered at BACKUP_LEVELS only, and a policy of the
+ * catalogue that covers its scope (files, or Office 365). The field paths are the ServiceUnit's.
+ */
+export function backupViolations(level: ManagementLevel, backup: { readonly policy: BackupPolicy; readonly scope: BackupScope } | undefined): RuleViolation[] {
+  if (backup === undefined) return [];
+  const out: RuleViolation[] = [];
+  if (!backupAllowedForLevel(level)) {
+    out.push({ path: 'spec.backup', message: `backup is offered to units at ${BACKUP_LEVELS.join(', ')} level, not ${level} (domain.md §12)` });
+  }
+  if (!backupPolicyFits(backup.policy, backup.scope)) {
+    const fitting = (Object.keys(BACKUP_CATALOGUE) as BackupPolicy[]).filter((p) => backupPolicyFits(p, backup.scope));
+    out.push({ path: 'spec.backup.policy', message: `${backup.policy} does not back up ${backup.scope === 'Files' ? 'files' : 'Office 365'} (spec.backup.scope ${backup.scope}); the catalogue's ${backup.scope} policies are ${fitting.join(', ')} (domain.md §12)` });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// domain.md §2 (seed §6.12): Active Directory, collectively
+
+/** Why an ActiveDirectory unit names its domain (the message of `spec.activeDirectory.domain`). */
+export const AD_DOMAIN_REQUIRED = 'an ActiveDirectory unit names its domain: one forest, one domain (domain.md §2, seed §6.12)';
+
+export interface ActiveDirectoryUnit {
+  readonly name: string;
+  readonly targets: readonly Target[];
+  /** The unit's `spec.activeDirectory.domain`: the one domain, root of the one forest; undefined when not named. */
+  readonly domain: string | undefined;
+}
+
+/**
+ * domain.md §2 (seed §6.12 "au minimum 2 VMs", "mono-forêt, mono-domaine"): the tenant's
+ * ActiveDirectory units, taken together (the ActiveDirectory function, domain.md §1), run on at
+ * least MIN_ACTIVE_DIRECTORY_VMS distinct VMs and name one domain, which is then also the root of
+ * its one forest. What is wrong for `unit`, with the field to fix; [] when nothing is. The first
+ * unit by name that names a domain sets it; a unit naming another is the one flagged.
+ */
+export function activeDirectoryViolations(unit: string, units: readonly ActiveDirectoryUnit[]): RuleViolation[] {
+  const own = units.find((u) => u.name === unit);
+  if (own === undefined) return [];
+  const out: RuleViolation[] = [];
+  own.targets.forEach((t, i) => {
+    if (t.kind !== 'VirtualMachine') out.push({ path: `spec.targets[${i}]`, message: `ActiveDirectory runs on VMs with OS managed (domain.md §2), not on a ${t.kind}` });
+  });
+  const vms = new Set(units.flatMap((u) => u.targets.filter((t) => t.kind === 'VirtualMachine').map(targetKey)));
+  if (!activeDirectoryVmsSufficient(vms.size)) {
+    out.push({
+      path: 'spec.targets',
+      message: `ActiveDirectory runs on at least ${MIN_ACTIVE_DIRECTORY_VMS} VMs (domain.md §2, seed §6.12); the tenant's ActiveDirectory units (${units.map((u) => u.name).sort().join(', ')}) have ${vms.size}`,
+    });
+  }
+  if (own.domain === undefined) {
+    out.push({ path: 'spec.activeDirectory.domain', message: AD_DOMAIN_REQUIRED });
+  } else {
+    const first = [...units].filter((u) => u.domain !== undefined).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];
+    if (first !== undefined && first.domain?.toLowerCase() !== own.domain.toLowerCase()) {
+      out.push({ path: 'spec.activeDirectory.domain', message: `domain ${own.domain} is a second domain: the tenant's ActiveDirectory is one forest with one domain, ${first.domain ?? ''} (ServiceUnit ${first.name}; domain.md §2, seed §6.12)` });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// domain.md §2, §8: who carries guarantees at all
+
+/** Why a unit carries no guarantee at all, whatever its environment (domain.md §2 **Reading**). */
+export type Unguaranteed = 'NotManaged' | 'AdviceOnly';
+
+/**
+ * domain.md §2 **Reading**: a NoBuild unit is not managed (seed §4.1 "la ressource n'est pas
+ * managée"): no GTD, GTR or GTC; a SelfCare tenant gets advice only (seed §3): none either.
+ * undefined when the unit may carry guarantees (the other conditions of domain.md §8 still apply).
+ */
+export function unguaranteed(buildModel: BuildModel | undefined, managementModel: ManagementModel | undefined): Unguaranteed | undefined {
+  if (buildModel === 'NoBuild') return 'NotManaged';
+  if (managementModel === 'SelfCare') return 'AdviceOnly';
+  return undefined;
+}
+
+/**
+ * domain.md §2 (seed §5.11.3): the level-3 support owner of a unit that does not name one: the
+ * client for a business application, the provider otherwise.
+ */
+export function defaultLevelThreeOwner(level: ManagementLevel): LevelThreeOwner {
+  return level === 'Application' ? 'Client' : 'Provider';
 }

@@ -237,3 +237,66 @@ describe('a resolution recorded later than now (issue 11: a unit and its report 
     expect(report.functions[0]?.interruptionSeconds).toBe(2 * H);
   });
 });
+
+describe('computeMonthlyReport: non-production timers without penalties, NoBuild and SelfCare (issue 15)', () => {
+  // Contract: Production Standard, PreProduction Standard. November 2026 in Paris.
+  const contract = { currency: 'EUR', supportLevels: { Production: 'Standard' as const, PreProduction: 'Standard' as const }, payAsYouGoTokenPrice: 80, monthlyRecurringCharge: 1000, productionMonthlyCharge: 1500 };
+  const pp = (u: UnitInput): UnitInput => ({ ...u, environment: 'PreProduction' });
+  const noBuild = (u: UnitInput): UnitInput => ({ ...u, buildModel: 'NoBuild' });
+  const report = (parts: Partial<ReportInput> & { functions: FunctionInput[] }) => computeMonthlyReport({ ...input(parts), contract }, '2026-11', AFTER);
+
+  it('a late pre-production incident and change are listed late in nonProduction, never in the deviation or credits', () => {
+    // P2 Standard in pre-production: 24 h in business hours (non-production: P1–P3 in business
+    // hours). Opened Mon 2 Nov 10:00 Paris (09:00Z): Mon 8 h, Tue 9 h, Wed 7 h → Wed 4 Nov 16:00
+    // Paris; resolved Thu 5 Nov 10:00 Paris (09:00Z): 8 + 9 + 9 + 1 = 27 h > 24 h: late.
+    // The change: simple, Standard, 24 business hours from Mon 2 Nov 09:00 Paris: Mon 9 h + Tue 9 h
+    // + Wed 6 h → Wed 4 Nov 15:00 Paris (14:00Z); completed Fri 6 Nov 10:00 Paris (09:00Z):
+    // Mon–Thu 4 × 9 h + Fri 1 h = 37 h > 24 h: late.
+    const r = report({
+      units: [unit('pp-1', pp)],
+      functions: [],
+      incidents: [incident('pp-slow', 'pp-1', '2026-11-02T09:00:00Z', '2026-11-05T09:00:00Z', priority('P2'))],
+      changes: [change('pp-change', 'pp-1', '2026-11-02T08:00:00Z', '2026-11-06T09:00:00Z')],
+    });
+    expect(r.gtr.incidents[0]).toMatchObject({ name: 'pp-slow', late: true, applicable: false, reason: 'NonProduction', deadline: '2026-11-04T15:00:00Z', coveredSeconds: 27 * H });
+    expect(r.gtc.changes[0]).toMatchObject({ name: 'pp-change', late: true, applicable: false, reason: 'NonProduction', deadline: '2026-11-04T14:00:00Z' });
+    expect(r.nonProduction).toEqual({
+      incidents: { timed: 1, resolved: 1, late: 1, lateIncidents: ['pp-slow'] },
+      changes: { timed: 1, completed: 1, late: 1, lateChanges: ['pp-change'] },
+    });
+    // No penalty: nothing counted, nothing credited.
+    expect([r.gtr.resolved, r.gtr.late, r.gtr.creditAmount, r.gtc.completed, r.gtc.creditAmount, r.credits.total]).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('a month without a non-production timer has no nonProduction section', () => {
+    expect(report({ units: [unit('db-1')], functions: [] }).nonProduction).toBeUndefined();
+  });
+
+  it('a NoBuild unit carries no GTD, GTR or GTC: its outage, late incident and late change count for nothing', () => {
+    // db-1 (NoBuild) down 10 h on Mon 2 Nov (P1, Standard 8 h: late); its change 36 h for 24 h: late.
+    // db-2 is managed and up. The function averages the managed production units only: db-2, 100 %.
+    const r = report({
+      units: [unit('db-1', noBuild), unit('db-2')],
+      functions: [{ name: 'databases', family: 'Database', units: ['db-1', 'db-2'], monthlyCharge: 600 }],
+      incidents: [incident('nb-down', 'db-1', '2026-11-02T09:00:00Z', '2026-11-02T19:00:00Z')],
+      changes: [change('nb-change', 'db-1', '2026-11-02T08:00:00Z', '2026-11-06T08:00:00Z')],
+    });
+    expect(r.functions[0]).toMatchObject({ units: 1, availabilityPercent: 100, creditAmount: 0 });
+    expect(r.gtr.incidents[0]).toMatchObject({ name: 'nb-down', late: true, applicable: false, reason: 'NotManaged' });
+    expect(r.gtc.changes[0]).toMatchObject({ name: 'nb-change', late: true, applicable: false, reason: 'NotManaged' });
+    expect(r.nonProduction).toBeUndefined();
+    expect(r.credits.total).toBe(0);
+  });
+
+  it('a SelfCare tenant gets advice only: the same outage gives no credit', () => {
+    const selfCare = (u: UnitInput): UnitInput => ({ ...u, managementModel: 'SelfCare' });
+    const r = report({
+      units: [unit('db-1', selfCare)],
+      functions: [{ name: 'databases', family: 'Database', units: ['db-1'], monthlyCharge: 600 }],
+      incidents: [incident('sc-down', 'db-1', '2026-11-02T09:00:00Z', '2026-11-02T19:00:00Z')],
+    });
+    expect(r.functions[0]).toMatchObject({ units: 0, availabilityPercent: 100, creditAmount: 0 });
+    expect(r.gtr.incidents[0]).toMatchObject({ reason: 'AdviceOnly', applicable: false });
+    expect(r.credits.total).toBe(0);
+  });
+});

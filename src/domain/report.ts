@@ -16,7 +16,7 @@ import { measuredAtOf, type ChangeFacts, type ChangeResult } from './change.ts';
 import { capCredits, claimDeadline, oneCreditPerIncident } from './credits.ts';
 import { gtdGuaranteePercent, GTR_DEVIATION_THRESHOLD_PERCENT } from './guarantees.ts';
 import type { Interval } from './interval.ts';
-import type { Target } from './levels.ts';
+import { unguaranteed, type Target, type Unguaranteed } from './levels.ts';
 import type { DatedTerms, MonthTerms } from './terms.ts';
 import type { TokenLedger } from './tokens.ts';
 import type { MaintenanceSchedule } from './maintenance.ts';
@@ -24,11 +24,13 @@ import { percentOf, roundAmount, roundPercent } from './money.ts';
 import { problemsOfMonth, type ProblemInput, type RecurrencePolicy } from './problems.ts';
 import { gtrCreditPercent, gtrDeviationPercent, type RestorationResult } from './restoration.ts';
 import type {
+  BuildModel,
   ChangeCategory,
   Environment,
   FunctionFamily,
   LevelThreeOwner,
   ManagementLevel,
+  ManagementModel,
   Prerequisite,
   Priority,
   SupportLevel,
@@ -69,7 +71,14 @@ export interface UnitInput {
   readonly labels: Readonly<Record<string, string>>;
   /** The family the unit counts in (its `spec.family`); default: the family named like its level. */
   readonly family?: FunctionFamily | undefined;
+  /** Its build model (domain.md §2); default FullBuild. NoBuild: not managed, no guarantee. */
+  readonly buildModel?: BuildModel | undefined;
+  /** The tenant's management model (domain.md §1); default FullyManaged. SelfCare: advice only, no guarantee. */
+  readonly managementModel?: ManagementModel | undefined;
 }
+
+/** Why a unit carries no guarantee at all (domain.md §2 **Reading**); undefined when it may. */
+export const unguaranteedUnit = (unit: UnitInput): Unguaranteed | undefined => unguaranteed(unit.buildModel, unit.managementModel);
 
 export interface FunctionInput {
   readonly name: string;
@@ -232,6 +241,8 @@ export interface MonthlyReport {
   readonly amended?: readonly AmendedRecord[];
   /** The month's Problems (seed §5.4): open during the month or closed in it, as at its end; absent when none is. */
   readonly problems?: readonly ProblemRow[];
+  /** The month's non-production timers, kept without penalties (domain.md §8); absent when the month has none. */
+  readonly nonProduction?: NonProductionReport;
 }
 
 /** One Problem of the month (problems.ts problemsOfMonth), its instants in RFC 3339. */
@@ -245,6 +256,16 @@ export interface ProblemRow {
   readonly change?: string;
 }
 
+/**
+ * domain.md §8 (seed §8.4.3): the restoration and change times hold in non-production too, without
+ * penalties. The month's timed non-production incidents and changes (rows of gtr.incidents and
+ * gtc.changes with reason NonProduction), counted apart: never in the deviation, the credits or the cap.
+ */
+export interface NonProductionReport {
+  readonly incidents: { readonly timed: number; readonly resolved: number; readonly late: number; readonly lateIncidents: readonly string[] };
+  readonly changes: { readonly timed: number; readonly completed: number; readonly late: number; readonly lateChanges: readonly string[] };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Constants of the report
 
@@ -256,6 +277,20 @@ export interface ProblemRow {
  * domain.md §8 for a report created with its month.
  */
 export const REPORT_FINAL_GRACE_HOURS = 24;
+
+/**
+ * The version of the rules a month's report is computed under (design.md §3 "Seals"): raised by
+ * every change of this operator that makes the same records give another report. A final report
+ * records it (`status.rules`, sealed with the rest); `verify` recomputes a month sealed under
+ * other rules all the same, but its differences are the rules', not the records': they are
+ * notes, its seal and chain are still checked.
+ *   1  the first sealed reports (issue 12); a report without `status.rules` is of these
+ *   2  the catalogue applied (issue 15): NoBuild and SelfCare carry no guarantee, level 3 of an
+ *      application is the client's by default, the non-production section
+ */
+export const REPORT_RULES = 2;
+/** The rules of a stored report that names none: it was sealed before reports named theirs. */
+export const REPORT_RULES_UNNAMED = 1;
 
 /** The support level of an environment the contract does not list: the lowest, which promises least. */
 export const DEFAULT_SUPPORT_LEVEL: SupportLevel = 'Initial';
@@ -338,7 +373,9 @@ export interface FunctionResult {
 export function functionResult(fn: FunctionInput, results: TenantResults, period: Interval): FunctionResult {
   const unitResults: UnitAvailability[] = [];
   for (const unitName of fn.units) {
-    if (results.units.get(unitName)?.environment !== 'Production') continue;
+    // A managed function groups managed production units (domain.md §1, §2): not NoBuild, not SelfCare.
+    const unit = results.units.get(unitName);
+    if (unit?.environment !== 'Production' || unguaranteedUnit(unit) !== undefined) continue;
     const availability = results.unitAvailability(unitName, fn.family, period);
     if (availability !== undefined) unitResults.push(availability);
   }
@@ -542,6 +579,22 @@ function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, 
     conditions,
     ...amendedOf(input, gtr.restorations.map((r) => r.name), gtc.changes.map((x) => x.name)),
     ...problemsOf(input, period, scope.now),
+    ...nonProductionOf(gtr.restorations, gtc.changes),
+  };
+}
+
+/** The month's timed records without penalties (timed, not applicable: non-production), apart from the guarantees. */
+function nonProductionOf(restorations: readonly RestorationResult[], changes: readonly ChangeResult[]): { nonProduction?: NonProductionReport } {
+  const incidents = restorations.filter((r) => r.timed && !r.applicable);
+  const timedChanges = changes.filter((c) => c.timed && !c.applicable);
+  if (incidents.length === 0 && timedChanges.length === 0) return {};
+  const lateIncidents = incidents.filter((r) => r.late).map((r) => r.name);
+  const lateChanges = timedChanges.filter((c) => c.late).map((c) => c.name);
+  return {
+    nonProduction: {
+      incidents: { timed: incidents.length, resolved: incidents.filter((r) => r.resolved).length, late: lateIncidents.length, lateIncidents },
+      changes: { timed: timedChanges.length, completed: timedChanges.filter((c) => c.measuredAt !== undefined).length, late: lateChanges.length, lateChanges },
+    },
   };
 }
 

@@ -124,10 +124,37 @@ describe('domain.md §6, §8 when GTR does not apply', () => {
     ['shared cause, co-managed', { ...base, cause: 'Shared' }, [{ ...prod, coManaged: true }], 'ClientInvolved'],
     ['client-caused, managed', { ...base, cause: 'Client' }, [prod], 'Applicable'],
     ['prerequisites', base, [{ ...prod, prerequisitesValidated: false }], 'PrerequisitesNotValidated'],
+    ['NoBuild: not managed', base, [{ ...prod, unguaranteed: 'NotManaged' }], 'NotManaged'],
+    ['SelfCare: advice only', base, [{ ...prod, unguaranteed: 'AdviceOnly' }], 'AdviceOnly'],
+    ['NoBuild in non-production: not managed either', base, [{ ...prod, environment: 'Development', unguaranteed: 'NotManaged' }], 'NotManaged'],
+    ['a NoBuild unit and a managed one', base, [{ ...prod, name: 'x', unguaranteed: 'NotManaged' }, prod], 'Applicable'],
   ])('%s → %s', (_name, inc, units, reason, reversibility) => {
     const r = evaluateRestoration(inc, units, context('Standard', reversibility), LATER);
     expect(r.reason).toBe(reason);
     expect(r.applicable).toBe(reason === 'Applicable');
+  });
+
+  // domain.md §8 (seed §8.4.3): the times hold in non-production, without penalties: `timed`.
+  it.each<[string, RestorationUnit[], RestorationIncident, boolean]>([
+    ['production, applicable', [prod], base, true],
+    ['pre-production, otherwise applicable', [{ ...prod, environment: 'PreProduction' }], base, true],
+    ['pre-production, client is level 3', [{ ...prod, environment: 'PreProduction', levelThreeOwner: 'Client' }], base, false],
+    ['pre-production, prerequisites not validated', [{ ...prod, environment: 'PreProduction', prerequisitesValidated: false }], base, false],
+    ['pre-production, NoBuild', [{ ...prod, environment: 'PreProduction', unguaranteed: 'NotManaged' }], base, false],
+    ['production, IaaS cause', [prod], { ...base, cause: 'IaaS' }, false],
+  ])('timed: %s → %s', (_name, units, inc, timed) => {
+    const r = evaluateRestoration(inc, units, context('Standard'), LATER);
+    expect(r.timed).toBe(timed);
+    expect(r.applicable).toBe(_name === 'production, applicable');
+  });
+
+  it('a late non-production incident is late, timed, and not applicable (no penalty)', () => {
+    // P2 Standard in pre-production: 24 h in business hours (domain.md §4: non-production P1–P3
+    // in business hours) = 2 × 9 h + 6 h. Opened Mon 2 Nov 09:00 Paris (08:00Z): Mon 9 h, Tue 9 h,
+    // Wed 6 h → Wed 4 Nov 15:00 Paris = 14:00Z. Still open on Thu 5 Nov 12:00Z: late.
+    const r = evaluateRestoration(incident('P2', '2026-11-02T08:00:00Z'), [{ ...prod, environment: 'PreProduction' }], context('Standard'), at('2026-11-05T12:00:00Z'));
+    expect(r).toMatchObject({ reason: 'NonProduction', applicable: false, timed: true, late: true });
+    expect(r.deadline?.toISOString()).toBe('2026-11-04T14:00:00.000Z');
   });
 
   it('reversibility ends after its period', () => {

@@ -8,6 +8,7 @@ import { coveredSeconds, instantAfterCovered, type BusinessCalendar, type Servic
 import { creditPercentFor, GTR_CREDIT_TIERS, GTR_MIN_DIVISOR, GTR_TARGETS, targetSeconds, type RestorationTarget } from './guarantees.ts';
 import { union, type Interval } from './interval.ts';
 import { exploitationWindow } from './windows.ts';
+import type { Unguaranteed } from './levels.ts';
 import type { Environment, LevelThreeOwner, Priority, SupportLevel } from './vocabulary.ts';
 
 export interface RestorationUnit {
@@ -20,6 +21,8 @@ export interface RestorationUnit {
   readonly computerVision: boolean;
   /** The unit's subscription; an incident opened outside it carries no guarantee. Absent: always subscribed. */
   readonly subscription?: { readonly start: Date; readonly end?: Date | undefined } | undefined;
+  /** Why the unit carries no guarantee at all (NoBuild, SelfCare: domain.md §2 **Reading**); undefined when it may. */
+  readonly unguaranteed?: Unguaranteed | undefined;
 }
 
 /** Whether `unit` was subscribed at `instant` (subscription end exclusive). */
@@ -45,6 +48,8 @@ export const GTR_REASONS = [
   'NoCommitment',
   'UnknownUnit',
   'NotSubscribed',
+  'NotManaged',
+  'AdviceOnly',
   'NonProduction',
   'NoSLA',
   'Reversibility',
@@ -60,8 +65,15 @@ export interface RestorationResult {
   readonly name: string;
   readonly priority: Priority;
   readonly supportLevel: SupportLevel;
+  /** GTR applies: the incident counts in the month's deviation and its credit (domain.md §6). */
   readonly applicable: boolean;
   readonly reason: GtrReason;
+  /**
+   * The restoration time is promised: applicable, or a non-production incident that would be
+   * (domain.md §8, seed §8.4.3: the times hold in non-production, without penalties). Its
+   * deadline, at-risk and late are shown; only `applicable` ones count in credits.
+   */
+  readonly timed: boolean;
   /** Undefined when the table has no target for the cell (P4, "no SLA"). */
   readonly targetSeconds: number | undefined;
   readonly deadline: Date | undefined;
@@ -109,12 +121,18 @@ export function deadlineExcluding(window: ServiceWindow, start: Date, seconds: n
   return instantAfterCovered(window, cursor, Math.max(0, remaining));
 }
 
-function applicability(incident: RestorationIncident, units: readonly RestorationUnit[], target: RestorationTarget, context: RestorationContext): GtrReason {
+/**
+ * Why GTR does not apply, in the order of GTR_REASONS. `asProduction` judges non-production units
+ * as if they were production: what the incident's timer would be under (`timed`, domain.md §8).
+ */
+function applicability(incident: RestorationIncident, units: readonly RestorationUnit[], target: RestorationTarget, context: RestorationContext, asProduction = false): GtrReason {
   if (incident.priority === 'P4' || target.kind === 'NoCommitment') return 'NoCommitment';
   if (units.length === 0) return 'UnknownUnit';
   const subscribed = units.filter((u) => subscribedAt(u, incident.openedAt));
   if (subscribed.length === 0) return 'NotSubscribed';
-  const production = subscribed.filter((u) => u.environment === 'Production');
+  const managed = subscribed.filter((u) => u.unguaranteed === undefined);
+  if (managed.length === 0) return subscribed.some((u) => u.unguaranteed === 'NotManaged') ? 'NotManaged' : 'AdviceOnly';
+  const production = asProduction ? managed : managed.filter((u) => u.environment === 'Production');
   if (production.length === 0) return 'NonProduction';
   if (target.kind === 'NoSLA') return 'NoSLA';
   const rev = context.reversibility;
@@ -140,6 +158,7 @@ export function evaluateRestoration(incident: RestorationIncident, units: readon
   const target = GTR_TARGETS[incident.priority][supportLevel];
   const seconds = targetSeconds(target);
   const reason = applicability(incident, units, target, context);
+  const timed = reason === 'Applicable' || (reason === 'NonProduction' && applicability(incident, units, target, context, true) === 'Applicable');
   const window = restorationWindow(target, context.calendar, environment, incident.priority);
   const resolved = incident.resolvedAt !== undefined;
   const end = incident.resolvedAt ?? now;
@@ -148,7 +167,7 @@ export function evaluateRestoration(incident: RestorationIncident, units: readon
   const deadline = seconds === undefined ? undefined : deadlineExcluding(window, incident.openedAt, seconds, exclusions);
   let late = false;
   if (seconds !== undefined && deadline !== undefined) late = resolved ? covered > seconds : now.getTime() > deadline.getTime();
-  return { name: incident.name, priority: incident.priority, supportLevel, applicable: reason === 'Applicable', reason, targetSeconds: seconds, deadline, coveredSeconds: covered, resolved, late };
+  return { name: incident.name, priority: incident.priority, supportLevel, applicable: reason === 'Applicable', reason, timed, targetSeconds: seconds, deadline, coveredSeconds: covered, resolved, late };
 }
 
 /** domain.md §6: late / resolved with at least 5 resolved incidents; late / 5 below. */

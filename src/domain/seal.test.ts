@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { REPORT_RULES } from './report.ts';
 import { differences, FIRST_PREVIOUS, nextMonth, previousMonth, sealDocument, sealOf, verifyChain, type StoredReport } from './seal.ts';
 
 // A small report status: the reconciliation's fields (conditions, observedGeneration) and a seal
 // are not content; keys are written out of order to show the canonical sort.
-const october = {
+const octoberStatus = {
   period: { month: '2026-10' },
   observedGeneration: 3,
   final: true,
@@ -16,18 +17,18 @@ const OCTOBER_DOCUMENT = '{"previous":"","report":{"credits":{"total":12.5},"fin
 // printf '%s' '{"previous":"","report":{"credits":{"total":12.5},"final":true,"period":{"month":"2026-10"}}}' | sha256sum
 const OCTOBER_SHA256 = 'a82e64ab2e4a5dfc024f72b598f0bd7fe528ac1d68ed6636913f07748fbfa5d8';
 
-const november = { period: { month: '2026-11' }, final: true, credits: { total: 10 } };
+const novemberStatus = { period: { month: '2026-11' }, final: true, credits: { total: 10 } };
 // printf '%s' '{"previous":"a82e64ab…a5d8","report":{"credits":{"total":10},"final":true,"period":{"month":"2026-11"}}}' | sha256sum
 const NOVEMBER_SHA256 = '86c0dcefd2c365f718b2064d6827f56ea87e8ce519146a70a3ed4436c3983321';
 
 describe('seal (RFC 8785 canonical form, SHA-256, chained)', () => {
   it('hashes the canonical form of the content, without conditions, observedGeneration or the seal', () => {
-    expect(sealDocument(october, FIRST_PREVIOUS)).toBe(OCTOBER_DOCUMENT);
-    expect(sealOf(october, FIRST_PREVIOUS)).toEqual({ sha256: OCTOBER_SHA256, previous: '' });
+    expect(sealDocument(octoberStatus, FIRST_PREVIOUS)).toBe(OCTOBER_DOCUMENT);
+    expect(sealOf(octoberStatus, FIRST_PREVIOUS)).toEqual({ sha256: OCTOBER_SHA256, previous: '' });
   });
 
   it('chains a month with the previous month\'s sha256', () => {
-    expect(sealOf(november, OCTOBER_SHA256)).toEqual({ sha256: NOVEMBER_SHA256, previous: OCTOBER_SHA256 });
+    expect(sealOf(novemberStatus, OCTOBER_SHA256)).toEqual({ sha256: NOVEMBER_SHA256, previous: OCTOBER_SHA256 });
   });
 
   it('serializes numbers as ECMAScript does (RFC 8785 §3.2.2.3)', () => {
@@ -67,6 +68,10 @@ describe('differences', () => {
 });
 
 describe('verifyChain', () => {
+  // Reports computed under this operator's rules (REPORT_RULES), as the controller writes them.
+  const october = { ...octoberStatus, rules: REPORT_RULES };
+  const november = { ...novemberStatus, rules: REPORT_RULES };
+  const octoberSeal = sealOf(october, '').sha256;
   const sealedReports = (): StoredReport[] => {
     const oct = { ...october, seal: sealOf(october, '') };
     const nov = { ...november, seal: sealOf(november, oct.seal.sha256) };
@@ -99,7 +104,7 @@ describe('verifyChain', () => {
     const altered = { ...oct!.status, credits: { total: 13.5 } };
     const { findings } = verifyChain({ firstMonth: '2026-10', reports: [nov!, { month: '2026-10', status: altered }], recompute });
     expect(findings).toEqual([
-      { month: '2026-10', message: expect.stringMatching(/^seal\.sha256: sealed a82e64ab.*, the content hashes to [0-9a-f]{64} \(changed after it was sealed\)$/) },
+      { month: '2026-10', message: expect.stringMatching(/^seal\.sha256: sealed [0-9a-f]{64}, the content hashes to [0-9a-f]{64} \(changed after it was sealed\)$/) },
       { month: '2026-10', message: 'credits.total: sealed 13.5, recomputed 12.5' },
     ]);
   });
@@ -113,7 +118,25 @@ describe('verifyChain', () => {
     const [, oct] = sealedReports();
     const nov = { ...november, seal: sealOf(november, '0'.repeat(64)) };
     expect(verifyChain({ firstMonth: '2026-10', reports: [oct!, { month: '2026-11', status: nov }], recompute }).findings).toEqual([
-      { month: '2026-11', message: `seal.previous: sealed ${'0'.repeat(64)}, the seal of 2026-10 is ${OCTOBER_SHA256}` },
+      { month: '2026-11', message: `seal.previous: sealed ${'0'.repeat(64)}, the seal of 2026-10 is ${octoberSeal}` },
     ]);
+  });
+
+  it('a month sealed under other rules: its differences are notes; its seal and chain are still checked', () => {
+    // October sealed by an operator of rules 1 (no status.rules); the records give 12.5 today but
+    // 11 then: a difference of the rules, not a finding. November, of today's rules, chains on it.
+    const old = { ...octoberStatus, credits: { total: 11 } };
+    const oct = { ...old, seal: sealOf(old, '') };
+    const nov = { ...november, seal: sealOf(november, oct.seal.sha256) };
+    const verdict = verifyChain({ firstMonth: '2026-10', reports: [{ month: '2026-10', status: oct }, { month: '2026-11', status: nov }], recompute });
+    expect(verdict.findings).toEqual([]);
+    expect(verdict.notes).toEqual([
+      { month: '2026-10', message: `sealed under reporting rules 1, recomputed under rules ${REPORT_RULES}: 1 difference(s) of the rules, not of the records` },
+      { month: '2026-10', message: `rules 1 → ${REPORT_RULES}: credits.total: sealed 11, recomputed 12.5` },
+    ]);
+    // Its seal still guards it: altered after sealing, it is a finding.
+    const altered = { ...oct, credits: { total: 10 } };
+    expect(verifyChain({ firstMonth: '2026-10', reports: [{ month: '2026-10', status: altered }, { month: '2026-11', status: nov }], recompute }).findings)
+      .toEqual([{ month: '2026-10', message: expect.stringMatching(/^seal\.sha256: sealed [0-9a-f]{64}, the content hashes to [0-9a-f]{64} \(changed after it was sealed\)$/) }]);
   });
 });

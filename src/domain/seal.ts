@@ -15,6 +15,7 @@
 // Pure: hashing is computation (node:crypto's createHash reads no clock and does no I/O).
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { REPORT_RULES, REPORT_RULES_UNNAMED } from './report.ts';
 
 /** What `previous` is for the contract's first month (the month of its start): there is no seal before it. */
 export const FIRST_PREVIOUS = '';
@@ -156,6 +157,19 @@ export function verifyChain(input: ChainInput): ChainVerdict {
   const notes: Finding[] = [];
   const months: string[] = [];
   if (last === undefined) return { months, findings, notes };
+  /** The stored content against the records: differences are findings, or notes when it was computed under other rules (REPORT_RULES). */
+  const checkContent = (month: string, stored: Readonly<Record<string, unknown>>): void => {
+    const rules = typeof stored.rules === 'number' ? stored.rules : REPORT_RULES_UNNAMED;
+    const { rules: _sealed, ...content } = sealedContent(stored);
+    const { rules: _today, ...recomputed } = sealedContent(input.recompute(month));
+    const changed = differences(content, recomputed);
+    if (rules === REPORT_RULES) {
+      for (const d of changed) findings.push({ month, message: d });
+      return;
+    }
+    notes.push({ month, message: `sealed under reporting rules ${rules}, recomputed under rules ${REPORT_RULES}: ${changed.length === 0 ? 'the same content' : `${changed.length} difference(s) of the rules, not of the records`}` });
+    for (const d of changed) notes.push({ month, message: `rules ${rules} → ${REPORT_RULES}: ${d}` });
+  };
   let expectedPrevious: string | undefined = FIRST_PREVIOUS;
   for (let month = input.firstMonth; month <= last; month = nextMonth(month)) {
     months.push(month);
@@ -176,7 +190,7 @@ export function verifyChain(input: ChainInput): ChainVerdict {
       // Finalized before seals existed (a final status never changes, and every final write since
       // carries a seal): its content is still checked, and the chain starts again after it.
       notes.push({ month, message: `final without a seal (finalized before seals existed): content checked, the chain starts again at ${nextMonth(month)}` });
-      for (const d of differences(sealedContent(stored), sealedContent(input.recompute(month)))) findings.push({ month, message: d });
+      checkContent(month, stored);
       expectedPrevious = FIRST_PREVIOUS;
       continue;
     }
@@ -192,7 +206,7 @@ export function verifyChain(input: ChainInput): ChainVerdict {
     if (rehashed !== seal.sha256) {
       findings.push({ month, message: `seal.sha256: sealed ${seal.sha256}, the content hashes to ${rehashed} (changed after it was sealed)` });
     }
-    for (const d of differences(sealedContent(stored), sealedContent(input.recompute(month)))) findings.push({ month, message: d });
+    checkContent(month, stored);
     expectedPrevious = seal.sha256;
   }
   return { months, findings, notes };

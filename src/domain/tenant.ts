@@ -18,7 +18,7 @@ import type { Interval } from './interval.ts';
 import { prerequisitesValidated } from './levels.ts';
 import { activeOccurrence, nextEdge, occurrencesBetween } from './maintenance.ts';
 import {
-  DEFAULT_SUPPORT_LEVEL, functionResult, productionLevel, reportInstant, reportOf,
+  DEFAULT_SUPPORT_LEVEL, functionResult, productionLevel, reportInstant, reportOf, unguaranteedUnit,
   type ChangeInput, type FunctionInput, type FunctionResult, type IncidentInput, type MaintenanceWindowInput, type MonthlyReport, type ReportInput,
   type TenantInput, type TenantResults, type UnitInput,
 } from './report.ts';
@@ -177,7 +177,7 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
       if (unit === undefined) return undefined;
       return unitAvailability(
         {
-          unit: { name, subscription: unit.subscription, coManaged: unit.coManaged, prerequisitesValidated: prerequisitesValidated(unit.prerequisites) },
+          unit: { name, subscription: unit.subscription, coManaged: unit.coManaged, prerequisitesValidated: prerequisitesValidated(unit.prerequisites), unguaranteed: unguaranteedUnit(unit) },
           family,
           incidents: p1ByUnit.get(name) ?? [],
           maintenance: excluding(name).flatMap((w) => occurrences(w, p)),
@@ -206,11 +206,12 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
       prerequisitesValidated: prerequisitesValidated(unit.prerequisites),
       computerVision: computerVision.has(name),
       subscription: unit.subscription,
+      unguaranteed: unguaranteedUnit(unit),
     }];
   };
   const changeUnit = (name: string): ChangeUnit[] => {
     const unit = units.get(name);
-    return unit === undefined ? [] : [{ name, environment: unit.environment, prerequisitesValidated: prerequisitesValidated(unit.prerequisites), subscription: unit.subscription }];
+    return unit === undefined ? [] : [{ name, environment: unit.environment, prerequisitesValidated: prerequisitesValidated(unit.prerequisites), subscription: unit.subscription, unguaranteed: unguaranteedUnit(unit) }];
   };
 
   const incident = memo(byName, (name): IncidentEvaluation | undefined => {

@@ -72,6 +72,10 @@ export type ContactRole = (typeof CONTACT_ROLES)[number];
 export const BACKUP_POLICIES = ['WEEKLY-1', 'WEEKLY-2', 'MONTHLY-1', 'MONTHLY-3', 'MONTHLY-6', 'MONTHLY-12', 'MONTHLY-36'] as const;
 export type BackupPolicy = (typeof BACKUP_POLICIES)[number];
 
+/** What a backup covers: files, or Office 365 (domain.md §12: the catalogue's two columns). */
+export const BACKUP_SCOPES = ['Files', 'Office365'] as const;
+export type BackupScope = (typeof BACKUP_SCOPES)[number];
+
 /** Purposes of a maintenance window (domain.md §11). */
 export const MAINTENANCE_PURPOSES = ['SecurityPatching', 'Maintenance', 'Upgrade'] as const;
 export type MaintenancePurpose = (typeof MAINTENANCE_PURPOSES)[number];

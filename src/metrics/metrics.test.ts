@@ -15,6 +15,8 @@ const state: MetricsSnapshot = {
   incidents: [
     { namespace: 'acme', name: 'inc-a', priority: 'P1', restorationDeadline: new Date('2026-10-05T12:00:00Z'), restorationElapsedRatio: 0.8, atRisk: true },
     { namespace: 'acme', name: 'inc-b', priority: 'P1', atRisk: false },
+    // A non-production incident: timed without penalties (domain.md §8), 1.2 = past its deadline.
+    { namespace: 'acme', name: 'inc-pp', priority: 'P2', penalties: false, restorationDeadline: new Date('2026-10-05T12:00:00Z'), restorationElapsedRatio: 1.2, atRisk: false },
   ],
   changes: [{ namespace: 'acme', phase: 'Pending' }, { namespace: 'acme', phase: 'Pending' }, { namespace: 'acme', phase: 'Completed' }],
   contracts: [{ namespace: 'acme', name: 'main', tokensUsed: 12, tokensIncluded: 10, creditsAmount: 82 }],
@@ -47,10 +49,13 @@ describe('createMetrics', () => {
       'managedapps_function_error_budget_remaining_ratio{namespace="acme",name="databases",family="Database",tenant="acme"} 0',
       'managedapps_incidents_open{namespace="acme",priority="P1",tenant="acme"} 2',
       'managedapps_incidents_open{namespace="acme",priority="P4",tenant="acme"} 0',
-      'managedapps_incident_restoration_deadline_timestamp_seconds{namespace="acme",name="inc-a",priority="P1",tenant="acme"} 1791201600',
-      'managedapps_incident_restoration_elapsed_ratio{namespace="acme",name="inc-a",priority="P1",tenant="acme"} 0.8',
-      'managedapps_incident_deadline_at_risk{namespace="acme",name="inc-a",priority="P1",tenant="acme"} 1',
-      'managedapps_incident_deadline_at_risk{namespace="acme",name="inc-b",priority="P1",tenant="acme"} 0',
+      // 2026-10-05T12:00:00Z = 1791201600 Unix seconds.
+      'managedapps_incident_restoration_deadline_timestamp_seconds{namespace="acme",name="inc-a",priority="P1",penalties="true",tenant="acme"} 1791201600',
+      'managedapps_incident_restoration_elapsed_ratio{namespace="acme",name="inc-a",priority="P1",penalties="true",tenant="acme"} 0.8',
+      'managedapps_incident_deadline_at_risk{namespace="acme",name="inc-a",priority="P1",penalties="true",tenant="acme"} 1',
+      'managedapps_incident_deadline_at_risk{namespace="acme",name="inc-b",priority="P1",penalties="true",tenant="acme"} 0',
+      'managedapps_incident_restoration_deadline_timestamp_seconds{namespace="acme",name="inc-pp",priority="P2",penalties="false",tenant="acme"} 1791201600',
+      'managedapps_incident_restoration_elapsed_ratio{namespace="acme",name="inc-pp",priority="P2",penalties="false",tenant="acme"} 1.2',
       'managedapps_changes{namespace="acme",phase="Pending",tenant="acme"} 2',
       'managedapps_changes{namespace="acme",phase="Completed",tenant="acme"} 1',
       'managedapps_tokens_used{namespace="acme",name="main",tenant="acme"} 12',

@@ -45,9 +45,11 @@ export interface IncidentSnapshot {
   readonly namespace: string;
   readonly name: string;
   readonly priority: Priority;
-  /** The GTR deadline, when GTR applies. */
+  /** GTR applies (a late incident counts toward a credit); false for a non-production incident, timed without penalties (domain.md §8). Default true. */
+  readonly penalties?: boolean;
+  /** The restoration deadline, when the incident is timed (GTR applies, or non-production without penalties). */
   readonly restorationDeadline?: Date;
-  /** Covered time elapsed over the guaranteed restoration time, when GTR applies. */
+  /** Covered time elapsed over the guaranteed restoration time, when the incident is timed. */
   readonly restorationElapsedRatio?: number;
   /** The domain's AtRisk verdict (covered time ≥ 75 % of the guaranteed restoration time). */
   readonly atRisk: boolean;
@@ -104,6 +106,8 @@ interface TenantGauge<L extends string> {
 
 const seconds = (d: Date): number => d.getTime() / 1000;
 const bool = (b: boolean): number => (b ? 1 : 0);
+/** The labels of an incident's series; `penalties` "false" for a non-production incident, timed without penalties (domain.md §8). */
+const incidentLabels = (i: IncidentSnapshot) => ({ namespace: i.namespace, name: i.name, priority: i.priority, penalties: String(i.penalties ?? true) });
 
 /** Probe durations: loopback to a 30 s timeout. */
 const PROBE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -169,14 +173,14 @@ export function createMetrics(registry: Registry, options: MetricsOptions) {
       for (const namespace of namespaces) for (const priority of PRIORITIES) g.set({ namespace, priority }, 0);
       for (const i of s.incidents) g.inc({ namespace: i.namespace, priority: i.priority });
     }),
-    incidentRestorationDeadline: scrapeGauge('managedapps_incident_restoration_deadline_timestamp_seconds', 'GTR restoration deadline of an open incident, Unix seconds (business-hours calendar applied). Absent when GTR does not apply.', ['namespace', 'name', 'priority'], (g, s) => {
-      for (const i of s.incidents) if (i.restorationDeadline !== undefined) g.set({ namespace: i.namespace, name: i.name, priority: i.priority }, seconds(i.restorationDeadline));
+    incidentRestorationDeadline: scrapeGauge('managedapps_incident_restoration_deadline_timestamp_seconds', 'Restoration deadline of an open incident, Unix seconds (business-hours calendar applied). penalties="false": a non-production incident, timed without penalties (domain.md §8). Absent when the incident is not timed.', ['namespace', 'name', 'priority', 'penalties'], (g, s) => {
+      for (const i of s.incidents) if (i.restorationDeadline !== undefined) g.set(incidentLabels(i), seconds(i.restorationDeadline));
     }),
-    incidentRestorationElapsed: scrapeGauge('managedapps_incident_restoration_elapsed_ratio', 'Covered time elapsed over the guaranteed restoration time of an open incident (1 = deadline reached).', ['namespace', 'name', 'priority'], (g, s) => {
-      for (const i of s.incidents) if (i.restorationElapsedRatio !== undefined) g.set({ namespace: i.namespace, name: i.name, priority: i.priority }, i.restorationElapsedRatio);
+    incidentRestorationElapsed: scrapeGauge('managedapps_incident_restoration_elapsed_ratio', 'Covered time elapsed over the guaranteed restoration time of an open incident (1 = deadline reached); penalties="false" in non-production.', ['namespace', 'name', 'priority', 'penalties'], (g, s) => {
+      for (const i of s.incidents) if (i.restorationElapsedRatio !== undefined) g.set(incidentLabels(i), i.restorationElapsedRatio);
     }),
-    incidentDeadlineAtRisk: scrapeGauge('managedapps_incident_deadline_at_risk', '1 when an open incident has used 75 % or more of its guaranteed restoration time (the AtRisk condition), else 0.', ['namespace', 'name', 'priority'], (g, s) => {
-      for (const i of s.incidents) g.set({ namespace: i.namespace, name: i.name, priority: i.priority }, bool(i.atRisk));
+    incidentDeadlineAtRisk: scrapeGauge('managedapps_incident_deadline_at_risk', '1 when an open incident has used 75 % or more of its guaranteed restoration time (the AtRisk condition), else 0; penalties="false" in non-production.', ['namespace', 'name', 'priority', 'penalties'], (g, s) => {
+      for (const i of s.incidents) g.set(incidentLabels(i), bool(i.atRisk));
     }),
     incidentMajor: scrapeGauge('managedapps_incident_major', '1 when an open incident is major (its Major condition, seed §5.3.2: a P1 on several service units or a whole managed function), else 0.', ['namespace', 'name', 'priority'], (g, s) => {
       for (const i of s.incidents) g.set({ namespace: i.namespace, name: i.name, priority: i.priority }, bool(i.major === true));

@@ -152,6 +152,9 @@ describe('incident names and bodies', () => {
     expect(openMonitoringIncidentUnits(typed(incident('a', { unitRefs: [{ name: 'web' }, { name: 'db' }] })))).toEqual(['acme/web', 'acme/db']);
     expect(openMonitoringIncidentUnits(typed(incident('b', { resolvedAt: '2026-03-01T11:00:00Z' })))).toEqual([]);
     expect(openMonitoringIncidentUnits(typed(incident('c', { detection: 'Client' })))).toEqual([]);
+    // A missed backup's incident (issue 15 item 3) is Monitoring too, but not an outage episode of the probe.
+    const backup = incident('d', { priority: 'P3' });
+    expect(openMonitoringIncidentUnits(typed({ ...backup, metadata: { ...backup.metadata, labels: { 'managedapps.dev/check': 'Backup' } } }))).toEqual([]);
   });
 
   it('never resolves before openedAt', () => {

@@ -112,14 +112,21 @@ export function monitoringIncidentName(unitName: string, detectedAt: Date): stri
   return `${unitName.slice(0, MAX_NAME - suffix.length)}${suffix}`;
 }
 
+/**
+ * The label of the incidents a check other than the availability probe opens (issue 15 item 3:
+ * `Backup`, a missed backup): also `detection: Monitoring`, but never an outage episode of the
+ * probe, which neither adopts nor resolves them.
+ */
+export const CHECK_LABEL = 'managedapps.dev/check';
+
 /** A Monitoring incident that has no `resolvedAt` yet. Client-reported incidents never are. */
 export function isOpenMonitoringIncident(incident: Pick<IncidentView, 'spec'>): boolean {
   return incident.spec.detection === 'Monitoring' && incident.spec.resolvedAt === undefined;
 }
 
-/** Index values of an open monitoring incident: `<namespace>/<unit>` of each unit it names. */
-export function openMonitoringIncidentUnits(incident: Pick<IncidentView, 'namespace' | 'spec'>): string[] {
-  if (!isOpenMonitoringIncident(incident)) return [];
+/** Index values of an open incident of the availability probe: `<namespace>/<unit>` of each unit it names (another check's, CHECK_LABEL, are not). */
+export function openMonitoringIncidentUnits(incident: Pick<IncidentView, 'namespace' | 'spec' | 'labels'>): string[] {
+  if (!isOpenMonitoringIncident(incident) || incident.labels[CHECK_LABEL] !== undefined) return [];
   return incident.spec.unitRefs.map((r) => `${incident.namespace}/${r.name}`);
 }
 

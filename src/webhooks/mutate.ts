@@ -13,10 +13,11 @@
 // A client contact's closure stamps `Incident.spec.closedBy` (who agreed, domain.md §9). Every
 // UPDATE of an Incident or a ChangeRequest appends its changes of the SLA fields to the trace
 // annotation (records.ts: who, when, old → new), whatever the body says; so does every UPDATE of
-// a Problem. A new `Incident.spec.closureNotice` gets `sentBy` = the requesting user (who recorded
-// the notice to the client, seed §5.3.2); once set it is kept.
+// a Problem, and of a ServiceUnit its changes of `spec.backup` (the acceptance test: seed §5.10.3)
+// and `spec.prerequisites`. A new `Incident.spec.closureNotice` gets `sentBy` = the requesting user
+// (who recorded the notice to the client, seed §5.3.2); once set it is kept.
 import {
-  APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, HISTORY_ANNOTATION, approvalBinds, historyEntries, parseHistory, scopeDigest, type ScopedSpec,
+  APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, HISTORY_ANNOTATION, approvalBinds, historyEntries, parseHistory, scopeDigest, type ScopedSpec, type TracedKind,
 } from '../api/v1alpha1/index.ts';
 import { ALLOW, pointer, type AdmissionRequest, type JsonPatchOp, type UserInfo, type Verdict } from './admission.ts';
 import { contactsAnnotations, contactsOutcome, tenantVersions } from './contacts.ts';
@@ -74,6 +75,7 @@ export function mutate(request: AdmissionRequest, view: TenantView, config: Iden
   const kind = request.kind.kind;
   if (kind === 'ManagedTenant') return tenantMutation(request, config, now);
   if (kind === 'Problem') return problemMutation(request, config, now);
+  if (kind === 'ServiceUnit') return unitMutation(request, config, now);
   const field = kind === 'Incident' ? 'reporter' : kind === 'ChangeRequest' ? 'requester' : undefined;
   const body = specOf(request.object);
   if (field === undefined || body === undefined) return ALLOW;
@@ -91,6 +93,16 @@ export function mutate(request: AdmissionRequest, view: TenantView, config: Iden
   if (kind === 'Incident') closureNoticePatch(patch, request, spec, old, client);
   if (kind === 'ChangeRequest') approvalPatch(patch, request, spec, old, view, config);
   historyPatch(patch, request, kind === 'Incident' ? 'Incident' : 'ChangeRequest', spec, old, client, now);
+  return patch.length > 0 ? { allowed: true, patch } : ALLOW;
+}
+
+/** A ServiceUnit: only its trace (its backup and prerequisites, records.ts TRACED_FIELDS). */
+function unitMutation(request: AdmissionRequest, config: IdentityConfig, now: Date): Verdict {
+  const body = specOf(request.object);
+  if (body === undefined) return ALLOW;
+  const patch: JsonPatchOp[] = [];
+  const client = !actsForProvider(identify(request.userInfo, undefined, config));
+  historyPatch(patch, request, 'ServiceUnit', body, specOf(request.oldObject), client, now);
   return patch.length > 0 ? { allowed: true, patch } : ALLOW;
 }
 
@@ -152,7 +164,7 @@ function problemMutation(request: AdmissionRequest, config: IdentityConfig, now:
  * fields (as the object will be, stamps included), by the requesting user at `now`; on CREATE a
  * client's body brings none, the provider's is kept (a record restored). Whatever the body says.
  */
-function historyPatch(patch: JsonPatchOp[], request: AdmissionRequest, kind: 'Incident' | 'ChangeRequest' | 'Problem', spec: Json, old: Json | undefined, client: boolean, now: Date): void {
+function historyPatch(patch: JsonPatchOp[], request: AdmissionRequest, kind: TracedKind, spec: Json, old: Json | undefined, client: boolean, now: Date): void {
   const metadata = isObject(request.object) && isObject(request.object.metadata) ? request.object.metadata : {};
   const annotations = isObject(metadata.annotations) ? metadata.annotations : undefined;
   const current = annotations?.[HISTORY_ANNOTATION];

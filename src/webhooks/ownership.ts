@@ -199,17 +199,18 @@ function stampViolation(field: string, value: string, now: Date): Violation | un
   return { path: field, message: `a client's request is dated by the webhook, at the time of the request (${DateTime.fromJSDate(now).toUTC().toISO({ suppressMilliseconds: true })}), not ${value}: a client cannot back-date` };
 }
 
-/** Field ownership of an Incident or a ChangeRequest write (CREATE or UPDATE of the main resource), after rules.ts admitted the user. */
+/** Field ownership of an Incident or a ChangeRequest write (CREATE or UPDATE of the main resource), after rules.ts admitted the user; a ServiceUnit's trace. */
 export function ownershipVerdict(request: AdmissionRequest, ctx: RuleContext): Verdict | undefined {
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return undefined;
   const kind = request.kind.kind;
-  if (kind === 'Problem') {
-    // A record of the provider's problem management (RBAC: clients read it): its trace is the webhook's.
-    const trace = historyViolations(request, identify(request.userInfo, undefined, ctx.identity), ctx.now);
+  const id = identify(request.userInfo, tenantOf(ctx.view, request.namespace ?? ''), ctx.identity);
+  // A unit's trace (its backup's acceptance test and its prerequisites, issue 15 item 3) and a
+  // Problem's (the provider's problem management; RBAC: clients read it): the mutating hook's only.
+  if (kind === 'ServiceUnit' || kind === 'Problem') {
+    const trace = historyViolations(request, id, ctx.now);
     return trace.length > 0 ? deny('Forbidden', trace) : undefined;
   }
   if (kind !== 'Incident' && kind !== 'ChangeRequest') return undefined;
-  const id = identify(request.userInfo, tenantOf(ctx.view, request.namespace ?? ''), ctx.identity);
   const parties = partiesOf(id);
   const client = parties.includes('Client');
   const who = describeUser(id);
@@ -349,6 +350,7 @@ function reportStatusVerdict(request: AdmissionRequest, ctx: RuleContext, id: Id
  * write of our kinds, DELETE included, and the status of SLAReports (its `final`).
  */
 export const ADMISSION_RULES = {
-  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'incidents', 'changerequests', 'problems'] },
+  // serviceunits: the trace of their backup and prerequisites (issue 15 item 3, records.ts TRACED_FIELDS).
+  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems'] },
   validate: { operations: ['CREATE', 'UPDATE', 'DELETE'], resources: [...KINDS.map((k) => k.plural), 'slareports/status'] },
 } as const;

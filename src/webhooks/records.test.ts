@@ -152,6 +152,53 @@ describe('records traced: the mutating hook writes who, when, old → new; nobod
   });
 });
 
+describe('a unit\'s backup acceptance test is traced (issue 15 item 3, seed §5.10.3)', () => {
+  const historyOf = (o: unknown) => parseHistory((o as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.[HISTORY_ANNOTATION]);
+  const accepted = { passedAt: '2026-11-25T16:00:00Z', acceptedBy: 'jane.doe@acme.example', reference: 'PV-2026-017' };
+
+  it('recording the acceptance test and validating the Backup prerequisite: two entries by paul at NOW', () => {
+    const before = unit('os-1', { backup: { policy: 'WEEKLY-1' }, prerequisites: { validated: ['Connectivity'] } });
+    const after = unit('os-1', { backup: { policy: 'WEEKLY-1', acceptanceTest: accepted }, prerequisites: { validated: ['Connectivity', 'Backup'] } });
+    const r = admit(req('ServiceUnit', 'UPDATE', 'paul', after, before));
+    expect(r.verdict).toBe('allowed');
+    expect(historyOf(r.object)).toEqual([
+      { at: NOW, by: 'paul', field: 'spec.backup', from: { policy: 'WEEKLY-1' }, to: { acceptanceTest: { acceptedBy: 'jane.doe@acme.example', passedAt: '2026-11-25T16:00:00Z', reference: 'PV-2026-017' }, policy: 'WEEKLY-1' } },
+      { at: NOW, by: 'paul', field: 'spec.prerequisites', from: { validated: ['Connectivity'] }, to: { validated: ['Connectivity', 'Backup'] } },
+    ]);
+    // An edit of another field (the environment) adds nothing; the stored trace is kept as it is.
+    const edited = r.object as ServiceUnit;
+    const again = admit(req('ServiceUnit', 'UPDATE', 'paul', { ...edited, spec: { ...edited.spec, environment: 'PreProduction' } }, edited));
+    expect(again.verdict).toBe('allowed');
+    expect(historyOf(again.object)).toHaveLength(2);
+  });
+
+  it('an acceptance test changed by hand in the trace is refused', () => {
+    const before = unit('os-1', { backup: { policy: 'WEEKLY-1', acceptanceTest: accepted } });
+    const forged = { ...unit('os-1', { backup: { policy: 'WEEKLY-1', acceptanceTest: { ...accepted, acceptedBy: 'somebody-else' } } }), metadata: { ...meta('os-1'), annotations: { [HISTORY_ANNOTATION]: '[]' } } };
+    const v = validate(req('ServiceUnit', 'UPDATE', 'paul', forged, before), { view, identity, now });
+    expect(v.allowed ? 'allowed' : v.violations.map((x) => x.path).join('; ')).toBe(`metadata.annotations[${HISTORY_ANNOTATION}]`);
+  });
+});
+
+describe('a restore is a change on units with a backup policy (seed §5.10)', () => {
+  const units = [unit('os-1', { backup: { policy: 'MONTHLY-12' } }), unit('os-2')];
+  const withUnits: TenantView = { ...view, units: () => units };
+  const restore = (spec: Record<string, unknown>) => change('r', { catalogItem: 'backup-restore', ...spec });
+  const verdict = (spec: Record<string, unknown>): string => {
+    const v = validate(req('ChangeRequest', 'CREATE', 'paul', restore(spec)), { view: withUnits, identity, now });
+    return v.allowed ? 'allowed' : v.violations.map((x) => `${x.path}: ${x.message}`).join('; ');
+  };
+  it('on a unit with a policy: allowed', () => {
+    expect(verdict({ unitRefs: [{ name: 'os-1' }] })).toBe('allowed');
+  });
+  it('on a unit without one: refused, naming spec.unitRefs[1]', () => {
+    expect(verdict({ unitRefs: [{ name: 'os-1' }, { name: 'os-2' }] })).toBe("spec.unitRefs[1]: ServiceUnit 'os-2' has no backup policy (spec.backup): there is no backup to restore from (domain.md §12)");
+  });
+  it('on a unit not applied yet: allowed (GitOps order; the change\'s Valid condition says it later)', () => {
+    expect(verdict({ unitRefs: [{ name: 'later' }] })).toBe('allowed');
+  });
+});
+
 describe('the client agrees to closure (domain.md §9)', () => {
   const resolved = incident('i', { resolvedAt: '2026-11-26T09:00:00Z' });
   const closing = incident('i', { resolvedAt: '2026-11-26T09:00:00Z', closedAt: '2026-11-20T00:00:00Z' });

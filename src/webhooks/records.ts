@@ -39,7 +39,7 @@ function timeZoneOf(ctx: RuleContext, namespace: string): string {
 }
 
 /** The final reports of the namespace that list `name` among their incidents (or changes). */
-function listedBy(ctx: RuleContext, namespace: string, kind: TracedKind, name: string): string[] {
+function listedBy(ctx: RuleContext, namespace: string, kind: Exclude<TracedKind, 'ServiceUnit'>, name: string): string[] {
   return ctx.view.reports(namespace).filter((r) => {
     if (r.status?.final !== true) return false;
     const rows: readonly { name: string }[] = kind === 'Incident' ? r.status.gtr?.incidents ?? [] : kind === 'Problem' ? r.status.problems ?? [] : r.status.gtc?.changes ?? [];
@@ -124,7 +124,7 @@ export function expectedHistory(kind: TracedKind, request: AdmissionRequest, by:
  */
 export function historyViolations(request: AdmissionRequest, id: Identity, now: Date): Violation[] {
   const kind = request.kind.kind;
-  if (kind !== 'Incident' && kind !== 'ChangeRequest' && kind !== 'Problem') return [];
+  if (kind !== 'Incident' && kind !== 'ChangeRequest' && kind !== 'Problem' && kind !== 'ServiceUnit') return [];
   const path = `metadata.annotations[${HISTORY_ANNOTATION}]`;
   const text = metaOf(request.object)?.annotations?.[HISTORY_ANNOTATION];
   const written = parseHistory(text);

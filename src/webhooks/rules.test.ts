@@ -93,6 +93,38 @@ describe('validate', () => {
     expect(decide(request)).toMatch(expected);
   });
 
+  // The catalogue's rules (issue 15 item 1), each refusal naming the field. The contract subscribes OS only.
+  const withSpec = (name: string, vm: string, extra: Record<string, unknown>) => ({ ...unit(name, vm), spec: { ...unit(name, vm).spec, ...extra } });
+  const catalogueView = (units: ServiceUnit[], subscribed = ['OS']): TenantView => ({
+    ...view(), contracts: () => [{ ...contract, spec: { ...contract.spec, subscribedLevels: subscribed } } as unknown as SupportContract], units: () => units,
+  });
+  it.each<[string, ServiceUnit, ServiceUnit[], string[] | undefined, RegExp]>([
+    ['MONTHLY-36 on an OS VM (files)', withSpec('os-9', 'vm-9', { backup: { policy: 'MONTHLY-36', scope: 'Files' } }), [], undefined,
+      /^spec\.backup\.policy: MONTHLY-36 does not back up files \(spec\.backup\.scope Files\)/],
+    ['MONTHLY-36 on a Kubernetes unit', withSpec('k8s', 'x', { level: 'Kubernetes', targets: [{ kind: 'KubernetesCluster', name: 'aks' }], backup: { policy: 'MONTHLY-36', scope: 'Files' } }), [], ['OS', 'Kubernetes'],
+      /^spec\.backup: backup is offered to units at OS, Database, Middleware, Containers, Application level, not Kubernetes/],
+    ['WEEKLY-1 on an OS VM', withSpec('os-9', 'vm-9', { backup: { policy: 'WEEKLY-1', scope: 'Files' } }), [], undefined, /^allowed$/],
+    ['an RDS unit without ActiveDirectory subscribed', withSpec('rds', 'vm-9', { family: 'RDS' }), [], undefined,
+      /^spec\.family: RDS requires ActiveDirectory to be subscribed \(domain\.md §2\): SupportContract 'c' spec\.subscribedLevels is OS/],
+    ['an RDS unit with ActiveDirectory subscribed', withSpec('rds', 'vm-9', { family: 'RDS' }), [], ['OS', 'ActiveDirectory'], /^allowed$/],
+    ['a dependency on a NoBuild unit', withSpec('app', 'vm-9', { dependsOn: [{ name: 'nb' }] }), [withSpec('nb', 'vm-8', { buildModel: 'NoBuild' })], undefined,
+      /^spec\.dependsOn\[0\]: ServiceUnit 'nb' is NoBuild \(its spec\.buildModel\): not managed/],
+    ['an ActiveDirectory unit on one VM: flagged by its condition, not refused', withSpec('ad-1', 'dc1', { family: 'ActiveDirectory', activeDirectory: { domain: 'corp.example' } }), [], ['OS', 'ActiveDirectory'], /^allowed$/],
+    ['a second ActiveDirectory domain', withSpec('ad-2', 'dc2', { family: 'ActiveDirectory', activeDirectory: { domain: 'other.example' } }),
+      [withSpec('ad-1', 'dc1', { family: 'ActiveDirectory', activeDirectory: { domain: 'corp.example' } })], ['OS', 'ActiveDirectory'],
+      /^spec\.activeDirectory\.domain: domain other\.example is a second domain: the tenant's ActiveDirectory is one forest with one domain, corp\.example \(ServiceUnit ad-1/],
+    ['an ActiveDirectory unit naming no domain', withSpec('ad-1', 'dc1', { family: 'ActiveDirectory' }), [], ['OS', 'ActiveDirectory'], /^spec\.activeDirectory\.domain: an ActiveDirectory unit names its domain/],
+  ])('catalogue: %s', (_name, object, units, subscribed, expected) => {
+    const v = validate(req('ServiceUnit', 'CREATE', object, 'p', ['provider']), { view: catalogueView(units, subscribed), identity, now: new Date('2026-11-26T00:00:00Z') });
+    expect(v.allowed ? 'allowed' : v.violations.map((x) => `${x.path}: ${x.message}`).join('; ')).toMatch(expected);
+  });
+
+  it('refuses a contract subscribing RDS without ActiveDirectory, and accepts it with', () => {
+    const rds = (levels: string[]) => ({ ...contract, spec: { ...contract.spec, subscribedLevels: levels } });
+    expect(decide(req('SupportContract', 'UPDATE', rds(['OS', 'RDS']), 'p', ['provider'], contract))).toMatch(/^spec\.subscribedLevels: RDS requires ActiveDirectory to be subscribed/);
+    expect(decide(req('SupportContract', 'UPDATE', rds(['OS', 'RDS', 'ActiveDirectory']), 'p', ['provider'], contract))).toBe('allowed');
+  });
+
   it('refuses a unit whose probe targets the cluster\'s API server, naming the field, unless internal targets are allowed', () => {
     const probing = { ...unit('os-9', 'vm-9'), spec: { ...unit('os-9', 'vm-9').spec, monitoring: { httpGet: { url: 'https://10.96.0.1:443/api/v1/secrets' } } } } as unknown as ServiceUnit;
     const r = req('ServiceUnit', 'CREATE', probing, 'p', ['provider']);

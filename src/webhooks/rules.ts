@@ -12,12 +12,17 @@
 //                    (domain.md §3: the schema's refinements, and terms.ts: an entry in force
 //                    is never edited or removed)
 //   ServiceUnit      one unit per target (domain.md §1; names compared case-insensitively); no
-//                    dependency cycle (domain.md §2); its level is subscribed by the contract;
-//                    its probe does not point at the cluster's API or the operator (SSRF)
+//                    dependency cycle, no dependency on a NoBuild unit (domain.md §2); its level
+//                    is subscribed by the contract, and its family's prerequisites (RDS ⇒
+//                    ActiveDirectory); an ActiveDirectory unit names the tenant's one domain
+//                    (fewer than 2 VMs is only flagged: the second unit may come later); backup
+//                    per level and scope (toDomain, domain.md §12); its probe does not point at
+//                    the cluster's API or the operator (SSRF)
 //   Incident         creator: operator, provider, or an IncidentReporter contact
 //   ChangeRequest    creator/editor: operator, provider, or a ChangeRequester contact; only the
 //                    provider side writes `initiator: Provider`; an approval is given by a
-//                    ChangeApprover contact; at most N accelerated changes a calendar year
+//                    ChangeApprover contact; at most N accelerated changes a calendar year;
+//                    a restore (catalogItem backup-restore) only on units with a backup policy
 //   Problem          links the incidents of its own namespace only (spec.incidentRefs[].namespace)
 //   SLAReport        written by the operator only; on create, for an existing contract and a month
 //                    from the contract's start month to the current one (tenant time zone)
@@ -25,12 +30,15 @@
 // an SLAReport's status), after them who owns each field (ownership.ts ownershipVerdict).
 import type { z } from 'zod';
 import {
-  calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, problemToDomain, scheduleToDomain, unitToDomain,
+  calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, problemToDomain, scheduleToDomain, unitFamily, unitToDomain,
   type ChangeRequest, type Conversion, type FieldError, type KindName, type ManagedTenant, type ServiceUnit,
-  RESOURCE_SCHEMAS, GROUP, internalTargetErrors,
+  RESOURCE_SCHEMAS, GROUP, backupCheckInternalErrors, internalTargetErrors,
 } from '../api/v1alpha1/index.ts';
 import { DEFAULT_CALENDAR, monthOf } from '../domain/calendar.ts';
-import { dependencyCycle, findTargetConflicts, missingLevelPrerequisites, targetKey, type Target, type TargetClaim } from '../domain/levels.ts';
+import { restoreProblems } from '../domain/backup.ts';
+import {
+  activeDirectoryViolations, dependencyCycle, findTargetConflicts, missingLevelPrerequisites, targetKey, type Subscribable, type Target, type TargetClaim,
+} from '../domain/levels.ts';
 import { MAX_ACCELERATED_CHANGES_PER_YEAR } from '../domain/limits.ts';
 import { acceleratedDecisions, type AcceleratedRequest } from '../domain/tokens.ts';
 import type { ContactRole } from '../domain/vocabulary.ts';
@@ -170,7 +178,9 @@ function validateUnit(request: AdmissionRequest, ctx: RuleContext, namespace: st
     });
   }
   violations.push(...dependencyCycleViolations(unit, others));
+  violations.push(...unmanagedDependencyViolations(unit, others));
   violations.push(...internalTargetErrors(unit.spec.monitoring, ctx.internalEndpoints));
+  violations.push(...backupCheckInternalErrors(unit.spec.backup?.check, ctx.internalEndpoints));
   const contract = contractOf(ctx.view, namespace);
   if (contract !== undefined && !contract.spec.subscribedLevels.includes(unit.spec.level)) {
     violations.push({
@@ -178,7 +188,29 @@ function validateUnit(request: AdmissionRequest, ctx: RuleContext, namespace: st
       message: `level ${unit.spec.level} is not subscribed by SupportContract '${contract.metadata.name}' (spec.subscribedLevels: ${contract.spec.subscribedLevels.join(', ')})`,
     });
   }
+  const family = unitFamily(unit);
+  if (contract !== undefined && family !== unit.spec.level) {
+    const have = new Set<Subscribable>([...contract.spec.subscribedLevels, family]);
+    for (const m of missingLevelPrerequisites([...have]).filter((x) => x.subscribed === family)) {
+      violations.push({ path: 'spec.family', message: `${m.message}: SupportContract '${contract.metadata.name}' spec.subscribedLevels is ${contract.spec.subscribedLevels.join(', ')}` });
+    }
+  }
+  if (family === 'ActiveDirectory') {
+    const ad = [...others.filter((u) => unitFamily(u) === 'ActiveDirectory'), unit].map((u) => ({ name: u.metadata.name, targets: u.spec.targets, domain: u.spec.activeDirectory?.domain }));
+    // Fewer than 2 VMs is the ServiceUnit's PrerequisitesMet condition, not a refusal: GitOps applies the second unit later.
+    violations.push(...activeDirectoryViolations(unit.metadata.name, ad).filter((v) => v.path !== 'spec.targets'));
+  }
   return violations.length > 0 ? invalid(violations) : ALLOW;
+}
+
+/** domain.md §2: a unit's dependencies are managed: none of its dependsOn names an existing NoBuild unit. */
+function unmanagedDependencyViolations(unit: ServiceUnit, others: readonly ServiceUnit[]): Violation[] {
+  return (unit.spec.dependsOn ?? []).flatMap((d, i) => {
+    const dep = others.find((u) => u.metadata.name === d.name);
+    return dep?.spec.buildModel === 'NoBuild'
+      ? [{ path: `spec.dependsOn[${i}]`, message: `ServiceUnit '${d.name}' is NoBuild (its spec.buildModel): not managed; a dependency must be managed (domain.md §2, seed §5.11.3)` }]
+      : [];
+  });
 }
 
 /** Names the winner's spelling when it differs only in case: targets compare case-insensitively (domain.md §1). */
@@ -296,6 +328,13 @@ function validateChange(request: AdmissionRequest, ctx: RuleContext, namespace: 
   }
   const converted = changeToDomain(change);
   if (!converted.ok) return invalid(converted.errors);
+  // A restore (seed §5.10): on units that have a backup policy (a unit not applied yet is GitOps order, not refused).
+  const units = ctx.view.units(namespace);
+  const restore = restoreProblems(change.spec, (name) => {
+    const u = units.find((x) => x.metadata.name === name);
+    return u === undefined ? undefined : (u.spec.backup?.policy ?? null);
+  });
+  if (restore.length > 0) return invalid(restore);
   if (change.spec.accelerated && before?.spec.accelerated !== true) {
     const quota = acceleratedViolation(change, ctx, namespace, tenant);
     if (quota !== undefined) return invalid([quota]);

@@ -32,6 +32,8 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 
 const TENANT = 'acme-logistics';
 const CONTRACT = 'acme-logistics-2026';
+/** The samples' contract starts on 2026-01-01 (config/samples/supportcontract.yaml), in Europe/Paris. */
+const CONTRACT_START = DateTime.fromISO('2026-01-01', { zone: 'Europe/Paris' });
 const OPERATOR_NAMESPACE = 'managedapps-system';
 const GROUP = 'managedapps.dev';
 const VERSION = 'v1alpha1';
@@ -89,8 +91,15 @@ function lastFinalMonthOutage(now: number): Obj[] {
   const month = lastFinalMonth(now);
   const opened = month.plus({ days: 1, hours: 8 });
   const at = (hours: number): string => opened.plus({ hours }).toUTC().toISO({ suppressMilliseconds: true }) ?? '';
-  const name = month.toFormat('yyyy-MM');
-  const monthEnd = month.plus({ months: 1 }).toUTC().toISO({ suppressMilliseconds: true }) ?? '';
+  // Months seal in order (design.md §3 "Seals"): the months before it, since the contract's start,
+  // exist as they would there too, each created when it closed, so each is final at once.
+  const report = (m: DateTime): Obj => ({
+    apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport',
+    metadata: { name: `${CONTRACT}-${m.toFormat('yyyy-MM')}`, namespace: TENANT, annotations: { 'managedapps.dev/created-at': m.plus({ months: 1 }).toUTC().toISO({ suppressMilliseconds: true }) ?? '' } },
+    spec: { contractRef: { name: CONTRACT }, month: m.toFormat('yyyy-MM') },
+  });
+  const before: Obj[] = [];
+  for (let m = CONTRACT_START; m < month; m = m.plus({ months: 1 })) before.push(report(m));
   return [
     {
       apiVersion: `${GROUP}/${VERSION}`, kind: 'Incident', metadata: { name: 'e2e-last-month-outage', namespace: TENANT },
@@ -99,11 +108,8 @@ function lastFinalMonthOutage(now: number): Obj[] {
         openedAt: at(0), resolvedAt: at(10), closedAt: at(24), closedBy: { username: 'e2e-client' }, cause: 'Provider',
       },
     },
-    {
-      apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport',
-      metadata: { name: `${CONTRACT}-${name}`, namespace: TENANT, annotations: { 'managedapps.dev/created-at': monthEnd } },
-      spec: { contractRef: { name: CONTRACT }, month: name },
-    },
+    ...before,
+    report(month),
   ];
 }
 
@@ -327,8 +333,9 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
 
   it('exports the contract\'s tokens (the monthly pack included), credits, changes and claimable reports', async () => {
     const [contract] = await list('supportcontracts');
-    const tokens = contract!.status?.tokens as { used: number; included: number };
-    expect(byLabel(await query(`managedapps_tokens_included{namespace="${TENANT}"}`), 'name')).toEqual({ [CONTRACT]: 20 });
+    const tokens = contract!.status?.tokens as { used: number; included: number; month: string };
+    // The samples' pack: 20 tokens a month, 30 from 2027-01 (its amendment, domain.md §10).
+    expect(byLabel(await query(`managedapps_tokens_included{namespace="${TENANT}"}`), 'name')).toEqual({ [CONTRACT]: tokens.month >= '2027-01' ? 30 : 20 });
     expect(byLabel(await query(`managedapps_tokens_used{namespace="${TENANT}"}`), 'name')).toEqual({ [CONTRACT]: tokens.used });
 
     const changes = await list('changerequests');
@@ -358,11 +365,12 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
   });
 
   it('exports the runtime series: reconciles, work queues, the lease held, probe durations', async () => {
-    // Every controller reconciled (success or requeue_after), each has its work queue: the eight
-    // kinds' and, with --probes, the incident automation's (issue 11 item 4: a controller on the runtime).
+    // Every controller reconciled (success or requeue_after), each has its work queue: the nine
+    // kinds' and, with --probes, the incident automation's (issue 11 item 4: a controller on the
+    // runtime) and the backup check's (issue 15 item 3).
     const reconciles = await query('sum by (controller) (controller_runtime_reconcile_total)');
     expect(reconciles.map((s) => s.metric.controller).sort()).toEqual([
-      'changerequest', 'incident', 'maintenancewindow', 'managedfunction', 'managedtenant', 'probe-automation', 'serviceunit', 'slareport', 'supportcontract',
+      'backup-check', 'changerequest', 'incident', 'maintenancewindow', 'managedfunction', 'managedtenant', 'probe-automation', 'problem', 'serviceunit', 'slareport', 'supportcontract',
     ]);
     for (const s of reconciles) expect(Number(s.value[1]), s.metric.controller).toBeGreaterThan(0);
     expect((await query('workqueue_depth')).map((s) => s.metric.name).sort()).toEqual(reconciles.map((s) => s.metric.controller).sort());
@@ -384,10 +392,10 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
       expect(age, unit).toBeLessThan(5);
     }
     // The operator alerts keep the targets exporting managedapps_event_loop_lag_seconds: the
-    // process does, so the join keeps all 9 controllers' series (the eight kinds' and probe-automation).
+    // process does, so the join keeps all 11 controllers' series (the nine kinds', probe-automation and backup-check).
     const joined = await query('sum by (job, controller) (controller_runtime_reconcile_total and on (job, instance) managedapps_event_loop_lag_seconds)');
     expect(joined.map((s) => s.metric.controller).sort()).toEqual([
-      'changerequest', 'incident', 'maintenancewindow', 'managedfunction', 'managedtenant', 'probe-automation', 'serviceunit', 'slareport', 'supportcontract',
+      'backup-check', 'changerequest', 'incident', 'maintenancewindow', 'managedfunction', 'managedtenant', 'probe-automation', 'problem', 'serviceunit', 'slareport', 'supportcontract',
     ]);
     expect(new Set(joined.map((s) => s.metric.job))).toEqual(new Set(['managed-apps-operator']));
     expect(await query('ALERTS{alertname="ManagedAppsOperatorNoLeader"}')).toEqual([]);

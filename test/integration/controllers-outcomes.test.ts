@@ -227,7 +227,7 @@ describe('controllers on a real API server', () => {
 
     it('a missing prerequisite: Database without OS subscribed', async () => {
       const db = await waitFor(ns.prereq, 'ServiceUnit', 'db', (o) => { expect(cond(o, 'PrerequisitesMet')?.status).toBe('False'); });
-      expect(cond(db, 'PrerequisitesMet')).toMatchObject({ reason: 'LevelNotSubscribed', message: 'Database requires OS to be subscribed (domain.md §2)' });
+      expect(cond(db, 'PrerequisitesMet')).toMatchObject({ reason: 'LevelNotSubscribed', message: 'Database requires OS to be subscribed (domain.md §2) (SupportContract spec.subscribedLevels)' });
       expect(cond(db, 'Ready')?.status).toBe('False');
     });
 

@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadManifests, formatManifestError } from '../../src/cli/manifests.ts';
+import { levelThreeOwnerOf } from '../../src/api/v1alpha1/index.ts';
 import type { MonthlyReport } from '../../src/domain/index.ts';
 import { registerReportCommand } from '../../src/cli/program.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, reportCommand, type ReportOptions } from '../../src/cli/report.ts';
@@ -233,9 +234,11 @@ describe('loading manifests', () => {
     const shop = objects.find((o) => o.name === 'app-shop');
     expect(shop).toMatchObject({ kind: 'ServiceUnit', namespace: 'beta-retail', document: 0, item: 0, file: expect.stringMatching(/units\/shop\.json$/) });
     expect(objects.some((o) => (o.kind as string) === 'Namespace' || (o.kind as string) === 'Kustomization')).toBe(false);
-    // Defaults applied as the API server would.
+    // Defaults applied as the API server would; the level-3 owner by level (domain.md §2): the
+    // provider for the Database unit db-shop01 (app-shop, an Application, names Provider itself).
     const db = objects.find((o) => o.name === 'db-shop01');
-    expect(db?.resource.kind === 'ServiceUnit' && db.resource.spec.levelThreeOwner).toBe('Provider');
+    expect(db?.resource.kind === 'ServiceUnit' && db.resource.spec.buildModel).toBe('FullBuild');
+    expect(db?.resource.kind === 'ServiceUnit' && levelThreeOwnerOf(db.resource)).toBe('Provider');
   });
 });
 

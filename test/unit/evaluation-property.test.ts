@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { RESOURCE_SCHEMAS, calendarToDomain, changeToDomain, contractToDomain, incidentToDomain, reportInputToDomain, tenantInputToDomain, unitToDomain } from '../../src/api/v1alpha1/index.ts';
+import { RESOURCE_SCHEMAS, calendarToDomain, changeToDomain, contractToDomain, incidentToDomain, levelThreeOwnerOf, reportInputToDomain, tenantInputToDomain, unitToDomain } from '../../src/api/v1alpha1/index.ts';
 import { changeFacts } from '../../src/controllers/change/reconciler.ts';
 import { changeFields } from '../../src/controllers/change/status.ts';
 import { functionFacts } from '../../src/controllers/function/reconciler.ts';
@@ -151,7 +151,7 @@ function check(t: Tenant): void {
     const onUnits: RestorationUnit[] = inc.spec.unitRefs.flatMap((r) => {
       const u = views.units.find((x) => x.name === r.name);
       return u === undefined ? [] : [{
-        name: u.name, environment: u.spec.environment, coManaged: false, levelThreeOwner: u.spec.levelThreeOwner,
+        name: u.name, environment: u.spec.environment, coManaged: false, levelThreeOwner: levelThreeOwnerOf(u),
         prerequisitesValidated: prerequisitesValidated(u.spec.prerequisites?.validated ?? []), computerVision: false, subscription: { start: new Date(0) },
       }];
     });

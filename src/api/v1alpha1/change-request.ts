@@ -1,5 +1,6 @@
 // ChangeRequest (chg): a change on service units, priced in tokens (design.md §1, domain.md §7, §10).
 import { z } from 'zod';
+import { RESTORE_CATALOG_ITEM, RESTORE_CATEGORIES, RESTORE_INITIATOR } from '../../domain/backup.ts';
 import { MAX_CHANGE_TOKENS, SIMPLE_CHANGE_TOKENS } from '../../domain/limits.ts';
 import { CHANGE_CATEGORIES, INITIATORS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
@@ -57,6 +58,9 @@ export const ChangeRequestSpec = withRules(
     { rule: `self.category != 'StandardSimple' || (has(self.tokens) && self.tokens == ${SIMPLE_CHANGE_TOKENS})`, message: `spec.tokens: a StandardSimple change is exactly ${SIMPLE_CHANGE_TOKENS} token`, fieldPath: '.tokens' },
     { rule: `self.category != 'StandardComplex' || (has(self.tokens) && self.tokens > ${SIMPLE_CHANGE_TOKENS})`, message: `spec.tokens: a StandardComplex change is more than ${SIMPLE_CHANGE_TOKENS} token`, fieldPath: '.tokens' },
     { rule: "self.category == 'NonStandard' || has(self.catalogItem)", message: 'spec.catalogItem is required for a standard change', fieldPath: '.catalogItem', reason: 'FieldValueRequired' },
+    // A restore (seed §5.10, domain/backup.ts): a standard change of the catalogue, decided by the client.
+    { rule: `!has(self.catalogItem) || self.catalogItem != '${RESTORE_CATALOG_ITEM}' || self.category in [${RESTORE_CATEGORIES.map((c) => `'${c}'`).join(', ')}]`, message: `spec.category: a restore (catalogItem ${RESTORE_CATALOG_ITEM}) is a standard change of the catalogue, ${RESTORE_CATEGORIES.join(' or ')} (seed §5.10.1)`, fieldPath: '.category' },
+    { rule: `!has(self.catalogItem) || self.catalogItem != '${RESTORE_CATALOG_ITEM}' || self.initiator == '${RESTORE_INITIATOR}'`, message: `spec.initiator: a restore (catalogItem ${RESTORE_CATALOG_ITEM}) is decided by the client (seed §5.10.3), initiator ${RESTORE_INITIATOR}`, fieldPath: '.initiator' },
     { rule: "!has(self.approval) || self.initiator == 'Provider'", message: 'spec.approval is only for a change with spec.initiator Provider', fieldPath: '.approval', reason: 'FieldValueForbidden' },
     { rule: "!has(self.validation) || self.category == 'NonStandard'", message: 'spec.validation is only for a NonStandard change', fieldPath: '.validation', reason: 'FieldValueForbidden' },
     { rule: '!has(self.completedAt) || timestamp(self.completedAt) >= timestamp(self.requestedAt)', message: 'spec.completedAt must not be before spec.requestedAt', fieldPath: '.completedAt' },
@@ -82,6 +86,7 @@ export const ChangeRequestStatus = z.object({
   gtc: doc(z.object({
     applicable: doc(z.boolean(), 'Whether the change-time guarantee applies.'),
     reason: text('Why it does not apply (non-production, Initial level, ...).', 256).optional(),
+    timed: doc(z.boolean(), 'GTC does not apply but the change time is kept, without penalties: a non-production change (domain.md §8). Its deadline and late hold; it is never credited.').optional(),
   }), 'Whether GTC applies, and why not.').optional(),
   ...historyStatusFields,
 });

@@ -15,12 +15,16 @@ export const ConditionType = {
   Available: 'Available',
   /** ServiceUnit, MaintenanceWindow: an excluding maintenance window is active right now. */
   InMaintenance: 'InMaintenance',
+  /** ServiceUnit: its latest successful backup is within the policy's period plus the tolerance (domain/backup.ts; written by the backup check). */
+  BackupOnSchedule: 'BackupOnSchedule',
   /** ServiceUnit: one of its targets is claimed by another unit (one level per target). */
   LevelConflict: 'LevelConflict',
   /** ServiceUnit: the tenant subscribes the levels this one depends on (Database ⇒ OS, ...). */
   PrerequisitesMet: 'PrerequisitesMet',
   /** ServiceUnit: every unit of `dependsOn` exists and is managed. */
   DependenciesReady: 'DependenciesReady',
+  /** ServiceUnit: the unit carries GTD, GTR and GTC (managed, not SelfCare, production, prerequisites validated); informational, Ready does not wait on it. */
+  GuaranteesApply: 'GuaranteesApply',
   /** ManagedFunction: month-to-date availability is at or above the guarantee. */
   SLAMet: 'SLAMet',
   /** ManagedFunction: less than 25 % of the month's error budget is left. */
@@ -81,6 +85,12 @@ export const ConditionReason = {
   ProbeFailed: 'ProbeFailed',
   /** Available: no probe is configured or none has run yet. */
   NotProbed: 'NotProbed',
+  /** BackupOnSchedule: the latest success is within the policy's period plus the tolerance. */
+  BackupSucceeded: 'BackupSucceeded',
+  /** BackupOnSchedule: no success within the policy's period plus the tolerance: an incident is open. */
+  BackupMissed: 'BackupMissed',
+  /** BackupOnSchedule: the check could not decide (the query failed or answered no timestamp), or has not run yet. */
+  BackupNotObserved: 'BackupNotObserved',
   /** InMaintenance: inside a window that excludes the unit from availability. */
   MaintenanceWindowActive: 'MaintenanceWindowActive',
   /** InMaintenance: outside every window. */
@@ -95,6 +105,18 @@ export const ConditionReason = {
   DependencyMissing: 'DependencyMissing',
   /** DependenciesReady: the unit depends on itself, directly or through other units. */
   DependencyCycle: 'DependencyCycle',
+  /** DependenciesReady: a unit of dependsOn exists but is not managed (NoBuild). */
+  DependencyNotManaged: 'DependencyNotManaged',
+  /** PrerequisitesMet: the tenant's Active Directory is not on at least 2 VMs, one forest and one domain (domain.md §2). */
+  ActiveDirectoryRules: 'ActiveDirectoryRules',
+  /** GuaranteesApply: the unit is NoBuild, not managed (seed §4.1). */
+  NotManaged: 'NotManaged',
+  /** GuaranteesApply: the tenant is SelfCare, advice only. */
+  AdviceOnly: 'AdviceOnly',
+  /** GuaranteesApply: not every prerequisite is validated (domain.md §8). */
+  PrerequisitesNotValidated: 'PrerequisitesNotValidated',
+  /** GuaranteesApply: a non-production unit: times kept, without penalties (domain.md §8). */
+  NonProduction: 'NonProduction',
 
   /** SLAMet / GTDMet: measured availability is at or above the guarantee. */
   GuaranteeMet: 'GuaranteeMet',
@@ -149,6 +171,8 @@ export const ConditionReason = {
 
   /** Valid: the yearly quota of accelerated changes is used up. */
   QuotaExceeded: 'QuotaExceeded',
+  /** Valid (ChangeRequest): a restore (catalogItem backup-restore) names a unit without a backup policy, or is not a client's standard change (seed §5.10). */
+  RestoreInvalid: 'RestoreInvalid',
   /** Valid: a support level was lowered during its commitment. */
   LevelLowered: 'LevelLowered',
   /** Valid (ManagedTenant): another ManagedTenant, older, already is the tenant of this namespace. */

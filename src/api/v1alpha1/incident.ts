@@ -89,6 +89,7 @@ export const IncidentStatus = z.object({
   gtr: doc(z.object({
     applicable: doc(z.boolean(), 'Whether the restoration guarantee applies to this incident.'),
     reason: text('Why it does not apply (non-production, Initial level, client cause, P4, ...).', 256).optional(),
+    timed: doc(z.boolean(), 'GTR does not apply but the restoration time is kept, without penalties: a non-production incident (domain.md §8). Its deadline, AtRisk and breached hold; it is never credited.').optional(),
   }), 'Whether GTR applies, and why not.').optional(),
   ...historyStatusFields,
 });

@@ -93,3 +93,13 @@ export function internalTargetErrors(monitoring: MonitoringLike | undefined, end
   }
   return errors;
 }
+
+/**
+ * The same for a backup check's Prometheus (`spec.backup.check.prometheus.url`, issue 15 item 3):
+ * the operator queries it from the same network position.
+ */
+export function backupCheckInternalErrors(check: { readonly prometheus: { readonly url: string } } | undefined, endpoints: InternalEndpoints | undefined): FieldError[] {
+  if (check === undefined) return [];
+  return internalTargetErrors({ prometheus: check.prometheus }, endpoints)
+    .map((e) => ({ ...e, path: e.path.replace('spec.monitoring.', 'spec.backup.check.') }));
+}

@@ -23,12 +23,17 @@ export const HISTORY_ANNOTATION = `${GROUP}/history`;
  */
 export const DELETED_AT_ANNOTATION = `${GROUP}/deleted-at`;
 
-/** The fields traced, per kind (issue 12 item 4): those the SLA figures are computed from. */
+/**
+ * The fields traced, per kind (issue 12 item 4): those the SLA figures are computed from; of a
+ * unit (issue 15 item 3), its backup (policy, check, the acceptance test: who and when, seed
+ * §5.10.3) and the prerequisites validated (domain.md §8: guarantees apply only when they are).
+ */
 export const TRACED_FIELDS = {
   Incident: ['priority', 'cause', 'exclusions', 'resolvedAt', 'closedAt', 'closureNotice'],
   ChangeRequest: ['category', 'tokens', 'approval', 'validation', 'completedAt'],
   // A Problem (issue 15): what it links, what fixes it, when it closed.
   Problem: ['incidentRefs', 'changeRef', 'closedAt'],
+  ServiceUnit: ['backup', 'prerequisites'],
 } as const satisfies Record<string, readonly string[]>;
 
 /**
@@ -91,7 +96,8 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonicalJson(a
 
 /** The entries a write from `old` to `next` adds (before `at` and `by` are stamped), in the table's order. */
 export function historyEntries(kind: TracedKind, old: Readonly<Record<string, unknown>>, next: Readonly<Record<string, unknown>>): Omit<HistoryEntry, 'at' | 'by'>[] {
-  const closedBefore = kind === 'Incident' ? old.resolvedAt !== undefined : kind === 'Problem' ? old.closedAt !== undefined : old.completedAt !== undefined;
+  // A unit is never closed: its entries carry no afterClosure.
+  const closedBefore = kind === 'Incident' ? old.resolvedAt !== undefined : kind === 'Problem' ? old.closedAt !== undefined : kind === 'ChangeRequest' ? old.completedAt !== undefined : false;
   const out: Omit<HistoryEntry, 'at' | 'by'>[] = [];
   for (const field of TRACED_FIELDS[kind]) {
     if (same(old[field], next[field])) continue;
@@ -114,7 +120,7 @@ export function describeEntry(e: HistoryEntry): string {
   return `${e.field}: ${showValue(e.from) ?? '(unset)'} → ${showValue(e.to) ?? '(unset)'} by ${e.by} at ${e.at}${e.afterClosure === true ? ' (after resolution or completion)' : ''}`;
 }
 
-/** The status's projection of the trace (Incident and ChangeRequest `status.history`). */
+/** The status's projection of the trace (Incident, ChangeRequest and ServiceUnit `status.history`). */
 export const HistoryItem = z.object({
   at: time('When the change was admitted (the webhook\'s clock).'),
   by: text('Who made it: the Kubernetes user of the admission request.', 253),

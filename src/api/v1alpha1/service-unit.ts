@@ -1,14 +1,16 @@
 // ServiceUnit (su): one managed VM, cluster or service instance (design.md §1, domain.md §1, §2, §12).
 import { z } from 'zod';
-import { ALLOWED_LEVELS } from '../../domain/levels.ts';
+import { BACKUP_INCIDENT_PRIORITIES, DEFAULT_BACKUP_INCIDENT_PRIORITY } from '../../domain/backup.ts';
+import { AD_DOMAIN_REQUIRED, ALLOWED_LEVELS, BACKUP_CATALOGUE, BACKUP_LEVELS, backupPolicyFits } from '../../domain/levels.ts';
 import {
-  BACKUP_POLICIES, BUILD_MODELS, ENVIRONMENTS, FUNCTION_FAMILIES, LEVEL_THREE_OWNERS, MANAGEMENT_LEVELS, PREREQUISITES,
-  PRIORITIES, TARGET_KINDS,
+  BACKUP_POLICIES, BACKUP_SCOPES, BUILD_MODELS, ENVIRONMENTS, FUNCTION_FAMILIES, LEVEL_THREE_OWNERS, MANAGEMENT_LEVELS, PREREQUISITES,
+  PRIORITIES, TARGET_KINDS, type BackupPolicy, type BackupScope,
 } from '../../domain/vocabulary.ts';
 import {
   type CelRule, type KindDefinition, ageColumn, conditionColumn, count, doc, duration, immutable, instant, localRef, localRefs, month,
   percent, readyColumn, resource, seconds, statusBase, text, time, withRules,
 } from './common.ts';
+import { historyStatusFields } from './records.ts';
 
 const celList = (values: readonly string[]) => `[${values.map((v) => `'${v}'`).join(', ')}]`;
 
@@ -99,7 +101,59 @@ export const Monitoring = withRules(
   ],
 );
 
-/** CEL rules of ServiceUnit.spec: the target kind fixes the levels (domain.md §1, ALLOWED_LEVELS). */
+/**
+ * The shortest period between two backup checks (issue 15 item 3): a policy backs up weekly at
+ * most (domain.md §12), so the default of 5 minutes is plenty; the floor bounds the load a unit
+ * puts on its Prometheus. An operator limit, not a contract number.
+ */
+export const MIN_BACKUP_CHECK_PERIOD = '10s';
+export const DEFAULT_BACKUP_CHECK_PERIOD = '5m';
+
+export const BackupPrometheusSource = withRules(z.object({
+  url: doc(z.string().min(1).max(2048).regex(/^https?:\/\/[^\s]+$/), 'Base URL of the Prometheus server.'),
+  query: text('PromQL instant query answering the Unix time, in seconds, of the unit\'s latest successful backup (e.g. a last-success timestamp gauge). Several series: the latest counts; none, or 0: no success recorded.', 4096),
+}), 'Read the last successful backup from Prometheus.', [urlParses('spec.backup.check.prometheus.url')]);
+
+export const BackupCheck = withRules(z.object({
+  prometheus: BackupPrometheusSource,
+  period: duration(`How often the query runs (Go duration), at least ${MIN_BACKUP_CHECK_PERIOD}.`).default(DEFAULT_BACKUP_CHECK_PERIOD),
+  timeout: duration('How long one query may take (Go duration), at most the period.').default('10s'),
+  incidentPriority: doc(z.enum(BACKUP_INCIDENT_PRIORITIES), 'Priority of the incident a missed backup opens: P2, P3 or P4, never P1 (a missed backup interrupts no service, domain.md §1).').default(DEFAULT_BACKUP_INCIDENT_PRIORITY),
+}), 'How the operator observes what the backups did (seed §5.10.1 Table 2, "Surveillance des sauvegardes"): a missed backup (no success within the policy\'s period plus 24 h) sets BackupOnSchedule=False and opens one incident.', [
+  {
+    rule: `duration(self.period) >= duration('${MIN_BACKUP_CHECK_PERIOD}')`,
+    message: `spec.backup.check.period must be at least ${MIN_BACKUP_CHECK_PERIOD}`,
+    fieldPath: '.period',
+  },
+  {
+    rule: "duration(self.timeout) > duration('0s') && duration(self.timeout) <= duration(self.period)",
+    message: 'spec.backup.check.timeout must be positive and at most spec.backup.check.period',
+    fieldPath: '.timeout',
+  },
+]);
+
+export const BackupAcceptanceTest = z.object({
+  passedAt: instant('When the acceptance test of the backup passed (seed §5.10.1 Table 2, §5.10.3: recorded in an acceptance report); backups are owed from then.'),
+  acceptedBy: text('Who accepted it for the client (name of the person or contact).', 253),
+  reference: text('Reference of the acceptance report (procès-verbal de recette).', 253).optional(),
+});
+
+export const Backup = z.object({
+  policy: doc(z.enum(BACKUP_POLICIES), 'Backup policy of the catalogue (domain.md §12), one that covers the scope.'),
+  scope: doc(z.enum(BACKUP_SCOPES), 'What is backed up: Files (WEEKLY-1 to MONTHLY-12) or Office365 (MONTHLY-3 to MONTHLY-36, on a Service target), domain.md §12.').default('Files'),
+  check: doc(BackupCheck, 'Where the operator reads the last successful backup.').optional(),
+  acceptanceTest: doc(BackupAcceptanceTest, 'The acceptance test of the backup (seed §5.10.3), who and when; its changes are traced in the managedapps.dev/history annotation.').optional(),
+});
+
+
+/** The catalogue's policies that back up `scope` (domain.md §12, BACKUP_CATALOGUE). */
+const policiesFor = (scope: BackupScope): BackupPolicy[] => (Object.keys(BACKUP_CATALOGUE) as BackupPolicy[]).filter((p) => backupPolicyFits(p, scope));
+
+/**
+ * CEL rules of ServiceUnit.spec: the target kind fixes the levels (domain.md §1, ALLOWED_LEVELS);
+ * backup at the levels it is offered to, with a policy of its scope (domain.md §12: the same
+ * rules as levels.ts backupViolations, which the webhook and the controllers apply).
+ */
 export const serviceUnitSpecRules: readonly CelRule[] = [
   ...TARGET_KINDS.map((kind): CelRule => ({
     rule: `!self.targets.exists(t, t.kind == '${kind}') || self.level in ${celList(ALLOWED_LEVELS[kind])}`,
@@ -110,6 +164,26 @@ export const serviceUnitSpecRules: readonly CelRule[] = [
     rule: "!has(self.subscription) || !has(self.subscription.end) || timestamp(self.subscription.end) > timestamp(self.subscription.start)",
     message: 'spec.subscription.end must be after spec.subscription.start',
     fieldPath: '.subscription.end',
+  },
+  {
+    rule: `!has(self.backup) || self.level in ${celList(BACKUP_LEVELS)}`,
+    message: `spec.backup: backup is offered to units at ${BACKUP_LEVELS.join(', ')} level (domain.md §12)`,
+    fieldPath: '.backup',
+  },
+  ...BACKUP_SCOPES.map((scope): CelRule => ({
+    rule: `!has(self.backup) || self.backup.scope != '${scope}' || self.backup.policy in ${celList(policiesFor(scope))}`,
+    message: `spec.backup.policy: the catalogue's ${scope} policies are ${policiesFor(scope).join(', ')} (spec.backup.scope ${scope}, domain.md §12)`,
+    fieldPath: '.backup.policy',
+  })),
+  {
+    rule: "!has(self.family) || self.family != 'ActiveDirectory' || has(self.activeDirectory)",
+    message: `spec.activeDirectory.domain: ${AD_DOMAIN_REQUIRED}`,
+    fieldPath: '.activeDirectory',
+  },
+  {
+    rule: "!has(self.backup) || self.backup.scope != 'Office365' || self.targets.all(t, t.kind == 'Service')",
+    message: 'spec.backup.scope: Office 365 is backed up on a Service target (the Office 365 tenant), not on a VM or a cluster (domain.md §12)',
+    fieldPath: '.backup.scope',
   },
 ];
 
@@ -123,7 +197,7 @@ export const ServiceUnitSpec = withRules(
     family: doc(z.enum(FUNCTION_FAMILIES), 'Family of managed functions the unit counts in (domain.md §1); defaults to the family named like the level.').optional(),
     environment: doc(z.enum(ENVIRONMENTS), 'Production, PreProduction, Integration or Development; only Production carries guarantees.'),
     buildModel: doc(z.enum(BUILD_MODELS), 'NoBuild, BackendBuild, OperationsBuild or FullBuild (domain.md §2).').default('FullBuild'),
-    levelThreeOwner: doc(z.enum(LEVEL_THREE_OWNERS), 'Who owns level-3 support: Provider or Client. GTR does not apply where the provider is not the owner (domain.md §8).').default('Provider'),
+    levelThreeOwner: doc(z.enum(LEVEL_THREE_OWNERS), 'Who owns level-3 support: Provider or Client. GTR does not apply where the provider is not the owner (domain.md §8). Unset: the client for an Application unit (a business application, domain.md §2), the provider otherwise.').optional(),
     subscription: doc(z.object({
       start: instant('When the unit entered the service (prorates the first month).'),
       end: instant('When the unit leaves the service (prorates the last month).').optional(),
@@ -134,9 +208,10 @@ export const ServiceUnitSpec = withRules(
     }), 'Prerequisites validated by the provider.').optional(),
     dependsOn: localRefs('Units this one depends on (same namespace); they must be managed too (domain.md §2).', 32).optional(),
     monitoring: doc(Monitoring, 'How the operator probes the unit.').optional(),
-    backup: doc(z.object({
-      policy: doc(z.enum(BACKUP_POLICIES), 'Backup policy of the catalogue (domain.md §12).'),
-    }), 'Backup of the unit.').optional(),
+    backup: doc(Backup, `Backup of the unit, offered at ${BACKUP_LEVELS.join(', ')} level (domain.md §12): its policy and scope, how it is observed, its acceptance test.`).optional(),
+    activeDirectory: doc(z.object({
+      domain: doc(z.string().min(1).max(253).regex(/^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)+$/), 'DNS name of the Active Directory domain, the root of its forest: the tenant\'s ActiveDirectory units name one (one forest, one domain, domain.md §2).'),
+    }), 'For a unit of family ActiveDirectory: the domain it serves (domain.md §2).').optional(),
   }),
   'Desired state of a ServiceUnit.',
   serviceUnitSpecRules,
@@ -154,6 +229,12 @@ export const ServiceUnitStatus = z.object({
     consecutiveSuccesses: count('Successes in a row.').optional(),
   }), 'The last probe, kept in the status so that a restart or a failover loses nothing.').optional(),
   openIncident: localRef('The Incident the monitoring opened and has not resolved yet.').optional(),
+  backup: doc(z.object({
+    lastSuccessTime: time('The latest successful backup the source recorded.').optional(),
+    deadline: time('When the backup is missed without a new success: the later of the last success and the acceptance test, plus the policy\'s period and 24 h.').optional(),
+    message: text('Why the last check could not decide (the query failed, or answered no timestamp).', 1024).optional(),
+    incident: localRef('The open Incident of the missed backup.').optional(),
+  }), 'What the backup check observed (written by the backup check, field manager managedapps-backup).').optional(),
   availability: doc(z.object({
     month: month('The calendar month, YYYY-MM.'),
     percent: percent('Month-to-date availability, 4 decimals.'),
@@ -161,6 +242,7 @@ export const ServiceUnitStatus = z.object({
     excludedSeconds: seconds('Part of the interruption excluded from the commitments (maintenance, ...).'),
     subscribedSeconds: seconds('Time the unit was subscribed so far this month.').optional(),
   }), 'Month-to-date availability (domain.md §5).').optional(),
+  ...historyStatusFields,
 });
 export type ServiceUnitStatus = z.infer<typeof ServiceUnitStatus>;
 
@@ -181,6 +263,7 @@ export const serviceUnitKind: KindDefinition = {
     conditionColumn('Available', 'Available', 'Whether the probe says the unit is up.'),
     { name: 'Availability', type: 'number', jsonPath: '.status.availability.percent', description: 'Month-to-date availability, in percent.' },
     { name: 'Incident', type: 'string', jsonPath: '.status.openIncident.name', priority: 1 },
+    conditionColumn('Backup', 'BackupOnSchedule', 'Whether the last successful backup is within its policy\'s period plus 24 h.', 1),
     { name: 'Targets', type: 'string', jsonPath: '.spec.targets[*].name', priority: 1 },
     readyColumn,
     ageColumn,

@@ -134,6 +134,21 @@ export const SLAReportStatus = withRules(
       incidents: doc(z.array(z.string().min(1).max(253)).max(64), 'The incidents it links.', { 'x-kubernetes-list-type': 'atomic' }),
       change: text('The ChangeRequest that fixes it.', 253).optional(),
     })).max(MAX_TICKETS), `The month's Problems (seed §5.4), at most ${MAX_TICKETS}: those open during the month and those closed in it, by name; absent when none is.`, { 'x-kubernetes-list-type': 'atomic' }).optional(),
+    nonProduction: doc(z.object({
+      incidents: doc(z.object({
+        timed: count('Non-production incidents of the month whose restoration time is kept.'),
+        resolved: count('Of those, resolved in the month.'),
+        late: count('Of those, restored late or still open past their deadline.'),
+        lateIncidents: doc(z.array(ticketName('An Incident.')).max(MAX_TICKETS), `The late ones, by opening (at most ${MAX_TICKETS}).`, { 'x-kubernetes-list-type': 'atomic' }),
+      }), 'Restoration times in non-production.'),
+      changes: doc(z.object({
+        timed: count('Non-production changes of the month whose change time is kept.'),
+        completed: count('Of those, completed (or quoted) in the month.'),
+        late: count('Of those, late.'),
+        lateChanges: doc(z.array(ticketName('A ChangeRequest.')).max(MAX_TICKETS), `The late ones, by request (at most ${MAX_TICKETS}).`, { 'x-kubernetes-list-type': 'atomic' }),
+      }), 'Change times in non-production.'),
+    }), 'The month\'s non-production timers, kept without penalties (domain.md §8): never in the deviation, the credits or the cap; absent when the month has none.').optional(),
+    rules: doc(z.number().int().min(1).max(1_000_000), 'The version of the operator\'s reporting rules the report was computed under (design.md §3 "Seals"); absent: 1. `verify` compares a month sealed under other rules as notes.').optional(),
     seal: doc(z.object({
       sha256: doc(z.string().regex(SHA256_HEX), 'SHA-256 (lowercase hex) of the RFC 8785 canonical form of {"previous": previous, "report": this status without conditions, observedGeneration and seal}.'),
       previous: doc(z.string().regex(SHA256_HEX_OR_EMPTY), 'The previous month\'s seal.sha256; empty for the contract\'s first month.'),

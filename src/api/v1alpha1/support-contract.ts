@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MAX_ACCELERATED_CHANGES_PER_YEAR, MAX_AMENDMENTS, MAX_MONTHLY_TOKENS, MAX_SUPPORT_LEVEL_ENTRIES, MIN_SERVICE_MONTHS, MIN_SUPPORT_COMMITMENT_MONTHS } from '../../domain/limits.ts';
 import { DEFAULT_RECURRENCE_DAYS, DEFAULT_RECURRING_INCIDENTS, MAX_RECURRENCE_DAYS, MAX_RECURRING_INCIDENTS, MIN_RECURRING_INCIDENTS } from '../../domain/problems.ts';
 import { amendmentProblems, supportLevelHistory } from '../../domain/terms.ts';
-import { ENVIRONMENTS, MANAGEMENT_LEVELS, SUPPORT_CHAINS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
+import { ENVIRONMENTS, FUNCTION_FAMILIES, SUPPORT_CHAINS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
   type KindDefinition, ageColumn, amount, boundedCount, boundedMonth, count, date, doc, instant, month, money, readyColumn, resource, statusBase, text, time,
 } from './common.ts';
@@ -44,7 +44,8 @@ export const SupportContractSpec = z.object({
     // Atomic: several entries per environment, and a list-map key must be required.
     'x-kubernetes-list-type': 'atomic',
   }),
-  subscribedLevels: doc(z.array(z.enum(MANAGEMENT_LEVELS)).min(1).max(MANAGEMENT_LEVELS.length), 'Management levels the tenant subscribes (Database/Middleware ⇒ OS, Containers ⇒ Kubernetes: domain.md §2).', { 'x-kubernetes-list-type': 'set' }),
+  // Every management level is also a family (domain.md §1), so the families are the levels and the offers beyond them (RDS, ActiveDirectory, ...).
+  subscribedLevels: doc(z.array(z.enum(FUNCTION_FAMILIES)).min(1).max(FUNCTION_FAMILIES.length), 'Management levels and managed offers (function families) the tenant subscribes (Database/Middleware ⇒ OS, Containers ⇒ Kubernetes, RDS ⇒ OS and ActiveDirectory, ActiveDirectory ⇒ OS: domain.md §2).', { 'x-kubernetes-list-type': 'set' }),
   prices: doc(z.object({
     currency: doc(z.string().regex(/^[A-Z]{3}$/), 'ISO 4217 currency of every amount, e.g. EUR.'),
     tokenPrice: amount('Pay-as-you-go price of one token (30 minutes of work), excluding tax.'),

@@ -75,7 +75,9 @@ describe('parseManifest', () => {
     });
     expect(result.ok).toBe(true);
     if (!result.ok || result.value.kind !== 'ServiceUnit') return;
-    expect(result.value.spec).toMatchObject({ buildModel: 'FullBuild', levelThreeOwner: 'Provider', monitoring: { period: '30s', timeout: '5s', failureThreshold: 3, incidentPriority: 'P1' } });
+    expect(result.value.spec).toMatchObject({ buildModel: 'FullBuild', monitoring: { period: '30s', timeout: '5s', failureThreshold: 3, incidentPriority: 'P1' } });
+    // No schema default for the level-3 owner: it depends on the level (domain.md §2), levelThreeOwnerOf.
+    expect(result.value.spec.levelThreeOwner).toBeUndefined();
   });
 
   it('names the fields in error', () => {

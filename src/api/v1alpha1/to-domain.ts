@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import { DEFAULT_CALENDAR, isTimeZone, type BusinessCalendar } from '../../domain/calendar.ts';
 import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TOKENS } from '../../domain/limits.ts';
 import type { Interval } from '../../domain/interval.ts';
-import { repeatedTargets } from '../../domain/levels.ts';
+import { AD_DOMAIN_REQUIRED, backupViolations, defaultLevelThreeOwner, repeatedTargets } from '../../domain/levels.ts';
 import type { ProblemInput } from '../../domain/problems.ts';
 import { validateSchedule, type MaintenanceSchedule } from '../../domain/maintenance.ts';
 import { amendmentProblems, supportLevelHistory, type DatedSupportLevel, type TermsAmendment } from '../../domain/terms.ts';
@@ -20,7 +20,7 @@ import {
   type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput, type TenantInput,
   type UnitInput,
 } from '../../domain/report.ts';
-import type { Environment, FunctionFamily, SupportLevel } from '../../domain/vocabulary.ts';
+import type { Environment, FunctionFamily, LevelThreeOwner, SupportLevel } from '../../domain/vocabulary.ts';
 import { ChangeRequest } from './change-request.ts';
 import { HISTORY_ANNOTATION, parseHistory } from './records.ts';
 import { NEGATIVE_ZERO_MESSAGE, YEAR_MESSAGE, instantInRange, yearInRange, type LabelSelector, type ObjectMeta } from './common.ts';
@@ -286,6 +286,10 @@ export function unitToDomain(unit: Obj<ServiceUnit>, tenant?: Obj<ManagedTenant>
   (spec.dependsOn ?? []).forEach((d, i) => {
     if (d.name === unit.metadata.name) c.add(`spec.dependsOn[${i}]`, `ServiceUnit '${d.name}' depends on itself: dependencies form no cycle`);
   });
+  // domain.md §12: backup at the levels it is offered to, with a policy of its scope (the CRD's CEL says the same).
+  for (const v of backupViolations(spec.level, spec.backup)) c.add(v.path, v.message);
+  // domain.md §2: an ActiveDirectory unit names its one domain (the tenant-wide rules are the webhook's and PrerequisitesMet's).
+  if (unitFamily(unit) === 'ActiveDirectory' && spec.activeDirectory === undefined) c.add('spec.activeDirectory.domain', AD_DOMAIN_REQUIRED);
   return c.done(() => ({
     name: unit.metadata.name,
     level: spec.level,
@@ -294,10 +298,17 @@ export function unitToDomain(unit: Obj<ServiceUnit>, tenant?: Obj<ManagedTenant>
     subscription: { start: start ?? new Date(0), end },
     prerequisites: spec.prerequisites?.validated ?? [],
     coManaged: tenant?.spec.managementModel === 'CoManaged',
-    levelThreeOwner: spec.levelThreeOwner,
+    levelThreeOwner: levelThreeOwnerOf(unit),
     labels: unit.metadata.labels ?? {},
     family: unitFamily(unit),
+    buildModel: spec.buildModel,
+    ...(tenant === undefined ? {} : { managementModel: tenant.spec.managementModel }),
   }));
+}
+
+/** The unit's level-3 owner: its `spec.levelThreeOwner`, else the client for a business application (domain.md §2, seed §5.11.3). */
+export function levelThreeOwnerOf(unit: Obj<ServiceUnit>): LevelThreeOwner {
+  return unit.spec.levelThreeOwner ?? defaultLevelThreeOwner(unit.spec.level);
 }
 
 /** The family a unit counts in: its `spec.family`, else the family named like its level. */

@@ -2,7 +2,7 @@
 // (the change's GTC and accelerated rank at its instant) → change/status.ts → status. Requeued at
 // the GTC deadline; ChangeLate Event when it passes.
 import { ConditionReason, ConditionType } from '../../api/v1alpha1/index.ts';
-import type { TenantEvaluation } from '../../domain/index.ts';
+import { restoreProblems, type BackupPolicy, type RestoreProblem, type TenantEvaluation } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import { missingUnits, type Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
@@ -17,6 +17,16 @@ export interface ChangeSurroundings {
   readonly related: IncidentObj | undefined;
   readonly missingUnits: readonly string[];
   readonly missingIncident: string | undefined;
+  /** What is wrong with a restore (seed §5.10): a unit without a backup policy, ... (empty or absent for other changes). */
+  readonly restoreProblems?: readonly RestoreProblem[];
+}
+
+/** A unit's backup policy: null when it has none, undefined when the unit is not applied (yet) or invalid. */
+export function backupPolicyIn(caches: Caches, namespace: string): (unit: string) => BackupPolicy | null | undefined {
+  return (unit) => {
+    const u = caches.units.valid(namespace, unit);
+    return u === undefined ? undefined : (u.spec.backup?.policy ?? null);
+  };
 }
 
 export function changeSurroundings(caches: Caches, change: ChangeObj): ChangeSurroundings {
@@ -26,6 +36,7 @@ export function changeSurroundings(caches: Caches, change: ChangeObj): ChangeSur
     related: ref === undefined ? undefined : caches.incidents.valid(ns, ref),
     missingUnits: missingUnits(caches, ns, change.spec.unitRefs),
     missingIncident: ref !== undefined && caches.incidents.informer.get(ns, ref) === undefined ? ref : undefined,
+    restoreProblems: restoreProblems(change.spec, backupPolicyIn(caches, ns)),
   };
 }
 
@@ -40,6 +51,7 @@ export function changeFacts(change: ChangeObj, ev: TenantEvaluation, around: Cha
     currency: ev.input.contract?.currency,
     missingUnits: around.missingUnits,
     missingIncident: around.missingIncident,
+    restoreProblems: around.restoreProblems,
     now: ev.at,
   };
 }

@@ -2,7 +2,7 @@
 // outcome; the client's approval of a provider change (except one resolving a P1, notified
 // afterwards); the 7th accelerated change of a calendar year refused by condition.
 import { ConditionReason, ConditionType, approvalBinds, changeTokens, type ChangeRequestStatus } from '../../api/v1alpha1/index.ts';
-import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type ChangeResult } from '../../domain/index.ts';
+import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type ChangeResult, type RestoreProblem } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 import type { ChangeObj } from '../shared/kinds.ts';
 import { firstBlocker, readyCondition } from '../shared/status.ts';
@@ -19,6 +19,8 @@ export interface ChangeFacts {
   readonly missingUnits: readonly string[];
   /** `spec.relatedIncident` when no such Incident exists (yet: GitOps order); a P1 exception cannot be decided then. */
   readonly missingIncident?: string | undefined;
+  /** A restore's problems (seed §5.10, domain/backup.ts restoreProblems): each names its field. */
+  readonly restoreProblems?: readonly RestoreProblem[] | undefined;
   readonly now: Date;
 }
 
@@ -57,6 +59,8 @@ export function approvedCondition(f: ChangeFacts): DesiredCondition {
 }
 
 export function validCondition(f: ChangeFacts): DesiredCondition {
+  const restore = f.restoreProblems ?? [];
+  if (restore.length > 0) return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.RestoreInvalid, message: restore.map((p) => `${p.path}: ${p.message}`).join('; ') };
   const d = f.accelerated;
   if (d !== undefined && !d.accepted) return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.QuotaExceeded, message: `${d.message}: timed and priced as a normal change` };
   return { type: ConditionType.Valid, status: 'True', reason: ConditionReason.Reconciled, message: '' };
@@ -66,11 +70,13 @@ export function withinGuaranteeCondition(f: ChangeFacts): DesiredCondition {
   const r = f.result;
   const type = ConditionType.WithinGuarantee;
   if (r === undefined) return { type, status: 'Unknown', reason: ConditionReason.ReferenceNotFound, message: 'no SupportContract in the namespace yet: the support level is unknown' };
-  if (!r.applicable) return { type, status: 'True', reason: ConditionReason.NotApplicable, message: `GTC does not apply: ${r.reason}` };
+  if (!r.timed) return { type, status: 'True', reason: ConditionReason.NotApplicable, message: `GTC does not apply: ${r.reason}` };
   const deadline = r.deadline === undefined ? '' : rfc3339(r.deadline);
-  if (r.late) return { type, status: 'False', reason: ConditionReason.DeadlineMissed, message: `GTC deadline ${deadline} missed` };
-  if (r.measuredAt !== undefined) return { type, status: 'True', reason: ConditionReason.CompletedOnTime, message: `completed before ${deadline}` };
-  return { type, status: 'True', reason: ConditionReason.OnTime, message: `to complete before ${deadline}` };
+  // domain.md §8 (seed §8.4.3): a non-production change is timed too, without penalties.
+  const note = r.applicable ? '' : `; ${r.reason}: timed without penalties (domain.md §8)`;
+  if (r.late) return { type, status: 'False', reason: ConditionReason.DeadlineMissed, message: `GTC deadline ${deadline} missed${note}` };
+  if (r.measuredAt !== undefined) return { type, status: 'True', reason: ConditionReason.CompletedOnTime, message: `completed before ${deadline}${note}` };
+  return { type, status: 'True', reason: ConditionReason.OnTime, message: `to complete before ${deadline}${note}` };
 }
 
 export function changeConditions(f: ChangeFacts): DesiredCondition[] {
@@ -100,6 +106,6 @@ export function changeFields(f: ChangeFacts): Omit<ChangeRequestStatus, 'conditi
     ...(r.deadline !== undefined ? { gtcDeadline: rfc3339(r.deadline) } : {}),
     coveredSeconds: Math.floor(r.coveredSeconds),
     late: r.late,
-    gtc: r.applicable ? { applicable: true } : { applicable: false, reason: r.reason },
+    gtc: r.applicable ? { applicable: true } : { applicable: false, reason: r.reason, ...(r.timed ? { timed: true } : {}) },
   };
 }

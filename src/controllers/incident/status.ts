@@ -1,7 +1,9 @@
 // Incident status (domain.md §6, §8, §9): phase, restoration deadline, covered time, within the
 // guarantee or not, whether GTR applies and why not; AtRisk once 75 % of the guaranteed time is
-// spent (design.md §4); ProblemProposed when it recurs and no Problem links it (seed §5.4);
-// Major when a P1 touches several units or a whole function (seed §5.3.2).
+// spent (design.md §4). A non-production incident is timed too, without penalties (domain.md §8,
+// seed §8.4.3): WithinGuarantee and AtRisk as in production, the message says no penalty, and
+// `gtr.applicable` stays false (it is never credited). ProblemProposed when it recurs and no
+// Problem links it (seed §5.4); Major when a P1 touches several units or a whole function (seed §5.3.2).
 import { ConditionReason, ConditionType, type IncidentStatus } from '../../api/v1alpha1/index.ts';
 import { rfc3339, type MajorIncident, type ProblemProposal, type RecurrencePolicy, type RestorationResult } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
@@ -37,19 +39,23 @@ const noContract = (type: string): DesiredCondition => ({ type, status: 'Unknown
 export function withinGuaranteeCondition(f: IncidentFacts): DesiredCondition {
   const r = f.result;
   if (r === undefined) return noContract(ConditionType.WithinGuarantee);
-  if (!r.applicable) return { type: ConditionType.WithinGuarantee, status: 'True', reason: ConditionReason.NotApplicable, message: `GTR does not apply: ${r.reason}` };
+  if (!r.timed) return { type: ConditionType.WithinGuarantee, status: 'True', reason: ConditionReason.NotApplicable, message: `GTR does not apply: ${r.reason}` };
   const deadline = r.deadline === undefined ? '' : rfc3339(r.deadline);
-  if (r.late) return { type: ConditionType.WithinGuarantee, status: 'False', reason: ConditionReason.DeadlineMissed, message: `restoration deadline ${deadline} missed (${r.priority}, ${r.supportLevel})` };
-  if (r.resolved) return { type: ConditionType.WithinGuarantee, status: 'True', reason: ConditionReason.CompletedOnTime, message: `restored before ${deadline}` };
-  return { type: ConditionType.WithinGuarantee, status: 'True', reason: ConditionReason.OnTime, message: `to restore before ${deadline}` };
+  const note = penaltyNote(r);
+  if (r.late) return { type: ConditionType.WithinGuarantee, status: 'False', reason: ConditionReason.DeadlineMissed, message: `restoration deadline ${deadline} missed (${r.priority}, ${r.supportLevel})${note}` };
+  if (r.resolved) return { type: ConditionType.WithinGuarantee, status: 'True', reason: ConditionReason.CompletedOnTime, message: `restored before ${deadline}${note}` };
+  return { type: ConditionType.WithinGuarantee, status: 'True', reason: ConditionReason.OnTime, message: `to restore before ${deadline}${note}` };
 }
+
+/** What a timed incident without penalties adds to its messages (domain.md §8: non-production). */
+const penaltyNote = (r: RestorationResult): string => (r.applicable ? '' : `; ${r.reason}: timed without penalties (domain.md §8)`);
 
 export function atRiskCondition(f: IncidentFacts): DesiredCondition {
   const r = f.result;
   if (r === undefined) return noContract(ConditionType.AtRisk);
   const open = !r.resolved;
-  if (open && r.applicable && !r.late && f.atRiskAt !== undefined && f.now.getTime() >= f.atRiskAt.getTime()) {
-    return { type: ConditionType.AtRisk, status: 'True', reason: ConditionReason.DeadlineAtRisk, message: `75 % of the restoration time spent; deadline ${r.deadline === undefined ? '' : rfc3339(r.deadline)}` };
+  if (open && r.timed && !r.late && f.atRiskAt !== undefined && f.now.getTime() >= f.atRiskAt.getTime()) {
+    return { type: ConditionType.AtRisk, status: 'True', reason: ConditionReason.DeadlineAtRisk, message: `75 % of the restoration time spent; deadline ${r.deadline === undefined ? '' : rfc3339(r.deadline)}${penaltyNote(r)}` };
   }
   return { type: ConditionType.AtRisk, status: 'False', reason: ConditionReason.NotAtRisk, message: '' };
 }
@@ -98,6 +104,6 @@ export function incidentFields(f: IncidentFacts): Omit<IncidentStatus, 'conditio
     ...(r.deadline !== undefined ? { restorationDeadline: rfc3339(r.deadline) } : {}),
     coveredSeconds: Math.floor(r.coveredSeconds),
     breached: r.late,
-    gtr: r.applicable ? { applicable: true } : { applicable: false, reason: r.reason },
+    gtr: r.applicable ? { applicable: true } : { applicable: false, reason: r.reason, ...(r.timed ? { timed: true } : {}) },
   };
 }

@@ -6,7 +6,7 @@
 // month's open incidents and pending changes.
 import { ConditionReason, ConditionType, REPORT_CREATED_AT_ANNOTATION } from '../../api/v1alpha1/index.ts';
 import { FIRST_PREVIOUS, monthPeriod, previousMonth, reportClosedAt, reportFinalAt, sealOf, type Interval } from '../../domain/index.ts';
-import type { Reconciler } from '../../runtime/index.ts';
+import type { Reconciler, Request } from '../../runtime/index.ts';
 import type { Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS } from '../shared/kinds.ts';
@@ -85,10 +85,26 @@ export function previousSeal(caches: Caches, namespace: string, contract: string
   return { previous: previous.status.seal?.sha256 ?? FIRST_PREVIOUS };
 }
 
-export function reportReconciler(deps: Deps): Reconciler {
+/**
+ * How often, at most, a closed month's report that is not final yet is computed again
+ * (performance.now(), real time: an operational bound, not a contract instant). Such a report
+ * (created after its month closed, provisional for 24 h) is a whole evaluation at its close, and
+ * every record of the namespace re-queues it: a burst (a GitOps sync, 1,000 incidents) on a
+ * tenant whose past months were just created cost one evaluation per past month per record, the
+ * event loop blocked for seconds. Its content changes only when a record of the month does; the
+ * reconcile put back after the window (`settle`) makes the last change count.
+ */
+export const CLOSED_MONTH_SETTLE_MS = 2_000;
+
+/** `settle(req, ms)`: reconcile `req` again in `ms` of real time (controllers/index.ts). */
+export function reportReconciler(deps: Deps, settle: (req: Request, ms: number) => void): Reconciler {
   const { caches, manager } = deps;
+  /** When each closed month's provisional report was last computed (performance.now()), by namespace/name. */
+  const computedAt = new Map<string, number>();
   return async (req) => {
+    const key = `${req.namespace}/${req.name}`;
     const parsed = caches.reports.get(req.namespace, req.name);
+    if (parsed === undefined || parsed.ok && parsed.value.status?.final === true) computedAt.delete(key);
     if (parsed === undefined) return {};
     const now = deps.now();
     if (!parsed.ok) {
@@ -117,6 +133,13 @@ export function reportReconciler(deps: Deps): Reconciler {
     const timeZone = deps.evaluations.input(req.namespace, contract.name).calendar.timeZone;
     const period = monthPeriod(report.spec.month, timeZone);
     const closedAt = reportClosedAt(period.end);
+    if (now.getTime() >= closedAt.getTime()) {
+      const since = performance.now() - (computedAt.get(key) ?? -Infinity);
+      if (since < CLOSED_MONTH_SETTLE_MS) {
+        settle(req, Math.ceil(CLOSED_MONTH_SETTLE_MS - since));
+        return {};
+      }
+    }
     const ev = now.getTime() >= closedAt.getTime() ? deps.evaluations.at(req.namespace, closedAt, contract.name) : deps.evaluations.of(req.namespace, now, contract.name);
     const createdAt = reportCreatedAt(report.raw);
     const finalAt = reportFinalAt(period.end, createdAt);
@@ -131,6 +154,9 @@ export function reportReconciler(deps: Deps): Reconciler {
     const status = previous !== undefined ? { ...fields, seal: sealOf(fields, previous) } : fields;
     const uncounted = uncountedIn(caches, req.namespace, period, ev.at);
     const written = await writeStatus(manager, KIND_REFS.SLAReport, report, status, reportConditions(computed, final, finalAt, uncounted, chain?.waiting), now);
+    // Settled only while provisional: a closed month waiting for the previous month's seal is
+    // computed again as soon as that seal wakes it (a chain of past months seals in one pass).
+    if (now.getTime() >= closedAt.getTime() && !computed.final) computedAt.set(key, performance.now());
     await emitOnTransition(manager, report.raw, report.status?.conditions, ConditionType.Complete, 'False', written, {
       type: 'Warning', reason: 'ReportIncomplete', action: 'Reconcile', note: written.find((c) => c.type === ConditionType.Complete)?.message ?? '',
     });
@@ -139,6 +165,7 @@ export function reportReconciler(deps: Deps): Reconciler {
         type: 'Warning', reason: 'SLABreached', action: 'Reconcile', note: `${type}: ${written.find((c) => c.type === type)?.message ?? ''}`,
       });
     }
+    if (final) deps.evaluations.release(req.namespace, closedAt, contract.name);
     // Just final: read back to hold its finalizer (the status write moved its resourceVersion; it wakes no watch).
     if (final) return deps.retention === undefined ? {} : { requeueAfter: 1000 };
     // Waiting for the previous month: its status change re-queues this report (the watch in controllers/index.ts).

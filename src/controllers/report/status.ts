@@ -2,14 +2,14 @@
 // (absent values omitted rather than null), with `final` decided by the report's grace period.
 // Conditions GTDMet, GTRMet, GTCMet, Final come from the domain; Complete names what the report could not count; Ready says the report is computed and complete.
 import { ConditionReason, ConditionType, reportStatusFromDomain, type SLAReportStatus } from '../../api/v1alpha1/index.ts';
-import { rfc3339, type MonthlyReport } from '../../domain/index.ts';
+import { REPORT_RULES, rfc3339, type MonthlyReport } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 
 export type ReportFields = Omit<SLAReportStatus, 'conditions' | 'observedGeneration'>;
 
 /** The report as SLAReport.status (the same shape `report --offline` prints), `final` by the grace period in force. */
 export function reportFields(report: MonthlyReport, final: boolean): ReportFields {
-  return { ...reportStatusFromDomain(report), final };
+  return { ...reportStatusFromDomain(report), final, rules: REPORT_RULES };
 }
 
 /** An incident or change of the month the report cannot count: the units it names that do not exist. */

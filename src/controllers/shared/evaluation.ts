@@ -77,7 +77,7 @@ export class Evaluations {
   /**
    * The evaluation of `namespace` at a fixed instant of the past (a month's close, reportClosedAt:
    * design.md §3 "One instant per month"), kept while the namespace's version stays (the instant
-   * does not age). At most a few per namespace: one per month being reconciled.
+   * does not age), until its report is final (release). One per month being reconciled.
    */
   at(namespace: string, instant: Date, contractName: string): TenantEvaluation {
     const key = `${namespace}/${contractName}@${instant.getTime()}`;
@@ -89,6 +89,15 @@ export class Evaluations {
     this.computed++;
     this.#fixed.set(key, { version, value: evaluation });
     return evaluation;
+  }
+
+  /**
+   * Drops the evaluation `at` kept for that instant: its month's report is final, so nothing
+   * reads it again (two years of history would otherwise keep 24 whole evaluations per
+   * converged namespace: +24 % RSS in the operator benchmark).
+   */
+  release(namespace: string, instant: Date, contractName: string): void {
+    this.#fixed.delete(`${namespace}/${contractName}@${instant.getTime()}`);
   }
 
   /** The namespace's input under the contract named (none: no contract), converted once per version. */

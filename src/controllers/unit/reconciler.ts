@@ -1,11 +1,12 @@
 // ServiceUnit reconciler: cache (target and dependsOn indexes) and the tenant's evaluation (its
 // availability, its active maintenance windows) → unit/status.ts → status; requeued at the next
 // maintenance edge or the month's end.
-import { ConditionType } from '../../api/v1alpha1/index.ts';
+import { ConditionType, unitFamily } from '../../api/v1alpha1/index.ts';
 import { dependencyCycle, targetKey, type TenantEvaluation, type UnitEvaluation } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, type UnitObj } from '../shared/kinds.ts';
+import { emitNewHistory, historyOf, historyStatus } from '../shared/history.ts';
 import { keepRecord, stampDeletion, unitRelease } from '../shared/retention.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
 import { availabilityField, ownedPart, unitConditions, type UnitFacts } from './status.ts';
@@ -23,11 +24,19 @@ export function unitFacts(deps: Deps, unit: UnitObj, ev: TenantEvaluation): Unit
   const claimants = new Map<string, UnitObj>([[unit.name, unit]]);
   for (const t of unit.spec.targets) for (const u of caches.units.byIndex('target', ns, targetKey(t))) claimants.set(u.name, u);
   const own = evaluated(ev, unit);
+  const tenant = caches.tenant(ns);
   return {
     unit,
     claimants: [...claimants.values()],
     subscribedLevels: caches.contract(ns)?.spec.subscribedLevels,
     missingDependencies: (unit.spec.dependsOn ?? []).map((d) => d.name).filter((name) => caches.units.informer.get(ns, name) === undefined),
+    unmanagedDependencies: (unit.spec.dependsOn ?? []).map((d) => d.name).filter((name) => {
+      const dep = caches.units.get(ns, name);
+      return dep?.ok === true && dep.value.spec.buildModel === 'NoBuild';
+    }),
+    activeDirectory: caches.units.list(ns).filter((u) => unitFamily(u) === 'ActiveDirectory').map((u) => ({ name: u.name, targets: u.spec.targets, domain: u.spec.activeDirectory?.domain })),
+    managementModel: tenant?.spec.managementModel,
+    tenantName: tenant?.name,
     dependencyCycle: dependencyCycle(unit.name, new Map(caches.units.list(ns).map((u) => [u.name, (u.spec.dependsOn ?? []).map((d) => d.name)]))),
     activeWindows: own.activeExclusions,
     month: ev.month,
@@ -52,7 +61,10 @@ export function unitReconciler(deps: Deps): Reconciler {
     if (release === 'released') return {};
     const ev = deps.evaluations.of(unit.namespace, now);
     const facts = unitFacts(deps, unit, ev);
-    const written = await writeStatus(manager, KIND_REFS.ServiceUnit, unit, { availability: availabilityField(facts) }, unitConditions(facts), now, ownedPart);
+    // The trace of its backup (the acceptance test) and prerequisites (issue 15 item 3).
+    const history = historyOf(unit.raw);
+    const written = await writeStatus(manager, KIND_REFS.ServiceUnit, unit, { availability: availabilityField(facts), ...historyStatus(history) }, unitConditions(facts), now, ownedPart);
+    await emitNewHistory(manager, unit.raw, history, unit.status);
     const conflict = written.find((c) => c.type === ConditionType.LevelConflict);
     await emitOnTransition(manager, unit.raw, unit.status?.conditions, ConditionType.LevelConflict, 'True', written, {
       type: 'Warning', reason: 'LevelConflict', action: 'Reconcile', note: conflict?.message ?? '',

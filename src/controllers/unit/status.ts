@@ -1,11 +1,12 @@
 // ServiceUnit status: level valid for its targets, one unit per target (the later claimant gets
-// LevelConflict), subscribed-level prerequisites (domain.md §2), dependencies present, month-to-date
-// availability (domain.md §5), InMaintenance. `probe`, `openIncident` and the `Available`
+// LevelConflict), subscribed-level prerequisites and the Active Directory rules (domain.md §2),
+// dependencies present and managed, whether guarantees apply (NoBuild, SelfCare, non-production,
+// prerequisites: domain.md §2, §8), month-to-date availability (domain.md §5), InMaintenance. `probe`, `openIncident` and the `Available`
 // condition belong to the probing automation (its own field manager): never written here.
 import { ConditionReason, ConditionType, unitFamily, type ServiceUnitStatus } from '../../api/v1alpha1/index.ts';
 import {
-  findTargetConflicts, levelAllowedOn, missingLevelPrerequisites, roundPercent, type ManagementLevel, type Subscribable, type TargetConflict,
-  type UnitAvailability,
+  activeDirectoryViolations, findTargetConflicts, levelAllowedOn, missingLevelPrerequisites, REQUIRED_PREREQUISITES, roundPercent, unguaranteed,
+  type ActiveDirectoryUnit, type ManagementModel, type Subscribable, type TargetConflict, type UnitAvailability,
 } from '../../domain/index.ts';
 import type { Condition, DesiredCondition } from '../../runtime/index.ts';
 import type { UnitObj } from '../shared/kinds.ts';
@@ -15,10 +16,18 @@ export interface UnitFacts {
   readonly unit: UnitObj;
   /** Every unit of the namespace claiming one of this unit's targets, itself included. */
   readonly claimants: readonly UnitObj[];
-  /** Levels the namespace's contract subscribes; undefined while there is no contract. */
-  readonly subscribedLevels: readonly ManagementLevel[] | undefined;
+  /** Levels and offers the namespace's contract subscribes; undefined while there is no contract. */
+  readonly subscribedLevels: readonly Subscribable[] | undefined;
   /** Names of `dependsOn` units that do not exist. */
   readonly missingDependencies: readonly string[];
+  /** `dependsOn` units that exist but are not managed (NoBuild), by name. */
+  readonly unmanagedDependencies?: readonly string[];
+  /** The namespace's units of family ActiveDirectory (this one included when it is one), domain.md §2. */
+  readonly activeDirectory?: readonly ActiveDirectoryUnit[];
+  /** The tenant's management model; undefined while there is no ManagedTenant. */
+  readonly managementModel?: ManagementModel | undefined;
+  /** The ManagedTenant's name, for the messages. */
+  readonly tenantName?: string | undefined;
   /** The first dependency cycle through the unit (`[unit, …, unit]`), undefined when none (domain.md §2). */
   readonly dependencyCycle: readonly string[] | undefined;
   /** Names of the active maintenance windows that exclude the unit. */
@@ -29,7 +38,8 @@ export interface UnitFacts {
 
 /** The conditions this controller owns on a ServiceUnit, in the order it writes them. */
 export const UNIT_CONDITIONS = [
-  ConditionType.Valid, ConditionType.LevelConflict, ConditionType.PrerequisitesMet, ConditionType.DependenciesReady, ConditionType.InMaintenance, ConditionType.Ready,
+  ConditionType.Valid, ConditionType.LevelConflict, ConditionType.PrerequisitesMet, ConditionType.DependenciesReady, ConditionType.GuaranteesApply,
+  ConditionType.InMaintenance, ConditionType.Ready,
   ConditionType.Reconciling, ConditionType.Stalled,
 ] as const;
 
@@ -66,7 +76,13 @@ export function prerequisitesCondition(f: UnitFacts): DesiredCondition {
   }
   const subjects = new Set<Subscribable>([level, unitFamily(f.unit)]);
   const missing = missingLevelPrerequisites([...new Set<Subscribable>([...f.subscribedLevels, ...subjects])]).filter((m) => subjects.has(m.subscribed));
-  if (missing.length > 0) return { type: ConditionType.PrerequisitesMet, status: 'False', reason: ConditionReason.LevelNotSubscribed, message: missing.map((m) => m.message).join('; ') };
+  if (missing.length > 0) {
+    return { type: ConditionType.PrerequisitesMet, status: 'False', reason: ConditionReason.LevelNotSubscribed, message: `${missing.map((m) => m.message).join('; ')} (SupportContract spec.subscribedLevels)` };
+  }
+  if (unitFamily(f.unit) === 'ActiveDirectory') {
+    const wrong = activeDirectoryViolations(f.unit.name, f.activeDirectory ?? []);
+    if (wrong.length > 0) return { type: ConditionType.PrerequisitesMet, status: 'False', reason: ConditionReason.ActiveDirectoryRules, message: wrong.map((v) => `${v.path}: ${v.message}`).join('; ') };
+  }
   return { type: ConditionType.PrerequisitesMet, status: 'True', reason: ConditionReason.Reconciled, message: '' };
 }
 
@@ -74,8 +90,44 @@ export function dependenciesCondition(f: UnitFacts): DesiredCondition {
   if (f.dependencyCycle !== undefined) {
     return { type: ConditionType.DependenciesReady, status: 'False', reason: ConditionReason.DependencyCycle, message: `dependency cycle ${f.dependencyCycle.join(' → ')} (spec.dependsOn; domain.md §2)` };
   }
-  if (f.missingDependencies.length === 0) return { type: ConditionType.DependenciesReady, status: 'True', reason: ConditionReason.Reconciled, message: '' };
-  return { type: ConditionType.DependenciesReady, status: 'False', reason: ConditionReason.DependencyMissing, message: `ServiceUnit ${f.missingDependencies.join(', ')} not found (domain.md §2: dependencies must be managed)` };
+  if (f.missingDependencies.length > 0) {
+    return { type: ConditionType.DependenciesReady, status: 'False', reason: ConditionReason.DependencyMissing, message: `spec.dependsOn: ServiceUnit ${f.missingDependencies.join(', ')} not found (domain.md §2: dependencies must be managed)` };
+  }
+  const unmanaged = f.unmanagedDependencies ?? [];
+  if (unmanaged.length > 0) {
+    return {
+      type: ConditionType.DependenciesReady, status: 'False', reason: ConditionReason.DependencyNotManaged,
+      message: `spec.dependsOn: ServiceUnit ${unmanaged.join(', ')} is NoBuild (its spec.buildModel), not managed; a dependency must be managed (domain.md §2, seed §5.11.3)`,
+    };
+  }
+  return { type: ConditionType.DependenciesReady, status: 'True', reason: ConditionReason.Reconciled, message: '' };
+}
+
+/**
+ * Whether the unit carries the guarantees (GTD, GTR, GTC), informational (Ready does not wait on
+ * it): not when NoBuild or SelfCare (domain.md §2 **Reading**), in non-production only the times
+ * without penalties, and only once the prerequisites are validated (domain.md §8).
+ */
+export function guaranteesCondition(f: UnitFacts): DesiredCondition {
+  const spec = f.unit.spec;
+  const type = ConditionType.GuaranteesApply;
+  switch (unguaranteed(spec.buildModel, f.managementModel)) {
+    case 'NotManaged':
+      return { type, status: 'False', reason: ConditionReason.NotManaged, message: 'spec.buildModel NoBuild: the resource is not managed (seed §4.1): no GTD, GTR or GTC, no credit (domain.md §2)' };
+    case 'AdviceOnly':
+      return { type, status: 'False', reason: ConditionReason.AdviceOnly, message: `ManagedTenant ${f.tenantName ?? ''} spec.managementModel SelfCare: advice only, no GTD, GTR or GTC (domain.md §2)` };
+    case undefined:
+      break;
+  }
+  const validated = spec.prerequisites?.validated ?? [];
+  const lacking = REQUIRED_PREREQUISITES.filter((p) => !validated.includes(p));
+  if (lacking.length > 0) {
+    return { type, status: 'False', reason: ConditionReason.PrerequisitesNotValidated, message: `spec.prerequisites.validated lacks ${lacking.join(', ')}: guarantees apply once the provider validated all (domain.md §8)` };
+  }
+  if (spec.environment !== 'Production') {
+    return { type, status: 'False', reason: ConditionReason.NonProduction, message: `spec.environment ${spec.environment}: restoration and change times are kept, without penalties (domain.md §8)` };
+  }
+  return { type, status: 'True', reason: ConditionReason.Reconciled, message: '' };
 }
 
 export function maintenanceCondition(f: UnitFacts): DesiredCondition {
@@ -99,7 +151,7 @@ export function unitReady(conditions: readonly DesiredCondition[]): DesiredCondi
 }
 
 export function unitConditions(f: UnitFacts): DesiredCondition[] {
-  const list = [validCondition(f), levelConflictCondition(f), prerequisitesCondition(f), dependenciesCondition(f), maintenanceCondition(f)];
+  const list = [validCondition(f), levelConflictCondition(f), prerequisitesCondition(f), dependenciesCondition(f), guaranteesCondition(f), maintenanceCondition(f)];
   return [...list, unitReady(list)];
 }
 
@@ -121,6 +173,8 @@ export function ownedPart(stored: unknown): unknown {
   const mine = new Set<string>(UNIT_CONDITIONS);
   return {
     ...(s.availability !== undefined ? { availability: s.availability } : {}),
+    ...(s.history !== undefined ? { history: s.history } : {}),
+    ...(s.historyOmitted !== undefined ? { historyOmitted: s.historyOmitted } : {}),
     ...(s.observedGeneration !== undefined ? { observedGeneration: s.observedGeneration } : {}),
     ...(s.conditions !== undefined ? { conditions: s.conditions.filter((c) => mine.has(c.type)) } : {}),
   };

@@ -11,8 +11,8 @@ export { probeHttpGet, statusMatches, httpGetOnce, DEFAULT_EXPECTED_STATUSES } f
 export type { HttpGetProbe, StatusMatcher, HttpRequestOptions, HttpResponse } from './http.ts';
 export { probeTcpSocket } from './tcp.ts';
 export type { TcpSocketProbe } from './tcp.ts';
-export { probePrometheus } from './prometheus.ts';
-export type { PrometheusProbe } from './prometheus.ts';
+export { probePrometheus, queryPrometheus } from './prometheus.ts';
+export type { PrometheusProbe, QueryOutcome } from './prometheus.ts';
 export { Stopwatch } from './types.ts';
 export type { ProbeResult, TlsOptions } from './types.ts';
 

@@ -44,19 +44,22 @@ function sampleValues(answer: QueryAnswer): number[] | string {
   return values;
 }
 
+/** An instant query's answer: its sample values, or why there are none (never throws). */
+export type QueryOutcome = { readonly ok: true; readonly values: number[]; readonly durationMs: number } | { readonly ok: false; readonly message: string; readonly durationMs: number };
+
 /**
- * Up when the query succeeds, its result is non-empty, and every sample value is > 0 (NaN is
- * not). An empty result is down: "no series" usually means the target stopped reporting.
- * Duration and timeout on `clock`. Never throws.
+ * `GET /api/v1/query` once, bounded by `timeoutMs` on `clock`: the values of a vector or scalar
+ * result. Shared by the availability probe (below) and the backup check (issue 15 item 3).
+ * Never throws.
  */
-export async function probePrometheus(probe: PrometheusProbe, clock?: Clock): Promise<ProbeResult> {
+export async function queryPrometheus(probe: PrometheusProbe, clock?: Clock): Promise<QueryOutcome> {
   const watch = new Stopwatch(clock);
-  const down = (message: string): ProbeResult => ({ up: false, durationMs: watch.elapsedMs(), message: `query ${JSON.stringify(probe.query)}: ${message}` });
+  const fail = (message: string): QueryOutcome => ({ ok: false, durationMs: watch.elapsedMs(), message: `query ${JSON.stringify(probe.query)}: ${message}` });
   let endpoint: URL;
   try {
     endpoint = new URL(probe.url);
   } catch {
-    return down(`invalid Prometheus URL ${JSON.stringify(probe.url)}`);
+    return fail(`invalid Prometheus URL ${JSON.stringify(probe.url)}`);
   }
   endpoint.pathname = `${endpoint.pathname.replace(/\/+$/, '')}/api/v1/query`;
   endpoint.search = new URLSearchParams({ query: probe.query }).toString();
@@ -71,19 +74,32 @@ export async function probePrometheus(probe: PrometheusProbe, clock?: Clock): Pr
     try {
       answer = JSON.parse(response.body) as QueryAnswer;
     } catch {
-      return down(`HTTP ${response.status}, body is not JSON`);
+      return fail(`HTTP ${response.status}, body is not JSON`);
     }
     if (response.status !== 200 || answer.status !== 'success') {
       const why = typeof answer.error === 'string' ? answer.error : `status ${String(answer.status)}`;
-      return down(`HTTP ${response.status}: ${why}`);
+      return fail(`HTTP ${response.status}: ${why}`);
     }
     const values = sampleValues(answer);
-    if (typeof values === 'string') return down(values);
-    if (values.length === 0) return down('empty result');
-    const bad = values.filter((v) => !(v > 0)).length;
-    if (bad > 0) return down(`${bad} of ${values.length} samples not > 0`);
-    return { up: true, durationMs: watch.elapsedMs(), message: `${values.length} samples > 0` };
+    if (typeof values === 'string') return fail(values);
+    return { ok: true, values, durationMs: watch.elapsedMs() };
   } catch (err) {
-    return down(describeError(err));
+    return fail(describeError(err));
   }
+}
+
+/**
+ * Up when the query succeeds, its result is non-empty, and every sample value is > 0 (NaN is
+ * not). An empty result is down: "no series" usually means the target stopped reporting.
+ * Duration and timeout on `clock`. Never throws.
+ */
+export async function probePrometheus(probe: PrometheusProbe, clock?: Clock): Promise<ProbeResult> {
+  const outcome = await queryPrometheus(probe, clock);
+  if (!outcome.ok) return { up: false, durationMs: outcome.durationMs, message: outcome.message };
+  const { values, durationMs } = outcome;
+  const down = (message: string): ProbeResult => ({ up: false, durationMs, message: `query ${JSON.stringify(probe.query)}: ${message}` });
+  if (values.length === 0) return down('empty result');
+  const bad = values.filter((v) => !(v > 0)).length;
+  if (bad > 0) return down(`${bad} of ${values.length} samples not > 0`);
+  return { up: true, durationMs, message: `${values.length} samples > 0` };
 }
