@@ -15,22 +15,29 @@ export type FieldPath = readonly (string | number)[];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** `path` is the walk's own, grown and shrunk in place: copied only into a finding. */
 function walk(schema: JsonSchema, value: unknown, path: (string | number)[], out: FieldPath[]): void {
   if (schema['x-kubernetes-preserve-unknown-fields'] === true) return;
   if (Array.isArray(value)) {
-    if (isObject(schema.items)) value.forEach((item, i) => { walk(schema.items as JsonSchema, item, [...path, i], out); });
+    const items = schema.items;
+    if (!isObject(items)) return;
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(items, value[i], path, out);
+      path.pop();
+    }
     return;
   }
   if (!isObject(value)) return;
-  if (isObject(schema.properties)) {
-    const properties = schema.properties;
-    for (const [key, child] of Object.entries(value)) {
-      const sub = properties[key];
-      if (isObject(sub)) walk(sub, child, [...path, key], out);
-      else out.push([...path, key]);
-    }
-  } else if (isObject(schema.additionalProperties)) {
-    for (const [key, child] of Object.entries(value)) walk(schema.additionalProperties, child, [...path, key], out);
+  const properties = schema.properties;
+  const values = schema.additionalProperties;
+  if (!isObject(properties) && !isObject(values)) return;
+  for (const key of Object.keys(value)) {
+    const sub = isObject(properties) ? properties[key] : values;
+    path.push(key);
+    if (isObject(sub)) walk(sub, value[key], path, out);
+    else if (isObject(properties)) out.push([...path]);
+    path.pop();
   }
 }
 

@@ -6,16 +6,23 @@
 //
 // Nothing throws on bad input: each problem becomes one ManifestError that names the file (and
 // the line of the field when the file is YAML), the object and the field path.
+//
+// Speed (issue 17): a YAML file is read as a stream, cut into its documents at the `---` lines,
+// and each document is parsed by js-yaml and checked as soon as it is complete, so that the text
+// of a large tenant is never held whole; a file with any problem is read again, whole, by `yaml`
+// (loaded only then), whose positions give every message its exact line.
+import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { CORE_SCHEMA, loadAll } from 'js-yaml';
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
+import type * as Yaml from 'yaml';
 import { celChecker, type CelViolation } from '../api/cel.ts';
 import { fieldPathText, unknownFieldFinder, type FieldPath } from '../api/unknown-fields.ts';
 import {
   GROUP, KINDS, RESOURCE_SCHEMAS, calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, scheduleToDomain, unitToDomain,
   type AnyResource, type Conversion, type KindName,
 } from '../api/v1alpha1/index.ts';
+import { yaml } from './lazy.ts';
 
 /** Per kind, the fields the API server would refuse as unknown (its schema built on first use). */
 const UNKNOWN_FIELDS = new Map(KINDS.map((k) => [k.kind, unknownFieldFinder(k)]));
@@ -86,26 +93,52 @@ export interface LoadResult {
   readonly errors: ManifestError[];
 }
 
-/** Read every manifest under `paths` (files or folders), in a stable order (folders sorted by name). */
-export async function loadManifests(paths: readonly string[]): Promise<LoadResult> {
+export interface LoadOptions {
+  /**
+   * Keep each object as written (LoadedObject.raw), which `verify` and `export` read; default
+   * true. The report does without: it then holds each object once, not twice.
+   */
+  readonly raw?: boolean;
+}
+
+/**
+ * Read every manifest under `paths` (files or folders), in a stable order (folders sorted by name).
+ * Lists grow by loops, never `push(...list)`: spreading half a million objects into a call's
+ * arguments overflows the stack (what the benchmark's 10× tenant met before issue 17).
+ */
+export async function loadManifests(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const objects: LoadedObject[] = [];
   const errors: ManifestError[] = [];
   for (const path of paths) {
     for (const file of await manifestFiles(path, errors)) {
-      let text: string;
+      let result: LoadResult;
       try {
-        text = await readFile(file, 'utf8');
+        result = await readManifestFile(file, options);
       } catch (error) {
         errors.push({ file, message: `cannot read: ${(error as Error).message}` });
         continue;
       }
-      const result = parseManifestText(text, file);
-      objects.push(...result.objects);
-      errors.push(...result.errors);
+      for (const o of result.objects) objects.push(o);
+      for (const e of result.errors) errors.push(e);
     }
   }
-  errors.push(...duplicates(objects));
+  for (const e of duplicates(objects)) errors.push(e);
   return { objects, errors };
+}
+
+/** One file: JSON read whole; YAML streamed document by document, read again whole by `yaml` when it has a problem. */
+async function readManifestFile(file: string, options: LoadOptions): Promise<LoadResult> {
+  if (extname(file).toLowerCase() === '.json') return parseJson(await readFile(file, 'utf8'), file, options);
+  const reader = new FastYamlReader(file, options);
+  let fast = true;
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }) as AsyncIterable<string>) {
+    if (!reader.push(chunk)) {
+      fast = false;
+      break;
+    }
+  }
+  const result = fast ? reader.end() : undefined;
+  return result ?? parseYamlExact(await readFile(file, 'utf8'), file, options);
 }
 
 async function manifestFiles(path: string, errors: ManifestError[]): Promise<string[]> {
@@ -122,7 +155,7 @@ async function manifestFiles(path: string, errors: ManifestError[]): Promise<str
   const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const child = join(path, entry.name);
-    if (entry.isDirectory()) files.push(...(await manifestFiles(child, errors)));
+    if (entry.isDirectory()) for (const f of await manifestFiles(child, errors)) files.push(f);
     else if (entry.isFile() && MANIFEST_EXTENSIONS.has(extname(entry.name).toLowerCase())) files.push(child);
   }
   return files;
@@ -138,48 +171,157 @@ interface Raw {
 
 /**
  * Parse the text of one file (YAML, possibly multi-document, or JSON). `file` only names it in
- * the results. Exported for the benchmark, which parses generated text through the same code.
+ * the results. Exported for the benchmark and for the text the cluster returns (`export`, `verify`).
  *
  * YAML is read twice at most: first by js-yaml (about ten times faster than `yaml`, with no
- * positions), and the objects' lines come from a scan of the document markers; a file with any
- * problem (bad YAML, an object its schema refuses, a List) is read again by `yaml`, whose
- * positions give every error its exact line. Both read YAML 1.2's core schema, so both give the
- * same values (a date stays a string).
+ * positions), document by document, and the objects' lines come from a scan of the document
+ * markers; a file with any problem (bad YAML, an object its schema refuses, a List, an anchor,
+ * a directive) is read again by `yaml`, whose positions give every error its exact line. Both
+ * read YAML 1.2's core schema, so both give the same values (a date stays a string).
  */
-export function parseManifestText(text: string, file: string): LoadResult {
-  if (extname(file).toLowerCase() === '.json') return parseJson(text, file);
-  return parseYamlFast(text, file) ?? parseYamlExact(text, file);
+export function parseManifestText(text: string, file: string, options: LoadOptions = {}): LoadResult {
+  if (extname(file).toLowerCase() === '.json') return parseJson(text, file, options);
+  return readYamlFast([text], file, options) ?? parseYamlExact(text, file, options);
 }
 
-function parseJson(text: string, file: string): LoadResult {
+/** The fast reading of a YAML text given in chunks cut anywhere; undefined: the file needs parseYamlExact. */
+export function readYamlFast(chunks: Iterable<string>, file: string, options: LoadOptions = {}): LoadResult | undefined {
+  const reader = new FastYamlReader(file, options);
+  for (const chunk of chunks) if (!reader.push(chunk)) return undefined;
+  return reader.end();
+}
+
+function parseJson(text: string, file: string, options: LoadOptions): LoadResult {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return { objects: [], errors: [{ file, message: `not valid JSON: ${(error as Error).message}` }] };
   }
-  return validate(flatten(value, 0), file, () => undefined, []);
+  return validate(flatten(value, 0), file, () => undefined, [], options);
 }
 
 /** What may be a YAML anchor (`&name`) at the start of a value. */
 const ANCHOR = /(^|[\s[{,:-])&[^\s]/m;
 
-/** js-yaml and the document scan; undefined when the file needs the exact reading. */
-function parseYamlFast(text: string, file: string): LoadResult | undefined {
-  // Anchors and aliases: only the exact reading bounds their expansion (maxAliasCount).
-  if (ANCHOR.test(text)) return undefined;
-  let documents: unknown[];
-  try {
-    documents = loadAll(text, { schema: CORE_SCHEMA });
-  } catch {
-    return undefined;
+/**
+ * A line that starts a document (`---`), ends one (`...`) or is a directive (`%`). Never content:
+ * YAML 1.2 forbids both markers at the start of a line inside a scalar (§9.1.4, c-forbidden).
+ */
+const MARKER = /^(?:---(?=[ \t\r\n]|$)|\.\.\.(?=[ \t\r\n]|$)|%)/gm;
+
+/**
+ * The fast reading of one YAML file, fed in chunks: the text is cut at the `---` lines, and each
+ * document is parsed (js-yaml) and checked as soon as it is complete, its text then dropped.
+ * `push` and `end` give up (false, undefined) at the first thing only the exact reading handles:
+ * a `...` or a directive, a byte-order mark, an anchor, a List, YAML js-yaml refuses, an object
+ * with any problem. The caller then reads the file again with parseYamlExact.
+ */
+class FastYamlReader {
+  readonly #file: string;
+  readonly #options: LoadOptions;
+  readonly #objects: LoadedObject[] = [];
+  /** Complete lines of the document being read. */
+  #pending = '';
+  /** What follows the last line break read. */
+  #carry = '';
+  /** 1-based line of the pending text's first line. */
+  #line = 1;
+  #documents = 0;
+  #started = false;
+
+  constructor(file: string, options: LoadOptions) {
+    this.#file = file;
+    this.#options = options;
   }
-  const lines = documentLines(text);
-  if (lines.length !== documents.length) return undefined;
-  const raws = documents.flatMap((value, index) => flatten(value, index));
-  if (raws.some((raw) => raw.item !== undefined)) return undefined;
-  const result = validate(raws, file, (raw, path) => (path.length === 0 ? lines[raw.document] : undefined), []);
-  return result.errors.length === 0 ? result : undefined;
+
+  /** Feeds the next chunk; false: the exact reading is needed. */
+  push(chunk: string): boolean {
+    if (!this.#started) {
+      this.#started = true;
+      if (chunk.startsWith('\uFEFF')) return false;
+    }
+    const text = this.#carry + chunk;
+    const cut = text.lastIndexOf('\n') + 1;
+    this.#carry = text.slice(cut);
+    return this.#scan(text.slice(0, cut));
+  }
+
+  /** The objects read; undefined: the exact reading is needed. */
+  end(): LoadResult | undefined {
+    const rest = this.#carry;
+    this.#carry = '';
+    if (!this.#scan(rest) || !this.#document()) return undefined;
+    return { objects: this.#objects, errors: [] };
+  }
+
+  #scan(text: string): boolean {
+    let from = 0;
+    MARKER.lastIndex = 0;
+    for (let m = MARKER.exec(text); m !== null; m = MARKER.exec(text)) {
+      if (m[0] !== '---') return false;
+      this.#pending += text.slice(from, m.index);
+      if (!this.#document()) return false;
+      from = m.index;
+    }
+    this.#pending += text.slice(from);
+    return true;
+  }
+
+  /** Parses and checks the pending document (the text before the first marker holds one only if it has content). */
+  #document(): boolean {
+    const text = this.#pending;
+    const first = this.#line;
+    this.#pending = '';
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.#line++;
+    const line = rootLine(text);
+    if (line === null) return true;
+    // Anchors and aliases: only the exact reading bounds their expansion (maxAliasCount).
+    if (text.includes('&') && ANCHOR.test(text)) return false;
+    let value: unknown;
+    try {
+      value = load(text, { schema: CORE_SCHEMA });
+    } catch {
+      return false;
+    }
+    const index = this.#documents++;
+    const raws = flatten(value, index);
+    if (raws.some((raw) => raw.item !== undefined)) return false;
+    const root = line === undefined ? undefined : first - 1 + line;
+    const result = validate(raws, this.#file, (_raw, path) => (path.length === 0 ? root : undefined), [], this.#options);
+    if (result.errors.length > 0) return false;
+    for (const o of result.objects) this.#objects.push(o);
+    return true;
+  }
+}
+
+/**
+ * The 1-based line of the root node of the one document `text` holds, as documentLines counts it
+ * (the text starts with its `---` line, or is what precedes the first one, and holds no other
+ * marker nor directive); undefined for a document without content; null when the text before the
+ * first marker has no content, hence no document. Reads up to the root's line only.
+ */
+function rootLine(text: string): number | undefined | null {
+  const marker = text.startsWith('---');
+  let start = 0;
+  let line = 1;
+  if (marker) {
+    const end = text.indexOf('\n');
+    const rest = text.slice(3, end === -1 ? undefined : end).trim();
+    if (rest !== '' && !rest.startsWith('#')) return 1;
+    if (end === -1) return undefined;
+    start = end + 1;
+    line = 2;
+  }
+  while (start < text.length) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const content = text.slice(start, end).trim();
+    if (content !== '' && !content.startsWith('#')) return line;
+    start = end + 1;
+    line++;
+  }
+  return marker ? undefined : null;
 }
 
 /**
@@ -211,12 +353,13 @@ export function documentLines(text: string): (number | undefined)[] {
 }
 
 /** `yaml`, with positions: the exact line of every problem. */
-export function parseYamlExact(text: string, file: string): LoadResult {
+export function parseYamlExact(text: string, file: string, options: LoadOptions = {}): LoadResult {
   const errors: ManifestError[] = [];
+  const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   const raws: Raw[] = [];
-  const docs: (Document | undefined)[] = [];
+  const docs: (Yaml.Document | undefined)[] = [];
   if (!Array.isArray(documents)) {
     errors.push({ file, message: 'not a YAML stream' });
   } else {
@@ -237,7 +380,7 @@ export function parseYamlExact(text: string, file: string): LoadResult {
         errors.push({ file, line, message: `not valid YAML (document ${index + 1}): ${(error as Error).message}` });
         return;
       }
-      raws.push(...flatten(value, index));
+      for (const raw of flatten(value, index)) raws.push(raw);
     });
   }
   const lineOf = (raw: Raw, path: readonly PropertyKey[]): number | undefined => {
@@ -251,11 +394,11 @@ export function parseYamlExact(text: string, file: string): LoadResult {
     }
     return undefined;
   };
-  return validate(raws, file, lineOf, errors);
+  return validate(raws, file, lineOf, errors, options);
 }
 
 /** Each object of the group, parsed with its kind's schema; what is refused becomes an error with its line. */
-function validate(raws: readonly Raw[], file: string, lineOf: (raw: Raw, path: readonly PropertyKey[]) => number | undefined, errors: ManifestError[]): LoadResult {
+function validate(raws: readonly Raw[], file: string, lineOf: (raw: Raw, path: readonly PropertyKey[]) => number | undefined, errors: ManifestError[], options: LoadOptions): LoadResult {
   const objects: LoadedObject[] = [];
   for (const raw of raws) {
     if (!isObject(raw.value)) {
@@ -299,7 +442,7 @@ function validate(raws: readonly Raw[], file: string, lineOf: (raw: Raw, path: r
       for (const e of conversion.errors) errors.push({ file, line: lineOf(raw, pathSegments(e.path)), object, path: e.path, message: e.message });
       continue;
     }
-    objects.push({ file, document: raw.document, item: raw.item, line: lineOf(raw, []), kind: kindName, namespace, name, resource: parsed.data, raw: raw.value });
+    objects.push({ file, document: raw.document, item: raw.item, line: lineOf(raw, []), kind: kindName, namespace, name, resource: parsed.data, raw: options.raw === false ? undefined : raw.value });
   }
   return { objects, errors };
 }

@@ -1,9 +1,9 @@
 // Printers of the CLI: the report of design.md §3 as JSON or YAML (exactly its shape: one object,
 // or a list when several contracts are reported), or as a table for a person.
-import { stringify } from 'yaml';
 import type { MonthlyReport } from '../domain/index.ts';
 
 import type { OutputFormat } from './io.ts';
+import { yaml } from './lazy.ts';
 
 export { OUTPUT_FORMATS, type OutputFormat } from './io.ts';
 
@@ -21,7 +21,7 @@ export function formatReports(reports: readonly ContractReport[], format: Output
     case 'json':
       return `${JSON.stringify(value, null, 2)}\n`;
     case 'yaml':
-      return stringify(value, { lineWidth: 0 });
+      return yaml().stringify(value, { lineWidth: 0 });
     case 'table':
       return reports.map(reportTable).join('\n');
   }

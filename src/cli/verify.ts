@@ -73,7 +73,7 @@ export async function verifyCommand(opts: VerifyOptions, io: CommandIO): Promise
     const { parseManifestText } = await import('./manifests.ts');
     let read: { loaded: LoadResult; namespace: string } | undefined;
     const code = await runCommand(io, async () => {
-      const conn = connect(opts);
+      const conn = await connect(opts);
       const text = recordsText(await tenantRecords(conn.client, conn.namespace));
       read = { loaded: parseManifestText(text, `namespace ${conn.namespace} (${conn.client.server})`), namespace: conn.namespace };
       return EXIT_OK;

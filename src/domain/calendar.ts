@@ -5,7 +5,8 @@
 // results depend only on the calendar. Business time is precomputed per calendar and per UTC year
 // as sorted intervals with prefix sums: covered time and the deadline function are two binary
 // searches, whatever the span.
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type Holidays from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
 import { instantOfLocal } from './time.ts';
 
@@ -50,6 +51,19 @@ const MAX_EMPTY_YEARS = 3;
 // Holidays and business days
 
 const holidayEngines = new Map<string, Holidays>();
+
+/**
+ * date-holidays, loaded at the first holiday asked for (issue 17): its engine and calendars are
+ * about a hundred modules, a tenth of a second that a command or a process needing no holiday
+ * (`--help`, the kubectl plugin, the webhook) does not pay. Its CommonJS build, so synchronously;
+ * the same release as the ES module build.
+ */
+const requireCjs = createRequire(import.meta.url);
+let holidaysEngine: typeof Holidays | undefined;
+function holidaysClass(): typeof Holidays {
+  holidaysEngine ??= requireCjs('date-holidays') as typeof Holidays;
+  return holidaysEngine;
+}
 const holidaysByCountryYear = new Map<string, ReadonlySet<string>>();
 
 /** Local dates ('YYYY-MM-DD') of the public holidays of `country` in `year`; observances do not count. */
@@ -59,7 +73,8 @@ export function publicHolidays(country: string, year: number): ReadonlySet<strin
   if (cached !== undefined) return cached;
   let engine = holidayEngines.get(country);
   if (engine === undefined) {
-    engine = new Holidays(country, { types: ['public'] });
+    const Engine = holidaysClass();
+    engine = new Engine(country, { types: ['public'] });
     holidayEngines.set(country, engine);
   }
   const dates = new Set<string>();

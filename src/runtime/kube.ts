@@ -8,7 +8,10 @@
 // CA and client certificate are those read at the first request: a rotated client certificate
 // needs a new KubeClient); headers, bearer tokens included, are re-applied on every request,
 // so in-cluster token rotation keeps working.
-import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+// client-node's transport from its own module, not its entry point (which loads every generated
+// model and API class): the kubectl plugin starts without them (issue 17, src/cli/kubectl/kubeconfig.ts).
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext } from '@kubernetes/client-node/dist/gen/http/http.js';
 import { ApiError } from './errors.ts';
 
 /** A resource kind, as the REST path names it. `group: ''` is the core group (`/api/v1`). */

@@ -1,20 +1,37 @@
-// The offline report at scale (issue 4, "Performance"): one tenant with 10,000 units, 50,000
-// incidents and 5,000 changes, generated in memory as YAML manifests (seeded: the same text on
-// every machine). Measured in one run, through the code of `managedapps report --offline`:
-//   parse  = parseManifestText (YAML parse + zod validation of every object);
-//   report = computeReports (reportInputToDomain + computeMonthlyReport) on the parsed objects.
-// Aim: report ≤ 3 × parse. YAML is read by js-yaml (files with a problem again by `yaml`, for
-// exact lines; issue 17); the same objects as JSON (which the command reads too, same code path)
-// give the stricter baseline, printed as a second ratio (aim: YAML within 2× of JSON);
-// computeMonthlyReport alone is printed as well.
+// The offline report at scale (issue 4 "Performance", issue 17 item 2): one tenant of 10,000
+// units, 50,000 incidents and 5,000 changes (22.7 MiB of YAML), times MAO_BENCH_REPORT_SCALE
+// (default 1; 10 for the 10× tenant), generated seeded (the same text on every machine) and
+// written one object at a time to a temporary folder: the YAML manifests, the same objects as
+// NDJSON (one object as written per line) and as JSON Lists.
+//
+// Whole processes, in turn (whole-process.ts: wall, CPU, peak memory, ratios pair by pair):
+//   report --offline on the YAML: `managedapps report --offline -f <yaml> -o json`, end to end
+//     (stream, parse, the API server's checks, the report, printed);
+//   the floor: JSON.parse + zod of the same objects (report-floor.ts), each object kept;
+//   report --offline on the JSON Lists: the command's JSON path, with the same checks.
+// Aim: report --offline within 2× of the floor, at 1× and 10×, memory printed too.
+// In this process, at scale 1 only (phases, the old figures): load = loadManifests of the YAML
+// (stream + js-yaml + zod + checks), report = computeReports (toDomain + computeMonthlyReport),
+// computeMonthlyReport alone, the floor's load in this process. Aim: report ≤ 3 × load.
+// MAO_BENCH_REPORT_RUNS sets the runs (default 3 at scale 1, 1 above, after one warm-up at scale 1).
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import type { ChangeRequest, Incident, MaintenanceWindow, ManagedFunction, ManagedTenant, ServiceUnit, SupportContract } from '../../src/api/v1alpha1/index.ts';
 import { reportInputToDomain } from '../../src/api/v1alpha1/index.ts';
-import { parseManifestText, type LoadedObject } from '../../src/cli/manifests.ts';
+import { loadManifests, type LoadedObject } from '../../src/cli/manifests.ts';
 import { computeReports } from '../../src/cli/report.ts';
 import { computeMonthlyReport, type ReportInput } from '../../src/domain/index.ts';
-import { heapUsedMiB, measure, mib, ms, seededRandom, type Benchmark } from './harness.ts';
+import { heapUsedMiB, measure, mib, ms, seededRandom, type Benchmark, type Figure } from './harness.ts';
+import { floorLoad } from './report-floor.ts';
+import { measurePaired, pairedFigures, wallsText, type ProcessCommand } from './whole-process.ts';
 
+const SCALE = Number(process.env.MAO_BENCH_REPORT_SCALE ?? 1);
+/** The 1× tenant of issue 4; every count but the applications' grows with the scale. */
 export const SIZE = { units: 10_000, incidents: 50_000, changes: 5_000, applications: 20 } as const;
+type Size = { readonly units: number; readonly incidents: number; readonly changes: number; readonly applications: number };
+const sizeAt = (scale: number): Size => ({ units: Math.round(SIZE.units * scale), incidents: Math.round(SIZE.incidents * scale), changes: Math.round(SIZE.changes * scale), applications: SIZE.applications });
 const NS = 'bench';
 const MONTH = '2026-03'; // with the change to summer time on the 29th
 const NOW = new Date('2026-04-05T08:00:00Z');
@@ -26,21 +43,83 @@ const CLUSTER_LEVELS = ['Kubernetes', 'Containers'] as const;
 const PRIORITIES = ['P1', 'P1', 'P2', 'P2', 'P2', 'P3', 'P3', 'P3', 'P3', 'P4'] as const;
 const CAUSES = ['Provider', 'Provider', 'Provider', 'Provider', 'Provider', 'Provider', 'Client', 'Shared', 'IaaS', 'Unknown'] as const;
 
-export interface GeneratedTenant {
-  /** File name → YAML text (multi-document), as the command would read them. */
-  readonly files: ReadonlyMap<string, string>;
+/** A file written in pieces of about 1 MiB, never held whole. */
+class Output {
+  readonly #fd: number;
+  #buffer = '';
+  bytes = 0;
+  constructor(path: string) {
+    this.#fd = openSync(path, 'w');
+  }
+  write(text: string): void {
+    this.#buffer += text;
+    this.bytes += Buffer.byteLength(text);
+    if (this.#buffer.length > 1 << 20) this.flush();
+  }
+  flush(): void {
+    writeSync(this.#fd, this.#buffer);
+    this.#buffer = '';
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.#fd);
+  }
+}
+
+/**
+ * The tenant's files, three ways: <dir>/yaml/<name>.yaml (documents separated by `---`),
+ * <dir>/ndjson/<name>.ndjson (each document as js-yaml reads it, one per line: the floor's input)
+ * and <dir>/json/<name>.json (the same objects as a `List`).
+ */
+class TenantFiles {
+  readonly #dir: string;
+  yamlBytes = 0;
+  objects = 0;
+  constructor(dir: string) {
+    this.#dir = dir;
+    for (const sub of ['yaml', 'ndjson', 'json']) mkdirSync(join(dir, sub), { recursive: true });
+  }
+  open(name: string): { push(doc: string): void; close(): void } {
+    const base = name.replace(/\.yaml$/, '');
+    const yaml = new Output(join(this.#dir, 'yaml', name));
+    const ndjson = new Output(join(this.#dir, 'ndjson', `${base}.ndjson`));
+    const json = new Output(join(this.#dir, 'json', `${base}.json`));
+    json.write('{"apiVersion":"v1","kind":"List","items":[');
+    let first = true;
+    return {
+      push: (doc: string) => {
+        yaml.write(first ? doc : `---\n${doc}`);
+        const object = JSON.stringify(load(doc, { schema: CORE_SCHEMA }));
+        ndjson.write(`${object}\n`);
+        json.write(first ? object : `,${object}`);
+        first = false;
+        this.objects++;
+      },
+      close: () => {
+        json.write(']}');
+        for (const o of [yaml, ndjson, json]) o.close();
+        this.yamlBytes += yaml.bytes;
+      },
+    };
+  }
+  write(name: string, docs: readonly string[]): void {
+    const file = this.open(name);
+    for (const doc of docs) file.push(doc);
+    file.close();
+  }
 }
 
 const header = (kind: string, name: string, labels = ''): string =>
   `apiVersion: managedapps.dev/v1alpha1\nkind: ${kind}\nmetadata:\n  name: ${name}\n  namespace: ${NS}\n${labels}`;
 const iso = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
-export function generateTenant(seed = 42): GeneratedTenant {
+
+/** Writes the tenant of `size` into `dir` (tenant.yaml, units.yaml, ...: see TenantFiles); returns the YAML bytes. */
+export function writeTenant(dir: string, size: Size, seed = 42, files = new TenantFiles(dir)): number {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-  const files = new Map<string, string>();
 
-  files.set('tenant.yaml', [
+  files.write('tenant.yaml', [
     `${header('ManagedTenant', NS)}spec:
   displayName: Benchmark tenant
   managementModel: FullyManaged
@@ -62,16 +141,16 @@ export function generateTenant(seed = 42): GeneratedTenant {
     monthlyFees: [{ name: run, amount: 250000 }]
   monthlyTokens: 200
 `,
-  ].join('---\n'));
+  ]);
 
   const unitNames: string[] = [];
-  const units: string[] = [];
-  for (let i = 0; i < SIZE.units; i++) {
+  const units = files.open('units.yaml');
+  for (let i = 0; i < size.units; i++) {
     const cluster = random() < 0.15;
     const level = cluster ? pick(CLUSTER_LEVELS) : pick(VM_LEVELS);
     const name = `${level.toLowerCase()}-${String(i).padStart(5, '0')}`;
     unitNames.push(name);
-    const app = level === 'Application' ? `    managedapps.dev/application: app-${Math.floor(random() * SIZE.applications)}\n` : '';
+    const app = level === 'Application' ? `    managedapps.dev/application: app-${Math.floor(random() * size.applications)}\n` : '';
     const patch = random() < 0.5 ? '    managedapps.dev/patch-group: weekly\n' : '';
     const labels = app + patch === '' ? '' : `  labels:\n${app}${patch}`;
     const start = random() < 0.05 ? '2026-03-16T00:00:00+01:00' : '2025-06-01T00:00:00+02:00';
@@ -93,13 +172,13 @@ export function generateTenant(seed = 42): GeneratedTenant {
     timeout: 5s
 `);
   }
-  files.set('units.yaml', units.join('---\n'));
+  units.close();
 
-  const functions: string[] = [];
+  const functions = files.open('functions.yaml');
   for (const family of ['OS', 'Database', 'Middleware', 'Kubernetes', 'Containers']) {
     functions.push(`${header('ManagedFunction', family.toLowerCase())}spec:\n  family: ${family}\n  monthlyCharge: ${Math.round(5000 + random() * 20000)}\n`);
   }
-  for (let a = 0; a < SIZE.applications; a++) {
+  for (let a = 0; a < size.applications; a++) {
     functions.push(`${header('ManagedFunction', `app-${a}`)}spec:
   family: Application
   selector:
@@ -108,9 +187,9 @@ export function generateTenant(seed = 42): GeneratedTenant {
   monthlyCharge: ${Math.round(2000 + random() * 8000)}
 `);
   }
-  files.set('functions.yaml', functions.join('---\n'));
+  functions.close();
 
-  files.set('windows.yaml', [
+  files.write('windows.yaml', [
     `${header('MaintenanceWindow', 'weekly-patching')}spec:
   purpose: SecurityPatching
   recurrence: { rrule: "FREQ=WEEKLY;BYDAY=TU", from: "2025-06-01T00:00:00+02:00", startTime: "22:00" }
@@ -134,10 +213,10 @@ export function generateTenant(seed = 42): GeneratedTenant {
   selector: { matchLabels: { managedapps.dev/patch-group: weekly } }
   excludeFromAvailability: true
 `,
-  ].join('---\n'));
+  ]);
 
-  const incidents: string[] = [];
-  for (let i = 0; i < SIZE.incidents; i++) {
+  const incidents = files.open('incidents.yaml');
+  for (let i = 0; i < size.incidents; i++) {
     const opened = FROM + random() * (TO - FROM);
     const resolved = opened + (600 + random() * 30 * 3600) * 1000;
     const unitCount = random() < 0.9 ? 1 : 2;
@@ -155,10 +234,10 @@ export function generateTenant(seed = 42): GeneratedTenant {
   cause: ${pick(CAUSES)}
 ${exclusion}`);
   }
-  files.set('incidents.yaml', incidents.join('---\n'));
+  incidents.close();
 
-  const changes: string[] = [];
-  for (let i = 0; i < SIZE.changes; i++) {
+  const changes = files.open('changes.yaml');
+  for (let i = 0; i < size.changes; i++) {
     const requested = FROM + random() * (TO - FROM);
     const completed = requested + (1800 + random() * 5 * 86400) * 1000;
     const kind = random();
@@ -179,20 +258,8 @@ ${catalog}  summary: Generated change ${i}
   completedAt: "${iso(completed)}"
 ${validation}`);
   }
-  files.set('changes.yaml', changes.join('---\n'));
-  return { files };
-}
-
-/** The same objects as JSON files, one `List` per file (defaults already applied: same content). */
-function asJson(objects: readonly LoadedObject[]): GeneratedTenant {
-  const byFile = new Map<string, unknown[]>();
-  for (const o of objects) {
-    const file = o.file.replace(/\.yaml$/, '.json');
-    const items = byFile.get(file) ?? [];
-    items.push(o.resource);
-    byFile.set(file, items);
-  }
-  return { files: new Map([...byFile].map(([file, items]) => [file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items })])) };
+  changes.close();
+  return files.yamlBytes;
 }
 
 /** The ReportInput of the single tenant, as computeReports builds it (for timing the domain alone). */
@@ -213,61 +280,74 @@ function reportInput(objects: readonly LoadedObject[]): ReportInput {
   return conversion.value;
 }
 
-function parseAll(tenant: GeneratedTenant): LoadedObject[] {
-  const objects: LoadedObject[] = [];
-  for (const [file, text] of tenant.files) {
-    const result = parseManifestText(text, file);
-    if (result.errors.length > 0) throw new Error(`generated manifests are invalid: ${JSON.stringify(result.errors.slice(0, 3))}`);
-    objects.push(...result.objects);
-  }
+async function loadAll(dir: string): Promise<LoadedObject[]> {
+  const { objects, errors } = await loadManifests([dir], { raw: false });
+  if (errors.length > 0) throw new Error(`generated manifests are invalid: ${JSON.stringify(errors.slice(0, 3))}`);
   return objects;
+}
+
+/** The phases in this process (scale 1): the figures this benchmark printed before issue 17, the floor beside them. */
+async function phases(dir: string, runs: number, log: (line: string) => void): Promise<Figure[]> {
+  const heapBefore = heapUsedMiB();
+  const parse = await measure(() => loadAll(join(dir, 'yaml')), { warmup: 1, runs });
+  const objects = parse.last;
+  const heapParsed = heapUsedMiB();
+  log(`load YAML: ${parse.samplesMs.map(ms).join(', ')}`);
+  const report = await measure(() => {
+    const result = computeReports(objects, MONTH, NOW);
+    if (result.errors.length > 0 || result.reports.length !== 1) throw new Error(`report failed: ${JSON.stringify(result.errors.slice(0, 3))}`);
+    return result.reports;
+  }, { warmup: 1, runs });
+  log(`report: ${report.samplesMs.map(ms).join(', ')}`);
+  const r = report.last[0]?.report;
+  const heapReported = heapUsedMiB();
+  const input = reportInput(objects);
+  const domain = await measure(() => computeMonthlyReport(input, MONTH, NOW), { warmup: 1, runs });
+  const json = await measure(() => loadAll(join(dir, 'json')), { warmup: 1, runs });
+  const floor = await measure(() => floorLoad(join(dir, 'ndjson')), { warmup: 1, runs });
+  log(`load JSON: ${json.samplesMs.map(ms).join(', ')}; floor: ${floor.samplesMs.map(ms).join(', ')}`);
+  return [
+    { label: 'in this process: report content', value: `${r?.functions.length ?? 0} functions, ${r?.gtr.incidents.length ?? 0} incidents (${r?.gtr.resolved ?? 0} counted), ${r?.gtc.changes.length ?? 0} changes` },
+    { label: '  load YAML (stream, js-yaml, zod, checks), median', value: ms(parse.medianMs) },
+    { label: '  load the JSON Lists (JSON.parse, zod, checks), median', value: `${ms(json.medianMs)} (YAML / JSON ${(parse.medianMs / json.medianMs).toFixed(2)}×)` },
+    { label: '  floor: JSON.parse + zod of NDJSON, median', value: `${ms(floor.medianMs)} (load YAML / floor ${(parse.medianMs / floor.medianMs).toFixed(2)}×)` },
+    { label: '  report (toDomain + computeMonthlyReport), median', value: `${ms(report.medianMs)} (report / load YAML ${(report.medianMs / parse.medianMs).toFixed(2)}×, aim ≤ 3×)` },
+    { label: '    of which computeMonthlyReport', value: ms(domain.medianMs) },
+    { label: '  heap used: before, + parsed objects, + report', value: `${mib(heapBefore)}, ${mib(heapParsed)}, ${mib(heapReported)}` },
+  ];
 }
 
 const benchmark: Benchmark = {
   name: 'report',
-  description: `offline SLA report of ${MONTH}: ${SIZE.units} units, ${SIZE.incidents} incidents, ${SIZE.changes} changes`,
+  description: `offline SLA report of ${MONTH}: ${sizeAt(SCALE).units} units, ${sizeAt(SCALE).incidents} incidents, ${sizeAt(SCALE).changes} changes (scale ${SCALE})`,
   async run(log) {
-    const runs = Number(process.env.BENCH_RUNS ?? 3);
-    const tenant = generateTenant();
-    const bytes = [...tenant.files.values()].reduce((n, t) => n + Buffer.byteLength(t), 0);
-    log(`generated ${(bytes / 2 ** 20).toFixed(1)} MiB of YAML; warm-up once, then median of ${runs} runs`);
-    const heapBefore = heapUsedMiB();
-
-    const parse = await measure(() => parseAll(tenant), { warmup: 1, runs });
-    const objects = parse.last;
-    const heapParsed = heapUsedMiB();
-    log(`parse: ${parse.samplesMs.map(ms).join(', ')}`);
-
-    const report = await measure(() => {
-      const result = computeReports(objects, MONTH, NOW);
-      if (result.errors.length > 0 || result.reports.length !== 1) throw new Error(`report failed: ${JSON.stringify(result.errors.slice(0, 3))}`);
-      return result.reports;
-    }, { warmup: 1, runs });
-    log(`report: ${report.samplesMs.map(ms).join(', ')}`);
-    const r = report.last[0]?.report;
-    const heapReported = heapUsedMiB();
-
-    const json = asJson(objects);
-    const parseJson = await measure(() => parseAll(json), { warmup: 1, runs });
-    log(`parse JSON: ${parseJson.samplesMs.map(ms).join(', ')}`);
-    const input = reportInput(objects);
-    const domain = await measure(() => computeMonthlyReport(input, MONTH, NOW), { warmup: 1, runs });
-    log(`computeMonthlyReport: ${domain.samplesMs.map(ms).join(', ')}`);
-
-    return [
-      { label: 'objects parsed', value: String(objects.length) },
-      { label: 'report content', value: `${r?.functions.length ?? 0} functions, ${r?.gtr.incidents.length ?? 0} incidents (${r?.gtr.resolved ?? 0} counted), ${r?.gtc.changes.length ?? 0} changes` },
-      { label: 'parse YAML (js-yaml + zod), median', value: ms(parse.medianMs) },
-      { label: 'report (toDomain + computeMonthlyReport), median', value: ms(report.medianMs) },
-      { label: '  of which computeMonthlyReport', value: ms(domain.medianMs) },
-      { label: 'ratio report / parse YAML', value: `${(report.medianMs / parse.medianMs).toFixed(2)}× (aim ≤ 3×)` },
-      { label: 'parse JSON (JSON.parse + zod), median', value: ms(parseJson.medianMs) },
-      { label: 'ratio report / parse JSON', value: `${(report.medianMs / parseJson.medianMs).toFixed(2)}×` },
-      { label: 'ratio parse YAML / parse JSON', value: `${(parse.medianMs / parseJson.medianMs).toFixed(2)}× (aim ≤ 2×)` },
-      { label: 'heap used: generated text only', value: mib(heapBefore) },
-      { label: 'heap used: + parsed objects', value: mib(heapParsed) },
-      { label: 'heap used: + report', value: mib(heapReported) },
-    ];
+    const runs = Number(process.env.MAO_BENCH_REPORT_RUNS ?? process.env.BENCH_RUNS ?? (SCALE > 1 ? 1 : 3));
+    const warmup = SCALE > 1 ? 0 : 1;
+    const dir = mkdtempSync(join(tmpdir(), 'mao-bench-report-'));
+    try {
+      const started = performance.now();
+      const files = new TenantFiles(dir);
+      const bytes = writeTenant(dir, sizeAt(SCALE), 42, files);
+      log(`wrote ${(bytes / 2 ** 20).toFixed(1)} MiB of YAML (${files.objects} objects) to ${dir} in ${ms(performance.now() - started)}; ${warmup} warm-up, then ${runs} run(s)`);
+      const root = join(import.meta.dirname, '..', '..');
+      const command = (input: string): ProcessCommand => ({
+        args: [join(root, 'bin', 'managedapps.js'), 'report', '--offline', '-f', join(dir, input), '--month', MONTH, '--now', NOW.toISOString(), '-o', 'json'], cwd: root,
+      });
+      const floor: ProcessCommand = { args: [join(root, 'test', 'bench', 'report-floor.ts'), join(dir, 'ndjson')], cwd: root };
+      const yaml = measurePaired(command('yaml'), floor, runs, warmup);
+      log(`report --offline YAML: wall ${wallsText(yaml.command)}; floor ${wallsText(yaml.reference)}`);
+      const json = measurePaired(command('json'), floor, runs, warmup);
+      log(`report --offline JSON: wall ${wallsText(json.command)}; floor ${wallsText(json.reference)}`);
+      const figures: Figure[] = [
+        { label: 'objects', value: `${files.objects} in ${(bytes / 2 ** 20).toFixed(1)} MiB of YAML` },
+        ...pairedFigures('report --offline (YAML), whole process', 'floor (JSON.parse + zod)', yaml),
+        ...pairedFigures('report --offline (JSON Lists), whole process', 'floor (JSON.parse + zod)', json),
+      ];
+      if (SCALE <= 1) figures.push(...await phases(dir, runs, log));
+      return figures;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   },
 };
 

@@ -27,7 +27,7 @@ export async function loadFromCluster(opts: KubeFlags, io: CommandIO): Promise<{
   let server: string | undefined;
   let result: { loaded: LoadResult; namespace: string } | undefined;
   const code = await runCommand(io, async () => {
-    const conn = connect(opts);
+    const conn = await connect(opts);
     server = conn.client.server;
     const manifests: Record<string, unknown>[] = [];
     for (const kind of INPUT_KINDS) {

@@ -117,7 +117,7 @@ async function exportRecordsCommand(opts: ExportOptions, io: CommandIO, usage: (
   const { exportRecords, tenantRecords } = await import('./records.ts');
   return runCommand(io, async () => {
     if (opts.outputDir === undefined) {
-      const conn = connect(opts);
+      const conn = await connect(opts);
       const records = await tenantRecords(conn.client, conn.namespace);
       io.stdout(records.map((r) => stringify(r.record, { lineWidth: 0 })).join('---\n'));
       return EXIT_OK;

@@ -50,7 +50,7 @@ export function recordsText(records: readonly { record: Record<string, unknown> 
 
 /** Writes `<dir>/<plural>/<name>.yaml` for each object of the tenant; returns the files written. */
 export async function exportRecords(flags: KubeFlags, dir: string): Promise<{ namespace: string; files: string[] }> {
-  const conn = connect(flags);
+  const conn = await connect(flags);
   const records = await tenantRecords(conn.client, conn.namespace);
   const files: string[] = [];
   for (const r of records) {

@@ -1,12 +1,17 @@
 // What every in-cluster command of the kubectl plugin shares: kubectl's connection flags
 // (`--kubeconfig`, `--context`, `-n`), the namespace default (the context's, else `default`),
 // and errors as kubectl prints them: one line `error: ...` on stderr, exit code 1.
-import { KubeConfig } from '@kubernetes/client-node';
-import { stringify } from 'yaml';
-import { KIND_REFS, type KindName } from '../../api/v1alpha1/index.ts';
-import { ApiError, KubeClient, assertConfigured, collectionPath, objectPath, type KindRef } from '../../runtime/index.ts';
+//
+// Start-up (issue 17): this module and commands.ts load no zod schema, domain or generated API
+// of client-node: the runtime's client and errors from their own modules, KubeConfig through
+// kubeconfig.ts, the kinds' REST names from the table below.
+import type { KindName } from '../../api/v1alpha1/index.ts';
+import { ApiError } from '../../runtime/errors.ts';
+import { KubeClient, assertConfigured, collectionPath, objectPath, type KindRef } from '../../runtime/kube.ts';
 
 import { EXIT_ERROR, type CommandIO } from '../io.ts';
+import { yaml } from '../lazy.ts';
+import { kubeConfigClass } from './kubeconfig.ts';
 
 export { EXIT_ERROR, EXIT_OK, OBJECT_FORMATS, type CommandIO, type ObjectFormat } from '../io.ts';
 
@@ -32,7 +37,8 @@ export interface Connection {
 }
 
 /** Loads the kubeconfig as kubectl does and picks the context and namespace. Throws CliError. */
-export function connect(flags: KubeFlags): Connection {
+export async function connect(flags: KubeFlags): Promise<Connection> {
+  const KubeConfig = await kubeConfigClass();
   const kc = new KubeConfig();
   try {
     if (flags.kubeconfig !== undefined) kc.loadFromFile(flags.kubeconfig);
@@ -54,8 +60,23 @@ export function connect(flags: KubeFlags): Connection {
   return { client: new KubeClient(kc), namespace };
 }
 
-/** The kinds the commands read and write: the registry's refs (src/api/v1alpha1). */
-export const REFS: { readonly [K in KindName]: KindRef } = KIND_REFS;
+/**
+ * The kinds the commands read and write: the registry's refs (KIND_REFS, src/api/v1alpha1),
+ * written out so that the plugin does not build every kind's schema to learn a plural;
+ * client.test.ts checks that the two tables are equal.
+ */
+const ref = (plural: string): KindRef => ({ group: 'managedapps.dev', version: 'v1alpha1', plural });
+export const REFS: { readonly [K in KindName]: KindRef } = {
+  ManagedTenant: ref('managedtenants'),
+  SupportContract: ref('supportcontracts'),
+  ServiceUnit: ref('serviceunits'),
+  ManagedFunction: ref('managedfunctions'),
+  Incident: ref('incidents'),
+  ChangeRequest: ref('changerequests'),
+  Problem: ref('problems'),
+  MaintenanceWindow: ref('maintenancewindows'),
+  SLAReport: ref('slareports'),
+};
 
 /** An object as the API server returns it; spec and status are read through the kind's types. */
 export interface ApiObject<S = Record<string, unknown>, St = Record<string, unknown>> {
@@ -128,7 +149,7 @@ export function checkFormat<T extends string>(value: string | undefined, allowed
 }
 
 export function printValue(value: unknown, format: 'json' | 'yaml'): string {
-  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : stringify(value, { lineWidth: 0 });
+  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : yaml().stringify(value, { lineWidth: 0 });
 }
 
 /** RFC 3339 with a zone (Z or an offset), optional fraction: what the CRDs' date-time fields take. */

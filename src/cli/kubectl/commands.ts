@@ -11,11 +11,14 @@
 // conflict instead of being overwritten). Who approved is never sent: the admission webhook
 // stamps `spec.approval.approvedBy` from the authenticated user. `report` (report.ts) and `crds`
 // (main.ts) are registered elsewhere.
-import {
-  CONFIRM_APPROVERS_ANNOTATION, describeGrant, matchesSelector, pendingDigest, pendingGrants, type Contact, type ChangeRequestSpec, type IncidentSpec, type LabelSelector, type MaintenanceWindowSpec, type MaintenanceWindowStatus,
+//
+// Start-up (issue 17): what needs the API's schemas or the domain (the approvers' digest, a
+// window's selector matched against units) is imported by the command that uses it, when it runs.
+import type {
+  Contact, ChangeRequestSpec, IncidentSpec, LabelSelector, MaintenanceWindowSpec, MaintenanceWindowStatus,
 } from '../../api/v1alpha1/index.ts';
-import type { KubeClient } from '../../runtime/index.ts';
-import { ApiError } from '../../runtime/index.ts';
+import type { KubeClient } from '../../runtime/kube.ts';
+import { ApiError } from '../../runtime/errors.ts';
 import {
   CliError, EXIT_OK, OBJECT_FORMATS, REFS, checkFormat, connect, getObject, listObjects, mergePatch, nowRfc3339, parseInstant,
   printValue, resourceName, runCommand, type ApiObject, type CommandIO, type KubeFlags, type ObjectFormat,
@@ -48,7 +51,7 @@ export async function decideCommand(opts: DecideOptions, io: CommandIO): Promise
   return runCommand(io, async () => {
     const output = checkFormat<ObjectFormat>(opts.output, OBJECT_FORMATS);
     if (opts.decision === 'Rejected' && (opts.comment ?? '').trim() === '') throw new CliError('reject needs --reason: tell the provider why');
-    const conn = connect(opts);
+    const conn = await connect(opts);
     client = conn.client;
     const change = await getObject<ChangeSpec, unknown>(conn.client, REFS.ChangeRequest, conn.namespace, opts.change);
     const name = resourceName(REFS.ChangeRequest, opts.change);
@@ -106,10 +109,11 @@ export async function confirmApproversCommand(opts: ConfirmApproversOptions, io:
   let client: KubeClient | undefined;
   return runCommand(io, async () => {
     const output = checkFormat<ObjectFormat>(opts.output, OBJECT_FORMATS);
-    const conn = connect(opts);
+    const conn = await connect(opts);
     client = conn.client;
     const tenant = await getObject<{ contacts?: Contact[] }, unknown>(conn.client, REFS.ManagedTenant, conn.namespace, opts.tenant);
     const name = resourceName(REFS.ManagedTenant, opts.tenant);
+    const { CONFIRM_APPROVERS_ANNOTATION, describeGrant, pendingDigest, pendingGrants } = await import('../../api/v1alpha1/approvers.ts');
     const pending = pendingGrants({ metadata: { annotations: tenant.metadata.annotations }, spec: { contacts: tenant.spec?.contacts ?? [] } });
     if (pending.size === 0) throw new CliError(`${name}: no ChangeApprover grant awaits confirmation (status.approvers.pending is empty)`);
     const patched = await mergePatch<unknown, unknown>(conn.client, REFS.ManagedTenant, conn.namespace, opts.tenant, {
@@ -140,7 +144,7 @@ export async function incidentCommand(opts: IncidentOptions, io: CommandIO): Pro
   return runCommand(io, async () => {
     const output = checkFormat<ObjectFormat>(opts.output, OBJECT_FORMATS);
     const at = opts.at === undefined ? nowRfc3339((opts.now ?? (() => new Date()))()) : parseInstant('--at', opts.at);
-    const conn = connect(opts);
+    const conn = await connect(opts);
     client = conn.client;
     const incident = await getObject<IncidentFields, unknown>(conn.client, REFS.Incident, conn.namespace, opts.incident);
     const name = resourceName(REFS.Incident, opts.incident);
@@ -215,8 +219,11 @@ export function formatSelector(selector: LabelSelector | undefined): string {
   return parts.length === 0 ? '<all units>' : parts.join(',');
 }
 
+/** Whether a label selector selects these labels (src/api/v1alpha1's matchesSelector). */
+type SelectorMatch = (selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>) => boolean;
+
 /** The next occurrences of the windows (the running one first when active), sorted by start, at most `count`. */
-export function windowOccurrences(windows: readonly Window[], units: readonly ApiObject<unknown, unknown>[], count: number): WindowOccurrence[] {
+export function windowOccurrences(windows: readonly Window[], units: readonly ApiObject<unknown, unknown>[], count: number, matchesSelector: SelectorMatch): WindowOccurrence[] {
   const rows: WindowOccurrence[] = [];
   for (const w of windows) {
     const spec = w.spec;
@@ -261,12 +268,14 @@ export async function windowsCommand(opts: WindowsOptions, io: CommandIO): Promi
   return runCommand(io, async () => {
     const output = checkFormat<WindowFormat>(opts.output, WINDOW_FORMATS);
     const count = parseCount(opts.count);
-    const conn = connect(opts);
+    const conn = await connect(opts);
     client = conn.client;
     const scope = opts.allNamespaces === true ? undefined : conn.namespace;
     const windows = await listObjects<MaintenanceWindowSpec, MaintenanceWindowStatus>(conn.client, REFS.MaintenanceWindow, scope);
     const units = windows.length === 0 || output === undefined ? [] : await listObjects(conn.client, REFS.ServiceUnit, scope);
-    const rows = windowOccurrences(windows, units, count);
+    // The selector matching only when units were listed (-o wide, json, yaml): the table needs none.
+    const matches: SelectorMatch = units.length === 0 ? () => false : (await import('../../api/v1alpha1/index.ts')).matchesSelector;
+    const rows = windowOccurrences(windows, units, count, matches);
     if (output === 'json' || output === 'yaml') {
       io.stdout(printValue(rows, output));
       return EXIT_OK;

@@ -89,7 +89,7 @@ async function currentMonth(client: KubeClient, namespace: string, now: Date): P
 export async function reportFromCluster(opts: ReportOptions, io: CommandIO, now: Date = new Date()): Promise<number> {
   let client: KubeClient | undefined;
   return runCommand(io, async () => {
-    const conn = connect(opts);
+    const conn = await connect(opts);
     client = conn.client;
     const contract = opts.contract ?? (await defaultContract(conn.client, conn.namespace));
     const month = opts.month !== '' ? opts.month : await currentMonth(conn.client, conn.namespace, now);
