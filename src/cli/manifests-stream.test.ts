@@ -1,21 +1,12 @@
 // The streamed reading of YAML manifests (issue 17): a file is fed to js-yaml document by
 // document, in chunks cut anywhere, and gives exactly what the exact reading (`yaml`, with
 // positions) gives; what only the exact reading handles is handed to it.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadManifests, parseYamlExact, readYamlFast } from './manifests.ts';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return yamlFiles(path);
-    return /\.ya?ml$/.test(name) ? [path] : [];
-  });
-}
+import { ROOT, yamlFiles } from '../../test/support/files.ts';
 
 describe('readYamlFast: the stream cut anywhere', () => {
   const files = [...yamlFiles(join(ROOT, 'config', 'samples')), ...yamlFiles(join(ROOT, 'test', 'fixtures', 'report'))];

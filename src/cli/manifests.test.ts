@@ -1,20 +1,11 @@
 // The fast reading of YAML manifests (js-yaml and a scan of the document markers) gives exactly
 // what the exact one (`yaml`, with positions) gives, and hands every file with a problem to the
 // exact one, so that messages keep their lines.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { documentLines, parseManifestText, parseYamlExact } from './manifests.ts';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return yamlFiles(path);
-    return /\.ya?ml$/.test(name) ? [path] : [];
-  });
-}
+import { ROOT, yamlFiles } from '../../test/support/files.ts';
 
 describe('parseManifestText', () => {
   const valid = [...yamlFiles(join(ROOT, 'config', 'samples')), ...yamlFiles(join(ROOT, 'test', 'fixtures', 'report'))];
