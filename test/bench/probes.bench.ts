@@ -1,14 +1,15 @@
-// Availability probing at scale (issue 6, "Performance"): 2,000 HTTP targets on loopback, each
-// probed every 10 s through the real ProbeScheduler (jitter, global concurrency limit,
-// thresholds) and the real httpGet prober (a fresh connection per probe), with the probe-duration
-// histogram observed after each probe, as the automation does. The Kubernetes part (status
-// writes, incidents) is left out: on a healthy fleet it writes nothing (see the integration test).
+// Availability probing at scale (issue 6, "Performance"; issue 17 item 5): 10,000 HTTP targets
+// on loopback (MAO_BENCH_PROBES_TARGETS; issue 6 measured 2,000), each probed every 10 s through
+// the real ProbeScheduler (jitter, global concurrency limit, thresholds) and the real httpGet
+// prober (a fresh connection per probe), with the probe-duration histogram observed after each
+// probe, as the automation does. The Kubernetes part (status writes, incidents) is left out: on
+// a healthy fleet it writes nothing (see the integration test).
 //
 // The targets are served by a child process (4 HTTP servers, one path per target), so that this
 // process's CPU is the prober's alone. After one period of warm-up (the first probes are spread
 // over it), one measured window; printed:
 //   - CPU of the probing process, process.cpuUsage() over wall time, as a fraction of one core
-//     (aim < 0.5), and per probe;
+//     (aim: under 1 core at 10,000 targets, issue 17; under 0.5 at 2,000, issue 6), and per probe;
 //   - lateness of probe starts against their schedule (actual − scheduled start), p50/p99/max
 //     (aim p99 < 1 s).
 // MAO_BENCH_PROBES_SECONDS shortens or lengthens the measured window (default 50 s).
@@ -20,7 +21,9 @@ import { runProbe } from '../../src/monitoring/probers/index.ts';
 import { ProbeScheduler } from '../../src/monitoring/scheduler.ts';
 import type { Benchmark, Figure } from './harness.ts';
 
-const TARGETS = 2_000;
+const TARGETS = Number(process.env.MAO_BENCH_PROBES_TARGETS ?? '10000');
+/** The CPU aim, as a fraction of a core: issue 17's at 10,000 targets and over, issue 6's below. */
+const CPU_AIM = TARGETS >= 10_000 ? 1 : 0.5;
 const PERIOD_MS = 10_000;
 const SERVERS = 4;
 const CONCURRENCY = 128;
@@ -129,7 +132,7 @@ const benchmark: Benchmark = {
         { label: 'failed probes in the window', value: String(failures - failuresBefore) },
         { label: 'results in the window', value: String(results - resultsBefore) },
         { label: 'skipped (fell a whole period behind)', value: String(stats.skipped) },
-        { label: 'prober CPU, fraction of a core', value: `${coreFraction.toFixed(3)} (aim < 0.5: ${coreFraction < 0.5 ? 'met' : 'MISSED'})` },
+        { label: 'prober CPU, fraction of a core', value: `${coreFraction.toFixed(3)} (aim < ${CPU_AIM}: ${coreFraction < CPU_AIM ? 'met' : 'MISSED'})` },
         { label: 'prober CPU per probe', value: `${(cpuMicros / Math.max(1, probes)).toFixed(0)} µs (user ${(cpu.user / 1000).toFixed(0)} ms, system ${(cpu.system / 1000).toFixed(0)} ms)` },
         { label: 'target servers CPU, fraction of a core', value: (serverCpu / 1000 / wallMs).toFixed(3) },
         { label: 'lateness p50', value: ms(stats.lateness.p50Ms) },

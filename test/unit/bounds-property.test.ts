@@ -114,7 +114,8 @@ const badObject = fc.constantFrom(...KINDS).chain((kind) => {
   const object = structuredClone(VALID[kind]);
   for (const [path, value] of changes) {
     try {
-      setAt(object, path, value);
+      // A copy: fc.constantFrom gives one instance of `{}` or `[]`, which two changes could nest in itself (a cycle no JSON body has).
+      setAt(object, path, structuredClone(value));
     } catch {
       // an earlier change replaced a parent by a scalar: this one has nowhere to go
     }
