@@ -46,7 +46,8 @@ function proposalsOf(memo: WeakMap<TenantInput, Map<string, ProblemProposal>>, i
  * burst of n incidents would cost n² reconciles), each new input of a namespace is compared with
  * the last one seen: only the incidents whose condition differs are re-queued. The first input
  * seen of a namespace re-queues nobody: every incident is reconciled then anyway (a start, a
- * resync). A deleted incident's reconcile runs this too, so its recurrence's others hear of it.
+ * resync). A deleted or invalid incident's reconcile runs this too, so its recurrences' others
+ * hear of it.
  */
 class ProposalFollower {
   readonly #memo = new WeakMap<TenantInput, Map<string, ProblemProposal>>();
@@ -77,7 +78,7 @@ class ProposalFollower {
     return proposals;
   }
 
-  /** Whether a namespace's incidents are followed (a deleted incident's namespace is followed again only then). */
+  /** Whether a namespace has a last input to compare with (a deleted or invalid incident's reconcile evaluates its namespace only then). */
   follows(namespace: string): boolean { return this.#last.has(namespace); }
 }
 
@@ -88,11 +89,14 @@ export function incidentReconciler(deps: Deps, requeue: (req: Request) => void =
   return async (req) => {
     const parsed = caches.incidents.get(req.namespace, req.name);
     const now = deps.now();
+    // Deleted, or made invalid: out of the tenant's input, so the others of its recurrences may change.
+    const left = (): void => { if (proposals.follows(req.namespace)) proposals.follow(req.namespace, deps.evaluations.of(req.namespace, now).input); };
     if (parsed === undefined) {
-      if (proposals.follows(req.namespace)) proposals.follow(req.namespace, deps.evaluations.of(req.namespace, now).input);
+      left();
       return {};
     }
     if (!parsed.ok) {
+      left();
       await writeStatus(manager, KIND_REFS.Incident, { raw: parsed.raw, generation: parsed.raw.metadata?.generation }, {}, invalidSpecConditions(parsed.error), now);
       return {};
     }
