@@ -33,3 +33,4 @@ export * from './risk.ts';
 export * from './retention.ts';
 export * from './seal.ts';
 export * from './problems.ts';
+export * from './forecast.ts';
