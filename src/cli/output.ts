@@ -100,6 +100,21 @@ function reportTable({ namespace, contract, report }: ContractReport): string {
   out.push(`Credits  ${amount(r.credits.total, c)} (uncapped ${amount(r.credits.uncapped, c)}, cap ${r.credits.capPercent} % = ${amount(r.credits.cap, c)})`);
   out.push(`Claim deadline  ${r.claimDeadline}`);
   out.push('');
+  if (r.forecast !== undefined) {
+    const f = r.forecast;
+    const figures = (x: { availabilityPercent: number; gapPoints: number; creditPercent: number; creditAmount: number }): string =>
+      `${percent(x.availabilityPercent)}${x.gapPoints > 0 ? ` (gap ${x.gapPoints.toFixed(4)} pt, ${x.creditPercent} % = ${amount(x.creditAmount, c)})` : ''}`;
+    out.push(`Forecast at ${f.at} (${formatSeconds(f.elapsedSeconds)} of ${formatSeconds(f.monthSeconds)})`);
+    if (f.functions.length > 0) {
+      out.push(indent(table(
+        ['FUNCTION', 'GUARANTEE', 'NOTHING ELSE', 'AT THE BURN RATE'],
+        f.functions.map((fn) => [fn.name, `${fn.guaranteePercent} %`, figures(fn.nothingElse), figures(fn.burnRate)]),
+      )));
+    }
+    out.push(`  GTR if the open incidents resolve at their at-risk projection: ${f.gtr.late} late of ${f.gtr.resolved}, deviation ${percent(f.gtr.deviationPercent)}, credit ${f.gtr.creditPercent} % = ${amount(f.gtr.creditAmount, c)}`);
+    out.push(`  Credits: nothing else ${amount(f.credits.nothingElse.total, c)}, at the burn rate ${amount(f.credits.burnRate.total, c)}`);
+    out.push('');
+  }
   out.push(indent(table(['CONDITION', 'STATUS', 'REASON', 'MESSAGE'], r.conditions.map((cond) => [cond.type, cond.status, cond.reason, cond.message]))));
   return `${out.join('\n')}\n`;
 }

@@ -261,5 +261,19 @@ function snapshot(deps: Deps): MetricsSnapshot {
     const deadline = new Date(s.claimDeadline);
     return deadline.getTime() > now.getTime() ? [{ namespace: r.namespace, name: r.name, claimDeadline: deadline }] : [];
   });
-  return { units, functions, incidents, changes, contracts, reports: claimable };
+  // design.md §3 "Forecast": the running month's report carries one; a final report never does.
+  const forecasts = reports.flatMap((r) => {
+    const f = r.status?.forecast;
+    if (f === undefined || r.status?.final === true) return [];
+    return [{
+      namespace: r.namespace, contract: r.spec.contractRef.name,
+      functions: f.functions.flatMap((fn) => [
+        { name: fn.name, case: 'NothingElse' as const, availabilityRatio: fn.nothingElse.availabilityPercent / 100, creditAmount: fn.nothingElse.creditAmount },
+        { name: fn.name, case: 'BurnRate' as const, availabilityRatio: fn.burnRate.availabilityPercent / 100, creditAmount: fn.burnRate.creditAmount },
+      ]),
+      gtr: { deviationRatio: f.gtr.deviationPercent / 100, creditAmount: f.gtr.creditAmount },
+      credits: [{ case: 'NothingElse' as const, amount: f.credits.nothingElse.total }, { case: 'BurnRate' as const, amount: f.credits.burnRate.total }],
+    }];
+  });
+  return { units, functions, incidents, changes, contracts, reports: claimable, forecasts };
 }

@@ -146,19 +146,25 @@ export interface FunctionAvailability {
   readonly countedIncidents: ReadonlySet<string>;
 }
 
+/** domain.md §5: the gap (guarantee − measured, only when strictly below) in points, and its credit tier. */
+export function gtdGap(guaranteePercent: number, availabilityPercent: number): { readonly gapPoints: number; readonly creditPercent: number } {
+  // Rounded to 9 decimals so that an availability exactly on the guarantee, computed in binary
+  // floating point (99.49999999999999), is not a gap.
+  const gapPoints = Math.max(0, Math.round((guaranteePercent - availabilityPercent) * 1e9) / 1e9);
+  return { gapPoints, creditPercent: creditPercentFor(GTD_CREDIT_TIERS, gapPoints) };
+}
+
 /** domain.md §5: function availability = arithmetic mean of its units' availability; gap and credit tier. */
 export function functionAvailability(units: readonly UnitAvailability[], guaranteePercent: number): FunctionAvailability {
   const measured = units.filter((u) => u.subscribedSeconds > 0);
   const availabilityPercent = measured.length === 0 ? 100 : measured.reduce((sum, u) => sum + u.availabilityPercent, 0) / measured.length;
-  // Rounded to 9 decimals so that an availability exactly on the guarantee, computed in binary
-  // floating point (99.49999999999999), is not a gap.
-  const gapPoints = Math.max(0, Math.round((guaranteePercent - availabilityPercent) * 1e9) / 1e9);
+  const { gapPoints, creditPercent } = gtdGap(guaranteePercent, availabilityPercent);
   return {
     units: measured.length,
     availabilityPercent,
     guaranteePercent,
     gapPoints,
-    creditPercent: creditPercentFor(GTD_CREDIT_TIERS, gapPoints),
+    creditPercent,
     interruptionSeconds: measured.reduce((sum, u) => sum + u.interruptionSeconds, 0),
     excludedSeconds: measured.reduce((sum, u) => sum + u.excludedSeconds, 0),
     countedIncidents: new Set(measured.flatMap((u) => u.countedIncidents)),

@@ -4,7 +4,8 @@
 // tables and their math — GTD availability (§5), GTR restoration (§6), GTC change times (§7),
 // credits with the cap and the one-credit-per-incident rule (§8) —, token pricing and the monthly
 // ledger (§10), the level, support and backup rules (§1–§3, §12), and the monthly SLA report
-// model of design.md §3 (`computeMonthlyReport`).
+// model of design.md §3 (`computeMonthlyReport`), with the running month's credit forecast
+// (forecast.ts).
 //
 // Must not import: Kubernetes (@kubernetes/*), any I/O (node:fs, node:http, node:net, ...),
 // logging or metrics, nor any other layer of src/ (api, runtime, controllers, webhooks,
@@ -33,3 +34,4 @@ export * from './risk.ts';
 export * from './retention.ts';
 export * from './seal.ts';
 export * from './problems.ts';
+export * from './forecast.ts';

@@ -13,9 +13,10 @@
 import { monthPeriod, type BusinessCalendar } from './calendar.ts';
 import { functionAvailability, type FunctionAvailability, type InterruptionRecord, type UnitAvailability } from './availability.ts';
 import { measuredAtOf, type ChangeFacts, type ChangeResult } from './change.ts';
-import { capCredits, claimDeadline, oneCreditPerIncident } from './credits.ts';
+import { capCredits, claimDeadline, oneCreditPerIncident, type CreditTotals } from './credits.ts';
+import { creditForecast, type CreditForecast, type ForecastFigures } from './forecast.ts';
 import { gtdGuaranteePercent, GTR_DEVIATION_THRESHOLD_PERCENT } from './guarantees.ts';
-import type { Interval } from './interval.ts';
+import { clipOne, type Interval } from './interval.ts';
 import { unguaranteed, type Target, type Unguaranteed } from './levels.ts';
 import type { DatedTerms, MonthTerms } from './terms.ts';
 import type { TokenLedger } from './tokens.ts';
@@ -151,6 +152,8 @@ export interface TenantResults {
   readonly units: ReadonlyMap<string, UnitInput>;
   /** GTR of an incident at `now` (domain.md §6); undefined for an unknown name. */
   restoration(name: string): RestorationResult | undefined;
+  /** When 75 % of an incident's guaranteed restoration time is spent (risk.ts); undefined without a target or for an unknown name. */
+  restorationAtRisk(name: string): Date | undefined;
   /** GTC of a change at `now` (domain.md §7, §10), its accelerated rank applied; undefined for an unknown name. */
   change(name: string): ChangeResult | undefined;
   /** Availability of a unit over `period` as counted in a function of `family` (domain.md §5). */
@@ -243,6 +246,49 @@ export interface MonthlyReport {
   readonly problems?: readonly ProblemRow[];
   /** The month's non-production timers, kept without penalties (domain.md §8); absent when the month has none. */
   readonly nonProduction?: NonProductionReport;
+  /** The credit forecast (forecast.ts), only while the month is running: absent once it has ended, hence in every final report. */
+  readonly forecast?: ForecastReport;
+}
+
+/** One reading of a function's month's end (forecast.ts), rounded as the report's figures. */
+export interface ForecastFiguresReport {
+  readonly availabilityPercent: number;
+  readonly gapPoints: number;
+  readonly creditPercent: number;
+  /** What the function's GTD owes in this case, before the one-credit-per-incident rule. */
+  readonly creditAmount: number;
+}
+
+/** The credit forecast of the current month (forecast.ts, design.md §3 "Forecast"). */
+export interface ForecastReport {
+  /** The instant it was computed at (the report's). */
+  readonly at: string;
+  readonly monthSeconds: number;
+  readonly elapsedSeconds: number;
+  readonly functions: readonly {
+    readonly name: string;
+    readonly guaranteePercent: number;
+    /** Nothing else happens: the downtime so far, the open incidents resolved now. */
+    readonly nothingElse: ForecastFiguresReport;
+    /** At the month's burn rate so far. */
+    readonly burnRate: ForecastFiguresReport;
+  }[];
+  /** The deviation if the open incidents GTR applies to are resolved at their at-risk projection. */
+  readonly gtr: {
+    readonly resolved: number;
+    readonly late: number;
+    readonly deviationPercent: number;
+    readonly creditPercent: number;
+    readonly creditAmount: number;
+    readonly open: readonly { readonly name: string; readonly resolveAt: string; readonly deadline?: string; readonly late: boolean }[];
+  };
+  /** GTC credits of the changes late so far (changes are not projected). */
+  readonly gtcCreditAmount: number;
+  /** The contract's credits in each case, after the one-credit-per-incident rule and the cap. */
+  readonly credits: {
+    readonly nothingElse: { readonly uncapped: number; readonly cap: number; readonly total: number };
+    readonly burnRate: { readonly uncapped: number; readonly cap: number; readonly total: number };
+  };
 }
 
 /** One Problem of the month (problems.ts problemsOfMonth), its instants in RFC 3339. */
@@ -355,7 +401,7 @@ export function reportOf(input: ReportInput, results: TenantResults, month: stri
   const gtd = gtdPart(scope);
   const gtr = gtrPart(scope);
   const gtc = gtcPart(scope);
-  return assemble(scope, gtd, gtr, gtc, creditsPart(scope, gtd, gtr, gtc));
+  return assemble(scope, gtd, gtr, gtc, creditsPart(scope, gtd, gtr, gtc), forecastPart(scope, gtd, gtr, gtc));
 }
 
 // --- GTD --------------------------------------------------------------------------------------
@@ -421,7 +467,7 @@ function gtrPart(scope: Scope): GtrResult {
   const late = counted.filter((r) => r.late);
   const deviationPercent = gtrDeviationPercent(counted.length, late.length);
   const creditPercent = gtrCreditPercent(deviationPercent);
-  const productionCharge = input.contract.productionMonthlyCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
+  const productionCharge = productionChargeOf(input);
   return { restorations, counted, late, deviationPercent, creditPercent, creditAmount: percentOf(productionCharge, creditPercent) };
 }
 
@@ -458,7 +504,6 @@ interface CreditsResult {
 
 /** domain.md §8: one credit per incident, then the monthly cap. */
 function creditsPart(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, gtc: GtcResult): CreditsResult {
-  const { input } = scope;
   const overlap = oneCreditPerIncident(
     gtd.map((f) => ({ function: f.fn.name, amount: f.creditAmount, incidents: f.availability.countedIncidents })),
     { amount: gtr.creditAmount, lateIncidents: new Set(gtr.late.map((r) => r.name)) },
@@ -467,8 +512,42 @@ function creditsPart(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResul
   const grantedGtd = gtd.map((f) => (waived.has(f.fn.name) ? 0 : f.creditAmount));
   const grantedGtr = overlap.gtrWaived ? 0 : gtr.creditAmount;
   const uncapped = grantedGtd.reduce((s, a) => s + a, 0) + grantedGtr + gtc.creditAmount;
-  const recurringCharge = scope.terms.monthlyRecurringCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
-  return { overlap, grantedGtd, grantedGtr, credits: capCredits(uncapped, recurringCharge) };
+  return { overlap, grantedGtd, grantedGtr, credits: capCredits(uncapped, recurringChargeOf(scope)) };
+}
+
+/** domain.md §6: the base of the GTR credit, the monthly charge of all production units (default: the functions'). */
+const productionChargeOf = (input: ReportInput): number => input.contract.productionMonthlyCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
+
+/** domain.md §8: the base of the cap, the month's recurring charge (default: the functions'). */
+const recurringChargeOf = (scope: Scope): number => scope.terms.monthlyRecurringCharge ?? scope.input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
+
+// --- Forecast ---------------------------------------------------------------------------------
+
+/** forecast.ts: the month's end as seen from now, from the same parts; undefined outside the month. */
+function forecastPart(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, gtc: GtcResult): CreditForecast | undefined {
+  const { results, period } = scope;
+  return creditForecast({
+    period,
+    now: scope.now,
+    functions: gtd.map((f) => ({
+      name: f.fn.name,
+      guaranteePercent: f.availability.guaranteePercent,
+      monthlyCharge: f.fn.monthlyCharge,
+      units: f.units.flatMap((u) => {
+        const subscription = results.units.get(u.unit)?.subscription;
+        const subscribed = subscription === undefined ? undefined : clipOne({ start: subscription.start, end: subscription.end ?? period.end }, period);
+        return subscribed === undefined ? [] : [{ subscribed, countedSeconds: u.interruptionSeconds - u.excludedSeconds }];
+      }),
+      countedIncidents: f.availability.countedIncidents,
+    })),
+    // GTR's incidents: resolved in the month, and open (those with a deadline: applicable ones have one).
+    incidents: gtr.restorations.filter((r) => r.applicable).map((r) => ({
+      name: r.name, resolved: r.resolved, late: r.late, deadline: r.deadline, atRiskAt: results.restorationAtRisk(r.name),
+    })),
+    productionCharge: productionChargeOf(scope.input),
+    recurringCharge: recurringChargeOf(scope),
+    gtcCreditAmount: gtc.creditAmount,
+  });
 }
 
 // --- Assembly (rounding happens here only) ------------------------------------------------------
@@ -503,7 +582,7 @@ export function reportInstant(period: Interval, now: Date): Date {
   return now.getTime() > closed.getTime() ? closed : now;
 }
 
-function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, gtc: GtcResult, c: CreditsResult): MonthlyReport {
+function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, gtc: GtcResult, c: CreditsResult, forecast: CreditForecast | undefined): MonthlyReport {
   const { input, month, period, decidedMs } = scope;
   const timeZone = input.calendar.timeZone;
   const level = productionLevel(scope.terms);
@@ -580,6 +659,32 @@ function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, 
     ...amendedOf(input, gtr.restorations.map((r) => r.name), gtc.changes.map((x) => x.name)),
     ...problemsOf(input, period, scope.now),
     ...nonProductionOf(gtr.restorations, gtc.changes),
+    ...(forecast === undefined ? {} : { forecast: forecastReport(forecast) }),
+  };
+}
+
+const roundFigures = (f: ForecastFigures): ForecastFiguresReport => ({
+  availabilityPercent: roundPercent(f.availabilityPercent), gapPoints: roundPercent(f.gapPoints), creditPercent: f.creditPercent, creditAmount: roundAmount(f.creditAmount),
+});
+const roundTotals = (t: CreditTotals): { uncapped: number; cap: number; total: number } => ({ uncapped: roundAmount(t.uncapped), cap: roundAmount(t.cap), total: roundAmount(t.total) });
+
+/** The forecast as the report shows it: instants in RFC 3339, amounts and percentages rounded. */
+function forecastReport(f: CreditForecast): ForecastReport {
+  return {
+    at: rfc3339(f.at),
+    monthSeconds: roundSeconds(f.monthSeconds),
+    elapsedSeconds: roundSeconds(f.elapsedSeconds),
+    functions: f.functions.map((fn) => ({ name: fn.name, guaranteePercent: fn.guaranteePercent, nothingElse: roundFigures(fn.cases.NothingElse), burnRate: roundFigures(fn.cases.BurnRate) })),
+    gtr: {
+      resolved: f.gtr.resolved,
+      late: f.gtr.late,
+      deviationPercent: roundPercent(f.gtr.deviationPercent),
+      creditPercent: f.gtr.creditPercent,
+      creditAmount: roundAmount(f.gtr.creditAmount),
+      open: f.gtr.open.map((o) => ({ name: o.name, resolveAt: rfc3339(o.resolveAt), ...(o.deadline === undefined ? {} : { deadline: rfc3339(o.deadline) }), late: o.late })),
+    },
+    gtcCreditAmount: roundAmount(f.gtcCreditAmount),
+    credits: { nothingElse: roundTotals(f.credits.NothingElse), burnRate: roundTotals(f.credits.BurnRate) },
   };
 }
 

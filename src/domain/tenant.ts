@@ -266,6 +266,7 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     incidents,
     units,
     restoration: (name) => incident(name)?.result,
+    restorationAtRisk: (name) => incident(name)?.atRiskAt,
     change: (name) => change(name)?.result,
     unitAvailability: availabilityOf,
   };

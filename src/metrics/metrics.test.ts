@@ -21,6 +21,15 @@ const state: MetricsSnapshot = {
   changes: [{ namespace: 'acme', phase: 'Pending' }, { namespace: 'acme', phase: 'Pending' }, { namespace: 'acme', phase: 'Completed' }],
   contracts: [{ namespace: 'acme', name: 'main', tokensUsed: 12, tokensIncluded: 10, creditsAmount: 82 }],
   reports: [{ namespace: 'acme', name: 'main-2026-09', claimDeadline: new Date('2026-10-31T00:00:00Z') }],
+  forecasts: [{
+    namespace: 'acme', contract: 'main',
+    functions: [
+      { name: 'databases', case: 'NothingElse', availabilityRatio: 0.997222, creditAmount: 0 },
+      { name: 'databases', case: 'BurnRate', availabilityRatio: 0.991266, creditAmount: 12 },
+    ],
+    gtr: { deviationRatio: 0.4, creditAmount: 75 },
+    credits: [{ case: 'NothingElse', amount: 75 }, { case: 'BurnRate', amount: 87 }],
+  }],
 };
 
 function setup(initial: MetricsSnapshot) {
@@ -62,6 +71,12 @@ describe('createMetrics', () => {
       'managedapps_tokens_included{namespace="acme",name="main",tenant="acme"} 10',
       'managedapps_credits_amount{namespace="acme",name="main",tenant="acme"} 82',
       'managedapps_sla_claim_deadline_timestamp_seconds{namespace="acme",name="main-2026-09",tenant="acme"} 1793404800',
+      'managedapps_forecast_credit_amount{namespace="acme",contract="main",guarantee="GTD",function="databases",case="NothingElse",tenant="acme"} 0',
+      'managedapps_forecast_credit_amount{namespace="acme",contract="main",guarantee="GTD",function="databases",case="BurnRate",tenant="acme"} 12',
+      'managedapps_forecast_credit_amount{namespace="acme",contract="main",guarantee="GTR",function="",case="AtRisk",tenant="acme"} 75',
+      'managedapps_forecast_availability_ratio{namespace="acme",contract="main",function="databases",case="BurnRate",tenant="acme"} 0.991266',
+      'managedapps_forecast_gtr_deviation_ratio{namespace="acme",contract="main",tenant="acme"} 0.4',
+      'managedapps_forecast_contract_credit_amount{namespace="acme",contract="main",case="BurnRate",tenant="acme"} 87',
     ]) expect(text.split('\n')).toContain(line);
     // Not probed yet: no up series rather than a false 0.
     expect(text).not.toMatch(/managedapps_unit_up\{[^}]*name="new"/);

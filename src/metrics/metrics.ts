@@ -11,6 +11,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { PRODUCT_NAMES } from '../product.ts';
 import { promRuntimeMetrics, runtimeMetricNames } from '../runtime/metrics.ts';
+import { GTR_FORECAST_CASE, type ForecastCase } from '../domain/forecast.ts';
 import { PRIORITIES, type Environment, type FunctionFamily, type Priority } from '../domain/vocabulary.ts';
 
 export interface UnitSnapshot {
@@ -80,6 +81,19 @@ export interface ReportSnapshot {
   readonly claimDeadline: Date;
 }
 
+/** The credit forecast of a contract's running month (its SLAReport's status.forecast, design.md §3 "Forecast"). */
+export interface ForecastSnapshot {
+  readonly namespace: string;
+  /** The SupportContract. */
+  readonly contract: string;
+  /** Per function and case: the month-end availability (0..1) and the GTD credit owed. */
+  readonly functions: readonly { readonly name: string; readonly case: ForecastCase; readonly availabilityRatio: number; readonly creditAmount: number }[];
+  /** The GTR deviation (0..1) and credit if the open incidents resolve at their at-risk projection. */
+  readonly gtr: { readonly deviationRatio: number; readonly creditAmount: number };
+  /** The contract's credits per case, after the one-credit-per-incident rule and the cap. */
+  readonly credits: readonly { readonly case: ForecastCase; readonly amount: number }[];
+}
+
 /** What the operator's cache says now. Built on demand, once per scrape. */
 export interface MetricsSnapshot {
   readonly units: readonly UnitSnapshot[];
@@ -88,6 +102,8 @@ export interface MetricsSnapshot {
   readonly changes: readonly ChangeSnapshot[];
   readonly contracts: readonly ContractSnapshot[];
   readonly reports: readonly ReportSnapshot[];
+  /** Absent: none (a snapshot from before forecasts). */
+  readonly forecasts?: readonly ForecastSnapshot[];
 }
 
 export interface MetricsOptions {
@@ -200,6 +216,21 @@ export function createMetrics(registry: Registry, options: MetricsOptions) {
     slaClaimDeadline: scrapeGauge('managedapps_sla_claim_deadline_timestamp_seconds', 'Last instant to claim the credits of the SLA report `name` (30 days after its month), Unix seconds; only for reports that owe credits and whose claim window is open.', ['namespace', 'name'], (g, s) => {
       for (const r of s.reports) g.set({ namespace: r.namespace, name: r.name }, seconds(r.claimDeadline));
     }),
+    forecastCreditAmount: scrapeGauge('managedapps_forecast_credit_amount', 'Credit the running month will cost under the support contract `contract`, in its currency, before the one-credit-per-incident rule: guarantee="GTD" per function, case="NothingElse" (the downtime so far, nothing else happens) or "BurnRate" (at the month\'s burn rate so far); guarantee="GTR" (no function), case="AtRisk" (the open incidents resolved at their at-risk projection).', ['namespace', 'contract', 'guarantee', 'function', 'case'], (g, s) => {
+      for (const f of s.forecasts ?? []) {
+        for (const fn of f.functions) g.set({ namespace: f.namespace, contract: f.contract, guarantee: 'GTD', function: fn.name, case: fn.case }, fn.creditAmount);
+        g.set({ namespace: f.namespace, contract: f.contract, guarantee: 'GTR', function: '', case: GTR_FORECAST_CASE }, f.gtr.creditAmount);
+      }
+    }),
+    forecastAvailability: scrapeGauge('managedapps_forecast_availability_ratio', 'Month-end availability of the managed function `function` of the running month, 0..1: case="NothingElse" or "BurnRate" (as managedapps_forecast_credit_amount).', ['namespace', 'contract', 'function', 'case'], (g, s) => {
+      for (const f of s.forecasts ?? []) for (const fn of f.functions) g.set({ namespace: f.namespace, contract: f.contract, function: fn.name, case: fn.case }, fn.availabilityRatio);
+    }),
+    forecastGtrDeviation: scrapeGauge('managedapps_forecast_gtr_deviation_ratio', 'GTR deviation of the running month if its open incidents resolve at their at-risk projection, 0..1 (above 0.05 costs a credit, domain.md §6).', ['namespace', 'contract'], (g, s) => {
+      for (const f of s.forecasts ?? []) g.set({ namespace: f.namespace, contract: f.contract }, f.gtr.deviationRatio);
+    }),
+    forecastContractCredit: scrapeGauge('managedapps_forecast_contract_credit_amount', 'Credits the running month will cost under the support contract `contract` in each case (NothingElse, BurnRate), after the one-credit-per-incident rule and the 15 % cap, in its currency.', ['namespace', 'contract', 'case'], (g, s) => {
+      for (const f of s.forecasts ?? []) for (const c of f.credits) g.set({ namespace: f.namespace, contract: f.contract, case: c.case }, c.amount);
+    }),
   };
 
   const probeHistogram = new Histogram({
@@ -251,6 +282,7 @@ export const METRIC_NAMES = [
   'managedapps_incidents_open', 'managedapps_incident_restoration_deadline_timestamp_seconds', 'managedapps_incident_restoration_elapsed_ratio',
   'managedapps_incident_deadline_at_risk', 'managedapps_incident_major', 'managedapps_changes', 'managedapps_tokens_used', 'managedapps_tokens_included',
   'managedapps_credits_amount', 'managedapps_sla_claim_deadline_timestamp_seconds', 'managedapps_probe_duration_seconds',
+  'managedapps_forecast_credit_amount', 'managedapps_forecast_availability_ratio', 'managedapps_forecast_gtr_deviation_ratio', 'managedapps_forecast_contract_credit_amount',
   'controller_runtime_webhook_requests_total', 'controller_runtime_webhook_latency_seconds', 'controller_runtime_webhook_requests_in_flight',
   ...runtimeMetricNames(PRODUCT_NAMES.metricPrefix),
 ] as const;

@@ -112,6 +112,21 @@ describe('report --offline on config/samples', () => {
     const report = parseReport(stdout);
     expect(report.final).toBe(false);
     expect(report.gtr.incidents.map((i) => i.name)).toEqual(['inc-20261014-erp-down']);
+    // The forecast of the running month (design.md §3 "Forecast"): October 2026 in Paris is
+    // 745 h = 2,682,000 s, 338 h = 1,216,800 s of it elapsed at the 15th 00:00Z. erp was down
+    // 07:12Z → 09:40Z on the 14th = 8,880 s: nothing else 100 × (2,682,000 − 8,880) / 2,682,000
+    // = 99.6689 %; at the burn rate 100 − 100 × 8,880 / 1,216,800 = 99.2702 %, gap 0.2298 pt
+    // → 2 % of erp's 1,500 = 30.
+    const erp = report.forecast?.functions.find((f) => f.name === 'erp');
+    expect(report.forecast?.elapsedSeconds).toBe(1_216_800);
+    expect(erp?.nothingElse).toEqual({ availabilityPercent: 99.6689, gapPoints: 0, creditPercent: 0, creditAmount: 0 });
+    expect(erp?.burnRate).toEqual({ availabilityPercent: 99.2702, gapPoints: 0.2298, creditPercent: 2, creditAmount: 30 });
+    expect(report.forecast?.credits.burnRate.total).toBe(30);
+  });
+
+  it('has no forecast once the month has ended', async () => {
+    const { stdout } = await run({});
+    expect('forecast' in parseReport(stdout)).toBe(false);
   });
 });
 

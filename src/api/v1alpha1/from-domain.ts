@@ -52,6 +52,14 @@ export function reportStatusFromDomain(report: MonthlyReport): SLAReportStatusBo
         changes: { ...report.nonProduction.changes, lateChanges: report.nonProduction.changes.lateChanges.slice(0, MAX_REPORT_TICKETS) },
       },
     }),
+    ...(report.forecast === undefined ? {} : {
+      forecast: {
+        ...report.forecast,
+        functions: report.forecast.functions.map((f) => ({ ...f, nothingElse: { ...f.nothingElse }, burnRate: { ...f.burnRate } })),
+        gtr: { ...report.forecast.gtr, open: report.forecast.gtr.open.slice(0, MAX_REPORT_TICKETS).map((o) => ({ ...o })) },
+        credits: { nothingElse: { ...report.forecast.credits.nothingElse }, burnRate: { ...report.forecast.credits.burnRate } },
+      },
+    }),
   };
 }
 

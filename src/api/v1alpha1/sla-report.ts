@@ -76,6 +76,20 @@ export const ChangeReport = z.object({
 
 const byName = { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] };
 
+/** One reading of a function's month's end in the forecast. */
+const ForecastFigures = (description: string) => doc(z.object({
+  availabilityPercent: percent('Availability at the month\'s end, 4 decimals.'),
+  gapPoints: doc(z.number().min(0), 'Guarantee minus it, in percentage points; 0 when met.'),
+  creditPercent: percent('Its credit tier, as a share of the function\'s monthly charge.'),
+  creditAmount: money('Credit amount, before the one-credit-per-incident rule.'),
+}), description);
+
+const ForecastCredits = (description: string) => doc(z.object({
+  uncapped: money('Sum of the credits before the cap.'),
+  cap: money('The cap amount.'),
+  total: money('Credits owed.'),
+}), description);
+
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const SHA256_HEX_OR_EMPTY = /^([0-9a-f]{64})?$/;
 
@@ -148,6 +162,35 @@ export const SLAReportStatus = withRules(
         lateChanges: doc(z.array(ticketName('A ChangeRequest.')).max(MAX_TICKETS), `The late ones, by request (at most ${MAX_TICKETS}).`, { 'x-kubernetes-list-type': 'atomic' }),
       }), 'Change times in non-production.'),
     }), 'The month\'s non-production timers, kept without penalties (domain.md §8): never in the deviation, the credits or the cap; absent when the month has none.').optional(),
+    forecast: doc(z.object({
+      at: time('The instant it was computed at.'),
+      monthSeconds: reportSeconds('Seconds in the month (e.g. 2,592,000 for 30 days; a DST month has an hour more or less).'),
+      elapsedSeconds: reportSeconds('Seconds of the month elapsed at `at`.'),
+      functions: doc(z.array(z.object({
+        name: ticketName('The ManagedFunction.'),
+        guaranteePercent: percent('Its availability guarantee (GTD).'),
+        nothingElse: ForecastFigures('Nothing else happens: the downtime so far over the whole month, the open incidents resolved now (the month-to-date figure).'),
+        burnRate: ForecastFigures('At the month\'s burn rate so far: each unit\'s downtime so far scaled to its whole subscribed month.'),
+      })).max(MAX_FUNCTIONS), 'Per ManagedFunction.', byName),
+      gtr: doc(z.object({
+        resolved: count('Incidents GTR applies to resolved in the month, the open ones included.'),
+        late: count('Of those, late: resolved late, or open past their deadline.'),
+        deviationPercent: percent('late / resolved, or late / 5 under 5 incidents (domain.md §6).'),
+        creditPercent: percent('Credit as a share of the production units\' monthly charge.'),
+        creditAmount: money('Credit amount, before the one-credit-per-incident rule.'),
+        open: doc(z.array(z.object({
+          name: ticketName('The Incident.'),
+          resolveAt: time('Its projected resolution: when 75 % of its guaranteed time is spent, or `at` when that is past.'),
+          deadline: time('Its restoration deadline.').optional(),
+          late: doc(z.boolean(), 'Already past its deadline: late however soon it is resolved.'),
+        })).max(MAX_TICKETS), `The open incidents GTR applies to, by opening (at most ${MAX_TICKETS}).`, byName),
+      }), 'The GTR deviation if the open incidents are resolved at their at-risk projection.'),
+      gtcCreditAmount: money('GTC credits of the changes late so far (changes are not projected).'),
+      credits: doc(z.object({
+        nothingElse: ForecastCredits('If nothing else happens.'),
+        burnRate: ForecastCredits('At the month\'s burn rate so far.'),
+      }), 'The contract\'s credits in each case: GTD, the GTR forecast and GTC under the one-credit-per-incident rule and the cap (domain.md §8).'),
+    }), 'Where the month is heading (design.md §3 "Forecast"): only while the month runs, absent once it has ended, so never in a final report.').optional(),
     rules: doc(z.number().int().min(1).max(1_000_000), 'The version of the operator\'s reporting rules the report was computed under (design.md §3 "Seals"); absent: 1. `verify` compares a month sealed under other rules as notes.').optional(),
     seal: doc(z.object({
       sha256: doc(z.string().regex(SHA256_HEX), 'SHA-256 (lowercase hex) of the RFC 8785 canonical form of {"previous": previous, "report": this status without conditions, observedGeneration and seal}.'),

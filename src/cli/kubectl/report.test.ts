@@ -26,3 +26,25 @@ describe('reportOfStatus', () => {
     expect(reportOfStatus('c-2026-10', { ...legacy, tokens, final: true })).toMatchObject({ final: true, tokens, currency: 'EUR' });
   });
 });
+
+describe('reportOfStatus: the forecast of a running month', () => {
+  it('reads back what the operator wrote (reportStatusFromDomain), as report --offline prints it', async () => {
+    const { reportStatusFromDomain } = await import('../../api/v1alpha1/from-domain.ts');
+    const forecast = {
+      at: '2026-10-15T00:00:00Z', monthSeconds: 2_682_000, elapsedSeconds: 1_216_800,
+      functions: [{
+        name: 'erp', guaranteePercent: 99.5,
+        nothingElse: { availabilityPercent: 99.6689, gapPoints: 0, creditPercent: 0, creditAmount: 0 },
+        burnRate: { availabilityPercent: 99.2702, gapPoints: 0.2298, creditPercent: 2, creditAmount: 30 },
+      }],
+      gtr: { resolved: 1, late: 0, deviationPercent: 0, creditPercent: 0, creditAmount: 0, open: [{ name: 'inc-1', resolveAt: '2026-10-15T06:00:00Z', deadline: '2026-10-15T08:00:00Z', late: false }] },
+      gtcCreditAmount: 0,
+      credits: { nothingElse: { uncapped: 0, cap: 1230, total: 0 }, burnRate: { uncapped: 30, cap: 1230, total: 30 } },
+    };
+    const report = {
+      ...legacy, final: false, tokens: { pack: 0, used: 0, extra: 0, extraAmount: 0 },
+      gtr: { ...legacy.gtr, incidents: [] }, gtc: { ...legacy.gtc, changes: [] }, conditions: [], forecast,
+    };
+    expect(reportOfStatus('c-2026-10', reportStatusFromDomain(report)).forecast).toEqual(forecast);
+  });
+});

@@ -55,6 +55,9 @@ export function reportOfStatus(name: string, raw: unknown): MonthlyReport {
     conditions: (s.conditions ?? [])
       .filter((c) => REPORT_CONDITIONS.has(c.type))
       .map((c) => ({ type: c.type as ReportCondition['type'], status: c.status, reason: c.reason, message: c.message })),
+    ...(s.forecast === undefined ? {} : {
+      forecast: { ...s.forecast, gtr: { ...s.forecast.gtr, open: s.forecast.gtr.open.map(({ deadline, ...o }) => ({ ...o, ...(deadline === undefined ? {} : { deadline }) })) } },
+    }),
   };
 }
 
