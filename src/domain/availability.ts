@@ -65,6 +65,18 @@ export interface UnitAvailability {
   readonly guaranteeApplies: boolean;
   /** Names of the incidents whose interruption counted against the unit (the GTD-versus-GTR rule needs them). */
   readonly countedIncidents: readonly string[];
+  /**
+   * The counted part of each incident of countedIncidents, in its order (exclusions taken out,
+   * clipped to the subscribed month); they may overlap. An SLA claim that names some of the
+   * month's incidents recounts the unit on those alone (claims.ts). Absent: none counted.
+   */
+  readonly countedIntervals?: readonly CountedInterruption[];
+}
+
+/** One incident's counted interruption on a unit (UnitAvailability.countedIntervals). */
+export interface CountedInterruption {
+  readonly incident: string;
+  readonly intervals: readonly Interval[];
 }
 
 /** domain.md §8: incidents whose whole interruption does not count, whatever the overlap. */
@@ -111,6 +123,7 @@ export function unitAvailability(input: UnitAvailabilityInput, month: Interval, 
   const unitWide = union(input.maintenance, raw.filter((r) => r.incident.cause === 'IaaS').map((r) => r.interval));
   const counted: Interval[] = [];
   const countedIncidents: string[] = [];
+  const countedIntervals: CountedInterruption[] = [];
   if (availabilityGuaranteed(unit)) {
     for (const { incident, interval } of raw) {
       if (excludedCause(incident.cause, unit, family) !== undefined) continue;
@@ -118,6 +131,7 @@ export function unitAvailability(input: UnitAvailabilityInput, month: Interval, 
       if (left.length === 0) continue;
       counted.push(...left);
       countedIncidents.push(incident.name);
+      countedIntervals.push({ incident: incident.name, intervals: left });
     }
   }
   const countedSeconds = totalSeconds(counted);
@@ -129,6 +143,7 @@ export function unitAvailability(input: UnitAvailabilityInput, month: Interval, 
     availabilityPercent: (100 * (subscribedSeconds - countedSeconds)) / subscribedSeconds,
     guaranteeApplies: availabilityGuaranteed(unit),
     countedIncidents,
+    ...(countedIntervals.length > 0 ? { countedIntervals } : {}),
   };
 }
 

@@ -147,6 +147,9 @@ export const CREDIT_CAP_PERCENT = 15;
 /** domain.md §8: the SLA claim must be sent within 30 days after the month. */
 export const CLAIM_DEADLINE_DAYS = 30;
 
+/** domain.md §8 (seed §8.2): the provider answers an SLA claim within 30 days of it. */
+export const CLAIM_ANSWER_DAYS = 30;
+
 /** domain.md §8: reversibility lasts at most 3 months; GTR does not apply during it. */
 export const REVERSIBILITY_MONTHS = 3;
 

@@ -35,3 +35,4 @@ export * from './retention.ts';
 export * from './seal.ts';
 export * from './problems.ts';
 export * from './forecast.ts';
+export * from './claims.ts';

@@ -512,14 +512,14 @@ function creditsPart(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResul
   const grantedGtd = gtd.map((f) => (waived.has(f.fn.name) ? 0 : f.creditAmount));
   const grantedGtr = overlap.gtrWaived ? 0 : gtr.creditAmount;
   const uncapped = grantedGtd.reduce((s, a) => s + a, 0) + grantedGtr + gtc.creditAmount;
-  return { overlap, grantedGtd, grantedGtr, credits: capCredits(uncapped, recurringChargeOf(scope)) };
+  return { overlap, grantedGtd, grantedGtr, credits: capCredits(uncapped, recurringChargeOf(scope.input, scope.terms)) };
 }
 
 /** domain.md §6: the base of the GTR credit, the monthly charge of all production units (default: the functions'). */
-const productionChargeOf = (input: ReportInput): number => input.contract.productionMonthlyCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
+export const productionChargeOf = (input: ReportInput): number => input.contract.productionMonthlyCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
 
 /** domain.md §8: the base of the cap, the month's recurring charge (default: the functions'). */
-const recurringChargeOf = (scope: Scope): number => scope.terms.monthlyRecurringCharge ?? scope.input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
+export const recurringChargeOf = (input: ReportInput, terms: MonthTerms): number => terms.monthlyRecurringCharge ?? input.functions.reduce((sum, f) => sum + f.monthlyCharge, 0);
 
 // --- Forecast ---------------------------------------------------------------------------------
 
@@ -545,7 +545,7 @@ function forecastPart(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResu
       name: r.name, resolved: r.resolved, late: r.late, deadline: r.deadline, atRiskAt: results.restorationAtRisk(r.name),
     })),
     productionCharge: productionChargeOf(scope.input),
-    recurringCharge: recurringChargeOf(scope),
+    recurringCharge: recurringChargeOf(scope.input, scope.terms),
     gtcCreditAmount: gtc.creditAmount,
   });
 }

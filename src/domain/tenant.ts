@@ -86,6 +86,12 @@ export interface TenantEvaluation {
   /** The token ledger of `month` (domain.md §10); undefined without a contract. */
   ledger(month: string): TokenLedger | undefined;
   /**
+   * GTD of each managed function over `month` (domain.md §5), by name: what the month's report
+   * counts, before the one-credit-per-incident rule (an SLA claim recounts it, claims.ts).
+   * Empty without a contract.
+   */
+  monthFunctions(month: string): readonly FunctionResult[];
+  /**
    * The report of `month` (design.md §3) at this evaluation's instant; `createdAt` is the report
    * object's (reportFinalAt), its finality decided at `decidedAt` (default: the instant; the clock's
    * when this is the evaluation of the month's close, reportInstant). undefined without a contract.
@@ -283,6 +289,11 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     if (f === undefined || contract === undefined) return undefined;
     return { ...functionResult(f, results, period), supportLevel: productionLevel(results.termsAt(period.start)) };
   });
+  const monthFunctions = memo((m: string) => m, (m): readonly FunctionResult[] => {
+    if (contract === undefined) return [];
+    const p = monthPeriod(m, calendar.timeZone);
+    return [...input.functions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) => functionResult(f, results, p));
+  });
   const reports = memo(
     (m: string, createdAt: Date | undefined, decidedAt: Date | undefined) => `${m}@${createdAt?.getTime() ?? ''}@${decidedAt?.getTime() ?? ''}`,
     (m, createdAt, decidedAt): MonthlyReport | undefined => (contract === undefined ? undefined : reportOf({ ...input, contract } satisfies ReportInput, results, m, createdAt, decidedAt)),
@@ -300,6 +311,7 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     window,
     terms,
     ledger,
+    monthFunctions,
     report: reports,
   };
 }
