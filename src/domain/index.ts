@@ -36,3 +36,6 @@ export * from './seal.ts';
 export * from './problems.ts';
 export * from './forecast.ts';
 export * from './claims.ts';
+export * from './tickets.ts';
+export * from './effort.ts';
+export * from './statement.ts';
