@@ -24,7 +24,7 @@ import { percentOf, roundAmount } from './money.ts';
 import { productionChargeOf, recurringChargeOf, reportClosedAt, type ReportInput } from './report.ts';
 import { gtrCreditPercent, gtrDeviationPercent } from './restoration.ts';
 import { RESTORATION_AT_RISK_RATIO } from './risk.ts';
-import { evaluateTenant } from './tenant.ts';
+import { evaluateTenant, type TenantEvaluation } from './tenant.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Readings and thresholds
@@ -80,8 +80,16 @@ export interface ClaimBasis {
  * exactly as its final report is, so a claim agrees with the sealed report.
  */
 export function claimBasisOf(input: ReportInput, month: string): ClaimBasis {
-  const period = monthPeriod(month, input.calendar.timeZone);
-  const ev = evaluateTenant(input, reportClosedAt(period.end));
+  return claimBasisOfEvaluation(evaluateTenant(input, reportClosedAt(monthPeriod(month, input.calendar.timeZone).end)), input, month);
+}
+
+/**
+ * claimBasisOf on an evaluation the caller already has: it must be the evaluation at the month's
+ * close (reportClosedAt), the one the final report is projected from; its memoised results (the
+ * month's GTD, each incident's GTR, each change's GTC) are read, not recomputed, so the basis
+ * costs a pass over the month's rows on top of the report.
+ */
+export function claimBasisOfEvaluation(ev: TenantEvaluation, input: ReportInput, month: string): ClaimBasis {
   const report = ev.report(month);
   const terms = ev.terms(month);
   if (report === undefined || terms === undefined) throw new Error('a report input always has a contract');

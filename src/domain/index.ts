@@ -3,9 +3,11 @@
 // Owns: business calendars and service windows (§4), maintenance schedules (§11), the guarantee
 // tables and their math — GTD availability (§5), GTR restoration (§6), GTC change times (§7),
 // credits with the cap and the one-credit-per-incident rule (§8) —, token pricing and the monthly
-// ledger (§10), the level, support and backup rules (§1–§3, §12), and the monthly SLA report
-// model of design.md §3 (`computeMonthlyReport`), with the running month's credit forecast
-// (forecast.ts).
+// ledger (§10), the level, support and backup rules (§1–§3, §12), the monthly SLA report
+// model of design.md §3 (`computeMonthlyReport`) with the running month's credit forecast
+// (forecast.ts), and the money of §13 (issue 13): SLA claims (claims.ts), tickets (tickets.ts),
+// billable effort (effort.ts) and the monthly statement with the SYNTEC revision and the minimum
+// guaranteed revenue (statement.ts).
 //
 // Must not import: Kubernetes (@kubernetes/*), any I/O (node:fs, node:http, node:net, ...),
 // logging or metrics, nor any other layer of src/ (api, runtime, controllers, webhooks,
