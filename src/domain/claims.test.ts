@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { DEFAULT_CALENDAR } from './calendar.ts';
 import {
   answerAtRiskAt, answerDeadline, answerProblems, claimBasisOf, claimCredit, claimProblems, creditSplit, grantedAmount, marginalClaimCredits,
@@ -167,5 +168,46 @@ describe('creditSplit: owed, claimed, granted, expired', () => {
   it('with no claim, the month\'s credits expire at the deadline', () => {
     const { claimDeadline: _, ...split } = creditSplit(basis, [], TZ, at('2026-12-30T23:00:00Z'));
     expect(split).toEqual({ owed: 82, claimed: 0, granted: 0, pending: 0, claimable: 0, expired: 82 });
+  });
+});
+
+describe('claimCredit agrees with the report', () => {
+  // Generated Novembers: 1–4 production units in 1–2 functions, P1/P2 incidents of 0–30 h (some
+  // overlapping, some client-caused on co-managed units, some with an exclusion), simple changes of
+  // 0–80 business-ish hours. Claiming every ticket gives the report's total; any claim stays within the cap.
+  const START = Date.parse('2026-11-01T00:00:00Z');
+  const HOUR = 3_600_000;
+  const months = fc.record({
+    units: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
+    incidents: fc.array(fc.record({ unit: fc.nat(3), p1: fc.boolean(), client: fc.boolean(), at: fc.integer({ min: 0, max: 700 }), lasts: fc.integer({ min: 0, max: 30 }), excluded: fc.integer({ min: 0, max: 3 }) }), { maxLength: 12 }),
+    changes: fc.array(fc.record({ unit: fc.nat(3), at: fc.integer({ min: 0, max: 600 }), lasts: fc.integer({ min: 1, max: 80 }) }), { maxLength: 4 }),
+    pick: fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }),
+  });
+  it('for generated months', () => {
+    fc.assert(fc.property(months, (m) => {
+      const names = m.units.map((_, i) => `u${i}`);
+      const ri: ReportInput = {
+        ...input([]),
+        units: m.units.map((coManaged, i) => ({ ...unit(`u${i}`), coManaged })),
+        functions: [
+          { name: 'fa', family: 'Database', units: names.filter((_, i) => i % 2 === 0), monthlyCharge: 600 },
+          { name: 'fb', family: 'OS', units: names.filter((_, i) => i % 2 === 1), monthlyCharge: 450 },
+        ],
+        incidents: m.incidents.map((x, i) => {
+          const opened = START + x.at * HOUR;
+          return {
+            name: `i${i}`, unitNames: [names[x.unit % names.length] ?? 'u0'], priority: x.p1 ? 'P1' : 'P2', cause: x.client ? 'Client' : 'Provider',
+            openedAt: new Date(opened), resolvedAt: new Date(opened + x.lasts * HOUR + 60_000),
+            exclusions: x.excluded > 0 ? [{ start: new Date(opened), end: new Date(opened + x.excluded * HOUR) }] : [],
+          };
+        }),
+        changes: m.changes.map((x, i) => ({ ...change, name: `c${i}`, unitNames: [names[x.unit % names.length] ?? 'u0'], requestedAt: new Date(START + x.at * HOUR), completedAt: new Date(START + (x.at + x.lasts) * HOUR) })),
+      };
+      const report = computeMonthlyReport(ri, '2026-11', at('2027-01-15T00:00:00Z'));
+      const b = claimBasisOf(ri, '2026-11');
+      expect(claimCredit(b, b.tickets).total).toBe(report.credits.total);
+      const some = claimCredit(b, b.tickets.filter((_, i) => m.pick[i % 16] === true));
+      expect(some.total).toBeLessThanOrEqual(some.cap);
+    }), { numRuns: 60 });
   });
 });
