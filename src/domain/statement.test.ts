@@ -64,6 +64,23 @@ describe('SYNTEC revision on the anniversary (seed §9.3.1: P1 = P0 × S1/S0)', 
     expect(syntecRevision('2025-03-01', '2026-03', SYNTEC)).toEqual({ anniversary: '2026-03-01', s0: 300, s1: 309, ratio: 309 / 300 });
   });
 
+  it('a physically hosted unit is revised by the construction and electricity indices too (seed §9.3.2)', () => {
+    // Start 15 July 2025; August 2026: SYNTEC 309/300 = 1.03. Hosting 2025 → 2026: S 2000 → 2100 (×1.05),
+    // T 120 → 132 (×1.10): ⅔ × 1.05 + ⅓ × 1.10 = 0.70 + 0.366667 = 1.066667.
+    // hosted Function 300.00: 30,000 × 1.03 × 1.066667 = 32,960.00; hosted Backup 100.00 (no SYNTEC):
+    // 10,000 × 1.066667 = 10,666.67 → 10,667. Without the 2025 indices: nothing.
+    const hosting = [{ year: 2025, construction: 2000, electricity: 120 }, { year: 2026, construction: 2100, electricity: 132 }];
+    const charges: RecurringCharge[] = [
+      { name: 'hosted', kind: 'Function', monthly: c(30_000), physicalHosting: true },
+      { name: 'hosted-backup', kind: 'Backup', monthly: c(10_000), physicalHosting: true },
+    ];
+    const s = computeStatement(statement('2026-08', charges, { contractStart: '2025-07-15', syntec: SYNTEC, hosting }));
+    expect(s.revision.hostingFactor).toBeCloseTo(1.0666667, 6);
+    expect(s.recurring.lines.map((l) => l.amount)).toEqual([32_960, 10_667]);
+    const without = computeStatement(statement('2026-08', charges, { contractStart: '2025-07-15', syntec: SYNTEC, hosting: hosting.slice(1) }));
+    expect(without.recurring.lines.map((l) => l.amount)).toEqual([30_900, 10_000]);
+  });
+
   it('without the start year\'s index there is no base: no revision', () => {
     expect(syntecRevision('2024-03-01', '2026-03', SYNTEC)).toEqual({ ratio: 1 });
   });

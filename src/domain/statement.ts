@@ -3,7 +3,8 @@
 // cents (money.ts: one conversion at the boundary, one rounding per product by a ratio).
 //
 //   recurring   the functions' charges and the monthly fees, revised by SYNTEC on the contract's
-//               anniversaries (§9.3.1), then topped up to the monthly billing minimum (§9.2)
+//               anniversaries (§9.3.1) and, for physically hosted units, by the construction and
+//               electricity indices (§9.3.2), then topped up to the monthly billing minimum (§9.2)
 //   tokens      the month's token ledger (tokens.ts, as the report computes it), with the tokens
 //               of billable effort (effort.ts) added: pack, used, extra × on-demand price (§10)
 //   tickets     quota, used, overage × the unit price of the month's tariff (tickets.ts, §9.5–§9.6)
@@ -91,6 +92,46 @@ export function syntecRevision(start: string, month: string, indices: readonly S
 }
 
 // ---------------------------------------------------------------------------------------------
+// Specific revision of units hosted physically (seed §9.3.2, domain.md §13)
+
+/** domain.md §13 (seed §9.3.2): P = P₋₁ × (⅔·S/S₋₁ + ⅓·T/T₋₁): the weight of the construction cost index S. */
+export const HOSTING_CONSTRUCTION_WEIGHT = 2 / 3;
+/** domain.md §13 (seed §9.3.2): the weight of the medium-voltage electricity index T. */
+export const HOSTING_ELECTRICITY_WEIGHT = 1 / 3;
+
+/** The INSEE indices of one year as the contract lists them: the construction cost (ICC) and the electricity index at that year's anniversary. */
+export interface HostingIndex {
+  readonly year: number;
+  readonly construction: number;
+  readonly electricity: number;
+}
+
+/**
+ * The product of the specific revisions in force in `month` (seed §9.3.2), on top of SYNTEC, for
+ * the charges of units hosted physically: each anniversary in force (the months of
+ * syntecRevision) multiplies by ⅔·S/S₋₁ + ⅓·T/T₋₁, S and T of its year, S₋₁ and T₋₁ of the year
+ * before (published twelve months earlier). Chained (P₋₁ is the amount before the revision), so
+ * factors multiply; rounded once with SYNTEC. **Reading**: an anniversary whose indices (or the
+ * previous year's) the contract does not list revises nothing (the "indice d'effet comparable" of
+ * §9.3.2 is a figure the contract must state).
+ */
+export function hostingRevisionFactor(start: string, month: string, indices: readonly HostingIndex[]): number {
+  const first = DateTime.fromISO(start, { zone: 'UTC' });
+  const byYear = new Map(indices.map((i) => [i.year, i]));
+  let factor = 1;
+  const years = Number(month.slice(0, 4)) - first.year;
+  for (let n = 1; n <= years; n++) {
+    const anniversary = first.plus({ years: n });
+    if (effectiveMonth(anniversary) > month) break;
+    const now = byYear.get(anniversary.year);
+    const before = byYear.get(anniversary.year - 1);
+    if (now === undefined || before === undefined) continue;
+    factor *= HOSTING_CONSTRUCTION_WEIGHT * (now.construction / before.construction) + HOSTING_ELECTRICITY_WEIGHT * (now.electricity / before.electricity);
+  }
+  return factor;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The statement
 
 /** A recurring charge of the contract at its base price P0 (the price at the first monthly invoice). */
@@ -98,6 +139,8 @@ export interface RecurringCharge {
   readonly name: string;
   readonly kind: ChargeKind;
   readonly monthly: Cents;
+  /** The unit needs a physical hosting zone: revised by seed §9.3.2 too (hostingRevisionFactor). */
+  readonly physicalHosting?: boolean | undefined;
 }
 
 /** A credit granted by an answered claim (claims.ts grantedAmount). */
@@ -114,6 +157,8 @@ export interface StatementInput {
   readonly contractStart: string;
   readonly charges: readonly RecurringCharge[];
   readonly syntec: readonly SyntecIndex[];
+  /** The construction and electricity indices per year, for the charges of physically hosted units (seed §9.3.2); absent: none. */
+  readonly hosting?: readonly HostingIndex[] | undefined;
   /** seed §9.2: the monthly billing minimum of the month's terms; absent: none. */
   readonly monthlyMinimum?: Cents | undefined;
   /** The month's token ledger as the report computes it (the changes completed in the month), and the on-demand token price. */
@@ -132,15 +177,17 @@ export interface RecurringLine {
   readonly kind: ChargeKind;
   /** P0. */
   readonly base: Cents;
-  /** P0 × S1/S0 for a revised kind, else P0. */
+  /** P0 × the ratio, rounded to the cent. */
   readonly amount: Cents;
+  /** SYNTEC's S1/S0 for a revised kind (else 1), times the hosting factor for a physically hosted unit. */
+  readonly ratio: number;
   readonly revised: boolean;
 }
 
 export interface MonthlyStatement {
   readonly month: string;
   readonly currency: string;
-  readonly revision: SyntecRevision;
+  readonly revision: SyntecRevision & { readonly hostingFactor: number };
   readonly recurring: {
     readonly lines: readonly RecurringLine[];
     readonly subtotal: Cents;
@@ -183,10 +230,12 @@ export interface MonthlyStatement {
  * minimum, never below 0, the rest carried to the next statement.
  */
 export function computeStatement(input: StatementInput): MonthlyStatement {
-  const revision = syntecRevision(input.contractStart, input.month, input.syntec);
+  const syntec = syntecRevision(input.contractStart, input.month, input.syntec);
+  const hostingFactor = hostingRevisionFactor(input.contractStart, input.month, input.hosting ?? []);
+  const revision = { ...syntec, hostingFactor };
   const lines = input.charges.map((c): RecurringLine => {
-    const revised = revision.ratio !== 1 && !SYNTEC_EXEMPT_KINDS.includes(c.kind);
-    return { name: c.name, kind: c.kind, base: c.monthly, amount: revised ? timesRatio(c.monthly, revision.ratio) : c.monthly, revised };
+    const ratio = (SYNTEC_EXEMPT_KINDS.includes(c.kind) ? 1 : syntec.ratio) * (c.physicalHosting === true ? hostingFactor : 1);
+    return { name: c.name, kind: c.kind, base: c.monthly, amount: ratio === 1 ? c.monthly : timesRatio(c.monthly, ratio), ratio, revised: ratio !== 1 };
   });
   const subtotal = sumCents(lines.map((l) => l.amount));
   const minimumTopUp = (input.monthlyMinimum === undefined ? 0 : Math.max(0, input.monthlyMinimum - subtotal)) as Cents;
