@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { billableEffort, type EffortLine } from './effort.ts';
 import type { Cents } from './money.ts';
 import {
-  billedByRunYear, computeStatement, creditsGrantedIn, minimumRevenueCheck, runYearOf, syntecRevision,
+  billedByRunYear, buildInvoices, computeStatement, creditsGrantedIn, minimumRevenueCheck, runYearOf, syntecRevision,
   type MonthlyStatement, type RecurringCharge, type StatementInput,
 } from './statement.ts';
 import type { TicketPrices } from './tickets.ts';
@@ -163,5 +163,16 @@ describe('minimum guaranteed revenue (seed §9.4)', () => {
     const statements: MonthlyStatement[] = months.map((m) => computeStatement(statement(m, charges, m === '2027-03' ? { minimumRevenueShortfall: c(2500) } : {})));
     // Year 0: March 2026 and February 2027, 100.00 each = 200.00. Year 1: March 2027, 100.00 + 25.00 differential − 25.00 = 100.00.
     expect(billedByRunYear(statements, '2026-03', 2)).toEqual([20_000, 10_000]);
+  });
+});
+
+describe('build invoicing (seed §9.8.1)', () => {
+  it.each([
+    // 10,000.00: 30 % = 3,000.00 at the order, 7,000.00 at delivery.
+    [1_000_000, 300_000, 700_000],
+    // 333.33: 30 % = 99.999 → 100.00; the rest 233.33, so the two add up to 333.33.
+    [33_333, 10_000, 23_333],
+  ])('a build of %d cents', (build, atOrder, atDelivery) => {
+    expect(buildInvoices(c(build))).toEqual({ atOrder, atDelivery });
   });
 });

@@ -364,3 +364,20 @@ export function billedByRunYear(statements: readonly MonthlyStatement[], runStar
   }
   return out as Cents[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Build invoicing (seed §9.8, domain.md §13)
+
+/** domain.md §13 (seed §9.8.1): a small project's build is invoiced 30 % at the order, the rest (70 %) at delivery. */
+export const BUILD_AT_ORDER_PERCENT = 30;
+
+/**
+ * The two build invoices of a small project (seed §9.8.1 case 1): 30 % at the signed order, rounded
+ * to the cent, and the rest at the build's end, so the two add up to the build exactly. A project
+ * invoiced by lots (case 2) follows its own schedule, a list of the contract, not computed here;
+ * the run's invoicing starts at delivery (seed §9.8.2: `runYearOf`'s `runStart`).
+ */
+export function buildInvoices(build: Cents): { readonly atOrder: Cents; readonly atDelivery: Cents } {
+  const atOrder = timesRatio(build, BUILD_AT_ORDER_PERCENT / 100);
+  return { atOrder, atDelivery: (build - atOrder) as Cents };
+}
