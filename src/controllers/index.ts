@@ -216,11 +216,15 @@ function snapshot(deps: Deps): MetricsSnapshot {
   const units = caches.units.all().map((u) => {
     const up = cond(u.status?.conditions, ConditionType.Available);
     const percent = u.status?.availability?.percent;
+    const backup = u.spec.backup?.check === undefined ? undefined : cond(u.status?.conditions, ConditionType.BackupOnSchedule);
+    const deadline = backup === undefined ? undefined : u.status?.backup?.deadline;
     return {
       namespace: u.namespace, name: u.name, environment: u.spec.environment,
       ...(up === 'True' || up === 'False' ? { up: up === 'True' } : {}),
       ...(percent !== undefined ? { availabilityRatio: percent / 100 } : {}),
       maintenance: cond(u.status?.conditions, ConditionType.InMaintenance) === 'True',
+      ...(backup === 'True' || backup === 'False' ? { backupOnSchedule: backup === 'True' } : {}),
+      ...(deadline !== undefined ? { backupDeadline: new Date(deadline) } : {}),
     };
   });
   const functions = caches.functions.all().map((f) => {

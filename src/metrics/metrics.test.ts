@@ -8,7 +8,7 @@ const empty: MetricsSnapshot = { units: [], functions: [], incidents: [], change
 const state: MetricsSnapshot = {
   units: [
     { namespace: 'acme', name: 'db-1', environment: 'Production', up: false, availabilityRatio: 0.99, maintenance: false, probeAgeRatio: 0.25 },
-    { namespace: 'acme', name: 'db-2', environment: 'Production', up: true, availabilityRatio: 1, maintenance: true, probeAgeRatio: 2.5 },
+    { namespace: 'acme', name: 'db-2', environment: 'Production', up: true, availabilityRatio: 1, maintenance: true, probeAgeRatio: 2.5, backupOnSchedule: false, backupDeadline: new Date('2026-10-05T12:00:00Z') },
     { namespace: 'acme', name: 'new', environment: 'Development', maintenance: false },
   ],
   functions: [{ namespace: 'acme', name: 'databases', family: 'Database', units: ['db-1', 'db-2'], availabilityRatio: 0.995, guaranteeRatio: 0.995, errorBudgetRemainingRatio: 0 }],
@@ -52,6 +52,9 @@ describe('createMetrics', () => {
       'managedapps_unit_availability_ratio{namespace="acme",name="db-1",environment="Production",tenant="acme"} 0.99',
       'managedapps_unit_probe_age_ratio{namespace="acme",name="db-1",tenant="acme"} 0.25',
       'managedapps_unit_probe_age_ratio{namespace="acme",name="db-2",tenant="acme"} 2.5',
+      'managedapps_unit_backup_on_schedule{namespace="acme",name="db-2",tenant="acme"} 0',
+      // 2026-10-05T12:00:00Z = 1791201600 Unix seconds (as below).
+      'managedapps_unit_backup_deadline_timestamp_seconds{namespace="acme",name="db-2",tenant="acme"} 1791201600',
       'managedapps_function_unit{namespace="acme",name="databases",unit="db-2",tenant="acme"} 1',
       'managedapps_function_availability_ratio{namespace="acme",name="databases",family="Database",tenant="acme"} 0.995',
       'managedapps_function_guarantee_ratio{namespace="acme",name="databases",family="Database",tenant="acme"} 0.995',
@@ -81,6 +84,8 @@ describe('createMetrics', () => {
     // Not probed yet: no up series rather than a false 0.
     expect(text).not.toMatch(/managedapps_unit_up\{[^}]*name="new"/);
     expect(text).not.toMatch(/managedapps_unit_probe_age_ratio\{[^}]*name="new"/);
+    // No backup check: no backup series.
+    expect(text).not.toMatch(/managedapps_unit_backup_\w+\{[^}]*name="db-1"/);
     expect(text).not.toMatch(/restoration_deadline_timestamp_seconds\{[^}]*inc-b/);
   });
 

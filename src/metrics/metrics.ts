@@ -26,6 +26,10 @@ export interface UnitSnapshot {
   readonly maintenance: boolean;
   /** Periods since the unit's latest probe started (ProbeScheduler.ageRatio); undefined where it is not scheduled: no series. */
   readonly probeAgeRatio?: number;
+  /** Its BackupOnSchedule condition (seed §5.10, `spec.backup.check`): undefined while not checked or not observed: no series. */
+  readonly backupOnSchedule?: boolean;
+  /** When the next successful backup is due (`status.backup.deadline`). */
+  readonly backupDeadline?: Date;
 }
 
 export interface FunctionSnapshot {
@@ -169,6 +173,12 @@ export function createMetrics(registry: Registry, options: MetricsOptions) {
     unitProbeAge: scrapeGauge('managedapps_unit_probe_age_ratio', 'Periods since the unit\'s latest probe started (before its first: since the leader\'s scheduler took it): at most 1 + jitter (1.1) on schedule; above 2, a scheduled probe was missed. Leader only, probed units only.', ['namespace', 'name'], (g, s) => {
       for (const u of s.units) if (u.probeAgeRatio !== undefined) g.set({ namespace: u.namespace, name: u.name }, u.probeAgeRatio);
     }),
+    unitBackupOnSchedule: scrapeGauge('managedapps_unit_backup_on_schedule', 'Whether the unit\'s backups ran on schedule (1) or one was missed (0), as its BackupOnSchedule condition says (seed §5.10, spec.backup.check). Absent while not checked or not observed.', ['namespace', 'name'], (g, s) => {
+      for (const u of s.units) if (u.backupOnSchedule !== undefined) g.set({ namespace: u.namespace, name: u.name }, bool(u.backupOnSchedule));
+    }),
+    unitBackupDeadline: scrapeGauge('managedapps_unit_backup_deadline_timestamp_seconds', 'When the unit\'s next successful backup is due (status.backup.deadline), Unix seconds: its policy\'s period plus 24 h after the last success.', ['namespace', 'name'], (g, s) => {
+      for (const u of s.units) if (u.backupDeadline !== undefined) g.set({ namespace: u.namespace, name: u.name }, u.backupDeadline.getTime() / 1000);
+    }),
     unitAvailability: scrapeGauge('managedapps_unit_availability_ratio', 'Availability of the unit over the calendar month to date, 0..1 (domain.md §5).', ['namespace', 'name', 'environment'], (g, s) => {
       for (const u of s.units) if (u.availabilityRatio !== undefined) g.set({ namespace: u.namespace, name: u.name, environment: u.environment }, u.availabilityRatio);
     }),
@@ -278,6 +288,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 /** Every metric name this module defines (the dashboards and rules may use only these and their histogram series). */
 export const METRIC_NAMES = [
   'managedapps_unit_up', 'managedapps_unit_maintenance_active', 'managedapps_unit_probe_age_ratio', 'managedapps_unit_availability_ratio', 'managedapps_function_unit',
+  'managedapps_unit_backup_on_schedule', 'managedapps_unit_backup_deadline_timestamp_seconds',
   'managedapps_function_availability_ratio', 'managedapps_function_guarantee_ratio', 'managedapps_function_error_budget_remaining_ratio',
   'managedapps_incidents_open', 'managedapps_incident_restoration_deadline_timestamp_seconds', 'managedapps_incident_restoration_elapsed_ratio',
   'managedapps_incident_deadline_at_risk', 'managedapps_incident_major', 'managedapps_changes', 'managedapps_tokens_used', 'managedapps_tokens_included',

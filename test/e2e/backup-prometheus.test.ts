@@ -147,6 +147,15 @@ describe.skipIf(!available && !ci)('backups observed from a real Prometheus: one
     const u = await unit('files-missed');
     expect(condition(u)).toMatchObject({ status: 'False', reason: 'BackupMissed' });
     expect(u.status?.backup).toEqual({ lastSuccessTime: iso(t0 - 9 * DAY), deadline: iso(t0 - DAY), incident: { name: files.metadata!.name! } });
+    // The metrics say it too (ManagedUnitBackupMissed reads the first): files-missed 0, due at
+    // t0 − 1 d (t0 is in Unix seconds); files-ok 1.
+    await eventually(async () => {
+      const lines = (await operator!.get('/metrics')).body.split('\n');
+      const value = (metric: string, name: string): number => Number(lines.find((l) => l.startsWith(`${metric}{`) && l.includes(`name="${name}"`))?.split(' ').pop());
+      expect(value('managedapps_unit_backup_on_schedule', 'files-missed')).toBe(0);
+      expect(value('managedapps_unit_backup_deadline_timestamp_seconds', 'files-missed')).toBe(t0 - DAY);
+      expect(value('managedapps_unit_backup_on_schedule', 'files-ok')).toBe(1);
+    }, { timeoutMs: 30_000, intervalMs: 500 }).catch(diagnose);
     // The availability probe of files-missed is up (Available True) and opened nothing: after
     // several of its 1 s periods and its 1 s resolveAfter, the backup incident is still open.
     await eventually(async () => { expect((await unit('files-missed')).status?.conditions?.find((c) => c.type === 'Available')?.status).toBe('True'); }, { timeoutMs: 60_000, intervalMs: 250 }).catch(diagnose);
