@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { DEFAULT_CALENDAR, isTimeZone, type BusinessCalendar } from '../../domain/calendar.ts';
 import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TOKENS } from '../../domain/limits.ts';
 import type { Interval } from '../../domain/interval.ts';
+import { accelerationProblem } from '../../domain/change.ts';
 import { AD_DOMAIN_REQUIRED, backupViolations, defaultLevelThreeOwner, repeatedTargets } from '../../domain/levels.ts';
 import type { ProblemInput } from '../../domain/problems.ts';
 import { validateSchedule, type MaintenanceSchedule } from '../../domain/maintenance.ts';
@@ -341,14 +342,10 @@ export function functionToDomain(fn: Obj<ManagedFunction>, units: readonly Obj<S
   });
 }
 
-export function incidentToDomain(incident: Obj<Incident>): Conversion<IncidentInput> {
-  const c = new Collector();
-  const spec = incident.spec;
-  const openedAt = c.time('spec.openedAt', spec.openedAt);
-  const resolvedAt = c.optionalTime('spec.resolvedAt', spec.resolvedAt);
-  if (openedAt !== undefined && resolvedAt !== undefined && resolvedAt < openedAt) c.add('spec.resolvedAt', 'must not be before spec.openedAt');
+/** `spec.exclusions` of an Incident or a ChangeRequest (periods where the commitments do not apply), each end after its start. */
+function exclusionsOf(c: Collector, list: readonly { readonly start: string; readonly end: string }[] | undefined): Interval[] {
   const exclusions: Interval[] = [];
-  (spec.exclusions ?? []).forEach((exclusion, i) => {
+  (list ?? []).forEach((exclusion, i) => {
     const start = c.time(`spec.exclusions[${i}].start`, exclusion.start);
     const end = c.time(`spec.exclusions[${i}].end`, exclusion.end);
     if (start !== undefined && end !== undefined) {
@@ -356,6 +353,16 @@ export function incidentToDomain(incident: Obj<Incident>): Conversion<IncidentIn
       else exclusions.push({ start, end });
     }
   });
+  return exclusions;
+}
+
+export function incidentToDomain(incident: Obj<Incident>): Conversion<IncidentInput> {
+  const c = new Collector();
+  const spec = incident.spec;
+  const openedAt = c.time('spec.openedAt', spec.openedAt);
+  const resolvedAt = c.optionalTime('spec.resolvedAt', spec.resolvedAt);
+  if (openedAt !== undefined && resolvedAt !== undefined && resolvedAt < openedAt) c.add('spec.resolvedAt', 'must not be before spec.openedAt');
+  const exclusions = exclusionsOf(c, spec.exclusions);
   return c.done(() => ({
     name: incident.metadata.name,
     unitNames: spec.unitRefs.map((r) => r.name),
@@ -393,6 +400,9 @@ export function changeToDomain(change: Obj<ChangeRequest>): Conversion<ChangeInp
   if (requestedAt !== undefined && completedAt !== undefined && completedAt < requestedAt) c.add('spec.completedAt', 'must not be before spec.requestedAt');
   if (spec.tokens !== undefined) c.count('spec.tokens', spec.tokens, MAX_CHANGE_TOKENS, 1);
   if (spec.validation?.quoteTokens !== undefined) c.count('spec.validation.quoteTokens', spec.validation.quoteTokens, MAX_CHANGE_TOKENS, 1);
+  const accelerated = accelerationProblem(spec);
+  if (accelerated !== undefined) c.add('spec.accelerated', accelerated);
+  const exclusions = exclusionsOf(c, spec.exclusions);
   return c.done(() => ({
     name: change.metadata.name,
     unitNames: spec.unitRefs.map((r) => r.name),
@@ -404,6 +414,7 @@ export function changeToDomain(change: Obj<ChangeRequest>): Conversion<ChangeInp
     requestedAt: requestedAt ?? new Date(0),
     completedAt,
     quotedAt,
+    ...(exclusions.length > 0 ? { exclusions } : {}),
     ...amendedAfterClosure(change),
   }));
 }
