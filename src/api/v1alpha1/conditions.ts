@@ -153,7 +153,7 @@ export const ConditionReason = {
 
   /** Approved: the client approved the change. */
   ClientApproved: 'ClientApproved',
-  /** Approved: waiting for the client's approval. */
+  /** Approved: waiting for the client's approval. Active (MaintenanceWindow): the running occurrence awaits the client's approval (domain.md §11). */
   AwaitingApproval: 'AwaitingApproval',
   /** Approved: a change to resolve a P1 is notified afterwards (domain.md §10). */
   P1Exception: 'P1Exception',

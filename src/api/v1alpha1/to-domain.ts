@@ -15,7 +15,7 @@ import type { Interval } from '../../domain/interval.ts';
 import { accelerationProblem } from '../../domain/change.ts';
 import { AD_DOMAIN_REQUIRED, backupViolations, defaultLevelThreeOwner, repeatedTargets } from '../../domain/levels.ts';
 import type { ProblemInput } from '../../domain/problems.ts';
-import { validateSchedule, type MaintenanceSchedule } from '../../domain/maintenance.ts';
+import { validateSchedule, type MaintenanceSchedule, type OccurrenceApprovals } from '../../domain/maintenance.ts';
 import { amendmentProblems, supportLevelHistory, type DatedSupportLevel, type TermsAmendment } from '../../domain/terms.ts';
 import {
   type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput, type TenantInput,
@@ -444,7 +444,28 @@ export function problemToDomain(problem: Obj<Problem>, namespace?: string): Conv
   }));
 }
 
-/** The schedule of a window, checked by the domain (zone, RRULE subset, positive duration). */
+/**
+ * domain.md §11: the occurrences the client approved. Only a stamped approval counts (approvedBy
+ * and approvedAt, the webhook's: a controller never trusts that the hook ran), given before its
+ * occurrence started; an occurrence approved twice is refused.
+ */
+function windowApprovals(c: Collector, spec: MaintenanceWindow['spec']): OccurrenceApprovals | undefined {
+  const list = spec.approvals ?? [];
+  if (!spec.requiresClientApproval && list.length === 0) return undefined;
+  const seen = new Set<number>();
+  const approvedStarts: Date[] = [];
+  list.forEach((a, i) => {
+    const occurrence = c.time(`spec.approvals[${i}].occurrence`, a.occurrence);
+    const approvedAt = c.optionalTime(`spec.approvals[${i}].approvedAt`, a.approvedAt);
+    if (occurrence === undefined) return;
+    if (seen.has(occurrence.getTime())) c.add(`spec.approvals[${i}].occurrence`, `${a.occurrence} is approved twice: one approval an occurrence`);
+    seen.add(occurrence.getTime());
+    if (a.approvedBy !== undefined && approvedAt !== undefined && approvedAt <= occurrence) approvedStarts.push(occurrence);
+  });
+  return { required: spec.requiresClientApproval, approvedStarts };
+}
+
+/** The schedule of a window, checked by the domain (zone, RRULE subset, positive duration), with the client's approvals (§11). */
 export function scheduleToDomain(window: Obj<MaintenanceWindow>): Conversion<MaintenanceSchedule> {
   const c = new Collector();
   const spec = window.spec;
@@ -455,8 +476,10 @@ export function scheduleToDomain(window: Obj<MaintenanceWindow>): Conversion<Mai
   const until = r === undefined ? undefined : c.optionalTime('spec.recurrence.until', r.until);
   const start = c.optionalTime('spec.start', spec.start);
   if ((r === undefined) === (spec.start === undefined)) c.add('spec', 'set exactly one of spec.recurrence and spec.start');
+  const approvals = windowApprovals(c, spec);
   if (c.errors.length > 0) return fail(c.errors);
   const schedule: MaintenanceSchedule = {
+    ...(approvals === undefined ? {} : { approvals }),
     timeZone: spec.timeZone,
     durationSeconds: durationSeconds ?? 0,
     ...(r === undefined ? {} : {
