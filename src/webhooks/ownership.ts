@@ -353,6 +353,7 @@ function reportStatusVerdict(request: AdmissionRequest, ctx: RuleContext, id: Id
  */
 export const ADMISSION_RULES = {
   // serviceunits: the trace of their backup and prerequisites (issue 15 item 3, records.ts TRACED_FIELDS).
-  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems'] },
+  // maintenancewindows: the stamps of the client's approvals of occurrences (issue 14, approvals.ts).
+  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems', 'maintenancewindows'] },
   validate: { operations: ['CREATE', 'UPDATE', 'DELETE'], resources: [...KINDS.map((k) => k.plural), 'slareports/status'] },
 } as const;
