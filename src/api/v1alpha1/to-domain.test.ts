@@ -207,3 +207,26 @@ describe('bounds in toDomain, for objects stored before the schema had them (iss
     expect(oneOff.ok ? [] : oneOff.errors.map((e) => e.path)).toEqual(['spec.start']);
   });
 });
+
+describe('a window\'s approvals (domain.md §11)', () => {
+  const objects = sampleObjects();
+  // The sample security-patching: 2nd Tuesday 22:00 Paris, requiresClientApproval; 8 Dec 2026 21:00Z is one.
+  const window = objects.maintenanceWindows.find((w) => w.metadata.name === 'security-patching')!;
+  const stamp = { approvedBy: { username: 'alice', contact: 'alice' }, approvedAt: '2026-12-01T10:00:00Z' };
+  const starts = (approvals: unknown[]) => {
+    const r = scheduleToDomain({ ...window, spec: { ...window.spec, approvals } } as typeof window);
+    return r.ok ? r.value.approvals?.approvedStarts.map((d) => d.toISOString()) : r.errors.map((e) => `${e.path}: ${e.message}`);
+  };
+  it.each<[string, unknown[], string[]]>([
+    ['stamped, before its occurrence: counts', [{ occurrence: '2026-12-08T22:00:00+01:00', ...stamp }], ['2026-12-08T21:00:00.000Z']],
+    ['unstamped (written without the webhook): does not count', [{ occurrence: '2026-12-08T21:00:00Z' }], []],
+    ['stamped after its occurrence started: does not count', [{ occurrence: '2026-12-08T21:00:00Z', ...stamp, approvedAt: '2026-12-08T21:00:01Z' }], []],
+    ['the same occurrence twice, in two offsets: refused', [{ occurrence: '2026-12-08T21:00:00Z', ...stamp }, { occurrence: '2026-12-08T22:00:00+01:00', ...stamp }], ['spec.approvals[1].occurrence: 2026-12-08T22:00:00+01:00 is approved twice: one approval an occurrence']],
+  ])('%s', (_name, approvals, expected) => {
+    expect(starts(approvals)).toEqual(expected);
+  });
+  it('requiresClientApproval without approvals: required, nothing approved', () => {
+    const r = scheduleToDomain(window);
+    expect(r.ok ? r.value.approvals : undefined).toEqual({ required: true, approvedStarts: [] });
+  });
+});
