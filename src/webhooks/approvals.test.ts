@@ -2,7 +2,7 @@
 // fixture view; the integration test (test/integration/window-approval.test.ts) runs them through
 // the real API server.
 import { describe, expect, it } from 'vitest';
-import type { ManagedTenant } from '../api/v1alpha1/index.ts';
+import { MaintenanceWindow, windowScopeDigest, type ManagedTenant } from '../api/v1alpha1/index.ts';
 import type { AdmissionRequest, JsonPatchOp, Operation } from './admission.ts';
 import { mutate } from './mutate.ts';
 import { validate, type TenantView } from './rules.ts';
@@ -55,7 +55,9 @@ describe('mutate: the approver and the instant come from the request', () => {
   it('a new approval is stamped with the user, its ChangeApprover contact and the time of the request, whatever the body says', () => {
     const forged = { occurrence: '2026-11-28T02:30:00+01:00', approvedBy: { username: 'mallory', contact: 'ceo' }, approvedAt: '2026-01-01T00:00:00Z' };
     const r = mutated(req('UPDATE', window([stored, forged]), 'alice', window([stored])));
-    expect((r.object as { spec: { approvals: unknown[] } }).spec.approvals).toEqual([stored, { occurrence: '2026-11-28T02:30:00+01:00', ...aliceStamp }]);
+    const digest = windowScopeDigest(MaintenanceWindow.parse(window()).spec);
+    expect((r.object as { spec: { approvals: unknown[] } }).spec.approvals).toEqual([stored, { occurrence: '2026-11-28T02:30:00+01:00', ...aliceStamp, scopeDigest: digest }]);
+    expect(decide(r)).toBe('allowed');
   });
 
   it('a re-apply without the stamps gets the stored ones back: no edit', () => {
@@ -74,6 +76,8 @@ describe('validate: approvals are the ChangeApprover\'s, and records', () => {
     // 26 Nov 01:30Z started before now (10:00Z).
     ['an occurrence already started', req('UPDATE', window([{ occurrence: '2026-11-26T01:30:00Z' }]), 'alice', window()), /^spec\.approvals\[0\]\.occurrence: the occurrence of 2026-11-26T01:30:00Z has started/],
     ['a window that needs no approval', req('UPDATE', window([{ occurrence: '2026-11-27T01:30:00Z' }], { requiresClientApproval: false }), 'alice', window([], { requiresClientApproval: false })), /^spec\.approvals\[0\]: spec\.requiresClientApproval is false/],
+    // The API server stores objects with sorted keys: a stored approval read back so is the same record.
+    ['the provider edits the window; the stored approval comes back with sorted keys', req('UPDATE', window([stored], { description: 'kernel patches' }), 'p', window([{ approvedAt: stored.approvedAt, approvedBy: { contact: 'alice', username: 'alice' }, occurrence: stored.occurrence }]), ['provider']), /^allowed$/],
     ['removed', req('UPDATE', window([]), 'p', window([stored]), ['provider']), /^spec\.approvals: the approval of the occurrence 2026-11-27T01:30:00Z by alice is a record: it is never removed/],
     ['its comment edited', req('UPDATE', window([{ ...stored, comment: 'ok' }]), 'alice', window([stored])), /^spec\.approvals\[0\]: the approval of the occurrence 2026-11-27T01:30:00Z by alice is a record: it is never edited/],
     ['the client approver changes the duration too', req('UPDATE', window([{ occurrence: '2026-11-27T01:30:00Z' }], { duration: '8h' }), 'alice', window()), /^spec: a MaintenanceWindow is the provider's; a client's ChangeApprover contact appends spec\.approvals only/],
@@ -86,6 +90,6 @@ describe('validate: approvals are the ChangeApprover\'s, and records', () => {
 
   it('a hand-written stamp is refused when the mutating hook did not run', () => {
     const r = req('UPDATE', window([{ occurrence: '2026-11-27T01:30:00Z', approvedBy: { username: 'alice', contact: 'ceo' }, approvedAt: STAMP }]), 'alice', window());
-    expect(decide(r)).toMatch(/^spec\.approvals\[0\]\.approvedBy: stamped by the admission webhook with who approved \(alice, contact alice\)/);
+    expect(decide(r)).toMatch(/^spec\.approvals\[0\]\.approvedBy: stamped by the admission webhook with who approved \(alice, contact alice\), not written by hand; spec\.approvals\[0\]\.scopeDigest: stamped by the admission webhook/);
   });
 });

@@ -2,15 +2,16 @@
 // that needs the client's approval excludes nothing until the client approved it, occurrence by
 // occurrence). An approval is an entry of `MaintenanceWindow.spec.approvals`, naming the start of
 // one occurrence; both hooks share this module:
-//   mutating    a new entry gets `approvedBy` (the requesting user and its ChangeApprover contact)
-//               and `approvedAt` (the time of the request), whatever the body says; an entry
+//   mutating    a new entry gets `approvedBy` (the requesting user and its ChangeApprover contact),
+//               `approvedAt` (the time of the request) and `scopeDigest` (the window approved:
+//               a later change of the window voids it), whatever the body says; an entry
 //               already stored gets its stored stamps back (a re-apply without them is no edit).
 //               A provider's CREATE keeps the stamps its record has (a window restored).
 //   validating  a stored approval is a record: never removed, never edited; a new one is given by
 //               a ChangeApprover contact in force, stamped as the mutating hook does, for the start
 //               of an occurrence of the window that has not started yet, on a window that requires
 //               the client's approval; a client contact writes nothing else of a window.
-import { GROUP, scheduleToDomain, type MaintenanceWindow, type WindowApproval } from '../api/v1alpha1/index.ts';
+import { GROUP, canonicalJson, scheduleToDomain, windowScopeDigest, type MaintenanceWindow, type WindowApproval } from '../api/v1alpha1/index.ts';
 import { MaintenanceWindow as MaintenanceWindowSchema } from '../api/v1alpha1/maintenance-window.ts';
 import { isOccurrenceStart } from '../domain/maintenance.ts';
 import { deny, pointer, type AdmissionRequest, type JsonPatchOp, type UserInfo, type Verdict, type Violation } from './admission.ts';
@@ -60,23 +61,27 @@ export function windowMutation(request: AdmissionRequest, view: TenantView, conf
   const old = stored(request);
   const id = identify(request.userInfo, tenantOf(view, request.namespace ?? ''), config);
   const approver = contactWithRole(id, 'ChangeApprover');
+  const parsed = MaintenanceWindowSchema.safeParse(request.object);
+  if (!parsed.success) return { allowed: true }; // the validating hook reports the body
+  const digest = windowScopeDigest(parsed.data.spec);
   const next = body.map((entry) => {
     const k = keyOf(entry);
     if (!isObject(entry) || k === undefined) return entry; // the schema refuses it
     const before = old.get(k);
-    if (before !== undefined) return { ...entry, approvedBy: before.approvedBy, approvedAt: before.approvedAt };
+    if (before !== undefined) return { ...entry, approvedBy: before.approvedBy, approvedAt: before.approvedAt, scopeDigest: before.scopeDigest };
     if (restoring(request, id) && entry.approvedBy !== undefined && entry.approvedAt !== undefined) return entry;
     if (approver === undefined) return entry; // the validating hook refuses it, naming the entry
-    return { ...entry, approvedBy: approverStamp(request.userInfo, approver.name), approvedAt: stampAt };
+    return { ...entry, approvedBy: approverStamp(request.userInfo, approver.name), approvedAt: stampAt, scopeDigest: digest };
   });
-  if (JSON.stringify(next) === JSON.stringify(body)) return { allowed: true };
+  if (same(next, body)) return { allowed: true };
   const patch: JsonPatchOp[] = [{ op: 'replace', path: pointer('spec', 'approvals'), value: next }];
   return { allowed: true, patch };
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** Equal as JSON whatever the order of keys (the API server stores objects with sorted keys). */
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(canonicalJson(a ?? null)) === JSON.stringify(canonicalJson(b ?? null));
 const sameApproval = (a: Json, b: Json): boolean =>
-  keyOf(a) === keyOf(b) && same(a.comment, b.comment) && same(a.approvedBy, b.approvedBy) && same(a.approvedAt, b.approvedAt);
+  keyOf(a) === keyOf(b) && same(a.comment, b.comment) && same(a.approvedBy, b.approvedBy) && same(a.approvedAt, b.approvedAt) && same(a.scopeDigest, b.scopeDigest);
 const withoutApprovals = (w: MaintenanceWindow): unknown => ({ ...w.spec, approvals: undefined });
 
 /** The validating hook's rules of a window write (after the schema and the schedule converted). */
@@ -120,6 +125,9 @@ export function windowApprovalViolations(request: AdmissionRequest, ctx: RuleCon
     }
     if (!same(entry.approvedBy, approverStamp(request.userInfo, approver.name))) {
       violations.push({ path: `${path}.approvedBy`, message: `stamped by the admission webhook with who approved (${id.username}, contact ${approver.name}), not written by hand` });
+    }
+    if (entry.scopeDigest !== windowScopeDigest(window.spec)) {
+      violations.push({ path: `${path}.scopeDigest`, message: 'stamped by the admission webhook with the digest of the window approved, not written by hand' });
     }
     const at = entry.approvedAt === undefined ? Number.NaN : Date.parse(entry.approvedAt);
     if (Number.isNaN(at) || Math.abs(at - ctx.now.getTime()) > STAMP_TOLERANCE_MS) {

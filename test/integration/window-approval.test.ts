@@ -223,6 +223,7 @@ describe('approval per occurrence and change exclusions on a real API server', (
     expect(approved).toMatchObject({ ok: true });
     const approval = approved.ok ? approved.object.spec.approvals?.[0] : undefined;
     expect(approval?.approvedBy).toEqual({ username: 'alice', groups: expect.arrayContaining([CONTACTS_GROUP]), contact: 'alice' });
+    expect(approval?.scopeDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     // approvedAt: the webhook's (test) clock at the request, to the second.
     const stampedAt = new Date(approval!.approvedAt!).getTime();
     const testOffset = testClock.now().getTime() - Date.now();
@@ -262,6 +263,16 @@ describe('approval per occurrence and change exclusions on a real API server', (
     await downB.more(6);
     expect(b.automation.status(`${ns}/web-b`)?.state).toBe('Down');
     expect(await monitoringIncidents('web-b')).toEqual([]);
+
+    // The provider lengthens the window after the approval: what was approved is no longer what
+    // runs, so the approval no longer counts (it stays, as a record).
+    const longer = await patchWindow('paul', [{ op: 'replace', path: '/spec/duration', value: '2h' }]);
+    expect(longer.ok ? '' : longer.message).toBe('');
+    await eventually(async () => {
+      const w = await read<MaintenanceWindow>(ns, 'MaintenanceWindow', 'patching');
+      expect(w.status?.currentOccurrence).toEqual({ start: next, end: rfc(occurrence(day1).plus({ hours: 2 })), approval: 'AwaitingApproval' });
+      expect(w.spec.approvals).toHaveLength(1);
+    });
   });
 
   it('a change timer with an exclusion: the GTC deadline is pushed by the excluded time; an accelerated non-standard change is refused naming the field', async () => {

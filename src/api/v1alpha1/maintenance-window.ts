@@ -1,4 +1,5 @@
 // MaintenanceWindow (mw): recurring or one-off maintenance windows over units (design.md §1, domain.md §5, §11).
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_CALENDAR } from '../../domain/calendar.ts';
 import { MAX_MAINTENANCE_DURATION_HOURS, MAX_WINDOW_APPROVALS } from '../../domain/limits.ts';
@@ -7,6 +8,7 @@ import {
   type KindDefinition, UserInfo, ageColumn, doc, duration, instant, labelSelector, localTime, readyColumn, resource, statusBase, text, time, timeZone,
   withRules,
 } from './common.ts';
+import { canonicalJson } from './records.ts';
 
 const WEEKDAY = '(MO|TU|WE|TH|FR|SA|SU)';
 const list = (item: string) => `${item}(,${item})*`;
@@ -57,6 +59,7 @@ export const WindowApproval = z.object({
   comment: text('Comment of the approver.', 1024).optional(),
   approvedBy: doc(OccurrenceApprover, 'Who approved: stamped by the webhook from the admission request, never from the body.').optional(),
   approvedAt: instant('When the client approved: stamped by the webhook (the time of the request).').optional(),
+  scopeDigest: doc(z.string().regex(/^sha256:[0-9a-f]{64}$/), 'Digest of the window approved (purpose, description, schedule, duration, time zone, selector, excludeFromAvailability): stamped by the webhook. A change of any of them afterwards voids the approval.').optional(),
 });
 export type WindowApproval = z.infer<typeof WindowApproval>;
 
@@ -121,3 +124,17 @@ export const maintenanceWindowKind: KindDefinition = {
     ageColumn,
   ],
 };
+
+/**
+ * `sha256:<hex>` of what an approval of an occurrence covers: what is done, when, for how long,
+ * on which units, and whether it excludes (canonical JSON, keys sorted). The webhook records it in
+ * `spec.approvals[].scopeDigest`; toDomain counts an approval only while it still matches, so a
+ * later change of the window voids the approvals given before (domain.md §11: agreed with the client).
+ */
+export function windowScopeDigest(spec: Pick<MaintenanceWindowSpec, 'purpose' | 'description' | 'recurrence' | 'start' | 'duration' | 'timeZone' | 'selector' | 'excludeFromAvailability'>): string {
+  const scope = {
+    purpose: spec.purpose, description: spec.description ?? null, recurrence: spec.recurrence ?? null, start: spec.start === undefined ? null : Date.parse(spec.start),
+    duration: spec.duration, timeZone: spec.timeZone, selector: spec.selector, excludeFromAvailability: spec.excludeFromAvailability,
+  };
+  return `sha256:${createHash('sha256').update(JSON.stringify(canonicalJson(scope))).digest('hex')}`;
+}

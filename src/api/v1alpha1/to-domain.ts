@@ -26,7 +26,7 @@ import { ChangeRequest } from './change-request.ts';
 import { HISTORY_ANNOTATION, parseHistory } from './records.ts';
 import { NEGATIVE_ZERO_MESSAGE, YEAR_MESSAGE, instantInRange, yearInRange, type LabelSelector, type ObjectMeta } from './common.ts';
 import { Incident } from './incident.ts';
-import { MaintenanceWindow } from './maintenance-window.ts';
+import { MaintenanceWindow, windowScopeDigest } from './maintenance-window.ts';
 import { Problem } from './problem.ts';
 import { ManagedFunction } from './managed-function.ts';
 import { ManagedTenant } from './managed-tenant.ts';
@@ -445,22 +445,24 @@ export function problemToDomain(problem: Obj<Problem>, namespace?: string): Conv
 }
 
 /**
- * domain.md §11: the occurrences the client approved. Only a stamped approval counts (approvedBy
- * and approvedAt, the webhook's: a controller never trusts that the hook ran), given before its
- * occurrence started; an occurrence approved twice is refused.
+ * domain.md §11: the occurrences the client approved. Only a stamped approval counts (approvedBy,
+ * approvedAt and scopeDigest, the webhook's: a controller never trusts that the hook ran), given
+ * before its occurrence started, of the window as it still is (its scope digest); an occurrence
+ * approved twice is refused.
  */
 function windowApprovals(c: Collector, spec: MaintenanceWindow['spec']): OccurrenceApprovals | undefined {
   const list = spec.approvals ?? [];
   if (!spec.requiresClientApproval && list.length === 0) return undefined;
   const seen = new Set<number>();
   const approvedStarts: Date[] = [];
+  const scope = windowScopeDigest(spec);
   list.forEach((a, i) => {
     const occurrence = c.time(`spec.approvals[${i}].occurrence`, a.occurrence);
     const approvedAt = c.optionalTime(`spec.approvals[${i}].approvedAt`, a.approvedAt);
     if (occurrence === undefined) return;
     if (seen.has(occurrence.getTime())) c.add(`spec.approvals[${i}].occurrence`, `${a.occurrence} is approved twice: one approval an occurrence`);
     seen.add(occurrence.getTime());
-    if (a.approvedBy !== undefined && approvedAt !== undefined && approvedAt <= occurrence) approvedStarts.push(occurrence);
+    if (a.approvedBy !== undefined && approvedAt !== undefined && approvedAt <= occurrence && a.scopeDigest === scope) approvedStarts.push(occurrence);
   });
   return { required: spec.requiresClientApproval, approvedStarts };
 }
