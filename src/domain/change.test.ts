@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR } from './calendar.ts';
-import { evaluateChange, type ChangeFacts, type ChangeUnit } from './change.ts';
+import { accelerationProblem, evaluateChange, type ChangeFacts, type ChangeUnit } from './change.ts';
 import type { ChangeCategory, Environment, SupportLevel } from './vocabulary.ts';
 
 const at = (iso: string) => new Date(iso);
@@ -84,5 +84,58 @@ describe('domain.md §7 lateness and credit', () => {
   it('a non-production change initiated by the provider is not timed (no client request to time)', () => {
     const r = evaluateChange(change('StandardSimple', false, { initiator: 'Provider' }), [{ ...prod, environment: 'Integration' }], context('Standard'), LATER);
     expect([r.reason, r.timed]).toEqual(['NonProduction', false]);
+  });
+});
+
+describe('domain.md §10 exclusion periods of a change (the commitment does not apply, e.g. waiting on the client)', () => {
+  const span = (s: string, e: string) => ({ start: at(s), end: at(e) });
+  // Simple, Premium: 8 covered hours from Mon 2 Nov 09:00 Paris (08:00Z); without exclusions the
+  // deadline is Mon 17:00 Paris (16:00Z). Paris is UTC+1 in November.
+  it.each<[string, { start: Date; end: Date }[], string, number]>([
+    // none: 8 h from 09:00 → 17:00 Paris; covered to the deadline 8 h.
+    ['none', [], '2026-11-02T16:00:00Z', 8 * 3600],
+    // Mon 11:00–13:00 Paris: 2 covered hours excluded → 8 + 2 = 10 h of business hours from Mon
+    // 09:00: Mon 9 h (to 18:00) + Tue 1 h → Tue 3 Nov 10:00 Paris (09:00Z). Covered net 10 − 2 = 8 h.
+    ['inside business hours', [span('2026-11-02T10:00:00Z', '2026-11-02T12:00:00Z')], '2026-11-03T09:00:00Z', 8 * 3600],
+    // Mon 16:00 Paris → Tue 10:00 Paris: 7 h spent before it (09:00–16:00), excluded Mon 16–18
+    // (2 h) + Tue 09–10 (1 h); the last hour from Tue 10:00 → Tue 11:00 Paris (10:00Z).
+    // Covered gross Mon 9 h + Tue 2 h = 11 h, net 11 − 3 = 8 h.
+    ['across the night', [span('2026-11-02T15:00:00Z', '2026-11-03T09:00:00Z')], '2026-11-03T10:00:00Z', 8 * 3600],
+    // Mon 11–13 and Mon 12–14 Paris overlap: their union 11–14 is 3 h, counted once → 8 + 3 = 11 h
+    // from Mon 09:00: Mon 9 h + Tue 2 h → Tue 11:00 Paris (10:00Z).
+    ['overlapping, counted once', [span('2026-11-02T10:00:00Z', '2026-11-02T12:00:00Z'), span('2026-11-02T11:00:00Z', '2026-11-02T13:00:00Z')], '2026-11-03T10:00:00Z', 8 * 3600],
+    // Sat 7 Nov: no business hour in it, nothing moves.
+    ['outside the window', [span('2026-11-07T08:00:00Z', '2026-11-07T17:00:00Z')], '2026-11-02T16:00:00Z', 8 * 3600],
+  ])('%s', (_name, exclusions, deadline, covered) => {
+    const r = evaluateChange(change('StandardSimple', false, { exclusions, completedAt: at(deadline) }), [prod], context('Premium'), LATER);
+    expect(r.deadline?.toISOString()).toBe(new Date(deadline).toISOString());
+    // Completed exactly at the pushed deadline: covered net = the target, on time.
+    expect([r.coveredSeconds, r.late]).toEqual([covered, false]);
+  });
+
+  it('one second past the pushed deadline is late, credited 50 % of 80', () => {
+    const r = evaluateChange(change('StandardSimple', false, { exclusions: [span('2026-11-02T10:00:00Z', '2026-11-02T12:00:00Z')], completedAt: at('2026-11-03T09:00:01Z') }), [prod], context('Premium'), LATER);
+    // covered net 8 h + 1 s > 8 h: late; 1 token × 80 × 50 % = 40.
+    expect([r.coveredSeconds, r.late, r.creditAmount]).toEqual([8 * 3600 + 1, true, 40]);
+  });
+
+  it('a pending change is late only once now passes the pushed deadline', () => {
+    const exclusions = [span('2026-11-02T10:00:00Z', '2026-11-02T12:00:00Z')];
+    // Mon 17:00 Paris: past the unexcluded deadline, not the pushed one (Tue 10:00 Paris); covered 8 − 2 = 6 h.
+    const before = evaluateChange(change('StandardSimple', false, { exclusions }), [prod], context('Premium'), at('2026-11-02T16:00:00Z'));
+    expect([before.late, before.coveredSeconds]).toEqual([false, 6 * 3600]);
+    const after = evaluateChange(change('StandardSimple', false, { exclusions }), [prod], context('Premium'), at('2026-11-03T09:00:01Z'));
+    expect(after.late).toBe(true);
+  });
+});
+
+describe('domain.md §10 only standard changes may be accelerated', () => {
+  it.each<[ChangeCategory, boolean, boolean]>([
+    ['StandardSimple', true, true],
+    ['StandardComplex', true, true],
+    ['NonStandard', true, false],
+    ['NonStandard', false, true],
+  ])('%s accelerated=%s allowed=%s', (category, accelerated, allowed) => {
+    expect(accelerationProblem({ category, accelerated }) === undefined).toBe(allowed);
   });
 });

@@ -4,10 +4,13 @@
 // window (business hours). A non-standard change has no execution row in the §7 table: what is
 // guaranteed is its quote, so it is timed request → quote, against 5 / 3 business days expressed
 // as 5 × 9 / 3 × 9 covered hours (the §6 **Reading** BUSINESS_DAY_COVERED_HOURS).
-import { coveredSeconds, instantAfterCovered, type BusinessCalendar } from './calendar.ts';
+// Exclusion periods (§10: the commitment does not apply, e.g. while waiting on the client) are
+// subtracted from the change time and push the deadline, as an incident's do (restoration.ts).
+import type { BusinessCalendar, Interval } from './calendar.ts';
+import { union } from './interval.ts';
 import { GTC_LATE_CHANGE_CREDIT_RATIO, GTC_TARGET_HOURS, gtcRowOf } from './guarantees.ts';
 import { changePrice, tokensCharged } from './tokens.ts';
-import { subscribedAt } from './restoration.ts';
+import { coveredExcluding, deadlineExcluding, subscribedAt } from './restoration.ts';
 import { administrationWindow } from './windows.ts';
 import type { Unguaranteed } from './levels.ts';
 import type { ChangeCategory, Environment, Initiator, SupportLevel } from './vocabulary.ts';
@@ -42,6 +45,17 @@ export interface ChangeFacts {
   readonly completedAt?: Date | undefined;
   /** When the provider sent the quote of a non-standard change. */
   readonly quotedAt?: Date | undefined;
+  /** Periods where the commitment does not apply (domain.md §10, e.g. waiting on the client); absent: none. */
+  readonly exclusions?: readonly Interval[] | undefined;
+}
+
+/**
+ * domain.md §10: acceleration (×2, a shorter deadline) is for catalogue changes; a non-standard
+ * change is quoted and validated, it has no accelerated row (§7). Undefined when allowed, else why not.
+ */
+export function accelerationProblem(change: Pick<ChangeFacts, 'category' | 'accelerated'>): string | undefined {
+  if (!change.accelerated || change.category !== 'NonStandard') return undefined;
+  return 'only a standard change (StandardSimple, StandardComplex) may be accelerated (domain.md §10); a NonStandard change is quoted';
 }
 
 export interface ChangeContext {
@@ -107,8 +121,9 @@ export function evaluateChange(change: ChangeFacts, units: readonly ChangeUnit[]
   const timed = reason === 'Applicable' || (reason === 'NonProduction' && applicability(change, units, target, true) === 'Applicable');
   const window = administrationWindow(context.calendar);
   const measuredAt = measuredAtOf(change);
-  const covered = coveredSeconds(window, change.requestedAt, measuredAt ?? now);
-  const deadline = target === undefined ? undefined : instantAfterCovered(window, change.requestedAt, target);
+  const exclusions = union(change.exclusions ?? []);
+  const covered = Math.max(0, coveredExcluding(window, change.requestedAt, measuredAt ?? now, exclusions));
+  const deadline = target === undefined ? undefined : deadlineExcluding(window, change.requestedAt, target, exclusions);
   let late = false;
   if (target !== undefined && deadline !== undefined) late = measuredAt !== undefined ? covered > target : now.getTime() > deadline.getTime();
   const price = changePrice(change, context.payAsYouGoTokenPrice);

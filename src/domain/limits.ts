@@ -57,5 +57,11 @@ export const MAX_AMENDMENTS = 120;
 /** The largest price of one change in tokens, before multipliers (domain.md §7: a simple change is 1). */
 export const MAX_CHANGE_TOKENS = 10_000;
 
+/**
+ * The most occurrence approvals one MaintenanceWindow holds (domain.md §11: approved occurrence by
+ * occurrence): two years of a weekly window and more; a longer plan is a new window.
+ */
+export const MAX_WINDOW_APPROVALS = 128;
+
 /** The longest maintenance occurrence, in hours (31 days): an occurrence longer than a month is not a window. */
 export const MAX_MAINTENANCE_DURATION_HOURS = 744;

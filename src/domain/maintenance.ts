@@ -32,6 +32,35 @@ export interface MaintenanceSchedule {
   };
   readonly oneOff?: { readonly start: Date };
   readonly durationSeconds: number;
+  /** The client's approval of each occurrence (domain.md §11); absent: none needed. */
+  readonly approvals?: OccurrenceApprovals | undefined;
+}
+
+/**
+ * domain.md §11 **Reading**: a window that needs the client's approval excludes nothing
+ * (availability, incident detection) until the client approved it, occurrence by occurrence; its
+ * work does not run either (§10: a provider change needs the client's explicit approval before).
+ */
+export interface OccurrenceApprovals {
+  /** The window needs the client's approval (MaintenanceWindow spec.requiresClientApproval). */
+  readonly required: boolean;
+  /** Start instants of the occurrences a ChangeApprover contact approved. */
+  readonly approvedStarts: readonly Date[];
+}
+
+/** An occurrence's standing: no approval needed, approved, or awaiting the client's approval (then it excludes nothing). */
+export type OccurrenceApproval = 'NotRequired' | 'Approved' | 'AwaitingApproval';
+
+export function occurrenceApproval(schedule: MaintenanceSchedule, occurrence: Interval): OccurrenceApproval {
+  const approvals = schedule.approvals;
+  if (approvals?.required !== true) return 'NotRequired';
+  const start = occurrence.start.getTime();
+  return approvals.approvedStarts.some((d) => d.getTime() === start) ? 'Approved' : 'AwaitingApproval';
+}
+
+/** Whether an occurrence counts as agreed with the client: it needs no approval or has one. */
+export function occurrenceAgreed(schedule: MaintenanceSchedule, occurrence: Interval): boolean {
+  return occurrenceApproval(schedule, occurrence) !== 'AwaitingApproval';
 }
 
 /**
@@ -316,4 +345,19 @@ export function nextEdge(schedule: MaintenanceSchedule, after: Date): Date | und
   const edges = next === undefined ? ends : [...ends, next];
   const candidates = edges.filter((e) => e > afterMs);
   return candidates.length === 0 ? undefined : new Date(Math.min(...candidates));
+}
+
+/** The agreed occurrences overlapping [from, to) (occurrenceAgreed): what excludes from availability and suppresses incidents. */
+export function agreedOccurrencesBetween(schedule: MaintenanceSchedule, from: Date, to: Date): Interval[] {
+  return occurrencesBetween(schedule, from, to).filter((o) => occurrenceAgreed(schedule, o));
+}
+
+/** The agreed occurrence in progress at `at`; the earliest-started when several overlap. */
+export function activeAgreedOccurrence(schedule: MaintenanceSchedule, at: Date): Interval | undefined {
+  return agreedOccurrencesBetween(schedule, at, new Date(at.getTime() + 1))[0];
+}
+
+/** Whether `at` is the start of one of the schedule's occurrences (what an approval names). */
+export function isOccurrenceStart(schedule: MaintenanceSchedule, at: Date): boolean {
+  return occurrencesBetween(schedule, at, new Date(at.getTime() + 1)).some((o) => o.start.getTime() === at.getTime());
 }

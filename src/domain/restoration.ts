@@ -94,7 +94,7 @@ export function restorationWindow(target: RestorationTarget, calendar: BusinessC
 }
 
 /** Covered seconds of `window` in [from, to) minus those inside `exclusions` (normalized). */
-function coveredExcluding(window: ServiceWindow, from: Date, to: Date, exclusions: readonly Interval[]): number {
+export function coveredExcluding(window: ServiceWindow, from: Date, to: Date, exclusions: readonly Interval[]): number {
   let covered = coveredSeconds(window, from, to);
   for (const ex of exclusions) {
     const s = Math.max(ex.start.getTime(), from.getTime());

@@ -16,7 +16,7 @@ import { evaluateChange, measuredAtOf, type ChangeResult, type ChangeUnit } from
 import { REVERSIBILITY_MONTHS } from './guarantees.ts';
 import type { Interval } from './interval.ts';
 import { prerequisitesValidated } from './levels.ts';
-import { activeOccurrence, nextEdge, occurrencesBetween } from './maintenance.ts';
+import { activeAgreedOccurrence, activeOccurrence, agreedOccurrencesBetween, nextEdge } from './maintenance.ts';
 import {
   DEFAULT_SUPPORT_LEVEL, functionResult, productionLevel, reportInstant, reportOf, unguaranteedUnit,
   type ChangeInput, type FunctionInput, type FunctionResult, type IncidentInput, type MaintenanceWindowInput, type MonthlyReport, type ReportInput,
@@ -42,6 +42,8 @@ export interface WindowEvaluation {
   readonly input: MaintenanceWindowInput;
   /** The occurrence in progress at the instant, if any. */
   readonly active: Interval | undefined;
+  /** The agreed occurrence in progress (domain.md §11: approved, or none needed); only it excludes. */
+  readonly agreed: Interval | undefined;
   /** The next start or end of an occurrence after the instant (design.md §2: a requeue instant). */
   readonly nextEdge: Date | undefined;
 }
@@ -170,10 +172,10 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     }
   }
   const excluding = (unitName: string): MaintenanceWindowInput[] => (windowsByUnit.get(unitName) ?? []).filter((w) => w.excludeFromAvailability);
-  const occurrences = memo((w: MaintenanceWindowInput, p: Interval) => `${w.name}@${spanKey(p)}`, (w, p) => occurrencesBetween(w.schedule, p.start, p.end));
+  const occurrences = memo((w: MaintenanceWindowInput, p: Interval) => `${w.name}@${spanKey(p)}`, (w, p) => agreedOccurrencesBetween(w.schedule, p.start, p.end));
   const window = memo(byName, (name): WindowEvaluation | undefined => {
     const w = windowsByName.get(name);
-    return w === undefined ? undefined : { input: w, active: activeOccurrence(w.schedule, now), nextEdge: nextEdge(w.schedule, now) };
+    return w === undefined ? undefined : { input: w, active: activeOccurrence(w.schedule, now), agreed: activeAgreedOccurrence(w.schedule, now), nextEdge: nextEdge(w.schedule, now) };
   });
 
   const availabilityOf = memo(
@@ -281,7 +283,7 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     const u = units.get(name);
     const availability = u === undefined ? undefined : results.unitAvailability(name, familyOf(u), period);
     if (u === undefined || availability === undefined) return undefined;
-    const activeExclusions = excluding(name).filter((w) => window(w.name)?.active !== undefined).map((w) => w.name).sort();
+    const activeExclusions = excluding(name).filter((w) => window(w.name)?.agreed !== undefined).map((w) => w.name).sort();
     return { input: u, availability, activeExclusions, windows: (windowsByUnit.get(name) ?? []).map((w) => w.name) };
   });
   const fn = memo(byName, (name): FunctionEvaluation | undefined => {

@@ -5,7 +5,7 @@
 import type { Incident, ServiceUnitSpec, ServiceUnitStatus } from '../api/v1alpha1/index.ts';
 import { ConditionReason, ConditionType, MIN_PROBE_PERIOD, matchesSelector, parseGoDuration, scheduleToDomain } from '../api/v1alpha1/index.ts';
 import type { Interval } from '../domain/calendar.ts';
-import { activeOccurrence, nextEdge, type MaintenanceSchedule } from '../domain/maintenance.ts';
+import { activeAgreedOccurrence, nextEdge, type MaintenanceSchedule } from '../domain/maintenance.ts';
 import type { Priority } from '../domain/vocabulary.ts';
 import { findCondition, setCondition, toSeconds, type Condition, type ConditionStatus, type DesiredCondition } from '../runtime/conditions.ts';
 import type { ProbeSpec, StatusMatcher } from './probers/index.ts';
@@ -293,7 +293,7 @@ export function showsNotProbed(status: ServiceUnitStatus | undefined, generation
 
 // ---- maintenance ------------------------------------------------------------------------------
 
-/** Whether a window takes part in suppression: it excludes the units it covers from availability. */
+/** Whether a window takes part in suppression: it excludes the units it covers from availability (and then only its agreed occurrences, #active). */
 function excludes(window: WindowView): boolean {
   return window.spec.excludeFromAvailability;
 }
@@ -351,7 +351,8 @@ export class MaintenanceLookup {
     if (schedule === undefined) {
       entry = { version, schedule, active: undefined, from: -Infinity, until: Infinity };
     } else {
-      const active = activeOccurrence(schedule, at);
+      // domain.md §11: an occurrence awaiting the client's approval suppresses nothing.
+      const active = activeAgreedOccurrence(schedule, at);
       const until = active !== undefined ? active.end.getTime() : (nextEdge(schedule, at)?.getTime() ?? Infinity);
       entry = { version, schedule, active, from: active !== undefined ? active.start.getTime() : t, until };
     }

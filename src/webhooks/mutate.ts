@@ -14,12 +14,14 @@
 // UPDATE of an Incident or a ChangeRequest appends its changes of the SLA fields to the trace
 // annotation (records.ts: who, when, old → new), whatever the body says; so does every UPDATE of
 // a Problem, and of a ServiceUnit its changes of `spec.backup` (the acceptance test: seed §5.10.3)
-// and `spec.prerequisites`. A new `Incident.spec.closureNotice` gets `sentBy` = the requesting user
+// and `spec.prerequisites`. A new `MaintenanceWindow.spec.approvals[]` entry gets `approvedBy` and
+// `approvedAt` (approvals.ts). A new `Incident.spec.closureNotice` gets `sentBy` = the requesting user
 // (who recorded the notice to the client, seed §5.3.2); once set it is kept.
 import {
   APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, HISTORY_ANNOTATION, approvalBinds, historyEntries, parseHistory, scopeDigest, type ScopedSpec, type TracedKind,
 } from '../api/v1alpha1/index.ts';
 import { ALLOW, pointer, type AdmissionRequest, type JsonPatchOp, type UserInfo, type Verdict } from './admission.ts';
+import { addsWindowApproval, windowMutation } from './approvals.ts';
 import { contactsAnnotations, contactsOutcome, tenantVersions } from './contacts.ts';
 import { actsForProvider, contactWithRole, identify, type IdentityConfig } from './identity.ts';
 import { tenantOf, type TenantView } from './view.ts';
@@ -46,6 +48,7 @@ export function stampOf(user: UserInfo): { username: string; groups?: string[] }
 /** Whether this request needs the tenant (an approval, or a closure's contacts, to stamp): the server then waits for the caches. */
 export function mutationNeedsTenant(request: AdmissionRequest): boolean {
   if (request.kind.group !== GROUP) return false;
+  if (request.kind.kind === 'MaintenanceWindow') return addsWindowApproval(request);
   if (request.kind.kind === 'Incident') return request.operation === 'UPDATE' && specOf(request.object)?.closedAt !== undefined && specOf(request.oldObject)?.closedAt === undefined;
   if (request.kind.kind !== 'ChangeRequest') return false;
   const approval = specOf(request.object)?.approval;
@@ -76,6 +79,7 @@ export function mutate(request: AdmissionRequest, view: TenantView, config: Iden
   if (kind === 'ManagedTenant') return tenantMutation(request, config, now);
   if (kind === 'Problem') return problemMutation(request, config, now);
   if (kind === 'ServiceUnit') return unitMutation(request, config, now);
+  if (kind === 'MaintenanceWindow') return windowMutation(request, view, config, stampTime(now));
   const field = kind === 'Incident' ? 'reporter' : kind === 'ChangeRequest' ? 'requester' : undefined;
   const body = specOf(request.object);
   if (field === undefined || body === undefined) return ALLOW;

@@ -153,6 +153,8 @@ export const CHANGE_OWNERSHIP: readonly FieldOwnership<ChangeRequestSpec>[] = [
     stamped: 'approvedBy (the approver\'s contact) and scopeDigest (what is approved)',
   },
   { field: 'spec.validation', read: (o) => o.spec.validation, create: ['Provider'], update: ['Provider'], frozen: completed },
+  // domain.md §10: periods where the commitment does not apply are the provider's to record, as an incident's.
+  { field: 'spec.exclusions', read: (o) => o.spec.exclusions, create: ['Provider'], update: ['Provider'], frozen: completed },
   { field: 'spec.completedAt', read: (o) => o.spec.completedAt, create: ['Provider'], update: ['Provider'], frozen: { when: 'it is set', test: (s) => s.completedAt !== undefined } },
   { field: 'spec.requester', read: (o) => o.spec.requester, create: ['Provider', 'Client'], update: NOBODY, stamped: 'the requesting user on creation; kept on updates' },
   { field: 'metadata.ownerReferences', read: (o) => o.metadata.ownerReferences, create: PROVIDER_SIDE, update: PROVIDER_SIDE },
@@ -351,6 +353,7 @@ function reportStatusVerdict(request: AdmissionRequest, ctx: RuleContext, id: Id
  */
 export const ADMISSION_RULES = {
   // serviceunits: the trace of their backup and prerequisites (issue 15 item 3, records.ts TRACED_FIELDS).
-  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems'] },
+  // maintenancewindows: the stamps of the client's approvals of occurrences (issue 14, approvals.ts).
+  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems', 'maintenancewindows'] },
   validate: { operations: ['CREATE', 'UPDATE', 'DELETE'], resources: [...KINDS.map((k) => k.plural), 'slareports/status'] },
 } as const;

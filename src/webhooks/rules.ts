@@ -23,6 +23,9 @@
 //                    provider side writes `initiator: Provider`; an approval is given by a
 //                    ChangeApprover contact; at most N accelerated changes a calendar year;
 //                    a restore (catalogItem backup-restore) only on units with a backup policy
+//   MaintenanceWindow  the schedule expands; the provider's, but for spec.approvals: appended by a
+//                    ChangeApprover contact (stamped), for an occurrence not started yet, never
+//                    edited or removed (approvals.ts)
 //   Problem          links the incidents of its own namespace only (spec.incidentRefs[].namespace)
 //   SLAReport        written by the operator only; on create, for an existing contract and a month
 //                    from the contract's start month to the current one (tenant time zone)
@@ -44,6 +47,7 @@ import { acceleratedDecisions, type AcceleratedRequest } from '../domain/tokens.
 import type { ContactRole } from '../domain/vocabulary.ts';
 import { ALLOW, deny, type AdmissionRequest, type Verdict, type Violation } from './admission.ts';
 import { actsForProvider, describeUser, identify, type Identity } from './identity.ts';
+import { windowApprovalViolations } from './approvals.ts';
 import { contactsViolations } from './contacts.ts';
 import { termsInForceViolations } from './terms.ts';
 import { ownershipVerdict, scopeVerdict } from './ownership.ts';
@@ -103,7 +107,7 @@ function validateKind(request: AdmissionRequest, ctx: RuleContext, kind: Kind): 
     case 'Incident': return validateIncident(request, ctx, namespace);
     case 'ChangeRequest': return validateChange(request, ctx, namespace);
     case 'Problem': return validateProblem(request, namespace);
-    case 'MaintenanceWindow': return validateWindow(request);
+    case 'MaintenanceWindow': return validateWindow(request, ctx);
     case 'SLAReport': return validateReport(request, ctx);
   }
 }
@@ -364,11 +368,12 @@ function acceleratedViolation(change: ChangeRequest, ctx: RuleContext, namespace
 
 // ---- MaintenanceWindow, SLAReport -------------------------------------------------------------------
 
-function validateWindow(request: AdmissionRequest): Verdict {
+function validateWindow(request: AdmissionRequest, ctx: RuleContext): Verdict {
   const object = parse('MaintenanceWindow', request.object);
   if (!object.ok) return invalid(object.errors);
   const schedule = scheduleToDomain(object.value);
-  return schedule.ok ? ALLOW : invalid(schedule.errors);
+  if (!schedule.ok) return invalid(schedule.errors);
+  return windowApprovalViolations(request, ctx, object.value) ?? ALLOW;
 }
 
 function validateReport(request: AdmissionRequest, ctx: RuleContext): Verdict {

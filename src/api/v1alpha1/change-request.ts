@@ -7,6 +7,7 @@ import {
   type KindDefinition, UserInfo, ageColumn, boundedCount, conditionColumn, count, doc, immutable, immutableOnceSet, instant, localRef, localRefs,
   money, readyColumn, resource, seconds, statusBase, text, time, withRules,
 } from './common.ts';
+import { Exclusion } from './incident.ts';
 import { historyStatusFields } from './records.ts';
 
 /** What `spec.approval.scopeDigest` holds: `sha256:<hex>` of the approved scope (change-scope.ts scopeDigest). */
@@ -51,6 +52,7 @@ export const ChangeRequestSpec = withRules(
     approval: doc(Approval, "The client's decision on a provider-initiated change.").optional(),
     validation: doc(Validation, "The provider's validation (and quote) of a non-standard change.").optional(),
     completedAt: instant('When the provider notified completion: the end of the GTC clock.').optional(),
+    exclusions: doc(z.array(Exclusion).max(32), 'Periods where the commitment does not apply (domain.md §10, e.g. waiting on the client): subtracted from the change time, they push the GTC deadline. Written by the provider; traced.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
     requester: doc(UserInfo, 'Who requested the change: set from the admission request, never from the body. Immutable once set.').optional(),
   }),
   'Desired state of a ChangeRequest.',
@@ -61,6 +63,8 @@ export const ChangeRequestSpec = withRules(
     // A restore (seed §5.10, domain/backup.ts): a standard change of the catalogue, decided by the client.
     { rule: `!has(self.catalogItem) || self.catalogItem != '${RESTORE_CATALOG_ITEM}' || self.category in [${RESTORE_CATEGORIES.map((c) => `'${c}'`).join(', ')}]`, message: `spec.category: a restore (catalogItem ${RESTORE_CATALOG_ITEM}) is a standard change of the catalogue, ${RESTORE_CATEGORIES.join(' or ')} (seed §5.10.1)`, fieldPath: '.category' },
     { rule: `!has(self.catalogItem) || self.catalogItem != '${RESTORE_CATALOG_ITEM}' || self.initiator == '${RESTORE_INITIATOR}'`, message: `spec.initiator: a restore (catalogItem ${RESTORE_CATALOG_ITEM}) is decided by the client (seed §5.10.3), initiator ${RESTORE_INITIATOR}`, fieldPath: '.initiator' },
+    // domain.md §10 (domain/change.ts accelerationProblem): a non-standard change is quoted, never accelerated.
+    { rule: "!self.accelerated || self.category != 'NonStandard'", message: 'spec.accelerated: only a standard change (StandardSimple, StandardComplex) may be accelerated (domain.md §10); a NonStandard change is quoted', fieldPath: '.accelerated', reason: 'FieldValueForbidden' },
     { rule: "!has(self.approval) || self.initiator == 'Provider'", message: 'spec.approval is only for a change with spec.initiator Provider', fieldPath: '.approval', reason: 'FieldValueForbidden' },
     { rule: "!has(self.validation) || self.category == 'NonStandard'", message: 'spec.validation is only for a NonStandard change', fieldPath: '.validation', reason: 'FieldValueForbidden' },
     { rule: '!has(self.completedAt) || timestamp(self.completedAt) >= timestamp(self.requestedAt)', message: 'spec.completedAt must not be before spec.requestedAt', fieldPath: '.completedAt' },

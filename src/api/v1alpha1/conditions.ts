@@ -50,7 +50,7 @@ export const ConditionType = {
   Valid: 'Valid',
   /** SupportContract: the token pack of the month is not exhausted. */
   TokensAvailable: 'TokensAvailable',
-  /** MaintenanceWindow: a window occurrence is active right now. */
+  /** MaintenanceWindow: an agreed occurrence (approved, or needing no approval, domain.md §11) is running now. */
   Active: 'Active',
   /** Incident: it recurs (N incidents on its unit or function within M days, seed §5.4) and no Problem links it yet: open one. */
   ProblemProposed: 'ProblemProposed',
@@ -153,7 +153,7 @@ export const ConditionReason = {
 
   /** Approved: the client approved the change. */
   ClientApproved: 'ClientApproved',
-  /** Approved: waiting for the client's approval. */
+  /** Approved: waiting for the client's approval. Active (MaintenanceWindow): the running occurrence awaits the client's approval (domain.md §11). */
   AwaitingApproval: 'AwaitingApproval',
   /** Approved: a change to resolve a P1 is notified afterwards (domain.md §10). */
   P1Exception: 'P1Exception',

@@ -1,12 +1,14 @@
 // MaintenanceWindow (mw): recurring or one-off maintenance windows over units (design.md §1, domain.md §5, §11).
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_CALENDAR } from '../../domain/calendar.ts';
-import { MAX_MAINTENANCE_DURATION_HOURS } from '../../domain/limits.ts';
+import { MAX_MAINTENANCE_DURATION_HOURS, MAX_WINDOW_APPROVALS } from '../../domain/limits.ts';
 import { MAINTENANCE_PURPOSES } from '../../domain/vocabulary.ts';
 import {
-  type KindDefinition, ageColumn, doc, duration, instant, labelSelector, localTime, readyColumn, resource, statusBase, time, timeZone,
+  type KindDefinition, UserInfo, ageColumn, doc, duration, instant, labelSelector, localTime, readyColumn, resource, statusBase, text, time, timeZone,
   withRules,
 } from './common.ts';
+import { canonicalJson } from './records.ts';
 
 const WEEKDAY = '(MO|TU|WE|TH|FR|SA|SU)';
 const list = (item: string) => `${item}(,${item})*`;
@@ -42,6 +44,25 @@ const recurrenceRules = [
   { rule: '!has(self.from) || !has(self.until) || timestamp(self.until) >= timestamp(self.from)', message: 'spec.recurrence.until must not be before spec.recurrence.from', fieldPath: '.until' },
 ];
 
+/** Who approved an occurrence: the user of the admission request and the ChangeApprover contact it acted as. */
+export const OccurrenceApprover = UserInfo.extend({
+  contact: doc(z.string().min(1).max(63), 'The ChangeApprover contact of the ManagedTenant the user acted as.'),
+});
+
+/**
+ * The client's approval of one occurrence (domain.md §11): a record, appended by a ChangeApprover
+ * contact, never edited or removed (the validating webhook refuses it). `approvedBy` and
+ * `approvedAt` are the webhook's, from the admission request.
+ */
+export const WindowApproval = z.object({
+  occurrence: instant('Start of the occurrence approved, as status.nextOccurrences[].start shows it; an occurrence not started yet.'),
+  comment: text('Comment of the approver.', 1024).optional(),
+  approvedBy: doc(OccurrenceApprover, 'Who approved: stamped by the webhook from the admission request, never from the body.').optional(),
+  approvedAt: instant('When the client approved: stamped by the webhook (the time of the request).').optional(),
+  scopeDigest: doc(z.string().regex(/^sha256:[0-9a-f]{64}$/), 'Digest of the window approved (purpose, description, schedule, duration, time zone, selector, excludeFromAvailability): stamped by the webhook. A change of any of them afterwards voids the approval.').optional(),
+});
+export type WindowApproval = z.infer<typeof WindowApproval>;
+
 export const MaintenanceWindowSpec = withRules(
   z.object({
     purpose: doc(z.enum(MAINTENANCE_PURPOSES), 'SecurityPatching, Maintenance or Upgrade (domain.md §11).'),
@@ -52,7 +73,8 @@ export const MaintenanceWindowSpec = withRules(
     timeZone: timeZone('IANA time zone of startTime.').default(DEFAULT_CALENDAR.timeZone),
     selector: labelSelector('ServiceUnits of this namespace the window covers; an empty selector covers all.'),
     excludeFromAvailability: doc(z.boolean(), 'Interruptions inside the window do not count against availability (domain.md §5) and open no incident.').default(true),
-    requiresClientApproval: doc(z.boolean(), 'The client validates each occurrence first (patches, domain.md §11).').default(false),
+    requiresClientApproval: doc(z.boolean(), 'The client approves each occurrence first (patches, domain.md §11): an occurrence not listed in spec.approvals excludes nothing from availability, opens incidents as usual, and its work does not run.').default(false),
+    approvals: doc(z.array(WindowApproval).max(MAX_WINDOW_APPROVALS), `The occurrences a ChangeApprover contact of the client approved (at most ${MAX_WINDOW_APPROVALS}), appended to only: records, never edited or removed.`, { 'x-kubernetes-list-type': 'atomic' }).optional(),
   }),
   'Desired state of a MaintenanceWindow.',
   [
@@ -63,15 +85,18 @@ export const MaintenanceWindowSpec = withRules(
 );
 export type MaintenanceWindowSpec = z.infer<typeof MaintenanceWindowSpec>;
 
+export const OCCURRENCE_APPROVALS = ['NotRequired', 'Approved', 'AwaitingApproval'] as const;
+
 const Occurrence = z.object({
   start: time('Start of the occurrence.'),
   end: time('End of the occurrence.'),
+  approval: doc(z.enum(OCCURRENCE_APPROVALS), 'NotRequired, Approved (by the client, spec.approvals) or AwaitingApproval: then it excludes nothing, suppresses no incident and its work does not run (domain.md §11).').optional(),
 });
 
 export const MaintenanceWindowStatus = z.object({
   ...statusBase,
-  active: doc(z.boolean(), 'An occurrence is running now.').optional(),
-  currentOccurrence: doc(Occurrence, 'The occurrence running now.').optional(),
+  active: doc(z.boolean(), 'An agreed occurrence (approved, or needing no approval) is running now: its work may run.').optional(),
+  currentOccurrence: doc(Occurrence, 'The occurrence running now, agreed or awaiting approval.').optional(),
   nextOccurrences: doc(z.array(Occurrence).max(10), 'The next occurrences, earliest first.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
   units: doc(z.int().min(0), 'Number of ServiceUnits the selector matches.').optional(),
 });
@@ -99,3 +124,17 @@ export const maintenanceWindowKind: KindDefinition = {
     ageColumn,
   ],
 };
+
+/**
+ * `sha256:<hex>` of what an approval of an occurrence covers: what is done, when, for how long,
+ * on which units, and whether it excludes (canonical JSON, keys sorted). The webhook records it in
+ * `spec.approvals[].scopeDigest`; toDomain counts an approval only while it still matches, so a
+ * later change of the window voids the approvals given before (domain.md §11: agreed with the client).
+ */
+export function windowScopeDigest(spec: Pick<MaintenanceWindowSpec, 'purpose' | 'description' | 'recurrence' | 'start' | 'duration' | 'timeZone' | 'selector' | 'excludeFromAvailability'>): string {
+  const scope = {
+    purpose: spec.purpose, description: spec.description ?? null, recurrence: spec.recurrence ?? null, start: spec.start === undefined ? null : Date.parse(spec.start),
+    duration: spec.duration, timeZone: spec.timeZone, selector: spec.selector, excludeFromAvailability: spec.excludeFromAvailability,
+  };
+  return `sha256:${createHash('sha256').update(JSON.stringify(canonicalJson(scope))).digest('hex')}`;
+}

@@ -30,7 +30,7 @@ export const DELETED_AT_ANNOTATION = `${GROUP}/deleted-at`;
  */
 export const TRACED_FIELDS = {
   Incident: ['priority', 'cause', 'exclusions', 'resolvedAt', 'closedAt', 'closureNotice'],
-  ChangeRequest: ['category', 'tokens', 'approval', 'validation', 'completedAt'],
+  ChangeRequest: ['category', 'tokens', 'approval', 'validation', 'exclusions', 'completedAt'],
   // A Problem (issue 15): what it links, what fixes it, when it closed.
   Problem: ['incidentRefs', 'changeRef', 'closedAt'],
   ServiceUnit: ['backup', 'prerequisites'],

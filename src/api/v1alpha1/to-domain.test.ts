@@ -15,6 +15,7 @@ import type { SupportContract } from './support-contract.ts';
 import {
   type AnyResource, type ReportObjects, functionUnits, matchesSelector, parseGoDuration, parseManifest, reportInputToDomain, scheduleToDomain, unitToDomain,
 } from './to-domain.ts';
+import { windowScopeDigest } from './maintenance-window.ts';
 
 const dir = join(import.meta.dirname, '..', '..', '..', 'config', 'samples');
 const files = (parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[] }).resources;
@@ -205,5 +206,35 @@ describe('bounds in toDomain, for objects stored before the schema had them (iss
     expect(never.ok ? [] : never.errors.map((e) => e.path)).toEqual(['spec.recurrence.rrule']);
     const oneOff = scheduleToDomain(withSpec(window, { recurrence: undefined, start: '9999-06-01T00:00:00Z' }));
     expect(oneOff.ok ? [] : oneOff.errors.map((e) => e.path)).toEqual(['spec.start']);
+  });
+});
+
+describe('a window\'s approvals (domain.md §11)', () => {
+  const objects = sampleObjects();
+  // The sample security-patching: 2nd Tuesday 22:00 Paris, requiresClientApproval; 8 Dec 2026 21:00Z is one.
+  const window = objects.maintenanceWindows.find((w) => w.metadata.name === 'security-patching')!;
+  const stamp = { approvedBy: { username: 'alice', contact: 'alice' }, approvedAt: '2026-12-01T10:00:00Z', scopeDigest: windowScopeDigest(window.spec) };
+  const starts = (approvals: unknown[], change: Partial<typeof window.spec> = {}) => {
+    const r = scheduleToDomain({ ...window, spec: { ...window.spec, ...change, approvals } } as typeof window);
+    return r.ok ? r.value.approvals?.approvedStarts.map((d) => d.toISOString()) : r.errors.map((e) => `${e.path}: ${e.message}`);
+  };
+  it.each<[string, unknown[], string[]]>([
+    ['stamped, before its occurrence: counts', [{ occurrence: '2026-12-08T22:00:00+01:00', ...stamp }], ['2026-12-08T21:00:00.000Z']],
+    ['unstamped (written without the webhook): does not count', [{ occurrence: '2026-12-08T21:00:00Z' }], []],
+    ['stamped after its occurrence started: does not count', [{ occurrence: '2026-12-08T21:00:00Z', ...stamp, approvedAt: '2026-12-08T21:00:01Z' }], []],
+    ['the same occurrence twice, in two offsets: refused', [{ occurrence: '2026-12-08T21:00:00Z', ...stamp }, { occurrence: '2026-12-08T22:00:00+01:00', ...stamp }], ['spec.approvals[1].occurrence: 2026-12-08T22:00:00+01:00 is approved twice: one approval an occurrence']],
+  ])('%s', (_name, approvals, expected) => {
+    expect(starts(approvals)).toEqual(expected);
+  });
+  it('a change of the window after the approval voids it: 4 h made 6 h, another selector', () => {
+    const approvals = [{ occurrence: '2026-12-08T21:00:00Z', ...stamp }];
+    expect(starts(approvals, { duration: '6h' })).toEqual([]);
+    expect(starts(approvals, { selector: {} })).toEqual([]);
+    // requiresClientApproval and the approvals themselves are not the scope approved.
+    expect(starts(approvals, { description: window.spec.description })).toEqual(['2026-12-08T21:00:00.000Z']);
+  });
+  it('requiresClientApproval without approvals: required, nothing approved', () => {
+    const r = scheduleToDomain(window);
+    expect(r.ok ? r.value.approvals : undefined).toEqual({ required: true, approvedStarts: [] });
   });
 });

@@ -12,9 +12,10 @@ import type { z } from 'zod';
 import { DEFAULT_CALENDAR, isTimeZone, type BusinessCalendar } from '../../domain/calendar.ts';
 import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TOKENS } from '../../domain/limits.ts';
 import type { Interval } from '../../domain/interval.ts';
+import { accelerationProblem } from '../../domain/change.ts';
 import { AD_DOMAIN_REQUIRED, backupViolations, defaultLevelThreeOwner, repeatedTargets } from '../../domain/levels.ts';
 import type { ProblemInput } from '../../domain/problems.ts';
-import { validateSchedule, type MaintenanceSchedule } from '../../domain/maintenance.ts';
+import { validateSchedule, type MaintenanceSchedule, type OccurrenceApprovals } from '../../domain/maintenance.ts';
 import { amendmentProblems, supportLevelHistory, type DatedSupportLevel, type TermsAmendment } from '../../domain/terms.ts';
 import {
   type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput, type TenantInput,
@@ -25,7 +26,7 @@ import { ChangeRequest } from './change-request.ts';
 import { HISTORY_ANNOTATION, parseHistory } from './records.ts';
 import { NEGATIVE_ZERO_MESSAGE, YEAR_MESSAGE, instantInRange, yearInRange, type LabelSelector, type ObjectMeta } from './common.ts';
 import { Incident } from './incident.ts';
-import { MaintenanceWindow } from './maintenance-window.ts';
+import { MaintenanceWindow, windowScopeDigest } from './maintenance-window.ts';
 import { Problem } from './problem.ts';
 import { ManagedFunction } from './managed-function.ts';
 import { ManagedTenant } from './managed-tenant.ts';
@@ -341,14 +342,10 @@ export function functionToDomain(fn: Obj<ManagedFunction>, units: readonly Obj<S
   });
 }
 
-export function incidentToDomain(incident: Obj<Incident>): Conversion<IncidentInput> {
-  const c = new Collector();
-  const spec = incident.spec;
-  const openedAt = c.time('spec.openedAt', spec.openedAt);
-  const resolvedAt = c.optionalTime('spec.resolvedAt', spec.resolvedAt);
-  if (openedAt !== undefined && resolvedAt !== undefined && resolvedAt < openedAt) c.add('spec.resolvedAt', 'must not be before spec.openedAt');
+/** `spec.exclusions` of an Incident or a ChangeRequest (periods where the commitments do not apply), each end after its start. */
+function exclusionsOf(c: Collector, list: readonly { readonly start: string; readonly end: string }[] | undefined): Interval[] {
   const exclusions: Interval[] = [];
-  (spec.exclusions ?? []).forEach((exclusion, i) => {
+  (list ?? []).forEach((exclusion, i) => {
     const start = c.time(`spec.exclusions[${i}].start`, exclusion.start);
     const end = c.time(`spec.exclusions[${i}].end`, exclusion.end);
     if (start !== undefined && end !== undefined) {
@@ -356,6 +353,16 @@ export function incidentToDomain(incident: Obj<Incident>): Conversion<IncidentIn
       else exclusions.push({ start, end });
     }
   });
+  return exclusions;
+}
+
+export function incidentToDomain(incident: Obj<Incident>): Conversion<IncidentInput> {
+  const c = new Collector();
+  const spec = incident.spec;
+  const openedAt = c.time('spec.openedAt', spec.openedAt);
+  const resolvedAt = c.optionalTime('spec.resolvedAt', spec.resolvedAt);
+  if (openedAt !== undefined && resolvedAt !== undefined && resolvedAt < openedAt) c.add('spec.resolvedAt', 'must not be before spec.openedAt');
+  const exclusions = exclusionsOf(c, spec.exclusions);
   return c.done(() => ({
     name: incident.metadata.name,
     unitNames: spec.unitRefs.map((r) => r.name),
@@ -393,6 +400,9 @@ export function changeToDomain(change: Obj<ChangeRequest>): Conversion<ChangeInp
   if (requestedAt !== undefined && completedAt !== undefined && completedAt < requestedAt) c.add('spec.completedAt', 'must not be before spec.requestedAt');
   if (spec.tokens !== undefined) c.count('spec.tokens', spec.tokens, MAX_CHANGE_TOKENS, 1);
   if (spec.validation?.quoteTokens !== undefined) c.count('spec.validation.quoteTokens', spec.validation.quoteTokens, MAX_CHANGE_TOKENS, 1);
+  const accelerated = accelerationProblem(spec);
+  if (accelerated !== undefined) c.add('spec.accelerated', accelerated);
+  const exclusions = exclusionsOf(c, spec.exclusions);
   return c.done(() => ({
     name: change.metadata.name,
     unitNames: spec.unitRefs.map((r) => r.name),
@@ -404,6 +414,7 @@ export function changeToDomain(change: Obj<ChangeRequest>): Conversion<ChangeInp
     requestedAt: requestedAt ?? new Date(0),
     completedAt,
     quotedAt,
+    ...(exclusions.length > 0 ? { exclusions } : {}),
     ...amendedAfterClosure(change),
   }));
 }
@@ -433,7 +444,30 @@ export function problemToDomain(problem: Obj<Problem>, namespace?: string): Conv
   }));
 }
 
-/** The schedule of a window, checked by the domain (zone, RRULE subset, positive duration). */
+/**
+ * domain.md §11: the occurrences the client approved. Only a stamped approval counts (approvedBy,
+ * approvedAt and scopeDigest, the webhook's: a controller never trusts that the hook ran), given
+ * before its occurrence started, of the window as it still is (its scope digest); an occurrence
+ * approved twice is refused.
+ */
+function windowApprovals(c: Collector, spec: MaintenanceWindow['spec']): OccurrenceApprovals | undefined {
+  const list = spec.approvals ?? [];
+  if (!spec.requiresClientApproval && list.length === 0) return undefined;
+  const seen = new Set<number>();
+  const approvedStarts: Date[] = [];
+  const scope = windowScopeDigest(spec);
+  list.forEach((a, i) => {
+    const occurrence = c.time(`spec.approvals[${i}].occurrence`, a.occurrence);
+    const approvedAt = c.optionalTime(`spec.approvals[${i}].approvedAt`, a.approvedAt);
+    if (occurrence === undefined) return;
+    if (seen.has(occurrence.getTime())) c.add(`spec.approvals[${i}].occurrence`, `${a.occurrence} is approved twice: one approval an occurrence`);
+    seen.add(occurrence.getTime());
+    if (a.approvedBy !== undefined && approvedAt !== undefined && approvedAt <= occurrence && a.scopeDigest === scope) approvedStarts.push(occurrence);
+  });
+  return { required: spec.requiresClientApproval, approvedStarts };
+}
+
+/** The schedule of a window, checked by the domain (zone, RRULE subset, positive duration), with the client's approvals (§11). */
 export function scheduleToDomain(window: Obj<MaintenanceWindow>): Conversion<MaintenanceSchedule> {
   const c = new Collector();
   const spec = window.spec;
@@ -444,8 +478,10 @@ export function scheduleToDomain(window: Obj<MaintenanceWindow>): Conversion<Mai
   const until = r === undefined ? undefined : c.optionalTime('spec.recurrence.until', r.until);
   const start = c.optionalTime('spec.start', spec.start);
   if ((r === undefined) === (spec.start === undefined)) c.add('spec', 'set exactly one of spec.recurrence and spec.start');
+  const approvals = windowApprovals(c, spec);
   if (c.errors.length > 0) return fail(c.errors);
   const schedule: MaintenanceSchedule = {
+    ...(approvals === undefined ? {} : { approvals }),
     timeZone: spec.timeZone,
     durationSeconds: durationSeconds ?? 0,
     ...(r === undefined ? {} : {

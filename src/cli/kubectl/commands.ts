@@ -197,6 +197,8 @@ export interface WindowOccurrence {
   readonly selector: string;
   readonly excludeFromAvailability: boolean;
   readonly requiresClientApproval: boolean;
+  /** The occurrence's approval as the status shows it (domain.md §11); absent from an operator that does not write it. */
+  readonly approval?: 'NotRequired' | 'Approved' | 'AwaitingApproval' | undefined;
   /** The ServiceUnits the selector matches now, sorted. */
   readonly units: readonly string[];
 }
@@ -222,6 +224,13 @@ export function formatSelector(selector: LabelSelector | undefined): string {
 /** Whether a label selector selects these labels (src/api/v1alpha1's matchesSelector). */
 type SelectorMatch = (selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>) => boolean;
 
+/** The APPROVAL column: approved or awaiting per occurrence; `required`/`no` from the spec when the status does not say. */
+function approvalText(r: WindowOccurrence): string {
+  if (r.approval === 'Approved') return 'approved';
+  if (r.approval === 'AwaitingApproval') return 'awaiting';
+  return r.requiresClientApproval && r.approval === undefined ? 'required' : 'no';
+}
+
 /** The next occurrences of the windows (the running one first when active), sorted by start, at most `count`. */
 export function windowOccurrences(windows: readonly Window[], units: readonly ApiObject<unknown, unknown>[], count: number, matchesSelector: SelectorMatch): WindowOccurrence[] {
   const rows: WindowOccurrence[] = [];
@@ -233,7 +242,8 @@ export function windowOccurrences(windows: readonly Window[], units: readonly Ap
       .filter((u) => (u.metadata.namespace ?? '') === namespace && matchesSelector(spec.selector, u.metadata.labels ?? {}))
       .map((u) => u.metadata.name)
       .sort();
-    const current = w.status?.active === true ? w.status.currentOccurrence : undefined;
+    // The running occurrence, agreed (active) or awaiting the client's approval (listed, not active).
+    const current = w.status?.currentOccurrence;
     const occurrences = [...(current === undefined ? [] : [current]), ...(w.status?.nextOccurrences ?? []).filter((o) => o.start !== current?.start)];
     for (const o of occurrences) {
       rows.push({
@@ -242,11 +252,12 @@ export function windowOccurrences(windows: readonly Window[], units: readonly Ap
         purpose: spec.purpose,
         start: o.start,
         end: o.end,
-        active: o === current,
+        active: o === current && w.status?.active === true,
         timeZone: spec.timeZone,
         selector: formatSelector(spec.selector),
         excludeFromAvailability: spec.excludeFromAvailability,
         requiresClientApproval: spec.requiresClientApproval,
+        ...(o.approval === undefined ? {} : { approval: o.approval }),
         units: selected,
       });
     }
@@ -292,7 +303,7 @@ export async function windowsCommand(opts: WindowsOptions, io: CommandIO): Promi
     ];
     const body = rows.map((r) => [
       ...(scope === undefined ? [r.namespace] : []), r.name, r.purpose, r.start, r.end, r.active ? 'yes' : 'no', r.selector,
-      ...(wide ? [r.excludeFromAvailability ? 'yes' : 'no', r.requiresClientApproval ? 'required' : 'no', r.units.length === 0 ? '<none>' : r.units.join(',')] : []),
+      ...(wide ? [r.excludeFromAvailability ? 'yes' : 'no', approvalText(r), r.units.length === 0 ? '<none>' : r.units.join(',')] : []),
     ]);
     io.stdout(`${table(header, body)}\n`);
     return EXIT_OK;

@@ -23,4 +23,23 @@ describe('windowOutcome', () => {
     const outcome = windowOutcome({ schedule: schedule('FREQ=WEEKLY;BYDAY=SU'), units: 0, now });
     expect(outcome.fields.nextOccurrences?.map((o) => o.start)).toEqual(['2026-11-29T01:30:00Z', '2026-12-06T01:30:00Z', '2026-12-13T01:30:00Z']);
   });
+
+  it('awaiting approval: an occurrence in progress not approved is not active, shown as such; an approved one is', () => {
+    // Daily 02:30 Paris (01:30Z), 2 h. At 26 Nov 02:00Z the occurrence of 26 Nov (01:30Z–03:30Z) runs;
+    // the next ones start 27, 28, 29 Nov 01:30Z. Only 28 Nov is approved.
+    const at = new Date('2026-11-26T02:00:00Z');
+    const approvals = (starts: string[]) => ({ required: true, approvedStarts: starts.map((s) => new Date(s)) });
+    const waiting = windowOutcome({ schedule: { ...schedule('FREQ=DAILY'), approvals: approvals(['2026-11-28T01:30:00Z']) }, units: 1, now: at });
+    expect(waiting.fields.active).toBe(false);
+    expect(waiting.fields.currentOccurrence).toEqual({ start: '2026-11-26T01:30:00Z', end: '2026-11-26T03:30:00Z', approval: 'AwaitingApproval' });
+    expect(waiting.fields.nextOccurrences?.map((o) => [o.start, o.approval])).toEqual([
+      ['2026-11-27T01:30:00Z', 'AwaitingApproval'], ['2026-11-28T01:30:00Z', 'Approved'], ['2026-11-29T01:30:00Z', 'AwaitingApproval'],
+    ]);
+    expect(waiting.conditions.find((c) => c.type === 'Active')).toMatchObject({ status: 'False', reason: 'AwaitingApproval' });
+    const approved = windowOutcome({ schedule: { ...schedule('FREQ=DAILY'), approvals: approvals(['2026-11-26T01:30:00Z']) }, units: 1, now: at });
+    expect(approved.fields).toMatchObject({ active: true, currentOccurrence: { approval: 'Approved' } });
+    expect(approved.conditions.find((c) => c.type === 'Active')).toMatchObject({ status: 'True', reason: 'MaintenanceWindowActive' });
+    const free = windowOutcome({ schedule: schedule('FREQ=DAILY'), units: 1, now: at });
+    expect(free.fields).toMatchObject({ active: true, currentOccurrence: { approval: 'NotRequired' } });
+  });
 });

@@ -1,7 +1,9 @@
 // MaintenanceWindow status (domain.md §5, §11): active now, the running occurrence, the next
-// three, the units it selects; Valid when the schedule expands (the domain's validateSchedule).
+// three, each with its approval (an occurrence awaiting the client's approval is not active: it
+// excludes nothing and its work does not run), the units it selects; Valid when the schedule
+// expands (the domain's validateSchedule).
 import { ConditionReason, ConditionType, type MaintenanceWindowStatus } from '../../api/v1alpha1/index.ts';
-import { activeOccurrence, nextOccurrences, rfc3339, validateSchedule, type Interval, type MaintenanceSchedule } from '../../domain/index.ts';
+import { activeOccurrence, nextOccurrences, occurrenceApproval, rfc3339, validateSchedule, type Interval, type MaintenanceSchedule } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 import { readyCondition } from '../shared/status.ts';
 
@@ -14,7 +16,8 @@ export interface WindowFacts {
   readonly now: Date;
 }
 
-const occurrence = (i: Interval): { start: string; end: string } => ({ start: rfc3339(i.start), end: rfc3339(i.end) });
+type Occurrence = NonNullable<MaintenanceWindowStatus['currentOccurrence']>;
+const occurrenceOf = (schedule: MaintenanceSchedule) => (i: Interval): Occurrence => ({ start: rfc3339(i.start), end: rfc3339(i.end), approval: occurrenceApproval(schedule, i) });
 
 export function windowOutcome(f: WindowFacts): { fields: Omit<MaintenanceWindowStatus, 'conditions' | 'observedGeneration'>; conditions: DesiredCondition[] } {
   const errors = validateSchedule(f.schedule);
@@ -24,13 +27,21 @@ export function windowOutcome(f: WindowFacts): { fields: Omit<MaintenanceWindowS
   }
   const current = activeOccurrence(f.schedule, f.now);
   const next = nextOccurrences(f.schedule, f.now, NEXT_OCCURRENCES);
+  const occurrence = occurrenceOf(f.schedule);
+  const shown = current === undefined ? undefined : occurrence(current);
+  const agreed = shown !== undefined && shown.approval !== 'AwaitingApproval';
   const active: DesiredCondition = current === undefined
     ? { type: ConditionType.Active, status: 'False', reason: ConditionReason.NoActiveWindow, message: next[0] === undefined ? 'no further occurrence' : `next at ${rfc3339(next[0].start)}` }
-    : { type: ConditionType.Active, status: 'True', reason: ConditionReason.MaintenanceWindowActive, message: `until ${rfc3339(current.end)}` };
+    : !agreed
+      ? {
+        type: ConditionType.Active, status: 'False', reason: ConditionReason.AwaitingApproval,
+        message: `the occurrence from ${rfc3339(current.start)} to ${rfc3339(current.end)} awaits the client's approval (spec.approvals): it excludes nothing from availability, suppresses no incident, and its work does not run (domain.md §11)`,
+      }
+      : { type: ConditionType.Active, status: 'True', reason: ConditionReason.MaintenanceWindowActive, message: `until ${rfc3339(current.end)}` };
   return {
     fields: {
-      active: current !== undefined,
-      ...(current !== undefined ? { currentOccurrence: occurrence(current) } : {}),
+      active: agreed,
+      ...(shown !== undefined ? { currentOccurrence: shown } : {}),
       nextOccurrences: next.map(occurrence),
       units: f.units,
     },
