@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR, monthPeriod } from './calendar.ts';
-import { burnRateSeconds, creditForecast, gtrForecast, hasForecast, type ForecastFunctionInput, type ForecastIncidentInput, type ForecastInput } from './forecast.ts';
+import { burnRateSeconds, creditForecast, forecastInstant, gtrForecast, hasForecast, type ForecastFunctionInput, type ForecastIncidentInput, type ForecastInput } from './forecast.ts';
 import type { Interval } from './interval.ts';
 import type { FunctionInput, IncidentInput, ReportInput, UnitInput } from './report.ts';
 import { computeMonthlyReport } from './tenant.ts';
@@ -258,5 +258,26 @@ describe('in the monthly report', () => {
 
   it('has none for a month not started yet', () => {
     expect(computeMonthlyReport(input, '2026-12', now).forecast).toBeUndefined();
+  });
+
+  it('is the forecast as at the start of the hour (FORECAST_STEP_MS), while the rest of the report is at now', () => {
+    // now 12:59:59Z: outage has been down 2 h 59 min 59 s = 10,799 s, so the month to date is
+    // 100 × (2,592,000 − 10,799) / 2,592,000 = 99.5834 %; the forecast is still the one of 12:00Z above.
+    const later = computeMonthlyReport(input, '2026-11', at('2026-11-10T12:59:59Z'));
+    expect(later.functions[0]?.availabilityPercent).toBe(99.5834);
+    expect(later.forecast).toEqual(report.forecast);
+    // 13:00Z: the next one. Elapsed 824,400 + 3,600 = 828,000 s, outage 10,800 s down:
+    // NothingElse 100 × (2,592,000 − 10,800) / 2,592,000 = 99.5833 %; BurnRate 100 − 100 × 10,800 / 828,000 = 98.6957 %.
+    const next = computeMonthlyReport(input, '2026-11', at('2026-11-10T13:00:00Z')).forecast;
+    expect(next).toMatchObject({ at: '2026-11-10T13:00:00Z', elapsedSeconds: 828_000 });
+    expect(next?.functions[0]?.nothingElse.availabilityPercent).toBe(99.5833);
+    expect(next?.functions[0]?.burnRate.availabilityPercent).toBe(98.6957);
+  });
+
+  it('starts at the month\'s first instant, not at the hour before it', () => {
+    // Paris: November starts 2026-10-31T23:00Z, on the hour of UTC; a zone of +05:30 starts its
+    // month at 18:30Z, between two hours: the forecast of 18:45Z is as at 18:30Z (elapsed 0: no rate yet).
+    expect(forecastInstant({ start: at('2026-10-31T18:30:00Z'), end: at('2026-11-30T18:30:00Z') }, at('2026-10-31T18:45:00Z'))).toEqual(at('2026-10-31T18:30:00Z'));
+    expect(forecastInstant({ start: at('2026-10-31T18:30:00Z'), end: at('2026-11-30T18:30:00Z') }, at('2026-10-31T19:45:00Z'))).toEqual(at('2026-10-31T19:00:00Z'));
   });
 });

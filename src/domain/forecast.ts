@@ -30,6 +30,19 @@ import { clipOne, durationSeconds, type Interval } from './interval.ts';
 import { percentOf } from './money.ts';
 import { gtrCreditPercent, gtrDeviationPercent } from './restoration.ts';
 
+/**
+ * How often the forecast moves (design.md §3 "Forecast"): it is computed as at the start of the
+ * current hour of UTC (forecastInstant), not at every reconcile, so that a quiet running month is
+ * written once an hour rather than at each reconcile, and two computations within the hour (two
+ * replicas, a restart, `report --offline`) agree. An operating choice, not a number of the contract.
+ */
+export const FORECAST_STEP_MS = 3_600_000;
+
+/** The instant the forecast as of `now` is computed at: the start of its hour (FORECAST_STEP_MS), not before the month's start. */
+export function forecastInstant(period: Interval, now: Date): Date {
+  return new Date(Math.max(period.start.getTime(), Math.floor(now.getTime() / FORECAST_STEP_MS) * FORECAST_STEP_MS));
+}
+
 /** The two readings of a function's month's end (see the header), as the metrics' `case` label says them. */
 export const FORECAST_CASES = ['NothingElse', 'BurnRate'] as const;
 export type ForecastCase = (typeof FORECAST_CASES)[number];

@@ -13,6 +13,7 @@ import { DateTime } from 'luxon';
 import { monthOf, monthPeriod } from './calendar.ts';
 import { unitAvailability, type InterruptionRecord, type UnitAvailability } from './availability.ts';
 import { evaluateChange, measuredAtOf, type ChangeResult, type ChangeUnit } from './change.ts';
+import { forecastInstant } from './forecast.ts';
 import { REVERSIBILITY_MONTHS } from './guarantees.ts';
 import type { Interval } from './interval.ts';
 import { prerequisitesValidated } from './levels.ts';
@@ -296,9 +297,21 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     const p = monthPeriod(m, calendar.timeZone);
     return [...input.functions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) => functionResult(f, results, p));
   });
+  // The forecast of a running month is as at the start of the hour (forecast.ts forecastInstant):
+  // from the evaluation at that instant, made once per evaluation when a report asks for it.
+  const forecastEvaluation = memo((at: Date) => String(at.getTime()), (at: Date): TenantEvaluation => evaluateTenant(input, at));
   const reports = memo(
     (m: string, createdAt: Date | undefined, decidedAt: Date | undefined) => `${m}@${createdAt?.getTime() ?? ''}@${decidedAt?.getTime() ?? ''}`,
-    (m, createdAt, decidedAt): MonthlyReport | undefined => (contract === undefined ? undefined : reportOf({ ...input, contract } satisfies ReportInput, results, m, createdAt, decidedAt)),
+    (m, createdAt, decidedAt): MonthlyReport | undefined => {
+      if (contract === undefined) return undefined;
+      const report = reportOf({ ...input, contract } satisfies ReportInput, results, m, createdAt, decidedAt);
+      if (report.forecast === undefined) return report;
+      const at = forecastInstant(monthPeriod(m, calendar.timeZone), now);
+      if (at.getTime() === nowMs) return report;
+      const forecast = forecastEvaluation(at).report(m)?.forecast;
+      const { forecast: _, ...rest } = report;
+      return forecast === undefined ? rest : { ...rest, forecast };
+    },
   );
 
   return {

@@ -5,7 +5,7 @@
 // (reportCreatedAt, design.md §3). Requeued when it becomes final, and at the deadlines of the
 // month's open incidents and pending changes.
 import { ConditionReason, ConditionType, REPORT_CREATED_AT_ANNOTATION } from '../../api/v1alpha1/index.ts';
-import { FIRST_PREVIOUS, monthPeriod, previousMonth, reportClosedAt, reportFinalAt, sealOf, type Interval } from '../../domain/index.ts';
+import { FIRST_PREVIOUS, FORECAST_STEP_MS, monthPeriod, previousMonth, reportClosedAt, reportFinalAt, sealOf, type Interval } from '../../domain/index.ts';
 import type { Reconciler, Request } from '../../runtime/index.ts';
 import type { Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
@@ -171,6 +171,8 @@ export function reportReconciler(deps: Deps, settle: (req: Request, ms: number) 
     // Waiting for the previous month: its status change re-queues this report (the watch in controllers/index.ts).
     if (chain?.waiting !== undefined) return {};
     const deadlines = [
+      // The running month's forecast moves once an hour (forecast.ts FORECAST_STEP_MS).
+      ...(computed.forecast === undefined ? [] : [new Date(Date.parse(computed.forecast.at) + FORECAST_STEP_MS)]),
       ...computed.gtr.incidents.flatMap((i) => (i.late || i.deadline === undefined ? [] : [new Date(i.deadline)])),
       ...computed.gtc.changes.flatMap((c) => (c.late || c.deadline === undefined ? [] : [new Date(c.deadline)])),
     ];
