@@ -5,7 +5,7 @@ import { approvedCondition, changeConditions, phaseOf, type ChangeFacts } from '
 
 const now = new Date('2026-11-15T12:00:00Z');
 const base: ChangeRequestSpec = {
-  unitRefs: [{ name: 'u' }], category: 'StandardSimple', catalogItem: 'x', summary: 's', tokens: 1, accelerated: false, outsideBusinessHours: false,
+  unitRefs: [{ name: 'u' }], category: 'StandardSimple', catalogItem: 'x', summary: 's', tokens: 1, accelerated: false, outsideBusinessHours: false, release: false,
   initiator: 'Client', requestedAt: '2026-11-02T09:00:00Z',
 };
 const approval = (decision: 'Approved' | 'Rejected', decidedAt = '2026-11-03T09:00:00Z') => ({ decision, approvedBy: 'alice', decidedAt });
