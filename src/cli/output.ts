@@ -96,6 +96,8 @@ function reportTable({ namespace, contract, report }: ContractReport): string {
   }
   out.push('');
   out.push(`Tokens  ${r.tokens.used} used of a pack of ${r.tokens.pack}, ${r.tokens.extra} extra = ${amount(r.tokens.extraAmount, c)}`);
+  // seed Table 1: only when the month has a release; those over the quota are billed as changes (in the tokens above).
+  if (r.releases !== undefined) out.push(`Releases  ${r.releases.map((x) => `${x.supportLevel} ${x.count} of ${x.quota}${x.overQuota > 0 ? ` (${x.overQuota} over, billed as changes)` : ''}`).join('; ')}`);
   out.push('');
   out.push(`Credits  ${amount(r.credits.total, c)} (uncapped ${amount(r.credits.uncapped, c)}, cap ${r.credits.capPercent} % = ${amount(r.credits.cap, c)})`);
   out.push(`Claim deadline  ${r.claimDeadline}`);

@@ -127,6 +127,8 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     ? i.units.list(nsOf(o)).filter((x) => spec(x).family === 'ActiveDirectory').map((x) => ({ namespace: nsOf(o), name: nameOf(x) }))
     : []);
   const accelerated = (o: KubernetesObject): Request[] => (spec(o).accelerated === true ? i.changes.list(nsOf(o)).filter((c) => spec(c).accelerated === true).map((c) => ({ namespace: nsOf(o), name: nameOf(c) })) : []);
+  // seed Table 1: a release's rank in its month depends on the namespace's other releases.
+  const releases = (o: KubernetesObject): Request[] => (spec(o).release === true ? i.changes.list(nsOf(o)).filter((c) => spec(c).release === true).map((c) => ({ namespace: nsOf(o), name: nameOf(c) })) : []);
 
   add('managedtenant', 'ManagedTenant', tenantReconciler(deps), [
     watch('ManagedTenant', inNamespace(i.tenants)),
@@ -164,7 +166,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watch('ManagedTenant', inNamespace(i.incidents)),
   ]);
   add('changerequest', 'ChangeRequest', changeReconciler(deps), [
-    watch('ChangeRequest', accelerated),
+    watch('ChangeRequest', (o) => [...accelerated(o), ...releases(o)]),
     watch('ServiceUnit', indexed(i.changes, 'unit', (o) => [nameOf(o)])),
     watch('Incident', indexed(i.changes, 'incident', (o) => [nameOf(o)])),
     watchContract(inNamespace(i.changes)),

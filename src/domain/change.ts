@@ -40,6 +40,10 @@ export interface ChangeFacts {
   readonly tokens: number;
   readonly accelerated: boolean;
   readonly outsideBusinessHours: boolean;
+  /** A release of a managed application (seed Table 1, releases.ts); absent: not a release. */
+  readonly release?: boolean | undefined;
+  /** A release within its month's quota: charged 0 tokens (releases.ts INCLUDED_RELEASE_TOKENS). */
+  readonly includedRelease?: boolean | undefined;
   readonly initiator: Initiator;
   readonly requestedAt: Date;
   readonly completedAt?: Date | undefined;
@@ -112,8 +116,13 @@ export function measuredAtOf(change: ChangeFacts): Date | undefined {
   return change.category === 'NonStandard' ? change.quotedAt : change.completedAt;
 }
 
+/** The environment whose support level a change is on: Production if any of its units is, else its first unit's. */
+export function changeEnvironment(units: readonly Pick<ChangeUnit, 'environment'>[]): Environment {
+  return units.some((u) => u.environment === 'Production') ? 'Production' : (units[0]?.environment ?? 'Production');
+}
+
 export function evaluateChange(change: ChangeFacts, units: readonly ChangeUnit[], context: ChangeContext, now: Date): ChangeResult {
-  const environment: Environment = units.some((u) => u.environment === 'Production') ? 'Production' : (units[0]?.environment ?? 'Production');
+  const environment = changeEnvironment(units);
   const supportLevel = context.supportLevelOf(environment);
   const hours = GTC_TARGET_HOURS[gtcRowOf(change.category, change.accelerated)][supportLevel];
   const target = hours === undefined ? undefined : hours * SECONDS_PER_HOUR;

@@ -27,6 +27,7 @@ export * from './restoration.ts';
 export * from './change.ts';
 export * from './credits.ts';
 export * from './tokens.ts';
+export * from './releases.ts';
 export * from './levels.ts';
 export * from './backup.ts';
 export * from './report.ts';

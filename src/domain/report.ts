@@ -13,6 +13,7 @@
 import { monthPeriod, type BusinessCalendar } from './calendar.ts';
 import { functionAvailability, type FunctionAvailability, type InterruptionRecord, type UnitAvailability } from './availability.ts';
 import { measuredAtOf, type ChangeFacts, type ChangeResult } from './change.ts';
+import type { ReleaseMonthRow } from './releases.ts';
 import { capCredits, claimDeadline, oneCreditPerIncident, type CreditTotals } from './credits.ts';
 import { creditForecast, type CreditForecast, type ForecastFigures } from './forecast.ts';
 import { gtdGuaranteePercent, GTR_DEVIATION_THRESHOLD_PERCENT } from './guarantees.ts';
@@ -156,6 +157,8 @@ export interface TenantResults {
   restorationAtRisk(name: string): Date | undefined;
   /** GTC of a change at `now` (domain.md §7, §10), its accelerated rank applied; undefined for an unknown name. */
   change(name: string): ChangeResult | undefined;
+  /** The releases of `month` per support level against their quota (seed Table 1, releases.ts). */
+  releases(month: string): readonly ReleaseMonthRow[];
   /** Availability of a unit over `period` as counted in a function of `family` (domain.md §5). */
   unitAvailability(name: string, family: FunctionFamily, period: Interval): UnitAvailability | undefined;
 }
@@ -244,6 +247,8 @@ export interface MonthlyReport {
   readonly amended?: readonly AmendedRecord[];
   /** The month's Problems (seed §5.4): open during the month or closed in it, as at its end; absent when none is. */
   readonly problems?: readonly ProblemRow[];
+  /** The month's releases per support level against the quota (seed Table 1); absent when the month has none. */
+  readonly releases?: readonly ReleaseMonthRow[];
   /** The month's non-production timers, kept without penalties (domain.md §8); absent when the month has none. */
   readonly nonProduction?: NonProductionReport;
   /** The credit forecast (forecast.ts), only while the month is running: absent once it has ended, hence in every final report. */
@@ -658,6 +663,7 @@ function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, 
     conditions,
     ...amendedOf(input, gtr.restorations.map((r) => r.name), gtc.changes.map((x) => x.name)),
     ...problemsOf(input, period, scope.now),
+    ...releasesOf(scope.results.releases(month)),
     ...nonProductionOf(gtr.restorations, gtc.changes),
     ...(forecast === undefined ? {} : { forecast: forecastReport(forecast) }),
   };
@@ -689,6 +695,11 @@ function forecastReport(f: CreditForecast): ForecastReport {
 }
 
 /** The month's timed records without penalties (timed, not applicable: non-production), apart from the guarantees. */
+/** seed Table 1: the rows only when the month has a release (a month without keeps its report as it was). */
+function releasesOf(rows: readonly ReleaseMonthRow[]): { releases?: readonly ReleaseMonthRow[] } {
+  return rows.some((r) => r.count > 0) ? { releases: rows.map((r) => ({ ...r })) } : {};
+}
+
 function nonProductionOf(restorations: readonly RestorationResult[], changes: readonly ChangeResult[]): { nonProduction?: NonProductionReport } {
   const incidents = restorations.filter((r) => r.timed && !r.applicable);
   const timedChanges = changes.filter((c) => c.timed && !c.applicable);

@@ -12,7 +12,7 @@
 import { DateTime } from 'luxon';
 import { monthOf, monthPeriod } from './calendar.ts';
 import { unitAvailability, type InterruptionRecord, type UnitAvailability } from './availability.ts';
-import { evaluateChange, measuredAtOf, type ChangeResult, type ChangeUnit } from './change.ts';
+import { changeEnvironment, evaluateChange, measuredAtOf, type ChangeResult, type ChangeUnit } from './change.ts';
 import { forecastInstant } from './forecast.ts';
 import { REVERSIBILITY_MONTHS } from './guarantees.ts';
 import type { Interval } from './interval.ts';
@@ -26,6 +26,7 @@ import {
 import { evaluateRestoration, type RestorationContext, type RestorationResult, type RestorationUnit } from './restoration.ts';
 import { restorationAtRiskInstant } from './risk.ts';
 import { termsInMonth, type MonthTerms } from './terms.ts';
+import { releaseDecisions, releasesOfMonth, type ReleaseDecision, type ReleaseMonthRow } from './releases.ts';
 import { acceleratedDecisions, tokenLedger, tokensCharged, type AcceleratedDecision, type TokenLedger } from './tokens.ts';
 import type { Environment, FunctionFamily, SupportLevel } from './vocabulary.ts';
 
@@ -64,6 +65,8 @@ export interface IncidentEvaluation {
 export interface ChangeEvaluation {
   /** The rank of an accelerated change in its year (domain.md §10); undefined when not accelerated. */
   readonly decision: AcceleratedDecision | undefined;
+  /** The rank of a release in its month and level (seed Table 1, releases.ts); undefined when not a release. */
+  readonly release: ReleaseDecision | undefined;
   /** GTC at the instant (domain.md §7), timed as a normal change when its acceleration is refused; undefined without a contract. */
   readonly result: ChangeResult | undefined;
 }
@@ -88,6 +91,8 @@ export interface TenantEvaluation {
   terms(month: string): MonthTerms | undefined;
   /** The token ledger of `month` (domain.md §10); undefined without a contract. */
   ledger(month: string): TokenLedger | undefined;
+  /** The releases of `month` per support level against their quota (seed Table 1); empty without a contract. */
+  releases(month: string): readonly ReleaseMonthRow[];
   /**
    * GTD of each managed function over `month` (domain.md §5), by name: what the month's report
    * counts, before the one-credit-per-incident rule (an SLA claim recounts it, claims.ts).
@@ -233,11 +238,19 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
 
   // A 7th accelerated change of a year is refused (domain.md §10): it is timed and priced as a normal one.
   const decisions = acceleratedDecisions(input.changes, calendar.timeZone, contract?.acceleratedChangesPerYear);
+  // seed Table 1: a release within its month's quota (its environment's level then) is included;
+  // the one over it is billed as a change (seed §5.5). Without a contract no level is known: none is included.
+  const releaseOf = releaseDecisions(
+    contract === undefined ? [] : input.changes.map((c) => ({ name: c.name, release: c.release === true, requestedAt: c.requestedAt, supportLevel: levelAt(c.requestedAt)(changeEnvironment(c.unitNames.flatMap(changeUnit))) })),
+    calendar.timeZone,
+  );
+  const included = (c: ChangeInput): boolean => releaseOf.get(c.name)?.withinQuota === true;
   const change = memo(byName, (name): ChangeEvaluation | undefined => {
     const record: ChangeInput | undefined = changesByName.get(name);
     if (record === undefined) return undefined;
     const decision = decisions.get(name);
-    if (contract === undefined) return { decision, result: undefined };
+    const release = releaseOf.get(name);
+    if (contract === undefined) return { decision, release, result: undefined };
     // A completion or quote recorded after `now` is not known yet.
     const measured = measuredAtOf(record);
     const known = measured !== undefined && measured.getTime() > nowMs ? { ...record, completedAt: undefined, quotedAt: undefined } : record;
@@ -246,7 +259,7 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     // charged in (its completion, as the ledger counts it; the request's month until then).
     const priced = completionKnown(record) ?? record.requestedAt;
     const context = { calendar, supportLevelOf: levelAt(record.requestedAt), payAsYouGoTokenPrice: termsAt(priced)?.payAsYouGoTokenPrice ?? contract.payAsYouGoTokenPrice };
-    return { decision, result: evaluateChange({ ...known, accelerated: record.accelerated && decision?.accepted === true }, record.unitNames.flatMap(changeUnit), context, now) };
+    return { decision, release, result: evaluateChange({ ...known, accelerated: record.accelerated && decision?.accepted === true, includedRelease: included(record) }, record.unitNames.flatMap(changeUnit), context, now) };
   });
 
   // domain.md §10: the month's pack and token price; the changes completed in the month (known at
@@ -264,8 +277,14 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
   const ledger = memo((m: string) => m, (m): TokenLedger | undefined => {
     const t = terms(m);
     if (t === undefined) return undefined;
-    const charged = (completedIn.get(m) ?? []).map((c) => tokensCharged({ ...c, accelerated: c.accelerated && decisions.get(c.name)?.accepted === true }));
+    const charged = (completedIn.get(m) ?? []).map((c) => tokensCharged({ ...c, accelerated: c.accelerated && decisions.get(c.name)?.accepted === true, includedRelease: included(c) }));
     return tokenLedger(t.monthlyTokens, charged, t.payAsYouGoTokenPrice);
+  });
+
+  const releases = memo((m: string) => m, (m): readonly ReleaseMonthRow[] => {
+    const t = terms(m);
+    if (t === undefined) return [];
+    return releasesOfMonth(releaseOf.values(), m, Object.values(t.supportLevels));
   });
 
   const results: TenantResults = {
@@ -277,6 +296,7 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     restoration: (name) => incident(name)?.result,
     restorationAtRisk: (name) => incident(name)?.atRiskAt,
     change: (name) => change(name)?.result,
+    releases,
     unitAvailability: availabilityOf,
   };
 
@@ -326,6 +346,7 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     window,
     terms,
     ledger,
+    releases,
     monthFunctions,
     report: reports,
   };

@@ -1,6 +1,7 @@
 // Change pricing in tokens and the monthly token ledger (domain.md §10, §1 "Token").
 import { monthOf } from './calendar.ts';
 import { MAX_ACCELERATED_CHANGES_PER_YEAR } from './limits.ts';
+import { INCLUDED_RELEASE_TOKENS } from './releases.ts';
 
 /** domain.md §1: one token is 30 minutes of work. */
 export const TOKEN_MINUTES = 30;
@@ -14,10 +15,13 @@ export interface PricedChange {
   readonly tokens: number;
   readonly outsideBusinessHours: boolean;
   readonly accelerated: boolean;
+  /** A release within its month's quota (releases.ts): included in the support level, INCLUDED_RELEASE_TOKENS. */
+  readonly includedRelease?: boolean | undefined;
 }
 
-/** Tokens charged for a change: catalogue tokens ×2 outside business hours, ×2 accelerated. */
+/** Tokens charged for a change: catalogue tokens ×2 outside business hours, ×2 accelerated; an included release 0. */
 export function tokensCharged(change: PricedChange): number {
+  if (change.includedRelease === true) return INCLUDED_RELEASE_TOKENS;
   return change.tokens * (change.outsideBusinessHours ? OUTSIDE_BUSINESS_HOURS_FACTOR : 1) * (change.accelerated ? ACCELERATED_FACTOR : 1);
 }
 

@@ -137,6 +137,8 @@ export const CHANGE_OWNERSHIP: readonly FieldOwnership<ChangeRequestSpec>[] = [
   requesterField('description'),
   requesterField('accelerated', false),
   requesterField('outsideBusinessHours', false),
+  // seed Table 1: whether the change is a release is the requester's; immutable besides (CEL, change-request.ts).
+  requesterField('release', false),
   requesterField('relatedIncident'),
   {
     field: 'spec.tokens', read: (o) => o.spec.tokens,

@@ -156,6 +156,17 @@ describe('validate', () => {
     expect(decide(req('ChangeRequest', 'CREATE', change('c', { accelerated: true, requestedAt: '2026-01-01T10:00:00Z' }), 'p', ['provider']), two)).toMatch(/^spec\.accelerated: would push accelerated change 'b' beyond the 2 of 2026/);
     expect(decide(req('ChangeRequest', 'CREATE', change('c', { accelerated: true, requestedAt: '2027-01-01T10:00:00Z' }), 'p', ['provider']), two)).toBe('allowed');
   });
+
+  it('a release (seed Table 1) is refused on a unit not at level Application, naming the field; over the quota it is flagged, not refused', () => {
+    // os-1 is an OS unit (the view's); 'u' is not applied yet (GitOps order): not refused.
+    expect(decide(req('ChangeRequest', 'CREATE', change('r', { release: true, unitRefs: [{ name: 'u' }, { name: 'os-1' }] }), 'p', ['provider']))).toBe(
+      "spec.unitRefs[1]: ServiceUnit 'os-1' is at level OS: a release (spec.release) is a change on a managed application, level Application (seed Table 1)",
+    );
+    expect(decide(req('ChangeRequest', 'CREATE', change('r', { release: true }), 'p', ['provider']))).toBe('allowed');
+    // Standard in production: quota 2; a third release of March 2026 is admitted (the controller flags it, billed as a change).
+    const two = [change('a', { release: true, requestedAt: '2026-03-02T10:00:00Z' }), change('b', { release: true, requestedAt: '2026-03-03T10:00:00Z' })];
+    expect(decide(req('ChangeRequest', 'CREATE', change('c', { release: true, requestedAt: '2026-03-04T10:00:00Z' }), 'p', ['provider']), two)).toBe('allowed');
+  });
 });
 
 describe('mutate', () => {

@@ -22,7 +22,8 @@
 //   ChangeRequest    creator/editor: operator, provider, or a ChangeRequester contact; only the
 //                    provider side writes `initiator: Provider`; an approval is given by a
 //                    ChangeApprover contact; at most N accelerated changes a calendar year;
-//                    a restore (catalogItem backup-restore) only on units with a backup policy
+//                    a restore (catalogItem backup-restore) only on units with a backup policy;
+//                    a release (spec.release) only on Application units (seed Table 1)
 //   MaintenanceWindow  the schedule expands; the provider's, but for spec.approvals: appended by a
 //                    ChangeApprover contact (stamped), for an occurrence not started yet, never
 //                    edited or removed (approvals.ts)
@@ -39,6 +40,7 @@ import {
 } from '../api/v1alpha1/index.ts';
 import { DEFAULT_CALENDAR, monthOf } from '../domain/calendar.ts';
 import { restoreProblems } from '../domain/backup.ts';
+import { releaseProblems } from '../domain/releases.ts';
 import {
   activeDirectoryViolations, dependencyCycle, findTargetConflicts, missingLevelPrerequisites, targetKey, type Subscribable, type Target, type TargetClaim,
 } from '../domain/levels.ts';
@@ -339,6 +341,9 @@ function validateChange(request: AdmissionRequest, ctx: RuleContext, namespace: 
     return u === undefined ? undefined : (u.spec.backup?.policy ?? null);
   });
   if (restore.length > 0) return invalid(restore);
+  // A release (seed Table 1): on Application units (a unit not applied yet is GitOps order, not refused).
+  const release = releaseProblems(change.spec, (name) => units.find((x) => x.metadata.name === name)?.spec.level);
+  if (release.length > 0) return invalid(release);
   if (change.spec.accelerated && before?.spec.accelerated !== true) {
     const quota = acceleratedViolation(change, ctx, namespace, tenant);
     if (quota !== undefined) return invalid([quota]);

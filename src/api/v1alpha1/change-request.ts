@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { RESTORE_CATALOG_ITEM, RESTORE_CATEGORIES, RESTORE_INITIATOR } from '../../domain/backup.ts';
 import { MAX_CHANGE_TOKENS, SIMPLE_CHANGE_TOKENS } from '../../domain/limits.ts';
+import { RELEASES_PER_MONTH, RELEASE_UNIT_LEVEL } from '../../domain/releases.ts';
 import { CHANGE_CATEGORIES, INITIATORS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
   type KindDefinition, UserInfo, ageColumn, boundedCount, conditionColumn, count, doc, immutable, immutableOnceSet, instant, localRef, localRefs,
@@ -46,6 +47,7 @@ export const ChangeRequestSpec = withRules(
     tokens: boundedCount(`Price in tokens of 30 minutes, before multipliers: exactly ${SIMPLE_CHANGE_TOKENS} for StandardSimple, more for StandardComplex (at most ${MAX_CHANGE_TOKENS}); the quote for NonStandard.`, MAX_CHANGE_TOKENS, 1).optional(),
     accelerated: doc(z.boolean(), 'Accelerated: shorter deadline, price ×2, a few a year (domain.md §10).').default(false),
     outsideBusinessHours: doc(z.boolean(), 'Executed outside business hours: price ×2 (domain.md §10).').default(false),
+    release: withRules(z.boolean(), `A release of a managed application (seed Table 1): on units at level ${RELEASE_UNIT_LEVEL} only; the releases of a calendar month count against ${SUPPORT_LEVELS.map((l) => `${RELEASES_PER_MONTH[l]} (${l})`).join(', ')} by the support level of the change's environment; within the quota it is included (0 tokens), over it it is billed as a change (seed §5.5). Immutable.`, [immutable('spec.release')]).default(false),
     initiator: withRules(z.enum(INITIATORS), 'Client or Provider; a provider change needs the client\'s approval first (domain.md §10). Immutable.', [immutable('spec.initiator')]).default('Client'),
     relatedIncident: localRef('The Incident this change resolves (a change for a P1 is approved afterwards).').optional(),
     requestedAt: instant('When the change was requested: the start of the GTC clock. Immutable.', [immutable('spec.requestedAt')]),
@@ -81,7 +83,14 @@ export const ChangeRequestStatus = z.object({
   ...statusBase,
   phase: doc(z.enum(CHANGE_PHASES), 'AwaitingApproval, AwaitingValidation, Accepted, Completed, Rejected (by the client) or Refused (by the provider).').optional(),
   supportLevel: doc(z.enum(SUPPORT_LEVELS), 'Support level of the environment, which fixes the deadline.').optional(),
-  tokensCharged: count('Tokens charged, multipliers included (outside business hours ×2, accelerated ×2).').optional(),
+  tokensCharged: count('Tokens charged, multipliers included (outside business hours ×2, accelerated ×2); 0 for a release within its month\'s quota.').optional(),
+  release: doc(z.object({
+    month: doc(z.string().regex(/^\d{4}-\d{2}$/), 'The calendar month it counts in (of its request, tenant time zone), YYYY-MM.'),
+    supportLevel: doc(z.enum(SUPPORT_LEVELS), 'The support level whose quota it counts against.'),
+    rank: count('Its rank among the month\'s releases of that level (1 = first).'),
+    quota: count('Releases included per month at that level (seed Table 1).'),
+    withinQuota: doc(z.boolean(), 'rank ≤ quota: included, 0 tokens; else billed as a change (seed §5.5).'),
+  }), 'For a release (spec.release): where it counts against the monthly quota.').optional(),
   price: money('Price of the change at the pay-as-you-go token price.').optional(),
   currency: doc(z.string().regex(/^[A-Z]{3}$/), 'Currency of the price.').optional(),
   gtcDeadline: time('When the change must be completed (GTC, counted in business hours).').optional(),
@@ -114,6 +123,7 @@ export const changeRequestKind: KindDefinition = {
     { name: 'Deadline', type: 'string', format: 'date-time', jsonPath: '.status.gtcDeadline', description: 'Completion deadline (GTC).' },
     { name: 'Late', type: 'boolean', jsonPath: '.status.late' },
     { name: 'Accelerated', type: 'boolean', jsonPath: '.spec.accelerated', priority: 1 },
+    { name: 'Release', type: 'boolean', jsonPath: '.spec.release', priority: 1 },
     conditionColumn('Approved', 'Approved', 'Whether the change is approved.', 1),
     { ...readyColumn, priority: 1 },
     ageColumn,

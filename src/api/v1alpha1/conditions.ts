@@ -31,6 +31,8 @@ export const ConditionType = {
   AtRisk: 'AtRisk',
   /** Incident, ChangeRequest: restored (completed) within the guaranteed time, or still on time. */
   WithinGuarantee: 'WithinGuarantee',
+  /** ChangeRequest with spec.release: within its month's release quota of its support level (seed Table 1). */
+  WithinReleaseQuota: 'WithinReleaseQuota',
   /** SLAReport: every managed function met its availability guarantee (GTD). */
   GTDMet: 'GTDMet',
   /** SLAReport: the deviation of restoration times is within 5 % (GTR). */
@@ -173,6 +175,12 @@ export const ConditionReason = {
   QuotaExceeded: 'QuotaExceeded',
   /** Valid (ChangeRequest): a restore (catalogItem backup-restore) names a unit without a backup policy, or is not a client's standard change (seed §5.10). */
   RestoreInvalid: 'RestoreInvalid',
+  /** WithinReleaseQuota: the release is within its month's quota: included, 0 tokens (seed Table 1). */
+  ReleaseIncluded: 'ReleaseIncluded',
+  /** WithinReleaseQuota: the release is over its month's quota: billed as a change (seed §5.5). */
+  ReleaseQuotaExceeded: 'ReleaseQuotaExceeded',
+  /** Valid (ChangeRequest): a release (spec.release) names a unit that is not at level Application (seed Table 1). */
+  ReleaseInvalid: 'ReleaseInvalid',
   /** Valid: a support level was lowered during its commitment. */
   LevelLowered: 'LevelLowered',
   /** Valid (ManagedTenant): another ManagedTenant, older, already is the tenant of this namespace. */

@@ -46,6 +46,7 @@ export function reportStatusFromDomain(report: MonthlyReport): SLAReportStatusBo
     claimDeadline: report.claimDeadline,
     ...(report.amended === undefined ? {} : { amended: report.amended.map((a) => ({ ...a, fields: [...a.fields] })) }),
     ...(report.problems === undefined ? {} : { problems: report.problems.slice(0, MAX_REPORT_TICKETS).map((p) => ({ ...p, incidents: [...p.incidents] })) }),
+    ...(report.releases === undefined ? {} : { releases: report.releases.map((r) => ({ ...r })) }),
     ...(report.nonProduction === undefined ? {} : {
       nonProduction: {
         incidents: { ...report.nonProduction.incidents, lateIncidents: report.nonProduction.incidents.lateIncidents.slice(0, MAX_REPORT_TICKETS) },

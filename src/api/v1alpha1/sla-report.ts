@@ -148,6 +148,12 @@ export const SLAReportStatus = withRules(
       incidents: doc(z.array(z.string().min(1).max(253)).max(64), 'The incidents it links.', { 'x-kubernetes-list-type': 'atomic' }),
       change: text('The ChangeRequest that fixes it.', 253).optional(),
     })).max(MAX_TICKETS), `The month's Problems (seed §5.4), at most ${MAX_TICKETS}: those open during the month and those closed in it, by name; absent when none is.`, { 'x-kubernetes-list-type': 'atomic' }).optional(),
+    releases: doc(z.array(z.object({
+      supportLevel: doc(z.enum(SUPPORT_LEVELS), 'The support level.'),
+      count: count('Releases of the month on the environments of that level (by the month of their request).'),
+      quota: count('Releases included per month at that level (seed Table 1).'),
+      overQuota: count('Of those, beyond the quota: billed as changes (seed §5.5).'),
+    })).max(SUPPORT_LEVELS.length), 'The month\'s releases per support level against the quota (seed Table 1): the levels in force, and any other a release was on; absent when the month has none.', { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['supportLevel'] }).optional(),
     nonProduction: doc(z.object({
       incidents: doc(z.object({
         timed: count('Non-production incidents of the month whose restoration time is kept.'),

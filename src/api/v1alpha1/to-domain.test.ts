@@ -142,6 +142,24 @@ describe('toDomain errors name the object and the field', () => {
     });
   });
 
+  it('a release on a unit that is not at level Application is refused offline, naming the change and the field (seed Table 1)', () => {
+    const objects = sampleObjects();
+    const release = structuredClone(objects.changes[0]!);
+    // The samples' first change is on db-erp01, a Database unit.
+    release.spec.release = true;
+    const onApp = structuredClone(release);
+    onApp.metadata.name = 'release-erp';
+    onApp.spec.unitRefs = [{ name: 'app-erp' }];
+    expect(reportInputToDomain({ ...objects, changes: [release, onApp] })).toEqual({
+      ok: false,
+      errors: [{
+        path: `ChangeRequest/${release.metadata.name}: spec.unitRefs[0]`,
+        message: "ServiceUnit 'db-erp01' is at level Database: a release (spec.release) is a change on a managed application, level Application (seed Table 1)",
+      }],
+    });
+    expect(reportInputToDomain({ ...objects, changes: [onApp] }).ok).toBe(true);
+  });
+
   it('without spec.subscription the unit is subscribed throughout (no proration), whenever it was created', () => {
     const unit = structuredClone(sampleObjects().units[0]!);
     delete unit.spec.subscription;

@@ -13,6 +13,7 @@ import { DEFAULT_CALENDAR, isTimeZone, type BusinessCalendar } from '../../domai
 import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TOKENS } from '../../domain/limits.ts';
 import type { Interval } from '../../domain/interval.ts';
 import { accelerationProblem } from '../../domain/change.ts';
+import { releaseProblems } from '../../domain/releases.ts';
 import { AD_DOMAIN_REQUIRED, backupViolations, defaultLevelThreeOwner, repeatedTargets } from '../../domain/levels.ts';
 import type { ProblemInput } from '../../domain/problems.ts';
 import { validateSchedule, type MaintenanceSchedule, type OccurrenceApprovals } from '../../domain/maintenance.ts';
@@ -410,6 +411,7 @@ export function changeToDomain(change: Obj<ChangeRequest>): Conversion<ChangeInp
     tokens: changeTokens(change),
     accelerated: spec.accelerated,
     outsideBusinessHours: spec.outsideBusinessHours,
+    ...(spec.release ? { release: true } : {}),
     initiator: spec.initiator,
     requestedAt: requestedAt ?? new Date(0),
     completedAt,
@@ -585,6 +587,9 @@ export function reportInputToDomain(objects: ReportObjects): Conversion<ReportIn
   const input = tenantInputInto(c, objects);
   for (const i of objects.incidents) checkRefs('Incident', i);
   for (const ch of objects.changes) checkRefs('ChangeRequest', ch);
+  // seed Table 1: a release is on Application units (the webhook's and the controller's check, releases.ts).
+  const levelOf = new Map(objects.units.map((u) => [u.metadata.name, u.spec.level] as const));
+  for (const ch of objects.changes) for (const p of releaseProblems(ch.spec, (n) => levelOf.get(n))) c.add(`${id('ChangeRequest', ch)}: ${p.path}`, p.message);
   if (c.errors.length > 0 || input === undefined || input.contract === undefined) return fail(c.errors);
   return ok({ ...input, contract: input.contract });
 }

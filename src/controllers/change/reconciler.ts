@@ -2,7 +2,7 @@
 // (the change's GTC and accelerated rank at its instant) → change/status.ts → status. Requeued at
 // the GTC deadline; ChangeLate Event when it passes.
 import { ConditionReason, ConditionType } from '../../api/v1alpha1/index.ts';
-import { restoreProblems, type BackupPolicy, type RestoreProblem, type TenantEvaluation } from '../../domain/index.ts';
+import { releaseProblems, restoreProblems, type BackupPolicy, type ReleaseProblem, type RestoreProblem, type TenantEvaluation } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import { missingUnits, type Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
@@ -19,6 +19,8 @@ export interface ChangeSurroundings {
   readonly missingIncident: string | undefined;
   /** What is wrong with a restore (seed §5.10): a unit without a backup policy, ... (empty or absent for other changes). */
   readonly restoreProblems?: readonly RestoreProblem[];
+  /** What is wrong with a release (seed Table 1): a unit not at level Application (empty or absent for other changes). */
+  readonly releaseProblems?: readonly ReleaseProblem[];
 }
 
 /** A unit's backup policy: null when it has none, undefined when the unit is not applied (yet) or invalid. */
@@ -37,6 +39,7 @@ export function changeSurroundings(caches: Caches, change: ChangeObj): ChangeSur
     missingUnits: missingUnits(caches, ns, change.spec.unitRefs),
     missingIncident: ref !== undefined && caches.incidents.informer.get(ns, ref) === undefined ? ref : undefined,
     restoreProblems: restoreProblems(change.spec, backupPolicyIn(caches, ns)),
+    releaseProblems: releaseProblems(change.spec, (unit) => caches.units.valid(ns, unit)?.spec.level),
   };
 }
 
@@ -46,12 +49,14 @@ export function changeFacts(change: ChangeObj, ev: TenantEvaluation, around: Cha
   return {
     change,
     accelerated: change.spec.accelerated ? evaluated?.decision : undefined,
+    release: change.spec.release ? evaluated?.release : undefined,
     forP1Incident: around.related?.spec.priority === 'P1',
     result: evaluated?.result,
     currency: ev.input.contract?.currency,
     missingUnits: around.missingUnits,
     missingIncident: around.missingIncident,
     restoreProblems: around.restoreProblems,
+    releaseProblems: around.releaseProblems,
     now: ev.at,
   };
 }
@@ -79,6 +84,7 @@ export function changeReconciler(deps: Deps): Reconciler {
     const message = (type: string): string => written.find((c) => c.type === type)?.message ?? '';
     await emitOnTransition(manager, change.raw, stored, ConditionType.WithinGuarantee, 'False', written, { type: 'Warning', reason: 'ChangeLate', action: 'Reconcile', note: message(ConditionType.WithinGuarantee) });
     await emitOnTransition(manager, change.raw, stored, ConditionType.Valid, 'False', written, { type: 'Warning', reason: 'AcceleratedQuotaExceeded', action: 'Reconcile', note: message(ConditionType.Valid) });
+    await emitOnTransition(manager, change.raw, stored, ConditionType.WithinReleaseQuota, 'False', written, { type: 'Warning', reason: 'ReleaseQuotaExceeded', action: 'Reconcile', note: message(ConditionType.WithinReleaseQuota) });
     const reasonOf = (conditions: readonly { type: string; reason?: string }[] | undefined): string | undefined => conditions?.find((c) => c.type === ConditionType.Approved)?.reason;
     if (reasonOf(written) === ConditionReason.ApprovalVoided && reasonOf(stored) !== ConditionReason.ApprovalVoided) {
       await manager.events.emit(change.raw, { type: 'Warning', reason: 'ApprovalVoided', action: 'Reconcile', note: message(ConditionType.Approved) });

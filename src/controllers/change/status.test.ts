@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { scopeDigest, type ChangeRequestSpec } from '../../api/v1alpha1/index.ts';
 import { typed } from '../shared/testing.ts';
-import { approvedCondition, changeConditions, phaseOf, type ChangeFacts } from './status.ts';
+import { approvedCondition, changeConditions, changeFields, phaseOf, type ChangeFacts } from './status.ts';
 
 const now = new Date('2026-11-15T12:00:00Z');
 const base: ChangeRequestSpec = {
-  unitRefs: [{ name: 'u' }], category: 'StandardSimple', catalogItem: 'x', summary: 's', tokens: 1, accelerated: false, outsideBusinessHours: false,
+  unitRefs: [{ name: 'u' }], category: 'StandardSimple', catalogItem: 'x', summary: 's', tokens: 1, accelerated: false, outsideBusinessHours: false, release: false,
   initiator: 'Client', requestedAt: '2026-11-02T09:00:00Z',
 };
 const approval = (decision: 'Approved' | 'Rejected', decidedAt = '2026-11-03T09:00:00Z') => ({ decision, approvedBy: 'alice', decidedAt });
@@ -46,5 +46,36 @@ describe('ChangeRequest references', () => {
       status: 'False', reason: 'ReferenceNotFound', message: 'Incident inc-9 not found (spec.relatedIncident)',
     });
     expect(ready(withContract(facts({ relatedIncident: { name: 'inc-9' } })))).toMatchObject({ status: 'True' });
+  });
+});
+
+describe('ChangeRequest releases (seed Table 1)', () => {
+  const decision = (rank: number) => ({
+    month: '2026-11', supportLevel: 'Premium' as const, rank, quota: 4, withinQuota: rank <= 4,
+    message: rank <= 4 ? 'within the quota of 4: included, 0 tokens (seed Table 1)' : 'the 5th release of November 2026 on Premium, over the quota of 4: billed as a change (seed §5.5)',
+  });
+  const release = (over: Partial<ChangeFacts>): ChangeFacts => ({ ...facts({ release: true, category: 'StandardComplex', tokens: 3 }), ...over });
+  const quota = (f: ChangeFacts) => changeConditions(f).find((c) => c.type === 'WithinReleaseQuota');
+
+  it.each([
+    // Within the quota: included, 0 tokens; the 5th of a Premium month: its 3 tokens.
+    ['the 4th', 4, 'True', 'ReleaseIncluded', 0],
+    ['the 5th', 5, 'False', 'ReleaseQuotaExceeded', 3],
+  ] as const)('%s release of a Premium month', (_name, rank, status, reason, tokens) => {
+    const f = release({ release: decision(rank) });
+    expect(quota(f)).toMatchObject({ status, reason });
+    expect(changeFields(f)).toMatchObject({ tokensCharged: tokens, release: { month: '2026-11', supportLevel: 'Premium', rank, quota: 4, withinQuota: rank <= 4 } });
+  });
+
+  it('without a contract the quota is unknown; a change that is not a release has no such condition', () => {
+    expect(quota(release({}))).toMatchObject({ status: 'Unknown', reason: 'ReferenceNotFound' });
+    expect(quota(facts({}))).toBeUndefined();
+  });
+
+  it('a release on a non-Application unit is not Valid, naming the field, and not Ready', () => {
+    const f = release({ releaseProblems: [{ path: 'spec.unitRefs[0]', message: "ServiceUnit 'db' is at level Database" }] });
+    const conditions = changeConditions(f);
+    expect(conditions.find((c) => c.type === 'Valid')).toMatchObject({ status: 'False', reason: 'ReleaseInvalid', message: "spec.unitRefs[0]: ServiceUnit 'db' is at level Database" });
+    expect(conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ReleaseInvalid' });
   });
 });

@@ -1,8 +1,9 @@
 // ChangeRequest status (domain.md §7, §10): phase, tokens and price charged, GTC deadline and
 // outcome; the client's approval of a provider change (except one resolving a P1, notified
-// afterwards); the 7th accelerated change of a calendar year refused by condition.
+// afterwards); the 7th accelerated change of a calendar year refused by condition; a release over
+// its month's quota (seed Table 1) flagged by WithinReleaseQuota and billed as a change (seed §5.5).
 import { ConditionReason, ConditionType, approvalBinds, changeTokens, type ChangeRequestStatus } from '../../api/v1alpha1/index.ts';
-import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type ChangeResult, type RestoreProblem } from '../../domain/index.ts';
+import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type ChangeResult, type ReleaseDecision, type ReleaseProblem, type RestoreProblem } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 import type { ChangeObj } from '../shared/kinds.ts';
 import { firstBlocker, readyCondition } from '../shared/status.ts';
@@ -11,6 +12,10 @@ export interface ChangeFacts {
   readonly change: ChangeObj;
   /** The domain's decision on an accelerated change (rank in its year); undefined when not accelerated. */
   readonly accelerated: AcceleratedDecision | undefined;
+  /** The domain's decision on a release (rank in its month and level, seed Table 1); undefined when not a release or without a contract. */
+  readonly release?: ReleaseDecision | undefined;
+  /** A release's problems (releases.ts releaseProblems): each names its field. */
+  readonly releaseProblems?: readonly ReleaseProblem[] | undefined;
   /** The related incident is a P1: a provider change needs no prior approval (domain.md §10). */
   readonly forP1Incident: boolean;
   /** undefined while the namespace has no contract. */
@@ -61,6 +66,8 @@ export function approvedCondition(f: ChangeFacts): DesiredCondition {
 export function validCondition(f: ChangeFacts): DesiredCondition {
   const restore = f.restoreProblems ?? [];
   if (restore.length > 0) return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.RestoreInvalid, message: restore.map((p) => `${p.path}: ${p.message}`).join('; ') };
+  const release = f.releaseProblems ?? [];
+  if (release.length > 0) return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.ReleaseInvalid, message: release.map((p) => `${p.path}: ${p.message}`).join('; ') };
   const d = f.accelerated;
   if (d !== undefined && !d.accepted) return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.QuotaExceeded, message: `${d.message}: timed and priced as a normal change` };
   return { type: ConditionType.Valid, status: 'True', reason: ConditionReason.Reconciled, message: '' };
@@ -79,6 +86,16 @@ export function withinGuaranteeCondition(f: ChangeFacts): DesiredCondition {
   return { type, status: 'True', reason: ConditionReason.OnTime, message: `to complete before ${deadline}${note}` };
 }
 
+/** `WithinReleaseQuota`, for a release only (spec.release is immutable): its rank in its month and level against the quota (seed Table 1). */
+export function releaseQuotaCondition(f: ChangeFacts): DesiredCondition | undefined {
+  if (!f.change.spec.release) return undefined;
+  const type = ConditionType.WithinReleaseQuota;
+  const d = f.release;
+  if (d === undefined) return { type, status: 'Unknown', reason: ConditionReason.ReferenceNotFound, message: 'no SupportContract in the namespace yet: the support level, hence the quota, is unknown' };
+  if (!d.withinQuota) return { type, status: 'False', reason: ConditionReason.ReleaseQuotaExceeded, message: d.message };
+  return { type, status: 'True', reason: ConditionReason.ReleaseIncluded, message: d.message };
+}
+
 export function changeConditions(f: ChangeFacts): DesiredCondition[] {
   const valid = validCondition(f);
   const ready = readyCondition(firstBlocker([
@@ -87,18 +104,22 @@ export function changeConditions(f: ChangeFacts): DesiredCondition[] {
     () => (f.missingIncident !== undefined ? { reason: ConditionReason.ReferenceNotFound, message: `Incident ${f.missingIncident} not found (spec.relatedIncident)` } : undefined),
     () => (f.result === undefined ? { reason: ConditionReason.ReferenceNotFound, message: 'no SupportContract in the namespace yet' } : undefined),
   ]));
-  return [approvedCondition(f), valid, withinGuaranteeCondition(f), ready];
+  const release = releaseQuotaCondition(f);
+  return [approvedCondition(f), valid, withinGuaranteeCondition(f), ...(release === undefined ? [] : [release]), ready];
 }
 
 export function changeFields(f: ChangeFacts): Omit<ChangeRequestStatus, 'conditions' | 'observedGeneration'> {
   const s = f.change.spec;
   const accelerated = s.accelerated && f.accelerated?.accepted === true;
-  const charged = tokensCharged({ tokens: changeTokens(f.change), outsideBusinessHours: s.outsideBusinessHours, accelerated });
+  const charged = tokensCharged({ tokens: changeTokens(f.change), outsideBusinessHours: s.outsideBusinessHours, accelerated, includedRelease: f.release?.withinQuota === true });
   const phase = phaseOf(f);
+  const d = f.release;
+  const release = d === undefined ? {} : { release: { month: d.month, supportLevel: d.supportLevel, rank: d.rank, quota: d.quota, withinQuota: d.withinQuota } };
   const r = f.result;
-  if (r === undefined) return { phase, tokensCharged: charged };
+  if (r === undefined) return { phase, tokensCharged: charged, ...release };
   return {
     phase,
+    ...release,
     supportLevel: r.supportLevel,
     tokensCharged: charged,
     price: roundAmount(r.price),
