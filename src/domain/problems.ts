@@ -73,6 +73,13 @@ export interface Recurrence {
   readonly to: Date;
 }
 
+/** Appends `value` to the list of `key` (in place: copying the list at each append is quadratic). */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
 const byOpening = (a: RecurrenceIncident, b: RecurrenceIncident): number =>
   a.openedAt.getTime() - b.openedAt.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -103,12 +110,14 @@ function runsOf(sorted: readonly RecurrenceIncident[], policy: RecurrencePolicy)
 export function recurrences(incidents: readonly RecurrenceIncident[], functions: readonly RecurrenceFunction[], policy: RecurrencePolicy): Recurrence[] {
   const counted = incidents.filter((i) => i.priority !== 'P4');
   const byUnit = new Map<string, RecurrenceIncident[]>();
-  for (const i of counted) for (const u of new Set(i.unitNames)) byUnit.set(u, [...(byUnit.get(u) ?? []), i]);
+  for (const i of counted) for (const u of new Set(i.unitNames)) pushTo(byUnit, u, i);
   const scopes: { scope: RecurrenceScope; name: string; incidents: RecurrenceIncident[] }[] = [];
   for (const name of [...byUnit.keys()].sort()) scopes.push({ scope: 'ServiceUnit', name, incidents: byUnit.get(name) ?? [] });
   for (const fn of [...functions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const units = new Set(fn.units);
-    scopes.push({ scope: 'ManagedFunction', name: fn.name, incidents: counted.filter((i) => i.unitNames.some((u) => units.has(u))) });
+    // The incidents of its units, each once: read from the units' lists, not by scanning all of them per function.
+    const incidentsOf = new Set<RecurrenceIncident>();
+    for (const u of new Set(fn.units)) for (const i of byUnit.get(u) ?? []) incidentsOf.add(i);
+    scopes.push({ scope: 'ManagedFunction', name: fn.name, incidents: [...incidentsOf] });
   }
   const out: Recurrence[] = [];
   for (const s of scopes) {
@@ -153,13 +162,13 @@ export function problemProposal(incident: string, all: readonly Recurrence[], pr
  */
 export function problemProposals(incidents: readonly string[], all: readonly Recurrence[], problems: readonly ProblemInput[]): Map<string, ProblemProposal> {
   const linking = new Map<string, string[]>();
-  for (const p of problems) for (const n of new Set(p.incidentNames)) linking.set(n, [...(linking.get(n) ?? []), p.name]);
+  for (const p of problems) for (const n of new Set(p.incidentNames)) pushTo(linking, n, p.name);
   const mine = new Map<string, Recurrence[]>();
   const linkedOf = new Map<Recurrence, Set<string>>();
   for (const r of all) {
     const linked = new Set<string>();
     for (const n of r.incidents) {
-      mine.set(n, [...(mine.get(n) ?? []), r]);
+      pushTo(mine, n, r);
       for (const p of linking.get(n) ?? []) linked.add(p);
     }
     linkedOf.set(r, linked);
