@@ -6,7 +6,7 @@
 //   an unresolved incident running to `now`, everything clipped to the subscribed part of the month;
 // - t_exclusion is the part of that union that no counted interruption covers once exclusions are
 //   taken out (maintenance windows that exclude the unit, IaaS outages, the incident's own exclusion
-//   periods, client-involved incidents on co-managed units, third-party AI bugs on Computer Vision,
+//   periods, client-involved incidents on co-managed units, incidents caused by a declined patch, third-party AI bugs on Computer Vision,
 //   and everything on a unit whose prerequisites are not validated, or that carries no guarantee:
 //   NoBuild, SelfCare, domain.md §2).
 import { clipOne, subtract, totalSeconds, union, type Interval } from './interval.ts';
@@ -38,6 +38,12 @@ export interface InterruptionRecord {
   readonly cause: IncidentCause;
   /** Periods during which the commitments do not apply to this incident. */
   readonly exclusions: readonly Interval[];
+  /**
+   * The patch campaign the client declined that caused the incident, once resolved
+   * (patching.ts resolveDeclinedPatch): then neither GTD nor GTR applies to it (seed §9.10).
+   * Absent: none, or a reference that names no declined campaign.
+   */
+  readonly declinedPatch?: string | undefined;
 }
 
 export interface UnitAvailabilityInput {
@@ -51,7 +57,7 @@ export interface UnitAvailabilityInput {
 }
 
 /** Why none of an interruption counts, or the part of all of them that does not (domain.md §8). */
-export type ExclusionReason = 'IaaSUnavailable' | 'ClientInvolved' | 'ThirdPartyAIBug' | 'PrerequisitesNotValidated';
+export type ExclusionReason = 'IaaSUnavailable' | 'ClientInvolved' | 'ThirdPartyAIBug' | 'DeclinedPatch' | 'PrerequisitesNotValidated';
 
 export interface UnitAvailability {
   readonly unit: string;
@@ -85,6 +91,15 @@ export function excludedCause(cause: IncidentCause, unit: AvailabilityUnit, fami
   if (cause === 'ThirdPartySoftware' && family === 'ComputerVision') return 'ThirdPartyAIBug';
   if ((cause === 'Client' || cause === 'Shared') && unit.coManaged) return 'ClientInvolved';
   return undefined;
+}
+
+/**
+ * Why none of an incident's interruption counts: its cause (excludedCause), or, on any unit,
+ * co-managed or not, a patch campaign the client declined (seed §9.10: the provider is in no way
+ * responsible for a compromise made possible by the absence of updates due to the client).
+ */
+export function excludedIncident(incident: Pick<InterruptionRecord, 'cause' | 'declinedPatch'>, unit: AvailabilityUnit, family: FunctionFamily): ExclusionReason | undefined {
+  return excludedCause(incident.cause, unit, family) ?? (incident.declinedPatch === undefined ? undefined : 'DeclinedPatch');
 }
 
 /** The part of [subscription] inside the month, or undefined when the unit was not subscribed then. */
@@ -126,7 +141,7 @@ export function unitAvailability(input: UnitAvailabilityInput, month: Interval, 
   const countedIntervals: CountedInterruption[] = [];
   if (availabilityGuaranteed(unit)) {
     for (const { incident, interval } of raw) {
-      if (excludedCause(incident.cause, unit, family) !== undefined) continue;
+      if (excludedIncident(incident, unit, family) !== undefined) continue;
       const left = subtract(subtract([interval], incident.exclusions), unitWide);
       if (left.length === 0) continue;
       counted.push(...left);

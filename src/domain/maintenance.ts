@@ -15,6 +15,7 @@ import { DateTime } from 'luxon';
 import { isTimeZone, type Interval } from './calendar.ts';
 import { CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, MAX_MAINTENANCE_DURATION_HOURS, RRULE_HORIZON_YEARS } from './limits.ts';
 import { civil, dayNumber, expandDays, parseRule, type ParsedRule } from './rrule.ts';
+import { planYearOf } from './patching.ts';
 import { instantOfLocal } from './time.ts';
 
 export interface MaintenanceSchedule {
@@ -46,6 +47,19 @@ export interface OccurrenceApprovals {
   readonly required: boolean;
   /** Start instants of the occurrences a ChangeApprover contact approved. */
   readonly approvedStarts: readonly Date[];
+  /**
+   * The years a ChangeApprover contact approved as a plan (seed §5.8: security updates on a
+   * yearly plan agreed with the client): each occurrence whose local start (the schedule's zone)
+   * falls in the year and not before the plan's approval is approved. Absent: none.
+   */
+  readonly approvedYears?: readonly PlanApproval[] | undefined;
+}
+
+/** The client's approval of a year of a window's occurrences at once (patching.ts, domain.md §11 "as an agreed plan"). */
+export interface PlanApproval {
+  readonly year: number;
+  /** When the client approved the plan: an occurrence that started before is not approved by it (approved before it starts, §10). */
+  readonly approvedAt: Date;
 }
 
 /** An occurrence's standing: no approval needed, approved, or awaiting the client's approval (then it excludes nothing). */
@@ -55,7 +69,16 @@ export function occurrenceApproval(schedule: MaintenanceSchedule, occurrence: In
   const approvals = schedule.approvals;
   if (approvals?.required !== true) return 'NotRequired';
   const start = occurrence.start.getTime();
-  return approvals.approvedStarts.some((d) => d.getTime() === start) ? 'Approved' : 'AwaitingApproval';
+  if (approvals.approvedStarts.some((d) => d.getTime() === start)) return 'Approved';
+  return approvedByPlan(schedule, occurrence) === undefined ? 'AwaitingApproval' : 'Approved';
+}
+
+/** The year of the plan that approves an occurrence (its local start in that year, the plan approved before it started), or undefined. */
+export function approvedByPlan(schedule: MaintenanceSchedule, occurrence: Interval): number | undefined {
+  const plans = schedule.approvals?.approvedYears ?? [];
+  if (plans.length === 0) return undefined;
+  const year = planYearOf(occurrence.start, schedule.timeZone);
+  return plans.find((p) => p.year === year && p.approvedAt.getTime() <= occurrence.start.getTime())?.year;
 }
 
 /** Whether an occurrence counts as agreed with the client: it needs no approval or has one. */

@@ -14,6 +14,7 @@ import { monthPeriod, type BusinessCalendar } from './calendar.ts';
 import { functionAvailability, type FunctionAvailability, type InterruptionRecord, type UnitAvailability } from './availability.ts';
 import { measuredAtOf, type ChangeFacts, type ChangeResult } from './change.ts';
 import type { ReleaseMonthRow } from './releases.ts';
+import type { PatchCampaignFacts } from './patching.ts';
 import { capCredits, claimDeadline, oneCreditPerIncident, type CreditTotals } from './credits.ts';
 import { creditForecast, type CreditForecast, type ForecastFigures } from './forecast.ts';
 import { gtdGuaranteePercent, GTR_DEVIATION_THRESHOLD_PERCENT } from './guarantees.ts';
@@ -94,11 +95,13 @@ export interface FunctionInput {
 
 export interface IncidentInput extends InterruptionRecord {
   readonly unitNames: readonly string[];
+  /** The ChangeRequest the provider names as the declined patch campaign that caused it (patching.ts); resolved by evaluateTenant into `declinedPatch`. */
+  readonly declinedPatchRef?: string | undefined;
   /** The SLA fields changed after the incident was resolved (its trace, issue 12): listed in the report's `amended`. */
   readonly amendedAfterClosure?: readonly string[];
 }
 
-export interface ChangeInput extends ChangeFacts {
+export interface ChangeInput extends ChangeFacts, Omit<PatchCampaignFacts, 'name'> {
   readonly unitNames: readonly string[];
   /** The SLA fields changed after the change was completed (its trace, issue 12). */
   readonly amendedAfterClosure?: readonly string[];

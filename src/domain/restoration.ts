@@ -55,6 +55,7 @@ export const GTR_REASONS = [
   'Reversibility',
   'IaaSUnavailable',
   'ThirdPartyAIBug',
+  'DeclinedPatch',
   'ProviderNotLevelThree',
   'ClientInvolved',
   'PrerequisitesNotValidated',
@@ -82,6 +83,8 @@ export interface RestorationResult {
   readonly resolved: boolean;
   /** Resolved after its target, or still unresolved past its deadline at `now`. */
   readonly late: boolean;
+  /** With reason DeclinedPatch: the campaign the client declined (seed §9.10). */
+  readonly declinedPatch?: string;
 }
 
 /**
@@ -139,6 +142,8 @@ function applicability(incident: RestorationIncident, units: readonly Restoratio
   if (rev !== undefined && incident.openedAt >= rev.start && incident.openedAt < rev.end) return 'Reversibility';
   if (incident.cause === 'IaaS') return 'IaaSUnavailable';
   if (incident.cause === 'ThirdPartySoftware' && production.every((u) => u.computerVision)) return 'ThirdPartyAIBug';
+  // seed §9.10: caused by a patch campaign the client declined (patching.ts), on any unit.
+  if (incident.declinedPatch !== undefined) return 'DeclinedPatch';
   let candidates = production.filter((u) => u.levelThreeOwner === 'Provider');
   if (candidates.length === 0) return 'ProviderNotLevelThree';
   if (incident.cause === 'Client' || incident.cause === 'Shared') candidates = candidates.filter((u) => !u.coManaged);
@@ -167,7 +172,8 @@ export function evaluateRestoration(incident: RestorationIncident, units: readon
   const deadline = seconds === undefined ? undefined : deadlineExcluding(window, incident.openedAt, seconds, exclusions);
   let late = false;
   if (seconds !== undefined && deadline !== undefined) late = resolved ? covered > seconds : now.getTime() > deadline.getTime();
-  return { name: incident.name, priority: incident.priority, supportLevel, applicable: reason === 'Applicable', reason, timed, targetSeconds: seconds, deadline, coveredSeconds: covered, resolved, late };
+  const declined = reason === 'DeclinedPatch' && incident.declinedPatch !== undefined ? { declinedPatch: incident.declinedPatch } : {};
+  return { name: incident.name, priority: incident.priority, supportLevel, applicable: reason === 'Applicable', reason, timed, targetSeconds: seconds, deadline, coveredSeconds: covered, resolved, late, ...declined };
 }
 
 /** domain.md §6: late / resolved with at least 5 resolved incidents; late / 5 below. */

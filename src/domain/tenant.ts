@@ -24,6 +24,7 @@ import {
   type TenantInput, type TenantResults, type UnitInput,
 } from './report.ts';
 import { evaluateRestoration, type RestorationContext, type RestorationResult, type RestorationUnit } from './restoration.ts';
+import { resolveDeclinedPatch, type DeclinedPatchResolution } from './patching.ts';
 import { restorationAtRiskInstant } from './risk.ts';
 import { termsInMonth, type MonthTerms } from './terms.ts';
 import { releaseDecisions, releasesOfMonth, type ReleaseDecision, type ReleaseMonthRow } from './releases.ts';
@@ -87,6 +88,8 @@ export interface TenantEvaluation {
   change(name: string): ChangeEvaluation | undefined;
   /** undefined for an unknown name. */
   window(name: string): WindowEvaluation | undefined;
+  /** What an incident's spec.declinedPatchRef names (patching.ts); undefined for an unknown name or without a reference. */
+  declinedPatch(incident: string): DeclinedPatchResolution | undefined;
   /** The contract's terms in force during `month` (domain.md §3); undefined without a contract. */
   terms(month: string): MonthTerms | undefined;
   /** The token ledger of `month` (domain.md §10); undefined without a contract. */
@@ -152,9 +155,19 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
   const levelAt = (instant: Date) => (environment: Environment): SupportLevel => termsAt(instant)?.supportLevels[environment] ?? DEFAULT_SUPPORT_LEVEL;
 
   const units = indexBy(input.units, (u) => u.name);
-  const incidents = input.incidents.map(knownAt(nowMs));
-  const incidentsByName = indexBy(incidents, (i) => i.name);
   const changesByName = indexBy(input.changes, (c) => c.name);
+  // seed §9.10: an incident naming a patch campaign the client declined is the client's; resolved
+  // here, from this one input, so that whichever of the two GitOps applied first, every status
+  // and the month's report read the same once both are there.
+  const declinedPatches = new Map<string, DeclinedPatchResolution>();
+  const resolved = (i: IncidentInput): IncidentInput => {
+    if (i.declinedPatchRef === undefined) return i;
+    const resolution = resolveDeclinedPatch(i.declinedPatchRef, changesByName.get(i.declinedPatchRef), i.openedAt, now);
+    declinedPatches.set(i.name, resolution);
+    return resolution.kind === 'Declined' ? { ...i, declinedPatch: resolution.change } : i;
+  };
+  const incidents = input.incidents.map(knownAt(nowMs)).map(resolved);
+  const incidentsByName = indexBy(incidents, (i) => i.name);
   const functionsByName = indexBy(input.functions, (f) => f.name);
   const computerVision = new Set(input.functions.filter((f) => f.family === 'ComputerVision').flatMap((f) => f.units));
 
@@ -344,6 +357,7 @@ export function evaluateTenant(input: TenantInput, now: Date): TenantEvaluation 
     incident,
     change,
     window,
+    declinedPatch: (name) => declinedPatches.get(name),
     terms,
     ledger,
     releases,
