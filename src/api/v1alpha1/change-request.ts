@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { RESTORE_CATALOG_ITEM, RESTORE_CATEGORIES, RESTORE_INITIATOR } from '../../domain/backup.ts';
 import { MAX_CHANGE_TOKENS, SIMPLE_CHANGE_TOKENS } from '../../domain/limits.ts';
+import { PATCH_INITIATOR, PATCH_UNIT_LEVELS } from '../../domain/patching.ts';
 import { RELEASES_PER_MONTH, RELEASE_UNIT_LEVEL } from '../../domain/releases.ts';
 import { CHANGE_CATEGORIES, INITIATORS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
@@ -37,6 +38,18 @@ export const Validation = z.object({
   comment: text('Reason for a refusal, or notes on the quote.', 1024).optional(),
 });
 
+/**
+ * A patch campaign (issue 14 item 2, seed §5.9.2): patches and service packs the provider tested,
+ * proposed on OS, Database or Middleware units; the client validates (spec.approval Approved) or
+ * declines (Rejected) their application. A declined campaign stays a record; an incident it
+ * causes names it (Incident spec.declinedPatchRef) and is the client's (seed §9.10).
+ */
+export const PatchCampaign = z.object({
+  patches: doc(z.array(text('A patch or service pack, e.g. its identifier (KB5034441, RHSA-2026:1234) and what it fixes.', 256)).min(1).max(64), 'The patches and service packs of the campaign, tested by the provider before they are proposed (seed §5.9.2).', { 'x-kubernetes-list-type': 'atomic' }),
+  testedAt: instant('When the provider finished testing them (seed §5.9.2: tested and validated by the provider first).').optional(),
+});
+export type PatchCampaign = z.infer<typeof PatchCampaign>;
+
 export const ChangeRequestSpec = withRules(
   z.object({
     unitRefs: localRefs('The ServiceUnits changed (same namespace).', 64, 1),
@@ -49,6 +62,7 @@ export const ChangeRequestSpec = withRules(
     outsideBusinessHours: doc(z.boolean(), 'Executed outside business hours: price ×2 (domain.md §10).').default(false),
     release: withRules(z.boolean(), `A release of a managed application (seed Table 1): on units at level ${RELEASE_UNIT_LEVEL} only; the releases of a calendar month count against ${SUPPORT_LEVELS.map((l) => `${RELEASES_PER_MONTH[l]} (${l})`).join(', ')} by the support level of the change's environment; within the quota it is included (0 tokens), over it it is billed as a change (seed §5.5). Immutable.`, [immutable('spec.release')]).default(false),
     initiator: withRules(z.enum(INITIATORS), 'Client or Provider; a provider change needs the client\'s approval first (domain.md §10). Immutable.', [immutable('spec.initiator')]).default('Client'),
+    patch: doc(PatchCampaign, `A patch campaign (seed §5.9.2): a provider change on ${PATCH_UNIT_LEVELS.join(', ')} units that the client validates or declines (spec.approval). Immutable: a change is a patch campaign from its creation or never.`).optional(),
     relatedIncident: localRef('The Incident this change resolves (a change for a P1 is approved afterwards).').optional(),
     requestedAt: instant('When the change was requested: the start of the GTC clock. Immutable.', [immutable('spec.requestedAt')]),
     approval: doc(Approval, "The client's decision on a provider-initiated change.").optional(),
@@ -67,6 +81,9 @@ export const ChangeRequestSpec = withRules(
     { rule: `!has(self.catalogItem) || self.catalogItem != '${RESTORE_CATALOG_ITEM}' || self.initiator == '${RESTORE_INITIATOR}'`, message: `spec.initiator: a restore (catalogItem ${RESTORE_CATALOG_ITEM}) is decided by the client (seed §5.10.3), initiator ${RESTORE_INITIATOR}`, fieldPath: '.initiator' },
     // domain.md §10 (domain/change.ts accelerationProblem): a non-standard change is quoted, never accelerated.
     { rule: "!self.accelerated || self.category != 'NonStandard'", message: 'spec.accelerated: only a standard change (StandardSimple, StandardComplex) may be accelerated (domain.md §10); a NonStandard change is quoted', fieldPath: '.accelerated', reason: 'FieldValueForbidden' },
+    // seed §5.9.2 (domain/patching.ts): a campaign is the provider's, validated by the client; one from its creation.
+    { rule: `!has(self.patch) || self.initiator == '${PATCH_INITIATOR}'`, message: `spec.patch: a patch campaign is the provider's (spec.initiator ${PATCH_INITIATOR}), validated or declined by the client (seed §5.9.2)`, fieldPath: '.patch', reason: 'FieldValueForbidden' },
+    { rule: 'has(self.patch) == has(oldSelf.patch) && (!has(self.patch) || self.patch == oldSelf.patch)', message: 'spec.patch is immutable: a change is a patch campaign from its creation or never', fieldPath: '.patch', reason: 'FieldValueForbidden' },
     { rule: "!has(self.approval) || self.initiator == 'Provider'", message: 'spec.approval is only for a change with spec.initiator Provider', fieldPath: '.approval', reason: 'FieldValueForbidden' },
     { rule: "!has(self.validation) || self.category == 'NonStandard'", message: 'spec.validation is only for a NonStandard change', fieldPath: '.validation', reason: 'FieldValueForbidden' },
     { rule: '!has(self.completedAt) || timestamp(self.completedAt) >= timestamp(self.requestedAt)', message: 'spec.completedAt must not be before spec.requestedAt', fieldPath: '.completedAt' },

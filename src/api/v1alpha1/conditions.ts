@@ -60,6 +60,8 @@ export const ConditionType = {
   Major: 'Major',
   /** Problem: spec.closedAt passed. */
   Closed: 'Closed',
+  /** Incident with spec.declinedPatchRef: the change it names is a patch campaign the client declined before it opened (seed §9.10): client-caused, GTD and GTR do not apply. */
+  DeclinedPatch: 'DeclinedPatch',
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -181,6 +183,12 @@ export const ConditionReason = {
   ReleaseQuotaExceeded: 'ReleaseQuotaExceeded',
   /** Valid (ChangeRequest): a release (spec.release) names a unit that is not at level Application (seed Table 1). */
   ReleaseInvalid: 'ReleaseInvalid',
+  /** Valid (ChangeRequest): a patch campaign (spec.patch) names a unit that is not at level OS, Database or Middleware, or is not the provider's (seed §5.9.2). */
+  PatchInvalid: 'PatchInvalid',
+  /** DeclinedPatch: the change named is a patch campaign the client declined before the incident opened (seed §9.10). */
+  ClientDeclinedPatch: 'ClientDeclinedPatch',
+  /** DeclinedPatch (False): the change named is not a patch campaign the client declined before the incident opened; the guarantees apply as for its cause alone. */
+  NotDeclinedPatch: 'NotDeclinedPatch',
   /** Valid: a support level was lowered during its commitment. */
   LevelLowered: 'LevelLowered',
   /** Valid (ManagedTenant): another ManagedTenant, older, already is the tenant of this namespace. */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { DETECTIONS, INCIDENT_CAUSES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
-  type KindDefinition, UserInfo, ageColumn, conditionColumn, doc, immutable, immutableOnceSet, instant, localRefs, readyColumn, resource,
+  type KindDefinition, UserInfo, ageColumn, conditionColumn, doc, immutable, immutableOnceSet, instant, localRef, localRefs, readyColumn, resource,
   seconds, statusBase, text, time, withRules,
 } from './common.ts';
 import { historyStatusFields } from './records.ts';
@@ -37,7 +37,7 @@ export type ClosureNotice = z.infer<typeof ClosureNotice>;
  * present in both and equal, or absent from both.
  */
 const FROZEN_REQUIRED = ['unitRefs', 'priority', 'summary', 'detection', 'openedAt', 'cause'] as const;
-const FROZEN_OPTIONAL = ['description', 'resolvedAt', 'closedAt', 'exclusions', 'reporter', 'closedBy'] as const;
+const FROZEN_OPTIONAL = ['description', 'resolvedAt', 'closedAt', 'exclusions', 'reporter', 'closedBy', 'declinedPatchRef'] as const;
 const FROZEN_SAME = [
   ...FROZEN_REQUIRED.map((f) => `self.${f} == oldSelf.${f}`),
   ...FROZEN_OPTIONAL.map((f) => `has(self.${f}) == has(oldSelf.${f}) && (!has(self.${f}) || self.${f} == oldSelf.${f})`),
@@ -58,6 +58,7 @@ export const IncidentSpec = withRules(
     closedAt: instant('When the client agreed to close the incident (a client contact sets it; the webhook records the time of the request); requires resolvedAt. Freezes the incident.').optional(),
     cause: doc(z.enum(INCIDENT_CAUSES), 'Provider, Client, Shared, IaaS, ThirdPartySoftware or Unknown: decides whether guarantees apply (domain.md §8).').default('Unknown'),
     exclusions: doc(z.array(Exclusion).max(32), 'Periods that do not count toward the guarantees.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
+    declinedPatchRef: localRef('The patch campaign (a ChangeRequest with spec.patch, same namespace) the client declined before the incident opened, which caused it: then neither GTD nor GTR applies (seed §9.10, client-caused; spec.cause Client). Written by the provider; traced.').optional(),
     reporter: doc(UserInfo, 'Who opened the incident: set from the admission request, never from the body. Immutable once set.').optional(),
     closedBy: doc(ClosedBy, 'Who agreed to close (domain.md §9): stamped by the webhook from the request of the client contact that set closedAt; on a record the provider re-creates, as it was recorded. Immutable once set.').optional(),
     closureNotice: doc(ClosureNotice, 'The closure notice sent to the client (seed §5.3.2), recorded by the provider once the incident is resolved, before or after the client agreed; traced (status.history). Immutable once set.').optional(),
@@ -67,6 +68,8 @@ export const IncidentSpec = withRules(
     { rule: '!has(self.resolvedAt) || timestamp(self.resolvedAt) >= timestamp(self.openedAt)', message: 'spec.resolvedAt must not be before spec.openedAt', fieldPath: '.resolvedAt' },
     { rule: '!has(self.closedAt) || has(self.resolvedAt)', message: 'spec.closedAt requires spec.resolvedAt', fieldPath: '.closedAt', reason: 'FieldValueRequired' },
     { rule: '!has(self.closedAt) || !has(self.resolvedAt) || timestamp(self.closedAt) >= timestamp(self.resolvedAt)', message: 'spec.closedAt must not be before spec.resolvedAt', fieldPath: '.closedAt' },
+    // seed §9.10 (domain/patching.ts): an incident caused by a declined patch is the client's.
+    { rule: "!has(self.declinedPatchRef) || self.cause == 'Client'", message: 'spec.cause: an incident caused by a declined patch campaign (spec.declinedPatchRef) is client-caused: cause Client (seed §9.10)', fieldPath: '.cause', reason: 'FieldValueInvalid' },
     immutableOnceSet('reporter', 'spec.reporter'),
     immutableOnceSet('closedAt', 'spec.closedAt'),
     immutableOnceSet('closedBy', 'spec.closedBy'),

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_CALENDAR } from '../../domain/calendar.ts';
-import { MAX_MAINTENANCE_DURATION_HOURS, MAX_WINDOW_APPROVALS } from '../../domain/limits.ts';
+import { CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, MAX_MAINTENANCE_DURATION_HOURS, MAX_WINDOW_APPROVALS } from '../../domain/limits.ts';
+import { PATCH_PLAN_PURPOSE } from '../../domain/patching.ts';
 import { MAINTENANCE_PURPOSES } from '../../domain/vocabulary.ts';
 import {
   type KindDefinition, UserInfo, ageColumn, doc, duration, instant, labelSelector, localTime, readyColumn, resource, statusBase, text, time, timeZone,
@@ -54,13 +55,16 @@ export const OccurrenceApprover = UserInfo.extend({
  * contact, never edited or removed (the validating webhook refuses it). `approvedBy` and
  * `approvedAt` are the webhook's, from the admission request.
  */
-export const WindowApproval = z.object({
-  occurrence: instant('Start of the occurrence approved, as status.nextOccurrences[].start shows it; an occurrence not started yet.'),
+export const WindowApproval = withRules(z.object({
+  occurrence: instant('Start of the occurrence approved, as status.nextOccurrences[].start shows it; an occurrence not started yet. Exclusive with year.').optional(),
+  year: doc(z.int().min(CALENDAR_MIN_YEAR).max(CALENDAR_MAX_YEAR), `A yearly patch plan (seed §5.8): every occurrence whose local start (spec.timeZone) falls in this calendar year, from the approval on, is approved. On a ${PATCH_PLAN_PURPOSE} window only; the current year or a later one. Exclusive with occurrence.`).optional(),
   comment: text('Comment of the approver.', 1024).optional(),
   approvedBy: doc(OccurrenceApprover, 'Who approved: stamped by the webhook from the admission request, never from the body.').optional(),
   approvedAt: instant('When the client approved: stamped by the webhook (the time of the request).').optional(),
   scopeDigest: doc(z.string().regex(/^sha256:[0-9a-f]{64}$/), 'Digest of the window approved (purpose, description, schedule, duration, time zone, selector, excludeFromAvailability): stamped by the webhook. A change of any of them afterwards voids the approval.').optional(),
-});
+}), 'The approval of one occurrence, or of a year of occurrences as a plan.', [
+  { rule: 'has(self.occurrence) != has(self.year)', message: 'spec.approvals[] names exactly one of occurrence (one occurrence) and year (a yearly plan)' },
+]);
 export type WindowApproval = z.infer<typeof WindowApproval>;
 
 export const MaintenanceWindowSpec = withRules(
@@ -74,13 +78,15 @@ export const MaintenanceWindowSpec = withRules(
     selector: labelSelector('ServiceUnits of this namespace the window covers; an empty selector covers all.'),
     excludeFromAvailability: doc(z.boolean(), 'Interruptions inside the window do not count against availability (domain.md §5) and open no incident.').default(true),
     requiresClientApproval: doc(z.boolean(), 'The client approves each occurrence first (patches, domain.md §11): an occurrence not listed in spec.approvals excludes nothing from availability, opens incidents as usual, and its work does not run.').default(false),
-    approvals: doc(z.array(WindowApproval).max(MAX_WINDOW_APPROVALS), `The occurrences a ChangeApprover contact of the client approved (at most ${MAX_WINDOW_APPROVALS}), appended to only: records, never edited or removed.`, { 'x-kubernetes-list-type': 'atomic' }).optional(),
+    approvals: doc(z.array(WindowApproval).max(MAX_WINDOW_APPROVALS), `The occurrences a ChangeApprover contact of the client approved, one by one or a year at once as a plan (at most ${MAX_WINDOW_APPROVALS}), appended to only: records, never edited or removed.`, { 'x-kubernetes-list-type': 'atomic' }).optional(),
   }),
   'Desired state of a MaintenanceWindow.',
   [
     { rule: 'has(self.recurrence) != has(self.start)', message: 'spec must set exactly one of spec.recurrence and spec.start' },
     { rule: "duration(self.duration) > duration('0s')", message: 'spec.duration must be positive', fieldPath: '.duration' },
     { rule: `duration(self.duration) <= duration('${MAX_MAINTENANCE_DURATION_HOURS}h')`, message: `spec.duration must be at most ${MAX_MAINTENANCE_DURATION_HOURS}h`, fieldPath: '.duration' },
+    // seed §5.8: the yearly plan is that of the security updates.
+    { rule: `!has(self.approvals) || self.purpose == '${PATCH_PLAN_PURPOSE}' || self.approvals.all(a, !has(a.year))`, message: `spec.approvals[].year: a yearly plan approves a ${PATCH_PLAN_PURPOSE} window only (seed §5.8); approve this window occurrence by occurrence`, fieldPath: '.approvals', reason: 'FieldValueForbidden' },
   ],
 );
 export type MaintenanceWindowSpec = z.infer<typeof MaintenanceWindowSpec>;
@@ -91,6 +97,7 @@ const Occurrence = z.object({
   start: time('Start of the occurrence.'),
   end: time('End of the occurrence.'),
   approval: doc(z.enum(OCCURRENCE_APPROVALS), 'NotRequired, Approved (by the client, spec.approvals) or AwaitingApproval: then it excludes nothing, suppresses no incident and its work does not run (domain.md §11).').optional(),
+  plan: doc(z.int().min(CALENDAR_MIN_YEAR).max(CALENDAR_MAX_YEAR), 'Approved by the yearly plan of this year (spec.approvals[].year), not by an approval of its own.').optional(),
 });
 
 export const MaintenanceWindowStatus = z.object({

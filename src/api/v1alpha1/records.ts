@@ -29,7 +29,7 @@ export const DELETED_AT_ANNOTATION = `${GROUP}/deleted-at`;
  * §5.10.3) and the prerequisites validated (domain.md §8: guarantees apply only when they are).
  */
 export const TRACED_FIELDS = {
-  Incident: ['priority', 'cause', 'exclusions', 'resolvedAt', 'closedAt', 'closureNotice'],
+  Incident: ['priority', 'cause', 'exclusions', 'resolvedAt', 'closedAt', 'closureNotice', 'declinedPatchRef'],
   ChangeRequest: ['category', 'tokens', 'approval', 'validation', 'exclusions', 'completedAt'],
   // A Problem (issue 15): what it links, what fixes it, when it closed.
   Problem: ['incidentRefs', 'changeRef', 'closedAt'],

@@ -16,7 +16,11 @@ import { accelerationProblem } from '../../domain/change.ts';
 import { releaseProblems } from '../../domain/releases.ts';
 import { AD_DOMAIN_REQUIRED, backupViolations, defaultLevelThreeOwner, repeatedTargets } from '../../domain/levels.ts';
 import type { ProblemInput } from '../../domain/problems.ts';
-import { validateSchedule, type MaintenanceSchedule, type OccurrenceApprovals } from '../../domain/maintenance.ts';
+import { validateSchedule, type MaintenanceSchedule, type OccurrenceApprovals, type PlanApproval } from '../../domain/maintenance.ts';
+import { PATCH_PLAN_PURPOSE, declinedPatchProblem, patchProblems, resolveDeclinedPatch, type PatchCampaignFacts } from '../../domain/patching.ts';
+
+/** The last instant a Date holds: "every decision recorded" for the offline checks. */
+const MAX_INSTANT_MS = 8.64e15;
 import { amendmentProblems, supportLevelHistory, type DatedSupportLevel, type TermsAmendment } from '../../domain/terms.ts';
 import {
   type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput, type TenantInput,
@@ -24,6 +28,7 @@ import {
 } from '../../domain/report.ts';
 import type { Environment, FunctionFamily, LevelThreeOwner, SupportLevel } from '../../domain/vocabulary.ts';
 import { ChangeRequest } from './change-request.ts';
+import { approvalBinds } from './change-scope.ts';
 import { HISTORY_ANNOTATION, parseHistory } from './records.ts';
 import { NEGATIVE_ZERO_MESSAGE, YEAR_MESSAGE, instantInRange, yearInRange, type LabelSelector, type ObjectMeta } from './common.ts';
 import { Incident } from './incident.ts';
@@ -372,6 +377,7 @@ export function incidentToDomain(incident: Obj<Incident>): Conversion<IncidentIn
     resolvedAt,
     cause: spec.cause,
     exclusions,
+    ...(spec.declinedPatchRef === undefined ? {} : { declinedPatchRef: spec.declinedPatchRef.name }),
     ...amendedAfterClosure(incident),
   }));
 }
@@ -381,6 +387,20 @@ function amendedAfterClosure(o: { readonly metadata: { readonly annotations?: Re
   const entries = parseHistory(o.metadata.annotations?.[HISTORY_ANNOTATION]) ?? [];
   const fields = [...new Set(entries.filter((e) => e.afterClosure === true).map((e) => e.field))];
   return fields.length > 0 ? { amendedAfterClosure: fields } : {};
+}
+
+/**
+ * A patch campaign as the declined-patch rule reads it (domain/patching.ts): declined when the
+ * client's decision is Rejected and still binds (a change of the scope voids it, change-scope.ts).
+ * Empty for a change that is not a campaign.
+ */
+export function patchCampaignOf(change: Obj<ChangeRequest>): Omit<PatchCampaignFacts, 'name'> {
+  const spec = change.spec;
+  if (spec.patch === undefined) return {};
+  const a = spec.approval;
+  const decidedAt = a === undefined ? Number.NaN : Date.parse(a.decidedAt);
+  if (a?.decision !== 'Rejected' || !approvalBinds(spec) || Number.isNaN(decidedAt)) return { patch: true };
+  return { patch: true, declinedAt: new Date(decidedAt), declinedBy: a.approvedBy };
 }
 
 /** Catalogue tokens, or the provider's quote of a non-standard change (0 until quoted). */
@@ -412,6 +432,7 @@ export function changeToDomain(change: Obj<ChangeRequest>): Conversion<ChangeInp
     accelerated: spec.accelerated,
     outsideBusinessHours: spec.outsideBusinessHours,
     ...(spec.release ? { release: true } : {}),
+    ...patchCampaignOf(change),
     initiator: spec.initiator,
     requestedAt: requestedAt ?? new Date(0),
     completedAt,
@@ -450,7 +471,8 @@ export function problemToDomain(problem: Obj<Problem>, namespace?: string): Conv
  * domain.md §11: the occurrences the client approved. Only a stamped approval counts (approvedBy,
  * approvedAt and scopeDigest, the webhook's: a controller never trusts that the hook ran), given
  * before its occurrence started, of the window as it still is (its scope digest); an occurrence
- * approved twice is refused.
+ * approved twice is refused. A yearly plan (`year`, seed §5.8) counts the same way, for every
+ * occurrence of its year that starts after it (maintenance.ts approvedByPlan); a year twice is refused.
  */
 function windowApprovals(c: Collector, spec: MaintenanceWindow['spec']): OccurrenceApprovals | undefined {
   const list = spec.approvals ?? [];
@@ -458,15 +480,30 @@ function windowApprovals(c: Collector, spec: MaintenanceWindow['spec']): Occurre
   const seen = new Set<number>();
   const approvedStarts: Date[] = [];
   const scope = windowScopeDigest(spec);
+  const years = new Set<number>();
+  const approvedYears: PlanApproval[] = [];
   list.forEach((a, i) => {
-    const occurrence = c.time(`spec.approvals[${i}].occurrence`, a.occurrence);
     const approvedAt = c.optionalTime(`spec.approvals[${i}].approvedAt`, a.approvedAt);
+    const stamped = a.approvedBy !== undefined && approvedAt !== undefined && a.scopeDigest === scope;
+    if (a.year !== undefined) {
+      // A yearly plan (seed §5.8, patching.ts): of a security-patching window only, one per year.
+      if (spec.purpose !== PATCH_PLAN_PURPOSE) c.add(`spec.approvals[${i}].year`, `a yearly plan approves a ${PATCH_PLAN_PURPOSE} window only (seed §5.8)`);
+      if (years.has(a.year)) c.add(`spec.approvals[${i}].year`, `${a.year} is approved twice: one plan a year`);
+      years.add(a.year);
+      if (stamped && spec.purpose === PATCH_PLAN_PURPOSE) approvedYears.push({ year: a.year, approvedAt });
+      return;
+    }
+    if (a.occurrence === undefined) {
+      c.add(`spec.approvals[${i}]`, 'names exactly one of occurrence and year');
+      return;
+    }
+    const occurrence = c.time(`spec.approvals[${i}].occurrence`, a.occurrence);
     if (occurrence === undefined) return;
     if (seen.has(occurrence.getTime())) c.add(`spec.approvals[${i}].occurrence`, `${a.occurrence} is approved twice: one approval an occurrence`);
     seen.add(occurrence.getTime());
-    if (a.approvedBy !== undefined && approvedAt !== undefined && approvedAt <= occurrence && a.scopeDigest === scope) approvedStarts.push(occurrence);
+    if (stamped && approvedAt <= occurrence) approvedStarts.push(occurrence);
   });
-  return { required: spec.requiresClientApproval, approvedStarts };
+  return { required: spec.requiresClientApproval, approvedStarts, ...(approvedYears.length > 0 ? { approvedYears } : {}) };
 }
 
 /** The schedule of a window, checked by the domain (zone, RRULE subset, positive duration), with the client's approvals (§11). */
@@ -590,6 +627,20 @@ export function reportInputToDomain(objects: ReportObjects): Conversion<ReportIn
   // seed Table 1: a release is on Application units (the webhook's and the controller's check, releases.ts).
   const levelOf = new Map(objects.units.map((u) => [u.metadata.name, u.spec.level] as const));
   for (const ch of objects.changes) for (const p of releaseProblems(ch.spec, (n) => levelOf.get(n))) c.add(`${id('ChangeRequest', ch)}: ${p.path}`, p.message);
+  // seed §5.9.2, §9.10 (patching.ts): a campaign on OS, Database or Middleware units; an incident's
+  // declined patch is a campaign of the files the client declined before it opened (every decision recorded counts).
+  for (const ch of objects.changes) for (const p of patchProblems(ch.spec, (n) => levelOf.get(n))) c.add(`${id('ChangeRequest', ch)}: ${p.path}`, p.message);
+  const changesByName = new Map(objects.changes.map((ch) => [ch.metadata.name, ch] as const));
+  for (const inc of objects.incidents) {
+    const ref = inc.spec.declinedPatchRef?.name;
+    const openedAt = Date.parse(inc.spec.openedAt);
+    if (ref === undefined || Number.isNaN(openedAt)) continue;
+    const change = changesByName.get(ref);
+    const resolution = resolveDeclinedPatch(ref, change === undefined ? undefined : { name: ref, ...patchCampaignOf(change) }, new Date(openedAt), new Date(MAX_INSTANT_MS));
+    if (resolution.kind === 'NotFound') c.add(`${id('Incident', inc)}: spec.declinedPatchRef`, `no ChangeRequest named '${ref}' in the tenant`);
+    const problem = declinedPatchProblem(resolution);
+    if (problem !== undefined) c.add(`${id('Incident', inc)}: ${problem.path}`, problem.message);
+  }
   if (c.errors.length > 0 || input === undefined || input.contract === undefined) return fail(c.errors);
   return ok({ ...input, contract: input.contract });
 }
