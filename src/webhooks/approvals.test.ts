@@ -93,3 +93,27 @@ describe('validate: approvals are the ChangeApprover\'s, and records', () => {
     expect(decide(r)).toMatch(/^spec\.approvals\[0\]\.approvedBy: stamped by the admission webhook with who approved \(alice, contact alice\), not written by hand; spec\.approvals\[0\]\.scopeDigest: stamped by the admission webhook/);
   });
 });
+
+describe('the yearly patch plan (seed §5.8): a year approved at once, by the ChangeApprover, as a record', () => {
+  // NOW is 26 Nov 2026: 2026 is the current year in Paris, 2027 a later one.
+  const planStored = { year: 2027, ...aliceStamp, approvedAt: '2026-11-25T08:00:00Z' };
+  it('the plan is stamped like an occurrence\'s approval and admitted', () => {
+    const r = mutated(req('UPDATE', window([{ year: 2027, approvedBy: { username: 'mallory', contact: 'ceo' } }]), 'alice', window()));
+    const digest = windowScopeDigest(MaintenanceWindow.parse(window()).spec);
+    expect((r.object as { spec: { approvals: unknown[] } }).spec.approvals).toEqual([{ year: 2027, ...aliceStamp, scopeDigest: digest }]);
+    expect(decide(r)).toBe('allowed');
+  });
+  it.each<[string, AdmissionRequest, RegExp]>([
+    ['the current year (its occurrences from now on)', req('UPDATE', window([{ year: 2026 }]), 'alice', window()), /^allowed$/],
+    ['bob (no ChangeApprover role), the field named', req('UPDATE', window([{ year: 2027 }]), 'bob', window()), /^spec\.approvals\[0\]\.year: user 'bob' is not a ChangeApprover contact of ManagedTenant 'acme'.*approve a yearly patch plan \(seed §5\.8\)/],
+    ['the provider', req('UPDATE', window([{ year: 2027 }]), 'p', window(), ['provider']), /^spec\.approvals\[0\]\.year: user 'p' \(groups provider\) is not a ChangeApprover contact/],
+    ['a year that has ended', req('UPDATE', window([{ year: 2025 }]), 'alice', window()), /^spec\.approvals\[0\]\.year: 2025 has ended \(it is 2026 in Europe\/Paris\)/],
+    ['a Maintenance window', req('UPDATE', window([{ year: 2027 }], { purpose: 'Maintenance' }), 'alice', window([], { purpose: 'Maintenance' })), /spec\.approvals\[0\]\.year: a yearly plan approves a SecurityPatching window only/],
+    ['a window that needs no approval', req('UPDATE', window([{ year: 2027 }], { requiresClientApproval: false }), 'alice', window([], { requiresClientApproval: false })), /^spec\.approvals\[0\]: spec\.requiresClientApproval is false/],
+    ['removed', req('UPDATE', window([]), 'p', window([planStored]), ['provider']), /^spec\.approvals: the yearly plan of 2027 by alice is a record: it is never removed/],
+    ['its comment edited', req('UPDATE', window([{ ...planStored, comment: 'all year' }]), 'alice', window([planStored])), /^spec\.approvals\[0\]: the yearly plan of 2027 by alice is a record: it is never edited/],
+    ['an occurrence approved beside the plan', req('UPDATE', window([planStored, { occurrence: '2026-11-27T01:30:00Z' }]), 'alice', window([planStored])), /^allowed$/],
+  ])('%s', (_name, r, expected) => {
+    expect(decide(mutated(r))).toMatch(expected);
+  });
+});

@@ -1,7 +1,8 @@
 // The client's approval of maintenance occurrences (issue 14, domain.md §11 **Reading**: a window
 // that needs the client's approval excludes nothing until the client approved it, occurrence by
-// occurrence). An approval is an entry of `MaintenanceWindow.spec.approvals`, naming the start of
-// one occurrence; both hooks share this module:
+// occurrence or as an agreed plan). An approval is an entry of `MaintenanceWindow.spec.approvals`,
+// naming the start of one occurrence, or a year (the yearly patch plan of a SecurityPatching
+// window, seed §5.8: every occurrence of that year from the approval on); both hooks share this module:
 //   mutating    a new entry gets `approvedBy` (the requesting user and its ChangeApprover contact),
 //               `approvedAt` (the time of the request) and `scopeDigest` (the window approved:
 //               a later change of the window voids it), whatever the body says; an entry
@@ -10,10 +11,12 @@
 //   validating  a stored approval is a record: never removed, never edited; a new one is given by
 //               a ChangeApprover contact in force, stamped as the mutating hook does, for the start
 //               of an occurrence of the window that has not started yet, on a window that requires
-//               the client's approval; a client contact writes nothing else of a window.
+//               the client's approval; a plan for the current year or a later one, on a
+//               SecurityPatching window; a client contact writes nothing else of a window.
 import { GROUP, canonicalJson, scheduleToDomain, windowScopeDigest, type MaintenanceWindow, type WindowApproval } from '../api/v1alpha1/index.ts';
 import { MaintenanceWindow as MaintenanceWindowSchema } from '../api/v1alpha1/maintenance-window.ts';
 import { isOccurrenceStart } from '../domain/maintenance.ts';
+import { PATCH_PLAN_PURPOSE, planYearOf } from '../domain/patching.ts';
 import { deny, pointer, type AdmissionRequest, type JsonPatchOp, type UserInfo, type Verdict, type Violation } from './admission.ts';
 import { actsForProvider, contactWithRole, describeUser, identify, type Identity, type IdentityConfig } from './identity.ts';
 import { STAMP_TOLERANCE_MS, tenantOf, type RuleContext, type TenantView } from './view.ts';
@@ -24,13 +27,20 @@ const approvalsOf = (object: unknown): unknown[] => {
   const spec = isObject(object) && isObject(object.spec) ? object.spec : undefined;
   return Array.isArray(spec?.approvals) ? spec.approvals : [];
 };
-/** An occurrence as an instant (ms): `…T21:00:00Z` and `…T22:00:00+01:00` are one occurrence. */
-const keyOf = (entry: unknown): number | undefined => {
-  const at = isObject(entry) && typeof entry.occurrence === 'string' ? Date.parse(entry.occurrence) : Number.NaN;
-  return Number.isNaN(at) ? undefined : at;
+/**
+ * What an entry approves, as a key: an occurrence as an instant (ms: `…T21:00:00Z` and
+ * `…T22:00:00+01:00` are one occurrence), or a year of a plan (seed §5.8).
+ */
+const keyOf = (entry: unknown): string | undefined => {
+  if (!isObject(entry)) return undefined;
+  if (typeof entry.year === 'number' && entry.occurrence === undefined) return `year:${entry.year}`;
+  const at = typeof entry.occurrence === 'string' && entry.year === undefined ? Date.parse(entry.occurrence) : Number.NaN;
+  return Number.isNaN(at) ? undefined : `occurrence:${at}`;
 };
-const stored = (request: AdmissionRequest): Map<number, Json> => {
-  const out = new Map<number, Json>();
+/** How messages name what an entry approves. */
+const approvalName = (entry: Json): string => (typeof entry.year === 'number' ? `yearly plan of ${entry.year}` : `approval of the occurrence ${String(entry.occurrence)}`);
+const stored = (request: AdmissionRequest): Map<string, Json> => {
+  const out = new Map<string, Json>();
   if (request.operation !== 'UPDATE') return out;
   for (const e of approvalsOf(request.oldObject)) {
     const k = keyOf(e);
@@ -103,8 +113,8 @@ export function windowApprovalViolations(request: AdmissionRequest, ctx: RuleCon
   for (const [k, entry] of old) {
     const i = list.findIndex((e) => keyOf(e) === k);
     const by = isObject(entry.approvedBy) && typeof entry.approvedBy.contact === 'string' ? ` by ${entry.approvedBy.contact}` : '';
-    if (i < 0) violations.push({ path: 'spec.approvals', message: `the approval of the occurrence ${String(entry.occurrence)}${by} is a record: it is never removed (domain.md §9, §11)` });
-    else if (!sameApproval(list[i] as Json, entry)) violations.push({ path: `spec.approvals[${i}]`, message: `the approval of the occurrence ${String(entry.occurrence)}${by} is a record: it is never edited (domain.md §9, §11)` });
+    if (i < 0) violations.push({ path: 'spec.approvals', message: `the ${approvalName(entry)}${by} is a record: it is never removed (domain.md §9, §11)` });
+    else if (!sameApproval(list[i] as Json, entry)) violations.push({ path: `spec.approvals[${i}]`, message: `the ${approvalName(entry)}${by} is a record: it is never edited (domain.md §9, §11)` });
   }
   const schedule = scheduleToDomain(window);
   const approver = contactWithRole(id, 'ChangeApprover');
@@ -116,7 +126,8 @@ export function windowApprovalViolations(request: AdmissionRequest, ctx: RuleCon
     if (approver === undefined) {
       const tenantName = tenant === undefined ? `(no ManagedTenant in namespace '${namespace}')` : `ManagedTenant '${tenant.metadata.name}'`;
       const pending = id.pendingApprover.length > 0 ? ` (its grant as ${id.pendingApprover.join(', ')} awaits the confirmation of a ChangeApprover in force, status.approvers)` : '';
-      violations.push({ path, message: `${who} is not a ChangeApprover contact of ${tenantName}${pending}: only the client's ChangeApprover contacts approve an occurrence (domain.md §11)` });
+      const what = entry.year === undefined ? 'an occurrence' : 'a yearly patch plan (seed §5.8)';
+      violations.push({ path: entry.year === undefined ? path : `${path}.year`, message: `${who} is not a ChangeApprover contact of ${tenantName}${pending}: only the client's ChangeApprover contacts approve ${what} (domain.md §11)` });
       return;
     }
     if (!window.spec.requiresClientApproval) {
@@ -133,9 +144,18 @@ export function windowApprovalViolations(request: AdmissionRequest, ctx: RuleCon
     if (Number.isNaN(at) || Math.abs(at - ctx.now.getTime()) > STAMP_TOLERANCE_MS) {
       violations.push({ path: `${path}.approvedAt`, message: 'stamped by the admission webhook with the time of the request, not written by hand' });
     }
-    if (schedule.ok && !isOccurrenceStart(schedule.value, new Date(k))) {
+    if (entry.year !== undefined) {
+      // seed §5.8: a plan agreed for a year to come (or the current one, from now on: an
+      // occurrence that started before the approval is not approved by it, maintenance.ts).
+      const current = planYearOf(ctx.now, window.spec.timeZone);
+      if (window.spec.purpose !== PATCH_PLAN_PURPOSE) violations.push({ path: `${path}.year`, message: `a yearly plan approves a ${PATCH_PLAN_PURPOSE} window only (seed §5.8); this one is ${window.spec.purpose}: approve it occurrence by occurrence` });
+      else if (entry.year < current) violations.push({ path: `${path}.year`, message: `${entry.year} has ended (it is ${current} in ${window.spec.timeZone}): a plan is agreed for the current year or a later one (seed §5.8)` });
+      return;
+    }
+    const at0 = entry.occurrence === undefined ? Number.NaN : Date.parse(entry.occurrence);
+    if (schedule.ok && !isOccurrenceStart(schedule.value, new Date(at0))) {
       violations.push({ path: `${path}.occurrence`, message: `${entry.occurrence} is not the start of an occurrence of this window (status.nextOccurrences lists them)` });
-    } else if (k <= ctx.now.getTime()) {
+    } else if (at0 <= ctx.now.getTime()) {
       violations.push({ path: `${path}.occurrence`, message: `the occurrence of ${entry.occurrence} has started: an occurrence is approved before it starts (domain.md §10, §11)` });
     }
   });

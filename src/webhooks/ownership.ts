@@ -66,6 +66,8 @@ export const INCIDENT_OWNERSHIP: readonly FieldOwnership<IncidentSpec>[] = [
   { field: 'spec.resolvedAt', read: (o) => o.spec.resolvedAt, create: ['Provider'], update: PROVIDER_SIDE, frozen: closed },
   { field: 'spec.cause', read: (o) => o.spec.cause, initial: 'Unknown', create: ['Provider'], update: ['Provider'], frozen: closed },
   { field: 'spec.exclusions', read: (o) => o.spec.exclusions, create: ['Provider'], update: ['Provider'], frozen: closed },
+  // seed §9.10: that a declined patch campaign caused the incident is the provider's finding, as its cause is.
+  { field: 'spec.declinedPatchRef', read: (o) => o.spec.declinedPatchRef, create: ['Provider'], update: ['Provider'], frozen: closed },
   // On creation, the provider records a past incident as it was (its records prevail, domain.md
   // §8; GitOps re-creates them); closing an open one is the client's agreement.
   { field: 'spec.closedAt', read: (o) => o.spec.closedAt, create: ['Provider'], update: ['Client'], frozen: closedOnceSet, stamped: 'the time of the request (the client agrees now)' },
@@ -139,6 +141,8 @@ export const CHANGE_OWNERSHIP: readonly FieldOwnership<ChangeRequestSpec>[] = [
   requesterField('outsideBusinessHours', false),
   // seed Table 1: whether the change is a release is the requester's; immutable besides (CEL, change-request.ts).
   requesterField('release', false),
+  // seed §5.9.2: a patch campaign is the provider's (initiator Provider, CEL); immutable besides.
+  requesterField('patch'),
   requesterField('relatedIncident'),
   {
     field: 'spec.tokens', read: (o) => o.spec.tokens,

@@ -179,3 +179,34 @@ describe('mutate', () => {
     expect(removed).toEqual({ allowed: true, patch: [{ op: 'remove', path: '/spec/requester' }] });
   });
 });
+
+describe('patch campaigns and declined patches (seed §5.9.2, §9.10)', () => {
+  const app = { ...unit('app-1', 'vm-9'), spec: { ...unit('app-1', 'vm-9').spec, level: 'Application' } } as unknown as ServiceUnit;
+  const campaign = (name: string, approval?: Record<string, unknown>) => change(name, {
+    unitRefs: [{ name: 'os-1' }], initiator: 'Provider', requestedAt: '2026-11-20T10:00:00Z', patch: { patches: ['KB5034441'] }, ...(approval === undefined ? {} : { approval }),
+  });
+  const declined = campaign('patch-nov', { decision: 'Rejected', approvedBy: 'alice', decidedAt: '2026-11-21T10:00:00Z' });
+  const incident = (ref: string, openedAt = '2026-11-24T10:00:00Z') => ({
+    apiVersion: 'managedapps.dev/v1alpha1', kind: 'Incident', metadata: meta('inc'),
+    spec: { unitRefs: [{ name: 'os-1' }], priority: 'P1', summary: 's', detection: 'Client', openedAt, cause: 'Client', declinedPatchRef: { name: ref } },
+  });
+  const run = (r: AdmissionRequest, changes: ChangeRequest[]) => {
+    const v = validate(r, { view: { ...view(changes), units: () => [unit('os-1', 'vm-1'), app] }, identity, now: new Date('2026-11-26T00:00:00Z') });
+    return v.allowed ? 'allowed' : v.violations.map((x) => `${x.path}: ${x.message}`).join('; ');
+  };
+  it.each<[string, AdmissionRequest, ChangeRequest[], RegExp]>([
+    ['a campaign on an OS unit', req('ChangeRequest', 'CREATE', campaign('p1'), 'p', ['provider']), [], /^allowed$/],
+    ['a campaign on an Application unit, named by its index', req('ChangeRequest', 'CREATE', { ...campaign('p1'), spec: { ...campaign('p1').spec, unitRefs: [{ name: 'os-1' }, { name: 'app-1' }] } }, 'p', ['provider']), [],
+      /^spec\.unitRefs\[1\]: ServiceUnit 'app-1' is at level Application: a patch campaign \(spec\.patch\) is on OS, Database, Middleware units only \(seed §5\.9\.2\)$/],
+    ['an incident naming a campaign the client declined before it opened', req('Incident', 'CREATE', incident('patch-nov'), 'p', ['provider']), [declined], /^allowed$/],
+    ['an incident naming a change not applied yet (GitOps order)', req('Incident', 'CREATE', incident('patch-later'), 'p', ['provider']), [declined], /^allowed$/],
+    ['an incident naming a change that is not a campaign', req('Incident', 'CREATE', incident('resize'), 'p', ['provider']), [change('resize')],
+      /^spec\.declinedPatchRef: ChangeRequest 'resize' is not a patch campaign the client declined: it is not a patch campaign \(no spec\.patch\)$/],
+    ['an incident naming a campaign the client approved', req('Incident', 'CREATE', incident('patch-ok'), 'p', ['provider']), [campaign('patch-ok', { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-11-21T10:00:00Z' })],
+      /^spec\.declinedPatchRef: ChangeRequest 'patch-ok' is not a patch campaign the client declined: the client has not declined it/],
+    ['an incident opened before the decline', req('Incident', 'CREATE', incident('patch-nov', '2026-11-21T09:00:00Z'), 'p', ['provider']), [declined],
+      /^spec\.declinedPatchRef: .* it was declined at 2026-11-21T10:00:00Z, after the incident opened: it cannot have caused it$/],
+  ])('%s', (_name, r, changes, expected) => {
+    expect(run(r, changes)).toMatch(expected);
+  });
+});

@@ -18,12 +18,15 @@
 //                    (fewer than 2 VMs is only flagged: the second unit may come later); backup
 //                    per level and scope (toDomain, domain.md §12); its probe does not point at
 //                    the cluster's API or the operator (SSRF)
-//   Incident         creator: operator, provider, or an IncidentReporter contact
+//   Incident         creator: operator, provider, or an IncidentReporter contact; a new
+//                    spec.declinedPatchRef names a patch campaign the client declined before the
+//                    incident opened (a change not applied yet is GitOps order, not refused)
 //   ChangeRequest    creator/editor: operator, provider, or a ChangeRequester contact; only the
 //                    provider side writes `initiator: Provider`; an approval is given by a
 //                    ChangeApprover contact; at most N accelerated changes a calendar year;
 //                    a restore (catalogItem backup-restore) only on units with a backup policy;
-//                    a release (spec.release) only on Application units (seed Table 1)
+//                    a release (spec.release) only on Application units (seed Table 1);
+//                    a patch campaign (spec.patch) only on OS, Database, Middleware units (seed §5.9.2)
 //   MaintenanceWindow  the schedule expands; the provider's, but for spec.approvals: appended by a
 //                    ChangeApprover contact (stamped), for an occurrence not started yet, never
 //                    edited or removed (approvals.ts)
@@ -34,12 +37,13 @@
 // an SLAReport's status), after them who owns each field (ownership.ts ownershipVerdict).
 import type { z } from 'zod';
 import {
-  calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, problemToDomain, scheduleToDomain, unitFamily, unitToDomain,
+  calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, patchCampaignOf, problemToDomain, scheduleToDomain, unitFamily, unitToDomain,
   type ChangeRequest, type Conversion, type FieldError, type KindName, type ManagedTenant, type ServiceUnit,
   RESOURCE_SCHEMAS, GROUP, backupCheckInternalErrors, internalTargetErrors,
 } from '../api/v1alpha1/index.ts';
 import { DEFAULT_CALENDAR, monthOf } from '../domain/calendar.ts';
 import { restoreProblems } from '../domain/backup.ts';
+import { declinedPatchProblem, patchProblems, resolveDeclinedPatch } from '../domain/patching.ts';
 import { releaseProblems } from '../domain/releases.ts';
 import {
   activeDirectoryViolations, dependencyCycle, findTargetConflicts, missingLevelPrerequisites, targetKey, type Subscribable, type Target, type TargetClaim,
@@ -265,7 +269,19 @@ function validateIncident(request: AdmissionRequest, ctx: RuleContext, namespace
     : creatorViolation(id, 'IncidentReporter', tenant, namespace, request.operation === 'CREATE' ? 'open incidents' : 'edit incidents');
   if (who !== undefined) return deny('Forbidden', [who]);
   const converted = incidentToDomain(object.value);
-  return converted.ok ? ALLOW : invalid(converted.errors);
+  if (!converted.ok) return invalid(converted.errors);
+  // seed §9.10: a new or changed reference names a patch campaign the client declined before the
+  // incident opened; one not applied yet is GitOps order (the controller's DeclinedPatch condition).
+  const ref = object.value.spec.declinedPatchRef?.name;
+  const oldRef = (request.oldObject as { spec?: { declinedPatchRef?: { name?: unknown } } } | undefined)?.spec?.declinedPatchRef?.name;
+  if (ref !== undefined && (request.operation === 'CREATE' || ref !== oldRef)) {
+    const change = ctx.view.changes(namespace).find((c) => c.metadata.name === ref);
+    if (change !== undefined) {
+      const problem = declinedPatchProblem(resolveDeclinedPatch(ref, { name: ref, ...patchCampaignOf(change) }, converted.value.openedAt, ctx.now));
+      if (problem !== undefined) return invalid([problem]);
+    }
+  }
+  return ALLOW;
 }
 
 // ---- Problem ------------------------------------------------------------------------------------
@@ -344,6 +360,9 @@ function validateChange(request: AdmissionRequest, ctx: RuleContext, namespace: 
   // A release (seed Table 1): on Application units (a unit not applied yet is GitOps order, not refused).
   const release = releaseProblems(change.spec, (name) => units.find((x) => x.metadata.name === name)?.spec.level);
   if (release.length > 0) return invalid(release);
+  // A patch campaign (seed §5.9.2): the provider's, on OS, Database or Middleware units (one not applied yet is GitOps order).
+  const patch = patchProblems(change.spec, (name) => units.find((x) => x.metadata.name === name)?.spec.level);
+  if (patch.length > 0) return invalid(patch);
   if (change.spec.accelerated && before?.spec.accelerated !== true) {
     const quota = acceleratedViolation(change, ctx, namespace, tenant);
     if (quota !== undefined) return invalid([quota]);
