@@ -130,6 +130,14 @@ export function registerControllers(manager: Manager, options: ControllerOptions
   // seed Table 1: a release's rank in its month depends on the namespace's other releases.
   const releases = (o: KubernetesObject): Request[] => (spec(o).release === true ? i.changes.list(nsOf(o)).filter((c) => spec(c).release === true).map((c) => ({ namespace: nsOf(o), name: nameOf(c) })) : []);
 
+  // seed §9.10: the incidents naming a patch campaign (spec.declinedPatchRef) are client-caused
+  // once the client declined it: a change of the campaign moves their GTR, their units'
+  // availability and their functions' (reports watch every change already).
+  const namingPatch = (o: KubernetesObject): KubernetesObject[] => (spec(o).patch === undefined ? [] : i.incidents.list(nsOf(o)).filter((x) => refNames(spec(x).declinedPatchRef).includes(nameOf(o))));
+  const patchIncidents = (o: KubernetesObject): Request[] => namingPatch(o).map((x) => ({ namespace: nsOf(o), name: nameOf(x) }));
+  const patchUnits = (o: KubernetesObject): Request[] => [...new Set(namingPatch(o).flatMap((x) => refNames(spec(x).unitRefs)))].map((name) => ({ namespace: nsOf(o), name }));
+  const patchFunctions = (o: KubernetesObject): Request[] => (namingPatch(o).length === 0 ? [] : inNamespace(i.functions)(o));
+
   add('managedtenant', 'ManagedTenant', tenantReconciler(deps), [
     watch('ManagedTenant', inNamespace(i.tenants)),
     watchContract(inNamespace(i.tenants)),
@@ -143,6 +151,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watch('ServiceUnit', (o) => [...indexed(i.units, 'target', unitTargets)(o), ...dependents(i.units)(o), ...activeDirectoryUnits(o)]),
     watch('MaintenanceWindow', inNamespace(i.units)),
     watch('Incident', (o) => refNames(spec(o).unitRefs).map((name) => ({ namespace: nsOf(o), name }))),
+    watch('ChangeRequest', patchUnits),
     watchContract(inNamespace(i.units)),
     watch('ManagedTenant', inNamespace(i.units)),
     // A report's finality releases the units being deleted that waited on its month (shared/retention.ts).
@@ -152,6 +161,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watch('ServiceUnit', inNamespace(i.functions)),
     watch('Incident', inNamespace(i.functions)),
     watch('MaintenanceWindow', inNamespace(i.functions)),
+    watch('ChangeRequest', patchFunctions),
     watchContract(inNamespace(i.functions)),
     watch('ManagedTenant', inNamespace(i.functions)),
   ]);
@@ -162,6 +172,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     // A Problem links incidents: those re-queued say so, and tell the others of their recurrences.
     watch('Problem', (o) => refNames(spec(o).incidentRefs).map((name) => ({ namespace: nsOf(o), name }))),
     watch('ManagedFunction', inNamespace(i.incidents)),
+    watch('ChangeRequest', patchIncidents),
     watchContract(inNamespace(i.incidents)),
     watch('ManagedTenant', inNamespace(i.incidents)),
   ]);

@@ -2,7 +2,7 @@
 // (the change's GTC and accelerated rank at its instant) → change/status.ts → status. Requeued at
 // the GTC deadline; ChangeLate Event when it passes.
 import { ConditionReason, ConditionType } from '../../api/v1alpha1/index.ts';
-import { releaseProblems, restoreProblems, type BackupPolicy, type ReleaseProblem, type RestoreProblem, type TenantEvaluation } from '../../domain/index.ts';
+import { patchProblems, releaseProblems, restoreProblems, type BackupPolicy, type PatchProblem, type ReleaseProblem, type RestoreProblem, type TenantEvaluation } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import { missingUnits, type Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
@@ -21,6 +21,8 @@ export interface ChangeSurroundings {
   readonly restoreProblems?: readonly RestoreProblem[];
   /** What is wrong with a release (seed Table 1): a unit not at level Application (empty or absent for other changes). */
   readonly releaseProblems?: readonly ReleaseProblem[];
+  /** What is wrong with a patch campaign (seed §5.9.2): a unit not at level OS, Database or Middleware (empty or absent for other changes). */
+  readonly patchProblems?: readonly PatchProblem[];
 }
 
 /** A unit's backup policy: null when it has none, undefined when the unit is not applied (yet) or invalid. */
@@ -40,6 +42,7 @@ export function changeSurroundings(caches: Caches, change: ChangeObj): ChangeSur
     missingIncident: ref !== undefined && caches.incidents.informer.get(ns, ref) === undefined ? ref : undefined,
     restoreProblems: restoreProblems(change.spec, backupPolicyIn(caches, ns)),
     releaseProblems: releaseProblems(change.spec, (unit) => caches.units.valid(ns, unit)?.spec.level),
+    patchProblems: patchProblems(change.spec, (unit) => caches.units.valid(ns, unit)?.spec.level),
   };
 }
 
@@ -57,6 +60,7 @@ export function changeFacts(change: ChangeObj, ev: TenantEvaluation, around: Cha
     missingIncident: around.missingIncident,
     restoreProblems: around.restoreProblems,
     releaseProblems: around.releaseProblems,
+    patchProblems: around.patchProblems,
     now: ev.at,
   };
 }

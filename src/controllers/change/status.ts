@@ -3,7 +3,7 @@
 // afterwards); the 7th accelerated change of a calendar year refused by condition; a release over
 // its month's quota (seed Table 1) flagged by WithinReleaseQuota and billed as a change (seed §5.5).
 import { ConditionReason, ConditionType, approvalBinds, changeTokens, type ChangeRequestStatus } from '../../api/v1alpha1/index.ts';
-import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type ChangeResult, type ReleaseDecision, type ReleaseProblem, type RestoreProblem } from '../../domain/index.ts';
+import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type ChangeResult, type PatchProblem, type ReleaseDecision, type ReleaseProblem, type RestoreProblem } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 import type { ChangeObj } from '../shared/kinds.ts';
 import { firstBlocker, readyCondition } from '../shared/status.ts';
@@ -26,6 +26,8 @@ export interface ChangeFacts {
   readonly missingIncident?: string | undefined;
   /** A restore's problems (seed §5.10, domain/backup.ts restoreProblems): each names its field. */
   readonly restoreProblems?: readonly RestoreProblem[] | undefined;
+  /** A patch campaign's problems (seed §5.9.2, domain/patching.ts patchProblems): each names its field. */
+  readonly patchProblems?: readonly PatchProblem[] | undefined;
   readonly now: Date;
 }
 
@@ -68,6 +70,8 @@ export function validCondition(f: ChangeFacts): DesiredCondition {
   if (restore.length > 0) return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.RestoreInvalid, message: restore.map((p) => `${p.path}: ${p.message}`).join('; ') };
   const release = f.releaseProblems ?? [];
   if (release.length > 0) return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.ReleaseInvalid, message: release.map((p) => `${p.path}: ${p.message}`).join('; ') };
+  const patch = f.patchProblems ?? [];
+  if (patch.length > 0) return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.PatchInvalid, message: patch.map((p) => `${p.path}: ${p.message}`).join('; ') };
   const d = f.accelerated;
   if (d !== undefined && !d.accepted) return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.QuotaExceeded, message: `${d.message}: timed and priced as a normal change` };
   return { type: ConditionType.Valid, status: 'True', reason: ConditionReason.Reconciled, message: '' };

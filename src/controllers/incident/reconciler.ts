@@ -25,6 +25,7 @@ export function incidentFacts(incident: IncidentObj, ev: TenantEvaluation, missi
     proposal: proposals.get(incident.name) ?? { state: 'NotRecurring' },
     policy: policyOf(input),
     major: majorIncident({ priority: incident.spec.priority, unitNames: incident.spec.unitRefs.map((r) => r.name) }, input.functions),
+    declinedPatch: ev.declinedPatch(incident.name),
   };
 }
 

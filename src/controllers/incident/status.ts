@@ -3,9 +3,10 @@
 // spent (design.md §4). A non-production incident is timed too, without penalties (domain.md §8,
 // seed §8.4.3): WithinGuarantee and AtRisk as in production, the message says no penalty, and
 // `gtr.applicable` stays false (it is never credited). ProblemProposed when it recurs and no
-// Problem links it (seed §5.4); Major when a P1 touches several units or a whole function (seed §5.3.2).
+// Problem links it (seed §5.4); Major when a P1 touches several units or a whole function (seed §5.3.2);
+// DeclinedPatch when it names the patch campaign the client declined that caused it (seed §9.10).
 import { ConditionReason, ConditionType, type IncidentStatus } from '../../api/v1alpha1/index.ts';
-import { rfc3339, type MajorIncident, type ProblemProposal, type RecurrencePolicy, type RestorationResult } from '../../domain/index.ts';
+import { declinedPatchProblem, declinedPatchReason, rfc3339, type DeclinedPatchResolution, type MajorIncident, type ProblemProposal, type RecurrencePolicy, type RestorationResult } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 import type { IncidentObj } from '../shared/kinds.ts';
 import { firstBlocker, readyCondition } from '../shared/status.ts';
@@ -24,6 +25,35 @@ export interface IncidentFacts {
   /** The detection's N and M (the contract's, or the defaults). */
   readonly policy: RecurrencePolicy;
   readonly major: MajorIncident;
+  /** What spec.declinedPatchRef names (patching.ts); undefined without one. */
+  readonly declinedPatch?: DeclinedPatchResolution | undefined;
+}
+
+/** Why GTR does not apply, as the status says it: the domain's reason, with the campaign's name for a declined patch (seed §9.10). */
+export function gtrReasonText(r: RestorationResult): string {
+  // At most the 256 characters of status.gtr.reason (a ChangeRequest name may be 253 long).
+  return r.reason === 'DeclinedPatch' && r.declinedPatch !== undefined ? `DeclinedPatch: ${declinedPatchReason(r.declinedPatch)}`.slice(0, 256) : r.reason;
+}
+
+/**
+ * `DeclinedPatch`, for an incident with spec.declinedPatchRef only: True when it names a patch
+ * campaign the client declined before the incident opened (client-caused, seed §9.10: GTD and GTR
+ * do not apply); Unknown while the change is not applied (GitOps order); False naming the field otherwise.
+ */
+export function declinedPatchCondition(f: Pick<IncidentFacts, 'declinedPatch'>): DesiredCondition | undefined {
+  const d = f.declinedPatch;
+  if (d === undefined) return undefined;
+  const type = ConditionType.DeclinedPatch;
+  switch (d.kind) {
+    case 'Declined':
+      return { type, status: 'True', reason: ConditionReason.ClientDeclinedPatch, message: `${declinedPatchReason(d.change)}: declined${d.declinedBy === undefined ? '' : ` by ${d.declinedBy}`} at ${rfc3339(d.declinedAt)}; client-caused, GTD and GTR do not apply` };
+    case 'NotFound':
+      return { type, status: 'Unknown', reason: ConditionReason.ReferenceNotFound, message: `spec.declinedPatchRef: ChangeRequest ${d.change} not found (not applied yet?): the guarantees apply as for spec.cause alone until it is` };
+    case 'NotDeclinedPatch': {
+      const problem = declinedPatchProblem(d);
+      return { type, status: 'False', reason: ConditionReason.NotDeclinedPatch, message: `${problem?.path ?? 'spec.declinedPatchRef'}: ${problem?.message ?? d.why}; the guarantees apply as for spec.cause alone` };
+    }
+  }
 }
 
 /** Open → Resolved (service restored) → Closed (the client agreed), domain.md §9; a time after `now` is not known yet. */
@@ -39,7 +69,7 @@ const noContract = (type: string): DesiredCondition => ({ type, status: 'Unknown
 export function withinGuaranteeCondition(f: IncidentFacts): DesiredCondition {
   const r = f.result;
   if (r === undefined) return noContract(ConditionType.WithinGuarantee);
-  if (!r.timed) return { type: ConditionType.WithinGuarantee, status: 'True', reason: ConditionReason.NotApplicable, message: `GTR does not apply: ${r.reason}` };
+  if (!r.timed) return { type: ConditionType.WithinGuarantee, status: 'True', reason: ConditionReason.NotApplicable, message: `GTR does not apply: ${gtrReasonText(r)}` };
   const deadline = r.deadline === undefined ? '' : rfc3339(r.deadline);
   const note = penaltyNote(r);
   if (r.late) return { type: ConditionType.WithinGuarantee, status: 'False', reason: ConditionReason.DeadlineMissed, message: `restoration deadline ${deadline} missed (${r.priority}, ${r.supportLevel})${note}` };
@@ -111,11 +141,13 @@ export function majorCondition(f: IncidentFacts): DesiredCondition {
 }
 
 export function incidentConditions(f: IncidentFacts): DesiredCondition[] {
+  const declined = declinedPatchCondition(f);
   const ready = readyCondition(firstBlocker([
     () => (f.missingUnits.length > 0 ? { reason: ConditionReason.ReferenceNotFound, message: `ServiceUnit ${f.missingUnits.join(', ')} not found` } : undefined),
     () => (f.result === undefined ? { reason: ConditionReason.ReferenceNotFound, message: 'no SupportContract in the namespace yet' } : undefined),
+    () => (declined !== undefined && declined.status !== 'True' ? { reason: declined.reason, message: declined.message } : undefined),
   ]));
-  return [withinGuaranteeCondition(f), atRiskCondition(f), problemProposedCondition(f), majorCondition(f), ready];
+  return [withinGuaranteeCondition(f), atRiskCondition(f), problemProposedCondition(f), majorCondition(f), ...(declined === undefined ? [] : [declined]), ready];
 }
 
 export function incidentFields(f: IncidentFacts): Omit<IncidentStatus, 'conditions' | 'observedGeneration'> {
@@ -128,6 +160,6 @@ export function incidentFields(f: IncidentFacts): Omit<IncidentStatus, 'conditio
     ...(r.deadline !== undefined ? { restorationDeadline: rfc3339(r.deadline) } : {}),
     coveredSeconds: Math.floor(r.coveredSeconds),
     breached: r.late,
-    gtr: r.applicable ? { applicable: true } : { applicable: false, reason: r.reason, ...(r.timed ? { timed: true } : {}) },
+    gtr: r.applicable ? { applicable: true } : { applicable: false, reason: gtrReasonText(r), ...(r.timed ? { timed: true } : {}) },
   };
 }

@@ -1,9 +1,9 @@
 // MaintenanceWindow status (domain.md §5, §11): active now, the running occurrence, the next
-// three, each with its approval (an occurrence awaiting the client's approval is not active: it
+// three, each with its approval (by the client, for itself or by the yearly plan of its year; an occurrence awaiting the client's approval is not active: it
 // excludes nothing and its work does not run), the units it selects; Valid when the schedule
 // expands (the domain's validateSchedule).
 import { ConditionReason, ConditionType, type MaintenanceWindowStatus } from '../../api/v1alpha1/index.ts';
-import { activeOccurrence, nextOccurrences, occurrenceApproval, rfc3339, validateSchedule, type Interval, type MaintenanceSchedule } from '../../domain/index.ts';
+import { activeOccurrence, approvedByPlan, nextOccurrences, occurrenceApproval, rfc3339, validateSchedule, type Interval, type MaintenanceSchedule } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 import { readyCondition } from '../shared/status.ts';
 
@@ -17,7 +17,13 @@ export interface WindowFacts {
 }
 
 type Occurrence = NonNullable<MaintenanceWindowStatus['currentOccurrence']>;
-const occurrenceOf = (schedule: MaintenanceSchedule) => (i: Interval): Occurrence => ({ start: rfc3339(i.start), end: rfc3339(i.end), approval: occurrenceApproval(schedule, i) });
+const occurrenceOf = (schedule: MaintenanceSchedule) => (i: Interval): Occurrence => {
+  const approval = occurrenceApproval(schedule, i);
+  // Approved by the yearly plan (seed §5.8) when no approval of its own names it.
+  const own = schedule.approvals?.approvedStarts.some((d) => d.getTime() === i.start.getTime()) === true;
+  const plan = approval === 'Approved' && !own ? approvedByPlan(schedule, i) : undefined;
+  return { start: rfc3339(i.start), end: rfc3339(i.end), approval, ...(plan === undefined ? {} : { plan }) };
+};
 
 export function windowOutcome(f: WindowFacts): { fields: Omit<MaintenanceWindowStatus, 'conditions' | 'observedGeneration'>; conditions: DesiredCondition[] } {
   const errors = validateSchedule(f.schedule);
