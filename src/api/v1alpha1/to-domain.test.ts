@@ -255,4 +255,19 @@ describe('a window\'s approvals (domain.md §11)', () => {
     const r = scheduleToDomain(window);
     expect(r.ok ? r.value.approvals : undefined).toEqual({ required: true, approvedStarts: [] });
   });
+  // The yearly patch plan (seed §5.8): a year, stamped, of the window as it still is.
+  const plans = (approvals: unknown[], change: Partial<typeof window.spec> = {}) => {
+    const r = scheduleToDomain({ ...window, spec: { ...window.spec, ...change, approvals } } as typeof window);
+    return r.ok ? r.value.approvals?.approvedYears?.map((p) => `${p.year}@${p.approvedAt.toISOString()}`) ?? [] : r.errors.map((e) => `${e.path}: ${e.message}`);
+  };
+  it.each<[string, unknown[], Partial<typeof window.spec>, string[]]>([
+    ['stamped: counts', [{ year: 2027, ...stamp }], {}, ['2027@2026-12-01T10:00:00.000Z']],
+    ['unstamped: does not count', [{ year: 2027 }], {}, []],
+    ['the window lengthened afterwards: void', [{ year: 2027, ...stamp }], { duration: '6h' }, []],
+    ['the same year twice: refused', [{ year: 2027, ...stamp }, { year: 2027, ...stamp }], {}, ['spec.approvals[1].year: 2027 is approved twice: one plan a year']],
+    ['a plan beside an occurrence\'s approval', [{ year: 2027, ...stamp }, { occurrence: '2026-12-08T21:00:00Z', ...stamp }], {}, ['2027@2026-12-01T10:00:00.000Z']],
+    ['on a Maintenance window: refused (a stored object the CEL rule did not see)', [{ year: 2027, ...stamp }], { purpose: 'Maintenance' }, ['spec.approvals[0].year: a yearly plan approves a SecurityPatching window only (seed §5.8)']],
+  ])('a yearly plan %s', (_name, approvals, change, expected) => {
+    expect(plans(approvals, change)).toEqual(expected);
+  });
 });

@@ -79,3 +79,13 @@ describe('ChangeRequest releases (seed Table 1)', () => {
     expect(conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ReleaseInvalid' });
   });
 });
+
+describe('a patch campaign on a wrong unit (seed §5.9.2)', () => {
+  it('is Valid=False PatchInvalid naming the field, and Ready waits on it', () => {
+    const problems = [{ path: 'spec.unitRefs[0]', message: "ServiceUnit 'app-1' is at level Application: a patch campaign (spec.patch) is on OS, Database, Middleware units only (seed §5.9.2)" }];
+    const f = { ...facts({ initiator: 'Provider', patch: { patches: ['KB5034441'] } }), patchProblems: problems };
+    const conditions = changeConditions(f);
+    expect(conditions.find((c) => c.type === 'Valid')).toEqual({ type: 'Valid', status: 'False', reason: 'PatchInvalid', message: `spec.unitRefs[0]: ${problems[0]!.message}` });
+    expect(conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'PatchInvalid' });
+  });
+});
