@@ -133,7 +133,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
   // seed §9.10: the incidents naming a patch campaign (spec.declinedPatchRef) are client-caused
   // once the client declined it: a change of the campaign moves their GTR, their units'
   // availability and their functions' (reports watch every change already).
-  const namingPatch = (o: KubernetesObject): KubernetesObject[] => (spec(o).patch === undefined ? [] : i.incidents.list(nsOf(o)).filter((x) => refNames(spec(x).declinedPatchRef).includes(nameOf(o))));
+  const namingPatch = (o: KubernetesObject): KubernetesObject[] => i.incidents.byIndex('declinedPatch', `${nsOf(o)}/${nameOf(o)}`);
   const patchIncidents = (o: KubernetesObject): Request[] => namingPatch(o).map((x) => ({ namespace: nsOf(o), name: nameOf(x) }));
   const patchUnits = (o: KubernetesObject): Request[] => [...new Set(namingPatch(o).flatMap((x) => refNames(spec(x).unitRefs)))].map((name) => ({ namespace: nsOf(o), name }));
   const patchFunctions = (o: KubernetesObject): Request[] => (namingPatch(o).length === 0 ? [] : inNamespace(i.functions)(o));

@@ -50,6 +50,8 @@ export const INDEXES = {
   relatedIncident: (o: KubernetesObject): string[] => refNames(spec(o).relatedIncident).map((n) => nsKey(o, n)),
   contractRef: (o: KubernetesObject): string[] => refNames(spec(o).contractRef).map((n) => nsKey(o, n)),
   incidentRefs: (o: KubernetesObject): string[] => refNames(spec(o).incidentRefs).map((n) => nsKey(o, n)),
+  /** An incident's declined patch campaign (seed §9.10): a change of it moves the incident's guarantees. */
+  declinedPatchRef: (o: KubernetesObject): string[] => refNames(spec(o).declinedPatchRef).map((n) => nsKey(o, n)),
 } as const;
 
 /** The names of `refs` no ServiceUnit of the namespace has (absent, not merely invalid: GitOps has not applied it yet). */
@@ -142,6 +144,7 @@ export class Caches {
     this.units.informer.addIndexer('target', INDEXES.target);
     this.units.informer.addIndexer('dependsOn', INDEXES.dependsOn);
     this.incidents.informer.addIndexer('unit', INDEXES.unitRefs);
+    this.incidents.informer.addIndexer('declinedPatch', INDEXES.declinedPatchRef);
     this.changes.informer.addIndexer('unit', INDEXES.unitRefs);
     this.changes.informer.addIndexer('incident', INDEXES.relatedIncident);
     this.reports.informer.addIndexer('contract', INDEXES.contractRef);
