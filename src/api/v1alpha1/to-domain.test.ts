@@ -160,6 +160,32 @@ describe('toDomain errors name the object and the field', () => {
     expect(reportInputToDomain({ ...objects, changes: [onApp] }).ok).toBe(true);
   });
 
+  it('offline, a patch campaign on an Application unit and an incident naming a change that is no declined campaign are refused, naming the object and the field (seed §5.9.2, §9.10)', () => {
+    const objects = sampleObjects();
+    // The samples' first change is on db-erp01, a Database unit: a campaign there is fine.
+    const campaign = structuredClone(objects.changes[0]!);
+    campaign.metadata.name = 'patch-db';
+    campaign.spec.initiator = 'Provider';
+    campaign.spec.patch = { patches: ['PostgreSQL 16.6'] };
+    campaign.spec.approval = { decision: 'Rejected', approvedBy: 'alice', decidedAt: '2026-10-01T08:00:00Z' };
+    const onApp = structuredClone(campaign);
+    onApp.metadata.name = 'patch-app';
+    onApp.spec.unitRefs = [{ name: 'app-erp' }];
+    const incident = structuredClone(objects.incidents[0]!);
+    incident.spec.cause = 'Client';
+    incident.spec.declinedPatchRef = { name: 'patch-db' };
+    const naming = (ref: string) => ({ ...incident, spec: { ...incident.spec, declinedPatchRef: { name: ref } } });
+    expect(reportInputToDomain({ ...objects, changes: [campaign], incidents: [incident] }).ok).toBe(true);
+    expect(reportInputToDomain({ ...objects, changes: [campaign, onApp, objects.changes[1]!], incidents: [naming(objects.changes[1]!.metadata.name), naming('ghost')] })).toEqual({
+      ok: false,
+      errors: [
+        { path: 'ChangeRequest/patch-app: spec.unitRefs[0]', message: "ServiceUnit 'app-erp' is at level Application: a patch campaign (spec.patch) is on OS, Database, Middleware units only (seed §5.9.2)" },
+        { path: `Incident/${incident.metadata.name}: spec.declinedPatchRef`, message: `ChangeRequest '${objects.changes[1]!.metadata.name}' is not a patch campaign the client declined: it is not a patch campaign (no spec.patch)` },
+        { path: `Incident/${incident.metadata.name}: spec.declinedPatchRef`, message: "no ChangeRequest named 'ghost' in the tenant" },
+      ],
+    });
+  });
+
   it('without spec.subscription the unit is subscribed throughout (no proration), whenever it was created', () => {
     const unit = structuredClone(sampleObjects().units[0]!);
     delete unit.spec.subscription;
