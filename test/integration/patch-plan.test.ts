@@ -229,8 +229,10 @@ describe('the yearly patch plan and declined patch campaigns on a real API serve
     const declined = await patch<ChangeRequest>('alice', patchNs, 'ChangeRequest', 'patch-jan', [{ op: 'add', path: '/spec/approval', value: { decision: 'Rejected', approvedBy: 'alice', decidedAt: '2026-12-10T09:00:00Z', comment: 'not during the closing of the accounts' } }]);
     expect(message(declined)).toBe('');
     expect(declined.ok ? declined.object.spec.approval : undefined).toMatchObject({ decision: 'Rejected', approvedBy: 'alice', scopeDigest: expect.stringMatching(/^sha256:/) });
-    // Recorded: never removed (CEL), and traced.
+    // Recorded: never removed (CEL), and traced (the history annotation names alice).
     expect(message(await patch('paul', patchNs, 'ChangeRequest', 'patch-jan', [{ op: 'remove', path: '/spec/approval' }]))).toContain('spec.approval cannot be removed');
+    const traceOf = async (kind: string, name: string) => JSON.parse((await read<{ metadata: { annotations?: Record<string, string> } }>(patchNs, kind, name)).metadata.annotations?.['managedapps.dev/history'] ?? '[]') as { by: string; field: string }[];
+    expect(await traceOf('ChangeRequest', 'patch-jan')).toEqual([expect.objectContaining({ by: 'alice', field: 'spec.approval' })]);
 
     await eventually(() => cached('changerequests', 'patch-jan')?.spec?.approval !== undefined && cached('changerequests', 'resize') !== undefined);
     // The P1 of Wed 20 Jan 2027, 10:00Z-12:00Z (7,200 s), caused by the declined patches.
@@ -243,6 +245,11 @@ describe('the yearly patch plan and declined patch campaigns on a real API serve
     expect(message(await create('paul', patchNs, 'Incident', 'inc-provider', { ...p1, cause: 'Provider', declinedPatchRef: { name: 'patch-jan' } }))).toContain('spec.cause: an incident caused by a declined patch campaign');
     // GitOps order: an incident naming a campaign not applied yet is admitted.
     expect(await create('paul', patchNs, 'Incident', 'inc-later', { ...p1, declinedPatchRef: { name: 'patch-feb' } })).toMatchObject({ ok: true });
+
+    // The reference is an SLA field: set on an incident afterwards, it is traced with who set it.
+    expect(await create('paul', patchNs, 'Incident', 'inc-traced', { ...p1, summary: 'Found later to come from the declined patches' })).toMatchObject({ ok: true });
+    expect(message(await patch('paul', patchNs, 'Incident', 'inc-traced', [{ op: 'add', path: '/spec/declinedPatchRef', value: { name: 'patch-jan' } }]))).toBe('');
+    expect(await traceOf('Incident', 'inc-traced')).toEqual([expect.objectContaining({ by: 'paul', field: 'spec.declinedPatchRef' })]);
 
     // ---- The controllers on Mon 25 Jan 2027 12:00Z.
     operator('2027-01-25T12:00:00Z', patchNs);
