@@ -199,6 +199,8 @@ export interface WindowOccurrence {
   readonly requiresClientApproval: boolean;
   /** The occurrence's approval as the status shows it (domain.md §11); absent from an operator that does not write it. */
   readonly approval?: 'NotRequired' | 'Approved' | 'AwaitingApproval' | undefined;
+  /** Approved by the yearly patch plan of this year (seed §5.8), not by an approval of its own. */
+  readonly plan?: number | undefined;
   /** The ServiceUnits the selector matches now, sorted. */
   readonly units: readonly string[];
 }
@@ -224,9 +226,9 @@ export function formatSelector(selector: LabelSelector | undefined): string {
 /** Whether a label selector selects these labels (src/api/v1alpha1's matchesSelector). */
 type SelectorMatch = (selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>) => boolean;
 
-/** The APPROVAL column: approved or awaiting per occurrence; `required`/`no` from the spec when the status does not say. */
+/** The APPROVAL column: approved (`plan-2027` when by the yearly plan) or awaiting per occurrence; `required`/`no` from the spec when the status does not say. */
 function approvalText(r: WindowOccurrence): string {
-  if (r.approval === 'Approved') return 'approved';
+  if (r.approval === 'Approved') return r.plan === undefined ? 'approved' : `plan-${r.plan}`;
   if (r.approval === 'AwaitingApproval') return 'awaiting';
   return r.requiresClientApproval && r.approval === undefined ? 'required' : 'no';
 }
@@ -258,6 +260,7 @@ export function windowOccurrences(windows: readonly Window[], units: readonly Ap
         excludeFromAvailability: spec.excludeFromAvailability,
         requiresClientApproval: spec.requiresClientApproval,
         ...(o.approval === undefined ? {} : { approval: o.approval }),
+        ...(o.plan === undefined ? {} : { plan: o.plan }),
         units: selected,
       });
     }

@@ -25,3 +25,13 @@ describe('windowOccurrences', () => {
     expect(rows.map((r) => [r.active, r.approval])).toEqual([[true, 'Approved']]);
   });
 });
+
+describe('an occurrence approved by the yearly patch plan (seed §5.8)', () => {
+  it('carries its plan\'s year', () => {
+    const rows = windowOccurrences([window({
+      active: false,
+      nextOccurrences: [{ start: '2027-12-14T21:00:00Z', end: '2027-12-15T01:00:00Z', approval: 'Approved', plan: 2027 }, { start: '2028-01-11T21:00:00Z', end: '2028-01-12T01:00:00Z', approval: 'AwaitingApproval' }],
+    })], [], 10, () => true);
+    expect(rows.map((r) => [r.start, r.approval, r.plan])).toEqual([['2027-12-14T21:00:00Z', 'Approved', 2027], ['2028-01-11T21:00:00Z', 'AwaitingApproval', undefined]]);
+  });
+});
