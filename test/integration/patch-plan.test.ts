@@ -245,6 +245,8 @@ describe('the yearly patch plan and declined patch campaigns on a real API serve
     expect(message(await create('paul', patchNs, 'Incident', 'inc-provider', { ...p1, cause: 'Provider', declinedPatchRef: { name: 'patch-jan' } }))).toContain('spec.cause: an incident caused by a declined patch campaign');
     // GitOps order: an incident naming a campaign not applied yet is admitted.
     expect(await create('paul', patchNs, 'Incident', 'inc-later', { ...p1, declinedPatchRef: { name: 'patch-feb' } })).toMatchObject({ ok: true });
+    // So is one naming a change not applied yet that turns out not to be a campaign (a P3: no interruption, GTD unmoved).
+    expect(await create('paul', patchNs, 'Incident', 'inc-wrong', { ...p1, priority: 'P3', declinedPatchRef: { name: 'tune' } })).toMatchObject({ ok: true });
 
     // The reference is an SLA field: set on an incident afterwards, it is traced with who set it.
     expect(await create('paul', patchNs, 'Incident', 'inc-traced', { ...p1, summary: 'Found later to come from the declined patches' })).toMatchObject({ ok: true });
@@ -270,6 +272,17 @@ describe('the yearly patch plan and declined patch campaigns on a real API serve
       // January 2027 on os-1: the two P1s cover the same 7,200 s (the union once); inc-later's count.
       const u = await read<ServiceUnit>(patchNs, 'ServiceUnit', 'os-1');
       expect(u.status?.availability).toMatchObject({ interruptionSeconds: 7200, excludedSeconds: 0 });
+    });
+
+    // `tune` is applied: a plain change. The controller says so, naming the field, as the webhook would have.
+    expect(await create('paul', patchNs, 'ChangeRequest', 'tune', { ...campaign('os-1'), patch: undefined, catalogItem: 'os.tune', summary: 'Tune the kernel' })).toMatchObject({ ok: true });
+    await eventually(async () => {
+      const wrong = await read<Incident>(patchNs, 'Incident', 'inc-wrong');
+      expect(cond(wrong, 'DeclinedPatch')).toMatchObject({ status: 'False', reason: 'NotDeclinedPatch' });
+      expect(cond(wrong, 'DeclinedPatch')?.message).toContain("spec.declinedPatchRef: ChangeRequest 'tune' is not a patch campaign the client declined: it is not a patch campaign (no spec.patch)");
+      expect(cond(wrong, 'Ready')).toMatchObject({ status: 'False', reason: 'NotDeclinedPatch' });
+      // As cause Client alone: Premium P3, 32 h, restored in 2 h: GTR applies.
+      expect(wrong.status?.gtr).toEqual({ applicable: true });
     });
 
     // The campaign of February is applied afterwards and declined before the incident opened: the
