@@ -18,9 +18,6 @@ import { AD_DOMAIN_REQUIRED, backupViolations, defaultLevelThreeOwner, repeatedT
 import type { ProblemInput } from '../../domain/problems.ts';
 import { validateSchedule, type MaintenanceSchedule, type OccurrenceApprovals, type PlanApproval } from '../../domain/maintenance.ts';
 import { PATCH_PLAN_PURPOSE, declinedPatchProblem, patchProblems, resolveDeclinedPatch, type PatchCampaignFacts } from '../../domain/patching.ts';
-
-/** The last instant a Date holds: "every decision recorded" for the offline checks. */
-const MAX_INSTANT_MS = 8.64e15;
 import { amendmentProblems, supportLevelHistory, type DatedSupportLevel, type TermsAmendment } from '../../domain/terms.ts';
 import {
   type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput, type TenantInput,
@@ -39,6 +36,9 @@ import { ManagedTenant } from './managed-tenant.ts';
 import { ServiceUnit } from './service-unit.ts';
 import { SLAReport } from './sla-report.ts';
 import { SupportContract } from './support-contract.ts';
+
+/** The last instant a Date holds: "every decision recorded" for the offline checks. */
+const MAX_INSTANT_MS = 8.64e15;
 
 export interface FieldError {
   /** Where the problem is, e.g. `spec.openedAt`, or `ServiceUnit/db-1: spec.level` across objects. */
