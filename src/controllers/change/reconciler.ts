@@ -1,8 +1,8 @@
 // ChangeRequest reconciler: cache (its units, the related incident) and the tenant's evaluation
 // (the change's GTC and accelerated rank at its instant) → change/status.ts → status. Requeued at
 // the GTC deadline; ChangeLate Event when it passes.
-import { ConditionReason, ConditionType } from '../../api/v1alpha1/index.ts';
-import { releaseProblems, restoreProblems, type BackupPolicy, type ReleaseProblem, type RestoreProblem, type TenantEvaluation } from '../../domain/index.ts';
+import { ConditionReason, ConditionType, catalogItemsToDomain } from '../../api/v1alpha1/index.ts';
+import { lookUpCatalogItem, releaseProblems, restoreProblems, type BackupPolicy, type CatalogItem, type CatalogLookup, type ReleaseProblem, type RestoreProblem, type TenantEvaluation } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import { missingUnits, type Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
@@ -21,6 +21,10 @@ export interface ChangeSurroundings {
   readonly restoreProblems?: readonly RestoreProblem[];
   /** What is wrong with a release (seed Table 1): a unit not at level Application (empty or absent for other changes). */
   readonly releaseProblems?: readonly ReleaseProblem[];
+  /** The namespace's ChangeCatalog items (issue 14 item 5), undefined without one. */
+  readonly catalog?: readonly CatalogItem[] | undefined;
+  /** A standard change not stamped and without spec.tokens: its item in the catalogue, or why not. */
+  readonly catalogLookup?: CatalogLookup | undefined;
 }
 
 /** A unit's backup policy: null when it has none, undefined when the unit is not applied (yet) or invalid. */
@@ -34,7 +38,12 @@ export function backupPolicyIn(caches: Caches, namespace: string): (unit: string
 export function changeSurroundings(caches: Caches, change: ChangeObj): ChangeSurroundings {
   const ns = change.namespace;
   const ref = change.spec.relatedIncident?.name;
+  const catalog = caches.catalog(ns);
+  const items = catalog === undefined ? undefined : catalogItemsToDomain(catalog);
+  const unpriced = change.spec.category !== 'NonStandard' && change.spec.tokens === undefined;
   return {
+    catalog: items,
+    ...(unpriced ? { catalogLookup: lookUpCatalogItem(change.spec, items, catalog?.name) } : {}),
     related: ref === undefined ? undefined : caches.incidents.valid(ns, ref),
     missingUnits: missingUnits(caches, ns, change.spec.unitRefs),
     missingIncident: ref !== undefined && caches.incidents.informer.get(ns, ref) === undefined ? ref : undefined,
@@ -57,6 +66,8 @@ export function changeFacts(change: ChangeObj, ev: TenantEvaluation, around: Cha
     missingIncident: around.missingIncident,
     restoreProblems: around.restoreProblems,
     releaseProblems: around.releaseProblems,
+    catalog: around.catalog,
+    catalogLookup: around.catalogLookup,
     now: ev.at,
   };
 }
