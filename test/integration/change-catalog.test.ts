@@ -10,7 +10,7 @@
 // order): a change without tokens is admitted, flagged Valid=False CatalogItemUnknown, and
 // priced once the catalogue comes; a change older than the catalogue keeps its recorded tokens.
 import { createHash, randomBytes } from 'node:crypto';
-import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, EventsV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { registerControllers } from '../../src/controllers/index.ts';
@@ -200,6 +200,10 @@ describe('the change catalogue on a real API server', () => {
     expect(cond(early, 'Ready')).toMatchObject({ status: 'False', reason: 'CatalogItemUnknown' });
     expect(early.status).toMatchObject({ tokensCharged: 0, priceSource: 'Catalog' });
     expect(early.spec.catalogStamp).toBeUndefined();
+    await eventually(async () => {
+      const events = (await admin.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace: late })).items.filter((e) => e.regarding?.name === 'chg-early' && e.reason === 'CatalogItemUnknown');
+      expect(events.map((e) => e.type)).toEqual(['Warning']);
+    });
 
     await createAll(paul, late, [catalog(4)]);
     // os.kernel.tuning is 4 tokens in this catalogue: 4 at 100 EUR = 400 EUR.
