@@ -289,6 +289,21 @@ describe('the change catalogue in toDomain (issue 14 item 5)', () => {
     ]);
   });
 
+  it('report --offline: a standard change without tokens is priced from the files\' catalogue, and refused naming the field without its item', () => {
+    const objects = sampleObjects();
+    const first = objects.changes.find((c) => c.spec.category === 'StandardComplex')!;
+    const unpriced = { ...first, spec: { ...first.spec, tokens: undefined } };
+    const changes = objects.changes.map((c) => (c === first ? unpriced : c));
+    const without = reportInputToDomain({ ...objects, changes });
+    expect(without.ok ? [] : without.errors).toEqual([
+      { path: `ChangeRequest/${first.metadata.name}: spec.catalogItem`, message: `no ChangeCatalog in the namespace: item '${first.spec.catalogItem ?? ''}' cannot be priced yet` },
+    ]);
+    const catalog = catalogItemsToDomain(raw.find((o) => o.kind === 'ChangeCatalog') as ChangeCatalog);
+    const priced = reportInputToDomain({ ...objects, changes, catalog });
+    // chg-20261019-mw-tuning names middleware.jvm.tuning: 4 tokens in the sample catalogue, as it wrote.
+    expect(priced.ok && priced.value.changes.find((c) => c.name === first.metadata.name)?.tokens).toBe(4);
+  });
+
   it('the samples: every standard change names an item of the sample catalogue, of its category, with its tokens', () => {
     const catalog = raw.find((o) => o.kind === 'ChangeCatalog') as ChangeCatalog | undefined;
     expect(catalog).toBeDefined();
