@@ -183,6 +183,16 @@ describe('the change catalogue on a real API server', () => {
     expect((await get(ns, 'ChangeRequest', 'chg-tuning')).status).toMatchObject({ tokensCharged: 6, price: 600, priceSource: 'CatalogStamp' });
   });
 
+  it('without the webhook, CEL still refuses a stamp on a NonStandard change (the mutating hook removes one a body brings)', async () => {
+    // Not a fixture of test/fixtures/invalid: the webhook benchmark sends those through the mutating hook, which removes the stamp.
+    const bare = await createNamespace(admin, 'catalog-bare');
+    const forged = changeRequest('chg-forged', 'os-1', withSpec({
+      category: 'NonStandard', catalogItem: undefined, tokens: undefined, catalogStamp: { catalog: 'standard', generation: 1, digest: digestOf('os.kernel.tuning', 'StandardComplex', 3) },
+    }));
+    const refused = await attempt(() => createAll(admin, bare, [forged]));
+    expect(refused.ok ? 'admitted' : refused.message).toContain('spec.catalogStamp is only for a standard change priced from its catalogue item');
+  });
+
   it('the catalogue\'s status: its items, Ready; a second catalogue is refused', async () => {
     const o = await waitFor(ns, 'ChangeCatalog', 'standard', (x) => { expect(cond(x, 'Ready')?.status).toBe('True'); });
     expect(o.status).toMatchObject({ items: 2, simple: 1, complex: 1 });
