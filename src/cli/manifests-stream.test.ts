@@ -44,8 +44,8 @@ describe('loadManifests, streamed from the files', () => {
     const withRaw = await loadManifests([join(ROOT, 'config', 'samples')]);
     const without = await loadManifests([join(ROOT, 'config', 'samples')], { raw: false });
     expect(withRaw.errors).toEqual([]);
-    // The 31 objects of the group in config/samples (parseManifestText's count in manifests.test.ts).
-    expect(withRaw.objects).toHaveLength(31);
+    // The 32 objects of the group in config/samples (parseManifestText's count in manifests.test.ts).
+    expect(withRaw.objects).toHaveLength(32);
     expect(withRaw.objects.every((o) => o.raw !== undefined)).toBe(true);
     expect(without.objects.every((o) => o.raw === undefined)).toBe(true);
     expect(without.objects.map(({ raw: _raw, ...o }) => o)).toEqual(withRaw.objects.map(({ raw: _raw, ...o }) => o));

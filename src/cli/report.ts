@@ -11,7 +11,7 @@
 //
 // Exit codes: 0 done, 1 bad input (manifests, conversion, no contract) or an API error, 2 usage (flags).
 import {
-  MONTH_PATTERN, reportInputToDomain, type ChangeRequest, type Incident, type MaintenanceWindow, type Problem, type ManagedFunction, type ManagedTenant,
+  MONTH_PATTERN, catalogItemsToDomain, reportInputToDomain, type ChangeCatalog, type ChangeRequest, type Incident, type MaintenanceWindow, type Problem, type ManagedFunction, type ManagedTenant,
   type ServiceUnit, type SupportContract,
 } from '../api/v1alpha1/index.ts';
 import { computeMonthlyReport, type ReportInput } from '../domain/index.ts';
@@ -86,6 +86,8 @@ interface Tenant {
   maintenanceWindows: MaintenanceWindow[];
   /** Problems, with the namespace they were loaded into (an incident of another one is refused). */
   problems: Problem[];
+  /** The namespace's ChangeCatalog (issue 14 item 5): the first one loaded prices its standard changes not stamped. */
+  catalogs: ChangeCatalog[];
   /** `Kind/name` → where it was read, to point conversion errors at the file. */
   readonly where: Map<string, LoadedObject>;
 }
@@ -120,7 +122,7 @@ export function contractInputs(objects: readonly LoadedObject[], selection: Sele
     if (selection.namespace !== undefined && namespace !== selection.namespace) continue;
     let t = byNamespace.get(namespace);
     if (t === undefined) {
-      t = { tenants: [], contracts: [], units: [], functions: [], incidents: [], changes: [], maintenanceWindows: [], problems: [], where: new Map() };
+      t = { tenants: [], contracts: [], units: [], functions: [], incidents: [], changes: [], maintenanceWindows: [], problems: [], catalogs: [], where: new Map() };
       byNamespace.set(namespace, t);
     }
     t.where.set(`${o.kind}/${o.name}`, o);
@@ -134,6 +136,7 @@ export function contractInputs(objects: readonly LoadedObject[], selection: Sele
       case 'ChangeRequest': t.changes.push(r); break;
       case 'MaintenanceWindow': t.maintenanceWindows.push(r); break;
       case 'Problem': t.problems.push({ ...r, metadata: { ...r.metadata, namespace } }); break;
+      case 'ChangeCatalog': t.catalogs.push(r); break;
       case 'SLAReport': break; // the operator's output, not an input
     }
   }
@@ -162,6 +165,7 @@ export function contractInputs(objects: readonly LoadedObject[], selection: Sele
         changes: t.changes,
         maintenanceWindows: t.maintenanceWindows,
         problems: t.problems,
+        catalog: t.catalogs[0] === undefined ? undefined : catalogItemsToDomain(t.catalogs[0]),
       });
       if (!conversion.ok) {
         for (const e of conversion.errors) errors.push(conversionError(e.path, e.message, namespace, t.where, contractObject));

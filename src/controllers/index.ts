@@ -17,6 +17,7 @@ import { ConditionType, MONTH_PATTERN } from '../api/v1alpha1/index.ts';
 import { nextMonth } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
 import { realClock, specChanged, type Clock, type Controller, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
+import { catalogReconciler } from './catalog/reconciler.ts';
 import { changeReconciler } from './change/reconciler.ts';
 import { contractReconciler } from './contract/reconciler.ts';
 import { functionReconciler } from './function/reconciler.ts';
@@ -96,7 +97,7 @@ const watchContract = (map: (o: KubernetesObject) => readonly Request[]): Watch 
 const watchAll = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS[kind], map });
 
 /**
- * Registers the nine controllers on `manager` (call before `manager.start()`), with the watches
+ * Registers the ten controllers on `manager` (call before `manager.start()`), with the watches
  * that map a change of a secondary kind to the primaries it affects. Returns the caches' handle
  * and the metrics snapshot factory.
  */
@@ -114,6 +115,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     windows: caches.windows.informer as unknown as Informer,
     reports: caches.reports.informer as unknown as Informer,
     problems: caches.problems.informer as unknown as Informer,
+    catalogs: caches.catalogs.informer as unknown as Informer,
   };
   const add = (name: string, kind: keyof typeof KIND_REFS, reconcile: ReturnType<typeof tenantReconciler>, watches: Watch[]): Controller => {
     // specChanged on the primary too: a status write (ours, or the prober's on a ServiceUnit)
@@ -182,6 +184,12 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watch('Incident', indexed(i.changes, 'incident', (o) => [nameOf(o)])),
     watchContract(inNamespace(i.changes)),
     watch('ManagedTenant', inNamespace(i.changes)),
+    // issue 14 item 5: the catalogue prices the namespace's standard changes not stamped (and says which item is unknown).
+    watch('ChangeCatalog', inNamespace(i.changes)),
+  ]);
+  // One per namespace, the oldest wins: a catalogue's creation or deletion tells the others.
+  add('changecatalog', 'ChangeCatalog', catalogReconciler(deps), [
+    watch('ChangeCatalog', inNamespace(i.catalogs)),
   ]);
   add('problem', 'Problem', problemReconciler(deps), [
     watch('Incident', indexed(i.problems, 'incident', (o) => [nameOf(o)])),

@@ -43,3 +43,4 @@ export * from './tickets.ts';
 export * from './effort.ts';
 export * from './statement.ts';
 export * from './patching.ts';
+export * from './catalog.ts';

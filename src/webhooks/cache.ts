@@ -4,7 +4,7 @@
 // fails closed with a clear message rather than decide on nothing.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { z } from 'zod';
-import { KIND_REFS, RESOURCE_SCHEMAS, type ChangeRequest, type Incident, type ManagedTenant, type SLAReport, type ServiceUnit, type SupportContract } from '../api/v1alpha1/index.ts';
+import { KIND_REFS, RESOURCE_SCHEMAS, type ChangeCatalog, type ChangeRequest, type Incident, type ManagedTenant, type SLAReport, type ServiceUnit, type SupportContract } from '../api/v1alpha1/index.ts';
 import type { Informer, Manager } from '../runtime/index.ts';
 import type { TenantView } from './view.ts';
 
@@ -16,6 +16,7 @@ export const VIEW_KINDS = {
   changes: KIND_REFS.ChangeRequest,
   incidents: KIND_REFS.Incident,
   reports: KIND_REFS.SLAReport,
+  catalogs: KIND_REFS.ChangeCatalog,
 } as const;
 
 /**
@@ -57,6 +58,7 @@ export class InformerTenantView implements TenantView {
   readonly #changes: ParsedKind<ChangeRequest>;
   readonly #incidents: ParsedKind<Incident>;
   readonly #reports: ParsedKind<SLAReport>;
+  readonly #catalogs: ParsedKind<ChangeCatalog>;
 
   constructor(manager: Manager) {
     this.#tenants = new ParsedKind(manager, 'tenants', RESOURCE_SCHEMAS.ManagedTenant);
@@ -65,6 +67,7 @@ export class InformerTenantView implements TenantView {
     this.#changes = new ParsedKind(manager, 'changes', RESOURCE_SCHEMAS.ChangeRequest);
     this.#incidents = new ParsedKind(manager, 'incidents', RESOURCE_SCHEMAS.Incident);
     this.#reports = new ParsedKind(manager, 'reports', RESOURCE_SCHEMAS.SLAReport);
+    this.#catalogs = new ParsedKind(manager, 'catalogs', RESOURCE_SCHEMAS.ChangeCatalog);
   }
 
   tenants(namespace: string): readonly ManagedTenant[] {
@@ -91,8 +94,12 @@ export class InformerTenantView implements TenantView {
     return this.#reports.list(namespace);
   }
 
+  catalogs(namespace: string): readonly ChangeCatalog[] {
+    return this.#catalogs.list(namespace);
+  }
+
   #informers(): Informer[] {
-    return [this.#tenants.informer, this.#contracts.informer, this.#units.informer, this.#changes.informer, this.#incidents.informer, this.#reports.informer];
+    return [this.#tenants.informer, this.#contracts.informer, this.#units.informer, this.#changes.informer, this.#incidents.informer, this.#reports.informer, this.#catalogs.informer];
   }
 
   synced(): boolean {

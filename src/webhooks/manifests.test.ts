@@ -40,8 +40,9 @@ describe('config/webhook', () => {
     expect(mutating.webhooks[0]?.rules).toEqual([expect.objectContaining({ operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems', 'maintenancewindows'] })]);
     const [rule] = validating.webhooks[0]?.rules as { operations: string[]; resources: string[] }[];
     expect(rule?.operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
-    // The 9 kinds, and the status of SLAReports (only the operator finalizes a report).
-    expect(rule?.resources).toHaveLength(10);
+    // The 10 kinds (ChangeCatalog included: the provider's), and the status of SLAReports (only the operator finalizes a report).
+    expect(rule?.resources).toHaveLength(11);
+    expect(rule?.resources).toContain('changecatalogs');
     expect(rule?.resources).toContain('slareports/status');
     // A test's selector is kept (the shared control plane's webhook tests select their namespaces).
     const scoped = webhookConfigurations({ mode: 'url', url: 'https://127.0.0.1:9443', namespaceSelector: { matchLabels: { run: 'x' } } });

@@ -16,15 +16,22 @@
 // a Problem, and of a ServiceUnit its changes of `spec.backup` (the acceptance test: seed §5.10.3)
 // and `spec.prerequisites`. A new `MaintenanceWindow.spec.approvals[]` entry gets `approvedBy` and
 // `approvedAt` (approvals.ts). A new `Incident.spec.closureNotice` gets `sentBy` = the requesting user
-// (who recorded the notice to the client, seed §5.3.2); once set it is kept.
+// (who recorded the notice to the client, seed §5.3.2); once set it is kept. A standard
+// ChangeRequest created in a namespace with a ChangeCatalog is priced from the item it names
+// (issue 14 item 5): `spec.tokens` = the item's tokens and `spec.catalogStamp` = the catalogue's
+// name, generation and the item's digest, whatever the body says; on UPDATE a stored stamp and
+// its tokens are put back, and a stamp the body brings to an unstamped change is removed.
 import {
-  APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, HISTORY_ANNOTATION, approvalBinds, historyEntries, parseHistory, scopeDigest, type ScopedSpec, type TracedKind,
+  APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, HISTORY_ANNOTATION, approvalBinds, catalogItemDigest, catalogItemsToDomain, historyEntries, parseHistory,
+  scopeDigest, type ScopedSpec, type TracedKind,
 } from '../api/v1alpha1/index.ts';
+import { CHANGE_CATEGORIES, type ChangeCategory } from '../domain/vocabulary.ts';
+import { lookUpCatalogItem } from '../domain/catalog.ts';
 import { ALLOW, pointer, type AdmissionRequest, type JsonPatchOp, type UserInfo, type Verdict } from './admission.ts';
 import { addsWindowApproval, windowMutation } from './approvals.ts';
 import { contactsAnnotations, contactsOutcome, tenantVersions } from './contacts.ts';
 import { actsForProvider, contactWithRole, identify, type IdentityConfig } from './identity.ts';
-import { tenantOf, type TenantView } from './view.ts';
+import { catalogOf, tenantOf, type TenantView } from './view.ts';
 
 /** UserInfo.groups holds at most 32 entries (src/api/v1alpha1/common.ts). */
 const MAX_GROUPS = 32;
@@ -51,6 +58,8 @@ export function mutationNeedsTenant(request: AdmissionRequest): boolean {
   if (request.kind.kind === 'MaintenanceWindow') return addsWindowApproval(request);
   if (request.kind.kind === 'Incident') return request.operation === 'UPDATE' && specOf(request.object)?.closedAt !== undefined && specOf(request.oldObject)?.closedAt === undefined;
   if (request.kind.kind !== 'ChangeRequest') return false;
+  // A standard change is priced from the namespace's catalogue at its creation (catalogPatch).
+  if (request.operation === 'CREATE' && specOf(request.object)?.category !== 'NonStandard') return true;
   const approval = specOf(request.object)?.approval;
   return approval !== undefined && JSON.stringify(approval) !== JSON.stringify(specOf(request.oldObject)?.approval);
 }
@@ -95,6 +104,7 @@ export function mutate(request: AdmissionRequest, view: TenantView, config: Iden
   if (!creating && old?.[clock] !== undefined) setField(patch, spec, clock, old[clock]);
   if (kind === 'Incident') closurePatch(patch, request, spec, old, view, config, client, now);
   if (kind === 'Incident') closureNoticePatch(patch, request, spec, old, client);
+  if (kind === 'ChangeRequest') catalogPatch(patch, request, spec, old, view);
   if (kind === 'ChangeRequest') approvalPatch(patch, request, spec, old, view, config);
   historyPatch(patch, request, kind === 'Incident' ? 'Incident' : 'ChangeRequest', spec, old, client, now);
   return patch.length > 0 ? { allowed: true, patch } : ALLOW;
@@ -191,6 +201,37 @@ function historyPatch(patch: JsonPatchOp[], request: AdmissionRequest, kind: Tra
   } else {
     patch.push({ op: 'add', path: pointer('metadata', 'annotations', HISTORY_ANNOTATION), value: wanted });
   }
+}
+
+const isCategory = (v: unknown): v is ChangeCategory => typeof v === 'string' && (CHANGE_CATEGORIES as readonly string[]).includes(v);
+
+/**
+ * issue 14 item 5: the price of a standard change is its catalogue item's, stamped at creation
+ * (seed §10: the price of a standard change is defined and known to the client; domain.md §8:
+ * the provider's records prevail, so a later edit of the catalogue reprices nothing). An item
+ * unknown or of the other category is left unstamped: the validating hook refuses it, naming the
+ * field. Without a catalogue the change keeps what it says (GitOps order; the controller prices it).
+ */
+function catalogPatch(patch: JsonPatchOp[], request: AdmissionRequest, spec: Json, old: Json | undefined, view: TenantView): void {
+  if (request.operation === 'UPDATE') {
+    if (old?.catalogStamp === undefined) {
+      setField(patch, spec, 'catalogStamp', undefined);
+      return;
+    }
+    setField(patch, spec, 'catalogStamp', old.catalogStamp);
+    setField(patch, spec, 'tokens', old.tokens);
+    return;
+  }
+  const category = spec.category;
+  const catalog = catalogOf(view, request.namespace ?? '');
+  const item = typeof spec.catalogItem === 'string' ? spec.catalogItem : undefined;
+  const found = catalog === undefined || !isCategory(category) || category === 'NonStandard' ? undefined : lookUpCatalogItem({ category, catalogItem: item }, catalogItemsToDomain(catalog));
+  if (catalog === undefined || found?.ok !== true) {
+    setField(patch, spec, 'catalogStamp', undefined);
+    return;
+  }
+  setField(patch, spec, 'tokens', found.item.tokens);
+  setField(patch, spec, 'catalogStamp', { catalog: catalog.metadata.name, generation: catalog.metadata.generation ?? 1, digest: catalogItemDigest(found.item) });
 }
 
 function approvalPatch(patch: JsonPatchOp[], request: AdmissionRequest, spec: Json, old: Json | undefined, view: TenantView, config: IdentityConfig): void {

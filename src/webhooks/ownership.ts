@@ -148,7 +148,10 @@ export const CHANGE_OWNERSHIP: readonly FieldOwnership<ChangeRequestSpec>[] = [
     field: 'spec.tokens', read: (o) => o.spec.tokens,
     create: (s) => (isQuoted(s) ? ['Provider'] : ['Provider', 'Client']),
     update: (s) => (isQuoted(s) ? ['Provider'] : requesterSide(s)), frozen: decided,
+    stamped: 'the catalogue item\'s tokens, when a standard change is created in a namespace with a ChangeCatalog (then fixed: spec.catalogStamp)',
   },
+  // issue 14 item 5: the catalogue terms a standard change was priced with (change-catalog.ts).
+  { field: 'spec.catalogStamp', read: (o) => o.spec.catalogStamp, create: ALL, update: NOBODY, stamped: 'the ChangeCatalog\'s name, generation and the item\'s digest, on creation; kept on updates' },
   { field: 'spec.initiator', read: (o) => o.spec.initiator, initial: 'Client', create: ['Provider'], update: NOBODY },
   { field: 'spec.requestedAt', read: (o) => o.spec.requestedAt, create: ['Provider', 'Client'], update: NOBODY, stamped: 'the time of the request, when a client requests the change' },
   {

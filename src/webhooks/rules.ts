@@ -31,19 +31,25 @@
 //                    ChangeApprover contact (stamped), for an occurrence not started yet, never
 //                    edited or removed (approvals.ts)
 //   Problem          links the incidents of its own namespace only (spec.incidentRefs[].namespace)
+//   ChangeCatalog    one per namespace; each item's tokens fit its category (RBAC: the provider's)
+//                    (issue 14 item 5). A standard ChangeRequest created where a catalogue is
+//                    names one of its items, of its category (spec.catalogItem, spec.category);
+//                    where none is yet, it is admitted unpriced (GitOps order: the controller's
+//                    Valid=False CatalogItemUnknown until the catalogue comes)
 //   SLAReport        written by the operator only; on create, for an existing contract and a month
 //                    from the contract's start month to the current one (tenant time zone)
 // and, before them, where and by whom (ownership.ts scopeVerdict: reserved namespaces, DELETE,
 // an SLAReport's status), after them who owns each field (ownership.ts ownershipVerdict).
 import type { z } from 'zod';
 import {
-  calendarToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, patchCampaignOf, problemToDomain, scheduleToDomain, unitFamily, unitToDomain,
+  calendarToDomain, catalogItemsToDomain, catalogToDomain, changeToDomain, contractToDomain, fieldErrors, incidentToDomain, patchCampaignOf, problemToDomain, scheduleToDomain, unitFamily, unitToDomain,
   type ChangeRequest, type Conversion, type FieldError, type KindName, type ManagedTenant, type ServiceUnit,
   RESOURCE_SCHEMAS, GROUP, backupCheckInternalErrors, internalTargetErrors,
 } from '../api/v1alpha1/index.ts';
 import { DEFAULT_CALENDAR, monthOf } from '../domain/calendar.ts';
 import { restoreProblems } from '../domain/backup.ts';
 import { declinedPatchProblem, patchProblems, resolveDeclinedPatch } from '../domain/patching.ts';
+import { lookUpCatalogItem } from '../domain/catalog.ts';
 import { releaseProblems } from '../domain/releases.ts';
 import {
   activeDirectoryViolations, dependencyCycle, findTargetConflicts, missingLevelPrerequisites, targetKey, type Subscribable, type Target, type TargetClaim,
@@ -57,7 +63,7 @@ import { windowApprovalViolations } from './approvals.ts';
 import { contactsViolations } from './contacts.ts';
 import { termsInForceViolations } from './terms.ts';
 import { ownershipVerdict, scopeVerdict } from './ownership.ts';
-import { contractOf, tenantOf, type RuleContext } from './view.ts';
+import { catalogOf, contractOf, tenantOf, type RuleContext } from './view.ts';
 
 export { tenantOf, type RuleContext, type TenantView } from './view.ts';
 
@@ -112,6 +118,7 @@ function validateKind(request: AdmissionRequest, ctx: RuleContext, kind: Kind): 
     case 'ManagedFunction': return parsedOnly('ManagedFunction', request);
     case 'Incident': return validateIncident(request, ctx, namespace);
     case 'ChangeRequest': return validateChange(request, ctx, namespace);
+    case 'ChangeCatalog': return validateCatalog(request, ctx, namespace);
     case 'Problem': return validateProblem(request, namespace);
     case 'MaintenanceWindow': return validateWindow(request, ctx);
     case 'SLAReport': return validateReport(request, ctx);
@@ -366,6 +373,43 @@ function validateChange(request: AdmissionRequest, ctx: RuleContext, namespace: 
   if (change.spec.accelerated && before?.spec.accelerated !== true) {
     const quota = acceleratedViolation(change, ctx, namespace, tenant);
     if (quota !== undefined) return invalid([quota]);
+  }
+  const cataloged = catalogViolation(change, request, ctx, namespace);
+  if (cataloged !== undefined) return invalid([cataloged]);
+  return ALLOW;
+}
+
+/**
+ * seed §10, issue 14 item 5: a standard change created in a namespace with a ChangeCatalog names
+ * one of its items, of its category; the mutating hook has stamped its tokens. Without a
+ * catalogue it is admitted unpriced (GitOps may apply the catalogue after), and an update of a
+ * stored change is not judged again (a record older than the catalogue keeps its price).
+ */
+function catalogViolation(change: ChangeRequest, request: AdmissionRequest, ctx: RuleContext, namespace: string): Violation | undefined {
+  if (request.operation !== 'CREATE' || change.spec.category === 'NonStandard') return undefined;
+  const catalog = catalogOf(ctx.view, namespace);
+  if (catalog === undefined) return undefined;
+  const found = lookUpCatalogItem(change.spec, catalogItemsToDomain(catalog), catalog.metadata.name);
+  return found.ok ? undefined : { path: found.path, message: found.message };
+}
+
+// ---- ChangeCatalog -------------------------------------------------------------------------------
+
+/**
+ * The provider's catalogue (seed §10: its procedures are the provider's, its prices known to the
+ * client): who writes it is RBAC's, as for a SupportContract (the client role reads it only);
+ * here, each item's tokens fit its category and there is one per namespace.
+ */
+function validateCatalog(request: AdmissionRequest, ctx: RuleContext, namespace: string): Verdict {
+  const object = parse('ChangeCatalog', request.object);
+  if (!object.ok) return invalid(object.errors);
+  const converted = catalogToDomain(object.value);
+  if (!converted.ok) return invalid(converted.errors);
+  if (request.operation === 'CREATE') {
+    const other = catalogOf(ctx.view, namespace);
+    if (other !== undefined && other.metadata.name !== object.value.metadata.name) {
+      return invalid([{ path: 'metadata.name', message: `namespace '${namespace}' already has ChangeCatalog '${other.metadata.name}': one catalogue per namespace (design.md §1)` }]);
+    }
   }
   return ALLOW;
 }

@@ -2,7 +2,7 @@
 // Manager's caches, or a fixture in tests), the one tenant and contract of a namespace, and the
 // context of one decision. Its own module so that rules.ts, ownership.ts, contacts.ts and
 // mutate.ts share it without importing each other in a circle.
-import type { ChangeRequest, Incident, InternalEndpoints, ManagedTenant, SLAReport, ServiceUnit, SupportContract } from '../api/v1alpha1/index.ts';
+import type { ChangeCatalog, ChangeRequest, Incident, InternalEndpoints, ManagedTenant, SLAReport, ServiceUnit, SupportContract } from '../api/v1alpha1/index.ts';
 import type { IdentityConfig } from './identity.ts';
 
 /** What the rules read of a namespace (a tenant): the Manager's caches, or a fixture. */
@@ -14,6 +14,8 @@ export interface TenantView {
   /** What the records rules read on a DELETE (records.ts): the incidents of the units, the reports' finality and lists. */
   incidents(namespace: string): readonly Incident[];
   reports(namespace: string): readonly SLAReport[];
+  /** The change catalogue (issue 14 item 5): absent in a view that has none (a namespace without a catalogue). */
+  catalogs?(namespace: string): readonly ChangeCatalog[];
 }
 
 export interface RuleContext {
@@ -33,6 +35,11 @@ export function tenantOf(view: TenantView, namespace: string): ManagedTenant | u
 
 export function contractOf(view: TenantView, namespace: string): SupportContract | undefined {
   return [...view.contracts(namespace)].sort(byCreation)[0];
+}
+
+/** The ChangeCatalog of a namespace: the oldest (a second is refused, and flagged by the controller). */
+export function catalogOf(view: TenantView, namespace: string): ChangeCatalog | undefined {
+  return [...(view.catalogs?.(namespace) ?? [])].sort(byCreation)[0];
 }
 
 export function byCreation(a: { metadata: { name: string; creationTimestamp?: string | undefined } }, b: { metadata: { name: string; creationTimestamp?: string | undefined } }): number {

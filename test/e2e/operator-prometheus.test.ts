@@ -365,12 +365,12 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
   });
 
   it('exports the runtime series: reconciles, work queues, the lease held, probe durations', async () => {
-    // Every controller reconciled (success or requeue_after), each has its work queue: the nine
-    // kinds' and, with --probes, the incident automation's (issue 11 item 4: a controller on the
+    // Every controller reconciled (success or requeue_after), each has its work queue: the ten
+    // kinds' (the samples hold a ChangeCatalog) and, with --probes, the incident automation's (issue 11 item 4: a controller on the
     // runtime) and the backup check's (issue 15 item 3).
     const reconciles = await query('sum by (controller) (controller_runtime_reconcile_total)');
     expect(reconciles.map((s) => s.metric.controller).sort()).toEqual([
-      'backup-check', 'changerequest', 'incident', 'maintenancewindow', 'managedfunction', 'managedtenant', 'probe-automation', 'problem', 'serviceunit', 'slareport', 'supportcontract',
+      'backup-check', 'changecatalog', 'changerequest', 'incident', 'maintenancewindow', 'managedfunction', 'managedtenant', 'probe-automation', 'problem', 'serviceunit', 'slareport', 'supportcontract',
     ]);
     for (const s of reconciles) expect(Number(s.value[1]), s.metric.controller).toBeGreaterThan(0);
     expect((await query('workqueue_depth')).map((s) => s.metric.name).sort()).toEqual(reconciles.map((s) => s.metric.controller).sort());
@@ -392,10 +392,10 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
       expect(age, unit).toBeLessThan(5);
     }
     // The operator alerts keep the targets exporting managedapps_event_loop_lag_seconds: the
-    // process does, so the join keeps all 11 controllers' series (the nine kinds', probe-automation and backup-check).
+    // process does, so the join keeps all 12 controllers' series (the ten kinds', probe-automation and backup-check).
     const joined = await query('sum by (job, controller) (controller_runtime_reconcile_total and on (job, instance) managedapps_event_loop_lag_seconds)');
     expect(joined.map((s) => s.metric.controller).sort()).toEqual([
-      'backup-check', 'changerequest', 'incident', 'maintenancewindow', 'managedfunction', 'managedtenant', 'probe-automation', 'problem', 'serviceunit', 'slareport', 'supportcontract',
+      'backup-check', 'changecatalog', 'changerequest', 'incident', 'maintenancewindow', 'managedfunction', 'managedtenant', 'probe-automation', 'problem', 'serviceunit', 'slareport', 'supportcontract',
     ]);
     expect(new Set(joined.map((s) => s.metric.job))).toEqual(new Set(['managed-apps-operator']));
     expect(await query('ALERTS{alertname="ManagedAppsOperatorNoLeader"}')).toEqual([]);

@@ -108,6 +108,9 @@ describe('config/rbac', () => {
     ['viewers', 'list', 'supportcontracts', true], ['viewers', 'create', 'incidents', false],
     ['editors', 'create', 'incidents', true], ['editors', 'update', 'supportcontracts', false],
     ['admins', 'delete', 'changerequests', true], ['admins', 'create', 'managedtenants', false],
+    // issue 14 item 5: the change catalogue is the provider's; its prices are known to the client (seed §10).
+    ['providers', 'update', 'changecatalogs', true], ['clients', 'get', 'changecatalogs', true], ['clients', 'update', 'changecatalogs', false],
+    ['viewers', 'list', 'changecatalogs', true], ['admins', 'create', 'changecatalogs', false],
   ] as const)('%s: %s %s → %s', async (group, verb, resource, expected) => {
     expect(await can(`someone-${group}`, [group], { verb, resource, namespace: tenantNs })).toBe(expected);
   });

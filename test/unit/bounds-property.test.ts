@@ -46,6 +46,10 @@ const VALID: Record<KindName, Record<string, unknown>> = {
     apiVersion: H, kind: 'ChangeRequest', metadata: meta('ch'),
     spec: { unitRefs: [{ name: 'u' }], category: 'StandardComplex', catalogItem: 'x', summary: 's', tokens: 3, accelerated: false, outsideBusinessHours: false, initiator: 'Client', requestedAt: '2026-11-20T10:00:00Z', completedAt: '2026-11-21T10:00:00Z' },
   },
+  ChangeCatalog: {
+    apiVersion: H, kind: 'ChangeCatalog', metadata: meta('cat'),
+    spec: { items: [{ id: 'x', title: 't', category: 'StandardComplex', tokens: 3 }] },
+  },
   Problem: {
     apiVersion: H, kind: 'Problem', metadata: meta('p'),
     spec: { summary: 's', incidentRefs: [{ name: 'i', namespace: NS }], changeRef: { name: 'ch' }, openedAt: '2026-11-21T10:00:00Z', closedAt: '2026-11-25T10:00:00Z', resolution: 'fixed' },

@@ -7,9 +7,10 @@ import { RELEASES_PER_MONTH, RELEASE_UNIT_LEVEL } from '../../domain/releases.ts
 import { CHANGE_CATEGORIES, INITIATORS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
   type KindDefinition, UserInfo, ageColumn, boundedCount, conditionColumn, count, doc, immutable, immutableOnceSet, instant, localRef, localRefs,
-  money, readyColumn, resource, seconds, statusBase, text, time, withRules,
+  money, objectName, readyColumn, resource, seconds, statusBase, text, time, withRules,
 } from './common.ts';
 import { Exclusion } from './incident.ts';
+import { CATALOG_DIGEST_PATTERN } from './change-catalog.ts';
 import { historyStatusFields } from './records.ts';
 
 /** What `spec.approval.scopeDigest` holds: `sha256:<hex>` of the approved scope (change-scope.ts scopeDigest). */
@@ -50,6 +51,16 @@ export const PatchCampaign = z.object({
 });
 export type PatchCampaign = z.infer<typeof PatchCampaign>;
 
+/** The catalogue item a standard change was priced from, stamped by the mutating webhook at creation. */
+export const CatalogStamp = z.object({
+  catalog: objectName('Name of the ChangeCatalog of the namespace.'),
+  generation: doc(z.int().min(1).max(2 ** 53 - 1), 'Its metadata.generation when the change was created.'),
+  digest: doc(z.string().regex(CATALOG_DIGEST_PATTERN), 'sha256 of the item priced (id, category, tokens: catalogItemDigest).'),
+});
+
+export const PRICE_SOURCES = ['CatalogStamp', 'Catalog', 'Recorded', 'Quote'] as const;
+export type PriceSource = (typeof PRICE_SOURCES)[number];
+
 export const ChangeRequestSpec = withRules(
   z.object({
     unitRefs: localRefs('The ServiceUnits changed (same namespace).', 64, 1),
@@ -57,7 +68,7 @@ export const ChangeRequestSpec = withRules(
     catalogItem: text('Identifier of the item of the change catalogue; required for standard changes.', 128).optional(),
     summary: text('What to change, in one line.', 1024),
     description: text('Details.', 16384).optional(),
-    tokens: boundedCount(`Price in tokens of 30 minutes, before multipliers: exactly ${SIMPLE_CHANGE_TOKENS} for StandardSimple, more for StandardComplex (at most ${MAX_CHANGE_TOKENS}); the quote for NonStandard.`, MAX_CHANGE_TOKENS, 1).optional(),
+    tokens: boundedCount(`Price in tokens of 30 minutes, before multipliers: exactly ${SIMPLE_CHANGE_TOKENS} for StandardSimple, more for StandardComplex (at most ${MAX_CHANGE_TOKENS}); the quote for NonStandard. For a standard change in a namespace with a ChangeCatalog, stamped by the webhook at creation from the item spec.catalogItem names (whatever the body says), then frozen (spec.catalogStamp).`, MAX_CHANGE_TOKENS, 1).optional(),
     accelerated: doc(z.boolean(), 'Accelerated: shorter deadline, price ×2, a few a year (domain.md §10).').default(false),
     outsideBusinessHours: doc(z.boolean(), 'Executed outside business hours: price ×2 (domain.md §10).').default(false),
     release: withRules(z.boolean(), `A release of a managed application (seed Table 1): on units at level ${RELEASE_UNIT_LEVEL} only; the releases of a calendar month count against ${SUPPORT_LEVELS.map((l) => `${RELEASES_PER_MONTH[l]} (${l})`).join(', ')} by the support level of the change's environment; within the quota it is included (0 tokens), over it it is billed as a change (seed §5.5). Immutable.`, [immutable('spec.release')]).default(false),
@@ -70,11 +81,17 @@ export const ChangeRequestSpec = withRules(
     completedAt: instant('When the provider notified completion: the end of the GTC clock.').optional(),
     exclusions: doc(z.array(Exclusion).max(32), 'Periods where the commitment does not apply (domain.md §10, e.g. waiting on the client): subtracted from the change time, they push the GTC deadline. Written by the provider; traced.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
     requester: doc(UserInfo, 'Who requested the change: set from the admission request, never from the body. Immutable once set.').optional(),
+    // The change catalogue (issue 14 item 5, change-catalog.ts): the terms the change was priced with.
+    catalogStamp: doc(CatalogStamp, 'The catalogue item the change was priced from: set by the webhook at creation (with spec.tokens), never from the body; immutable. Absent: priced from spec.tokens as recorded (a change older than its catalogue), or from the catalogue as it is (created before it).').optional(),
   }),
   'Desired state of a ChangeRequest.',
   [
-    { rule: `self.category != 'StandardSimple' || (has(self.tokens) && self.tokens == ${SIMPLE_CHANGE_TOKENS})`, message: `spec.tokens: a StandardSimple change is exactly ${SIMPLE_CHANGE_TOKENS} token`, fieldPath: '.tokens' },
-    { rule: `self.category != 'StandardComplex' || (has(self.tokens) && self.tokens > ${SIMPLE_CHANGE_TOKENS})`, message: `spec.tokens: a StandardComplex change is more than ${SIMPLE_CHANGE_TOKENS} token`, fieldPath: '.tokens' },
+    // A standard change's tokens come from its catalogue item (stamped by the webhook); absent, the controller prices it from the catalogue.
+    { rule: `self.category != 'StandardSimple' || !has(self.tokens) || self.tokens == ${SIMPLE_CHANGE_TOKENS}`, message: `spec.tokens: a StandardSimple change is exactly ${SIMPLE_CHANGE_TOKENS} token`, fieldPath: '.tokens' },
+    { rule: `self.category != 'StandardComplex' || !has(self.tokens) || self.tokens > ${SIMPLE_CHANGE_TOKENS}`, message: `spec.tokens: a StandardComplex change is more than ${SIMPLE_CHANGE_TOKENS} token`, fieldPath: '.tokens' },
+    { rule: "!has(self.catalogStamp) || (self.category != 'NonStandard' && has(self.tokens))", message: 'spec.catalogStamp is only for a standard change priced from its catalogue item (with spec.tokens)', fieldPath: '.catalogStamp', reason: 'FieldValueForbidden' },
+    immutableOnceSet('catalogStamp', 'spec.catalogStamp'),
+    { rule: '!has(oldSelf.catalogStamp) || (has(self.tokens) && self.tokens == oldSelf.tokens && has(self.catalogItem) && self.catalogItem == oldSelf.catalogItem && self.category == oldSelf.category)', message: 'spec.tokens, spec.catalogItem and spec.category are fixed once the change is priced from its catalogue item (spec.catalogStamp): request another change', fieldPath: '.tokens', reason: 'FieldValueForbidden' },
     { rule: "self.category == 'NonStandard' || has(self.catalogItem)", message: 'spec.catalogItem is required for a standard change', fieldPath: '.catalogItem', reason: 'FieldValueRequired' },
     // A restore (seed §5.10, domain/backup.ts): a standard change of the catalogue, decided by the client.
     { rule: `!has(self.catalogItem) || self.catalogItem != '${RESTORE_CATALOG_ITEM}' || self.category in [${RESTORE_CATEGORIES.map((c) => `'${c}'`).join(', ')}]`, message: `spec.category: a restore (catalogItem ${RESTORE_CATALOG_ITEM}) is a standard change of the catalogue, ${RESTORE_CATEGORIES.join(' or ')} (seed §5.10.1)`, fieldPath: '.category' },
@@ -108,6 +125,7 @@ export const ChangeRequestStatus = z.object({
     quota: count('Releases included per month at that level (seed Table 1).'),
     withinQuota: doc(z.boolean(), 'rank ≤ quota: included, 0 tokens; else billed as a change (seed §5.5).'),
   }), 'For a release (spec.release): where it counts against the monthly quota.').optional(),
+  priceSource: doc(z.enum(PRICE_SOURCES), 'Where its tokens come from: CatalogStamp (its catalogue item, stamped at creation: spec.catalogStamp), Catalog (the namespace\'s ChangeCatalog as it is now: created before its catalogue, not stamped), Recorded (spec.tokens of a change older than the catalogue), Quote (a NonStandard change: spec.validation.quoteTokens or spec.tokens).').optional(),
   price: money('Price of the change at the pay-as-you-go token price.').optional(),
   currency: doc(z.string().regex(/^[A-Z]{3}$/), 'Currency of the price.').optional(),
   gtcDeadline: time('When the change must be completed (GTC, counted in business hours).').optional(),

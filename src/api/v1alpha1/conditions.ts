@@ -218,5 +218,11 @@ export const ConditionReason = {
   ProblemClosed: 'ProblemClosed',
   /** Closed (False): the problem is open. */
   ProblemOpen: 'ProblemOpen',
+
+  // The change catalogue (issue 14 item 5).
+  /** Valid (ChangeRequest): a standard change not priced yet names no item of the namespace's ChangeCatalog (none yet, an unknown item, or one of the other category). */
+  CatalogItemUnknown: 'CatalogItemUnknown',
+  /** Ready (ChangeCatalog): another ChangeCatalog, older, is the catalogue of this namespace (one per namespace, the oldest wins). */
+  DuplicateCatalog: 'DuplicateCatalog',
 } as const;
 export type ConditionReason = (typeof ConditionReason)[keyof typeof ConditionReason];

@@ -2,6 +2,7 @@
 // condition vocabulary and the conversions to the domain. Imports only src/domain (lint-enforced).
 import { GROUP, VERSION, type KindDefinition } from './common.ts';
 import { changeRequestKind } from './change-request.ts';
+import { changeCatalogKind } from './change-catalog.ts';
 import { incidentKind } from './incident.ts';
 import { problemKind } from './problem.ts';
 import { maintenanceWindowKind } from './maintenance-window.ts';
@@ -20,6 +21,7 @@ export * from './service-unit.ts';
 export * from './managed-function.ts';
 export * from './incident.ts';
 export * from './change-request.ts';
+export * from './change-catalog.ts';
 export * from './change-scope.ts';
 export * from './problem.ts';
 export * from './approvers.ts';
@@ -38,6 +40,7 @@ export const KIND_DEFINITIONS = {
   ManagedFunction: managedFunctionKind,
   Incident: incidentKind,
   ChangeRequest: changeRequestKind,
+  ChangeCatalog: changeCatalogKind,
   Problem: problemKind,
   MaintenanceWindow: maintenanceWindowKind,
   SLAReport: slaReportKind,

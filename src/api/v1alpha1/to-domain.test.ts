@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { computeMonthlyReport } from '../../domain/tenant.ts';
+import { lookUpCatalogItem } from '../../domain/catalog.ts';
+import { catalogItemsToDomain, type ChangeCatalog } from './change-catalog.ts';
 import type { ChangeRequest } from './change-request.ts';
 import { reportStatusFromDomain } from './from-domain.ts';
 import type { Incident } from './incident.ts';
@@ -13,7 +15,7 @@ import type { ServiceUnit } from './service-unit.ts';
 import { SLAReportStatus } from './sla-report.ts';
 import type { SupportContract } from './support-contract.ts';
 import {
-  type AnyResource, type ReportObjects, functionUnits, matchesSelector, parseGoDuration, parseManifest, reportInputToDomain, scheduleToDomain, unitToDomain,
+  type AnyResource, type ReportObjects, catalogToDomain, changeToDomain, changeTokens, functionUnits, matchesSelector, parseGoDuration, parseManifest, reportInputToDomain, scheduleToDomain, unitToDomain,
 } from './to-domain.ts';
 import { windowScopeDigest } from './maintenance-window.ts';
 
@@ -295,5 +297,61 @@ describe('a window\'s approvals (domain.md §11)', () => {
     ['on a Maintenance window: refused (a stored object the CEL rule did not see)', [{ year: 2027, ...stamp }], { purpose: 'Maintenance' }, ['spec.approvals[0].year: a yearly plan approves a SecurityPatching window only (seed §5.8)']],
   ])('a yearly plan %s', (_name, approvals, change, expected) => {
     expect(plans(approvals, change)).toEqual(expected);
+  });
+});
+
+describe('the change catalogue in toDomain (issue 14 item 5)', () => {
+  const items = [{ id: 'middleware.jvm.tuning', category: 'StandardComplex' as const, tokens: 4 }];
+  const change = (spec: Partial<ChangeRequest['spec']>): ChangeRequest => ({
+    apiVersion: 'managedapps.dev/v1alpha1', kind: 'ChangeRequest', metadata: { name: 'c' },
+    spec: { unitRefs: [{ name: 'u' }], category: 'StandardComplex', catalogItem: 'middleware.jvm.tuning', summary: 's', accelerated: false, outsideBusinessHours: false, release: false, initiator: 'Client', requestedAt: '2026-11-02T09:00:00Z', ...spec },
+  });
+  it.each([
+    ['not stamped, no tokens: its item\'s 4', change({}), items, 4],
+    ['not stamped, no tokens, no catalogue: 0 until it comes', change({}), undefined, 0],
+    ['an unknown item: 0', change({ catalogItem: 'x' }), items, 0],
+    ['its own tokens (stamped or recorded): 3, whatever the catalogue says', change({ tokens: 3 }), items, 3],
+    ['NonStandard: the quote, 7', change({ category: 'NonStandard', catalogItem: undefined, validation: { decision: 'Accepted', validatedBy: 'p', validatedAt: '2026-11-03T09:00:00Z', quoteTokens: 7 } }), items, 7],
+  ])('%s', (_name, c, catalog, tokens) => {
+    expect(changeTokens(c, catalog)).toBe(tokens);
+    const converted = changeToDomain(c, catalog);
+    expect(converted.ok && converted.value.tokens).toBe(tokens);
+  });
+
+  it('catalogToDomain names an item whose tokens break its category, and one listed twice', () => {
+    const catalog: ChangeCatalog = {
+      apiVersion: 'managedapps.dev/v1alpha1', kind: 'ChangeCatalog', metadata: { name: 'standard' },
+      spec: { items: [{ id: 'a', title: 'a', category: 'StandardSimple', tokens: 1 }, { id: 'a', title: 'a', category: 'StandardComplex', tokens: 1 }] },
+    };
+    const converted = catalogToDomain(catalog);
+    expect(converted.ok ? [] : converted.errors).toEqual([
+      { path: 'spec.items[1].tokens', message: 'a StandardComplex item is more than 1 token, not 1 (domain.md §7)' },
+      { path: 'spec.items[1].id', message: "'a' is listed twice" },
+    ]);
+  });
+
+  it('report --offline: a standard change without tokens is priced from the files\' catalogue, and refused naming the field without its item', () => {
+    const objects = sampleObjects();
+    const first = objects.changes.find((c) => c.spec.category === 'StandardComplex')!;
+    const unpriced = { ...first, spec: { ...first.spec, tokens: undefined } };
+    const changes = objects.changes.map((c) => (c === first ? unpriced : c));
+    const without = reportInputToDomain({ ...objects, changes });
+    expect(without.ok ? [] : without.errors).toEqual([
+      { path: `ChangeRequest/${first.metadata.name}: spec.catalogItem`, message: `no ChangeCatalog in the namespace: item '${first.spec.catalogItem ?? ''}' cannot be priced yet` },
+    ]);
+    const catalog = catalogItemsToDomain(raw.find((o) => o.kind === 'ChangeCatalog') as ChangeCatalog);
+    const priced = reportInputToDomain({ ...objects, changes, catalog });
+    // chg-20261019-mw-tuning names middleware.jvm.tuning: 4 tokens in the sample catalogue, as it wrote.
+    expect(priced.ok && priced.value.changes.find((c) => c.name === first.metadata.name)?.tokens).toBe(4);
+  });
+
+  it('the samples: every standard change names an item of the sample catalogue, of its category, with its tokens', () => {
+    const catalog = raw.find((o) => o.kind === 'ChangeCatalog') as ChangeCatalog | undefined;
+    expect(catalog).toBeDefined();
+    const domainItems = catalogItemsToDomain(catalog!);
+    for (const c of sampleObjects().changes.filter((x) => x.spec.category !== 'NonStandard')) {
+      const found = lookUpCatalogItem(c.spec, domainItems);
+      expect(found.ok ? found.item.tokens : found.message, c.metadata.name).toBe(c.spec.tokens);
+    }
   });
 });

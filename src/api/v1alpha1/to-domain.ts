@@ -13,6 +13,7 @@ import { DEFAULT_CALENDAR, isTimeZone, type BusinessCalendar } from '../../domai
 import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TOKENS } from '../../domain/limits.ts';
 import type { Interval } from '../../domain/interval.ts';
 import { accelerationProblem } from '../../domain/change.ts';
+import { catalogItemTokensProblem, lookUpCatalogItem, type CatalogItem } from '../../domain/catalog.ts';
 import { releaseProblems } from '../../domain/releases.ts';
 import { AD_DOMAIN_REQUIRED, backupViolations, defaultLevelThreeOwner, repeatedTargets } from '../../domain/levels.ts';
 import type { ProblemInput } from '../../domain/problems.ts';
@@ -26,6 +27,7 @@ import {
 import type { Environment, FunctionFamily, LevelThreeOwner, SupportLevel } from '../../domain/vocabulary.ts';
 import { ChangeRequest } from './change-request.ts';
 import { approvalBinds } from './change-scope.ts';
+import { ChangeCatalog, catalogItemsToDomain } from './change-catalog.ts';
 import { HISTORY_ANNOTATION, parseHistory } from './records.ts';
 import { NEGATIVE_ZERO_MESSAGE, YEAR_MESSAGE, instantInRange, yearInRange, type LabelSelector, type ObjectMeta } from './common.ts';
 import { Incident } from './incident.ts';
@@ -167,6 +169,7 @@ export const RESOURCE_SCHEMAS = {
   ManagedFunction,
   Incident,
   ChangeRequest,
+  ChangeCatalog,
   Problem,
   MaintenanceWindow,
   SLAReport,
@@ -403,16 +406,40 @@ export function patchCampaignOf(change: Obj<ChangeRequest>): Omit<PatchCampaignF
   return { patch: true, declinedAt: new Date(decidedAt), declinedBy: a.approvedBy };
 }
 
-/** Catalogue tokens, or the provider's quote of a non-standard change (0 until quoted). */
-export function changeTokens(change: Obj<ChangeRequest>): number {
-  return change.spec.tokens ?? change.spec.validation?.quoteTokens ?? 0;
+/**
+ * Catalogue tokens, or the provider's quote of a non-standard change (0 until quoted). A standard
+ * change without `spec.tokens` (created before its catalogue, not stamped) takes its item's tokens
+ * from `catalog` (the namespace's ChangeCatalog as it is: issue 14 item 5), 0 while it has none.
+ */
+export function changeTokens(change: Obj<ChangeRequest>, catalog?: readonly CatalogItem[]): number {
+  const spec = change.spec;
+  if (spec.tokens !== undefined) return spec.tokens;
+  if (spec.category !== 'NonStandard') {
+    const found = lookUpCatalogItem(spec, catalog);
+    return found.ok ? found.item.tokens : 0;
+  }
+  return spec.validation?.quoteTokens ?? 0;
+}
+
+/** One ChangeCatalog's items, each item's tokens checked against its category (its CEL rule, offline). */
+export function catalogToDomain(catalog: Obj<ChangeCatalog>): Conversion<CatalogItem[]> {
+  const c = new Collector();
+  const items = catalogItemsToDomain(catalog);
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    const problem = catalogItemTokensProblem(item);
+    if (problem !== undefined) c.add(`spec.items[${i}].tokens`, problem);
+    if (seen.has(item.id)) c.add(`spec.items[${i}].id`, `'${item.id}' is listed twice`);
+    seen.add(item.id);
+  });
+  return c.done(() => items);
 }
 
 /**
  * One change. Its tokens are `spec.tokens`, else the quote of the provider's validation; a
  * non-standard change not quoted yet counts 0 tokens (it has no price until it is quoted).
  */
-export function changeToDomain(change: Obj<ChangeRequest>): Conversion<ChangeInput> {
+export function changeToDomain(change: Obj<ChangeRequest>, catalog?: readonly CatalogItem[]): Conversion<ChangeInput> {
   const c = new Collector();
   const spec = change.spec;
   const requestedAt = c.time('spec.requestedAt', spec.requestedAt);
@@ -428,7 +455,7 @@ export function changeToDomain(change: Obj<ChangeRequest>): Conversion<ChangeInp
     name: change.metadata.name,
     unitNames: spec.unitRefs.map((r) => r.name),
     category: spec.category,
-    tokens: changeTokens(change),
+    tokens: changeTokens(change, catalog),
     accelerated: spec.accelerated,
     outsideBusinessHours: spec.outsideBusinessHours,
     ...(spec.release ? { release: true } : {}),
@@ -561,6 +588,8 @@ export interface TenantObjects {
   readonly incidents: readonly Obj<Incident>[];
   readonly changes: readonly Obj<ChangeRequest>[];
   readonly maintenanceWindows: readonly Obj<MaintenanceWindow>[];
+  /** The items of the tenant's ChangeCatalog (issue 14 item 5), which price the standard changes not stamped; absent: none. */
+  readonly catalog?: readonly CatalogItem[] | undefined;
   /** The tenant's Problems (seed §5.4); absent: none. */
   readonly problems?: readonly (Obj<Problem> & { readonly metadata: { readonly namespace?: string | undefined } })[] | undefined;
 }
@@ -579,7 +608,7 @@ function tenantInputInto(c: Collector, objects: TenantObjects): TenantInput | un
   const units = objects.units.map((u) => c.take(id('ServiceUnit', u), unitToDomain(u, objects.tenant)));
   const functions = objects.functions.map((f) => c.take(id('ManagedFunction', f), functionToDomain(f, objects.units)));
   const incidents = objects.incidents.map((i) => c.take(id('Incident', i), incidentToDomain(i)));
-  const changes = objects.changes.map((ch) => c.take(id('ChangeRequest', ch), changeToDomain(ch)));
+  const changes = objects.changes.map((ch) => c.take(id('ChangeRequest', ch), changeToDomain(ch, objects.catalog)));
   const maintenanceWindows = objects.maintenanceWindows.map((w) => c.take(id('MaintenanceWindow', w), maintenanceWindowToDomain(w, objects.units)));
   const problems = (objects.problems ?? []).map((p) => c.take(id('Problem', p), problemToDomain(p, p.metadata.namespace)));
   const defined = <T>(items: readonly (T | undefined)[]): T[] => items.filter((x): x is T => x !== undefined);
@@ -640,6 +669,12 @@ export function reportInputToDomain(objects: ReportObjects): Conversion<ReportIn
     if (resolution.kind === 'NotFound') c.add(`${id('Incident', inc)}: spec.declinedPatchRef`, `no ChangeRequest named '${ref}' in the tenant`);
     const problem = declinedPatchProblem(resolution);
     if (problem !== undefined) c.add(`${id('Incident', inc)}: ${problem.path}`, problem.message);
+  }
+  // issue 14 item 5: a standard change without its own tokens is priced from the catalogue, which the files must hold.
+  for (const ch of objects.changes) {
+    if (ch.spec.category === 'NonStandard' || ch.spec.tokens !== undefined) continue;
+    const found = lookUpCatalogItem(ch.spec, objects.catalog);
+    if (!found.ok) c.add(`${id('ChangeRequest', ch)}: ${found.path}`, found.message);
   }
   if (c.errors.length > 0 || input === undefined || input.contract === undefined) return fail(c.errors);
   return ok({ ...input, contract: input.contract });

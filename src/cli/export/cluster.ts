@@ -9,7 +9,7 @@ import type { CommandIO } from '../io.ts';
 import { parseManifestText, type LoadResult } from '../manifests.ts';
 
 /** The kinds an export reads (SLAReport is the operator's output, not an input). */
-const INPUT_KINDS: readonly KindName[] = ['ManagedTenant', 'SupportContract', 'ServiceUnit', 'ManagedFunction', 'Incident', 'ChangeRequest', 'MaintenanceWindow'];
+const INPUT_KINDS: readonly KindName[] = ['ManagedTenant', 'SupportContract', 'ServiceUnit', 'ManagedFunction', 'Incident', 'ChangeRequest', 'ChangeCatalog', 'MaintenanceWindow'];
 
 function asManifest(kind: KindName, o: ApiObject): Record<string, unknown> {
   const { name, namespace, labels, annotations } = o.metadata;

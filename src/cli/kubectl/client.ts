@@ -73,6 +73,7 @@ export const REFS: { readonly [K in KindName]: KindRef } = {
   ManagedFunction: ref('managedfunctions'),
   Incident: ref('incidents'),
   ChangeRequest: ref('changerequests'),
+  ChangeCatalog: ref('changecatalogs'),
   Problem: ref('problems'),
   MaintenanceWindow: ref('maintenancewindows'),
   SLAReport: ref('slareports'),

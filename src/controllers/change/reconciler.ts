@@ -1,8 +1,8 @@
 // ChangeRequest reconciler: cache (its units, the related incident) and the tenant's evaluation
 // (the change's GTC and accelerated rank at its instant) → change/status.ts → status. Requeued at
 // the GTC deadline; ChangeLate Event when it passes.
-import { ConditionReason, ConditionType } from '../../api/v1alpha1/index.ts';
-import { patchProblems, releaseProblems, restoreProblems, type BackupPolicy, type PatchProblem, type ReleaseProblem, type RestoreProblem, type TenantEvaluation } from '../../domain/index.ts';
+import { ConditionReason, ConditionType, catalogItemsToDomain } from '../../api/v1alpha1/index.ts';
+import { lookUpCatalogItem, patchProblems, releaseProblems, restoreProblems, type BackupPolicy, type CatalogItem, type CatalogLookup, type PatchProblem, type ReleaseProblem, type RestoreProblem, type TenantEvaluation } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import { missingUnits, type Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
@@ -23,6 +23,10 @@ export interface ChangeSurroundings {
   readonly releaseProblems?: readonly ReleaseProblem[];
   /** What is wrong with a patch campaign (seed §5.9.2): a unit not at level OS, Database or Middleware (empty or absent for other changes). */
   readonly patchProblems?: readonly PatchProblem[];
+  /** The namespace's ChangeCatalog items (issue 14 item 5), undefined without one. */
+  readonly catalog?: readonly CatalogItem[] | undefined;
+  /** A standard change not stamped and without spec.tokens: its item in the catalogue, or why not. */
+  readonly catalogLookup?: CatalogLookup | undefined;
 }
 
 /** A unit's backup policy: null when it has none, undefined when the unit is not applied (yet) or invalid. */
@@ -36,7 +40,12 @@ export function backupPolicyIn(caches: Caches, namespace: string): (unit: string
 export function changeSurroundings(caches: Caches, change: ChangeObj): ChangeSurroundings {
   const ns = change.namespace;
   const ref = change.spec.relatedIncident?.name;
+  const catalog = caches.catalog(ns);
+  const items = catalog === undefined ? undefined : catalogItemsToDomain(catalog);
+  const unpriced = change.spec.category !== 'NonStandard' && change.spec.tokens === undefined;
   return {
+    catalog: items,
+    ...(unpriced ? { catalogLookup: lookUpCatalogItem(change.spec, items, catalog?.name) } : {}),
     related: ref === undefined ? undefined : caches.incidents.valid(ns, ref),
     missingUnits: missingUnits(caches, ns, change.spec.unitRefs),
     missingIncident: ref !== undefined && caches.incidents.informer.get(ns, ref) === undefined ? ref : undefined,
@@ -61,6 +70,8 @@ export function changeFacts(change: ChangeObj, ev: TenantEvaluation, around: Cha
     restoreProblems: around.restoreProblems,
     releaseProblems: around.releaseProblems,
     patchProblems: around.patchProblems,
+    catalog: around.catalog,
+    catalogLookup: around.catalogLookup,
     now: ev.at,
   };
 }
@@ -87,7 +98,9 @@ export function changeReconciler(deps: Deps): Reconciler {
     const stored = change.status?.conditions;
     const message = (type: string): string => written.find((c) => c.type === type)?.message ?? '';
     await emitOnTransition(manager, change.raw, stored, ConditionType.WithinGuarantee, 'False', written, { type: 'Warning', reason: 'ChangeLate', action: 'Reconcile', note: message(ConditionType.WithinGuarantee) });
-    await emitOnTransition(manager, change.raw, stored, ConditionType.Valid, 'False', written, { type: 'Warning', reason: 'AcceleratedQuotaExceeded', action: 'Reconcile', note: message(ConditionType.Valid) });
+    // issue 14 item 5: an item not found in the catalogue has an Event of its own name.
+    const validReason = written.find((c) => c.type === ConditionType.Valid)?.reason === ConditionReason.CatalogItemUnknown ? 'CatalogItemUnknown' : 'AcceleratedQuotaExceeded';
+    await emitOnTransition(manager, change.raw, stored, ConditionType.Valid, 'False', written, { type: 'Warning', reason: validReason, action: 'Reconcile', note: message(ConditionType.Valid) });
     await emitOnTransition(manager, change.raw, stored, ConditionType.WithinReleaseQuota, 'False', written, { type: 'Warning', reason: 'ReleaseQuotaExceeded', action: 'Reconcile', note: message(ConditionType.WithinReleaseQuota) });
     const reasonOf = (conditions: readonly { type: string; reason?: string }[] | undefined): string | undefined => conditions?.find((c) => c.type === ConditionType.Approved)?.reason;
     if (reasonOf(written) === ConditionReason.ApprovalVoided && reasonOf(stored) !== ConditionReason.ApprovalVoided) {

@@ -89,3 +89,34 @@ describe('a patch campaign on a wrong unit (seed §5.9.2)', () => {
     expect(conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'PatchInvalid' });
   });
 });
+
+describe('ChangeRequest priced from the change catalogue (issue 14 item 5)', () => {
+  const items = [{ id: 'middleware.jvm.tuning', category: 'StandardComplex' as const, tokens: 4 }];
+  const stamp = { catalog: 'standard', generation: 2, digest: `sha256:${'0'.repeat(64)}` };
+  const valid = (f: ChangeFacts) => changeConditions(f).find((c) => c.type === 'Valid');
+  const complex = { category: 'StandardComplex' as const, catalogItem: 'middleware.jvm.tuning' };
+
+  it.each<[string, Partial<ChangeRequestSpec>, boolean, string, number]>([
+    // Stamped at creation with 3 tokens, the catalogue now says 4: the stamp holds, 3 × 2 outside business hours = 6.
+    ['stamped: its own tokens, whatever the catalogue says now', { ...complex, tokens: 3, catalogStamp: stamp, outsideBusinessHours: true }, true, 'CatalogStamp', 6],
+    // Created before its catalogue (no tokens, no stamp): the item's 4 tokens, ×2 outside business hours = 8.
+    ['not stamped: the item as the catalogue lists it', { ...complex, tokens: undefined, outsideBusinessHours: true }, true, 'Catalog', 8],
+    // Older than the catalogue, with its own tokens (2): kept as recorded, even if the item is unknown.
+    ['recorded before the catalogue: spec.tokens kept', { category: 'StandardComplex', catalogItem: 'retired.item', tokens: 2 }, true, 'Recorded', 2],
+    // Quoted 4 tokens (validation): the catalogue plays no part.
+    ['non-standard: its quote', { category: 'NonStandard', catalogItem: undefined, tokens: undefined, validation: validation('Accepted') }, true, 'Quote', 4],
+  ])('%s', (_name, over, withCatalog, source, charged) => {
+    const f: ChangeFacts = { ...facts(over), catalog: withCatalog ? items : undefined };
+    const fields = changeFields(f);
+    expect(fields.priceSource).toBe(source);
+    expect(fields.tokensCharged).toBe(charged);
+    expect(valid(f)).toMatchObject({ status: 'True' });
+  });
+
+  it('an item not found: Valid False CatalogItemUnknown naming the field, Ready False, 0 tokens until found', () => {
+    const f: ChangeFacts = { ...facts({ ...complex, catalogItem: 'x', tokens: undefined }), catalogLookup: { ok: false, path: 'spec.catalogItem', message: "'x' is not an item of ChangeCatalog 'standard'" } };
+    expect(valid(f)).toMatchObject({ status: 'False', reason: 'CatalogItemUnknown', message: "spec.catalogItem: 'x' is not an item of ChangeCatalog 'standard'; the change is priced 0 tokens until its item is found" });
+    expect(changeConditions(f).find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'CatalogItemUnknown' });
+    expect(changeFields(f).tokensCharged).toBe(0);
+  });
+});

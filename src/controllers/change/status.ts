@@ -2,8 +2,11 @@
 // outcome; the client's approval of a provider change (except one resolving a P1, notified
 // afterwards); the 7th accelerated change of a calendar year refused by condition; a release over
 // its month's quota (seed Table 1) flagged by WithinReleaseQuota and billed as a change (seed §5.5).
-import { ConditionReason, ConditionType, approvalBinds, changeTokens, type ChangeRequestStatus } from '../../api/v1alpha1/index.ts';
-import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type ChangeResult, type PatchProblem, type ReleaseDecision, type ReleaseProblem, type RestoreProblem } from '../../domain/index.ts';
+// A standard change is priced from its catalogue item (issue 14 item 5): stamped at creation
+// (spec.catalogStamp), else from the namespace's ChangeCatalog as it is; an item not found there
+// (no catalogue yet, an unknown item, the other category) is Valid=False CatalogItemUnknown.
+import { ConditionReason, ConditionType, approvalBinds, changeTokens, type ChangeRequestStatus, type PriceSource } from '../../api/v1alpha1/index.ts';
+import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type CatalogItem, type CatalogLookup, type ChangeResult, type PatchProblem, type ReleaseDecision, type ReleaseProblem, type RestoreProblem } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 import type { ChangeObj } from '../shared/kinds.ts';
 import { firstBlocker, readyCondition } from '../shared/status.ts';
@@ -28,7 +31,19 @@ export interface ChangeFacts {
   readonly restoreProblems?: readonly RestoreProblem[] | undefined;
   /** A patch campaign's problems (seed §5.9.2, domain/patching.ts patchProblems): each names its field. */
   readonly patchProblems?: readonly PatchProblem[] | undefined;
+  /** The items of the namespace's ChangeCatalog (issue 14 item 5); undefined without one. */
+  readonly catalog?: readonly CatalogItem[] | undefined;
+  /** For a standard change without spec.tokens (not stamped): its item in the catalogue, or why not (domain/catalog.ts). */
+  readonly catalogLookup?: CatalogLookup | undefined;
   readonly now: Date;
+}
+
+/** Where the change's tokens come from (status.priceSource). */
+export function priceSourceOf(f: ChangeFacts): PriceSource {
+  const s = f.change.spec;
+  if (s.category === 'NonStandard') return 'Quote';
+  if (s.catalogStamp !== undefined) return 'CatalogStamp';
+  return s.tokens !== undefined ? 'Recorded' : 'Catalog';
 }
 
 const known = (t: string | undefined, now: Date): boolean => t !== undefined && new Date(t).getTime() <= now.getTime();
@@ -66,6 +81,10 @@ export function approvedCondition(f: ChangeFacts): DesiredCondition {
 }
 
 export function validCondition(f: ChangeFacts): DesiredCondition {
+  const item = f.catalogLookup;
+  if (item !== undefined && !item.ok) {
+    return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.CatalogItemUnknown, message: `${item.path}: ${item.message}; the change is priced 0 tokens until its item is found` };
+  }
   const restore = f.restoreProblems ?? [];
   if (restore.length > 0) return { type: ConditionType.Valid, status: 'False', reason: ConditionReason.RestoreInvalid, message: restore.map((p) => `${p.path}: ${p.message}`).join('; ') };
   const release = f.releaseProblems ?? [];
@@ -115,15 +134,17 @@ export function changeConditions(f: ChangeFacts): DesiredCondition[] {
 export function changeFields(f: ChangeFacts): Omit<ChangeRequestStatus, 'conditions' | 'observedGeneration'> {
   const s = f.change.spec;
   const accelerated = s.accelerated && f.accelerated?.accepted === true;
-  const charged = tokensCharged({ tokens: changeTokens(f.change), outsideBusinessHours: s.outsideBusinessHours, accelerated, includedRelease: f.release?.withinQuota === true });
+  const charged = tokensCharged({ tokens: changeTokens(f.change, f.catalog), outsideBusinessHours: s.outsideBusinessHours, accelerated, includedRelease: f.release?.withinQuota === true });
   const phase = phaseOf(f);
   const d = f.release;
   const release = d === undefined ? {} : { release: { month: d.month, supportLevel: d.supportLevel, rank: d.rank, quota: d.quota, withinQuota: d.withinQuota } };
   const r = f.result;
-  if (r === undefined) return { phase, tokensCharged: charged, ...release };
+  const priceSource = priceSourceOf(f);
+  if (r === undefined) return { phase, tokensCharged: charged, priceSource, ...release };
   return {
     phase,
     ...release,
+    priceSource,
     supportLevel: r.supportLevel,
     tokensCharged: charged,
     price: roundAmount(r.price),

@@ -12,12 +12,12 @@
 //   Problem       `incident`   each incident it links
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
-  calendarToDomain, changeToDomain, contractToDomain, functionToDomain, incidentToDomain, problemToDomain, scheduleToDomain, unitToDomain,
+  calendarToDomain, catalogToDomain, changeToDomain, contractToDomain, functionToDomain, incidentToDomain, problemToDomain, scheduleToDomain, unitToDomain,
 } from '../../api/v1alpha1/index.ts';
 import type { BusinessCalendar } from '../../domain/index.ts';
 import type { Informer, Manager } from '../../runtime/index.ts';
 import {
-  KIND_REFS, SPEC_SCHEMAS, SpecParser, converted, type Check, type ChangeObj, type ContractObj, type FunctionObj, type IncidentObj, type Parsed, type ProblemObj, type ReportObj,
+  KIND_REFS, SPEC_SCHEMAS, SpecParser, converted, type CatalogObj, type Check, type ChangeObj, type ContractObj, type FunctionObj, type IncidentObj, type Parsed, type ProblemObj, type ReportObj,
   type Stored, type TenantObj, type Typed, type UnitObj, type WindowObj,
 } from './kinds.ts';
 
@@ -127,6 +127,7 @@ export class Caches {
   readonly problems: View<ProblemObj['spec'], NonNullable<ProblemObj['status']>>;
   readonly windows: View<WindowObj['spec'], NonNullable<WindowObj['status']>>;
   readonly reports: View<ReportObj['spec'], NonNullable<ReportObj['status']>>;
+  readonly catalogs: View<CatalogObj['spec'], NonNullable<CatalogObj['status']>>;
 
   /** Creates the views and declares the indexes on the Manager's shared informers (once per Manager). */
   constructor(manager: Manager) {
@@ -141,6 +142,7 @@ export class Caches {
     this.problems = view(manager, 'Problem', SPEC_SCHEMAS.Problem, (p) => problemToDomain(p, p.namespace));
     this.windows = view(manager, 'MaintenanceWindow', SPEC_SCHEMAS.MaintenanceWindow, scheduleToDomain);
     this.reports = view(manager, 'SLAReport', SPEC_SCHEMAS.SLAReport);
+    this.catalogs = view(manager, 'ChangeCatalog', SPEC_SCHEMAS.ChangeCatalog, catalogToDomain);
     this.units.informer.addIndexer('target', INDEXES.target);
     this.units.informer.addIndexer('dependsOn', INDEXES.dependsOn);
     this.incidents.informer.addIndexer('unit', INDEXES.unitRefs);
@@ -159,6 +161,11 @@ export class Caches {
   /** The business calendar of a namespace: its tenant's, the default without one (domain.md §4). */
   calendar(namespace: string): BusinessCalendar {
     return converted(calendarToDomain(this.tenant(namespace)));
+  }
+
+  /** The change catalogue of a namespace (issue 14 item 5): the oldest valid ChangeCatalog (a second one is refused by condition). */
+  catalog(namespace: string): CatalogObj | undefined {
+    return this.catalogs.list(namespace)[0];
   }
 
   /** The contract of a namespace: the oldest valid SupportContract. */

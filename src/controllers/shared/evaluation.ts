@@ -13,7 +13,7 @@
 // their clock) and requeue from it: a requeue always fires after the evaluation has expired
 // (requeueAt adds a second), so an instant that matters is never judged on a stale one.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { tenantInputToDomain } from '../../api/v1alpha1/index.ts';
+import { catalogItemsToDomain, tenantInputToDomain } from '../../api/v1alpha1/index.ts';
 import { evaluateTenant, type TenantEvaluation, type TenantInput } from '../../domain/index.ts';
 import { specChanged } from '../../runtime/index.ts';
 import type { Caches } from './cache.ts';
@@ -53,6 +53,7 @@ export class Evaluations {
     caches.functions.informer.addHandler(follow(specChanged));
     caches.incidents.informer.addHandler(follow(specChanged));
     caches.changes.informer.addHandler(follow(specChanged));
+    caches.catalogs.informer.addHandler(follow(specChanged));
     caches.windows.informer.addHandler(follow(specChanged));
     caches.problems.informer.addHandler(follow(specChanged));
   }
@@ -117,6 +118,7 @@ export class Evaluations {
       changes: c.changes.list(namespace),
       maintenanceWindows: c.windows.list(namespace),
       problems: c.problems.list(namespace),
+      catalog: ((cat) => (cat === undefined ? undefined : catalogItemsToDomain(cat)))(c.catalog(namespace)),
     }));
     this.#inputs.set(key, { version, value: input });
     return input;

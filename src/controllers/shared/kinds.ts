@@ -1,18 +1,18 @@
-// The nine kinds as the runtime names them (KindRef), and the typed view of a cached object:
+// The kinds as the runtime names them (KindRef), and the typed view of a cached object:
 // metadata as stored, `spec` parsed by the kind's zod schema (defaults applied), `status` as
 // stored. Parsing is memoised per cached object: the informer replaces an object on every
 // update, so a WeakMap keyed by the object never serves a stale parse.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { z } from 'zod';
 import {
-  ChangeRequestSpec, IncidentSpec, MaintenanceWindowSpec, ProblemSpec, type ProblemStatus, ManagedFunctionSpec, ManagedTenantSpec, SLAReportSpec, ServiceUnitSpec,
+  ChangeCatalogSpec, ChangeRequestSpec, IncidentSpec, MaintenanceWindowSpec, ProblemSpec, type ProblemStatus, ManagedFunctionSpec, ManagedTenantSpec, SLAReportSpec, ServiceUnitSpec,
   SupportContractSpec, KIND_REFS as API_KIND_REFS, type Conversion, type KindName,
-  type ChangeRequestStatus, type IncidentStatus, type MaintenanceWindowStatus, type ManagedFunctionStatus, type ManagedTenantStatus,
+  type ChangeCatalogStatus, type ChangeRequestStatus, type IncidentStatus, type MaintenanceWindowStatus, type ManagedFunctionStatus, type ManagedTenantStatus,
   type SLAReportStatus, type ServiceUnitStatus, type SupportContractStatus,
 } from '../../api/v1alpha1/index.ts';
 import type { KindRef } from '../../runtime/index.ts';
 
-/** The nine kinds as the runtime names them: the registry's (src/api/v1alpha1). */
+/** The kinds as the runtime names them: the registry's (src/api/v1alpha1). */
 export const KIND_REFS: { readonly [K in KindName]: KindRef } = API_KIND_REFS;
 export type { KindName };
 
@@ -101,6 +101,7 @@ export type FunctionObj = Typed<z.infer<typeof ManagedFunctionSpec>, ManagedFunc
 export type IncidentObj = Typed<z.infer<typeof IncidentSpec>, IncidentStatus>;
 export type ChangeObj = Typed<z.infer<typeof ChangeRequestSpec>, ChangeRequestStatus>;
 export type ProblemObj = Typed<z.infer<typeof ProblemSpec>, ProblemStatus>;
+export type CatalogObj = Typed<z.infer<typeof ChangeCatalogSpec>, ChangeCatalogStatus>;
 export type WindowObj = Typed<z.infer<typeof MaintenanceWindowSpec>, MaintenanceWindowStatus>;
 export type ReportObj = Typed<z.infer<typeof SLAReportSpec>, SLAReportStatus>;
 
@@ -112,6 +113,7 @@ export const SPEC_SCHEMAS = {
   ManagedFunction: ManagedFunctionSpec,
   Incident: IncidentSpec,
   ChangeRequest: ChangeRequestSpec,
+  ChangeCatalog: ChangeCatalogSpec,
   Problem: ProblemSpec,
   MaintenanceWindow: MaintenanceWindowSpec,
   SLAReport: SLAReportSpec,
