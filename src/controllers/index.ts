@@ -18,6 +18,7 @@ import { nextMonth } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
 import { realClock, specChanged, type Clock, type Controller, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { changeReconciler } from './change/reconciler.ts';
+import { claimReconciler } from './claim/reconciler.ts';
 import { contractReconciler } from './contract/reconciler.ts';
 import { functionReconciler } from './function/reconciler.ts';
 import { incidentReconciler } from './incident/reconciler.ts';
@@ -96,7 +97,7 @@ const watchContract = (map: (o: KubernetesObject) => readonly Request[]): Watch 
 const watchAll = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => readonly Request[]): Watch => ({ kind: KIND_REFS[kind], map });
 
 /**
- * Registers the nine controllers on `manager` (call before `manager.start()`), with the watches
+ * Registers the ten controllers on `manager` (call before `manager.start()`), with the watches
  * that map a change of a secondary kind to the primaries it affects. Returns the caches' handle
  * and the metrics snapshot factory.
  */
@@ -114,6 +115,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     windows: caches.windows.informer as unknown as Informer,
     reports: caches.reports.informer as unknown as Informer,
     problems: caches.problems.informer as unknown as Informer,
+    claims: caches.claims.informer as unknown as Informer,
   };
   const add = (name: string, kind: keyof typeof KIND_REFS, reconcile: ReturnType<typeof tenantReconciler>, watches: Watch[]): Controller => {
     // specChanged on the primary too: a status write (ours, or the prober's on a ServiceUnit)
@@ -205,6 +207,21 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watch('ChangeRequest', inNamespace(i.reports)),
     watch('MaintenanceWindow', inNamespace(i.reports)),
     watch('Problem', inNamespace(i.reports)),
+  ]);
+
+  // issue 13: a claim's credit is what it adds to the month's claims filed before it, judged on
+  // the month's final report: the report's status (final) and the month's other claims wake it.
+  // Records changed after the month is final do not (the sealed report does not move either).
+  const monthClaims = (o: KubernetesObject): Request[] => {
+    const month = spec(o).month;
+    return refNames(spec(o).contractRef).flatMap((contract) => i.claims.byIndex('contract', `${nsOf(o)}/${contract}`))
+      .filter((c) => spec(c).month === month).map((c) => ({ namespace: nsOf(o), name: nameOf(c) }));
+  };
+  add('slaclaim', 'SLAClaim', claimReconciler(deps), [
+    watch('SLAClaim', monthClaims),
+    watchAll('SLAReport', monthClaims),
+    watchContract(inNamespace(i.claims)),
+    watch('ManagedTenant', inNamespace(i.claims)),
   ]);
 
   return { caches, evaluations: deps.evaluations, metricsSnapshot: () => snapshot(deps) };

@@ -300,6 +300,10 @@ export function claimProblems(claim: Pick<FiledClaim, 'month' | 'filedAt' | 'tic
   return out;
 }
 
+/** The provider's decisions on a claim (seed §8.2). */
+export const CLAIM_ANSWER_DECISIONS = ['Accepted', 'PartlyAccepted', 'Rejected'] as const;
+export type ClaimAnswerDecision = (typeof CLAIM_ANSWER_DECISIONS)[number];
+
 /** The provider's answer (seed §8.2: it confirms in writing the credits granted). */
 export type ClaimAnswer =
   | { readonly decision: 'Accepted' }

@@ -37,11 +37,11 @@ describe('config/webhook', () => {
       expect((hook.clientConfig as { caBundle: string }).caBundle).toBe(Buffer.from('PEM').toString('base64'));
     }
     expect((mutating.webhooks[0]?.clientConfig as { url: string }).url).toBe('https://127.0.0.1:9443/mutate');
-    expect(mutating.webhooks[0]?.rules).toEqual([expect.objectContaining({ operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems', 'maintenancewindows'] })]);
+    expect(mutating.webhooks[0]?.rules).toEqual([expect.objectContaining({ operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems', 'maintenancewindows', 'slaclaims'] })]);
     const [rule] = validating.webhooks[0]?.rules as { operations: string[]; resources: string[] }[];
     expect(rule?.operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
-    // The 9 kinds, and the status of SLAReports (only the operator finalizes a report).
-    expect(rule?.resources).toHaveLength(10);
+    // The 10 kinds, and the status of SLAReports (only the operator finalizes a report).
+    expect(rule?.resources).toHaveLength(11);
     expect(rule?.resources).toContain('slareports/status');
     // A test's selector is kept (the shared control plane's webhook tests select their namespaces).
     const scoped = webhookConfigurations({ mode: 'url', url: 'https://127.0.0.1:9443', namespaceSelector: { matchLabels: { run: 'x' } } });

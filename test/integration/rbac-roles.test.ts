@@ -108,6 +108,9 @@ describe('config/rbac', () => {
     ['viewers', 'list', 'supportcontracts', true], ['viewers', 'create', 'incidents', false],
     ['editors', 'create', 'incidents', true], ['editors', 'update', 'supportcontracts', false],
     ['admins', 'delete', 'changerequests', true], ['admins', 'create', 'managedtenants', false],
+    // SLA claims (issue 13): the client files (the webhook admits an SLAClaimer contact only), the provider answers.
+    ['clients', 'create', 'slaclaims', true], ['clients', 'update', 'slaclaims', false], ['clients', 'delete', 'slaclaims', false],
+    ['providers', 'patch', 'slaclaims', true], ['viewers', 'list', 'slaclaims', true], ['viewers', 'create', 'slaclaims', false],
   ] as const)('%s: %s %s → %s', async (group, verb, resource, expected) => {
     expect(await can(`someone-${group}`, [group], { verb, resource, namespace: tenantNs })).toBe(expected);
   });

@@ -1,4 +1,4 @@
-// Building blocks shared by the nine kinds of managedapps.dev/v1alpha1: object metadata,
+// Building blocks shared by the kinds of managedapps.dev/v1alpha1: object metadata,
 // references, times and durations, label selectors, metav1.Condition, and the helpers that attach
 // descriptions and CEL rules to a zod schema. Everything here must stay expressible as a
 // STRUCTURAL OpenAPI schema (see generate.ts): no unions of types, no `unknown` without intent.

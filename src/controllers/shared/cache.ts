@@ -10,14 +10,15 @@
 //   ChangeRequest `incident`   its relatedIncident
 //   SLAReport     `contract`   its contractRef
 //   Problem       `incident`   each incident it links
+//   SLAClaim      `contract`   its contractRef
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
-  calendarToDomain, changeToDomain, contractToDomain, functionToDomain, incidentToDomain, problemToDomain, scheduleToDomain, unitToDomain,
+  calendarToDomain, changeToDomain, claimToDomain, contractToDomain, functionToDomain, incidentToDomain, problemToDomain, scheduleToDomain, unitToDomain,
 } from '../../api/v1alpha1/index.ts';
 import type { BusinessCalendar } from '../../domain/index.ts';
 import type { Informer, Manager } from '../../runtime/index.ts';
 import {
-  KIND_REFS, SPEC_SCHEMAS, SpecParser, converted, type Check, type ChangeObj, type ContractObj, type FunctionObj, type IncidentObj, type Parsed, type ProblemObj, type ReportObj,
+  KIND_REFS, SPEC_SCHEMAS, SpecParser, converted, type Check, type ChangeObj, type ClaimObj, type ContractObj, type FunctionObj, type IncidentObj, type Parsed, type ProblemObj, type ReportObj,
   type Stored, type TenantObj, type Typed, type UnitObj, type WindowObj,
 } from './kinds.ts';
 
@@ -125,6 +126,7 @@ export class Caches {
   readonly problems: View<ProblemObj['spec'], NonNullable<ProblemObj['status']>>;
   readonly windows: View<WindowObj['spec'], NonNullable<WindowObj['status']>>;
   readonly reports: View<ReportObj['spec'], NonNullable<ReportObj['status']>>;
+  readonly claims: View<ClaimObj['spec'], NonNullable<ClaimObj['status']>>;
 
   /** Creates the views and declares the indexes on the Manager's shared informers (once per Manager). */
   constructor(manager: Manager) {
@@ -139,6 +141,7 @@ export class Caches {
     this.problems = view(manager, 'Problem', SPEC_SCHEMAS.Problem, (p) => problemToDomain(p, p.namespace));
     this.windows = view(manager, 'MaintenanceWindow', SPEC_SCHEMAS.MaintenanceWindow, scheduleToDomain);
     this.reports = view(manager, 'SLAReport', SPEC_SCHEMAS.SLAReport);
+    this.claims = view(manager, 'SLAClaim', SPEC_SCHEMAS.SLAClaim, claimToDomain);
     this.units.informer.addIndexer('target', INDEXES.target);
     this.units.informer.addIndexer('dependsOn', INDEXES.dependsOn);
     this.incidents.informer.addIndexer('unit', INDEXES.unitRefs);
@@ -146,6 +149,7 @@ export class Caches {
     this.changes.informer.addIndexer('incident', INDEXES.relatedIncident);
     this.reports.informer.addIndexer('contract', INDEXES.contractRef);
     this.problems.informer.addIndexer('incident', INDEXES.incidentRefs);
+    this.claims.informer.addIndexer('contract', INDEXES.contractRef);
   }
 
   /** The tenant of a namespace: the oldest valid ManagedTenant (a second one is refused by condition). */

@@ -1,4 +1,4 @@
-// The nine kinds as the runtime names them (KindRef), and the typed view of a cached object:
+// The kinds as the runtime names them (KindRef), and the typed view of a cached object:
 // metadata as stored, `spec` parsed by the kind's zod schema (defaults applied), `status` as
 // stored. Parsing is memoised per cached object: the informer replaces an object on every
 // update, so a WeakMap keyed by the object never serves a stale parse.
@@ -8,11 +8,11 @@ import {
   ChangeRequestSpec, IncidentSpec, MaintenanceWindowSpec, ProblemSpec, type ProblemStatus, ManagedFunctionSpec, ManagedTenantSpec, SLAReportSpec, ServiceUnitSpec,
   SupportContractSpec, KIND_REFS as API_KIND_REFS, type Conversion, type KindName,
   type ChangeRequestStatus, type IncidentStatus, type MaintenanceWindowStatus, type ManagedFunctionStatus, type ManagedTenantStatus,
-  type SLAReportStatus, type ServiceUnitStatus, type SupportContractStatus,
+  type SLAReportStatus, type ServiceUnitStatus, type SupportContractStatus, SLAClaimSpec, type SLAClaimStatus,
 } from '../../api/v1alpha1/index.ts';
 import type { KindRef } from '../../runtime/index.ts';
 
-/** The nine kinds as the runtime names them: the registry's (src/api/v1alpha1). */
+/** The kinds as the runtime names them: the registry's (src/api/v1alpha1). */
 export const KIND_REFS: { readonly [K in KindName]: KindRef } = API_KIND_REFS;
 export type { KindName };
 
@@ -103,6 +103,7 @@ export type ChangeObj = Typed<z.infer<typeof ChangeRequestSpec>, ChangeRequestSt
 export type ProblemObj = Typed<z.infer<typeof ProblemSpec>, ProblemStatus>;
 export type WindowObj = Typed<z.infer<typeof MaintenanceWindowSpec>, MaintenanceWindowStatus>;
 export type ReportObj = Typed<z.infer<typeof SLAReportSpec>, SLAReportStatus>;
+export type ClaimObj = Typed<z.infer<typeof SLAClaimSpec>, SLAClaimStatus>;
 
 /** The spec schema of each kind: what the controllers' typed views parse. */
 export const SPEC_SCHEMAS = {
@@ -115,4 +116,5 @@ export const SPEC_SCHEMAS = {
   Problem: ProblemSpec,
   MaintenanceWindow: MaintenanceWindowSpec,
   SLAReport: SLAReportSpec,
+  SLAClaim: SLAClaimSpec,
 } as const;
