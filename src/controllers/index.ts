@@ -14,7 +14,7 @@
 // automation; it must apply them with a field manager of its own so that neither removes the other's fields.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ConditionType, MONTH_PATTERN } from '../api/v1alpha1/index.ts';
-import { nextMonth } from '../domain/index.ts';
+import { nextMonth, roundAmount } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
 import { realClock, specChanged, type Clock, type Controller, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { changeReconciler } from './change/reconciler.ts';
@@ -298,5 +298,34 @@ function snapshot(deps: Deps): MetricsSnapshot {
       credits: [{ case: 'NothingElse' as const, amount: f.credits.nothingElse.total }, { case: 'BurnRate' as const, amount: f.credits.burnRate.total }],
     }];
   });
-  return { units, functions, incidents, changes, contracts, reports: claimable, forecasts };
+  // issue 13: the unanswered valid claims (their answer deadline and AtRisk instant), and each
+  // recent closed month's credits by state, read from its final report and its claims' statuses.
+  const validClaims = caches.claims.all().filter((c) => cond(c.status?.conditions, ConditionType.Valid) === 'True');
+  const claims = validClaims.flatMap((c) => (c.spec.answer !== undefined || c.status?.answerDeadline === undefined || c.status.answerAtRiskAt === undefined ? [] : [{
+    namespace: c.namespace, name: c.name, contract: c.spec.contractRef.name, month: c.spec.month,
+    answerDeadline: new Date(c.status.answerDeadline), answerAtRiskAt: new Date(c.status.answerAtRiskAt),
+  }]));
+  const claimCredits = reports.flatMap((r) => {
+    const s = r.status;
+    if (s?.final !== true || s.claimDeadline === undefined || s.credits === undefined) return [];
+    const deadline = new Date(s.claimDeadline);
+    if (now.getTime() >= deadline.getTime() + CLAIM_CREDITS_SHOWN_MS) return [];
+    const mine = validClaims.filter((c) => c.namespace === r.namespace && c.spec.contractRef.name === r.spec.contractRef.name && c.spec.month === r.spec.month);
+    const sum = (f: (c: (typeof mine)[number]) => number): number => roundAmount(mine.reduce((acc, c) => acc + f(c), 0));
+    const owed = s.credits.total;
+    const claimed = sum((c) => c.status?.creditAmount ?? 0);
+    const unclaimed = roundAmount(Math.max(0, owed - claimed));
+    const past = now.getTime() >= deadline.getTime();
+    return [{
+      namespace: r.namespace, contract: r.spec.contractRef.name, month: r.spec.month,
+      amounts: {
+        owed, claimed, granted: sum((c) => c.status?.granted ?? 0), pending: sum((c) => (c.spec.answer === undefined ? c.status?.creditAmount ?? 0 : 0)),
+        claimable: past ? 0 : unclaimed, expired: past ? unclaimed : 0,
+      },
+    }];
+  });
+  return { units, functions, incidents, changes, contracts, reports: claimable, forecasts, claims, claimCredits };
 }
+
+/** How long after its claim deadline a month's credits by state stay exported (an operational bound: the answers come within 30 days of the claims). */
+export const CLAIM_CREDITS_SHOWN_MS = 60 * 86_400_000;
