@@ -14,7 +14,7 @@
 // automation; it must apply them with a field manager of its own so that neither removes the other's fields.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ConditionType, MONTH_PATTERN } from '../api/v1alpha1/index.ts';
-import { nextMonth, roundAmount } from '../domain/index.ts';
+import { nextMonth } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
 import { realClock, specChanged, type Clock, type Controller, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { changeReconciler } from './change/reconciler.ts';
@@ -25,6 +25,7 @@ import { incidentReconciler } from './incident/reconciler.ts';
 import { problemReconciler } from './problem/reconciler.ts';
 import { reportReconciler } from './report/reconciler.ts';
 import { Caches, refNames, targetKeys } from './shared/cache.ts';
+import { monthClaimCredits } from './shared/claim-credits.ts';
 import type { Deps } from './shared/deps.ts';
 import type { Retention } from './shared/retention.ts';
 import { Evaluations } from './shared/evaluation.ts';
@@ -140,6 +141,8 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watchAll('ChangeRequest', inNamespace(i.contracts)),
     watch('ManagedTenant', inNamespace(i.contracts)),
     watchAll('SLAReport', (o) => refNames(spec(o).contractRef).map((name) => ({ namespace: nsOf(o), name }))),
+    // issue 13: the month's credits by state (status.claimCredits) read the claims' statuses.
+    watchAll('SLAClaim', (o) => refNames(spec(o).contractRef).map((name) => ({ namespace: nsOf(o), name }))),
   ]);
   add('serviceunit', 'ServiceUnit', unitReconciler(deps), [
     watch('ServiceUnit', (o) => [...indexed(i.units, 'target', unitTargets)(o), ...dependents(i.units)(o), ...activeDirectoryUnits(o)]),
@@ -305,27 +308,10 @@ function snapshot(deps: Deps): MetricsSnapshot {
     namespace: c.namespace, name: c.name, contract: c.spec.contractRef.name, month: c.spec.month,
     answerDeadline: new Date(c.status.answerDeadline), answerAtRiskAt: new Date(c.status.answerAtRiskAt),
   }]));
-  const claimCredits = reports.flatMap((r) => {
-    const s = r.status;
-    if (s?.final !== true || s.claimDeadline === undefined || s.credits === undefined) return [];
-    const deadline = new Date(s.claimDeadline);
-    if (now.getTime() >= deadline.getTime() + CLAIM_CREDITS_SHOWN_MS) return [];
-    const mine = validClaims.filter((c) => c.namespace === r.namespace && c.spec.contractRef.name === r.spec.contractRef.name && c.spec.month === r.spec.month);
-    const sum = (f: (c: (typeof mine)[number]) => number): number => roundAmount(mine.reduce((acc, c) => acc + f(c), 0));
-    const owed = s.credits.total;
-    const claimed = sum((c) => c.status?.creditAmount ?? 0);
-    const unclaimed = roundAmount(Math.max(0, owed - claimed));
-    const past = now.getTime() >= deadline.getTime();
-    return [{
-      namespace: r.namespace, contract: r.spec.contractRef.name, month: r.spec.month,
-      amounts: {
-        owed, claimed, granted: sum((c) => c.status?.granted ?? 0), pending: sum((c) => (c.spec.answer === undefined ? c.status?.creditAmount ?? 0 : 0)),
-        claimable: past ? 0 : unclaimed, expired: past ? unclaimed : 0,
-      },
-    }];
-  });
+  const claimCredits = monthClaimCredits(reports, caches.claims.all(), now).map((m) => ({
+    namespace: m.namespace, contract: m.contract, month: m.month,
+    amounts: { owed: m.owed, claimed: m.claimed, granted: m.granted, pending: m.pending, claimable: m.claimable, expired: m.expired },
+  }));
   return { units, functions, incidents, changes, contracts, reports: claimable, forecasts, claims, claimCredits };
 }
 
-/** How long after its claim deadline a month's credits by state stay exported (an operational bound: the answers come within 30 days of the claims). */
-export const CLAIM_CREDITS_SHOWN_MS = 60 * 86_400_000;
