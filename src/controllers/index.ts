@@ -281,9 +281,13 @@ function snapshot(deps: Deps): MetricsSnapshot {
       creditsAmount: current?.status?.credits?.total ?? 0,
     };
   });
+  // issue 13: a month whose credits are all claimed (its SLAClaims) owes nothing more to claim.
+  const split = monthClaimCredits(reports, caches.claims.all(), now);
+  const unclaimed = new Map(split.map((m) => [`${m.namespace}/${m.contract}-${m.month}`, m.claimable]));
   const claimable = reports.flatMap((r) => {
     const s = r.status;
     if (s?.final !== true || s.claimDeadline === undefined || (s.credits?.total ?? 0) <= 0) return [];
+    if ((unclaimed.get(`${r.namespace}/${r.name}`) ?? 1) <= 0) return [];
     const deadline = new Date(s.claimDeadline);
     return deadline.getTime() > now.getTime() ? [{ namespace: r.namespace, name: r.name, claimDeadline: deadline }] : [];
   });
@@ -308,7 +312,7 @@ function snapshot(deps: Deps): MetricsSnapshot {
     namespace: c.namespace, name: c.name, contract: c.spec.contractRef.name, month: c.spec.month,
     answerDeadline: new Date(c.status.answerDeadline), answerAtRiskAt: new Date(c.status.answerAtRiskAt),
   }]));
-  const claimCredits = monthClaimCredits(reports, caches.claims.all(), now).map((m) => ({
+  const claimCredits = split.map((m) => ({
     namespace: m.namespace, contract: m.contract, month: m.month,
     amounts: { owed: m.owed, claimed: m.claimed, granted: m.granted, pending: m.pending, claimable: m.claimable, expired: m.expired },
   }));

@@ -248,7 +248,7 @@ export function createMetrics(registry: Registry, options: MetricsOptions) {
     creditsAmount: scrapeGauge('managedapps_credits_amount', 'SLA credits of the current month so far under the support contract `name`, after the cap, in the contract\'s currency.', ['namespace', 'name'], (g, s) => {
       for (const c of s.contracts) g.set({ namespace: c.namespace, name: c.name }, c.creditsAmount);
     }),
-    slaClaimDeadline: scrapeGauge('managedapps_sla_claim_deadline_timestamp_seconds', 'Last instant to claim the credits of the SLA report `name` (30 days after its month), Unix seconds; only for reports that owe credits and whose claim window is open.', ['namespace', 'name'], (g, s) => {
+    slaClaimDeadline: scrapeGauge('managedapps_sla_claim_deadline_timestamp_seconds', 'Last instant to claim the credits of the SLA report `name` (30 days after its month), Unix seconds; only for reports that owe credits not claimed yet (by SLAClaims) and whose claim window is open.', ['namespace', 'name'], (g, s) => {
       for (const r of s.reports) g.set({ namespace: r.namespace, name: r.name }, seconds(r.claimDeadline));
     }),
     claimAnswerDeadline: scrapeGauge('managedapps_claim_answer_deadline_timestamp_seconds', 'When the provider must have answered the SLAClaim `name` (30 days after it was filed, seed §8.2), Unix seconds; only while it is valid and unanswered.', ['namespace', 'name', 'contract', 'month'], (g, s) => {

@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPORT_CREATED_AT_ANNOTATION } from '../../src/api/v1alpha1/index.ts';
 import { registerKubectlCommands } from '../../src/cli/program.ts';
 import { registerControllers } from '../../src/controllers/index.ts';
+import type { MetricsSnapshot } from '../../src/metrics/index.ts';
 import { Manager, realClock, type Clock, type Condition } from '../../src/runtime/index.ts';
 import { deleteWebhookConfiguration, ensureWebhookConfiguration, webhookCertificates } from '../../src/webhooks/certs.ts';
 import { rbacManifests, type RbacManifest } from '../../src/webhooks/rbac.ts';
@@ -65,6 +66,7 @@ describe('SLA claims on a real API server', () => {
   let otherNs: string;
   let webhook: Manager;
   let controllers: Manager;
+  let snapshot: () => MetricsSnapshot;
   let applied: RbacManifest[] = [];
   const users = new Map<string, KubeConfig>();
   const api = (user: string) => (users.get(user) ?? admin).makeApiClient(CustomObjectsApi);
@@ -98,7 +100,8 @@ describe('SLA claims on a real API server', () => {
   };
   const startControllers = (clock: Clock): Manager => {
     const m = new Manager({ kubeConfig: operator, logger: log, leaderElection: false, watch: { namespaces: [ns] } });
-    registerControllers(m, { clock, retention: { months: 15 } });
+    const registered = registerControllers(m, { clock, retention: { months: 15 } });
+    snapshot = () => registered.metricsSnapshot();
     m.start();
     return m;
   };
@@ -328,5 +331,9 @@ describe('SLA claims on a real API server', () => {
     await waitFor('SupportContract', 'c', (o) => {
       expect((o.status?.claimCredits as unknown[] | undefined)?.[0]).toEqual({ month: '2026-10', currency: 'EUR', claimDeadline: '2026-11-30T23:00:00Z', owed: 100, claimed: 100, granted: 30, pending: 50, claimable: 0, expired: 0 });
     });
+    // The metrics say the same: claim-2 is the only one awaiting an answer (its deadline and AtRisk instant), October split as above.
+    const snap = snapshot();
+    expect(snap.claims).toEqual([{ namespace: ns, name: 'claim-2', contract: 'c', month: '2026-10', answerDeadline: new Date('2026-12-10T12:00:00Z'), answerAtRiskAt: new Date('2026-12-03T00:00:00Z') }]);
+    expect(snap.claimCredits?.find((m) => m.month === '2026-10')?.amounts).toEqual({ owed: 100, claimed: 100, granted: 30, pending: 50, claimable: 0, expired: 0 });
   });
 });
