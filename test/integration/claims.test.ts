@@ -64,6 +64,8 @@ describe('SLA claims on a real API server', () => {
   const operatorUser = `operator-${run}`;
   let ns: string;
   let otherNs: string;
+  /** A namespace the webhook does not select: what GitOps applies while it is down, in any order. */
+  let bypassed: string;
   let webhook: Manager;
   let controllers: Manager;
   let snapshot: () => MetricsSnapshot;
@@ -71,11 +73,11 @@ describe('SLA claims on a real API server', () => {
   const users = new Map<string, KubeConfig>();
   const api = (user: string) => (users.get(user) ?? admin).makeApiClient(CustomObjectsApi);
 
-  const get = async (kind: string, name: string): Promise<Obj> =>
-    (await admin.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURALS[kind]!, namespace: ns, name })) as Obj;
+  const get = async (kind: string, name: string, namespace = ns): Promise<Obj> =>
+    (await admin.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: GROUP, version: VERSION, plural: PLURALS[kind]!, namespace, name })) as Obj;
   const cond = (o: Obj, type: string): Condition | undefined => o.status?.conditions?.find((c) => c.type === type);
-  const waitFor = (kind: string, name: string, check: (o: Obj) => void): Promise<Obj> =>
-    eventually(async () => { const o = await get(kind, name); check(o); return o; });
+  const waitFor = (kind: string, name: string, check: (o: Obj) => void, namespace = ns): Promise<Obj> =>
+    eventually(async () => { const o = await get(kind, name, namespace); check(o); return o; });
   const file = (user: string, name: string, spec: Record<string, unknown>) => attempt<Obj>(() => api(user).createNamespacedCustomObject({
     group: GROUP, version: VERSION, namespace: ns, plural: 'slaclaims', body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAClaim', metadata: { name }, spec: { contractRef: { name: 'c' }, month: '2026-10', ...spec } },
   }));
@@ -99,7 +101,7 @@ describe('SLA claims on a real API server', () => {
     }
   };
   const startControllers = (clock: Clock): Manager => {
-    const m = new Manager({ kubeConfig: operator, logger: log, leaderElection: false, watch: { namespaces: [ns] } });
+    const m = new Manager({ kubeConfig: operator, logger: log, leaderElection: false, watch: { namespaces: [ns, bypassed] } });
     const registered = registerControllers(m, { clock, retention: { months: 15 } });
     snapshot = () => registered.metricsSnapshot();
     m.start();
@@ -111,6 +113,7 @@ describe('SLA claims on a real API server', () => {
     operator = userKubeConfig(info, operatorUser, ['system:masters']);
     ns = await createNamespace(admin, 'claims');
     otherNs = await createNamespace(admin, 'claims-other');
+    bypassed = await createNamespace(admin, 'claims-bypassed');
     await admin.makeApiClient(CoreV1Api).patchNamespace({ name: ns, body: { metadata: { labels: { [SELECT_LABEL]: run } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
 
     // config/rbac's roles: the client's people (one group) and the provider bound in the tenant namespace; erin is bound to nothing.
@@ -162,6 +165,16 @@ describe('SLA claims on a real API server', () => {
     await createAll(users.get('paul')!, ns, [
       tenancy, contract('c', withSpec({ start: '2026-10-01' })), serviceUnit('web-1'), managedFunction('os', 'OS'), octoberChange('chg-1'), octoberChange('chg-2'),
     ]);
+    // Bypassed: the claims come first, as recorded (filedAt given: no webhook stamps it), one naming a ticket October does not have;
+    // no report of October yet (the contract's controller creates it at 2026-11-10T12:00Z: final 24 h later).
+    const claimManifest = (name: string, incidents: string[]): Manifest => ({
+      apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAClaim', metadata: { name },
+      spec: { contractRef: { name: 'c' }, month: '2026-10', incidents, filedBy: { username: 'claire' }, filedAt: '2026-11-10T12:00:00Z' },
+    });
+    await createAll(admin, bypassed, [
+      claimManifest('gitops-1', ['chg-1']), claimManifest('gitops-2', ['chg-1', 'inc-404']),
+      tenancy, contract('c', withSpec({ start: '2026-10-01' })), serviceUnit('web-1'), managedFunction('os', 'OS'), octoberChange('chg-1'),
+    ]);
     // Another tenant's contract: not this namespace's to claim on.
     await createAll(admin, otherNs, [contract('c2', withSpec({ start: '2026-10-01' }))]);
     // October's report, created by the operator as of the month's start (its finality counts from then).
@@ -191,7 +204,7 @@ describe('SLA claims on a real API server', () => {
     const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
     for (const m of applied) await rbac.deleteClusterRole({ name: m.metadata.name }).catch(() => undefined);
     const core = admin.makeApiClient(CoreV1Api);
-    for (const name of [ns, otherNs]) await core.deleteNamespace({ name }).catch(() => undefined);
+    for (const name of [ns, otherNs, bypassed]) await core.deleteNamespace({ name }).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -211,6 +224,13 @@ describe('SLA claims on a real API server', () => {
     expect(cond(claim, 'Valid')).toMatchObject({ status: 'True' });
     // A record of its month: the retention finalizer held.
     expect((claim.metadata as { finalizers?: string[] }).finalizers).toContain('managedapps.dev/retention');
+  });
+
+  it('GitOps order (no webhook): a claim before its month\'s report is final waits, Reconciling, not refused', async () => {
+    const waiting = await waitFor('SLAClaim', 'gitops-1', (o) => { expect(cond(o, 'Valid')?.status).toBe('Unknown'); }, bypassed);
+    expect(cond(waiting, 'Valid')).toMatchObject({ reason: 'ReferenceNotFound', message: "the report of 2026-10 (SLAReport c-2026-10) is not final yet: the claim is judged on the month's final report" });
+    expect(cond(waiting, 'Reconciling')).toMatchObject({ status: 'True' });
+    expect(waiting.status?.creditAmount).toBeUndefined();
   });
 
   it('a contact without the role and a stranger are refused by the webhook; a user without RBAC by the API server', async () => {
@@ -331,9 +351,17 @@ describe('SLA claims on a real API server', () => {
     await waitFor('SupportContract', 'c', (o) => {
       expect((o.status?.claimCredits as unknown[] | undefined)?.[0]).toEqual({ month: '2026-10', currency: 'EUR', claimDeadline: '2026-11-30T23:00:00Z', owed: 100, claimed: 100, granted: 30, pending: 50, claimable: 0, expired: 0 });
     });
+    // Bypassed: October's report is final now (created 2026-11-10T12:00Z, final 24 h later): gitops-1 is credited chg-1's 50;
+    // gitops-2 names a ticket October does not have, flagged naming the field, and counts for nothing.
+    const one = await waitFor('SLAClaim', 'gitops-1', (o) => { expect(cond(o, 'Valid')?.status).toBe('True'); }, bypassed);
+    expect(one.status?.creditAmount).toBe(50);
+    const two = await waitFor('SLAClaim', 'gitops-2', (o) => { expect(cond(o, 'Valid')?.status).toBe('False'); }, bypassed);
+    expect(cond(two, 'Valid')).toMatchObject({ reason: 'ClaimInvalid', message: "spec.incidents[1]: inc-404 is not a ticket of 2026-10's report (seed §8.2: only ticketed incidents of the month)" });
+    expect(cond(two, 'Stalled')).toMatchObject({ status: 'True', reason: 'ClaimInvalid' });
+    expect(two.status?.creditAmount).toBeUndefined();
     // The metrics say the same: claim-2 is the only one awaiting an answer (its deadline and AtRisk instant), October split as above.
     const snap = snapshot();
-    expect(snap.claims).toEqual([{ namespace: ns, name: 'claim-2', contract: 'c', month: '2026-10', answerDeadline: new Date('2026-12-10T12:00:00Z'), answerAtRiskAt: new Date('2026-12-03T00:00:00Z') }]);
-    expect(snap.claimCredits?.find((m) => m.month === '2026-10')?.amounts).toEqual({ owed: 100, claimed: 100, granted: 30, pending: 50, claimable: 0, expired: 0 });
+    expect(snap.claims?.filter((c) => c.namespace === ns)).toEqual([{ namespace: ns, name: 'claim-2', contract: 'c', month: '2026-10', answerDeadline: new Date('2026-12-10T12:00:00Z'), answerAtRiskAt: new Date('2026-12-03T00:00:00Z') }]);
+    expect(snap.claimCredits?.find((m) => m.namespace === ns && m.month === '2026-10')?.amounts).toEqual({ owed: 100, claimed: 100, granted: 30, pending: 50, claimable: 0, expired: 0 });
   });
 });
