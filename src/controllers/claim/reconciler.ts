@@ -6,7 +6,7 @@
 // deadline (style.md 8); the month's report becoming final and the month's other claims wake it
 // (controllers/index.ts).
 import { ConditionType, claimToDomain } from '../../api/v1alpha1/index.ts';
-import { claimBasisOfEvaluation, monthPeriod, reportClosedAt, type ClaimBasis, type FiledClaim } from '../../domain/index.ts';
+import { claimBasisOfEvaluation, monthPeriod, reportClosedAt, type ClaimBasis, type FiledClaim, type TenantInput } from '../../domain/index.ts';
 import type { Reconciler } from '../../runtime/index.ts';
 import type { Deps } from '../shared/deps.ts';
 import { emitNewHistory, historyOf, historyStatus } from '../shared/history.ts';
@@ -17,6 +17,30 @@ import { claimOutcome } from './status.ts';
 
 export function claimReconciler(deps: Deps): Reconciler {
   const { caches, manager } = deps;
+  /**
+   * The claim basis of each month, per version of the namespace's input (the Evaluations' input is
+   * one object per version: a change of the records makes a new one, and the old entry goes with
+   * it). The evaluation at the month's close is released once its basis is taken: a closed month's
+   * claims would otherwise keep one whole evaluation per claimed month in memory (design.md §2,
+   * "One evaluation per tenant": the report releases its own once final).
+   */
+  const bases = new WeakMap<TenantInput, Map<string, ClaimBasis>>();
+  const basisOf = (ns: string, contract: string, month: string, timeZone: string): ClaimBasis => {
+    const input = deps.evaluations.input(ns, contract);
+    let months = bases.get(input);
+    if (months === undefined) { months = new Map(); bases.set(input, months); }
+    const kept = months.get(month);
+    if (kept !== undefined) return kept;
+    // The month's figures at its close, as its final report (design.md §3 "One instant per month").
+    const closedAt = reportClosedAt(monthPeriod(month, timeZone).end);
+    const ev = deps.evaluations.at(ns, closedAt, contract);
+    const evInput = ev.input;
+    if (evInput.contract === undefined) throw new Error(`the evaluation of ${ns} under SupportContract ${contract} has no contract`);
+    const basis = claimBasisOfEvaluation(ev, { ...evInput, contract: evInput.contract }, month);
+    deps.evaluations.release(ns, closedAt, contract);
+    months.set(month, basis);
+    return basis;
+  };
   return async (req) => {
     const parsed = caches.claims.get(req.namespace, req.name);
     if (parsed === undefined) return {};
@@ -37,13 +61,7 @@ export function claimReconciler(deps: Deps): Reconciler {
     const report = stored === undefined ? undefined : { name: reportName, final: stored.status?.final === true };
     const calendar = contract === undefined ? caches.calendar(ns) : deps.evaluations.input(ns, contract.name).calendar;
     let basis: ClaimBasis | undefined;
-    if (contract !== undefined && report?.final === true) {
-      // The month's figures at its close, as its final report (design.md §3 "One instant per month").
-      const ev = deps.evaluations.at(ns, reportClosedAt(monthPeriod(claim.spec.month, calendar.timeZone).end), contract.name);
-      const input = ev.input;
-      if (input.contract === undefined) throw new Error(`the evaluation of ${ns} under SupportContract ${contract.name} has no contract`);
-      basis = claimBasisOfEvaluation(ev, { ...input, contract: input.contract }, claim.spec.month);
-    }
+    if (contract !== undefined && report?.final === true) basis = basisOf(ns, contract.name, claim.spec.month, calendar.timeZone);
     const monthClaims: FiledClaim[] = caches.claims.byIndex('contract', ns, contractName)
       .filter((c) => c.spec.month === claim.spec.month)
       .map((c) => converted(claimToDomain(c)));
