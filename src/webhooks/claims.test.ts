@@ -80,6 +80,7 @@ describe('SLAClaim admission', () => {
     ['the provider grants 60 of 50', req('UPDATE', answered({ decision: 'PartlyAccepted', amount: 60, reason: 'x' }), 'paul', ['provider'], claim(filed, { creditAmount: 50 })), NOW, /^Invalid spec\.answer\.amount: 60 is above the claim's credit of 50/],
     ['a negative amount (the CRD refuses it first)', req('UPDATE', answered({ decision: 'PartlyAccepted', amount: -5, reason: 'x' }), 'paul', ['provider'], claim(filed, { creditAmount: 50 })), NOW, /^Invalid spec\.answer\.amount: /],
     ['a rejection without a reason', req('UPDATE', answered({ decision: 'Rejected' }), 'paul', ['provider'], claim(filed, { creditAmount: 50 })), NOW, /^Invalid spec\.answer\.reason: a Rejected answer gives its reason/],
+    ['an answer before the operator computed the credit', req('UPDATE', claim({ ...filed, answer: { decision: 'Accepted' } }), 'paul', ['provider'], claim(filed)), NOW, /^Invalid spec\.answer: the operator has not computed the claim's credit yet \(status\.creditAmount\)/],
     ['a client contact answers', req('UPDATE', answered({ decision: 'Accepted' }), 'claire', [], claim(filed, { creditAmount: 50 })), NOW, /^Forbidden spec\.answer: the provider answers a claim \(seed §8\.2\); user 'claire' is a client contact/],
     ['the claimer edits its filed claim', req('UPDATE', claim({ ...filed, description: 'more' }), 'claire', [], claim(filed)), NOW, /^Forbidden spec: a filed claim is frozen/],
     ['a re-apply of the same claim', req('UPDATE', claim(filed), 'claire', [], claim(filed)), NOW, /^allowed$/],
@@ -108,6 +109,9 @@ describe('SLAClaim admission', () => {
     expect(JSON.parse(trace.value['managedapps.dev/history'] ?? '[]')).toEqual([
       { at: '2026-11-10T12:00:00Z', by: 'paul', field: 'spec.answer', to: { answeredAt: '2026-11-10T12:00:00Z', answeredBy: { groups: ['provider'], username: 'paul' }, decision: 'Accepted' } },
     ]);
+    // An acceptance records the claim's credit (50), whatever amount the body says.
+    const accepted = apply(req('UPDATE', claim({ ...filed, answer: { decision: 'Accepted', amount: 80 } }), 'paul', ['provider'], claim(filed, { creditAmount: 50 })));
+    expect(accepted).toContainEqual({ op: 'add', path: '/spec/answer/amount', value: 50 });
     // A stored answer and stamps are put back, whatever the body says.
     const storedAnswer = { decision: 'Rejected', reason: 'r', answeredBy: { username: 'paul' }, answeredAt: '2026-11-12T00:00:00Z' };
     const stored = claim({ ...filed, answer: storedAnswer });

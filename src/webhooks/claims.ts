@@ -11,8 +11,9 @@
 //             (claims.ts claimProblems: spec.month); each ticket one of the month's report
 //             (spec.incidents[i]): in its GTR or GTC rows, or a P1 of the namespace that touched
 //             the month (it interrupted a function: the controller's basis says for sure)
-//   answer    the provider side's only (a client answering is refused naming spec.answer); an
-//             amount at most the claim's credit (status.creditAmount, once the operator wrote it)
+//   answer    the provider side's only (a client answering is refused naming spec.answer), once
+//             the operator wrote the claim's credit (status.creditAmount); a partial amount at
+//             most that credit; an acceptance records it (answer.amount, stamped)
 //   stamps    filedBy/filedAt from the request on a client's filing, answeredBy/answeredAt on
 //             the provider's answer; put back from the stored claim on every update
 import { SLAClaim as SLAClaimSchema, calendarToDomain, fieldErrors, type SLAClaim } from '../api/v1alpha1/index.ts';
@@ -37,6 +38,12 @@ function timeZoneOf(view: TenantView, namespace: string): string {
 }
 
 // ---- the mutating hook --------------------------------------------------------------------------
+
+/** The claim's credit as the operator wrote it (status.creditAmount); undefined until computed. */
+function creditOf(o: unknown): number | undefined {
+  const credit = (o as { status?: { creditAmount?: unknown } } | undefined)?.status?.creditAmount;
+  return typeof credit === 'number' ? credit : undefined;
+}
 
 function setField(patch: JsonPatchOp[], spec: Json, field: string, wanted: unknown, ...under: string[]): void {
   if (wanted === undefined) {
@@ -76,6 +83,8 @@ export function claimStamps(request: AdmissionRequest, config: IdentityConfig, n
     const answer = spec.answer;
     setField(patch, answer, 'answeredBy', stampOf(request.userInfo), 'answer');
     setField(patch, answer, 'answeredAt', stampTime(now), 'answer');
+    // An acceptance records the credit it accepts: the claim's, as the operator computed it.
+    if (answer.decision === 'Accepted') setField(patch, answer, 'amount', creditOf(request.oldObject), 'answer');
   }
   return { patch, spec };
 }
@@ -86,7 +95,7 @@ export function claimStamps(request: AdmissionRequest, config: IdentityConfig, n
 function answerOf(a: NonNullable<SLAClaim['spec']['answer']>): ClaimAnswer {
   if (a.decision === 'PartlyAccepted') return { decision: 'PartlyAccepted', amount: a.amount ?? 0, reason: a.reason ?? '' };
   if (a.decision === 'Rejected') return { decision: 'Rejected', reason: a.reason ?? '' };
-  return { decision: 'Accepted' };
+  return { decision: 'Accepted', ...(a.amount === undefined ? {} : { amount: a.amount }) };
 }
 
 /**
@@ -143,9 +152,10 @@ export function validateClaim(request: AdmissionRequest, ctx: RuleContext): Verd
       : { path: 'spec', message: `a filed claim is frozen (file another one for more tickets); ${who} may not change it` }]);
   }
   if (answering && claim.spec.answer !== undefined) {
-    const credit = (request.oldObject as { status?: { creditAmount?: unknown } } | undefined)?.status?.creditAmount;
-    const total = typeof credit === 'number' ? credit : Number.POSITIVE_INFINITY;
-    const problems = answerProblems(answerOf(claim.spec.answer), total);
+    const credit = creditOf(request.oldObject);
+    // The answer is to a claim whose credit is known (what an acceptance records, what a partial one is bounded by).
+    if (credit === undefined) return deny('Invalid', [{ path: 'spec.answer', message: 'the operator has not computed the claim\'s credit yet (status.creditAmount): answer once it has (kubectl managedapps claim list)' }]);
+    const problems = answerProblems(answerOf(claim.spec.answer), credit);
     if (problems.length > 0) return deny('Invalid', problems.map((p) => ({ path: p.field, message: p.message })));
   }
   return ALLOW;

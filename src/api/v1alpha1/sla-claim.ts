@@ -24,7 +24,7 @@ export const MAX_CLAIM_TICKETS = MAX_REPORT_TICKETS;
 export const ClaimAnswer = withRules(
   z.object({
     decision: doc(z.enum(CLAIM_ANSWER_DECISIONS), 'Accepted (the claim\'s credit is granted), PartlyAccepted (amount granted, with a reason) or Rejected (nothing, with a reason).'),
-    amount: amount('PartlyAccepted: the credit granted, in the contract\'s currency, from 0 to the claim\'s credit (status.creditAmount).').optional(),
+    amount: amount('PartlyAccepted: the credit granted, in the contract\'s currency, from 0 to the claim\'s credit (status.creditAmount). Accepted: the claim\'s credit when answered, stamped by the webhook (what the answer grants, whatever a later recount says).').optional(),
     reason: text('Why the claim is partly accepted or rejected (required then).', 4096).optional(),
     answeredBy: doc(UserInfo, 'Who answered: stamped by the webhook from the request (the provider side), never from the body.').optional(),
     answeredAt: instant('When the answer was given: the time of the request (stamped by the webhook).').optional(),
@@ -32,7 +32,7 @@ export const ClaimAnswer = withRules(
   'The provider\'s answer (seed §8.2: it confirms in writing the credits granted). Given once: immutable once set.',
   [
     { rule: "self.decision != 'PartlyAccepted' || has(self.amount)", message: 'spec.answer.amount is required for a PartlyAccepted answer', fieldPath: '.amount', reason: 'FieldValueRequired' },
-    { rule: "self.decision == 'PartlyAccepted' || !has(self.amount)", message: 'spec.answer.amount is only for a PartlyAccepted answer', fieldPath: '.amount', reason: 'FieldValueForbidden' },
+    { rule: "self.decision != 'Rejected' || !has(self.amount)", message: 'spec.answer.amount is not for a Rejected answer', fieldPath: '.amount', reason: 'FieldValueForbidden' },
     { rule: "self.decision == 'Accepted' || has(self.reason)", message: 'spec.answer.reason is required for a PartlyAccepted or Rejected answer', fieldPath: '.reason', reason: 'FieldValueRequired' },
   ],
 );

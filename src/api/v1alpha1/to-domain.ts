@@ -470,7 +470,8 @@ export function claimToDomain(claim: Obj<SLAClaim>): Conversion<FiledClaim> {
     } else if (a.decision === 'Rejected') {
       answer = { decision: 'Rejected', reason: a.reason ?? '' };
     } else {
-      answer = { decision: 'Accepted' };
+      if (a.amount !== undefined) c.amount('spec.answer.amount', a.amount);
+      answer = { decision: 'Accepted', ...(a.amount === undefined ? {} : { amount: a.amount }) };
     }
     if (a.decision !== 'Accepted' && (a.reason ?? '').trim() === '') c.add('spec.answer.reason', `a ${a.decision} answer gives its reason`);
   }
