@@ -220,11 +220,16 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     return refNames(spec(o).contractRef).flatMap((contract) => i.claims.byIndex('contract', `${nsOf(o)}/${contract}`))
       .filter((c) => spec(c).month === month).map((c) => ({ namespace: nsOf(o), name: nameOf(c) }));
   };
+  // The kinds the month's evaluation reads are declared too, mapped to nobody: the controller
+  // starts once their caches are synced (a basis computed on a half-listed namespace would count
+  // no ticket, and nothing would wake the claim again).
+  const syncOnly = (kind: keyof typeof KIND_REFS): Watch => ({ kind: KIND_REFS[kind], map: () => [], predicate: () => false });
   add('slaclaim', 'SLAClaim', claimReconciler(deps), [
     watch('SLAClaim', monthClaims),
     watchAll('SLAReport', monthClaims),
     watchContract(inNamespace(i.claims)),
     watch('ManagedTenant', inNamespace(i.claims)),
+    ...(['ServiceUnit', 'ManagedFunction', 'Incident', 'ChangeRequest', 'MaintenanceWindow', 'Problem'] as const).map(syncOnly),
   ]);
 
   return { caches, evaluations: deps.evaluations, metricsSnapshot: () => snapshot(deps) };

@@ -351,6 +351,8 @@ describe('SLA claims on a real API server', () => {
     await waitFor('SupportContract', 'c', (o) => {
       expect((o.status?.claimCredits as unknown[] | undefined)?.[0]).toEqual({ month: '2026-10', currency: 'EUR', claimDeadline: '2026-11-30T23:00:00Z', owed: 100, claimed: 100, granted: 30, pending: 50, claimable: 0, expired: 0 });
     });
+    // The restarted controllers judged the claims on the whole namespace (their caches synced first), and still do.
+    for (const n of ['claim-1', 'claim-2', 'claim-cli']) expect(cond(await get('SLAClaim', n), 'Valid'), n).toMatchObject({ status: 'True' });
     // Bypassed: October's report is final now (created 2026-11-10T12:00Z, final 24 h later): gitops-1 is credited chg-1's 50;
     // gitops-2 names a ticket October does not have, flagged naming the field, and counts for nothing.
     const one = await waitFor('SLAClaim', 'gitops-1', (o) => { expect(cond(o, 'Valid')?.status).toBe('True'); }, bypassed);
