@@ -64,6 +64,9 @@ describe('SLAClaim admission', () => {
     ['a stranger', req('CREATE', claim(filed), 'eve'), NOW, /^Forbidden metadata: user 'eve' is not a named contact of ManagedTenant 'acme'/],
     ['the provider writes a new claim', req('CREATE', claim(), 'paul', ['provider']), NOW, /^Forbidden spec\.filedBy: a claim is filed by the client's SLAClaimer contact/],
     ['the provider re-creates a recorded claim', req('CREATE', claim(filed), 'paul', ['provider']), NOW, /^allowed$/],
+    // GitOps order: before its contract and report (the controller judges the rest), but on its recorded filedAt.
+    ['the provider re-creates one before its contract is there', req('CREATE', claim({ ...filed, contractRef: { name: 'later' } }), 'paul', ['provider']), NOW, /^allowed$/],
+    ['the provider re-creates one recorded after the deadline', req('CREATE', claim({ ...filed, filedAt: '2026-12-01T00:00:00Z' }), 'paul', ['provider']), NOW, /^Invalid spec\.month: the claim deadline of 2026-10 was 2026-11-30T23:00:00\.000Z/],
     // 2026-11-30T23:00Z is the deadline (exclusive): filed at it, late.
     ['a claim at the deadline', req('CREATE', claim({ ...filed, filedAt: '2026-11-30T23:00:00Z' }), 'claire'), new Date('2026-11-30T23:00:00Z'), /^Invalid spec\.month: the claim deadline of 2026-10 was 2026-11-30T23:00:00\.000Z/],
     ['a claim a second before the deadline', req('CREATE', claim({ ...filed, filedAt: '2026-11-30T22:59:59Z' }), 'claire'), new Date('2026-11-30T22:59:59Z'), /^allowed$/],

@@ -6,7 +6,8 @@
 //
 //   filing    an SLAClaimer contact of the tenant (Forbidden otherwise: a contact without the
 //             role, a stranger, the provider writing a new claim: it may only re-create a record,
-//             with its filedBy and filedAt); for the namespace's own contract (spec.contractRef);
+//             with its filedBy and filedAt, judged on them alone: GitOps may apply it before its
+//             contract and report); for the namespace's own contract (spec.contractRef);
 //             a month over, its report final, and the claim deadline not passed at the request
 //             (claims.ts claimProblems: spec.month); each ticket one of the month's report
 //             (spec.incidents[i]): in its GTR or GTC rows, or a P1 of the namespace that touched
@@ -164,22 +165,25 @@ export function validateClaim(request: AdmissionRequest, ctx: RuleContext): Verd
 /** A filing's rules (CREATE): the contract, the month, the tickets. */
 function filingViolations(claim: SLAClaim, ctx: RuleContext, namespace: string, provider: boolean): Violation[] {
   const ref = claim.spec.contractRef.name;
-  const contract = ctx.view.contracts(namespace).find((c) => c.metadata.name === ref);
-  if (contract === undefined) {
-    return [{ path: 'spec.contractRef.name', message: `no SupportContract '${ref}' in namespace '${namespace}': a claim is for the tenant's own contract` }];
-  }
   const timeZone = timeZoneOf(ctx.view, namespace);
-  if (claim.spec.month < contract.spec.start.slice(0, 7)) {
-    return [{ path: 'spec.month', message: `${claim.spec.month} is before the start of SupportContract '${ref}' (spec.start ${contract.spec.start})` }];
+  // A record the provider re-creates may come before its contract and report (GitOps order, one
+  // apply): judged on its recorded filedAt alone, the rest by the controller.
+  if (!provider) {
+    const contract = ctx.view.contracts(namespace).find((c) => c.metadata.name === ref);
+    if (contract === undefined) {
+      return [{ path: 'spec.contractRef.name', message: `no SupportContract '${ref}' in namespace '${namespace}': a claim is for the tenant's own contract` }];
+    }
+    if (claim.spec.month < contract.spec.start.slice(0, 7)) {
+      return [{ path: 'spec.month', message: `${claim.spec.month} is before the start of SupportContract '${ref}' (spec.start ${contract.spec.start})` }];
+    }
   }
   const filedAt = claim.spec.filedAt === undefined ? ctx.now : new Date(claim.spec.filedAt);
   const problems = claimProblems({ month: claim.spec.month, filedAt, tickets: claim.spec.incidents }, timeZone);
   if (problems.length > 0) return problems.map((p) => ({ path: p.field, message: p.message }));
+  if (provider) return [];
   const reportName = `${ref}-${claim.spec.month}`;
   const report = ctx.view.reports(namespace).find((r) => r.metadata.name === reportName);
   if (report?.status?.final !== true) {
-    // A record the provider re-creates may come before its report (GitOps order): the controller judges it.
-    if (provider) return [];
     return [{ path: 'spec.month', message: `the report of ${claim.spec.month} (SLAReport ${reportName}) is not final yet: a claim is judged on the month's final report (final 24 h after the month)` }];
   }
   const period = monthPeriod(claim.spec.month, timeZone);
