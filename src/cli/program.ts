@@ -240,7 +240,7 @@ function examples(lines: readonly string[]): string {
 }
 
 /**
- * Adds `approve`, `reject`, `resolve`, `close`, `confirm-approvers` and `windows` to the program (`report` is
+ * Adds `approve`, `reject`, `resolve`, `close`, `confirm-approvers`, `windows` and `claim` to the program (`report` is
  * registerReportCommand's, `crds` buildProgram's). Each action sets `process.exitCode`; commander's
  * own errors (unknown flag, missing argument) print `error: ...` and exit 1, `--help` exits 0.
  */
@@ -320,6 +320,61 @@ export function registerKubectlCommands(program: Command, io: CommandIO): void {
     .action(async (f: KubeFlagValues & { allNamespaces?: boolean; count?: string }) => {
       const { windowsCommand } = await import('./kubectl/commands.ts');
       process.exitCode = await windowsCommand({ ...kube(f), allNamespaces: f.allNamespaces, count: f.count, output: f.output }, io);
+    });
+
+  registerClaimCommands(program, io, objectOutput);
+}
+
+/** `claim file|answer|list` (issue 13): SLA claims (src/cli/kubectl/claims.ts). */
+function registerClaimCommands(program: Command, io: CommandIO, objectOutput: string): void {
+  const claim = kubectlExits(program.command('claim'), io)
+    .description('SLA claims (domain.md §8): file one for a closed month\'s tickets (an SLAClaimer contact), answer it (the provider), list them.');
+  kubectlExits(withKubeFlags(claim.command('file')), io)
+    .description('File an SLAClaim for a closed month of a contract, naming its ticketed incidents and change requests (the webhook records who and when).')
+    .argument('<contract>', 'the SupportContract')
+    .argument('<month>', 'the month, YYYY-MM (over, its report final, within 30 days after it)')
+    .argument('<tickets...>', 'the incidents and change requests of the month claimed for')
+    .option('--name <name>', 'the claim\'s name (default: generated, <contract>-<month>-xxxxx)')
+    .option('--description <text>', 'the client\'s statement of the claim')
+    .option('-o, --output <format>', objectOutput)
+    .addHelpText('after', examples([
+      'kubectl managedapps claim file main 2026-10 inc-20261014-db-down chg-20261020-patch -n acme',
+    ]))
+    .action(async (contract: string, month: string, tickets: string[], f: KubeFlagValues & { name?: string; description?: string }) => {
+      const { claimFileCommand } = await import('./kubectl/claims.ts');
+      process.exitCode = await claimFileCommand({ ...kube(f), contract, month, tickets, name: f.name, description: f.description, output: f.output }, io);
+    });
+  kubectlExits(withKubeFlags(claim.command('answer')), io)
+    .description('Answer an SLAClaim (the provider): accept it, grant part of it, or reject it (the webhook records who and when; an answer is final).')
+    .argument('<claim>', 'the SLAClaim')
+    .option('--accept', 'grant the claim\'s credit (status.creditAmount)')
+    .option('--grant <amount>', 'grant this amount only (PartlyAccepted), with --reason')
+    .option('--reject', 'grant nothing, with --reason')
+    .option('--reason <text>', 'why (required with --grant and --reject)')
+    .option('-o, --output <format>', objectOutput)
+    .addHelpText('after', examples([
+      'kubectl managedapps claim answer main-2026-10-x7k2p --accept -n acme',
+      'kubectl managedapps claim answer main-2026-10-x7k2p --grant 30 --reason "chg-20261020-patch waited a day on the client"',
+    ]))
+    .action(async (name: string, f: KubeFlagValues & { accept?: boolean; grant?: string; reject?: boolean; reason?: string }) => {
+      const chosen = [f.accept === true, f.grant !== undefined, f.reject === true].filter(Boolean).length;
+      if (chosen !== 1) {
+        io.stderr('error: give exactly one of --accept, --grant <amount>, --reject\n');
+        process.exitCode = EXIT_ERROR;
+        return;
+      }
+      const decision = f.accept === true ? 'Accepted' : f.grant !== undefined ? 'PartlyAccepted' : 'Rejected';
+      const { claimAnswerCommand } = await import('./kubectl/claims.ts');
+      process.exitCode = await claimAnswerCommand({ ...kube(f), claim: name, decision, amount: f.grant, reason: f.reason, output: f.output }, io);
+    });
+  kubectlExits(withKubeFlags(claim.command('list')), io)
+    .description('List the SLA claims with their credit, the answer and the answer deadline.')
+    .option('-A, --all-namespaces', 'list the claims of every namespace')
+    .option('-o, --output <format>', 'output format: wide|json|yaml (default: a table)')
+    .addHelpText('after', examples(['kubectl managedapps claim list -n acme', 'kubectl managedapps claim list -A -o wide']))
+    .action(async (f: KubeFlagValues & { allNamespaces?: boolean }) => {
+      const { claimListCommand } = await import('./kubectl/claims.ts');
+      process.exitCode = await claimListCommand({ ...kube(f), allNamespaces: f.allNamespaces, output: f.output }, io);
     });
 }
 

@@ -19,12 +19,14 @@ import type { MetricsSnapshot } from '../metrics/index.ts';
 import { realClock, specChanged, type Clock, type Controller, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { catalogReconciler } from './catalog/reconciler.ts';
 import { changeReconciler } from './change/reconciler.ts';
+import { claimReconciler } from './claim/reconciler.ts';
 import { contractReconciler } from './contract/reconciler.ts';
 import { functionReconciler } from './function/reconciler.ts';
 import { incidentReconciler } from './incident/reconciler.ts';
 import { problemReconciler } from './problem/reconciler.ts';
 import { reportReconciler } from './report/reconciler.ts';
 import { Caches, refNames, targetKeys } from './shared/cache.ts';
+import { monthClaimCredits } from './shared/claim-credits.ts';
 import type { Deps } from './shared/deps.ts';
 import type { Retention } from './shared/retention.ts';
 import { Evaluations } from './shared/evaluation.ts';
@@ -116,6 +118,7 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     reports: caches.reports.informer as unknown as Informer,
     problems: caches.problems.informer as unknown as Informer,
     catalogs: caches.catalogs.informer as unknown as Informer,
+    claims: caches.claims.informer as unknown as Informer,
   };
   const add = (name: string, kind: keyof typeof KIND_REFS, reconcile: ReturnType<typeof tenantReconciler>, watches: Watch[]): Controller => {
     // specChanged on the primary too: a status write (ours, or the prober's on a ServiceUnit)
@@ -148,6 +151,8 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watchAll('ChangeRequest', inNamespace(i.contracts)),
     watch('ManagedTenant', inNamespace(i.contracts)),
     watchAll('SLAReport', (o) => refNames(spec(o).contractRef).map((name) => ({ namespace: nsOf(o), name }))),
+    // issue 13: the month's credits by state (status.claimCredits) read the claims' statuses.
+    watchAll('SLAClaim', (o) => refNames(spec(o).contractRef).map((name) => ({ namespace: nsOf(o), name }))),
   ]);
   add('serviceunit', 'ServiceUnit', unitReconciler(deps), [
     watch('ServiceUnit', (o) => [...indexed(i.units, 'target', unitTargets)(o), ...dependents(i.units)(o), ...activeDirectoryUnits(o)]),
@@ -226,6 +231,26 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watch('Problem', inNamespace(i.reports)),
   ]);
 
+  // issue 13: a claim's credit is what it adds to the month's claims filed before it, judged on
+  // the month's final report: the report's status (final) and the month's other claims wake it.
+  // Records changed after the month is final do not (the sealed report does not move either).
+  const monthClaims = (o: KubernetesObject): Request[] => {
+    const month = spec(o).month;
+    return refNames(spec(o).contractRef).flatMap((contract) => i.claims.byIndex('contract', `${nsOf(o)}/${contract}`))
+      .filter((c) => spec(c).month === month).map((c) => ({ namespace: nsOf(o), name: nameOf(c) }));
+  };
+  // The kinds the month's evaluation reads are declared too, mapped to nobody: the controller
+  // starts once their caches are synced (a basis computed on a half-listed namespace would count
+  // no ticket, and nothing would wake the claim again).
+  const syncOnly = (kind: keyof typeof KIND_REFS): Watch => ({ kind: KIND_REFS[kind], map: () => [], predicate: () => false });
+  add('slaclaim', 'SLAClaim', claimReconciler(deps), [
+    watch('SLAClaim', monthClaims),
+    watchAll('SLAReport', monthClaims),
+    watchContract(inNamespace(i.claims)),
+    watch('ManagedTenant', inNamespace(i.claims)),
+    ...(['ServiceUnit', 'ManagedFunction', 'Incident', 'ChangeRequest', 'MaintenanceWindow', 'Problem'] as const).map(syncOnly),
+  ]);
+
   return { caches, evaluations: deps.evaluations, metricsSnapshot: () => snapshot(deps) };
 }
 
@@ -280,9 +305,13 @@ function snapshot(deps: Deps): MetricsSnapshot {
       creditsAmount: current?.status?.credits?.total ?? 0,
     };
   });
+  // issue 13: a month whose credits are all claimed (its SLAClaims) owes nothing more to claim.
+  const split = monthClaimCredits(reports, caches.claims.all(), now);
+  const unclaimed = new Map(split.map((m) => [`${m.namespace}/${m.contract}-${m.month}`, m.claimable]));
   const claimable = reports.flatMap((r) => {
     const s = r.status;
     if (s?.final !== true || s.claimDeadline === undefined || (s.credits?.total ?? 0) <= 0) return [];
+    if ((unclaimed.get(`${r.namespace}/${r.name}`) ?? 1) <= 0) return [];
     const deadline = new Date(s.claimDeadline);
     return deadline.getTime() > now.getTime() ? [{ namespace: r.namespace, name: r.name, claimDeadline: deadline }] : [];
   });
@@ -300,5 +329,17 @@ function snapshot(deps: Deps): MetricsSnapshot {
       credits: [{ case: 'NothingElse' as const, amount: f.credits.nothingElse.total }, { case: 'BurnRate' as const, amount: f.credits.burnRate.total }],
     }];
   });
-  return { units, functions, incidents, changes, contracts, reports: claimable, forecasts };
+  // issue 13: the unanswered valid claims (their answer deadline and AtRisk instant), and each
+  // recent closed month's credits by state, read from its final report and its claims' statuses.
+  const validClaims = caches.claims.all().filter((c) => cond(c.status?.conditions, ConditionType.Valid) === 'True');
+  const claims = validClaims.flatMap((c) => (c.spec.answer !== undefined || c.status?.answerDeadline === undefined || c.status.answerAtRiskAt === undefined ? [] : [{
+    namespace: c.namespace, name: c.name, contract: c.spec.contractRef.name, month: c.spec.month,
+    answerDeadline: new Date(c.status.answerDeadline), answerAtRiskAt: new Date(c.status.answerAtRiskAt),
+  }]));
+  const claimCredits = split.map((m) => ({
+    namespace: m.namespace, contract: m.contract, month: m.month,
+    amounts: { owed: m.owed, claimed: m.claimed, granted: m.granted, pending: m.pending, claimable: m.claimable, expired: m.expired },
+  }));
+  return { units, functions, incidents, changes, contracts, reports: claimable, forecasts, claims, claimCredits };
 }
+

@@ -132,6 +132,9 @@ describe('claim deadlines (domain.md §8, seed §8.2)', () => {
 describe('answers', () => {
   it.each<[string, ClaimAnswer, string[], number]>([
     ['accepted', { decision: 'Accepted' }, [], 42],
+    // The amount recorded at the answer is what it grants; above the credit now, it is flagged (and still granted: written).
+    ['accepted, 42 recorded', { decision: 'Accepted', amount: 42 }, [], 42],
+    ['accepted, 50 recorded, the credit now 42', { decision: 'Accepted', amount: 50 }, ['spec.answer.amount'], 50],
     ['partly, 20', { decision: 'PartlyAccepted', amount: 20, reason: 'C was the client\'s' }, [], 20],
     ['partly, negative', { decision: 'PartlyAccepted', amount: -1, reason: 'x' }, ['spec.answer.amount'], 0],
     ['partly, above the credit', { decision: 'PartlyAccepted', amount: 50, reason: 'x' }, ['spec.answer.amount'], 42],

@@ -300,9 +300,18 @@ export function claimProblems(claim: Pick<FiledClaim, 'month' | 'filedAt' | 'tic
   return out;
 }
 
-/** The provider's answer (seed §8.2: it confirms in writing the credits granted). */
+/** The provider's decisions on a claim (seed §8.2). */
+export const CLAIM_ANSWER_DECISIONS = ['Accepted', 'PartlyAccepted', 'Rejected'] as const;
+export type ClaimAnswerDecision = (typeof CLAIM_ANSWER_DECISIONS)[number];
+
+/**
+ * The provider's answer (seed §8.2: it confirms in writing the credits granted). An Accepted
+ * answer may record the amount it accepted (the claim's credit when it was given, stamped by the
+ * webhook): that written amount is what it grants, so a later recount (a record amended after the
+ * month, a claim of the same instant sorted before it) never moves money already granted.
+ */
 export type ClaimAnswer =
-  | { readonly decision: 'Accepted' }
+  | { readonly decision: 'Accepted'; readonly amount?: number | undefined }
   | { readonly decision: 'PartlyAccepted'; readonly amount: number; readonly reason: string }
   | { readonly decision: 'Rejected'; readonly reason: string };
 
@@ -313,6 +322,9 @@ export type ClaimAnswer =
  */
 export function answerProblems(answer: ClaimAnswer, claimCreditTotal: number): ClaimProblem[] {
   const out: ClaimProblem[] = [];
+  if (answer.decision === 'Accepted' && answer.amount !== undefined && answer.amount > claimCreditTotal) {
+    out.push({ field: 'spec.answer.amount', message: `${answer.amount} accepted is above the claim's credit of ${claimCreditTotal} now (its records changed since the answer, or an earlier claim now claims its tickets)` });
+  }
   if (answer.decision === 'PartlyAccepted') {
     if (!(answer.amount >= 0)) out.push({ field: 'spec.answer.amount', message: `${answer.amount} is negative: a credit granted is at least 0` });
     else if (answer.amount > claimCreditTotal) out.push({ field: 'spec.answer.amount', message: `${answer.amount} is above the claim's credit of ${claimCreditTotal} (the rules of domain.md §8, capped)` });
@@ -321,11 +333,11 @@ export function answerProblems(answer: ClaimAnswer, claimCreditTotal: number): C
   return out;
 }
 
-/** The credit an answer grants: the claim's credit, the partial amount, or 0. */
+/** The credit an answer grants: the amount an Accepted answer recorded (else the claim's credit), the partial amount, or 0. */
 export function grantedAmount(answer: ClaimAnswer, claimCreditTotal: number): number {
   switch (answer.decision) {
     case 'Accepted':
-      return claimCreditTotal;
+      return answer.amount === undefined ? claimCreditTotal : roundAmount(Math.max(answer.amount, 0));
     case 'PartlyAccepted':
       return roundAmount(Math.min(Math.max(answer.amount, 0), claimCreditTotal));
     case 'Rejected':

@@ -5,7 +5,7 @@
 export { createMetrics, METRIC_NAMES } from './metrics.ts';
 export type {
   Metrics, MetricsOptions, MetricsSnapshot, UnitSnapshot, FunctionSnapshot, IncidentSnapshot,
-  ChangeSnapshot, ContractSnapshot, ReportSnapshot,
+  ChangeSnapshot, ContractSnapshot, ReportSnapshot, ClaimSnapshot, ClaimCreditsSnapshot, ClaimCreditState,
 } from './metrics.ts';
 export { startMetricsServer } from './server.ts';
 export type { MetricsServer, MetricsServerOptions, TlsPair } from './server.ts';

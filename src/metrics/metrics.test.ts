@@ -30,6 +30,8 @@ const state: MetricsSnapshot = {
     gtr: { deviationRatio: 0.4, creditAmount: 75 },
     credits: [{ case: 'NothingElse', amount: 75 }, { case: 'BurnRate', amount: 87 }],
   }],
+  claims: [{ namespace: 'acme', name: 'claim-1', contract: 'main', month: '2026-09', answerDeadline: new Date('2026-10-31T00:00:00Z'), answerAtRiskAt: new Date('2026-10-23T12:00:00Z') }],
+  claimCredits: [{ namespace: 'acme', contract: 'main', month: '2026-09', amounts: { owed: 120, claimed: 50, granted: 30, pending: 0, claimable: 70, expired: 0 } }],
 };
 
 function setup(initial: MetricsSnapshot) {
@@ -74,6 +76,12 @@ describe('createMetrics', () => {
       'managedapps_tokens_included{namespace="acme",name="main",tenant="acme"} 10',
       'managedapps_credits_amount{namespace="acme",name="main",tenant="acme"} 82',
       'managedapps_sla_claim_deadline_timestamp_seconds{namespace="acme",name="main-2026-09",tenant="acme"} 1793404800',
+      // 2026-10-31T00:00:00Z = 1793404800 (as above); 7.5 days earlier, 2026-10-23T12:00:00Z = 1793404800 − 648,000 = 1792756800.
+      'managedapps_claim_answer_deadline_timestamp_seconds{namespace="acme",name="claim-1",contract="main",month="2026-09",tenant="acme"} 1793404800',
+      'managedapps_claim_answer_at_risk_timestamp_seconds{namespace="acme",name="claim-1",contract="main",month="2026-09",tenant="acme"} 1792756800',
+      'managedapps_claim_credits_amount{namespace="acme",contract="main",month="2026-09",state="owed",tenant="acme"} 120',
+      'managedapps_claim_credits_amount{namespace="acme",contract="main",month="2026-09",state="granted",tenant="acme"} 30',
+      'managedapps_claim_credits_amount{namespace="acme",contract="main",month="2026-09",state="claimable",tenant="acme"} 70',
       'managedapps_forecast_credit_amount{namespace="acme",contract="main",guarantee="GTD",function="databases",case="NothingElse",tenant="acme"} 0',
       'managedapps_forecast_credit_amount{namespace="acme",contract="main",guarantee="GTD",function="databases",case="BurnRate",tenant="acme"} 12',
       'managedapps_forecast_credit_amount{namespace="acme",contract="main",guarantee="GTR",function="",case="AtRisk",tenant="acme"} 75',

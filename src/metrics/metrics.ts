@@ -85,6 +85,27 @@ export interface ReportSnapshot {
   readonly claimDeadline: Date;
 }
 
+/** An SLAClaim the provider has not answered yet, valid (issue 13): its answer deadline and AtRisk instant (seed §8.2, 75 %). */
+export interface ClaimSnapshot {
+  readonly namespace: string;
+  readonly name: string;
+  readonly contract: string;
+  readonly month: string;
+  readonly answerDeadline: Date;
+  readonly answerAtRiskAt: Date;
+}
+
+/** The month's credits by state (claims.ts creditSplit), from its final report and its claims' statuses. */
+export interface ClaimCreditsSnapshot {
+  readonly namespace: string;
+  readonly contract: string;
+  readonly month: string;
+  readonly amounts: Readonly<Record<ClaimCreditState, number>>;
+}
+
+export const CLAIM_CREDIT_STATES = ['owed', 'claimed', 'granted', 'pending', 'claimable', 'expired'] as const;
+export type ClaimCreditState = (typeof CLAIM_CREDIT_STATES)[number];
+
 /** The credit forecast of a contract's running month (its SLAReport's status.forecast, design.md §3 "Forecast"). */
 export interface ForecastSnapshot {
   readonly namespace: string;
@@ -108,6 +129,10 @@ export interface MetricsSnapshot {
   readonly reports: readonly ReportSnapshot[];
   /** Absent: none (a snapshot from before forecasts). */
   readonly forecasts?: readonly ForecastSnapshot[];
+  /** Unanswered valid SLAClaims; absent: none. */
+  readonly claims?: readonly ClaimSnapshot[];
+  /** The recent final months' credits by state; absent: none. */
+  readonly claimCredits?: readonly ClaimCreditsSnapshot[];
 }
 
 export interface MetricsOptions {
@@ -223,8 +248,17 @@ export function createMetrics(registry: Registry, options: MetricsOptions) {
     creditsAmount: scrapeGauge('managedapps_credits_amount', 'SLA credits of the current month so far under the support contract `name`, after the cap, in the contract\'s currency.', ['namespace', 'name'], (g, s) => {
       for (const c of s.contracts) g.set({ namespace: c.namespace, name: c.name }, c.creditsAmount);
     }),
-    slaClaimDeadline: scrapeGauge('managedapps_sla_claim_deadline_timestamp_seconds', 'Last instant to claim the credits of the SLA report `name` (30 days after its month), Unix seconds; only for reports that owe credits and whose claim window is open.', ['namespace', 'name'], (g, s) => {
+    slaClaimDeadline: scrapeGauge('managedapps_sla_claim_deadline_timestamp_seconds', 'Last instant to claim the credits of the SLA report `name` (30 days after its month), Unix seconds; only for reports that owe credits not claimed yet (by SLAClaims) and whose claim window is open.', ['namespace', 'name'], (g, s) => {
       for (const r of s.reports) g.set({ namespace: r.namespace, name: r.name }, seconds(r.claimDeadline));
+    }),
+    claimAnswerDeadline: scrapeGauge('managedapps_claim_answer_deadline_timestamp_seconds', 'When the provider must have answered the SLAClaim `name` (30 days after it was filed, seed §8.2), Unix seconds; only while it is valid and unanswered.', ['namespace', 'name', 'contract', 'month'], (g, s) => {
+      for (const c of s.claims ?? []) g.set({ namespace: c.namespace, name: c.name, contract: c.contract, month: c.month }, seconds(c.answerDeadline));
+    }),
+    claimAnswerAtRisk: scrapeGauge('managedapps_claim_answer_at_risk_timestamp_seconds', 'When 75 % of the time to answer the SLAClaim `name` is spent (its AtRisk instant), Unix seconds; only while it is valid and unanswered.', ['namespace', 'name', 'contract', 'month'], (g, s) => {
+      for (const c of s.claims ?? []) g.set({ namespace: c.namespace, name: c.name, contract: c.contract, month: c.month }, seconds(c.answerAtRiskAt));
+    }),
+    claimCredits: scrapeGauge('managedapps_claim_credits_amount', 'SLA credits of a closed month of the support contract `contract`, in its currency, by state: owed (the final report\'s total), claimed (by its valid SLAClaims), granted (by the provider\'s answers), pending (claimed, unanswered), claimable (owed, unclaimed, the claim deadline ahead) and expired (owed, unclaimed at the claim deadline: lost, domain.md §8). Months whose claim deadline passed less than 60 days ago.', ['namespace', 'contract', 'month', 'state'], (g, s) => {
+      for (const m of s.claimCredits ?? []) for (const state of CLAIM_CREDIT_STATES) g.set({ namespace: m.namespace, contract: m.contract, month: m.month, state }, m.amounts[state]);
     }),
     forecastCreditAmount: scrapeGauge('managedapps_forecast_credit_amount', 'Credit the running month will cost under the support contract `contract`, in its currency, before the one-credit-per-incident rule: guarantee="GTD" per function, case="NothingElse" (the downtime so far, nothing else happens) or "BurnRate" (at the month\'s burn rate so far); guarantee="GTR" (no function), case="AtRisk" (the open incidents resolved at their at-risk projection).', ['namespace', 'contract', 'guarantee', 'function', 'case'], (g, s) => {
       for (const f of s.forecasts ?? []) {
@@ -294,6 +328,7 @@ export const METRIC_NAMES = [
   'managedapps_incident_deadline_at_risk', 'managedapps_incident_major', 'managedapps_changes', 'managedapps_tokens_used', 'managedapps_tokens_included',
   'managedapps_credits_amount', 'managedapps_sla_claim_deadline_timestamp_seconds', 'managedapps_probe_duration_seconds',
   'managedapps_forecast_credit_amount', 'managedapps_forecast_availability_ratio', 'managedapps_forecast_gtr_deviation_ratio', 'managedapps_forecast_contract_credit_amount',
+  'managedapps_claim_answer_deadline_timestamp_seconds', 'managedapps_claim_answer_at_risk_timestamp_seconds', 'managedapps_claim_credits_amount',
   'controller_runtime_webhook_requests_total', 'controller_runtime_webhook_latency_seconds', 'controller_runtime_webhook_requests_in_flight',
   ...runtimeMetricNames(PRODUCT_NAMES.metricPrefix),
 ] as const;

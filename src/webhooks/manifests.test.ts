@@ -37,12 +37,13 @@ describe('config/webhook', () => {
       expect((hook.clientConfig as { caBundle: string }).caBundle).toBe(Buffer.from('PEM').toString('base64'));
     }
     expect((mutating.webhooks[0]?.clientConfig as { url: string }).url).toBe('https://127.0.0.1:9443/mutate');
-    expect(mutating.webhooks[0]?.rules).toEqual([expect.objectContaining({ operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems', 'maintenancewindows'] })]);
+    expect(mutating.webhooks[0]?.rules).toEqual([expect.objectContaining({ operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems', 'maintenancewindows', 'slaclaims'] })]);
     const [rule] = validating.webhooks[0]?.rules as { operations: string[]; resources: string[] }[];
     expect(rule?.operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
-    // The 10 kinds (ChangeCatalog included: the provider's), and the status of SLAReports (only the operator finalizes a report).
-    expect(rule?.resources).toHaveLength(11);
+    // The 11 kinds (ChangeCatalog, the provider's, and SLAClaim included), and the status of SLAReports (only the operator finalizes a report).
+    expect(rule?.resources).toHaveLength(12);
     expect(rule?.resources).toContain('changecatalogs');
+    expect(rule?.resources).toContain('slaclaims');
     expect(rule?.resources).toContain('slareports/status');
     // A test's selector is kept (the shared control plane's webhook tests select their namespaces).
     const scoped = webhookConfigurations({ mode: 'url', url: 'https://127.0.0.1:9443', namespaceSelector: { matchLabels: { run: 'x' } } });

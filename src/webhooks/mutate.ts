@@ -21,6 +21,9 @@
 // (issue 14 item 5): `spec.tokens` = the item's tokens and `spec.catalogStamp` = the catalogue's
 // name, generation and the item's digest, whatever the body says; on UPDATE a stored stamp and
 // its tokens are put back, and a stamp the body brings to an unstamped change is removed.
+// (who recorded the notice to the client, seed §5.3.2); once set it is kept. An SLAClaim gets
+// `filedBy`/`filedAt` on a client's filing and `answer.answeredBy`/`answeredAt` on the provider's
+// answer (claims.ts), and the trace of its answer.
 import {
   APPROVERS_ANNOTATION, CONFIRM_APPROVERS_ANNOTATION, CONTACTS_LOG_ANNOTATION, GROUP, HISTORY_ANNOTATION, approvalBinds, catalogItemDigest, catalogItemsToDomain, historyEntries, parseHistory,
   scopeDigest, type ScopedSpec, type TracedKind,
@@ -29,6 +32,7 @@ import { CHANGE_CATEGORIES, type ChangeCategory } from '../domain/vocabulary.ts'
 import { lookUpCatalogItem } from '../domain/catalog.ts';
 import { ALLOW, pointer, type AdmissionRequest, type JsonPatchOp, type UserInfo, type Verdict } from './admission.ts';
 import { addsWindowApproval, windowMutation } from './approvals.ts';
+import { claimStamps } from './claims.ts';
 import { contactsAnnotations, contactsOutcome, tenantVersions } from './contacts.ts';
 import { actsForProvider, contactWithRole, identify, type IdentityConfig } from './identity.ts';
 import { catalogOf, tenantOf, type TenantView } from './view.ts';
@@ -89,6 +93,7 @@ export function mutate(request: AdmissionRequest, view: TenantView, config: Iden
   if (kind === 'Problem') return problemMutation(request, config, now);
   if (kind === 'ServiceUnit') return unitMutation(request, config, now);
   if (kind === 'MaintenanceWindow') return windowMutation(request, view, config, stampTime(now));
+  if (kind === 'SLAClaim') return claimMutation(request, config, now);
   const field = kind === 'Incident' ? 'reporter' : kind === 'ChangeRequest' ? 'requester' : undefined;
   const body = specOf(request.object);
   if (field === undefined || body === undefined) return ALLOW;
@@ -161,6 +166,15 @@ function closureNoticePatch(patch: JsonPatchOp[], request: AdmissionRequest, spe
     patch.push({ op: 'add', path: pointer('spec', 'closureNotice', 'sentBy'), value: sentBy });
     spec.closureNotice.sentBy = sentBy;
   }
+}
+
+/** An SLAClaim (issue 13): its stamps (claims.ts) and the trace of its answer. */
+function claimMutation(request: AdmissionRequest, config: IdentityConfig, now: Date): Verdict {
+  const stamped = claimStamps(request, config, now);
+  if (stamped === undefined) return ALLOW;
+  const client = !actsForProvider(identify(request.userInfo, undefined, config));
+  historyPatch(stamped.patch, request, 'SLAClaim', stamped.spec, specOf(request.oldObject), client, now);
+  return stamped.patch.length > 0 ? { allowed: true, patch: stamped.patch } : ALLOW;
 }
 
 /** A Problem: the trace of its traced fields (records.ts), as for an Incident. */

@@ -217,7 +217,7 @@ export function ownershipVerdict(request: AdmissionRequest, ctx: RuleContext): V
   const id = identify(request.userInfo, tenantOf(ctx.view, request.namespace ?? ''), ctx.identity);
   // A unit's trace (its backup's acceptance test and its prerequisites, issue 15 item 3) and a
   // Problem's (the provider's problem management; RBAC: clients read it): the mutating hook's only.
-  if (kind === 'ServiceUnit' || kind === 'Problem') {
+  if (kind === 'ServiceUnit' || kind === 'Problem' || kind === 'SLAClaim') {
     const trace = historyViolations(request, id, ctx.now);
     return trace.length > 0 ? deny('Forbidden', trace) : undefined;
   }
@@ -363,6 +363,7 @@ function reportStatusVerdict(request: AdmissionRequest, ctx: RuleContext, id: Id
 export const ADMISSION_RULES = {
   // serviceunits: the trace of their backup and prerequisites (issue 15 item 3, records.ts TRACED_FIELDS).
   // maintenancewindows: the stamps of the client's approvals of occurrences (issue 14, approvals.ts).
-  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems', 'maintenancewindows'] },
+  // slaclaims: who filed and answered, and when (issue 13, claims.ts).
+  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems', 'maintenancewindows', 'slaclaims'] },
   validate: { operations: ['CREATE', 'UPDATE', 'DELETE'], resources: [...KINDS.map((k) => k.plural), 'slareports/status'] },
 } as const;

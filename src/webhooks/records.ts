@@ -7,6 +7,7 @@
 //   ChangeRequest  the retention, 15 months by default): not deleted
 //   Problem        listed by a final report, or within its retention (opened, closed, plus
 //                  the retention): not deleted
+//   SLAClaim       while its month's report (<contract>-<month>) exists
 //   ServiceUnit    while a month it weighs in (its subscription, its incidents) has no final
 //                  report: not deleted (retire it with spec.subscription.end, delete it once the
 //                  month is final), so its downtime stays in its months
@@ -72,6 +73,13 @@ export function deletionVerdict(request: AdmissionRequest, ctx: RuleContext, id:
     if (ctx.now.getTime() < until.getTime()) return keep('metadata', `it is kept until ${iso(until)} (its latest instant plus the retention of ${months} months)`);
     return undefined;
   }
+  if (kind === 'SLAClaim') {
+    // A claim is a record of its month (issue 13): kept while the month's report is.
+    const claim = request.oldObject as { spec?: { contractRef?: { name?: string }; month?: string } } | undefined;
+    const report = `${claim?.spec?.contractRef?.name ?? ''}-${claim?.spec?.month ?? ''}`;
+    if (ctx.view.reports(namespace).some((r) => r.metadata.name === report)) return keep('metadata', `SLAReport '${report}' is kept, and its month's claims with it`);
+    return undefined;
+  }
   if (kind === 'ServiceUnit') {
     const unit = ServiceUnitSchema.safeParse(request.oldObject);
     const contract = contractOf(ctx.view, namespace);
@@ -124,7 +132,7 @@ export function expectedHistory(kind: TracedKind, request: AdmissionRequest, by:
  */
 export function historyViolations(request: AdmissionRequest, id: Identity, now: Date): Violation[] {
   const kind = request.kind.kind;
-  if (kind !== 'Incident' && kind !== 'ChangeRequest' && kind !== 'Problem' && kind !== 'ServiceUnit') return [];
+  if (kind !== 'Incident' && kind !== 'ChangeRequest' && kind !== 'Problem' && kind !== 'ServiceUnit' && kind !== 'SLAClaim') return [];
   const path = `metadata.annotations[${HISTORY_ANNOTATION}]`;
   const text = metaOf(request.object)?.annotations?.[HISTORY_ANNOTATION];
   const written = parseHistory(text);

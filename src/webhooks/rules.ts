@@ -36,6 +36,9 @@
 //                    names one of its items, of its category (spec.catalogItem, spec.category);
 //                    where none is yet, it is admitted unpriced (GitOps order: the controller's
 //                    Valid=False CatalogItemUnknown until the catalogue comes)
+//   SLAClaim         filed by an SLAClaimer contact for the namespace's contract, a month over
+//                    whose report is final, within its claim deadline, for the month's tickets;
+//                    answered by the provider side only (claims.ts)
 //   SLAReport        written by the operator only; on create, for an existing contract and a month
 //                    from the contract's start month to the current one (tenant time zone)
 // and, before them, where and by whom (ownership.ts scopeVerdict: reserved namespaces, DELETE,
@@ -60,6 +63,7 @@ import type { ContactRole } from '../domain/vocabulary.ts';
 import { ALLOW, deny, type AdmissionRequest, type Verdict, type Violation } from './admission.ts';
 import { actsForProvider, describeUser, identify, type Identity } from './identity.ts';
 import { windowApprovalViolations } from './approvals.ts';
+import { validateClaim } from './claims.ts';
 import { contactsViolations } from './contacts.ts';
 import { termsInForceViolations } from './terms.ts';
 import { ownershipVerdict, scopeVerdict } from './ownership.ts';
@@ -122,6 +126,7 @@ function validateKind(request: AdmissionRequest, ctx: RuleContext, kind: Kind): 
     case 'Problem': return validateProblem(request, namespace);
     case 'MaintenanceWindow': return validateWindow(request, ctx);
     case 'SLAReport': return validateReport(request, ctx);
+    case 'SLAClaim': return validateClaim(request, ctx);
   }
 }
 

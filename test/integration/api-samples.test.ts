@@ -34,7 +34,10 @@ describe('config/samples on a real API server', () => {
 
   it('covers every kind a person writes, and the realistic mix of design.md §1', () => {
     const kinds = new Set(samples.map((s) => s.kind));
-    for (const def of KINDS.filter((k) => k.kind !== 'SLAReport')) expect(kinds, def.kind).toContain(def.kind);
+    // Not the SLAReport (the operator's) nor the SLAClaim: a claim is filed for a month whose report is
+    // final (24 h after its creation), which samples applied at once never have: it would wait,
+    // InProgress to kstatus (docs/cli.md shows one; test/integration/claims.test.ts files them).
+    for (const def of KINDS.filter((k) => k.kind !== 'SLAReport' && k.kind !== 'SLAClaim')) expect(kinds, def.kind).toContain(def.kind);
     const units = samples.filter((s) => s.kind === 'ServiceUnit').map((s) => s.spec as { level: string; environment: string });
     expect(new Set(units.map((u) => u.level))).toEqual(new Set(['OS', 'Database', 'Middleware', 'Kubernetes', 'Containers', 'Application']));
     expect(new Set(units.map((u) => u.environment))).toEqual(new Set(['Production', 'PreProduction']));

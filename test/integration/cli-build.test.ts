@@ -74,7 +74,7 @@ describe('the compiled build', () => {
     expect(r.stdout).toMatch(/^Usage: managedapps/m);
   });
 
-  it.each(['run', 'dev', 'crds', 'report', 'export', 'verify', 'approve', 'reject', 'resolve', 'close', 'confirm-approvers', 'windows'])('%s --help', async (command) => {
+  it.each(['run', 'dev', 'crds', 'report', 'export', 'verify', 'approve', 'reject', 'resolve', 'close', 'confirm-approvers', 'windows', 'claim'])('%s --help', async (command) => {
     const r = await same([command, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: managedapps ${command}\\b`, 'm'));

@@ -87,8 +87,8 @@ describe('the chart\'s PrometheusRule', () => {
         expect({ expr: got.expr, annotations: got.annotations }, rule.alert).toEqual({ expr: rule.expr, annotations: rule.annotations });
       }
     }
-    // 11 contract alerts (ManagedAppsCreditForecast, ManagedUnitBackupMissed and ManagedIncidentMajor the last three) and 7 on the operator.
-    expect(alerts).toBe(18);
+    // 12 contract alerts (ManagedAppsCreditForecast, ManagedUnitBackupMissed, ManagedIncidentMajor and ManagedAppsClaimAnswerAtRisk the last four) and 7 on the operator.
+    expect(alerts).toBe(19);
   });
 
   describe.skipIf(!promtool && !ci)('checked by promtool (Debian package `prometheus`)', () => {
@@ -101,7 +101,7 @@ describe('the chart\'s PrometheusRule', () => {
         const file = join(dir, `rendered-${name}.yaml`);
         writeFileSync(file, stringify(await render(values), { lineWidth: 0 }));
         const run = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
-        expect(run.stdout + run.stderr, name).toMatch(/SUCCESS: 30 rules found/);
+        expect(run.stdout + run.stderr, name).toMatch(/SUCCESS: 31 rules found/);
         expect(run.status, name).toBe(0);
       }
     });

@@ -111,6 +111,9 @@ describe('config/rbac', () => {
     // issue 14 item 5: the change catalogue is the provider's; its prices are known to the client (seed §10).
     ['providers', 'update', 'changecatalogs', true], ['clients', 'get', 'changecatalogs', true], ['clients', 'update', 'changecatalogs', false],
     ['viewers', 'list', 'changecatalogs', true], ['admins', 'create', 'changecatalogs', false],
+    // SLA claims (issue 13): the client files (the webhook admits an SLAClaimer contact only), the provider answers.
+    ['clients', 'create', 'slaclaims', true], ['clients', 'update', 'slaclaims', false], ['clients', 'delete', 'slaclaims', false],
+    ['providers', 'patch', 'slaclaims', true], ['viewers', 'list', 'slaclaims', true], ['viewers', 'create', 'slaclaims', false],
   ] as const)('%s: %s %s → %s', async (group, verb, resource, expected) => {
     expect(await can(`someone-${group}`, [group], { verb, resource, namespace: tenantNs })).toBe(expected);
   });

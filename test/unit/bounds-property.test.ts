@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  RESOURCE_SCHEMAS, calendarToDomain, changeToDomain, contractToDomain, functionToDomain, incidentToDomain, problemToDomain, scheduleToDomain, unitToDomain,
+  RESOURCE_SCHEMAS, calendarToDomain, changeToDomain, contractToDomain, functionToDomain, incidentToDomain, problemToDomain, scheduleToDomain, unitToDomain, claimToDomain,
   type Conversion, type KindName,
 } from '../../src/api/v1alpha1/index.ts';
 import { windowOutcome } from '../../src/controllers/window/status.ts';
@@ -59,6 +59,10 @@ const VALID: Record<KindName, Record<string, unknown>> = {
     spec: { purpose: 'Maintenance', recurrence: { rrule: 'FREQ=MONTHLY;BYDAY=2TU', startTime: '22:00', from: '2026-01-01T00:00:00Z', until: '2030-01-01T00:00:00Z' }, duration: '4h', timeZone: 'Europe/Paris', selector: {}, excludeFromAvailability: true, requiresClientApproval: false },
   },
   SLAReport: { apiVersion: H, kind: 'SLAReport', metadata: meta('c-2026-10'), spec: { contractRef: { name: 'c' }, month: '2026-10' } },
+  SLAClaim: {
+    apiVersion: H, kind: 'SLAClaim', metadata: meta('claim-1'),
+    spec: { contractRef: { name: 'c' }, month: '2026-10', incidents: ['i', 'ch'], description: 'd', filedBy: { username: 'alice' }, filedAt: '2026-11-05T10:00:00Z', answer: { decision: 'PartlyAccepted', amount: 10, reason: 'r', answeredBy: { username: 'paul' }, answeredAt: '2026-11-20T10:00:00Z' } },
+  },
 };
 const KINDS = Object.keys(VALID) as KindName[];
 
@@ -174,6 +178,7 @@ function convert(kind: KindName, object: unknown): void {
     case 'Incident': expectConversion(incidentToDomain(value)); break;
     case 'ChangeRequest': expectConversion(changeToDomain(value)); break;
     case 'Problem': expectConversion(problemToDomain(value, NS)); break;
+    case 'SLAClaim': expectConversion(claimToDomain(value)); break;
     case 'MaintenanceWindow': {
       const schedule = expectConversion(scheduleToDomain(value));
       // The window controller's status: active now and the next 3 occurrences.

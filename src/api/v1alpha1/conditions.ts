@@ -62,6 +62,8 @@ export const ConditionType = {
   Closed: 'Closed',
   /** Incident with spec.declinedPatchRef: the change it names is a patch campaign the client declined before it opened (seed §9.10): client-caused, GTD and GTR do not apply. */
   DeclinedPatch: 'DeclinedPatch',
+  /** SLAClaim: the provider answered (spec.answer). */
+  Answered: 'Answered',
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -172,6 +174,16 @@ export const ConditionReason = {
   DeadlineAtRisk: 'DeadlineAtRisk',
   /** AtRisk (Incident): restored, or more than 25 % of the time is left, or no deadline. */
   NotAtRisk: 'NotAtRisk',
+  /** AtRisk (SLAClaim): 75 % of the provider's 30 days to answer are spent and it has not answered (seed §8.2). */
+  AnswerAtRisk: 'AnswerAtRisk',
+  /** Answered (SLAClaim): not answered yet, the answer deadline ahead. */
+  AwaitingAnswer: 'AwaitingAnswer',
+  /** Answered (SLAClaim): not answered, the answer deadline passed. */
+  AnswerOverdue: 'AnswerOverdue',
+  /** Answered (SLAClaim): the provider answered (Accepted, PartlyAccepted or Rejected: the message says which and the amount granted). */
+  ClaimAnswered: 'ClaimAnswered',
+  /** Valid (SLAClaim): its month, its tickets or its answer break a rule of domain.md §8 (the message names the field). */
+  ClaimInvalid: 'ClaimInvalid',
 
   /** Valid: the yearly quota of accelerated changes is used up. */
   QuotaExceeded: 'QuotaExceeded',

@@ -10,6 +10,7 @@ import { managedFunctionKind } from './managed-function.ts';
 import { managedTenantKind } from './managed-tenant.ts';
 import { serviceUnitKind } from './service-unit.ts';
 import { slaReportKind } from './sla-report.ts';
+import { slaClaimKind } from './sla-claim.ts';
 import { supportContractKind } from './support-contract.ts';
 import type { KindName } from './to-domain.ts';
 
@@ -27,6 +28,7 @@ export * from './problem.ts';
 export * from './approvers.ts';
 export * from './maintenance-window.ts';
 export * from './sla-report.ts';
+export * from './sla-claim.ts';
 export * from './records.ts';
 
 /**
@@ -44,6 +46,7 @@ export const KIND_DEFINITIONS = {
   Problem: problemKind,
   MaintenanceWindow: maintenanceWindowKind,
   SLAReport: slaReportKind,
+  SLAClaim: slaClaimKind,
 } as const satisfies Record<KindName, KindDefinition>;
 
 /** Every kind of the group, in the order of design.md §1. */

@@ -34,6 +34,8 @@ export const TRACED_FIELDS = {
   // A Problem (issue 15): what it links, what fixes it, when it closed.
   Problem: ['incidentRefs', 'changeRef', 'closedAt'],
   ServiceUnit: ['backup', 'prerequisites'],
+  // An SLAClaim (issue 13): the provider's answer (given once; the trace says who and when).
+  SLAClaim: ['answer'],
 } as const satisfies Record<string, readonly string[]>;
 
 /**

@@ -100,6 +100,19 @@ export const SupportContractStatus = z.object({
     quota: count('Accelerated changes allowed this year.'),
   }), 'Accelerated changes of the current year.').optional(),
   commitmentEnd: time('End of the minimum service duration.').optional(),
+  // issue 13: the closed months' credits by state (claims.ts creditSplit), outside the final
+  // reports' seal and freeze since claims arrive after a month is final (design.md §3).
+  claimCredits: doc(z.array(z.object({
+    month: month('The calendar month, YYYY-MM.'),
+    currency: doc(z.string().regex(/^[A-Z]{3}$/), 'Currency of the amounts.').optional(),
+    claimDeadline: time('Last instant to claim the month\'s credits (30 days after it, domain.md §8).'),
+    owed: money('What the month\'s rules give: its final report\'s credits.total.'),
+    claimed: money('What its valid SLAClaims claim together (the sum of their creditAmount).'),
+    granted: money('What the provider\'s answers grant.'),
+    pending: money('Claimed, not answered yet.'),
+    claimable: money('Owed, unclaimed, the claim deadline ahead.'),
+    expired: money('Owed, unclaimed at the claim deadline: lost (domain.md §8).'),
+  })).max(24), 'Credits owed, claimed, granted and expired of the months with a final report whose claim deadline passed less than 60 days ago (the SLAReport\'s status is sealed when final; its claims come after).', { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['month'] }).optional(),
 });
 export type SupportContractStatus = z.infer<typeof SupportContractStatus>;
 

@@ -37,6 +37,8 @@ import { ManagedFunction } from './managed-function.ts';
 import { ManagedTenant } from './managed-tenant.ts';
 import { ServiceUnit } from './service-unit.ts';
 import { SLAReport } from './sla-report.ts';
+import { SLAClaim } from './sla-claim.ts';
+import type { ClaimAnswer, FiledClaim } from '../../domain/claims.ts';
 import { SupportContract } from './support-contract.ts';
 
 /** The last instant a Date holds: "every decision recorded" for the offline checks. */
@@ -173,6 +175,7 @@ export const RESOURCE_SCHEMAS = {
   Problem,
   MaintenanceWindow,
   SLAReport,
+  SLAClaim,
 } as const;
 export type KindName = keyof typeof RESOURCE_SCHEMAS;
 export type AnyResource = z.infer<(typeof RESOURCE_SCHEMAS)[KindName]>;
@@ -491,6 +494,49 @@ export function problemToDomain(problem: Obj<Problem>, namespace?: string): Conv
     changeName: spec.changeRef?.name,
     openedAt: openedAt ?? new Date(0),
     closedAt,
+  }));
+}
+
+/**
+ * One SLAClaim (domain.md §8) as the domain's FiledClaim: its tickets, and when it was filed:
+ * `spec.filedAt` (the webhook's stamp), else the object's creation (the API server's clock: a
+ * claim stored while the webhook was down). The answer as given; its instant, `answeredAt`.
+ */
+export function claimToDomain(claim: Obj<SLAClaim>): Conversion<FiledClaim> {
+  const c = new Collector();
+  const spec = claim.spec;
+  const stamped = spec.filedAt ?? claim.metadata.creationTimestamp;
+  const filedAt = stamped === undefined ? undefined : c.time('spec.filedAt', stamped);
+  if (stamped === undefined) c.add('spec.filedAt', 'a claim records when it was filed (stamped by the webhook)');
+  const a = spec.answer;
+  let answer: ClaimAnswer | undefined;
+  if (a !== undefined) {
+    if (a.decision === 'PartlyAccepted') {
+      if (a.amount === undefined) c.add('spec.answer.amount', 'required for a PartlyAccepted answer');
+      else c.amount('spec.answer.amount', a.amount);
+      answer = { decision: 'PartlyAccepted', amount: a.amount ?? 0, reason: a.reason ?? '' };
+    } else if (a.decision === 'Rejected') {
+      answer = { decision: 'Rejected', reason: a.reason ?? '' };
+    } else {
+      if (a.amount !== undefined) c.amount('spec.answer.amount', a.amount);
+      answer = { decision: 'Accepted', ...(a.amount === undefined ? {} : { amount: a.amount }) };
+    }
+    if (a.decision !== 'Accepted' && (a.reason ?? '').trim() === '') c.add('spec.answer.reason', `a ${a.decision} answer gives its reason`);
+  }
+  const answeredAt = a === undefined ? undefined : c.optionalTime('spec.answer.answeredAt', a.answeredAt);
+  const seen = new Map<string, number>();
+  spec.incidents.forEach((name, i) => {
+    const first = seen.get(name);
+    if (first !== undefined) c.add(`spec.incidents[${i}]`, `${name} is listed twice (spec.incidents[${first}])`);
+    else seen.set(name, i);
+  });
+  return c.done(() => ({
+    name: claim.metadata.name,
+    month: spec.month,
+    filedAt: filedAt ?? new Date(0),
+    tickets: [...spec.incidents],
+    ...(answer === undefined ? {} : { answer }),
+    ...(answeredAt === undefined ? {} : { answeredAt }),
   }));
 }
 

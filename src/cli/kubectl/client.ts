@@ -77,6 +77,7 @@ export const REFS: { readonly [K in KindName]: KindRef } = {
   Problem: ref('problems'),
   MaintenanceWindow: ref('maintenancewindows'),
   SLAReport: ref('slareports'),
+  SLAClaim: ref('slaclaims'),
 };
 
 /** An object as the API server returns it; spec and status are read through the kind's types. */

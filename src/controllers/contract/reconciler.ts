@@ -14,6 +14,7 @@ import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, type ContractObj } from '../shared/kinds.ts';
 import { invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
 import { contractStart, contractStatus } from './status.ts';
+import { monthClaimCredits } from '../shared/claim-credits.ts';
 
 /** `<contract>-<YYYY-MM>` (design.md §1). */
 export function reportName(contract: string, month: string): string {
@@ -73,7 +74,11 @@ export function contractReconciler(deps: Deps): Reconciler {
     const ev = deps.evaluations.of(req.namespace, now, contract.name);
     const ledger = ev.ledger(monthOf(now, timeZone));
     if (ledger === undefined) throw new Error(`the evaluation of ${req.namespace} under SupportContract ${contract.name} has no contract`);
-    const facts = { contract, timeZone, changes: ev.input.changes, ledger, now };
+    // issue 13: the contract's closed months' credits by state, from its final reports and claims.
+    const claimCredits = monthClaimCredits(
+      caches.reports.byIndex('contract', req.namespace, contract.name), caches.claims.byIndex('contract', req.namespace, contract.name), now,
+    );
+    const facts = { contract, timeZone, changes: ev.input.changes, ledger, claimCredits, now };
     const outcome = contractStatus(facts);
     await writeStatus(manager, KIND_REFS.SupportContract, contract, outcome.fields, outcome.conditions, now);
     if (ctx.signal.aborted || contract.raw.metadata?.deletionTimestamp !== undefined) return {};

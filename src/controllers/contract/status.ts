@@ -14,6 +14,7 @@ import {
 import type { DesiredCondition } from '../../runtime/index.ts';
 import type { ContractObj } from '../shared/kinds.ts';
 import { readyCondition } from '../shared/status.ts';
+import { CLAIM_CREDITS_SHOWN_MS, type MonthClaimCredits } from '../shared/claim-credits.ts';
 
 type Effective = NonNullable<SupportContractStatus['effectiveSupportLevels']>[number];
 type Pending = NonNullable<SupportContractStatus['pendingSupportLevels']>[number];
@@ -25,6 +26,8 @@ export interface ContractFacts {
   readonly changes: readonly ChangeInput[];
   /** The current month's token ledger, from the tenant's evaluation (domain.md §10). */
   readonly ledger: TokenLedger;
+  /** The recent closed months' credits by state (shared/claim-credits.ts); absent: none. */
+  readonly claimCredits?: readonly MonthClaimCredits[];
   readonly now: Date;
 }
 
@@ -115,6 +118,7 @@ export function contractStatus(f: ContractFacts): ContractOutcome {
   const valid = validCondition();
   const end = commitmentEnd(f);
   const nextMonth = monthPeriod(monthOf(f.now, f.timeZone), f.timeZone).end;
+  const claims = (f.claimCredits ?? []).slice(-24);
   return {
     fields: {
       effectiveSupportLevels: levels.effective,
@@ -122,8 +126,13 @@ export function contractStatus(f: ContractFacts): ContractOutcome {
       tokens: t,
       acceleratedChanges: acceleratedChanges(f),
       commitmentEnd: rfc3339(end),
+      ...(claims.length > 0 ? { claimCredits: claims.map((m) => ({
+        month: m.month, ...(m.currency !== undefined ? { currency: m.currency } : {}), claimDeadline: rfc3339(m.claimDeadline),
+        owed: m.owed, claimed: m.claimed, granted: m.granted, pending: m.pending, claimable: m.claimable, expired: m.expired,
+      })) } : {}),
     },
     conditions: [valid, tokensCondition(t), readyCondition(undefined)],
-    nextInstants: [nextMonth, end, ...levels.pending.map((p) => new Date(p.effectiveFrom))],
+    // A month's unclaimed credits expire at its claim deadline; it leaves the list 60 days later.
+    nextInstants: [nextMonth, end, ...levels.pending.map((p) => new Date(p.effectiveFrom)), ...claims.flatMap((m) => [m.claimDeadline, new Date(m.claimDeadline.getTime() + CLAIM_CREDITS_SHOWN_MS)])],
   };
 }

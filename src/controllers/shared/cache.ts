@@ -10,14 +10,15 @@
 //   ChangeRequest `incident`   its relatedIncident
 //   SLAReport     `contract`   its contractRef
 //   Problem       `incident`   each incident it links
+//   SLAClaim      `contract`   its contractRef
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
-  calendarToDomain, catalogToDomain, changeToDomain, contractToDomain, functionToDomain, incidentToDomain, problemToDomain, scheduleToDomain, unitToDomain,
+  calendarToDomain, catalogToDomain, changeToDomain, claimToDomain, contractToDomain, functionToDomain, incidentToDomain, problemToDomain, scheduleToDomain, unitToDomain,
 } from '../../api/v1alpha1/index.ts';
 import type { BusinessCalendar } from '../../domain/index.ts';
 import type { Informer, Manager } from '../../runtime/index.ts';
 import {
-  KIND_REFS, SPEC_SCHEMAS, SpecParser, converted, type CatalogObj, type Check, type ChangeObj, type ContractObj, type FunctionObj, type IncidentObj, type Parsed, type ProblemObj, type ReportObj,
+  KIND_REFS, SPEC_SCHEMAS, SpecParser, converted, type CatalogObj, type Check, type ChangeObj, type ClaimObj, type ContractObj, type FunctionObj, type IncidentObj, type Parsed, type ProblemObj, type ReportObj,
   type Stored, type TenantObj, type Typed, type UnitObj, type WindowObj,
 } from './kinds.ts';
 
@@ -128,6 +129,7 @@ export class Caches {
   readonly windows: View<WindowObj['spec'], NonNullable<WindowObj['status']>>;
   readonly reports: View<ReportObj['spec'], NonNullable<ReportObj['status']>>;
   readonly catalogs: View<CatalogObj['spec'], NonNullable<CatalogObj['status']>>;
+  readonly claims: View<ClaimObj['spec'], NonNullable<ClaimObj['status']>>;
 
   /** Creates the views and declares the indexes on the Manager's shared informers (once per Manager). */
   constructor(manager: Manager) {
@@ -143,6 +145,7 @@ export class Caches {
     this.windows = view(manager, 'MaintenanceWindow', SPEC_SCHEMAS.MaintenanceWindow, scheduleToDomain);
     this.reports = view(manager, 'SLAReport', SPEC_SCHEMAS.SLAReport);
     this.catalogs = view(manager, 'ChangeCatalog', SPEC_SCHEMAS.ChangeCatalog, catalogToDomain);
+    this.claims = view(manager, 'SLAClaim', SPEC_SCHEMAS.SLAClaim, claimToDomain);
     this.units.informer.addIndexer('target', INDEXES.target);
     this.units.informer.addIndexer('dependsOn', INDEXES.dependsOn);
     this.incidents.informer.addIndexer('unit', INDEXES.unitRefs);
@@ -151,6 +154,7 @@ export class Caches {
     this.changes.informer.addIndexer('incident', INDEXES.relatedIncident);
     this.reports.informer.addIndexer('contract', INDEXES.contractRef);
     this.problems.informer.addIndexer('incident', INDEXES.incidentRefs);
+    this.claims.informer.addIndexer('contract', INDEXES.contractRef);
   }
 
   /** The tenant of a namespace: the oldest valid ManagedTenant (a second one is refused by condition). */

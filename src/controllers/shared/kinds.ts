@@ -8,7 +8,7 @@ import {
   ChangeCatalogSpec, ChangeRequestSpec, IncidentSpec, MaintenanceWindowSpec, ProblemSpec, type ProblemStatus, ManagedFunctionSpec, ManagedTenantSpec, SLAReportSpec, ServiceUnitSpec,
   SupportContractSpec, KIND_REFS as API_KIND_REFS, type Conversion, type KindName,
   type ChangeCatalogStatus, type ChangeRequestStatus, type IncidentStatus, type MaintenanceWindowStatus, type ManagedFunctionStatus, type ManagedTenantStatus,
-  type SLAReportStatus, type ServiceUnitStatus, type SupportContractStatus,
+  type SLAReportStatus, type ServiceUnitStatus, type SupportContractStatus, SLAClaimSpec, type SLAClaimStatus,
 } from '../../api/v1alpha1/index.ts';
 import type { KindRef } from '../../runtime/index.ts';
 
@@ -104,6 +104,7 @@ export type ProblemObj = Typed<z.infer<typeof ProblemSpec>, ProblemStatus>;
 export type CatalogObj = Typed<z.infer<typeof ChangeCatalogSpec>, ChangeCatalogStatus>;
 export type WindowObj = Typed<z.infer<typeof MaintenanceWindowSpec>, MaintenanceWindowStatus>;
 export type ReportObj = Typed<z.infer<typeof SLAReportSpec>, SLAReportStatus>;
+export type ClaimObj = Typed<z.infer<typeof SLAClaimSpec>, SLAClaimStatus>;
 
 /** The spec schema of each kind: what the controllers' typed views parse. */
 export const SPEC_SCHEMAS = {
@@ -117,4 +118,5 @@ export const SPEC_SCHEMAS = {
   Problem: ProblemSpec,
   MaintenanceWindow: MaintenanceWindowSpec,
   SLAReport: SLAReportSpec,
+  SLAClaim: SLAClaimSpec,
 } as const;
