@@ -86,13 +86,22 @@ export class KubeClient {
     return ctx;
   }
 
-  /** Sends one request and parses the JSON answer; a non-2xx answer throws `ApiError`. */
+  /**
+   * Sends one request and parses the JSON answer; a non-2xx answer throws `ApiError`. An answer
+   * the server says it did not process (429 or 5xx with `Retry-After`, e.g. "storage is
+   * (re)initializing" while a resource's watch cache starts) is sent again after the delay it
+   * asks, as client-go does (rest/request.go `checkWait`), at most RETRY_AFTER_ATTEMPTS times.
+   */
   async request<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
-    const ctx = await this.#context(HttpMethod[method], path, opts);
-    const res = await this.#http.send(ctx).toPromise();
-    const text = await res.body.text();
-    if (res.httpStatusCode < 200 || res.httpStatusCode >= 300) throw apiError(res.httpStatusCode, method, path, text);
-    return (text === '' ? undefined : JSON.parse(text)) as T;
+    for (let attempt = 1; ; attempt++) {
+      const ctx = await this.#context(HttpMethod[method], path, opts);
+      const res = await this.#http.send(ctx).toPromise();
+      const text = await res.body.text();
+      if (res.httpStatusCode >= 200 && res.httpStatusCode < 300) return (text === '' ? undefined : JSON.parse(text)) as T;
+      const wait = retryAfterMs(res.httpStatusCode, res.headers);
+      if (wait === undefined || attempt >= RETRY_AFTER_ATTEMPTS || opts.signal?.aborted === true) throw apiError(res.httpStatusCode, method, path, text);
+      await sleep(wait, opts.signal);
+    }
   }
 
   /** A GET whose answer is plain text (e.g. `/readyz`), whatever its status; only a network failure throws. */
@@ -111,6 +120,32 @@ export class KubeClient {
     if (body === null) throw new ApiError(500, `GET ${path}: empty body`);
     return body;
   }
+}
+
+/** Sends of one request when the server asks to retry (client-go's default maxRetries is 10; a CLI should not hang longer). */
+export const RETRY_AFTER_ATTEMPTS = 5;
+/** The longest Retry-After obeyed, in seconds (client-go caps nothing; a bound keeps a command responsive). */
+const RETRY_AFTER_MAX_SECONDS = 10;
+
+/** The delay a 429 or 5xx answer asks for in its Retry-After header (whole seconds), undefined when none. */
+export function retryAfterMs(status: number, headers: Readonly<Record<string, string>>): number | undefined {
+  if (status !== 429 && status < 500) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === 'retry-after');
+  const seconds = key === undefined ? Number.NaN : Number(headers[key]);
+  if (!Number.isInteger(seconds) || seconds < 0) return undefined;
+  return Math.min(seconds, RETRY_AFTER_MAX_SECONDS) * 1000;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function apiError(status: number, method: string, path: string, text: string): ApiError {
