@@ -42,3 +42,4 @@ export * from './claims.ts';
 export * from './tickets.ts';
 export * from './effort.ts';
 export * from './statement.ts';
+export * from './runbook.ts';

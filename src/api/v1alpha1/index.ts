@@ -21,6 +21,7 @@ export * from './managed-function.ts';
 export * from './incident.ts';
 export * from './change-request.ts';
 export * from './change-scope.ts';
+export * from './runbook.ts';
 export * from './problem.ts';
 export * from './approvers.ts';
 export * from './maintenance-window.ts';

@@ -10,6 +10,7 @@ import { KIND_REFS, type ChangeObj, type IncidentObj } from '../shared/kinds.ts'
 import { emitNewHistory, historyOf, historyStatus } from '../shared/history.ts';
 import { changeRelease, keepRecord } from '../shared/retention.ts';
 import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
+import { reconcileRunbook } from './runbook.ts';
 import { changeConditions, changeFields, type ChangeFacts } from './status.ts';
 
 /** What the cache says around a change: the related incident, the references not found. */
@@ -76,7 +77,12 @@ export function changeReconciler(deps: Deps): Reconciler {
     const release = retention === undefined ? undefined : await keepRecord(deps, KIND_REFS.ChangeRequest, change, () => changeRelease(retention.months, change.spec, change.createdAt));
     if (release === 'released') return {};
     const ev = deps.evaluations.of(change.namespace, now);
-    const facts = changeFacts(change, ev, changeSurroundings(caches, change));
+    const around = changeSurroundings(caches, change);
+    // issue 14 item 3: the runbook's Jobs (runbook.ts), before the status that reports them.
+    const windowRef = change.spec.runbook?.windowRef?.name;
+    const missingWindow = windowRef !== undefined && caches.windows.informer.get(change.namespace, windowRef) === undefined ? windowRef : undefined;
+    const runbook = change.spec.runbook === undefined ? undefined : await reconcileRunbook(deps, change, around.related, ev, missingWindow);
+    const facts = { ...changeFacts(change, ev, around), runbook, missingWindow };
     const history = historyOf(change.raw);
     const written = await writeStatus(manager, KIND_REFS.ChangeRequest, change, { ...changeFields(facts), ...historyStatus(history) }, changeConditions(facts), now);
     await emitNewHistory(manager, change.raw, history, change.status);
@@ -91,7 +97,7 @@ export function changeReconciler(deps: Deps): Reconciler {
     }
     const s = change.spec;
     const future = [s.completedAt, s.validation?.validatedAt, s.approval?.decidedAt].map((t) => (t === undefined ? undefined : new Date(t)));
-    future.push(release);
+    future.push(release, runbook?.requeueAt);
     const r = facts.result;
     return requeueAt(ev.at, [...future, r !== undefined && r.measuredAt === undefined ? r.deadline : undefined]);
   };
