@@ -198,6 +198,8 @@ export const ConditionReason = {
   RollbackFailed: 'RollbackFailed',
   /** RunbookSucceeded (False): a Job of the runbook's name exists that this ChangeRequest does not own: nothing is created over it. */
   RunbookConflict: 'RunbookConflict',
+  /** RunbookSucceeded (False): the API server refused the Job (an invalid JobSpec: its message); not retried until the spec changes. */
+  RunbookRejected: 'RunbookRejected',
   /** RunbookSucceeded (Unknown): the change was completed by hand (spec.completedAt) before its Job was created: it never runs. */
   CompletedWithoutRunbook: 'CompletedWithoutRunbook',
   /** Valid: a support level was lowered during its commitment. */

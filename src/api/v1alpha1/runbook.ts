@@ -10,13 +10,13 @@ import { z } from 'zod';
 import { doc, localRef, text } from './common.ts';
 
 /** A label or annotation map of the Job template (keys and values as Kubernetes bounds them). */
-const stringMap = (description: string) => doc(z.record(z.string(), z.string()), description);
+const stringMap = (description: string, maxValue: number) => doc(z.record(z.string(), z.string().max(maxValue)), description);
 
 export const JobTemplate = z.object({
   metadata: doc(z.object({
     namespace: text('Must be absent or the ChangeRequest\'s own namespace: a runbook runs in its tenant only.', 63).optional(),
-    labels: stringMap('Labels of the Job (the operator adds its own: managedapps.dev/change, managedapps.dev/runbook).').optional(),
-    annotations: stringMap('Annotations of the Job.').optional(),
+    labels: stringMap('Labels of the Job (the operator adds its own: managedapps.dev/change, managedapps.dev/runbook).', 63).optional(),
+    annotations: stringMap('Annotations of the Job.', 8192).optional(),
   }), 'Metadata of the Job: labels and annotations; its name is the operator\'s (<change>-run, <change>-rollback).').optional(),
   spec: doc(z.unknown(), 'The batch/v1 JobSpec, as kubectl writes it (template, backoffLimit, activeDeadlineSeconds, ...). Validated by the API server when the Job is created; refused here: a privileged container, allowPrivilegeEscalation, added capabilities, hostPID, hostIPC, hostNetwork, hostPath volumes.'),
 });

@@ -159,14 +159,21 @@ export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: I
     }
   }
 
-  const create = async (role: JobRole, template: JobTemplate): Promise<void> => {
+  /** Creates the Job; the API server's refusal of the Job itself (400, 422: an invalid JobSpec) is returned, not retried: the same spec would be refused again. */
+  const create = async (role: JobRole, template: JobTemplate): Promise<string | undefined> => {
     const body = runbookJob({ name: change.name, namespace: ns, uid }, role, template);
     try {
       await deps.manager.client.request('POST', collectionPath(JOBS, ns), { query: { fieldManager: deps.manager.fieldManager }, body });
     } catch (err) {
+      if (isStatus(err, 400) || isStatus(err, 422)) return err instanceof Error ? err.message : String(err);
       if (!isStatus(err, 409)) throw err; // created already (a retry, a lagging cache): that one is this runbook's
     }
+    return undefined;
   };
+  const rejected = (role: JobRole, message: string): RunbookOutcome => ({
+    status: stored ?? {}, failed: false, requeueAt: undefined,
+    condition: condition('False', ConditionReason.RunbookRejected, `the API server refused the ${role === 'run' ? 'Job of spec.runbook.template' : 'rollback Job of spec.runbook.rollback'}: ${message}`.slice(0, 4096)),
+  });
 
   // The Job of the runbook: found, created now, or waiting for its instant.
   let job: JobStatus | undefined = stored?.job;
@@ -180,6 +187,11 @@ export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: I
     if (missingWindow !== undefined) {
       return { status: {}, condition: condition('Unknown', ConditionReason.RunbookWaiting, `MaintenanceWindow ${missingWindow} not found (spec.runbook.windowRef): the Job waits for it`), failed: false, requeueAt: undefined };
     }
+    const windowRef = runbook.windowRef?.name;
+    if (windowRef !== undefined && ev.window(windowRef) === undefined) {
+      // Present in the cache but not valid: its occurrences are unknown, so it never falls back to business hours.
+      return { status: {}, condition: condition('Unknown', ConditionReason.RunbookWaiting, `MaintenanceWindow ${windowRef} is not valid (its Ready condition says why): the Job waits for it (spec.runbook.windowRef)`), failed: false, requeueAt: undefined };
+    }
     start = runbookStart(runbookFacts(change, related, ev, now), ev.input.calendar, now);
     if (start.kind === 'Waiting') {
       return { status: {}, condition: condition('Unknown', ConditionReason.RunbookWaiting, start.message), failed: false, requeueAt: start.recheckAt };
@@ -188,7 +200,8 @@ export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: I
       const status: RunbookStatus = { startAt: seconds(start.at), slot: start.by };
       return { status, condition: condition('Unknown', ConditionReason.RunbookWaiting, `its Job is created at ${rfc3339(start.at)} (${slotText(start)})`), failed: false, requeueAt: start.at };
     }
-    await create('run', runbook.template);
+    const refused = await create('run', runbook.template);
+    if (refused !== undefined) return rejected('run', refused);
     created = true;
     job = { name: runName, createdAt: seconds(now) };
     if (start.by === 'P1Exception') {
@@ -232,7 +245,8 @@ export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: I
   if (runbook.rollback === undefined) return { status: { ...base, job }, condition: condition('False', ConditionReason.RunbookFailed, `${failure}; no rollback given`), failed: true, requeueAt: undefined };
   let rollback: JobStatus | undefined = stored?.rollback;
   if (back === undefined && rollback?.createdAt === undefined) {
-    await create('rollback', runbook.rollback);
+    const refused = await create('rollback', runbook.rollback);
+    if (refused !== undefined) return { ...rejected('rollback', refused), status: { ...base, job }, failed: true };
     rollback = { name: rollbackName, createdAt: seconds(now) };
     await deps.manager.events.emit(change.raw, { type: 'Normal', reason: 'RollbackStarted', action: 'RunRunbook', note: `Job ${rollbackName} created after ${runName} failed` });
   }
