@@ -31,6 +31,8 @@ export const CHANGE_LABEL = 'managedapps.dev/change';
 export const RUNBOOK_LABEL = 'managedapps.dev/runbook';
 
 export type JobRole = 'run' | 'rollback';
+/** A runbook's requeue fires this long after its start instant (timers never fire early; the start is inclusive). */
+export const RUNBOOK_REQUEUE_MARGIN_MS = 50;
 const JOB_NAME_MAX = 63; // a Job's name is a label value of its pods (job-name)
 
 /** `<change>-run` / `<change>-rollback`; a change whose name is too long is cut and given a digest of its name, still deterministic. */
@@ -137,14 +139,15 @@ export function runbookFacts(change: ChangeObj, related: IncidentObj | undefined
 const condition = (status: DesiredCondition['status'], reason: string, message: string): DesiredCondition => ({ type: ConditionType.RunbookSucceeded, status, reason, message });
 
 /**
- * Reconciles the runbook of `change` (which has spec.runbook): creates the Job when its instant
+ * Reconciles the runbook of `change` (which has spec.runbook) at `now`: creates the Job when its instant
  * has come, records a success in spec.completedAt, runs the rollback of a failure. Never throws
  * for a Job that already exists (409); any other API error is thrown (retried with backoff).
  */
-export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: IncidentObj | undefined, ev: TenantEvaluation, missingWindow: string | undefined): Promise<RunbookOutcome> {
+export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: IncidentObj | undefined, ev: TenantEvaluation, missingWindow: string | undefined, now: Date): Promise<RunbookOutcome> {
   const runbook = change.spec.runbook;
   if (runbook === undefined) throw new Error('reconcileRunbook: no spec.runbook');
-  const now = ev.at;
+  // `now` is the reconcile's own reading, not the evaluation's (up to EVALUATION_MAX_AGE_MS older):
+  // a Job is created at its instant, not up to a second later; only the window's schedule is read from the evaluation.
   const uid = change.raw.metadata?.uid ?? '';
   const ns = change.namespace;
   const stored = change.status?.runbook;
