@@ -3,7 +3,8 @@
 // completion its Job carried out. Through validate() on a fixture view (the KWOK integration test,
 // test/integration/runbooks.test.ts, runs the controller's side on a real API server).
 import { describe, expect, it } from 'vitest';
-import type { ChangeRequest, ManagedTenant } from '../api/v1alpha1/index.ts';
+import { celChecker } from '../api/cel.ts';
+import { changeRequestKind, type ChangeRequest, type ManagedTenant } from '../api/v1alpha1/index.ts';
 import type { AdmissionRequest, Operation } from './admission.ts';
 import { mutate } from './mutate.ts';
 import { validate, type TenantView } from './rules.ts';
@@ -71,5 +72,15 @@ describe('a runbook at admission', () => {
     const done = { ...approved, spec: { ...approved.spec, completedAt: '2026-11-20T12:00:00Z' } };
     expect(decide(req('UPDATE', done, 'op', [], approved))).toBe('allowed');
     expect(decide(req('UPDATE', done, 'alice', [], approved))).toMatch(/^spec\.completedAt: changed by provider or operator only/);
+  });
+});
+
+describe('a runbook in the CRD (CEL, per object)', () => {
+  const check = celChecker(changeRequestKind);
+  it('a change executed outside business hours names the window its runbook runs in', () => {
+    const outside = change({ template: { spec: pod() } }, { outsideBusinessHours: true });
+    expect(check(outside).map((v) => v.message)).toContain('spec.runbook.windowRef: a change executed outside business hours names the MaintenanceWindow its runbook runs in');
+    const named = change({ template: { spec: pod() }, windowRef: { name: 'nights' } }, { outsideBusinessHours: true });
+    expect(check(named)).toEqual([]);
   });
 });

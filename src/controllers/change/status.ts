@@ -111,6 +111,11 @@ export function changeConditions(f: ChangeFacts): DesiredCondition[] {
     () => (f.missingIncident !== undefined ? { reason: ConditionReason.ReferenceNotFound, message: `Incident ${f.missingIncident} not found (spec.relatedIncident)` } : undefined),
     () => (f.result === undefined ? { reason: ConditionReason.ReferenceNotFound, message: 'no SupportContract in the namespace yet' } : undefined),
     () => (f.missingWindow !== undefined ? { reason: ConditionReason.ReferenceNotFound, message: `MaintenanceWindow ${f.missingWindow} not found (spec.runbook.windowRef)` } : undefined),
+    // A Job of the runbook's name the change does not own, or one the API server refused: a human decides (Stalled).
+    () => {
+      const c = f.runbook?.condition;
+      return c !== undefined && (c.reason === ConditionReason.RunbookConflict || c.reason === ConditionReason.RunbookRejected) ? { reason: c.reason, message: c.message } : undefined;
+    },
   ]));
   const release = releaseQuotaCondition(f);
   const runbook = f.runbook?.condition;
