@@ -230,7 +230,9 @@ export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: I
     return { status: { ...base, job }, condition: condition('Unknown', ConditionReason.RunbookRunning, `Job ${runName} created at ${job.createdAt ?? '?'}${gone}`), failed: false, requeueAt: undefined };
   }
   if (outcome?.kind === 'Succeeded' || (outcome === undefined && job.completedAt !== undefined)) {
-    const at = outcome?.kind === 'Succeeded' ? clamp(outcome.at ?? now, createdAt, now) : new Date(job.completedAt ?? now);
+    // Once recorded, the completion stays what it was (the clamp moves with `now` on a shifted clock).
+    const recorded = job.completedAt ?? change.spec.completedAt;
+    const at = recorded !== undefined ? new Date(recorded) : clamp(outcome?.kind === 'Succeeded' ? (outcome.at ?? now) : now, createdAt, now);
     job = { ...job, completedAt: seconds(at) };
     if (change.spec.completedAt === undefined) {
       await deps.manager.client.request('PATCH', objectPath(KIND_REFS.ChangeRequest, ns, change.name), {
@@ -242,7 +244,7 @@ export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: I
   }
 
   // Failed: the Job's message; the rollback when there is one.
-  if (outcome?.kind === 'Failed') job = { ...job, failedAt: seconds(clamp(outcome.at ?? now, createdAt, now)), message: outcome.message.slice(0, 4096) };
+  if (outcome?.kind === 'Failed' && job.failedAt === undefined) job = { ...job, failedAt: seconds(clamp(outcome.at ?? now, createdAt, now)), message: outcome.message.slice(0, 4096) };
   const failure = `Job ${runName} failed: ${job.message ?? ''}`;
   if (stored?.job?.failedAt === undefined) await deps.manager.events.emit(change.raw, { type: 'Warning', reason: 'RunbookFailed', action: 'RunRunbook', note: failure });
   if (runbook.rollback === undefined) return { status: { ...base, job }, condition: condition('False', ConditionReason.RunbookFailed, `${failure}; no rollback given`), failed: true, requeueAt: undefined };
@@ -256,8 +258,8 @@ export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: I
   rollback ??= { name: rollbackName };
   const back2 = back === undefined ? undefined : jobOutcome(back);
   const rollbackCreated = rollback.createdAt === undefined ? undefined : new Date(rollback.createdAt);
-  if (back2?.kind === 'Succeeded') rollback = { ...rollback, completedAt: seconds(clamp(back2.at ?? now, rollbackCreated, now)) };
-  if (back2?.kind === 'Failed') rollback = { ...rollback, failedAt: seconds(clamp(back2.at ?? now, rollbackCreated, now)), message: back2.message.slice(0, 4096) };
+  if (back2?.kind === 'Succeeded' && rollback.completedAt === undefined) rollback = { ...rollback, completedAt: seconds(clamp(back2.at ?? now, rollbackCreated, now)) };
+  if (back2?.kind === 'Failed' && rollback.failedAt === undefined) rollback = { ...rollback, failedAt: seconds(clamp(back2.at ?? now, rollbackCreated, now)), message: back2.message.slice(0, 4096) };
   const status = { ...base, job, rollback };
   if (rollback.completedAt !== undefined) return { status, condition: condition('False', ConditionReason.RolledBack, `${failure}; rolled back by Job ${rollbackName} at ${rollback.completedAt}`), failed: true, requeueAt: undefined };
   if (rollback.failedAt !== undefined) return { status, condition: condition('False', ConditionReason.RollbackFailed, `${failure}; the rollback Job ${rollbackName} failed too: ${rollback.message ?? ''}`), failed: true, requeueAt: undefined };
