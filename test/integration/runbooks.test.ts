@@ -180,6 +180,8 @@ describe('runbook Jobs on simulated nodes (KWOK)', () => {
     const j = await job('chg-soon-run');
     expect(j?.metadata?.ownerReferences).toEqual([expect.objectContaining({ kind: 'ChangeRequest', name: 'chg-soon', controller: true })]);
     expect(j?.metadata?.labels).toMatchObject({ app: 'runbook', 'managedapps.dev/change': 'chg-soon', 'managedapps.dev/runbook': 'run' });
+    // The operator's notes on the Job (its clock): what the status is derived from.
+    expect(j?.metadata?.annotations).toMatchObject({ 'managedapps.dev/runbook-slot': 'MaintenanceWindow', 'managedapps.dev/runbook-start-at': '2026-11-17T10:00:20Z', 'managedapps.dev/runbook-created-at': (done.status?.runbook as { job: { createdAt: string } }).job.createdAt });
     // spec.completedAt is the Job's completion (on the operator's clock: after its creation, not after now).
     const completed = new Date(done.spec.completedAt as string).getTime();
     expect(completed).toBeGreaterThanOrEqual(Math.floor(created / 1000) * 1000);

@@ -30,6 +30,16 @@ export const CHANGE_LABEL = 'managedapps.dev/change';
 /** `run` or `rollback`; the operator's Job informer selects this label only, so it caches no other Job. */
 export const RUNBOOK_LABEL = 'managedapps.dev/runbook';
 
+/**
+ * What the operator notes on a Job it creates, on its own clock: when (and in what slot) it was
+ * created, and the open P1 that let it run unapproved. The Job is the record the status is
+ * derived from (a status written before the cache saw the previous one loses nothing).
+ */
+export const CREATED_AT_ANNOTATION = 'managedapps.dev/runbook-created-at';
+export const SLOT_ANNOTATION = 'managedapps.dev/runbook-slot';
+export const START_AT_ANNOTATION = 'managedapps.dev/runbook-start-at';
+export const P1_ANNOTATION = 'managedapps.dev/p1-exception';
+
 export type JobRole = 'run' | 'rollback';
 /** A runbook's requeue fires this long after its start instant (timers never fire early; the start is inclusive). */
 export const RUNBOOK_REQUEUE_MARGIN_MS = 50;
@@ -58,8 +68,8 @@ export interface JobManifest extends KubernetesObject {
 }
 
 /** The Job of `template` for `change`: its name, namespace, labels and owner are the operator's, whatever the template says. */
-export function runbookJob(change: { readonly name: string; readonly namespace: string; readonly uid: string }, role: JobRole, template: JobTemplate): JobManifest {
-  const annotations = template.metadata?.annotations;
+export function runbookJob(change: { readonly name: string; readonly namespace: string; readonly uid: string }, role: JobRole, template: JobTemplate, notes: Record<string, string> = {}): JobManifest {
+  const annotations = template.metadata?.annotations === undefined && Object.keys(notes).length === 0 ? undefined : { ...template.metadata?.annotations, ...notes };
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -163,15 +173,17 @@ export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: I
   }
 
   /** Creates the Job; the API server's refusal of the Job itself (400, 422: an invalid JobSpec) is returned, not retried: the same spec would be refused again. */
-  const create = async (role: JobRole, template: JobTemplate): Promise<string | undefined> => {
-    const body = runbookJob({ name: change.name, namespace: ns, uid }, role, template);
+  /** `created`, `exists` (409: created already by a retry, a lagging cache, a previous leader: that one is this runbook's; the cache brings it) or the refusal. */
+  const create = async (role: JobRole, template: JobTemplate, notes: Record<string, string>): Promise<'created' | 'exists' | { readonly refused: string }> => {
+    const body = runbookJob({ name: change.name, namespace: ns, uid }, role, template, notes);
     try {
       await deps.manager.client.request('POST', collectionPath(JOBS, ns), { query: { fieldManager: deps.manager.fieldManager }, body });
+      return 'created';
     } catch (err) {
-      if (isStatus(err, 400) || isStatus(err, 422)) return err instanceof Error ? err.message : String(err);
-      if (!isStatus(err, 409)) throw err; // created already (a retry, a lagging cache): that one is this runbook's
+      if (isStatus(err, 400) || isStatus(err, 422)) return { refused: err instanceof Error ? err.message : String(err) };
+      if (isStatus(err, 409)) return 'exists';
+      throw err;
     }
-    return undefined;
   };
   const rejected = (role: JobRole, message: string): RunbookOutcome => ({
     status: stored ?? {}, failed: false, requeueAt: undefined,
@@ -203,22 +215,35 @@ export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: I
       const status: RunbookStatus = { startAt: seconds(start.at), slot: start.by };
       return { status, condition: condition('Unknown', ConditionReason.RunbookWaiting, `its Job is created at ${rfc3339(start.at)} (${slotText(start)})`), failed: false, requeueAt: start.at };
     }
-    const refused = await create('run', runbook.template);
-    if (refused !== undefined) return rejected('run', refused);
+    const p1 = start.by === 'P1Exception' ? (related?.name ?? '') : undefined;
+    const made = await create('run', runbook.template, {
+      [CREATED_AT_ANNOTATION]: seconds(now), [SLOT_ANNOTATION]: start.by, [START_AT_ANNOTATION]: seconds(start.at), ...(p1 !== undefined ? { [P1_ANNOTATION]: p1 } : {}),
+    });
+    if (typeof made === 'object') return rejected('run', made.refused);
     created = true;
+    if (made === 'exists') {
+      return { status: { startAt: seconds(start.at), slot: start.by, job: { name: runName } }, condition: condition('Unknown', ConditionReason.RunbookRunning, `Job ${runName} created`), failed: false, requeueAt: undefined };
+    }
     job = { name: runName, createdAt: seconds(now) };
-    if (start.by === 'P1Exception') {
-      const incident = related?.name ?? '';
-      const message = `run at ${seconds(now)} without the client's prior approval, to resolve the open P1 incident ${incident}: the client is notified afterwards (domain.md §10)`;
-      p1Notice = { incident, ranAt: seconds(now), message };
-      await deps.manager.events.emit(change.raw, { type: 'Warning', reason: 'P1Exception', action: 'RunRunbook', note: message });
+    if (p1 !== undefined) {
+      p1Notice = { incident: p1, ranAt: seconds(now), message: p1Message(seconds(now), p1) };
+      await deps.manager.events.emit(change.raw, { type: 'Warning', reason: 'P1Exception', action: 'RunRunbook', note: p1Notice.message });
     }
     await deps.manager.events.emit(change.raw, { type: 'Normal', reason: 'RunbookStarted', action: 'RunRunbook', note: `Job ${runName} created (${slotText(start)})` });
   }
   job ??= { name: runName };
+  // The Job's notes first (the record), then what was stored, then what was just decided.
+  const note = (key: string): string | undefined => run?.metadata?.annotations?.[key];
+  const notedCreated = note(CREATED_AT_ANNOTATION);
+  if (job.createdAt === undefined && notedCreated !== undefined) job = { ...job, createdAt: notedCreated };
+  const notedP1 = note(P1_ANNOTATION);
+  if (p1Notice === undefined && notedP1 !== undefined && job.createdAt !== undefined) p1Notice = { incident: notedP1, ranAt: job.createdAt, message: p1Message(job.createdAt, notedP1) };
+  const notedSlot = note(SLOT_ANNOTATION);
+  const slot = stored?.slot ?? (notedSlot === 'P1Exception' || notedSlot === 'MaintenanceWindow' || notedSlot === 'AdministrationWindow' ? notedSlot : start?.kind === 'At' ? start.by : undefined);
+  const startAt = stored?.startAt ?? note(START_AT_ANNOTATION) ?? (start?.kind === 'At' ? seconds(start.at) : undefined);
   const base: RunbookStatus = {
-    ...(stored?.startAt !== undefined ? { startAt: stored.startAt } : start?.kind === 'At' ? { startAt: seconds(start.at) } : {}),
-    ...(stored?.slot !== undefined ? { slot: stored.slot } : start?.kind === 'At' ? { slot: start.by } : {}),
+    ...(startAt !== undefined ? { startAt } : {}),
+    ...(slot !== undefined ? { slot } : {}),
     ...(p1Notice !== undefined ? { p1Notice } : {}),
   };
   const createdAt = job.createdAt === undefined ? undefined : new Date(job.createdAt);
@@ -250,12 +275,14 @@ export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: I
   if (runbook.rollback === undefined) return { status: { ...base, job }, condition: condition('False', ConditionReason.RunbookFailed, `${failure}; no rollback given`), failed: true, requeueAt: undefined };
   let rollback: JobStatus | undefined = stored?.rollback;
   if (back === undefined && rollback?.createdAt === undefined) {
-    const refused = await create('rollback', runbook.rollback);
-    if (refused !== undefined) return { ...rejected('rollback', refused), status: { ...base, job }, failed: true };
-    rollback = { name: rollbackName, createdAt: seconds(now) };
-    await deps.manager.events.emit(change.raw, { type: 'Normal', reason: 'RollbackStarted', action: 'RunRunbook', note: `Job ${rollbackName} created after ${runName} failed` });
+    const made = await create('rollback', runbook.rollback, { [CREATED_AT_ANNOTATION]: seconds(now) });
+    if (typeof made === 'object') return { ...rejected('rollback', made.refused), status: { ...base, job }, failed: true };
+    rollback = made === 'created' ? { name: rollbackName, createdAt: seconds(now) } : { name: rollbackName };
+    if (made === 'created') await deps.manager.events.emit(change.raw, { type: 'Normal', reason: 'RollbackStarted', action: 'RunRunbook', note: `Job ${rollbackName} created after ${runName} failed` });
   }
   rollback ??= { name: rollbackName };
+  const rollbackNoted = back?.metadata?.annotations?.[CREATED_AT_ANNOTATION];
+  if (rollback.createdAt === undefined && rollbackNoted !== undefined) rollback = { ...rollback, createdAt: rollbackNoted };
   const back2 = back === undefined ? undefined : jobOutcome(back);
   const rollbackCreated = rollback.createdAt === undefined ? undefined : new Date(rollback.createdAt);
   if (back2?.kind === 'Succeeded' && rollback.completedAt === undefined) rollback = { ...rollback, completedAt: seconds(clamp(back2.at ?? now, rollbackCreated, now)) };
@@ -264,6 +291,10 @@ export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: I
   if (rollback.completedAt !== undefined) return { status, condition: condition('False', ConditionReason.RolledBack, `${failure}; rolled back by Job ${rollbackName} at ${rollback.completedAt}`), failed: true, requeueAt: undefined };
   if (rollback.failedAt !== undefined) return { status, condition: condition('False', ConditionReason.RollbackFailed, `${failure}; the rollback Job ${rollbackName} failed too: ${rollback.message ?? ''}`), failed: true, requeueAt: undefined };
   return { status, condition: condition('False', ConditionReason.RunbookFailed, `${failure}; rolling back (Job ${rollbackName})`), failed: true, requeueAt: undefined };
+}
+
+function p1Message(ranAt: string, incident: string): string {
+  return `run at ${ranAt} without the client's prior approval, to resolve the open P1 incident ${incident}: the client is notified afterwards (domain.md §10)`;
 }
 
 function slotText(start: Extract<RunbookStart, { kind: 'At' }>): string {
