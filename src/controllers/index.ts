@@ -18,7 +18,7 @@ import { nextMonth } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
 import { realClock, specChanged, type Clock, type Controller, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { changeReconciler } from './change/reconciler.ts';
-import { CHANGE_LABEL, JOBS, RUNBOOK_LABEL } from './change/runbook.ts';
+import { CHANGE_LABEL, JOBS, RUNBOOK_LABEL, jobOutcomeChanged } from './change/runbook.ts';
 import { contractReconciler } from './contract/reconciler.ts';
 import { functionReconciler } from './function/reconciler.ts';
 import { incidentReconciler } from './incident/reconciler.ts';
@@ -177,7 +177,12 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     // issue 14 item 3: a change's runbook Jobs (only those the operator labelled, change/runbook.ts)
     // wake their change on every update: their status is what it reads. A window wakes the
     // changes whose runbook runs in it: its occurrences and approvals move the start.
-    { kind: JOBS, labelSelector: RUNBOOK_LABEL, map: (o) => { const name = o.metadata?.labels?.[CHANGE_LABEL]; return name === undefined ? [] : [{ namespace: nsOf(o), name }]; } },
+    // Only what the change reads wakes it: the Job's creation, deletion and outcome (running →
+    // succeeded / failed), not each of its status updates (active, ready, startTime, ...).
+    {
+      kind: JOBS, labelSelector: RUNBOOK_LABEL, predicate: jobOutcomeChanged,
+      map: (o) => { const name = o.metadata?.labels?.[CHANGE_LABEL]; return name === undefined ? [] : [{ namespace: nsOf(o), name }]; },
+    },
     watch('MaintenanceWindow', (o) => i.changes.list(nsOf(o)).filter((c) => runbookWindow(c) === nameOf(o)).map((c) => ({ namespace: nsOf(o), name: nameOf(c) }))),
   ]);
   add('problem', 'Problem', problemReconciler(deps), [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHANGE_LABEL, RUNBOOK_LABEL, jobOutcome, ownedBy, runbookJob, runbookJobName } from './runbook.ts';
+import { CHANGE_LABEL, RUNBOOK_LABEL, jobOutcome, jobOutcomeChanged, ownedBy, runbookJob, runbookJobName } from './runbook.ts';
 
 describe('a runbook\'s Jobs (issue 14 item 3)', () => {
   it('are named after the change, deterministically, within a Job name\'s 63 characters', () => {
@@ -31,5 +31,14 @@ describe('a runbook\'s Jobs (issue 14 item 3)', () => {
       .toEqual({ kind: 'Succeeded', at: new Date('2026-11-20T12:00:05Z') });
     expect(jobOutcome({ status: { conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastTransitionTime: '2026-11-20T12:00:07Z' }] } }))
       .toEqual({ kind: 'Failed', at: new Date('2026-11-20T12:00:07Z'), message: 'BackoffLimitExceeded: Job has reached the specified backoff limit' });
+  });
+
+  it('wake their change on an add, a delete or a change of outcome only', () => {
+    const running = { kind: 'Job', status: { active: 1 } };
+    const ready = { kind: 'Job', status: { active: 1, ready: 1 } };
+    const done = { kind: 'Job', status: { conditions: [{ type: 'Complete', status: 'True' }] } };
+    expect(jobOutcomeChanged(running, undefined)).toBe(true);
+    expect(jobOutcomeChanged(ready, running)).toBe(false);
+    expect(jobOutcomeChanged(done, ready)).toBe(true);
   });
 });

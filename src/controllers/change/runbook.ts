@@ -108,6 +108,11 @@ export function jobOutcome(job: JobLike): JobOutcome {
   return { kind: 'Running' };
 }
 
+/** A Job watch's predicate: an add, a delete or a resync (no `previous`), or a change of outcome. */
+export function jobOutcomeChanged(job: KubernetesObject, previous: KubernetesObject | undefined): boolean {
+  return previous === undefined || jobOutcome(job).kind !== jobOutcome(previous).kind;
+}
+
 /** Whether `job` is this change's own (controller ownerReference with its uid). */
 export function ownedBy(job: KubernetesObject, uid: string): boolean {
   return (job.metadata?.ownerReferences ?? []).some((r) => r.controller === true && r.kind === 'ChangeRequest' && r.uid === uid);
