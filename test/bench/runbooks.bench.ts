@@ -18,7 +18,8 @@ import { CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node
 import { pino } from 'pino';
 import { registerControllers } from '../../src/controllers/index.ts';
 import { CHANGE_LABEL, JOBS, RUNBOOK_LABEL } from '../../src/controllers/change/runbook.ts';
-import { Informer, KubeClient, Manager, clockStartingAt, realClock } from '../../src/runtime/index.ts';
+import { Registry } from 'prom-client';
+import { Informer, KubeClient, Manager, clockStartingAt, promRuntimeMetrics, realClock } from '../../src/runtime/index.ts';
 import { createNamespace, userKubeConfig } from '../controlplane/client.ts';
 import { installCrds, readCrds } from '../controlplane/crds.ts';
 import { startControlPlane } from '../controlplane/index.ts';
@@ -97,7 +98,8 @@ const bench: Benchmark = {
       });
       watch.start();
 
-      manager = new Manager({ kubeConfig: operatorKc, logger: pino({ level: 'silent' }), leaderElection: false, clock });
+      const registry = new Registry();
+      manager = new Manager({ kubeConfig: operatorKc, logger: pino({ level: 'silent' }), leaderElection: false, clock, metrics: promRuntimeMetrics(registry) });
       // When the operator sends each Job's create (this process runs it): its own share of the delay.
       const posted = new Map<string, number>();
       const client = manager.client;
@@ -146,6 +148,17 @@ const bench: Benchmark = {
           delays.push(at - instant);
         }
       });
+      // When the late ones fell (seconds after the first instant): a burst, or spread out.
+      const late = namespaces.flatMap((ns, t) => {
+        const out: string[] = [];
+        for (let i = t; i < CHANGES; i += TENANTS) {
+          const instant = (instants[i] ?? first) - offset;
+          const at = seen.get(`${ns}/chg-${i}`);
+          if (at !== undefined && at - instant > 2000) out.push(`${((instant - (first - offset)) / 1000).toFixed(0)} s: ${ms(at - instant)}`);
+        }
+        return out;
+      });
+      if (late.length > 0) log(`${late.length} Jobs later than 2 s, by instant: ${late.sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10)).slice(0, 40).join(', ')}`);
       const sorted = [...delays].sort((a, b) => a - b);
       const postSorted = [...postDelays].sort((a, b) => a - b);
 
@@ -156,6 +169,18 @@ const bench: Benchmark = {
       const quiet = operatorWrites(plane.info.auditLogPath ?? '', quietFrom);
       for (const w of quiet.slice(0, 10)) log(`quiet write: ${w.verb} ${w.objectRef?.resource ?? ''}/${w.objectRef?.name ?? ''}${w.objectRef?.subresource === undefined ? '' : `/${w.objectRef.subresource}`}`);
       const quietWrites = quiet.length;
+      // Where the operator's time went: reconciles and their mean duration per controller.
+      const metric = async (name: string) => (await registry.getMetricsAsJSON()).find((m) => m.name === name)?.values ?? [];
+      const counts = new Map<string, { n: number; sum: number }>();
+      for (const v of await metric('controller_runtime_reconcile_time_seconds')) {
+        const c = String(v.labels.controller ?? '');
+        const e = counts.get(c) ?? { n: 0, sum: 0 };
+        const metricName = (v as { metricName?: string }).metricName ?? '';
+        if (metricName.endsWith('_count')) e.n = v.value;
+        if (metricName.endsWith('_sum')) e.sum = v.value;
+        counts.set(c, e);
+      }
+      log(`reconciles (count, mean): ${[...counts].map(([c, e]) => `${c} ${e.n}, ${e.n === 0 ? '-' : ms((e.sum / e.n) * 1000)}`).join('; ')}`);
       const figures: Figure[] = [
         { label: 'changes, tenants', value: `${CHANGES}, ${TENANTS} (scale ${SCALE})` },
         { label: 'Jobs created', value: `${seen.size} of ${CHANGES}` },
