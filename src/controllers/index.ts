@@ -19,6 +19,7 @@ import type { MetricsSnapshot } from '../metrics/index.ts';
 import { realClock, specChanged, type Clock, type Controller, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { catalogReconciler } from './catalog/reconciler.ts';
 import { changeReconciler } from './change/reconciler.ts';
+import { CHANGE_LABEL, JOBS, RUNBOOK_LABEL, jobOutcomeChanged } from './change/runbook.ts';
 import { claimReconciler } from './claim/reconciler.ts';
 import { contractReconciler } from './contract/reconciler.ts';
 import { functionReconciler } from './function/reconciler.ts';
@@ -133,6 +134,8 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     : []);
   const accelerated = (o: KubernetesObject): Request[] => (spec(o).accelerated === true ? i.changes.list(nsOf(o)).filter((c) => spec(c).accelerated === true).map((c) => ({ namespace: nsOf(o), name: nameOf(c) })) : []);
   // seed Table 1: a release's rank in its month depends on the namespace's other releases.
+  // issue 14 item 3: the window a change's runbook runs in (spec.runbook.windowRef.name).
+  const runbookWindow = (o: KubernetesObject): unknown => ((spec(o).runbook as { windowRef?: { name?: unknown } } | undefined)?.windowRef?.name);
   const releases = (o: KubernetesObject): Request[] => (spec(o).release === true ? i.changes.list(nsOf(o)).filter((c) => spec(c).release === true).map((c) => ({ namespace: nsOf(o), name: nameOf(c) })) : []);
 
   // seed §9.10: the incidents naming a patch campaign (spec.declinedPatchRef) are client-caused
@@ -189,6 +192,16 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watch('Incident', indexed(i.changes, 'incident', (o) => [nameOf(o)])),
     watchContract(inNamespace(i.changes)),
     watch('ManagedTenant', inNamespace(i.changes)),
+    // issue 14 item 3: a change's runbook Jobs (only those the operator labelled, change/runbook.ts)
+    // wake their change on every update: their status is what it reads. A window wakes the
+    // changes whose runbook runs in it: its occurrences and approvals move the start.
+    // Only what the change reads wakes it: the Job's creation, deletion and outcome (running →
+    // succeeded / failed), not each of its status updates (active, ready, startTime, ...).
+    {
+      kind: JOBS, labelSelector: RUNBOOK_LABEL, predicate: jobOutcomeChanged,
+      map: (o) => { const name = o.metadata?.labels?.[CHANGE_LABEL]; return name === undefined ? [] : [{ namespace: nsOf(o), name }]; },
+    },
+    watch('MaintenanceWindow', (o) => i.changes.list(nsOf(o)).filter((c) => runbookWindow(c) === nameOf(o)).map((c) => ({ namespace: nsOf(o), name: nameOf(c) }))),
     // issue 14 item 5: the catalogue prices the namespace's standard changes not stamped (and says which item is unknown).
     watch('ChangeCatalog', inNamespace(i.changes)),
   ]);

@@ -44,3 +44,4 @@ export * from './effort.ts';
 export * from './statement.ts';
 export * from './patching.ts';
 export * from './catalog.ts';
+export * from './runbook.ts';

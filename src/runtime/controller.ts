@@ -19,6 +19,8 @@ import { WorkQueue } from './workqueue.ts';
 /** A secondary kind and how its objects map to the primary requests they affect. */
 export type Watch<T extends KubernetesObject = KubernetesObject> = {
   kind: KindRef;
+  /** Watch only the objects of `kind` that match (the Manager's informer of that selector). */
+  labelSelector?: string;
   /** Called with the current object (and, on update, with the previous one too): return the requests to reconcile. */
   map: (obj: T) => readonly Request[];
   /**

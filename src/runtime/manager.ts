@@ -125,14 +125,19 @@ export class Manager {
       : undefined;
   }
 
-  /** The shared informer of `kind` (created on first use; started by `start()`). */
-  informer<T extends KubernetesObject = KubernetesObject>(kind: KindRef): Informer<T> {
-    const name = kindName(kind);
+  /**
+   * The shared informer of `kind` (created on first use; started by `start()`). With
+   * `labelSelector`, one of its own holding only the objects that match (the API server filters
+   * them): for kinds the operator does not own, e.g. only the Jobs it created.
+   */
+  informer<T extends KubernetesObject = KubernetesObject>(kind: KindRef, labelSelector?: string): Informer<T> {
+    const name = labelSelector === undefined ? kindName(kind) : `${kindName(kind)} (${labelSelector})`;
     let informer = this.#informers.get(name);
     if (informer === undefined) {
       const watch = this.#opts.watch;
       informer = new Informer(this.client, {
         kind, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...this.#opts.informers,
+        ...(labelSelector !== undefined ? { labelSelector } : {}),
         ...(watch !== undefined && 'namespaces' in watch ? { namespaces: watch.namespaces } : {}),
         ...(this.#selection !== undefined ? { namespaceFilter: this.#selection } : {}),
       });
@@ -146,7 +151,7 @@ export class Manager {
     if (this.#started) throw new Error('addController after start');
     const controller = new Controller(spec, {
       primary: this.informer(spec.kind),
-      secondaries: (spec.watches ?? []).map((w) => ({ informer: this.informer(w.kind), map: w.map, ...(w.predicate !== undefined ? { predicate: w.predicate } : {}) })),
+      secondaries: (spec.watches ?? []).map((w) => ({ informer: this.informer(w.kind, w.labelSelector), map: w.map, ...(w.predicate !== undefined ? { predicate: w.predicate } : {}) })),
       clock: this.clock,
       logger: this.logger,
       metrics: this.#metrics,

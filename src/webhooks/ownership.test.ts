@@ -97,7 +97,7 @@ describe('ChangeRequest fields (requester, approver, provider)', () => {
     ['client rewrites the tokens and multipliers of a completed change (16 → 2)', req('ChangeRequest', 'UPDATE', 'alice', change({ tokens: 2, category: 'StandardComplex', completedAt: NOW }), completed),
       /^spec\.accelerated: frozen once the change is accepted.*; spec\.tokens: frozen/],
     ['client moves completedAt', req('ChangeRequest', 'UPDATE', 'alice', { ...completed, spec: { ...completed.spec, completedAt: '2026-11-26T11:00:00Z' } }, completed), /^spec\.completedAt: frozen once it is set/],
-    ['client completes its own change', req('ChangeRequest', 'UPDATE', 'alice', change({ completedAt: NOW }), change()), /^spec\.completedAt: changed by provider only/],
+    ['client completes its own change', req('ChangeRequest', 'UPDATE', 'alice', change({ completedAt: NOW }), change()), /^spec\.completedAt: changed by provider or operator only/],
     ['provider quotes, validates and completes', req('ChangeRequest', 'UPDATE', 'paul', { ...quoted, spec: { ...quoted.spec, completedAt: NOW } }, nonStandard()), /^allowed$/],
     ['client back-dates its change (the mutating hook did not stamp)', raw(req('ChangeRequest', 'CREATE', 'alice', change({ requestedAt: '2026-11-01T00:00:00Z' }))), /^spec\.requestedAt: a client's request is dated by the webhook/],
     ['client edits its change awaiting validation', req('ChangeRequest', 'UPDATE', 'alice', nonStandard({ summary: 'two packages' }), nonStandard()), /^allowed$/],

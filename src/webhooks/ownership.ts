@@ -164,8 +164,12 @@ export const CHANGE_OWNERSHIP: readonly FieldOwnership<ChangeRequestSpec>[] = [
   { field: 'spec.validation', read: (o) => o.spec.validation, create: ['Provider'], update: ['Provider'], frozen: completed },
   // domain.md §10: periods where the commitment does not apply are the provider's to record, as an incident's.
   { field: 'spec.exclusions', read: (o) => o.spec.exclusions, create: ['Provider'], update: ['Provider'], frozen: completed },
-  { field: 'spec.completedAt', read: (o) => o.spec.completedAt, create: ['Provider'], update: ['Provider'], frozen: { when: 'it is set', test: (s) => s.completedAt !== undefined } },
+  // issue 14 item 3: the operator records the completion of a change its runbook's Job carried out (the Job's completionTime).
+  { field: 'spec.completedAt', read: (o) => o.spec.completedAt, create: ['Provider'], update: ['Provider', 'Operator'], frozen: { when: 'it is set', test: (s) => s.completedAt !== undefined } },
   { field: 'spec.requester', read: (o) => o.spec.requester, create: ['Provider', 'Client'], update: NOBODY, stamped: 'the requesting user on creation; kept on updates' },
+  // issue 14 item 3: what the operator runs in the tenant is the provider's to write (a client's
+  // change gets its runbook from the provider); part of the approved scope (change-scope.ts).
+  { field: 'spec.runbook', read: (o) => o.spec.runbook, create: ['Provider'], update: ['Provider'], frozen: completed },
   { field: 'metadata.ownerReferences', read: (o) => o.metadata.ownerReferences, create: PROVIDER_SIDE, update: PROVIDER_SIDE },
 ];
 

@@ -53,6 +53,7 @@ import { DEFAULT_CALENDAR, monthOf } from '../domain/calendar.ts';
 import { restoreProblems } from '../domain/backup.ts';
 import { declinedPatchProblem, patchProblems, resolveDeclinedPatch } from '../domain/patching.ts';
 import { lookUpCatalogItem } from '../domain/catalog.ts';
+import { runbookProblems } from '../api/v1alpha1/runbook.ts';
 import { releaseProblems } from '../domain/releases.ts';
 import {
   activeDirectoryViolations, dependencyCycle, findTargetConflicts, missingLevelPrerequisites, targetKey, type Subscribable, type Target, type TargetClaim,
@@ -362,6 +363,9 @@ function validateChange(request: AdmissionRequest, ctx: RuleContext, namespace: 
   }
   const converted = changeToDomain(change);
   if (!converted.ok) return invalid(converted.errors);
+  // issue 14 item 3: a runbook runs in the change's own namespace (the request's, whatever the body's metadata says).
+  const runbook = runbookProblems(change.spec, namespace);
+  if (runbook.length > 0) return invalid(runbook);
   // A restore (seed §5.10): on units that have a backup policy (a unit not applied yet is GitOps order, not refused).
   const units = ctx.view.units(namespace);
   const restore = restoreProblems(change.spec, (name) => {

@@ -57,13 +57,13 @@ describe('helm template: watch.namespaces', () => {
     expect(envOf(objects).MANAGEDAPPS_WATCH_NAMESPACE_SELECTOR).toBeUndefined();
   });
 
-  it('grants our kinds and Events by a Role and RoleBinding in each listed namespace, not in the ClusterRole', () => {
+  it('grants our kinds, Events and Jobs by a Role and RoleBinding in each listed namespace, not in the ClusterRole', () => {
     const roles = objects.filter((o) => o.kind === 'Role' && o.metadata.name === `${fullname}-watch`);
     expect(roles.map((r) => r.metadata.namespace).sort()).toEqual([watchedA, watchedB].sort());
     for (const role of roles) {
-      expect([...new Set(groupsOf(role))].sort()).toEqual(['events.k8s.io', 'managedapps.dev']);
-      // The four rules of config/rbac/operator-clusterrole.yaml on our group (read/watch, create/delete, status, finalizers) and the one on Events.
-      expect(rulesOf(role)).toHaveLength(5);
+      expect([...new Set(groupsOf(role))].sort()).toEqual(['batch', 'events.k8s.io', 'managedapps.dev']);
+      // The four rules of config/rbac/operator-clusterrole.yaml on our group (read/watch, create/delete, status, finalizers), the one on Events and the one on the runbooks' Jobs.
+      expect(rulesOf(role)).toHaveLength(6);
       expect(rulesOf(role).find((r) => r.resources?.includes('serviceunits'))?.verbs).toEqual(['get', 'list', 'watch', 'update', 'patch']);
     }
     const bindings = objects.filter((o) => o.kind === 'RoleBinding' && o.metadata.name === `${fullname}-watch`);
@@ -75,6 +75,7 @@ describe('helm template: watch.namespaces', () => {
     const cluster = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === fullname)!;
     expect(groupsOf(cluster)).not.toContain('managedapps.dev');
     expect(groupsOf(cluster)).not.toContain('events.k8s.io');
+    expect(groupsOf(cluster)).not.toContain('batch');
     // What stays cluster-wide: namespaces, TokenReviews, SubjectAccessReviews, the webhook configurations.
     expect(rulesOf(cluster).map((r) => r.resources?.join(',')).sort()).toEqual(['mutatingwebhookconfigurations,validatingwebhookconfigurations', 'namespaces', 'subjectaccessreviews', 'tokenreviews']);
   });

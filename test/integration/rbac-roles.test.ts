@@ -81,6 +81,13 @@ describe('config/rbac', () => {
     expect(await allowed({ verb: 'create', resource: 'incidents', namespace: tenantNs })).toBe(true);
     expect(await allowed({ verb: 'create', resource: 'supportcontracts', namespace: tenantNs })).toBe(false);
     expect(await allowed({ verb: 'create', resource: 'events', group: 'events.k8s.io', namespace: tenantNs })).toBe(true);
+    // Runbook Jobs (issue 14 item 3): created and watched in tenant namespaces, never changed or deleted (owned by their change).
+    expect(await allowed({ verb: 'create', resource: 'jobs', group: 'batch', namespace: tenantNs })).toBe(true);
+    expect(await allowed({ verb: 'watch', resource: 'jobs', group: 'batch' })).toBe(true);
+    expect(await allowed({ verb: 'update', resource: 'jobs', group: 'batch', namespace: tenantNs })).toBe(false);
+    expect(await allowed({ verb: 'delete', resource: 'jobs', group: 'batch', namespace: tenantNs })).toBe(false);
+    expect(await allowed({ verb: 'create', resource: 'cronjobs', group: 'batch', namespace: tenantNs })).toBe(false);
+    expect(await allowed({ verb: 'create', resource: 'pods', group: '', namespace: tenantNs })).toBe(false);
     expect(await allowed({ verb: 'update', resource: 'leases', group: 'coordination.k8s.io', namespace: opNs, name: 'managed-apps-operator' })).toBe(true);
     expect(await allowed({ verb: 'update', resource: 'leases', group: 'coordination.k8s.io', namespace: tenantNs, name: 'managed-apps-operator' })).toBe(false);
     expect(await allowed({ verb: 'update', resource: 'validatingwebhookconfigurations', group: 'admissionregistration.k8s.io', name: 'managed-apps-operator' })).toBe(true);

@@ -12,13 +12,15 @@ import {
 import { Exclusion } from './incident.ts';
 import { CATALOG_DIGEST_PATTERN } from './change-catalog.ts';
 import { historyStatusFields } from './records.ts';
+import { Runbook } from './runbook.ts';
 
 /** What `spec.approval.scopeDigest` holds: `sha256:<hex>` of the approved scope (change-scope.ts scopeDigest). */
 export const SCOPE_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 export const APPROVAL_DECISIONS = ['Approved', 'Rejected'] as const;
 export const VALIDATION_DECISIONS = ['Accepted', 'Refused'] as const;
-export const CHANGE_PHASES = ['AwaitingApproval', 'AwaitingValidation', 'Accepted', 'Completed', 'Rejected', 'Refused'] as const;
+// Failed (issue 14 item 3): its runbook's Job failed (status.runbook.message); appended, so the earlier phases keep their order.
+export const CHANGE_PHASES = ['AwaitingApproval', 'AwaitingValidation', 'Accepted', 'Completed', 'Rejected', 'Refused', 'Failed'] as const;
 export type ChangePhase = (typeof CHANGE_PHASES)[number];
 
 const contactName = (description: string) => doc(z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), description);
@@ -83,6 +85,8 @@ export const ChangeRequestSpec = withRules(
     requester: doc(UserInfo, 'Who requested the change: set from the admission request, never from the body. Immutable once set.').optional(),
     // The change catalogue (issue 14 item 5, change-catalog.ts): the terms the change was priced with.
     catalogStamp: doc(CatalogStamp, 'The catalogue item the change was priced from: set by the webhook at creation (with spec.tokens), never from the body; immutable. Absent: priced from spec.tokens as recorded (a change older than its catalogue), or from the catalogue as it is (created before it).').optional(),
+    // issue 14 item 3: the Job that carries the change out (api/v1alpha1/runbook.ts, design.md "Runbooks").
+    runbook: doc(Runbook, 'The batch/v1 Job the operator creates in this namespace when the change may run (approved if provider-initiated, validated if non-standard; the P1 exception at once) and inside its window\'s agreed occurrence or the administration window; its success is the change\'s completion (spec.completedAt), its failure the phase Failed and the rollback Job. Written by the provider; part of what the client approves.').optional(),
   }),
   'Desired state of a ChangeRequest.',
   [
@@ -109,9 +113,31 @@ export const ChangeRequestSpec = withRules(
     // Ownership (src/webhooks/ownership.ts): a decision is final, an approval is never withdrawn.
     { rule: '!has(oldSelf.approval) || has(self.approval)', message: 'spec.approval cannot be removed: a decision, once made, is final', fieldPath: '.approval', reason: 'FieldValueForbidden' },
     { rule: '!has(oldSelf.completedAt) || self == oldSelf', message: 'spec is frozen once the change is completed (spec.completedAt)', reason: 'FieldValueForbidden' },
+    // issue 14 item 3: business hours are the administration window; outside them the change names the window it runs in.
+    { rule: '!has(self.runbook) || !self.outsideBusinessHours || has(self.runbook.windowRef)', message: 'spec.runbook.windowRef: a change executed outside business hours names the MaintenanceWindow its runbook runs in', fieldPath: '.runbook', reason: 'FieldValueRequired' },
   ],
 );
 export type ChangeRequestSpec = z.infer<typeof ChangeRequestSpec>;
+
+const RunbookJobStatus = z.object({
+  name: text('The Job\'s name (<change>-run, <change>-rollback), owned by this ChangeRequest.', 253),
+  createdAt: time('When the operator created it.').optional(),
+  completedAt: time('When it succeeded (the Job\'s completionTime).').optional(),
+  failedAt: time('When it failed (its Failed condition).').optional(),
+  message: text('The Job\'s own message when it failed.', 4096).optional(),
+});
+
+export const RunbookStatus = z.object({
+  startAt: time('When the runbook may start: the window occurrence\'s start, the next business hour, or at once (domain/runbook.ts); absent while it waits on a decision.').optional(),
+  slot: doc(z.enum(['P1Exception', 'MaintenanceWindow', 'AdministrationWindow']), 'What opened its start: the P1 exception, an agreed occurrence of spec.runbook.windowRef, or the administration window.').optional(),
+  job: doc(RunbookJobStatus, 'The Job of spec.runbook.template.').optional(),
+  rollback: doc(RunbookJobStatus, 'The Job of spec.runbook.rollback, once the first one failed.').optional(),
+  p1Notice: doc(z.object({
+    incident: text('The open P1 Incident it resolves (spec.relatedIncident).', 253),
+    ranAt: time('When its Job was created, before any approval of the client (domain.md §10).'),
+    message: text('What the client is notified of (a P1Exception Event too).', 1024),
+  }), 'A provider change run at once for an open P1, without the client\'s prior approval: the client is notified afterwards (domain.md §10).').optional(),
+});
 
 export const ChangeRequestStatus = z.object({
   ...statusBase,
@@ -136,6 +162,7 @@ export const ChangeRequestStatus = z.object({
     reason: text('Why it does not apply (non-production, Initial level, ...).', 256).optional(),
     timed: doc(z.boolean(), 'GTC does not apply but the change time is kept, without penalties: a non-production change (domain.md §8). Its deadline and late hold; it is never credited.').optional(),
   }), 'Whether GTC applies, and why not.').optional(),
+  runbook: doc(RunbookStatus, 'Where the runbook stands (spec.runbook): its Jobs, when it may start, how it ended; the P1 exception\'s notice.').optional(),
   ...historyStatusFields,
 });
 export type ChangeRequestStatus = z.infer<typeof ChangeRequestStatus>;
@@ -159,6 +186,7 @@ export const changeRequestKind: KindDefinition = {
     { name: 'Late', type: 'boolean', jsonPath: '.status.late' },
     { name: 'Accelerated', type: 'boolean', jsonPath: '.spec.accelerated', priority: 1 },
     { name: 'Release', type: 'boolean', jsonPath: '.spec.release', priority: 1 },
+    { name: 'Job', type: 'string', jsonPath: '.status.runbook.job.name', priority: 1, description: 'The runbook\'s Job, once created.' },
     conditionColumn('Approved', 'Approved', 'Whether the change is approved.', 1),
     { ...readyColumn, priority: 1 },
     ageColumn,

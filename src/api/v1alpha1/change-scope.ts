@@ -21,6 +21,8 @@ export interface ChangeScope {
 
 /** The spec fields read, as stored (defaults applied by the API server). */
 export type ScopedSpec = Pick<ChangeRequestSpec, 'unitRefs' | 'category' | 'catalogItem' | 'tokens' | 'summary' | 'description' | 'relatedIncident' | 'validation'> & {
+  /** issue 14 item 3: what the operator will run is approved with the rest; absent, the digest is what it was before runbooks. */
+  readonly runbook?: ChangeRequestSpec['runbook'] | undefined;
   readonly accelerated?: boolean | undefined;
   readonly outsideBusinessHours?: boolean | undefined;
 };
@@ -40,10 +42,21 @@ export function changeScope(spec: ScopedSpec): ChangeScope {
   };
 }
 
+/** `value` with its object keys sorted, at every depth: the same runbook gives the same digest whatever the order the API server stores its keys in. */
+function canonicalJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonicalJson);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonicalJson(v)]));
+}
+
 /** `sha256:<hex>` of the scope as JSON, keys in the fixed order of ChangeScope. */
 export function scopeDigest(spec: ScopedSpec): string {
   const s = changeScope(spec);
-  const canonical = JSON.stringify([s.unitRefs, s.category, s.catalogItem, s.tokens, s.accelerated, s.outsideBusinessHours, s.summary, s.description, s.relatedIncident]);
+  const fields: unknown[] = [s.unitRefs, s.category, s.catalogItem, s.tokens, s.accelerated, s.outsideBusinessHours, s.summary, s.description, s.relatedIncident];
+  // issue 14 item 3: the runbook (its Jobs and window) is part of the scope when there is one; a
+  // change without one keeps the digest it had, so no stored approval is voided by the new field.
+  if (spec.runbook !== undefined) fields.push(canonicalJson(spec.runbook));
+  const canonical = JSON.stringify(fields);
   return `sha256:${createHash('sha256').update(canonical).digest('hex')}`;
 }
 

@@ -33,6 +33,8 @@ export const ConditionType = {
   WithinGuarantee: 'WithinGuarantee',
   /** ChangeRequest with spec.release: within its month's release quota of its support level (seed Table 1). */
   WithinReleaseQuota: 'WithinReleaseQuota',
+  /** ChangeRequest with spec.runbook: where its Job stands (issue 14 item 3): waiting for its gate or slot, running, succeeded, failed (and rolled back). */
+  RunbookSucceeded: 'RunbookSucceeded',
   /** SLAReport: every managed function met its availability guarantee (GTD). */
   GTDMet: 'GTDMet',
   /** SLAReport: the deviation of restoration times is within 5 % (GTR). */
@@ -201,6 +203,25 @@ export const ConditionReason = {
   ClientDeclinedPatch: 'ClientDeclinedPatch',
   /** DeclinedPatch (False): the change named is not a patch campaign the client declined before the incident opened; the guarantees apply as for its cause alone. */
   NotDeclinedPatch: 'NotDeclinedPatch',
+  // RunbookSucceeded (ChangeRequest with spec.runbook, issue 14 item 3; domain/runbook.ts).
+  /** RunbookSucceeded (Unknown): waiting for the gate (approval, validation) or the slot (window occurrence, business hours): the Job is not created yet. */
+  RunbookWaiting: 'RunbookWaiting',
+  /** RunbookSucceeded (Unknown): the Job is created and has not finished. */
+  RunbookRunning: 'RunbookRunning',
+  /** RunbookSucceeded (True): the Job succeeded; its completion time is the change's spec.completedAt. */
+  RunbookCompleted: 'RunbookCompleted',
+  /** RunbookSucceeded (False): the Job failed (its message); the change's phase is Failed. */
+  RunbookFailed: 'RunbookFailed',
+  /** RunbookSucceeded (False): the Job failed and the rollback Job succeeded. */
+  RolledBack: 'RolledBack',
+  /** RunbookSucceeded (False): the Job failed and so did the rollback Job. */
+  RollbackFailed: 'RollbackFailed',
+  /** RunbookSucceeded (False): a Job of the runbook's name exists that this ChangeRequest does not own: nothing is created over it. */
+  RunbookConflict: 'RunbookConflict',
+  /** RunbookSucceeded (False): the API server refused the Job (an invalid JobSpec: its message); not retried until the spec changes. */
+  RunbookRejected: 'RunbookRejected',
+  /** RunbookSucceeded (Unknown): the change was completed by hand (spec.completedAt) before its Job was created: it never runs. */
+  CompletedWithoutRunbook: 'CompletedWithoutRunbook',
   /** Valid: a support level was lowered during its commitment. */
   LevelLowered: 'LevelLowered',
   /** Valid (ManagedTenant): another ManagedTenant, older, already is the tenant of this namespace. */

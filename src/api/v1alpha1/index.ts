@@ -24,6 +24,7 @@ export * from './incident.ts';
 export * from './change-request.ts';
 export * from './change-catalog.ts';
 export * from './change-scope.ts';
+export * from './runbook.ts';
 export * from './problem.ts';
 export * from './approvers.ts';
 export * from './maintenance-window.ts';

@@ -29,6 +29,7 @@ import { ChangeRequest } from './change-request.ts';
 import { approvalBinds } from './change-scope.ts';
 import { ChangeCatalog, catalogItemsToDomain } from './change-catalog.ts';
 import { HISTORY_ANNOTATION, parseHistory } from './records.ts';
+import { runbookProblems } from './runbook.ts';
 import { NEGATIVE_ZERO_MESSAGE, YEAR_MESSAGE, instantInRange, yearInRange, type LabelSelector, type ObjectMeta } from './common.ts';
 import { Incident } from './incident.ts';
 import { MaintenanceWindow, windowScopeDigest } from './maintenance-window.ts';
@@ -57,7 +58,7 @@ export type Conversion<T> = { readonly ok: true; readonly value: T } | { readonl
  * API objects (parsed manifests, admission requests) and the controllers' cached views both are.
  */
 export interface Obj<K extends { spec: unknown; status?: unknown }> {
-  readonly metadata: Pick<ObjectMeta, 'name' | 'labels' | 'creationTimestamp' | 'annotations'>;
+  readonly metadata: Pick<ObjectMeta, 'name' | 'namespace' | 'labels' | 'creationTimestamp' | 'annotations'>;
   readonly spec: K['spec'];
   readonly status?: K['status'] | undefined;
 }
@@ -454,6 +455,8 @@ export function changeToDomain(change: Obj<ChangeRequest>, catalog?: readonly Ca
   const accelerated = accelerationProblem(spec);
   if (accelerated !== undefined) c.add('spec.accelerated', accelerated);
   const exclusions = exclusionsOf(c, spec.exclusions);
+  // issue 14 item 3: a runbook in another namespace, or a privileged pod, is refused (runbook.ts).
+  for (const p of runbookProblems(spec, change.metadata.namespace)) c.add(p.path, p.message);
   return c.done(() => ({
     name: change.metadata.name,
     unitNames: spec.unitRefs.map((r) => r.name),

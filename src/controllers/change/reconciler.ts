@@ -9,7 +9,8 @@ import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS, type ChangeObj, type IncidentObj } from '../shared/kinds.ts';
 import { emitNewHistory, historyOf, historyStatus } from '../shared/history.ts';
 import { changeRelease, keepRecord } from '../shared/retention.ts';
-import { emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
+import { MAX_REQUEUE_MS, emitOnTransition, invalidSpecConditions, requeueAt, writeStatus } from '../shared/status.ts';
+import { RUNBOOK_REQUEUE_MARGIN_MS, reconcileRunbook } from './runbook.ts';
 import { changeConditions, changeFields, type ChangeFacts } from './status.ts';
 
 /** What the cache says around a change: the related incident, the references not found. */
@@ -91,7 +92,12 @@ export function changeReconciler(deps: Deps): Reconciler {
     const release = retention === undefined ? undefined : await keepRecord(deps, KIND_REFS.ChangeRequest, change, () => changeRelease(retention.months, change.spec, change.createdAt));
     if (release === 'released') return {};
     const ev = deps.evaluations.of(change.namespace, now);
-    const facts = changeFacts(change, ev, changeSurroundings(caches, change));
+    const around = changeSurroundings(caches, change);
+    // issue 14 item 3: the runbook's Jobs (runbook.ts), before the status that reports them.
+    const windowRef = change.spec.runbook?.windowRef?.name;
+    const missingWindow = windowRef !== undefined && caches.windows.informer.get(change.namespace, windowRef) === undefined ? windowRef : undefined;
+    const runbook = change.spec.runbook === undefined ? undefined : await reconcileRunbook(deps, change, around.related, ev, missingWindow, now);
+    const facts = { ...changeFacts(change, ev, around), runbook, missingWindow };
     const history = historyOf(change.raw);
     const written = await writeStatus(manager, KIND_REFS.ChangeRequest, change, { ...changeFields(facts), ...historyStatus(history) }, changeConditions(facts), now);
     await emitNewHistory(manager, change.raw, history, change.status);
@@ -110,6 +116,12 @@ export function changeReconciler(deps: Deps): Reconciler {
     const future = [s.completedAt, s.validation?.validatedAt, s.approval?.decidedAt].map((t) => (t === undefined ? undefined : new Date(t)));
     future.push(release);
     const r = facts.result;
-    return requeueAt(ev.at, [...future, r !== undefined && r.measuredAt === undefined ? r.deadline : undefined]);
+    const result = requeueAt(ev.at, [...future, r !== undefined && r.measuredAt === undefined ? r.deadline : undefined]);
+    // issue 14 item 3: a runbook's start is judged on the reconcile's own clock (not the evaluation's), so its
+    // requeue lands just after the instant, without requeueAt's second of margin.
+    const start = runbook?.requeueAt;
+    if (start === undefined || start.getTime() <= now.getTime()) return result;
+    const after = Math.min(MAX_REQUEUE_MS, start.getTime() - now.getTime() + RUNBOOK_REQUEUE_MARGIN_MS);
+    return result.requeueAfter !== undefined && result.requeueAfter <= after ? result : { requeueAfter: after };
   };
 }

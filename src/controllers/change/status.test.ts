@@ -120,3 +120,20 @@ describe('ChangeRequest priced from the change catalogue (issue 14 item 5)', () 
     expect(changeFields(f).tokensCharged).toBe(0);
   });
 });
+
+describe('ChangeRequest with a runbook (issue 14 item 3)', () => {
+  const runbook = { template: { spec: { template: { spec: { containers: [{ name: 'c', image: 'x' }] } } } } };
+  const outcome = (failed: boolean) => ({ status: {}, condition: { type: 'RunbookSucceeded', status: failed ? 'False' as const : 'Unknown' as const, reason: failed ? 'RunbookFailed' : 'RunbookRunning', message: '' }, failed, requeueAt: undefined });
+  it('a failed Job makes the phase Failed, unless the change was completed; the approval change of scope covers the runbook', () => {
+    expect(phaseOf({ ...facts({ runbook }), runbook: outcome(true) })).toBe('Failed');
+    expect(phaseOf({ ...facts({ runbook, completedAt: '2026-11-03T10:00:00Z' }), runbook: outcome(true) })).toBe('Completed');
+    expect(phaseOf({ ...facts({ runbook }), runbook: outcome(false) })).toBe('Accepted');
+    expect(changeConditions({ ...facts({ runbook }), runbook: outcome(true) }).map((c) => c.type)).toContain('RunbookSucceeded');
+    // A runbook changed after the approval voids it (change-scope.ts): what will run is what was approved.
+    const approvedScope = { initiator: 'Provider' as const, runbook, approval: { ...approval('Approved'), scopeDigest: scopeDigest({ ...base, runbook }) } };
+    expect(phaseOf(facts(approvedScope))).toBe('Accepted');
+    expect(phaseOf(facts({ ...approvedScope, runbook: { ...runbook, rollback: runbook.template } }))).toBe('AwaitingApproval');
+    // Without a runbook the digest is what it was before runbooks: stored approvals still bind.
+    expect(scopeDigest(base)).toBe(scopeDigest({ ...base, runbook: undefined }));
+  });
+});

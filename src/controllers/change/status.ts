@@ -10,6 +10,7 @@ import { rfc3339, roundAmount, tokensCharged, type AcceleratedDecision, type Cat
 import type { DesiredCondition } from '../../runtime/index.ts';
 import type { ChangeObj } from '../shared/kinds.ts';
 import { firstBlocker, readyCondition } from '../shared/status.ts';
+import type { RunbookOutcome } from './runbook.ts';
 
 export interface ChangeFacts {
   readonly change: ChangeObj;
@@ -35,6 +36,10 @@ export interface ChangeFacts {
   readonly catalog?: readonly CatalogItem[] | undefined;
   /** For a standard change without spec.tokens (not stamped): its item in the catalogue, or why not (domain/catalog.ts). */
   readonly catalogLookup?: CatalogLookup | undefined;
+  /** spec.runbook's Jobs (runbook.ts reconcileRunbook); absent: no runbook. */
+  readonly runbook?: RunbookOutcome | undefined;
+  /** spec.runbook.windowRef when no such MaintenanceWindow exists (yet: GitOps order). */
+  readonly missingWindow?: string | undefined;
   readonly now: Date;
 }
 
@@ -64,7 +69,9 @@ export function phaseOf(f: ChangeFacts): NonNullable<ChangeRequestStatus['phase'
     if (s.approval === undefined || !approvalBinds(s) || !known(s.approval.decidedAt, f.now)) return 'AwaitingApproval';
     if (s.approval.decision === 'Rejected') return 'Rejected';
   }
-  return known(s.completedAt, f.now) ? 'Completed' : 'Accepted';
+  if (known(s.completedAt, f.now)) return 'Completed';
+  // issue 14 item 3: its runbook's Job failed (rolled back or not).
+  return f.runbook?.failed === true ? 'Failed' : 'Accepted';
 }
 
 export function approvedCondition(f: ChangeFacts): DesiredCondition {
@@ -126,9 +133,16 @@ export function changeConditions(f: ChangeFacts): DesiredCondition[] {
     () => (f.missingUnits.length > 0 ? { reason: ConditionReason.ReferenceNotFound, message: `ServiceUnit ${f.missingUnits.join(', ')} not found` } : undefined),
     () => (f.missingIncident !== undefined ? { reason: ConditionReason.ReferenceNotFound, message: `Incident ${f.missingIncident} not found (spec.relatedIncident)` } : undefined),
     () => (f.result === undefined ? { reason: ConditionReason.ReferenceNotFound, message: 'no SupportContract in the namespace yet' } : undefined),
+    () => (f.missingWindow !== undefined ? { reason: ConditionReason.ReferenceNotFound, message: `MaintenanceWindow ${f.missingWindow} not found (spec.runbook.windowRef)` } : undefined),
+    // A Job of the runbook's name the change does not own, or one the API server refused: a human decides (Stalled).
+    () => {
+      const c = f.runbook?.condition;
+      return c !== undefined && (c.reason === ConditionReason.RunbookConflict || c.reason === ConditionReason.RunbookRejected) ? { reason: c.reason, message: c.message } : undefined;
+    },
   ]));
   const release = releaseQuotaCondition(f);
-  return [approvedCondition(f), valid, withinGuaranteeCondition(f), ...(release === undefined ? [] : [release]), ready];
+  const runbook = f.runbook?.condition;
+  return [approvedCondition(f), valid, withinGuaranteeCondition(f), ...(release === undefined ? [] : [release]), ...(runbook === undefined ? [] : [runbook]), ready];
 }
 
 export function changeFields(f: ChangeFacts): Omit<ChangeRequestStatus, 'conditions' | 'observedGeneration'> {
@@ -138,13 +152,15 @@ export function changeFields(f: ChangeFacts): Omit<ChangeRequestStatus, 'conditi
   const phase = phaseOf(f);
   const d = f.release;
   const release = d === undefined ? {} : { release: { month: d.month, supportLevel: d.supportLevel, rank: d.rank, quota: d.quota, withinQuota: d.withinQuota } };
+  const runbook = f.runbook === undefined ? {} : { runbook: f.runbook.status };
   const r = f.result;
   const priceSource = priceSourceOf(f);
-  if (r === undefined) return { phase, tokensCharged: charged, priceSource, ...release };
+  if (r === undefined) return { phase, tokensCharged: charged, priceSource, ...release, ...runbook };
   return {
     phase,
     ...release,
     priceSource,
+    ...runbook,
     supportLevel: r.supportLevel,
     tokensCharged: charged,
     price: roundAmount(r.price),
