@@ -7,7 +7,7 @@
 // webhook refuses it naming spec.unitRefs[0]; with the webhook bypassed (a namespace it does not
 // select) the controller flags it Valid=False ReleaseInvalid, naming the same field.
 import { randomBytes } from 'node:crypto';
-import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, EventsV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { registerControllers } from '../../src/controllers/index.ts';
@@ -139,6 +139,11 @@ describe('releases counted against the month\'s quota on a real API server', () 
       reason: 'ReleaseInvalid', message: "spec.unitRefs[0]: ServiceUnit 'db-1' is at level Database: a release (spec.release) is a change on a managed application, level Application (seed Table 1)",
     });
     expect(cond(flagged, 'Ready')).toMatchObject({ status: 'False', reason: 'ReleaseInvalid' });
+    // Its Warning Event is named after the condition's reason (it was AcceleratedQuotaExceeded for every Valid=False).
+    await eventually(async () => {
+      const events = (await admin.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace: bypassed })).items.filter((e) => e.regarding?.name === 'rel-db' && e.type === 'Warning');
+      expect(events.map((e) => e.reason)).toEqual(['ReleaseInvalid']);
+    });
   });
 
   it('spec.release is immutable (CEL)', async () => {

@@ -104,8 +104,10 @@ export function changeReconciler(deps: Deps): Reconciler {
     const stored = change.status?.conditions;
     const message = (type: string): string => written.find((c) => c.type === type)?.message ?? '';
     await emitOnTransition(manager, change.raw, stored, ConditionType.WithinGuarantee, 'False', written, { type: 'Warning', reason: 'ChangeLate', action: 'Reconcile', note: message(ConditionType.WithinGuarantee) });
-    // issue 14 item 5: an item not found in the catalogue has an Event of its own name.
-    const validReason = written.find((c) => c.type === ConditionType.Valid)?.reason === ConditionReason.CatalogItemUnknown ? 'CatalogItemUnknown' : 'AcceleratedQuotaExceeded';
+    // The Event is named after what made the change invalid: the condition's reason (RestoreInvalid,
+    // ReleaseInvalid, PatchInvalid, CatalogItemUnknown...), AcceleratedQuotaExceeded for the 7th accelerated change.
+    const invalidReason = written.find((c) => c.type === ConditionType.Valid)?.reason;
+    const validReason = invalidReason === undefined || invalidReason === ConditionReason.QuotaExceeded ? 'AcceleratedQuotaExceeded' : invalidReason;
     await emitOnTransition(manager, change.raw, stored, ConditionType.Valid, 'False', written, { type: 'Warning', reason: validReason, action: 'Reconcile', note: message(ConditionType.Valid) });
     await emitOnTransition(manager, change.raw, stored, ConditionType.WithinReleaseQuota, 'False', written, { type: 'Warning', reason: 'ReleaseQuotaExceeded', action: 'Reconcile', note: message(ConditionType.WithinReleaseQuota) });
     const reasonOf = (conditions: readonly { type: string; reason?: string }[] | undefined): string | undefined => conditions?.find((c) => c.type === ConditionType.Approved)?.reason;
