@@ -19,6 +19,14 @@ export const VIEW_KINDS = {
   catalogs: KIND_REFS.ChangeCatalog,
 } as const;
 
+/** The kinds of VIEW_KINDS as a person reads them ("ManagedTenants, …, Incidents and SLAReports"), for the cold-cache refusal. */
+export const VIEW_KINDS_TEXT: string = (() => {
+  const refs: readonly unknown[] = Object.values(VIEW_KINDS);
+  const names = Object.entries(KIND_REFS).filter(([, ref]) => refs.includes(ref)).map(([name]) => `${name}s`);
+  const last = names.pop();
+  return names.length === 0 ? (last ?? '') : `${names.join(', ')} and ${last ?? ''}`;
+})();
+
 /**
  * One kind's cached objects parsed by its resource schema (src/api RESOURCE_SCHEMAS: defaults
  * applied, no casts), memoised per cached object: the informer replaces an object on every

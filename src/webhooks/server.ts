@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { GROUP, type InternalEndpoints } from '../api/v1alpha1/index.ts';
 import type { Clock, Manager, Runnable, Timer } from '../runtime/index.ts';
 import { deny, toResponse, violationMessage, type AdmissionRequest, type AdmissionReview, type Verdict } from './admission.ts';
-import { InformerTenantView } from './cache.ts';
+import { InformerTenantView, VIEW_KINDS_TEXT } from './cache.ts';
 import type { IdentityConfig } from './identity.ts';
 import { mutate, mutationNeedsTenant } from './mutate.ts';
 import { validate } from './rules.ts';
@@ -94,7 +94,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
 
   const coldCache = (): Verdict => deny('ServiceUnavailable', [{
     path: 'metadata',
-    message: `the managedapps admission webhook cannot check this request yet: its caches of ManagedTenants, SupportContracts, ServiceUnits, ChangeRequests, Incidents and SLAReports are not synced after ${cacheWaitMs} ms (the operator is starting or cannot reach the API server); retry shortly`,
+    message: `the managedapps admission webhook cannot check this request yet: its caches of ${VIEW_KINDS_TEXT} are not synced after ${cacheWaitMs} ms (the operator is starting or cannot reach the API server); retry shortly`,
   }]);
 
   async function decide(path: string, request: AdmissionRequest): Promise<Verdict> {

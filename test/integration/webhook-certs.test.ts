@@ -65,7 +65,7 @@ describe('webhook certificates and configurations', () => {
       expect(answer.status).toBe(200);
       expect(answer.json).toMatchObject({
         kind: 'AdmissionReview',
-        response: { uid: 'u-1', allowed: false, status: { code: 503, reason: 'ServiceUnavailable', message: expect.stringMatching(/caches of ManagedTenants, SupportContracts, ServiceUnits, ChangeRequests, Incidents and SLAReports are not synced after 300 ms/) as unknown } },
+        response: { uid: 'u-1', allowed: false, status: { code: 503, reason: 'ServiceUnavailable', message: expect.stringMatching(/caches of ManagedTenants, SupportContracts, ServiceUnits, Incidents, ChangeRequests, ChangeCatalogs and SLAReports are not synced after 300 ms/) as unknown } },
       });
       // The mutating hook needs no cache to stamp a reporter.
       const stamped = await post(port, certs.caBundle ?? '', '/mutate', {
