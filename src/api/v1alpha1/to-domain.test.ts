@@ -114,6 +114,9 @@ describe('toDomain on the samples', () => {
     expect(window.schedule).toMatchObject({ timeZone: 'Europe/Paris', durationSeconds: 14_400, recurrence: { rrule: 'FREQ=MONTHLY;BYDAY=2TU', startTime: '22:00' } });
     const incident = input.incidents.find((i) => i.name === 'inc-20261021-db-slow')!;
     expect(incident.exclusions).toEqual([{ start: new Date('2026-10-21T13:00:00Z'), end: new Date('2026-10-21T15:00:00Z') }]);
+    // issue 13: the statement's terms (config/samples/supportcontract.yaml) and the work time (incidents.yaml).
+    expect(input.contract).toMatchObject({ ticketQuota: 40, ticketPrices: { Premium: 85, Standard: 60, Initial: 45, NoSLA: 30 }, syntecIndices: [{ year: 2026, index: 298.7 }] });
+    expect(incident.workMinutes).toBe(150);
     expect(input.changes.find((c) => c.name === 'chg-20261102-sso')).toMatchObject({ tokens: 12, quotedAt: new Date('2026-11-05T09:30:00Z') });
   });
 
