@@ -235,6 +235,10 @@ describe('bounds in toDomain, for objects stored before the schema had them (iss
     ['token price 1e308', { prices: { ...contract.spec.prices, tokenPrice: 1e308 } }, 'spec.prices.tokenPrice: 1e+308 is not an amount from 0 to 1000000000'],
     ['token pack 2^31', { monthlyTokens: 2 ** 31 }, 'spec.monthlyTokens: 2147483648 is not an integer from 0 to 100000'],
     ['reversibility in year 1', { reversibilityStart: '0001-01-01T00:00:00Z' }, "spec.reversibilityStart: '0001-01-01T00:00:00Z': year must be 1970 to 2200"],
+    // issue 13: a quota with no ticket prices (stored while the webhook was down), a ticket price -0, a quota beyond the bound.
+    ['a ticket quota and no ticket prices', { monthlyTickets: 40, prices: { currency: 'EUR', tokenPrice: 95 } }, 'spec.monthlyTickets: a ticket quota needs the ticket prices in force with it (spec.prices.ticketPrices): the overage is billed at them (seed §9.5–§9.6)'],
+    ['a NoSLA ticket price -0', { prices: { ...contract.spec.prices, ticketPrices: { Premium: 85, Standard: 60, Initial: 45, NoSLA: -0 } } }, 'spec.prices.ticketPrices.NoSLA: must not be -0'],
+    ['a ticket quota 2^31', { monthlyTickets: 2 ** 31 }, 'spec.monthlyTickets: 2147483648 is not an integer from 0 to 25000'],
   ])('a contract with %s is refused, naming the field', (_what, spec, message) => {
     const converted = reportInputToDomain({ ...objects, contract: withSpec(contract, spec as Partial<SupportContract['spec']>) });
     expect(converted.ok).toBe(false);
