@@ -48,11 +48,23 @@ export const MAX_AMOUNT = 1_000_000_000;
 /** The largest monthly token pack (domain.md §10: a token is 30 minutes; 100,000 tokens are 50,000 hours, a month of ~300 people full time). */
 export const MAX_MONTHLY_TOKENS = 100_000;
 
+/** The largest monthly ticket quota (issue 13, seed §9.5): a thousand tickets a working day. */
+export const MAX_MONTHLY_TICKETS = 25_000;
+
+/** The most years of SYNTEC indices a contract lists (seed §9.3.1): a century of revisions. */
+export const MAX_INDEX_YEARS = 100;
+
+/** The largest value of a price index (SYNTEC was about 300 in 2024, base 100 in 1984 ... ample headroom). */
+export const MAX_INDEX_VALUE = 1_000_000;
+
 /** The most entries of spec.supportLevels: 10 years of a change every month, for the 4 environments (domain.md §3 keeps the history in the contract). */
 export const MAX_SUPPORT_LEVEL_ENTRIES = 480;
 
 /** The most dated amendments of the token pack and the prices: 10 years of one every month. */
 export const MAX_AMENDMENTS = 120;
+
+/** The most work minutes one incident may record (issue 13, seed §8.4.4, §5.11.5): a year of one person full time, 24 h a day. */
+export const MAX_WORK_MINUTES = 525_600;
 
 /** The largest price of one change in tokens, before multipliers (domain.md §7: a simple change is 1). */
 export const MAX_CHANGE_TOKENS = 10_000;

@@ -20,6 +20,7 @@ import { creditForecast, type CreditForecast, type ForecastFigures } from './for
 import { gtdGuaranteePercent, GTR_DEVIATION_THRESHOLD_PERCENT } from './guarantees.ts';
 import { clipOne, type Interval } from './interval.ts';
 import { unguaranteed, type Target, type Unguaranteed } from './levels.ts';
+import type { SyntecIndex } from './statement.ts';
 import type { DatedTerms, MonthTerms } from './terms.ts';
 import type { TokenLedger } from './tokens.ts';
 import type { MaintenanceSchedule } from './maintenance.ts';
@@ -59,6 +60,8 @@ export interface ContractInput extends DatedTerms {
   readonly acceleratedChangesPerYear?: number | undefined;
   /** When incidents recur enough to propose a Problem (seed §5.4); default DEFAULT_RECURRENCE_POLICY (problems.ts). */
   readonly problemDetection?: RecurrencePolicy | undefined;
+  /** The SYNTEC index of each year the contract lists (seed §9.3.1, issue 13): the statement's revision (statement.ts syntecRevision). */
+  readonly syntecIndices?: readonly SyntecIndex[] | undefined;
 }
 
 export interface UnitInput {
@@ -97,6 +100,8 @@ export interface IncidentInput extends InterruptionRecord {
   readonly unitNames: readonly string[];
   /** The ChangeRequest the provider names as the declined patch campaign that caused it (patching.ts); resolved by evaluateTenant into `declinedPatch`. */
   readonly declinedPatchRef?: string | undefined;
+  /** The provider's recorded work time, in minutes (spec.workMinutes, issue 13): what effort.ts bills; not an SLA figure. */
+  readonly workMinutes?: number | undefined;
   /** The SLA fields changed after the incident was resolved (its trace, issue 12): listed in the report's `amended`. */
   readonly amendedAfterClosure?: readonly string[];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR } from './calendar.ts';
 import type { ChangeInput, IncidentInput, ReportInput, UnitInput } from './report.ts';
-import { addMonths, amendmentProblems, supportLevelHistory, termsInMonth, type DatedTerms } from './terms.ts';
+import { addMonths, amendmentProblems, supportLevelHistory, termsInMonth, ticketTermsProblems, type DatedTerms } from './terms.ts';
 import { computeMonthlyReport, evaluateTenant } from './tenant.ts';
 import { PREREQUISITES } from './vocabulary.ts';
 
@@ -38,6 +38,35 @@ describe('termsInMonth: the terms in force during a month (domain.md §3)', () =
     ['no pack once the commitment ended', '2027-01', { monthlyTokens: 0, payAsYouGoTokenPrice: 95 }],
   ])('%s (%s)', (_name, month, expected) => {
     expect(termsInMonth(terms, month, PARIS)).toMatchObject({ month, ...expected });
+  });
+});
+
+describe('the ticket quota and prices, dated as the pack and the prices (issue 13, seed §9.5–§9.6)', () => {
+  const prices = { Premium: 85, Standard: 60, Initial: 45, NoSLA: 30 };
+  const raised = { Premium: 90, Standard: 64, Initial: 48, NoSLA: 32 };
+  const terms: DatedTerms = {
+    supportLevels: { Production: 'Standard' }, payAsYouGoTokenPrice: 80, ticketQuota: 40, ticketPrices: prices,
+    amendments: [{ from: '2027-03', ticketPrices: raised }, { from: '2027-01', ticketQuota: 50 }],
+  };
+  it.each([
+    ['the base quota and prices', '2026-12', { ticketQuota: 40, ticketPrices: prices }],
+    // January: the quota amended to 50, the prices left out keep the base's.
+    ['a quota amended, prices unchanged', '2027-01', { ticketQuota: 50, ticketPrices: prices }],
+    // March: the prices given replace the base's whole; the quota stays January's 50.
+    ['prices amended whole, quota unchanged', '2027-03', { ticketQuota: 50, ticketPrices: raised }],
+  ])('%s (%s)', (_name, month, expected) => {
+    expect(termsInMonth(terms, month, PARIS)).toMatchObject(expected);
+  });
+  it('a contract that states none has none in force', () => {
+    const t = termsInMonth({ supportLevels: {}, payAsYouGoTokenPrice: 80 }, '2027-01', PARIS);
+    expect('ticketQuota' in t || 'ticketPrices' in t).toBe(false);
+  });
+  it('a quota needs the prices in force with it', () => {
+    expect(ticketTermsProblems({ ticketQuota: 40 }, [])).toEqual([{ message: expect.stringMatching(/^a ticket quota needs the ticket prices in force with it \(spec\.prices\.ticketPrices\)/) }]);
+    // Listed out of order: the prices of 2027-03 come after the quota of 2027-01 (index 1).
+    expect(ticketTermsProblems({}, [{ from: '2027-03', ticketPrices: prices }, { from: '2027-01', ticketQuota: 50 }])).toEqual([{ index: 1, message: expect.stringMatching(/^a ticket quota from 2027-01 needs the ticket prices in force by then/) }]);
+    expect(ticketTermsProblems({}, [{ from: '2027-01', ticketQuota: 50, ticketPrices: prices }])).toEqual([]);
+    expect(ticketTermsProblems({ ticketPrices: prices }, [{ from: '2027-01', ticketQuota: 50 }])).toEqual([]);
   });
 });
 

@@ -3,7 +3,8 @@
 // computed with the terms in force during that month, never with today's).
 //
 // Three terms are dated: the support level of each environment, the token pack, and the prices
-// (token price, monthly fees, monthly minimum). The terms from the contract's start are the base;
+// (token price, monthly fees, monthly minimum), with the ticket quota and the ticket prices
+// (issue 13, seed §9.5–§9.6) amended as the pack and the prices are. The terms from the contract's start are the base;
 // each dated entry takes effect on the 1st of its month, 00:00 in the tenant's time zone, and
 // holds until a later entry replaces it. An amendment that leaves a term out keeps the previous
 // value. The currency never changes.
@@ -12,6 +13,7 @@
 // order); the only instant computed is the token pack's end, in the time zone given.
 import { DateTime } from 'luxon';
 import { MIN_SUPPORT_COMMITMENT_MONTHS } from './limits.ts';
+import type { TicketTariff } from './tickets.ts';
 import { SUPPORT_LEVELS, type Environment, type SupportLevel } from './vocabulary.ts';
 
 /** A support level in force from the 1st of `from` (domain.md §3). */
@@ -31,7 +33,14 @@ export interface TermsAmendment {
   /** The month's recurring charge (the sum of the fees listed); `null`: the amendment lists no fee, so the domain's default applies again. */
   readonly monthlyRecurringCharge?: number | null | undefined;
   readonly monthlyMinimum?: number | undefined;
+  /** The monthly ticket quota from then on (issue 13, seed §9.5). */
+  readonly ticketQuota?: number | undefined;
+  /** The four unit ticket prices from then on, replacing the previous ones whole (seed §9.6). */
+  readonly ticketPrices?: TicketTariffPrices | undefined;
 }
+
+/** The price sheet's unit price of a ticket of each tariff (seed §9.6), in the contract's currency (amounts as the spec states them; the statement converts them to cents). */
+export type TicketTariffPrices = Readonly<Record<TicketTariff, number>>;
 
 /** What the terms of a contract are made of (the fields of ContractInput that termsInMonth reads). */
 export interface DatedTerms {
@@ -44,6 +53,9 @@ export interface DatedTerms {
   readonly monthlyTokens?: number | undefined;
   readonly monthlyRecurringCharge?: number | undefined;
   readonly monthlyMinimum?: number | undefined;
+  /** The monthly ticket quota and the ticket prices from the start (issue 13, seed §9.5–§9.6); absent: none stated. */
+  readonly ticketQuota?: number | undefined;
+  readonly ticketPrices?: TicketTariffPrices | undefined;
   readonly amendments?: readonly TermsAmendment[] | undefined;
   /** First day of the contract, 'YYYY-MM-DD', and the service's minimum duration: the pack runs until then (domain.md §10). Absent: the pack always runs. */
   readonly start?: string | undefined;
@@ -59,6 +71,9 @@ export interface MonthTerms {
   readonly payAsYouGoTokenPrice: number;
   readonly monthlyRecurringCharge: number | undefined;
   readonly monthlyMinimum: number | undefined;
+  /** The month's ticket quota and unit ticket prices (issue 13, seed §9.5–§9.6); absent: the contract states none in force. */
+  readonly ticketQuota?: number | undefined;
+  readonly ticketPrices?: TicketTariffPrices | undefined;
 }
 
 const byFrom = <T extends { readonly from: string }>(a: T, b: T): number => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0);
@@ -88,12 +103,16 @@ export function termsInMonth(terms: DatedTerms, month: string, timeZone: string)
   let payAsYouGoTokenPrice = terms.payAsYouGoTokenPrice;
   let monthlyRecurringCharge = terms.monthlyRecurringCharge;
   let monthlyMinimum = terms.monthlyMinimum;
+  let ticketQuota = terms.ticketQuota;
+  let ticketPrices = terms.ticketPrices;
   for (const a of [...(terms.amendments ?? [])].sort(byFrom)) {
     if (a.from > month) break;
     if (a.monthlyTokens !== undefined) monthlyTokens = a.monthlyTokens;
     if (a.payAsYouGoTokenPrice !== undefined) payAsYouGoTokenPrice = a.payAsYouGoTokenPrice;
     if (a.monthlyRecurringCharge !== undefined) monthlyRecurringCharge = a.monthlyRecurringCharge ?? undefined;
     if (a.monthlyMinimum !== undefined) monthlyMinimum = a.monthlyMinimum;
+    if (a.ticketQuota !== undefined) ticketQuota = a.ticketQuota;
+    if (a.ticketPrices !== undefined) ticketPrices = a.ticketPrices;
   }
   return {
     month,
@@ -102,6 +121,8 @@ export function termsInMonth(terms: DatedTerms, month: string, timeZone: string)
     payAsYouGoTokenPrice,
     monthlyRecurringCharge,
     monthlyMinimum,
+    ...(ticketQuota === undefined ? {} : { ticketQuota }),
+    ...(ticketPrices === undefined ? {} : { ticketPrices }),
   };
 }
 
@@ -182,6 +203,22 @@ export function supportLevelHistory(entries: readonly SupportLevelEntry[], start
 }
 
 /** Amendments: each from the start month on, one per month. */
+/**
+ * issue 13 (seed §9.5–§9.6): a ticket quota is billed beyond at the ticket prices, so no month may
+ * have a quota in force without the prices. The first entry that gives a quota before any prices
+ * are in force (the base: index undefined, or an amendment by its index).
+ */
+export function ticketTermsProblems(base: { readonly ticketQuota?: number | undefined; readonly ticketPrices?: unknown }, amendments: readonly { readonly from: string; readonly ticketQuota?: number | undefined; readonly ticketPrices?: unknown }[]): { index?: number; message: string }[] {
+  let priced = base.ticketPrices !== undefined;
+  if (base.ticketQuota !== undefined && !priced) return [{ message: 'a ticket quota needs the ticket prices in force with it (spec.prices.ticketPrices): the overage is billed at them (seed §9.5–§9.6)' }];
+  const order = amendments.map((a, index) => ({ a, index })).sort((x, y) => byFrom(x.a, y.a));
+  for (const { a, index } of order) {
+    priced ||= a.ticketPrices !== undefined;
+    if (a.ticketQuota !== undefined && !priced) return [{ index, message: `a ticket quota from ${a.from} needs the ticket prices in force by then (spec.prices.ticketPrices, or this amendment's prices.ticketPrices): the overage is billed at them (seed §9.5–§9.6)` }];
+  }
+  return [];
+}
+
 export function amendmentProblems(amendments: readonly { readonly from: string }[], startMonth: string): TermsProblem[] {
   const out: TermsProblem[] = [];
   const seen = new Map<string, number>();

@@ -68,6 +68,8 @@ export const INCIDENT_OWNERSHIP: readonly FieldOwnership<IncidentSpec>[] = [
   { field: 'spec.exclusions', read: (o) => o.spec.exclusions, create: ['Provider'], update: ['Provider'], frozen: closed },
   // seed §9.10: that a declined patch campaign caused the incident is the provider's finding, as its cause is.
   { field: 'spec.declinedPatchRef', read: (o) => o.spec.declinedPatchRef, create: ['Provider'], update: ['Provider'], frozen: closed },
+  // issue 13 (seed §8.4.4 c–d, §5.11.5): the time the provider spent is its own record, billed on the statement.
+  { field: 'spec.workMinutes', read: (o) => o.spec.workMinutes, create: ['Provider'], update: ['Provider'], frozen: closed },
   // On creation, the provider records a past incident as it was (its records prevail, domain.md
   // §8; GitOps re-creates them); closing an open one is the client's agreement.
   { field: 'spec.closedAt', read: (o) => o.spec.closedAt, create: ['Provider'], update: ['Client'], frozen: closedOnceSet, stamped: 'the time of the request (the client agrees now)' },

@@ -130,6 +130,13 @@ describe('records traced: the mutating hook writes who, when, old → new; nobod
     ]);
   });
 
+  it('the work time (issue 13) is traced after resolution without flagging an amendment: billing, not an SLA figure', () => {
+    const resolved = incident('i', { resolvedAt: '2026-11-26T09:00:00Z' });
+    const v = admit(req('Incident', 'UPDATE', 'paul', incident('i', { resolvedAt: '2026-11-26T09:00:00Z', workMinutes: 95 }), resolved));
+    expect(v.verdict).toBe('allowed');
+    expect(historyOf(v.object)).toEqual([{ at: NOW, by: 'paul', field: 'spec.workMinutes', to: 95 }]);
+  });
+
   it('a change\'s tokens and completion are traced; an edit of other fields adds nothing', () => {
     const c = change('c', { category: 'NonStandard', catalogItem: undefined, tokens: undefined });
     const quoted = admit(req('ChangeRequest', 'UPDATE', 'paul', change('c', { category: 'NonStandard', catalogItem: undefined, tokens: 12, completedAt: NOW }), c));

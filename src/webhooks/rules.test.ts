@@ -23,6 +23,9 @@ const contract = {
   spec: { start: '2026-11-01', commitmentMonths: 12, supportChain: 'FullFrance', supportLevels: [{ environment: 'Production', level: 'Standard' }], subscribedLevels: ['OS'], prices: { currency: 'EUR', tokenPrice: 1 }, monthlyTokens: 0, acceleratedChangesPerYear: 2 },
 } as unknown as SupportContract;
 const base = { environment: 'Production', level: 'Standard' };
+const tickets = { Premium: 90, Standard: 60, Initial: 45, NoSLA: 30 };
+/** The contract with these SYNTEC indices. */
+const syntec = (...indices: { year: number; index: number }[]) => ({ ...contract, spec: { ...contract.spec, syntecIndices: indices } }) as unknown as SupportContract;
 /** The contract with these support level entries. */
 const levels = (...entries: { environment: string; level: string; from?: string }[]) => ({ ...contract, spec: { ...contract.spec, supportLevels: entries } }) as unknown as SupportContract;
 const unit = (name: string, vm: string, created?: string) => ({
@@ -76,6 +79,16 @@ describe('validate', () => {
     ['the token pack from the start, edited', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, monthlyTokens: 5 } }, 'p', ['provider'], contract), /^spec\.monthlyTokens: the token pack from the start \(0\) is in force since 2026-11-01/],
     ['the token price, amended from next month', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, amendments: [{ from: '2026-12', prices: { tokenPrice: 2 } }] } }, 'p', ['provider'], contract), /^allowed$/],
     ['an amendment in the month under way', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, amendments: [{ from: '2026-11', monthlyTokens: 3 }] } }, 'p', ['provider'], contract), /^spec\.amendments\[0\]\.from: an amendment from 2026-11 would take effect in a month already begun/],
+    // issue 13: the ticket quota and prices are dated as the pack and the prices; a quota needs the prices (seed §9.5–§9.6).
+    ['the ticket quota from the start, set once started', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, monthlyTickets: 20, prices: { ...contract.spec.prices, ticketPrices: tickets } } }, 'p', ['provider'], contract),
+      /^spec\.monthlyTickets: the ticket quota from the start \(none\) is in force since 2026-11-01: change it from a later month with an entry of spec\.amendments \(from: 2026-12\).*; spec\.prices\.ticketPrices: spec\.prices\.ticketPrices is in force since 2026-11-01/],
+    ['the ticket quota and prices, amended from next month', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, amendments: [{ from: '2026-12', monthlyTickets: 20, prices: { ticketPrices: tickets } }] } }, 'p', ['provider'], contract), /^allowed$/],
+    ['a ticket quota without ticket prices', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, amendments: [{ from: '2026-12', monthlyTickets: 20 }, { from: '2027-01', prices: { ticketPrices: tickets } }] } }, 'p', ['provider'], contract),
+      /^spec\.amendments\[0\]\.monthlyTickets: a ticket quota from 2026-12 needs the ticket prices in force by then/],
+    // The SYNTEC index of a year begun (2026) is history; one of a later year, or one published late, is not.
+    ['the SYNTEC index of 2026, edited', req('SupportContract', 'UPDATE', syntec({ year: 2026, index: 300 }), 'p', ['provider'], syntec({ year: 2026, index: 298.7 })), /^spec\.syntecIndices\[0\]\.index: the SYNTEC index of 2026 \(298\.7\) is recorded for a year begun/],
+    ['the SYNTEC index of 2026, removed', req('SupportContract', 'UPDATE', syntec(), 'p', ['provider'], syntec({ year: 2026, index: 298.7 })), /^spec\.syntecIndices: the SYNTEC index of 2026 \(298\.7\) is recorded for a year begun/],
+    ['the SYNTEC index of 2026 added late, that of 2027 edited', req('SupportContract', 'UPDATE', syntec({ year: 2026, index: 298.7 }, { year: 2027, index: 305 }), 'p', ['provider'], syntec({ year: 2027, index: 304 })), /^allowed$/],
     ['the currency, changed', req('SupportContract', 'UPDATE', { ...contract, spec: { ...contract.spec, prices: { currency: 'USD', tokenPrice: 1 } } }, 'p', ['provider'], contract), /^spec\.prices\.currency: .*the currency of a contract never changes/],
     ['approval by the provider', req('ChangeRequest', 'UPDATE', change('c', { initiator: 'Provider', approval: { decision: 'Approved', approvedBy: 'alice', decidedAt: '2026-03-02T00:00:00Z' } }), 'p', ['provider'], change('c', { initiator: 'Provider' })), /^spec\.approval: user 'p'.* is not a ChangeApprover contact/],
     // Approved (an approval recorded before scope digests: it binds), so the requester's fields are frozen.

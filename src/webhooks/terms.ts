@@ -31,10 +31,24 @@ export function termsInForceViolations(old: SupportContract, next: SupportContra
   if (next.spec.monthlyTokens !== old.spec.monthlyTokens) {
     out.push({ path: 'spec.monthlyTokens', message: `the token pack from the start (${old.spec.monthlyTokens}) is in force since ${old.spec.start}: change it from a later month with an entry of spec.amendments (from: ${later}) (domain.md §3)` });
   }
-  for (const field of ['currency', 'tokenPrice', 'monthlyFees', 'monthlyMinimum'] as const) {
+  if (next.spec.monthlyTickets !== old.spec.monthlyTickets) {
+    out.push({ path: 'spec.monthlyTickets', message: `the ticket quota from the start (${old.spec.monthlyTickets ?? 'none'}) is in force since ${old.spec.start}: change it from a later month with an entry of spec.amendments (from: ${later}) (domain.md §3, seed §9.5)` });
+  }
+  for (const field of ['currency', 'tokenPrice', 'monthlyFees', 'monthlyMinimum', 'ticketPrices'] as const) {
     if (same(next.spec.prices[field], old.spec.prices[field])) continue;
     const how = field === 'currency' ? 'the currency of a contract never changes' : `change it from a later month with an entry of spec.amendments (from: ${later})`;
     out.push({ path: `spec.prices.${field}`, message: `spec.prices.${field} is in force since ${old.spec.start}: ${how} (domain.md §3)` });
+  }
+
+  // SYNTEC indices (issue 13, seed §9.3.1): a year's index, once recorded for a year begun, is what
+  // that year's revisions were computed with: never edited or removed. One published late is added.
+  const year = Number(month.slice(0, 4));
+  const nextIndices = new Map((next.spec.syntecIndices ?? []).map((e, i) => [e.year, { e, i }]));
+  for (const e of old.spec.syntecIndices ?? []) {
+    if (e.year > year) continue;
+    const now_ = nextIndices.get(e.year);
+    if (now_ === undefined) out.push({ path: 'spec.syntecIndices', message: `the SYNTEC index of ${e.year} (${e.index}) is recorded for a year begun (${when}): it is history and cannot be removed (seed §9.3.1)` });
+    else if (now_.e.index !== e.index) out.push({ path: `spec.syntecIndices[${now_.i}].index`, message: `the SYNTEC index of ${e.year} (${e.index}) is recorded for a year begun (${when}): it cannot be edited (seed §9.3.1)` });
   }
 
   // Support levels, identified by environment and month.

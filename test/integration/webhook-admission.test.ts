@@ -34,6 +34,8 @@ type Outcome = CallOutcome<Obj>;
 
 
 const attempt = (fn: () => Promise<unknown>): Promise<Outcome> => attemptCall<Obj>(fn);
+/** seed §9.6: the four unit ticket prices (issue 13). */
+const TICKET_PRICES = { Premium: 85, Standard: 60, Initial: 45, NoSLA: 30 };
 
 describe('admission webhook and RBAC on a real API server', () => {
   const info = inject('controlPlane');
@@ -252,9 +254,13 @@ describe('admission webhook and RBAC on a real API server', () => {
     ['paul (provider)', 'Incident', 'create', 'a past incident, resolved, with its cause', () => create('paul', 'Incident', 'inc-paul-past', incident({ openedAt: '2026-11-02T10:00:00Z', resolvedAt: '2026-11-02T12:00:00Z', cause: 'IaaS' })), 'allowed'],
     ['alice (IncidentReporter)', 'Incident', 'update', 'resolve its incident', () => update('alice', 'Incident', 'inc-alice', (s) => { s.resolvedAt = '2099-01-01T00:00:00Z'; }), { webhook: /spec\.resolvedAt: changed by operator or provider only/ }],
     ['paul (provider)', 'Incident', 'update', 'resolve, set the cause', () => update('paul', 'Incident', 'inc-paul-past', (s) => { s.cause = 'Client'; }), 'allowed'],
+    // issue 13: the work time billed on the statement is the provider's record (traced), frozen once closed.
+    ['alice (IncidentReporter)', 'Incident', 'update', 'record the work time', () => update('alice', 'Incident', 'inc-paul-past', (s) => { s.workMinutes = 60; }), { webhook: /spec\.workMinutes: changed by provider only/ }],
+    ['paul (provider)', 'Incident', 'update', 'record the work time of a resolved incident', () => update('paul', 'Incident', 'inc-paul-past', (s) => { s.workMinutes = 95; }), 'allowed'],
     ['paul (provider)', 'Incident', 'update', 'close (the client agrees, not the provider)', () => update('paul', 'Incident', 'inc-paul-past', (s) => { s.closedAt = '2026-11-02T13:00:00Z'; }), { webhook: /spec\.closedAt: changed by client only/ }],
     ['alice (IncidentReporter)', 'Incident', 'update', 'close a resolved incident (its agreement)', () => update('alice', 'Incident', 'inc-paul-past', (s) => { s.closedAt = '2026-11-02T13:00:00Z'; }), 'allowed'],
     ['paul (provider)', 'Incident', 'update', 'the cause of a closed incident', () => update('paul', 'Incident', 'inc-paul-past', (s) => { s.cause = 'Provider'; }), { cel: /spec is frozen once the incident is closed/ }],
+    ['paul (provider)', 'Incident', 'update', 'the work time of a closed incident', () => update('paul', 'Incident', 'inc-paul-past', (s) => { s.workMinutes = 30; }), { cel: /spec is frozen once the incident is closed/ }],
     ['operator service account', 'Incident', 'update', 'resolve its monitoring incident', () => update('operator', 'Incident', 'inc-operator', (s) => { s.resolvedAt = '2099-01-01T00:00:00Z'; }), 'allowed'],
     ['nsadmin (aggregated admin, not a contact)', 'Incident', 'delete', '', () => remove('nsadmin', 'Incident', 'inc-bob'), { webhook: /metadata: user 'nsadmin' may not delete Incident 'inc-bob': the provider and the operator delete our records/ }],
     ['editor (aggregated edit)', 'ChangeRequest', 'delete', '', () => remove('editor', 'ChangeRequest', 'chg-carol'), { webhook: /may not delete ChangeRequest 'chg-carol'/ }],
@@ -288,6 +294,11 @@ describe('admission webhook and RBAC on a real API server', () => {
     ['paul (provider)', 'SupportContract', 'update', 'lower support level in commitment', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Standard' }, { environment: 'Production', level: 'Initial', from: '2027-01' }]; }), { webhook: /spec\.supportLevels\[1\]\.level: Production cannot move down from Standard to Initial in 2027-01: the commitment on Standard runs until 2027-05/ }],
     ['paul (provider)', 'SupportContract', 'update', 'edit the level in force since the start', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Premium' }]; }), { webhook: /spec\.supportLevels\[0\]\.level: the entry Production Standard from 2026-11 is in force .*: it cannot be edited/ }],
     ['paul (provider)', 'SupportContract', 'update', 'raise support level from next month', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.supportLevels = [{ environment: 'Production', level: 'Standard' }, { environment: 'Production', level: 'Premium', from: nextMonth }]; }), 'allowed'],
+    // issue 13 (seed §9.5–§9.6): the ticket quota and prices are dated terms; a quota needs the prices.
+    ['paul (provider)', 'SupportContract', 'update', 'a ticket quota without ticket prices', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.amendments = [{ from: nextMonth, monthlyTickets: 20 }]; }), { webhook: /spec\.amendments\[0\]\.monthlyTickets: a ticket quota from \d{4}-\d{2} needs the ticket prices in force by then/ }],
+    ['paul (provider)', 'SupportContract', 'update', 'the ticket quota from the start, once started', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.monthlyTickets = 20; s.prices = { ...(s.prices as object), ticketPrices: TICKET_PRICES }; }), { webhook: /spec\.monthlyTickets: the ticket quota from the start \(none\) is in force since 2026-11-01/ }],
+    ['paul (provider)', 'SupportContract', 'update', 'the ticket quota and prices from next month, a SYNTEC index', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.amendments = [{ from: nextMonth, monthlyTickets: 20, prices: { ticketPrices: TICKET_PRICES } }]; s.syntecIndices = [{ year: 2026, index: 298.7 }]; }), 'allowed'],
+    ['paul (provider)', 'SupportContract', 'update', 'the SYNTEC index of a year begun, edited', () => update('paul', 'SupportContract', 'acme-2026', (s) => { s.syntecIndices = [{ year: 2026, index: 300 }]; }), { webhook: /spec\.syntecIndices\[0\]\.index: the SYNTEC index of 2026 \(298\.7\) is recorded for a year begun/ }],
     ['paul (provider)', 'SLAReport', 'create', '', () => create('paul', 'SLAReport', 'acme-2026-2026-10', { contractRef: { name: 'acme-2026' }, month: '2026-10' }), { webhook: /an SLAReport is written by the operator only/ }],
     ['operator service account', 'SLAReport', 'create', 'the contract\'s first month', () => create('operator', 'SLAReport', 'acme-2026-2026-11', { contractRef: { name: 'acme-2026' }, month: '2026-11' }), 'allowed'],
     ['operator service account', 'SLAReport', 'create', 'before the contract\'s start (2026-11-01)', () => create('operator', 'SLAReport', 'acme-2026-2026-10', { contractRef: { name: 'acme-2026' }, month: '2026-10' }), { webhook: /spec\.month: 2026-10 is before the start of SupportContract 'acme-2026' \(spec\.start 2026-11-01\)/ }],

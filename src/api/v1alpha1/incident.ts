@@ -1,8 +1,9 @@
 // Incident (inc): a ticketed incident on service units (design.md §1, domain.md §6, §9).
 import { z } from 'zod';
+import { MAX_WORK_MINUTES } from '../../domain/limits.ts';
 import { DETECTIONS, INCIDENT_CAUSES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
-  type KindDefinition, UserInfo, ageColumn, conditionColumn, doc, immutable, immutableOnceSet, instant, localRef, localRefs, readyColumn, resource,
+  type KindDefinition, UserInfo, ageColumn, boundedCount, conditionColumn, doc, immutable, immutableOnceSet, instant, localRef, localRefs, readyColumn, resource,
   seconds, statusBase, text, time, withRules,
 } from './common.ts';
 import { historyStatusFields } from './records.ts';
@@ -37,7 +38,7 @@ export type ClosureNotice = z.infer<typeof ClosureNotice>;
  * present in both and equal, or absent from both.
  */
 const FROZEN_REQUIRED = ['unitRefs', 'priority', 'summary', 'detection', 'openedAt', 'cause'] as const;
-const FROZEN_OPTIONAL = ['description', 'resolvedAt', 'closedAt', 'exclusions', 'reporter', 'closedBy', 'declinedPatchRef'] as const;
+const FROZEN_OPTIONAL = ['description', 'resolvedAt', 'closedAt', 'exclusions', 'reporter', 'closedBy', 'declinedPatchRef', 'workMinutes'] as const;
 const FROZEN_SAME = [
   ...FROZEN_REQUIRED.map((f) => `self.${f} == oldSelf.${f}`),
   ...FROZEN_OPTIONAL.map((f) => `has(self.${f}) == has(oldSelf.${f}) && (!has(self.${f}) || self.${f} == oldSelf.${f})`),
@@ -59,6 +60,7 @@ export const IncidentSpec = withRules(
     cause: doc(z.enum(INCIDENT_CAUSES), 'Provider, Client, Shared, IaaS, ThirdPartySoftware or Unknown: decides whether guarantees apply (domain.md §8).').default('Unknown'),
     exclusions: doc(z.array(Exclusion).max(32), 'Periods that do not count toward the guarantees.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
     declinedPatchRef: localRef('The patch campaign (a ChangeRequest with spec.patch, same namespace) the client declined before the incident opened, which caused it: then neither GTD nor GTR applies (seed §9.10, client-caused; spec.cause Client). Written by the provider; traced.').optional(),
+    workMinutes: boundedCount(`The provider's investigation and repair time, in minutes (at most ${MAX_WORK_MINUTES}): billed in tokens of 30 minutes when the incident is client-caused (half when shared) on a co-managed unit, or beyond 15 minutes of a business application's remediation (seed §8.4.4 c–d, §5.11.5; issue 13). Written by the provider; traced; frozen once closed. Absent: none recorded (nothing billed).`, MAX_WORK_MINUTES).optional(),
     reporter: doc(UserInfo, 'Who opened the incident: set from the admission request, never from the body. Immutable once set.').optional(),
     closedBy: doc(ClosedBy, 'Who agreed to close (domain.md §9): stamped by the webhook from the request of the client contact that set closedAt; on a record the provider re-creates, as it was recorded. Immutable once set.').optional(),
     closureNotice: doc(ClosureNotice, 'The closure notice sent to the client (seed §5.3.2), recorded by the provider once the incident is resolved, before or after the client agreed; traced (status.history). Immutable once set.').optional(),

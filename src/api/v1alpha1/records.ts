@@ -29,7 +29,7 @@ export const DELETED_AT_ANNOTATION = `${GROUP}/deleted-at`;
  * §5.10.3) and the prerequisites validated (domain.md §8: guarantees apply only when they are).
  */
 export const TRACED_FIELDS = {
-  Incident: ['priority', 'cause', 'exclusions', 'resolvedAt', 'closedAt', 'closureNotice', 'declinedPatchRef'],
+  Incident: ['priority', 'cause', 'exclusions', 'resolvedAt', 'closedAt', 'closureNotice', 'declinedPatchRef', 'workMinutes'],
   ChangeRequest: ['category', 'tokens', 'approval', 'validation', 'exclusions', 'completedAt'],
   // A Problem (issue 15): what it links, what fixes it, when it closed.
   Problem: ['incidentRefs', 'changeRef', 'closedAt'],
@@ -40,9 +40,10 @@ export const TRACED_FIELDS = {
 
 /**
  * Traced fields that are not SLA figures: their change after closure is not an amendment of a
- * closed month (the report's `amended`): the closure notice is sent after the resolution by nature.
+ * closed month (the report's `amended`): the closure notice is sent after the resolution by nature,
+ * and the work time (issue 13) is billing, recorded once the work is done.
  */
-const NOT_SLA_FIELDS: ReadonlySet<string> = new Set(['closureNotice']);
+const NOT_SLA_FIELDS: ReadonlySet<string> = new Set(['closureNotice', 'workMinutes']);
 export type TracedKind = keyof typeof TRACED_FIELDS;
 
 /**

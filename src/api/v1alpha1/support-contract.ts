@@ -1,8 +1,8 @@
 // SupportContract (msc): the commercial terms of the tenant (design.md §1, domain.md §3, §10, §13).
 import { z } from 'zod';
-import { MAX_ACCELERATED_CHANGES_PER_YEAR, MAX_AMENDMENTS, MAX_MONTHLY_TOKENS, MAX_SUPPORT_LEVEL_ENTRIES, MIN_SERVICE_MONTHS, MIN_SUPPORT_COMMITMENT_MONTHS } from '../../domain/limits.ts';
+import { MAX_ACCELERATED_CHANGES_PER_YEAR, MAX_AMENDMENTS, MAX_INDEX_VALUE, MAX_INDEX_YEARS, MAX_MONTHLY_TICKETS, MAX_MONTHLY_TOKENS, MAX_SUPPORT_LEVEL_ENTRIES, MIN_SERVICE_MONTHS, MIN_SUPPORT_COMMITMENT_MONTHS } from '../../domain/limits.ts';
 import { DEFAULT_RECURRENCE_DAYS, DEFAULT_RECURRING_INCIDENTS, MAX_RECURRENCE_DAYS, MAX_RECURRING_INCIDENTS, MIN_RECURRING_INCIDENTS } from '../../domain/problems.ts';
-import { amendmentProblems, supportLevelHistory } from '../../domain/terms.ts';
+import { amendmentProblems, supportLevelHistory, ticketTermsProblems } from '../../domain/terms.ts';
 import { ENVIRONMENTS, FUNCTION_FAMILIES, SUPPORT_CHAINS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
   type KindDefinition, ageColumn, amount, boundedCount, boundedMonth, count, date, doc, instant, month, money, readyColumn, resource, statusBase, text, time,
@@ -20,6 +20,16 @@ export const MonthlyFee = z.object({
   description: text('What the fee pays for.', 256).optional(),
 });
 
+/** seed §9.6: the four unit ticket prices of the price sheet, one per support level and one without SLA (issue 13). */
+export const TicketPrices = doc(z.object({
+  Premium: amount('Unit price of a ticket when the highest support level of the month is Premium.'),
+  Standard: amount('Unit price of a ticket when it is Standard.'),
+  Initial: amount('Unit price of a ticket when it is Initial.'),
+  NoSLA: amount('Unit price of a ticket in a month when no environment has a support level.'),
+}), 'Unit prices of an incident ticket beyond the quota, per tariff: the highest support level the month gives an environment (seed §9.5–§9.6, domain.md §13); given whole.');
+
+const ticketQuota = (description: string) => boundedCount(`${description} At most ${MAX_MONTHLY_TICKETS}.`, MAX_MONTHLY_TICKETS);
+
 const MonthlyFees = doc(z.array(MonthlyFee).max(32), 'Monthly recurring fees of the contract, keyed by name.', {
   'x-kubernetes-list-type': 'map',
   'x-kubernetes-list-map-keys': ['name'],
@@ -28,10 +38,12 @@ const MonthlyFees = doc(z.array(MonthlyFee).max(32), 'Monthly recurring fees of 
 export const TermsAmendment = z.object({
   from: boundedMonth('First month of the amended terms, YYYY-MM: they take effect on the 1st, 00:00 in the tenant\'s time zone (domain.md §3).'),
   monthlyTokens: boundedCount(`Tokens included each month from then on, at most ${MAX_MONTHLY_TOKENS}; absent: unchanged.`, MAX_MONTHLY_TOKENS).optional(),
+  monthlyTickets: ticketQuota('Incident tickets included each month from then on (seed §9.5); absent: unchanged.').optional(),
   prices: doc(z.object({
     tokenPrice: amount('Pay-as-you-go price of one token from then on; absent: unchanged.').optional(),
     monthlyFees: MonthlyFees.optional(),
     monthlyMinimum: amount('Monthly billing minimum from then on; absent: unchanged.').optional(),
+    ticketPrices: TicketPrices.optional(),
   }), 'Prices from then on, in the contract\'s currency (which never changes); a price left out is unchanged, a fee list given replaces the previous one whole.').optional(),
   description: text('Why the terms change, e.g. the order reference.', 256).optional(),
 });
@@ -51,8 +63,17 @@ export const SupportContractSpec = z.object({
     tokenPrice: amount('Pay-as-you-go price of one token (30 minutes of work), excluding tax.'),
     monthlyFees: MonthlyFees.optional(),
     monthlyMinimum: amount('Monthly billing minimum, excluding tax (domain.md §13).').optional(),
+    ticketPrices: TicketPrices.optional(),
   }), 'Prices of the contract from its start (spec.amendments changes them from a later month).'),
   monthlyTokens: boundedCount(`Tokens included each month (the token pack) from the start, at most ${MAX_MONTHLY_TOKENS}; unused tokens do not roll over (domain.md §10).`, MAX_MONTHLY_TOKENS).default(0),
+  monthlyTickets: ticketQuota('Incident tickets included each month from the start (seed §9.5: a number set for each client); beyond it each ticket is billed at spec.prices.ticketPrices, which a quota requires. Absent: no quota stated, tickets are not billed.').optional(),
+  syntecIndices: doc(z.array(z.object({
+    year: doc(z.int().min(2000).max(9999), 'The calendar year.'),
+    index: doc(z.number().positive().max(MAX_INDEX_VALUE), 'The SYNTEC index the contract retains for that year (the last one published at the revision date).'),
+  })).max(MAX_INDEX_YEARS), `The SYNTEC index of each year, keyed by year, at most ${MAX_INDEX_YEARS} (seed §9.3.1, domain.md §13): the recurring prices are revised on each anniversary by P0 × S(n)/S0, S0 the start year's, S(n) the anniversary year's (or the last listed before it). Absent or without the start year's: no revision.`, {
+    'x-kubernetes-list-type': 'map',
+    'x-kubernetes-list-map-keys': ['year'],
+  }).optional(),
   amendments: doc(z.array(TermsAmendment).max(MAX_AMENDMENTS), `Dated changes of the token pack and the prices, keyed by from, at most ${MAX_AMENDMENTS}: each month is computed with the terms in force during it (domain.md §3); an amendment whose month has begun is never edited or removed.`, {
     'x-kubernetes-list-type': 'map',
     'x-kubernetes-list-map-keys': ['from'],
@@ -70,6 +91,10 @@ export const SupportContractSpec = z.object({
   const startMonth = spec.start.slice(0, 7);
   for (const p of supportLevelHistory(spec.supportLevels, startMonth).problems) ctx.addIssue({ code: 'custom', path: ['supportLevels', p.index, p.field], message: p.message });
   for (const p of amendmentProblems(spec.amendments ?? [], startMonth)) ctx.addIssue({ code: 'custom', path: ['amendments', p.index, p.field], message: p.message });
+  const amendments = spec.amendments ?? [];
+  for (const p of ticketTermsProblems({ ticketQuota: spec.monthlyTickets, ticketPrices: spec.prices.ticketPrices }, amendments.map((a) => ({ from: a.from, ticketQuota: a.monthlyTickets, ticketPrices: a.prices?.ticketPrices })))) {
+    ctx.addIssue({ code: 'custom', path: p.index === undefined ? ['monthlyTickets'] : ['amendments', p.index, 'monthlyTickets'], message: p.message });
+  }
 });
 export type SupportContractSpec = z.infer<typeof SupportContractSpec>;
 
@@ -125,7 +150,7 @@ export const supportContractKind: KindDefinition = {
   singular: 'supportcontract',
   // Not `sc`: StorageClass's (test/integration/api-shortnames.test.ts checks every short name against discovery).
   shortNames: ['msc'],
-  description: 'Commercial terms: start and commitment, support chain and levels per environment, subscribed levels, prices, token pack and accelerated-change quota.',
+  description: 'Commercial terms: start and commitment, support chain and levels per environment, subscribed levels, prices, token pack, ticket quota and prices, SYNTEC indices and accelerated-change quota.',
   spec: SupportContractSpec,
   status: SupportContractStatus,
   printerColumns: [

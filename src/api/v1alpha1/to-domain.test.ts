@@ -114,6 +114,9 @@ describe('toDomain on the samples', () => {
     expect(window.schedule).toMatchObject({ timeZone: 'Europe/Paris', durationSeconds: 14_400, recurrence: { rrule: 'FREQ=MONTHLY;BYDAY=2TU', startTime: '22:00' } });
     const incident = input.incidents.find((i) => i.name === 'inc-20261021-db-slow')!;
     expect(incident.exclusions).toEqual([{ start: new Date('2026-10-21T13:00:00Z'), end: new Date('2026-10-21T15:00:00Z') }]);
+    // issue 13: the statement's terms (config/samples/supportcontract.yaml) and the work time (incidents.yaml).
+    expect(input.contract).toMatchObject({ ticketQuota: 40, ticketPrices: { Premium: 85, Standard: 60, Initial: 45, NoSLA: 30 }, syntecIndices: [{ year: 2026, index: 298.7 }] });
+    expect(incident.workMinutes).toBe(150);
     expect(input.changes.find((c) => c.name === 'chg-20261102-sso')).toMatchObject({ tokens: 12, quotedAt: new Date('2026-11-05T09:30:00Z') });
   });
 
@@ -232,6 +235,10 @@ describe('bounds in toDomain, for objects stored before the schema had them (iss
     ['token price 1e308', { prices: { ...contract.spec.prices, tokenPrice: 1e308 } }, 'spec.prices.tokenPrice: 1e+308 is not an amount from 0 to 1000000000'],
     ['token pack 2^31', { monthlyTokens: 2 ** 31 }, 'spec.monthlyTokens: 2147483648 is not an integer from 0 to 100000'],
     ['reversibility in year 1', { reversibilityStart: '0001-01-01T00:00:00Z' }, "spec.reversibilityStart: '0001-01-01T00:00:00Z': year must be 1970 to 2200"],
+    // issue 13: a quota with no ticket prices (stored while the webhook was down), a ticket price -0, a quota beyond the bound.
+    ['a ticket quota and no ticket prices', { monthlyTickets: 40, prices: { currency: 'EUR', tokenPrice: 95 } }, 'spec.monthlyTickets: a ticket quota needs the ticket prices in force with it (spec.prices.ticketPrices): the overage is billed at them (seed §9.5–§9.6)'],
+    ['a NoSLA ticket price -0', { prices: { ...contract.spec.prices, ticketPrices: { Premium: 85, Standard: 60, Initial: 45, NoSLA: -0 } } }, 'spec.prices.ticketPrices.NoSLA: must not be -0'],
+    ['a ticket quota 2^31', { monthlyTickets: 2 ** 31 }, 'spec.monthlyTickets: 2147483648 is not an integer from 0 to 25000'],
   ])('a contract with %s is refused, naming the field', (_what, spec, message) => {
     const converted = reportInputToDomain({ ...objects, contract: withSpec(contract, spec as Partial<SupportContract['spec']>) });
     expect(converted.ok).toBe(false);

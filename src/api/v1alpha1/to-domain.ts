@@ -10,7 +10,7 @@
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import { DEFAULT_CALENDAR, isTimeZone, type BusinessCalendar } from '../../domain/calendar.ts';
-import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TOKENS } from '../../domain/limits.ts';
+import { MAX_AMOUNT, MAX_CHANGE_TOKENS, MAX_MONTHLY_TICKETS, MAX_MONTHLY_TOKENS } from '../../domain/limits.ts';
 import type { Interval } from '../../domain/interval.ts';
 import { accelerationProblem } from '../../domain/change.ts';
 import { catalogItemTokensProblem, lookUpCatalogItem, type CatalogItem } from '../../domain/catalog.ts';
@@ -19,7 +19,8 @@ import { AD_DOMAIN_REQUIRED, backupViolations, defaultLevelThreeOwner, repeatedT
 import type { ProblemInput } from '../../domain/problems.ts';
 import { validateSchedule, type MaintenanceSchedule, type OccurrenceApprovals, type PlanApproval } from '../../domain/maintenance.ts';
 import { PATCH_PLAN_PURPOSE, declinedPatchProblem, patchProblems, resolveDeclinedPatch, type PatchCampaignFacts } from '../../domain/patching.ts';
-import { amendmentProblems, supportLevelHistory, type DatedSupportLevel, type TermsAmendment } from '../../domain/terms.ts';
+import { amendmentProblems, supportLevelHistory, ticketTermsProblems, type DatedSupportLevel, type TermsAmendment } from '../../domain/terms.ts';
+import { TICKET_TARIFFS, type TicketTariff } from '../../domain/tickets.ts';
 import {
   type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput, type TenantInput,
   type UnitInput,
@@ -224,6 +225,11 @@ const feesCharge = (fees: readonly { amount: number }[] | undefined): number | u
  * the month's `monthlyFees` when some are listed, else the domain's default (the functions'
  * charges). Nothing is read from the status: it holds no term.
  */
+/** The four unit ticket prices, each an amount of the contract (seed §9.6). */
+function ticketPricesOf(c: Collector, path: string, prices: Readonly<Record<TicketTariff, number>> | undefined): void {
+  if (prices !== undefined) for (const t of TICKET_TARIFFS) c.amount(`${path}.${t}`, prices[t]);
+}
+
 export function contractToDomain(contract: Obj<SupportContract>): Conversion<ContractInput> {
   const c = new Collector();
   const spec = contract.spec;
@@ -241,7 +247,11 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
     c.amount(`spec.prices.monthlyFees[${i}].amount`, fee.amount);
   });
   if (spec.prices.monthlyMinimum !== undefined) c.amount('spec.prices.monthlyMinimum', spec.prices.monthlyMinimum);
+  ticketPricesOf(c, 'spec.prices.ticketPrices', spec.prices.ticketPrices);
   c.count('spec.monthlyTokens', spec.monthlyTokens, MAX_MONTHLY_TOKENS);
+  if (spec.monthlyTickets !== undefined) c.count('spec.monthlyTickets', spec.monthlyTickets, MAX_MONTHLY_TICKETS);
+  const ticketProblems = ticketTermsProblems({ ticketQuota: spec.monthlyTickets, ticketPrices: spec.prices.ticketPrices }, (spec.amendments ?? []).map((a) => ({ from: a.from, ticketQuota: a.monthlyTickets, ticketPrices: a.prices?.ticketPrices })));
+  for (const p of ticketProblems) c.add(p.index === undefined ? 'spec.monthlyTickets' : `spec.amendments[${p.index}].monthlyTickets`, p.message);
   const history = supportLevelHistory(spec.supportLevels, startMonth);
   for (const p of history.problems) c.add(`spec.supportLevels[${p.index}].${p.field}`, p.message);
   for (const p of amendmentProblems(spec.amendments ?? [], startMonth)) c.add(`spec.amendments[${p.index}].${p.field}`, p.message);
@@ -251,6 +261,8 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
       c.amount(`spec.amendments[${i}].prices.monthlyFees[${j}].amount`, fee.amount);
     });
     if (a.monthlyTokens !== undefined) c.count(`spec.amendments[${i}].monthlyTokens`, a.monthlyTokens, MAX_MONTHLY_TOKENS);
+    if (a.monthlyTickets !== undefined) c.count(`spec.amendments[${i}].monthlyTickets`, a.monthlyTickets, MAX_MONTHLY_TICKETS);
+    ticketPricesOf(c, `spec.amendments[${i}].prices.ticketPrices`, a.prices?.ticketPrices);
     return {
       from: a.from,
       monthlyTokens: a.monthlyTokens,
@@ -258,6 +270,8 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
       // A fee list given replaces the previous one whole; an empty one leaves the default charge.
       monthlyRecurringCharge: a.prices?.monthlyFees === undefined ? undefined : (feesCharge(a.prices.monthlyFees) ?? null),
       monthlyMinimum: a.prices?.monthlyMinimum,
+      ticketQuota: a.monthlyTickets,
+      ticketPrices: a.prices?.ticketPrices,
     };
   });
   const reversibilityStart = c.optionalTime('spec.reversibilityStart', spec.reversibilityStart);
@@ -269,6 +283,9 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
     monthlyTokens: spec.monthlyTokens,
     monthlyRecurringCharge: feesCharge(fees),
     monthlyMinimum: spec.prices.monthlyMinimum,
+    ticketQuota: spec.monthlyTickets,
+    ticketPrices: spec.prices.ticketPrices,
+    syntecIndices: (spec.syntecIndices ?? []).map((i) => ({ year: i.year, index: i.index })),
     amendments,
     start: spec.start,
     commitmentMonths: spec.commitmentMonths,
@@ -385,6 +402,7 @@ export function incidentToDomain(incident: Obj<Incident>): Conversion<IncidentIn
     cause: spec.cause,
     exclusions,
     ...(spec.declinedPatchRef === undefined ? {} : { declinedPatchRef: spec.declinedPatchRef.name }),
+    ...(spec.workMinutes === undefined ? {} : { workMinutes: spec.workMinutes }),
     ...amendedAfterClosure(incident),
   }));
 }
