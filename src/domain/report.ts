@@ -29,6 +29,7 @@ import { gtrCreditPercent, gtrDeviationPercent, type RestorationResult } from '.
 import type {
   BuildModel,
   ChangeCategory,
+  Detection,
   Environment,
   FunctionFamily,
   LevelThreeOwner,
@@ -99,6 +100,8 @@ export interface IncidentInput extends InterruptionRecord {
   readonly declinedPatchRef?: string | undefined;
   /** The SLA fields changed after the incident was resolved (its trace, issue 12): listed in the report's `amended`. */
   readonly amendedAfterClosure?: readonly string[];
+  /** How it was detected (domain.md §9): counted in the monthly pack's volumes (pack.ts); absent: Client, the schema's default. */
+  readonly detection?: Detection | undefined;
 }
 
 export interface ChangeInput extends ChangeFacts, Omit<PatchCampaignFacts, 'name'> {

@@ -383,6 +383,7 @@ export function incidentToDomain(incident: Obj<Incident>): Conversion<IncidentIn
     openedAt: openedAt ?? new Date(0),
     resolvedAt,
     cause: spec.cause,
+    detection: spec.detection,
     exclusions,
     ...(spec.declinedPatchRef === undefined ? {} : { declinedPatchRef: spec.declinedPatchRef.name }),
     ...amendedAfterClosure(incident),
