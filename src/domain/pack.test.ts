@@ -116,7 +116,7 @@ describe('monthlyPack: October 2026 of the design.md §3 example', () => {
     expect(early.majorIncidents.items.map((i) => i.name)).toEqual(['outage-1']);
     // Sundays 4 and 11 have run.
     expect(early.maintenance.items.length).toBe(2);
-    expect(early.final).toBe(false);
+    expect(renderPackText(early, 'en', false)).toContain('Monthly pack 2026-10 (provisional)');
   });
 
   it('caps the major incidents at PACK_LIST_LIMIT and counts the rest', () => {
@@ -135,8 +135,8 @@ describe('monthlyPack: October 2026 of the design.md §3 example', () => {
   });
 
   it('text in English and French carries the same figures', () => {
-    const en = renderPackText(pack, 'en');
-    const fr = renderPackText(pack, 'fr');
+    const en = renderPackText(pack, 'en', report.final);
+    const fr = renderPackText(pack, 'fr', true);
     expect(en).toContain('Monthly pack 2026-10 (final)');
     expect(en).toContain('Incidents: 5; by priority: P1 2, P2 3, P3 0, P4 0');
     expect(en).toContain('GTD databases: availability 99.396 % / guarantee 99.5 % (missed), 12 EUR');

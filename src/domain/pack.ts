@@ -66,7 +66,6 @@ export interface PackMaintenance {
 
 export interface MonthlyPack {
   readonly month: string;
-  readonly final: boolean;
   readonly currency: string;
   readonly volumes: PackVolumes;
   /** The report's figures (not recomputed). */
@@ -95,8 +94,8 @@ const iso = (d: Date): string => new Date(Math.floor(d.getTime() / 1000) * 1000)
  * An incident's environment in the pack: Production when any unit it names is a production one
  * (its restoration is guaranteed there), else the environment of its first known unit.
  */
-function environmentOf(input: ReportInput, unitNames: readonly string[]): Environment | undefined {
-  const envs = unitNames.map((n) => input.units.find((u) => u.name === n)?.environment).filter((e): e is Environment => e !== undefined);
+function environmentOf(units: ReadonlyMap<string, Environment>, unitNames: readonly string[]): Environment | undefined {
+  const envs = unitNames.map((n) => units.get(n)).filter((e): e is Environment => e !== undefined);
   return envs.includes('Production') ? 'Production' : envs[0];
 }
 
@@ -104,12 +103,12 @@ function environmentOf(input: ReportInput, unitNames: readonly string[]): Enviro
  * The monthly pack of `report` (computed by computeMonthlyReport from `input` at `now`): the
  * report's figures, with the volumes and the maintenance read from `input` as known at `now`.
  */
-export function monthlyPack(input: ReportInput, report: MonthlyReport, now: Date): MonthlyPack {
+export function monthlyPack(input: ReportInput, report: Omit<MonthlyReport, 'pack'>, now: Date): MonthlyPack {
   const { month } = report.period;
   const timeZone = input.calendar.timeZone;
   const period = monthPeriod(month, timeZone);
   const horizon = Math.min(period.end.getTime(), now.getTime());
-  const unitSet = new Set(input.units.map((u) => u.name));
+  const unitSet = new Map(input.units.map((u) => [u.name, u.environment]));
   const incidents = input.incidents
     .filter((i) => i.openedAt.getTime() <= horizon && monthOf(i.openedAt, timeZone) === month && i.unitNames.some((n) => unitSet.has(n)))
     .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || (a.name < b.name ? -1 : 1));
@@ -118,7 +117,7 @@ export function monthlyPack(input: ReportInput, report: MonthlyReport, now: Date
   const byDetection = zeros(DETECTIONS);
   for (const i of incidents) {
     byPriority[i.priority] += 1;
-    const env = environmentOf(input, i.unitNames);
+    const env = environmentOf(unitSet, i.unitNames);
     if (env !== undefined) byEnvironment[env] += 1;
     byDetection[i.detection ?? 'Client'] += 1;
   }
@@ -143,7 +142,6 @@ export function monthlyPack(input: ReportInput, report: MonthlyReport, now: Date
   const np = report.nonProduction;
   return {
     month,
-    final: report.final,
     currency: report.currency,
     volumes: {
       incidents: { total: incidents.length, byPriority, byEnvironment, byDetection },
@@ -210,7 +208,9 @@ export function capacityRow(unit: string, resource: CapacityResource, month: rea
 
 // ---- text rendering ----------------------------------------------------------------------------
 
-export type PackLanguage = 'en' | 'fr';
+/** The languages of the pack's labels (issue 16: "French and English labels; the tenant chooses"); the first is the default. */
+export const PACK_LANGUAGES = ['en', 'fr'] as const;
+export type PackLanguage = (typeof PACK_LANGUAGES)[number];
 
 const LABELS = {
   en: {
@@ -233,13 +233,16 @@ const LABELS = {
 
 const counts = (r: Readonly<Record<string, number>>): string => Object.entries(r).map(([k, v]) => `${k} ${v}`).join(', ');
 
-/** The pack as readable text, labels in `language` (the tenant's, ManagedTenant spec.language). */
-export function renderPackText(pack: MonthlyPack, language: PackLanguage = 'en'): string {
+/**
+ * The pack as readable text, labels in `language` (the tenant's, ManagedTenant spec.language);
+ * `final`: the report's (the pack itself does not say it: the report's status does).
+ */
+export function renderPackText(pack: MonthlyPack, language: PackLanguage = 'en', final = false): string {
   const t = LABELS[language];
   const more = <T>(list: Capped<T>): string[] => (list.more > 0 ? [`  ${t.more.replace('{n}', String(list.more))}`] : []);
   const v = pack.volumes;
   const lines = [
-    `${t.title} ${pack.month} (${pack.final ? t.final : t.provisional})`,
+    `${t.title} ${pack.month} (${final ? t.final : t.provisional})`,
     '',
     t.volumes,
     `  ${t.incidents}: ${v.incidents.total}; ${t.byPriority}: ${counts(v.incidents.byPriority)}`,
