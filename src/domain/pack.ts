@@ -11,7 +11,7 @@
 //
 // The capacity section's arithmetic is here too (p95 of a month's samples, its trend against the
 // three months before); the samples come from Prometheus (query_range), outside the domain.
-import { monthOf, monthPeriod } from './calendar.ts';
+import { monthPeriod } from './calendar.ts';
 import { agreedOccurrencesBetween } from './maintenance.ts';
 import type { MonthlyReport, ReportInput } from './report.ts';
 import { CHANGE_CATEGORIES, DETECTIONS, ENVIRONMENTS, PRIORITIES, type ChangeCategory, type Detection, type Environment, type Priority } from './vocabulary.ts';
@@ -110,7 +110,11 @@ export function monthlyPack(input: ReportInput, report: Omit<MonthlyReport, 'pac
   const horizon = Math.min(period.end.getTime(), now.getTime());
   const unitSet = new Map(input.units.map((u) => [u.name, u.environment]));
   const incidents = input.incidents
-    .filter((i) => i.openedAt.getTime() <= horizon && monthOf(i.openedAt, timeZone) === month && i.unitNames.some((n) => unitSet.has(n)))
+    .filter((i) => {
+      // Opened in the month (its interval in the tenant's zone: the same as monthOf, without formatting a date per incident).
+      const opened = i.openedAt.getTime();
+      return opened >= period.start.getTime() && opened < period.end.getTime() && opened <= horizon && i.unitNames.some((n) => unitSet.has(n));
+    })
     .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || (a.name < b.name ? -1 : 1));
   const byPriority = zeros(PRIORITIES);
   const byEnvironment = zeros(ENVIRONMENTS);
