@@ -20,7 +20,7 @@ export const EXIT_USAGE = 2;
 export const DEFAULT_NAMESPACE = 'default';
 
 /** `report -o`. */
-export const OUTPUT_FORMATS = ['json', 'yaml', 'table'] as const;
+export const OUTPUT_FORMATS = ['json', 'yaml', 'table', 'pack'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** `-o` of the commands that print an object (approve, reject, resolve, close). */

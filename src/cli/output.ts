@@ -1,6 +1,6 @@
 // Printers of the CLI: the report of design.md §3 as JSON or YAML (exactly its shape: one object,
 // or a list when several contracts are reported), or as a table for a person.
-import type { MonthlyReport } from '../domain/index.ts';
+import { renderPackText, type MonthlyReport, type PackLanguage } from '../domain/index.ts';
 
 import type { OutputFormat } from './io.ts';
 import { yaml } from './lazy.ts';
@@ -12,6 +12,8 @@ export interface ContractReport {
   readonly namespace: string;
   readonly contract: string;
   readonly report: MonthlyReport;
+  /** The tenant's language for the pack's labels (ManagedTenant spec.language); absent: en. */
+  readonly language?: PackLanguage | undefined;
 }
 
 export function formatReports(reports: readonly ContractReport[], format: OutputFormat): string {
@@ -24,7 +26,16 @@ export function formatReports(reports: readonly ContractReport[], format: Output
       return yaml().stringify(value, { lineWidth: 0 });
     case 'table':
       return reports.map(reportTable).join('\n');
+    case 'pack':
+      return reports.map(packText).join('\n');
   }
+}
+
+/** `-o pack`: the monthly pack as text (design.md §3 "The monthly pack"), in the tenant's language. */
+function packText(r: ContractReport): string {
+  const heading = `${r.namespace}/${r.contract}\n`;
+  if (r.report.pack === undefined) return `${heading}no monthly pack: the report of ${r.report.period.month} was made final before the operator wrote packs (REPORT_RULES 3)\n`;
+  return heading + renderPackText(r.report.pack, r.language ?? 'en', r.report.final);
 }
 
 // ---- table -------------------------------------------------------------------------------------

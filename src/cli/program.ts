@@ -82,6 +82,7 @@ export function registerReportCommand(program: Command, io: CommandIO): Command 
       '  kubectl managedapps report -n acme                         # this month, the namespace\'s contract',
       '  kubectl managedapps report -n acme --contract acme-2026 --month 2026-10 -o yaml',
       '  managedapps report --offline -f config/samples --month 2026-10 -o json',
+      '  kubectl managedapps report -n acme --month 2026-10 -o pack            # the monthly pack, in the tenant\'s language',
       '',
     ].join('\n'))
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })

@@ -14,7 +14,7 @@ import {
   MONTH_PATTERN, catalogItemsToDomain, reportInputToDomain, type ChangeCatalog, type ChangeRequest, type Incident, type MaintenanceWindow, type Problem, type ManagedFunction, type ManagedTenant,
   type ServiceUnit, type SupportContract,
 } from '../api/v1alpha1/index.ts';
-import { computeMonthlyReport, type ReportInput } from '../domain/index.ts';
+import { computeMonthlyReport, type PackLanguage, type ReportInput } from '../domain/index.ts';
 import { formatManifestError, loadManifests, objectId, type LoadedObject, type ManifestError } from './manifests.ts';
 import { formatReports, OUTPUT_FORMATS, type ContractReport } from './output.ts';
 
@@ -102,6 +102,8 @@ export interface ContractInput {
   readonly namespace: string;
   readonly contract: LoadedObject;
   readonly input: ReportInput;
+  /** The tenant's language for the monthly pack (ManagedTenant spec.language). */
+  readonly language?: PackLanguage | undefined;
 }
 
 /**
@@ -111,7 +113,7 @@ export interface ContractInput {
  */
 export function computeReports(objects: readonly LoadedObject[], month: string, now: Date, selection: Selection = {}): { reports: ComputedReport[]; errors: ManifestError[] } {
   const { inputs, errors } = contractInputs(objects, selection);
-  return { reports: inputs.map((c) => ({ namespace: c.namespace, contract: c.contract.name, report: computeMonthlyReport(c.input, month, now), input: c.input })), errors };
+  return { reports: inputs.map((c) => ({ namespace: c.namespace, contract: c.contract.name, report: computeMonthlyReport(c.input, month, now), input: c.input, language: c.language })), errors };
 }
 
 /** Every SupportContract of the loaded objects (or the ones selected) with its tenant's domain input, sorted by namespace then contract name. */
@@ -171,7 +173,7 @@ export function contractInputs(objects: readonly LoadedObject[], selection: Sele
         for (const e of conversion.errors) errors.push(conversionError(e.path, e.message, namespace, t.where, contractObject));
         continue;
       }
-      inputs.push({ namespace, contract: contractObject, input: conversion.value });
+      inputs.push({ namespace, contract: contractObject, input: conversion.value, language: tenant?.spec.language });
     }
   }
   return { inputs, errors };

@@ -45,3 +45,4 @@ export * from './statement.ts';
 export * from './patching.ts';
 export * from './catalog.ts';
 export * from './runbook.ts';
+export * from './pack.ts';

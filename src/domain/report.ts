@@ -17,6 +17,7 @@ import type { ReleaseMonthRow } from './releases.ts';
 import type { PatchCampaignFacts } from './patching.ts';
 import { capCredits, claimDeadline, oneCreditPerIncident, type CreditTotals } from './credits.ts';
 import { creditForecast, type CreditForecast, type ForecastFigures } from './forecast.ts';
+import { monthlyPack, type MonthlyPack } from './pack.ts';
 import { gtdGuaranteePercent, GTR_DEVIATION_THRESHOLD_PERCENT } from './guarantees.ts';
 import { clipOne, type Interval } from './interval.ts';
 import { unguaranteed, type Target, type Unguaranteed } from './levels.ts';
@@ -30,6 +31,7 @@ import { gtrCreditPercent, gtrDeviationPercent, type RestorationResult } from '.
 import type {
   BuildModel,
   ChangeCategory,
+  Detection,
   Environment,
   FunctionFamily,
   LevelThreeOwner,
@@ -104,6 +106,8 @@ export interface IncidentInput extends InterruptionRecord {
   readonly workMinutes?: number | undefined;
   /** The SLA fields changed after the incident was resolved (its trace, issue 12): listed in the report's `amended`. */
   readonly amendedAfterClosure?: readonly string[];
+  /** How it was detected (domain.md §9): counted in the monthly pack's volumes (pack.ts); absent: Client, the schema's default. */
+  readonly detection?: Detection | undefined;
 }
 
 export interface ChangeInput extends ChangeFacts, Omit<PatchCampaignFacts, 'name'> {
@@ -261,6 +265,8 @@ export interface MonthlyReport {
   readonly nonProduction?: NonProductionReport;
   /** The credit forecast (forecast.ts), only while the month is running: absent once it has ended, hence in every final report. */
   readonly forecast?: ForecastReport;
+  /** The monthly pack (pack.ts, issue 16 item 2): the committee's view of the month, from the same figures; sealed with the rest. Always computed; absent from a report read back from a status sealed before it existed (REPORT_RULES 3). */
+  readonly pack?: MonthlyPack;
 }
 
 /** One reading of a function's month's end (forecast.ts), rounded as the report's figures. */
@@ -346,8 +352,11 @@ export const REPORT_FINAL_GRACE_HOURS = 24;
  *   1  the first sealed reports (issue 12); a report without `status.rules` is of these
  *   2  the catalogue applied (issue 15): NoBuild and SelfCare carry no guarantee, level 3 of an
  *      application is the client's by default, the non-production section
+ *   3  the monthly pack (issue 16, `status.pack`): a report sealed before it has none; its seal is
+ *      unchanged (a final status is never written again) and `verify` notes the pack as a rules
+ *      difference, not a finding
  */
-export const REPORT_RULES = 2;
+export const REPORT_RULES = 3;
 /** The rules of a stored report that names none: it was sealed before reports named theirs. */
 export const REPORT_RULES_UNNAMED = 1;
 
@@ -625,7 +634,7 @@ function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, 
       : { type: 'Final', status: 'False', reason: 'MonthOpen', message: `the report becomes final at ${rfc3339(finalAt)}` },
   ];
 
-  return {
+  const report: Omit<MonthlyReport, 'pack'> = {
     period: { month, start: rfc3339(period.start), end: rfc3339(period.end), timeZone },
     final,
     currency: input.contract.currency,
@@ -675,6 +684,7 @@ function assemble(scope: Scope, gtd: readonly FunctionResult[], gtr: GtrResult, 
     ...nonProductionOf(gtr.restorations, gtc.changes),
     ...(forecast === undefined ? {} : { forecast: forecastReport(forecast) }),
   };
+  return { ...report, pack: monthlyPack(input, report, scope.now) };
 }
 
 const roundFigures = (f: ForecastFigures): ForecastFiguresReport => ({

@@ -139,4 +139,23 @@ describe('verifyChain', () => {
     expect(verifyChain({ firstMonth: '2026-10', reports: [{ month: '2026-10', status: altered }, { month: '2026-11', status: nov }], recompute }).findings)
       .toEqual([{ month: '2026-10', message: expect.stringMatching(/^seal\.sha256: sealed [0-9a-f]{64}, the content hashes to [0-9a-f]{64} \(changed after it was sealed\)$/) }]);
   });
+
+  it('a month sealed before the monthly pack (rules 2): its seal is unchanged, the pack recomputed today is a note, not a finding', () => {
+    // October finalized under rules 2, without status.pack; the controller never writes a final
+    // status again, so the stored one keeps its seal:
+    // printf '%s' '{"previous":"","report":{"credits":{"total":12.5},"final":true,"period":{"month":"2026-10"},"rules":2}}' | sha256sum
+    const before = { period: { month: '2026-10' }, final: true, credits: { total: 12.5 }, rules: 2 };
+    const oct = { ...before, seal: { sha256: '0bd74c6ef52c7ae560babb740e854f983808489d00f35acbc4e57eacaf5cd0f7', previous: '' } };
+    expect(sealOf(oct, '').sha256).toBe(oct.seal.sha256);
+    // Recomputed today (rules 3) the month has a pack: a difference of the rules only.
+    const withPack = (month: string) => ({ ...recompute(month), ...(month === '2026-10' ? { pack: { month: '2026-10' } } : {}) });
+    const nov = { ...november, seal: sealOf(november, oct.seal.sha256) };
+    const verdict = verifyChain({ firstMonth: '2026-10', reports: [{ month: '2026-10', status: oct }, { month: '2026-11', status: nov }], recompute: withPack });
+    expect(REPORT_RULES).toBe(3);
+    expect(verdict.findings).toEqual([]);
+    expect(verdict.notes).toEqual([
+      { month: '2026-10', message: 'sealed under reporting rules 2, recomputed under rules 3: 1 difference(s) of the rules, not of the records' },
+      { month: '2026-10', message: 'rules 2 → 3: pack: sealed absent, recomputed {"month":"2026-10"}' },
+    ]);
+  });
 });

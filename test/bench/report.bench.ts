@@ -22,7 +22,7 @@ import type { ChangeRequest, Incident, MaintenanceWindow, ManagedFunction, Manag
 import { reportInputToDomain } from '../../src/api/v1alpha1/index.ts';
 import { loadManifests, type LoadedObject } from '../../src/cli/manifests.ts';
 import { computeReports } from '../../src/cli/report.ts';
-import { claimBasisOf, claimCredit, computeMonthlyReport, type ReportInput } from '../../src/domain/index.ts';
+import { claimBasisOf, claimCredit, computeMonthlyReport, monthlyPack, type ReportInput } from '../../src/domain/index.ts';
 import { heapUsedMiB, measure, mib, ms, seededRandom, type Benchmark, type Figure } from './harness.ts';
 import { floorLoad } from './report-floor.ts';
 import { measurePaired, pairedFigures, wallsText, type ProcessCommand } from './whole-process.ts';
@@ -303,6 +303,10 @@ async function phases(dir: string, runs: number, log: (line: string) => void): P
   const heapReported = heapUsedMiB();
   const input = reportInput(objects);
   const domain = await measure(() => computeMonthlyReport(input, MONTH, NOW), { warmup: 1, runs });
+  // issue 16: the monthly pack alone (computeMonthlyReport computes it too), and its JSON's size in the status.
+  const reported = domain.last;
+  const pack = await measure(() => monthlyPack(input, reported, NOW), { warmup: 1, runs });
+  const packBytes = Buffer.byteLength(JSON.stringify(pack.last));
   // issue 13: what an SLAClaim's reconcile computes once per month and version (claim/reconciler.ts):
   // the month's claim basis (an evaluation at its close, then a pass over its rows), then a credit.
   const basis = await measure(() => claimBasisOf(input, MONTH), { warmup: 1, runs });
@@ -320,6 +324,7 @@ async function phases(dir: string, runs: number, log: (line: string) => void): P
     { label: '  floor: JSON.parse + zod of NDJSON, median', value: `${ms(floor.medianMs)} (load YAML / floor ${(parse.medianMs / floor.medianMs).toFixed(2)}×)` },
     { label: '  report (toDomain + computeMonthlyReport), median', value: `${ms(report.medianMs)} (report / load YAML ${(report.medianMs / parse.medianMs).toFixed(2)}×, aim ≤ 3×)` },
     { label: '    of which computeMonthlyReport', value: ms(domain.medianMs) },
+    { label: '      of which the monthly pack (monthlyPack), median', value: `${ms(pack.medianMs)} (${((pack.medianMs / domain.medianMs) * 100).toFixed(1)} % of computeMonthlyReport), ${packBytes} bytes of JSON` },
     { label: '  claim basis of the month (claimBasisOf), median', value: `${ms(basis.medianMs)} (${(basis.medianMs / domain.medianMs).toFixed(2)}× computeMonthlyReport), ${b.tickets.length} tickets` },
     { label: '  a claim of every ticket, of every other one (claimCredit), median', value: `${ms(every.medianMs)}, ${ms(some.medianMs)} (total ${every.last.total.toFixed(2)}, report ${r?.credits.total.toFixed(2) ?? '?'})` },
     { label: '  heap used: before, + parsed objects, + report', value: `${mib(heapBefore)}, ${mib(heapParsed)}, ${mib(heapReported)}` },

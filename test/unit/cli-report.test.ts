@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadManifests, formatManifestError } from '../../src/cli/manifests.ts';
 import { levelThreeOwnerOf } from '../../src/api/v1alpha1/index.ts';
-import type { MonthlyReport } from '../../src/domain/index.ts';
+import { renderPackText, type MonthlyReport } from '../../src/domain/index.ts';
 import { registerReportCommand } from '../../src/cli/program.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, reportCommand, type ReportOptions } from '../../src/cli/report.ts';
 
@@ -34,7 +34,7 @@ const keys = (value: unknown): string[] => Object.keys(value as object).sort();
 
 // design.md §3, field by field.
 const SHAPE = {
-  top: ['claimDeadline', 'conditions', 'credits', 'currency', 'final', 'functions', 'gtc', 'gtr', 'period', 'problems', 'tokens'],
+  top: ['claimDeadline', 'conditions', 'credits', 'currency', 'final', 'functions', 'gtc', 'gtr', 'pack', 'period', 'problems', 'tokens'],
   period: ['end', 'month', 'start', 'timeZone'],
   function: ['availabilityPercent', 'creditAmount', 'creditPercent', 'excludedSeconds', 'family', 'gapPoints', 'guaranteePercent', 'interruptionSeconds', 'name', 'supportLevel', 'units'],
   gtr: ['creditAmount', 'creditPercent', 'deviationPercent', 'incidents', 'late', 'resolved'],
@@ -86,6 +86,23 @@ describe('report --offline on config/samples', () => {
     expect(report.credits).toMatchObject({ capPercent: 15, cap: 1230 });
     expect(report.claimDeadline).toBe('2026-11-30T23:00:00Z');
     expect(report.conditions.map((c) => c.type)).toEqual(['GTDMet', 'GTRMet', 'GTCMet', 'Final']);
+  });
+
+  it('-o pack prints the monthly pack as text, the same figures as the JSON\'s pack (design.md §3 "The monthly pack")', async () => {
+    const json = parseReport((await run({ output: 'json' })).stdout);
+    const { code, stdout, stderr } = await run({ output: 'pack' });
+    expect(stderr).toBe('');
+    expect(code).toBe(EXIT_OK);
+    const pack = json.pack;
+    if (pack === undefined) throw new Error('the report has a pack');
+    // The samples' tenant names no language: English labels; the report is final (2026-11-03 is after 1 November 23:00Z).
+    const [heading, ...body] = stdout.split('\n');
+    expect(heading).toMatch(/^[a-z0-9-]+\/[a-z0-9-]+$/); // namespace/contract
+    expect(body.join('\n')).toBe(renderPackText(pack, 'en', true));
+    expect(stdout).toContain(`Incidents: ${pack.volumes.incidents.total}; by priority: P1 ${pack.volumes.incidents.byPriority.P1}`);
+    expect(stdout).toContain(`total ${pack.credits.total} EUR`);
+    expect(pack.credits).toEqual(json.credits);
+    expect(pack.gtr).toEqual({ resolved: json.gtr.resolved, late: json.gtr.late, deviationPercent: json.gtr.deviationPercent, creditAmount: json.gtr.creditAmount });
   });
 
   it('prints the same report as YAML', async () => {

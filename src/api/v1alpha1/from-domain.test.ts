@@ -3,7 +3,10 @@
 // accepted by the API server (found by test/integration/operator-faults.test.ts: 1,002 incidents
 // in a month had the status refused with 422 "must have at most 512 items").
 import { describe, expect, it } from 'vitest';
-import type { IncidentReport, MonthlyReport } from '../../domain/report.ts';
+import { DEFAULT_CALENDAR } from '../../domain/calendar.ts';
+import type { IncidentReport, MonthlyReport, ReportInput } from '../../domain/report.ts';
+import { computeMonthlyReport } from '../../domain/tenant.ts';
+import { PREREQUISITES } from '../../domain/vocabulary.ts';
 import { reportStatusFromDomain } from './from-domain.ts';
 import { MAX_REPORT_TICKETS, SLAReportStatus } from './sla-report.ts';
 
@@ -50,5 +53,26 @@ describe('reportStatusFromDomain: ticket lists within the CRD bound', () => {
     expect([status.gtr?.resolved, status.gtr?.late]).toEqual([600, 100]);
     // What the CRD accepts.
     expect(SLAReportStatus.safeParse({ ...status, conditions: [] }).success).toBe(true);
+  });
+});
+
+describe('reportStatusFromDomain: the monthly pack (design.md §3 "The monthly pack")', () => {
+  it('a computed report\'s pack is in the status and the schema accepts it', () => {
+    const at = (iso: string) => new Date(iso);
+    const input: ReportInput = {
+      calendar: DEFAULT_CALENDAR,
+      contract: { currency: 'EUR', supportLevels: { Production: 'Standard' }, payAsYouGoTokenPrice: 80, monthlyRecurringCharge: 1000 },
+      units: [{ name: 'db-1', level: 'Database', environment: 'Production', targets: [{ kind: 'VirtualMachine', name: 'vm' }], subscription: { start: at('2026-01-01T00:00:00Z') }, prerequisites: PREREQUISITES, coManaged: false, levelThreeOwner: 'Provider', labels: {} }],
+      functions: [{ name: 'databases', family: 'Database', units: ['db-1'], monthlyCharge: 600 }],
+      // One P1 of 1 h on 2 November, detected by monitoring.
+      incidents: [{ name: 'inc-1', unitNames: ['db-1'], priority: 'P1', openedAt: at('2026-11-02T10:00:00Z'), resolvedAt: at('2026-11-02T11:00:00Z'), cause: 'Provider', exclusions: [], detection: 'Monitoring' }],
+      changes: [], maintenanceWindows: [],
+    };
+    const status = reportStatusFromDomain(computeMonthlyReport(input, '2026-11', at('2027-01-01T00:00:00Z')));
+    expect(status.pack?.volumes.incidents).toEqual({ total: 1, byPriority: { P1: 1, P2: 0, P3: 0, P4: 0 }, byEnvironment: { Production: 1, PreProduction: 0, Integration: 0, Development: 0 }, byDetection: { Monitoring: 1, Client: 0 } });
+    expect(status.pack?.majorIncidents).toEqual({ items: [{ name: 'inc-1', openedAt: '2026-11-02T10:00:00Z', resolvedAt: '2026-11-02T11:00:00Z', units: ['db-1'] }], more: 0 });
+    const parsed = SLAReportStatus.safeParse(status);
+    expect(parsed.success).toBe(true);
+    expect(parsed.data?.pack).toEqual(status.pack);
   });
 });

@@ -61,6 +61,10 @@ export function reportStatusFromDomain(report: MonthlyReport): SLAReportStatusBo
         credits: { nothingElse: { ...report.forecast.credits.nothingElse }, burnRate: { ...report.forecast.credits.burnRate } },
       },
     }),
+    ...(report.pack === undefined ? {} : {
+      // The same shape (from-domain.test.ts parses it with the schema): only `readonly` differs.
+      pack: structuredClone(report.pack) as unknown as NonNullable<SLAReportStatusBody['pack']>,
+    }),
   };
 }
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DEFAULT_CALENDAR } from '../../domain/calendar.ts';
 import { MAX_PHONE_CONTACTS } from '../../domain/limits.ts';
+import { PACK_LANGUAGES } from '../../domain/pack.ts';
 import { CONTACT_ROLES, MANAGEMENT_MODELS } from '../../domain/vocabulary.ts';
 import {
   type KindDefinition, ageColumn, doc, localTime, readyColumn, resource, statusBase, text, timeZone, withRules,
@@ -67,6 +68,7 @@ export const ManagedTenantSpec = z.object({
   ),
   serviceDeliveryManager: doc(Person, "The provider's Service Delivery Manager (mandatory with a Premium environment, domain.md §3).").optional(),
   contractBusinessManager: doc(Person, "The provider's Contract Business Manager (mandatory with a Premium environment, domain.md §3).").optional(),
+  language: doc(z.enum(PACK_LANGUAGES), 'The language of the monthly pack\'s labels (`managedapps report -o pack`, design.md §3 "The monthly pack"): en or fr (the seed is French). Absent: en.').optional(),
 });
 export type ManagedTenantSpec = z.infer<typeof ManagedTenantSpec>;
 

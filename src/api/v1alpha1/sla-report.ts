@@ -1,7 +1,8 @@
 // SLAReport (slar): the SLA report of one contract for one calendar month, written by the operator
 // only (design.md §1, §3). The status IS the report; once `final` it never changes again.
 import { z } from 'zod';
-import { CHANGE_CATEGORIES, FUNCTION_FAMILIES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
+import { CHANGE_CATEGORIES, DETECTIONS, ENVIRONMENTS, FUNCTION_FAMILIES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
+import { PACK_LIST_LIMIT } from '../../domain/pack.ts';
 import {
   GROUP, type KindDefinition, ageColumn, boundedMonth, count, doc, immutable, immutableOnceSet, localRef, money, month, percent, resource, statusBase, text,
   time, timeZone, withRules,
@@ -75,6 +76,62 @@ export const ChangeReport = z.object({
 });
 
 const byName = { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] };
+
+/** Counts keyed by each value of a vocabulary (every key present, 0 when none). */
+const countsOf = <K extends string>(keys: readonly K[], description: string) =>
+  doc(z.object(Object.fromEntries(keys.map((k) => [k, count(`Of ${k}.`)])) as Record<K, ReturnType<typeof count>>), description);
+
+/** A list of the pack capped at PACK_LIST_LIMIT rows, with the count left out. */
+const cappedList = <T extends z.ZodType>(item: T, description: string) => doc(z.object({
+  items: doc(z.array(item).max(PACK_LIST_LIMIT), `At most ${PACK_LIST_LIMIT} rows.`, { 'x-kubernetes-list-type': 'atomic' }),
+  more: count('Rows left out beyond them ("and N more").'),
+}), description);
+
+/** The monthly pack (domain/pack.ts, design.md §3 "The monthly pack"): the committee's view of the month. */
+const MonthlyPackStatus = doc(z.object({
+  month: month('The month, YYYY-MM.'),
+  currency: doc(z.string().min(3).max(3), 'ISO 4217 code of every amount.'),
+  volumes: doc(z.object({
+    incidents: doc(z.object({
+      total: count('Incidents opened in the month (tenant\'s time zone).'),
+      byPriority: countsOf(PRIORITIES, 'By priority.'),
+      byEnvironment: countsOf(ENVIRONMENTS, 'By environment (Production when any of its units is).'),
+      byDetection: countsOf(DETECTIONS, 'By detection (domain.md §9).'),
+    }), 'The month\'s incidents.'),
+    changes: doc(z.object({ total: count('The report\'s changes.'), byCategory: countsOf(CHANGE_CATEGORIES, 'By category.') }), 'The month\'s changes.'),
+    tokens: doc(z.object({ pack: count('The pack.'), used: count('Used.'), extra: count('Beyond the pack.'), extraAmount: money('Their price.') }), 'The report\'s token ledger (domain.md §10).'),
+    releases: doc(z.array(z.object({
+      supportLevel: doc(z.enum(SUPPORT_LEVELS), 'The support level.'), count: count('Releases.'), quota: count('Included per month.'), overQuota: count('Beyond the quota.'),
+    })).max(SUPPORT_LEVELS.length), 'The report\'s releases against the quota (seed Table 1); empty when none.', { 'x-kubernetes-list-type': 'atomic' }),
+  }), 'Volumes.'),
+  gtd: doc(z.array(z.object({
+    name: ticketName('The ManagedFunction.'),
+    availabilityPercent: percent('Measured, 4 decimals.'),
+    guaranteePercent: percent('Guaranteed.'),
+    met: doc(z.boolean(), 'At or above the guarantee.'),
+    creditAmount: money('Its credit.'),
+  })).max(MAX_FUNCTIONS), 'GTD per function, the report\'s figures.', { 'x-kubernetes-list-type': 'atomic' }),
+  gtr: doc(z.object({ resolved: count('Resolved.'), late: count('Late.'), deviationPercent: percent('Deviation.'), creditAmount: money('Credit.') }), 'GTR, the report\'s figures.'),
+  gtc: doc(z.object({ completed: count('Completed.'), late: count('Late.'), creditAmount: money('Credit.') }), 'GTC, the report\'s figures.'),
+  nonProduction: doc(z.object({
+    incidentsTimed: count('Non-production incidents timed.'), incidentsLate: count('Of those, late.'),
+    changesTimed: count('Non-production changes timed.'), changesLate: count('Of those, late.'),
+  }), 'The non-production timers, without penalties (domain.md §8).'),
+  majorIncidents: cappedList(z.object({
+    name: ticketName('The Incident.'),
+    openedAt: time('Opened.'),
+    resolvedAt: time('Resolved, if known.').optional(),
+    units: doc(z.array(ticketName('A ServiceUnit.')).max(64), 'Its units.', { 'x-kubernetes-list-type': 'atomic' }),
+  }), 'The P1 incidents opened in the month, by opening.'),
+  problems: doc(z.object({
+    opened: count('Opened in the month.'), closed: count('Closed in the month.'), openAtEnd: count('Open at the month\'s end.'),
+    list: cappedList(z.object({ name: text('The Problem.', 253), state: doc(z.enum(['Open', 'Closed']), 'Its state.'), summary: text('Its summary.', 1024) }), 'The Problems, by name.'),
+  }), 'The month\'s Problems (seed §5.4).'),
+  maintenance: cappedList(z.object({
+    window: ticketName('The MaintenanceWindow.'), start: time('Start.'), end: time('End.'), units: count('Units it covers.'),
+  }), 'The agreed maintenance occurrences that ran in the month, by start.'),
+  credits: doc(z.object({ uncapped: money('Before the cap.'), capPercent: percent('The cap\'s share.'), cap: money('The cap.'), total: money('Owed.') }), 'The report\'s credits (domain.md §8).'),
+}), 'The monthly pack (design.md §3 "The monthly pack", issue 16): volumes, guarantees, major incidents, Problems, maintenance and credits of the month, for the client\'s committee; `kubectl managedapps report --pack` renders it. Sealed with the rest of a final report; absent from reports sealed before it existed.');
 
 /** One reading of a function's month's end in the forecast. */
 const ForecastFigures = (description: string) => doc(z.object({
@@ -197,6 +254,7 @@ export const SLAReportStatus = withRules(
         burnRate: ForecastCredits('At the month\'s burn rate so far.'),
       }), 'The contract\'s credits in each case: GTD, the GTR forecast and GTC under the one-credit-per-incident rule and the cap (domain.md §8).'),
     }), 'Where the month is heading (design.md §3 "Forecast"): only while the month runs, absent once it has ended, so never in a final report.').optional(),
+    pack: MonthlyPackStatus.optional(),
     rules: doc(z.number().int().min(1).max(1_000_000), 'The version of the operator\'s reporting rules the report was computed under (design.md §3 "Seals"); absent: 1. `verify` compares a month sealed under other rules as notes.').optional(),
     seal: doc(z.object({
       sha256: doc(z.string().regex(SHA256_HEX), 'SHA-256 (lowercase hex) of the RFC 8785 canonical form of {"previous": previous, "report": this status without conditions, observedGeneration and seal}.'),

@@ -400,6 +400,7 @@ export function incidentToDomain(incident: Obj<Incident>): Conversion<IncidentIn
     openedAt: openedAt ?? new Date(0),
     resolvedAt,
     cause: spec.cause,
+    detection: spec.detection,
     exclusions,
     ...(spec.declinedPatchRef === undefined ? {} : { declinedPatchRef: spec.declinedPatchRef.name }),
     ...(spec.workMinutes === undefined ? {} : { workMinutes: spec.workMinutes }),

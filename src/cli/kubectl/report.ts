@@ -55,6 +55,8 @@ export function reportOfStatus(name: string, raw: unknown): MonthlyReport {
     conditions: (s.conditions ?? [])
       .filter((c) => REPORT_CONDITIONS.has(c.type))
       .map((c) => ({ type: c.type as ReportCondition['type'], status: c.status, reason: c.reason, message: c.message })),
+    // The pack as stored (the schema parsed it): only `readonly` differs from the domain's MonthlyPack.
+    ...(s.pack === undefined ? {} : { pack: s.pack }),
     ...(s.forecast === undefined ? {} : {
       forecast: { ...s.forecast, gtr: { ...s.forecast.gtr, open: s.forecast.gtr.open.map(({ deadline, ...o }) => ({ ...o, ...(deadline === undefined ? {} : { deadline }) })) } },
     }),
@@ -81,11 +83,15 @@ async function defaultContract(client: KubeClient, namespace: string): Promise<s
   return only;
 }
 
-/** The current month in the time zone of the namespace's ManagedTenant (the default calendar's without one). */
-async function currentMonth(client: KubeClient, namespace: string, now: Date): Promise<string> {
+/** The namespace's ManagedTenant's spec, if any. */
+async function tenantSpec(client: KubeClient, namespace: string): Promise<Partial<ManagedTenantSpec> | undefined> {
   const tenants = await listObjects<Partial<ManagedTenantSpec>, unknown>(client, REFS.ManagedTenant, namespace);
-  const timeZone = tenants[0]?.spec?.calendar?.timeZone ?? DEFAULT_CALENDAR.timeZone;
-  return monthOf(now, timeZone);
+  return tenants[0]?.spec;
+}
+
+/** The current month in the time zone of the namespace's ManagedTenant (the default calendar's without one). */
+function currentMonth(tenant: Partial<ManagedTenantSpec> | undefined, now: Date): string {
+  return monthOf(now, tenant?.calendar?.timeZone ?? DEFAULT_CALENDAR.timeZone);
 }
 
 /** reportCommand() without --offline; the flags are already checked. */
@@ -95,7 +101,8 @@ export async function reportFromCluster(opts: ReportOptions, io: CommandIO, now:
     const conn = await connect(opts);
     client = conn.client;
     const contract = opts.contract ?? (await defaultContract(conn.client, conn.namespace));
-    const month = opts.month !== '' ? opts.month : await currentMonth(conn.client, conn.namespace, now);
+    const tenant = opts.month === '' || opts.output === 'pack' ? await tenantSpec(conn.client, conn.namespace) : undefined;
+    const month = opts.month !== '' ? opts.month : currentMonth(tenant, now);
     const name = `${contract}-${month}`;
     let object;
     try {
@@ -109,7 +116,7 @@ export async function reportFromCluster(opts: ReportOptions, io: CommandIO, now:
     const report = reportOfStatus(name, object.status);
     const warning = incompleteWarning(name, object.status);
     if (warning !== undefined) io.stderr(warning);
-    io.stdout(formatReports([{ namespace: conn.namespace, contract, report }], opts.output));
+    io.stdout(formatReports([{ namespace: conn.namespace, contract, report, language: tenant?.language }], opts.output));
     return EXIT_OK;
   }, () => client?.server);
 }
