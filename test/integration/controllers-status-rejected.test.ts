@@ -45,8 +45,11 @@ describe('a status the API server refuses (422)', () => {
     // 129 functions: one more than the report's status holds.
     const functions = Array.from({ length: 129 }, (_, i) => managedFunction(`f-${String(i).padStart(3, '0')}`, 'OS'));
     await createAll(kc, ns, [tenant('t'), contract('c', withSpec({ start: '2026-11-01' })), ...functions]);
+    // Its namespace only: on the shared control plane a manager of every namespace would also
+    // apply its fixed clock's statuses to other files' reports, under a second field manager, and
+    // count their refusals in the metric this file asserts (CI of stop 29: 5 rejected writes).
     manager = new Manager({
-      kubeConfig: kc, leaderElection: false, metrics: promRuntimeMetrics(registry, { prefix: PRODUCT_NAMES.metricPrefix }),
+      kubeConfig: kc, leaderElection: false, watch: { namespaces: [ns] }, metrics: promRuntimeMetrics(registry, { prefix: PRODUCT_NAMES.metricPrefix }),
       logger: pino({ level: 'error' }, { write: (line: string) => { logged.push(line); } }),
     });
     registerControllers(manager, { clock: fixedClock });
