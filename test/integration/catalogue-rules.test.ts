@@ -74,7 +74,7 @@ describe('the rest of the catalogue (issue 15 items 1, 2) on a real API server',
       tenant('t', withSpec({ managementModel: 'SelfCare' })), contract('c'), serviceUnit('os-1'),
       incident('inc-selfcare', 'os-1', openedAt('2026-11-15T00:00:00Z')),
     ]);
-    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false });
+    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false, watch: { namespaces: Object.values(ns) } });
     registerControllers(manager, { clock: fixedClock });
     manager.start();
     expect(await manager.waitForCacheSync()).toBe(true);

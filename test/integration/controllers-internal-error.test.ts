@@ -32,7 +32,7 @@ describe('a domain exception in a reconcile', () => {
     await api.createNamespacedCustomObject({ group: GROUP, version: VERSION, plural: 'slareports', namespace: ns, body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'SLAReport', metadata: { name: 'c-2026-10' }, spec: { contractRef: { name: 'c' }, month: '2026-10' } } });
     await api.patchNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, plural: 'slareports', namespace: ns, name: 'c-2026-10', body: [{ op: 'add', path: '/status', value: { final: true } }] });
 
-    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false });
+    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'silent' }), leaderElection: false, watch: { namespaces: [ns] } });
     const failing = (kind: 'ServiceUnit' | 'SLAReport') => reportingInternalErrors(manager, KIND_REFS[kind], () => new Date('2026-11-15T12:00:00Z'), (req) => {
       calls.set(`${kind}/${req.name}`, (calls.get(`${kind}/${req.name}`) ?? 0) + 1);
       return Promise.reject(new RangeError('availability: a month without seconds'));

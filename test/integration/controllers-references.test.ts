@@ -48,7 +48,7 @@ describe('references across objects, by condition', () => {
       changeRequest('chg-for-later', 'os-a', withSpec({ relatedIncident: { name: 'inc-later' } })),
       incident('inc-half', 'os-a', withSpec({ unitRefs: [{ name: 'os-a' }, { name: 'ghost' }] }), resolvedAt('2026-11-02T12:28:00Z')),
     ]);
-    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'error' }), leaderElection: false });
+    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'error' }), leaderElection: false, watch: { namespaces: [ns] } });
     registerControllers(manager, { clock: fixedClock });
     manager.start();
     expect(await manager.waitForCacheSync()).toBe(true);

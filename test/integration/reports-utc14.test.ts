@@ -36,7 +36,7 @@ describe('a tenant in UTC+14 set up just after its month became final', () => {
     const kc = adminKubeConfig(info);
     api = kc.makeApiClient(CustomObjectsApi);
     ns = await createNamespace(kc, 'utc14');
-    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'error' }), leaderElection: false });
+    manager = new Manager({ kubeConfig: kc, logger: pino({ level: 'error' }), leaderElection: false, watch: { namespaces: [ns] } });
     registerControllers(manager, { clock: fixedClock });
     manager.start();
     expect(await manager.waitForCacheSync()).toBe(true);
