@@ -144,8 +144,12 @@ describe.skipIf(!available && !ci)('backups observed from a real Prometheus: one
     expect(never.metadata?.name).toBe(`o365-never-bkp-${compact(t0 - 8 * DAY)}`);
     expect(never.spec.openedAt).toBe(iso(t0 - 8 * DAY));
 
-    const u = await unit('files-missed');
-    expect(condition(u)).toMatchObject({ status: 'False', reason: 'BackupMissed' });
+    // The unit's status is written after the incident it opened: wait for it (it failed once under load).
+    const u = await eventually(async () => {
+      const got = await unit('files-missed');
+      expect(condition(got)).toMatchObject({ status: 'False', reason: 'BackupMissed' });
+      return got;
+    }, { timeoutMs: 30_000, intervalMs: 250 });
     expect(u.status?.backup).toEqual({ lastSuccessTime: iso(t0 - 9 * DAY), deadline: iso(t0 - DAY), incident: { name: files.metadata!.name! } });
     // The metrics say it too (ManagedUnitBackupMissed reads the first): files-missed 0, due at
     // t0 − 1 d (t0 is in Unix seconds); files-ok 1.
