@@ -46,3 +46,4 @@ export * from './patching.ts';
 export * from './catalog.ts';
 export * from './runbook.ts';
 export * from './pack.ts';
+export * from './pack-charts.ts';

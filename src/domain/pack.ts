@@ -100,6 +100,24 @@ function environmentOf(units: ReadonlyMap<string, Environment>, unitNames: reado
 }
 
 /**
+ * The incidents the pack counts: opened in `period` (the month in the tenant's zone) by `horizon`
+ * (ms: the month's end, or the report's instant within it), on units the tenant has; by opening,
+ * then name. The volumes and the HTML page's incidents by day (pack-charts.ts) both count these.
+ */
+export function incidentsOpenedIn(input: ReportInput, period: { readonly start: Date; readonly end: Date }, horizon: number): ReportInput['incidents'][number][] {
+  const units = new Set(input.units.map((u) => u.name));
+  const start = period.start.getTime();
+  const end = period.end.getTime();
+  return input.incidents
+    .filter((i) => {
+      // Opened in the month (its interval in the tenant's zone: the same as monthOf, without formatting a date per incident).
+      const opened = i.openedAt.getTime();
+      return opened >= start && opened < end && opened <= horizon && i.unitNames.some((n) => units.has(n));
+    })
+    .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || (a.name < b.name ? -1 : 1));
+}
+
+/**
  * The monthly pack of `report` (computed by computeMonthlyReport from `input` at `now`): the
  * report's figures, with the volumes and the maintenance read from `input` as known at `now`.
  */
@@ -109,13 +127,7 @@ export function monthlyPack(input: ReportInput, report: Omit<MonthlyReport, 'pac
   const period = monthPeriod(month, timeZone);
   const horizon = Math.min(period.end.getTime(), now.getTime());
   const unitSet = new Map(input.units.map((u) => [u.name, u.environment]));
-  const incidents = input.incidents
-    .filter((i) => {
-      // Opened in the month (its interval in the tenant's zone: the same as monthOf, without formatting a date per incident).
-      const opened = i.openedAt.getTime();
-      return opened >= period.start.getTime() && opened < period.end.getTime() && opened <= horizon && i.unitNames.some((n) => unitSet.has(n));
-    })
-    .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime() || (a.name < b.name ? -1 : 1));
+  const incidents = incidentsOpenedIn(input, period, horizon);
   const byPriority = zeros(PRIORITIES);
   const byEnvironment = zeros(ENVIRONMENTS);
   const byDetection = zeros(DETECTIONS);
@@ -275,4 +287,9 @@ export function renderPackText(pack: MonthlyPack, language: PackLanguage = 'en',
     `${t.credits}: ${t.uncapped} ${pack.credits.uncapped}, ${t.cap} ${pack.credits.cap} (${pack.credits.capPercent} %), ${t.total} ${pack.credits.total} ${pack.currency}`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** The labels of the pack in `language` (the HTML page, src/cli/pack-html.ts, shares them with the text). */
+export function packLabels(language: PackLanguage): (typeof LABELS)[PackLanguage] {
+  return LABELS[language];
 }
