@@ -6,6 +6,8 @@
 export interface CommandIO {
   readonly stdout: (s: string) => void;
   readonly stderr: (s: string) => void;
+  /** Bytes to stdout (`report -o pdf`); absent: the command refuses to print bytes and asks for --out-dir. */
+  readonly stdoutBytes?: (b: Uint8Array) => void;
 }
 
 export const EXIT_OK = 0;
@@ -20,8 +22,12 @@ export const EXIT_USAGE = 2;
 export const DEFAULT_NAMESPACE = 'default';
 
 /** `report -o`. */
-export const OUTPUT_FORMATS = ['json', 'yaml', 'table', 'pack'] as const;
+export const OUTPUT_FORMATS = ['json', 'yaml', 'table', 'pack', 'html', 'pdf'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+/** The formats that are one page per contract and month (pack-output.ts): stdout for one, `--out-dir` for several. */
+export const PAGE_FORMATS = ['html', 'pdf'] as const;
+export type PageFormat = (typeof PAGE_FORMATS)[number];
+export const isPageFormat = (f: OutputFormat): f is PageFormat => (PAGE_FORMATS as readonly string[]).includes(f);
 
 /** `-o` of the commands that print an object (approve, reject, resolve, close). */
 export const OBJECT_FORMATS = ['json', 'yaml', 'name'] as const;
@@ -47,4 +53,8 @@ export interface ReportOptions {
   readonly kubeconfig?: string | undefined;
   /** In the cluster: the kubeconfig context. */
   readonly context?: string | undefined;
+  /** The labels of `-o pack|html|pdf` (en, fr), instead of the tenant's (ManagedTenant spec.language). */
+  readonly language?: string | undefined;
+  /** `-o html|pdf`: write one file per contract and month into this folder (needed for several). */
+  readonly outDir?: string | undefined;
 }

@@ -28,6 +28,10 @@ export function formatReports(reports: readonly ContractReport[], format: Output
       return reports.map(reportTable).join('\n');
     case 'pack':
       return reports.map(packText).join('\n');
+    case 'html':
+    case 'pdf':
+      // Pages, not text: pack-output.ts writes them (they need the page's series and ECharts).
+      throw new Error(`-o ${format} is written by writePackPages`);
   }
 }
 

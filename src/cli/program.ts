@@ -11,7 +11,7 @@ import {
   DEFAULT_WINDOW_COUNT, EXIT_ERROR, EXIT_OK, EXIT_USAGE, OBJECT_FORMATS, OUTPUT_FORMATS, WINDOW_FORMATS, type CommandIO, type OutputFormat,
 } from './io.ts';
 
-const stdio: CommandIO = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
+const stdio: CommandIO = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdoutBytes: (b) => process.stdout.write(b) };
 
 // ---- run, dev, crds ----------------------------------------------------------------------------
 
@@ -57,6 +57,8 @@ interface ReportFlags {
   namespace?: string;
   kubeconfig?: string;
   context?: string;
+  language?: string;
+  outDir?: string;
 }
 
 /**
@@ -71,7 +73,9 @@ export function registerReportCommand(program: Command, io: CommandIO): Command 
     .option('-f, --filename <path...>', 'with --offline: manifest files or folders (recursive: .yaml, .yml, .json)')
     .option('--month <YYYY-MM>', 'the calendar month, in the tenant time zone (required with --offline; default: the current month)')
     .option('--now <RFC3339>', 'with --offline: the instant the report is computed at (default: now)')
-    .option('-o, --output <format>', `output format: ${OUTPUT_FORMATS.join(', ')}`, 'table')
+    .option('-o, --output <format>', `output format: ${OUTPUT_FORMATS.join(', ')} (pack: the monthly pack as text; html: the pack as one self-contained page with charts; pdf: that page printed by headless Chromium)`, 'table')
+    .option('--language <en|fr>', '-o pack, html, pdf: the labels\' language (default: the tenant\'s ManagedTenant spec.language, else en)')
+    .option('--out-dir <dir>', '-o html, pdf: write <dir>/<namespace>.<contract>.<month>.html|pdf, one per contract (needed when several are reported; default: stdout)')
     .option('--contract <name>', 'only this SupportContract (in the cluster, default: the namespace\'s only one)')
     .option('-n, --namespace <namespace>', 'the namespace (the tenant); in the cluster default: the context\'s namespace, else default; offline, objects without a namespace belong to it')
     .option('--context <name>', 'the kubeconfig context to use')
@@ -83,6 +87,8 @@ export function registerReportCommand(program: Command, io: CommandIO): Command 
       '  kubectl managedapps report -n acme --contract acme-2026 --month 2026-10 -o yaml',
       '  managedapps report --offline -f config/samples --month 2026-10 -o json',
       '  kubectl managedapps report -n acme --month 2026-10 -o pack            # the monthly pack, in the tenant\'s language',
+      '  kubectl managedapps report -n acme --month 2026-10 -o html > pack.html  # the pack as a page with charts',
+      '  managedapps report --offline -f config/samples --month 2026-10 -o pdf --language fr --out-dir packs',
       '',
     ].join('\n'))
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -103,6 +109,8 @@ export function registerReportCommand(program: Command, io: CommandIO): Command 
           namespace: flags.namespace,
           kubeconfig: flags.kubeconfig,
           context: flags.context,
+          language: flags.language,
+          outDir: flags.outDir,
         },
         io,
       );

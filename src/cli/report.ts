@@ -9,16 +9,19 @@
 // prints it with the same printers. Default contract: the namespace's only SupportContract;
 // default month: the current one in the tenant's time zone.
 //
+// `-o html|pdf` (pack-output.ts): one page per contract and month, the report and the page's
+// series from one evaluation (pack-charts.ts reportWithCharts).
+//
 // Exit codes: 0 done, 1 bad input (manifests, conversion, no contract) or an API error, 2 usage (flags).
 import {
   MONTH_PATTERN, catalogItemsToDomain, reportInputToDomain, type ChangeCatalog, type ChangeRequest, type Incident, type MaintenanceWindow, type Problem, type ManagedFunction, type ManagedTenant,
   type ServiceUnit, type SupportContract,
 } from '../api/v1alpha1/index.ts';
-import { computeMonthlyReport, type PackLanguage, type ReportInput } from '../domain/index.ts';
+import { computeMonthlyReport, PACK_LANGUAGES, type PackLanguage, type ReportInput } from '../domain/index.ts';
 import { formatManifestError, loadManifests, objectId, type LoadedObject, type ManifestError } from './manifests.ts';
 import { formatReports, OUTPUT_FORMATS, type ContractReport } from './output.ts';
 
-import { DEFAULT_NAMESPACE, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, type CommandIO, type ReportOptions } from './io.ts';
+import { DEFAULT_NAMESPACE, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, isPageFormat, type CommandIO, type ReportOptions } from './io.ts';
 
 export { DEFAULT_NAMESPACE, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, type CommandIO, type ReportOptions } from './io.ts';
 
@@ -30,6 +33,8 @@ export async function reportCommand(opts: ReportOptions, io: CommandIO): Promise
     io.stderr(`error: ${message}\n`);
     return EXIT_USAGE;
   };
+  if (opts.language !== undefined && !(PACK_LANGUAGES as readonly string[]).includes(opts.language)) return usage(`--language '${opts.language}': expected one of ${PACK_LANGUAGES.join(', ')}`);
+  if (opts.outDir !== undefined && !isPageFormat(opts.output)) return usage(`--out-dir is only with -o html or -o pdf`);
   if (!opts.offline) {
     if (opts.files.length > 0) return usage('-f is only with --offline (without it the report is read from the cluster)');
     if (opts.now !== undefined) return usage('--now is only with --offline (the operator computed the report in the cluster)');
@@ -52,15 +57,32 @@ export async function reportCommand(opts: ReportOptions, io: CommandIO): Promise
   // Without the objects as written (only `verify` hashes them): each object held once.
   const loaded = await loadManifests(opts.files, { raw: false });
   if (loaded.errors.length > 0) return badInput(io, loaded.errors);
-  const computed = computeReports(loaded.objects, opts.month, now, { contract: opts.contract, namespace: opts.namespace });
-  if (computed.errors.length > 0) return badInput(io, computed.errors);
-  if (computed.reports.length === 0) {
-    const scope = [opts.contract === undefined ? '' : ` named '${opts.contract}'`, opts.namespace === undefined ? '' : ` in namespace '${opts.namespace}'`].join('');
-    io.stderr(`error: no SupportContract${scope} in ${opts.files.join(', ')}\n`);
-    return EXIT_BAD_INPUT;
+  const selection = { contract: opts.contract, namespace: opts.namespace };
+  if (isPageFormat(opts.output)) {
+    // One evaluation gives the report and the page's series (pack-charts.ts); ECharts loaded only here.
+    const { inputs, errors } = contractInputs(loaded.objects, selection);
+    if (errors.length > 0) return badInput(io, errors);
+    if (inputs.length === 0) return noContract(io, opts);
+    const [{ reportWithCharts }, { writePackPages }] = await Promise.all([import('../domain/pack-charts.ts'), import('./pack-output.ts')]);
+    const pages = inputs.map((c) => ({ namespace: c.namespace, contract: c.contract.name, ...reportWithCharts(c.input, opts.month, now), language: languageOf(opts, c.language) }));
+    return writePackPages(pages, opts.output, opts.outDir, io);
   }
-  io.stdout(formatReports(computed.reports, opts.output));
+  const computed = computeReports(loaded.objects, opts.month, now, selection);
+  if (computed.errors.length > 0) return badInput(io, computed.errors);
+  if (computed.reports.length === 0) return noContract(io, opts);
+  io.stdout(formatReports(computed.reports.map((r) => ({ ...r, language: languageOf(opts, r.language) })), opts.output));
   return EXIT_OK;
+}
+
+/** The labels of the pack: --language, else the tenant's, else English. */
+export function languageOf(opts: Pick<ReportOptions, 'language'>, tenant: PackLanguage | undefined): PackLanguage {
+  return (PACK_LANGUAGES as readonly string[]).includes(opts.language ?? '') ? (opts.language as PackLanguage) : (tenant ?? 'en');
+}
+
+function noContract(io: CommandIO, opts: ReportOptions): number {
+  const scope = [opts.contract === undefined ? '' : ` named '${opts.contract}'`, opts.namespace === undefined ? '' : ` in namespace '${opts.namespace}'`].join('');
+  io.stderr(`error: no SupportContract${scope} in ${opts.files.join(', ')}\n`);
+  return EXIT_BAD_INPUT;
 }
 
 function badInput(io: CommandIO, errors: readonly ManifestError[]): number {

@@ -15,7 +15,7 @@ import { DateTime } from 'luxon';
 import { monthPeriod } from './calendar.ts';
 import { union, type Interval } from './interval.ts';
 import { incidentsOpenedIn } from './pack.ts';
-import { reportInstant, type FunctionResult, type MonthlyReport, type ReportInput } from './report.ts';
+import { reportInstant, rfc3339, type FunctionResult, type MonthlyReport, type ReportInput } from './report.ts';
 import { evaluateTenant } from './tenant.ts';
 import { PRIORITIES, type Priority } from './vocabulary.ts';
 
@@ -30,6 +30,8 @@ export interface FunctionBurn {
 
 export interface PackCharts {
   readonly month: string;
+  /** The end of what the series know, RFC 3339: the month's end, or the report's instant within the month. */
+  readonly horizon: string;
   /** The local dates of the month in the tenant's zone, YYYY-MM-DD. */
   readonly days: readonly string[];
   /** T: the month's seconds (743 or 745 hours across a DST change, domain.md §5). */
@@ -130,6 +132,7 @@ export function packChartsOf(input: ReportInput, month: string, functions: reado
   const { starts, dates } = monthDays(period, timeZone);
   return {
     month,
+    horizon: rfc3339(new Date(horizon)),
     days: dates,
     monthSeconds: (period.end.getTime() - period.start.getTime()) / MS_PER_SECOND,
     burn: budgetBurn(functions, period, knownDayEnds(starts, period.end.getTime(), horizon)),

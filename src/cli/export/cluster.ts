@@ -5,6 +5,7 @@
 // and the status are not inputs.
 import { GROUP, VERSION, type KindName } from '../../api/v1alpha1/index.ts';
 import { connect, listObjects, REFS, runCommand, type ApiObject, type KubeFlags } from '../kubectl/client.ts';
+import type { KubeClient } from '../../runtime/index.ts';
 import type { CommandIO } from '../io.ts';
 import { parseManifestText, type LoadResult } from '../manifests.ts';
 
@@ -22,6 +23,16 @@ function asManifest(kind: KindName, o: ApiObject): Record<string, unknown> {
   return { apiVersion: `${GROUP}/${VERSION}`, kind, metadata, spec: o.spec ?? {} };
 }
 
+/** The contract's objects of `namespace` as loaded manifests (also `kubectl managedapps report -o html`'s input of the page's series). */
+export async function namespaceManifests(client: KubeClient, namespace: string): Promise<LoadResult> {
+  const manifests: Record<string, unknown>[] = [];
+  for (const kind of INPUT_KINDS) {
+    for (const o of await listObjects<Record<string, unknown>, Record<string, unknown>>(client, REFS[kind], namespace)) manifests.push(asManifest(kind, o));
+  }
+  const text = manifests.map((m) => JSON.stringify(m)).join('\n---\n');
+  return parseManifestText(text, `namespace ${namespace} (${client.server})`);
+}
+
 /** The namespace's objects as loaded manifests, or undefined after printing kubectl's one error line. */
 export async function loadFromCluster(opts: KubeFlags, io: CommandIO): Promise<{ loaded: LoadResult; namespace: string } | undefined> {
   let server: string | undefined;
@@ -29,12 +40,7 @@ export async function loadFromCluster(opts: KubeFlags, io: CommandIO): Promise<{
   const code = await runCommand(io, async () => {
     const conn = await connect(opts);
     server = conn.client.server;
-    const manifests: Record<string, unknown>[] = [];
-    for (const kind of INPUT_KINDS) {
-      for (const o of await listObjects<Record<string, unknown>, Record<string, unknown>>(conn.client, REFS[kind], conn.namespace)) manifests.push(asManifest(kind, o));
-    }
-    const text = manifests.map((m) => JSON.stringify(m)).join('\n---\n');
-    result = { loaded: parseManifestText(text, `namespace ${conn.namespace} (${server})`), namespace: conn.namespace };
+    result = { loaded: await namespaceManifests(conn.client, conn.namespace), namespace: conn.namespace };
     return 0;
   }, () => server);
   return code === 0 ? result : undefined;

@@ -8,7 +8,8 @@ import { SLAReportStatus, type ManagedTenantSpec } from '../../api/v1alpha1/inde
 import type { KubeClient } from '../../runtime/index.ts';
 import { ApiError } from '../../runtime/index.ts';
 import { formatReports } from '../output.ts';
-import type { ReportOptions } from '../io.ts';
+import { isPageFormat, type ReportOptions } from '../io.ts';
+import { contractInputs, languageOf } from '../report.ts';
 import { CliError, EXIT_OK, REFS, connect, getObject, listObjects, runCommand, type CommandIO } from './client.ts';
 
 const REPORT_CONDITIONS: ReadonlySet<string> = new Set<ReportCondition['type']>(['GTDMet', 'GTRMet', 'GTCMet', 'Final']);
@@ -101,7 +102,8 @@ export async function reportFromCluster(opts: ReportOptions, io: CommandIO, now:
     const conn = await connect(opts);
     client = conn.client;
     const contract = opts.contract ?? (await defaultContract(conn.client, conn.namespace));
-    const tenant = opts.month === '' || opts.output === 'pack' ? await tenantSpec(conn.client, conn.namespace) : undefined;
+    const labelled = opts.output === 'pack' || isPageFormat(opts.output);
+    const tenant = opts.month === '' || labelled ? await tenantSpec(conn.client, conn.namespace) : undefined;
     const month = opts.month !== '' ? opts.month : currentMonth(tenant, now);
     const name = `${contract}-${month}`;
     let object;
@@ -116,7 +118,25 @@ export async function reportFromCluster(opts: ReportOptions, io: CommandIO, now:
     const report = reportOfStatus(name, object.status);
     const warning = incompleteWarning(name, object.status);
     if (warning !== undefined) io.stderr(warning);
-    io.stdout(formatReports([{ namespace: conn.namespace, contract, report, language: tenant?.language }], opts.output));
+    const language = languageOf(opts, tenant?.language);
+    if (isPageFormat(opts.output)) {
+      // The figures are the SLAReport's (sealed once final); the page's series (the budget burn,
+      // the incidents by day) are computed from the namespace's records as they are now, judged
+      // at the report's instant (pack-charts.ts), as `report --offline` would from their export.
+      const { namespaceManifests } = await import('../export/cluster.ts');
+      const loaded = await namespaceManifests(conn.client, conn.namespace);
+      const converted = contractInputs(loaded.objects, { contract });
+      const input = converted.inputs[0]?.input;
+      if (input === undefined) {
+        const problems = [...loaded.errors, ...converted.errors].map((e) => `${e.object ?? ''}: ${e.message}`);
+        throw new CliError(`the records of namespace "${conn.namespace}" give no report input for SupportContract ${contract}: ${problems.join('; ')}`);
+      }
+      const { packCharts } = await import('../../domain/pack-charts.ts');
+      const { writePackPages } = await import('../pack-output.ts');
+      const page = { namespace: conn.namespace, contract, report, charts: packCharts(input, month, now), language };
+      return writePackPages([page], opts.output, opts.outDir, io);
+    }
+    io.stdout(formatReports([{ namespace: conn.namespace, contract, report, language }], opts.output));
     return EXIT_OK;
   }, () => client?.server);
 }
