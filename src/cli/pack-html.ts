@@ -150,7 +150,7 @@ ${list(pack.maintenance, (m) => `${escapeHtml(m.window)} ${escapeHtml(m.start)} 
 </section>`);
 
   const title = `${t.title} ${pack.month}: ${page.namespace}/${page.contract}`;
-  return `<!DOCTYPE html>
+  return deterministic(`<!DOCTYPE html>
 <html lang="${language}">
 <head>
 <meta charset="utf-8">
@@ -166,7 +166,24 @@ ${sections.join('\n')}
 </main>
 </body>
 </html>
-`;
+`);
+}
+
+/**
+ * The SVG's class and clip-path names count zrender's instances and styles in the process
+ * (`zr7-cls-42`, `zr7-c0`): renamed in order of appearance, so the same report gives the same
+ * page byte for byte, whatever was drawn before it.
+ */
+function deterministic(html: string): string {
+  const names = new Map<string, string>();
+  return html.replace(/\bzr\d+-[a-z]+-?\d+\b/g, (name) => {
+    let renamed = names.get(name);
+    if (renamed === undefined) {
+      renamed = `ec${names.size + 1}`;
+      names.set(name, renamed);
+    }
+    return renamed;
+  });
 }
 
 const CSS = `
