@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { at, figures, parseShown } from '../../test/support/pack-page.ts';
 import type { MonthlyReport } from '../domain/index.ts';
 import { EXIT_OK, EXIT_USAGE, reportCommand, type ReportOptions } from './report.ts';
 
@@ -20,22 +21,6 @@ async function run(options: Partial<ReportOptions>): Promise<{ code: number; std
   let stderr = '';
   const code = await reportCommand({ ...BASE, ...options }, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
   return { code, stdout, stderr };
-}
-
-/** The value at a dotted path of the report's JSON (`pack.gtd.0.availabilityPercent`). */
-export function at(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, k) => (v === null || typeof v !== 'object' ? undefined : (v as Record<string, unknown>)[k]), value);
-}
-
-/** A number as the page shows it: en-GB `1,230.5`, fr-FR `1 230,5` (narrow no-break spaces). */
-export function parseShown(text: string, language: 'en' | 'fr'): number {
-  const plain = language === 'fr' ? text.replace(/[\s\u202f\u00a0]/g, '').replace(',', '.') : text.replace(/,/g, '');
-  return Number(plain);
-}
-
-/** Every `data-figure` of the page: its report path and the text shown. */
-export function figures(html: string): { path: string; shown: string }[] {
-  return [...html.matchAll(/<span class="figure" data-figure="([^"]+)">([^<]*)<\/span>/g)].map((m) => ({ path: m[1] ?? '', shown: m[2] ?? '' }));
 }
 
 const report = JSON.parse((await run({})).stdout) as MonthlyReport;

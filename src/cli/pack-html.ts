@@ -103,7 +103,7 @@ ${pack.gtd.length === 0 ? `<p>${t.none}</p>` : `<figure class="chart" data-chart
       const used = b.cumulativeSeconds.at(-1) ?? 0;
       return `<tr><td>${escapeHtml(b.name)}</td><td>${num(Math.round(used / 6) / 10)}&#160;${p.minutes}</td><td>${num(Math.round(b.budgetSeconds / 6) / 10)}&#160;${p.minutes}</td><td>${b.budgetSeconds === 0 ? '–' : `${num(Math.round((used / b.budgetSeconds) * 1000) / 10)}&#160;%`}</td></tr>`;
     });
-    sections.push(`<section><h2>${p.burnTitle}</h2>
+    sections.push(`<section class="new-page"><h2>${p.burnTitle}</h2>
 <figure class="chart" data-chart="burn"><figcaption>${p.burnChart}${charts.burn.length > PACK_LIST_LIMIT ? ` (${p.notDrawn.replace('{n}', String(charts.burn.length - PACK_LIST_LIMIT))})` : ''}</figcaption>${burnChart(charts, dayLabels, p.budget, num)}</figure>
 <p class="note">${p.seriesNote}</p>
 <table><thead><tr><th>${p.function}</th><th>${p.downtime}</th><th>${p.budget}</th><th>${p.used}</th></tr></thead><tbody>${burnRows.join('')}</tbody></table></section>`);
@@ -112,7 +112,7 @@ ${pack.gtd.length === 0 ? `<p>${t.none}</p>` : `<figure class="chart" data-chart
   // ---- incidents
   const counts = (r: Readonly<Record<string, number>>, path: string): string => Object.entries(r).map(([k, n]) => `${escapeHtml(k)} ${fig(`${path}.${k}`, n)}`).join(', ');
   const majors = pack.majorIncidents;
-  sections.push(`<section><h2>${t.incidents}</h2>
+  sections.push(`<section class="new-page"><h2>${t.incidents}</h2>
 <table><tbody>
 <tr><th>${t.incidents}</th><td>${fig('pack.volumes.incidents.total', v.incidents.total)}</td></tr>
 <tr><th>${t.byPriority}</th><td>${counts(v.incidents.byPriority, 'pack.volumes.incidents.byPriority')}</td></tr>
@@ -127,7 +127,7 @@ ${majors.items.length === 0 ? `<p>${t.none}</p>` : `<figure class="chart" data-c
 </section>`);
 
   // ---- tokens and releases
-  sections.push(`<section><h2>${t.tokens}</h2>
+  sections.push(`<section class="new-page"><h2>${t.tokens}</h2>
 ${v.tokens.pack + v.tokens.used === 0 ? '' : `<figure class="chart" data-chart="tokens"><figcaption>${p.tokensChart}</figcaption>${tokensChart(pack, t.pack, t.used, p.withinPack, t.extra)}</figure>`}
 <table><tbody>
 <tr><th>${t.pack}</th><td>${fig('pack.volumes.tokens.pack', v.tokens.pack)}</td><th>${t.used}</th><td>${fig('pack.volumes.tokens.used', v.tokens.used)}</td><th>${t.extra}</th><td>${fig('pack.volumes.tokens.extra', v.tokens.extra)} (${fig('pack.volumes.tokens.extraAmount', v.tokens.extraAmount, cur)})</td></tr>
@@ -194,8 +194,9 @@ table { border-collapse: collapse; margin: .6rem 0; width: 100%; } th, td { bord
 th { background: #f4f4f4; } td.met { color: ${MET}; } td.missed { color: ${MISSED}; font-weight: bold; }
 figure.chart { margin: .6rem 0; } figcaption { font-weight: bold; font-size: .9rem; margin-bottom: .3rem; } figure.chart svg { max-width: 100%; height: auto; } .note { font-size: .8rem; color: #555; }
 section { break-inside: avoid-page; }
+/* Printed (-o pdf): the guarantees, the error budget, the incidents, then the rest, each from a new sheet. */
 @page { size: A4; margin: 12mm; }
-@media print { body { margin: 0; max-width: none; } }
+@media print { body { margin: 0; max-width: none; } section.new-page { break-before: page; } }
 `;
 
 // ---- charts ------------------------------------------------------------------------------------
