@@ -12,7 +12,9 @@
 // Aim: report --offline within 2× of the floor, at 1× and 10×, memory printed too.
 // In this process, at scale 1 only (phases, the old figures): load = loadManifests of the YAML
 // (stream + js-yaml + zod + checks), report = computeReports (toDomain + computeMonthlyReport),
-// computeMonthlyReport alone, the floor's load in this process. Aim: report ≤ 3 × load.
+// computeMonthlyReport alone, the floor's load in this process. Aim: report ≤ 3 × load. The HTML
+// pack (`-o html` from the input: reportWithCharts + renderPackHtml) against computeMonthlyReport
+// (aim ≤ 2×) and its size (aim < 5 MB).
 // MAO_BENCH_REPORT_RUNS sets the runs (default 3 at scale 1, 1 above, after one warm-up at scale 1).
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +24,8 @@ import type { ChangeRequest, Incident, MaintenanceWindow, ManagedFunction, Manag
 import { reportInputToDomain } from '../../src/api/v1alpha1/index.ts';
 import { loadManifests, type LoadedObject } from '../../src/cli/manifests.ts';
 import { computeReports } from '../../src/cli/report.ts';
-import { claimBasisOf, claimCredit, computeMonthlyReport, monthlyPack, type ReportInput } from '../../src/domain/index.ts';
+import { renderPackHtml } from '../../src/cli/pack-html.ts';
+import { claimBasisOf, claimCredit, computeMonthlyReport, monthlyPack, reportWithCharts, type ReportInput } from '../../src/domain/index.ts';
 import { heapUsedMiB, measure, mib, ms, seededRandom, type Benchmark, type Figure } from './harness.ts';
 import { floorLoad } from './report-floor.ts';
 import { measurePaired, pairedFigures, wallsText, type ProcessCommand } from './whole-process.ts';
@@ -307,6 +310,17 @@ async function phases(dir: string, runs: number, log: (line: string) => void): P
   const reported = domain.last;
   const pack = await measure(() => monthlyPack(input, reported, NOW), { warmup: 1, runs });
   const packBytes = Buffer.byteLength(JSON.stringify(pack.last));
+  // issue 16 item 3: `report -o html` of the same tenant, from its input (the report and the page's
+  // series from one evaluation, then the page with its ECharts SVG), against computeMonthlyReport
+  // (aim ≤ 2×), and the page's size (aim < 5 MB); the series and the page alone too.
+  const page = await measure(() => {
+    const { report: month, charts } = reportWithCharts(input, MONTH, NOW);
+    return renderPackHtml({ namespace: 'bench', contract: 'bench', report: month, charts, language: 'en' });
+  }, { warmup: 1, runs });
+  const pageBytes = Buffer.byteLength(page.last);
+  const withCharts = reportWithCharts(input, MONTH, NOW);
+  const render = await measure(() => renderPackHtml({ namespace: 'bench', contract: 'bench', ...withCharts, language: 'en' }), { warmup: 1, runs });
+  log(`html pack: ${page.samplesMs.map(ms).join(', ')}; render alone: ${render.samplesMs.map(ms).join(', ')}`);
   // issue 13: what an SLAClaim's reconcile computes once per month and version (claim/reconciler.ts):
   // the month's claim basis (an evaluation at its close, then a pass over its rows), then a credit.
   const basis = await measure(() => claimBasisOf(input, MONTH), { warmup: 1, runs });
@@ -325,6 +339,8 @@ async function phases(dir: string, runs: number, log: (line: string) => void): P
     { label: '  report (toDomain + computeMonthlyReport), median', value: `${ms(report.medianMs)} (report / load YAML ${(report.medianMs / parse.medianMs).toFixed(2)}×, aim ≤ 3×)` },
     { label: '    of which computeMonthlyReport', value: ms(domain.medianMs) },
     { label: '      of which the monthly pack (monthlyPack), median', value: `${ms(pack.medianMs)} (${((pack.medianMs / domain.medianMs) * 100).toFixed(1)} % of computeMonthlyReport), ${packBytes} bytes of JSON` },
+    { label: '  HTML pack (report + series + page, -o html), median', value: `${ms(page.medianMs)} (${(page.medianMs / domain.medianMs).toFixed(2)}× computeMonthlyReport, aim ≤ 2×), ${(pageBytes / 1e6).toFixed(2)} MB (aim < 5 MB)` },
+    { label: '    of which the page alone (renderPackHtml: ECharts SVG, tables), median', value: `${ms(render.medianMs)}, ${withCharts.charts.burn.length} functions' burn, ${withCharts.charts.incidentsByDay.reduce((n, d) => n + d.P1 + d.P2 + d.P3 + d.P4, 0)} incidents by day` },
     { label: '  claim basis of the month (claimBasisOf), median', value: `${ms(basis.medianMs)} (${(basis.medianMs / domain.medianMs).toFixed(2)}× computeMonthlyReport), ${b.tickets.length} tickets` },
     { label: '  a claim of every ticket, of every other one (claimCredit), median', value: `${ms(every.medianMs)}, ${ms(some.medianMs)} (total ${every.last.total.toFixed(2)}, report ${r?.credits.total.toFixed(2) ?? '?'})` },
     { label: '  heap used: before, + parsed objects, + report', value: `${mib(heapBefore)}, ${mib(heapParsed)}, ${mib(heapReported)}` },
