@@ -112,6 +112,13 @@ describe('report -o html|pdf: files and flags', () => {
     expect(stderr).toBe('error: -o pdf cannot print bytes here; write it with --out-dir <dir>\n');
   });
 
+  it('-o pdf without Chromium says so (and that -o html needs none)', async () => {
+    const { PdfError, printPdf } = await import('./pdf.ts');
+    const missing = join(dir, 'no-chromium');
+    await expect(printPdf('<!DOCTYPE html><p>x</p>', missing)).rejects.toThrow(PdfError);
+    await expect(printPdf('<!DOCTYPE html><p>x</p>', missing)).rejects.toThrow(`-o pdf needs Chromium at ${missing} (Debian: apt-get install chromium); -o html writes the same page without it`);
+  });
+
   it('loads ECharts for -o html only', () => {
     // A resolve hook in the child reports every module of echarts or playwright-core it loads.
     const hook = `data:text/javascript,${encodeURIComponent("import { registerHooks } from 'node:module'; registerHooks({ resolve(s, c, next) { const r = next(s, c); if (/node_modules\\/(echarts|playwright-core)\\//.test(r.url)) process.stderr.write('LOADED ' + r.url + '\\n'); return r; } });")}`;

@@ -1,7 +1,8 @@
 // Issue 16 items 2 and 4 on the real API server (design.md §3 "The monthly pack"): a closed
 // month's SLAReport carries status.pack with the volumes of this file's objects, is sealed and
 // frozen with it, and `kubectl managedapps report -o pack` prints, from the cluster, the same text
-// as `managedapps report --offline -o pack` computes from the same objects as manifests. Every
+// as `managedapps report --offline -o pack` computes from the same objects as manifests (and
+// `-o html` the same page, its series read from the namespace's records). Every
 // instant is the ManualClock's, none is the day's.
 //
 // A tenant in Europe/Paris with language fr; contract from 2026-11-01 (Production Premium), units
@@ -139,6 +140,32 @@ describe('the monthly pack of a closed month', () => {
     expect(fromCluster.stdout).toContain('inc-down 2026-11-10T10:00:00Z → 2026-11-10T11:00:00Z (os-1)');
     expect(fromCluster.stdout).toContain('Pénalités: avant plafond 20, plafond 150 (15 %), total 20 EUR');
     const offline = await cli(['report', '--offline', '-f', join(dir, 'objects.json'), '-n', ns, '--month', '2026-11', '--now', '2026-12-03T12:00:00Z', '-o', 'pack']);
+    expect(offline.stderr).toBe('');
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toBe(fromCluster.stdout);
+  });
+
+  it('kubectl managedapps report -o html writes the page report --offline -o html computes, byte for byte', async () => {
+    // The plugin at the test's clock (2026-12-03T12:00Z, after November's close): the figures from
+    // the SLAReport's status, the page's series from the namespace's records judged at the close.
+    const capture = (): { io: { stdout: (s: string) => void; stderr: (s: string) => void }; out: () => { stdout: string; stderr: string } } => {
+      let stdout = '';
+      let stderr = '';
+      return { io: { stdout: (x) => { stdout += x; }, stderr: (x) => { stderr += x; } }, out: () => ({ stdout, stderr }) };
+    };
+    const { reportFromCluster } = await import('../../src/cli/kubectl/report.ts');
+    const cluster = capture();
+    const code = await reportFromCluster({ offline: false, files: [], month: '2026-11', output: 'html', namespace: ns, kubeconfig: join(dir, 'kubeconfig') }, cluster.io, clock.now());
+    const fromCluster = cluster.out();
+    expect(fromCluster.stderr).toBe('');
+    expect(code).toBe(0);
+    expect(fromCluster.stdout).toContain('<html lang="fr">');
+    expect(fromCluster.stdout).toContain('Rapport mensuel 2026-11 <span class="state">(définitif)</span>');
+    // os-1 down 1 h (inc-down) of November's 720 h, os's one production unit: 60 min of its budget,
+    // 0.5 % of 720 h = 216 min; 60 / 216 = 27.8 %.
+    expect(fromCluster.stdout).toContain('<tr><td>os</td><td>60&#160;min</td><td>216&#160;min</td><td>27,8&#160;%</td></tr>');
+    expect(fromCluster.stdout).toContain('<span class="figure" data-figure="pack.credits.total">20</span>&#160;EUR');
+    const offline = await cli(['report', '--offline', '-f', join(dir, 'objects.json'), '-n', ns, '--month', '2026-11', '--now', '2026-12-03T12:00:00Z', '-o', 'html']);
     expect(offline.stderr).toBe('');
     expect(offline.code).toBe(0);
     expect(offline.stdout).toBe(fromCluster.stdout);
