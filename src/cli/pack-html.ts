@@ -89,7 +89,7 @@ export function renderPackHtml(page: PackPage): string {
   // ---- guarantees
   const gtdRows = pack.gtd.map((f, i) => `<tr><td>${escapeHtml(f.name)}</td><td>${fig(`pack.gtd.${i}.availabilityPercent`, f.availabilityPercent, '%')}</td><td>${fig(`pack.gtd.${i}.guaranteePercent`, f.guaranteePercent, '%')}</td><td class="${f.met ? 'met' : 'missed'}">${f.met ? t.met : t.missed}</td><td>${fig(`pack.gtd.${i}.creditAmount`, f.creditAmount, cur)}</td></tr>`);
   sections.push(`<section><h2>${t.guarantees}</h2>
-${pack.gtd.length === 0 ? `<p>${t.none}</p>` : `<figure class="chart" data-chart="availability"><figcaption>${p.availabilityChart}</figcaption>${availabilityChart(pack, t.availability, t.guarantee)}</figure>`}
+${pack.gtd.length === 0 ? `<p>${t.none}</p>` : `<figure class="chart" data-chart="availability"><figcaption>${p.availabilityChart}</figcaption>${availabilityChart(pack, t.availability, t.guarantee, num)}</figure>`}
 <table><thead><tr><th>GTD</th><th>${t.availability}</th><th>${t.guarantee}</th><th></th><th>${p.credit}</th></tr></thead><tbody>${gtdRows.join('')}</tbody></table>
 <table><tbody>
 <tr><th>GTR</th><td>${fig('pack.gtr.resolved', pack.gtr.resolved)} ${t.resolved}, ${fig('pack.gtr.late', pack.gtr.late)} ${t.late}</td><td>${t.deviation} ${fig('pack.gtr.deviationPercent', pack.gtr.deviationPercent, '%')}</td><td>${fig('pack.gtr.creditAmount', pack.gtr.creditAmount, cur)}</td></tr>
@@ -201,7 +201,7 @@ section { break-inside: avoid-page; }
 
 // ---- charts ------------------------------------------------------------------------------------
 
-function availabilityChart(pack: MonthlyPack, availability: string, guarantee: string): string {
+function availabilityChart(pack: MonthlyPack, availability: string, guarantee: string, num: (n: number) => string): string {
   const values = pack.gtd.flatMap((f) => [f.availabilityPercent, f.guaranteePercent]);
   // The axis starts a little below the lowest figure, so a gap of tenths of a point is visible.
   const min = Math.max(0, Math.floor(Math.min(...values) - 0.5));
@@ -209,7 +209,7 @@ function availabilityChart(pack: MonthlyPack, availability: string, guarantee: s
     legend: { top: 0, data: [availability, guarantee] },
     grid: { top: 36, left: 60, right: 20, bottom: 70 },
     xAxis: { type: 'category', data: pack.gtd.map((f) => f.name), axisLabel: { rotate: pack.gtd.length > 6 ? 30 : 0, interval: 0 } },
-    yAxis: { type: 'value', min, max: 100, axisLabel: { formatter: '{value} %' } },
+    yAxis: { type: 'value', min, max: 100, axisLabel: { formatter: (x: number) => `${num(x)} %` } },
     series: [
       { type: 'bar', name: availability, data: pack.gtd.map((f) => ({ value: f.availabilityPercent, itemStyle: { color: f.met ? MET : MISSED } })), barMaxWidth: 40 },
       { type: 'scatter', name: guarantee, data: pack.gtd.map((f) => f.guaranteePercent), symbol: 'rect', symbolSize: [34, 3], itemStyle: { color: '#222' } },
@@ -227,7 +227,7 @@ function burnChart(charts: PackCharts, dayLabels: readonly string[], budget: str
     legend: { top: 0, type: 'plain' },
     grid: { top: 60, left: 60, right: 90, bottom: 30 },
     xAxis: { type: 'category', data: [...dayLabels], boundaryGap: false },
-    yAxis: { type: 'value', name: 'min', max: (e: { max: number }) => Math.max(e.max, ...budgets.map(minutes)) },
+    yAxis: { type: 'value', name: 'min', max: (e: { max: number }) => Math.max(e.max, ...budgets.map(minutes)), axisLabel: { formatter: (x: number) => num(x) } },
     series: drawn.map((b, i) => ({
       type: 'line' as const,
       name: b.name,
