@@ -4,7 +4,7 @@
 // --language's; --out-dir writes one file per contract and month; ECharts is loaded for -o html
 // and not for -o json (the CLI's start-up, issue 17).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,21 @@ describe('report -o html|pdf: files and flags', () => {
     expect(stdout).toBe(`${file}\n`);
     expect(readdirSync(join(dir, 'packs'))).toEqual(['acme-logistics.acme-logistics-2026.2026-10.html']);
     expect(readFileSync(file, 'utf8')).toBe(english.stdout);
+  });
+
+  it('several contracts: one page each with --out-dir, a usage error without', async () => {
+    // The samples and a second contract of the same tenant (the samples' contract renamed).
+    const second = join(dir, 'second.yaml');
+    writeFileSync(second, readFileSync(join(SAMPLES, 'supportcontract.yaml'), 'utf8').replace('name: acme-logistics-2026', 'name: acme-logistics-bis'));
+    const without = await run({ output: 'html', files: [SAMPLES, second] });
+    expect(without.code).toBe(EXIT_USAGE);
+    expect(without.stderr).toBe('error: -o html writes one page per contract and month: 2 contracts are reported; write them with --out-dir <dir> (or choose one with --contract)\n');
+    const out = join(dir, 'several');
+    const { code, stdout } = await run({ output: 'html', files: [SAMPLES, second], outDir: out });
+    expect(code).toBe(EXIT_OK);
+    expect(readdirSync(out).sort()).toEqual(['acme-logistics.acme-logistics-2026.2026-10.html', 'acme-logistics.acme-logistics-bis.2026-10.html']);
+    expect(stdout.trim().split('\n')).toEqual([join(out, 'acme-logistics.acme-logistics-2026.2026-10.html'), join(out, 'acme-logistics.acme-logistics-bis.2026-10.html')]);
+    expect(readFileSync(join(out, 'acme-logistics.acme-logistics-bis.2026-10.html'), 'utf8')).toContain('acme-logistics/acme-logistics-bis');
   });
 
   it.each([
