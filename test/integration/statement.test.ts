@@ -13,8 +13,8 @@
 // The webhook's clock reads 2026-10-20T12:00Z while the objects are created (the amendment of
 // November is then a later month), then 2026-11-10T12:00Z: claire (SLAClaimer) files a claim of
 // October for chg-1 (credit 50), paul (provider) accepts it: answered in November. The
-// controllers run at 2026-11-10T12:00Z (October final, November provisional), then at
-// 2026-12-05T12:00Z (November final and sealed, December provisional).
+// controllers run at 2026-11-10T12:00Z (October final, November provisional), then, with the
+// webhook's clock, at 2026-12-05T12:00Z (November final and sealed, December provisional).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -242,9 +242,12 @@ describe('the monthly statement on a real API server', () => {
   });
 
   it('November final: its statement frozen and sealed with the report, verify passes; December carries the 10.00 in', async () => {
+    // The webhook lets the operator make a report final only past its grace period, on its own clock: both at T2 now.
+    hookNow = T2;
     await controllers.stop();
     controllers = startControllers(fixed(T2));
-    const nov = await waitFor('SLAReport', 'c-2026-11', (o) => { expect(o.status?.final).toBe(true); });
+    const nov = await waitFor('SLAReport', 'c-2026-11', (o) => { expect(cond(o, 'Final')).toMatchObject({ status: 'True', reason: 'MonthClosed' }); });
+    expect(nov.status?.final).toBe(true);
     const oct = await get('SLAReport', 'c-2026-10');
     // The statement of the provisional month, as sealed: the claim answered in November stays deducted.
     expect(nov.status?.statement?.credits).toEqual({ granted: [{ claim: 'claim-1', amount: 50 }], carriedIn: 0, available: 50, deducted: 40, carriedOut: 10 });
