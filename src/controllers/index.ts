@@ -14,7 +14,7 @@
 // automation; it must apply them with a field manager of its own so that neither removes the other's fields.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ConditionType, MONTH_PATTERN } from '../api/v1alpha1/index.ts';
-import { nextMonth } from '../domain/index.ts';
+import { monthOf, nextMonth } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
 import { realClock, specChanged, type Clock, type Controller, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { catalogReconciler } from './catalog/reconciler.ts';
@@ -223,6 +223,13 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     if (typeof month !== 'string' || !MONTH_PATTERN.test(month)) return [];
     return refNames(spec(o).contractRef).map((contract) => ({ namespace: nsOf(o), name: `${contract}-${nextMonth(month)}` }));
   };
+  // The report whose statement deducts a claim's answer: the month of its answeredAt, tenant's time zone.
+  const answeredMonthReport = (o: KubernetesObject): Request[] => {
+    const at = (spec(o).answer as { answeredAt?: unknown } | undefined)?.answeredAt;
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) return [];
+    const month = monthOf(new Date(at), caches.calendar(nsOf(o)).timeZone);
+    return refNames(spec(o).contractRef).map((contract) => ({ namespace: nsOf(o), name: `${contract}-${month}` }));
+  };
   // A closed month's provisional report computed again within CLOSED_MONTH_SETTLE_MS is put back
   // on the queue once the window has passed, in real time (a frozen test clock never fires it).
   const settled = new Set<string>();
@@ -242,6 +249,8 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watch('ChangeRequest', inNamespace(i.reports)),
     watch('MaintenanceWindow', inNamespace(i.reports)),
     watch('Problem', inNamespace(i.reports)),
+    // issue 13: a claim's answer is deducted on the statement of the month it was answered in.
+    watch('SLAClaim', answeredMonthReport),
   ]);
 
   // issue 13: a claim's credit is what it adds to the month's claims filed before it, judged on

@@ -1,7 +1,7 @@
 // Billable effort (seed §8.4.4 c and d, §5.11.5, domain.md §8, §10): the work time the provider
 // spends on an incident that the client caused, or shares the cause of, and on a business
 // application's remediation procedure beyond 15 minutes, billed in change tokens. Pure.
-import { monthOf } from './calendar.ts';
+import { monthPeriod } from './calendar.ts';
 import { TOKEN_MINUTES } from './tokens.ts';
 import type { IncidentCause } from './vocabulary.ts';
 
@@ -41,7 +41,8 @@ export interface EffortRecord {
 }
 
 /** Why an incident's effort is billed. */
-export type EffortBasis = 'ClientCaused' | 'SharedResponsibility' | 'RemediationBeyond15Minutes';
+export const EFFORT_BASES = ['ClientCaused', 'SharedResponsibility', 'RemediationBeyond15Minutes'] as const;
+export type EffortBasis = (typeof EFFORT_BASES)[number];
 
 export interface EffortLine {
   readonly name: string;
@@ -74,8 +75,10 @@ export function billableEffort(record: EffortRecord): EffortLine | undefined {
  * §10); an unresolved incident bills nothing yet. Sorted by name.
  */
 export function effortOfMonth(records: readonly EffortRecord[], month: string, timeZone: string): EffortLine[] {
+  const period = monthPeriod(month, timeZone);
   return records
-    .filter((r) => r.resolvedAt !== undefined && monthOf(r.resolvedAt, timeZone) === month)
+    // By the month's interval, as ticketsOfMonth.
+    .filter((r) => r.resolvedAt !== undefined && r.resolvedAt.getTime() >= period.start.getTime() && r.resolvedAt.getTime() < period.end.getTime())
     .flatMap((r) => billableEffort(r) ?? [])
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

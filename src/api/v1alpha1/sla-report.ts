@@ -3,6 +3,10 @@
 import { z } from 'zod';
 import { CHANGE_CATEGORIES, DETECTIONS, ENVIRONMENTS, FUNCTION_FAMILIES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import { PACK_LIST_LIMIT } from '../../domain/pack.ts';
+import { EFFORT_BASES } from '../../domain/effort.ts';
+import { STATEMENT_LIST_LIMIT } from '../../domain/month-statement.ts';
+import { CHARGE_KINDS } from '../../domain/statement.ts';
+import { TICKET_TARIFFS } from '../../domain/tickets.ts';
 import {
   GROUP, type KindDefinition, ageColumn, boundedMonth, count, doc, immutable, immutableOnceSet, localRef, money, month, percent, resource, statusBase, text,
   time, timeZone, withRules,
@@ -133,6 +137,92 @@ const MonthlyPackStatus = doc(z.object({
   credits: doc(z.object({ uncapped: money('Before the cap.'), capPercent: percent('The cap\'s share.'), cap: money('The cap.'), total: money('Owed.') }), 'The report\'s credits (domain.md §8).'),
 }), 'The monthly pack (design.md §3 "The monthly pack", issue 16): volumes, guarantees, major incidents, Problems, maintenance and credits of the month, for the client\'s committee; `kubectl managedapps report --pack` renders it. Sealed with the rest of a final report; absent from reports sealed before it existed.');
 
+/** Recurring lines: one per function and per fee (at most 32 fees: support-contract.ts). */
+const MAX_STATEMENT_LINES = 2 * MAX_FUNCTIONS;
+const statementRatio = (description: string) => doc(z.number().min(0), description);
+const syntecIndexValue = (description: string) => doc(z.number().min(0), description);
+
+/** The monthly statement (domain/statement.ts, design.md §3 "The monthly statement", issue 13 item 4): what the month costs, excluding tax. */
+const MonthlyStatementStatus = doc(z.object({
+  month: month('The month, YYYY-MM.'),
+  currency: doc(z.string().regex(/^[A-Z]{3}$/), 'ISO 4217 code of every amount.'),
+  revision: doc(z.object({
+    anniversary: doc(z.iso.date(), 'The contract\'s anniversary whose SYNTEC revision is in force (YYYY-MM-DD); absent before the first.').optional(),
+    index: syntecIndexValue('S1: the SYNTEC index of that anniversary\'s year (or the last listed before it).').optional(),
+    hostingFactor: statementRatio('The product of the specific revisions of physically hosted units in force (seed §9.3.2); 1 without.'),
+  }), 'The price revisions in force in the month (seed §9.3).'),
+  recurring: doc(z.object({
+    lines: doc(z.array(z.object({
+      name: text('The ManagedFunction charged, or the monthly fee\'s name.', 253),
+      kind: doc(z.enum(CHARGE_KINDS), 'What it pays for; SYNTEC does not revise Backup and Support (seed §9.3.1).'),
+      since: month('The month its base price took effect (the contract\'s start, or the amendment\'s month): agreed at the SYNTEC index of that month\'s year.'),
+      baseIndex: syntecIndexValue('S0: the SYNTEC index of that year (or the last listed before it); absent when the contract lists none.').optional(),
+      base: money('Its base monthly price, agreed at `since`.'),
+      ratio: statementRatio('S1/S0 for a revised kind (1 before the first anniversary after `since`), times hostingFactor for a physically hosted unit.'),
+      amount: money('base × ratio, rounded to the cent once.'),
+    })).max(MAX_STATEMENT_LINES), 'One line per function charge and per monthly fee of the month\'s terms.', { 'x-kubernetes-list-type': 'atomic' }),
+    subtotal: money('Sum of the lines.'),
+    minimum: money('The monthly billing minimum of the month\'s terms (seed §9.2); absent: none.').optional(),
+    minimumTopUp: money('What brings the subtotal up to the minimum; 0 when it reaches it.'),
+    total: money('subtotal + minimumTopUp.'),
+  }), 'The recurring charges (seed §9.2, §9.3).'),
+  tokens: doc(z.object({
+    pack: count('Tokens of the month\'s pack.'),
+    fromChanges: count('Tokens charged by the changes completed in the month (the report\'s ledger).'),
+    fromEffort: count('Tokens of billable effort (effort below).'),
+    used: count('fromChanges + fromEffort.'),
+    extra: count('Beyond the pack.'),
+    unitPrice: money('The on-demand token price of the month (never revised).'),
+    amount: money('extra × unitPrice.'),
+  }), 'Tokens (domain.md §10).'),
+  tickets: doc(z.object({
+    quota: count('Tickets included in the month (SupportContract spec.monthlyTickets of the month\'s terms; 0 without a quota, then none is billed).'),
+    used: count('Incidents reported by the client (detection Client) opened in the month.'),
+    overage: count('Beyond the quota.'),
+    tariff: doc(z.enum(TICKET_TARIFFS), 'The highest support level among the tenant\'s environments in the month (seed §9.6).'),
+    unitPrice: money('The unit ticket price of the tariff.'),
+    amount: money('overage × unitPrice.'),
+    incidents: doc(z.array(ticketName('An Incident.')).max(STATEMENT_LIST_LIMIT), `The tickets counted, by name (at most ${STATEMENT_LIST_LIMIT}).`, { 'x-kubernetes-list-type': 'atomic' }),
+    omitted: count(`Tickets left out of incidents (more than ${STATEMENT_LIST_LIMIT}); absent when none is.`).optional(),
+  }), 'Incident tickets (seed §9.5, §9.6).'),
+  effort: doc(z.object({
+    lines: doc(z.array(z.object({
+      name: ticketName('The Incident.'),
+      basis: doc(z.enum(EFFORT_BASES), 'Why its time is billed (seed §8.4.4 c–d, §5.11.5).'),
+      workMinutes: count('The work time recorded (Incident spec.workMinutes).'),
+      billedMinutes: doc(z.number().min(0), 'The part billed (half of it when shared).'),
+      tokens: count('billedMinutes in tokens of 30 minutes, rounded up.'),
+    })).max(STATEMENT_LIST_LIMIT), `The incidents resolved in the month whose time is billed, by name (at most ${STATEMENT_LIST_LIMIT}).`, { 'x-kubernetes-list-type': 'atomic' }),
+    omitted: count(`Lines left out (more than ${STATEMENT_LIST_LIMIT}); absent when none is. tokens counts them all.`).optional(),
+    tokens: count('Their tokens, in tokens.fromEffort.'),
+  }), 'Billable effort, in tokens.'),
+  minimumRevenue: doc(z.object({
+    runYear: count('The run year just ended (1 for the first).'),
+    annualMinimum: money('80 % of the contract\'s global run revenue, over its run years.'),
+    billed: money('What the year\'s 12 statements billed, excluding tax, credits deducted, differentials left out.'),
+    carriedIn: money('The excess of the years before, counted toward this one.'),
+    shortfall: money('annualMinimum − billed − carriedIn when positive: billed on this statement.'),
+    carriedOut: money('The excess counted toward the next run year.'),
+  }), 'The yearly check of the minimum guaranteed revenue (seed §9.4), on the last month of a run year when the contract states its global run revenue; absent otherwise.').optional(),
+  credits: doc(z.object({
+    granted: doc(z.array(z.object({
+      claim: ticketName('The SLAClaim.'),
+      amount: money('The amount it granted.'),
+    })).max(STATEMENT_LIST_LIMIT), `The claims answered in the month with a credit granted, by name (at most ${STATEMENT_LIST_LIMIT}).`, { 'x-kubernetes-list-type': 'atomic' }),
+    omitted: count(`Claims left out of granted (more than ${STATEMENT_LIST_LIMIT}); absent when none is. available counts them all.`).optional(),
+    carriedIn: money('Left over from the previous month\'s statement (its carriedOut).'),
+    available: money('Granted plus carried in.'),
+    deducted: money('What this statement deducts: at most its total before credits.'),
+    carriedOut: money('What is left for the next statement.'),
+  }), 'Credits granted by answered claims, deducted (seed §8.2).'),
+  totals: doc(z.object({
+    beforeCredits: money('Recurring + tokens + tickets + shortfall.'),
+    credits: money('Credits deducted.'),
+    excludingTax: money('beforeCredits − credits.'),
+  }), 'The totals, excluding tax.'),
+  missing: doc(z.array(month('A month.')).max(12), 'Months whose statement the computation needed (the previous month\'s carried credits, a run year\'s statements) but whose report or statement does not exist: counted as 0, never guessed; condition StatementComplete=False. Absent when none is.', { 'x-kubernetes-list-type': 'atomic' }).optional(),
+}), 'The monthly statement (design.md §3 "The monthly statement", issue 13 item 4): recurring charges, tokens, tickets, billable effort, minimum revenue, credits and totals excluding tax. Provisional (recomputed) while the report is not final; frozen and sealed with it. Absent from reports sealed before it existed (REPORT_RULES 4).');
+
 /** One reading of a function's month's end in the forecast. */
 const ForecastFigures = (description: string) => doc(z.object({
   availabilityPercent: percent('Availability at the month\'s end, 4 decimals.'),
@@ -255,6 +345,7 @@ export const SLAReportStatus = withRules(
       }), 'The contract\'s credits in each case: GTD, the GTR forecast and GTC under the one-credit-per-incident rule and the cap (domain.md §8).'),
     }), 'Where the month is heading (design.md §3 "Forecast"): only while the month runs, absent once it has ended, so never in a final report.').optional(),
     pack: MonthlyPackStatus.optional(),
+    statement: MonthlyStatementStatus.optional(),
     rules: doc(z.number().int().min(1).max(1_000_000), 'The version of the operator\'s reporting rules the report was computed under (design.md §3 "Seals"); absent: 1. `verify` compares a month sealed under other rules as notes.').optional(),
     seal: doc(z.object({
       sha256: doc(z.string().regex(SHA256_HEX), 'SHA-256 (lowercase hex) of the RFC 8785 canonical form of {"previous": previous, "report": this status without conditions, observedGeneration and seal}.'),

@@ -19,8 +19,10 @@ import { AD_DOMAIN_REQUIRED, backupViolations, defaultLevelThreeOwner, repeatedT
 import type { ProblemInput } from '../../domain/problems.ts';
 import { validateSchedule, type MaintenanceSchedule, type OccurrenceApprovals, type PlanApproval } from '../../domain/maintenance.ts';
 import { PATCH_PLAN_PURPOSE, declinedPatchProblem, patchProblems, resolveDeclinedPatch, type PatchCampaignFacts } from '../../domain/patching.ts';
-import { amendmentProblems, supportLevelHistory, ticketTermsProblems, type DatedSupportLevel, type TermsAmendment } from '../../domain/terms.ts';
+import { amendmentProblems, supportLevelHistory, ticketTermsProblems, type DatedSupportLevel, type FeeKind, type MonthlyFeeTerm, type TermsAmendment } from '../../domain/terms.ts';
 import { TICKET_TARIFFS, type TicketTariff } from '../../domain/tickets.ts';
+import { carryOf, type StatementCarry } from '../../domain/month-statement.ts';
+import type { AnsweredClaim } from '../../domain/statement.ts';
 import {
   type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput, type TenantInput,
   type UnitInput,
@@ -218,6 +220,10 @@ export function calendarToDomain(tenant: Obj<ManagedTenant> | undefined): Conver
 const feesCharge = (fees: readonly { amount: number }[] | undefined): number | undefined =>
   (fees === undefined || fees.length === 0 ? undefined : fees.reduce((sum, fee) => sum + fee.amount, 0));
 
+/** A fee list, itemised for the statement (its recurring lines). */
+const feeTerms = (fees: readonly { name: string; amount: number; kind?: FeeKind | undefined }[]): MonthlyFeeTerm[] =>
+  fees.map((f) => ({ name: f.name, amount: f.amount, ...(f.kind === undefined ? {} : { kind: f.kind }) }));
+
 /**
  * The contract's terms (domain.md §3): the spec's entries without `from` (or from the start
  * month) are the terms from the start, the later ones are dated; the domain's termsInMonth
@@ -247,6 +253,7 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
     c.amount(`spec.prices.monthlyFees[${i}].amount`, fee.amount);
   });
   if (spec.prices.monthlyMinimum !== undefined) c.amount('spec.prices.monthlyMinimum', spec.prices.monthlyMinimum);
+  if (spec.prices.runRevenue !== undefined) c.amount('spec.prices.runRevenue.global', spec.prices.runRevenue.global);
   ticketPricesOf(c, 'spec.prices.ticketPrices', spec.prices.ticketPrices);
   c.count('spec.monthlyTokens', spec.monthlyTokens, MAX_MONTHLY_TOKENS);
   if (spec.monthlyTickets !== undefined) c.count('spec.monthlyTickets', spec.monthlyTickets, MAX_MONTHLY_TICKETS);
@@ -257,6 +264,7 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
   for (const p of amendmentProblems(spec.amendments ?? [], startMonth)) c.add(`spec.amendments[${p.index}].${p.field}`, p.message);
   const amendments: TermsAmendment[] = (spec.amendments ?? []).map((a, i) => {
     if (a.prices?.tokenPrice !== undefined) c.amount(`spec.amendments[${i}].prices.tokenPrice`, a.prices.tokenPrice);
+    if (a.prices?.runRevenue !== undefined) c.amount(`spec.amendments[${i}].prices.runRevenue.global`, a.prices.runRevenue.global);
     (a.prices?.monthlyFees ?? []).forEach((fee, j) => {
       c.amount(`spec.amendments[${i}].prices.monthlyFees[${j}].amount`, fee.amount);
     });
@@ -272,6 +280,8 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
       monthlyMinimum: a.prices?.monthlyMinimum,
       ticketQuota: a.monthlyTickets,
       ticketPrices: a.prices?.ticketPrices,
+      monthlyFees: a.prices?.monthlyFees === undefined ? undefined : (a.prices.monthlyFees.length === 0 ? null : feeTerms(a.prices.monthlyFees)),
+      runRevenue: a.prices?.runRevenue,
     };
   });
   const reversibilityStart = c.optionalTime('spec.reversibilityStart', spec.reversibilityStart);
@@ -285,6 +295,8 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
     monthlyMinimum: spec.prices.monthlyMinimum,
     ticketQuota: spec.monthlyTickets,
     ticketPrices: spec.prices.ticketPrices,
+    monthlyFees: feeTerms(fees),
+    runRevenue: spec.prices.runRevenue,
     syntecIndices: (spec.syntecIndices ?? []).map((i) => ({ year: i.year, index: i.index })),
     amendments,
     start: spec.start,
@@ -746,4 +758,28 @@ export function reportInputToDomain(objects: ReportObjects): Conversion<ReportIn
   }
   if (c.errors.length > 0 || input === undefined || input.contract === undefined) return fail(c.errors);
   return ok({ ...input, contract: input.contract });
+}
+
+/**
+ * The answered claims of a contract as the statement reads them (domain/statement.ts
+ * AnsweredClaim): the amount the answer recorded (a PartlyAccepted amount, an Accepted answer's
+ * stamped credit), 0 for a rejection; an Accepted answer without a stamped amount (written while
+ * the webhook was down) grants what the claim's status says it grants, or nothing until it says
+ * so. Claims without a stamped answeredAt are not answered yet.
+ */
+export function answeredClaimsToDomain(claims: readonly { readonly metadata: { readonly name: string }; readonly spec: SLAClaim['spec']; readonly status?: { readonly granted?: number | undefined } | undefined }[]): AnsweredClaim[] {
+  return claims.flatMap((c) => {
+    const a = c.spec.answer;
+    if (a?.answeredAt === undefined) return [];
+    const answeredAt = new Date(a.answeredAt);
+    if (Number.isNaN(answeredAt.getTime())) return [];
+    const amount = a.decision === 'Rejected' ? 0 : a.amount ?? c.status?.granted ?? 0;
+    return [{ claim: c.metadata.name, amount, answeredAt }];
+  });
+}
+
+/** What a later statement reads of a stored report's statement (status.statement); undefined without one. */
+export function statementCarryOfStatus(status: { readonly statement?: NonNullable<SLAReport['status']>['statement'] } | undefined): StatementCarry | undefined {
+  const s = status?.statement;
+  return s === undefined ? undefined : carryOf(s);
 }
