@@ -14,7 +14,7 @@
 // automation; it must apply them with a field manager of its own so that neither removes the other's fields.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ConditionType, MONTH_PATTERN } from '../api/v1alpha1/index.ts';
-import { nextMonth } from '../domain/index.ts';
+import { monthOf, nextMonth } from '../domain/index.ts';
 import type { MetricsSnapshot } from '../metrics/index.ts';
 import { realClock, specChanged, type Clock, type Controller, type Informer, type Manager, type Request, type Watch } from '../runtime/index.ts';
 import { catalogReconciler } from './catalog/reconciler.ts';
@@ -28,6 +28,7 @@ import { problemReconciler } from './problem/reconciler.ts';
 import { reportReconciler } from './report/reconciler.ts';
 import { Caches, refNames, targetKeys } from './shared/cache.ts';
 import { monthClaimCredits } from './shared/claim-credits.ts';
+import { shownStatements } from './shared/statement-metrics.ts';
 import type { Deps } from './shared/deps.ts';
 import type { Retention } from './shared/retention.ts';
 import { Evaluations } from './shared/evaluation.ts';
@@ -353,6 +354,8 @@ function snapshot(deps: Deps): MetricsSnapshot {
     namespace: m.namespace, contract: m.contract, month: m.month,
     amounts: { owed: m.owed, claimed: m.claimed, granted: m.granted, pending: m.pending, claimable: m.claimable, expired: m.expired },
   }));
-  return { units, functions, incidents, changes, contracts, reports: claimable, forecasts, claims, claimCredits };
+  // issue 13 item 5: each contract's statements of the months the billing dashboard shows.
+  const statements = shownStatements(reports, (namespace) => monthOf(now, caches.calendar(namespace).timeZone));
+  return { units, functions, incidents, changes, contracts, reports: claimable, forecasts, claims, claimCredits, statements };
 }
 
