@@ -38,8 +38,9 @@ const OPERATOR_NAMESPACE = 'managedapps-system';
 const GROUP = 'managedapps.dev';
 const VERSION = 'v1alpha1';
 
-/** Grafana's variables, replaced as Grafana would for a 1 s scrape interval and a 1 h range. */
+/** Grafana's variables, replaced as Grafana would for a 1 s scrape interval and a 1 h range (the billing dashboard's month: every month shown). */
 const substitute = (expr: string): string => expr
+  .replaceAll('$month', '.*')
   .replaceAll('$__rate_interval', '1m')
   .replaceAll('$__interval', '15s')
   .replaceAll('$__range', '1h')
