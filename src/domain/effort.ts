@@ -41,7 +41,8 @@ export interface EffortRecord {
 }
 
 /** Why an incident's effort is billed. */
-export type EffortBasis = 'ClientCaused' | 'SharedResponsibility' | 'RemediationBeyond15Minutes';
+export const EFFORT_BASES = ['ClientCaused', 'SharedResponsibility', 'RemediationBeyond15Minutes'] as const;
+export type EffortBasis = (typeof EFFORT_BASES)[number];
 
 export interface EffortLine {
   readonly name: string;

@@ -42,6 +42,7 @@ export * from './claims.ts';
 export * from './tickets.ts';
 export * from './effort.ts';
 export * from './statement.ts';
+export * from './month-statement.ts';
 export * from './patching.ts';
 export * from './catalog.ts';
 export * from './runbook.ts';

@@ -77,3 +77,6 @@ export const MAX_WINDOW_APPROVALS = 128;
 
 /** The longest maintenance occurrence, in hours (31 days): an occurrence longer than a month is not a window. */
 export const MAX_MAINTENANCE_DURATION_HOURS = 744;
+
+/** The most run years a contract may state (seed §9.4 "le nombre d'années de RUN prévu au Contrat"): a bound of the schema, not a figure of the contract. */
+export const MAX_RUN_YEARS = 20;

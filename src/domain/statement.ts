@@ -75,18 +75,33 @@ function effectiveMonth(anniversary: DateTime): string {
  *   P0 × S(n)/S0, computed from P0 and rounded once (no rounding compounded year on year);
  * - a year the contract lists no index for uses the last one listed before it (the later
  *   complementary invoice of §9.3.1 is a new statement, not this one's).
+ * The revision of the contract's base prices: chargeRevision from the start month.
  */
 export function syntecRevision(start: string, month: string, indices: readonly SyntecIndex[]): SyntecRevision {
+  return chargeRevision(start, start.slice(0, 7), month, indices);
+}
+
+/**
+ * The SYNTEC revision in force in `month` of a price agreed in `since` ('YYYY-MM': the contract's
+ * start month for a base price, an amendment's month for an amended fee). **Reading, for the team
+ * to confirm** (design.md "The monthly statement"): an amendment's price is agreed at the index of
+ * its effective month's year, S(since's year); it is revised at the contract's anniversaries whose
+ * revision takes effect after `since` (the months of syntecRevision), by S(anniversary's year) /
+ * S(since's year), from the amended price, rounded once. A base price is the case since = the
+ * start month: S0 is the start year's index.
+ */
+export function chargeRevision(start: string, since: string, month: string, indices: readonly SyntecIndex[]): SyntecRevision {
   const first = DateTime.fromISO(start, { zone: 'UTC' });
   let anniversary: DateTime | undefined;
   const years = Number(month.slice(0, 4)) - first.year;
   for (let n = 1; n <= years; n++) {
     const next = first.plus({ years: n });
-    if (effectiveMonth(next) > month) break;
-    anniversary = next;
+    const effective = effectiveMonth(next);
+    if (effective > month) break;
+    if (effective > since) anniversary = next;
   }
-  const s0 = indexOf(indices, first.year);
-  if (anniversary === undefined || s0 === undefined) return { ratio: 1 };
+  const s0 = indexOf(indices, Number(since.slice(0, 4)));
+  if (anniversary === undefined || s0 === undefined) return { ...(s0 === undefined ? {} : { s0 }), ratio: 1 };
   const s1 = indexOf(indices, anniversary.year) ?? s0;
   return { anniversary: anniversary.toISODate() ?? '', s0, s1, ratio: s1 / s0 };
 }
@@ -138,7 +153,10 @@ export function hostingRevisionFactor(start: string, month: string, indices: rea
 export interface RecurringCharge {
   readonly name: string;
   readonly kind: ChargeKind;
+  /** P0: the monthly price agreed in `since`. */
   readonly monthly: Cents;
+  /** 'YYYY-MM': the month the price was agreed in (chargeRevision); absent: the contract's start month. */
+  readonly since?: string | undefined;
   /** The unit needs a physical hosting zone: revised by seed §9.3.2 too (hostingRevisionFactor). */
   readonly physicalHosting?: boolean | undefined;
 }
@@ -165,7 +183,8 @@ export interface StatementInput {
   readonly tokens: { readonly ledger: TokenLedger; readonly price: Cents };
   /** The month's billable effort (effortOfMonth). */
   readonly effort: readonly EffortLine[];
-  readonly tickets: { readonly quota: number; readonly used: number; readonly tariff: TicketTariff; readonly prices: TicketPrices };
+  /** The month's tickets; `quota` absent: the contract states none in force, no ticket is billed (tickets.ts). */
+  readonly tickets: { readonly quota?: number | undefined; readonly used: number; readonly tariff: TicketTariff; readonly prices: TicketPrices };
   /** Credits granted by the claims answered in the month (creditsGrantedIn), and those left over from the previous statement. */
   readonly credits: { readonly granted: readonly GrantedCredit[]; readonly carriedIn: Cents };
   /** A minimum-revenue differential billed on this statement (minimumRevenueCheck); absent: none. */
@@ -175,6 +194,10 @@ export interface StatementInput {
 export interface RecurringLine {
   readonly name: string;
   readonly kind: ChargeKind;
+  /** 'YYYY-MM': the month its base price was agreed in. */
+  readonly since: string;
+  /** S0 of this line: the SYNTEC index of since's year; absent when the contract lists none. */
+  readonly baseIndex?: number;
   /** P0. */
   readonly base: Cents;
   /** P0 × the ratio, rounded to the cent. */
@@ -233,9 +256,15 @@ export function computeStatement(input: StatementInput): MonthlyStatement {
   const syntec = syntecRevision(input.contractStart, input.month, input.syntec);
   const hostingFactor = hostingRevisionFactor(input.contractStart, input.month, input.hosting ?? []);
   const revision = { ...syntec, hostingFactor };
+  const startMonth = input.contractStart.slice(0, 7);
   const lines = input.charges.map((c): RecurringLine => {
-    const ratio = (SYNTEC_EXEMPT_KINDS.includes(c.kind) ? 1 : syntec.ratio) * (c.physicalHosting === true ? hostingFactor : 1);
-    return { name: c.name, kind: c.kind, base: c.monthly, amount: ratio === 1 ? c.monthly : timesRatio(c.monthly, ratio), ratio, revised: ratio !== 1 };
+    const since = c.since ?? startMonth;
+    const own = chargeRevision(input.contractStart, since, input.month, input.syntec);
+    const ratio = (SYNTEC_EXEMPT_KINDS.includes(c.kind) ? 1 : own.ratio) * (c.physicalHosting === true ? hostingFactor : 1);
+    return {
+      name: c.name, kind: c.kind, since, ...(own.s0 === undefined ? {} : { baseIndex: own.s0 }),
+      base: c.monthly, amount: ratio === 1 ? c.monthly : timesRatio(c.monthly, ratio), ratio, revised: ratio !== 1,
+    };
   });
   const subtotal = sumCents(lines.map((l) => l.amount));
   const minimumTopUp = (input.monthlyMinimum === undefined ? 0 : Math.max(0, input.monthlyMinimum - subtotal)) as Cents;
@@ -246,7 +275,9 @@ export function computeStatement(input: StatementInput): MonthlyStatement {
   const combined = tokenLedger(ledger.packTokens, [ledger.consumedTokens, effortTokens], 1);
   const tokensAmount = (combined.overageTokens * price) as Cents;
 
-  const tickets = ticketsLine(input.tickets.quota, input.tickets.used, input.tickets.tariff, input.tickets.prices);
+  const tickets = input.tickets.quota === undefined
+    ? { ...ticketsLine(input.tickets.used, input.tickets.used, input.tickets.tariff, input.tickets.prices), quota: 0 }
+    : ticketsLine(input.tickets.quota, input.tickets.used, input.tickets.tariff, input.tickets.prices);
   const shortfall = input.minimumRevenueShortfall ?? (0 as Cents);
   const beforeCredits = sumCents([recurringTotal, tokensAmount, tickets.amount, shortfall]);
 
@@ -332,20 +363,30 @@ export interface MinimumRevenueCheck {
  * Rounded to the cent once: the annual minimum.
  */
 export function minimumRevenueCheck(globalRunRevenue: Cents, runYears: number, billedByYear: readonly Cents[]): MinimumRevenueCheck {
-  const globalMinimum = timesRatio(globalRunRevenue, MINIMUM_REVENUE_PERCENT / 100);
-  const annualMinimum = timesRatio(globalMinimum, 1 / Math.max(1, runYears));
-  let carry = 0;
+  const { globalMinimum, annualMinimum } = minimumRevenue(globalRunRevenue, runYears);
+  let carry = 0 as Cents;
   const years = billedByYear.map((billed, year): RunYearCheck => {
-    const counted = billed + carry;
-    const check: RunYearCheck = {
-      year, billed, carriedIn: carry as Cents,
-      shortfall: Math.max(0, annualMinimum - counted) as Cents,
-      carriedOut: Math.max(0, counted - annualMinimum) as Cents,
-    };
+    const check = runYearCheck(year, annualMinimum, billed, carry);
     carry = check.carriedOut;
     return check;
   });
   return { globalMinimum, annualMinimum, years };
+}
+
+/** The global minimum (80 % of the run revenue) and the annual one (over the run years), each rounded to the cent once. */
+export function minimumRevenue(globalRunRevenue: Cents, runYears: number): { readonly globalMinimum: Cents; readonly annualMinimum: Cents } {
+  const globalMinimum = timesRatio(globalRunRevenue, MINIMUM_REVENUE_PERCENT / 100);
+  return { globalMinimum, annualMinimum: timesRatio(globalMinimum, 1 / Math.max(1, runYears)) };
+}
+
+/** One run year's check (seed §9.4): what it billed and the excess carried in against the annual minimum. */
+export function runYearCheck(year: number, annualMinimum: Cents, billed: Cents, carriedIn: Cents): RunYearCheck {
+  const counted = billed + carriedIn;
+  return {
+    year, billed, carriedIn,
+    shortfall: Math.max(0, annualMinimum - counted) as Cents,
+    carriedOut: Math.max(0, counted - annualMinimum) as Cents,
+  };
 }
 
 /** The run year (0 for the first) `month` falls in, the run starting on the 1st of `runStart` (seed §9.8.2: at delivery); undefined before it. */

@@ -14,7 +14,7 @@
 import { DateTime } from 'luxon';
 import { MIN_SUPPORT_COMMITMENT_MONTHS } from './limits.ts';
 import type { TicketTariff } from './tickets.ts';
-import { SUPPORT_LEVELS, type Environment, type SupportLevel } from './vocabulary.ts';
+import { FEE_KINDS, SUPPORT_LEVELS, type Environment, type SupportLevel } from './vocabulary.ts';
 
 /** A support level in force from the 1st of `from` (domain.md §3). */
 export interface DatedSupportLevel {
@@ -37,6 +37,35 @@ export interface TermsAmendment {
   readonly ticketQuota?: number | undefined;
   /** The four unit ticket prices from then on, replacing the previous ones whole (seed §9.6). */
   readonly ticketPrices?: TicketTariffPrices | undefined;
+  /** The monthly fees from then on, replacing the previous list whole (the statement's recurring lines); `null`: an empty list, none from then on. */
+  readonly monthlyFees?: readonly MonthlyFeeTerm[] | null | undefined;
+  /** The run revenue from then on (seed §9.4: the global minimum revised upward when the scope grows). */
+  readonly runRevenue?: RunRevenue | undefined;
+}
+
+/** What a monthly fee is billed for: SYNTEC revises a Fee, not Support nor Backup (seed §9.3.1, statement.ts SYNTEC_EXEMPT_KINDS). */
+export type FeeKind = (typeof FEE_KINDS)[number];
+
+/** One monthly fee of the contract's price sheet, as the spec lists it. */
+export interface MonthlyFeeTerm {
+  readonly name: string;
+  readonly amount: number;
+  /** Default Fee. */
+  readonly kind?: FeeKind | undefined;
+}
+
+/** A monthly fee in force in a month, with the month its price was agreed in (the statement's SYNTEC base year). */
+export interface MonthFee extends MonthlyFeeTerm {
+  /** 'YYYY-MM': the contract's start month, or the month of the amendment that set this name at this amount and kind. */
+  readonly since: string;
+}
+
+/** seed §9.4: the global revenue the contract expects of its run phase, over its run years (the minimum guaranteed revenue is 80 % of it). */
+export interface RunRevenue {
+  /** In the contract's currency, excluding tax. */
+  readonly global: number;
+  /** The run years the contract provides for. */
+  readonly years: number;
 }
 
 /** The price sheet's unit price of a ticket of each tariff (seed §9.6), in the contract's currency (amounts as the spec states them; the statement converts them to cents). */
@@ -56,6 +85,10 @@ export interface DatedTerms {
   /** The monthly ticket quota and the ticket prices from the start (issue 13, seed §9.5–§9.6); absent: none stated. */
   readonly ticketQuota?: number | undefined;
   readonly ticketPrices?: TicketTariffPrices | undefined;
+  /** The monthly fees from the start, itemised (their sum is monthlyRecurringCharge); absent: none. */
+  readonly monthlyFees?: readonly MonthlyFeeTerm[] | undefined;
+  /** seed §9.4: the run revenue from the start; absent: the contract states none, no minimum-revenue check. */
+  readonly runRevenue?: RunRevenue | undefined;
   readonly amendments?: readonly TermsAmendment[] | undefined;
   /** First day of the contract, 'YYYY-MM-DD', and the service's minimum duration: the pack runs until then (domain.md §10). Absent: the pack always runs. */
   readonly start?: string | undefined;
@@ -74,6 +107,25 @@ export interface MonthTerms {
   /** The month's ticket quota and unit ticket prices (issue 13, seed §9.5–§9.6); absent: the contract states none in force. */
   readonly ticketQuota?: number | undefined;
   readonly ticketPrices?: TicketTariffPrices | undefined;
+  /** The month's monthly fees, by name, each with the month its price was agreed in; empty: none. */
+  readonly monthlyFees?: readonly MonthFee[] | undefined;
+  /** The month's run revenue (seed §9.4); absent: none stated. */
+  readonly runRevenue?: RunRevenue | undefined;
+}
+
+/**
+ * A fee list given by an amendment from `from`, each fee dated. **Reading** (the statement's
+ * SYNTEC revision, design.md "The monthly statement"): a fee listed again under the same name, at
+ * the same amount and of the same kind keeps the month its price was agreed in; a new name, a new
+ * amount or a new kind is a price agreed in `from`.
+ */
+function datedFees(fees: readonly MonthlyFeeTerm[], from: string, before: readonly MonthFee[]): MonthFee[] {
+  const previous = new Map(before.map((f) => [f.name, f]));
+  return fees.map((f) => {
+    const p = previous.get(f.name);
+    const since = p !== undefined && p.amount === f.amount && (p.kind ?? 'Fee') === (f.kind ?? 'Fee') ? p.since : from;
+    return { ...f, since };
+  });
 }
 
 const byFrom = <T extends { readonly from: string }>(a: T, b: T): number => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0);
@@ -105,6 +157,9 @@ export function termsInMonth(terms: DatedTerms, month: string, timeZone: string)
   let monthlyMinimum = terms.monthlyMinimum;
   let ticketQuota = terms.ticketQuota;
   let ticketPrices = terms.ticketPrices;
+  const startMonth = terms.start?.slice(0, 7) ?? month;
+  let monthlyFees: MonthFee[] = datedFees(terms.monthlyFees ?? [], startMonth, []);
+  let runRevenue = terms.runRevenue;
   for (const a of [...(terms.amendments ?? [])].sort(byFrom)) {
     if (a.from > month) break;
     if (a.monthlyTokens !== undefined) monthlyTokens = a.monthlyTokens;
@@ -113,6 +168,8 @@ export function termsInMonth(terms: DatedTerms, month: string, timeZone: string)
     if (a.monthlyMinimum !== undefined) monthlyMinimum = a.monthlyMinimum;
     if (a.ticketQuota !== undefined) ticketQuota = a.ticketQuota;
     if (a.ticketPrices !== undefined) ticketPrices = a.ticketPrices;
+    if (a.monthlyFees !== undefined) monthlyFees = datedFees(a.monthlyFees ?? [], a.from, monthlyFees);
+    if (a.runRevenue !== undefined) runRevenue = a.runRevenue;
   }
   return {
     month,
@@ -123,6 +180,8 @@ export function termsInMonth(terms: DatedTerms, month: string, timeZone: string)
     monthlyMinimum,
     ...(ticketQuota === undefined ? {} : { ticketQuota }),
     ...(ticketPrices === undefined ? {} : { ticketPrices }),
+    ...(monthlyFees.length === 0 ? {} : { monthlyFees: [...monthlyFees].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) }),
+    ...(runRevenue === undefined ? {} : { runRevenue }),
   };
 }
 

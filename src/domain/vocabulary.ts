@@ -79,3 +79,6 @@ export type BackupScope = (typeof BACKUP_SCOPES)[number];
 /** Purposes of a maintenance window (domain.md §11). */
 export const MAINTENANCE_PURPOSES = ['SecurityPatching', 'Maintenance', 'Upgrade'] as const;
 export type MaintenancePurpose = (typeof MAINTENANCE_PURPOSES)[number];
+
+/** What a monthly fee of the contract is billed for (terms.ts FeeKind): SYNTEC revises a Fee only (seed §9.3.1). */
+export const FEE_KINDS = ['Fee', 'Support', 'Backup'] as const;

@@ -34,7 +34,7 @@ export function termsInForceViolations(old: SupportContract, next: SupportContra
   if (next.spec.monthlyTickets !== old.spec.monthlyTickets) {
     out.push({ path: 'spec.monthlyTickets', message: `the ticket quota from the start (${old.spec.monthlyTickets ?? 'none'}) is in force since ${old.spec.start}: change it from a later month with an entry of spec.amendments (from: ${later}) (domain.md §3, seed §9.5)` });
   }
-  for (const field of ['currency', 'tokenPrice', 'monthlyFees', 'monthlyMinimum', 'ticketPrices'] as const) {
+  for (const field of ['currency', 'tokenPrice', 'monthlyFees', 'monthlyMinimum', 'ticketPrices', 'runRevenue'] as const) {
     if (same(next.spec.prices[field], old.spec.prices[field])) continue;
     const how = field === 'currency' ? 'the currency of a contract never changes' : `change it from a later month with an entry of spec.amendments (from: ${later})`;
     out.push({ path: `spec.prices.${field}`, message: `spec.prices.${field} is in force since ${old.spec.start}: ${how} (domain.md §3)` });

@@ -3,6 +3,10 @@
 import { z } from 'zod';
 import { CHANGE_CATEGORIES, DETECTIONS, ENVIRONMENTS, FUNCTION_FAMILIES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import { PACK_LIST_LIMIT } from '../../domain/pack.ts';
+import { EFFORT_BASES } from '../../domain/effort.ts';
+import { STATEMENT_LIST_LIMIT } from '../../domain/month-statement.ts';
+import { CHARGE_KINDS } from '../../domain/statement.ts';
+import { TICKET_TARIFFS } from '../../domain/tickets.ts';
 import {
   GROUP, type KindDefinition, ageColumn, boundedMonth, count, doc, immutable, immutableOnceSet, localRef, money, month, percent, resource, statusBase, text,
   time, timeZone, withRules,
@@ -133,14 +137,8 @@ const MonthlyPackStatus = doc(z.object({
   credits: doc(z.object({ uncapped: money('Before the cap.'), capPercent: percent('The cap\'s share.'), cap: money('The cap.'), total: money('Owed.') }), 'The report\'s credits (domain.md §8).'),
 }), 'The monthly pack (design.md §3 "The monthly pack", issue 16): volumes, guarantees, major incidents, Problems, maintenance and credits of the month, for the client\'s committee; `kubectl managedapps report --pack` renders it. Sealed with the rest of a final report; absent from reports sealed before it existed.');
 
-/** The kinds of a recurring charge (domain/statement.ts CHARGE_KINDS). */
-const STATEMENT_CHARGE_KINDS = ['Function', 'Fee', 'TokenPack', 'Backup', 'Support'] as const;
-/** The ticket tariffs (domain/tickets.ts TICKET_TARIFFS, seed §9.6). */
-const STATEMENT_TICKET_TARIFFS = ['Premium', 'Standard', 'Initial', 'NoSLA'] as const;
-/** The bases of billable effort (domain/effort.ts EffortBasis). */
-const STATEMENT_EFFORT_BASES = ['ClientCaused', 'SharedResponsibility', 'RemediationBeyond15Minutes'] as const;
+/** Recurring lines: one per function and per fee (at most 32 fees: support-contract.ts). */
 const MAX_STATEMENT_LINES = 2 * MAX_FUNCTIONS;
-const MAX_STATEMENT_CLAIMS = 128;
 const statementRatio = (description: string) => doc(z.number().min(0), description);
 const syntecIndexValue = (description: string) => doc(z.number().min(0), description);
 
@@ -156,7 +154,7 @@ const MonthlyStatementStatus = doc(z.object({
   recurring: doc(z.object({
     lines: doc(z.array(z.object({
       name: text('The ManagedFunction charged, or the monthly fee\'s name.', 253),
-      kind: doc(z.enum(STATEMENT_CHARGE_KINDS), 'What it pays for; SYNTEC does not revise Backup and Support (seed §9.3.1).'),
+      kind: doc(z.enum(CHARGE_KINDS), 'What it pays for; SYNTEC does not revise Backup and Support (seed §9.3.1).'),
       since: month('The month its base price took effect (the contract\'s start, or the amendment\'s month): agreed at the SYNTEC index of that month\'s year.'),
       baseIndex: syntecIndexValue('S0: the SYNTEC index of that year (or the last listed before it); absent when the contract lists none.').optional(),
       base: money('Its base monthly price, agreed at `since`.'),
@@ -181,21 +179,21 @@ const MonthlyStatementStatus = doc(z.object({
     quota: count('Tickets included in the month (SupportContract spec.monthlyTickets of the month\'s terms; 0 without a quota, then none is billed).'),
     used: count('Incidents reported by the client (detection Client) opened in the month.'),
     overage: count('Beyond the quota.'),
-    tariff: doc(z.enum(STATEMENT_TICKET_TARIFFS), 'The highest support level among the tenant\'s environments in the month (seed §9.6).'),
+    tariff: doc(z.enum(TICKET_TARIFFS), 'The highest support level among the tenant\'s environments in the month (seed §9.6).'),
     unitPrice: money('The unit ticket price of the tariff.'),
     amount: money('overage × unitPrice.'),
-    incidents: doc(z.array(ticketName('An Incident.')).max(MAX_TICKETS), `The tickets counted, by name (at most ${MAX_TICKETS}).`, { 'x-kubernetes-list-type': 'atomic' }),
-    omitted: count(`Tickets left out of incidents (more than ${MAX_TICKETS}); absent when none is.`).optional(),
+    incidents: doc(z.array(ticketName('An Incident.')).max(STATEMENT_LIST_LIMIT), `The tickets counted, by name (at most ${STATEMENT_LIST_LIMIT}).`, { 'x-kubernetes-list-type': 'atomic' }),
+    omitted: count(`Tickets left out of incidents (more than ${STATEMENT_LIST_LIMIT}); absent when none is.`).optional(),
   }), 'Incident tickets (seed §9.5, §9.6).'),
   effort: doc(z.object({
     lines: doc(z.array(z.object({
       name: ticketName('The Incident.'),
-      basis: doc(z.enum(STATEMENT_EFFORT_BASES), 'Why its time is billed (seed §8.4.4 c–d, §5.11.5).'),
+      basis: doc(z.enum(EFFORT_BASES), 'Why its time is billed (seed §8.4.4 c–d, §5.11.5).'),
       workMinutes: count('The work time recorded (Incident spec.workMinutes).'),
       billedMinutes: doc(z.number().min(0), 'The part billed (half of it when shared).'),
       tokens: count('billedMinutes in tokens of 30 minutes, rounded up.'),
-    })).max(MAX_TICKETS), `The incidents resolved in the month whose time is billed, by name (at most ${MAX_TICKETS}).`, { 'x-kubernetes-list-type': 'atomic' }),
-    omitted: count(`Lines left out (more than ${MAX_TICKETS}); absent when none is. tokens counts them all.`).optional(),
+    })).max(STATEMENT_LIST_LIMIT), `The incidents resolved in the month whose time is billed, by name (at most ${STATEMENT_LIST_LIMIT}).`, { 'x-kubernetes-list-type': 'atomic' }),
+    omitted: count(`Lines left out (more than ${STATEMENT_LIST_LIMIT}); absent when none is. tokens counts them all.`).optional(),
     tokens: count('Their tokens, in tokens.fromEffort.'),
   }), 'Billable effort, in tokens.'),
   minimumRevenue: doc(z.object({
@@ -210,7 +208,8 @@ const MonthlyStatementStatus = doc(z.object({
     granted: doc(z.array(z.object({
       claim: ticketName('The SLAClaim.'),
       amount: money('The amount it granted.'),
-    })).max(MAX_STATEMENT_CLAIMS), 'The claims answered in the month with a credit granted, by name.', { 'x-kubernetes-list-type': 'atomic' }),
+    })).max(STATEMENT_LIST_LIMIT), `The claims answered in the month with a credit granted, by name (at most ${STATEMENT_LIST_LIMIT}).`, { 'x-kubernetes-list-type': 'atomic' }),
+    omitted: count(`Claims left out of granted (more than ${STATEMENT_LIST_LIMIT}); absent when none is. available counts them all.`).optional(),
     carriedIn: money('Left over from the previous month\'s statement (its carriedOut).'),
     available: money('Granted plus carried in.'),
     deducted: money('What this statement deducts: at most its total before credits.'),

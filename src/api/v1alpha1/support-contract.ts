@@ -1,9 +1,9 @@
 // SupportContract (msc): the commercial terms of the tenant (design.md §1, domain.md §3, §10, §13).
 import { z } from 'zod';
-import { MAX_ACCELERATED_CHANGES_PER_YEAR, MAX_AMENDMENTS, MAX_INDEX_VALUE, MAX_INDEX_YEARS, MAX_MONTHLY_TICKETS, MAX_MONTHLY_TOKENS, MAX_SUPPORT_LEVEL_ENTRIES, MIN_SERVICE_MONTHS, MIN_SUPPORT_COMMITMENT_MONTHS } from '../../domain/limits.ts';
+import { MAX_ACCELERATED_CHANGES_PER_YEAR, MAX_RUN_YEARS, MAX_AMENDMENTS, MAX_INDEX_VALUE, MAX_INDEX_YEARS, MAX_MONTHLY_TICKETS, MAX_MONTHLY_TOKENS, MAX_SUPPORT_LEVEL_ENTRIES, MIN_SERVICE_MONTHS, MIN_SUPPORT_COMMITMENT_MONTHS } from '../../domain/limits.ts';
 import { DEFAULT_RECURRENCE_DAYS, DEFAULT_RECURRING_INCIDENTS, MAX_RECURRENCE_DAYS, MAX_RECURRING_INCIDENTS, MIN_RECURRING_INCIDENTS } from '../../domain/problems.ts';
 import { amendmentProblems, supportLevelHistory, ticketTermsProblems } from '../../domain/terms.ts';
-import { ENVIRONMENTS, FUNCTION_FAMILIES, SUPPORT_CHAINS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
+import { ENVIRONMENTS, FEE_KINDS, FUNCTION_FAMILIES, SUPPORT_CHAINS, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
 import {
   type KindDefinition, ageColumn, amount, boundedCount, boundedMonth, count, date, doc, instant, month, money, readyColumn, resource, statusBase, text, time,
 } from './common.ts';
@@ -18,7 +18,14 @@ export const MonthlyFee = z.object({
   name: doc(z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), 'Identifier of the fee, e.g. support-premium.'),
   amount: amount('Monthly amount, excluding tax.'),
   description: text('What the fee pays for.', 256).optional(),
+  kind: doc(z.enum(FEE_KINDS), 'What it is billed for: Fee (revised by SYNTEC on the anniversaries), Support or Backup (not revised, seed §9.3.1). Absent: Fee.').optional(),
 });
+
+/** seed §9.4: the run revenue the contract expects, for the yearly check of the minimum guaranteed revenue (issue 13). */
+export const RunRevenue = doc(z.object({
+  global: amount('The global revenue the contract expects of its run phase, excluding tax (seed §9.4 "Revenu Global"): its minimum guaranteed revenue is 80 % of it.'),
+  years: doc(z.int().min(1).max(MAX_RUN_YEARS), `The run years the contract provides for (at most ${MAX_RUN_YEARS}): the annual minimum is the global minimum divided by them; each run year is 12 months from the contract's start month.`),
+}), 'The run revenue (seed §9.4): on the last month of each run year the statement bills the shortfall of the year against the annual minimum, an excess counting toward the next year. Absent: no check.');
 
 /** seed §9.6: the four unit ticket prices of the price sheet, one per support level and one without SLA (issue 13). */
 export const TicketPrices = doc(z.object({
@@ -44,6 +51,7 @@ export const TermsAmendment = z.object({
     monthlyFees: MonthlyFees.optional(),
     monthlyMinimum: amount('Monthly billing minimum from then on; absent: unchanged.').optional(),
     ticketPrices: TicketPrices.optional(),
+    runRevenue: RunRevenue.optional(),
   }), 'Prices from then on, in the contract\'s currency (which never changes); a price left out is unchanged, a fee list given replaces the previous one whole.').optional(),
   description: text('Why the terms change, e.g. the order reference.', 256).optional(),
 });
@@ -64,6 +72,7 @@ export const SupportContractSpec = z.object({
     monthlyFees: MonthlyFees.optional(),
     monthlyMinimum: amount('Monthly billing minimum, excluding tax (domain.md §13).').optional(),
     ticketPrices: TicketPrices.optional(),
+    runRevenue: RunRevenue.optional(),
   }), 'Prices of the contract from its start (spec.amendments changes them from a later month).'),
   monthlyTokens: boundedCount(`Tokens included each month (the token pack) from the start, at most ${MAX_MONTHLY_TOKENS}; unused tokens do not roll over (domain.md §10).`, MAX_MONTHLY_TOKENS).default(0),
   monthlyTickets: ticketQuota('Incident tickets included each month from the start (seed §9.5: a number set for each client); beyond it each ticket is billed at spec.prices.ticketPrices, which a quota requires. Absent: no quota stated, tickets are not billed.').optional(),

@@ -19,7 +19,7 @@ import { AD_DOMAIN_REQUIRED, backupViolations, defaultLevelThreeOwner, repeatedT
 import type { ProblemInput } from '../../domain/problems.ts';
 import { validateSchedule, type MaintenanceSchedule, type OccurrenceApprovals, type PlanApproval } from '../../domain/maintenance.ts';
 import { PATCH_PLAN_PURPOSE, declinedPatchProblem, patchProblems, resolveDeclinedPatch, type PatchCampaignFacts } from '../../domain/patching.ts';
-import { amendmentProblems, supportLevelHistory, ticketTermsProblems, type DatedSupportLevel, type TermsAmendment } from '../../domain/terms.ts';
+import { amendmentProblems, supportLevelHistory, ticketTermsProblems, type DatedSupportLevel, type FeeKind, type MonthlyFeeTerm, type TermsAmendment } from '../../domain/terms.ts';
 import { TICKET_TARIFFS, type TicketTariff } from '../../domain/tickets.ts';
 import {
   type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput, type TenantInput,
@@ -218,6 +218,10 @@ export function calendarToDomain(tenant: Obj<ManagedTenant> | undefined): Conver
 const feesCharge = (fees: readonly { amount: number }[] | undefined): number | undefined =>
   (fees === undefined || fees.length === 0 ? undefined : fees.reduce((sum, fee) => sum + fee.amount, 0));
 
+/** A fee list, itemised for the statement (its recurring lines). */
+const feeTerms = (fees: readonly { name: string; amount: number; kind?: FeeKind | undefined }[]): MonthlyFeeTerm[] =>
+  fees.map((f) => ({ name: f.name, amount: f.amount, ...(f.kind === undefined ? {} : { kind: f.kind }) }));
+
 /**
  * The contract's terms (domain.md §3): the spec's entries without `from` (or from the start
  * month) are the terms from the start, the later ones are dated; the domain's termsInMonth
@@ -247,6 +251,7 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
     c.amount(`spec.prices.monthlyFees[${i}].amount`, fee.amount);
   });
   if (spec.prices.monthlyMinimum !== undefined) c.amount('spec.prices.monthlyMinimum', spec.prices.monthlyMinimum);
+  if (spec.prices.runRevenue !== undefined) c.amount('spec.prices.runRevenue.global', spec.prices.runRevenue.global);
   ticketPricesOf(c, 'spec.prices.ticketPrices', spec.prices.ticketPrices);
   c.count('spec.monthlyTokens', spec.monthlyTokens, MAX_MONTHLY_TOKENS);
   if (spec.monthlyTickets !== undefined) c.count('spec.monthlyTickets', spec.monthlyTickets, MAX_MONTHLY_TICKETS);
@@ -257,6 +262,7 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
   for (const p of amendmentProblems(spec.amendments ?? [], startMonth)) c.add(`spec.amendments[${p.index}].${p.field}`, p.message);
   const amendments: TermsAmendment[] = (spec.amendments ?? []).map((a, i) => {
     if (a.prices?.tokenPrice !== undefined) c.amount(`spec.amendments[${i}].prices.tokenPrice`, a.prices.tokenPrice);
+    if (a.prices?.runRevenue !== undefined) c.amount(`spec.amendments[${i}].prices.runRevenue.global`, a.prices.runRevenue.global);
     (a.prices?.monthlyFees ?? []).forEach((fee, j) => {
       c.amount(`spec.amendments[${i}].prices.monthlyFees[${j}].amount`, fee.amount);
     });
@@ -272,6 +278,8 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
       monthlyMinimum: a.prices?.monthlyMinimum,
       ticketQuota: a.monthlyTickets,
       ticketPrices: a.prices?.ticketPrices,
+      monthlyFees: a.prices?.monthlyFees === undefined ? undefined : (a.prices.monthlyFees.length === 0 ? null : feeTerms(a.prices.monthlyFees)),
+      runRevenue: a.prices?.runRevenue,
     };
   });
   const reversibilityStart = c.optionalTime('spec.reversibilityStart', spec.reversibilityStart);
@@ -285,6 +293,8 @@ export function contractToDomain(contract: Obj<SupportContract>): Conversion<Con
     monthlyMinimum: spec.prices.monthlyMinimum,
     ticketQuota: spec.monthlyTickets,
     ticketPrices: spec.prices.ticketPrices,
+    monthlyFees: feeTerms(fees),
+    runRevenue: spec.prices.runRevenue,
     syntecIndices: (spec.syntecIndices ?? []).map((i) => ({ year: i.year, index: i.index })),
     amendments,
     start: spec.start,
