@@ -1,7 +1,7 @@
 // Billable effort (seed §8.4.4 c and d, §5.11.5, domain.md §8, §10): the work time the provider
 // spends on an incident that the client caused, or shares the cause of, and on a business
 // application's remediation procedure beyond 15 minutes, billed in change tokens. Pure.
-import { monthOf } from './calendar.ts';
+import { monthPeriod } from './calendar.ts';
 import { TOKEN_MINUTES } from './tokens.ts';
 import type { IncidentCause } from './vocabulary.ts';
 
@@ -75,8 +75,12 @@ export function billableEffort(record: EffortRecord): EffortLine | undefined {
  * §10); an unresolved incident bills nothing yet. Sorted by name.
  */
 export function effortOfMonth(records: readonly EffortRecord[], month: string, timeZone: string): EffortLine[] {
+  // Resolved in the month: its interval in the tenant's zone, the same as monthOf without formatting a date per record.
+  const { start, end } = monthPeriod(month, timeZone);
+  const from = start.getTime();
+  const to = end.getTime();
   return records
-    .filter((r) => r.resolvedAt !== undefined && monthOf(r.resolvedAt, timeZone) === month)
+    .filter((r) => r.resolvedAt !== undefined && r.resolvedAt.getTime() >= from && r.resolvedAt.getTime() < to)
     .flatMap((r) => billableEffort(r) ?? [])
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

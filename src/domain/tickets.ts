@@ -1,7 +1,7 @@
 // Incident tickets (domain.md §13, seed §9.5, §9.6): a quota per contract and month, the tickets a
 // month uses, and the overage billed at the unit ticket price of the highest support level among
 // the tenant's environments. Pure; amounts in integer cents (money.ts).
-import { monthOf } from './calendar.ts';
+import { monthPeriod } from './calendar.ts';
 import type { Cents } from './money.ts';
 import { SUPPORT_LEVELS, type Detection, type Environment, type SupportLevel } from './vocabulary.ts';
 
@@ -39,7 +39,11 @@ export interface TicketRecord {
  * is a ticket of the desk too). Sorted by name.
  */
 export function ticketsOfMonth(records: readonly TicketRecord[], month: string, timeZone: string): string[] {
-  return records.filter((r) => r.detection === 'Client' && monthOf(r.openedAt, timeZone) === month).map((r) => r.name).sort();
+  // Opened in the month: its interval in the tenant's zone, the same as monthOf without formatting a date per record.
+  const { start, end } = monthPeriod(month, timeZone);
+  const from = start.getTime();
+  const to = end.getTime();
+  return records.filter((r) => r.detection === 'Client' && r.openedAt.getTime() >= from && r.openedAt.getTime() < to).map((r) => r.name).sort();
 }
 
 export interface TicketsLine {
