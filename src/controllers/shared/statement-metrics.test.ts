@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { SLAReportStatus } from '../../api/v1alpha1/index.ts';
 import { createMetrics } from '../../metrics/index.ts';
-import { shownStatements, statementSnapshot, type StatementReport } from './statement-metrics.ts';
+import { shownStatements, statementSnapshot, type ReportWithStatement } from './statement-metrics.ts';
 
 type Statement = NonNullable<SLAReportStatus['statement']>;
 
@@ -52,7 +52,7 @@ const november: Statement = {
   totals: { beforeCredits: 13750, credits: 13750, excludingTax: 0 },
 };
 
-const report = (namespace: string, contract: string, month: string, final: boolean, statement?: Statement): StatementReport => ({
+const report = (namespace: string, contract: string, month: string, final: boolean, statement?: Statement): ReportWithStatement => ({
   namespace, spec: { contractRef: { name: contract }, month },
   status: { final, ...(statement === undefined ? {} : { statement: { ...statement, month } }) },
 });

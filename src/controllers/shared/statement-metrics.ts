@@ -14,7 +14,7 @@ import type { StatementSnapshot } from '../../metrics/index.ts';
 type Statement = NonNullable<SLAReportStatus['statement']>;
 
 /** What this module reads of an SLAReport (the cache's typed view has it). */
-export interface StatementReport {
+export interface ReportWithStatement {
   readonly namespace: string;
   readonly spec: { readonly contractRef: { readonly name: string }; readonly month: string };
   readonly status?: { readonly final?: boolean | undefined; readonly statement?: Statement | undefined } | undefined;
@@ -45,8 +45,8 @@ export function statementSnapshot(namespace: string, contract: string, month: st
  * The statements shown (the header's months), by contract then month. `currentMonth` gives a
  * namespace's month now, in the tenant's time zone.
  */
-export function shownStatements(reports: readonly StatementReport[], currentMonth: (namespace: string) => string): StatementSnapshot[] {
-  const byContract = new Map<string, StatementReport[]>();
+export function shownStatements(reports: readonly ReportWithStatement[], currentMonth: (namespace: string) => string): StatementSnapshot[] {
+  const byContract = new Map<string, ReportWithStatement[]>();
   for (const r of reports) {
     if (r.status?.statement === undefined) continue;
     const key = `${r.namespace}/${r.spec.contractRef.name}`;
@@ -60,7 +60,7 @@ export function shownStatements(reports: readonly StatementReport[], currentMont
     const namespace = list[0]?.namespace ?? '';
     const now = currentMonth(namespace);
     const open = new Set([now, addMonths(now, -1)]);
-    let lastFinal: StatementReport | undefined;
+    let lastFinal: ReportWithStatement | undefined;
     for (const r of list) if (r.status?.final === true && (lastFinal === undefined || r.spec.month > lastFinal.spec.month)) lastFinal = r;
     const shown = list.filter((r) => r === lastFinal || (r.status?.final !== true && open.has(r.spec.month)));
     shown.sort((a, b) => (a.spec.month < b.spec.month ? -1 : a.spec.month > b.spec.month ? 1 : 0));
