@@ -1,6 +1,6 @@
 // Printers of the CLI: the report of design.md §3 as JSON or YAML (exactly its shape: one object,
 // or a list when several contracts are reported), or as a table for a person.
-import { renderPackText, type MonthlyReport, type PackLanguage } from '../domain/index.ts';
+import { renderPackText, renderStatementText, type MonthlyReport, type PackLanguage, type StatementReport } from '../domain/index.ts';
 
 import type { OutputFormat } from './io.ts';
 import { yaml } from './lazy.ts';
@@ -14,10 +14,13 @@ export interface ContractReport {
   readonly report: MonthlyReport;
   /** The tenant's language for the pack's labels (ManagedTenant spec.language); absent: en. */
   readonly language?: PackLanguage | undefined;
+  /** The month's statement (SLAReport status.statement, design.md §3 "The monthly statement"); absent: none (a month before the contract, a report sealed before statements). */
+  readonly statement?: StatementReport | undefined;
 }
 
 export function formatReports(reports: readonly ContractReport[], format: OutputFormat): string {
-  const bodies = reports.map((r) => r.report);
+  // The statement is a section of the report's status: printed in it, after the report's own fields.
+  const bodies = reports.map((r) => (r.statement === undefined ? r.report : { ...r.report, statement: r.statement }));
   const value = bodies.length === 1 ? bodies[0] : bodies;
   switch (format) {
     case 'json':
@@ -25,7 +28,7 @@ export function formatReports(reports: readonly ContractReport[], format: Output
     case 'yaml':
       return yaml().stringify(value, { lineWidth: 0 });
     case 'table':
-      return reports.map(reportTable).join('\n');
+      return reports.map((r) => `${reportTable(r)}${r.statement === undefined ? '' : `\n${renderStatementText(r.statement, r.language ?? 'en', r.report.final)}`}`).join('\n');
     case 'pack':
       return reports.map(packText).join('\n');
   }

@@ -324,6 +324,20 @@ export function registerKubectlCommands(program: Command, io: CommandIO): void {
     });
 
   registerClaimCommands(program, io, objectOutput);
+  kubectlExits(withKubeFlags(program.command('statement')), io)
+    .description('Print the monthly statement of a contract (design.md §3 "The monthly statement"): the section status.statement of its SLAReport <contract>-<month>, as the operator wrote it.')
+    .argument('<contract>', 'the SupportContract')
+    .option('--month <YYYY-MM>', 'the calendar month, in the tenant time zone (default: the current month)')
+    .option('-o, --output <format>', 'output format: text (default), yaml, json')
+    .option('--language <en|fr>', 'the labels of the text (default: the tenant\'s ManagedTenant spec.language, else en)')
+    .addHelpText('after', examples([
+      'kubectl managedapps statement main --month 2026-10 -n acme',
+      'kubectl managedapps statement main --month 2026-10 -n acme -o yaml --language fr',
+    ]))
+    .action(async (contract: string, f: KubeFlagValues & { month?: string; language?: string }) => {
+      const { statementCommand } = await import('./kubectl/statement.ts');
+      process.exitCode = await statementCommand({ ...kube(f), contract, month: f.month, output: f.output, language: f.language }, io);
+    });
 }
 
 /** `claim file|answer|list` (issue 13): SLA claims (src/cli/kubectl/claims.ts). */

@@ -11,10 +11,10 @@
 //
 // Exit codes: 0 done, 1 bad input (manifests, conversion, no contract) or an API error, 2 usage (flags).
 import {
-  MONTH_PATTERN, catalogItemsToDomain, reportInputToDomain, type ChangeCatalog, type ChangeRequest, type Incident, type MaintenanceWindow, type Problem, type ManagedFunction, type ManagedTenant,
+  MONTH_PATTERN, answeredClaimsToDomain, catalogItemsToDomain, reportInputToDomain, type ChangeCatalog, type ChangeRequest, type Incident, type MaintenanceWindow, type Problem, type ManagedFunction, type ManagedTenant,
   type ServiceUnit, type SupportContract,
 } from '../api/v1alpha1/index.ts';
-import { computeMonthlyReport, type PackLanguage, type ReportInput } from '../domain/index.ts';
+import { computeMonthlyReport, statementOfRecords, type AnsweredClaim, type PackLanguage, type ReportInput } from '../domain/index.ts';
 import { formatManifestError, loadManifests, objectId, type LoadedObject, type ManifestError } from './manifests.ts';
 import { formatReports, OUTPUT_FORMATS, type ContractReport } from './output.ts';
 
@@ -113,7 +113,23 @@ export interface ContractInput {
  */
 export function computeReports(objects: readonly LoadedObject[], month: string, now: Date, selection: Selection = {}): { reports: ComputedReport[]; errors: ManifestError[] } {
   const { inputs, errors } = contractInputs(objects, selection);
-  return { reports: inputs.map((c) => ({ namespace: c.namespace, contract: c.contract.name, report: computeMonthlyReport(c.input, month, now), input: c.input, language: c.language })), errors };
+  return {
+    reports: inputs.map((c) => {
+      // design.md §3 "The monthly statement": the same assembly as the controller, every month from the start in order (offline has no stored statement).
+      const statement = statementOfRecords(c.input, month, now, answeredClaimsOf(objects, c.namespace, c.contract.name, selection));
+      return { namespace: c.namespace, contract: c.contract.name, report: computeMonthlyReport(c.input, month, now), input: c.input, language: c.language, ...(statement === undefined ? {} : { statement }) };
+    }),
+    errors,
+  };
+}
+
+/** The answered SLAClaims of a contract among the loaded objects (its statement deducts them: design.md §3 "The monthly statement"). */
+export function answeredClaimsOf(objects: readonly LoadedObject[], namespace: string, contract: string, selection: Selection = {}): AnsweredClaim[] {
+  return answeredClaimsToDomain(objects.flatMap((o) => {
+    const r = o.resource;
+    if (r.kind !== 'SLAClaim' || (o.namespace ?? selection.namespace ?? DEFAULT_NAMESPACE) !== namespace || r.spec.contractRef.name !== contract) return [];
+    return [{ metadata: { name: o.name }, spec: r.spec, status: r.status }];
+  }));
 }
 
 /** Every SupportContract of the loaded objects (or the ones selected) with its tenant's domain input, sorted by namespace then contract name. */

@@ -8,11 +8,13 @@
 // `report --offline`. A difference names the month and the field.
 //
 // Exit codes as `report`: 0 verified, 1 a difference, bad input or an API error, 2 usage (flags).
-import { reportStatusFromDomain } from '../api/v1alpha1/index.ts';
-import { computeMonthlyReport, monthPeriod, REPORT_RULES, reportClosedAt, verifyChain, type ReportInput, type StoredReport } from '../domain/index.ts';
+import { SLAReportStatus, reportStatusFromDomain, statementCarryOfStatus, statementStatusFromDomain } from '../api/v1alpha1/index.ts';
+import {
+  computeMonthlyReport, monthPeriod, monthStatement, REPORT_RULES, reportClosedAt, verifyChain, type AnsweredClaim, type ReportInput, type StatementCarry, type StoredReport,
+} from '../domain/index.ts';
 import { DEFAULT_NAMESPACE, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, type CommandIO } from './io.ts';
 import { formatManifestError, loadManifests, type LoadedObject, type LoadResult } from './manifests.ts';
-import { contractInputs } from './report.ts';
+import { answeredClaimsOf, contractInputs } from './report.ts';
 
 export interface VerifyOptions {
   readonly offline: boolean;
@@ -23,10 +25,22 @@ export interface VerifyOptions {
   readonly context?: string | undefined;
 }
 
-/** The status the controller writes for a closed month (final), as recomputed from the records. */
-export function closedMonthStatus(input: ReportInput, month: string): Record<string, unknown> {
+/** What the statement of a closed month reads besides the records: the answered claims, and the earlier statements as stored (the controller's). */
+export interface StatementInputs {
+  readonly claims: readonly AnsweredClaim[];
+  readonly previous: (month: string) => StatementCarry | undefined;
+}
+
+/**
+ * The status the controller writes for a closed month (final), as recomputed from the records,
+ * with its statement (design.md §3 "The monthly statement") by the controller's assembly, the
+ * earlier statements read from the stored reports as the controller reads them.
+ */
+export function closedMonthStatus(input: ReportInput, month: string, statementInputs?: StatementInputs): Record<string, unknown> {
   const closedAt = reportClosedAt(monthPeriod(month, input.calendar.timeZone).end);
-  return { ...reportStatusFromDomain(computeMonthlyReport(input, month, closedAt)), final: true, rules: REPORT_RULES };
+  const report = computeMonthlyReport(input, month, closedAt);
+  const statement = statementInputs === undefined ? undefined : monthStatement({ input, month, tokens: report.tokens, ...statementInputs });
+  return { ...reportStatusFromDomain(report), ...(statement === undefined ? {} : { statement: statementStatusFromDomain(statement) }), final: true, rules: REPORT_RULES };
 }
 
 export interface ContractVerdict {
@@ -48,7 +62,15 @@ export function verifyObjects(objects: readonly LoadedObject[], selection: { con
       return [{ month: o.resource.spec.month, status: typeof status === 'object' && status !== null ? status as Record<string, unknown> : undefined }];
     });
     const start = c.contract.resource.kind === 'SupportContract' ? c.contract.resource.spec.start.slice(0, 7) : '';
-    const verdict = verifyChain({ firstMonth: start, reports, recompute: (month) => closedMonthStatus(c.input, month) });
+    const stored = new Map(reports.map((r) => [r.month, r.status]));
+    const statementInputs: StatementInputs = {
+      claims: answeredClaimsOf(objects, c.namespace, c.contract.name, selection),
+      previous: (m) => {
+        const parsed = SLAReportStatus.safeParse(stored.get(m) ?? {});
+        return parsed.success ? statementCarryOfStatus(parsed.data) : undefined;
+      },
+    };
+    const verdict = verifyChain({ firstMonth: start, reports, recompute: (month) => closedMonthStatus(c.input, month, statementInputs) });
     return { namespace: c.namespace, contract: c.contract.name, ...verdict };
   });
   return { verdicts, errors };

@@ -224,6 +224,13 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     if (typeof month !== 'string' || !MONTH_PATTERN.test(month)) return [];
     return refNames(spec(o).contractRef).map((contract) => ({ namespace: nsOf(o), name: `${contract}-${nextMonth(month)}` }));
   };
+  // The report whose statement deducts a claim's answer: the month of its answeredAt, tenant's time zone.
+  const answeredMonthReport = (o: KubernetesObject): Request[] => {
+    const at = (spec(o).answer as { answeredAt?: unknown } | undefined)?.answeredAt;
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) return [];
+    const month = monthOf(new Date(at), caches.calendar(nsOf(o)).timeZone);
+    return refNames(spec(o).contractRef).map((contract) => ({ namespace: nsOf(o), name: `${contract}-${month}` }));
+  };
   // A closed month's provisional report computed again within CLOSED_MONTH_SETTLE_MS is put back
   // on the queue once the window has passed, in real time (a frozen test clock never fires it).
   const settled = new Set<string>();
@@ -243,6 +250,8 @@ export function registerControllers(manager: Manager, options: ControllerOptions
     watch('ChangeRequest', inNamespace(i.reports)),
     watch('MaintenanceWindow', inNamespace(i.reports)),
     watch('Problem', inNamespace(i.reports)),
+    // issue 13: a claim's answer is deducted on the statement of the month it was answered in.
+    watch('SLAClaim', answeredMonthReport),
   ]);
 
   // issue 13: a claim's credit is what it adds to the month's claims filed before it, judged on

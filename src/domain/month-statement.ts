@@ -10,7 +10,9 @@ import type { EffortBasis, EffortRecord } from './effort.ts';
 import { effortOfMonth } from './effort.ts';
 import { fromCents, toCents, type Cents } from './money.ts';
 import type { PackLanguage } from './pack.ts';
-import type { ReportInput } from './report.ts';
+import { monthPeriod } from './calendar.ts';
+import { reportInstant, type ReportInput } from './report.ts';
+import { evaluateTenant } from './tenant.ts';
 import {
   computeStatement, creditsGrantedIn, minimumRevenue, RUN_YEAR_MONTHS, runYearCheck, runYearOf, type AnsweredClaim, type ChargeKind, type MonthlyStatement,
   type RecurringCharge,
@@ -128,7 +130,7 @@ export function monthStatement(sources: StatementSources): StatementReport {
   };
 
   const charges: RecurringCharge[] = [
-    ...input.functions.map((f): RecurringCharge => ({ name: f.name, kind: 'Function', monthly: toCents(f.monthlyCharge), since: startMonth })),
+    ...[...input.functions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f): RecurringCharge => ({ name: f.name, kind: 'Function', monthly: toCents(f.monthlyCharge), since: startMonth })),
     ...(terms.monthlyFees ?? []).map((f): RecurringCharge => ({ name: f.name, kind: f.kind ?? 'Fee', monthly: toCents(f.amount), since: f.since })),
   ];
   const units = new Map(input.units.map((u) => [u.name, u]));
@@ -298,4 +300,22 @@ export function renderStatementText(s: StatementReport, language: PackLanguage =
     ...(s.missing === undefined ? [] : [`${t.missing}: ${s.missing.join(', ')}`]),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `report --offline`'s statement of `month` from the records alone (no stored statement): every
+ * month from the contract's start in order (statementsThrough), each month's token ledger from
+ * the one evaluation the report of `month` is computed at (computeMonthlyReport's instant).
+ * **Reading**: an earlier month's ledger is its changes as known at that instant, which is its
+ * report's unless a record of it changed after it was made final (the cluster's stored
+ * statements are then what counts, and `verify` compares them).
+ */
+export function statementOfRecords(input: ReportInput, month: string, now: Date, claims: readonly AnsweredClaim[]): StatementReport | undefined {
+  const ev = evaluateTenant(input, reportInstant(monthPeriod(month, input.calendar.timeZone), now));
+  const all = statementsThrough(input, month, (m) => {
+    const l = ev.ledger(m);
+    return { pack: l?.packTokens ?? 0, used: l?.consumedTokens ?? 0 };
+  }, claims);
+  // Undefined for a month before the contract's start: it has no statement.
+  return all[all.length - 1];
 }

@@ -355,8 +355,11 @@ export const REPORT_FINAL_GRACE_HOURS = 24;
  *   3  the monthly pack (issue 16, `status.pack`): a report sealed before it has none; its seal is
  *      unchanged (a final status is never written again) and `verify` notes the pack as a rules
  *      difference, not a finding
+ *   4  the monthly statement (issue 13 item 4, `status.statement`): a report sealed before it has
+ *      none and keeps its seal; `verify` notes the statement as a rules difference, and the next
+ *      month's statement counts its carried credits 0 (StatementComplete=False)
  */
-export const REPORT_RULES = 3;
+export const REPORT_RULES = 4;
 /** The rules of a stored report that names none: it was sealed before reports named theirs. */
 export const REPORT_RULES_UNNAMED = 1;
 

@@ -147,15 +147,31 @@ describe('verifyChain', () => {
     const before = { period: { month: '2026-10' }, final: true, credits: { total: 12.5 }, rules: 2 };
     const oct = { ...before, seal: { sha256: '0bd74c6ef52c7ae560babb740e854f983808489d00f35acbc4e57eacaf5cd0f7', previous: '' } };
     expect(sealOf(oct, '').sha256).toBe(oct.seal.sha256);
-    // Recomputed today (rules 3) the month has a pack: a difference of the rules only.
+    // Recomputed today (rules 4) the month has a pack: a difference of the rules only.
     const withPack = (month: string) => ({ ...recompute(month), ...(month === '2026-10' ? { pack: { month: '2026-10' } } : {}) });
     const nov = { ...november, seal: sealOf(november, oct.seal.sha256) };
     const verdict = verifyChain({ firstMonth: '2026-10', reports: [{ month: '2026-10', status: oct }, { month: '2026-11', status: nov }], recompute: withPack });
-    expect(REPORT_RULES).toBe(3);
+    expect(REPORT_RULES).toBe(4);
     expect(verdict.findings).toEqual([]);
     expect(verdict.notes).toEqual([
-      { month: '2026-10', message: 'sealed under reporting rules 2, recomputed under rules 3: 1 difference(s) of the rules, not of the records' },
-      { month: '2026-10', message: 'rules 2 → 3: pack: sealed absent, recomputed {"month":"2026-10"}' },
+      { month: '2026-10', message: 'sealed under reporting rules 2, recomputed under rules 4: 1 difference(s) of the rules, not of the records' },
+      { month: '2026-10', message: 'rules 2 → 4: pack: sealed absent, recomputed {"month":"2026-10"}' },
+    ]);
+  });
+
+  it('a month sealed before the monthly statement (rules 3): its seal is unchanged, the statement recomputed today is a note, not a finding', () => {
+    // October finalized under rules 3, without status.statement:
+    // printf '%s' '{"previous":"","report":{"credits":{"total":12.5},"final":true,"period":{"month":"2026-10"},"rules":3}}' | sha256sum
+    const before = { period: { month: '2026-10' }, final: true, credits: { total: 12.5 }, rules: 3 };
+    const oct = { ...before, seal: { sha256: 'aaaf305e88ff381d089db0016a95ef6d94759c459a1aa3152075e674df5ecb58', previous: '' } };
+    expect(sealOf(oct, '').sha256).toBe(oct.seal.sha256);
+    const withStatement = (month: string) => ({ ...recompute(month), ...(month === '2026-10' ? { statement: { month: '2026-10' } } : {}) });
+    const nov = { ...november, seal: sealOf(november, oct.seal.sha256) };
+    const verdict = verifyChain({ firstMonth: '2026-10', reports: [{ month: '2026-10', status: oct }, { month: '2026-11', status: nov }], recompute: withStatement });
+    expect(verdict.findings).toEqual([]);
+    expect(verdict.notes).toEqual([
+      { month: '2026-10', message: 'sealed under reporting rules 3, recomputed under rules 4: 1 difference(s) of the rules, not of the records' },
+      { month: '2026-10', message: 'rules 3 → 4: statement: sealed absent, recomputed {"month":"2026-10"}' },
     ]);
   });
 });

@@ -34,7 +34,7 @@ const keys = (value: unknown): string[] => Object.keys(value as object).sort();
 
 // design.md §3, field by field.
 const SHAPE = {
-  top: ['claimDeadline', 'conditions', 'credits', 'currency', 'final', 'functions', 'gtc', 'gtr', 'pack', 'period', 'problems', 'tokens'],
+  top: ['claimDeadline', 'conditions', 'credits', 'currency', 'final', 'functions', 'gtc', 'gtr', 'pack', 'period', 'problems', 'statement', 'tokens'],
   period: ['end', 'month', 'start', 'timeZone'],
   function: ['availabilityPercent', 'creditAmount', 'creditPercent', 'excludedSeconds', 'family', 'gapPoints', 'guaranteePercent', 'interruptionSeconds', 'name', 'supportLevel', 'units'],
   gtr: ['creditAmount', 'creditPercent', 'deviationPercent', 'incidents', 'late', 'resolved'],

@@ -48,6 +48,8 @@ export const ConditionType = {
   Complete: 'Complete',
   /** SLAReport: the month is closed; the report no longer changes. */
   Final: 'Final',
+  /** SLAReport: the monthly statement had every earlier statement it reads (the previous month's carried credits, a run year's statements); False names the missing ones, counted 0. */
+  StatementComplete: 'StatementComplete',
   /** ChangeRequest: the client approved a provider-initiated change (or none was needed). */
   Approved: 'Approved',
   /** Every kind: the cross-object rules hold (named contact with the right role, quota, ...). */
@@ -158,6 +160,8 @@ export const ConditionReason = {
   MonthOpen: 'MonthOpen',
   /** Final: the month is closed, but its report is sealed after the previous month's (design.md §3 "Seals"), which is not final and sealed yet, or does not exist. */
   PreviousMonthOpen: 'PreviousMonthOpen',
+  /** StatementComplete: an earlier month's report, or its statement, does not exist (design.md §3 "The monthly statement"): counted 0, never guessed. */
+  PreviousStatementMissing: 'PreviousStatementMissing',
 
   /** Approved: the client approved the change. */
   ClientApproved: 'ClientApproved',

@@ -3,6 +3,7 @@
 // status, never null (a structural CRD has no nullable fields); an empty reason is left out. Conditions are not copied: the controller's
 // condition setter adds lastTransitionTime and observedGeneration to the report's conditions.
 import type { MonthlyReport, ReportCondition } from '../../domain/report.ts';
+import type { StatementReport } from '../../domain/month-statement.ts';
 import { MAX_REPORT_TICKETS, type SLAReportStatus } from './sla-report.ts';
 
 export type SLAReportStatusBody = Omit<SLAReportStatus, 'conditions' | 'observedGeneration'>;
@@ -71,4 +72,9 @@ export function reportStatusFromDomain(report: MonthlyReport): SLAReportStatusBo
 /** The report's conditions (GTDMet, GTRMet, GTCMet, Final), for the controller's condition setter. */
 export function reportConditions(report: MonthlyReport): readonly ReportCondition[] {
   return report.conditions;
+}
+
+/** The statement as SLAReport.status.statement: the same shape (from-domain.test.ts parses it with the schema), only `readonly` differs. */
+export function statementStatusFromDomain(statement: StatementReport): NonNullable<SLAReportStatusBody['statement']> {
+  return structuredClone(statement) as unknown as NonNullable<SLAReportStatusBody['statement']>;
 }

@@ -21,6 +21,8 @@ import { validateSchedule, type MaintenanceSchedule, type OccurrenceApprovals, t
 import { PATCH_PLAN_PURPOSE, declinedPatchProblem, patchProblems, resolveDeclinedPatch, type PatchCampaignFacts } from '../../domain/patching.ts';
 import { amendmentProblems, supportLevelHistory, ticketTermsProblems, type DatedSupportLevel, type FeeKind, type MonthlyFeeTerm, type TermsAmendment } from '../../domain/terms.ts';
 import { TICKET_TARIFFS, type TicketTariff } from '../../domain/tickets.ts';
+import { carryOf, type StatementCarry } from '../../domain/month-statement.ts';
+import type { AnsweredClaim } from '../../domain/statement.ts';
 import {
   type ChangeInput, type ContractInput, type FunctionInput, type IncidentInput, type MaintenanceWindowInput, type ReportInput, type TenantInput,
   type UnitInput,
@@ -756,4 +758,28 @@ export function reportInputToDomain(objects: ReportObjects): Conversion<ReportIn
   }
   if (c.errors.length > 0 || input === undefined || input.contract === undefined) return fail(c.errors);
   return ok({ ...input, contract: input.contract });
+}
+
+/**
+ * The answered claims of a contract as the statement reads them (domain/statement.ts
+ * AnsweredClaim): the amount the answer recorded (a PartlyAccepted amount, an Accepted answer's
+ * stamped credit), 0 for a rejection; an Accepted answer without a stamped amount (written while
+ * the webhook was down) grants what the claim's status says it grants, or nothing until it says
+ * so. Claims without a stamped answeredAt are not answered yet.
+ */
+export function answeredClaimsToDomain(claims: readonly { readonly metadata: { readonly name: string }; readonly spec: SLAClaim['spec']; readonly status?: { readonly granted?: number | undefined } | undefined }[]): AnsweredClaim[] {
+  return claims.flatMap((c) => {
+    const a = c.spec.answer;
+    if (a?.answeredAt === undefined) return [];
+    const answeredAt = new Date(a.answeredAt);
+    if (Number.isNaN(answeredAt.getTime())) return [];
+    const amount = a.decision === 'Rejected' ? 0 : a.amount ?? c.status?.granted ?? 0;
+    return [{ claim: c.metadata.name, amount, answeredAt }];
+  });
+}
+
+/** What a later statement reads of a stored report's statement (status.statement); undefined without one. */
+export function statementCarryOfStatus(status: { readonly statement?: NonNullable<SLAReport['status']>['statement'] } | undefined): StatementCarry | undefined {
+  const s = status?.statement;
+  return s === undefined ? undefined : carryOf(s);
 }

@@ -2,7 +2,7 @@
 // wrote, its status read back as the report of design.md §3 (the inverse of
 // reportStatusFromDomain) and printed by the same printers as `report --offline`.
 import {
-  DEFAULT_CALENDAR, monthOf, type MonthlyReport, type ReportCondition,
+  DEFAULT_CALENDAR, monthOf, type MonthlyReport, type ReportCondition, type StatementReport,
 } from '../../domain/index.ts';
 import { SLAReportStatus, type ManagedTenantSpec } from '../../api/v1alpha1/index.ts';
 import type { KubeClient } from '../../runtime/index.ts';
@@ -63,6 +63,12 @@ export function reportOfStatus(name: string, raw: unknown): MonthlyReport {
   };
 }
 
+/** The statement of an SLAReport's status (status.statement as stored: only `readonly` differs from the domain's), or undefined without one. */
+export function statementOfStatus(raw: unknown): StatementReport | undefined {
+  const parsed = SLAReportStatus.safeParse(raw ?? {});
+  return parsed.success ? parsed.data.statement : undefined;
+}
+
 /**
  * The warning printed with a report the operator could not complete (its `Complete` condition
  * False: incidents or changes naming units that are not there), so the CLI is never silent about
@@ -84,13 +90,13 @@ async function defaultContract(client: KubeClient, namespace: string): Promise<s
 }
 
 /** The namespace's ManagedTenant's spec, if any. */
-async function tenantSpec(client: KubeClient, namespace: string): Promise<Partial<ManagedTenantSpec> | undefined> {
+export async function tenantSpec(client: KubeClient, namespace: string): Promise<Partial<ManagedTenantSpec> | undefined> {
   const tenants = await listObjects<Partial<ManagedTenantSpec>, unknown>(client, REFS.ManagedTenant, namespace);
   return tenants[0]?.spec;
 }
 
 /** The current month in the time zone of the namespace's ManagedTenant (the default calendar's without one). */
-function currentMonth(tenant: Partial<ManagedTenantSpec> | undefined, now: Date): string {
+export function currentMonth(tenant: Partial<ManagedTenantSpec> | undefined, now: Date): string {
   return monthOf(now, tenant?.calendar?.timeZone ?? DEFAULT_CALENDAR.timeZone);
 }
 
@@ -116,7 +122,8 @@ export async function reportFromCluster(opts: ReportOptions, io: CommandIO, now:
     const report = reportOfStatus(name, object.status);
     const warning = incompleteWarning(name, object.status);
     if (warning !== undefined) io.stderr(warning);
-    io.stdout(formatReports([{ namespace: conn.namespace, contract, report, language: tenant?.language }], opts.output));
+    const statement = statementOfStatus(object.status);
+    io.stdout(formatReports([{ namespace: conn.namespace, contract, report, language: tenant?.language, ...(statement === undefined ? {} : { statement }) }], opts.output));
     return EXIT_OK;
   }, () => client?.server);
 }

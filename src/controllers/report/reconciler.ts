@@ -4,15 +4,31 @@
 // CRD refuses it too). Final 24 h after the later of its month's end and its creation
 // (reportCreatedAt, design.md §3). Requeued when it becomes final, and at the deadlines of the
 // month's open incidents and pending changes.
-import { ConditionReason, ConditionType, REPORT_CREATED_AT_ANNOTATION } from '../../api/v1alpha1/index.ts';
-import { FIRST_PREVIOUS, FORECAST_STEP_MS, monthPeriod, previousMonth, reportClosedAt, reportFinalAt, sealOf, type Interval } from '../../domain/index.ts';
+import { ConditionReason, ConditionType, REPORT_CREATED_AT_ANNOTATION, answeredClaimsToDomain, statementCarryOfStatus } from '../../api/v1alpha1/index.ts';
+import {
+  FIRST_PREVIOUS, FORECAST_STEP_MS, monthPeriod, monthStatement, previousMonth, reportClosedAt, reportFinalAt, sealOf, type Interval, type ReportInput, type StatementReport,
+} from '../../domain/index.ts';
 import type { Reconciler, Request } from '../../runtime/index.ts';
 import type { Caches } from '../shared/cache.ts';
 import type { Deps } from '../shared/deps.ts';
 import { KIND_REFS } from '../shared/kinds.ts';
 import { keepRecord, reportRelease } from '../shared/retention.ts';
 import { emitOnTransition, invalidSpecConditions, readyCondition, requeueAt, writeStatus } from '../shared/status.ts';
-import { reportConditions, reportFields, type Uncounted } from './status.ts';
+import { reportConditions, reportFields, statementCondition, type Uncounted } from './status.ts';
+
+/**
+ * The month's statement (design.md §3 "The monthly statement"), by the one assembly
+ * (domain monthStatement): the report's token ledger, the contract's answered claims, and the
+ * earlier statements as the contract's stored reports hold them (status.statement of
+ * `<contract>-<month>`); a report or statement missing is undefined (counted 0, StatementComplete).
+ */
+export function statementOf(caches: Caches, namespace: string, contract: string, input: ReportInput, month: string, tokens: { readonly pack: number; readonly used: number }): StatementReport {
+  const claims = answeredClaimsToDomain(caches.claims.byIndex('contract', namespace, contract));
+  return monthStatement({
+    input, month, tokens, claims,
+    previous: (m) => statementCarryOfStatus(caches.reports.informer.get(namespace, `${contract}-${m}`)?.status),
+  });
+}
 
 /**
  * The incidents and changes touching `period` that name a unit the namespace does not have (valid):
@@ -150,10 +166,12 @@ export function reportReconciler(deps: Deps, settle: (req: Request, ms: number) 
     const chain = computed.final ? previousSeal(caches, req.namespace, contract.name, contract.spec.start, report.spec.month) : undefined;
     const previous = chain?.previous;
     const final = previous !== undefined;
-    const fields = reportFields(computed, final);
+    const input = deps.evaluations.input(req.namespace, contract.name);
+    const statement = input.contract === undefined ? undefined : statementOf(caches, req.namespace, contract.name, { ...input, contract: input.contract }, report.spec.month, computed.tokens);
+    const fields = reportFields(computed, final, statement);
     const status = previous !== undefined ? { ...fields, seal: sealOf(fields, previous) } : fields;
     const uncounted = uncountedIn(caches, req.namespace, period, ev.at);
-    const written = await writeStatus(manager, KIND_REFS.SLAReport, report, status, reportConditions(computed, final, finalAt, uncounted, chain?.waiting), now);
+    const written = await writeStatus(manager, KIND_REFS.SLAReport, report, status, [...reportConditions(computed, final, finalAt, uncounted, chain?.waiting), statementCondition(statement, contract.name)], now);
     // Settled only while provisional: a closed month waiting for the previous month's seal is
     // computed again as soon as that seal wakes it (a chain of past months seals in one pass).
     if (now.getTime() >= closedAt.getTime() && !computed.final) computedAt.set(key, performance.now());

@@ -1,15 +1,25 @@
 // SLAReport status (design.md §3): the domain's computeMonthlyReport, shaped as the API's status
 // (absent values omitted rather than null), with `final` decided by the report's grace period.
 // Conditions GTDMet, GTRMet, GTCMet, Final come from the domain; Complete names what the report could not count; Ready says the report is computed and complete.
-import { ConditionReason, ConditionType, reportStatusFromDomain, type SLAReportStatus } from '../../api/v1alpha1/index.ts';
-import { REPORT_RULES, rfc3339, type MonthlyReport } from '../../domain/index.ts';
+import { ConditionReason, ConditionType, reportStatusFromDomain, statementStatusFromDomain, type SLAReportStatus } from '../../api/v1alpha1/index.ts';
+import { REPORT_RULES, rfc3339, type MonthlyReport, type StatementReport } from '../../domain/index.ts';
 import type { DesiredCondition } from '../../runtime/index.ts';
 
 export type ReportFields = Omit<SLAReportStatus, 'conditions' | 'observedGeneration'>;
 
-/** The report as SLAReport.status (the same shape `report --offline` prints), `final` by the grace period in force. */
-export function reportFields(report: MonthlyReport, final: boolean): ReportFields {
-  return { ...reportStatusFromDomain(report), final, rules: REPORT_RULES };
+/** The report as SLAReport.status (the same shape `report --offline` prints), `final` by the grace period in force, with the month's statement (design.md §3 "The monthly statement"). */
+export function reportFields(report: MonthlyReport, final: boolean, statement?: StatementReport): ReportFields {
+  return { ...reportStatusFromDomain(report), ...(statement === undefined ? {} : { statement: statementStatusFromDomain(statement) }), final, rules: REPORT_RULES };
+}
+
+/** StatementComplete: True, or False naming the months whose statement was missing (counted 0). */
+export function statementCondition(statement: StatementReport | undefined, contract: string): DesiredCondition {
+  const missing = statement?.missing ?? [];
+  if (missing.length === 0) return { type: ConditionType.StatementComplete, status: 'True', reason: ConditionReason.Reconciled, message: '' };
+  return {
+    type: ConditionType.StatementComplete, status: 'False', reason: ConditionReason.PreviousStatementMissing,
+    message: `the statement reads ${missing.map((m) => `SLAReport ${contract}-${m}`).join(', ')}, which does not exist or has no statement: counted 0 (credits carried, minimum revenue billed), never guessed`,
+  };
 }
 
 /** An incident or change of the month the report cannot count: the units it names that do not exist. */
