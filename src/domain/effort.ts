@@ -75,12 +75,10 @@ export function billableEffort(record: EffortRecord): EffortLine | undefined {
  * §10); an unresolved incident bills nothing yet. Sorted by name.
  */
 export function effortOfMonth(records: readonly EffortRecord[], month: string, timeZone: string): EffortLine[] {
-  // Resolved in the month: its interval in the tenant's zone, the same as monthOf without formatting a date per record.
-  const { start, end } = monthPeriod(month, timeZone);
-  const from = start.getTime();
-  const to = end.getTime();
+  const period = monthPeriod(month, timeZone);
   return records
-    .filter((r) => r.resolvedAt !== undefined && r.resolvedAt.getTime() >= from && r.resolvedAt.getTime() < to)
+    // By the month's interval, as ticketsOfMonth.
+    .filter((r) => r.resolvedAt !== undefined && r.resolvedAt.getTime() >= period.start.getTime() && r.resolvedAt.getTime() < period.end.getTime())
     .flatMap((r) => billableEffort(r) ?? [])
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

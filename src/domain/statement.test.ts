@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { billableEffort, type EffortLine } from './effort.ts';
 import type { Cents } from './money.ts';
 import {
-  billedByRunYear, buildInvoices, computeStatement, creditsGrantedIn, minimumRevenueCheck, runYearOf, syntecRevision,
+  billedByRunYear, buildInvoices, chargeRevision, computeStatement, creditsGrantedIn, minimumRevenueCheck, runYearOf, syntecRevision,
   type MonthlyStatement, type RecurringCharge, type StatementInput,
 } from './statement.ts';
 import type { TicketPrices } from './tickets.ts';
@@ -174,5 +174,26 @@ describe('build invoicing (seed §9.8.1)', () => {
     [33_333, 10_000, 23_333],
   ])('a build of %d cents', (build, atOrder, atDelivery) => {
     expect(buildInvoices(c(build))).toEqual({ atOrder, atDelivery });
+  });
+});
+
+describe('chargeRevision: an amended price revised from its own year (design.md "The monthly statement", Reading)', () => {
+  // Started 15 July 2025 (anniversaries in force from August); SYNTEC as above: 300 (2025), 309 (2026), 315 (2028).
+  it.each([
+    // Agreed in March 2026 at S(2026) = 309; the 2026-07-15 anniversary takes effect in August, after it: 309/309 = 1.
+    ['2026-03', '2026-08', '2026-07-15', 309, 1],
+    // August 2027: 2027 not listed, the last known 309: still 1.
+    ['2026-03', '2027-08', '2027-07-15', 309, 1],
+    // August 2028: 315/309.
+    ['2026-03', '2028-08', '2028-07-15', 309, 315 / 309],
+    // Agreed in August 2026, the anniversary's own effective month: that revision is not after it (309/309 until 2028).
+    ['2026-08', '2026-08', undefined, 309, 1],
+    // A base price (since the start month): syntecRevision's 309/300 in August 2026.
+    ['2025-07', '2026-08', '2026-07-15', 300, 309 / 300],
+  ])('since %s, in %s', (since, month, anniversary, s0, ratio) => {
+    const r = chargeRevision('2025-07-15', since, month, SYNTEC);
+    expect(r.anniversary).toBe(anniversary);
+    expect(r.s0).toBe(s0);
+    expect(r.ratio).toBeCloseTo(ratio, 12);
   });
 });

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadManifests, formatManifestError } from '../../src/cli/manifests.ts';
 import { levelThreeOwnerOf } from '../../src/api/v1alpha1/index.ts';
-import { renderPackText, type MonthlyReport } from '../../src/domain/index.ts';
+import { renderPackText, type MonthlyReport, type StatementReport } from '../../src/domain/index.ts';
 import { registerReportCommand } from '../../src/cli/program.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, reportCommand, type ReportOptions } from '../../src/cli/report.ts';
 
@@ -86,6 +86,30 @@ describe('report --offline on config/samples', () => {
     expect(report.credits).toMatchObject({ capPercent: 15, cap: 1230 });
     expect(report.claimDeadline).toBe('2026-11-30T23:00:00Z');
     expect(report.conditions.map((c) => c.type)).toEqual(['GTDMet', 'GTRMet', 'GTCMet', 'Final']);
+  });
+
+  it('prints the monthly statement (design.md §3 "The monthly statement"): in the JSON as status.statement, as text after the table', async () => {
+    const json = JSON.parse((await run({ output: 'json' })).stdout) as { statement: StatementReport };
+    const s = json.statement;
+    // October 2026 of the samples, contract started 2026-01-01: no anniversary yet (the first, 2027-01-01, revises January 2027).
+    // Functions 450 + 600 + 380 + 1,200 + 900 + 1,500 + 750.50 = 5,780.50; fees run-platform 5,200 + support 2,400 + 600 = 8,200;
+    // subtotal 13,980.50, above the monthly minimum 8,000.00.
+    expect(s.recurring).toMatchObject({ subtotal: 13_980.5, minimum: 8000, minimumTopUp: 0, total: 13_980.5 });
+    expect(s.recurring.lines.filter((l) => l.kind === 'Support').map((l) => l.name)).toEqual(['support-premium-production', 'support-standard-preproduction']);
+    // inc-20261021-db-slow: shared cause but no co-managed unit, on app-erp (Application, level 3 the
+    // client's): 150 − 15 = 135 min → ⌈135/30⌉ = 5 tokens; with the changes' 20 of the pack of 20: 5 extra × 95.00 = 475.00.
+    expect(s.effort.lines).toEqual([{ name: 'inc-20261021-db-slow', basis: 'RemediationBeyond15Minutes', workMinutes: 150, billedMinutes: 135, tokens: 5 }]);
+    expect(s.tokens).toEqual({ pack: 20, fromChanges: 20, fromEffort: 5, used: 25, extra: 5, unitPrice: 95, amount: 475 });
+    // One ticket (the erp outage was detected by monitoring), quota 40, Premium (Production's level): nothing billed.
+    expect(s.tickets).toMatchObject({ quota: 40, used: 1, overage: 0, tariff: 'Premium', unitPrice: 85, amount: 0, incidents: ['inc-20261021-db-slow'] });
+    // 13,980.50 + 475.00 = 14,455.50, no credit granted (no claim in the samples).
+    expect(s.totals).toEqual({ beforeCredits: 14_455.5, credits: 0, excludingTax: 14_455.5 });
+    const table = (await run({ output: 'table' })).stdout.split('\n');
+    const at = table.indexOf('Monthly statement 2026-10 (final), EUR excluding tax');
+    expect(at).toBeGreaterThan(table.findIndex((l) => l.startsWith('SLA report ')));
+    expect(table).toContain('  Support support-premium-production (since 2026-01): 2400.00 = 2400.00');
+    expect(table).toContain('Tokens: pack 20, changes 20, effort 5, used 25, extra 5 × 95.00 = 475.00');
+    expect(table).toContain('Totals: before credits 14455.50, credits −0.00, total excluding tax 14455.50 EUR');
   });
 
   it('-o pack prints the monthly pack as text, the same figures as the JSON\'s pack (design.md §3 "The monthly pack")', async () => {

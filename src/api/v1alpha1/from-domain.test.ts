@@ -7,7 +7,8 @@ import { DEFAULT_CALENDAR } from '../../domain/calendar.ts';
 import type { IncidentReport, MonthlyReport, ReportInput } from '../../domain/report.ts';
 import { computeMonthlyReport } from '../../domain/tenant.ts';
 import { PREREQUISITES } from '../../domain/vocabulary.ts';
-import { reportStatusFromDomain } from './from-domain.ts';
+import { monthStatement } from '../../domain/month-statement.ts';
+import { reportStatusFromDomain, statementStatusFromDomain } from './from-domain.ts';
 import { MAX_REPORT_TICKETS, SLAReportStatus } from './sla-report.ts';
 
 const incident = (i: number, late: boolean, applicable: boolean): IncidentReport => ({
@@ -74,5 +75,24 @@ describe('reportStatusFromDomain: the monthly pack (design.md §3 "The monthly p
     const parsed = SLAReportStatus.safeParse(status);
     expect(parsed.success).toBe(true);
     expect(parsed.data?.pack).toEqual(status.pack);
+  });
+});
+
+describe('statementStatusFromDomain: the statement within the CRD bounds', () => {
+  it('600 client tickets in a month: 512 listed by name, 88 omitted, all 600 counted; the schema accepts it', () => {
+    const input: ReportInput = {
+      calendar: DEFAULT_CALENDAR,
+      contract: { currency: 'EUR', start: '2026-11-01', supportLevels: { Production: 'Standard' }, payAsYouGoTokenPrice: 100, ticketQuota: 100, ticketPrices: { Premium: 90, Standard: 60, Initial: 40, NoSLA: 25 } },
+      units: [{ name: 'u', level: 'OS', environment: 'Production', targets: [{ kind: 'VirtualMachine', name: 'vm' }], subscription: { start: new Date('2026-01-01T00:00:00Z') }, prerequisites: PREREQUISITES, coManaged: false, levelThreeOwner: 'Provider', labels: {} }],
+      functions: [{ name: 'os', family: 'OS', units: ['u'], monthlyCharge: 1000 }],
+      incidents: Array.from({ length: 600 }, (_, i) => ({ name: `t-${String(i).padStart(4, '0')}`, unitNames: ['u'], priority: 'P4' as const, openedAt: new Date('2026-11-10T10:00:00Z'), cause: 'Provider' as const, exclusions: [] })),
+      changes: [], maintenanceWindows: [],
+    };
+    const status = statementStatusFromDomain(monthStatement({ input, month: '2026-11', tokens: { pack: 0, used: 0 }, claims: [], previous: () => undefined }));
+    // 600 − 100 = 500 over the quota × 60.00 (Standard) = 30,000.00; + 1,000.00 = 31,000.00.
+    expect(status.tickets).toMatchObject({ used: 600, overage: 500, amount: 30_000, omitted: 88 });
+    expect(status.tickets.incidents).toHaveLength(512);
+    expect(status.totals.excludingTax).toBe(31_000);
+    expect(SLAReportStatus.safeParse({ statement: status }).success).toBe(true);
   });
 });

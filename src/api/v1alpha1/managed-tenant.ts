@@ -68,7 +68,7 @@ export const ManagedTenantSpec = z.object({
   ),
   serviceDeliveryManager: doc(Person, "The provider's Service Delivery Manager (mandatory with a Premium environment, domain.md §3).").optional(),
   contractBusinessManager: doc(Person, "The provider's Contract Business Manager (mandatory with a Premium environment, domain.md §3).").optional(),
-  language: doc(z.enum(PACK_LANGUAGES), 'The language of the monthly pack\'s labels (`managedapps report -o pack`, design.md §3 "The monthly pack"): en or fr (the seed is French). Absent: en.').optional(),
+  language: doc(z.enum(PACK_LANGUAGES), 'The language of the labels of the monthly pack (`managedapps report -o pack`, design.md §3 "The monthly pack") and of the monthly statement (`report`, `kubectl managedapps statement`): en or fr (the seed is French). Absent: en.').optional(),
 });
 export type ManagedTenantSpec = z.infer<typeof ManagedTenantSpec>;
 
