@@ -28,6 +28,7 @@ import { problemReconciler } from './problem/reconciler.ts';
 import { reportReconciler } from './report/reconciler.ts';
 import { Caches, refNames, targetKeys } from './shared/cache.ts';
 import { monthClaimCredits } from './shared/claim-credits.ts';
+import { shownStatements } from './shared/statement-metrics.ts';
 import type { Deps } from './shared/deps.ts';
 import type { Retention } from './shared/retention.ts';
 import { Evaluations } from './shared/evaluation.ts';
@@ -362,6 +363,8 @@ function snapshot(deps: Deps): MetricsSnapshot {
     namespace: m.namespace, contract: m.contract, month: m.month,
     amounts: { owed: m.owed, claimed: m.claimed, granted: m.granted, pending: m.pending, claimable: m.claimable, expired: m.expired },
   }));
-  return { units, functions, incidents, changes, contracts, reports: claimable, forecasts, claims, claimCredits };
+  // issue 13 item 5: each contract's statements of the months the billing dashboard shows.
+  const statements = shownStatements(reports, (namespace) => monthOf(now, caches.calendar(namespace).timeZone));
+  return { units, functions, incidents, changes, contracts, reports: claimable, forecasts, claims, claimCredits, statements };
 }
 

@@ -32,6 +32,21 @@ const state: MetricsSnapshot = {
   }],
   claims: [{ namespace: 'acme', name: 'claim-1', contract: 'main', month: '2026-09', answerDeadline: new Date('2026-10-31T00:00:00Z'), answerAtRiskAt: new Date('2026-10-23T12:00:00Z') }],
   claimCredits: [{ namespace: 'acme', contract: 'main', month: '2026-09', amounts: { owed: 120, claimed: 50, granted: 30, pending: 0, claimable: 70, expired: 0 } }],
+  // September's statement, final: 9,500 recurring + 500 to the minimum + 4 extra tokens × 95 = 380
+  // + 2 tickets over × 85 = 170 + no shortfall = 10,550 before credits; 30 granted, deducted:
+  // 10,520 excluding tax. October's, provisional: 10,000 before credits, 0 deducted.
+  statements: [
+    {
+      namespace: 'acme', contract: 'main', month: '2026-09', final: true,
+      amounts: { recurring: 9500, minimum_top_up: 500, tokens: 380, tickets: 170, shortfall: 0, before_credits: 10550, credits_deducted: 30, excluding_tax: 10520 },
+      tokens: { pack: 10, used: 14, extra: 4 }, tickets: { quota: 40, used: 42, overage: 2 }, creditsCarriedAmount: 0,
+    },
+    {
+      namespace: 'acme', contract: 'main', month: '2026-10', final: false,
+      amounts: { recurring: 9500, minimum_top_up: 500, tokens: 0, tickets: 0, shortfall: 0, before_credits: 10000, credits_deducted: 0, excluding_tax: 10000 },
+      tokens: { pack: 10, used: 3, extra: 0 }, tickets: { quota: 40, used: 5, overage: 0 }, creditsCarriedAmount: 0,
+    },
+  ],
 };
 
 function setup(initial: MetricsSnapshot) {
@@ -88,6 +103,14 @@ describe('createMetrics', () => {
       'managedapps_forecast_availability_ratio{namespace="acme",contract="main",function="databases",case="BurnRate",tenant="acme"} 0.991266',
       'managedapps_forecast_gtr_deviation_ratio{namespace="acme",contract="main",tenant="acme"} 0.4',
       'managedapps_forecast_contract_credit_amount{namespace="acme",contract="main",case="BurnRate",tenant="acme"} 87',
+      'managedapps_statement_amount{namespace="acme",contract="main",month="2026-09",line="before_credits",tenant="acme"} 10550',
+      'managedapps_statement_amount{namespace="acme",contract="main",month="2026-09",line="excluding_tax",tenant="acme"} 10520',
+      'managedapps_statement_amount{namespace="acme",contract="main",month="2026-10",line="excluding_tax",tenant="acme"} 10000',
+      'managedapps_statement_tokens{namespace="acme",contract="main",month="2026-09",kind="extra",tenant="acme"} 4',
+      'managedapps_statement_tickets{namespace="acme",contract="main",month="2026-09",kind="overage",tenant="acme"} 2',
+      'managedapps_statement_credits_carried_amount{namespace="acme",contract="main",month="2026-09",tenant="acme"} 0',
+      'managedapps_statement_final{namespace="acme",contract="main",month="2026-09",tenant="acme"} 1',
+      'managedapps_statement_final{namespace="acme",contract="main",month="2026-10",tenant="acme"} 0',
     ]) expect(text.split('\n')).toContain(line);
     // Not probed yet: no up series rather than a false 0.
     expect(text).not.toMatch(/managedapps_unit_up\{[^}]*name="new"/);
@@ -105,7 +128,7 @@ describe('createMetrics', () => {
     await new Promise((r) => setImmediate(r));
     const text = await registry.metrics();
     expect(calls()).toBe(2);
-    expect(text).not.toMatch(/^managedapps_(unit|function|incident|tokens|credits|changes|sla)\w*\{/m);
+    expect(text).not.toMatch(/^managedapps_(unit|function|incident|tokens|credits|changes|sla|statement)\w*\{/m);
   });
 
   it('defines exactly METRIC_NAMES, each with a help text', async () => {

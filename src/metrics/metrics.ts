@@ -106,6 +106,33 @@ export interface ClaimCreditsSnapshot {
 export const CLAIM_CREDIT_STATES = ['owed', 'claimed', 'granted', 'pending', 'claimable', 'expired'] as const;
 export type ClaimCreditState = (typeof CLAIM_CREDIT_STATES)[number];
 
+/**
+ * The amounts of a monthly statement, `line` of managedapps_statement_amount: the parts of the
+ * total before credits (recurring: the charges revised, before the top-up to the monthly minimum;
+ * minimum_top_up; tokens: the extra tokens × price; tickets: the overage × price; shortfall: a
+ * minimum-revenue differential), so recurring + minimum_top_up + tokens + tickets + shortfall =
+ * before_credits, and before_credits − credits_deducted = excluding_tax.
+ */
+export const STATEMENT_AMOUNT_LINES = ['recurring', 'minimum_top_up', 'tokens', 'tickets', 'shortfall', 'before_credits', 'credits_deducted', 'excluding_tax'] as const;
+export type StatementAmountLine = (typeof STATEMENT_AMOUNT_LINES)[number];
+export const STATEMENT_TOKEN_KINDS = ['pack', 'used', 'extra'] as const;
+export const STATEMENT_TICKET_KINDS = ['quota', 'used', 'overage'] as const;
+
+/** A contract's monthly statement (its SLAReport's status.statement, issue 13 item 4), for the months the snapshot shows (controllers/shared/statements-shown.ts). */
+export interface StatementSnapshot {
+  readonly namespace: string;
+  readonly contract: string;
+  readonly month: string;
+  /** Its report is final: the statement is frozen and sealed with it; else provisional, recomputed. */
+  readonly final: boolean;
+  /** In the contract's currency, 2 decimals, as the status holds them. */
+  readonly amounts: Readonly<Record<StatementAmountLine, number>>;
+  readonly tokens: Readonly<Record<(typeof STATEMENT_TOKEN_KINDS)[number], number>>;
+  readonly tickets: Readonly<Record<(typeof STATEMENT_TICKET_KINDS)[number], number>>;
+  /** The credits left after this statement's deduction, carried to the next one. */
+  readonly creditsCarriedAmount: number;
+}
+
 /** The credit forecast of a contract's running month (its SLAReport's status.forecast, design.md §3 "Forecast"). */
 export interface ForecastSnapshot {
   readonly namespace: string;
@@ -133,6 +160,8 @@ export interface MetricsSnapshot {
   readonly claims?: readonly ClaimSnapshot[];
   /** The recent final months' credits by state; absent: none. */
   readonly claimCredits?: readonly ClaimCreditsSnapshot[];
+  /** Each contract's statements of the months shown (the last final one, the current month and the one before it while not final); absent: none. */
+  readonly statements?: readonly StatementSnapshot[];
 }
 
 export interface MetricsOptions {
@@ -266,6 +295,21 @@ export function createMetrics(registry: Registry, options: MetricsOptions) {
         g.set({ namespace: f.namespace, contract: f.contract, guarantee: 'GTR', function: '', case: GTR_FORECAST_CASE }, f.gtr.creditAmount);
       }
     }),
+    statementAmount: scrapeGauge('managedapps_statement_amount', 'The monthly statement of the support contract `contract` (its SLAReport\'s status.statement), excluding tax, in its currency, by line: recurring (the charges, revised), minimum_top_up (to the monthly minimum), tokens (extra tokens × price), tickets (overage × price), shortfall (a minimum-revenue differential), before_credits (their sum), credits_deducted, excluding_tax (before_credits − credits_deducted). The last final month, and the current month and the one before while not final.', ['namespace', 'contract', 'month', 'line'], (g, s) => {
+      for (const st of s.statements ?? []) for (const line of STATEMENT_AMOUNT_LINES) g.set({ namespace: st.namespace, contract: st.contract, month: st.month, line }, st.amounts[line]);
+    }),
+    statementTokens: scrapeGauge('managedapps_statement_tokens', 'Tokens of the monthly statement of `contract`: kind="pack" (the month\'s pack), "used" (the changes\' and the billable effort\'s), "extra" (used beyond the pack, billed at the on-demand price). Months as managedapps_statement_amount.', ['namespace', 'contract', 'month', 'kind'], (g, s) => {
+      for (const st of s.statements ?? []) for (const kind of STATEMENT_TOKEN_KINDS) g.set({ namespace: st.namespace, contract: st.contract, month: st.month, kind }, st.tokens[kind]);
+    }),
+    statementTickets: scrapeGauge('managedapps_statement_tickets', 'Tickets of the monthly statement of `contract`: kind="quota" (the month\'s quota), "used" (the client-reported incidents opened in the month), "overage" (beyond the quota, billed at the ticket price of the highest support level). Months as managedapps_statement_amount.', ['namespace', 'contract', 'month', 'kind'], (g, s) => {
+      for (const st of s.statements ?? []) for (const kind of STATEMENT_TICKET_KINDS) g.set({ namespace: st.namespace, contract: st.contract, month: st.month, kind }, st.tickets[kind]);
+    }),
+    statementCreditsCarried: scrapeGauge('managedapps_statement_credits_carried_amount', 'SLA credits granted but not deducted by the monthly statement of `contract` (more than its total), carried to the next statement, in its currency. Months as managedapps_statement_amount.', ['namespace', 'contract', 'month'], (g, s) => {
+      for (const st of s.statements ?? []) g.set({ namespace: st.namespace, contract: st.contract, month: st.month }, st.creditsCarriedAmount);
+    }),
+    statementFinal: scrapeGauge('managedapps_statement_final', '1 when the monthly statement of `contract` is final (its SLAReport is: frozen and sealed), 0 while provisional (recomputed until the report is final). Months as managedapps_statement_amount.', ['namespace', 'contract', 'month'], (g, s) => {
+      for (const st of s.statements ?? []) g.set({ namespace: st.namespace, contract: st.contract, month: st.month }, bool(st.final));
+    }),
     forecastAvailability: scrapeGauge('managedapps_forecast_availability_ratio', 'Month-end availability of the managed function `function` of the running month, 0..1: case="NothingElse" or "BurnRate" (as managedapps_forecast_credit_amount).', ['namespace', 'contract', 'function', 'case'], (g, s) => {
       for (const f of s.forecasts ?? []) for (const fn of f.functions) g.set({ namespace: f.namespace, contract: f.contract, function: fn.name, case: fn.case }, fn.availabilityRatio);
     }),
@@ -329,6 +373,7 @@ export const METRIC_NAMES = [
   'managedapps_credits_amount', 'managedapps_sla_claim_deadline_timestamp_seconds', 'managedapps_probe_duration_seconds',
   'managedapps_forecast_credit_amount', 'managedapps_forecast_availability_ratio', 'managedapps_forecast_gtr_deviation_ratio', 'managedapps_forecast_contract_credit_amount',
   'managedapps_claim_answer_deadline_timestamp_seconds', 'managedapps_claim_answer_at_risk_timestamp_seconds', 'managedapps_claim_credits_amount',
+  'managedapps_statement_amount', 'managedapps_statement_tokens', 'managedapps_statement_tickets', 'managedapps_statement_credits_carried_amount', 'managedapps_statement_final',
   'controller_runtime_webhook_requests_total', 'controller_runtime_webhook_latency_seconds', 'controller_runtime_webhook_requests_in_flight',
   ...runtimeMetricNames(PRODUCT_NAMES.metricPrefix),
 ] as const;

@@ -14,7 +14,9 @@
 // (stream + js-yaml + zod + checks), report = computeReports (toDomain + computeMonthlyReport),
 // computeMonthlyReport alone, the floor's load in this process. Aim: report ≤ 3 × load. The HTML
 // pack (`-o html` from the input: reportWithCharts + renderPackHtml) against computeMonthlyReport
-// (aim ≤ 2×) and its size (aim < 5 MB).
+// (aim ≤ 2×) and its size (aim < 5 MB). And the month's statement (issue 13: monthStatement against
+// computeMonthlyReport, aim ≤ 0.5×), and every statement from the contract's start as the offline
+// report computes them.
 // MAO_BENCH_REPORT_RUNS sets the runs (default 3 at scale 1, 1 above, after one warm-up at scale 1).
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +27,7 @@ import { reportInputToDomain } from '../../src/api/v1alpha1/index.ts';
 import { loadManifests, type LoadedObject } from '../../src/cli/manifests.ts';
 import { computeReports } from '../../src/cli/report.ts';
 import { renderPackHtml } from '../../src/cli/pack-html.ts';
-import { claimBasisOf, claimCredit, computeMonthlyReport, monthlyPack, reportWithCharts, type ReportInput } from '../../src/domain/index.ts';
+import { claimBasisOf, claimCredit, computeMonthlyReport, evaluateTenant, monthlyPack, monthStatement, reportWithCharts, statementsThrough, type ReportInput } from '../../src/domain/index.ts';
 import { heapUsedMiB, measure, mib, ms, seededRandom, type Benchmark, type Figure } from './harness.ts';
 import { floorLoad } from './report-floor.ts';
 import { measurePaired, pairedFigures, wallsText, type ProcessCommand } from './whole-process.ts';
@@ -141,8 +143,12 @@ export function writeTenant(dir: string, size: Size, seed = 42, files = new Tena
   prices:
     currency: EUR
     tokenPrice: 95
+    monthlyMinimum: 600000
     monthlyFees: [{ name: run, amount: 250000 }]
+    ticketPrices: { Premium: 85, Standard: 60, Initial: 45, NoSLA: 30 }
   monthlyTokens: 200
+  monthlyTickets: 4000
+  syntecIndices: [{ year: 2025, index: 290.1 }, { year: 2026, index: 298.7 }]
 `,
   ]);
 
@@ -227,6 +233,9 @@ export function writeTenant(dir: string, size: Size, seed = 42, files = new Tena
     const exclusion = random() < 0.1
       ? `  exclusions:\n    - { start: "${iso(opened + 300_000)}", end: "${iso(opened + 1_200_000)}", reason: waiting for the client }\n`
       : '';
+    // issue 13: one incident in five records its work time (billable effort on the statement);
+    // derived from the index, not drawn, so the seeded sequence (and every other figure) stays.
+    const work = i % 5 === 0 ? `  workMinutes: ${20 + (i % 100)}\n` : '';
     incidents.push(`${header('Incident', `inc-${String(i).padStart(6, '0')}`)}spec:
   unitRefs: [${[...new Set(refs)].join(', ')}]
   priority: ${pick(PRIORITIES)}
@@ -235,7 +244,7 @@ export function writeTenant(dir: string, size: Size, seed = 42, files = new Tena
   openedAt: "${iso(opened)}"
   resolvedAt: "${iso(resolved)}"
   cause: ${pick(CAUSES)}
-${exclusion}`);
+${work}${exclusion}`);
   }
   incidents.close();
 
@@ -321,6 +330,16 @@ async function phases(dir: string, runs: number, log: (line: string) => void): P
   const withCharts = reportWithCharts(input, MONTH, NOW);
   const render = await measure(() => renderPackHtml({ namespace: 'bench', contract: 'bench', ...withCharts, language: 'en' }), { warmup: 1, runs });
   log(`html pack: ${page.samplesMs.map(ms).join(', ')}; render alone: ${render.samplesMs.map(ms).join(', ')}`);
+  // issue 13: the month's statement as the report controller computes it (monthStatement: the
+  // records, the month's terms, the report's token ledger, the previous month's carry), and as
+  // `report --offline` does with no stored statement (statementsThrough: every month from the
+  // contract's start, 2025-01, each carrying the one before; the months' ledgers from one
+  // evaluation, as the offline report has it).
+  const statement = await measure(() => monthStatement({ input, month: MONTH, tokens: { pack: reported.tokens.pack, used: reported.tokens.used }, claims: [], previous: () => ({ creditsCarriedOut: 0, excludingTax: 0, minimumRevenueShortfall: 0 }) }), { warmup: 1, runs });
+  const st = statement.last;
+  const ev = evaluateTenant(input, NOW);
+  const tokensOf = (m: string) => { const l = ev.ledger(m); return { pack: l?.packTokens ?? 0, used: l?.consumedTokens ?? 0 }; };
+  const through = await measure(() => statementsThrough(input, MONTH, tokensOf, []), { warmup: 1, runs });
   // issue 13: what an SLAClaim's reconcile computes once per month and version (claim/reconciler.ts):
   // the month's claim basis (an evaluation at its close, then a pass over its rows), then a credit.
   const basis = await measure(() => claimBasisOf(input, MONTH), { warmup: 1, runs });
@@ -341,6 +360,8 @@ async function phases(dir: string, runs: number, log: (line: string) => void): P
     { label: '      of which the monthly pack (monthlyPack), median', value: `${ms(pack.medianMs)} (${((pack.medianMs / domain.medianMs) * 100).toFixed(1)} % of computeMonthlyReport), ${packBytes} bytes of JSON` },
     { label: '  HTML pack (report + series + page, -o html), median', value: `${ms(page.medianMs)} (${(page.medianMs / domain.medianMs).toFixed(2)}× computeMonthlyReport, aim ≤ 2×), ${(pageBytes / 1e6).toFixed(2)} MB (aim < 5 MB)` },
     { label: '    of which the page alone (renderPackHtml: ECharts SVG, tables), median', value: `${ms(render.medianMs)}, ${withCharts.charts.burn.length} functions' burn, ${withCharts.charts.incidentsByDay.reduce((n, d) => n + d.P1 + d.P2 + d.P3 + d.P4, 0)} incidents by day` },
+    { label: '  the month\'s statement (monthStatement), median', value: `${ms(statement.medianMs)} (statement / computeMonthlyReport ${(statement.medianMs / domain.medianMs).toFixed(2)}×, aim ≤ 0.5×): ${st.tickets.used} tickets, ${st.effort.lines.length + (st.effort.omitted ?? 0)} effort lines, ${st.tokens.used} tokens, ${st.totals.excludingTax.toFixed(2)} ${st.currency} excluding tax` },
+    { label: '  every statement since the contract\'s start (statementsThrough), median', value: `${ms(through.medianMs)} for ${through.last.length} months (${(through.medianMs / domain.medianMs).toFixed(2)}× computeMonthlyReport)` },
     { label: '  claim basis of the month (claimBasisOf), median', value: `${ms(basis.medianMs)} (${(basis.medianMs / domain.medianMs).toFixed(2)}× computeMonthlyReport), ${b.tickets.length} tickets` },
     { label: '  a claim of every ticket, of every other one (claimCredit), median', value: `${ms(every.medianMs)}, ${ms(some.medianMs)} (total ${every.last.total.toFixed(2)}, report ${r?.credits.total.toFixed(2) ?? '?'})` },
     { label: '  heap used: before, + parsed objects, + report', value: `${mib(heapBefore)}, ${mib(heapParsed)}, ${mib(heapReported)}` },

@@ -2,9 +2,10 @@
 // cannot reach in a short run: a real Prometheus scrapes the real metrics server, in-process and
 // fed a fixed snapshot (an incident at 75 % of its GTR, a token pack used up, a function past its
 // guarantee, a report whose claim deadline is near, a certificate near its expiry), and evaluates
-// config/prometheus/rules.yaml.
+// config/prometheus/rules.yaml; and a final monthly statement (issue 13), whose amounts the
+// billing dashboard reads.
 // promtool test rules checks each alert's logic; this checks that what src/metrics exports is
-// what the rules read. Runs where Debian's `prometheus` is installed; under CI=true its absence
+// what the rules and dashboards read. Runs where Debian's `prometheus` is installed; under CI=true its absence
 // fails.
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
@@ -27,6 +28,14 @@ const snapshot: MetricsSnapshot = {
   changes: [{ namespace: 'acme', phase: 'Completed' }],
   contracts: [{ namespace: 'acme', name: 'main', tokensUsed: 12, tokensIncluded: 10, creditsAmount: 82 }],
   reports: [{ namespace: 'acme', name: 'main-2026-09', claimDeadline: new Date(Date.now() + 3 * 86_400_000) }],
+  // A final September statement: 9,500 recurring + 500 to the minimum + 4 extra tokens × 95 = 380
+  // + 2 tickets over the quota × 85 = 170 + no shortfall = 10,550 before credits; 30 of credits
+  // deducted: 10,550 − 30 = 10,520 excluding tax.
+  statements: [{
+    namespace: 'acme', contract: 'main', month: '2026-09', final: true,
+    amounts: { recurring: 9500, minimum_top_up: 500, tokens: 380, tickets: 170, shortfall: 0, before_credits: 10550, credits_deducted: 30, excluding_tax: 10520 },
+    tokens: { pack: 10, used: 14, extra: 4 }, tickets: { quota: 40, used: 42, overage: 2 }, creditsCarriedAmount: 0,
+  }],
 };
 
 describe.skipIf(!available && !ci)('alerts on a fixed snapshot of src/metrics, evaluated by a real Prometheus', () => {
@@ -78,5 +87,15 @@ describe.skipIf(!available && !ci)('alerts on a fixed snapshot of src/metrics, e
       ]));
       expect(r.filter((s) => s.metric.alertname === 'ManagedAppsOperatorCertificateExpiringSoon').map((s) => s.metric.certificate)).toEqual(['metrics']);
     }, { timeout: 30_000, interval: 500 });
+  });
+
+  it('scrapes the statement\'s amounts, which the billing dashboard\'s stacked lines add up to', async () => {
+    const [total] = await prometheus!.query('managedapps_statement_amount{namespace="acme",contract="main",month="2026-09",line="excluding_tax"}');
+    expect(total?.metric.tenant).toBe('acme');
+    expect(Number(total?.value[1])).toBe(10520);
+    // The dashboard's stacked lines: 9,500 + 500 + 380 + 170 + 0 = 10,550, the total before credits.
+    const [stacked] = await prometheus!.query('sum(managedapps_statement_amount{namespace="acme",month="2026-09",line=~"recurring|minimum_top_up|tokens|tickets|shortfall"})');
+    expect(Number(stacked?.value[1])).toBe(10550);
+    expect(Number((await prometheus!.query('managedapps_statement_final{namespace="acme",month="2026-09"}'))[0]?.value[1])).toBe(1);
   });
 });

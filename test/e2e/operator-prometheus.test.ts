@@ -5,7 +5,8 @@
 // Prometheus (PromQL probes), so some units are up, some down (the operator opens Monitoring
 // incidents), one is down inside a maintenance window; an outage of the previous month makes its
 // final SLAReport owe credits (a claim deadline to export). Asserted: the domain series carry the
-// values the cluster implies (and agree with the statuses the controllers wrote), the runtime
+// values the cluster implies (and agree with the statuses the controllers wrote: the monthly
+// statements' amounts with their reports' status.statement among them), the runtime
 // series exist, the recording rules produce the expected series, the alerts this state calls for
 // are pending or firing, and every dashboard panel query runs without error and returns data
 // (the exceptions are listed in NO_DATA_IN_A_SHORT_RUN, with the reason).
@@ -38,8 +39,9 @@ const OPERATOR_NAMESPACE = 'managedapps-system';
 const GROUP = 'managedapps.dev';
 const VERSION = 'v1alpha1';
 
-/** Grafana's variables, replaced as Grafana would for a 1 s scrape interval and a 1 h range. */
+/** Grafana's variables, replaced as Grafana would for a 1 s scrape interval and a 1 h range (the billing dashboard's month: every month shown). */
 const substitute = (expr: string): string => expr
+  .replaceAll('$month', '.*')
   .replaceAll('$__rate_interval', '1m')
   .replaceAll('$__interval', '15s')
   .replaceAll('$__range', '1h')
@@ -362,6 +364,29 @@ describe.skipIf(!available && !ci)('the operator process scraped by a real Prome
     else expect(claimable.map((r) => r.spec.month)).not.toContain(outageMonth);
     expect(byLabel(await query(`managedapps_sla_claim_deadline_timestamp_seconds{namespace="${TENANT}"}`), 'name'))
       .toEqual(Object.fromEntries(claimable.map((r) => [r.metadata!.name, Date.parse(r.status!.claimDeadline!) / 1000])));
+  });
+
+  it('exports the statements of the months shown (the last final one, the current month and the one before while not final) as the reports\' status.statement says', async () => {
+    type Billed = Report & { status?: { statement?: { totals: { beforeCredits: number; excludingTax: number }; tokens: { used: number }; tickets: { used: number } } } };
+    await eventually(async () => {
+      const reports = ((await list('slareports')) as Billed[]).filter((r) => r.status?.statement !== undefined);
+      const current = DateTime.fromMillis(testNow(), { zone: 'Europe/Paris' }).startOf('month');
+      const open = [current.toFormat('yyyy-MM'), current.minus({ months: 1 }).toFormat('yyyy-MM')];
+      const lastFinal = reports.filter((r) => r.status?.final === true).map((r) => r.spec.month).sort().at(-1);
+      const shown = reports.filter((r) => r.spec.month === lastFinal || (r.status?.final !== true && open.includes(r.spec.month)));
+      // The outage month (final) and the current month at least.
+      expect(shown.map((r) => r.spec.month)).toContain(lastFinalMonth(testNow()).toFormat('yyyy-MM'));
+      expect(shown.map((r) => r.spec.month)).toContain(current.toFormat('yyyy-MM'));
+      const statementOf = (r: Billed) => r.status!.statement!;
+      expect(byLabel(await query(`managedapps_statement_amount{namespace="${TENANT}",line="excluding_tax"}`), 'month'))
+        .toEqual(Object.fromEntries(shown.map((r) => [r.spec.month, statementOf(r).totals.excludingTax])));
+      expect(byLabel(await query(`managedapps_statement_amount{namespace="${TENANT}",line="before_credits"}`), 'month'))
+        .toEqual(Object.fromEntries(shown.map((r) => [r.spec.month, statementOf(r).totals.beforeCredits])));
+      expect(byLabel(await query(`managedapps_statement_tickets{namespace="${TENANT}",kind="used"}`), 'month'))
+        .toEqual(Object.fromEntries(shown.map((r) => [r.spec.month, statementOf(r).tickets.used])));
+      expect(byLabel(await query(`managedapps_statement_final{namespace="${TENANT}"}`), 'month'))
+        .toEqual(Object.fromEntries(shown.map((r) => [r.spec.month, r.status?.final === true ? 1 : 0])));
+    }, { timeoutMs: 60_000, intervalMs: 500 });
   });
 
   it('exports the runtime series: reconciles, work queues, the lease held, probe durations', async () => {

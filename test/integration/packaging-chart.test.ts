@@ -213,7 +213,7 @@ describe('helm lint and helm template', () => {
     const rule = one(objects, 'PrometheusRule');
     expect((rule as unknown as { spec: unknown }).spec).toEqual(parse(readFileSync(join(root, 'config', 'prometheus', 'rules.yaml'), 'utf8')));
     const dashboards = find(objects, 'ConfigMap');
-    expect(dashboards).toHaveLength(4);
+    expect(dashboards).toHaveLength(5);
     for (const cm of dashboards) {
       expect(cm.metadata.labels?.grafana_dashboard).toBe('1');
       const [file, json] = Object.entries((cm as unknown as { data: Record<string, string> }).data)[0]!;
