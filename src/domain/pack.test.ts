@@ -214,7 +214,7 @@ describe('the capacity section: per resource, by p95 highest first, capped, or u
   it('joins the pack of a report; a report without a pack (sealed before packs) is left as it is', () => {
     const report = computeMonthlyReport(input, '2026-10', AFTER);
     expect(withCapacity(report, section).pack?.capacity).toBe(section);
-    const { pack: _pack, ...packless } = report;
+    const packless = { ...report, pack: undefined };
     expect(withCapacity(packless, section)).toBe(packless);
   });
 

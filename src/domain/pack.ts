@@ -230,19 +230,24 @@ export type CapacityUnitRow = Omit<CapacityRow, 'resource'>;
 /**
  * The pack's capacity section: per resource whose query is configured, the units by p95, highest
  * first (rows without a p95 last, by name), capped at PACK_LIST_LIMIT with the count left out;
- * or, when Prometheus is not configured or could not be read, `available: false` and why,
- * instead of numbers.
+ * or, when Prometheus is not configured or could not be read, `available: false` and `reason`
+ * instead of numbers (no list). One flat shape, as the status holds it.
  */
-export type CapacitySection =
-  | ({ readonly available: true } & Partial<Record<CapacityResource, Capped<CapacityUnitRow>>>)
-  | { readonly available: false; readonly reason: string };
+export interface CapacitySection {
+  readonly available: boolean;
+  /** Why there are no numbers; only when not available. */
+  readonly reason?: string;
+  readonly cpu?: Capped<CapacityUnitRow>;
+  readonly memory?: Capped<CapacityUnitRow>;
+  readonly disk?: Capped<CapacityUnitRow>;
+}
 
 /** The capacity section's reason when no Prometheus is configured (the operator's `capacity.prometheusUrl`, the CLI's `--prometheus`). */
 export const CAPACITY_NOT_CONFIGURED = 'no Prometheus is configured for the capacity queries';
 
 /** The section of `rows` (any order; one per unit and resource): each resource's list by p95, highest first, capped. */
 export function capacitySection(rows: readonly CapacityRow[]): CapacitySection {
-  const lists: Partial<Record<CapacityResource, Capped<CapacityUnitRow>>> = {};
+  const lists: { -readonly [K in CapacityResource]?: Capped<CapacityUnitRow> } = {};
   for (const resource of CAPACITY_RESOURCES) {
     const of = rows.filter((r) => r.resource === resource);
     if (of.length === 0) continue;
@@ -296,7 +301,7 @@ const signed = (v: number): string => `${v > 0 ? '+' : ''}${v} %`;
 function capacityLines(section: CapacitySection | undefined, t: (typeof LABELS)[PackLanguage]): string[] {
   if (section === undefined) return [];
   const title = t.capacity.replace('{n}', String(CAPACITY_TREND_MONTHS));
-  if (!section.available) return ['', `${title}: ${t.unavailable}: ${section.reason}`];
+  if (!section.available) return ['', `${title}: ${t.unavailable}: ${section.reason ?? ''}`];
   const lines = ['', title];
   for (const resource of CAPACITY_RESOURCES) {
     const list = section[resource];
