@@ -57,6 +57,14 @@ interface ReportFlags {
   namespace?: string;
   kubeconfig?: string;
   context?: string;
+  prometheus?: string;
+  capacityQueries?: string;
+  capacityCpu?: string;
+  capacityMemory?: string;
+  capacityDisk?: string;
+  capacityStep?: string;
+  prometheusTokenFile?: string;
+  prometheusCaFile?: string;
 }
 
 /**
@@ -76,6 +84,14 @@ export function registerReportCommand(program: Command, io: CommandIO): Command 
     .option('-n, --namespace <namespace>', 'the namespace (the tenant); in the cluster default: the context\'s namespace, else default; offline, objects without a namespace belong to it')
     .option('--context <name>', 'the kubeconfig context to use')
     .option('--kubeconfig <path>', 'the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
+    .option('--prometheus <url>', 'with --offline: read the pack\'s capacity section from this Prometheus (query_range; the operator\'s capacity.prometheusUrl)')
+    .option('--capacity-queries <file>', 'with --prometheus: YAML or JSON { cpu, memory, disk, step } of PromQL templates with {{unit}}, {{namespace}}, {{labels.<key>}} (the chart\'s capacity.queries)')
+    .option('--capacity-cpu <promql>', 'with --prometheus: the CPU query template, over the file\'s')
+    .option('--capacity-memory <promql>', 'with --prometheus: the memory query template, over the file\'s')
+    .option('--capacity-disk <promql>', 'with --prometheus: the disk query template, over the file\'s')
+    .option('--capacity-step <seconds>', 'with --prometheus: the step of the range queries, widened to 11,000 points a month [300]')
+    .option('--prometheus-token-file <path>', 'with --prometheus: a file holding a bearer token')
+    .option('--prometheus-ca-file <path>', 'with --prometheus: a PEM file of the CAs to trust (https)')
     .addHelpText('after', [
       '',
       'Examples:',
@@ -83,6 +99,7 @@ export function registerReportCommand(program: Command, io: CommandIO): Command 
       '  kubectl managedapps report -n acme --contract acme-2026 --month 2026-10 -o yaml',
       '  managedapps report --offline -f config/samples --month 2026-10 -o json',
       '  kubectl managedapps report -n acme --month 2026-10 -o pack            # the monthly pack, in the tenant\'s language',
+      '  managedapps report --offline -f tenant/ --month 2026-10 -o pack --prometheus http://127.0.0.1:9090 --capacity-queries capacity.yaml',
       '',
     ].join('\n'))
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -103,6 +120,14 @@ export function registerReportCommand(program: Command, io: CommandIO): Command 
           namespace: flags.namespace,
           kubeconfig: flags.kubeconfig,
           context: flags.context,
+          prometheus: flags.prometheus,
+          capacityQueries: flags.capacityQueries,
+          capacityCpu: flags.capacityCpu,
+          capacityMemory: flags.capacityMemory,
+          capacityDisk: flags.capacityDisk,
+          capacityStep: flags.capacityStep,
+          prometheusTokenFile: flags.prometheusTokenFile,
+          prometheusCaFile: flags.prometheusCaFile,
         },
         io,
       );

@@ -14,7 +14,12 @@ import {
   MONTH_PATTERN, catalogItemsToDomain, reportInputToDomain, type ChangeCatalog, type ChangeRequest, type Incident, type MaintenanceWindow, type Problem, type ManagedFunction, type ManagedTenant,
   type ServiceUnit, type SupportContract,
 } from '../api/v1alpha1/index.ts';
-import { computeMonthlyReport, type PackLanguage, type ReportInput } from '../domain/index.ts';
+import { readFileSync } from 'node:fs';
+import { CAPACITY_NOT_CONFIGURED, capacityUnavailable, computeMonthlyReport, withCapacity, type PackLanguage, type ReportInput } from '../domain/index.ts';
+import {
+  capacityQueries, DEFAULT_CAPACITY_CONCURRENCY, DEFAULT_CAPACITY_STEP_SECONDS, DEFAULT_CAPACITY_TIMEOUT_MS, readCapacity, type CapacityConfig,
+} from '../monitoring/capacity.ts';
+import { yaml } from './lazy.ts';
 import { formatManifestError, loadManifests, objectId, type LoadedObject, type ManifestError } from './manifests.ts';
 import { formatReports, OUTPUT_FORMATS, type ContractReport } from './output.ts';
 
@@ -30,7 +35,9 @@ export async function reportCommand(opts: ReportOptions, io: CommandIO): Promise
     io.stderr(`error: ${message}\n`);
     return EXIT_USAGE;
   };
+  const capacityFlags = [opts.prometheus, opts.capacityQueries, opts.capacityCpu, opts.capacityMemory, opts.capacityDisk, opts.capacityStep, opts.prometheusTokenFile, opts.prometheusCaFile];
   if (!opts.offline) {
+    if (capacityFlags.some((f) => f !== undefined)) return usage('--prometheus and the --capacity-* flags are only with --offline (in the cluster the operator read the capacity when it made the report final)');
     if (opts.files.length > 0) return usage('-f is only with --offline (without it the report is read from the cluster)');
     if (opts.now !== undefined) return usage('--now is only with --offline (the operator computed the report in the cluster)');
     if (opts.month !== '' && !MONTH_PATTERN.test(opts.month)) return usage(`--month '${opts.month}' is not a calendar month YYYY-MM`);
@@ -49,18 +56,73 @@ export async function reportCommand(opts: ReportOptions, io: CommandIO): Promise
     if (!RFC3339.test(opts.now) || Number.isNaN(now.getTime())) return usage(`--now '${opts.now}' is not an RFC 3339 instant such as 2026-11-02T09:00:00Z`);
   }
 
+  const capacity = capacityConfigOf(opts);
+  if (typeof capacity === 'string') return usage(capacity);
+  if (capacity === undefined && capacityFlags.some((f) => f !== undefined)) return usage('the --capacity-* and --prometheus-* flags need --prometheus <url>');
+
   // Without the objects as written (only `verify` hashes them): each object held once.
   const loaded = await loadManifests(opts.files, { raw: false });
   if (loaded.errors.length > 0) return badInput(io, loaded.errors);
   const computed = computeReports(loaded.objects, opts.month, now, { contract: opts.contract, namespace: opts.namespace });
   if (computed.errors.length > 0) return badInput(io, computed.errors);
-  if (computed.reports.length === 0) {
+  // The pack's capacity section (design.md §3 "The monthly pack"): read now, up to --now, as the
+  // operator reads it when it makes the report final; a Prometheus that cannot be read gives the
+  // section `available: false` with the error, as a sealed report would have it, and a warning.
+  const reports = await Promise.all(computed.reports.map(async (r) => {
+    if (capacity === undefined) return { ...r, report: withCapacity(r.report, capacityUnavailable(CAPACITY_NOT_CONFIGURED)) };
+    const read = await readCapacity(capacity, {
+      namespace: r.namespace, units: r.input.units.map((u) => ({ name: u.name, labels: u.labels })), month: opts.month, timeZone: r.input.calendar.timeZone, now,
+    });
+    if (!read.ok) io.stderr(`warning: ${r.namespace}/${r.contract}: capacity not read: ${read.message}\n`);
+    return { ...r, report: withCapacity(r.report, read.ok ? read.section : capacityUnavailable(read.message)) };
+  }));
+  if (reports.length === 0) {
     const scope = [opts.contract === undefined ? '' : ` named '${opts.contract}'`, opts.namespace === undefined ? '' : ` in namespace '${opts.namespace}'`].join('');
     io.stderr(`error: no SupportContract${scope} in ${opts.files.join(', ')}\n`);
     return EXIT_BAD_INPUT;
   }
-  io.stdout(formatReports(computed.reports, opts.output));
+  io.stdout(formatReports(reports, opts.output));
   return EXIT_OK;
+}
+
+/**
+ * The capacity configuration of the flags: undefined without --prometheus, a usage message when a
+ * query's template or the file is refused (the same check as the operator's at start).
+ */
+export function capacityConfigOf(opts: ReportOptions): CapacityConfig | string | undefined {
+  if (opts.prometheus === undefined) return undefined;
+  try {
+    new URL(opts.prometheus);
+  } catch {
+    return `--prometheus '${opts.prometheus}' is not a URL such as http://prometheus:9090`;
+  }
+  let file: Record<string, unknown> = {};
+  if (opts.capacityQueries !== undefined) {
+    try {
+      const parsed: unknown = yaml().parse(readFileSync(opts.capacityQueries, 'utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return `--capacity-queries ${opts.capacityQueries}: expected a mapping { cpu, memory, disk, step }`;
+      file = parsed as Record<string, unknown>;
+    } catch (err) {
+      return `--capacity-queries ${opts.capacityQueries}: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    const unknown = Object.keys(file).filter((k) => !['cpu', 'memory', 'disk', 'step'].includes(k));
+    if (unknown.length > 0) return `--capacity-queries ${opts.capacityQueries}: unknown key(s) ${unknown.join(', ')} (expected cpu, memory, disk, step)`;
+    for (const k of ['cpu', 'memory', 'disk'] as const) if (file[k] !== undefined && typeof file[k] !== 'string') return `--capacity-queries ${opts.capacityQueries}: ${k} is not a string`;
+  }
+  const raw = {
+    cpu: opts.capacityCpu ?? (file.cpu as string | undefined),
+    memory: opts.capacityMemory ?? (file.memory as string | undefined),
+    disk: opts.capacityDisk ?? (file.disk as string | undefined),
+  };
+  if (raw.cpu === undefined && raw.memory === undefined && raw.disk === undefined) return '--prometheus needs at least one capacity query: --capacity-cpu, --capacity-memory, --capacity-disk or --capacity-queries <file>';
+  const checked = capacityQueries(raw);
+  if (!checked.ok) return `capacity query ${checked.resource}: ${checked.message}`;
+  const step = Number(opts.capacityStep ?? file.step ?? DEFAULT_CAPACITY_STEP_SECONDS);
+  if (!Number.isInteger(step) || step < 1) return `capacity step '${String(opts.capacityStep ?? file.step)}' is not a whole number of seconds`;
+  return {
+    prometheusUrl: opts.prometheus, queries: checked.queries, stepSeconds: step, timeoutMs: DEFAULT_CAPACITY_TIMEOUT_MS, concurrency: DEFAULT_CAPACITY_CONCURRENCY,
+    bearerTokenFile: opts.prometheusTokenFile, caFile: opts.prometheusCaFile,
+  };
 }
 
 function badInput(io: CommandIO, errors: readonly ManifestError[]): number {
