@@ -9,7 +9,9 @@
 //
 // Exit codes as `report`: 0 verified, 1 a difference, bad input or an API error, 2 usage (flags).
 import { reportStatusFromDomain } from '../api/v1alpha1/index.ts';
-import { computeMonthlyReport, monthPeriod, REPORT_RULES, reportClosedAt, verifyChain, type ReportInput, type StoredReport } from '../domain/index.ts';
+import {
+  computeMonthlyReport, monthPeriod, REPORT_RULES, reportClosedAt, verifyChain, withCapacity, type CapacitySection, type ReportInput, type StoredReport,
+} from '../domain/index.ts';
 import { DEFAULT_NAMESPACE, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, type CommandIO } from './io.ts';
 import { formatManifestError, loadManifests, type LoadedObject, type LoadResult } from './manifests.ts';
 import { contractInputs } from './report.ts';
@@ -23,10 +25,19 @@ export interface VerifyOptions {
   readonly context?: string | undefined;
 }
 
-/** The status the controller writes for a closed month (final), as recomputed from the records. */
-export function closedMonthStatus(input: ReportInput, month: string): Record<string, unknown> {
+/**
+ * The status the controller writes for a closed month (final), as recomputed from the records.
+ * The pack's capacity section is not a record's: it is what Prometheus answered when the report
+ * was made final (design.md §3 "The monthly pack"), so it is taken from the stored report
+ * (`stored`), when it has one; its seal still covers it, so a capacity changed after the seal is
+ * found by the hash.
+ */
+export function closedMonthStatus(input: ReportInput, month: string, stored?: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const closedAt = reportClosedAt(monthPeriod(month, input.calendar.timeZone).end);
-  return { ...reportStatusFromDomain(computeMonthlyReport(input, month, closedAt)), final: true, rules: REPORT_RULES };
+  const report = computeMonthlyReport(input, month, closedAt);
+  const storedPack = stored?.pack;
+  const capacity = typeof storedPack === 'object' && storedPack !== null ? (storedPack as { capacity?: CapacitySection }).capacity : undefined;
+  return { ...reportStatusFromDomain(capacity === undefined ? report : withCapacity(report, capacity)), final: true, rules: REPORT_RULES };
 }
 
 export interface ContractVerdict {
@@ -48,7 +59,7 @@ export function verifyObjects(objects: readonly LoadedObject[], selection: { con
       return [{ month: o.resource.spec.month, status: typeof status === 'object' && status !== null ? status as Record<string, unknown> : undefined }];
     });
     const start = c.contract.resource.kind === 'SupportContract' ? c.contract.resource.spec.start.slice(0, 7) : '';
-    const verdict = verifyChain({ firstMonth: start, reports, recompute: (month) => closedMonthStatus(c.input, month) });
+    const verdict = verifyChain({ firstMonth: start, reports, recompute: (month) => closedMonthStatus(c.input, month, reports.find((r) => r.month === month)?.status) });
     return { namespace: c.namespace, contract: c.contract.name, ...verdict };
   });
   return { verdicts, errors };

@@ -242,6 +242,20 @@ export interface CapacitySection {
   readonly disk?: Capped<CapacityUnitRow>;
 }
 
+/**
+ * Bound, not a number of the contract: how long after a report is due to be final (reportFinalAt)
+ * the operator keeps trying to read Prometheus for its capacity section before it seals the
+ * report with the section unavailable; a report waits at most this long (and the months after
+ * it, which seal in order).
+ */
+export const CAPACITY_RETRY_MS = 6 * 3600_000;
+
+/** Bound: the wait between two attempts to read Prometheus for a report due to be final. */
+export const CAPACITY_RETRY_INTERVAL_MS = 5 * 60_000;
+
+/** The capacity section of a report not final yet, when a Prometheus is configured: it is read once, when the report is made final. */
+export const CAPACITY_AT_FINAL = 'read from Prometheus when the report is made final';
+
 /** The capacity section's reason when no Prometheus is configured (the operator's `capacity.prometheusUrl`, the CLI's `--prometheus`). */
 export const CAPACITY_NOT_CONFIGURED = 'no Prometheus is configured for the capacity queries';
 

@@ -158,6 +158,8 @@ export const ConditionReason = {
   MonthOpen: 'MonthOpen',
   /** Final: the month is closed, but its report is sealed after the previous month's (design.md §3 "Seals"), which is not final and sealed yet, or does not exist. */
   PreviousMonthOpen: 'PreviousMonthOpen',
+  /** Final: the month is closed, but Prometheus could not be read for the pack's capacity section; retried until CAPACITY_RETRY_MS after the report was due, then sealed without it (design.md §3 "The monthly pack"). */
+  CapacityPending: 'CapacityPending',
 
   /** Approved: the client approved the change. */
   ClientApproved: 'ClientApproved',
