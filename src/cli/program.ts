@@ -42,7 +42,15 @@ function operatorFlags(cmd: Command): Command {
     .option('--webhook-configuration-name <name>', 'name of both webhook configurations [MANAGEDAPPS_WEBHOOK_CONFIGURATION, managed-apps-operator]')
     .option('--cert-poll-interval <seconds>', 'period of the reads that back up the watch of the certificate directories, and of the generated certificate\'s Secret [MANAGEDAPPS_CERT_POLL_INTERVAL, 60]')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace [LOG_LEVEL, info]')
-    .option('--clock-at <instant>', 'start the operator\'s clock at this RFC 3339 instant (demos, replays, tests) [MANAGEDAPPS_CLOCK_AT, the real clock]');
+    .option('--clock-at <instant>', 'start the operator\'s clock at this RFC 3339 instant (demos, replays, tests) [MANAGEDAPPS_CLOCK_AT, the real clock]')
+    .option('--capacity-prometheus-url <url>', 'the Prometheus the monthly pack\'s capacity section is read from when a report is made final [MANAGEDAPPS_CAPACITY_PROMETHEUS_URL, none: the section says so]')
+    .option('--capacity-query-cpu <promql>', 'the CPU query, a template with {{unit}}, {{namespace}}, {{labels.<key>}}, checked at start [MANAGEDAPPS_CAPACITY_QUERY_CPU]')
+    .option('--capacity-query-memory <promql>', 'the memory query template [MANAGEDAPPS_CAPACITY_QUERY_MEMORY]')
+    .option('--capacity-query-disk <promql>', 'the disk query template [MANAGEDAPPS_CAPACITY_QUERY_DISK]')
+    .option('--capacity-step <seconds>', 'the step of the capacity range queries, widened to 11,000 points a month [MANAGEDAPPS_CAPACITY_STEP, 300]')
+    .option('--capacity-timeout <seconds>', 'budget of one capacity query [MANAGEDAPPS_CAPACITY_TIMEOUT, 30]')
+    .option('--capacity-bearer-token-file <path>', 'a file holding the bearer token sent to Prometheus, read at each read [MANAGEDAPPS_CAPACITY_BEARER_TOKEN_FILE]')
+    .option('--capacity-ca-file <path>', 'a PEM file of the CAs to trust for an https Prometheus [MANAGEDAPPS_CAPACITY_CA_FILE]');
 }
 
 // ---- report ------------------------------------------------------------------------------------
