@@ -5,8 +5,8 @@
 // capacitySection in src/domain/pack.ts).
 //
 // A query is a template: `{{unit}}` (the ServiceUnit's name), `{{namespace}}` (the tenant) and
-// `{{labels.<key>}}` (one of the unit's labels) are replaced by the value as a PromQL string's
-// content (quotes and backslashes escaped), e.g.
+// `{{labels.<key>}}` (one of the unit's labels) are replaced by the value as the content of a
+// PromQL double-quoted string (double quotes and backslashes escaped), e.g.
 //   100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle", instance=~"{{unit}}(:.*)?"}[5m])))
 // A template is checked when the operator or the CLI starts (parseCapacityQuery): any other
 // `{{…}}`, or one that names no unit, is refused with the reason.
@@ -72,8 +72,12 @@ export interface CapacityUnit {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** A value inside a PromQL double-quoted string (`"…"`), or a back-quoted one: backslash and both quotes escaped. */
-const promqlString = (value: string): string => value.replace(/[\\"'`]/g, (c) => `\\${c}`);
+/**
+ * A value inside a PromQL double-quoted string (`"…"`, where templates put their placeholders):
+ * backslash and double quote escaped (PromQL's lexer accepts no other quote's escape there).
+ * Names and label values in Kubernetes hold neither; a label value is checked by the API server.
+ */
+const promqlString = (value: string): string => value.replace(/[\\"]/g, (c) => `\\${c}`);
 
 /** `query` for `unit` of `namespace`; undefined (with the label) when the unit lacks a label the query names. */
 export function renderCapacityQuery(query: CapacityQuery, namespace: string, unit: CapacityUnit): { query: string } | { missingLabel: string } {
