@@ -3,7 +3,9 @@
 // Debian's `promtool tsdb create-blocks-from openmetrics` into a fresh TSDB. `managedapps report
 // --offline --prometheus` (the same reader the operator runs when it makes a report final) prints
 // the p95 of October 2026 and its trend against July–September, computed by hand below; a
-// Prometheus that cannot be reached gives the section `available: false` with the error. Every
+// Prometheus that cannot be reached gives the section `available: false` with the error; and the
+// operator as a process (`managedapps run --capacity-*`) seals October's SLAReport with the same
+// section, read from the same Prometheus when it makes the report final. Every
 // instant is fixed here (`--now`), so nothing depends on the day the test runs. Runs where Debian's
 // `prometheus` is installed; under CI=true its absence fails.
 import { spawnSync } from 'node:child_process';
@@ -11,8 +13,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
+import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyObjects } from '../../src/cli/apply.ts';
 import { reportCommand } from '../../src/cli/report.ts';
+import { eventually } from '../controlplane/client.ts';
+import { installCrds, readCrds } from '../controlplane/crds.ts';
+import { ensureBinaries, startControlPlane, type ControlPlane } from '../controlplane/index.ts';
+import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
 import { monthPeriod, type CapacitySection, type MonthlyReport } from '../../src/domain/index.ts';
 import { MAX_RANGE_POINTS, queryRange } from '../../src/monitoring/prometheus-range.ts';
 import { hasPrometheus, startPrometheus, type RunningPrometheus } from './prometheus.ts';
@@ -20,6 +29,7 @@ import { hasPrometheus, startPrometheus, type RunningPrometheus } from './promet
 const available = hasPrometheus() && spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
 const ci = process.env.CI === 'true' || process.env.CI === '1';
 
+const root = join(import.meta.dirname, '../..');
 const ZONE = 'Europe/Paris';
 const NOW = '2026-11-15T00:00:00Z';
 /** The range queries' step (capacity.yaml), and the samples' spacing: each point of a query falls on a sample. */
@@ -123,6 +133,14 @@ disk: capacity_disk_ratio{unit="{{unit}}"}
 step: ${STEP}
 `;
 
+/** October's section, from the figures above. */
+const EXPECTED: CapacitySection = {
+  available: true,
+  cpu: { items: [{ unit: 'db-1', p95: 2028, baseline: 1018, trendPercent: 99.21 }, { unit: 'db-2', p95: 500, baseline: 500, trendPercent: 0 }], more: 0 },
+  memory: { items: [{ unit: 'db-1', p95: 5e9, baseline: 4e9, trendPercent: 25 }, { unit: 'db-2', reason: 'the unit has no label host, which its memory query names' }], more: 0 },
+  disk: { items: [{ unit: 'db-2', p95: 0.7 }, { unit: 'db-1', reason: 'no samples in the month' }], more: 0 },
+};
+
 async function report(dir: string, prometheus: string, output = 'json'): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -166,12 +184,7 @@ describe.skipIf(!available && !ci)('the capacity section from a real Prometheus 
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const capacity: CapacitySection | undefined = (JSON.parse(stdout) as MonthlyReport).pack?.capacity;
-    expect(capacity).toEqual({
-      available: true,
-      cpu: { items: [{ unit: 'db-1', p95: 2028, baseline: 1018, trendPercent: 99.21 }, { unit: 'db-2', p95: 500, baseline: 500, trendPercent: 0 }], more: 0 },
-      memory: { items: [{ unit: 'db-1', p95: 5e9, baseline: 4e9, trendPercent: 25 }, { unit: 'db-2', reason: 'the unit has no label host, which its memory query names' }], more: 0 },
-      disk: { items: [{ unit: 'db-2', p95: 0.7 }, { unit: 'db-1', reason: 'no samples in the month' }], more: 0 },
-    });
+    expect(capacity).toEqual(EXPECTED);
     const text = (await report(dir, prometheus!.url, 'pack')).stdout;
     expect(text).toContain('  CPU\n    db-1 2028 (baseline 1018, +99.21 %)\n    db-2 500 (baseline 500, 0 %)\n');
     expect(text).toContain('  Disk\n    db-2 0.7 (no history)\n    db-1 no p95: no samples in the month\n');
@@ -204,5 +217,68 @@ describe.skipIf(!available && !ci)('the capacity section from a real Prometheus 
     const reason = `Prometheus ${url}: query "capacity_cpu_millicores{unit=\\"db-1\\"}": connection refused`;
     expect((JSON.parse(stdout) as MonthlyReport).pack?.capacity).toEqual({ available: false, reason });
     expect(stderr).toBe(`warning: t1/c1: capacity not read: ${reason}\n`);
+  });
+});
+
+// The operator as a process (`managedapps run --capacity-*`, its clock at 15 November 2026) on its
+// own control plane, reading the same Prometheus when it makes October's report final: the
+// SLAReport is applied with its creation stamped 15 October (the annotation the contract's
+// controller writes), so it is due to be final 24 h after October's end, 2026-11-01T23:00Z, before
+// the operator's clock; October is the contract's first month (it chains on '').
+describe.skipIf(!available && !ci)('the operator seals October with the capacity section read from the real Prometheus', () => {
+  let dir: string;
+  let prometheus: RunningPrometheus | undefined;
+  let controlPlane: ControlPlane | undefined;
+  let operator: OperatorProcess | undefined;
+
+  beforeAll(async () => {
+    expect(available, 'prometheus or promtool not found: apt-get install -y prometheus').toBe(true);
+    dir = mkdtempSync(join(tmpdir(), 'e2e-capacity-operator-'));
+    writeFileSync(join(dir, 'history.om'), history());
+    const backfill = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'history.om'), join(dir, 'data')], { encoding: 'utf8' });
+    expect(backfill.status, `promtool: ${backfill.stderr}${backfill.stdout}`).toBe(0);
+    prometheus = await startPrometheus({ targets: [], ruleFiles: [], dataDir: join(dir, 'data') });
+    controlPlane = await startControlPlane({ binDir: await ensureBinaries() });
+    const kc = controlPlane.kubeConfig();
+    await installCrds(kc, readCrds(join(root, 'crds')));
+    const manifests = MANIFESTS.replace('start: "2026-01-01"', 'start: "2026-10-01"').split('\n---\n').map((d) => parseYaml(d) as KubernetesObject);
+    await applyObjects(kc, [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'managedapps-system' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 't1' } },
+      ...manifests,
+      {
+        apiVersion: 'managedapps.dev/v1alpha1', kind: 'SLAReport',
+        metadata: { name: 'c1-2026-10', namespace: 't1', annotations: { 'managedapps.dev/created-at': '2026-10-15T00:00:00Z' } },
+        spec: { contractRef: { name: 'c1' }, month: '2026-10' },
+      } as KubernetesObject,
+    ]);
+    const queries = parseYaml(QUERIES) as Record<string, string>;
+    operator = await startOperatorProcess({
+      kubeconfigPath: controlPlane.info.kubeconfigPath, watchNamespace: 't1',
+      args: ['--clock-at', NOW, '--capacity-prometheus-url', prometheus.url, '--capacity-step', String(STEP),
+        '--capacity-query-cpu', queries.cpu!, '--capacity-query-memory', queries.memory!, '--capacity-query-disk', queries.disk!],
+    });
+    await operator.ready(120_000);
+  });
+
+  afterAll(async () => {
+    await operator?.stop();
+    await controlPlane?.stop();
+    await prometheus?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('October\'s SLAReport is final and sealed with the section the offline report prints', async () => {
+    const api = controlPlane!.kubeConfig().makeApiClient(CustomObjectsApi);
+    type Stored = { status?: { final?: boolean; seal?: unknown; pack?: { capacity?: unknown } } };
+    const get = async (): Promise<Stored> => (await api.getNamespacedCustomObject({ group: 'managedapps.dev', version: 'v1alpha1', namespace: 't1', plural: 'slareports', name: 'c1-2026-10' })) as Stored;
+    try {
+      await eventually(async () => { expect((await get()).status?.seal).toBeDefined(); }, { timeoutMs: 90_000, intervalMs: 500 });
+    } catch (error) {
+      throw new Error(`${String(error)}\n--- report ${JSON.stringify((await get()).status)}\n--- operator log\n${operator?.process.tail().join('\n') ?? ''}`, { cause: error });
+    }
+    const report = await get();
+    expect(report.status?.final).toBe(true);
+    expect(report.status?.pack?.capacity).toEqual(EXPECTED);
   });
 });
