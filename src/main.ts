@@ -20,7 +20,8 @@ import {
   CertificateRenewer, createWebhookServer, DEFAULT_CA_PROPAGATION_MS, ensureWebhookConfiguration, generateServingCertificate, loadMountedCertificate, secretNameOf, webhookCertificates,
   type WebhookConfigurationOptions,
 } from './webhooks/index.ts';
-import { inCluster, loadOptions, watchScope, type Options } from './options.ts';
+import { readCapacity, type CapacityScope } from './monitoring/capacity.ts';
+import { capacityConfig, inCluster, loadOptions, watchScope, type Options } from './options.ts';
 import { PRODUCT_NAMES } from './product.ts';
 import { assertConfigured, CertificateReloader, clockStartingAt, installProcessHandlers, Manager, realClock, type CertificateMetrics } from './runtime/index.ts';
 
@@ -68,8 +69,10 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
   });
   // A webhook-only process (--controllers=false, the chart's webhook.separate) registers no
   // controller and no prober: its caches are the webhook's view, its event loop the webhook's.
-  // The retention finalizer and its instant (issue 12: records are kept).
-  const controllers = options.controllers ? registerControllers(manager, { retention: { months: options.recordRetentionMonths } }) : undefined;
+  // The retention finalizer and its instant (issue 12: records are kept); the capacity section's Prometheus (issue 16).
+  const capacityOptions = capacityConfig(options);
+  const capacity = capacityOptions === undefined ? undefined : { read: (scope: CapacityScope) => readCapacity(capacityOptions, scope) };
+  const controllers = options.controllers ? registerControllers(manager, { retention: { months: options.recordRetentionMonths }, ...(capacity === undefined ? {} : { capacity }) }) : undefined;
   let probes: ProbeAutomation | undefined;
   if (controllers !== undefined) {
     snapshot = () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadOptions, watchScope } from './options.ts';
+import { capacityConfig, loadOptions, watchScope } from './options.ts';
 
 describe('loadOptions: the operator clock', () => {
   it('runs on the real clock unless --clock-at or MANAGEDAPPS_CLOCK_AT names an instant', () => {
@@ -56,5 +56,28 @@ describe('a webhook-only process (--controllers=false)', () => {
 
   it('refuses a process with neither controllers nor webhook, naming the flag and the variable', () => {
     expect(() => loadOptions({ controllers: 'false' }, {})).toThrow(/^invalid option controllers \(flag or MANAGEDAPPS_CONTROLLERS\): .*set webhook true/);
+  });
+});
+
+describe('loadOptions: the capacity section\'s Prometheus and queries (design.md §3 "The monthly pack")', () => {
+  const cpu = '100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle", instance=~"{{unit}}(:.*)?"}[5m])))';
+
+  it('reads the URL and the templates; none: no capacity configuration', () => {
+    expect(capacityConfig(loadOptions({}, {}))).toBeUndefined();
+    const config = capacityConfig(loadOptions({ capacityQueryCpu: cpu }, { MANAGEDAPPS_CAPACITY_PROMETHEUS_URL: 'http://prometheus:9090', MANAGEDAPPS_CAPACITY_QUERY_DISK: 'max(disk_used_ratio{host="{{labels.host}}"})' }));
+    expect(config).toMatchObject({ prometheusUrl: 'http://prometheus:9090', stepSeconds: 300, timeoutMs: 30_000 });
+    expect(Object.keys(config?.queries ?? {})).toEqual(['cpu', 'disk']);
+  });
+
+  it.each([
+    [{ capacityPrometheusUrl: 'http://p:9090', capacityQueryCpu: 'up{instance="{{unt}}"}' },
+      /^invalid option capacityQueryCpu \(flag or MANAGEDAPPS_CAPACITY_QUERY_CPU\): unknown placeholder \{\{unt\}\}: expected \{\{unit\}\}, \{\{namespace\}\} or \{\{labels.<label key>\}\}$/],
+    [{ capacityPrometheusUrl: 'http://p:9090', capacityQueryMemory: 'sum(node_memory_Active_bytes)' }, /capacityQueryMemory .*: the query names no unit: every unit would read the same series/],
+    [{ capacityPrometheusUrl: 'http://p:9090', capacityQueryDisk: 'disk{unit="{{unit}}"' + '}}' }, /capacityQueryDisk .*: an unclosed \{\{ or a stray \}\}/],
+    [{ capacityPrometheusUrl: 'http://p:9090' }, /^invalid option capacityPrometheusUrl .*: a Prometheus for the capacity section needs at least one query/],
+    [{ capacityQueryCpu: cpu }, /^invalid option capacityPrometheusUrl .*: capacity queries are given but no Prometheus to run them on/],
+    [{ capacityPrometheusUrl: 'prometheus:9090', capacityQueryCpu: cpu }, /^invalid option capacityPrometheusUrl \(flag or MANAGEDAPPS_CAPACITY_PROMETHEUS_URL\): /],
+  ])('refuses %j at start with the reason', (flags, message) => {
+    expect(() => loadOptions(flags, {})).toThrow(message);
   });
 });

@@ -4,10 +4,16 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_RECORD_RETENTION_MONTHS } from './domain/retention.ts';
+import { capacityQueries, DEFAULT_CAPACITY_CONCURRENCY, DEFAULT_CAPACITY_STEP_SECONDS, parseCapacityQuery, type CapacityConfig } from './monitoring/capacity.ts';
 import { namespaceNameError, parseLabelSelector, type WatchScope } from './runtime/namespaces.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
+/** A capacity query template (src/monitoring/capacity.ts), refused at start with the reason. */
+const capacityQuery = z.string().superRefine((s, ctx) => {
+  const parsed = parseCapacityQuery(s);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+});
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((s) => s === 'true' || s === '1')]);
 
 const schema = z.object({
@@ -81,6 +87,20 @@ const schema = z.object({
   certPollInterval: z.coerce.number().min(1).max(3600).default(60),
   /** Seconds between two checks of the API server's /readyz (our /readyz fails while it fails); 0 disables. */
   apiServerCheckPeriod: z.coerce.number().min(0).max(3600).default(10),
+  /** The Prometheus the monthly pack's capacity section is read from when a report is made final (design.md §3 "The monthly pack"); unset: the section says none is configured. */
+  capacityPrometheusUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** The capacity queries (PromQL templates with {{unit}}, {{namespace}}, {{labels.<key>}}); a resource without one has no list. */
+  capacityQueryCpu: capacityQuery.optional(),
+  capacityQueryMemory: capacityQuery.optional(),
+  capacityQueryDisk: capacityQuery.optional(),
+  /** The step of the capacity range queries, seconds (widened to 11,000 points a month). */
+  capacityStep: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_CAPACITY_STEP_SECONDS),
+  /** Budget of one capacity query, seconds. */
+  capacityTimeout: z.coerce.number().min(1).max(600).default(30),
+  /** A file holding the bearer token sent to Prometheus (read at each read: a projected token rotates). */
+  capacityBearerTokenFile: z.string().min(1).optional(),
+  /** A PEM file of the CAs to trust for an https Prometheus. */
+  capacityCaFile: z.string().min(1).optional(),
 });
 
 export type Options = z.infer<typeof schema>;
@@ -119,6 +139,14 @@ const ENV: Record<keyof Options, string> = {
   eventLoopLagLimit: 'MANAGEDAPPS_EVENT_LOOP_LAG_LIMIT',
   apiServerCheckPeriod: 'MANAGEDAPPS_APISERVER_CHECK_PERIOD',
   certPollInterval: 'MANAGEDAPPS_CERT_POLL_INTERVAL',
+  capacityPrometheusUrl: 'MANAGEDAPPS_CAPACITY_PROMETHEUS_URL',
+  capacityQueryCpu: 'MANAGEDAPPS_CAPACITY_QUERY_CPU',
+  capacityQueryMemory: 'MANAGEDAPPS_CAPACITY_QUERY_MEMORY',
+  capacityQueryDisk: 'MANAGEDAPPS_CAPACITY_QUERY_DISK',
+  capacityStep: 'MANAGEDAPPS_CAPACITY_STEP',
+  capacityTimeout: 'MANAGEDAPPS_CAPACITY_TIMEOUT',
+  capacityBearerTokenFile: 'MANAGEDAPPS_CAPACITY_BEARER_TOKEN_FILE',
+  capacityCaFile: 'MANAGEDAPPS_CAPACITY_CA_FILE',
 };
 
 export function environmentVariables(): Readonly<Record<keyof Options, string>> {
@@ -138,6 +166,12 @@ export function loadOptions(flags: Partial<Record<keyof Options, unknown>>, env:
   }).refine((o) => o.watchNamespace === undefined || o.watchNamespaceSelector === undefined, {
     path: ['watchNamespaceSelector'],
     message: 'give either a list of namespaces (watchNamespace) or a namespace label selector, not both',
+  }).refine((o) => o.capacityPrometheusUrl === undefined || [o.capacityQueryCpu, o.capacityQueryMemory, o.capacityQueryDisk].some((q) => q !== undefined), {
+    path: ['capacityPrometheusUrl'],
+    message: 'a Prometheus for the capacity section needs at least one query (capacityQueryCpu, capacityQueryMemory, capacityQueryDisk)',
+  }).refine((o) => o.capacityPrometheusUrl !== undefined || [o.capacityQueryCpu, o.capacityQueryMemory, o.capacityQueryDisk].every((q) => q === undefined), {
+    path: ['capacityPrometheusUrl'],
+    message: 'capacity queries are given but no Prometheus to run them on (capacityPrometheusUrl)',
   }).refine((o) => o.controllers || o.webhook, {
     path: ['controllers'],
     message: 'with controllers false the process only serves the webhook: set webhook true too (or leave controllers on)',
@@ -149,6 +183,18 @@ export function loadOptions(flags: Partial<Record<keyof Options, unknown>>, env:
     throw new Error(`invalid option ${key}${variable !== '' ? ` (flag or ${variable})` : ''}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
+}
+
+/** The capacity section's configuration (design.md §3 "The monthly pack"); undefined when no Prometheus is configured. */
+export function capacityConfig(options: Options): CapacityConfig | undefined {
+  if (options.capacityPrometheusUrl === undefined) return undefined;
+  const checked = capacityQueries({ cpu: options.capacityQueryCpu, memory: options.capacityQueryMemory, disk: options.capacityQueryDisk });
+  // loadOptions checked each template already.
+  if (!checked.ok) throw new Error(`invalid option capacityQuery ${checked.resource}: ${checked.message}`);
+  return {
+    prometheusUrl: options.capacityPrometheusUrl, queries: checked.queries, stepSeconds: options.capacityStep, timeoutMs: options.capacityTimeout * 1000,
+    concurrency: DEFAULT_CAPACITY_CONCURRENCY, bearerTokenFile: options.capacityBearerTokenFile, caFile: options.capacityCaFile,
+  };
 }
 
 /** The namespaces the operator watches (`--watch-namespace`, `--watch-namespace-selector`); undefined: all. */

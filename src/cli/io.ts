@@ -57,4 +57,17 @@ export interface ReportOptions {
   readonly language?: string | undefined;
   /** `-o html|pdf`: write one file per contract and month into this folder (needed for several). */
   readonly outDir?: string | undefined;
+  /** With --offline: the Prometheus the pack's capacity section is read from (design.md §3 "The monthly pack"); unset: the section says none is configured. */
+  readonly prometheus?: string | undefined;
+  /** With --prometheus: a YAML or JSON file `{ cpu, memory, disk, step }` of the capacity queries (the chart's `capacity.queries` and `capacity.step`). */
+  readonly capacityQueries?: string | undefined;
+  /** With --prometheus: one query each, over the file's. */
+  readonly capacityCpu?: string | undefined;
+  readonly capacityMemory?: string | undefined;
+  readonly capacityDisk?: string | undefined;
+  /** With --prometheus: the range queries' step, seconds (default 300). */
+  readonly capacityStep?: string | undefined;
+  /** With --prometheus: a file holding a bearer token; a PEM file of CAs for https. */
+  readonly prometheusTokenFile?: string | undefined;
+  readonly prometheusCaFile?: string | undefined;
 }

@@ -42,7 +42,15 @@ function operatorFlags(cmd: Command): Command {
     .option('--webhook-configuration-name <name>', 'name of both webhook configurations [MANAGEDAPPS_WEBHOOK_CONFIGURATION, managed-apps-operator]')
     .option('--cert-poll-interval <seconds>', 'period of the reads that back up the watch of the certificate directories, and of the generated certificate\'s Secret [MANAGEDAPPS_CERT_POLL_INTERVAL, 60]')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace [LOG_LEVEL, info]')
-    .option('--clock-at <instant>', 'start the operator\'s clock at this RFC 3339 instant (demos, replays, tests) [MANAGEDAPPS_CLOCK_AT, the real clock]');
+    .option('--clock-at <instant>', 'start the operator\'s clock at this RFC 3339 instant (demos, replays, tests) [MANAGEDAPPS_CLOCK_AT, the real clock]')
+    .option('--capacity-prometheus-url <url>', 'the Prometheus the monthly pack\'s capacity section is read from when a report is made final [MANAGEDAPPS_CAPACITY_PROMETHEUS_URL, none: the section says so]')
+    .option('--capacity-query-cpu <promql>', 'the CPU query, a template with {{unit}}, {{namespace}}, {{labels.<key>}}, checked at start [MANAGEDAPPS_CAPACITY_QUERY_CPU]')
+    .option('--capacity-query-memory <promql>', 'the memory query template [MANAGEDAPPS_CAPACITY_QUERY_MEMORY]')
+    .option('--capacity-query-disk <promql>', 'the disk query template [MANAGEDAPPS_CAPACITY_QUERY_DISK]')
+    .option('--capacity-step <seconds>', 'the step of the capacity range queries, widened to 11,000 points a month [MANAGEDAPPS_CAPACITY_STEP, 300]')
+    .option('--capacity-timeout <seconds>', 'budget of one capacity query [MANAGEDAPPS_CAPACITY_TIMEOUT, 30]')
+    .option('--capacity-bearer-token-file <path>', 'a file holding the bearer token sent to Prometheus, read at each read [MANAGEDAPPS_CAPACITY_BEARER_TOKEN_FILE]')
+    .option('--capacity-ca-file <path>', 'a PEM file of the CAs to trust for an https Prometheus [MANAGEDAPPS_CAPACITY_CA_FILE]');
 }
 
 // ---- report ------------------------------------------------------------------------------------
@@ -59,6 +67,14 @@ interface ReportFlags {
   context?: string;
   language?: string;
   outDir?: string;
+  prometheus?: string;
+  capacityQueries?: string;
+  capacityCpu?: string;
+  capacityMemory?: string;
+  capacityDisk?: string;
+  capacityStep?: string;
+  prometheusTokenFile?: string;
+  prometheusCaFile?: string;
 }
 
 /**
@@ -80,6 +96,14 @@ export function registerReportCommand(program: Command, io: CommandIO): Command 
     .option('-n, --namespace <namespace>', 'the namespace (the tenant); in the cluster default: the context\'s namespace, else default; offline, objects without a namespace belong to it')
     .option('--context <name>', 'the kubeconfig context to use')
     .option('--kubeconfig <path>', 'the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
+    .option('--prometheus <url>', 'with --offline: read the pack\'s capacity section from this Prometheus (query_range; the operator\'s capacity.prometheusUrl)')
+    .option('--capacity-queries <file>', 'with --prometheus: YAML or JSON { cpu, memory, disk, step } of PromQL templates with {{unit}}, {{namespace}}, {{labels.<key>}} (the chart\'s capacity.queries)')
+    .option('--capacity-cpu <promql>', 'with --prometheus: the CPU query template, over the file\'s')
+    .option('--capacity-memory <promql>', 'with --prometheus: the memory query template, over the file\'s')
+    .option('--capacity-disk <promql>', 'with --prometheus: the disk query template, over the file\'s')
+    .option('--capacity-step <seconds>', 'with --prometheus: the step of the range queries, widened to 11,000 points a month [300]')
+    .option('--prometheus-token-file <path>', 'with --prometheus: a file holding a bearer token')
+    .option('--prometheus-ca-file <path>', 'with --prometheus: a PEM file of the CAs to trust (https)')
     .addHelpText('after', [
       '',
       'Examples:',
@@ -89,6 +113,7 @@ export function registerReportCommand(program: Command, io: CommandIO): Command 
       '  kubectl managedapps report -n acme --month 2026-10 -o pack            # the monthly pack, in the tenant\'s language',
       '  kubectl managedapps report -n acme --month 2026-10 -o html > pack.html  # the pack as a page with charts',
       '  managedapps report --offline -f config/samples --month 2026-10 -o pdf --language fr --out-dir packs',
+      '  managedapps report --offline -f tenant/ --month 2026-10 -o pack --prometheus http://127.0.0.1:9090 --capacity-queries capacity.yaml',
       '',
     ].join('\n'))
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -111,6 +136,14 @@ export function registerReportCommand(program: Command, io: CommandIO): Command 
           context: flags.context,
           language: flags.language,
           outDir: flags.outDir,
+          prometheus: flags.prometheus,
+          capacityQueries: flags.capacityQueries,
+          capacityCpu: flags.capacityCpu,
+          capacityMemory: flags.capacityMemory,
+          capacityDisk: flags.capacityDisk,
+          capacityStep: flags.capacityStep,
+          prometheusTokenFile: flags.prometheusTokenFile,
+          prometheusCaFile: flags.prometheusCaFile,
         },
         io,
       );

@@ -17,7 +17,14 @@ import {
   MONTH_PATTERN, answeredClaimsToDomain, catalogItemsToDomain, reportInputToDomain, type ChangeCatalog, type ChangeRequest, type Incident, type MaintenanceWindow, type Problem, type ManagedFunction, type ManagedTenant,
   type ServiceUnit, type SupportContract,
 } from '../api/v1alpha1/index.ts';
-import { computeMonthlyReport, PACK_LANGUAGES, statementOfRecords, type AnsweredClaim, type PackLanguage, type ReportInput } from '../domain/index.ts';
+import { readFileSync } from 'node:fs';
+import {
+  CAPACITY_NOT_CONFIGURED, capacityUnavailable, computeMonthlyReport, PACK_LANGUAGES, statementOfRecords, withCapacity, type AnsweredClaim, type CapacitySection, type PackLanguage, type ReportInput,
+} from '../domain/index.ts';
+import {
+  capacityQueries, DEFAULT_CAPACITY_CONCURRENCY, DEFAULT_CAPACITY_STEP_SECONDS, DEFAULT_CAPACITY_TIMEOUT_MS, readCapacity, type CapacityConfig,
+} from '../monitoring/capacity.ts';
+import { yaml } from './lazy.ts';
 import { formatManifestError, loadManifests, objectId, type LoadedObject, type ManifestError } from './manifests.ts';
 import { formatReports, OUTPUT_FORMATS, type ContractReport } from './output.ts';
 
@@ -35,7 +42,9 @@ export async function reportCommand(opts: ReportOptions, io: CommandIO): Promise
   };
   if (opts.language !== undefined && !(PACK_LANGUAGES as readonly string[]).includes(opts.language)) return usage(`--language '${opts.language}': expected one of ${PACK_LANGUAGES.join(', ')}`);
   if (opts.outDir !== undefined && !isPageFormat(opts.output)) return usage(`--out-dir is only with -o html or -o pdf`);
+  const capacityFlags = [opts.prometheus, opts.capacityQueries, opts.capacityCpu, opts.capacityMemory, opts.capacityDisk, opts.capacityStep, opts.prometheusTokenFile, opts.prometheusCaFile];
   if (!opts.offline) {
+    if (capacityFlags.some((f) => f !== undefined)) return usage('--prometheus and the --capacity-* flags are only with --offline (in the cluster the operator read the capacity when it made the report final)');
     if (opts.files.length > 0) return usage('-f is only with --offline (without it the report is read from the cluster)');
     if (opts.now !== undefined) return usage('--now is only with --offline (the operator computed the report in the cluster)');
     if (opts.month !== '' && !MONTH_PATTERN.test(opts.month)) return usage(`--month '${opts.month}' is not a calendar month YYYY-MM`);
@@ -54,23 +63,44 @@ export async function reportCommand(opts: ReportOptions, io: CommandIO): Promise
     if (!RFC3339.test(opts.now) || Number.isNaN(now.getTime())) return usage(`--now '${opts.now}' is not an RFC 3339 instant such as 2026-11-02T09:00:00Z`);
   }
 
+  const capacity = capacityConfigOf(opts);
+  if (typeof capacity === 'string') return usage(capacity);
+  if (capacity === undefined && capacityFlags.some((f) => f !== undefined)) return usage('the --capacity-* and --prometheus-* flags need --prometheus <url>');
+
   // Without the objects as written (only `verify` hashes them): each object held once.
   const loaded = await loadManifests(opts.files, { raw: false });
   if (loaded.errors.length > 0) return badInput(io, loaded.errors);
   const selection = { contract: opts.contract, namespace: opts.namespace };
+  // The pack's capacity section (design.md §3 "The monthly pack"): read now, up to --now, as the
+  // operator reads it when it makes the report final; a Prometheus that cannot be read gives the
+  // section `available: false` with the error, as a sealed report would have it, and a warning.
+  const capacityOf = async (namespace: string, contract: string, input: ReportInput): Promise<CapacitySection> => {
+    if (capacity === undefined) return capacityUnavailable(CAPACITY_NOT_CONFIGURED);
+    const read = await readCapacity(capacity, {
+      namespace, units: input.units.map((u) => ({ name: u.name, labels: u.labels })), month: opts.month, timeZone: input.calendar.timeZone, now,
+    });
+    if (!read.ok) io.stderr(`warning: ${namespace}/${contract}: capacity not read: ${read.message}\n`);
+    return read.ok ? read.section : capacityUnavailable(read.message);
+  };
   if (isPageFormat(opts.output)) {
     // One evaluation gives the report and the page's series (pack-charts.ts); ECharts loaded only here.
     const { inputs, errors } = contractInputs(loaded.objects, selection);
     if (errors.length > 0) return badInput(io, errors);
     if (inputs.length === 0) return noContract(io, opts);
     const [{ reportWithCharts }, { writePackPages }] = await Promise.all([import('../domain/pack-charts.ts'), import('./pack-output.ts')]);
-    const pages = inputs.map((c) => ({ namespace: c.namespace, contract: c.contract.name, ...reportWithCharts(c.input, opts.month, now), language: languageOf(opts, c.language) }));
+    const pages = await Promise.all(inputs.map(async (c) => {
+      const { report, charts } = reportWithCharts(c.input, opts.month, now);
+      return { namespace: c.namespace, contract: c.contract.name, report: withCapacity(report, await capacityOf(c.namespace, c.contract.name, c.input)), charts, language: languageOf(opts, c.language) };
+    }));
     return writePackPages(pages, opts.output, opts.outDir, io);
   }
   const computed = computeReports(loaded.objects, opts.month, now, selection);
   if (computed.errors.length > 0) return badInput(io, computed.errors);
   if (computed.reports.length === 0) return noContract(io, opts);
-  io.stdout(formatReports(computed.reports.map((r) => ({ ...r, language: languageOf(opts, r.language) })), opts.output));
+  const reports = await Promise.all(computed.reports.map(async (r) => ({
+    ...r, report: withCapacity(r.report, await capacityOf(r.namespace, r.contract, r.input)), language: languageOf(opts, r.language),
+  })));
+  io.stdout(formatReports(reports, opts.output));
   return EXIT_OK;
 }
 
@@ -83,6 +113,46 @@ function noContract(io: CommandIO, opts: ReportOptions): number {
   const scope = [opts.contract === undefined ? '' : ` named '${opts.contract}'`, opts.namespace === undefined ? '' : ` in namespace '${opts.namespace}'`].join('');
   io.stderr(`error: no SupportContract${scope} in ${opts.files.join(', ')}\n`);
   return EXIT_BAD_INPUT;
+}
+
+/**
+ * The capacity configuration of the flags: undefined without --prometheus, a usage message when a
+ * query's template or the file is refused (the same check as the operator's at start).
+ */
+export function capacityConfigOf(opts: ReportOptions): CapacityConfig | string | undefined {
+  if (opts.prometheus === undefined) return undefined;
+  try {
+    new URL(opts.prometheus);
+  } catch {
+    return `--prometheus '${opts.prometheus}' is not a URL such as http://prometheus:9090`;
+  }
+  let file: Record<string, unknown> = {};
+  if (opts.capacityQueries !== undefined) {
+    try {
+      const parsed: unknown = yaml().parse(readFileSync(opts.capacityQueries, 'utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return `--capacity-queries ${opts.capacityQueries}: expected a mapping { cpu, memory, disk, step }`;
+      file = parsed as Record<string, unknown>;
+    } catch (err) {
+      return `--capacity-queries ${opts.capacityQueries}: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    const unknown = Object.keys(file).filter((k) => !['cpu', 'memory', 'disk', 'step'].includes(k));
+    if (unknown.length > 0) return `--capacity-queries ${opts.capacityQueries}: unknown key(s) ${unknown.join(', ')} (expected cpu, memory, disk, step)`;
+    for (const k of ['cpu', 'memory', 'disk'] as const) if (file[k] !== undefined && typeof file[k] !== 'string') return `--capacity-queries ${opts.capacityQueries}: ${k} is not a string`;
+  }
+  const raw = {
+    cpu: opts.capacityCpu ?? (file.cpu as string | undefined),
+    memory: opts.capacityMemory ?? (file.memory as string | undefined),
+    disk: opts.capacityDisk ?? (file.disk as string | undefined),
+  };
+  if (raw.cpu === undefined && raw.memory === undefined && raw.disk === undefined) return '--prometheus needs at least one capacity query: --capacity-cpu, --capacity-memory, --capacity-disk or --capacity-queries <file>';
+  const checked = capacityQueries(raw);
+  if (!checked.ok) return `capacity query ${checked.resource}: ${checked.message}`;
+  const step = Number(opts.capacityStep ?? file.step ?? DEFAULT_CAPACITY_STEP_SECONDS);
+  if (!Number.isInteger(step) || step < 1) return `capacity step '${String(opts.capacityStep ?? file.step)}' is not a whole number of seconds`;
+  return {
+    prometheusUrl: opts.prometheus, queries: checked.queries, stepSeconds: step, timeoutMs: DEFAULT_CAPACITY_TIMEOUT_MS, concurrency: DEFAULT_CAPACITY_CONCURRENCY,
+    bearerTokenFile: opts.prometheusTokenFile, caFile: opts.prometheusCaFile,
+  };
 }
 
 function badInput(io: CommandIO, errors: readonly ManifestError[]): number {

@@ -10,7 +10,7 @@
 // Exit codes as `report`: 0 verified, 1 a difference, bad input or an API error, 2 usage (flags).
 import { SLAReportStatus, reportStatusFromDomain, statementCarryOfStatus, statementStatusFromDomain } from '../api/v1alpha1/index.ts';
 import {
-  computeMonthlyReport, monthPeriod, monthStatement, REPORT_RULES, reportClosedAt, verifyChain, type AnsweredClaim, type ReportInput, type StatementCarry, type StoredReport,
+  computeMonthlyReport, monthPeriod, monthStatement, REPORT_RULES, reportClosedAt, verifyChain, withCapacity, type AnsweredClaim, type CapacitySection, type ReportInput, type StatementCarry, type StoredReport,
 } from '../domain/index.ts';
 import { DEFAULT_NAMESPACE, EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, type CommandIO } from './io.ts';
 import { formatManifestError, loadManifests, type LoadedObject, type LoadResult } from './manifests.ts';
@@ -34,13 +34,21 @@ export interface StatementInputs {
 /**
  * The status the controller writes for a closed month (final), as recomputed from the records,
  * with its statement (design.md §3 "The monthly statement") by the controller's assembly, the
- * earlier statements read from the stored reports as the controller reads them.
+ * earlier statements read from the stored reports as the controller reads them. The pack's
+ * capacity section is not a record's: it is what Prometheus answered when the report was made
+ * final (design.md §3 "The monthly pack"), so it is taken from the stored report (`stored`), when
+ * it has one; its seal still covers it, so a capacity changed after the seal is found by the hash.
  */
-export function closedMonthStatus(input: ReportInput, month: string, statementInputs?: StatementInputs): Record<string, unknown> {
+export function closedMonthStatus(input: ReportInput, month: string, statementInputs?: StatementInputs, stored?: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const closedAt = reportClosedAt(monthPeriod(month, input.calendar.timeZone).end);
   const report = computeMonthlyReport(input, month, closedAt);
+  const storedPack = stored?.pack;
+  const capacity = typeof storedPack === 'object' && storedPack !== null ? (storedPack as { capacity?: CapacitySection }).capacity : undefined;
   const statement = statementInputs === undefined ? undefined : monthStatement({ input, month, tokens: report.tokens, ...statementInputs });
-  return { ...reportStatusFromDomain(report), ...(statement === undefined ? {} : { statement: statementStatusFromDomain(statement) }), final: true, rules: REPORT_RULES };
+  return {
+    ...reportStatusFromDomain(capacity === undefined ? report : withCapacity(report, capacity)),
+    ...(statement === undefined ? {} : { statement: statementStatusFromDomain(statement) }), final: true, rules: REPORT_RULES,
+  };
 }
 
 export interface ContractVerdict {
@@ -70,7 +78,7 @@ export function verifyObjects(objects: readonly LoadedObject[], selection: { con
         return parsed.success ? statementCarryOfStatus(parsed.data) : undefined;
       },
     };
-    const verdict = verifyChain({ firstMonth: start, reports, recompute: (month) => closedMonthStatus(c.input, month, statementInputs) });
+    const verdict = verifyChain({ firstMonth: start, reports, recompute: (month) => closedMonthStatus(c.input, month, statementInputs, reports.find((r) => r.month === month)?.status) });
     return { namespace: c.namespace, contract: c.contract.name, ...verdict };
   });
   return { verdicts, errors };

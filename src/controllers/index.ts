@@ -29,7 +29,7 @@ import { reportReconciler } from './report/reconciler.ts';
 import { Caches, refNames, targetKeys } from './shared/cache.ts';
 import { monthClaimCredits } from './shared/claim-credits.ts';
 import { shownStatements } from './shared/statement-metrics.ts';
-import type { Deps } from './shared/deps.ts';
+import type { CapacityReader, Deps } from './shared/deps.ts';
 import type { Retention } from './shared/retention.ts';
 import { Evaluations } from './shared/evaluation.ts';
 import { KIND_REFS } from './shared/kinds.ts';
@@ -43,6 +43,7 @@ export { Evaluations, EVALUATION_MAX_AGE_MS } from './shared/evaluation.ts';
 export { KIND_REFS } from './shared/kinds.ts';
 export { reportName } from './contract/reconciler.ts';
 export type { Retention } from './shared/retention.ts';
+export type { CapacityReader } from './shared/deps.ts';
 
 export interface ControllerOptions {
   /** The clock the reconcilers read `now` from; default the Manager's. */
@@ -55,6 +56,8 @@ export interface ControllerOptions {
    * operator's `run` always sets it; an embedder that keeps no records leaves it out.
    */
   readonly retention?: Retention;
+  /** The capacity section's Prometheus and queries (--capacity-*): read when a report is made final (design.md §3 "The monthly pack"). */
+  readonly capacity?: CapacityReader;
 }
 
 export interface RegisteredControllers {
@@ -108,7 +111,7 @@ const watchAll = (kind: keyof typeof KIND_REFS, map: (o: KubernetesObject) => re
 export function registerControllers(manager: Manager, options: ControllerOptions = {}): RegisteredControllers {
   const caches = new Caches(manager);
   const clock = options.clock ?? manager.clock;
-  const deps: Deps = { manager, caches, evaluations: new Evaluations(caches), now: () => clock.now(), ...(options.retention !== undefined ? { retention: options.retention } : {}) };
+  const deps: Deps = { manager, caches, evaluations: new Evaluations(caches), now: () => clock.now(), ...(options.retention !== undefined ? { retention: options.retention } : {}), ...(options.capacity !== undefined ? { capacity: options.capacity } : {}) };
   const i = {
     tenants: caches.tenants.informer as unknown as Informer,
     contracts: caches.contracts.informer as unknown as Informer,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR } from './calendar.ts';
-import { capacityRow, monthlyPack, PACK_LIST_LIMIT, percentileOf, renderPackText } from './pack.ts';
+import { CAPACITY_NO_SAMPLES, capacityRow, capacitySection, capacityUnavailable, monthlyPack, PACK_LIST_LIMIT, percentileOf, renderPackText, withCapacity, type CapacityRow } from './pack.ts';
 import type { ChangeInput, IncidentInput, ReportInput, UnitInput } from './report.ts';
 import { computeMonthlyReport } from './tenant.ts';
 import { PREREQUISITES } from './vocabulary.ts';
@@ -172,5 +172,64 @@ describe('capacity: p95 (nearest rank) and the trend against the three months be
     expect(capacityRow('db-1', 'disk', [5], [[], [10]])).toEqual({ unit: 'db-1', resource: 'disk', p95: 5, baseline: 10, trendPercent: -50 });
     // Nothing before: no trend.
     expect(capacityRow('db-1', 'memory', [5], [])).toEqual({ unit: 'db-1', resource: 'memory', p95: 5 });
+  });
+});
+
+describe('the capacity section: per resource, by p95 highest first, capped, or unavailable with its reason', () => {
+  // 22 units' CPU: cpu-01 … cpu-22, the month's samples of unit i are 1..i (p95 rank ⌈0.95 i⌉) and
+  // its three months before each [i] (p95 i, baseline i).
+  //   i ≤ 19: 0.05 i < 1, so ⌈0.95 i⌉ = i → p95 i, trend 0 %.
+  //   cpu-20: ⌈19⌉ = 19 → 19; (19 − 20) / 20 = −5 %.
+  //   cpu-21: ⌈19.95⌉ = 20; (20 − 21) / 21 = −4.7619… % → −4.76.
+  //   cpu-22: ⌈20.9⌉ = 21; (21 − 22) / 22 = −4.5454… % → −4.55.
+  // Highest first, ties by name: cpu-22 (21), cpu-21 (20), cpu-19 (19), cpu-20 (19), cpu-18 (18),
+  // … cpu-03 (3): 4 + 16 = 20 shown; 2 more (cpu-02 and cpu-01, the two lowest).
+  const name = (i: number): string => `cpu-${String(i).padStart(2, '0')}`;
+  const cpu: CapacityRow[] = Array.from({ length: 22 }, (_, k) => k + 1)
+    .map((i) => capacityRow(name(i), 'cpu', Array.from({ length: i }, (_, j) => j + 1), [[i], [i], [i]]));
+  // Memory: m-a 0.5 with no history; m-b no samples (last, with its reason); m-c 0.8 against [0.4, 0.4, 0.4]: (0.8 − 0.4) / 0.4 = +100 %.
+  const memory = [capacityRow('m-a', 'memory', [0.5], []), capacityRow('m-b', 'memory', [], [[1]]), capacityRow('m-c', 'memory', [0.8], [[0.4], [0.4], [0.4]])];
+  const section = capacitySection([...memory, ...cpu]);
+
+  it('lists each resource that has rows, highest p95 first, at most PACK_LIST_LIMIT, the rest counted', () => {
+    if (!section.available) throw new Error('available');
+    expect(section.cpu?.items).toHaveLength(PACK_LIST_LIMIT);
+    expect(section.cpu?.more).toBe(2);
+    expect(section.cpu?.items[0]).toEqual({ unit: 'cpu-22', p95: 21, baseline: 22, trendPercent: -4.55 });
+    expect(section.cpu?.items.slice(1, 4)).toEqual([
+      { unit: 'cpu-21', p95: 20, baseline: 21, trendPercent: -4.76 },
+      { unit: 'cpu-19', p95: 19, baseline: 19, trendPercent: 0 },
+      { unit: 'cpu-20', p95: 19, baseline: 20, trendPercent: -5 },
+    ]);
+    // The 20th is cpu-03: p95 ⌈2.85⌉ = 3, (3 − 3) / 3 = 0.
+    expect(section.cpu?.items.at(-1)).toEqual({ unit: 'cpu-03', p95: 3, baseline: 3, trendPercent: 0 });
+    expect(section.memory).toEqual({
+      items: [{ unit: 'm-c', p95: 0.8, baseline: 0.4, trendPercent: 100 }, { unit: 'm-a', p95: 0.5 }, { unit: 'm-b', reason: CAPACITY_NO_SAMPLES, baseline: 1 }],
+      more: 0,
+    });
+    // No disk query: no disk list.
+    expect(section.disk).toBeUndefined();
+  });
+
+  it('joins the pack of a report; a report without a pack (sealed before packs) is left as it is', () => {
+    const report = computeMonthlyReport(input, '2026-10', AFTER);
+    expect(withCapacity(report, section).pack?.capacity).toBe(section);
+    const packless = { ...report, pack: undefined };
+    expect(withCapacity(packless, section)).toBe(packless);
+  });
+
+  it('prints the section in English and French; unavailable says why instead of numbers', () => {
+    const report = computeMonthlyReport(input, '2026-10', AFTER);
+    const en = renderPackText(withCapacity(report, section).pack!, 'en', true);
+    expect(en).toContain('Capacity (p95 of the month; trend against the mean p95 of the 3 months before)\n  CPU\n    cpu-22 21 (baseline 22, -4.55 %)\n');
+    expect(en).toContain('    cpu-03 3 (baseline 3, 0 %)\n    and 2 more\n  Memory\n    m-c 0.8 (baseline 0.4, +100 %)\n    m-a 0.5 (no history)\n    m-b no p95: no samples in the month\n');
+    const fr = renderPackText(withCapacity(report, section).pack!, 'fr', true);
+    expect(fr).toContain('Capacité (p95 du mois ; tendance par rapport à la moyenne des p95 des 3 mois précédents)\n  CPU\n    cpu-22 21 (référence 22, -4.55 %)\n');
+    expect(fr).toContain('    et 2 de plus\n  Mémoire\n    m-c 0.8 (référence 0.4, +100 %)\n    m-a 0.5 (sans historique)\n');
+    const down = renderPackText(withCapacity(report, capacityUnavailable('Prometheus http://127.0.0.1:9 unreachable')).pack!, 'en', true);
+    expect(down).toContain('Capacity (p95 of the month; trend against the mean p95 of the 3 months before): unavailable: Prometheus http://127.0.0.1:9 unreachable\n');
+    expect(down).not.toContain('CPU');
+    // Without the section (the pure pack, or a pack sealed before it): no capacity line at all.
+    expect(renderPackText(report.pack!, 'en', true)).not.toContain('Capacity');
   });
 });

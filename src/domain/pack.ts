@@ -82,6 +82,12 @@ export interface MonthlyPack {
   readonly maintenance: Capped<PackMaintenance>;
   /** The report's credits (domain.md §8). */
   readonly credits: MonthlyReport['credits'];
+  /**
+   * Capacity (issue 16 item 2): per resource, the units' p95 of the month and its trend, read from
+   * Prometheus outside the domain (src/monitoring/capacity.ts) and joined with `withCapacity`;
+   * absent from the pure computation and from reports sealed before it existed.
+   */
+  readonly capacity?: CapacitySection;
   // The statement's figures (issue 13 item 4, statement.ts) join here as `statement` once the
   // Statement kind exists: the pack is built from the report, the statement is another input.
 }
@@ -197,7 +203,9 @@ export function percentileOf(values: readonly number[], percentile: number = CAP
   return sorted[rank - 1];
 }
 
-export type CapacityResource = 'cpu' | 'memory' | 'disk';
+/** The resources of the capacity section, in the order it prints them. */
+export const CAPACITY_RESOURCES = ['cpu', 'memory', 'disk'] as const;
+export type CapacityResource = (typeof CAPACITY_RESOURCES)[number];
 
 export interface CapacityRow {
   readonly unit: string;
@@ -208,7 +216,12 @@ export interface CapacityRow {
   readonly baseline?: number;
   /** (p95 − baseline) / baseline in percent, 2 decimals; undefined without both, or a baseline of 0. */
   readonly trendPercent?: number;
+  /** Why there is no p95 (no samples, the query's error); absent when there is one. */
+  readonly reason?: string;
 }
+
+/** A row's reason when its query answered no sample in the month (no series: a unit not scraped, a label not matching). */
+export const CAPACITY_NO_SAMPLES = 'no samples in the month';
 
 /**
  * One capacity row: the p95 of the month's samples against the mean p95 of the months before
@@ -217,9 +230,65 @@ export interface CapacityRow {
 export function capacityRow(unit: string, resource: CapacityResource, month: readonly number[], previous: readonly (readonly number[])[]): CapacityRow {
   const p95 = percentileOf(month);
   const before = previous.slice(0, CAPACITY_TREND_MONTHS).map((m) => percentileOf(m)).filter((v): v is number => v !== undefined);
-  const baseline = before.length === 0 ? undefined : before.reduce((s, v) => s + v, 0) / before.length;
+  // 12 significant digits: the mean without its binary noise ((0.4 + 0.4 + 0.4) / 3 = 0.4000000000000001 → 0.4), whatever the unit's scale (a ratio, bytes).
+  const baseline = before.length === 0 ? undefined : Number((before.reduce((s, v) => s + v, 0) / before.length).toPrecision(12));
   const trendPercent = p95 === undefined || baseline === undefined || baseline === 0 ? undefined : Math.round(((p95 - baseline) / baseline) * 10_000) / 100;
-  return { unit, resource, ...(p95 === undefined ? {} : { p95 }), ...(baseline === undefined ? {} : { baseline }), ...(trendPercent === undefined ? {} : { trendPercent }) };
+  return { unit, resource, ...(p95 === undefined ? { reason: CAPACITY_NO_SAMPLES } : { p95 }), ...(baseline === undefined ? {} : { baseline }), ...(trendPercent === undefined ? {} : { trendPercent }) };
+}
+
+/** One unit's row in a resource's list of the capacity section (the list names the resource). */
+export type CapacityUnitRow = Omit<CapacityRow, 'resource'>;
+
+/**
+ * The pack's capacity section: per resource whose query is configured, the units by p95, highest
+ * first (rows without a p95 last, by name), capped at PACK_LIST_LIMIT with the count left out;
+ * or, when Prometheus is not configured or could not be read, `available: false` and `reason`
+ * instead of numbers (no list). One flat shape, as the status holds it.
+ */
+export interface CapacitySection {
+  readonly available: boolean;
+  /** Why there are no numbers; only when not available. */
+  readonly reason?: string;
+  readonly cpu?: Capped<CapacityUnitRow>;
+  readonly memory?: Capped<CapacityUnitRow>;
+  readonly disk?: Capped<CapacityUnitRow>;
+}
+
+/**
+ * Bound, not a number of the contract: how long after a report is due to be final (reportFinalAt)
+ * the operator keeps trying to read Prometheus for its capacity section before it seals the
+ * report with the section unavailable; a report waits at most this long (and the months after
+ * it, which seal in order).
+ */
+export const CAPACITY_RETRY_MS = 6 * 3600_000;
+
+/** Bound: the wait between two attempts to read Prometheus for a report due to be final. */
+export const CAPACITY_RETRY_INTERVAL_MS = 5 * 60_000;
+
+/** The capacity section of a report not final yet, when a Prometheus is configured: it is read once, when the report is made final. */
+export const CAPACITY_AT_FINAL = 'read from Prometheus when the report is made final';
+
+/** The capacity section's reason when no Prometheus is configured (the operator's `capacity.prometheusUrl`, the CLI's `--prometheus`). */
+export const CAPACITY_NOT_CONFIGURED = 'no Prometheus is configured for the capacity queries';
+
+/** The section of `rows` (any order; one per unit and resource): each resource's list by p95, highest first, capped. */
+export function capacitySection(rows: readonly CapacityRow[]): CapacitySection {
+  const lists: { -readonly [K in CapacityResource]?: Capped<CapacityUnitRow> } = {};
+  for (const resource of CAPACITY_RESOURCES) {
+    const of = rows.filter((r) => r.resource === resource);
+    if (of.length === 0) continue;
+    const sorted = [...of].sort((a, b) => (b.p95 ?? -Infinity) - (a.p95 ?? -Infinity) || (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
+    lists[resource] = capped(sorted.map(({ resource: _resource, ...row }) => row));
+  }
+  return { available: true, ...lists };
+}
+
+/** The section when there are no numbers to give, and why. */
+export const capacityUnavailable = (reason: string): CapacitySection => ({ available: false, reason });
+
+/** `report` with the capacity section in its pack (a report without a pack, sealed before packs existed, is returned as it is). */
+export function withCapacity<R extends { readonly pack?: MonthlyPack | undefined }>(report: R, capacity: CapacitySection): R {
+  return report.pack === undefined ? report : { ...report, pack: { ...report.pack, capacity } };
 }
 
 // ---- text rendering ----------------------------------------------------------------------------
@@ -236,6 +305,8 @@ const LABELS = {
     resolved: 'resolved', late: 'late', deviation: 'deviation', completed: 'completed', nonProduction: 'Non-production (no penalties)',
     major: 'Major incidents (P1)', problems: 'Problems', opened: 'opened', closed: 'closed', openAtEnd: 'open at the end', maintenance: 'Maintenance carried out',
     units: 'units', credits: 'Credits', uncapped: 'uncapped', cap: 'cap', total: 'total', more: 'and {n} more', none: 'none', open: 'open',
+    capacity: 'Capacity (p95 of the month; trend against the mean p95 of the {n} months before)', unavailable: 'unavailable', baseline: 'baseline',
+    noHistory: 'no history', noP95: 'no p95', cpu: 'CPU', memory: 'Memory', disk: 'Disk',
   },
   fr: {
     title: 'Rapport mensuel', provisional: 'provisoire', final: 'définitif', volumes: 'Volumétrie', incidents: 'Incidents', byPriority: 'par priorité',
@@ -244,8 +315,32 @@ const LABELS = {
     resolved: 'résolus', late: 'en retard', deviation: 'écart', completed: 'réalisés', nonProduction: 'Hors production (sans pénalités)',
     major: 'Incidents majeurs (P1)', problems: 'Problèmes', opened: 'ouverts', closed: 'clos', openAtEnd: 'ouverts en fin de mois', maintenance: 'Maintenances réalisées',
     units: 'unités', credits: 'Pénalités', uncapped: 'avant plafond', cap: 'plafond', total: 'total', more: 'et {n} de plus', none: 'aucun', open: 'en cours',
+    capacity: 'Capacité (p95 du mois ; tendance par rapport à la moyenne des p95 des {n} mois précédents)', unavailable: 'indisponible', baseline: 'référence',
+    noHistory: 'sans historique', noP95: 'pas de p95', cpu: 'CPU', memory: 'Mémoire', disk: 'Disque',
   },
 } as const satisfies Record<PackLanguage, Record<string, string>>;
+
+/** A trend as `+24.5 %` / `-3 %` / `0 %`. */
+const signed = (v: number): string => `${v > 0 ? '+' : ''}${v} %`;
+
+/** The capacity section's lines (absent section: none, as a report sealed before it existed). */
+function capacityLines(section: CapacitySection | undefined, t: (typeof LABELS)[PackLanguage]): string[] {
+  if (section === undefined) return [];
+  const title = t.capacity.replace('{n}', String(CAPACITY_TREND_MONTHS));
+  if (!section.available) return ['', `${title}: ${t.unavailable}: ${section.reason ?? ''}`];
+  const lines = ['', title];
+  for (const resource of CAPACITY_RESOURCES) {
+    const list = section[resource];
+    if (list === undefined) continue;
+    lines.push(`  ${t[resource]}`);
+    for (const r of list.items) {
+      const trend = r.p95 === undefined ? '' : r.baseline === undefined ? ` (${t.noHistory})` : ` (${t.baseline} ${r.baseline}${r.trendPercent === undefined ? '' : `, ${signed(r.trendPercent)}`})`;
+      lines.push(`    ${r.unit} ${r.p95 === undefined ? `${t.noP95}${r.reason === undefined ? '' : `: ${r.reason}`}` : String(r.p95)}${trend}`);
+    }
+    if (list.more > 0) lines.push(`    ${t.more.replace('{n}', String(list.more))}`);
+  }
+  return lines;
+}
 
 const counts = (r: Readonly<Record<string, number>>): string => Object.entries(r).map(([k, v]) => `${k} ${v}`).join(', ');
 
@@ -285,6 +380,7 @@ export function renderPackText(pack: MonthlyPack, language: PackLanguage = 'en',
     ...more(pack.maintenance),
     '',
     `${t.credits}: ${t.uncapped} ${pack.credits.uncapped}, ${t.cap} ${pack.credits.cap} (${pack.credits.capPercent} %), ${t.total} ${pack.credits.total} ${pack.currency}`,
+    ...capacityLines(pack.capacity, t),
   ];
   return `${lines.join('\n')}\n`;
 }

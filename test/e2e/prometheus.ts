@@ -11,6 +11,12 @@ export interface PrometheusOptions {
   /** host:port of each target serving /metrics. */
   readonly targets: readonly string[];
   readonly ruleFiles: readonly string[];
+  /**
+   * A TSDB to start on (e.g. blocks backfilled by `promtool tsdb create-blocks-from`), kept by
+   * the caller; default a throwaway one. Its retention is 10 years: Prometheus deletes blocks older
+   * than the newest by more than the retention (15 days by default), so months of history stay.
+   */
+  readonly dataDir?: string;
 }
 
 export interface RunningPrometheus {
@@ -45,7 +51,8 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
   const url = `http://127.0.0.1:${port}`;
   const logs: string[] = [];
   const child: ChildProcess = spawn('prometheus', [
-    `--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
+    `--config.file=${config}`, `--storage.tsdb.path=${options.dataDir ?? join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
+    ...(options.dataDir === undefined ? [] : ['--storage.tsdb.retention.time=3650d']),
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (b: Buffer) => logs.push(b.toString()));
   child.stderr?.on('data', (b: Buffer) => logs.push(b.toString()));

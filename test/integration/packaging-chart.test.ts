@@ -205,6 +205,23 @@ describe('helm lint and helm template', () => {
     expect(role.rules.find((r) => r.resources.includes('leases') && r.resourceNames !== undefined)?.resourceNames).toContain('managed-apps-operator-webhook');
   });
 
+  it('renders capacity.*: the operator pods get the Prometheus, the queries as written, the token and CA mounted; the separate webhook none; a URL without a query fails', async () => {
+    const objects = await helmTemplate(['managed-apps-operator', chartDir, '--namespace', ns, '--set', 'webhook.separate=true', '--set', 'capacity.prometheusUrl=http://prometheus:9090',
+      '--set-string', 'capacity.queries.cpu=max(up{unit="{{unit}}"})', '--set', 'capacity.bearerTokenSecret=prom-token', '--set', 'capacity.caConfigMap=prom-ca']);
+    const env = (d: Manifest) => Object.fromEntries((podSpec(d).containers[0]?.env ?? []).map((e) => [e.name, e.value]));
+    const operator = one(objects, 'Deployment', 'managed-apps-operator');
+    expect(env(operator)).toMatchObject({
+      MANAGEDAPPS_CAPACITY_PROMETHEUS_URL: 'http://prometheus:9090', MANAGEDAPPS_CAPACITY_QUERY_CPU: 'max(up{unit="{{unit}}"})', MANAGEDAPPS_CAPACITY_STEP: '300', MANAGEDAPPS_CAPACITY_TIMEOUT: '30',
+      MANAGEDAPPS_CAPACITY_BEARER_TOKEN_FILE: '/etc/managedapps/capacity-token/token', MANAGEDAPPS_CAPACITY_CA_FILE: '/etc/managedapps/capacity-ca/ca.crt',
+    });
+    expect(env(operator)).not.toHaveProperty('MANAGEDAPPS_CAPACITY_QUERY_MEMORY');
+    expect(podSpec(operator).containers[0]?.volumeMounts?.map((m) => m.mountPath)).toEqual(expect.arrayContaining(['/etc/managedapps/capacity-token', '/etc/managedapps/capacity-ca']));
+    expect(podSpec(operator).volumes?.find((v) => v.name === 'capacity-token')?.secret?.secretName).toBe('prom-token');
+    const webhook = one(objects, 'Deployment', 'managed-apps-operator-webhook');
+    expect(Object.keys(env(webhook)).filter((k) => k.startsWith('MANAGEDAPPS_CAPACITY_'))).toEqual([]);
+    await expect(tool('helm', ['template', 'x', chartDir, '--set', 'capacity.prometheusUrl=http://prometheus:9090'])).rejects.toThrow(/capacity.prometheusUrl needs at least one of capacity.queries.cpu, memory, disk/);
+  });
+
   it('renders every switch on: ServiceMonitor, PrometheusRule from rules.yaml, dashboards, cert-manager', async () => {
     const objects = await helmTemplate(['managed-apps-operator', chartDir, '--namespace', ns, '-f', valuesAllOn]);
     const sm = one(objects, 'ServiceMonitor');

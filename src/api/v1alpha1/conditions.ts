@@ -162,6 +162,8 @@ export const ConditionReason = {
   PreviousMonthOpen: 'PreviousMonthOpen',
   /** StatementComplete: an earlier month's report, or its statement, does not exist (design.md §3 "The monthly statement"): counted 0, never guessed. */
   PreviousStatementMissing: 'PreviousStatementMissing',
+  /** Final: the month is closed, but Prometheus could not be read for the pack's capacity section; retried until CAPACITY_RETRY_MS after the report was due, then sealed without it (design.md §3 "The monthly pack"). */
+  CapacityPending: 'CapacityPending',
 
   /** Approved: the client approved the change. */
   ClientApproved: 'ClientApproved',

@@ -2,11 +2,12 @@
 // only (design.md §1, §3). The status IS the report; once `final` it never changes again.
 import { z } from 'zod';
 import { CHANGE_CATEGORIES, DETECTIONS, ENVIRONMENTS, FUNCTION_FAMILIES, PRIORITIES, SUPPORT_LEVELS } from '../../domain/vocabulary.ts';
-import { PACK_LIST_LIMIT } from '../../domain/pack.ts';
+
 import { EFFORT_BASES } from '../../domain/effort.ts';
 import { STATEMENT_LIST_LIMIT } from '../../domain/month-statement.ts';
 import { CHARGE_KINDS } from '../../domain/statement.ts';
 import { TICKET_TARIFFS } from '../../domain/tickets.ts';
+import { CAPACITY_TREND_MONTHS, PACK_LIST_LIMIT } from '../../domain/pack.ts';
 import {
   GROUP, type KindDefinition, ageColumn, boundedMonth, count, doc, immutable, immutableOnceSet, localRef, money, month, percent, resource, statusBase, text,
   time, timeZone, withRules,
@@ -91,6 +92,26 @@ const cappedList = <T extends z.ZodType>(item: T, description: string) => doc(z.
   more: count('Rows left out beyond them ("and N more").'),
 }), description);
 
+/** A resource's list of the capacity section: the units by p95, highest first. */
+const capacityList = (resource: string) => cappedList(z.object({
+  unit: ticketName('The ServiceUnit.'),
+  p95: doc(z.number(), `The month's 95th percentile of its ${resource} query's samples (nearest rank: a measured value), in the query's unit.`).optional(),
+  baseline: doc(z.number(), `The mean p95 of the ${CAPACITY_TREND_MONTHS} months before that have samples.`).optional(),
+  trendPercent: doc(z.number(), '(p95 − baseline) / baseline, in percent, 2 decimals; absent without both or with a baseline of 0.').optional(),
+  reason: text('Why there is no p95: no samples in the month, or the query\'s error.', 1024).optional(),
+}), `${resource}: the units by p95, highest first (without a p95 last).`);
+
+/** The capacity section (domain/pack.ts CapacitySection, design.md §3 "The monthly pack"). */
+const CapacityStatus = withRules(z.object({
+  available: doc(z.boolean(), 'True: the numbers were read from Prometheus; false: `reason` says why there are none.'),
+  reason: text('Why there are no numbers (no Prometheus configured, Prometheus unreachable when the report was made final, not read yet).', 2048).optional(),
+  cpu: capacityList('CPU').optional(),
+  memory: capacityList('memory').optional(),
+  disk: capacityList('disk').optional(),
+}), `Capacity (issue 16): per resource, the units' p95 of the month from the operator's configured PromQL queries, and its trend against the ${CAPACITY_TREND_MONTHS} months before; read when the report is made final and sealed with it.`, [
+  { rule: 'self.available || has(self.reason)', message: 'capacity: a section without numbers says why (reason)', reason: 'FieldValueRequired' },
+]);
+
 /** The monthly pack (domain/pack.ts, design.md §3 "The monthly pack"): the committee's view of the month. */
 const MonthlyPackStatus = doc(z.object({
   month: month('The month, YYYY-MM.'),
@@ -135,6 +156,7 @@ const MonthlyPackStatus = doc(z.object({
     window: ticketName('The MaintenanceWindow.'), start: time('Start.'), end: time('End.'), units: count('Units it covers.'),
   }), 'The agreed maintenance occurrences that ran in the month, by start.'),
   credits: doc(z.object({ uncapped: money('Before the cap.'), capPercent: percent('The cap\'s share.'), cap: money('The cap.'), total: money('Owed.') }), 'The report\'s credits (domain.md §8).'),
+  capacity: CapacityStatus.optional(),
 }), 'The monthly pack (design.md §3 "The monthly pack", issue 16): volumes, guarantees, major incidents, Problems, maintenance and credits of the month, for the client\'s committee; `kubectl managedapps report --pack` renders it. Sealed with the rest of a final report; absent from reports sealed before it existed.');
 
 /** Recurring lines: one per function and per fee (at most 32 fees: support-contract.ts). */

@@ -6,7 +6,8 @@
 // month's open incidents and pending changes.
 import { ConditionReason, ConditionType, REPORT_CREATED_AT_ANNOTATION, answeredClaimsToDomain, statementCarryOfStatus } from '../../api/v1alpha1/index.ts';
 import {
-  FIRST_PREVIOUS, FORECAST_STEP_MS, monthPeriod, monthStatement, previousMonth, reportClosedAt, reportFinalAt, sealOf, type Interval, type ReportInput, type StatementReport,
+  CAPACITY_AT_FINAL, CAPACITY_NOT_CONFIGURED, CAPACITY_RETRY_INTERVAL_MS, CAPACITY_RETRY_MS, capacityUnavailable, FIRST_PREVIOUS, FORECAST_STEP_MS, monthPeriod, monthStatement, previousMonth,
+  reportClosedAt, reportFinalAt, rfc3339, sealOf, withCapacity, type CapacitySection, type Interval, type ReportInput, type StatementReport,
 } from '../../domain/index.ts';
 import type { Reconciler, Request } from '../../runtime/index.ts';
 import type { Caches } from '../shared/cache.ts';
@@ -112,6 +113,25 @@ export function previousSeal(caches: Caches, namespace: string, contract: string
  */
 export const CLOSED_MONTH_SETTLE_MS = 2_000;
 
+/**
+ * The capacity section of a report about to be sealed: read from Prometheus over its month (to
+ * the month's end); when Prometheus cannot be read, `pending` (the report waits) until
+ * CAPACITY_RETRY_MS after `finalAt`, then the section unavailable with the error and the bound.
+ */
+async function capacityAtFinal(deps: Deps, namespace: string, contract: string, month: string, timeZone: string, end: Date, finalAt: Date, now: Date): Promise<{ readonly section: CapacitySection; readonly pending?: string }> {
+  if (deps.capacity === undefined) return { section: capacityUnavailable(CAPACITY_NOT_CONFIGURED) };
+  const units = deps.evaluations.input(namespace, contract).units.map((u) => ({ name: u.name, labels: u.labels }));
+  // The queries' timeout in real time (the network's), not on the operator's clock.
+  const read = await deps.capacity.read({ namespace, units, month, timeZone, now: end });
+  if (read.ok) return { section: read.section };
+  const bound = new Date(finalAt.getTime() + CAPACITY_RETRY_MS);
+  if (now.getTime() < bound.getTime()) {
+    const pending = `the month is closed; it is sealed once Prometheus is read for the capacity section, tried again every ${CAPACITY_RETRY_INTERVAL_MS / 60_000} min until ${rfc3339(bound)}, then sealed without it: ${read.message}`;
+    return { section: capacityUnavailable(`not read yet: ${read.message}`), pending };
+  }
+  return { section: capacityUnavailable(`Prometheus could not be read from ${rfc3339(finalAt)} to ${rfc3339(bound)}, when the report was made final: ${read.message}`) };
+}
+
 /** `settle(req, ms)`: reconcile `req` again in `ms` of real time (controllers/index.ts). */
 export function reportReconciler(deps: Deps, settle: (req: Request, ms: number) => void): Reconciler {
   const { caches, manager } = deps;
@@ -164,14 +184,19 @@ export function reportReconciler(deps: Deps, settle: (req: Request, ms: number) 
     // design.md §3 "Seals": a final report is sealed in the same write, chained with the previous
     // month's seal; months seal in order, so a closed month waits for the previous one.
     const chain = computed.final ? previousSeal(caches, req.namespace, contract.name, contract.spec.start, report.spec.month) : undefined;
-    const previous = chain?.previous;
+    const sealable = chain?.previous !== undefined;
+    // design.md §3 "The monthly pack", capacity: Prometheus is read once, when the report is made
+    // final; while it cannot be, the report waits (CAPACITY_RETRY_MS at most), then is sealed
+    // with the section unavailable and why.
+    const capacity: { readonly section: CapacitySection; readonly pending?: string } = !sealable ? { section: capacityUnavailable(deps.capacity === undefined ? CAPACITY_NOT_CONFIGURED : CAPACITY_AT_FINAL) } : await capacityAtFinal(deps, req.namespace, contract.name, report.spec.month, timeZone, period.end, finalAt, now);
+    const previous = capacity.pending !== undefined ? undefined : chain?.previous;
     const final = previous !== undefined;
     const input = deps.evaluations.input(req.namespace, contract.name);
     const statement = input.contract === undefined ? undefined : statementOf(caches, req.namespace, contract.name, { ...input, contract: input.contract }, report.spec.month, computed.tokens);
-    const fields = reportFields(computed, final, statement);
+    const fields = reportFields(withCapacity(computed, capacity.section), final, statement);
     const status = previous !== undefined ? { ...fields, seal: sealOf(fields, previous) } : fields;
     const uncounted = uncountedIn(caches, req.namespace, period, ev.at);
-    const written = await writeStatus(manager, KIND_REFS.SLAReport, report, status, [...reportConditions(computed, final, finalAt, uncounted, chain?.waiting), statementCondition(statement, contract.name)], now);
+    const written = await writeStatus(manager, KIND_REFS.SLAReport, report, status, [...reportConditions(computed, final, finalAt, uncounted, chain?.waiting, capacity.pending), statementCondition(statement, contract.name)], now);
     // Settled only while provisional: a closed month waiting for the previous month's seal is
     // computed again as soon as that seal wakes it (a chain of past months seals in one pass).
     if (now.getTime() >= closedAt.getTime() && !computed.final) computedAt.set(key, performance.now());
@@ -188,6 +213,8 @@ export function reportReconciler(deps: Deps, settle: (req: Request, ms: number) 
     if (final) return deps.retention === undefined ? {} : { requeueAfter: 1000 };
     // Waiting for the previous month: its status change re-queues this report (the watch in controllers/index.ts).
     if (chain?.waiting !== undefined) return {};
+    // Waiting for Prometheus: tried again after a while, until the bound.
+    if (capacity.pending !== undefined) return requeueAt(now, [new Date(Math.min(now.getTime() + CAPACITY_RETRY_INTERVAL_MS, finalAt.getTime() + CAPACITY_RETRY_MS))]);
     const deadlines = [
       // The running month's forecast moves once an hour (forecast.ts FORECAST_STEP_MS).
       ...(computed.forecast === undefined ? [] : [new Date(Date.parse(computed.forecast.at) + FORECAST_STEP_MS)]),

@@ -50,14 +50,16 @@ export function completeCondition(uncounted: readonly Uncounted[]): DesiredCondi
 }
 
 /** The domain's four conditions (Final replaced by the grace period in force), Complete, then Ready (False while incomplete). */
-/** `waitingFor`: the month is closed but waits for the previous month's seal (design.md §3 "Seals"), why. */
-export function reportConditions(report: MonthlyReport, final: boolean, finalAt: Date, uncounted: readonly Uncounted[] = [], waitingFor?: string): DesiredCondition[] {
+/** `waitingFor`: the month is closed but waits for the previous month's seal (design.md §3 "Seals"), why; `capacityPending`: it waits for Prometheus (the pack's capacity section), why. */
+export function reportConditions(report: MonthlyReport, final: boolean, finalAt: Date, uncounted: readonly Uncounted[] = [], waitingFor?: string, capacityPending?: string): DesiredCondition[] {
   const fromDomain = report.conditions.filter((c) => c.type !== 'Final').map((c) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message }));
   const finalCondition: DesiredCondition = final
     ? { type: ConditionType.Final, status: 'True', reason: ConditionReason.MonthClosed, message: `the month ended ${report.period.end}; the report is final` }
     : waitingFor !== undefined
       ? { type: ConditionType.Final, status: 'False', reason: ConditionReason.PreviousMonthOpen, message: waitingFor }
-      : { type: ConditionType.Final, status: 'False', reason: ConditionReason.MonthOpen, message: `the report becomes final at ${rfc3339(finalAt)}` };
+      : capacityPending !== undefined
+        ? { type: ConditionType.Final, status: 'False', reason: ConditionReason.CapacityPending, message: capacityPending }
+        : { type: ConditionType.Final, status: 'False', reason: ConditionReason.MonthOpen, message: `the report becomes final at ${rfc3339(finalAt)}` };
   const complete = completeCondition(uncounted);
   const ready: DesiredCondition = complete.status === 'True'
     ? { type: ConditionType.Ready, status: 'True', reason: ConditionReason.Reconciled, message: '' }
