@@ -365,7 +365,7 @@ export class ProbeAutomation implements Runnable {
   async #open(unit: UnitView, incident: Incident, ctx: ReconcileContext): Promise<void> {
     const name = incident.metadata.name;
     try {
-      const created = await this.#manager.client.request<KubernetesObject>('POST', collectionPath(INCIDENTS, unit.namespace), { query: { fieldManager: this.#manager.fieldManager }, body: incident });
+      const created = await this.#manager.client.request<KubernetesObject>('POST', collectionPath(INCIDENTS, unit.namespace), { query: { fieldManager: this.#manager.fieldManager }, body: this.#manager.withShardLabel(incident) });
       ctx.logger.info({ incident: name, openedAt: incident.spec.openedAt }, 'incident opened');
       await this.#manager.events.emit(unit.raw, {
         type: 'Warning', reason: 'IncidentOpened', action: 'Open',
