@@ -146,9 +146,9 @@ export function loadOptions(flags: Partial<Record<keyof Options, unknown>>, env:
   }).refine((o) => o.watchNamespace === undefined || o.watchNamespaceSelector === undefined, {
     path: ['watchNamespaceSelector'],
     message: 'give either a list of namespaces (watchNamespace) or a namespace label selector, not both',
-  }).refine((o) => o.shards === 0 || (o.watchNamespace === undefined && o.watchNamespaceSelector === undefined), {
+  }).refine((o) => o.shards === 0 || o.watchNamespace === undefined, {
     path: ['shards'],
-    message: 'shards spread every namespace over the replicas: not with a watch scope (watchNamespace, watchNamespaceSelector)',
+    message: 'shards spread the namespaces over the replicas: not with a list of namespaces (watchNamespace; a watchNamespaceSelector combines)',
   }).refine((o) => o.shards === 0 || o.leaderElect || !o.controllers, {
     path: ['shards'],
     message: 'shards are held through Leases: leave leaderElect on',

@@ -19,14 +19,14 @@ import { Controller, type ControllerSpec } from './controller.ts';
 import { errorCode } from './errors.ts';
 import { EventRecorder } from './events.ts';
 import { ApiServerCheck, EventLoopLag, healthReport, type HealthCheck, type HealthReport } from './health.ts';
-import { Informer, type InformerOptions } from './informer.ts';
+import { Informer, type InformerOptions, type NamespaceFilter } from './informer.ts';
 import { KubeClient, kindName, type KindRef } from './kube.ts';
 import { defaultIdentity, LeaderElector, type LeaderElectionConfig } from './leader.ts';
 import { NAMESPACE_KIND, NamespaceSelection, type WatchScope } from './namespaces.ts';
 import { noopRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
 import { DEFAULT_NAMES } from './names.ts';
 import type { Runnable } from './runnable.ts';
-import { ShardCoordinator, ShardLabeller, ShardSet, unlabelledSelector } from './shards.ts';
+import { BothFilters, ShardCoordinator, ShardLabeller, ShardSet, unlabelledSelector } from './shards.ts';
 import { StatusWriter } from './status.ts';
 
 export type ManagerOptions = {
@@ -106,6 +106,8 @@ export class Manager {
   #leaderWork = false;
   #started = false;
   readonly #shards: ShardSet | undefined;
+  /** With a namespace selector too: what both admit. */
+  readonly #shardFilter: NamespaceFilter | undefined;
   /** The informers filtered by #shards (a bucket is active once each relisted with it). */
   readonly #sharded: Informer[] = [];
 
@@ -114,9 +116,10 @@ export class Manager {
     this.logger = opts.logger;
     this.clock = opts.clock ?? realClock;
     this.#metrics = opts.metrics ?? noopRuntimeMetrics;
-    this.client = new KubeClient(opts.kubeConfig);
     this.identity = opts.leaderElection === false ? defaultIdentity() : (opts.leaderElection.identity ?? defaultIdentity());
     this.fieldManager = opts.fieldManager ?? DEFAULT_NAMES.fieldManager;
+    // The replica in every request's User-Agent: the audit log tells the replicas apart (they share one user).
+    this.client = new KubeClient(opts.kubeConfig, { userAgent: `${this.fieldManager} (${this.identity})` });
     this.status = new StatusWriter(this.client, { fieldManager: this.fieldManager, metrics: this.#metrics });
     this.events = new EventRecorder(this.client, {
       clock: this.clock, logger: opts.logger, instance: this.identity, metrics: this.#metrics,
@@ -133,8 +136,9 @@ export class Manager {
     }
     if (opts.shards !== undefined) {
       if (opts.leaderElection === false) throw new Error('shards need leader election (the bucket Leases)');
-      if (opts.watch !== undefined) throw new Error('shards and a watch scope (namespaces, selector) do not combine');
+      if (opts.watch !== undefined && 'namespaces' in opts.watch) throw new Error('shards and a list of watched namespaces do not combine (a namespace selector does)');
       this.#shards = new ShardSet({ count: opts.shards.count, labelKey: opts.shards.labelKey, logger: this.logger });
+      if (this.#selection !== undefined) this.#shardFilter = new BothFilters(this.#selection, this.#shards);
       this.#shards.setInformers(() => this.#sharded);
       this.#shards.onActiveChange((active) => { this.#metrics.leader(active.length > 0); });
     }
@@ -157,7 +161,7 @@ export class Manager {
    * them): for kinds the operator does not own, e.g. only the Jobs it created.
    */
   informer<T extends KubernetesObject = KubernetesObject>(kind: KindRef, labelSelector?: string, scope: InformerScope = {}): Informer<T> {
-    const shards = this.#shards !== undefined && kind.namespaced !== false && scope.allShards !== true ? this.#shards : undefined;
+    const shards = this.#shards !== undefined && kind.namespaced !== false && scope.allShards !== true ? (this.#shardFilter ?? this.#shards) : undefined;
     const base = labelSelector === undefined ? kindName(kind) : `${kindName(kind)} (${labelSelector})`;
     const name = this.#shards !== undefined && shards === undefined && kind.namespaced !== false ? `${base} (all shards)` : base;
     let informer = this.#informers.get(name);
@@ -171,7 +175,7 @@ export class Manager {
         ...(filter !== undefined ? { namespaceFilter: filter } : {}),
       });
       this.#informers.set(name, informer);
-      if (shards !== undefined) this.#sharded.push(informer as Informer);
+      if (shards !== undefined) this.#sharded.push(informer);
       if (this.#started) informer.start();
     }
     return informer as unknown as Informer<T>;
@@ -240,6 +244,7 @@ export class Manager {
       const informer = new Informer(this.client, {
         kind: i.kind, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...this.#opts.informers,
         labelSelector: own === undefined ? unlabelled : `${own},${unlabelled}`,
+        ...(this.#selection !== undefined ? { namespaceFilter: this.#selection } : {}),
       });
       this.#informers.set(`${kindName(i.kind)} (${own === undefined ? '' : `${own},`}unlabelled)`, informer);
       informer.start();

@@ -274,6 +274,38 @@ export class ShardSet implements NamespaceFilter, ReconcileGate {
   }
 }
 
+/** A namespace selection and a shard set at once (`--watch-namespace-selector` with `--shards`): what both admit, the shard set's selector and versions. */
+export class BothFilters implements NamespaceFilter {
+  readonly #selection: NamespaceFilter;
+  readonly #shards: ShardSet;
+
+  constructor(selection: NamespaceFilter, shards: ShardSet) {
+    this.#selection = selection;
+    this.#shards = shards;
+  }
+
+  admits(namespace: string): boolean {
+    return this.#selection.admits(namespace) && this.#shards.admits(namespace);
+  }
+
+  waitForSync(signal?: AbortSignal): Promise<boolean> {
+    return this.#selection.waitForSync(signal);
+  }
+
+  onChange(listener: (change: NamespaceChange) => void): void {
+    this.#selection.onChange(listener);
+    this.#shards.onChange(listener);
+  }
+
+  labelSelector(): string {
+    return this.#shards.labelSelector();
+  }
+
+  version(): number {
+    return this.#shards.version();
+  }
+}
+
 export type ShardCoordinatorOptions = {
   set: ShardSet;
   client: KubeClient;
