@@ -247,9 +247,14 @@ export class Manager {
         ...(this.#selection !== undefined ? { namespaceFilter: this.#selection } : {}),
       });
       this.#informers.set(`${kindName(i.kind)} (${own === undefined ? '' : `${own},`}unlabelled)`, informer);
+      // A namespace with objects still unlabelled waits for them (ShardSet.setUnlabelled); once they are, it is reconciled.
+      informer.addHandler((obj) => { shards.labelled(obj.metadata?.namespace ?? ''); });
       informer.start();
       return { kind: i.kind, informer };
     });
+    // Until the labeller's caches have listed, no namespace is known whole.
+    shards.setUnlabelled((namespace) => sources.some((s) => !s.informer.hasSynced() || s.informer.list(namespace).length > 0));
+    void Promise.all(sources.map((s) => s.informer.waitForSync(signal))).then((synced) => { if (synced.every(Boolean)) shards.labelledAll(); });
     const labeller = new ShardLabeller({ set: shards, client: this.client, clock: this.clock, logger: this.logger, fieldManager: this.fieldManager, sources });
     const coordinator = new ShardCoordinator({
       set: shards, client: this.client, clock: this.clock, logger: this.logger, namespace: le.namespace, name: le.name, identity: this.identity,

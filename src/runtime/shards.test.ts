@@ -131,3 +131,21 @@ describe('ShardSet: what is cached, what is reconciled', () => {
     expect(s.version()).toBe(v0 + 2);
   });
 });
+
+describe('ShardSet: a namespace with unlabelled objects waits for them', () => {
+  it('refuses its reconciles until the labeller\'s caches hold none of it, then enqueues it', async () => {
+    const s = new ShardSet({ count: 4, labelKey: 'managedapps.dev/shard', logger });
+    const unlabelled = new Set(['a']);
+    s.setUnlabelled((ns) => unlabelled.has(ns));
+    const enqueued: boolean[] = [];
+    s.onActivate((admits) => { enqueued.push(admits('a')); });
+    await s.acquire(0, new AbortController().signal);
+    // bucketOf('a', 4) is 0 (0xe40c292c: 0x2c = 44 = 11 × 4): active, but 'a' has an unlabelled object.
+    expect(s.enter('a')).toBeUndefined();
+    unlabelled.delete('a');
+    s.labelled('a');
+    expect(s.enter('a')).toBeTypeOf('function');
+    // Once at the activation (bucket 0: 'a' admitted), once when 'a' was whole.
+    expect(enqueued).toEqual([true, true]);
+  });
+});

@@ -135,6 +135,7 @@ export class ShardSet implements NamespaceFilter, ReconcileGate {
   readonly #activateListeners: ((admits: (namespace: string) => boolean) => void)[] = [];
   readonly #activeListeners: ((active: readonly number[]) => void)[] = [];
   #informers: () => readonly Informer[] = () => [];
+  #unlabelled: (namespace: string) => boolean = () => false;
   #version = 0;
 
   constructor(opts: ShardSetOptions) {
@@ -147,6 +148,26 @@ export class ShardSet implements NamespaceFilter, ReconcileGate {
   /** The filtered informers a bucket waits for before it is active (the Manager's). */
   setInformers(informers: () => readonly Informer[]): void {
     this.#informers = informers;
+  }
+
+  /**
+   * Whether a namespace still has objects without their label (the labeller's caches): it is not
+   * reconciled until they are labelled, so that no reconcile runs on the part of a tenant the
+   * bucket's caches already hold (a unit without its contract, say).
+   */
+  setUnlabelled(test: (namespace: string) => boolean): void {
+    this.#unlabelled = test;
+  }
+
+  /** The labeller's caches changed for `namespace`: if it is now whole and active here, its objects are enqueued. */
+  labelled(namespace: string): void {
+    if (!this.#active.has(this.bucketOf(namespace)) || this.#unlabelled(namespace)) return;
+    this.#notifyActivated((ns) => ns === namespace);
+  }
+
+  /** The labeller's caches listed: every whole namespace of an active bucket is enqueued. */
+  labelledAll(): void {
+    this.#notifyActivated((ns) => this.#active.has(this.bucketOf(ns)) && !this.#unlabelled(ns));
   }
 
   bucketOf(namespace: string): number {
@@ -185,7 +206,7 @@ export class ShardSet implements NamespaceFilter, ReconcileGate {
 
   enter(namespace: string): (() => void) | undefined {
     const bucket = this.bucketOf(namespace);
-    if (!this.#active.has(bucket)) return undefined;
+    if (!this.#active.has(bucket) || this.#unlabelled(namespace)) return undefined;
     this.#inflight.set(bucket, (this.#inflight.get(bucket) ?? 0) + 1);
     let left = false;
     return () => {
@@ -237,7 +258,11 @@ export class ShardSet implements NamespaceFilter, ReconcileGate {
     this.#active.add(bucket);
     this.#log.info({ bucket, active: this.active() }, 'shard bucket active');
     this.#activeChanged();
-    const admits = (namespace: string): boolean => this.bucketOf(namespace) === bucket;
+    this.#notifyActivated((namespace) => this.bucketOf(namespace) === bucket);
+    return true;
+  }
+
+  #notifyActivated(admits: (namespace: string) => boolean): void {
     for (const listener of this.#activateListeners) {
       try {
         listener(admits);
@@ -245,7 +270,6 @@ export class ShardSet implements NamespaceFilter, ReconcileGate {
         this.#log.error({ err }, 'shard activation listener threw');
       }
     }
-    return true;
   }
 
   /** Before the Lease of `bucket` is released: stop reconciling it, wait for the reconciles in flight, drop it from the caches. */
