@@ -357,6 +357,8 @@ export class ShardCoordinator implements Runnable {
   readonly #leaseMs: number;
   /** Bucket → its elector's run and the controller that ends it. */
   readonly #buckets = new Map<number, { stop: AbortController; run: Promise<void> }>();
+  /** Buckets given up whose elector is still draining and releasing: not campaigned for again before it is done. */
+  readonly #stopping = new Map<number, Promise<void>>();
   /** Member lease name → last record seen and when it changed (our clock). */
   readonly #observed = new Map<string, { record: string; at: number }>();
   #members: string[] = [];
@@ -405,12 +407,12 @@ export class ShardCoordinator implements Runnable {
         const won = new Set(member.isLeader() ? bucketsWon(o.identity, o.set.count, members) : []);
         for (let k = 0; k < o.set.count; k++) {
           const running = this.#buckets.get(k);
-          if (won.has(k) && running === undefined) this.#campaign(k, timings, signal);
+          if (won.has(k) && running === undefined && !this.#stopping.has(k)) this.#campaign(k, timings, signal);
           if (!won.has(k) && running !== undefined) {
             // Another live member wins it: stop (drain, drop from the caches), then the elector releases the Lease.
             running.stop.abort();
             this.#buckets.delete(k);
-            void running.run;
+            this.#stopping.set(k, running.run.finally(() => { this.#stopping.delete(k); }));
           }
         }
       } catch (err) {
@@ -418,7 +420,7 @@ export class ShardCoordinator implements Runnable {
       }
       await sleep(o.clock, this.#retryMs, signal);
     }
-    await Promise.all([...this.#buckets.values()].map((b) => { b.stop.abort(); return b.run; }));
+    await Promise.all([...[...this.#buckets.values()].map((b) => { b.stop.abort(); return b.run; }), ...this.#stopping.values()]);
     this.#buckets.clear();
     await memberRun;
   }
