@@ -361,6 +361,8 @@ export class ShardCoordinator implements Runnable {
   readonly #stopping = new Map<number, Promise<void>>();
   /** Member lease name → last record seen and when it changed (our clock). */
   readonly #observed = new Map<string, { record: string; at: number }>();
+  /** Bucket lease name → the same, handed to a bucket's elector when it starts (it judges the expiry from there). */
+  readonly #observedBuckets = new Map<string, { record: string; at: number }>();
   #members: string[] = [];
 
   constructor(opts: ShardCoordinatorOptions) {
@@ -428,8 +430,10 @@ export class ShardCoordinator implements Runnable {
   #campaign(bucket: number, timings: Partial<Pick<ShardCoordinatorOptions, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs' | 'random'>>, signal: AbortSignal): void {
     const o = this.#o;
     const stop = new AbortController();
+    const seen = this.#observedBuckets.get(this.bucketLeaseName(bucket));
     const elector = new LeaderElector({
       namespace: o.namespace, name: this.bucketLeaseName(bucket), identity: o.identity, client: o.client, clock: o.clock, logger: this.#log.child({ bucket }), ...timings,
+      ...(seen !== undefined ? { observed: seen } : {}),
       onStartedLeading: async (held) => {
         await o.set.acquire(bucket, held);
         await untilAborted(held);
@@ -447,8 +451,16 @@ export class ShardCoordinator implements Runnable {
     const now = this.#o.clock.now().getTime();
     const live = new Set<string>();
     const seen = new Set<string>();
+    const bucketPrefix = `${this.#o.name}-shard-`;
     for (const lease of list.items ?? []) {
       const name = lease.metadata?.name ?? '';
+      if (name.startsWith(bucketPrefix)) {
+        // Followed from the first round, so that a bucket of a dead member is taken once its Lease expired, not a lease duration after we started campaigning.
+        const record = JSON.stringify(lease.spec ?? {});
+        const previous = this.#observedBuckets.get(name);
+        if (previous?.record !== record) this.#observedBuckets.set(name, { record, at: now });
+        continue;
+      }
       if (!name.startsWith(this.memberPrefix())) continue;
       seen.add(name);
       const spec = lease.spec ?? {};

@@ -21,7 +21,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bucketOf, rendezvousWinner, shardValue } from '../../src/runtime/shards.ts';
 import { KubeClient } from '../../src/runtime/kube.ts';
 import { deleteWebhookConfiguration } from '../../src/webhooks/certs.ts';
-import { eventually } from '../controlplane/client.ts';
+import { eventually, userKubeConfig } from '../controlplane/client.ts';
 import { freePorts } from '../controlplane/net.ts';
 import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
 import { createAll, GROUP, onVm, samples, serviceUnit, VERSION, type Manifest } from './fixtures.ts';
@@ -73,7 +73,8 @@ describe('three sharded operator processes', () => {
     servers.push(up);
     const [closedPort, webhookPort] = (await freePorts(2)) as [number, number];
     const upPort = (up.address() as net.AddressInfo).port;
-    const objects = samples().map((o): Manifest => o.kind !== 'ServiceUnit' ? o : {
+    // The samples without their changes and windows (their approvals are the client's ChangeApprover's to give, through the webhook).
+    const objects = samples().filter((o) => o.kind !== 'ChangeRequest' && o.kind !== 'MaintenanceWindow').map((o): Manifest => o.kind !== 'ServiceUnit' ? o : {
       ...o, spec: { ...o.spec, monitoring: { tcpSocket: { host: '127.0.0.1', port: o.metadata.name === DOWN_UNIT ? closedPort : upPort }, period: '1s', timeout: '1s' } },
     });
 
@@ -111,8 +112,11 @@ describe('three sharded operator processes', () => {
       }) as Obj & { metadata: { labels?: Record<string, string> } };
       expect(answer.metadata.labels?.[LABEL]).toBe(shardValue(bucketOf(namespaces[1]!, SHARDS), SHARDS));
     }, { timeoutMs: 60_000, intervalMs: 250 });
+    // As the operator's user (the samples hold fields the webhook lets only the operator set, e.g. a
+    // Monitoring incident's detection); the audit tells these creates apart by their User-Agent.
+    const asOperator = userKubeConfig(suite.info, suite.user, ['system:masters']);
     for (const ns of namespaces.slice(1)) {
-      await createAll(kc, ns, objects);
+      await createAll(asOperator, ns, objects);
       const unit = await custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'serviceunits', name: DOWN_UNIT }) as Obj & { metadata: { labels?: Record<string, string> } };
       expect(unit.metadata.labels?.[LABEL]).toBe(shardValue(bucketOf(ns, SHARDS), SHARDS));
     }
@@ -152,6 +156,7 @@ describe('three sharded operator processes', () => {
       for (const w of writesOf(entries, suite.user)) {
         const ns = w.objectRef?.namespace ?? '';
         if (!namespaces.includes(ns) || (w.objectRef?.subresource !== 'status' && w.verb !== 'create')) continue;
+        if (!(w.userAgent ?? '').startsWith('managedapps-operator (')) continue; // the test's own creates
         (out[ns] ??= new Set()).add(w.userAgent ?? '?');
       }
       return Object.fromEntries(Object.entries(out).map(([ns, s]) => [ns, [...s].sort()]));
