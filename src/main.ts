@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { crdManifests } from './api/crds.ts';
-import type { InternalEndpoints } from './api/v1alpha1/index.ts';
+import { SHARD_LABEL, type InternalEndpoints } from './api/v1alpha1/index.ts';
 import { applyObjects, readObjects } from './cli/apply.ts';
 import { dev } from './cli/dev.ts';
 import { registerControllers } from './controllers/index.ts';
@@ -63,6 +63,8 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
     metrics: metrics.runtime,
     health: { eventLoopLagLimitMs: options.eventLoopLagLimit * 1000, apiServerCheckPeriodMs: options.apiServerCheckPeriod * 1000 },
     ...(watch !== undefined ? { watch } : {}),
+    // A webhook-only process reconciles nothing: it holds no bucket (its caches keep every namespace), it only stamps the label.
+    ...(options.shards > 0 && options.controllers ? { shards: { count: options.shards, labelKey: SHARD_LABEL } } : {}),
     leaderElection: options.leaderElect
       ? { namespace: options.leaderElectionNamespace, name: options.leaderElectionName, identity: options.identity }
       : false,
@@ -76,7 +78,8 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
   let probes: ProbeAutomation | undefined;
   if (controllers !== undefined) {
     snapshot = () => {
-      if (!manager.isLeader()) return emptySnapshot();
+      // Sharded: every replica exports the objects of its buckets (its caches hold no other).
+      if (!manager.isLeader() && manager.shards() === undefined) return emptySnapshot();
       const snap = controllers.metricsSnapshot();
       const probed = new Map((probes?.probeSnapshot() ?? []).map((p) => [`${p.namespace}/${p.name}`, p]));
       return {
@@ -111,7 +114,7 @@ export async function startOperator(options: Options, logger: Logger, kubeConfig
   manager.start();
   if (webhook !== undefined) await webhook();
   if (options.clockAt !== undefined) logger.warn({ clockAt: options.clockAt.toISOString() }, 'the operator runs on a clock started at --clock-at, not the real one');
-  logger.info({ identity: manager.identity, metricsPort: server.port, metricsSecure: options.metricsSecure, leaderElection: options.leaderElect, controllers: options.controllers, webhook: options.webhook, watch: watch ?? 'all namespaces' }, 'operator started');
+  logger.info({ identity: manager.identity, metricsPort: server.port, metricsSecure: options.metricsSecure, leaderElection: options.leaderElect, shards: options.shards, controllers: options.controllers, webhook: options.webhook, watch: watch ?? 'all namespaces' }, 'operator started');
   return {
     manager,
     metricsPort: server.port,
@@ -191,6 +194,7 @@ async function startWebhook(manager: Manager, options: Options, logger: Logger, 
     operatorUsername: options.operatorUsername ?? `system:serviceaccount:${namespace}:${options.serviceAccount}`,
     ...(internalEndpoints !== undefined ? { internalEndpoints } : {}),
     metrics: operatorMetrics.webhook,
+    ...(options.shards > 0 ? { shards: { count: options.shards, labelKey: SHARD_LABEL } } : {}),
   });
   manager.add(server);
   let renewer: CertificateRenewer | undefined;

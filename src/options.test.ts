@@ -81,3 +81,22 @@ describe('loadOptions: the capacity section\'s Prometheus and queries (design.md
     expect(() => loadOptions(flags, {})).toThrow(message);
   });
 });
+
+describe('loadOptions: --shards', () => {
+  it('is off by default, and reads a count from the flag or MANAGEDAPPS_SHARDS', () => {
+    expect(loadOptions({}, {}).shards).toBe(0);
+    expect(loadOptions({}, { MANAGEDAPPS_SHARDS: '16' }).shards).toBe(16);
+    expect(loadOptions({ shards: '8' }, { MANAGEDAPPS_SHARDS: '16' }).shards).toBe(8);
+    // With a namespace selector it combines.
+    expect(loadOptions({ shards: '8', watchNamespaceSelector: 'team=ops' }, {}).shards).toBe(8);
+  });
+
+  it('refuses a list of namespaces, no leader election, a count out of 0..256, naming the flag and the variable', () => {
+    expect(() => loadOptions({ shards: '8', watchNamespace: 'a,b' }, {})).toThrow(/invalid option shards \(flag or MANAGEDAPPS_SHARDS\): .*not with a list of namespaces/);
+    expect(() => loadOptions({ shards: '8', leaderElect: 'false' }, {})).toThrow(/invalid option shards .*Leases/);
+    expect(() => loadOptions({ shards: '257' }, {})).toThrow(/invalid option shards/);
+    expect(() => loadOptions({ shards: '-1' }, {})).toThrow(/invalid option shards/);
+    // A webhook-only process holds no bucket (it only stamps the label): no leases needed.
+    expect(loadOptions({ shards: '8', leaderElect: 'false', controllers: 'false', webhook: 'true' }, {}).shards).toBe(8);
+  });
+});

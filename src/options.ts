@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_RECORD_RETENTION_MONTHS } from './domain/retention.ts';
 import { capacityQueries, DEFAULT_CAPACITY_CONCURRENCY, DEFAULT_CAPACITY_STEP_SECONDS, parseCapacityQuery, type CapacityConfig } from './monitoring/capacity.ts';
 import { namespaceNameError, parseLabelSelector, type WatchScope } from './runtime/namespaces.ts';
+import { MAX_SHARDS } from './runtime/shards.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const list = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
@@ -61,6 +62,12 @@ const schema = z.object({
     const parsed = parseLabelSelector(s);
     if ('error' in parsed) ctx.addIssue({ code: 'custom', message: `invalid label selector: ${parsed.error}` });
   }).optional(),
+  /**
+   * Spread the namespaces over this many buckets, each reconciled by the replica holding its Lease
+   * (docs/operations.md "Sharding"); 0: one leader reconciles everything. The webhook stamps the
+   * bucket as a label with the same count: give every operator and webhook process the same value.
+   */
+  shards: z.coerce.number().int().min(0).max(MAX_SHARDS).default(0),
   leaderElectionNamespace: z.string().min(1).default('managedapps-system'),
   leaderElectionName: z.string().min(1).default('managed-apps-operator'),
   identity: z.string().min(1).default(`${hostname()}-${process.pid}`),
@@ -125,6 +132,7 @@ const ENV: Record<keyof Options, string> = {
   leaderElect: 'MANAGEDAPPS_LEADER_ELECT',
   watchNamespace: 'MANAGEDAPPS_WATCH_NAMESPACE',
   watchNamespaceSelector: 'MANAGEDAPPS_WATCH_NAMESPACE_SELECTOR',
+  shards: 'MANAGEDAPPS_SHARDS',
   leaderElectionNamespace: 'POD_NAMESPACE',
   leaderElectionName: 'MANAGEDAPPS_LEADER_ELECTION_NAME',
   identity: 'POD_NAME',
@@ -172,6 +180,12 @@ export function loadOptions(flags: Partial<Record<keyof Options, unknown>>, env:
   }).refine((o) => o.capacityPrometheusUrl !== undefined || [o.capacityQueryCpu, o.capacityQueryMemory, o.capacityQueryDisk].every((q) => q === undefined), {
     path: ['capacityPrometheusUrl'],
     message: 'capacity queries are given but no Prometheus to run them on (capacityPrometheusUrl)',
+  }).refine((o) => o.shards === 0 || o.watchNamespace === undefined, {
+    path: ['shards'],
+    message: 'shards spread the namespaces over the replicas: not with a list of namespaces (watchNamespace; a watchNamespaceSelector combines)',
+  }).refine((o) => o.shards === 0 || o.leaderElect || !o.controllers, {
+    path: ['shards'],
+    message: 'shards are held through Leases: leave leaderElect on',
   }).refine((o) => o.controllers || o.webhook, {
     path: ['controllers'],
     message: 'with controllers false the process only serves the webhook: set webhook true too (or leave controllers on)',

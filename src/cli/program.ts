@@ -26,6 +26,7 @@ function operatorFlags(cmd: Command): Command {
     .option('--leader-election-namespace <ns>', 'namespace of the Lease [POD_NAMESPACE, managedapps-system]')
     .option('--watch-namespace <ns,...>', 'watch and reconcile these namespaces only, comma-separated [MANAGEDAPPS_WATCH_NAMESPACE, all namespaces]')
     .option('--watch-namespace-selector <selector>', 'watch and reconcile the namespaces matching this label selector, followed as labels change; not with --watch-namespace [MANAGEDAPPS_WATCH_NAMESPACE_SELECTOR, all namespaces]')
+    .option('--shards <count>', 'spread the namespaces over this many buckets (a label stamped by the webhook), each reconciled by the replica holding its Lease; 0: one leader; the same value on every replica and the webhook [MANAGEDAPPS_SHARDS, 0]')
     .option('--identity <name>', 'this replica\'s identity in the Lease [POD_NAME, hostname-pid]')
     .option('--probes <bool>', 'run the availability probers on the leader [MANAGEDAPPS_PROBES, true]')
     .option('--break-glass-groups <group,...>', 'groups whose members may delete the records the webhook keeps (a final report, a record within its retention, a unit whose months are open) and remove the retention finalizer [MANAGEDAPPS_BREAK_GLASS_GROUPS, none]')

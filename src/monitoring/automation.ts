@@ -33,7 +33,7 @@ import type { Logger } from 'pino';
 import { ConditionType, internalTargetErrors, KIND_REFS, type Incident, type InternalEndpoints } from '../api/v1alpha1/index.ts';
 import type { Metrics, UnitSnapshot } from '../metrics/index.ts';
 import {
-  collectionPath, findCondition, isAborted, isStatus, keyOf, noopRuntimeMetrics, objectPath, specChanged, StatusWriter, toSeconds,
+  collectionPath, findCondition, isAborted, isStatus, keyOf, noopRuntimeMetrics, objectPath, requestOf, specChanged, StatusWriter, toSeconds,
   type Controller, type Informer, type KindRef, type Manager, type ReconcileContext, type Request, type Result, type Runnable,
 } from '../runtime/index.ts';
 import { action, adopt, HEALTHY, observe, opened, resolved, type DampingState } from './damping.ts';
@@ -180,6 +180,9 @@ export class ProbeAutomation implements Runnable {
       onError: (key, err) => { this.#log.error({ err, unit: key }, 'probe callback failed'); },
     });
     this.#session = { scheduler, targets: new Map() };
+    // Sharded (--shards): the units of a bucket given up are no longer probed here (their new holder
+    // probes them). On the change of the cached buckets: after the reconciles in flight on it ended.
+    this.#manager.shards()?.onChange(() => { this.#dropUnheld(); });
     // Level-based: every unit is reconciled once the scheduler exists (the controller, started
     // first or not, enqueues them all too when it starts).
     for (const unit of this.#manager.informer(SERVICE_UNITS).list()) this.#controller.enqueue({ namespace: unit.metadata?.namespace ?? '', name: unit.metadata?.name ?? '' });
@@ -191,6 +194,14 @@ export class ProbeAutomation implements Runnable {
     this.#session = undefined;
     await scheduler.stop();
     this.#log.info('probing stopped');
+  }
+
+  /** Sharded: stops probing the units of the buckets this replica no longer reconciles. */
+  #dropUnheld(): void {
+    const session = this.#session;
+    const shards = this.#manager.shards();
+    if (session === undefined || shards === undefined) return;
+    for (const key of [...session.targets.keys()]) if (!shards.isActive(shards.bucketOf(requestOf(key).namespace))) forget(session, key);
   }
 
   /** Units probed right now (keys `namespace/name`). */
@@ -365,7 +376,7 @@ export class ProbeAutomation implements Runnable {
   async #open(unit: UnitView, incident: Incident, ctx: ReconcileContext): Promise<void> {
     const name = incident.metadata.name;
     try {
-      const created = await this.#manager.client.request<KubernetesObject>('POST', collectionPath(INCIDENTS, unit.namespace), { query: { fieldManager: this.#manager.fieldManager }, body: incident });
+      const created = await this.#manager.client.request<KubernetesObject>('POST', collectionPath(INCIDENTS, unit.namespace), { query: { fieldManager: this.#manager.fieldManager }, body: this.#manager.withShardLabel(incident) });
       ctx.logger.info({ incident: name, openedAt: incident.spec.openedAt }, 'incident opened');
       await this.#manager.events.emit(unit.raw, {
         type: 'Warning', reason: 'IncidentOpened', action: 'Open',

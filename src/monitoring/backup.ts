@@ -135,7 +135,7 @@ export class BackupCheck {
   async #open(unit: UnitView, incident: ReturnType<typeof backupIncident>, ctx: ReconcileContext): Promise<boolean> {
     const name = incident.metadata.name;
     try {
-      const created = await this.#manager.client.request<KubernetesObject>('POST', collectionPath(KIND_REFS.Incident, unit.namespace), { query: { fieldManager: this.#manager.fieldManager }, body: incident });
+      const created = await this.#manager.client.request<KubernetesObject>('POST', collectionPath(KIND_REFS.Incident, unit.namespace), { query: { fieldManager: this.#manager.fieldManager }, body: this.#manager.withShardLabel(incident) });
       ctx.logger.info({ incident: name, openedAt: incident.spec.openedAt }, 'backup missed: incident opened');
       await this.#manager.events.emit(unit.raw, {
         type: 'Warning', reason: 'BackupMissed', action: 'Open',

@@ -12,6 +12,7 @@ import { errorCode, isRetryable } from './errors.ts';
 import type { Informer } from './informer.ts';
 import { kindName, type KindRef } from './kube.ts';
 import type { RuntimeMetrics } from './metrics.ts';
+import type { ReconcileGate } from './shards.ts';
 import { keyOf, requestOf, type Reconciler, type Request } from './reconcile.ts';
 import type { Runnable } from './runnable.ts';
 import { WorkQueue } from './workqueue.ts';
@@ -68,6 +69,8 @@ export type ControllerDeps = {
   clock: Clock;
   logger: Logger;
   metrics: RuntimeMetrics;
+  /** Sharded (shards.ts): asked before every reconcile; a key it refuses is dropped (it is enqueued again when its bucket becomes active here). */
+  gate?: ReconcileGate;
 };
 
 export class Controller implements Runnable {
@@ -95,6 +98,9 @@ export class Controller implements Runnable {
         if (previous !== undefined) for (const req of map(previous)) this.enqueue(req);
       });
     }
+    deps.gate?.onActivate((admits) => {
+      for (const obj of deps.primary.list()) if (admits(obj.metadata?.namespace ?? '')) this.#enqueueObject(obj);
+    });
   }
 
   /** True while workers run (caches synced, leader). */
@@ -137,6 +143,21 @@ export class Controller implements Runnable {
   async #process(queue: WorkQueue, key: string, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return;
     const req = requestOf(key);
+    const gate = this.#deps.gate;
+    const leave = gate?.enter(req.namespace);
+    if (gate !== undefined && leave === undefined) {
+      // Not a bucket this replica reconciles now: its holder does.
+      queue.forget(key);
+      return;
+    }
+    try {
+      await this.#reconcileOne(queue, key, req, signal);
+    } finally {
+      leave?.();
+    }
+  }
+
+  async #reconcileOne(queue: WorkQueue, key: string, req: Request, signal: AbortSignal): Promise<void> {
     const logger = this.#log.child({ namespace: req.namespace, name: req.name });
     const started = this.#deps.clock.now().getTime();
     const seconds = (): number => (this.#deps.clock.now().getTime() - started) / 1000;

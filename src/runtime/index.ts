@@ -19,7 +19,11 @@ export { EventRecorder, type EventSpec, type EventType } from './events.ts';
 export { addFinalizer, removeFinalizer, hasFinalizer, isDeleting } from './finalizers.ts';
 export { LeaderElector, defaultIdentity, type LeaderElectionConfig } from './leader.ts';
 export { Controller, specChanged, type ControllerSpec, type Watch } from './controller.ts';
-export { Manager, type ManagerOptions } from './manager.ts';
+export { Manager, type ManagerOptions, type InformerScope } from './manager.ts';
+export {
+  ShardSet, ShardCoordinator, ShardLabeller, MAX_SHARDS, bucketOf, bucketsWon, fnv1a32, leaseNameOf, rendezvousWinner, shardSelector, shardValue, unlabelledSelector,
+  type ReconcileGate,
+} from './shards.ts';
 export { NamespaceSelection, namespaceNameError, parseLabelSelector, type SelectorRequirement, type WatchScope } from './namespaces.ts';
 export type { Runnable } from './runnable.ts';
 export { DEFAULT_NAMES, type RuntimeNames } from './names.ts';

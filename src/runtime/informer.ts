@@ -29,7 +29,7 @@ export type ObjectHandler<T> = (obj: T, previous?: T) => void;
 /** Values an object is filed under in an index (e.g. a label value, a referenced name). */
 export type IndexFunc<T> = (obj: T) => readonly string[];
 
-/** A change of the set of namespaces a filter admits. */
+/** A change of the set of namespaces a filter admits (for a shard set, shards.ts: the label values of the buckets gained and lost). */
 export interface NamespaceChange {
   readonly added: readonly string[];
   readonly removed: readonly string[];
@@ -42,6 +42,10 @@ export interface NamespaceFilter {
   waitForSync(signal?: AbortSignal): Promise<boolean>;
   /** Called after each change of the set. */
   onChange(listener: (change: NamespaceChange) => void): void;
+  /** A label selector the API server applies too (a shard set's buckets, shards.ts), joined to the informer's own; read at each list and watch. */
+  labelSelector?(): string;
+  /** Increases at each change of the set: `Informer.waitForScope` waits for a list that started at or after a version. */
+  version?(): number;
 }
 
 export interface InformerMetrics {
@@ -119,6 +123,9 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   #synced = false;
   readonly #syncWaiters: (() => void)[] = [];
   #restarts = 0;
+  /** The filter's version when the last complete list started (-1: none yet). */
+  #listedVersion = -1;
+  readonly #scopeWaiters: { version: number; resolve: (ok: boolean) => void }[] = [];
 
   #stop = new AbortController();
   #loop: Promise<void> | undefined;
@@ -178,6 +185,11 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     this.#loop = undefined;
   }
 
+  /** The informer's own label selector (without its filter's). */
+  get labelSelector(): string | undefined {
+    return this.#opts.labelSelector;
+  }
+
   hasSynced(): boolean {
     return this.#synced;
   }
@@ -190,6 +202,26 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       const onAbort = (): void => { resolve(false); };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#syncWaiters.push(() => { signal?.removeEventListener('abort', onAbort); resolve(true); });
+    });
+  }
+
+  /**
+   * Resolves true once a list that started at or after the filter's `version` completed (the
+   * cache then holds what the filter admitted at that version), false if `signal` aborts first.
+   * True at once without a filter that has versions.
+   */
+  waitForScope(version: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.#filter?.version === undefined || this.#listedVersion >= version) return Promise.resolve(true);
+    if (signal?.aborted === true) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter = { version, resolve: (ok: boolean): void => { signal?.removeEventListener('abort', onAbort); resolve(ok); } };
+      const onAbort = (): void => {
+        const i = this.#scopeWaiters.indexOf(waiter);
+        if (i >= 0) this.#scopeWaiters.splice(i, 1);
+        resolve(false);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#scopeWaiters.push(waiter);
     });
   }
 
@@ -301,7 +333,8 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
    */
   #rescope(change: NamespaceChange): void {
     let dropped = 0;
-    for (const namespace of change.removed) {
+    // Every cached namespace the filter no longer admits (the removed ones; for a shard set, those of its lost buckets).
+    for (const namespace of [...this.#store.keys()].filter((ns) => !this.#admits(ns))) {
       for (const obj of this.list(namespace)) {
         this.#remove(obj);
         this.#notify(obj);
@@ -324,9 +357,12 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
     const items: T[] = [];
     let cont: string | undefined;
     let rv = '';
+    // One selector and version for every page (a continue token belongs to its selector).
+    const version = this.#filter?.version?.() ?? 0;
+    const labelSelector = this.#labelSelector();
     do {
       const page = await this.#client.request<ListResponse<T>>('GET', collectionPath(this.kind, stream.namespace), {
-        query: { limit: this.#opts.pageSize ?? 500, continue: cont, labelSelector: this.#opts.labelSelector, fieldSelector: this.#opts.fieldSelector },
+        query: { limit: this.#opts.pageSize ?? 500, continue: cont, labelSelector, fieldSelector: this.#opts.fieldSelector },
         signal: stop,
       });
       const kind = page.kind?.replace(/List$/, '');
@@ -364,6 +400,22 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
       this.#synced = true;
       for (const w of this.#syncWaiters.splice(0)) w();
     }
+    this.#scopeListed(version);
+  }
+
+  #scopeListed(version: number): void {
+    if (version <= this.#listedVersion) return;
+    this.#listedVersion = version;
+    for (const w of this.#scopeWaiters.filter((x) => x.version <= version)) {
+      this.#scopeWaiters.splice(this.#scopeWaiters.indexOf(w), 1);
+      w.resolve(true);
+    }
+  }
+
+  /** The informer's own label selector joined to its filter's (shards.ts). */
+  #labelSelector(): string | undefined {
+    const parts = [this.#opts.labelSelector, this.#filter?.labelSelector?.()].filter((s): s is string => s !== undefined && s !== '');
+    return parts.length > 0 ? parts.join(',') : undefined;
   }
 
   /** One watch from the current resourceVersion. Returns why it ended; throws on failure. */
@@ -388,7 +440,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
         query: {
           watch: 'true', resourceVersion: stream.resourceVersion, allowWatchBookmarks: true,
           timeoutSeconds: Math.floor(t * (1 + this.#random())),
-          labelSelector: this.#opts.labelSelector, fieldSelector: this.#opts.fieldSelector,
+          labelSelector: this.#labelSelector(), fieldSelector: this.#opts.fieldSelector,
         },
         signal: abort.signal,
       });

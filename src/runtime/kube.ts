@@ -58,10 +58,14 @@ export class KubeClient {
   #dispatcher: Dispatcher;
   #server: string;
 
-  constructor(kubeConfig: KubeConfig) {
+  readonly #userAgent: string | undefined;
+
+  /** `userAgent`: sent with every request (the audit log records it: which replica wrote what). */
+  constructor(kubeConfig: KubeConfig, options: { userAgent?: string } = {}) {
     const cluster = kubeConfig.getCurrentCluster();
     if (cluster === null) throw new Error('kubeconfig has no current cluster');
     this.kubeConfig = kubeConfig;
+    this.#userAgent = options.userAgent;
     this.#server = cluster.server.replace(/\/$/, '');
   }
 
@@ -78,6 +82,7 @@ export class KubeClient {
     if (this.#dispatcher === undefined) this.#dispatcher = ctx.getDispatcher();
     else ctx.setDispatcher(this.#dispatcher);
     ctx.setHeaderParam('Accept', 'application/json');
+    if (this.#userAgent !== undefined) ctx.setHeaderParam('User-Agent', this.#userAgent);
     if (opts.body !== undefined) {
       ctx.setHeaderParam('Content-Type', opts.contentType ?? 'application/json');
       ctx.setBody(JSON.stringify(opts.body));

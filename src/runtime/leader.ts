@@ -40,6 +40,12 @@ export type LeaderElectorOptions = LeaderElectionConfig & {
   onStoppedLeading: () => void;
   metrics?: RuntimeMetrics;
   random?: () => number;
+  /**
+   * What a caller already observed of the Lease: its record (`JSON.stringify(spec)`) and when it
+   * last changed, on our clock (shards.ts follows the bucket Leases before it campaigns): the
+   * expiry is then judged from there, not from this elector's first read.
+   */
+  observed?: { readonly record: string; readonly at: number };
 };
 
 type LeaseSpec = {
@@ -85,6 +91,7 @@ export class LeaderElector {
     this.#log = opts.logger.child({ lease: `${opts.namespace}/${opts.name}`, identity: this.identity });
     this.#metrics = opts.metrics ?? noopRuntimeMetrics;
     this.#random = opts.random ?? Math.random;
+    this.#observed = opts.observed;
   }
 
   isLeader(): boolean {

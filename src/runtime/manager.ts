@@ -7,7 +7,11 @@
 //     answers, caches synced and not stale, on the leader every controller started, no runnable
 //     failed; the event loop not blocked past a bound;
 //   - `stop()` (SIGTERM, see process.ts): leader work stops taking keys, in-flight reconciles
-//     finish, then the lease is released and the informers stop.
+//     finish, then the lease is released and the informers stop;
+//   - with `shards` (shards.ts) there is no single leader: the controllers run on every replica,
+//     each reconciling only the buckets whose Lease it holds, its caches of namespaced kinds
+//     holding only those buckets (label selector); `isLeader()` then means "holds bucket 0",
+//     the one replica that does the cluster-wide chores (labelling, certificate renewal).
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { realClock, type Clock } from './clock.ts';
@@ -15,13 +19,14 @@ import { Controller, type ControllerSpec } from './controller.ts';
 import { errorCode } from './errors.ts';
 import { EventRecorder } from './events.ts';
 import { ApiServerCheck, EventLoopLag, healthReport, type HealthCheck, type HealthReport } from './health.ts';
-import { Informer, type InformerOptions } from './informer.ts';
+import { Informer, type InformerOptions, type NamespaceFilter } from './informer.ts';
 import { KubeClient, kindName, type KindRef } from './kube.ts';
 import { defaultIdentity, LeaderElector, type LeaderElectionConfig } from './leader.ts';
 import { NAMESPACE_KIND, NamespaceSelection, type WatchScope } from './namespaces.ts';
 import { noopRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
 import { DEFAULT_NAMES } from './names.ts';
 import type { Runnable } from './runnable.ts';
+import { BothFilters, ShardCoordinator, ShardLabeller, ShardSet, unlabelledSelector } from './shards.ts';
 import { StatusWriter } from './status.ts';
 
 export type ManagerOptions = {
@@ -43,6 +48,17 @@ export type ManagerOptions = {
   /** Event de-duplication window, ms. */
   eventWindowMs?: number;
   health?: HealthOptions;
+  /**
+   * Spread the namespaces over `count` buckets, each reconciled by the replica holding its Lease
+   * (shards.ts; the Leases are named after `leaderElection`, which must be set). Not with `watch`.
+   */
+  shards?: { count: number; labelKey: string };
+};
+
+/** Options of `Manager.informer`. */
+export type InformerScope = {
+  /** Sharded manager: every bucket's objects (the webhook's view), not only the buckets held. */
+  allShards?: boolean;
 };
 
 export type HealthOptions = {
@@ -89,15 +105,21 @@ export class Manager {
   readonly #failed = new Map<string, string>();
   #leaderWork = false;
   #started = false;
+  readonly #shards: ShardSet | undefined;
+  /** With a namespace selector too: what both admit. */
+  readonly #shardFilter: NamespaceFilter | undefined;
+  /** The informers filtered by #shards (a bucket is active once each relisted with it). */
+  readonly #sharded: Informer[] = [];
 
   constructor(opts: ManagerOptions) {
     this.#opts = opts;
     this.logger = opts.logger;
     this.clock = opts.clock ?? realClock;
     this.#metrics = opts.metrics ?? noopRuntimeMetrics;
-    this.client = new KubeClient(opts.kubeConfig);
     this.identity = opts.leaderElection === false ? defaultIdentity() : (opts.leaderElection.identity ?? defaultIdentity());
     this.fieldManager = opts.fieldManager ?? DEFAULT_NAMES.fieldManager;
+    // The replica in every request's User-Agent: the audit log tells the replicas apart (they share one user).
+    this.client = new KubeClient(opts.kubeConfig, { userAgent: `${this.fieldManager} (${this.identity})` });
     this.status = new StatusWriter(this.client, { fieldManager: this.fieldManager, metrics: this.#metrics });
     this.events = new EventRecorder(this.client, {
       clock: this.clock, logger: opts.logger, instance: this.identity, metrics: this.#metrics,
@@ -111,6 +133,14 @@ export class Manager {
       this.#informers.set(`${kindName(NAMESPACE_KIND)} (watch selector)`, namespaces);
       this.#selection = new NamespaceSelection(namespaces);
       this.#selection.onChange((change) => { this.logger.info({ ...change, selector: opts.watch !== undefined && 'namespaceSelector' in opts.watch ? opts.watch.namespaceSelector : '' }, 'watched namespaces changed'); });
+    }
+    if (opts.shards !== undefined) {
+      if (opts.leaderElection === false) throw new Error('shards need leader election (the bucket Leases)');
+      if (opts.watch !== undefined && 'namespaces' in opts.watch) throw new Error('shards and a list of watched namespaces do not combine (a namespace selector does)');
+      this.#shards = new ShardSet({ count: opts.shards.count, labelKey: opts.shards.labelKey, logger: this.logger });
+      if (this.#selection !== undefined) this.#shardFilter = new BothFilters(this.#selection, this.#shards);
+      this.#shards.setInformers(() => this.#sharded);
+      this.#shards.onActiveChange((active) => { this.#metrics.leader(active.length > 0); });
     }
     this.#health = { ...HEALTH_DEFAULTS, ...opts.health };
     const h = this.#health;
@@ -130,18 +160,22 @@ export class Manager {
    * `labelSelector`, one of its own holding only the objects that match (the API server filters
    * them): for kinds the operator does not own, e.g. only the Jobs it created.
    */
-  informer<T extends KubernetesObject = KubernetesObject>(kind: KindRef, labelSelector?: string): Informer<T> {
-    const name = labelSelector === undefined ? kindName(kind) : `${kindName(kind)} (${labelSelector})`;
+  informer<T extends KubernetesObject = KubernetesObject>(kind: KindRef, labelSelector?: string, scope: InformerScope = {}): Informer<T> {
+    const shards = this.#shards !== undefined && kind.namespaced !== false && scope.allShards !== true ? (this.#shardFilter ?? this.#shards) : undefined;
+    const base = labelSelector === undefined ? kindName(kind) : `${kindName(kind)} (${labelSelector})`;
+    const name = this.#shards !== undefined && shards === undefined && kind.namespaced !== false ? `${base} (all shards)` : base;
     let informer = this.#informers.get(name);
     if (informer === undefined) {
       const watch = this.#opts.watch;
+      const filter = shards ?? this.#selection;
       informer = new Informer(this.client, {
         kind, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...this.#opts.informers,
         ...(labelSelector !== undefined ? { labelSelector } : {}),
         ...(watch !== undefined && 'namespaces' in watch ? { namespaces: watch.namespaces } : {}),
-        ...(this.#selection !== undefined ? { namespaceFilter: this.#selection } : {}),
+        ...(filter !== undefined ? { namespaceFilter: filter } : {}),
       });
       this.#informers.set(name, informer);
+      if (shards !== undefined) this.#sharded.push(informer);
       if (this.#started) informer.start();
     }
     return informer as unknown as Informer<T>;
@@ -155,6 +189,7 @@ export class Manager {
       clock: this.clock,
       logger: this.logger,
       metrics: this.#metrics,
+      ...(this.#shards !== undefined ? { gate: this.#shards } : {}),
     });
     this.#controllers.push(controller);
     this.#runnables.push(controller);
@@ -176,6 +211,10 @@ export class Manager {
     for (const informer of this.#informers.values()) informer.start();
     for (const r of this.#runnables.filter((x) => !x.needLeaderElection)) this.#running.push(this.#run(r, signal));
     const le = this.#opts.leaderElection;
+    if (this.#shards !== undefined && le !== false) {
+      this.#startSharded(this.#shards, le, signal);
+      return;
+    }
     if (le === false) {
       // The only replica does the leader's work: say so, or an alert on no leader (leader_election_master_status) would fire.
       this.#metrics.leader(true);
@@ -193,6 +232,54 @@ export class Manager {
       onStoppedLeading: () => { this.logger.info('leader work stopped'); },
     });
     this.#running.push(this.#elector.run(signal));
+  }
+
+  /** Sharded: the leader work runs at once (gated per bucket), the coordinator campaigns for the buckets, the labeller follows the unlabelled objects. */
+  #startSharded(shards: ShardSet, le: LeaderElectionConfig, signal: AbortSignal): void {
+    this.#metrics.leader(false);
+    // The labeller's informers: per sharded kind (and own selector), the objects without a label of this count.
+    const unlabelled = unlabelledSelector(shards.labelKey, shards.count);
+    const sources = [...this.#informers.values()].filter((i) => this.#sharded.includes(i)).map((i) => {
+      const own = i.labelSelector;
+      const informer = new Informer(this.client, {
+        kind: i.kind, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...this.#opts.informers,
+        labelSelector: own === undefined ? unlabelled : `${own},${unlabelled}`,
+        ...(this.#selection !== undefined ? { namespaceFilter: this.#selection } : {}),
+      });
+      this.#informers.set(`${kindName(i.kind)} (${own === undefined ? '' : `${own},`}unlabelled)`, informer);
+      // A namespace with objects still unlabelled waits for them (ShardSet.setUnlabelled); once they are, it is reconciled.
+      informer.addHandler((obj) => { shards.labelled(obj.metadata?.namespace ?? ''); });
+      informer.start();
+      return { kind: i.kind, informer };
+    });
+    // Until the labeller's caches have listed, no namespace is known whole.
+    shards.setUnlabelled((namespace) => sources.some((s) => !s.informer.hasSynced() || s.informer.list(namespace).length > 0));
+    void Promise.all(sources.map((s) => s.informer.waitForSync(signal))).then((synced) => { if (synced.every(Boolean)) shards.labelledAll(); });
+    const labeller = new ShardLabeller({ set: shards, client: this.client, clock: this.clock, logger: this.logger, fieldManager: this.fieldManager, sources });
+    const coordinator = new ShardCoordinator({
+      set: shards, client: this.client, clock: this.clock, logger: this.logger, namespace: le.namespace, name: le.name, identity: this.identity,
+      ...(le.leaseDurationMs !== undefined ? { leaseDurationMs: le.leaseDurationMs } : {}),
+      ...(le.renewDeadlineMs !== undefined ? { renewDeadlineMs: le.renewDeadlineMs } : {}),
+      ...(le.retryPeriodMs !== undefined ? { retryPeriodMs: le.retryPeriodMs } : {}),
+    });
+    this.#running.push(this.#run(labeller, signal), this.#run(coordinator, signal), this.#lead(signal));
+  }
+
+  /** The shard set when sharded (shards.ts): its buckets, its labels. */
+  shards(): ShardSet | undefined {
+    return this.#shards;
+  }
+
+  /** The labels an object the operator creates in `namespace` carries (its shard when sharded; none otherwise). */
+  shardLabels(namespace: string): Record<string, string> {
+    return this.#shards?.labelsOf(namespace) ?? {};
+  }
+
+  /** `obj` with its shard's label added (a copy; `obj` itself unsharded): every object the operator creates goes through this. */
+  withShardLabel<T extends { metadata?: { namespace?: string | undefined; labels?: Record<string, string> | undefined } }>(obj: T): T {
+    const labels = this.shardLabels(obj.metadata?.namespace ?? '');
+    if (Object.keys(labels).length === 0) return obj;
+    return { ...obj, metadata: { ...obj.metadata, labels: { ...obj.metadata?.labels, ...labels } } };
   }
 
   async #lead(signal: AbortSignal): Promise<void> {
@@ -245,6 +332,7 @@ export class Manager {
 
   /** This replica holds the lease (always true without leader election, once started). */
   isLeader(): boolean {
+    if (this.#shards !== undefined) return this.#started && !this.#stop.signal.aborted && this.#shards.isActive(0);
     return this.#opts.leaderElection === false ? this.#started && !this.#stop.signal.aborted : (this.#elector?.isLeader() ?? false);
   }
 
@@ -257,7 +345,7 @@ export class Manager {
     if (this.#apiCheck !== undefined) checks.push(this.#apiCheck.check());
     const stale = [...this.#informers.values()].map((i) => i.staleness(this.#health.cacheStaleAfterMs)).filter((x) => x !== undefined);
     checks.push(stale.length === 0 ? { name: 'caches', ok: true, message: `${this.#informers.size} synced` } : { name: 'caches', ok: false, message: stale.join('; ') });
-    if (this.isLeader()) {
+    if (this.isLeader() || (this.#shards !== undefined && this.#started)) {
       const waiting = this.#controllers.filter((c) => !c.started()).map((c) => c.name);
       // A manager without leader work (no controller, no prober) has nothing to wait for.
       const leaderRunnables = this.#runnables.some((r) => r.needLeaderElection);

@@ -40,7 +40,8 @@ class ParsedKind<T> {
   readonly #memo = new WeakMap<KubernetesObject, T | null>();
 
   constructor(manager: Manager, kind: keyof typeof VIEW_KINDS, schema: z.ZodType<T>) {
-    this.informer = manager.informer(VIEW_KINDS[kind]);
+    // Every namespace's objects, also on a sharded replica (the webhook answers for every namespace).
+    this.informer = manager.informer(VIEW_KINDS[kind], undefined, { allShards: true });
     this.#schema = schema;
   }
 

@@ -15,6 +15,7 @@ export { CertificateRenewer, DEFAULT_RENEWAL_PERIOD_MS, DEFAULT_CA_PROPAGATION_M
 export { generateServingCertificate, needsRenewal, type ServingCertificate } from './pki.ts';
 export { validate, tenantOf, type TenantView, type RuleContext } from './rules.ts';
 export { mutate, stampOf } from './mutate.ts';
+export { shardPatch, withShardLabel, type ShardLabelling } from './shard.ts';
 export { identify, type Identity, type IdentityConfig } from './identity.ts';
 export { rbacManifests, RBAC_DIR, type RbacManifest } from './rbac.ts';
 export type { AdmissionRequest, AdmissionResponse, AdmissionReview, Verdict, Violation } from './admission.ts';

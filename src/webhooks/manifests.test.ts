@@ -37,7 +37,12 @@ describe('config/webhook', () => {
       expect((hook.clientConfig as { caBundle: string }).caBundle).toBe(Buffer.from('PEM').toString('base64'));
     }
     expect((mutating.webhooks[0]?.clientConfig as { url: string }).url).toBe('https://127.0.0.1:9443/mutate');
-    expect(mutating.webhooks[0]?.rules).toEqual([expect.objectContaining({ operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems', 'maintenancewindows', 'slaclaims'] })]);
+    // Every kind (11): the shard label (--shards) is stamped on each; the kinds without stamps of their own are otherwise let through as they are.
+    expect(mutating.webhooks[0]?.rules).toEqual([expect.objectContaining({ operations: ['CREATE', 'UPDATE'] })]);
+    const [mutated] = mutating.webhooks[0]?.rules as { resources: string[] }[];
+    expect(mutated?.resources).toHaveLength(11);
+    expect(mutated?.resources).toContain('supportcontracts');
+    expect(mutated?.resources).not.toContain('slareports/status');
     const [rule] = validating.webhooks[0]?.rules as { operations: string[]; resources: string[] }[];
     expect(rule?.operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
     // The 11 kinds (ChangeCatalog, the provider's, and SLAClaim included), and the status of SLAReports (only the operator finalizes a report).

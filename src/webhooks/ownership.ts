@@ -370,6 +370,7 @@ export const ADMISSION_RULES = {
   // serviceunits: the trace of their backup and prerequisites (issue 15 item 3, records.ts TRACED_FIELDS).
   // maintenancewindows: the stamps of the client's approvals of occurrences (issue 14, approvals.ts).
   // slaclaims: who filed and answered, and when (issue 13, claims.ts).
-  mutate: { operations: ['CREATE', 'UPDATE'], resources: ['managedtenants', 'serviceunits', 'incidents', 'changerequests', 'problems', 'maintenancewindows', 'slaclaims'] },
+  // Every kind: the shard label (--shards, shard.ts); the kinds without a stamp of their own are otherwise allowed as they are.
+  mutate: { operations: ['CREATE', 'UPDATE'], resources: KINDS.map((k) => k.plural) },
   validate: { operations: ['CREATE', 'UPDATE', 'DELETE'], resources: [...KINDS.map((k) => k.plural), 'slareports/status'] },
 } as const;

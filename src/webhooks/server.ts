@@ -16,6 +16,7 @@ import { deny, toResponse, violationMessage, type AdmissionRequest, type Admissi
 import { InformerTenantView, VIEW_KINDS_TEXT } from './cache.ts';
 import type { IdentityConfig } from './identity.ts';
 import { mutate, mutationNeedsTenant } from './mutate.ts';
+import { withShardLabel, type ShardLabelling } from './shard.ts';
 import { validate } from './rules.ts';
 
 export const MUTATE_PATH = '/mutate';
@@ -67,6 +68,8 @@ export interface WebhookServerOptions extends IdentityConfig {
   readonly metrics?: WebhookMetrics;
   /** How long Incidents and ChangeRequests are kept, in months (--record-retention-months); default the domain's. */
   readonly retentionMonths?: number;
+  /** `--shards` (shard.ts): stamp every object's shard label. The view caches then hold every bucket whatever the Manager reconciles. */
+  readonly shards?: ShardLabelling;
 }
 
 export interface WebhookServer extends Runnable {
@@ -79,6 +82,7 @@ export interface WebhookServer extends Runnable {
 /** Builds the server and registers the informers it reads with the Manager (call before `manager.start()`). */
 export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
   const view = new InformerTenantView(options.manager);
+  const shards = options.shards;
   const log = options.logger.child({ component: 'webhook' });
   const clock = options.clock ?? options.manager.clock;
   const cacheWaitMs = options.cacheWaitMs ?? DEFAULT_CACHE_WAIT_MS;
@@ -103,7 +107,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     const needsCache = path === VALIDATE_PATH ? request.kind.kind !== 'SLAReport' || request.operation === 'DELETE' : mutationNeedsTenant(request);
     if (needsCache && !(await view.waitForSync(cacheWaitMs))) return coldCache();
     return path === MUTATE_PATH
-      ? mutate(request, view, identity, clock.now())
+      ? withShardLabel(mutate(request, view, identity, clock.now()), request, shards)
       : validate(request, {
         view, identity, now: clock.now(),
         ...(options.internalEndpoints !== undefined ? { internalEndpoints: options.internalEndpoints } : {}),

@@ -8,6 +8,8 @@ import { CALENDAR_MAX_YEAR, CALENDAR_MIN_YEAR, MAX_AMOUNT } from '../../domain/l
 export const GROUP = 'managedapps.dev';
 export const VERSION = 'v1alpha1';
 export const API_VERSION = `${GROUP}/${VERSION}`;
+/** The label of an object's shard bucket, `"<k>-of-<N>"` (`--shards N`, src/runtime/shards.ts): stamped by the mutating webhook, by the operator's creates and by its labeller. */
+export const SHARD_LABEL = `${GROUP}/shard`;
 
 /** One CEL rule of `x-kubernetes-validations`. The message always names the field it is about. */
 export interface CelRule {

@@ -182,7 +182,7 @@ export async function reconcileRunbook(deps: Deps, change: ChangeObj, related: I
   const create = async (role: JobRole, template: JobTemplate, notes: Record<string, string>): Promise<'created' | 'exists' | { readonly refused: string }> => {
     const body = runbookJob({ name: change.name, namespace: ns, uid }, role, template, notes);
     try {
-      await deps.manager.client.request('POST', collectionPath(JOBS, ns), { query: { fieldManager: deps.manager.fieldManager }, body });
+      await deps.manager.client.request('POST', collectionPath(JOBS, ns), { query: { fieldManager: deps.manager.fieldManager }, body: deps.manager.withShardLabel(body) });
       return 'created';
     } catch (err) {
       if (isStatus(err, 400) || isStatus(err, 422)) return { refused: err instanceof Error ? err.message : String(err) };

@@ -51,7 +51,7 @@ async function ensureReport(deps: Deps, contract: ContractObj, month: string, no
     spec: { contractRef: { name: contract.name }, month },
   };
   try {
-    await deps.manager.client.request('POST', collectionPath(KIND_REFS.SLAReport, contract.namespace), { body });
+    await deps.manager.client.request('POST', collectionPath(KIND_REFS.SLAReport, contract.namespace), { body: deps.manager.withShardLabel(body) });
   } catch (err) {
     // The cache lags a creation of ours: the report exists, which is all we want.
     if (!isStatus(err, 409)) throw err;
