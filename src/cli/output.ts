@@ -42,7 +42,9 @@ export function formatReports(reports: readonly ContractReport[], format: Output
 function packText(r: ContractReport): string {
   const heading = `${r.namespace}/${r.contract}\n`;
   if (r.report.pack === undefined) return `${heading}no monthly pack: the report of ${r.report.period.month} was made final before the operator wrote packs (REPORT_RULES 3)\n`;
-  return heading + renderPackText(r.report.pack, r.language ?? 'en', r.report.final);
+  // The statement joins the pack (issue 16: "the credits and the statement"), after it.
+  const statement = r.statement === undefined ? '' : `\n${renderStatementText(r.statement, r.language ?? 'en', r.report.final)}`;
+  return heading + renderPackText(r.report.pack, r.language ?? 'en', r.report.final) + statement;
 }
 
 // ---- table -------------------------------------------------------------------------------------

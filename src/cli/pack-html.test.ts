@@ -58,6 +58,22 @@ describe('report --offline -o html on config/samples', () => {
     expect(english.stdout).toContain('<span class="figure" data-figure="pack.credits.total">115.61</span>&#160;EUR');
   });
 
+  it('ends with the capacity section and the month\'s statement (issue 16: the statement joins the pack)', () => {
+    const html = english.stdout;
+    expect([...html.matchAll(/data-section="([a-z]+)"/g)].map((m) => m[1])).toEqual(['capacity', 'statement']);
+    // No Prometheus given: the capacity section says so instead of numbers.
+    expect(html).toMatch(/<section data-section="capacity">[\s\S]*?unavailable: no Prometheus is configured/);
+    // The samples' October statement, by hand: the functions 900 + 750.50 + 600 + 1,500 + 1,200 + 380
+    // + 450 = 5,780.50, the fee 5,200 and the two support fees 2,400 + 600: 13,980.50 of recurring
+    // charges (over the 8,000 minimum); 20 tokens of changes and 5 of billable effort (150 min of
+    // remediation, the first 15 included: 135 min = 4.5 → 5 tokens) on a pack of 20: 5 extra × 95 =
+    // 475; one ticket of 40: none billed; no credit: 13,980.50 + 475 = 14,455.50 EUR excluding tax.
+    expect(html).toContain('<span class="figure" data-figure="statement.totals.excludingTax">14,455.5</span>&#160;EUR');
+    expect(html).toContain('<span class="figure" data-figure="statement.tokens.extra">5</span>');
+    const paths = new Set(figures(html).map((f) => f.path));
+    for (const p of ['statement.recurring.subtotal', 'statement.tokens.amount', 'statement.tickets.amount', 'statement.totals.beforeCredits', 'statement.totals.credits']) expect(paths).toContain(p);
+  });
+
   it('draws every chart with marks', () => {
     const charts = [...english.stdout.matchAll(/<figure class="chart" data-chart="([a-z]+)">([\s\S]*?)<\/figure>/g)].map((m) => ({ name: m[1], svg: m[2] ?? '' }));
     expect(charts.map((c) => c.name)).toEqual(['availability', 'burn', 'incidents', 'major', 'tokens']);

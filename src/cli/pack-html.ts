@@ -18,7 +18,8 @@ import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import type { EChartsOption } from 'echarts';
 import {
-  monthDays, monthPeriod, packLabels, PACK_LIST_LIMIT, PRIORITIES, type MonthlyPack, type MonthlyReport, type PackCharts, type PackLanguage, type Priority,
+  CAPACITY_TREND_MONTHS, monthDays, monthPeriod, packLabels, PACK_LIST_LIMIT, PRIORITIES, statementLabels, type MonthlyPack, type MonthlyReport, type PackCharts, type PackLanguage, type Priority,
+  type StatementReport,
 } from '../domain/index.ts';
 
 echarts.use([BarChart, LineChart, ScatterChart, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, SVGRenderer]);
@@ -29,14 +30,14 @@ const CHART_HEIGHT = 300;
 /** The page's own labels (the pack's are packLabels'): en and fr, as the text pack. */
 const PAGE = {
   en: {
-    contract: 'Contract', period: 'Period', asOf: 'as of', availabilityChart: 'Availability per function against its guarantee',
+    contract: 'Contract', unit: 'Unit', period: 'Period', asOf: 'as of', availabilityChart: 'Availability per function against its guarantee',
     burnTitle: 'Error budget', burnChart: 'Error budget burn: cumulative counted downtime (minutes) against the budget', budget: 'budget', function: 'Function', downtime: 'downtime',
     minutes: 'min', used: 'used', incidentsChart: 'Incidents opened per day, by priority', majorChart: 'Major incidents (P1) on the month\'s timeline',
     tokensChart: 'Tokens against the pack', withinPack: 'within the pack', day: 'day', notDrawn: '{n} more functions not drawn (the table lists them all)',
     credit: 'credit', value: 'value', seriesNote: 'The burn of a function is the mean of its production units\' counted downtime over their subscribed time, in minutes of the month; it exceeds the budget exactly when the availability is below the guarantee.',
   },
   fr: {
-    contract: 'Contrat', period: 'Période', asOf: 'au', availabilityChart: 'Disponibilité par fonction et sa garantie',
+    contract: 'Contrat', unit: 'Unité', period: 'Période', asOf: 'au', availabilityChart: 'Disponibilité par fonction et sa garantie',
     burnTitle: 'Budget d\'indisponibilité', burnChart: 'Consommation du budget d\'indisponibilité : indisponibilité comptée cumulée (minutes) et budget', budget: 'budget', function: 'Fonction', downtime: 'indisponibilité',
     minutes: 'min', used: 'consommé', incidentsChart: 'Incidents ouverts par jour, par priorité', majorChart: 'Incidents majeurs (P1) sur le mois',
     tokensChart: 'Jetons et forfait', withinPack: 'dans le forfait', day: 'jour', notDrawn: '{n} autres fonctions non tracées (le tableau les donne toutes)',
@@ -54,6 +55,8 @@ export interface PackPage {
   readonly report: MonthlyReport;
   readonly charts: PackCharts;
   readonly language: PackLanguage;
+  /** The month's statement (SLAReport status.statement, design.md §3 "The monthly statement"); absent: none. */
+  readonly statement?: StatementReport | undefined;
 }
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -148,6 +151,45 @@ ${list(pack.maintenance, (m) => `${escapeHtml(m.window)} ${escapeHtml(m.start)} 
   sections.push(`<section><h2>${t.credits}</h2>
 <table><tbody><tr><th>${t.uncapped}</th><td>${fig('pack.credits.uncapped', pack.credits.uncapped, cur)}</td><th>${t.cap}</th><td>${fig('pack.credits.cap', pack.credits.cap, cur)} (${fig('pack.credits.capPercent', pack.credits.capPercent, '%')})</td><th>${t.total}</th><td><strong>${fig('pack.credits.total', pack.credits.total, cur)}</strong></td></tr></tbody></table>
 </section>`);
+
+  // ---- capacity (the pack's section, read from Prometheus when the report was made final)
+  const capacity = pack.capacity;
+  if (capacity !== undefined) {
+    const resources = (['cpu', 'memory', 'disk'] as const).filter((r) => capacity[r] !== undefined);
+    const table = (r: (typeof resources)[number]): string => {
+      const rows = capacity[r];
+      if (rows === undefined) return '';
+      const body = rows.items.map((row, i) => `<tr><td>${escapeHtml(row.unit)}</td><td>${row.p95 === undefined ? `${t.noP95}${row.reason === undefined ? '' : `: ${escapeHtml(row.reason)}`}` : fig(`pack.capacity.${r}.items.${i}.p95`, row.p95)}</td><td>${row.baseline === undefined ? (row.p95 === undefined ? '' : t.noHistory) : fig(`pack.capacity.${r}.items.${i}.baseline`, row.baseline)}</td><td>${row.trendPercent === undefined ? '' : fig(`pack.capacity.${r}.items.${i}.trendPercent`, row.trendPercent, '%')}</td></tr>`);
+      return `<h3>${t[r]}</h3><table><thead><tr><th>${p.unit}</th><th>p95</th><th>${t.baseline}</th><th>%</th></tr></thead><tbody>${body.join('')}${rows.more > 0 ? `<tr><td colspan="4">${t.more.replace('{n}', String(rows.more))}</td></tr>` : ''}</tbody></table>`;
+    };
+    sections.push(`<section data-section="capacity"><h2>${escapeHtml(t.capacity.replace('{n}', String(CAPACITY_TREND_MONTHS)))}</h2>
+${!capacity.available ? `<p>${t.unavailable}: ${escapeHtml(capacity.reason ?? '')}</p>` : resources.length === 0 ? `<p>${t.none}</p>` : resources.map(table).join('\n')}
+</section>`);
+  }
+
+  // ---- the statement (issue 13: what the month costs, excluding tax)
+  const st = page.statement;
+  if (st !== undefined) {
+    const s = statementLabels(language);
+    const sc = st.currency;
+    const sfig = (path: string, value: number, unit = ''): string => fig(`statement.${path}`, value, unit);
+    const recurring = st.recurring.lines.map((l, i) => `<tr><td>${escapeHtml(l.name)} (${escapeHtml(l.kind)})</td><td>${sfig(`recurring.lines.${i}.base`, l.base, sc)}${l.ratio === 1 ? '' : ` × ${num(l.ratio)}`}</td><td>${sfig(`recurring.lines.${i}.amount`, l.amount, sc)}</td></tr>`);
+    const rows = [
+      `<tr><th>${s.recurring}, ${s.subtotal}</th><td></td><td>${sfig('recurring.subtotal', st.recurring.subtotal, sc)}</td></tr>`,
+      ...(st.recurring.minimumTopUp > 0 ? [`<tr><th>${s.minimum} ${s.topUp}</th><td></td><td>${sfig('recurring.minimumTopUp', st.recurring.minimumTopUp, sc)}</td></tr>`] : []),
+      `<tr><th>${s.tokens}</th><td>${sfig('tokens.used', st.tokens.used)} ${s.used} / ${sfig('tokens.pack', st.tokens.pack)} ${s.pack}, ${sfig('tokens.extra', st.tokens.extra)} ${s.extra} × ${sfig('tokens.unitPrice', st.tokens.unitPrice, sc)}</td><td>${sfig('tokens.amount', st.tokens.amount, sc)}</td></tr>`,
+      `<tr><th>${s.tickets}</th><td>${sfig('tickets.used', st.tickets.used)} / ${sfig('tickets.quota', st.tickets.quota)} ${s.quota}, ${sfig('tickets.overage', st.tickets.overage)} ${s.overage} × ${sfig('tickets.unitPrice', st.tickets.unitPrice, sc)} (${escapeHtml(st.tickets.tariff)})</td><td>${sfig('tickets.amount', st.tickets.amount, sc)}</td></tr>`,
+      ...(st.minimumRevenue !== undefined && st.minimumRevenue.shortfall > 0 ? [`<tr><th>${s.minimumRevenue} ${num(st.minimumRevenue.runYear)}, ${s.shortfall}</th><td></td><td>${sfig('minimumRevenue.shortfall', st.minimumRevenue.shortfall, sc)}</td></tr>`] : []),
+      `<tr><th>${s.beforeCredits}</th><td></td><td>${sfig('totals.beforeCredits', st.totals.beforeCredits, sc)}</td></tr>`,
+      `<tr><th>${s.credits} ${s.deducted}</th><td>${s.available} ${sfig('credits.available', st.credits.available, sc)}, ${s.carriedOut} ${sfig('credits.carriedOut', st.credits.carriedOut, sc)}</td><td>− ${sfig('totals.credits', st.totals.credits, sc)}</td></tr>`,
+      `<tr><th>${s.total} ${s.excludingTax}</th><td></td><td><strong>${sfig('totals.excludingTax', st.totals.excludingTax, sc)}</strong></td></tr>`,
+    ];
+    sections.push(`<section class="new-page" data-section="statement"><h2>${s.title} (${report.final ? s.final : s.provisional}), ${escapeHtml(sc)} ${s.excludingTax}</h2>
+${recurring.length === 0 ? '' : `<table><thead><tr><th>${s.recurring}</th><th></th><th></th></tr></thead><tbody>${recurring.join('')}</tbody></table>`}
+<table><tbody>${rows.join('')}</tbody></table>
+${st.missing === undefined || st.missing.length === 0 ? '' : `<p class="note">${s.missing}: ${st.missing.map(escapeHtml).join(', ')}</p>`}
+</section>`);
+  }
 
   const title = `${t.title} ${pack.month}: ${page.namespace}/${page.contract}`;
   return deterministic(`<!DOCTYPE html>

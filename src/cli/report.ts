@@ -90,7 +90,11 @@ export async function reportCommand(opts: ReportOptions, io: CommandIO): Promise
     const [{ reportWithCharts }, { writePackPages }] = await Promise.all([import('../domain/pack-charts.ts'), import('./pack-output.ts')]);
     const pages = await Promise.all(inputs.map(async (c) => {
       const { report, charts } = reportWithCharts(c.input, opts.month, now);
-      return { namespace: c.namespace, contract: c.contract.name, report: withCapacity(report, await capacityOf(c.namespace, c.contract.name, c.input)), charts, language: languageOf(opts, c.language) };
+      const statement = statementOfRecords(c.input, opts.month, now, answeredClaimsOf(loaded.objects, c.namespace, c.contract.name, selection));
+      return {
+        namespace: c.namespace, contract: c.contract.name, report: withCapacity(report, await capacityOf(c.namespace, c.contract.name, c.input)), charts, language: languageOf(opts, c.language),
+        ...(statement === undefined ? {} : { statement }),
+      };
     }));
     return writePackPages(pages, opts.output, opts.outDir, io);
   }

@@ -273,6 +273,11 @@ const LABELS = {
 
 const money = (n: number): string => n.toFixed(2);
 
+/** The statement's labels in `language`, for the other renderings of it (the pack's page). */
+export function statementLabels(language: PackLanguage): (typeof LABELS)[PackLanguage] {
+  return LABELS[language];
+}
+
 /** The statement as readable text, labels in `language` (ManagedTenant spec.language); `final`: the report's. */
 export function renderStatementText(s: StatementReport, language: PackLanguage = 'en', final = false): string {
   const t = LABELS[language];

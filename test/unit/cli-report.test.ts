@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadManifests, formatManifestError } from '../../src/cli/manifests.ts';
 import { levelThreeOwnerOf } from '../../src/api/v1alpha1/index.ts';
-import { renderPackText, type MonthlyReport, type StatementReport } from '../../src/domain/index.ts';
+import { renderPackText, renderStatementText, type MonthlyReport, type StatementReport } from '../../src/domain/index.ts';
 import { registerReportCommand } from '../../src/cli/program.ts';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE, reportCommand, type ReportOptions } from '../../src/cli/report.ts';
 
@@ -29,7 +29,7 @@ async function run(options: Partial<ReportOptions>): Promise<{ code: number; std
   return { code, stdout, stderr };
 }
 
-const parseReport = (text: string): MonthlyReport => JSON.parse(text) as MonthlyReport;
+const parseReport = (text: string): MonthlyReport & { statement?: StatementReport } => JSON.parse(text) as MonthlyReport & { statement?: StatementReport };
 const keys = (value: unknown): string[] => Object.keys(value as object).sort();
 
 // design.md §3, field by field.
@@ -122,7 +122,9 @@ describe('report --offline on config/samples', () => {
     // The samples' tenant names no language: English labels; the report is final (2026-11-03 is after 1 November 23:00Z).
     const [heading, ...body] = stdout.split('\n');
     expect(heading).toMatch(/^[a-z0-9-]+\/[a-z0-9-]+$/); // namespace/contract
-    expect(body.join('\n')).toBe(renderPackText(pack, 'en', true));
+    // The pack, then the month's statement (issue 16: the statement joins the pack).
+    if (json.statement === undefined) throw new Error('the samples\' report has a statement');
+    expect(body.join('\n')).toBe(`${renderPackText(pack, 'en', true)}\n${renderStatementText(json.statement, 'en', true)}`);
     expect(stdout).toContain(`Incidents: ${pack.volumes.incidents.total}; by priority: P1 ${pack.volumes.incidents.byPriority.P1}`);
     expect(stdout).toContain(`total ${pack.credits.total} EUR`);
     expect(pack.credits).toEqual(json.credits);

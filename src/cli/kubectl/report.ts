@@ -125,6 +125,7 @@ export async function reportFromCluster(opts: ReportOptions, io: CommandIO, now:
     const warning = incompleteWarning(name, object.status);
     if (warning !== undefined) io.stderr(warning);
     const language = languageOf(opts, tenant?.language);
+    const statement = statementOfStatus(object.status);
     if (isPageFormat(opts.output)) {
       // The figures are the SLAReport's (sealed once final); the page's series (the budget burn,
       // the incidents by day) are computed from the namespace's records as they are now, judged
@@ -139,10 +140,9 @@ export async function reportFromCluster(opts: ReportOptions, io: CommandIO, now:
       }
       const { packCharts } = await import('../../domain/pack-charts.ts');
       const { writePackPages } = await import('../pack-output.ts');
-      const page = { namespace: conn.namespace, contract, report, charts: packCharts(input, month, now), language };
+      const page = { namespace: conn.namespace, contract, report, charts: packCharts(input, month, now), language, ...(statement === undefined ? {} : { statement }) };
       return writePackPages([page], opts.output, opts.outDir, io);
     }
-    const statement = statementOfStatus(object.status);
     io.stdout(formatReports([{ namespace: conn.namespace, contract, report, language, ...(statement === undefined ? {} : { statement }) }], opts.output));
     return EXIT_OK;
   }, () => client?.server);
