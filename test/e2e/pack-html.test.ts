@@ -111,7 +111,7 @@ describe.skipIf(!available && !ci)('the monthly pack\'s page in a real headless 
     await page.close();
   });
 
-  it('-o pdf prints it on 4 A4 sheets: the title, contract, month and guarantees first, the credits last', async () => {
+  it('-o pdf prints it on 5 A4 sheets: the title, contract, month and guarantees first, the credits and capacity, then the statement last', async () => {
     const out = join(work, 'packs');
     const printed = await report({ output: 'pdf', outDir: out });
     const file = join(out, 'acme-logistics.acme-logistics-2026.2026-10.pdf');
@@ -120,11 +120,11 @@ describe.skipIf(!available && !ci)('the monthly pack\'s page in a real headless 
     const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
     const pages = Number(/^Pages:\s+(\d+)$/m.exec(info)?.[1]);
     expect(info).toMatch(/^Page size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts \(A4\)/m);
-    // Printed, the error budget, the incidents and the tokens each start a sheet (the page's print
-    // CSS) and each part fits on one: 4 sheets.
-    expect(pages).toBe(4);
+    // Printed, the error budget, the incidents, the tokens and the statement each start a sheet (the
+    // page's print CSS) and each part fits on one: 5 sheets.
+    expect(pages).toBe(5);
     const text = (page: number): string => execFileSync('pdftotext', ['-f', String(page), '-l', String(page), '-layout', file, '-'], { encoding: 'utf8' });
-    const sheets = [1, 2, 3, 4].map(text);
+    const sheets = [1, 2, 3, 4, 5].map(text);
     expect(sheets[0]).toContain('Monthly pack 2026-10 (final)');
     expect(sheets[0]).toContain('acme-logistics/acme-logistics-2026');
     expect(sheets[0]).toMatch(/^\s*Guarantees\s*$/m);
@@ -135,5 +135,10 @@ describe.skipIf(!available && !ci)('the monthly pack\'s page in a real headless 
     expect(sheets[3]).toMatch(/^\s*Tokens\s*$/m);
     expect(sheets[3]).toMatch(/^\s*Credits\s*$/m);
     expect(sheets[3]).toMatch(/total\s+115\.61 EUR/);
+    expect(sheets[3]).toMatch(/^\s*Capacity \(p95 of the month/m);
+    // The samples' October statement: 13,980.50 of recurring charges + 5 extra tokens × 95 (hand
+    // computed in src/cli/pack-html.test.ts) = 14,455.50 EUR excluding tax.
+    expect(sheets[4]).toMatch(/^\s*Monthly statement \(final\), EUR excluding tax\s*$/m);
+    expect(sheets[4]).toMatch(/total excluding tax\s+14,455\.5 EUR/);
   });
 });
