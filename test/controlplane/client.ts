@@ -6,7 +6,7 @@
 //   const ns = await createNamespace(kc, 'leases');
 //   await eventually(async () => { expect(await read()).toBe(...) }, { timeoutMs: 10_000 });
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { ControlPlaneInfo } from './index.ts';
@@ -76,4 +76,20 @@ export async function eventually<T>(fn: () => T | Promise<T>, options: Eventuall
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
   }
+}
+
+/**
+ * Writes one kubeconfig file for the CLI with a context per person (named after them, in
+ * `namespace`), the cluster of `admin`, `current` the current context: how the kubectl-plugin
+ * tests act as a client contact or the provider.
+ */
+export function writePeopleKubeconfig(path: string, admin: KubeConfig, people: readonly (readonly [string, KubeConfig])[], namespace: string, current: string): void {
+  type Raw = { clusters: { cluster: unknown }[]; users: { user: unknown }[] };
+  const raw = (kc: KubeConfig) => JSON.parse(kc.exportConfig()) as Raw;
+  writeFileSync(path, JSON.stringify({
+    apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'test', cluster: raw(admin).clusters[0]!.cluster }],
+    users: people.map(([name, kc]) => ({ name, user: raw(kc).users[0]!.user })),
+    contexts: people.map(([name]) => ({ name, context: { cluster: 'test', user: name, namespace } })),
+    'current-context': current,
+  }));
 }

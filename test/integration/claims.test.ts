@@ -14,11 +14,10 @@
 // 2026-11-30T23:00Z ahead), moved to 2026-12-01T00:00Z for the late claim. The controllers run
 // at 2026-11-10T12:00Z, then at 2026-12-04T00:00Z for AtRisk.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { stringify } from 'yaml';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -30,7 +29,7 @@ import { Manager, realClock, type Clock, type Condition } from '../../src/runtim
 import { deleteWebhookConfiguration, ensureWebhookConfiguration, webhookCertificates } from '../../src/webhooks/certs.ts';
 import { rbacManifests, type RbacManifest } from '../../src/webhooks/rbac.ts';
 import { createWebhookServer } from '../../src/webhooks/server.ts';
-import { adminKubeConfig, createNamespace, eventually, userKubeConfig } from '../controlplane/client.ts';
+import { adminKubeConfig, createNamespace, eventually, userKubeConfig, writePeopleKubeconfig } from '../controlplane/client.ts';
 import { attempt } from '../support/attempt.ts';
 import {
   changeRequest, completedAt, contract, createAll, GROUP, managedFunction, PLURALS, requestedAt, serviceUnit, tenant, VERSION, withSpec, type Manifest,
@@ -131,15 +130,7 @@ describe('SLA claims on a real API server', () => {
     // One kubeconfig file for the commands, a context per person.
     dir = mkdtempSync(join(tmpdir(), 'mao-claims-'));
     kubeconfig = join(dir, 'kubeconfig');
-    type Raw = { clusters: { cluster: unknown }[]; users: { user: unknown }[] };
-    const raw = (kc: KubeConfig) => JSON.parse(kc.exportConfig()) as Raw;
-    const people = ['claire', 'paul'] as const;
-    writeFileSync(kubeconfig, stringify({
-      apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'test', cluster: raw(admin).clusters[0]!.cluster }],
-      users: people.map((name) => ({ name, user: raw(users.get(name)!).users[0]!.user })),
-      contexts: people.map((name) => ({ name, context: { cluster: 'test', user: name, namespace: ns } })),
-      'current-context': 'claire',
-    }));
+    writePeopleKubeconfig(kubeconfig, admin, (['claire', 'paul'] as const).map((name) => [name, users.get(name)!] as const), ns, 'claire');
 
     webhook = new Manager({ kubeConfig: admin, logger: log, leaderElection: false, clock: hookClock, watch: { namespaces: [ns] } });
     const certs = await webhookCertificates(webhook.client, { mode: 'url', host: '127.0.0.1' });
