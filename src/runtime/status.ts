@@ -16,7 +16,9 @@
 // status again throws the remembered refusal without sending it (the caller writes a minimal
 // status instead: src/controllers/shared/status.ts); a different status is sent. Forgotten at a
 // restart (a CRD upgraded to accept it comes with one).
-import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+// client-node's modules, not its entry point (which loads its whole generated API: issue 17).
+import { PatchStrategy } from '@kubernetes/client-node/dist/patch.js';
 import { ApiError, isStatus } from './errors.ts';
 import { apiVersionOf, kindName, objectPath, type KindRef, type KubeClient } from './kube.ts';
 import { noopRuntimeMetrics, type RuntimeMetrics } from './metrics.ts';
