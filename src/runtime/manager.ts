@@ -37,7 +37,7 @@ export type ManagerOptions = {
   /** `false` runs leader work at once (a single replica, tests). */
   leaderElection: LeaderElectionConfig | false;
   /** Defaults for every informer. */
-  informers?: Pick<InformerOptions<KubernetesObject>, 'resyncPeriodMs' | 'watchTimeoutSeconds' | 'watchdogMs' | 'pageSize' | 'backoff'>;
+  informers?: Pick<InformerOptions<KubernetesObject>, 'resyncPeriodMs' | 'watchTimeoutSeconds' | 'watchdogMs' | 'pageSize' | 'backoff' | 'transform'>;
   /** The namespaces the caches hold, and so the controllers reconcile (namespaces.ts); default all. */
   watch?: WatchScope;
   /** Event de-duplication window, ms. */
