@@ -8,7 +8,7 @@
 // default per controller, every kind at once). Printed:
 //   - operator time (process start → last status write), bare time, and bare/operator (aim ≥ 0.9);
 //   - the operator's RSS once converged (VmRSS of /proc/<pid>/status; aim < 200 MB), and its heap
-//     then (heap-probe.ts, loaded with `--import`: used, and live after a full collection);
+//     then (heap-probe.js, loaded with `--import`: used, and live after a full collection);
 //   - the RSS of a bare Node process (same Node flags) holding the same objects as parsed JSON,
 //     the objects as the API server lists them and as the operator's caches keep them
 //     (stripForCache), and operator / bare-as-cached (aim ≤ 3);
@@ -29,11 +29,15 @@
 // MAO_BENCH_OPERATOR_CHECKOUT=<dir>: run the operator of another checkout (its src/cli/program.ts,
 // with the Node flags of its Dockerfile), e.g. main's for BEFORE figures:
 //   git archive main | tar -x -C /tmp/before && ln -s "$PWD/node_modules" /tmp/before/node_modules
+// The operator runs as the image runs it: compiled (the checkout's `npm run build`, tsc into its
+// dist/, then dist/cli/program.js). Run from the TypeScript source, Node's type stripping adds
+// some 25 MB of RSS the image does not have. MAO_BENCH_OPERATOR_SOURCE=1 runs src/cli/program.ts.
 import { execFileSync } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { userKubeConfig } from '../controlplane/client.ts';
 import { startControlPlane, type ControlPlane } from '../controlplane/index.ts';
 import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
@@ -51,6 +55,17 @@ const FUNCTIONS = Math.max(4 * 5, Math.round(1_000 * SCALE));
 const INCIDENTS = Math.round(4_000 * SCALE);
 /** Another checkout whose operator is measured (BEFORE figures); default this one. */
 const CHECKOUT = process.env.MAO_BENCH_OPERATOR_CHECKOUT;
+const FROM_SOURCE = process.env.MAO_BENCH_OPERATOR_SOURCE === '1';
+const ROOT = CHECKOUT ?? fileURLToPath(new URL('../..', import.meta.url));
+
+/** The operator's entry point: the checkout compiled as the image compiles it (tsc -p tsconfig.build.json into dist/), or its source. */
+function operatorEntry(log: (line: string) => void): string {
+  if (FROM_SOURCE) return join(ROOT, 'src', 'cli', 'program.ts');
+  const t = performance.now();
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  log(`compiled ${ROOT} into dist/ in ${ms(performance.now() - t)}`);
+  return join(ROOT, 'dist', 'cli', 'program.js');
+}
 /** MAO_BENCH_OPERATOR_HISTORY_MONTHS (default 0): months of contract history per namespace (dated terms, past reports). */
 const HISTORY_MONTHS = Number(process.env.MAO_BENCH_OPERATOR_HISTORY_MONTHS ?? 0);
 const CREATE_CONCURRENCY = 16;
@@ -261,7 +276,7 @@ function cpuSeconds(pid: number): number {
 
 /** The Node flags of the image's ENTRYPOINT (the Dockerfile is their one source): the operator runs here as it runs there. */
 function imageNodeOptions(): string[] {
-  const dockerfile = CHECKOUT !== undefined ? join(CHECKOUT, 'Dockerfile') : new URL('../../Dockerfile', import.meta.url);
+  const dockerfile = join(ROOT, 'Dockerfile');
   const entrypoint = /^ENTRYPOINT \[(.*)\]$/m.exec(readFileSync(dockerfile, 'utf8'))?.[1] ?? '';
   return [...entrypoint.matchAll(/"(--[^"]+)"/g)].map((m) => m[1] ?? '');
 }
@@ -273,7 +288,7 @@ function rssSplit(pid: number): string {
   return `anon ${((kb('RssAnon') * 1024) / 1e6).toFixed(0)} MB, file ${((kb('RssFile') * 1024) / 1e6).toFixed(0)} MB`;
 }
 
-/** What heap-probe.ts writes on SIGUSR2 (MB, 10^6 bytes). */
+/** What heap-probe.js writes on SIGUSR2 (MB, 10^6 bytes). */
 type HeapProbe = { usedMB: number; totalMB: number; liveMB: number; liveTotalMB: number; limitMB: number; externalMB: number; spaces: Record<string, { usedMB: number; sizeMB: number }> };
 
 /** Asks the operator's heap probe for its statistics (it collects garbage first: call it after the RSS is read). */
@@ -368,12 +383,13 @@ async function converge(months: number, log: (line: string) => void): Promise<Co
     // The operator, cold: from the process start until every object has a status of its generation.
     const nodeOptions = (process.env.MAO_BENCH_OPERATOR_NODE_OPTIONS ?? imageNodeOptions().join(' ')).split(' ').filter((x) => x !== '');
     const heapFile = join(mkdtempSync(join(tmpdir(), 'managedapps-bench-heap-')), 'heap.json');
+    const entry = operatorEntry(log);
     const started = Date.now();
     operator = await startOperatorProcess({
       kubeconfigPath, leaderElect: false, probes: false, identity: 'bench',
-      nodeOptions: [...nodeOptions, '--import', new URL('heap-probe.ts', import.meta.url).pathname],
+      nodeOptions: [...nodeOptions, '--import', new URL('heap-probe.js', import.meta.url).pathname],
       env: { MAO_BENCH_HEAP_PROBE: heapFile },
-      ...(CHECKOUT !== undefined ? { entry: join(CHECKOUT, 'src', 'cli', 'program.ts') } : {}),
+      entry,
     });
     await operator.ready(120_000);
     log(`operator ready (caches synced) after ${ms(Date.now() - started)}`);
@@ -479,7 +495,7 @@ async function converge(months: number, log: (line: string) => void): Promise<Co
       { label: 'operator CPU to convergence (per converged object)', value: `${cpu.toFixed(1)} s (${((1000 * cpu) / Math.max(1, withStatus)).toFixed(2)} ms)` },
       { label: `operator RSS ${converged ? 'once converged' : 'at the limit'} (aim < 200 MB)`, value: `${rss.toFixed(0)} MB (${rssAtEnd})` },
       { label: 'operator heap then: used / live after a full GC / limit', value: heap === undefined ? 'the heap probe did not answer' : `${heap.usedMB} / ${heap.liveMB} / ${heap.limitMB} MB (old space ${heap.spaces.old_space?.usedMB ?? '?'}, code ${heap.spaces.code_space?.usedMB ?? '?'}, large objects ${heap.spaces.large_object_space?.usedMB ?? '?'}, external ${heap.externalMB})` },
-      { label: 'operator Node flags', value: nodeOptions.join(' ') || '(none)' },
+      { label: 'operator run as', value: `node ${nodeOptions.join(' ')} ${entry.replace(`${ROOT}/`, '')}${CHECKOUT !== undefined ? ` (of ${CHECKOUT})` : ''}` },
       { label: 'bare Node process holding the same objects as parsed JSON: as listed / as cached', value: `${bareServed.toFixed(0)} MB / ${bareCached.toFixed(0)} MB` },
       { label: 'operator RSS / bare process as cached (aim ≤ 3)', value: `${(rss / bareCached).toFixed(2)} (as listed: ${(rss / bareServed).toFixed(2)})` },
       { label: `operator writes in a quiet ${QUIET_SECONDS} s (aim 0)`, value: quiet },

@@ -1,5 +1,6 @@
 // Loaded into the operator process by operator.bench.ts (`node --import <this file>`), never by
-// the operator itself: it observes, it changes nothing until asked. With
+// the operator itself (JavaScript: a TypeScript file would load Node's type stripping into a
+// process that runs the compiled operator, and its memory with it): it observes, it changes nothing until asked. With
 // MAO_BENCH_HEAP_PROBE=<file>, on SIGUSR2 it writes to that file (JSON) V8's heap statistics
 // before and after a full collection (the heap the process keeps alive), and its spaces after it.
 // The collection is V8's own `gc`, exposed at that moment (v8.setFlagsFromString), so the process
@@ -9,13 +10,14 @@ import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'n
 import { runInNewContext } from 'node:vm';
 
 const out = process.env.MAO_BENCH_HEAP_PROBE;
-const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10;
+/** Bytes in MB (10^6), one decimal. */
+const mb = (bytes) => Math.round(bytes / 1e5) / 10;
 
 if (out !== undefined && out !== '') {
   process.on('SIGUSR2', () => {
     const before = getHeapStatistics();
     setFlagsFromString('--expose-gc');
-    (runInNewContext('gc') as () => void)();
+    runInNewContext('gc')();
     const after = getHeapStatistics();
     const memory = process.memoryUsage();
     writeFileSync(out, JSON.stringify({
