@@ -15,7 +15,8 @@ import { Controller, type ControllerSpec } from './controller.ts';
 import { errorCode } from './errors.ts';
 import { EventRecorder } from './events.ts';
 import { ApiServerCheck, EventLoopLag, healthReport, type HealthCheck, type HealthReport } from './health.ts';
-import { Informer, type InformerOptions } from './informer.ts';
+import { Informer, stripForCache, type CacheTransform, type InformerOptions } from './informer.ts';
+import { StringInterner } from './intern.ts';
 import { KubeClient, kindName, type KindRef } from './kube.ts';
 import { defaultIdentity, LeaderElector, type LeaderElectionConfig } from './leader.ts';
 import { NAMESPACE_KIND, NamespaceSelection, type WatchScope } from './namespaces.ts';
@@ -36,7 +37,10 @@ export type ManagerOptions = {
   reportingController?: string;
   /** `false` runs leader work at once (a single replica, tests). */
   leaderElection: LeaderElectionConfig | false;
-  /** Defaults for every informer. */
+  /**
+   * Defaults for every informer. `transform` defaults to stripForCache, then one copy of each
+   * repeated string across every cache of this Manager (intern.ts).
+   */
   informers?: Pick<InformerOptions<KubernetesObject>, 'resyncPeriodMs' | 'watchTimeoutSeconds' | 'watchdogMs' | 'pageSize' | 'backoff' | 'transform'>;
   /** The namespaces the caches hold, and so the controllers reconcile (namespaces.ts); default all. */
   watch?: WatchScope;
@@ -75,6 +79,8 @@ export class Manager {
   readonly #opts: ManagerOptions;
   readonly #metrics: RuntimeMetrics;
   readonly #informers = new Map<string, Informer>();
+  /** What every cache keeps of an object (ManagerOptions.informers.transform). */
+  readonly #transform: CacheTransform<KubernetesObject>;
   /** With `watch.namespaceSelector`: the namespaces selected now (their informer is one of #informers). */
   readonly #selection: NamespaceSelection | undefined;
   readonly #controllers: Controller[] = [];
@@ -95,6 +101,8 @@ export class Manager {
     this.logger = opts.logger;
     this.clock = opts.clock ?? realClock;
     this.#metrics = opts.metrics ?? noopRuntimeMetrics;
+    const interner = new StringInterner();
+    this.#transform = opts.informers?.transform ?? ((obj) => interner.deep(stripForCache(obj)));
     this.client = new KubeClient(opts.kubeConfig);
     this.identity = opts.leaderElection === false ? defaultIdentity() : (opts.leaderElection.identity ?? defaultIdentity());
     this.fieldManager = opts.fieldManager ?? DEFAULT_NAMES.fieldManager;
@@ -106,7 +114,7 @@ export class Manager {
     });
     if (opts.watch !== undefined && 'namespaceSelector' in opts.watch) {
       const namespaces = new Informer(this.client, {
-        kind: NAMESPACE_KIND, labelSelector: opts.watch.namespaceSelector, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...opts.informers,
+        kind: NAMESPACE_KIND, labelSelector: opts.watch.namespaceSelector, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...opts.informers, transform: this.#transform,
       });
       this.#informers.set(`${kindName(NAMESPACE_KIND)} (watch selector)`, namespaces);
       this.#selection = new NamespaceSelection(namespaces);
@@ -136,7 +144,7 @@ export class Manager {
     if (informer === undefined) {
       const watch = this.#opts.watch;
       informer = new Informer(this.client, {
-        kind, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...this.#opts.informers,
+        kind, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...this.#opts.informers, transform: this.#transform,
         ...(labelSelector !== undefined ? { labelSelector } : {}),
         ...(watch !== undefined && 'namespaces' in watch ? { namespaces: watch.namespaces } : {}),
         ...(this.#selection !== undefined ? { namespaceFilter: this.#selection } : {}),

@@ -4,12 +4,14 @@
 // MAO_BENCH_HEAP_PROBE=<file>, on SIGUSR2 it writes to that file (JSON) V8's heap statistics
 // before and after a full collection (the heap the process keeps alive), and its spaces after it.
 // The collection is V8's own `gc`, exposed at that moment (v8.setFlagsFromString), so the process
-// runs with the image's flags alone until then.
+// runs with the image's flags alone until then. With MAO_BENCH_HEAP_SNAPSHOT=<file> it then
+// writes a heap snapshot there too (for Chrome's DevTools; it pauses the process seconds).
 import { writeFileSync } from 'node:fs';
-import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 const out = process.env.MAO_BENCH_HEAP_PROBE;
+const snapshot = process.env.MAO_BENCH_HEAP_SNAPSHOT;
 /** Bytes in MB (10^6), one decimal. */
 const mb = (bytes) => Math.round(bytes / 1e5) / 10;
 
@@ -26,5 +28,6 @@ if (out !== undefined && out !== '') {
       externalMB: mb(memory.external), arrayBuffersMB: mb(memory.arrayBuffers),
       spaces: Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, { usedMB: mb(s.space_used_size), sizeMB: mb(s.space_size) }])),
     }));
+    if (snapshot !== undefined && snapshot !== '') writeHeapSnapshot(snapshot);
   });
 }

@@ -9,6 +9,7 @@
 //   - operator time (process start → last status write), bare time, and bare/operator (aim ≥ 0.9);
 //   - the operator's RSS once converged (VmRSS of /proc/<pid>/status; aim < 200 MB), and its heap
 //     then (heap-probe.js, loaded with `--import`: used, and live after a full collection);
+//     (MAO_BENCH_HEAP_SNAPSHOT=<file>: and a heap snapshot, written after the RSS is read);
 //   - the RSS of a bare Node process (same Node flags) holding the same objects as parsed JSON,
 //     the objects as the API server lists them and as the operator's caches keep them
 //     (stripForCache), and operator / bare-as-cached (aim ≤ 3);
@@ -388,7 +389,7 @@ async function converge(months: number, log: (line: string) => void): Promise<Co
     operator = await startOperatorProcess({
       kubeconfigPath, leaderElect: false, probes: false, identity: 'bench',
       nodeOptions: [...nodeOptions, '--import', new URL('heap-probe.js', import.meta.url).pathname],
-      env: { MAO_BENCH_HEAP_PROBE: heapFile },
+      env: { MAO_BENCH_HEAP_PROBE: heapFile, ...(process.env.MAO_BENCH_HEAP_SNAPSHOT !== undefined ? { MAO_BENCH_HEAP_SNAPSHOT: process.env.MAO_BENCH_HEAP_SNAPSHOT } : {}) },
       entry,
     });
     await operator.ready(120_000);
