@@ -69,7 +69,7 @@ describe('the cache transform (stripForCache) and field ownership', () => {
       body: { ...body, metadata: { ...body.metadata, annotations: { [LAST_APPLIED_ANNOTATION]: JSON.stringify(body), 'example.com/team': 'payments' } } },
     });
     await gitopsApply(gitopsUnit({ 'example.com/owner': 'gitops', 'example.com/tier': 'gold' }, 'Production'));
-    manager = new Manager({ kubeConfig: kc, leaderElection: false, watch: { namespaces: [ns] }, logger: pino({ level: 'error' }) });
+    manager = new Manager({ kubeConfig: kc, leaderElection: false, watch: { namespaces: [ns] }, fieldManager: PRODUCT_NAMES.fieldManager, logger: pino({ level: 'error' }) });
     registerControllers(manager, { clock: fixedClock });
     manager.start();
     expect(await manager.waitForCacheSync()).toBe(true);
