@@ -5,7 +5,8 @@
 // before and after a full collection (the heap the process keeps alive), and its spaces after it.
 // The collection is V8's own `gc`, exposed at that moment (v8.setFlagsFromString), so the process
 // runs with the image's flags alone until then. With MAO_BENCH_HEAP_SNAPSHOT=<file> it then
-// writes a heap snapshot there too (for Chrome's DevTools; it pauses the process seconds).
+// writes a heap snapshot there too, before the statistics (for Chrome's DevTools; it pauses the
+// process for seconds).
 import { writeFileSync } from 'node:fs';
 import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -22,12 +23,13 @@ if (out !== undefined && out !== '') {
     runInNewContext('gc')();
     const after = getHeapStatistics();
     const memory = process.memoryUsage();
+    // The snapshot first: the benchmark stops the operator once the statistics are there.
+    if (snapshot !== undefined && snapshot !== '') writeHeapSnapshot(snapshot);
     writeFileSync(out, JSON.stringify({
       usedMB: mb(before.used_heap_size), totalMB: mb(before.total_heap_size),
       liveMB: mb(after.used_heap_size), liveTotalMB: mb(after.total_heap_size), limitMB: mb(after.heap_size_limit),
       externalMB: mb(memory.external), arrayBuffersMB: mb(memory.arrayBuffers),
       spaces: Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, { usedMB: mb(s.space_used_size), sizeMB: mb(s.space_size) }])),
     }));
-    if (snapshot !== undefined && snapshot !== '') writeHeapSnapshot(snapshot);
   });
 }

@@ -295,7 +295,8 @@ type HeapProbe = { usedMB: number; totalMB: number; liveMB: number; liveTotalMB:
 /** Asks the operator's heap probe for its statistics (it collects garbage first: call it after the RSS is read). */
 async function heapOf(pid: number, file: string): Promise<HeapProbe | undefined> {
   process.kill(pid, 'SIGUSR2');
-  for (let i = 0; i < 100; i++) {
+  // A heap snapshot (MAO_BENCH_HEAP_SNAPSHOT) of a few hundred MB takes a minute on a loaded machine.
+  for (let i = 0; i < 1_800; i++) {
     await sleep(100);
     if (existsSync(file)) {
       try {
