@@ -37,7 +37,7 @@ import { execFileSync } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { userKubeConfig } from '../controlplane/client.ts';
 import { startControlPlane, type ControlPlane } from '../controlplane/index.ts';
@@ -57,7 +57,7 @@ const INCIDENTS = Math.round(4_000 * SCALE);
 /** Another checkout whose operator is measured (BEFORE figures); default this one. */
 const CHECKOUT = process.env.MAO_BENCH_OPERATOR_CHECKOUT;
 const FROM_SOURCE = process.env.MAO_BENCH_OPERATOR_SOURCE === '1';
-const ROOT = CHECKOUT ?? fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = resolve(CHECKOUT ?? fileURLToPath(new URL('../..', import.meta.url)));
 
 /** The operator's entry point: the checkout compiled as the image compiles it (tsc -p tsconfig.build.json into dist/), or its source. */
 function operatorEntry(log: (line: string) => void): string {
