@@ -3,15 +3,15 @@
 // controllers, the probe automation (a ninth controller fed by the probe scheduler, leader only) and the backup check (a tenth, leader only), the metrics/health server and, when enabled,
 // the admission webhook (every replica; with --controllers=false, alone in its process); options.ts is the only reader of the environment. The
 // command line that calls it is src/cli/program.ts.
-import { ApiextensionsV1Api, KubeConfig } from '@kubernetes/client-node';
+// client-node's KubeConfig without its generated API, and the CLI's helpers (apply, dev, the CRDs)
+// only when a command needs them: `managedapps run` keeps none of them in its heap (issue 17, a lean operator).
+import type { KubeConfig } from '@kubernetes/client-node';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { crdManifests } from './api/crds.ts';
 import { SHARD_LABEL, type InternalEndpoints } from './api/v1alpha1/index.ts';
-import { applyObjects, readObjects } from './cli/apply.ts';
-import { dev } from './cli/dev.ts';
+import { kubeConfigClass } from './cli/kubectl/kubeconfig.ts';
 import { registerControllers } from './controllers/index.ts';
 import { createMetrics, kubeMetricsAuthorizer, startMetricsServer, type Metrics, type MetricsSnapshot, type TlsPair } from './metrics/index.ts';
 import { ProbeAutomation } from './monitoring/automation.ts';
@@ -23,7 +23,7 @@ import {
 import { readCapacity, type CapacityScope } from './monitoring/capacity.ts';
 import { capacityConfig, inCluster, loadOptions, watchScope, type Options } from './options.ts';
 import { PRODUCT_NAMES } from './product.ts';
-import { assertConfigured, CertificateReloader, clockStartingAt, installProcessHandlers, Manager, realClock, type CertificateMetrics } from './runtime/index.ts';
+import { assertConfigured, CertificateReloader, clockStartingAt, installProcessHandlers, KubeClient, Manager, realClock, type CertificateMetrics } from './runtime/index.ts';
 
 export interface Operator {
   readonly manager: Manager;
@@ -37,8 +37,8 @@ function emptySnapshot(): MetricsSnapshot {
 }
 
 /** The kubeconfig to use: an explicit file, else in-cluster, else the default chain (never the silent localhost:8080). */
-export function loadKubeConfig(options: Pick<Options, 'kubeconfig'>): KubeConfig {
-  const kc = new KubeConfig();
+export async function loadKubeConfig(options: Pick<Options, 'kubeconfig'>): Promise<KubeConfig> {
+  const kc = new (await kubeConfigClass())();
   if (options.kubeconfig !== undefined) kc.loadFromFile(options.kubeconfig);
   else if (inCluster()) kc.loadFromCluster();
   else kc.loadFromDefault();
@@ -47,7 +47,8 @@ export function loadKubeConfig(options: Pick<Options, 'kubeconfig'>): KubeConfig
 }
 
 /** Starts the operator; resolves once its servers listen (the caches sync in the background). */
-export async function startOperator(options: Options, logger: Logger, kubeConfig = loadKubeConfig(options)): Promise<Operator> {
+export async function startOperator(options: Options, logger: Logger, given?: KubeConfig): Promise<Operator> {
+  const kubeConfig = given ?? await loadKubeConfig(options);
   const registry = new Registry();
   const watch = watchScope(options);
   // The snapshot reads the caches at scrape time; they exist once the manager is built below.
@@ -223,13 +224,15 @@ async function startWebhook(manager: Manager, options: Options, logger: Logger, 
 
 /** Applies the CRDs and waits until the API server serves them. */
 export async function installCrds(kc: KubeConfig): Promise<void> {
+  const [{ crdManifests }, { applyObjects }] = await Promise.all([import('./api/crds.ts'), import('./cli/apply.ts')]);
   const crds = crdManifests() as unknown as Parameters<typeof applyObjects>[1];
   await applyObjects(kc, crds);
-  const api = kc.makeApiClient(ApiextensionsV1Api);
+  const client = new KubeClient(kc);
+  type Crd = { status?: { conditions?: { type: string; status: string }[] } };
   for (const crd of crds) {
     const name = crd.metadata?.name ?? '';
     for (let attempt = 0; ; attempt++) {
-      const got = await api.readCustomResourceDefinition({ name });
+      const got = await client.request<Crd>('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(name)}`);
       if (got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true) break;
       if (attempt > 100) throw new Error(`CRD ${name} not Established after 10 s`);
       await new Promise((r) => setTimeout(r, 100));
@@ -247,6 +250,7 @@ export async function runCommand(flags: Record<string, unknown>): Promise<void> 
 
 /** `managedapps dev` (`npm start`). */
 export async function devCommand(flags: { controlPlaneOnly?: boolean; samples?: boolean }): Promise<void> {
+  const [{ dev }, { applyObjects, readObjects }] = await Promise.all([import('./cli/dev.ts'), import('./cli/apply.ts')]);
   await dev({
     controlPlaneOnly: flags.controlPlaneOnly === true,
     onReady: async (kubeconfigPath, cluster) => {
@@ -261,7 +265,7 @@ export async function devCommand(flags: { controlPlaneOnly?: boolean; samples?: 
           : { webhook: false }),
       });
       const logger = pino({ level: options.logLevel });
-      const kc = loadKubeConfig(options);
+      const kc = await loadKubeConfig(options);
       await installCrds(kc);
       process.stderr.write('managedapps dev: CRDs installed\n');
       if (flags.samples !== false) {

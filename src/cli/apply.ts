@@ -7,7 +7,9 @@
 // object is sent with the runtime's KubeClient.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+// client-node's modules, not its entry point (which loads its whole generated API: issue 17).
+import { PatchStrategy } from '@kubernetes/client-node/dist/patch.js';
 import { parseAllDocuments } from 'yaml';
 import { KubeClient } from '../runtime/index.ts';
 

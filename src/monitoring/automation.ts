@@ -28,7 +28,9 @@
 //     window, the incident opens with the window's end as its detection instant.
 //   - Time: the Manager's clock, everywhere (scheduler, probers' timeouts and durations, damping,
 //     write interval): a test that injects a clock drives the whole automation.
-import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+// client-node's modules, not its entry point (which loads its whole generated API: issue 17).
+import { PatchStrategy } from '@kubernetes/client-node/dist/patch.js';
 import type { Logger } from 'pino';
 import { ConditionType, internalTargetErrors, KIND_REFS, type Incident, type InternalEndpoints } from '../api/v1alpha1/index.ts';
 import type { Metrics, UnitSnapshot } from '../metrics/index.ts';

@@ -19,7 +19,9 @@
 //     `managedapps-backup` (a third owner of the unit's status, beside the controllers' and the
 //     prober's: an apply removes what its manager left out), only when they change: a backup
 //     on schedule writes once per new success. Incidents under the operator's field manager.
-import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+// client-node's modules, not its entry point (which loads its whole generated API: issue 17).
+import { PatchStrategy } from '@kubernetes/client-node/dist/patch.js';
 import { backupCheckInternalErrors, ConditionType, KIND_REFS, type InternalEndpoints } from '../api/v1alpha1/index.ts';
 import { backupVerdict, latestBackupSuccess } from '../domain/backup.ts';
 import {

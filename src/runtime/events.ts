@@ -4,7 +4,9 @@
 // often, and Events must say "something changed", not "we looked again"). Emitting never
 // throws: an Event is informative, a failure is logged and counted.
 import { randomBytes } from 'node:crypto';
-import { V1MicroTime, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+// client-node's modules, not its entry point (which loads its whole generated API: issue 17).
+import { V1MicroTime } from '@kubernetes/client-node/dist/types.js';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
 import { objectKey, type KubeClient } from './kube.ts';

@@ -2,7 +2,9 @@
 // decision was made on: if the object changed meanwhile the API server answers 409 (ApiError
 // code Conflict, retryable) and the next reconcile decides again on fresh data. A merge patch
 // replaces the whole `finalizers` list, hence the precondition.
-import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+// client-node's modules, not its entry point (which loads its whole generated API: issue 17).
+import { PatchStrategy } from '@kubernetes/client-node/dist/patch.js';
 import { objectPath, type KindRef, type KubeClient } from './kube.ts';
 
 export function hasFinalizer(obj: KubernetesObject, finalizer: string): boolean {

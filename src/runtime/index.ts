@@ -12,7 +12,8 @@ export { keyOf, requestOf, type Request, type Result, type Reconciler, type Reco
 export { WorkQueue, noopQueueMetrics, type QueueMetrics, type WorkQueueOptions } from './workqueue.ts';
 export { Backoff, backoffDelay, QUEUE_BACKOFF, LOOP_BACKOFF, type BackoffOptions } from './backoff.ts';
 export { KubeClient, assertConfigured, apiVersionOf, collectionPath, objectPath, objectKey, kindName, type KindRef } from './kube.ts';
-export { Informer, type InformerOptions, type IndexFunc, type ObjectHandler, type InformerMetrics, type NamespaceFilter } from './informer.ts';
+export { StringInterner, MAX_INTERNED_LENGTH } from './intern.ts';
+export { Informer, stripForCache, LAST_APPLIED_ANNOTATION, type CacheTransform, type InformerOptions, type IndexFunc, type ObjectHandler, type InformerMetrics, type NamespaceFilter } from './informer.ts';
 export { StatusWriter, canonicalJson, semanticEqual, type StatusWriterOptions } from './status.ts';
 export { setCondition, setConditions, findCondition, isTrue, toSeconds, type Condition, type ConditionStatus, type DesiredCondition } from './conditions.ts';
 export { EventRecorder, type EventSpec, type EventType } from './events.ts';

@@ -12,8 +12,10 @@
 //   - `hasSynced()` is true only after the first successful (complete, paginated) list;
 //   - handlers are called inside try/catch: a throwing handler is logged, never an unhandled
 //     rejection, and the resourceVersion still advances. Handlers are meant to enqueue keys only.
-// Objects in the cache are shared: treat them as read-only. `metadata.managedFields` is dropped
-// (memory). Items of a list carry no apiVersion/kind: they are filled from the list's kind.
+// Objects in the cache are shared: treat them as read-only. Each passes through the informer's
+// `transform` before it is stored (controller-runtime's cache.Options.DefaultTransform), by
+// default `stripForCache`: what no reader of a cache needs is dropped (memory; docs/operations.md).
+// Items of a list carry no apiVersion/kind: they are filled from the list's kind.
 // Namespace scope (namespaces.ts): `namespaces` runs one such loop per namespace over the one
 // store (synced when each has listed, stale when any is); `namespaceFilter` keeps one cluster-wide
 // loop and drops the objects of namespaces it does not admit, relisting when it admits new ones.
@@ -28,6 +30,37 @@ import { apiVersionOf, collectionPath, kindName, objectKey, type KindRef, type K
 export type ObjectHandler<T> = (obj: T, previous?: T) => void;
 /** Values an object is filed under in an index (e.g. a label value, a referenced name). */
 export type IndexFunc<T> = (obj: T) => readonly string[];
+
+/**
+ * What an informer keeps of each object it receives (a list item, a watch event's object),
+ * called once per object version before it is stored, indexed and handed to the handlers
+ * (controller-runtime's cache.TransformFunc). It may modify the object it is given (nobody else
+ * holds it) and returns what is kept. It must be total: it runs on every object, valid or not.
+ */
+export type CacheTransform<T> = (obj: T) => T;
+
+/** kubectl's client-side apply record: a copy of the whole manifest last applied, read by kubectl alone. */
+export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The default transform: drops `metadata.managedFields` (the API server's field ownership, read
+ * by no controller: server-side apply keeps it on the server, whatever the cache holds) and
+ * kubectl's `last-applied-configuration` annotation (a second copy of the manifest, often as
+ * large as the object), as controller-runtime's TransformStripManagedFields and cert-manager's
+ * informer transforms do. Everything else is kept: metadata (uid, resourceVersion, generation,
+ * labels, the other annotations, owners, finalizers), spec and status have readers.
+ */
+export function stripForCache<T extends KubernetesObject>(obj: T): T {
+  const meta = obj.metadata;
+  if (meta === undefined) return obj;
+  if (meta.managedFields !== undefined) delete meta.managedFields;
+  const annotations = meta.annotations;
+  if (annotations !== undefined && LAST_APPLIED_ANNOTATION in annotations) {
+    Reflect.deleteProperty(annotations, LAST_APPLIED_ANNOTATION);
+    if (Object.keys(annotations).length === 0) delete meta.annotations;
+  }
+  return obj;
+}
 
 /** A change of the set of namespaces a filter admits (for a shard set, shards.ts: the label values of the buckets gained and lost). */
 export interface NamespaceChange {
@@ -79,6 +112,8 @@ export type InformerOptions<T extends KubernetesObject> = {
   pageSize?: number;
   backoff?: BackoffOptions;
   indexers?: Record<string, IndexFunc<T>>;
+  /** What is kept of each object; default {@link stripForCache}. */
+  transform?: CacheTransform<T>;
   metrics?: InformerMetrics;
   random?: () => number;
 };
@@ -535,8 +570,7 @@ export class Informer<T extends KubernetesObject = KubernetesObject> {
   // ---- store --------------------------------------------------------------------------------
 
   #transform(obj: T): T {
-    if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
-    return obj;
+    return (this.#opts.transform ?? stripForCache)(obj);
   }
 
   /** Inserts or replaces; returns the replaced object. */

@@ -19,7 +19,8 @@ import { Controller, type ControllerSpec } from './controller.ts';
 import { errorCode } from './errors.ts';
 import { EventRecorder } from './events.ts';
 import { ApiServerCheck, EventLoopLag, healthReport, type HealthCheck, type HealthReport } from './health.ts';
-import { Informer, type InformerOptions, type NamespaceFilter } from './informer.ts';
+import { Informer, stripForCache, type CacheTransform, type InformerOptions, type NamespaceFilter } from './informer.ts';
+import { StringInterner } from './intern.ts';
 import { KubeClient, kindName, type KindRef } from './kube.ts';
 import { defaultIdentity, LeaderElector, type LeaderElectionConfig } from './leader.ts';
 import { NAMESPACE_KIND, NamespaceSelection, type WatchScope } from './namespaces.ts';
@@ -41,8 +42,11 @@ export type ManagerOptions = {
   reportingController?: string;
   /** `false` runs leader work at once (a single replica, tests). */
   leaderElection: LeaderElectionConfig | false;
-  /** Defaults for every informer. */
-  informers?: Pick<InformerOptions<KubernetesObject>, 'resyncPeriodMs' | 'watchTimeoutSeconds' | 'watchdogMs' | 'pageSize' | 'backoff'>;
+  /**
+   * Defaults for every informer. `transform` defaults to stripForCache, then one copy of each
+   * repeated string across every cache of this Manager (intern.ts).
+   */
+  informers?: Pick<InformerOptions<KubernetesObject>, 'resyncPeriodMs' | 'watchTimeoutSeconds' | 'watchdogMs' | 'pageSize' | 'backoff' | 'transform'>;
   /** The namespaces the caches hold, and so the controllers reconcile (namespaces.ts); default all. */
   watch?: WatchScope;
   /** Event de-duplication window, ms. */
@@ -91,6 +95,8 @@ export class Manager {
   readonly #opts: ManagerOptions;
   readonly #metrics: RuntimeMetrics;
   readonly #informers = new Map<string, Informer>();
+  /** What every cache keeps of an object (ManagerOptions.informers.transform). */
+  readonly #transform: CacheTransform<KubernetesObject>;
   /** With `watch.namespaceSelector`: the namespaces selected now (their informer is one of #informers). */
   readonly #selection: NamespaceSelection | undefined;
   readonly #controllers: Controller[] = [];
@@ -116,6 +122,8 @@ export class Manager {
     this.logger = opts.logger;
     this.clock = opts.clock ?? realClock;
     this.#metrics = opts.metrics ?? noopRuntimeMetrics;
+    const interner = new StringInterner();
+    this.#transform = opts.informers?.transform ?? ((obj) => interner.deep(stripForCache(obj)));
     this.identity = opts.leaderElection === false ? defaultIdentity() : (opts.leaderElection.identity ?? defaultIdentity());
     this.fieldManager = opts.fieldManager ?? DEFAULT_NAMES.fieldManager;
     // The replica in every request's User-Agent: the audit log tells the replicas apart (they share one user).
@@ -128,7 +136,7 @@ export class Manager {
     });
     if (opts.watch !== undefined && 'namespaceSelector' in opts.watch) {
       const namespaces = new Informer(this.client, {
-        kind: NAMESPACE_KIND, labelSelector: opts.watch.namespaceSelector, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...opts.informers,
+        kind: NAMESPACE_KIND, labelSelector: opts.watch.namespaceSelector, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...opts.informers, transform: this.#transform,
       });
       this.#informers.set(`${kindName(NAMESPACE_KIND)} (watch selector)`, namespaces);
       this.#selection = new NamespaceSelection(namespaces);
@@ -169,7 +177,7 @@ export class Manager {
       const watch = this.#opts.watch;
       const filter = shards ?? this.#selection;
       informer = new Informer(this.client, {
-        kind, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...this.#opts.informers,
+        kind, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...this.#opts.informers, transform: this.#transform,
         ...(labelSelector !== undefined ? { labelSelector } : {}),
         ...(watch !== undefined && 'namespaces' in watch ? { namespaces: watch.namespaces } : {}),
         ...(filter !== undefined ? { namespaceFilter: filter } : {}),
@@ -242,7 +250,7 @@ export class Manager {
     const sources = [...this.#informers.values()].filter((i) => this.#sharded.includes(i)).map((i) => {
       const own = i.labelSelector;
       const informer = new Informer(this.client, {
-        kind: i.kind, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...this.#opts.informers,
+        kind: i.kind, logger: this.logger, clock: this.clock, metrics: this.#metrics, ...this.#opts.informers, transform: this.#transform,
         labelSelector: own === undefined ? unlabelled : `${own},${unlabelled}`,
         ...(this.#selection !== undefined ? { namespaceFilter: this.#selection } : {}),
       });

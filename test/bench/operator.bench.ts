@@ -1,13 +1,18 @@
-// The operator at scale (issue 5, "Performance"): on a private control plane (etcd +
-// kube-apiserver, audit log on), 5,000 ServiceUnits, 500 ManagedFunctions and 2,000 Incidents
-// (with a tenant and a contract) in 5 namespaces; the operator process (leader election off)
+// The operator at scale (issue 5, "Performance"; issue 17 item 3, a lean operator): on a private
+// control plane (etcd + kube-apiserver, audit log on), 10,000 ServiceUnits, 1,000 ManagedFunctions
+// and 4,000 Incidents (with a tenant and a contract) in 5 namespaces; the operator process (leader election off)
 // started cold; measured until every object carries a status of its generation. Then, against the
 // same API server in the same run, a bare client sends the same number of status patches
 // (server-side apply of the very status bodies the operator wrote, onto fresh copies of the same
 // objects) at the same concurrency as the operator (4 keys at a time per kind, the runtime's
 // default per controller, every kind at once). Printed:
-//   - operator time (process start → last status write), bare time, and bare/operator (aim ≥ 0.7);
-//   - the operator's RSS once converged (VmRSS of /proc/<pid>/status; aim < 250 MB);
+//   - operator time (process start → last status write), bare time, and bare/operator (aim ≥ 0.9);
+//   - the operator's RSS once converged (VmRSS of /proc/<pid>/status; aim < 200 MB), and its heap
+//     then (heap-probe.js, loaded with `--import`: used, and live after a full collection);
+//     (MAO_BENCH_HEAP_SNAPSHOT=<file>: and a heap snapshot, written after the RSS is read);
+//   - the RSS of a bare Node process (same Node flags) holding the same objects as parsed JSON,
+//     the objects as the API server lists them and as the operator's caches keep them
+//     (stripForCache), and operator / bare-as-cached (aim ≤ 3);
 //   - its CPU seconds from the start to convergence (utime + stime of /proc/<pid>/stat, with its
 //     live descendants), in total and per converged object (issue 11: one evaluation per tenant);
 //   - its writes to managedapps.dev in a quiet window afterwards (aim 0), counted in the audit log
@@ -22,24 +27,46 @@
 // (so final at its first reconcile, as after a restart). The run then measures both, each on a
 // control plane of its own, without history first, and prints history/none for the convergence
 // time, the RSS and the CPU (aim: within 10 %, i.e. at most 1.10).
+// MAO_BENCH_OPERATOR_CHECKOUT=<dir>: run the operator of another checkout (its src/cli/program.ts,
+// with the Node flags of its Dockerfile), e.g. main's for BEFORE figures:
+//   git archive main | tar -x -C /tmp/before && ln -s "$PWD/node_modules" /tmp/before/node_modules
+// The operator runs as the image runs it: compiled (the checkout's `npm run build`, tsc into its
+// dist/, then dist/cli/program.js). Run from the TypeScript source, Node's type stripping adds
+// some 25 MB of RSS the image does not have. MAO_BENCH_OPERATOR_SOURCE=1 runs src/cli/program.ts.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { userKubeConfig } from '../controlplane/client.ts';
 import { startControlPlane, type ControlPlane } from '../controlplane/index.ts';
 import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
 import { installCrds } from '../../src/main.ts';
 import { collectionPath, KubeClient, objectPath, type KindRef } from '../../src/runtime/kube.ts';
+import { stripForCache } from '../../src/runtime/informer.ts';
 import { DateTime } from 'luxon';
 import { seededRandom, ms, type Benchmark, type Figure } from './harness.ts';
 
 const NAMESPACES = 5;
 /** MAO_BENCH_OPERATOR_SCALE (default 1) scales the three counts, e.g. 0.1 for a quick run. */
 const SCALE = Number(process.env.MAO_BENCH_OPERATOR_SCALE ?? 1);
-const UNITS = Math.round(5_000 * SCALE);
-const FUNCTIONS = Math.max(4 * 5, Math.round(500 * SCALE));
-const INCIDENTS = Math.round(2_000 * SCALE);
+const UNITS = Math.round(10_000 * SCALE);
+const FUNCTIONS = Math.max(4 * 5, Math.round(1_000 * SCALE));
+const INCIDENTS = Math.round(4_000 * SCALE);
+/** Another checkout whose operator is measured (BEFORE figures); default this one. */
+const CHECKOUT = process.env.MAO_BENCH_OPERATOR_CHECKOUT;
+const FROM_SOURCE = process.env.MAO_BENCH_OPERATOR_SOURCE === '1';
+const ROOT = resolve(CHECKOUT ?? fileURLToPath(new URL('../..', import.meta.url)));
+
+/** The operator's entry point: the checkout compiled as the image compiles it (tsc -p tsconfig.build.json into dist/), or its source. */
+function operatorEntry(log: (line: string) => void): string {
+  if (FROM_SOURCE) return join(ROOT, 'src', 'cli', 'program.ts');
+  const t = performance.now();
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  log(`compiled ${ROOT} into dist/ in ${ms(performance.now() - t)}`);
+  return join(ROOT, 'dist', 'cli', 'program.js');
+}
 /** MAO_BENCH_OPERATOR_HISTORY_MONTHS (default 0): months of contract history per namespace (dated terms, past reports). */
 const HISTORY_MONTHS = Number(process.env.MAO_BENCH_OPERATOR_HISTORY_MONTHS ?? 0);
 const CREATE_CONCURRENCY = 16;
@@ -250,7 +277,8 @@ function cpuSeconds(pid: number): number {
 
 /** The Node flags of the image's ENTRYPOINT (the Dockerfile is their one source): the operator runs here as it runs there. */
 function imageNodeOptions(): string[] {
-  const entrypoint = /^ENTRYPOINT \[(.*)\]$/m.exec(readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8'))?.[1] ?? '';
+  const dockerfile = join(ROOT, 'Dockerfile');
+  const entrypoint = /^ENTRYPOINT \[(.*)\]$/m.exec(readFileSync(dockerfile, 'utf8'))?.[1] ?? '';
   return [...entrypoint.matchAll(/"(--[^"]+)"/g)].map((m) => m[1] ?? '');
 }
 
@@ -259,6 +287,48 @@ function rssSplit(pid: number): string {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
   return `anon ${((kb('RssAnon') * 1024) / 1e6).toFixed(0)} MB, file ${((kb('RssFile') * 1024) / 1e6).toFixed(0)} MB`;
+}
+
+/** What heap-probe.js writes on SIGUSR2 (MB, 10^6 bytes). */
+type HeapProbe = { usedMB: number; totalMB: number; liveMB: number; liveTotalMB: number; limitMB: number; externalMB: number; spaces: Record<string, { usedMB: number; sizeMB: number }> };
+
+/** Asks the operator's heap probe for its statistics (it collects garbage first: call it after the RSS is read). */
+async function heapOf(pid: number, file: string): Promise<HeapProbe | undefined> {
+  process.kill(pid, 'SIGUSR2');
+  // A heap snapshot (MAO_BENCH_HEAP_SNAPSHOT) of a few hundred MB takes a minute on a loaded machine.
+  for (let i = 0; i < 1_800; i++) {
+    await sleep(100);
+    if (existsSync(file)) {
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as HeapProbe;
+      } catch {
+        // written as we read: next round
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The floor the operator's RSS is compared with: a bare Node process, with the same Node flags,
+ * that parses `objects` (as JSON, from a file) and keeps them; its RSS once it has collected the
+ * garbage of the parse. Nothing else is loaded in it.
+ */
+async function bareProcessRss(objects: readonly unknown[], nodeOptions: readonly string[]): Promise<number> {
+  const file = join(mkdtempSync(join(tmpdir(), 'managedapps-bench-bare-')), 'objects.json');
+  writeFileSync(file, JSON.stringify(objects));
+  const script = "globalThis.kept = JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8')); gc(); process.stdout.write('ready ' + globalThis.kept.length + '\\n'); setInterval(() => {}, 60000);";
+  const child = spawn(process.execPath, [...nodeOptions, '--expose-gc', '-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => { if (chunk.toString().startsWith('ready')) resolve(); });
+      child.on('exit', (code) => { reject(new Error(`the bare process exited (${String(code)})`)); });
+    });
+    await sleep(1_000);
+    return rssMB(child.pid!);
+  } finally {
+    child.kill('SIGKILL');
+  }
 }
 
 const benchmark: Benchmark = {
@@ -313,10 +383,15 @@ async function converge(months: number, log: (line: string) => void): Promise<Co
     audit.writes.length = 0;
 
     // The operator, cold: from the process start until every object has a status of its generation.
+    const nodeOptions = (process.env.MAO_BENCH_OPERATOR_NODE_OPTIONS ?? imageNodeOptions().join(' ')).split(' ').filter((x) => x !== '');
+    const heapFile = join(mkdtempSync(join(tmpdir(), 'managedapps-bench-heap-')), 'heap.json');
+    const entry = operatorEntry(log);
     const started = Date.now();
     operator = await startOperatorProcess({
       kubeconfigPath, leaderElect: false, probes: false, identity: 'bench',
-      nodeOptions: (process.env.MAO_BENCH_OPERATOR_NODE_OPTIONS ?? imageNodeOptions().join(' ')).split(' ').filter((x) => x !== ''),
+      nodeOptions: [...nodeOptions, '--import', new URL('heap-probe.js', import.meta.url).pathname],
+      env: { MAO_BENCH_HEAP_PROBE: heapFile, ...(process.env.MAO_BENCH_HEAP_SNAPSHOT !== undefined ? { MAO_BENCH_HEAP_SNAPSHOT: process.env.MAO_BENCH_HEAP_SNAPSHOT } : {}) },
+      entry,
     });
     await operator.ready(120_000);
     log(`operator ready (caches synced) after ${ms(Date.now() - started)}`);
@@ -356,6 +431,7 @@ async function converge(months: number, log: (line: string) => void): Promise<Co
     const rssAtEnd = rssSplit(operator.pid);
     // CPU from the start to convergence (its 5 s settle included): the reconcile cost per object.
     const cpu = cpuSeconds(operator.pid);
+    const heap = await heapOf(operator.pid, heapFile);
     const stored = await listAll(client, operatorNamespaces);
     const withStatus = stored.filter((o) => o.status?.observedGeneration === o.metadata.generation).length;
     log(`operator ${converged ? 'converged' : `NOT converged after ${LIMIT_SECONDS} s`}: ${withStatus} of ${stored.length} objects with a status, ${statusWrites.length} status writes, ${writes.length - statusWrites.length} other writes, first status write ${ms(firstWrite - started)} after the start`);
@@ -375,6 +451,11 @@ async function converge(months: number, log: (line: string) => void): Promise<Co
     }
     await operator.stop();
     operator = undefined;
+
+    // The floor: the same objects as parsed JSON in a bare Node process, as listed and as cached.
+    const bareServed = await bareProcessRss(stored, nodeOptions);
+    const bareCached = await bareProcessRss(stored.map((o) => stripForCache(structuredClone(o))), nodeOptions);
+    log(`bare Node process holding the ${stored.length} objects: ${bareServed.toFixed(0)} MB as listed, ${bareCached.toFixed(0)} MB as cached`);
 
     // The bare client: fresh copies of the same objects (the operator's reports included), then
     // one server-side apply of the operator's status body to /status of each, per kind 4 at a time.
@@ -411,10 +492,14 @@ async function converge(months: number, log: (line: string) => void): Promise<Co
       { label: 'operator: status writes (per object)', value: `${statusWrites.length} (${(statusWrites.length / stored.length).toFixed(2)})` },
       { label: 'operator: reconciles by controller', value: reconciles.size > 0 ? [...reconciles].map(([c, n]) => `${c} ${n}`).join(', ') : '/metrics did not answer in 5 s' },
       { label: `bare client: ${stored.length} status applies, ${PER_KIND_CONCURRENCY}/kind`, value: ms(bareMs) },
-      { label: 'bare / operator (start → last write; aim ≥ 0.7)', value: `${bound}${(bareMs / operatorMs).toFixed(2)}` },
+      { label: 'bare / operator (start → last write; aim ≥ 0.9)', value: `${bound}${(bareMs / operatorMs).toFixed(2)}` },
       { label: 'bare / operator (first → last write)', value: `${bound}${(bareMs / (lastWrite - firstWrite)).toFixed(2)}` },
       { label: 'operator CPU to convergence (per converged object)', value: `${cpu.toFixed(1)} s (${((1000 * cpu) / Math.max(1, withStatus)).toFixed(2)} ms)` },
-      { label: `operator RSS ${converged ? 'once converged' : 'at the limit'} (aim < 250 MB)`, value: `${rss.toFixed(0)} MB (${rssAtEnd})` },
+      { label: `operator RSS ${converged ? 'once converged' : 'at the limit'} (aim < 200 MB)`, value: `${rss.toFixed(0)} MB (${rssAtEnd})` },
+      { label: 'operator heap then: used / live after a full GC / limit', value: heap === undefined ? 'the heap probe did not answer' : `${heap.usedMB} / ${heap.liveMB} / ${heap.limitMB} MB (old space ${heap.spaces.old_space?.usedMB ?? '?'}, code ${heap.spaces.code_space?.usedMB ?? '?'}, large objects ${heap.spaces.large_object_space?.usedMB ?? '?'}, external ${heap.externalMB})` },
+      { label: 'operator run as', value: `node ${nodeOptions.join(' ')} ${entry.replace(`${ROOT}/`, '')}${CHECKOUT !== undefined ? ` (of ${CHECKOUT})` : ''}` },
+      { label: 'bare Node process holding the same objects as parsed JSON: as listed / as cached', value: `${bareServed.toFixed(0)} MB / ${bareCached.toFixed(0)} MB` },
+      { label: 'operator RSS / bare process as cached (aim ≤ 3)', value: `${(rss / bareCached).toFixed(2)} (as listed: ${(rss / bareServed).toFixed(2)})` },
       { label: `operator writes in a quiet ${QUIET_SECONDS} s (aim 0)`, value: quiet },
     );
     return { figures, converged, operatorMs, rss, cpu };

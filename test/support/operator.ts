@@ -38,6 +38,8 @@ export interface OperatorProcessOptions {
   readonly nodeOptions?: readonly string[];
   /** Lines of output, prefixed with the identity. */
   readonly log?: (line: string) => void;
+  /** The command line's entry point to run; default this checkout's src/cli/program.ts (a benchmark may run another checkout's). */
+  readonly entry?: string;
 }
 
 export interface OperatorProcess {
@@ -62,7 +64,7 @@ export async function startOperatorProcess(options: OperatorProcessOptions): Pro
   const dir = mkdtempSync(join(tmpdir(), 'managedapps-operator-'));
   const args = [
     ...(options.nodeOptions ?? []),
-    join(root, 'src', 'cli', 'program.ts'), 'run',
+    options.entry ?? join(root, 'src', 'cli', 'program.ts'), 'run',
     '--kubeconfig', options.kubeconfigPath,
     '--metrics-host', '127.0.0.1', '--metrics-port', String(metricsPort), '--metrics-secure', String(options.metricsSecure ?? false),
     '--leader-elect', String(options.leaderElect ?? true),

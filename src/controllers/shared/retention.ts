@@ -10,7 +10,8 @@
 //   SLAReport (final)        its month's end plus the retention
 //   ServiceUnit              once every month its subscription (ended by the deletion) and
 //                            incidents touch is final
-import { PatchStrategy } from '@kubernetes/client-node';
+// client-node's modules, not its entry point (which loads its whole generated API: issue 17).
+import { PatchStrategy } from '@kubernetes/client-node/dist/patch.js';
 import { DELETED_AT_ANNOTATION, RETENTION_FINALIZER, recordRetainedUntil, unitOpenMonths, type ChangeRequestSpec, type IncidentSpec, type ProblemSpec } from '../../api/v1alpha1/index.ts';
 import { monthPeriod, REPORT_FINAL_GRACE_HOURS, retainedUntil, rfc3339 } from '../../domain/index.ts';
 import { addFinalizer, hasFinalizer, isDeleting, objectPath, removeFinalizer, type KindRef } from '../../runtime/index.ts';
