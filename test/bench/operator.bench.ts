@@ -47,6 +47,7 @@ import { collectionPath, KubeClient, objectPath, type KindRef } from '../../src/
 import { stripForCache } from '../../src/runtime/informer.ts';
 import { DateTime } from 'luxon';
 import { seededRandom, ms, type Benchmark, type Figure } from './harness.ts';
+import { AuditTail } from './audit.ts';
 
 const NAMESPACES = 5;
 /** MAO_BENCH_OPERATOR_SCALE (default 1) scales the three counts, e.g. 0.1 for a quick run. */
@@ -221,29 +222,6 @@ async function listAll(client: KubeClient, namespaces: readonly string[]): Promi
   return out;
 }
 
-type AuditLine = { verb: string; user: { username: string }; stageTimestamp: string; responseStatus?: { code?: number }; objectRef?: { apiGroup?: string; resource?: string; namespace?: string; name?: string; subresource?: string } };
-
-/** Reads the audit log incrementally; keeps the operator's successful writes to our group. */
-class AuditTail {
-  #offset = 0;
-  readonly writes: AuditLine[] = [];
-  readonly path: string;
-  constructor(path: string) {
-    this.path = path;
-  }
-  read(): AuditLine[] {
-    const buffer = readFileSync(this.path);
-    const text = buffer.subarray(this.#offset).toString('utf8');
-    const last = text.lastIndexOf('\n');
-    if (last < 0) return [];
-    this.#offset += Buffer.byteLength(text.slice(0, last + 1));
-    const fresh = text.slice(0, last).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as AuditLine)
-      .filter((e) => e.user.username === USER && e.objectRef?.apiGroup === GROUP && (e.responseStatus?.code ?? 0) < 300);
-    this.writes.push(...fresh);
-    return fresh;
-  }
-}
-
 const sleep = (msDelay: number): Promise<void> => new Promise((r) => setTimeout(r, msDelay));
 
 /** VmRSS of a process and its descendants, in MB (10^6 bytes). */
@@ -370,7 +348,7 @@ async function converge(months: number, log: (line: string) => void): Promise<Co
     const client = new KubeClient(kc);
     const kubeconfigPath = join(mkdtempSync(join(tmpdir(), 'managedapps-bench-')), 'kubeconfig');
     writeFileSync(kubeconfigPath, userKubeConfig(cp.info, USER, ['system:masters']).exportConfig(), { mode: 0o600 });
-    const audit = new AuditTail(cp.info.auditLogPath!);
+    const audit = new AuditTail(cp.info.auditLogPath!, USER, GROUP);
 
     const now = Date.now();
     const objectsOf = Array.from({ length: NAMESPACES }, (_, i) => namespaceObjects(i, now, months));

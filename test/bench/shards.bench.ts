@@ -23,6 +23,7 @@ import { installCrds } from '../../src/main.ts';
 import { collectionPath, KubeClient, objectPath, type KindRef } from '../../src/runtime/kube.ts';
 import { bucketOf, rendezvousWinner, shardValue } from '../../src/runtime/shards.ts';
 import { ms, type Benchmark, type Figure } from './harness.ts';
+import { AuditTail } from './audit.ts';
 
 const SCALE = Number(process.env.MAO_BENCH_SCALE ?? 1);
 const UNITS = Math.max(3, Math.round(100_000 * SCALE));
@@ -46,8 +47,6 @@ const KINDS: Record<string, KindRef> = {
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec: Record<string, unknown> };
 type Stored = { kind: string; metadata: { name: string; namespace: string; generation?: number }; status?: { observedGeneration?: number } };
-type AuditLine = { verb: string; user: { username: string }; userAgent?: string; stageTimestamp: string; responseStatus?: { code?: number }; objectRef?: { apiGroup?: string; resource?: string; namespace?: string; name?: string; subresource?: string } };
-
 const manifest = (kind: string, name: string, spec: Record<string, unknown>, namespace: string): Manifest =>
   ({ apiVersion: `${GROUP}/${VERSION}`, kind, metadata: { name, labels: { [LABEL]: shardValue(bucketOf(namespace, SHARDS), SHARDS) } }, spec });
 
@@ -79,25 +78,6 @@ async function pool<T>(items: readonly T[], concurrency: number, work: (item: T)
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
     while (next < items.length) await work(items[next++]!);
   }));
-}
-
-class AuditTail {
-  #offset = 0;
-  readonly writes: AuditLine[] = [];
-  readonly #path: string;
-  constructor(path: string) {
-    this.#path = path;
-  }
-  read(): AuditLine[] {
-    const text = readFileSync(this.#path).subarray(this.#offset).toString('utf8');
-    const last = text.lastIndexOf('\n');
-    if (last < 0) return [];
-    this.#offset += Buffer.byteLength(text.slice(0, last + 1));
-    const fresh = text.slice(0, last).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as AuditLine)
-      .filter((e) => e.user.username === USER && e.objectRef?.apiGroup === GROUP && (e.responseStatus?.code ?? 0) < 300);
-    this.writes.push(...fresh);
-    return fresh;
-  }
 }
 
 const sleep = (d: number): Promise<void> => new Promise((r) => setTimeout(r, d));
@@ -153,7 +133,7 @@ const benchmark: Benchmark = {
       const client = new KubeClient(kc);
       const kubeconfigPath = join(mkdtempSync(join(tmpdir(), 'managedapps-bench-')), 'kubeconfig');
       writeFileSync(kubeconfigPath, userKubeConfig(cp.info, USER, ['system:masters']).exportConfig(), { mode: 0o600 });
-      const audit = new AuditTail(cp.info.auditLogPath!);
+      const audit = new AuditTail(cp.info.auditLogPath!, USER, GROUP);
       await client.request('POST', '/api/v1/namespaces', { body: { metadata: { name: LEASE_NAMESPACE } } });
 
       const namespaces = Array.from({ length: NAMESPACES }, (_, i) => `bench-shards-${String(i)}`);

@@ -1,0 +1,33 @@
+// The control plane's audit log (test/controlplane: JSON lines), read incrementally by the
+// benchmarks that count the operator's writes (operator, shards).
+import { readFileSync } from 'node:fs';
+
+export type AuditLine = {
+  verb: string; user: { username: string }; userAgent?: string; stageTimestamp: string; responseStatus?: { code?: number };
+  objectRef?: { apiGroup?: string; resource?: string; namespace?: string; name?: string; subresource?: string };
+};
+
+/** Reads the audit log incrementally; keeps `username`'s successful writes to `group`. */
+export class AuditTail {
+  #offset = 0;
+  readonly writes: AuditLine[] = [];
+  readonly #path: string;
+  readonly #username: string;
+  readonly #group: string;
+  constructor(path: string, username: string, group: string) {
+    this.#path = path;
+    this.#username = username;
+    this.#group = group;
+  }
+  /** The lines written since the last read (whole lines only), also appended to `writes`. */
+  read(): AuditLine[] {
+    const text = readFileSync(this.#path).subarray(this.#offset).toString('utf8');
+    const last = text.lastIndexOf('\n');
+    if (last < 0) return [];
+    this.#offset += Buffer.byteLength(text.slice(0, last + 1));
+    const fresh = text.slice(0, last).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as AuditLine)
+      .filter((e) => e.user.username === this.#username && e.objectRef?.apiGroup === this.#group && (e.responseStatus?.code ?? 0) < 300);
+    this.writes.push(...fresh);
+    return fresh;
+  }
+}
