@@ -8,7 +8,7 @@
 // `{{labels.<key>}}` (one of the unit's labels) are replaced by the value as the content of a
 // PromQL double-quoted string (double quotes and backslashes escaped), e.g.
 //   100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle", instance=~"{{unit}}(:.*)?"}[5m])))
-// A template is checked when the operator or the CLI starts (parseCapacityQuery): any other
+// A template is checked when the operator or the CLI starts (parseCapacityQuery); any other
 // `{{…}}`, or one that names no unit, is refused with the reason.
 //
 // One read is all or nothing for the endpoint: when Prometheus cannot be reached (or answers as

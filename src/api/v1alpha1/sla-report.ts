@@ -157,7 +157,7 @@ const MonthlyPackStatus = doc(z.object({
   }), 'The agreed maintenance occurrences that ran in the month, by start.'),
   credits: doc(z.object({ uncapped: money('Before the cap.'), capPercent: percent('The cap\'s share.'), cap: money('The cap.'), total: money('Owed.') }), 'The report\'s credits (domain.md §8).'),
   capacity: CapacityStatus.optional(),
-}), 'The monthly pack (design.md §3 "The monthly pack", issue 16): volumes, guarantees, major incidents, Problems, maintenance and credits of the month, for the client\'s committee; `kubectl managedapps report --pack` renders it. Sealed with the rest of a final report; absent from reports sealed before it existed.');
+}), 'The monthly pack (design.md §3 "The monthly pack", issue 16): volumes, guarantees, major incidents, Problems, maintenance, credits and capacity of the month, for the client\'s committee; `kubectl managedapps report -o pack` renders it as text, `-o html|pdf` as a page. Sealed with the rest of a final report; absent from reports sealed before it existed.');
 
 /** Recurring lines: one per function and per fee (at most 32 fees: support-contract.ts). */
 const MAX_STATEMENT_LINES = 2 * MAX_FUNCTIONS;
