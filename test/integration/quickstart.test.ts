@@ -3,8 +3,9 @@
 // the samples with their statuses; Ctrl-C stops everything. Also the offline report commands.
 // (`npm install` has run already: this test runs inside `npm test`.)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -127,9 +128,14 @@ describe('the README quick start', () => {
     const commands = readmeCommands().filter((l) => l.includes('report --offline'));
     expect(commands.length).toBeGreaterThanOrEqual(2);
     for (const command of commands) {
-      const r = spawnSync('sh', ['-c', command], { cwd: root, encoding: 'utf8' });
+      // A command that writes a file (`-o html > pack.html`): written into a temporary folder, read there.
+      const redirect = /\s>\s*(\S+)/.exec(command.replace(/\s+#.*$/, ''));
+      const dir = mkdtempSync(join(tmpdir(), 'mao-quickstart-'));
+      const run = redirect === null ? command : command.replace(redirect[0], ` > ${join(dir, basename(redirect[1]!))}`);
+      const r = spawnSync('sh', ['-c', run], { cwd: root, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/2026-10/);
+      expect(redirect === null ? r.stdout : readFileSync(join(dir, basename(redirect[1]!)), 'utf8'), command).toMatch(/2026-10/);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
