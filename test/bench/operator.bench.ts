@@ -39,15 +39,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { userKubeConfig } from '../controlplane/client.ts';
-import { startControlPlane, type ControlPlane } from '../controlplane/index.ts';
+import type { ControlPlane } from '../controlplane/index.ts';
 import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
-import { installCrds } from '../../src/main.ts';
 import { collectionPath, KubeClient, objectPath, type KindRef } from '../../src/runtime/kube.ts';
 import { stripForCache } from '../../src/runtime/informer.ts';
 import { DateTime } from 'luxon';
 import { seededRandom, ms, type Benchmark, type Figure } from './harness.ts';
-import { AuditTail } from './audit.ts';
+import { startAuditedControlPlane } from './audit.ts';
 
 const NAMESPACES = 5;
 /** MAO_BENCH_OPERATOR_SCALE (default 1) scales the three counts, e.g. 0.1 for a quick run. */
@@ -342,13 +340,9 @@ async function converge(months: number, log: (line: string) => void): Promise<Co
   let cp: ControlPlane | undefined;
   let operator: OperatorProcess | undefined;
   try {
-    cp = await startControlPlane({ auditLog: true });
-    const kc = cp.kubeConfig();
-    await installCrds(kc);
-    const client = new KubeClient(kc);
-    const kubeconfigPath = join(mkdtempSync(join(tmpdir(), 'managedapps-bench-')), 'kubeconfig');
-    writeFileSync(kubeconfigPath, userKubeConfig(cp.info, USER, ['system:masters']).exportConfig(), { mode: 0o600 });
-    const audit = new AuditTail(cp.info.auditLogPath!, USER, GROUP);
+    const cluster = await startAuditedControlPlane(USER, GROUP);
+    cp = cluster.cp;
+    const { client, kubeconfigPath, audit } = cluster;
 
     const now = Date.now();
     const objectsOf = Array.from({ length: NAMESPACES }, (_, i) => namespaceObjects(i, now, months));

@@ -13,17 +13,13 @@
 // MAO_BENCH_SHARDS_LIMIT_SECONDS (default 1200) how long the replicas get to converge.
 // The objects are created with their shard label (as the webhook stamps it; no webhook runs here).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { userKubeConfig } from '../controlplane/client.ts';
-import { startControlPlane, type ControlPlane } from '../controlplane/index.ts';
+import { readFileSync } from 'node:fs';
+import type { ControlPlane } from '../controlplane/index.ts';
 import { startOperatorProcess, type OperatorProcess } from '../support/operator.ts';
-import { installCrds } from '../../src/main.ts';
 import { collectionPath, KubeClient, objectPath, type KindRef } from '../../src/runtime/kube.ts';
 import { bucketOf, rendezvousWinner, shardValue } from '../../src/runtime/shards.ts';
 import { ms, type Benchmark, type Figure } from './harness.ts';
-import { AuditTail } from './audit.ts';
+import { startAuditedControlPlane } from './audit.ts';
 
 const SCALE = Number(process.env.MAO_BENCH_SCALE ?? 1);
 const UNITS = Math.max(3, Math.round(100_000 * SCALE));
@@ -127,13 +123,9 @@ const benchmark: Benchmark = {
     let cp: ControlPlane | undefined;
     const running: OperatorProcess[] = [];
     try {
-      cp = await startControlPlane({ auditLog: true });
-      const kc = cp.kubeConfig();
-      await installCrds(kc);
-      const client = new KubeClient(kc);
-      const kubeconfigPath = join(mkdtempSync(join(tmpdir(), 'managedapps-bench-')), 'kubeconfig');
-      writeFileSync(kubeconfigPath, userKubeConfig(cp.info, USER, ['system:masters']).exportConfig(), { mode: 0o600 });
-      const audit = new AuditTail(cp.info.auditLogPath!, USER, GROUP);
+      const cluster = await startAuditedControlPlane(USER, GROUP);
+      cp = cluster.cp;
+      const { client, kubeconfigPath, audit } = cluster;
       await client.request('POST', '/api/v1/namespaces', { body: { metadata: { name: LEASE_NAMESPACE } } });
 
       const namespaces = Array.from({ length: NAMESPACES }, (_, i) => `bench-shards-${String(i)}`);
